@@ -1,0 +1,195 @@
+// The parent half of the namespace primitive: turn the JavaScript plan into C memory, clone a
+// child into the requested namespaces, and hand the parent ends of its sockets back to JS.
+// Validation happens in src/native.ts; here we only check types.
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child.h"
+#include "errors.h"
+
+namespace {
+
+struct OwnedPlan {
+  std::vector<std::string> strings;  // reserved up front so c_str() pointers stay valid
+  std::vector<tspod_step> steps;
+  std::vector<char *> argv, envp;
+  tspod_plan plan{};
+};
+
+const char *Keep(OwnedPlan &owned, const Napi::Value &value) {
+  if (!value.IsString()) return nullptr;
+  owned.strings.push_back(value.As<Napi::String>().Utf8Value());
+  return owned.strings.back().c_str();
+}
+
+bool StepKind(const std::string &kind, tspod_step_kind *out) {
+  static const struct { const char *name; tspod_step_kind kind; } kinds[] = {
+      {"mount", TSPOD_STEP_MOUNT},       {"umount", TSPOD_STEP_UMOUNT},         {"mkdir", TSPOD_STEP_MKDIR},
+      {"mknod", TSPOD_STEP_MKNOD},       {"setxattr", TSPOD_STEP_SETXATTR},     {"symlink", TSPOD_STEP_SYMLINK},
+      {"chdir", TSPOD_STEP_CHDIR},       {"pivot_root", TSPOD_STEP_PIVOT_ROOT}, {"sethostname", TSPOD_STEP_SETHOSTNAME},
+  };
+  for (const auto &k : kinds)
+    if (kind == k.name) { *out = k.kind; return true; }
+  return false;
+}
+
+int CloneFlag(const std::string &ns) {
+  if (ns == "user") return CLONE_NEWUSER;
+  if (ns == "mount") return CLONE_NEWNS;
+  if (ns == "pid") return CLONE_NEWPID;
+  if (ns == "uts") return CLONE_NEWUTS;
+  if (ns == "ipc") return CLONE_NEWIPC;
+  if (ns == "net") return CLONE_NEWNET;
+  if (ns == "cgroup") return CLONE_NEWCGROUP;
+  return 0;
+}
+
+unsigned long Num(const Napi::Object &o, const char *key) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? (unsigned long)v.As<Napi::Number>().Int64Value() : 0;
+}
+
+size_t CountStrings(const Napi::Object &options) {
+  size_t n = 8;
+  for (const char *key : {"argv", "env", "steps"}) {
+    Napi::Value v = options.Get(key);
+    if (v.IsArray()) n += v.As<Napi::Array>().Length() * 5;
+  }
+  return n;
+}
+
+void CloseAll(std::vector<int> &fds) {
+  for (int fd : fds)
+    if (fd >= 0) close(fd);
+  fds.clear();
+}
+
+}  // namespace
+
+// spawn({namespaces, steps, file, argv, env, cwd, stdio, waitForRelease, dieWithParent})
+//   -> {pid, syncFd, stdio: [fd|-1, fd|-1, fd|-1]}
+Napi::Value Spawn(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return ThrowType(env, "spawn: options object expected");
+  Napi::Object options = info[0].As<Napi::Object>();
+
+  auto owned = std::make_unique<OwnedPlan>();
+  owned->strings.reserve(CountStrings(options));
+
+  int cloneFlags = 0;
+  Napi::Value nsValue = options.Get("namespaces");
+  if (nsValue.IsArray()) {
+    Napi::Array list = nsValue.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      std::string name = list.Get(i).As<Napi::String>().Utf8Value();
+      int flag = CloneFlag(name);
+      if (!flag) return ThrowType(env, "spawn: unknown namespace " + name);
+      cloneFlags |= flag;
+    }
+  }
+
+  Napi::Value stepsValue = options.Get("steps");
+  if (stepsValue.IsArray()) {
+    Napi::Array list = stepsValue.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      Napi::Object s = list.Get(i).As<Napi::Object>();
+      tspod_step step{};
+      std::string kind = s.Get("kind").As<Napi::String>().Utf8Value();
+      if (!StepKind(kind, &step.kind)) return ThrowType(env, "spawn: unknown step kind " + kind);
+      step.name = Keep(*owned, s.Get("name"));
+      step.path = Keep(*owned, s.Get("path"));
+      step.source = Keep(*owned, s.Get("source"));
+      step.fstype = Keep(*owned, s.Get("fstype"));
+      step.data = Keep(*owned, s.Get("data"));
+      step.flags = Num(s, "flags");
+      step.mode = Num(s, "mode");
+      step.dev = Num(s, "dev");
+      owned->steps.push_back(step);
+    }
+  }
+
+  for (const char *key : {"argv", "env"}) {
+    auto &out = std::string(key) == "argv" ? owned->argv : owned->envp;
+    Napi::Value v = options.Get(key);
+    if (v.IsArray()) {
+      Napi::Array list = v.As<Napi::Array>();
+      for (uint32_t i = 0; i < list.Length(); i++) out.push_back(const_cast<char *>(Keep(*owned, list.Get(i))));
+    }
+    out.push_back(nullptr);
+  }
+
+  tspod_plan &plan = owned->plan;
+  plan.file = Keep(*owned, options.Get("file"));
+  plan.cwd = Keep(*owned, options.Get("cwd"));
+  plan.argv = owned->argv.data();
+  plan.envp = owned->envp.data();
+  plan.steps = owned->steps.data();
+  plan.nsteps = owned->steps.size();
+  plan.wait_for_release = options.Get("waitForRelease").ToBoolean();
+  plan.die_with_parent = options.Get("dieWithParent").ToBoolean();
+
+  std::vector<int> childFds, parentFds;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return ThrowErrno(env, errno, "socketpair");
+  parentFds.push_back(sv[0]);
+  childFds.push_back(sv[1]);
+  plan.sync_fd = sv[1];
+
+  int parentStdio[3] = {-1, -1, -1};
+  Napi::Value stdioValue = options.Get("stdio");
+  Napi::Array stdio = stdioValue.IsArray() ? stdioValue.As<Napi::Array>() : Napi::Array::New(env);
+  for (int i = 0; i < 3; i++) {
+    plan.stdio[i] = -1;
+    Napi::Value spec = stdio.Get(i);
+    if (spec.IsNumber()) {
+      plan.stdio[i] = spec.As<Napi::Number>().Int32Value();
+    } else if (spec.IsString() && spec.As<Napi::String>().Utf8Value() == "pipe") {
+      int p[2];
+      if (pipe2(p, O_CLOEXEC) < 0) {
+        int err = errno;
+        CloseAll(childFds);
+        CloseAll(parentFds);
+        return ThrowErrno(env, err, "pipe2");
+      }
+      int childEnd = i == 0 ? p[0] : p[1], parentEnd = i == 0 ? p[1] : p[0];
+      childFds.push_back(childEnd);
+      parentFds.push_back(parentEnd);
+      plan.stdio[i] = childEnd;
+      parentStdio[i] = parentEnd;
+    }
+  }
+
+  // Block every signal across the clone, so that no Node handler runs in the child before it
+  // has reset them; the parent restores its mask right after.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  long pid = syscall(SYS_clone, (unsigned long)cloneFlags | SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) tspod_child_run(&plan);
+  int cloneErr = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  CloseAll(childFds);
+  if (pid < 0) {
+    CloseAll(parentFds);
+    return ThrowErrno(env, cloneErr, "clone");
+  }
+
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("pid", Napi::Number::New(env, (double)pid));
+  result.Set("syncFd", Napi::Number::New(env, sv[0]));
+  Napi::Array fds = Napi::Array::New(env, 3);
+  for (uint32_t i = 0; i < 3; i++) fds.Set(i, Napi::Number::New(env, parentStdio[i]));
+  result.Set("stdio", fds);
+  return result;
+}

@@ -1,0 +1,163 @@
+// The JavaScript half of tspod's namespace primitive: a child cloned by native code into new
+// namespaces, given its id maps from here, then running mount steps and/or one program.
+//
+// Protocol over the sync socket (see native/src/child.h): the child waits for one byte (sent
+// once the id maps are written), runs its steps, and execs. A failing step sends one
+// `struct tspod_report` and exits; a successful exec closes the socket (close-on-exec), so the
+// parent reads EOF with no report.
+import * as net from 'node:net'
+import * as fs from 'node:fs'
+import {Readable, Writable} from 'node:stream'
+import * as util from 'node:util'
+
+import {ExecCannotInvokeError, ExecNotFoundError, TspodError, wrap} from '../errors'
+import {ChildStep, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
+import {UserNamespaceMapping, applyUserNamespaceMapping} from './idmap'
+
+export interface Command {
+  /** program to execute; without a slash it is looked up in the child's own PATH */
+  file: string
+  argv: string[]
+  env: string[]
+  cwd?: string
+}
+
+export interface SpawnOptions {
+  namespaces: NamespaceName[]
+  /** required when namespaces include 'user' */
+  mapping?: UserNamespaceMapping
+  steps?: ChildStep[]
+  /** without a command the child exits 0 after its steps */
+  command?: Command
+  stdio?: [StdioSpec, StdioSpec, StdioSpec]
+  /** SIGKILL the child if the spawning thread dies (default true) */
+  dieWithParent?: boolean
+}
+
+export interface ChildExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+export interface NamespacedChild {
+  pid: number
+  stdin?: Writable
+  stdout?: Readable
+  stderr?: Readable
+  /** resolves once the program is running (or the steps are done); rejects with the failing step */
+  started: Promise<void>
+  /** the exit status; rejects with the failing step's error when the child failed before exec */
+  exited: Promise<ChildExit>
+}
+
+interface ChildReport {
+  errno: number
+  step: string
+  detail: string
+}
+
+function readCString(buf: Buffer, start: number, length: number): string {
+  const slice = buf.subarray(start, start + length)
+  const end = slice.indexOf(0)
+  return slice.subarray(0, end < 0 ? slice.length : end).toString('utf8')
+}
+
+function parseReport(buf: Buffer): ChildReport | undefined {
+  if (buf.length < REPORT_SIZE) return undefined
+  return {errno: buf.readInt32LE(0), step: readCString(buf, 4, 64), detail: readCString(buf, 68, 448)}
+}
+
+function strerror(errno: number): {code: string; message: string} {
+  const [code, message] = util.getSystemErrorMap().get(-errno) ?? [`E${errno}`, `errno ${errno}`]
+  return {code, message: message.charAt(0).toUpperCase() + message.slice(1)}
+}
+
+/** The error for a step the child could not do, in crun's words where crun has them. */
+export function errorFromReport(report: ChildReport): TspodError {
+  const {code, message} = strerror(report.errno)
+  const details = {code, errno: -report.errno, syscall: report.step, path: report.detail}
+  if (report.step === 'exec') {
+    const file = report.detail
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      const where = file.includes('/') ? '' : ' in $PATH'
+      return new ExecNotFoundError(`executable file \`${file}\` not found${where}: ${message}`, details)
+    }
+    if (code === 'EISDIR') return new ExecCannotInvokeError(`exec \`${file}\`: is a directory`, details)
+    if (code === 'EACCES' || code === 'EPERM')
+      return new ExecCannotInvokeError(`exec \`${file}\`: permission denied`, details)
+    return new ExecCannotInvokeError(`exec \`${file}\`: ${message}`, details)
+  }
+  return new TspodError(`${report.step}: ${message}`, details)
+}
+
+function signalName(signal: number | null): NodeJS.Signals | null {
+  if (signal === null) return null
+  const entry = Object.entries(require('node:os').constants.signals as Record<string, number>).find(
+    ([, n]) => n === signal,
+  )
+  return (entry?.[0] as NodeJS.Signals) ?? null
+}
+
+function readAllFromSocket(socket: net.Socket): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('error', () => resolve(Buffer.concat(chunks)))
+    socket.on('close', () => resolve(Buffer.concat(chunks)))
+  })
+}
+
+function wrapStdio(fds: [number, number, number]): Pick<NamespacedChild, 'stdin' | 'stdout' | 'stderr'> {
+  return {
+    stdin: fds[0] >= 0 ? fs.createWriteStream('', {fd: fds[0]}) : undefined,
+    stdout: fds[1] >= 0 ? new net.Socket({fd: fds[1], readable: true, writable: false}) : undefined,
+    stderr: fds[2] >= 0 ? new net.Socket({fd: fds[2], readable: true, writable: false}) : undefined,
+  }
+}
+
+export async function spawnInNamespaces(options: SpawnOptions): Promise<NamespacedChild> {
+  const withUserNs = options.namespaces.includes('user')
+  if (withUserNs && !options.mapping) throw new TspodError('a user namespace needs an id mapping')
+  const command = options.command
+  let spawned: NativeSpawnResult
+  try {
+    spawned = native().spawn({
+      namespaces: options.namespaces,
+      steps: options.steps ?? [],
+      file: command?.file,
+      argv: command?.argv ?? [],
+      env: command?.env ?? [],
+      cwd: command?.cwd,
+      stdio: options.stdio ?? ['inherit', 'inherit', 'inherit'],
+      waitForRelease: withUserNs,
+      dieWithParent: options.dieWithParent ?? true,
+    })
+  } catch (err) {
+    throw wrap(err, `creating ${options.namespaces.join(', ') || 'a child'} namespaces`)
+  }
+  const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})
+  const reportBytes = readAllFromSocket(sync)
+  const exitStatus = native().waitPid(spawned.pid)
+
+  if (withUserNs) {
+    try {
+      await applyUserNamespaceMapping(spawned.pid, options.mapping!)
+    } catch (err) {
+      sync.destroy() // the child reads EOF instead of the release byte and exits
+      await exitStatus.catch(() => undefined)
+      throw err
+    }
+    sync.end(Buffer.from('1'))
+  }
+
+  const started = reportBytes.then((bytes) => {
+    const report = parseReport(bytes)
+    if (report) throw errorFromReport(report)
+  })
+  started.catch(() => undefined) // callers may only await `exited`
+  const exited = Promise.all([started, exitStatus]).then(([, status]) => ({
+    code: status.code,
+    signal: signalName(status.signal),
+  }))
+  return {pid: spawned.pid, ...wrapStdio(spawned.stdio), started, exited}
+}
