@@ -1,0 +1,69 @@
+// Versioned migrations, per owner ("storage" now; the runtime adds its own later). Append only:
+// a released migration is never edited.
+export interface Migration {
+  owner: string
+  version: number
+  sql: string
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    owner: 'storage',
+    version: 1,
+    sql: `
+      -- A layer is content-addressed by its OCI ChainID (hex). Rows are written with
+      -- incomplete = 1 (and the writing process as owner) before the layer dir appears, so a
+      -- killed writer leaves a row the next start can recognise and clean.
+      CREATE TABLE layers (
+        id TEXT PRIMARY KEY,
+        parent TEXT REFERENCES layers(id),
+        diff_digest TEXT NOT NULL,
+        compressed_digest TEXT,
+        compressed_size INTEGER,
+        diff_size INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        incomplete INTEGER NOT NULL DEFAULT 1,
+        owner TEXT
+      );
+      CREATE INDEX layers_parent ON layers(parent);
+      CREATE INDEX layers_diff ON layers(diff_digest);
+
+      -- An image is identified by its config digest (hex), as in Podman.
+      CREATE TABLE images (
+        id TEXT PRIMARY KEY,
+        top_layer TEXT REFERENCES layers(id),
+        digest TEXT NOT NULL,
+        manifest BLOB NOT NULL,
+        manifest_type TEXT NOT NULL,
+        config BLOB NOT NULL,
+        created TEXT,
+        added TEXT NOT NULL,
+        size INTEGER NOT NULL
+      );
+
+      -- The layers of an image, bottom (0) to top; this is what counts references to layers.
+      CREATE TABLE image_layers (
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        layer_id TEXT NOT NULL REFERENCES layers(id),
+        PRIMARY KEY (image_id, position)
+      );
+      CREATE INDEX image_layers_layer ON image_layers(layer_id);
+
+      -- Fully qualified names ("docker.io/library/alpine:latest"); a name points to one image.
+      CREATE TABLE image_names (
+        name TEXT PRIMARY KEY,
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        added TEXT NOT NULL
+      );
+      CREATE INDEX image_names_image ON image_names(image_id);
+
+      -- Manifest digests the image is known by (its own, and a manifest list's it was chosen from).
+      CREATE TABLE image_digests (
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (image_id, digest)
+      );
+    `,
+  },
+]

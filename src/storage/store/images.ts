@@ -1,0 +1,147 @@
+// The image tables: an image (config digest as id), its layers bottom to top, names and digests.
+import {TspodError} from '../../errors'
+import type {Database} from '../db/connection'
+
+export interface Image {
+  id: string
+  topLayer: string | null
+  /** the manifest digest ("sha256:…") */
+  digest: string
+  manifest: Buffer
+  manifestType: string
+  config: Buffer
+  created: string | null
+  added: string
+  /** bytes of the unpacked layers */
+  size: number
+  names: string[]
+  digests: string[]
+  layers: string[]
+}
+
+interface ImageRow {
+  id: string
+  top_layer: string | null
+  digest: string
+  manifest: Buffer
+  manifest_type: string
+  config: Buffer
+  created: string | null
+  added: string
+  size: number
+}
+
+export interface NewImage {
+  id: string
+  digest: string
+  manifest: Buffer
+  manifestType: string
+  config: Buffer
+  created: string | null
+  size: number
+  /** layer ids, bottom to top */
+  layers: string[]
+  names: string[]
+  /** extra manifest digests (a manifest list's) */
+  digests: string[]
+}
+
+export class ImageNotKnownError extends TspodError {}
+
+export class ImageStore {
+  constructor(private readonly db: Database) {}
+
+  private hydrate(row: ImageRow): Image {
+    const names = (this.db.prepare('SELECT name FROM image_names WHERE image_id = ? ORDER BY added, name').all(row.id) as {name: string}[]).map((r) => r.name)
+    const digests = (this.db.prepare('SELECT digest FROM image_digests WHERE image_id = ? ORDER BY digest').all(row.id) as {digest: string}[]).map((r) => r.digest)
+    const layers = (this.db.prepare('SELECT layer_id FROM image_layers WHERE image_id = ? ORDER BY position').all(row.id) as {layer_id: string}[]).map((r) => r.layer_id)
+    return {
+      id: row.id,
+      topLayer: row.top_layer,
+      digest: row.digest,
+      manifest: row.manifest,
+      manifestType: row.manifest_type,
+      config: row.config,
+      created: row.created,
+      added: row.added,
+      size: row.size,
+      names,
+      digests,
+      layers,
+    }
+  }
+
+  get(id: string): Image | undefined {
+    const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined
+    return row && this.hydrate(row)
+  }
+
+  list(): Image[] {
+    return (this.db.prepare('SELECT * FROM images ORDER BY added DESC').all() as ImageRow[]).map((r) => this.hydrate(r))
+  }
+
+  byName(name: string): Image | undefined {
+    const row = this.db.prepare('SELECT i.* FROM images i JOIN image_names n ON n.image_id = i.id WHERE n.name = ?').get(name) as ImageRow | undefined
+    return row && this.hydrate(row)
+  }
+
+  /** Images whose id starts with prefix (a short id). */
+  byIdPrefix(prefix: string): Image[] {
+    const rows = this.db.prepare("SELECT * FROM images WHERE id LIKE ? ESCAPE '\\'").all(prefix.replace(/[\\%_]/g, '\\$&') + '%') as ImageRow[]
+    return rows.map((r) => this.hydrate(r))
+  }
+
+  /** Images known by a manifest digest (their own or a list's). */
+  byDigest(digest: string): Image[] {
+    const rows = this.db
+      .prepare('SELECT DISTINCT i.* FROM images i LEFT JOIN image_digests d ON d.image_id = i.id WHERE i.digest = ? OR d.digest = ?')
+      .all(digest, digest) as ImageRow[]
+    return rows.map((r) => this.hydrate(r))
+  }
+
+  /**
+   * Register an image in one transaction, or add names and digests to it when it exists. A name
+   * moves from any image that had it (as `podman pull` and `tag` do).
+   */
+  put(image: NewImage): Image {
+    const now = new Date().toISOString()
+    this.db
+      .transaction(() => {
+        if (!this.get(image.id)) {
+          this.db
+            .prepare(
+              `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(image.id, image.layers.at(-1) ?? null, image.digest, image.manifest, image.manifestType, image.config, image.created, now, image.size)
+          const addLayer = this.db.prepare('INSERT INTO image_layers (image_id, position, layer_id) VALUES (?, ?, ?)')
+          image.layers.forEach((layer, i) => addLayer.run(image.id, i, layer))
+        }
+        const addDigest = this.db.prepare('INSERT OR IGNORE INTO image_digests (image_id, digest) VALUES (?, ?)')
+        for (const d of [image.digest, ...image.digests]) addDigest.run(image.id, d)
+        for (const name of image.names) this.setName(image.id, name, now)
+      })
+      .immediate()
+    return this.get(image.id)!
+  }
+
+  private setName(id: string, name: string, now: string): void {
+    this.db
+      .prepare('INSERT INTO image_names (name, image_id, added) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id, added = excluded.added')
+      .run(name, id, now)
+  }
+
+  addName(id: string, name: string): void {
+    if (!this.get(id)) throw new ImageNotKnownError(`${id}: image not known`)
+    this.db.transaction(() => this.setName(id, name, new Date().toISOString())).immediate()
+  }
+
+  /** Returns whether the image had the name. */
+  removeName(id: string, name: string): boolean {
+    return this.db.prepare('DELETE FROM image_names WHERE image_id = ? AND name = ?').run(id, name).changes === 1
+  }
+
+  delete(id: string): void {
+    this.db.transaction(() => this.db.prepare('DELETE FROM images WHERE id = ?').run(id)).immediate()
+  }
+}

@@ -1,0 +1,130 @@
+// The layer table: content-addressed unpacked layers, written incomplete-first for crash safety.
+import {TspodError} from '../../errors'
+import type {Database} from '../db/connection'
+import {isOwnerAlive, ownerToken} from './owner'
+
+export interface Layer {
+  id: string
+  parent: string | null
+  diffDigest: string
+  compressedDigest: string | null
+  compressedSize: number | null
+  diffSize: number
+  created: string
+  incomplete: boolean
+  owner: string | null
+}
+
+interface LayerRow {
+  id: string
+  parent: string | null
+  diff_digest: string
+  compressed_digest: string | null
+  compressed_size: number | null
+  diff_size: number
+  created: string
+  incomplete: number
+  owner: string | null
+}
+
+function fromRow(r: LayerRow): Layer {
+  return {
+    id: r.id,
+    parent: r.parent,
+    diffDigest: r.diff_digest,
+    compressedDigest: r.compressed_digest,
+    compressedSize: r.compressed_size,
+    diffSize: r.diff_size,
+    created: r.created,
+    incomplete: r.incomplete === 1,
+    owner: r.owner,
+  }
+}
+
+export interface NewLayer {
+  id: string
+  parent: string | null
+  diffDigest: string
+  compressedDigest?: string
+  compressedSize?: number
+}
+
+export class LayerStore {
+  constructor(private readonly db: Database) {}
+
+  get(id: string): Layer | undefined {
+    const row = this.db.prepare('SELECT * FROM layers WHERE id = ?').get(id) as LayerRow | undefined
+    return row && fromRow(row)
+  }
+
+  /** A complete layer with this id exists. */
+  has(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM layers WHERE id = ? AND incomplete = 0').get(id) !== undefined
+  }
+
+  list(): Layer[] {
+    return (this.db.prepare('SELECT * FROM layers ORDER BY created').all() as LayerRow[]).map(fromRow)
+  }
+
+  /**
+   * Claim a layer before its dir exists: 'claimed' (we write it), 'exists' (complete already),
+   * or 'busy' (another live process is writing it). A dead writer's claim is taken over.
+   */
+  claim(layer: NewLayer): 'claimed' | 'exists' | 'busy' {
+    const claim = this.db.transaction((): 'claimed' | 'exists' | 'busy' => {
+      const current = this.get(layer.id)
+      if (current && !current.incomplete) return 'exists'
+      if (current && current.owner && current.owner !== ownerToken() && isOwnerAlive(current.owner)) return 'busy'
+      this.db
+        .prepare(
+          `INSERT INTO layers (id, parent, diff_digest, compressed_digest, compressed_size, created, incomplete, owner)
+           VALUES (@id, @parent, @diffDigest, @compressedDigest, @compressedSize, @created, 1, @owner)
+           ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, created = excluded.created`,
+        )
+        .run({
+          id: layer.id,
+          parent: layer.parent,
+          diffDigest: layer.diffDigest,
+          compressedDigest: layer.compressedDigest ?? null,
+          compressedSize: layer.compressedSize ?? null,
+          created: new Date().toISOString(),
+          owner: ownerToken(),
+        })
+      return 'claimed'
+    })
+    return claim.immediate()
+  }
+
+  complete(id: string, diffSize: number): void {
+    const r = this.db.prepare('UPDATE layers SET incomplete = 0, owner = NULL, diff_size = ? WHERE id = ? AND owner = ?').run(diffSize, id, ownerToken())
+    if (r.changes !== 1) throw new TspodError(`layer ${id} was not claimed by this process`)
+  }
+
+  /** Delete rows; the caller removes the dirs. */
+  delete(ids: string[]): void {
+    const del = this.db.prepare('DELETE FROM layers WHERE id = ?')
+    this.db.transaction(() => ids.forEach((id) => del.run(id))).immediate()
+  }
+
+  /** Incomplete rows whose writer is gone (a killed pull). */
+  abandoned(): Layer[] {
+    return this.list().filter((l) => l.incomplete && !(l.owner && isOwnerAlive(l.owner)))
+  }
+
+  /** Complete layers that no image uses and that are no other layer's parent. */
+  unreferenced(): Layer[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM layers l WHERE incomplete = 0
+           AND NOT EXISTS (SELECT 1 FROM image_layers il WHERE il.layer_id = l.id)
+           AND NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent = l.id)`,
+      )
+      .all() as LayerRow[]
+    return rows.map(fromRow)
+  }
+
+  /** How many images use each layer (the reference count). */
+  referenceCount(id: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM image_layers WHERE layer_id = ?').get(id) as {n: number}).n
+  }
+}

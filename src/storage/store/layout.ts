@@ -1,0 +1,31 @@
+// Where things live under the graph root (documented in docs/design/storage-layout.md):
+//
+//   tspod.db                  metadata (layers, images, names)
+//   overlay/<layer-id>/diff   a layer's unpacked contents, a lower dir for native overlay
+//   tmp/<owner>-<rand>/       downloads in progress (compressed blobs), per writing process
+//   staging/<owner>-<rand>/   layers being unpacked; renamed into overlay/ when complete
+import * as path from 'node:path'
+
+export class StoreLayout {
+  constructor(readonly graphRoot: string) {}
+
+  get overlayDir(): string {
+    return path.join(this.graphRoot, 'overlay')
+  }
+
+  layerDir(id: string): string {
+    return path.join(this.overlayDir, id)
+  }
+
+  diffDir(id: string): string {
+    return path.join(this.layerDir(id), 'diff')
+  }
+
+  get tmpDir(): string {
+    return path.join(this.graphRoot, 'tmp')
+  }
+
+  get stagingDir(): string {
+    return path.join(this.graphRoot, 'staging')
+  }
+}

@@ -1,0 +1,81 @@
+// The Store facade: one graph root, its DB and its dirs. Opening it cleans what killed writers
+// left behind (downloads in tmp/, half-unpacked layers in staging/, incomplete layer rows), so
+// a pull killed at any moment costs nothing after the next start.
+import * as crypto from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {StorageConfig} from '../config/storage-conf'
+import {Database, openDatabase} from '../db/connection'
+import {ensurePrivateDir} from '../dirs'
+import {ImageStore} from './images'
+import {LayerStore} from './layers'
+import {StoreLayout} from './layout'
+import {isOwnerAlive, ownerToken} from './owner'
+
+/** Deletes trees that may hold files owned by subordinate ids (done as the namespace's root). */
+export type TreeRemover = (dirs: string[]) => Promise<void>
+
+export class Store {
+  readonly layout: StoreLayout
+  readonly layers: LayerStore
+  readonly images: ImageStore
+
+  private constructor(
+    readonly config: StorageConfig,
+    private readonly db: Database,
+    readonly removeTrees: TreeRemover,
+  ) {
+    this.layout = new StoreLayout(config.graphRoot)
+    this.layers = new LayerStore(db)
+    this.images = new ImageStore(db)
+  }
+
+  static async open(config: StorageConfig, removeTrees: TreeRemover): Promise<Store> {
+    ensurePrivateDir(config.graphRoot)
+    const layout = new StoreLayout(config.graphRoot)
+    for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+    const store = new Store(config, openDatabase(config.graphRoot), removeTrees)
+    await store.cleanAbandoned()
+    return store
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  /** A fresh private dir for this process under tmp/ or staging/, named after its owner. */
+  newWorkDir(kind: 'tmp' | 'staging'): string {
+    const parent = kind === 'tmp' ? this.layout.tmpDir : this.layout.stagingDir
+    const dir = path.join(parent, `${ownerToken()}-${crypto.randomBytes(6).toString('hex')}`)
+    fs.mkdirSync(dir, {mode: 0o700})
+    return dir
+  }
+
+  private abandonedWorkDirs(parent: string): string[] {
+    return fs
+      .readdirSync(parent)
+      .filter((name) => !isOwnerAlive(name))
+      .map((name) => path.join(parent, name))
+  }
+
+  async cleanAbandoned(): Promise<void> {
+    for (const dir of this.abandonedWorkDirs(this.layout.tmpDir)) fs.rmSync(dir, {recursive: true, force: true})
+    const layers = this.layers.abandoned()
+    const trees = [...this.abandonedWorkDirs(this.layout.stagingDir), ...layers.map((l) => this.layout.layerDir(l.id))].filter((d) => fs.existsSync(d))
+    if (trees.length > 0) await this.removeTrees(trees)
+    if (layers.length > 0) this.layers.delete(layers.map((l) => l.id))
+  }
+
+  /** Remove layers that no image uses any more (after rmi), children before parents. */
+  async removeUnreferencedLayers(): Promise<string[]> {
+    const removed: string[] = []
+    for (let batch = this.layers.unreferenced(); batch.length > 0; batch = this.layers.unreferenced()) {
+      const ids = batch.map((l) => l.id)
+      await this.removeTrees(ids.map((id) => this.layout.layerDir(id)).filter((d) => fs.existsSync(d)))
+      this.layers.delete(ids)
+      removed.push(...ids)
+    }
+    return removed
+  }
+}
