@@ -51,6 +51,7 @@ interface Addon {
   waitPid(pid: number): Promise<NativeExit>
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
+  mknod(path: string, mode: number, dev: number): void
   constants: NativeConstants
 }
 

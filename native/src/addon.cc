@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "fs.h"
 #include "spawn.h"
 #include "wait.h"
 #include "xattr.h"
@@ -28,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("waitPid", Napi::Function::New(env, WaitPid, "waitPid"));
   exports.Set("getxattr", Napi::Function::New(env, GetXattr, "getxattr"));
   exports.Set("setxattr", Napi::Function::New(env, SetXattr, "setxattr"));
+  exports.Set("mknod", Napi::Function::New(env, Mknod, "mknod"));
   exports.Set("constants", Constants(env));
   return exports;
 }

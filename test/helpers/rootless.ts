@@ -80,6 +80,7 @@ export function runAs(user: TestUser, argv: string[], opts: RunOptions = {}): Pr
       clearTimeout(timer)
       resolve({code, signal, stdout, stderr})
     })
+    child.stdin.on('error', () => undefined) // a child that exits before reading its input
     child.stdin.end(opts.input ?? '')
   })
 }
