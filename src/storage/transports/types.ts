@@ -1,0 +1,91 @@
+// The contract between image transports (docker://, oci:, oci-archive:, docker-archive:) and
+// the copy pipeline, after containers/image's types.go. Parsing happens only in
+// Transport.parseReference; everything else works on parsed, immutable references.
+import {Readable} from 'node:stream'
+
+import type {RegistriesConfig} from '../config/registries-conf'
+
+export interface BlobInfo {
+  /** "sha256:<hex>" */
+  digest: string
+  /** bytes, or -1 when unknown */
+  size: number
+  mediaType?: string
+  annotations?: Record<string, string>
+}
+
+export interface ManifestBlob {
+  bytes: Buffer
+  mediaType: string
+}
+
+export interface Platform {
+  os: string
+  architecture: string
+  variant?: string
+}
+
+/** The SystemContext analogue: everything a transport may need from the caller. */
+export interface ImageContext {
+  /** abort everything (a killed pull, a timeout) */
+  signal?: AbortSignal
+  /** --tls-verify=false */
+  tlsVerify?: boolean
+  /** --authfile */
+  authFile?: string
+  /** --creds user:password */
+  credentials?: {username: string; password: string}
+  platform?: Partial<Platform>
+  env?: NodeJS.ProcessEnv
+  /** registries.conf, for docker:// (insecure registries, mirrors, blocking) */
+  registries?: RegistriesConfig
+  /** a dir inside the store for transports that must unpack an archive first */
+  tmpDir?: string
+}
+
+export interface Transport {
+  /** "docker", "oci", "oci-archive", "docker-archive" */
+  readonly name: string
+  /** Throws UsageError for text that is not a valid reference of this transport. */
+  parseReference(text: string): ImageReference
+}
+
+export interface ImageReference {
+  readonly transport: Transport
+  /** Within the transport; parseReference(ref.toString()) must give an equal reference. */
+  toString(): string
+  /** The normalized docker name ("docker.io/library/alpine:latest"), when the reference has one. */
+  dockerReference(): string | undefined
+  newSource(ctx: ImageContext): Promise<ImageSource>
+  newDestination(ctx: ImageContext): Promise<ImageDestination>
+}
+
+/**
+ * Raw data from an image. The caller verifies every digest: a source never promises that the
+ * bytes it returns match what was asked for.
+ */
+export interface ImageSource {
+  readonly reference: ImageReference
+  /** The top-level manifest, or the one with the given digest (an instance of a list). */
+  getManifest(instanceDigest?: string): Promise<ManifestBlob>
+  getBlob(info: BlobInfo): Promise<{stream: Readable; size: number}>
+  close(): Promise<void>
+}
+
+/**
+ * Where an image is written. Required order: blobs (putBlob) → putManifest → commit.
+ * Nothing is visible before commit; close() without commit discards everything.
+ */
+export interface ImageDestination {
+  readonly reference: ImageReference
+  /** Manifest media types this destination accepts, best first. */
+  readonly supportedManifestTypes: string[]
+  /** A blob the destination already has, or undefined (layerIndex: the blob's place in the image). */
+  tryReusingBlob(info: BlobInfo, options?: {layerIndex?: number}): Promise<BlobInfo | undefined>
+  /** Stores a stream whose digest the caller has verified (or verifies as it flows). */
+  putBlob(stream: Readable, info: BlobInfo, options: {isConfig: boolean; layerIndex?: number}): Promise<BlobInfo>
+  /** listDigest: the manifest list / index this manifest was chosen from, if any. */
+  putManifest(manifest: ManifestBlob, options?: {listDigest?: string}): Promise<void>
+  commit(): Promise<void>
+  close(): Promise<void>
+}
