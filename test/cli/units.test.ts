@@ -1,0 +1,28 @@
+import test from 'ava'
+
+import {humanDuration, humanSize, timeAgo} from '../../src/cli/units'
+
+test('sizes as go-units prints them (3 significant digits, decimal units)', (t) => {
+  t.is(humanSize(0), '0 B')
+  t.is(humanSize(999), '999 B')
+  t.is(humanSize(1000), '1 kB')
+  t.is(humanSize(1500), '1.5 kB')
+  t.is(humanSize(7_626_365), '7.63 MB')
+  t.is(humanSize(123_456_789), '123 MB')
+  t.is(humanSize(5_000_000_000), '5 GB')
+})
+
+test('durations as go-units prints them', (t) => {
+  t.is(humanDuration(500), 'Less than a second')
+  t.is(humanDuration(1000), '1 second')
+  t.is(humanDuration(45_000), '45 seconds')
+  t.is(humanDuration(90_000), 'About a minute')
+  t.is(humanDuration(30 * 60_000), '30 minutes')
+  t.is(humanDuration(3_600_000), 'About an hour')
+  t.is(humanDuration(30 * 3_600_000), '30 hours')
+  t.is(humanDuration(5 * 86_400_000), '5 days')
+  t.is(humanDuration(20 * 86_400_000), '2 weeks')
+  t.is(humanDuration(100 * 86_400_000), '3 months')
+  t.is(humanDuration(800 * 86_400_000), '2 years')
+  t.is(timeAgo(new Date(0), new Date(3 * 86_400_000)), '3 days ago')
+})
