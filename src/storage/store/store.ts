@@ -5,6 +5,9 @@ import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
+import {UserNamespaceMapping, planUserNamespaceMapping} from '../../userns/idmap'
+import {currentUser, isRootless} from '../../userns/user'
+import {removeAsMappedRoot} from '../archive/unpack'
 import {StorageConfig} from '../config/storage-conf'
 import {Database, openDatabase} from '../db/connection'
 import {ensurePrivateDir} from '../dirs'
@@ -13,8 +16,11 @@ import {LayerStore} from './layers'
 import {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
 
-/** Deletes trees that may hold files owned by subordinate ids (done as the namespace's root). */
-export type TreeRemover = (dirs: string[]) => Promise<void>
+/** Rootless stores are written inside the user's namespace; real root writes directly. */
+export function storeMapping(): UserNamespaceMapping | undefined {
+  const user = currentUser()
+  return isRootless(user) ? planUserNamespaceMapping(user) : undefined
+}
 
 export class Store {
   readonly layout: StoreLayout
@@ -24,20 +30,26 @@ export class Store {
   private constructor(
     readonly config: StorageConfig,
     private readonly db: Database,
-    readonly removeTrees: TreeRemover,
+    /** the rootless user namespace the store's files are written in; undefined for real root */
+    readonly mapping: UserNamespaceMapping | undefined,
   ) {
     this.layout = new StoreLayout(config.graphRoot)
     this.layers = new LayerStore(db)
     this.images = new ImageStore(db)
   }
 
-  static async open(config: StorageConfig, removeTrees: TreeRemover): Promise<Store> {
+  static async open(config: StorageConfig, mapping: UserNamespaceMapping | undefined = storeMapping()): Promise<Store> {
     ensurePrivateDir(config.graphRoot)
     const layout = new StoreLayout(config.graphRoot)
     for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
-    const store = new Store(config, openDatabase(config.graphRoot), removeTrees)
+    const store = new Store(config, openDatabase(config.graphRoot), mapping)
     await store.cleanAbandoned()
     return store
+  }
+
+  /** Delete trees that may hold files owned by subordinate ids (as the namespace's root). */
+  removeTrees(dirs: string[]): Promise<void> {
+    return removeAsMappedRoot(dirs, this.mapping)
   }
 
   close(): void {

@@ -8,13 +8,11 @@ import {openDatabase} from '../../../src/storage/db/connection'
 import {ownerToken} from '../../../src/storage/store/owner'
 import {Store} from '../../../src/storage/store/store'
 
-const removeWithFs = async (dirs: string[]) => dirs.forEach((d) => fs.rmSync(d, {recursive: true, force: true}))
-
 async function openTemp(): Promise<{store: Store; root: string}> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-store-'))
   const root = path.join(dir, 'graph')
   const config = loadStorageConfig({root, runRoot: path.join(dir, 'run')})
-  return {store: await Store.open(config, removeWithFs), root}
+  return {store: await Store.open(config, undefined), root}
 }
 
 /** The owner token of a process that is alive but is not us (pid 1). */
@@ -97,7 +95,7 @@ test('the next start removes what a killed writer left, and nothing of live writ
   db.close()
   store.close()
 
-  const reopened = await Store.open(store.config, removeWithFs)
+  const reopened = await Store.open(store.config, undefined)
   t.teardown(() => reopened.close())
   t.false(fs.existsSync(deadTmp))
   t.false(fs.existsSync(deadStaging))

@@ -87,7 +87,8 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions) {
     if (!/^[^/\s]+$/.test(options.registry)) throw new TspodError(`invalid registry ${JSON.stringify(options.registry)}`)
-    if (!/^[a-z0-9]+(?:[._/-]+[a-z0-9]+)*$/.test(options.repository)) {
+    // An empty repository is a client for the registry as a whole (login's credential check).
+    if (options.repository !== '' && !/^[a-z0-9]+(?:[._/-]+[a-z0-9]+)*$/.test(options.repository)) {
       throw new TspodError(`invalid repository name ${JSON.stringify(options.repository)}`)
     }
     this.registry = options.registry
@@ -114,6 +115,28 @@ export class RegistryClient {
       })
     }
     return this.pinged
+  }
+
+  /**
+   * Check the credentials against the registry, as `podman login` does (containers/image's
+   * CheckAuth): a bearer token for no particular repository, or Basic auth, on GET /v2/.
+   */
+  async checkAuth(): Promise<void> {
+    const {scheme, challenges} = await this.ping()
+    if (challenges.length === 0) return
+    const headers: Record<string, string> = {'Docker-Distribution-API-Version': 'registry/2.0'}
+    const bearer = challenges.find((c) => c.scheme === 'bearer')
+    const credentials = this.getCredentials()
+    if (bearer) headers.Authorization = `Bearer ${(await this.fetchToken(bearer, undefined)).token}`
+    else if (credentials) headers.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+    await this.withRetries(`${scheme}://${this.registry}/v2/`, headers, false, async (response) => {
+      if (response.status === 200) return response.body.cancel()
+      if (response.status === 401) {
+        response.body.cancel()
+        throw new UnauthorizedError('invalid username/password', {statusCode: 401})
+      }
+      throw await this.responseError(response, 'checking credentials')
+    })
   }
 
   /** The manifest with this tag or digest; a digest is verified against the bytes. */
@@ -313,7 +336,7 @@ export class RegistryClient {
   }
 
   /** GET <realm>?account=&scope=&service= with Basic credentials when there are some. */
-  private async fetchToken(challenge: AuthChallenge, scope: string): Promise<BearerToken> {
+  private async fetchToken(challenge: AuthChallenge, scope: string | undefined): Promise<BearerToken> {
     const realm = challenge.parameters.realm
     if (!realm) throw new TspodError('missing realm in bearer auth challenge')
     let url: URL
@@ -328,7 +351,7 @@ export class RegistryClient {
     const credentials = this.getCredentials()
     // sorted by key, as Go's url.Values.Encode writes them
     if (credentials?.username) url.searchParams.append('account', credentials.username)
-    url.searchParams.append('scope', scope)
+    if (scope !== undefined) url.searchParams.append('scope', scope)
     if (challenge.parameters.service) url.searchParams.append('service', challenge.parameters.service)
     const headers: Record<string, string> = {}
     if (credentials?.username && credentials.password) {

@@ -1,0 +1,32 @@
+// Podman's global flags. Podman accepts them before the command (`tspod --root /x info`);
+// oclif only parses flags after the command id, so main.ts moves them there.
+import {Flags} from '@oclif/core'
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const
+
+export const globalFlags = {
+  root: Flags.string({description: 'Path to the graph root directory where images, containers, etc. are stored', helpGroup: 'GLOBAL'}),
+  runroot: Flags.string({description: "Path to the 'run directory' where all state information is stored", helpGroup: 'GLOBAL'}),
+  'log-level': Flags.option({options: LOG_LEVELS, default: 'warn', description: 'Log messages above specified level', helpGroup: 'GLOBAL'})(),
+}
+
+/** Global flags that take a value as the next argument when not written with `=`. */
+export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--log-level'])
+
+/**
+ * Split leading global flags from the rest: `--root /x info -f json` →
+ * {globals: ['--root', '/x'], rest: ['info', '-f', 'json']}.
+ */
+export function splitLeadingGlobals(argv: string[]): {globals: string[]; rest: string[]} {
+  const globals: string[] = []
+  let i = 0
+  while (i < argv.length) {
+    const arg = argv[i]
+    const name = arg.split('=')[0]
+    if (!GLOBAL_FLAGS_WITH_VALUE.has(name)) break
+    globals.push(arg)
+    if (!arg.includes('=') && i + 1 < argv.length) globals.push(argv[++i])
+    i++
+  }
+  return {globals, rest: argv.slice(i)}
+}

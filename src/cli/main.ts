@@ -1,0 +1,63 @@
+// The CLI entry (after bin/run.js): run oclif, then print any error once, Podman style.
+import {Command, Config, flush, run} from '@oclif/core'
+import * as path from 'node:path'
+
+import {exitCodeFor, isExit, printError} from './exit'
+import {splitLeadingGlobals} from './global-flags'
+
+const ROOT = path.resolve(__dirname, '..', '..', '..')
+
+/** The command named by the leading words of argv (`image ls` → image:ls) and how many words. */
+function findCommand(config: Config, argv: string[]): {command?: Command.Loadable; words: number} {
+  const words: string[] = []
+  for (const arg of argv) {
+    if (arg.startsWith('-')) break
+    words.push(arg)
+  }
+  for (let n = words.length; n > 0; n--) {
+    const command = config.findCommand(words.slice(0, n).join(':'))
+    if (command) return {command, words: n}
+  }
+  return {words: 0}
+}
+
+/**
+ * Podman (cobra) accepts `--flag=true|false` for boolean flags; oclif does not. Rewrite them to
+ * `--flag` / `--no-flag` (or drop `=false` of a flag without a negation, false being its default).
+ */
+function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] {
+  const out: string[] = []
+  for (const arg of argv) {
+    if (arg === '--') return [...out, ...argv.slice(out.length)]
+    const m = /^--([^=]+)=(true|false)$/.exec(arg)
+    const flag = m ? command.flags[m[1]] : undefined
+    if (!m || !flag || flag.type !== 'boolean') {
+      out.push(arg)
+      continue
+    }
+    if (m[2] === 'true') out.push(`--${m[1]}`)
+    else if (flag.allowNo) out.push(`--no-${m[1]}`)
+  }
+  return out
+}
+
+/** Global flags may come before the command (`tspod --root /x info`): move them behind it. */
+function prepareArgv(config: Config, argv: string[]): string[] {
+  const {globals, rest} = splitLeadingGlobals(argv)
+  const {command, words} = findCommand(config, rest)
+  if (!command) return globals.length > 0 ? rest : argv
+  return [...rest.slice(0, words), ...globals, ...normalizeBooleans(command, rest.slice(words))]
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.some((a) => a === '--log-level=debug' || a === '--log-level=trace') ||
+    argv.some((a, i) => a === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? ''))
+  try {
+    const config = await Config.load(ROOT)
+    await run(prepareArgv(config, argv), config)
+    await flush()
+  } catch (err) {
+    if (!isExit(err)) printError(err, debug)
+    process.exitCode = exitCodeFor(err)
+  }
+}

@@ -1,0 +1,76 @@
+// Pull progress on stderr, in Podman's words: per-layer bars with bytes and speed on a TTY,
+// plain lines otherwise ("Copying blob 31e352740f53 done"), nothing with -q.
+import type {CopyEvent} from '../storage/copy/copy'
+import {humanSize} from './units'
+
+const short = (digest: string) => digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13)
+
+export interface PullReporter {
+  line(text: string): void
+  event(e: CopyEvent): void
+  stop(): void
+}
+
+export function quietReporter(): PullReporter {
+  return {line: () => undefined, event: () => undefined, stop: () => undefined}
+}
+
+export function plainReporter(out: NodeJS.WritableStream = process.stderr): PullReporter {
+  let started = false
+  return {
+    line: (text) => out.write(`${text}\n`),
+    event(e) {
+      if (!started && (e.kind === 'blob-start' || e.kind === 'blob-done')) {
+        started = true
+        out.write('Getting image source signatures\n')
+      }
+      if (e.kind === 'blob-done') out.write(`Copying blob ${short(e.digest)} ${e.reused ? 'skipped: already exists' : 'done'}\n`)
+      if (e.kind === 'manifest') out.write('Writing manifest to image destination\n')
+    },
+    stop: () => undefined,
+  }
+}
+
+export function ttyReporter(out: NodeJS.WriteStream = process.stderr): PullReporter {
+  const {MultiBar, Presets} = require('cli-progress') as typeof import('cli-progress')
+  const bars = new MultiBar(
+    {
+      stream: out,
+      format: 'Copying {kind} {id} [{bar}] {done} / {total} | {speed}',
+      hideCursor: true,
+      clearOnComplete: false,
+      autopadding: true,
+      formatValue: (v, _o, type) => (type === 'value' || type === 'total' ? humanSize(v) : String(v)),
+    },
+    Presets.legacy,
+  )
+  const byDigest = new Map<string, {bar: ReturnType<InstanceType<typeof MultiBar>['create']>; start: number; size: number}>()
+  const payload = (kind: string, digest: string, bytes: number, size: number, start: number) => {
+    const seconds = Math.max((Date.now() - start) / 1000, 0.001)
+    return {kind, id: short(digest), done: humanSize(bytes), total: size > 0 ? humanSize(size) : '?', speed: `${humanSize(bytes / seconds)}/s`}
+  }
+  return {
+    line: (text) => bars.log(`${text}\n`),
+    event(e) {
+      if (e.kind === 'blob-start') {
+        const bar = bars.create(Math.max(e.size, 1), 0, payload(e.isConfig ? 'config' : 'blob', e.digest, 0, e.size, Date.now()))
+        byDigest.set(e.digest, {bar, start: Date.now(), size: e.size})
+      } else if (e.kind === 'blob-progress') {
+        const b = byDigest.get(e.digest)
+        b?.bar.update(e.bytes, payload('blob', e.digest, e.bytes, b.size, b.start))
+      } else if (e.kind === 'blob-done') {
+        const b = byDigest.get(e.digest)
+        if (b) b.bar.update(Math.max(b.size, 1))
+        else bars.log(`Copying blob ${short(e.digest)} skipped: already exists\n`)
+      } else if (e.kind === 'manifest') {
+        bars.log('Writing manifest to image destination\n')
+      }
+    },
+    stop: () => bars.stop(),
+  }
+}
+
+export function pullReporter(quiet: boolean): PullReporter {
+  if (quiet) return quietReporter()
+  return process.stderr.isTTY ? ttyReporter() : plainReporter()
+}

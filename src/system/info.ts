@@ -1,0 +1,95 @@
+// `tspod info`: the host and store facts, in Podman's JSON shape (camelCase keys, so Go
+// templates written for Podman such as {{.Host.Kernel}} or {{.Store.GraphRoot}} work).
+import * as os from 'node:os'
+
+import {goArch, maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
+import {StorageConfig} from '../storage/config/storage-conf'
+import {ensurePrivateDir} from '../storage/dirs'
+import {OverlayProbeResult, probeNativeOverlay} from '../storage/overlay-probe'
+import {IdMapping, MappingTool, findMappingTool, planUserNamespaceMapping} from '../userns/idmap'
+import {HostUser, currentUser} from '../userns/user'
+
+// The package version, read once (tsc puts this file at dist/src/system/info.js).
+const VERSION: string = require('../../../package.json').version
+
+interface PodmanIdMap {
+  container_id: number
+  host_id: number
+  size: number
+}
+
+function podmanIdMap(map: IdMapping[]): PodmanIdMap[] {
+  return map.map((m) => ({container_id: m.containerID, host_id: m.hostID, size: m.size}))
+}
+
+function toolInfo(tool: MappingTool) {
+  return {path: tool.path ?? '', setuid: tool.setuid, fileCapabilities: tool.fileCaps}
+}
+
+export interface Info {
+  host: Record<string, unknown>
+  store: Record<string, unknown>
+  version: Record<string, unknown>
+}
+
+function hostSection(user: HostUser) {
+  const mapping = planUserNamespaceMapping(user)
+  const cgroup = readCgroupInfo()
+  const rangesOf = (map: IdMapping[]) => map.slice(1).map((m) => ({start: m.hostID, count: m.size}))
+  return {
+    mapping,
+    section: {
+      arch: goArch(),
+      os: 'linux',
+      kernel: os.release(),
+      hostname: os.hostname(),
+      distribution: readDistribution(),
+      cpus: os.cpus().length,
+      memTotal: os.totalmem(),
+      memFree: os.freemem(),
+      uptime: `${Math.floor(os.uptime())}s`,
+      cgroupVersion: cgroup.version,
+      cgroupControllers: cgroup.controllers,
+      security: {rootless: user.uid !== 0},
+      user: {name: user.name, uid: user.uid, gid: user.gid, groups: user.groups},
+      idMappings: {uidmap: podmanIdMap(mapping.uidMap), gidmap: podmanIdMap(mapping.gidMap)},
+      subordinateIds: {
+        mode: mapping.mode,
+        setgroups: mapping.setgroups,
+        subuid: mapping.mode === 'subid' ? rangesOf(mapping.uidMap) : [],
+        subgid: mapping.mode === 'subid' ? rangesOf(mapping.gidMap) : [],
+        ...(mapping.reason ? {reason: mapping.reason} : {}),
+      },
+      idMapTools: {newuidmap: toolInfo(findMappingTool('newuidmap')), newgidmap: toolInfo(findMappingTool('newgidmap'))},
+      maxUserNamespaces: maxUserNamespaces() ?? 0,
+    },
+  }
+}
+
+function storeSection(config: StorageConfig, probe: OverlayProbeResult) {
+  const graphOptions: Record<string, string> = {}
+  if (config.overlay.mountProgram) graphOptions['overlay.mount_program'] = config.overlay.mountProgram
+  if (config.overlay.mountOpt) graphOptions['overlay.mountopt'] = config.overlay.mountOpt
+  if (config.overlay.ignoreChownErrors) graphOptions['overlay.ignore_chown_errors'] = 'true'
+  return {
+    configFile: config.configFile ?? '',
+    graphDriverName: config.driver,
+    graphRoot: config.graphRoot,
+    runRoot: config.runRoot,
+    graphOptions,
+    graphStatus: {'Native Overlay Diff': String(probe.native), 'Using metacopy': 'false'},
+    nativeOverlay: probe,
+  }
+}
+
+export async function collectInfo(config: StorageConfig): Promise<Info> {
+  const user = currentUser()
+  const {mapping, section: host} = hostSection(user)
+  ensurePrivateDir(config.graphRoot)
+  const probe = await probeNativeOverlay(config.graphRoot, mapping)
+  return {
+    host,
+    store: storeSection(config, probe),
+    version: {Version: VERSION, NodeVersion: process.version, OsArch: `linux/${goArch()}`},
+  }
+}
