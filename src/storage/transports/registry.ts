@@ -1,7 +1,7 @@
 // Transports by name, and "transport:reference" image names parsed with them, as containers/image's
-// transports/alltransports. Plain names and "docker://" are the caller's business; the docker
-// transport joins through registerTransport.
+// transports/alltransports. Plain names (short names, registries.conf) are the caller's business.
 import {UsageError} from '../../errors'
+import {dockerTransport} from './docker/transport'
 import {dockerArchiveTransport} from './docker-archive/transport'
 import {ociArchiveTransport} from './oci-archive/transport'
 import {ociLayoutTransport} from './oci-layout/transport'
@@ -50,6 +50,7 @@ export function formatImageName(reference: ImageReference): string {
   return `${reference.transport.name}:${reference.toString()}`
 }
 
+registerTransport(dockerTransport)
 registerTransport(ociLayoutTransport)
 registerTransport(ociArchiveTransport)
 registerTransport(dockerArchiveTransport)

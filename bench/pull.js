@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+'use strict'
+// Pull + unpack of a generated ~300 MB, 5-layer image from a local registry, side by side with
+// Debian's `podman pull` (same rootless user, its own store), with wall time and peak RSS; and
+// tspod's unpack of one layer against `tar -xzf` of the same blob.
+// Targets: faster than Podman; peak RSS under 150 MB; unpack at least 0.8x GNU tar.
+// Run as root after `npm run build` (it uses the test helpers compiled in dist/):
+//   node bench/pull.js [totalMB]
+const {execFileSync, spawnSync} = require('node:child_process')
+const crypto = require('node:crypto')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const repo = path.resolve(__dirname, '..')
+const {buildImage} = require(path.join(repo, 'dist/test/helpers/oci-image'))
+const {startRegistry} = require(path.join(repo, 'dist/test/helpers/registry'))
+const {lookupUser, userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
+
+const TOTAL_MB = Number(process.argv[2] || 300)
+const LAYERS = 5
+const user = lookupUser('tspoduser')
+
+/** Files that compress about like real images do: half random, half repetitive text. */
+function layerEntries(index, bytes) {
+  const entries = [{path: `layer${index}/`, type: 'dir', mode: 0o755}]
+  const fileSize = 4 * 1024 * 1024
+  for (let i = 0; i * fileSize < bytes; i++) {
+    const random = crypto.randomBytes(fileSize / 2)
+    const text = Buffer.alloc(fileSize / 2, `layer ${index} file ${i} lorem ipsum dolor sit amet\n`)
+    entries.push({path: `layer${index}/file${i}`, type: 'file', content: Buffer.concat([random, text]), mode: 0o644, uid: i % 3 === 0 ? 0 : 1000, gid: 0})
+  }
+  return entries
+}
+
+function asUser(argv, env, cwd = '/') {
+  const full = ['/usr/bin/time', '-f', '%e %M', 'setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv]
+  const r = spawnSync(full[0], full.slice(1), {env: userEnv(user, env), cwd, encoding: 'utf8', maxBuffer: 64 << 20})
+  const last = r.stderr.trim().split('\n').pop()
+  const [seconds, kb] = last.split(' ').map(Number)
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
+  return {seconds, mb: kb / 1024}
+}
+
+function userDir(prefix) {
+  const dir = fs.mkdtempSync(path.join('/var/tmp', prefix))
+  fs.chownSync(dir, user.uid, user.gid)
+  return dir
+}
+
+async function main() {
+  process.stderr.write(`building a ${TOTAL_MB} MB, ${LAYERS}-layer image...\n`)
+  const per = (TOTAL_MB * 1024 * 1024) / LAYERS
+  const layers = []
+  for (let i = 0; i < LAYERS; i++) layers.push(layerEntries(i, per))
+  const image = await buildImage({layers})
+  const registry = await startRegistry()
+  try {
+    await registry.push('bench/big', 'latest', image)
+    const ref = `${registry.host}/bench/big:latest`
+    const conf = path.join(userDir('tspod-bench-conf-'), 'registries.conf')
+    fs.writeFileSync(conf, `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`)
+    fs.chmodSync(conf, 0o644)
+
+    const rows = []
+    const tspodDir = userDir('tspod-bench-')
+    const tspod = asUser([process.execPath, path.join(repo, 'bin/run.js'), '--root', `${tspodDir}/g`, '--runroot', `${tspodDir}/r`, 'pull', '-q', ref], {CONTAINERS_REGISTRIES_CONF: conf})
+    rows.push(['tspod pull', tspod])
+
+    if (fs.existsSync('/usr/bin/podman')) {
+      const podmanDir = userDir('podman-bench-')
+      const storageConf = path.join(podmanDir, 'storage.conf')
+      fs.writeFileSync(storageConf, `[storage]\ndriver = "overlay"\ngraphroot = "${podmanDir}/g"\nrunroot = "${podmanDir}/r"\n`)
+      fs.chmodSync(storageConf, 0o644)
+      try {
+        rows.push(['podman pull', asUser(['podman', 'pull', '-q', ref], {CONTAINERS_REGISTRIES_CONF: conf, CONTAINERS_STORAGE_CONF: storageConf})])
+      } catch (err) {
+        rows.push(['podman pull', {error: err.message.split('\n')[0]}])
+      }
+      execFileSync('rm', ['-rf', podmanDir])
+    }
+
+    // Unpack alone: the largest layer blob, by tspod's unpacker (in the user namespace) and by GNU tar.
+    const blobDir = userDir('tspod-bench-blob-')
+    const blob = path.join(blobDir, 'layer.tar.gz')
+    fs.writeFileSync(blob, image.layers[0].data)
+    fs.chownSync(blob, user.uid, user.gid)
+    const unpackScript = path.join(blobDir, 'unpack.js')
+    fs.writeFileSync(
+      unpackScript,
+      `const {unpackLayers} = require(${JSON.stringify(path.join(repo, 'dist/src/storage/archive/unpack'))})
+const {planUserNamespaceMapping} = require(${JSON.stringify(path.join(repo, 'dist/src/userns/idmap'))})
+const {currentUser} = require(${JSON.stringify(path.join(repo, 'dist/src/userns/user'))})
+const [dest, blob] = process.argv.slice(2)
+require('fs').mkdirSync(dest)
+unpackLayers([{blob, dest}], {mapping: planUserNamespaceMapping(currentUser()), ignoreChownErrors: false})
+`,
+    )
+    fs.chmodSync(unpackScript, 0o644)
+    const tspodUnpack = asUser([process.execPath, unpackScript, `${blobDir}/a`, blob], {})
+    fs.mkdirSync(`${blobDir}/b`)
+    fs.chownSync(`${blobDir}/b`, user.uid, user.gid)
+    const tar = asUser(['tar', '-xzf', blob, '-C', `${blobDir}/b`], {})
+    rows.push(['tspod unpack (1 layer)', tspodUnpack], ['tar -xzf (same layer)', tar])
+    execFileSync('rm', ['-rf', tspodDir, blobDir, path.dirname(conf)])
+
+    const mb = image.layers.reduce((s, l) => s + l.size, 0) / 1e6
+    console.log(`image: ${LAYERS} layers, ${mb.toFixed(0)} MB compressed; layer 0: ${(image.layers[0].size / 1e6).toFixed(0)} MB`)
+    console.log('what'.padEnd(24) + 'wall'.padEnd(12) + 'peak RSS (largest process)')
+    for (const [what, r] of rows) console.log(what.padEnd(24) + (r.error ? `failed: ${r.error}` : `${r.seconds.toFixed(2)} s`.padEnd(12) + `${r.mb.toFixed(0)} MB`))
+    console.log(`unpack speed vs tar: ${(tar.seconds / tspodUnpack.seconds).toFixed(2)}x (target >= 0.8x)`)
+  } finally {
+    await registry.stop()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})

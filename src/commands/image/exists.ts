@@ -1,0 +1,16 @@
+import {Args} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {findImage} from '../../storage/image/lookup'
+
+export default class ImageExists extends TspodCommand {
+  static summary = 'Check if an image exists in local storage'
+  static description = 'Exit status 0 if the image exists, 1 if it does not, 125 on any other error.'
+  static args = {image: Args.string({required: true, description: 'image'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ImageExists)
+    const store = await this.openStore(flags)
+    if (!findImage(store, args.image, this.registries())) this.exit(1)
+  }
+}

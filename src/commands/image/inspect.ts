@@ -1,0 +1,35 @@
+import {Args, Flags} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {printError} from '../../cli/exit'
+import {renderRecord, toJson} from '../../cli/render'
+import {UsageError} from '../../errors'
+import {lookupImage} from '../../storage/image/lookup'
+import {inspectImage} from '../../storage/image/report'
+
+export default class ImageInspect extends TspodCommand {
+  static summary = 'Display the configuration of an image'
+  static strict = false
+  static args = {images: Args.string({description: 'images'})}
+  static flags = {format: Flags.string({char: 'f', description: 'Format the output to a Go template or json'})}
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(this.constructor as typeof ImageInspect)
+    const names = argv as string[]
+    if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
+    const store = await this.openStore(flags)
+    const records: unknown[] = []
+    let failed = false
+    for (const name of names) {
+      try {
+        records.push(inspectImage(lookupImage(store, name, this.registries()), store.layout))
+      } catch (err) {
+        failed = true
+        printError(err, false)
+      }
+    }
+    if (flags.format && flags.format !== 'json') process.stdout.write(records.map((r) => renderRecord(r, flags.format!)).join(''))
+    else process.stdout.write(toJson(records))
+    if (failed) this.exit(125)
+  }
+}

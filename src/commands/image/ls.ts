@@ -1,0 +1,59 @@
+import {Args, Flags} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {renderList} from '../../cli/render'
+import {timeAgo, humanSize} from '../../cli/units'
+import {filterImages, parseImageFilters} from '../../storage/image/filter'
+import {ImageSummary, imageSummary} from '../../storage/image/report'
+
+const TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
+const TABLE_DIGESTS = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
+const HEADERS = {Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', Id: 'IMAGE ID', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE', ReadOnly: 'R/O', Containers: 'CONTAINERS'}
+
+/** One row per name (repository:tag), "<none>" for an image without names, as Podman prints them. */
+function rows(summary: ImageSummary, noTrunc: boolean) {
+  const names = summary.RepoTags.length > 0 ? summary.RepoTags : ['<none>:<none>']
+  return names.map((name) => {
+    const i = name.lastIndexOf(':')
+    return {
+      ...summary,
+      ID: noTrunc ? `sha256:${summary.Id}` : summary.Id.slice(0, 12),
+      Repository: name.slice(0, i),
+      Tag: name.slice(i + 1),
+      CreatedSince: timeAgo(new Date(summary.CreatedAt)),
+      Size: humanSize(summary.Size),
+      ReadOnly: false,
+      Dangling: summary.RepoTags.length === 0,
+    }
+  })
+}
+
+export default class ImageLs extends TspodCommand {
+  static summary = 'List images in local storage'
+  static aliases = ['images', 'image:list']
+  static args = {name: Args.string({description: 'only images with this repository name'})}
+  static flags = {
+    all: Flags.boolean({char: 'a', description: 'Show all images (default hides intermediate images)'}),
+    quiet: Flags.boolean({char: 'q', description: 'Display only image IDs'}),
+    digests: Flags.boolean({description: 'Show digests'}),
+    'no-trunc': Flags.boolean({description: 'Do not truncate output'}),
+    noheading: Flags.boolean({char: 'n', description: 'Do not print column headings'}),
+    format: Flags.string({description: "Change the output format to JSON or a Go template"}),
+    filter: Flags.string({char: 'f', multiple: true, description: 'Filter output based on conditions provided (dangling, reference, label, before, since, id)'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ImageLs)
+    const store = await this.openStore(flags)
+    const filters = parseImageFilters([...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : [])])
+    const summaries = filterImages(store, filters, this.registries()).map((image) => imageSummary(image))
+    if (flags.quiet) {
+      const ids = [...new Set(summaries.map((s) => (flags['no-trunc'] ? `sha256:${s.Id}` : s.Id.slice(0, 12))))]
+      if (ids.length > 0) this.print(ids.join('\n'))
+      return
+    }
+    const table = flags.digests ? TABLE_DIGESTS : TABLE
+    const out = renderList(summaries, summaries.flatMap((s) => rows(s, flags['no-trunc'])), flags.format, {table, headers: HEADERS}, flags.noheading)
+    if (out) process.stdout.write(out)
+  }
+}

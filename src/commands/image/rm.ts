@@ -1,0 +1,36 @@
+import {Args, Flags} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {printError} from '../../cli/exit'
+import {UsageError} from '../../errors'
+import {ImageUnknownError} from '../../storage/image/lookup'
+import {ImageInUseError, removeImages} from '../../storage/image/remove'
+
+export default class ImageRm extends TspodCommand {
+  static summary = 'Remove one or more images from local storage'
+  static description = 'Exit status: 0 all removed, 1 an image was not found, 2 an image is in use, 125 any other error (as podman rmi).'
+  static aliases = ['rmi']
+  static strict = false
+  static args = {images: Args.string({description: 'images to remove'})}
+  static flags = {
+    all: Flags.boolean({char: 'a', description: 'Remove all images'}),
+    force: Flags.boolean({char: 'f', description: 'Force Removal of the image'}),
+    ignore: Flags.boolean({char: 'i', description: 'Ignore errors if a specified image does not exist'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ImageRm)
+    const names = argv as string[]
+    if (names.length === 0 && !flags.all) throw new UsageError('image name or ID must be specified')
+    if (names.length > 0 && flags.all) throw new UsageError('when using the --all switch, you may not pass any images names or IDs')
+    const store = await this.openStore(flags)
+    const report = await removeImages(store, names, {force: flags.force, all: flags.all, registries: this.registries()})
+    for (const name of report.untagged) this.print(`Untagged: ${name}`)
+    for (const id of report.deleted) this.print(`Deleted: ${id}`)
+    const errors = report.errors.filter((e) => !(flags.ignore && e instanceof ImageUnknownError))
+    errors.forEach((e) => printError(e, false))
+    if (errors.length === 0) return
+    const code = errors.some((e) => e instanceof ImageInUseError) ? 2 : errors.every((e) => e instanceof ImageUnknownError) ? 1 : 125
+    this.exit(code)
+  }
+}

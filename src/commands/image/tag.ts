@@ -1,0 +1,23 @@
+import {Args} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {UsageError} from '../../errors'
+import {lookupImage} from '../../storage/image/lookup'
+import {normalizeTagName} from '../../storage/image/names'
+
+export default class ImageTag extends TspodCommand {
+  static summary = 'Add an additional name to a local image'
+  static aliases = ['tag']
+  static strict = false
+  static args = {image: Args.string({required: true, description: 'image'}), target: Args.string({description: 'new name'})}
+  static examples = ['<%= config.bin %> tag alpine myalpine:v1']
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ImageTag)
+    const [image, ...targets] = argv as string[]
+    if (targets.length === 0) throw new UsageError('at least two arguments are required')
+    const store = await this.openStore(flags)
+    const found = lookupImage(store, image, this.registries())
+    for (const target of targets) store.images.addName(found.id, normalizeTagName(target))
+  }
+}

@@ -1,0 +1,24 @@
+import {Args} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {TspodError} from '../../errors'
+import {lookupImage} from '../../storage/image/lookup'
+import {normalizeTagName} from '../../storage/image/names'
+
+export default class ImageUntag extends TspodCommand {
+  static summary = 'Remove a name from a local image (all names when none is given)'
+  static aliases = ['untag']
+  static strict = false
+  static args = {image: Args.string({required: true, description: 'image'}), name: Args.string({description: 'names to remove'})}
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ImageUntag)
+    const [image, ...names] = argv as string[]
+    const store = await this.openStore(flags)
+    const found = lookupImage(store, image, this.registries())
+    const targets = names.length > 0 ? names.map(normalizeTagName) : found.names
+    for (const name of targets) {
+      if (!store.images.removeName(found.id, name)) throw new TspodError(`${name}: tag not known`)
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// `rmi` and `image prune` as a library: Podman's rules for untagging versus deleting, then
+// removal of the layers no image uses any more.
+import {TspodError} from '../../errors'
+import type {RegistriesConfig} from '../config/registries-conf'
+import type {Image} from '../store/images'
+import type {Store} from '../store/store'
+import {ImageUnknownError, LocalMatch, resolveLocalImage} from './lookup'
+
+export interface RemoveReport {
+  untagged: string[]
+  deleted: string[]
+  /** one error per image that could not be removed */
+  errors: TspodError[]
+}
+
+export class ImageInUseError extends TspodError {}
+
+function deleteImage(store: Store, image: Image, report: RemoveReport): void {
+  report.untagged.push(...image.names)
+  store.images.delete(image.id)
+  report.deleted.push(image.id)
+}
+
+export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig}): Promise<RemoveReport> {
+  const report: RemoveReport = {untagged: [], deleted: [], errors: []}
+  const targets = opts.all ? store.images.list().map((image) => ({text: image.id, match: {image} as LocalMatch})) : texts.map((text) => ({text, match: undefined}))
+  for (const target of targets) {
+    let match: LocalMatch | undefined
+    try {
+      match = target.match ?? resolveLocalImage(store, target.text, opts.registries)
+    } catch (err) {
+      report.errors.push(err as TspodError)
+      continue
+    }
+    if (!match) {
+      report.errors.push(new ImageUnknownError(`${target.text}: image not known`))
+      continue
+    }
+    const image = store.images.get(match.image.id)
+    if (!image) continue // removed earlier in this run
+    if (match.name && image.names.length > 1) {
+      // A name of an image that has others: only that name goes.
+      store.images.removeName(image.id, match.name)
+      report.untagged.push(match.name)
+      continue
+    }
+    if (!match.name && image.names.length > 1 && !opts.force && !opts.all) {
+      report.errors.push(new TspodError(`unable to delete image "${image.id}" by ID with more than one tag (${JSON.stringify(image.names).replace(/,/g, ' ')}): please force removal`))
+      continue
+    }
+    deleteImage(store, image, report)
+  }
+  if (report.deleted.length > 0) await store.removeUnreferencedLayers()
+  return report
+}
+
+/** Dangling images (no name), or with `all` every image; returns the removed ids. */
+export async function pruneImages(store: Store, opts: {all: boolean}): Promise<string[]> {
+  const removed: string[] = []
+  for (const image of store.images.list()) {
+    if (!opts.all && image.names.length > 0) continue
+    store.images.delete(image.id)
+    removed.push(image.id)
+  }
+  await store.removeUnreferencedLayers()
+  return removed
+}

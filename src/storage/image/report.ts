@@ -1,0 +1,107 @@
+// Images in Podman's JSON shapes: `podman images --format json` entries and `podman image
+// inspect` records. Field names and nesting are Podman's, so scripts and Go templates written
+// for Podman work unchanged.
+import type {Image} from '../store/images'
+import type {StoreLayout} from '../store/layout'
+
+/** The parts of an OCI image config the reports show. */
+interface ImageConfigDoc {
+  created?: string
+  author?: string
+  architecture?: string
+  os?: string
+  variant?: string
+  config?: Record<string, unknown> & {Labels?: Record<string, string> | null; User?: string}
+  rootfs?: {type?: string; diff_ids?: string[]}
+  history?: {created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean}[]
+}
+
+export function imageConfig(image: Image): ImageConfigDoc {
+  return JSON.parse(image.config.toString('utf8')) as ImageConfigDoc
+}
+
+/** Names with a tag ("repo:tag"), as RepoTags. */
+export function repoTags(image: Image): string[] {
+  return image.names.filter((n) => !n.includes('@'))
+}
+
+/** "repo@digest" for every repository the image is named in and every digest it is known by. */
+export function repoDigests(image: Image): string[] {
+  const repos = [...new Set(image.names.map((n) => n.replace(/@.*$/, '').replace(/:[^:/]*$/, '')))]
+  const digests = [...new Set([image.digest, ...image.digests])]
+  return repos.flatMap((repo) => digests.map((d) => `${repo}@${d}`))
+}
+
+function createdOf(image: Image, config: ImageConfigDoc): string {
+  return config.created ?? image.created ?? image.added
+}
+
+export interface ImageSummary {
+  Id: string
+  ParentId: string
+  RepoTags: string[]
+  RepoDigests: string[]
+  Size: number
+  SharedSize: number
+  VirtualSize: number
+  Labels: Record<string, string> | null
+  Containers: number
+  Names: string[]
+  Digest: string
+  History: string[]
+  Created: number
+  CreatedAt: string
+}
+
+export function imageSummary(image: Image, containers = 0): ImageSummary {
+  const config = imageConfig(image)
+  const created = createdOf(image, config)
+  return {
+    Id: image.id,
+    ParentId: '',
+    RepoTags: repoTags(image),
+    RepoDigests: repoDigests(image),
+    Size: image.size,
+    SharedSize: 0,
+    VirtualSize: image.size,
+    Labels: config.config?.Labels ?? null,
+    Containers: containers,
+    Names: image.names,
+    Digest: image.digest,
+    History: image.names,
+    Created: Math.floor(new Date(created).getTime() / 1000),
+    CreatedAt: created,
+  }
+}
+
+export function inspectImage(image: Image, layout: StoreLayout) {
+  const config = imageConfig(image)
+  return {
+    Id: image.id,
+    Digest: image.digest,
+    RepoTags: repoTags(image),
+    RepoDigests: repoDigests(image),
+    Parent: '',
+    Comment: '',
+    Created: createdOf(image, config),
+    Config: config.config ?? {},
+    Version: '',
+    Author: config.author ?? '',
+    Architecture: config.architecture ?? '',
+    Os: config.os ?? '',
+    ...(config.variant ? {Variant: config.variant} : {}),
+    Size: image.size,
+    VirtualSize: image.size,
+    GraphDriver: {
+      Name: 'overlay',
+      Data: image.topLayer ? {UpperDir: layout.diffDir(image.topLayer), LowerDir: image.layers.slice(0, -1).reverse().map((l) => layout.diffDir(l)).join(':') || undefined} : {},
+    },
+    RootFS: {Type: config.rootfs?.type ?? 'layers', Layers: config.rootfs?.diff_ids ?? []},
+    Labels: config.config?.Labels ?? null,
+    Annotations: {},
+    ManifestType: image.manifestType,
+    User: config.config?.User ?? '',
+    History: config.history ?? [],
+    NamesHistory: image.names,
+  }
+}

@@ -1,0 +1,18 @@
+// `tspod login`: check credentials against the registry, then store them in auth.json.
+import {RegistriesConfig, findRegistry} from './config/registries-conf'
+import {setCredentials} from './config/auth-file'
+import {registryEndpoint} from './reference/docker-reference'
+import {RegistryClient} from './transports/docker/client'
+
+export async function login(
+  target: string,
+  credentials: {username: string; password: string},
+  opts: {authFile?: string; tlsVerify?: boolean; registries: RegistriesConfig; signal?: AbortSignal},
+): Promise<string> {
+  const key = target.replace(/^(docker|https?):\/\//, '').replace(/\/+$/, '')
+  const host = key.split('/')[0]
+  const insecure = opts.tlsVerify === undefined ? findRegistry(opts.registries, key)?.insecure ?? false : !opts.tlsVerify
+  const client = new RegistryClient({registry: registryEndpoint(host === 'index.docker.io' ? 'docker.io' : host), repository: '', insecure, getCredentials: () => credentials, signal: opts.signal})
+  await client.checkAuth()
+  return setCredentials(key, credentials.username, credentials.password, {authFile: opts.authFile})
+}
