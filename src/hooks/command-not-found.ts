@@ -2,8 +2,18 @@ import {Hook} from '@oclif/core'
 
 import {UsageError} from '../errors'
 
+/**
+ * oclif reads `tspod info extra` as a command "info:extra". When a leading part names a real
+ * command, run it with the rest as arguments, so it reports them as it reports any argument;
+ * otherwise the command is unknown, in Podman's words.
+ */
 const hook: Hook<'command_not_found'> = async function (opts) {
-  throw new UsageError(`unrecognized command \`tspod ${opts.id.replaceAll(':', ' ')}\``)
+  const words = opts.id.split(':')
+  for (let n = words.length - 1; n > 0; n--) {
+    const id = words.slice(0, n).join(':')
+    if (opts.config.findCommand(id)) return opts.config.runCommand(id, [...words.slice(n), ...(opts.argv ?? [])])
+  }
+  throw new UsageError(`unrecognized command \`tspod ${words.join(' ')}\``)
 }
 
 export default hook

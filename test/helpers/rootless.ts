@@ -44,7 +44,7 @@ export interface RunResult {
 export interface RunOptions {
   /** extra environment, on top of the clean login-like one */
   env?: Record<string, string | undefined>
-  input?: string
+  input?: string | Buffer
   cwd?: string
   timeoutMs?: number
 }

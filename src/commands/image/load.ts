@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {pipeline} from 'node:stream/promises'
+
+import {TspodCommand} from '../../cli/base-command'
+import {pullReporter} from '../../cli/pull-progress'
+import {UsageError} from '../../errors'
+import {loadImages} from '../../storage/load'
+
+export default class ImageLoad extends TspodCommand {
+  static summary = 'Load image(s) from a tar archive'
+  static description = 'Reads a docker-archive (docker save, podman save) or oci-archive, from --input or stdin, and stores every image in it.'
+  static aliases = ['load']
+  static flags = {
+    input: Flags.string({char: 'i', description: 'Read from specified archive file (default: stdin)'}),
+    quiet: Flags.boolean({char: 'q', description: 'Suppress the output'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ImageLoad)
+    const store = await this.openStore(flags)
+    let file = flags.input
+    let work: string | undefined
+    if (!file) {
+      if (process.stdin.isTTY) throw new UsageError('cannot read from terminal, use command-line redirection or the --input flag')
+      work = store.newWorkDir('tmp')
+      file = path.join(work, 'stdin.tar')
+      await pipeline(process.stdin, fs.createWriteStream(file))
+    }
+    const reporter = pullReporter(flags.quiet)
+    try {
+      const images = await loadImages(store, path.resolve(file), {
+        ctx: {signal: this.interruptSignal(), registries: this.registries()},
+        isTerminal: false,
+        onEvent: (e) => reporter.event(e),
+        onWarning: (w) => process.stderr.write(`WARN[0000] ${w}\n`),
+      })
+      reporter.stop()
+      for (const image of images) {
+        const names = image.names.length > 0 ? image.names : [`sha256:${image.id}`]
+        for (const name of names) this.print(`Loaded image: ${name}`)
+      }
+    } finally {
+      reporter.stop()
+      if (work) fs.rmSync(work, {recursive: true, force: true})
+    }
+  }
+}

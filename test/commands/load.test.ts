@@ -1,0 +1,57 @@
+// tspod load as the rootless user: docker-archive and oci-archive files, stdin, bad input.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {leftovers} from '../helpers/image-sandbox'
+import {busyboxImage, multiLayerImage, writeDockerArchive, writeOciArchive} from '../helpers/oci-image'
+import {TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+
+test('load -i a docker-archive and an oci-archive, with their names', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const busybox = await busyboxImage()
+  const multi = await multiLayerImage()
+  const dockerTar = path.join(box.dir, 'docker.tar')
+  await writeDockerArchive(dockerTar, busybox, ['docker.io/library/busybox:1.36'])
+  const ociTar = path.join(box.dir, 'oci.tar')
+  await writeOciArchive(ociTar, [{image: multi, ref: 'localhost/multi:2'}])
+  for (const f of [dockerTar, ociTar]) fs.chmodSync(f, 0o644)
+
+  const docker = await tspod(box, ['load', '-i', dockerTar])
+  t.is(docker.code, 0, docker.stderr)
+  t.is(docker.stdout, 'Loaded image: docker.io/library/busybox:1.36\n')
+  const oci = await tspod(box, ['load', '-q', '--input', ociTar])
+  t.is(oci.code, 0, oci.stderr)
+  t.is(oci.stdout, 'Loaded image: localhost/multi:2\n')
+
+  const ids = await tspod(box, ['images', '--format', '{{.Repository}}:{{.Tag}} {{.Id}}'])
+  t.is(
+    ids.stdout.split('\n').filter(Boolean).sort().join('\n'),
+    [`docker.io/library/busybox:1.36 ${busybox.configDigest.slice(7)}`, `localhost/multi:2 ${multi.configDigest.slice(7)}`].sort().join('\n'),
+  )
+  t.deepEqual(leftovers(box), [])
+})
+
+test('load reads stdin; garbage is one line, exit 125, and stores nothing', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const busybox = await busyboxImage()
+  const dockerTar = path.join(box.dir, 'docker.tar')
+  await writeDockerArchive(dockerTar, busybox, ['localhost/frominput:latest'])
+  const fromStdin = await tspod(box, ['load'], {input: fs.readFileSync(dockerTar)})
+  t.is(fromStdin.code, 0, fromStdin.stderr)
+  t.is(fromStdin.stdout, 'Loaded image: localhost/frominput:latest\n')
+
+  const garbage = path.join(box.dir, 'garbage.tar')
+  fs.writeFileSync(garbage, 'this is not an archive at all'.repeat(40))
+  fs.chmodSync(garbage, 0o644)
+  const bad = await tspod(box, ['load', '-i', garbage])
+  t.is(bad.code, 125)
+  t.regex(bad.stderr, /^Error: [^\n]+\n$/)
+  const missing = await tspod(box, ['load', '-i', path.join(box.dir, 'nope.tar')])
+  t.is(missing.code, 125)
+  t.is(missing.stderr, `Error: open ${path.join(box.dir, 'nope.tar')}: no such file or directory\n`)
+  t.is((await tspod(box, ['images', '-q'])).stdout.trim().split('\n').length, 1)
+  t.deepEqual(leftovers(box), [])
+})
