@@ -1,0 +1,113 @@
+// Pulls against a registry of our own that demands tokens and misbehaves on request: every
+// failure is one clear line with exit 125 and an unchanged store; a pull killed mid-way leaves
+// nothing after the next start.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {spawn} from 'node:child_process'
+
+import {FaultRegistry} from '../helpers/fault-registry'
+import {graphRoot, leftovers, registrySandbox} from '../helpers/image-sandbox'
+import {BuiltImage, busyboxImage, buildImage} from '../helpers/oci-image'
+import {Sandbox, TSPOD_BIN, removeTree, tspod, userEnv} from '../helpers/rootless'
+
+const CREDS = {username: 'alice', password: 's3cret'}
+
+function serve(registry: FaultRegistry, repo: string, image: BuiltImage): void {
+  registry.addBlob(repo, image.config)
+  for (const layer of image.layers) registry.addBlob(repo, layer.data)
+  registry.addManifest(repo, 'latest', image.manifest, image.mediaType)
+}
+
+async function setup(t: {teardown(fn: () => unknown): void}): Promise<{registry: FaultRegistry; box: Sandbox; image: BuiltImage}> {
+  const registry = await FaultRegistry.start()
+  const image = await busyboxImage()
+  serve(registry, 'app', image)
+  const box = registrySandbox(registry.host)
+  t.teardown(async () => {
+    await registry.close()
+    removeTree(box.dir)
+  })
+  return {registry, box, image}
+}
+
+async function unchanged(box: Sandbox): Promise<{images: string; leftovers: string[]}> {
+  return {images: (await tspod(box, ['images', '-q'])).stdout, leftovers: leftovers(box)}
+}
+
+test('bearer tokens: --creds, and login to an auth file then pull', async (t) => {
+  const {registry, box, image} = await setup(t)
+  registry.requireBearer({credentials: CREDS})
+  const denied = await tspod(box, ['pull', '-q', `${registry.host}/app`])
+  t.is(denied.code, 125)
+  t.regex(denied.stderr, /^Error: [^\n]*(unauthorized|authentication required|invalid username\/password)[^\n]*\n$/)
+  t.deepEqual(await unchanged(box), {images: '', leftovers: []})
+
+  const withCreds = await tspod(box, ['pull', '-q', '--creds', 'alice:s3cret', `${registry.host}/app`])
+  t.is(withCreds.stdout, `${image.configDigest.slice(7)}\n`, withCreds.stderr)
+
+  const authfile = path.join(box.dir, 'auth.json')
+  const badLogin = await tspod(box, ['login', '--authfile', authfile, '-u', 'alice', '-p', 'wrong', registry.host])
+  t.is(badLogin.code, 125)
+  t.regex(badLogin.stderr, /^Error: [^\n]*invalid username\/password[^\n]*\n$/)
+  const login = await tspod(box, ['login', '--authfile', authfile, '-u', 'alice', '--password-stdin', registry.host], {input: 's3cret\n'})
+  t.is(login.stdout, 'Login Succeeded!\n', login.stderr)
+  t.is(fs.statSync(authfile).mode & 0o777, 0o600)
+  t.is((await tspod(box, ['rmi', '-a'])).code, 0)
+  const pulled = await tspod(box, ['pull', '-q', '--authfile', authfile, `${registry.host}/app`])
+  t.is(pulled.code, 0, pulled.stderr)
+  const logout = await tspod(box, ['logout', '--authfile', authfile, registry.host])
+  t.is(logout.stdout, `Removed login credentials for ${registry.host}\n`)
+})
+
+test('5xx and 429 are retried; a wrong digest fails with the store unchanged', async (t) => {
+  const {registry, box, image} = await setup(t)
+  registry.inject(/\/manifests\//, {status: 503}, 2)
+  registry.inject(/\/blobs\//, {status: 429, headers: {'Retry-After': '0'}}, 1)
+  const retried = await tspod(box, ['pull', '-q', `${registry.host}/app`])
+  t.is(retried.code, 0, retried.stderr)
+  t.is((await tspod(box, ['rmi', '-a'])).code, 0)
+
+  registry.inject(new RegExp(image.layers[0].digest), {wrongBytes: true}, 10)
+  const wrong = await tspod(box, ['pull', '-q', `${registry.host}/app`])
+  t.is(wrong.code, 125)
+  t.regex(wrong.stderr, /^Error: [^\n]*Digest did not match, expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}\n$/)
+  t.deepEqual(await unchanged(box), {images: '', leftovers: []})
+  t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'overlay')), [])
+})
+
+test('a 404 is manifest unknown, in Podman words', async (t) => {
+  const {registry, box} = await setup(t)
+  const r = await tspod(box, ['pull', `${registry.host}/nothere:1`])
+  t.is(r.code, 125)
+  t.regex(r.stderr, new RegExp(`Error: initializing source docker://${registry.host}/nothere:1: reading manifest 1 in ${registry.host}/nothere: (manifest unknown|name unknown)[^\\n]*\\n$`))
+})
+
+test('a pull killed in the middle leaves nothing behind after the next start', async (t) => {
+  const registry = await FaultRegistry.start()
+  // A layer big enough to be mid-download when the stall hits.
+  const big = await buildImage({layers: [[{path: 'big', type: 'file', content: Buffer.alloc(4 << 20, 7)}]]})
+  serve(registry, 'big', big)
+  const box = registrySandbox(registry.host)
+  t.teardown(async () => {
+    await registry.close()
+    removeTree(box.dir)
+  })
+  registry.inject(new RegExp(big.layers[0].digest), {stallAfter: 1000}, 10)
+  const child = spawn('setpriv', ['--reuid', String(box.user.uid), '--regid', String(box.user.gid), '--init-groups', '--', process.execPath, TSPOD_BIN, 'pull', '-q', `${registry.host}/big`], {
+    env: userEnv(box.user, box.env),
+    stdio: 'ignore',
+  })
+  const tmp = path.join(graphRoot(box), 'tmp')
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline && !(fs.existsSync(tmp) && fs.readdirSync(tmp).some((d) => fs.readdirSync(path.join(tmp, d)).length > 0))) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  t.true(leftovers(box).length > 0, 'the pull was downloading')
+  child.kill('SIGKILL')
+  await new Promise((r) => child.on('close', r))
+  const after = await tspod(box, ['images', '-q'])
+  t.is(after.code, 0, after.stderr)
+  t.is(after.stdout, '')
+  t.deepEqual(leftovers(box), [])
+})
