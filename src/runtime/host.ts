@@ -4,12 +4,6 @@ import * as os from 'node:os'
 
 const CGROUP2_SUPER_MAGIC = 0x63677270
 
-/** Go's GOARCH names, which OCI images and Podman use. */
-export function goArch(arch: string = process.arch): string {
-  const names: Record<string, string> = {x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64'}
-  return names[arch] ?? arch
-}
-
 export interface Distribution {
   distribution: string
   version: string

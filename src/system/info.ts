@@ -2,7 +2,8 @@
 // templates written for Podman such as {{.Host.Kernel}} or {{.Store.GraphRoot}} work).
 import * as os from 'node:os'
 
-import {goArch, maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
+import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
+import {goArchitecture} from '../storage/manifest/platform'
 import {StorageConfig} from '../storage/config/storage-conf'
 import {ensurePrivateDir} from '../storage/dirs'
 import {OverlayProbeResult, probeNativeOverlay} from '../storage/overlay-probe'
@@ -39,7 +40,7 @@ function hostSection(user: HostUser) {
   return {
     mapping,
     section: {
-      arch: goArch(),
+      arch: goArchitecture(),
       os: 'linux',
       kernel: os.release(),
       hostname: os.hostname(),
@@ -90,6 +91,6 @@ export async function collectInfo(config: StorageConfig): Promise<Info> {
   return {
     host,
     store: storeSection(config, probe),
-    version: {Version: VERSION, NodeVersion: process.version, OsArch: `linux/${goArch()}`},
+    version: {Version: VERSION, NodeVersion: process.version, OsArch: `linux/${goArchitecture()}`},
   }
 }

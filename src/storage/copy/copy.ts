@@ -1,12 +1,11 @@
 // copyImage: one image from an ImageSource into an ImageDestination (containers/image's copy
 // pipeline). The source gives raw bytes; every manifest and blob is verified here against its
 // digest as it flows, and nothing is committed unless all of it matched.
-import * as crypto from 'node:crypto'
 import {Readable, Transform} from 'node:stream'
 
 import {TspodError, wrap} from '../../errors'
 import {BlobInfo, ImageDestination, ImageSource, ManifestBlob, Platform} from '../transports/types'
-import {DigestVerifier} from '../digest'
+import {DigestVerifier, sha256Digest as sha256} from '../digest'
 import {ImageManifest, convertManifest, isManifestList, parseImageManifest, parseManifest, serializeManifest} from '../manifest/manifest'
 import {chooseInstance} from '../manifest/platform'
 
@@ -31,10 +30,6 @@ export interface CopyResult {
   /** the manifest list / index the image was chosen from */
   listDigest?: string
   configDigest: string
-}
-
-function sha256(bytes: Buffer): string {
-  return `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`
 }
 
 async function readAll(stream: Readable, limit: number, what: string): Promise<Buffer> {

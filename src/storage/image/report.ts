@@ -1,23 +1,13 @@
 // Images in Podman's JSON shapes: `podman images --format json` entries and `podman image
 // inspect` records. Field names and nesting are Podman's, so scripts and Go templates written
 // for Podman work unchanged.
+import {ImageConfig, parseImageConfig} from '../manifest/image-config'
 import type {Image} from '../store/images'
 import type {StoreLayout} from '../store/layout'
 
-/** The parts of an OCI image config the reports show. */
-interface ImageConfigDoc {
-  created?: string
-  author?: string
-  architecture?: string
-  os?: string
-  variant?: string
-  config?: Record<string, unknown> & {Labels?: Record<string, string> | null; User?: string}
-  rootfs?: {type?: string; diff_ids?: string[]}
-  history?: {created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean}[]
-}
-
-export function imageConfig(image: Image): ImageConfigDoc {
-  return JSON.parse(image.config.toString('utf8')) as ImageConfigDoc
+/** The stored config, parsed (it was validated when the image was stored). */
+export function imageConfig(image: Image): ImageConfig {
+  return parseImageConfig(image.config)
 }
 
 /** Names with a tag ("repo:tag"), as RepoTags. */
@@ -32,7 +22,7 @@ export function repoDigests(image: Image): string[] {
   return repos.flatMap((repo) => digests.map((d) => `${repo}@${d}`))
 }
 
-function createdOf(image: Image, config: ImageConfigDoc): string {
+function createdOf(image: Image, config: ImageConfig): string {
   return config.created ?? image.created ?? image.added
 }
 
@@ -84,7 +74,7 @@ export function inspectImage(image: Image, layout: StoreLayout) {
     Parent: '',
     Comment: '',
     Created: createdOf(image, config),
-    Config: config.config ?? {},
+    Config: config.config,
     Version: '',
     Author: config.author ?? '',
     Architecture: config.architecture ?? '',
@@ -96,12 +86,12 @@ export function inspectImage(image: Image, layout: StoreLayout) {
       Name: 'overlay',
       Data: image.topLayer ? {UpperDir: layout.diffDir(image.topLayer), LowerDir: image.layers.slice(0, -1).reverse().map((l) => layout.diffDir(l)).join(':') || undefined} : {},
     },
-    RootFS: {Type: config.rootfs?.type ?? 'layers', Layers: config.rootfs?.diff_ids ?? []},
-    Labels: config.config?.Labels ?? null,
+    RootFS: {Type: config.rootfs.type, Layers: config.rootfs.diff_ids},
+    Labels: config.config.Labels ?? null,
     Annotations: {},
     ManifestType: image.manifestType,
-    User: config.config?.User ?? '',
-    History: config.history ?? [],
+    User: config.config.User ?? '',
+    History: config.history,
     NamesHistory: image.names,
   }
 }

@@ -3,7 +3,6 @@
 // namespace), moves each into overlay/ under its ChainID, and registers the image in one
 // transaction. A failure or a kill at any point leaves nothing visible and nothing that the
 // next start does not clean.
-import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {Readable} from 'node:stream'
@@ -12,12 +11,14 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {TspodError, wrap} from '../../../errors'
 import {LayerUnpackJob, unpackLayers} from '../../archive/unpack'
+import {sha256Digest} from '../../digest'
+import {ImageConfig, parseImageConfig} from '../../manifest/image-config'
+import {parseImageManifest} from '../../manifest/manifest'
+import {IMAGE_MANIFEST_TYPES} from '../../manifest/media-types'
 import {chainIds, hexOf} from '../../image/chain-id'
 import type {Store} from '../../store/store'
 import {BlobInfo, ImageDestination, ImageReference, ManifestBlob} from '../types'
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
-export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
 
 const BUSY_LAYER_WAIT_MS = 10 * 60_000
 
@@ -27,17 +28,8 @@ export interface StoreDestinationOptions {
   onWarning?: (message: string) => void
 }
 
-interface ParsedConfig {
-  created?: string
-  rootfs?: {diff_ids?: string[]}
-}
-
-interface ManifestLayers {
-  layers?: {digest: string}[]
-}
-
 export class StoreDestination implements ImageDestination {
-  readonly supportedManifestTypes = [OCI_MANIFEST, DOCKER_MANIFEST]
+  readonly supportedManifestTypes = [...IMAGE_MANIFEST_TYPES]
   private readonly tmp: string
   private readonly blobFiles = new Map<string, string>()
   private config?: {bytes: Buffer; digest: string; diffIDs: string[]; created?: string}
@@ -72,16 +64,13 @@ export class StoreDestination implements ImageDestination {
     }
     if (options.isConfig) {
       const bytes = fs.readFileSync(file)
-      let parsed: ParsedConfig
+      let parsed: ImageConfig
       try {
-        parsed = JSON.parse(bytes.toString('utf8')) as ParsedConfig
+        parsed = parseImageConfig(bytes)
       } catch (err) {
-        throw new TspodError(`image config ${info.digest} is not valid JSON: ${(err as Error).message}`)
+        throw wrap(err, `image config ${info.digest}`)
       }
-      const diffIDs = parsed.rootfs?.diff_ids
-      if (!Array.isArray(diffIDs) || diffIDs.some((d) => typeof d !== 'string'))
-        throw new TspodError(`image config ${info.digest} has no rootfs.diff_ids`)
-      this.config = {bytes, digest: info.digest, diffIDs, created: parsed.created}
+      this.config = {bytes, digest: info.digest, diffIDs: parsed.rootfs.diff_ids, created: parsed.created}
     } else {
       this.blobFiles.set(info.digest, file)
     }
@@ -89,13 +78,12 @@ export class StoreDestination implements ImageDestination {
   }
 
   async putManifest(manifest: ManifestBlob, options: {listDigest?: string} = {}): Promise<void> {
-    const digest = `sha256:${crypto.createHash('sha256').update(manifest.bytes).digest('hex')}`
-    this.manifest = {...manifest, digest, listDigest: options.listDigest}
+    this.manifest = {...manifest, digest: sha256Digest(manifest.bytes), listDigest: options.listDigest}
   }
 
   async commit(): Promise<void> {
     if (!this.config || !this.manifest) throw new TspodError('commit before the config and the manifest were written')
-    const layers = (JSON.parse(this.manifest.bytes.toString('utf8')) as ManifestLayers).layers ?? []
+    const {layers} = parseImageManifest(this.manifest.bytes, this.manifest.mediaType)
     const ids = this.layerIds()
     if (layers.length !== ids.length)
       throw new TspodError(`the manifest has ${layers.length} layers but the config has ${ids.length} DiffIDs`)
