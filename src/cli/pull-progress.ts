@@ -44,7 +44,7 @@ export function ttyReporter(out: NodeJS.WriteStream = process.stderr): PullRepor
     },
     Presets.legacy,
   )
-  const byDigest = new Map<string, {bar: ReturnType<InstanceType<typeof MultiBar>['create']>; start: number; size: number}>()
+  const byDigest = new Map<string, {bar: ReturnType<InstanceType<typeof MultiBar>['create']>; kind: string; start: number; size: number}>()
   const payload = (kind: string, digest: string, bytes: number, size: number, start: number) => {
     const seconds = Math.max((Date.now() - start) / 1000, 0.001)
     return {kind, id: short(digest), done: humanSize(bytes), total: size > 0 ? humanSize(size) : '?', speed: `${humanSize(bytes / seconds)}/s`}
@@ -53,14 +53,15 @@ export function ttyReporter(out: NodeJS.WriteStream = process.stderr): PullRepor
     line: (text) => bars.log(`${text}\n`),
     event(e) {
       if (e.kind === 'blob-start') {
-        const bar = bars.create(Math.max(e.size, 1), 0, payload(e.isConfig ? 'config' : 'blob', e.digest, 0, e.size, Date.now()))
-        byDigest.set(e.digest, {bar, start: Date.now(), size: e.size})
+        const kind = e.isConfig ? 'config' : 'blob'
+        const bar = bars.create(Math.max(e.size, 1), 0, payload(kind, e.digest, 0, e.size, Date.now()))
+        byDigest.set(e.digest, {bar, kind, start: Date.now(), size: e.size})
       } else if (e.kind === 'blob-progress') {
         const b = byDigest.get(e.digest)
-        b?.bar.update(e.bytes, payload('blob', e.digest, e.bytes, b.size, b.start))
+        b?.bar.update(e.bytes, payload(b.kind, e.digest, e.bytes, b.size, b.start))
       } else if (e.kind === 'blob-done') {
         const b = byDigest.get(e.digest)
-        if (b) b.bar.update(Math.max(b.size, 1))
+        if (b) b.bar.update(Math.max(b.size, 1), payload(b.kind, e.digest, b.size, b.size, b.start))
         else bars.log(`Copying blob ${short(e.digest)} skipped: already exists\n`)
       } else if (e.kind === 'manifest') {
         bars.log('Writing manifest to image destination\n')
