@@ -13,10 +13,11 @@ export const MIGRATIONS: Migration[] = [
     sql: `
       -- A layer is content-addressed by its OCI ChainID (hex). Rows are written with
       -- incomplete = 1 (and the writing process as owner) before the layer dir appears, so a
-      -- killed writer leaves a row the next start can recognise and clean.
+      -- killed writer leaves a row the next start can recognise and clean. parent is no foreign
+      -- key: the layers of one pull are claimed in parallel, children possibly first.
       CREATE TABLE layers (
         id TEXT PRIMARY KEY,
-        parent TEXT REFERENCES layers(id),
+        parent TEXT,
         diff_digest TEXT NOT NULL,
         compressed_digest TEXT,
         compressed_size INTEGER,

@@ -1,7 +1,7 @@
-// The pull target: an ImageDestination that writes into tspod's store. Blobs land in a private
-// tmp dir; commit() unpacks the new layers in staging dirs (inside the rootless user
-// namespace), moves each into overlay/ under its ChainID, and registers the image in one
-// transaction. A failure or a kill at any point leaves nothing visible and nothing that the
+// The pull target: an ImageDestination that writes into tspod's store. Each layer blob lands in
+// a private tmp dir and is unpacked at once, while other blobs still download, into a staging
+// dir (inside the rootless user namespace); commit() moves each into overlay/ under its ChainID
+// and registers the image in one transaction. A failure or a kill at any point leaves nothing visible and nothing that the
 // next start does not clean.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -10,7 +10,7 @@ import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {TspodError, wrap} from '../../../errors'
-import {LayerUnpackJob, unpackLayers} from '../../archive/unpack'
+import {unpackLayers} from '../../archive/unpack'
 import {sha256Digest} from '../../digest'
 import {ImageConfig, parseImageConfig} from '../../manifest/image-config'
 import {parseImageManifest} from '../../manifest/manifest'
@@ -28,12 +28,21 @@ export interface StoreDestinationOptions {
   onWarning?: (message: string) => void
 }
 
+/** A layer this pull unpacked into a staging dir, waiting for commit to move it into place. */
+interface StagedLayer {
+  id: string
+  staging: string
+  size: number
+}
+
 export class StoreDestination implements ImageDestination {
   readonly supportedManifestTypes = [...IMAGE_MANIFEST_TYPES]
   private readonly tmp: string
-  private readonly blobFiles = new Map<string, string>()
   private config?: {bytes: Buffer; digest: string; diffIDs: string[]; created?: string}
   private manifest?: ManifestBlob & {digest: string; listDigest?: string}
+  /** per layer index: its unpack, started as soon as its blob is stored (undefined: it existed) */
+  private readonly unpacks = new Map<number, Promise<StagedLayer | undefined>>()
+  private readonly blobFiles = new Map<string, string>()
 
   constructor(
     readonly reference: ImageReference,
@@ -73,8 +82,41 @@ export class StoreDestination implements ImageDestination {
       this.config = {bytes, digest: info.digest, diffIDs: parsed.rootfs.diff_ids, created: parsed.created}
     } else {
       this.blobFiles.set(info.digest, file)
+      // Unpack while the other blobs are still downloading.
+      if (options.layerIndex !== undefined && this.config) this.startUnpack(options.layerIndex, info.digest, file)
     }
     return {...info, size: fs.statSync(file).size}
+  }
+
+  private startUnpack(index: number, digest: string, blob: string): Promise<StagedLayer | undefined> {
+    let unpack = this.unpacks.get(index)
+    if (!unpack) {
+      unpack = this.unpackLayer(index, digest, blob)
+      unpack.catch(() => undefined) // awaited by commit or close
+      this.unpacks.set(index, unpack)
+    }
+    return unpack
+  }
+
+  /** Claim layer `index` and unpack its blob into a staging dir; undefined when it already exists. */
+  private async unpackLayer(index: number, digest: string, blob: string): Promise<StagedLayer | undefined> {
+    const id = this.layerIds()[index]
+    if (id === undefined) throw new TspodError(`layer ${index} (blob ${digest}) has no DiffID in the image config`)
+    if (await this.waitUntilClaimable(id, index)) return undefined
+    const staging = this.store.newWorkDir('staging')
+    try {
+      fs.mkdirSync(path.join(staging, 'diff'))
+      const [unpacked] = await unpackLayers(
+        [{blob, dest: path.join(staging, 'diff'), expectedDiffID: this.config!.diffIDs[index], digest, index}],
+        {mapping: this.store.mapping, ignoreChownErrors: this.store.config.overlay.ignoreChownErrors, onWarning: this.options.onWarning},
+      )
+      fs.rmSync(blob, {force: true})
+      return {id, staging, size: unpacked.size}
+    } catch (err) {
+      await this.store.removeTrees([staging])
+      this.store.layers.delete([id])
+      throw err
+    }
   }
 
   async putManifest(manifest: ManifestBlob, options: {listDigest?: string} = {}): Promise<void> {
@@ -87,37 +129,20 @@ export class StoreDestination implements ImageDestination {
     const ids = this.layerIds()
     if (layers.length !== ids.length)
       throw new TspodError(`the manifest has ${layers.length} layers but the config has ${ids.length} DiffIDs`)
-
-    const claimed: {id: string; staging: string; job: LayerUnpackJob}[] = []
-    const completed = new Set<string>()
-    try {
-      for (const [i, layer] of layers.entries()) {
-        const id = ids[i]
-        if (await this.waitUntilClaimable(id, i)) continue
-        const blob = this.blobFiles.get(layer.digest)
-        if (!blob) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
-        const staging = this.store.newWorkDir('staging')
-        fs.mkdirSync(path.join(staging, 'diff'))
-        claimed.push({id, staging, job: {blob, dest: path.join(staging, 'diff'), expectedDiffID: this.config.diffIDs[i], digest: layer.digest, index: i}})
-      }
-      const unpacked = await unpackLayers(
-        claimed.map((c) => c.job),
-        {mapping: this.store.mapping, ignoreChownErrors: this.store.config.overlay.ignoreChownErrors, onWarning: this.options.onWarning},
-      )
-      for (const [i, c] of claimed.entries()) {
-        fs.mkdirSync(this.store.layout.layerDir(c.id), {mode: 0o700})
-        fs.renameSync(path.join(c.staging, 'diff'), this.store.layout.diffDir(c.id))
-        this.store.layers.complete(c.id, unpacked[i].size)
-        completed.add(c.id)
-        fs.rmdirSync(c.staging)
-      }
-    } catch (err) {
-      const abandoned = claimed.filter((c) => !completed.has(c.id))
-      const trees = abandoned.flatMap((c) => [c.staging, this.store.layout.layerDir(c.id)]).filter((d) => fs.existsSync(d))
-      await this.store.removeTrees(trees)
-      this.store.layers.delete(abandoned.map((c) => c.id))
-      throw err
+    for (const [i, layer] of layers.entries()) {
+      if (this.unpacks.has(i)) continue
+      const blob = this.blobFiles.get(layer.digest)
+      if (blob) this.startUnpack(i, layer.digest, blob)
+      else if (!this.store.layers.has(ids[i])) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
     }
+    const staged = await this.settleUnpacks()
+    for (const layer of staged) {
+      fs.mkdirSync(this.store.layout.layerDir(layer.id), {mode: 0o700})
+      fs.renameSync(path.join(layer.staging, 'diff'), this.store.layout.diffDir(layer.id))
+      this.store.layers.complete(layer.id, layer.size)
+      fs.rmdirSync(layer.staging)
+    }
+    this.unpacks.clear()
 
     const size = ids.reduce((sum, id) => sum + (this.store.layers.get(id)?.diffSize ?? 0), 0)
     this.store.images.put({
@@ -135,6 +160,21 @@ export class StoreDestination implements ImageDestination {
   }
 
   /**
+   * Wait for every unpack; if any failed, undo the others (staging dirs and claims) and throw
+   * the first failure.
+   */
+  private async settleUnpacks(): Promise<StagedLayer[]> {
+    const results = await Promise.allSettled(this.unpacks.values())
+    const staged = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []))
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (!failed) return staged
+    this.unpacks.clear()
+    await this.store.removeTrees(staged.map((l) => l.staging))
+    this.store.layers.delete(staged.map((l) => l.id))
+    throw failed.reason
+  }
+
+  /**
    * Claim layer `id` for this process. Returns true when the layer already exists (or another
    * pull finished it meanwhile), false when we now own it.
    */
@@ -148,7 +188,20 @@ export class StoreDestination implements ImageDestination {
     }
   }
 
+  /** Without a commit, undoes everything: unpacked layers, their claims, downloaded blobs. */
   async close(): Promise<void> {
-    fs.rmSync(this.tmp, {recursive: true, force: true})
+    try {
+      if (this.unpacks.size > 0) await this.settleUnpacks().then((staged) => this.settleAbandoned(staged))
+    } catch {
+      // settleUnpacks already undid the layers of a failed unpack
+    } finally {
+      fs.rmSync(this.tmp, {recursive: true, force: true})
+    }
+  }
+
+  private async settleAbandoned(staged: StagedLayer[]): Promise<void> {
+    this.unpacks.clear()
+    await this.store.removeTrees(staged.map((l) => l.staging))
+    this.store.layers.delete(staged.map((l) => l.id))
   }
 }
