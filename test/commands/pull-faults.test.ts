@@ -111,3 +111,18 @@ test('a pull killed in the middle leaves nothing behind after the next start', a
   t.is(after.stdout, '')
   t.deepEqual(leftovers(box), [])
 })
+
+test('--tls-verify=false reaches a plain-http registry that registries.conf does not mark insecure', async (t) => {
+  const registry = await FaultRegistry.start()
+  serve(registry, 'app', await busyboxImage())
+  const box = registrySandbox('example.invalid')
+  t.teardown(async () => {
+    await registry.close()
+    removeTree(box.dir)
+  })
+  const refused = await tspod(box, ['pull', '-q', `${registry.host}/app`])
+  t.is(refused.code, 125)
+  t.regex(refused.stderr, /^Error: [^\n]*pinging container registry [^\n]*\n$/)
+  const ok = await tspod(box, ['pull', '-q', '--tls-verify=false', `${registry.host}/app`])
+  t.is(ok.code, 0, ok.stderr)
+})
