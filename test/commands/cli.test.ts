@@ -47,3 +47,12 @@ for (const [args, stderr] of BAD_INPUT) {
     if (stderr) t.is(r.stderr, stderr)
   })
 }
+
+test('version prints the client block, and formats like Podman', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const plain = await tspod(box, ['version'])
+  t.regex(plain.stdout, new RegExp(`^Version: +${version.replace(/\./g, '\\.')}\\n`))
+  t.is((await tspod(box, ['version', '--format', '{{.Client.Version}}'])).stdout, `${version}\n`)
+  t.is(JSON.parse((await tspod(box, ['version', '--format', 'json'])).stdout).Client.Version, version)
+})
