@@ -98,7 +98,7 @@ test('tag, untag and rmi keep Podman semantics; removing the last image removes 
   t.is(rmName.stdout, 'Untagged: localhost/mybox:latest\n')
   const byId = await tspod(box, ['rmi', busyboxId.slice(0, 12)])
   t.is(byId.code, 125)
-  t.regex(byId.stderr, /^Error: unable to delete image ".*" by ID with more than one tag .*: please force removal\n$/)
+  t.regex(byId.stderr, /^Error: unable to delete image ".*" by ID with more than one tag \(\[.* .*\]\): please force removal\n$/)
   t.is((await tspod(box, ['untag', busyboxId, 'other/box:v2'])).code, 0)
 
   const rm = await tspod(box, ['rmi', 'testbox'])

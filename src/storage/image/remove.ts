@@ -45,7 +45,7 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
       continue
     }
     if (!match.name && image.names.length > 1 && !opts.force && !opts.all) {
-      report.errors.push(new TspodError(`unable to delete image "${image.id}" by ID with more than one tag (${JSON.stringify(image.names).replace(/,/g, ' ')}): please force removal`))
+      report.errors.push(new TspodError(`unable to delete image "${image.id}" by ID with more than one tag ([${image.names.join(' ')}]): please force removal`))
       continue
     }
     deleteImage(store, image, report)
