@@ -30,6 +30,8 @@ export function messageFor(err: unknown): string {
   if (unexpected) return `accepts no arguments, received: ${unexpected[1]}`
   const expected = /^Expected (--\S+)=(\S+) to be one of: (.+)$/.exec(first)
   if (expected) return `invalid argument "${expected[2]}" for "${expected[1]}" flag: expected one of ${expected[3]}`
+  const missingArgs = /^Missing (\d+) required args?/.exec(first)
+  if (missingArgs) return `requires at least ${missingArgs[1]} arg(s), only received 0`
   const missing = /^Flag (--\S+) expects a value$/.exec(first)
   if (missing) return `flag needs an argument: ${missing[1]}`
   return first.trim()

@@ -32,6 +32,9 @@ const BAD_INPUT: [string[], string][] = [
   [['--log-level', 'loud', 'info'], 'Error: invalid argument "loud" for "--log-level" flag: expected one of trace, debug, info, warn, error, fatal, panic\n'],
   [['info', '--format'], 'Error: flag needs an argument: --format\n'],
   [['info', 'extra'], 'Error: accepts no arguments, received: extra\n'],
+  [['pull'], 'Error: requires at least 1 arg(s), only received 0\n'],
+  [['images', '--filter', 'nosuch=1'], 'Error: unsupported image filter "nosuch"\n'],
+  [['rmi'], 'Error: image name or ID must be specified\n'],
   [['info', '--format', '{{.Host.Kernel'], ''],
   [['info', '--root', 'relative'], 'Error: graph root must be an absolute path: "relative"\n'],
 ]
