@@ -37,6 +37,7 @@ export function renderList(records: unknown[], rows: Record<string, unknown>[], 
     const template = compileTemplate(source)
     return rows.map((row) => template.render(row)).join('')
   }
-  const rendered = renderTable(rows, source, list.headers)
+  // containers/common's report writer: tabwriter with minwidth 12, padding 2
+  const rendered = renderTable(rows, source, list.headers, {minWidth: 12})
   return noHeading ? rendered.split('\n').slice(1).join('\n') : rendered
 }
