@@ -5,8 +5,8 @@ import * as os from 'node:os'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
 import {goArchitecture} from '../storage/manifest/platform'
 import {StorageConfig} from '../storage/config/storage-conf'
-import {ensurePrivateDir} from '../storage/dirs'
 import {OverlayProbeResult, probeNativeOverlay} from '../storage/overlay-probe'
+import {Store} from '../storage/store/store'
 import {IdMapping, MappingTool, findMappingTool, planUserNamespaceMapping} from '../userns/idmap'
 import {HostUser, currentUser} from '../userns/user'
 
@@ -67,7 +67,7 @@ function hostSection(user: HostUser) {
   }
 }
 
-function storeSection(config: StorageConfig, probe: OverlayProbeResult) {
+function storeSection(config: StorageConfig, probe: OverlayProbeResult, images: number) {
   const graphOptions: Record<string, string> = {}
   if (config.overlay.mountProgram) graphOptions['overlay.mount_program'] = config.overlay.mountProgram
   if (config.overlay.mountOpt) graphOptions['overlay.mountopt'] = config.overlay.mountOpt
@@ -80,17 +80,24 @@ function storeSection(config: StorageConfig, probe: OverlayProbeResult) {
     graphOptions,
     graphStatus: {'Native Overlay Diff': String(probe.native), 'Using metacopy': 'false'},
     nativeOverlay: probe,
+    imageStore: {number: images},
   }
 }
 
 export async function collectInfo(config: StorageConfig): Promise<Info> {
   const user = currentUser()
   const {mapping, section: host} = hostSection(user)
-  ensurePrivateDir(config.graphRoot)
+  const store = await Store.open(config)
+  let images: number
+  try {
+    images = store.images.list().length
+  } finally {
+    store.close()
+  }
   const probe = await probeNativeOverlay(config.graphRoot, mapping)
   return {
     host,
-    store: storeSection(config, probe),
+    store: storeSection(config, probe, images),
     version: {Version: VERSION, NodeVersion: process.version, OsArch: `linux/${goArchitecture()}`},
   }
 }
