@@ -3,16 +3,72 @@ import * as path from 'node:path'
 
 export type NamespaceName = 'user' | 'mount' | 'pid' | 'uts' | 'ipc' | 'net' | 'cgroup'
 
+/**
+ * Where and when a step applies.
+ * - inRoot: `path` is resolved with the child's cwd as the root (openat2 RESOLVE_IN_ROOT), so
+ *   absolute symlinks and `..` in an image resolve inside it and never reach the host; mount,
+ *   umount, mkdirp, touch and symlink steps honour it.
+ * - optional: skip the step when `path` does not exist.
+ * - onlyIf: skip the step unless `path` is a directory ('dir') or is not one ('notdir').
+ */
+export interface StepPlacement {
+  inRoot?: boolean
+  optional?: boolean
+  onlyIf?: 'dir' | 'notdir'
+}
+
+/** A step with alternatives: failing with `errno` runs the next `steps` steps instead; succeeding skips them. */
+export interface StepFallback {
+  errno: number
+  steps: number
+}
+
 export type ChildStep =
-  | {kind: 'mount'; name: string; source: string; path: string; fstype?: string; flags?: number; data?: string}
-  | {kind: 'umount'; name: string; path: string; flags?: number}
+  | ({
+      kind: 'mount'
+      name: string
+      source: string
+      path: string
+      fstype?: string
+      flags?: number
+      data?: string
+      /** `source` is a path in the root too (see StepPlacement.inRoot) */
+      sourceInRoot?: boolean
+      /** add the flags the kernel locked on the mount (nosuid, nodev, noexec, ro, atime): for remounts */
+      keepLockedFlags?: boolean
+      fallback?: StepFallback
+    } & StepPlacement)
+  | ({kind: 'umount'; name: string; path: string; flags?: number} & StepPlacement)
+  | ({kind: 'umount_detach'; name: string; path: string} & StepPlacement)
   | {kind: 'mkdir'; name: string; path: string; mode: number}
+  | ({kind: 'mkdirp'; name: string; path: string; mode: number} & StepPlacement)
+  | ({kind: 'touch'; name: string; path: string; mode: number} & StepPlacement)
   | {kind: 'mknod'; name: string; path: string; mode: number; dev: number}
   | {kind: 'setxattr'; name: string; path: string; fstype: string; source: string}
-  | {kind: 'symlink'; name: string; source: string; path: string}
+  | ({kind: 'symlink'; name: string; source: string; path: string} & StepPlacement)
   | {kind: 'chdir'; name: string; path: string}
   | {kind: 'pivot_root'; name: string; path: string; source: string}
   | {kind: 'sethostname'; name: string; path: string}
+  /** 'keep' skips setgroups(2) entirely: the process keeps the caller's supplementary groups */
+  | {kind: 'setgroups'; name: string; groups: number[] | 'keep'}
+  | {kind: 'setresgid'; name: string; id: number}
+  /** also sets PR_SET_KEEPCAPS, so that a following caps step still has the permitted set */
+  | {kind: 'setresuid'; name: string; id: number}
+  | {kind: 'umask'; name: string; mode: number}
+  /** soft/hard: Infinity is RLIM_INFINITY */
+  | {kind: 'rlimit'; name: string; resource: number; soft: number; hard: number}
+  /** capability numbers; the bounding set drops every capability not listed */
+  | {
+      kind: 'caps'
+      name: string
+      bounding: number[]
+      effective: number[]
+      permitted: number[]
+      inheritable: number[]
+      ambient: number[]
+    }
+  | {kind: 'no_new_privs'; name: string}
+  | {kind: 'setsid'; name: string}
 
 export type StdioSpec = 'inherit' | 'pipe' | number
 

@@ -3,11 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -16,6 +21,8 @@
 #define EXIT_ENGINE 125
 #define EXIT_CANNOT_INVOKE 126
 #define EXIT_NOT_FOUND 127
+
+#define STEP_SKIPPED 1
 
 static void copy_str(char *dst, size_t size, const char *src) {
   size_t i = 0;
@@ -67,30 +74,304 @@ static void wait_for_release(const struct tspod_plan *plan) {
   if (n != 1) _exit(EXIT_ENGINE); /* the parent gave up (id mapping failed) */
 }
 
+/* ---- paths inside the container's root ---------------------------------------------------- */
+
+/* An O_PATH fd for path. In the root, the cwd is the root: absolute symlinks and ".." in the
+ * image resolve inside it, never to the host (openat2 RESOLVE_IN_ROOT). */
+static int open_path(const char *path, int flags, int in_root) {
+  if (!in_root) return open(path, flags | O_PATH | O_CLOEXEC);
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (unsigned long long)(flags | O_PATH | O_CLOEXEC);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return (int)syscall(SYS_openat2, AT_FDCWD, path[0] ? path : "/", &how, sizeof how);
+}
+
+static void close_keep_errno(int fd) {
+  int saved = errno;
+  if (fd >= 0) close(fd);
+  errno = saved;
+}
+
+/* "/proc/self/fd/N": syscalls that take a path (mount, umount2, statfs) act on the fd's file. */
+static const char *fd_path(char *buf, int fd) {
+  static const char prefix[] = "/proc/self/fd/";
+  char digits[16];
+  int n = 0;
+  do digits[n++] = (char)('0' + fd % 10);
+  while ((fd /= 10) > 0 && n < (int)sizeof digits);
+  memcpy(buf, prefix, sizeof prefix - 1);
+  char *p = buf + sizeof prefix - 1;
+  while (n > 0) *p++ = digits[--n];
+  *p = '\0';
+  return buf;
+}
+
+/* path itself, or, in the root, the fd path of where it resolves to (*fd is to be closed). */
+static const char *at_path(const char *path, int in_root, int *fd, char *buf) {
+  *fd = -1;
+  if (!in_root || !path) return path;
+  *fd = open_path(path, 0, 1);
+  return *fd < 0 ? NULL : fd_path(buf, *fd);
+}
+
+/* Split path into its parent (in buf) and last component; trailing slashes are not expected. */
+static const char *split_parent(const char *path, char *buf, size_t size, const char **base, int in_root) {
+  size_t len = strlen(path);
+  if (len >= size) {
+    errno = ENAMETOOLONG;
+    return NULL;
+  }
+  memcpy(buf, path, len + 1);
+  char *slash = strrchr(buf, '/');
+  if (!slash) {
+    *base = path;
+    return in_root ? "/" : ".";
+  }
+  *base = path + (slash - buf) + 1;
+  if (slash == buf) slash[1] = '\0';
+  else *slash = '\0';
+  return buf;
+}
+
+static int mkdirp(const char *path, mode_t mode, int in_root) {
+  char buf[4096];
+  size_t len = strlen(path);
+  if (len >= sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(buf, path, len + 1);
+  size_t i = 0;
+  while (buf[i] == '/') i++;
+  while (buf[i]) {
+    size_t end = i;
+    while (buf[end] && buf[end] != '/') end++;
+    char saved = buf[end];
+    buf[end] = '\0';
+    int fd = open_path(buf, O_DIRECTORY, in_root);
+    if (fd < 0) {
+      if (errno != ENOENT) return -1;
+      char first = buf[i];
+      buf[i] = '\0';
+      int parent = open_path(i ? buf : (in_root ? "/" : "."), O_DIRECTORY, in_root);
+      buf[i] = first;
+      if (parent < 0) return -1;
+      int r = mkdirat(parent, buf + i, mode);
+      close_keep_errno(parent);
+      if (r < 0 && errno != EEXIST) return -1;
+      fd = open_path(buf, O_DIRECTORY, in_root);
+      if (fd < 0) return -1;
+    }
+    close(fd);
+    buf[end] = saved;
+    i = end;
+    while (buf[i] == '/') i++;
+  }
+  return 0;
+}
+
+/* An empty file as a bind-mount target; whatever exists at path already is left alone. A
+ * dangling symlink is not followed out of the root: O_EXCL|O_NOFOLLOW makes it fail. */
+static int touch(const char *path, mode_t mode, int in_root) {
+  int fd = open_path(path, 0, in_root);
+  if (fd >= 0) {
+    close(fd);
+    return 0;
+  }
+  if (errno != ENOENT) return -1;
+  char buf[4096];
+  const char *base;
+  const char *parent_path = split_parent(path, buf, sizeof buf, &base, in_root);
+  if (!parent_path) return -1;
+  int parent = open_path(parent_path, O_DIRECTORY, in_root);
+  if (parent < 0) return -1;
+  fd = openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+  close_keep_errno(parent);
+  if (fd < 0) return -1;
+  close(fd);
+  return 0;
+}
+
+static int make_symlink(const char *target, const char *path, int in_root) {
+  if (!in_root) return symlink(target, path);
+  char buf[4096];
+  const char *base;
+  const char *parent_path = split_parent(path, buf, sizeof buf, &base, 1);
+  if (!parent_path) return -1;
+  int parent = open_path(parent_path, O_DIRECTORY, 1);
+  if (parent < 0) return -1;
+  int r = symlinkat(target, parent, base);
+  close_keep_errno(parent);
+  return r;
+}
+
+/* A remount inside a user namespace must repeat the flags the kernel locked on the mount when
+ * the namespace was created (nosuid, nodev, noexec, rdonly, atime), or it fails with EPERM. */
+static unsigned long locked_flags(const char *target, unsigned long flags) {
+  struct statfs st;
+  if (statfs(target, &st) < 0) return flags;
+  if (st.f_flags & ST_NOSUID) flags |= MS_NOSUID;
+  if (st.f_flags & ST_NODEV) flags |= MS_NODEV;
+  if (st.f_flags & ST_NOEXEC) flags |= MS_NOEXEC;
+  if (st.f_flags & ST_RDONLY) flags |= MS_RDONLY;
+  if (!(flags & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME))) {
+    if (st.f_flags & ST_NOATIME) flags |= MS_NOATIME;
+    if (st.f_flags & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (st.f_flags & ST_RELATIME) flags |= MS_RELATIME;
+    if (!(st.f_flags & (ST_NOATIME | ST_RELATIME))) flags |= MS_STRICTATIME;
+  }
+  return flags;
+}
+
+static int do_mount(const struct tspod_step *s) {
+  char target_buf[32], source_buf[32];
+  int target_fd, source_fd;
+  const char *target = at_path(s->path, s->opts & TSPOD_OPT_IN_ROOT, &target_fd, target_buf);
+  if (!target) return -1;
+  const char *source = at_path(s->source, s->opts & TSPOD_OPT_SOURCE_IN_ROOT, &source_fd, source_buf);
+  int r = -1;
+  if (source || !s->source) {
+    unsigned long flags = s->flags;
+    if (s->opts & TSPOD_OPT_KEEP_LOCKED) flags = locked_flags(target, flags);
+    r = mount(source, target, s->fstype, flags, s->data);
+  }
+  close_keep_errno(source_fd);
+  close_keep_errno(target_fd);
+  return r;
+}
+
+static int do_umount(const struct tspod_step *s, int flags) {
+  char buf[32];
+  int fd;
+  const char *target = at_path(s->path, s->opts & TSPOD_OPT_IN_ROOT, &fd, buf);
+  if (!target) return -1;
+  int r = umount2(target, flags);
+  close_keep_errno(fd);
+  return r;
+}
+
+/* ---- credentials ---------------------------------------------------------------------------- */
+
+static int set_caps_data(const unsigned long long *sets) {
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  for (int i = 0; i < 2; i++) {
+    data[i].effective = (__u32)(sets[TSPOD_CAPS_EFFECTIVE] >> (32 * i));
+    data[i].permitted = (__u32)(sets[TSPOD_CAPS_PERMITTED] >> (32 * i));
+    data[i].inheritable = (__u32)(sets[TSPOD_CAPS_INHERITABLE] >> (32 * i));
+  }
+  return (int)syscall(SYS_capset, &header, data);
+}
+
+static int set_caps(const struct tspod_step *s) {
+  /* After a switch to a non-zero uid only the permitted set survives (PR_SET_KEEPCAPS): make it
+   * effective again, so that CAP_SETPCAP allows the bounding-set drops. */
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &header, data) < 0) return -1;
+  data[0].effective = data[0].permitted;
+  data[1].effective = data[1].permitted;
+  if (syscall(SYS_capset, &header, data) < 0) return -1;
+
+  for (int cap = 0; cap < 64; cap++) {
+    if (s->caps[TSPOD_CAPS_BOUNDING] & (1ULL << cap)) continue;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) return -1; /* EINVAL: past the last cap */
+  }
+  if (set_caps_data(s->caps) < 0) return -1;
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) return -1;
+  for (int cap = 0; cap < 64; cap++)
+    if ((s->caps[TSPOD_CAPS_AMBIENT] & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+      return -1;
+  return 0;
+}
+
+/* ---- the step runner ------------------------------------------------------------------------ */
+
+/* The conditions a step may carry: returns STEP_SKIPPED, 0 to run it, or -1 with errno. */
+static int check_condition(const struct tspod_step *s) {
+  unsigned int conditions = TSPOD_OPT_OPTIONAL | TSPOD_OPT_ONLY_DIR | TSPOD_OPT_ONLY_NONDIR;
+  if (!(s->opts & conditions)) return 0;
+  struct stat st;
+  int r;
+  if (s->opts & TSPOD_OPT_IN_ROOT) {
+    int fd = open_path(s->path, 0, 1);
+    r = fd < 0 ? -1 : fstat(fd, &st);
+    close_keep_errno(fd);
+  } else {
+    r = stat(s->path, &st);
+  }
+  if (r < 0) return errno == ENOENT && (s->opts & TSPOD_OPT_OPTIONAL) ? STEP_SKIPPED : -1;
+  if ((s->opts & TSPOD_OPT_ONLY_DIR) && !S_ISDIR(st.st_mode)) return STEP_SKIPPED;
+  if ((s->opts & TSPOD_OPT_ONLY_NONDIR) && S_ISDIR(st.st_mode)) return STEP_SKIPPED;
+  return 0;
+}
+
 static int run_step(const struct tspod_step *s) {
+  int in_root = (s->opts & TSPOD_OPT_IN_ROOT) != 0;
+  int condition = check_condition(s);
+  if (condition != 0) return condition;
   switch (s->kind) {
   case TSPOD_STEP_MOUNT:
-    return mount(s->source, s->path, s->fstype, s->flags, s->data);
+    return do_mount(s);
   case TSPOD_STEP_UMOUNT:
-    return umount2(s->path, (int)s->flags);
+    return do_umount(s, (int)s->flags);
+  case TSPOD_STEP_UMOUNT_DETACH:
+    return do_umount(s, MNT_DETACH);
   case TSPOD_STEP_MKDIR:
     if (mkdir(s->path, (mode_t)s->mode) < 0 && errno != EEXIST) return -1;
     return 0;
+  case TSPOD_STEP_MKDIRP:
+    return mkdirp(s->path, (mode_t)s->mode, in_root);
+  case TSPOD_STEP_TOUCH:
+    return touch(s->path, (mode_t)s->mode, in_root);
   case TSPOD_STEP_MKNOD:
     return mknod(s->path, (mode_t)s->mode, (dev_t)s->dev);
   case TSPOD_STEP_SETXATTR:
     return lsetxattr(s->path, s->fstype, s->source, strlen(s->source), 0);
   case TSPOD_STEP_SYMLINK:
-    return symlink(s->source, s->path);
+    return make_symlink(s->source, s->path, in_root);
   case TSPOD_STEP_CHDIR:
     return chdir(s->path);
   case TSPOD_STEP_PIVOT_ROOT:
     return (int)syscall(SYS_pivot_root, s->path, s->source);
   case TSPOD_STEP_SETHOSTNAME:
     return sethostname(s->path, strlen(s->path));
+  case TSPOD_STEP_SETGROUPS:
+    if (s->keep_groups) return 0;
+    return (int)syscall(SYS_setgroups, s->nids, s->ids);
+  case TSPOD_STEP_SETRESGID:
+    return (int)syscall(SYS_setresgid, s->id, s->id, s->id);
+  case TSPOD_STEP_SETRESUID:
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return -1;
+    return (int)syscall(SYS_setresuid, s->id, s->id, s->id);
+  case TSPOD_STEP_UMASK:
+    umask((mode_t)s->mode);
+    return 0;
+  case TSPOD_STEP_RLIMIT: {
+    struct rlimit limit = {(rlim_t)s->soft, (rlim_t)s->hard};
+    return setrlimit(s->resource, &limit);
+  }
+  case TSPOD_STEP_CAPS:
+    return set_caps(s);
+  case TSPOD_STEP_NO_NEW_PRIVS:
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  case TSPOD_STEP_SETSID:
+    return setsid() < 0 ? -1 : 0;
   }
   errno = EINVAL;
   return -1;
+}
+
+static void run_steps(const struct tspod_plan *plan) {
+  for (size_t i = 0; i < plan->nsteps; i++) {
+    const struct tspod_step *s = &plan->steps[i];
+    if (run_step(s) < 0) {
+      if (s->fallback_errno && errno == s->fallback_errno) continue; /* run the alternative steps */
+      fail(plan, errno, s->name, s->path, EXIT_ENGINE);
+    }
+    i += s->fallback_steps; /* done (or skipped): the alternative is not needed */
+  }
 }
 
 static void install_stdio(const struct tspod_plan *plan) {
@@ -106,6 +387,8 @@ static void install_stdio(const struct tspod_plan *plan) {
   }
 }
 
+/* ---- exec ----------------------------------------------------------------------------------- */
+
 static const char *env_path(char *const *envp) {
   for (; envp && *envp; envp++)
     if (strncmp(*envp, "PATH=", 5) == 0) return *envp + 5;
@@ -116,16 +399,34 @@ static int exit_code_for(int err) {
   return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
 }
 
-/* execve, with a $PATH search (from the child's own environment) when file has no slash.
- * Like execvp, a candidate that exists but cannot be executed is remembered, so that a later
- * miss reports EACCES rather than ENOENT. */
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+/* execve failed for a program that exists: ENOENT then means its ELF interpreter (or a #!
+ * interpreter) is missing, as crun reports it. */
+static void fail_existing(const struct tspod_plan *plan, const char *path, int err) {
+  if (err == ENOENT) fail(plan, err, "exec-interpreter", path, EXIT_NOT_FOUND);
+  if (err == EACCES && is_dir(path)) err = EISDIR;
+  fail(plan, err, "exec", path, exit_code_for(err));
+}
+
+/* execve, with a $PATH search (from the container's own environment) when file has no slash.
+ * Runs after the uid switch, so the checks are made with the container process's credentials.
+ * Like Go's LookPath, a directory in $PATH is no candidate; like execvp, a candidate that exists
+ * but cannot be executed is remembered, so that a later miss reports it rather than ENOENT. */
 static void exec_program(const struct tspod_plan *plan) {
   if (strchr(plan->file, '/')) {
     execve(plan->file, plan->argv, plan->envp);
     int err = errno;
-    struct stat st;
-    if (err == EACCES && stat(plan->file, &st) == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
-    fail(plan, err, "exec", plan->file, exit_code_for(err));
+    if (err == ENOENT && !exists(plan->file)) fail(plan, err, "exec", plan->file, EXIT_NOT_FOUND);
+    fail_existing(plan, plan->file, err);
   }
   char candidate[4096];
   const char *p = env_path(plan->envp);
@@ -140,7 +441,10 @@ static void exec_program(const struct tspod_plan *plan) {
       candidate[off] = '/';
       memcpy(candidate + off + 1, plan->file, flen + 1);
       execve(candidate, plan->argv, plan->envp);
-      if (errno != ENOENT && errno != ENOTDIR) best_err = errno;
+      int err = errno;
+      if (err == ENOENT && exists(candidate)) fail_existing(plan, candidate, err);
+      if (err == EACCES && is_dir(candidate)) err = ENOENT;
+      if (err != ENOENT && err != ENOTDIR) best_err = err;
     }
     if (!end) break;
     p = end + 1;
@@ -153,10 +457,7 @@ void tspod_child_run(const struct tspod_plan *plan) {
   if (plan->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (plan->wait_for_release) wait_for_release(plan);
 
-  for (size_t i = 0; i < plan->nsteps; i++) {
-    const struct tspod_step *s = &plan->steps[i];
-    if (run_step(s) < 0) fail(plan, errno, s->name, s->path, EXIT_ENGINE);
-  }
+  run_steps(plan);
 
   install_stdio(plan);
   if (plan->cwd && chdir(plan->cwd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_ENGINE);

@@ -2,7 +2,12 @@
  *
  * Everything the child needs is prepared by the parent before clone(), so the child only reads
  * memory and makes async-signal-safe calls until execve(): the Node process it was cloned from
- * is multithreaded, and no lock (malloc, stdio) may be taken in the child. */
+ * is multithreaded, and no lock (malloc, stdio) may be taken in the child. Credentials are
+ * changed with raw syscalls for the same reason: glibc's setgroups/setresuid would try to
+ * broadcast the change to the parent's threads, which do not exist in the child.
+ *
+ * Every decision (which steps, in which order, with which flags) is made in TypeScript
+ * (src/runtime/plan.ts); the child only executes the list. */
 #ifndef TSPOD_CHILD_H
 #define TSPOD_CHILD_H
 
@@ -22,7 +27,28 @@ enum tspod_step_kind {
   TSPOD_STEP_CHDIR,
   TSPOD_STEP_PIVOT_ROOT,
   TSPOD_STEP_SETHOSTNAME,
+  TSPOD_STEP_MKDIRP,        /* path, creating missing parents with mode */
+  TSPOD_STEP_TOUCH,         /* an empty file at path (mode) unless something is there already */
+  TSPOD_STEP_SETGROUPS,     /* ids/nids; keep_groups: do nothing at all */
+  TSPOD_STEP_SETRESGID,     /* id */
+  TSPOD_STEP_SETRESUID,     /* id; keeps the permitted capabilities for a following caps step */
+  TSPOD_STEP_UMASK,         /* mode */
+  TSPOD_STEP_RLIMIT,        /* resource, soft, hard */
+  TSPOD_STEP_CAPS,          /* caps[] */
+  TSPOD_STEP_NO_NEW_PRIVS,
+  TSPOD_STEP_SETSID,
+  TSPOD_STEP_UMOUNT_DETACH, /* umount2(path, MNT_DETACH) */
 };
+
+/* tspod_step.opts */
+#define TSPOD_OPT_IN_ROOT 0x01        /* resolve path with the cwd as root (openat2 RESOLVE_IN_ROOT) */
+#define TSPOD_OPT_SOURCE_IN_ROOT 0x02 /* the same for a mount source */
+#define TSPOD_OPT_OPTIONAL 0x04       /* skip the step when path does not exist */
+#define TSPOD_OPT_ONLY_DIR 0x08       /* skip the step unless path is a directory */
+#define TSPOD_OPT_ONLY_NONDIR 0x10    /* skip the step if path is a directory */
+#define TSPOD_OPT_KEEP_LOCKED 0x20    /* mount: add the flags the kernel locks (from statfs of path) */
+
+enum tspod_caps_set { TSPOD_CAPS_BOUNDING, TSPOD_CAPS_EFFECTIVE, TSPOD_CAPS_PERMITTED, TSPOD_CAPS_INHERITABLE, TSPOD_CAPS_AMBIENT };
 
 struct tspod_step {
   enum tspod_step_kind kind;
@@ -34,6 +60,16 @@ struct tspod_step {
   unsigned long flags;
   unsigned long mode;
   unsigned long dev;
+  unsigned int opts;          /* TSPOD_OPT_* */
+  int fallback_errno;         /* nonzero: failing with this errno runs the next fallback_steps steps */
+  unsigned int fallback_steps;/* instead; succeeding skips them */
+  unsigned int id;            /* setresuid / setresgid */
+  const unsigned int *ids;    /* setgroups */
+  size_t nids;
+  int keep_groups;            /* setgroups: skip it, the process keeps its supplementary groups */
+  int resource;               /* rlimit */
+  unsigned long long soft, hard;
+  unsigned long long caps[5]; /* indexed by enum tspod_caps_set; bit n = capability n */
 };
 
 /* Sent by the child on the sync socket when a step fails; nothing is sent on success

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ namespace {
 
 struct OwnedPlan {
   std::vector<std::string> strings;  // reserved up front so c_str() pointers stay valid
+  std::vector<std::vector<unsigned int>> idLists;  // setgroups lists; their buffers never move
   std::vector<tspod_step> steps;
   std::vector<char *> argv, envp;
   tspod_plan plan{};
@@ -38,6 +40,10 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"mount", TSPOD_STEP_MOUNT},       {"umount", TSPOD_STEP_UMOUNT},         {"mkdir", TSPOD_STEP_MKDIR},
       {"mknod", TSPOD_STEP_MKNOD},       {"setxattr", TSPOD_STEP_SETXATTR},     {"symlink", TSPOD_STEP_SYMLINK},
       {"chdir", TSPOD_STEP_CHDIR},       {"pivot_root", TSPOD_STEP_PIVOT_ROOT}, {"sethostname", TSPOD_STEP_SETHOSTNAME},
+      {"mkdirp", TSPOD_STEP_MKDIRP},     {"touch", TSPOD_STEP_TOUCH},           {"setgroups", TSPOD_STEP_SETGROUPS},
+      {"setresgid", TSPOD_STEP_SETRESGID}, {"setresuid", TSPOD_STEP_SETRESUID}, {"umask", TSPOD_STEP_UMASK},
+      {"rlimit", TSPOD_STEP_RLIMIT},     {"caps", TSPOD_STEP_CAPS},             {"no_new_privs", TSPOD_STEP_NO_NEW_PRIVS},
+      {"setsid", TSPOD_STEP_SETSID},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }
@@ -58,6 +64,44 @@ int CloneFlag(const std::string &ns) {
 unsigned long Num(const Napi::Object &o, const char *key) {
   Napi::Value v = o.Get(key);
   return v.IsNumber() ? (unsigned long)v.As<Napi::Number>().Int64Value() : 0;
+}
+
+bool Flag(const Napi::Object &o, const char *key) { return o.Get(key).ToBoolean(); }
+
+// An rlimit value: Infinity (or anything past 2^64 - 1) is RLIM_INFINITY.
+unsigned long long Limit(const Napi::Object &o, const char *key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) return 0;
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d >= 18446744073709551615.0) return ~0ULL;
+  return d <= 0 ? 0 : (unsigned long long)d;
+}
+
+// A list of capability numbers as a bit mask.
+unsigned long long CapMask(const Napi::Object &o, const char *key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsArray()) return 0;
+  Napi::Array list = v.As<Napi::Array>();
+  unsigned long long mask = 0;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    uint32_t cap = list.Get(i).As<Napi::Number>().Uint32Value();
+    if (cap < 64) mask |= 1ULL << cap;
+  }
+  return mask;
+}
+
+unsigned int Options(const Napi::Object &s) {
+  unsigned int opts = 0;
+  if (Flag(s, "inRoot")) opts |= TSPOD_OPT_IN_ROOT;
+  if (Flag(s, "sourceInRoot")) opts |= TSPOD_OPT_SOURCE_IN_ROOT;
+  if (Flag(s, "optional")) opts |= TSPOD_OPT_OPTIONAL;
+  if (Flag(s, "keepLockedFlags")) opts |= TSPOD_OPT_KEEP_LOCKED;
+  Napi::Value onlyIf = s.Get("onlyIf");
+  if (onlyIf.IsString()) {
+    std::string kind = onlyIf.As<Napi::String>().Utf8Value();
+    opts |= kind == "dir" ? TSPOD_OPT_ONLY_DIR : TSPOD_OPT_ONLY_NONDIR;
+  }
+  return opts;
 }
 
 size_t CountStrings(const Napi::Object &options) {
@@ -102,6 +146,7 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   Napi::Value stepsValue = options.Get("steps");
   if (stepsValue.IsArray()) {
     Napi::Array list = stepsValue.As<Napi::Array>();
+    owned->idLists.reserve(list.Length());
     for (uint32_t i = 0; i < list.Length(); i++) {
       Napi::Object s = list.Get(i).As<Napi::Object>();
       tspod_step step{};
@@ -115,6 +160,28 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       step.flags = Num(s, "flags");
       step.mode = Num(s, "mode");
       step.dev = Num(s, "dev");
+      step.opts = Options(s);
+      Napi::Value fallback = s.Get("fallback");
+      if (fallback.IsObject()) {
+        step.fallback_errno = (int)Num(fallback.As<Napi::Object>(), "errno");
+        step.fallback_steps = (unsigned int)Num(fallback.As<Napi::Object>(), "steps");
+      }
+      step.id = (unsigned int)Num(s, "id");
+      Napi::Value groups = s.Get("groups");
+      if (groups.IsArray()) {
+        Napi::Array list = groups.As<Napi::Array>();
+        owned->idLists.emplace_back();
+        for (uint32_t g = 0; g < list.Length(); g++) owned->idLists.back().push_back(list.Get(g).As<Napi::Number>().Uint32Value());
+        step.ids = owned->idLists.back().data();
+        step.nids = owned->idLists.back().size();
+      } else if (groups.IsString() && groups.As<Napi::String>().Utf8Value() == "keep") {
+        step.keep_groups = 1;
+      }
+      step.resource = (int)Num(s, "resource");
+      step.soft = Limit(s, "soft");
+      step.hard = Limit(s, "hard");
+      const char *sets[] = {"bounding", "effective", "permitted", "inheritable", "ambient"};
+      for (int c = 0; c < 5; c++) step.caps[c] = CapMask(s, sets[c]);
       owned->steps.push_back(step);
     }
   }

@@ -76,6 +76,9 @@ function strerror(errno: number): {code: string; message: string} {
 export function errorFromReport(report: ChildReport): TspodError {
   const {code, message} = strerror(report.errno)
   const details = {code, errno: -report.errno, syscall: report.step, path: report.detail}
+  // the program exists but execve found no ELF interpreter (or #! interpreter) for it
+  if (report.step === 'exec-interpreter')
+    return new ExecNotFoundError(`exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`, details)
   if (report.step === 'exec') {
     const file = report.detail
     if (code === 'ENOENT' || code === 'ENOTDIR') {

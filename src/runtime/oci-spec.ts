@@ -1,0 +1,86 @@
+// The part of the OCI runtime spec (config.json, runtime-spec 1.0 field names) that tspod's
+// runtime consumes. Fields tspod does not act on are left out rather than silently ignored.
+
+export interface OciUser {
+  uid: number
+  gid: number
+  /** additional gids in the container namespace; an empty list drops every supplementary group */
+  additionalGids?: number[]
+  umask?: number
+}
+
+export interface OciCapabilities {
+  bounding?: string[]
+  effective?: string[]
+  permitted?: string[]
+  inheritable?: string[]
+  ambient?: string[]
+}
+
+export interface OciRlimit {
+  /** e.g. RLIMIT_NOFILE */
+  type: string
+  hard: number
+  soft: number
+}
+
+export interface OciProcess {
+  terminal?: boolean
+  user: OciUser
+  args: string[]
+  env?: string[]
+  cwd: string
+  capabilities?: OciCapabilities
+  rlimits?: OciRlimit[]
+  noNewPrivileges?: boolean
+}
+
+export interface OciRoot {
+  path: string
+  readonly?: boolean
+}
+
+export interface OciMount {
+  destination: string
+  type?: string
+  source?: string
+  options?: string[]
+}
+
+export type OciNamespaceType = 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup'
+
+export interface OciNamespace {
+  type: OciNamespaceType
+  /** join an existing namespace instead of creating one */
+  path?: string
+}
+
+export interface OciIdMapping {
+  containerID: number
+  hostID: number
+  size: number
+}
+
+export interface OciLinux {
+  namespaces?: OciNamespace[]
+  uidMappings?: OciIdMapping[]
+  gidMappings?: OciIdMapping[]
+  maskedPaths?: string[]
+  readonlyPaths?: string[]
+  /** propagation of the container's `/`: private (default), rprivate, slave, rslave, shared, rshared */
+  rootfsPropagation?: string
+}
+
+export interface OciSpec {
+  ociVersion: string
+  process: OciProcess
+  root: OciRoot
+  hostname?: string
+  mounts?: OciMount[]
+  linux?: OciLinux
+  /** `run.oci.keep_original_groups=1` keeps the caller's supplementary groups (crun, Podman's keep-groups) */
+  annotations?: Record<string, string>
+}
+
+/** The annotation Podman sets for `--group-add keep-groups` (libpod/define/annotations.go). */
+export const KEEP_ORIGINAL_GROUPS_ANNOTATION = 'run.oci.keep_original_groups'
