@@ -1,0 +1,291 @@
+// config.json for `tspod run`: the image config and Podman's run options turned into an OCI
+// runtime spec the way Podman builds it (pkg/specgen/generate and libpod's generateSpec).
+// Everything is computed here, before any process starts, so the runtime never reads image
+// files or the environment after it switched to the container user (field note 4).
+//
+// Not generated: seccomp (no profile is applied), linux.resources and cgroupsPath, the
+// /etc/hosts, /etc/hostname, /etc/resolv.conf and /run/.containerenv binds (the caller prepares
+// those files and adds them with addMounts), device nodes (the runtime binds the host's).
+import * as path from 'node:path'
+
+import {TspodError, UsageError} from '../../errors'
+import {ImageConfig} from '../../storage/manifest/image-config'
+import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec} from '../oci-spec'
+import {processCapabilities} from './capabilities'
+import {resolveCommand} from './command'
+import {
+  CONTAINER_INIT_PATH,
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_NO_NEW_PRIVILEGES,
+  DEFAULT_READONLY_PATHS,
+  DEFAULT_UMASK,
+  READ_ONLY_TMPFS_DIRS,
+  READ_ONLY_TMPFS_OPTIONS,
+  defaultMounts,
+  defaultRlimits,
+} from './defaults'
+import {buildEnv} from './env'
+import {HostFacts, readHostFacts} from './host-facts'
+import {MountFlags} from './host-mount-flags'
+import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
+import {resolveUser} from './user'
+import {NamedVolume, parseTmpfs, parseVolumes, processMountOptions, validateContainerDir} from './volumes'
+
+export const OCI_VERSION = '1.0.2-dev'
+
+/** `podman run` options that shape config.json, named after Podman's flags. */
+export interface RunOptions {
+  /** --user name|uid[:group|gid] */
+  user?: string
+  /** --group-add: names, gids, or keep-groups alone */
+  groupAdd?: string[]
+  /** -e/--env KEY=VAL, KEY (the host's value) or PREFIX* */
+  env?: string[]
+  /** --env-file paths */
+  envFile?: string[]
+  /** --env-host */
+  envHost?: boolean
+  /** --http-proxy (default true): copy the host's proxy variables */
+  httpProxy?: boolean
+  /** --entrypoint: a command, or a JSON array */
+  entrypoint?: string
+  /** the command and its arguments after the image */
+  args?: string[]
+  /** -w/--workdir */
+  workdir?: string
+  /** -t/--tty */
+  tty?: boolean
+  /** -i/--interactive: keeps stdin open; how stdin is wired is the caller's business, not the spec's */
+  interactive?: boolean
+  /** --cap-add */
+  capAdd?: string[]
+  /** --cap-drop */
+  capDrop?: string[]
+  /** -v/--volume [SRC:]DST[:OPTIONS] */
+  volumes?: string[]
+  /** --tmpfs DST[:OPTIONS] */
+  tmpfs?: string[]
+  /** --hostname */
+  hostname?: string
+  /** --network: host, none, private, bridge, slirp4netns, pasta, a network name, or ns:PATH */
+  network?: string
+  /** --read-only */
+  readOnly?: boolean
+  /** --read-only-tmpfs (default true): tmpfs on /tmp, /var/tmp and /run with --read-only */
+  readOnlyTmpfs?: boolean
+  /** --init: run the init binary as pid 1 */
+  init?: boolean
+  /** --security-opt no-new-privileges */
+  noNewPrivileges?: boolean
+  /** --name: recorded by the caller with the container, not part of the spec */
+  name?: string
+}
+
+export interface GenerateSpecInput {
+  image: {config: ImageConfig; layerDirs: string[]}
+  options: RunOptions
+  /** absolute path of the container's merged rootfs */
+  rootfs: string
+  /** the default hostname (Podman: the container id's first 12 characters) when --hostname is unset */
+  hostname: string
+  /** the environment of the tspod process */
+  hostEnv: NodeJS.ProcessEnv
+  rootless: boolean
+  /** the container's user namespace; required when rootless */
+  uidMappings?: OciIdMapping[]
+  gidMappings?: OciIdMapping[]
+  /** resolves ./relative -v sources; default process.cwd() */
+  cwd?: string
+  /** host path of the init binary for --init (e.g. /usr/bin/catatonit) */
+  initPath?: string
+  /** facts about this host and process; read from /proc and /sys when omitted */
+  host?: HostFacts
+  /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
+  mountFlagsOf?: (realPath: string) => MountFlags
+}
+
+export interface GeneratedSpec {
+  spec: OciSpec
+  /** named and anonymous volumes (from -v and the image's Volumes) for the caller to create and add with volumeMount/addMounts */
+  namedVolumes: NamedVolume[]
+  /** create process.cwd in the rootfs when missing (not for -w) */
+  createWorkingDir: boolean
+  /** --group-add keep-groups: the runtime must not call setgroups */
+  keepGroups: boolean
+  /** things Podman warns about (a group outside the user namespace) */
+  warnings: string[]
+}
+
+type NetworkMode = {kind: 'new'} | {kind: 'host'} | {kind: 'join'; path: string}
+
+function networkMode(network: string | undefined): NetworkMode {
+  if (network === undefined || network === '') return {kind: 'new'}
+  if (network === 'host') return {kind: 'host'}
+  if (network.startsWith('ns:')) {
+    const nsPath = network.slice(3)
+    if (!path.isAbsolute(nsPath)) throw new UsageError(`invalid network namespace path ${JSON.stringify(nsPath)}: must be absolute`)
+    return {kind: 'join', path: nsPath}
+  }
+  if (network.startsWith('container:')) throw new UsageError(`--network ${network} is not supported by tspod: pass ns:<path> of that container's namespace`)
+  return {kind: 'new'}
+}
+
+function mapped(id: number, mappings: OciIdMapping[] | undefined): boolean {
+  if (!mappings || mappings.length === 0) return true
+  return mappings.some((m) => id >= m.containerID && id < m.containerID + m.size)
+}
+
+function depth(destination: string): number {
+  return destination === '/' ? 0 : destination.split('/').length - 1
+}
+
+/**
+ * Podman's SupersedeUserMounts: an added mount replaces the one at its destination, and an
+ * added /dev replaces everything under /dev. Parents are mounted before their children.
+ */
+function mergeMounts(base: OciMount[], added: OciMount[], reserved: string[] = []): OciMount[] {
+  const clean = added.map((m) => ({...m, destination: validateContainerDir(m.destination)}))
+  const taken = new Set([...clean.map((m) => m.destination), ...reserved])
+  const kept = base.filter((m) => !taken.has(m.destination) && !(taken.has('/dev') && m.destination.startsWith('/dev/')))
+  return [...kept, ...clean].sort((a, b) => depth(a.destination) - depth(b.destination))
+}
+
+/** The bind mount for a named volume once the caller knows the volume's dir on the host. */
+export function volumeMount(volume: NamedVolume, hostDir: string, flagsOf?: (realPath: string) => MountFlags): OciMount {
+  if (!path.isAbsolute(hostDir)) throw new TspodError(`volume dir ${hostDir} must be an absolute path`)
+  return {destination: volume.destination, type: 'bind', source: hostDir, options: processMountOptions(volume.options, {tmpfs: false, source: hostDir, flagsOf})}
+}
+
+/** Add mounts (volume binds, /etc/hosts, ...) to a generated spec: same rules as the user's own mounts. */
+export function addMounts(spec: OciSpec, mounts: OciMount[]): OciSpec {
+  return {...spec, mounts: mergeMounts(spec.mounts ?? [], mounts)}
+}
+
+function userMounts(input: GenerateSpecInput): {mounts: OciMount[]; namedVolumes: NamedVolume[]} {
+  const {options} = input
+  const parsed = parseVolumes(options.volumes ?? [], {cwd: input.cwd ?? process.cwd(), flagsOf: input.mountFlagsOf})
+  const mounts = new Map(parsed.mounts.map((m) => [m.destination, m]))
+  for (const tmpfs of parseTmpfs(options.tmpfs ?? [])) {
+    const existing = mounts.get(tmpfs.destination)
+    if (existing && existing.type !== 'tmpfs') throw new UsageError(`${tmpfs.destination}: duplicate mount destination`)
+    if (!existing) mounts.set(tmpfs.destination, tmpfs)
+  }
+  const volumes = new Map(parsed.namedVolumes.map((v) => [v.destination, v]))
+  for (const dest of mounts.keys()) if (volumes.has(dest)) throw new UsageError(`${dest}: duplicate mount destination`)
+
+  if (options.init) {
+    if (!input.initPath) throw new UsageError('please specify a path to the container-init binary')
+    if (mounts.has(CONTAINER_INIT_PATH) || volumes.has(CONTAINER_INIT_PATH))
+      throw new UsageError(`conflict with mount added by --init to ${JSON.stringify(CONTAINER_INIT_PATH)}: duplicate mount destination`)
+    mounts.set(CONTAINER_INIT_PATH, {destination: CONTAINER_INIT_PATH, type: 'bind', source: input.initPath, options: ['bind', 'ro']})
+  }
+  if (options.readOnly && (options.readOnlyTmpfs ?? true)) {
+    for (const dir of READ_ONLY_TMPFS_DIRS) {
+      if (!mounts.has(dir) && !volumes.has(dir)) mounts.set(dir, {destination: dir, type: 'tmpfs', source: 'tmpfs', options: [...READ_ONLY_TMPFS_OPTIONS]})
+    }
+  }
+  // the image's VOLUMEs become anonymous volumes unless something else is mounted there
+  for (const dir of Object.keys(input.image.config.config.Volumes ?? {})) {
+    const destination = validateContainerDir(dir)
+    if (!mounts.has(destination) && !volumes.has(destination)) volumes.set(destination, {name: '', destination, options: []})
+  }
+  return {mounts: [...mounts.values()], namedVolumes: [...volumes.values()]}
+}
+
+function checkMappings(input: GenerateSpecInput): void {
+  const has = (m: OciIdMapping[] | undefined): boolean => (m?.length ?? 0) > 0
+  if (input.rootless && (!has(input.uidMappings) || !has(input.gidMappings)))
+    throw new TspodError('a rootless container needs uidMappings and gidMappings for its user namespace')
+  if (has(input.uidMappings) !== has(input.gidMappings)) throw new TspodError('uidMappings and gidMappings must be given together')
+}
+
+/** Build config.json for one container. Throws UsageError for bad options, in Podman's words. */
+export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
+  const {options, image} = input
+  const imageConfig = image.config.config
+  if (!path.isAbsolute(input.rootfs)) throw new TspodError(`root.path must be an absolute path, got ${JSON.stringify(input.rootfs)}`)
+  checkMappings(input)
+  const host = input.host ?? readHostFacts()
+  const userns = (input.uidMappings?.length ?? 0) > 0
+  const network = networkMode(options.network)
+
+  const user = resolveUser({
+    layerDirs: image.layerDirs,
+    user: options.user,
+    imageUser: imageConfig.User,
+    groupAdd: options.groupAdd,
+    gidMappings: input.gidMappings,
+  })
+  const command = resolveCommand({image: imageConfig, entrypoint: options.entrypoint, args: options.args, workdir: options.workdir})
+  const args = options.init ? [CONTAINER_INIT_PATH, '--', ...command.args] : command.args
+  const hostname = options.hostname || input.hostname
+  const env = buildEnv({
+    imageEnv: imageConfig.Env,
+    hostEnv: input.hostEnv,
+    env: options.env,
+    envFile: options.envFile,
+    envHost: options.envHost,
+    httpProxy: options.httpProxy,
+    tty: options.tty,
+    hostname,
+    home: user.home,
+  })
+  const capabilities = processCapabilities({
+    defaults: [...DEFAULT_CAPABILITIES],
+    capAdd: options.capAdd,
+    capDrop: options.capDrop,
+    user: user.spec,
+    host: {supported: host.supportedCapabilities, bounding: host.boundingSet},
+  })
+
+  // A new sysfs needs the container's own network namespace (Podman's canMountSys).
+  const sys = network.kind !== 'new' && (input.rootless || userns) ? 'bind' : 'new'
+  const defaults = defaultMounts({sys, ttyGidMapped: mapped(5, input.gidMappings), mqueue: host.mqueue})
+  const own = userMounts(input)
+  const mounts = mergeMounts(defaults, own.mounts, own.namedVolumes.map((v) => v.destination))
+
+  const namespaces: OciNamespace[] = [{type: 'pid'}]
+  if (network.kind === 'new') namespaces.push({type: 'network'})
+  if (network.kind === 'join') namespaces.push({type: 'network', path: network.path})
+  namespaces.push({type: 'ipc'}, {type: 'uts'}, {type: 'mount'})
+  if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
+  if (userns) namespaces.push({type: 'user'})
+
+  const masked = [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
+  if (sys === 'bind' && input.rootless) masked.push('/sys/kernel')
+
+  const stopSignal = imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL
+  const annotations: Record<string, string> = {
+    'io.container.manager': 'libpod',
+    'org.opencontainers.image.stopSignal': String(stopSignal),
+    'org.systemd.property.KillSignal': String(stopSignal),
+  }
+  if (options.init) annotations['io.podman.annotations.init'] = 'TRUE'
+  if (user.keepGroups) annotations[KEEP_ORIGINAL_GROUPS_ANNOTATION] = '1'
+
+  const spec: OciSpec = {
+    ociVersion: OCI_VERSION,
+    process: {
+      terminal: options.tty ?? false,
+      user: {uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, umask: DEFAULT_UMASK},
+      args,
+      env,
+      cwd: command.cwd,
+      capabilities,
+      rlimits: defaultRlimits({clamp: input.rootless || !host.capSysResource, limits: host.limits}),
+      noNewPrivileges: options.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
+    },
+    root: {path: input.rootfs, readonly: options.readOnly ?? false},
+    hostname,
+    mounts,
+    linux: {
+      ...(userns ? {uidMappings: input.uidMappings, gidMappings: input.gidMappings} : {}),
+      namespaces,
+      maskedPaths: [...new Set(masked)],
+      readonlyPaths: [...DEFAULT_READONLY_PATHS],
+    },
+    annotations,
+  }
+  return {spec, namedVolumes: own.namedVolumes, createWorkingDir: command.createWorkingDir, keepGroups: user.keepGroups, warnings: user.warnings}
+}

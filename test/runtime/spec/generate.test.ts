@@ -1,0 +1,347 @@
+// config.json for `tspod run`: a golden spec for the shared busybox test image (unpacked by
+// applyLayer), then how each group of options changes it.
+import test, {ExecutionContext} from 'ava'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {Readable} from 'node:stream'
+
+import {TspodError, UsageError} from '../../../src/errors'
+import {supportedCapabilities} from '../../../src/runtime/spec/capabilities'
+import {GenerateSpecInput, RunOptions, addMounts, generateSpec, volumeMount} from '../../../src/runtime/spec/generate'
+import {HostFacts} from '../../../src/runtime/spec/host-facts'
+import {applyLayer} from '../../../src/storage/archive/apply-layer'
+import {ImageConfig, parseImageConfig} from '../../../src/storage/manifest/image-config'
+import {busyboxImage} from '../../helpers/oci-image'
+import {busyboxLayer, layerDirs} from './layer-dirs'
+
+const ALL_CAPS = supportedCapabilities(40)
+const HOST: HostFacts = {
+  supportedCapabilities: ALL_CAPS,
+  boundingSet: ALL_CAPS,
+  limits: {nofile: {soft: 1024, hard: 524288}, nproc: {soft: 63000, hard: 63000}},
+  capSysResource: true,
+  mqueue: true,
+  cgroupVersion: 'v1',
+  thermalThrottlePaths: [],
+}
+const UID_MAP = [
+  {containerID: 0, hostID: 1001, size: 1},
+  {containerID: 1, hostID: 100000, size: 65536},
+]
+const GID_MAP = [
+  {containerID: 0, hostID: 1002, size: 1},
+  {containerID: 1, hostID: 100000, size: 65536},
+]
+const ROOTFS = '/home/tspoduser/.local/share/containers/storage/overlay/abc/merged'
+const DEFAULT_CAPS = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SETFCAP',
+  'CAP_SETGID',
+  'CAP_SETPCAP',
+  'CAP_SETUID',
+  'CAP_SYS_CHROOT',
+]
+const noFlags = (): {nosuid: boolean; nodev: boolean; noexec: boolean} => ({nosuid: false, nodev: false, noexec: false})
+
+function imageConfig(config: Record<string, unknown>): ImageConfig {
+  return parseImageConfig(JSON.stringify({architecture: 'amd64', os: 'linux', config, rootfs: {type: 'layers', diff_ids: []}}))
+}
+
+const BUSYBOX_CONFIG = imageConfig({Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=oci'], Cmd: ['/bin/sh']})
+
+/** The shared busybox test image, unpacked as the store does it. */
+async function busybox(t: ExecutionContext): Promise<{config: ImageConfig; layerDirs: string[]}> {
+  const image = await busyboxImage({compression: 'none'})
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-spec-busybox-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const diff = path.join(dir, 'diff')
+  fs.mkdirSync(diff)
+  await applyLayer(Readable.from([image.layers[0].data]), diff, {ignoreChownErrors: false})
+  return {config: parseImageConfig(image.config), layerDirs: [diff]}
+}
+
+function input(image: GenerateSpecInput['image'], options: RunOptions = {}, extra: Partial<GenerateSpecInput> = {}): GenerateSpecInput {
+  return {
+    image,
+    options,
+    rootfs: ROOTFS,
+    hostname: 'c0ffee123456',
+    hostEnv: {PATH: '/usr/bin:/bin', HOME: '/home/tspoduser', LANG: 'C.UTF-8'},
+    rootless: true,
+    uidMappings: UID_MAP,
+    gidMappings: GID_MAP,
+    host: HOST,
+    mountFlagsOf: noFlags,
+    ...extra,
+  }
+}
+
+function richImage(t: ExecutionContext, config: ImageConfig = BUSYBOX_CONFIG): {config: ImageConfig; layerDirs: string[]} {
+  return {config, layerDirs: layerDirs(t, [busyboxLayer()])}
+}
+
+test('golden: busybox image, rootless, no options', async (t) => {
+  const generated = generateSpec(input(await busybox(t)))
+  t.deepEqual(generated.namedVolumes, [])
+  t.true(generated.createWorkingDir)
+  t.false(generated.keepGroups)
+  t.deepEqual(generated.warnings, [])
+  t.deepEqual(generated.spec, {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: false,
+      user: {uid: 0, gid: 0, additionalGids: [], umask: 0o022},
+      args: ['/bin/sh'],
+      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=oci', 'HOME=/root', 'HOSTNAME=c0ffee123456'],
+      cwd: '/',
+      capabilities: {bounding: DEFAULT_CAPS, effective: DEFAULT_CAPS, permitted: DEFAULT_CAPS, inheritable: [], ambient: []},
+      rlimits: [
+        {type: 'RLIMIT_NOFILE', hard: 524288, soft: 1024},
+        {type: 'RLIMIT_NPROC', hard: 63000, soft: 63000},
+      ],
+      noNewPrivileges: false,
+    },
+    root: {path: ROOTFS, readonly: false},
+    hostname: 'c0ffee123456',
+    mounts: [
+      {destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev']},
+      {destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k']},
+      {destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro']},
+      {destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5']},
+      {destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k']},
+      {destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev']},
+      {destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['rprivate', 'nosuid', 'noexec', 'nodev', 'relatime', 'ro']},
+    ],
+    linux: {
+      uidMappings: UID_MAP,
+      gidMappings: GID_MAP,
+      namespaces: [{type: 'pid'}, {type: 'network'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}, {type: 'user'}],
+      maskedPaths: [
+        '/proc/acpi',
+        '/proc/kcore',
+        '/proc/keys',
+        '/proc/latency_stats',
+        '/proc/sched_debug',
+        '/proc/scsi',
+        '/proc/timer_list',
+        '/proc/timer_stats',
+        '/sys/devices/virtual/powercap',
+        '/sys/firmware',
+        '/sys/fs/selinux',
+        '/proc/interrupts',
+      ],
+      readonlyPaths: ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+    },
+    annotations: {
+      'io.container.manager': 'libpod',
+      'org.opencontainers.image.stopSignal': '15',
+      'org.systemd.property.KillSignal': '15',
+    },
+  })
+  // config.json is plain JSON
+  t.deepEqual(JSON.parse(JSON.stringify(generated.spec)), generated.spec)
+})
+
+test('--user 1234 -e TEST=here keeps TEST and the image env (field note 4)', async (t) => {
+  const {spec} = generateSpec(input(await busybox(t), {user: '1234', env: ['TEST=here']}))
+  t.like(spec.process.user, {uid: 1234, gid: 1234, additionalGids: [1234]})
+  t.deepEqual(spec.process.env, [
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'container=oci',
+    'TEST=here',
+    'HOME=/home/user',
+    'HOSTNAME=c0ffee123456',
+  ])
+  // a non-root user keeps the set only as bounding
+  t.deepEqual(spec.process.capabilities, {bounding: DEFAULT_CAPS, effective: [], permitted: [], inheritable: [], ambient: []})
+})
+
+test('user, supplementary groups and --group-add land in process.user; keep-groups is annotated', (t) => {
+  const image = richImage(t)
+  const user = generateSpec(input(image, {user: 'user', groupAdd: ['tty', '4000']}))
+  t.deepEqual(user.spec.process.user, {uid: 1234, gid: 1234, additionalGids: [1234, 5, 4000, 10, 50], umask: 0o022})
+  t.deepEqual(user.warnings, ['Additional gid=70000 is not present in the user namespace, skip setting it'])
+
+  const keep = generateSpec(input(image, {groupAdd: ['keep-groups']}))
+  t.true(keep.keepGroups)
+  t.is(keep.spec.annotations?.['run.oci.keep_original_groups'], '1')
+  t.deepEqual(keep.spec.process.user.additionalGids, [2, 3, 4, 10])
+  t.throws(() => generateSpec(input(image, {groupAdd: ['keep-groups', 'tty']})), {
+    instanceOf: UsageError,
+    message: "the '--group-add keep-groups' option is not allowed with any other --group-add options",
+  })
+  t.throws(() => generateSpec(input(image, {user: 'nobody-here'})), {message: 'unable to find user nobody-here: no matching entries in passwd file'})
+})
+
+test('the image User is used when --user is not given, with its capabilities rules', (t) => {
+  const {spec} = generateSpec(input(richImage(t, imageConfig({User: 'user', Cmd: ['/bin/sh']})), {capAdd: ['net_raw']}))
+  t.like(spec.process.user, {uid: 1234, gid: 1234})
+  t.deepEqual(spec.process.capabilities?.effective, ['CAP_NET_RAW'])
+  t.deepEqual(spec.process.capabilities?.ambient, ['CAP_NET_RAW'])
+  t.true(spec.process.env!.includes('HOME=/home/user'))
+})
+
+test('--cap-add and --cap-drop for root', (t) => {
+  const {spec} = generateSpec(input(richImage(t), {capAdd: ['sys_ptrace', 'CAP_NET_ADMIN'], capDrop: ['chown', 'SETFCAP']}))
+  const expected = [...DEFAULT_CAPS.filter((c) => c !== 'CAP_CHOWN' && c !== 'CAP_SETFCAP'), 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'].sort()
+  t.deepEqual(spec.process.capabilities?.bounding, expected)
+  t.deepEqual(spec.process.capabilities?.effective, expected)
+  t.throws(() => generateSpec(input(richImage(t), {capAdd: ['teleport']})), {message: '"CAP_TELEPORT": unknown capability'})
+})
+
+test('tty, entrypoint, workdir, hostname, env files and no-new-privileges', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-spec-env-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  fs.writeFileSync(path.join(dir, 'env'), 'FROM_FILE=yes\nLANG\n')
+  const {spec, createWorkingDir} = generateSpec(
+    input(richImage(t), {
+      tty: true,
+      entrypoint: '["/bin/env","-i"]',
+      args: ['A=1'],
+      workdir: '/work',
+      hostname: 'box',
+      envFile: [path.join(dir, 'env')],
+      noNewPrivileges: true,
+    }),
+  )
+  t.true(spec.process.terminal)
+  t.deepEqual(spec.process.args, ['/bin/env', '-i', 'A=1'])
+  t.is(spec.process.cwd, '/work')
+  t.false(createWorkingDir)
+  t.is(spec.hostname, 'box')
+  t.true(spec.process.noNewPrivileges)
+  t.deepEqual(spec.process.env, [
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'container=oci',
+    'TERM=xterm',
+    'FROM_FILE=yes',
+    'LANG=C.UTF-8',
+    'HOME=/root',
+    'HOSTNAME=box',
+  ])
+  t.throws(() => generateSpec(input(richImage(t, imageConfig({})))), {message: 'no command or entrypoint provided, and no CMD or ENTRYPOINT from image'})
+})
+
+test('--network host: no network namespace, the host /sys read-only, /sys/kernel masked', (t) => {
+  const {spec} = generateSpec(input(richImage(t), {network: 'host'}))
+  t.deepEqual(spec.linux?.namespaces?.map((n) => n.type), ['pid', 'ipc', 'uts', 'mount', 'user'])
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/sys'), {destination: '/sys', type: 'bind', source: '/sys', options: ['rprivate', 'nosuid', 'noexec', 'nodev', 'ro', 'rbind']})
+  t.true(spec.linux?.maskedPaths?.includes('/sys/kernel'))
+
+  const joined = generateSpec(input(richImage(t), {network: 'ns:/run/user/1001/netns/x'})).spec
+  t.deepEqual(joined.linux?.namespaces?.[1], {type: 'network', path: '/run/user/1001/netns/x'})
+  t.throws(() => generateSpec(input(richImage(t), {network: 'container:abc'})), {instanceOf: UsageError})
+  for (const network of ['none', 'private', 'slirp4netns', 'pasta', 'mynet'])
+    t.true(generateSpec(input(richImage(t), {network})).spec.linux?.namespaces?.some((n) => n.type === 'network' && !n.path))
+})
+
+test('cgroup v2 hosts give the container a cgroup namespace; rootful without mappings has no user namespace', (t) => {
+  const v2 = generateSpec(input(richImage(t), {}, {host: {...HOST, cgroupVersion: 'v2', thermalThrottlePaths: ['/sys/devices/system/cpu/cpu0/thermal_throttle']}})).spec
+  t.true(v2.linux?.namespaces?.some((n) => n.type === 'cgroup'))
+  t.true(v2.linux?.maskedPaths?.includes('/sys/devices/system/cpu/cpu0/thermal_throttle'))
+
+  const rootful = generateSpec(input(richImage(t), {}, {rootless: false, uidMappings: undefined, gidMappings: undefined})).spec
+  t.false(rootful.linux?.namespaces?.some((n) => n.type === 'user'))
+  t.is(rootful.linux?.uidMappings, undefined)
+  t.deepEqual(rootful.process.rlimits, [
+    {type: 'RLIMIT_NOFILE', hard: 1048576, soft: 1048576},
+    {type: 'RLIMIT_NPROC', hard: 1048576, soft: 1048576},
+  ])
+  // root without CAP_SYS_RESOURCE (as on this test host) cannot raise its limits either
+  const limited = generateSpec(input(richImage(t), {}, {rootless: false, uidMappings: undefined, gidMappings: undefined, host: {...HOST, capSysResource: false}})).spec
+  t.deepEqual(limited.process.rlimits?.[0], {type: 'RLIMIT_NOFILE', hard: 524288, soft: 1024})
+})
+
+test('a user namespace without gid 5 gets devpts without gid=5', (t) => {
+  const small = [{containerID: 0, hostID: 1002, size: 1}]
+  const {spec} = generateSpec(input(richImage(t), {}, {gidMappings: small, uidMappings: [{containerID: 0, hostID: 1001, size: 1}]}))
+  const devpts = spec.mounts?.find((m) => m.destination === '/dev/pts')
+  t.deepEqual(devpts?.options, ['rprivate', 'nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'])
+  // and root's /etc/group memberships outside the namespace are skipped
+  t.deepEqual(spec.process.user.additionalGids, [])
+})
+
+test('volumes, tmpfs and image VOLUMEs: binds in the spec, volumes for the caller', (t) => {
+  const src = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-spec-vol-'))
+  t.teardown(() => fs.rmSync(src, {recursive: true, force: true}))
+  const image = richImage(t, imageConfig({Cmd: ['/bin/sh'], Volumes: {'/var/lib/db': {}, '/data': {}}}))
+  const generated = generateSpec(input(image, {volumes: [`${src}:/data:ro`, 'cache:/var/cache', `${src}:/data/inner`], tmpfs: ['/dev/shm:size=1g', '/scratch']}))
+  const mounts = generated.spec.mounts!
+  t.deepEqual(
+    mounts.map((m) => m.destination),
+    ['/proc', '/dev', '/sys', '/data', '/scratch', '/dev/pts', '/dev/mqueue', '/data/inner', '/dev/shm', '/sys/fs/cgroup'],
+  )
+  t.deepEqual(mounts.find((m) => m.destination === '/data'), {destination: '/data', type: 'bind', source: src, options: ['ro', 'rprivate', 'rbind']})
+  t.deepEqual(mounts.find((m) => m.destination === '/dev/shm'), {destination: '/dev/shm', type: 'tmpfs', source: 'tmpfs', options: ['size=1g', 'rprivate', 'nosuid', 'nodev']})
+  t.deepEqual(generated.namedVolumes, [
+    {name: 'cache', destination: '/var/cache', options: []},
+    {name: '', destination: '/var/lib/db', options: []},
+  ])
+
+  // the caller creates the volumes and adds their binds
+  const volumeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-spec-voldir-'))
+  t.teardown(() => fs.rmSync(volumeDir, {recursive: true, force: true}))
+  const withVolumes = addMounts(generated.spec, generated.namedVolumes.map((v) => volumeMount(v, volumeDir, noFlags)))
+  t.deepEqual(withVolumes.mounts?.find((m) => m.destination === '/var/lib/db'), {destination: '/var/lib/db', type: 'bind', source: volumeDir, options: ['rprivate', 'rbind']})
+  t.is(withVolumes.mounts?.length, mounts.length + 2)
+  const cacheIndex = withVolumes.mounts!.findIndex((m) => m.destination === '/var/cache')
+  t.true(cacheIndex > withVolumes.mounts!.findIndex((m) => m.destination === '/proc'))
+  // a user /dev replaces every default mount under /dev
+  const devReplaced = addMounts(generated.spec, [{destination: '/dev', type: 'bind', source: '/dev', options: ['rbind']}])
+  t.false(devReplaced.mounts?.some((m) => m.destination.startsWith('/dev/')))
+
+  t.throws(() => generateSpec(input(image, {volumes: [`${src}:/x`], tmpfs: ['/x']})), {message: '/x: duplicate mount destination'})
+  t.throws(() => generateSpec(input(image, {volumes: ['bad/name:/x']})), {message: /^creating named volume "bad\/name"/})
+  t.throws(() => generateSpec(input(image, {volumes: [`${src}:/x:rw,ro`]})), {message: `invalid options "rw, ro", can only specify 1 'rw' or 'ro' option`})
+})
+
+test('--read-only: read-only root with tmpfs on /tmp, /var/tmp and /run unless mounted otherwise', (t) => {
+  const image = richImage(t)
+  const {spec} = generateSpec(input(image, {readOnly: true, tmpfs: ['/run:size=1m']}))
+  t.true(spec.root.readonly)
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/tmp'), {destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'rprivate', 'nosuid', 'nodev']})
+  t.true(spec.mounts?.some((m) => m.destination === '/var/tmp'))
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/run')?.options, ['size=1m', 'rprivate', 'nosuid', 'nodev'])
+  const noTmpfs = generateSpec(input(image, {readOnly: true, readOnlyTmpfs: false})).spec
+  t.false(noTmpfs.mounts?.some((m) => m.destination === '/tmp'))
+})
+
+test('--init: the init binary as pid 1, mounted read-only', (t) => {
+  const image = richImage(t)
+  const {spec} = generateSpec(input(image, {init: true, args: ['sleep', '1']}, {initPath: '/usr/bin/catatonit'}))
+  t.deepEqual(spec.process.args, ['/run/podman-init', '--', 'sleep', '1'])
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/run/podman-init'), {destination: '/run/podman-init', type: 'bind', source: '/usr/bin/catatonit', options: ['bind', 'ro']})
+  t.is(spec.annotations?.['io.podman.annotations.init'], 'TRUE')
+  t.throws(() => generateSpec(input(image, {init: true})), {message: 'please specify a path to the container-init binary'})
+})
+
+test('the image StopSignal becomes the stop-signal annotations', (t) => {
+  const kill = generateSpec(input(richImage(t, imageConfig({Cmd: ['/bin/sh'], StopSignal: 'SIGKILL'})))).spec
+  t.is(kill.annotations?.['org.opencontainers.image.stopSignal'], '9')
+  const quit = generateSpec(input(richImage(t, imageConfig({Cmd: ['/bin/sh'], StopSignal: 'quit'})))).spec
+  t.is(quit.annotations?.['org.systemd.property.KillSignal'], '3')
+  const rt = generateSpec(input(richImage(t, imageConfig({Cmd: ['/bin/sh'], StopSignal: 'RTMIN+3'})))).spec
+  t.is(rt.annotations?.['org.opencontainers.image.stopSignal'], '37')
+  t.throws(() => generateSpec(input(richImage(t, imageConfig({Cmd: ['/bin/sh'], StopSignal: 'SIGNOPE'})))), {message: 'invalid signal: SIGNOPE'})
+})
+
+test('root.path must be absolute and rootless needs id mappings (field note 3)', (t) => {
+  const image = richImage(t)
+  t.throws(() => generateSpec(input(image, {}, {rootfs: 'overlay/abc/merged'})), {
+    instanceOf: TspodError,
+    message: 'root.path must be an absolute path, got "overlay/abc/merged"',
+  })
+  t.throws(() => generateSpec(input(image, {}, {uidMappings: undefined})), {message: 'a rootless container needs uidMappings and gidMappings for its user namespace'})
+})
+
+test('host facts are read from this process when not given', (t) => {
+  const {spec} = generateSpec(input(richImage(t), {}, {host: undefined}))
+  t.true(spec.process.capabilities!.bounding!.length > 0)
+  t.is(spec.process.rlimits?.length, 2)
+})
