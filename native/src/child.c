@@ -374,13 +374,21 @@ static void run_steps(const struct tspod_plan *plan) {
   }
 }
 
+/* Node opens its own 0, 1 and 2 close-on-exec, so an inherited one must be cleared explicitly. */
+static void clear_cloexec(int fd) {
+  int flags = fcntl(fd, F_GETFD);
+  if (flags >= 0 && (flags & FD_CLOEXEC)) fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+}
+
 static void install_stdio(const struct tspod_plan *plan) {
   for (int i = 0; i < 3; i++) {
     int fd = plan->stdio[i];
-    if (fd < 0) continue;
+    if (fd < 0) {
+      clear_cloexec(i);
+      continue;
+    }
     if (fd == i) {
-      int flags = fcntl(fd, F_GETFD);
-      if (flags >= 0) fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+      clear_cloexec(fd);
     } else if (dup2(fd, i) < 0) {
       fail(plan, errno, "stdio", "dup2", EXIT_ENGINE);
     }

@@ -41,12 +41,33 @@ function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] 
   return out
 }
 
+/** Commands whose flags end at the first argument (cobra's SetInterspersed(false)): `run IMAGE CMD -x`. */
+const FLAGS_END_AT_FIRST_ARG = new Set(['run'])
+
+/** Insert `--` after the first argument, so that what follows is the container's command. */
+function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[] {
+  let i = 0
+  while (i < argv.length) {
+    const arg = argv[i]
+    if (arg === '--') return argv
+    if (!arg.startsWith('-') || arg === '-') return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)]
+    const long = arg.startsWith('--') ? arg.slice(2).split('=')[0] : undefined
+    const flag = long !== undefined ? command.flags[long] : Object.values(command.flags).find((f) => f.char === arg[1])
+    // "--flag value" and "-f value" consume the next word; "--flag=value" and "-fvalue" do not.
+    const inlineValue = arg.includes('=') || (long === undefined && arg.length > 2)
+    i += flag?.type === 'option' && !inlineValue ? 2 : 1
+  }
+  return argv
+}
+
 /** Global flags may come before the command (`tspod --root /x info`): move them behind it. */
 function prepareArgv(config: Config, argv: string[]): string[] {
   const {globals, rest} = splitLeadingGlobals(argv)
   const {command, words} = findCommand(config, rest)
   if (!command) return globals.length > 0 ? rest : argv
-  return [...rest.slice(0, words), ...globals, ...normalizeBooleans(command, rest.slice(words))]
+  let args = normalizeBooleans(command, rest.slice(words))
+  if (FLAGS_END_AT_FIRST_ARG.has(command.id)) args = endFlagsAtFirstArg(command, args)
+  return [...rest.slice(0, words), ...globals, ...args]
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -20,7 +20,7 @@ export default class Doctor extends TspodCommand {
   static flags = {
     format: Flags.string({char: 'f', options: ['json'], description: 'Print the results as JSON: an array of {check, status, message, fix}'}),
     fix: Flags.boolean({description: 'Apply the safe fixes that need no root, and print the commands for those that do'}),
-    check: Flags.string({multiple: true, options: CHECK_GROUPS.map((g) => g.name), description: 'Run only this group of checks (repeatable)'}),
+    check: Flags.string({multiple: true, multipleNonGreedy: true, options: CHECK_GROUPS.map((g) => g.name), description: 'Run only this group of checks (repeatable)'}),
   }
 
   async run(): Promise<void> {

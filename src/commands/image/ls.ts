@@ -39,7 +39,7 @@ export default class ImageLs extends TspodCommand {
     'no-trunc': Flags.boolean({description: 'Do not truncate output'}),
     noheading: Flags.boolean({char: 'n', description: 'Do not print column headings'}),
     format: Flags.string({description: "Change the output format to JSON or a Go template"}),
-    filter: Flags.string({char: 'f', multiple: true, description: 'Filter output based on conditions provided (dangling, reference, label, before, since, id)'}),
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions provided (dangling, reference, label, before, since, id)'}),
   }
 
   async run(): Promise<void> {

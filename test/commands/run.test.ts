@@ -1,0 +1,101 @@
+// tspod run, as the rootless user, from images built locally and loaded into the sandbox.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+import {graphRoot, leftovers} from '../helpers/image-sandbox'
+import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
+import {SUPP_GROUP, Sandbox, TEST_USER, groupId, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+
+async function withImages(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const archive = path.join(box.dir, 'images.tar')
+  await writeOciArchive(archive, [
+    {image: await busyboxImage(), ref: 'localhost/busybox:latest'},
+    {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
+  ])
+  fs.chmodSync(archive, 0o644)
+  const load = await tspod(box, ['load', '-q', '-i', archive])
+  if (load.code !== 0) throw new Error(load.stderr)
+  return box
+}
+
+function subRange(name: string): string {
+  const line = fs.readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`))!
+  const [, start, count] = line.split(':')
+  return `1 ${start} ${count}`
+}
+
+test('run: root in the container, the subuid range mapped, setgroups allow, nothing left behind', async (t) => {
+  const box = await withImages(t)
+  const r = await tspod(box, ['run', '--rm', 'busybox', 'sh', '-c', 'id; cat /proc/self/uid_map; cat /proc/self/setgroups; echo $container'])
+  t.is(r.code, 0, r.stderr)
+  const lines = r.stdout.trim().split('\n')
+  t.is(lines[0], 'uid=0(root) gid=0(root)')
+  t.is(lines[1].trim().split(/\s+/).join(' '), `0 ${box.user.uid} 1`)
+  t.is(lines[2].trim().split(/\s+/).join(' '), subRange(TEST_USER))
+  t.is(lines[3], 'allow')
+  t.is(lines[4], 'oci')
+  t.deepEqual(leftovers(box), [])
+  t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'overlay')).length, 3)
+})
+
+test('run: --user 1234 keeps -e TEST=here and the image env (field note 4)', async (t) => {
+  const box = await withImages(t)
+  const r = await tspod(box, ['run', '--user', '1234', '-e', 'TEST=here', 'busybox', 'sh', '-c', 'id -u; id -g; echo $TEST $container $PATH'])
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, '1234\n1234\nhere oci /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n')
+})
+
+test('run: exit codes are the container\'s, 127 not found, 126 cannot run, 125 tspod', async (t) => {
+  const box = await withImages(t)
+  t.is((await tspod(box, ['run', 'busybox', 'sh', '-c', 'exit 32'])).code, 32)
+  const missing = await tspod(box, ['run', 'busybox', '/no/such/command'])
+  t.is(missing.code, 127)
+  t.regex(missing.stderr, /^Error: .*\/no\/such\/command.*[Nn]o such file or directory\n$/)
+  const dir = await tspod(box, ['run', 'busybox', '/etc'])
+  t.is(dir.code, 126)
+  t.regex(dir.stderr, /^Error: .*(permission denied|is a directory|is not a regular file)/)
+  // The container's command is pid 1, which its own SIGKILL does not end (as with crun); a
+  // child killed by a signal gives its shell 128+9.
+  const killed = await tspod(box, ['run', 'busybox', 'sh', '-c', 'sh -c "kill -9 \\$\\$"; exit $?'])
+  t.is(killed.code, 137)
+  const bad = await tspod(box, ['run', '--cap-add', 'CAP_NOPE', 'busybox', 'true'])
+  t.is(bad.code, 125)
+  t.regex(bad.stderr, /^Error: [^\n]*unknown capability[^\n]*\n$/)
+  const noimage = await tspod(box, ['run', 'localhost/nothere', 'true'])
+  t.is(noimage.code, 125)
+  t.deepEqual(leftovers(box), [])
+})
+
+test('run: whiteouts and opaque dirs are honoured through the merged rootfs', async (t) => {
+  const box = await withImages(t)
+  const r = await tspod(box, ['run', 'multi', 'sh', '-c', 'ls /data; echo --; ls /opq; stat -c %u:%g /data/user-owned.txt'])
+  t.is(r.code, 0, r.stderr)
+  const [data, opq] = r.stdout.split('--\n')
+  t.false(data.split('\n').includes('gone.txt'))
+  t.true(data.split('\n').includes('keep.txt'))
+  t.deepEqual(opq.trim().split('\n').slice(0, -1), ['upper.txt'])
+  t.is(opq.trim().split('\n').at(-1), '1234:1234')
+})
+
+test('run: a root:group 0640 file in a volume is readable with keep-groups only', async (t) => {
+  const box = await withImages(t)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-vol-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  fs.chmodSync(dir, 0o755)
+  fs.writeFileSync(path.join(dir, 'secret'), 'group data\n')
+  fs.chownSync(path.join(dir, 'secret'), 0, groupId(SUPP_GROUP))
+  fs.chmodSync(path.join(dir, 'secret'), 0o640)
+  const kept = await tspod(box, ['run', '--group-add', 'keep-groups', '-v', `${dir}:/data:ro`, 'busybox', 'cat', '/data/secret'])
+  t.is(kept.code, 0, kept.stderr)
+  t.is(kept.stdout, 'group data\n')
+  const dropped = await tspod(box, ['run', '-v', `${dir}:/data:ro`, 'busybox', 'cat', '/data/secret'])
+  t.is(dropped.code, 1)
+  t.regex(dropped.stderr, /Permission denied/)
+  const mixed = await tspod(box, ['run', '--group-add', 'keep-groups', '--group-add', '10', 'busybox', 'true'])
+  t.is(mixed.code, 125)
+  t.regex(mixed.stderr, /keep-groups/)
+})
