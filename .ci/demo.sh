@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Show tspod working for a newcomer, as the rootless user made by setup-host.sh: the host and
-# store facts, then a busybox image built locally from Debian's busybox-static, loaded and listed.
+# store facts, then a busybox image built locally from Debian's busybox-static, loaded, listed and run.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 user=tspoduser
@@ -29,3 +29,7 @@ echo "\$ tspod load -i busybox.tar && tspod images   (as $user)"
 tspod load -q -i "$archive"
 tspod images
 rm -rf "$(dirname "$archive")"
+
+echo
+echo "\$ tspod run --rm busybox sh -c 'id; cat /proc/self/uid_map'   (as $user)"
+tspod run --rm busybox sh -c 'id; cat /proc/self/uid_map'
