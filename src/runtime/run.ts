@@ -12,7 +12,10 @@ import {TspodError} from '../errors'
 import {parseImageConfig} from '../storage/manifest/image-config'
 import type {Image} from '../storage/store/images'
 import type {Store} from '../storage/store/store'
+import {AccessWalk} from '../storage/preflight/access-walk'
+import {PreflightPath, checkPaths, explainPermissionError, findingsOf} from '../storage/preflight/preflight'
 import {ChildExit, spawnInNamespaces} from '../userns/spawn'
+import {currentUser} from '../userns/user'
 import type {OciIdMapping, OciMount} from './oci-spec'
 import {planContainer} from './plan'
 import {RunOptions, addMounts, generateSpec} from './spec/generate'
@@ -64,6 +67,23 @@ function forwardSignals(pid: number): () => void {
   return () => handlers.forEach(([sig, handler]) => process.off(sig, handler))
 }
 
+/**
+ * Check, before anything is mounted, how the user reaches every dir the container needs: the
+ * image's layers, its upper/work/merged dirs and each bind-mount source (see
+ * src/storage/preflight). The walks also explain a permission error the kernel gives later.
+ */
+function preflight(store: Store, mounts: OciMount[], dirs: {lowerDirs: string[]; upperDir: string; workDir: string; mergedDir: string}, userdata: string, keepGroups: boolean): AccessWalk[] {
+  const binds = mounts.filter((m) => m.type === 'bind' && m.source && !m.source.startsWith(userdata) && path.isAbsolute(m.source) && !m.source.startsWith('/dev/'))
+  const paths: PreflightPath[] = [
+    ...dirs.lowerDirs.map((dir) => ({path: dir, need: 'read' as const, role: 'layer dir'})),
+    {path: dirs.upperDir, need: 'write', role: 'upper dir'},
+    {path: dirs.workDir, need: 'write', role: 'work dir'},
+    {path: dirs.mergedDir, need: 'traverse', role: 'container root'},
+    ...binds.map((m) => ({path: m.source!, need: m.options?.includes('ro') ? ('read' as const) : ('write' as const), role: 'bind mount source'})),
+  ]
+  return checkPaths(paths, currentUser(), {mapping: store.mapping, keepGroups})
+}
+
 export async function runContainer(store: Store, image: Image, options: RunOptions): Promise<RunResult> {
   const id = crypto.randomBytes(32).toString('hex')
   const rootless = store.mapping !== undefined
@@ -90,6 +110,11 @@ export async function runContainer(store: Store, image: Image, options: RunOptio
     if (generated.namedVolumes.length > 0)
       throw new TspodError(`named volumes are not supported by tspod yet: ${generated.namedVolumes.map((v) => v.name ?? v.destination).join(', ')}`)
     const spec = addMounts(generated.spec, etcFiles(userdata, hostname))
+    const walks = preflight(store, spec.mounts ?? [], {lowerDirs, upperDir, workDir, mergedDir}, userdata, generated.keepGroups)
+    const findings = findingsOf(walks).filter((f) => f.role === 'bind mount source' && f.severity !== 'info')
+    const fatal = findings.find((f) => f.severity === 'error')
+    if (fatal) throw new TspodError(`${fatal.message}; fix: ${fatal.fix}`, {path: fatal.path})
+    const warnings = [...generated.warnings, ...findings.map((f) => `${f.message}; fix: ${f.fix}`)]
     const plan = planContainer(spec, {lowerDirs, upperDir, workDir, mergedDir, rootless})
     const child = await spawnInNamespaces({
       namespaces: plan.namespaces,
@@ -97,11 +122,11 @@ export async function runContainer(store: Store, image: Image, options: RunOptio
       steps: plan.steps,
       command: plan.command,
       stdio: ['inherit', 'inherit', 'inherit'],
-    })
+    }).catch((err) => Promise.reject(explainPermissionError(err, walks)))
     const stopForwarding = forwardSignals(child.pid)
     try {
-      const exit = await child.exited
-      return {...exit, id, warnings: generated.warnings}
+      const exit = await child.exited.catch((err) => Promise.reject(explainPermissionError(err, walks)))
+      return {...exit, id, warnings}
     } finally {
       stopForwarding()
     }

@@ -99,3 +99,27 @@ test('run: a root:group 0640 file in a volume is readable with keep-groups only'
   t.is(mixed.code, 125)
   t.regex(mixed.stderr, /keep-groups/)
 })
+
+test('run: a store under a root:group 0750 dir held only as a supplementary group works without keep-groups (field note 1)', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  const parent = fs.mkdtempSync(path.join('/var/tmp', 'tspod-sg-'))
+  t.teardown(() => {
+    removeTree(parent)
+    removeTree(box.dir)
+  })
+  fs.chownSync(parent, 0, groupId(SUPP_GROUP))
+  fs.chmodSync(parent, 0o750)
+  const store = path.join(parent, 'store')
+  fs.mkdirSync(store, {mode: 0o700})
+  fs.chownSync(store, box.user.uid, box.user.gid)
+  const archive = path.join(box.dir, 'busybox.tar')
+  await writeOciArchive(archive, [{image: await busyboxImage(), ref: 'localhost/busybox:latest'}])
+  fs.chmodSync(archive, 0o644)
+  const root = ['--root', path.join(store, 'graph'), '--runroot', path.join(store, 'run')]
+  t.is((await tspod(box, [...root, 'load', '-q', '-i', archive])).code, 0)
+  const r = await tspod(box, [...root, 'run', 'busybox', 'sh', '-c', 'id -G; echo ok'])
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, '0\nok\n')
+  const doctor = await tspod(box, [...root, 'doctor', '--check', 'store-paths'])
+  t.regex(doctor.stdout, new RegExp(`WARN .*${parent}.*${SUPP_GROUP}`))
+})
