@@ -69,6 +69,7 @@ export type ChildStep =
     }
   | {kind: 'no_new_privs'; name: string}
   | {kind: 'setsid'; name: string}
+  | {kind: 'console'; name: string}
 
 export type StdioSpec = 'inherit' | 'pipe' | number
 
@@ -81,12 +82,16 @@ export interface NativeSpawnOptions {
   cwd?: string
   stdio: [StdioSpec, StdioSpec, StdioSpec]
   waitForRelease: boolean
+  /** a console socket: a `console` step sends the pty master over it */
+  console?: boolean
   dieWithParent: boolean
 }
 
 export interface NativeSpawnResult {
   pid: number
   syncFd: number
+  /** the parent end of the console socket, or -1 */
+  consoleFd: number
   stdio: [number, number, number]
 }
 
@@ -105,6 +110,8 @@ export interface NativeConstants {
 interface Addon {
   spawn(options: NativeSpawnOptions): NativeSpawnResult
   waitPid(pid: number): Promise<NativeExit>
+  receiveFd(socket: number): number
+  setWinsize(fd: number, rows: number, cols: number): void
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "fs.h"
+#include "console.h"
 #include "spawn.h"
 #include "wait.h"
 #include "xattr.h"
@@ -30,6 +31,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getxattr", Napi::Function::New(env, GetXattr, "getxattr"));
   exports.Set("setxattr", Napi::Function::New(env, SetXattr, "setxattr"));
   exports.Set("mknod", Napi::Function::New(env, Mknod, "mknod"));
+  exports.Set("receiveFd", Napi::Function::New(env, ReceiveFd, "receiveFd"));
+  exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
   exports.Set("constants", Constants(env));
   return exports;
 }

@@ -7,7 +7,9 @@
 #include <linux/openat2.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define EXIT_ENGINE 125
@@ -307,6 +310,60 @@ static int check_condition(const struct tspod_step *s) {
   return 0;
 }
 
+/* The console socket of the plan being run (set once in tspod_child_run). */
+static int plan_console_fd = -1;
+
+/* Send one fd over a unix socket (SCM_RIGHTS). */
+static int send_fd(int sock, int fd) {
+  char byte = 'c';
+  struct iovec iov = {&byte, 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  ssize_t n;
+  do n = sendmsg(sock, &msg, 0);
+  while (n < 0 && errno == EINTR);
+  return n == 1 ? 0 : -1;
+}
+
+/* A terminal from the container's own devpts (after pivot_root, so /dev/ptmx is the
+ * container's): the slave becomes stdin/stdout/stderr and the controlling terminal of this
+ * session (a setsid step must come first); the master goes to the parent, as crun's console
+ * socket does. */
+static int open_console(int sock) {
+  if (sock < 0) {
+    errno = EBADF;
+    return -1;
+  }
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) return -1;
+  int unlock = 0;
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) return -1;
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+  if (slave < 0) return -1;
+  if (ioctl(slave, TIOCSCTTY, 0) < 0) return -1;
+  for (int i = 0; i < 3; i++)
+    if (dup2(slave, i) < 0) return -1;
+  if (slave > 2) close(slave);
+  if (send_fd(sock, master) < 0) return -1;
+  close(master);
+  close(sock);
+  return 0;
+}
+
 static int run_step(const struct tspod_step *s) {
   int in_root = (s->opts & TSPOD_OPT_IN_ROOT) != 0;
   int condition = check_condition(s);
@@ -358,6 +415,8 @@ static int run_step(const struct tspod_step *s) {
     return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   case TSPOD_STEP_SETSID:
     return setsid() < 0 ? -1 : 0;
+  case TSPOD_STEP_CONSOLE:
+    return open_console(plan_console_fd);
   }
   errno = EINVAL;
   return -1;
@@ -461,6 +520,7 @@ static void exec_program(const struct tspod_plan *plan) {
 }
 
 void tspod_child_run(const struct tspod_plan *plan) {
+  plan_console_fd = plan->console_fd;
   reset_signals();
   if (plan->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (plan->wait_for_release) wait_for_release(plan);

@@ -38,6 +38,8 @@ enum tspod_step_kind {
   TSPOD_STEP_NO_NEW_PRIVS,
   TSPOD_STEP_SETSID,
   TSPOD_STEP_UMOUNT_DETACH, /* umount2(path, MNT_DETACH) */
+  TSPOD_STEP_CONSOLE,       /* a pty from the container's /dev/ptmx: slave as 0-2 and the
+                               controlling terminal, master sent to the parent (console_fd) */
 };
 
 /* tspod_step.opts */
@@ -85,6 +87,7 @@ struct tspod_plan {
   int wait_for_release;   /* block until the parent writes one byte (id maps written) */
   int die_with_parent;
   int stdio[3];           /* fd to install as 0,1,2, or -1 to keep the inherited one */
+  int console_fd;         /* child end of the console socket, or -1 */
   const struct tspod_step *steps;
   size_t nsteps;
   const char *file;       /* program to execute; NULL: exit 0 after the steps */

@@ -43,7 +43,7 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"mkdirp", TSPOD_STEP_MKDIRP},     {"touch", TSPOD_STEP_TOUCH},           {"setgroups", TSPOD_STEP_SETGROUPS},
       {"setresgid", TSPOD_STEP_SETRESGID}, {"setresuid", TSPOD_STEP_SETRESUID}, {"umask", TSPOD_STEP_UMASK},
       {"rlimit", TSPOD_STEP_RLIMIT},     {"caps", TSPOD_STEP_CAPS},             {"no_new_privs", TSPOD_STEP_NO_NEW_PRIVS},
-      {"setsid", TSPOD_STEP_SETSID},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
+      {"setsid", TSPOD_STEP_SETSID},     {"console", TSPOD_STEP_CONSOLE},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }
@@ -213,6 +213,22 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   childFds.push_back(sv[1]);
   plan.sync_fd = sv[1];
 
+  plan.console_fd = -1;
+  int consoleParent = -1;
+  if (options.Get("console").ToBoolean()) {
+    int cv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cv) < 0) {
+      int err = errno;
+      CloseAll(childFds);
+      CloseAll(parentFds);
+      return ThrowErrno(env, err, "socketpair");
+    }
+    parentFds.push_back(cv[0]);
+    childFds.push_back(cv[1]);
+    plan.console_fd = cv[1];
+    consoleParent = cv[0];
+  }
+
   int parentStdio[3] = {-1, -1, -1};
   Napi::Value stdioValue = options.Get("stdio");
   Napi::Array stdio = stdioValue.IsArray() ? stdioValue.As<Napi::Array>() : Napi::Array::New(env);
@@ -255,6 +271,7 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("pid", Napi::Number::New(env, (double)pid));
   result.Set("syncFd", Napi::Number::New(env, sv[0]));
+  result.Set("consoleFd", Napi::Number::New(env, consoleParent));
   Napi::Array fds = Napi::Array::New(env, 3);
   for (uint32_t i = 0; i < 3; i++) fds.Set(i, Napi::Number::New(env, parentStdio[i]));
   result.Set("stdio", fds);

@@ -12,11 +12,14 @@ export default class Run extends TspodCommand {
   static summary = 'Run a command in a new container'
   static description =
     'Runs in the foreground with the native rootless runtime and exits with the command\'s status (125 tspod error, 126 the command cannot run, 127 not found). ' +
-    'Containers are not kept yet: each is removed when it ends, as with --rm. Networking: none (default) or host.'
+    'Containers are not kept yet: each is removed when it ends, as with --rm. Networking: none (default) or host. ' +
+    'With -t the container gets a terminal of its own (with -i, this terminal\'s input in raw mode).'
   static examples = ['<%= config.bin %> run --rm alpine id', '<%= config.bin %> run --rm --user 1234 -e TEST=here alpine env']
   static strict = false
   static args = {image: Args.string({required: true, description: 'image'}), command: Args.string({description: 'command and arguments'})}
   static flags = {
+    interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
+    tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY for container'}),
     rm: Flags.boolean({description: 'Remove container and any anonymous unnamed volume associated with the container after exit (always, for now)'}),
     env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'Set environment variables in container'}),
     'env-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read in a file of environment variables'}),
@@ -71,6 +74,8 @@ export default class Run extends TspodCommand {
       readOnly: flags['read-only'],
       network: flags.network,
       args: command.length > 0 ? command : undefined,
+      tty: flags.tty,
+      interactive: flags.interactive,
     })
     for (const warning of result.warnings) process.stderr.write(`WARN[0000] ${warning}\n`)
     const signals = require('node:os').constants.signals as Record<string, number>

@@ -242,6 +242,8 @@ function rootfsPropagation(spec: OciSpec): number {
 function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | undefined): ChildStep[] {
   const proc = spec.process
   const steps: ChildStep[] = [{kind: 'setsid', name: 'setsid'}]
+  // process.terminal: a pty from the container's own devpts, its master sent to tspod
+  if (proc.terminal) steps.push({kind: 'console', name: 'open the container terminal'})
   for (const limit of proc.rlimits ?? []) {
     const resource = RLIMITS[limit.type]
     if (resource === undefined) throw new TspodError(`unknown rlimit \`${limit.type}\``)
@@ -308,7 +310,6 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
 export function planContainer(spec: OciSpec, layout: RootfsLayout): ContainerPlan {
   const proc = spec.process
   if (!proc) throw new TspodError('the spec has no process')
-  if (proc.terminal) throw new TspodError('process.terminal: a terminal for the container is not supported')
   if (!proc.args?.length) throw new TspodError('process.args must name the program to run')
   const cwd = containerPath(proc.cwd ?? '/', 'process.cwd')
   const merged = path.resolve(layout.mergedDir)

@@ -18,6 +18,7 @@ import {ChildExit, spawnInNamespaces} from '../userns/spawn'
 import {currentUser} from '../userns/user'
 import type {OciIdMapping, OciMount} from './oci-spec'
 import {planContainer} from './plan'
+import {AttachedTerminal, attachTerminal} from './terminal'
 import {RunOptions, addMounts, generateSpec} from './spec/generate'
 
 export interface RunResult extends ChildExit {
@@ -122,12 +123,24 @@ export async function runContainer(store: Store, image: Image, options: RunOptio
       steps: plan.steps,
       command: plan.command,
       stdio: ['inherit', 'inherit', 'inherit'],
+      console: options.tty ?? false,
     }).catch((err) => Promise.reject(explainPermissionError(err, walks)))
+    let terminal: AttachedTerminal | undefined
+    if (options.tty) {
+      await child.started.catch(() => undefined) // a failure shows in child.exited below
+      try {
+        terminal = attachTerminal(child.consoleMaster(), options.interactive ?? false)
+      } catch {
+        // the child failed before it sent its terminal
+      }
+    }
     const stopForwarding = forwardSignals(child.pid)
     try {
       const exit = await child.exited.catch((err) => Promise.reject(explainPermissionError(err, walks)))
+      await terminal?.closed
       return {...exit, id, warnings}
     } finally {
+      terminal?.detach()
       stopForwarding()
     }
   } finally {

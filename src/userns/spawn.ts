@@ -32,6 +32,8 @@ export interface SpawnOptions {
   stdio?: [StdioSpec, StdioSpec, StdioSpec]
   /** SIGKILL the child if the spawning thread dies (default true) */
   dieWithParent?: boolean
+  /** a console socket for a `console` step (a terminal for the container) */
+  console?: boolean
 }
 
 export interface ChildExit {
@@ -48,6 +50,8 @@ export interface NamespacedChild {
   started: Promise<void>
   /** the exit status; rejects with the failing step's error when the child failed before exec */
   exited: Promise<ChildExit>
+  /** the pty master of a `console` step, once `started` has resolved */
+  consoleMaster(): number
 }
 
 interface ChildReport {
@@ -134,6 +138,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       stdio: options.stdio ?? ['inherit', 'inherit', 'inherit'],
       waitForRelease: withUserNs,
       dieWithParent: options.dieWithParent ?? true,
+      console: options.console ?? false,
     })
   } catch (err) {
     throw wrap(err, `creating ${options.namespaces.join(', ') || 'a child'} namespaces`)
@@ -162,5 +167,15 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
     code: status.code,
     signal: signalName(status.signal),
   }))
-  return {pid: spawned.pid, ...wrapStdio(spawned.stdio), started, exited}
+  const consoleMaster = (): number => {
+    if (spawned.consoleFd < 0) throw new TspodError('the child has no console socket')
+    try {
+      return native().receiveFd(spawned.consoleFd)
+    } catch (err) {
+      throw wrap(err, 'receiving the container terminal')
+    } finally {
+      fs.closeSync(spawned.consoleFd)
+    }
+  }
+  return {pid: spawned.pid, ...wrapStdio(spawned.stdio), started, exited, consoleMaster}
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 
 import {graphRoot, leftovers} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
-import {SUPP_GROUP, Sandbox, TEST_USER, groupId, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {SUPP_GROUP, Sandbox, TEST_USER, TSPOD_BIN, groupId, lookupUser, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
 
 async function withImages(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
   const box = sandbox(lookupUser(TEST_USER))
@@ -122,4 +122,15 @@ test('run: a store under a root:group 0750 dir held only as a supplementary grou
   t.is(r.stdout, '0\nok\n')
   const doctor = await tspod(box, [...root, 'doctor', '--check', 'store-paths'])
   t.regex(doctor.stdout, new RegExp(`WARN .*${parent}.*${SUPP_GROUP}`))
+})
+
+test('run -t gives the container a terminal of its own, sized like ours; -i feeds it our input', async (t) => {
+  const box = await withImages(t)
+  const tspodCmd = `${process.execPath} ${TSPOD_BIN}`
+  const sized = await runAs(box.user, ['script', '-qec', `stty rows 33 cols 101; ${tspodCmd} run -t busybox sh -c 'tty; stty size; exit 5'`, '/dev/null'], {env: box.env})
+  t.is(sized.code, 5, sized.stderr)
+  t.deepEqual(sized.stdout.replace(/\r/g, '').trim().split('\n'), ['/dev/pts/0', '33 101'])
+  const interactive = await runAs(box.user, ['script', '-qec', `${tspodCmd} run -it busybox sh`, '/dev/null'], {env: box.env, input: 'echo hello-in\nexit 7\n'})
+  t.is(interactive.code, 7, interactive.stderr)
+  t.regex(interactive.stdout.replace(/\r/g, ''), /\nhello-in\n/)
 })

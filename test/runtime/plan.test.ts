@@ -259,7 +259,6 @@ test('spec errors are refused with one clear line', (t) => {
   const linux = spec().linux!
   const cases: [OciSpec, string | RegExp][] = [
     [spec({hostname: 'x', linux: {...linux, namespaces: [{type: 'mount'}, {type: 'user'}]}}), 'unable to set hostname without a private UTS namespace'],
-    [spec({}, {terminal: true}), 'process.terminal: a terminal for the container is not supported'],
     [spec({}, {args: []}), 'process.args must name the program to run'],
     [spec({}, {cwd: 'relative'}), 'process.cwd `relative` must be an absolute path'],
     [spec({linux: {...linux, namespaces: [{type: 'user'}, {type: 'mount'}, {type: 'network', path: '/proc/1/ns/net'}]}}), 'joining the network namespace at `/proc/1/ns/net` is not supported'],
@@ -316,4 +315,11 @@ test('step names fit the 63 bytes of the child report, keeping the end of the pa
   const long = stepName(`mount overlay to \`/home/someone/.local/share/containers/storage/overlay/${'a'.repeat(64)}/merged\``)
   t.true(Buffer.byteLength(long) <= 63)
   t.regex(long, /^mount overlay to `…a+\/merged`$/)
+})
+
+test('process.terminal: the console step comes right after setsid, before ids change', (t) => {
+  const kinds = planContainer(spec({}, {terminal: true}), LAYOUT).steps.map((s) => s.kind)
+  const setsid = kinds.indexOf('setsid')
+  t.is(kinds[setsid + 1], 'console')
+  t.true(kinds.indexOf('console') < kinds.indexOf('setresuid'))
 })
