@@ -83,6 +83,8 @@ export function errorFromReport(report: ChildReport): TspodError {
   // the program exists but execve found no ELF interpreter (or #! interpreter) for it
   if (report.step === 'exec-interpreter')
     return new ExecNotFoundError(`exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`, details)
+  // crun fails the container's working directory at exec time too; Podman answers 126
+  if (report.step === 'chdir') return new ExecCannotInvokeError(`chdir to \`${report.detail}\`: ${message}`, details)
   if (report.step === 'exec') {
     const file = report.detail
     if (code === 'ENOENT' || code === 'ENOTDIR') {
