@@ -17,6 +17,7 @@ export function quietReporter(): PullReporter {
 
 export function plainReporter(out: NodeJS.WritableStream = process.stderr): PullReporter {
   let started = false
+  const configs = new Set<string>()
   return {
     line: (text) => out.write(`${text}\n`),
     event(e) {
@@ -24,7 +25,11 @@ export function plainReporter(out: NodeJS.WritableStream = process.stderr): Pull
         started = true
         out.write('Getting image source signatures\n')
       }
-      if (e.kind === 'blob-done') out.write(`Copying blob ${short(e.digest)} ${e.reused ? 'skipped: already exists' : 'done'}\n`)
+      if (e.kind === 'blob-start' && e.isConfig) configs.add(e.digest)
+      if (e.kind === 'blob-done') {
+        const what = configs.has(e.digest) ? 'config' : 'blob'
+        out.write(`Copying ${what} ${short(e.digest)} ${e.reused ? 'skipped: already exists' : 'done'}\n`)
+      }
       if (e.kind === 'manifest') out.write('Writing manifest to image destination\n')
     },
     stop: () => undefined,

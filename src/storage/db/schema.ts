@@ -19,8 +19,10 @@ export const MIGRATIONS: Migration[] = [
         id TEXT PRIMARY KEY,
         parent TEXT,
         diff_digest TEXT NOT NULL,
+        -- the layer blob as pulled, kept under blobs/ so that save writes the same bytes
         compressed_digest TEXT,
         compressed_size INTEGER,
+        compressed_media_type TEXT,
         diff_size INTEGER NOT NULL DEFAULT 0,
         created TEXT NOT NULL,
         incomplete INTEGER NOT NULL DEFAULT 1,

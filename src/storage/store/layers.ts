@@ -9,6 +9,7 @@ export interface Layer {
   diffDigest: string
   compressedDigest: string | null
   compressedSize: number | null
+  compressedMediaType: string | null
   diffSize: number
   created: string
   incomplete: boolean
@@ -21,6 +22,7 @@ interface LayerRow {
   diff_digest: string
   compressed_digest: string | null
   compressed_size: number | null
+  compressed_media_type: string | null
   diff_size: number
   created: string
   incomplete: number
@@ -34,6 +36,7 @@ function fromRow(r: LayerRow): Layer {
     diffDigest: r.diff_digest,
     compressedDigest: r.compressed_digest,
     compressedSize: r.compressed_size,
+    compressedMediaType: r.compressed_media_type,
     diffSize: r.diff_size,
     created: r.created,
     incomplete: r.incomplete === 1,
@@ -47,6 +50,7 @@ export interface NewLayer {
   diffDigest: string
   compressedDigest?: string
   compressedSize?: number
+  compressedMediaType?: string
 }
 
 export class LayerStore {
@@ -77,9 +81,11 @@ export class LayerStore {
       if (current && current.owner && current.owner !== ownerToken() && isOwnerAlive(current.owner)) return 'busy'
       this.db
         .prepare(
-          `INSERT INTO layers (id, parent, diff_digest, compressed_digest, compressed_size, created, incomplete, owner)
-           VALUES (@id, @parent, @diffDigest, @compressedDigest, @compressedSize, @created, 1, @owner)
-           ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, created = excluded.created`,
+          `INSERT INTO layers (id, parent, diff_digest, compressed_digest, compressed_size, compressed_media_type, created, incomplete, owner)
+           VALUES (@id, @parent, @diffDigest, @compressedDigest, @compressedSize, @compressedMediaType, @created, 1, @owner)
+           ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, created = excluded.created,
+             compressed_digest = excluded.compressed_digest, compressed_size = excluded.compressed_size,
+             compressed_media_type = excluded.compressed_media_type`,
         )
         .run({
           id: layer.id,
@@ -87,6 +93,7 @@ export class LayerStore {
           diffDigest: layer.diffDigest,
           compressedDigest: layer.compressedDigest ?? null,
           compressedSize: layer.compressedSize ?? null,
+          compressedMediaType: layer.compressedMediaType ?? null,
           created: new Date().toISOString(),
           owner: ownerToken(),
         })

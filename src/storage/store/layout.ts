@@ -2,6 +2,7 @@
 //
 //   tspod.db                  metadata (layers, images, names)
 //   overlay/<layer-id>/diff   a layer's unpacked contents, a lower dir for native overlay
+//   overlay/<layer-id>/blob   the layer blob as it was pulled (for save)
 //   tmp/<owner>-<rand>/       downloads in progress (compressed blobs), per writing process
 //   staging/<owner>-<rand>/   layers being unpacked; renamed into overlay/ when complete
 import * as path from 'node:path'
@@ -19,6 +20,10 @@ export class StoreLayout {
 
   diffDir(id: string): string {
     return path.join(this.layerDir(id), 'diff')
+  }
+
+  blobFile(id: string): string {
+    return path.join(this.layerDir(id), 'blob')
   }
 
   get tmpDir(): string {

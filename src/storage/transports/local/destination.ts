@@ -83,26 +83,30 @@ export class StoreDestination implements ImageDestination {
     } else {
       this.blobFiles.set(info.digest, file)
       // Unpack while the other blobs are still downloading.
-      if (options.layerIndex !== undefined && this.config) this.startUnpack(options.layerIndex, info.digest, file)
+      if (options.layerIndex !== undefined && this.config) this.startUnpack(options.layerIndex, {...info, size: fs.statSync(file).size}, file)
     }
     return {...info, size: fs.statSync(file).size}
   }
 
-  private startUnpack(index: number, digest: string, blob: string): Promise<StagedLayer | undefined> {
+  private startUnpack(index: number, info: BlobInfo, blob: string): Promise<StagedLayer | undefined> {
     let unpack = this.unpacks.get(index)
     if (!unpack) {
-      unpack = this.unpackLayer(index, digest, blob)
+      unpack = this.unpackLayer(index, info, blob)
       unpack.catch(() => undefined) // awaited by commit or close
       this.unpacks.set(index, unpack)
     }
     return unpack
   }
 
-  /** Claim layer `index` and unpack its blob into a staging dir; undefined when it already exists. */
-  private async unpackLayer(index: number, digest: string, blob: string): Promise<StagedLayer | undefined> {
+  /**
+   * Claim layer `index` and unpack its blob into a staging dir, keeping the blob beside it (so
+   * that save writes the very bytes pulled); undefined when the layer already exists.
+   */
+  private async unpackLayer(index: number, info: BlobInfo, blob: string): Promise<StagedLayer | undefined> {
+    const digest = info.digest
     const id = this.layerIds()[index]
     if (id === undefined) throw new TspodError(`layer ${index} (blob ${digest}) has no DiffID in the image config`)
-    if (await this.waitUntilClaimable(id, index)) return undefined
+    if (await this.waitUntilClaimable(id, index, info)) return undefined
     const staging = this.store.newWorkDir('staging')
     try {
       fs.mkdirSync(path.join(staging, 'diff'))
@@ -110,7 +114,7 @@ export class StoreDestination implements ImageDestination {
         [{blob, dest: path.join(staging, 'diff'), expectedDiffID: this.config!.diffIDs[index], digest, index}],
         {mapping: this.store.mapping, ignoreChownErrors: this.store.config.overlay.ignoreChownErrors, onWarning: this.options.onWarning},
       )
-      fs.rmSync(blob, {force: true})
+      fs.renameSync(blob, path.join(staging, 'blob'))
       return {id, staging, size: unpacked.size}
     } catch (err) {
       await this.store.removeTrees([staging])
@@ -132,13 +136,14 @@ export class StoreDestination implements ImageDestination {
     for (const [i, layer] of layers.entries()) {
       if (this.unpacks.has(i)) continue
       const blob = this.blobFiles.get(layer.digest)
-      if (blob) this.startUnpack(i, layer.digest, blob)
+      if (blob) this.startUnpack(i, layer, blob)
       else if (!this.store.layers.has(ids[i])) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
     }
     const staged = await this.settleUnpacks()
     for (const layer of staged) {
       fs.mkdirSync(this.store.layout.layerDir(layer.id), {mode: 0o700})
       fs.renameSync(path.join(layer.staging, 'diff'), this.store.layout.diffDir(layer.id))
+      fs.renameSync(path.join(layer.staging, 'blob'), this.store.layout.blobFile(layer.id))
       this.store.layers.complete(layer.id, layer.size)
       fs.rmdirSync(layer.staging)
     }
@@ -178,10 +183,17 @@ export class StoreDestination implements ImageDestination {
    * Claim layer `id` for this process. Returns true when the layer already exists (or another
    * pull finished it meanwhile), false when we now own it.
    */
-  private async waitUntilClaimable(id: string, index: number): Promise<boolean> {
+  private async waitUntilClaimable(id: string, index: number, blob: BlobInfo): Promise<boolean> {
     const deadline = Date.now() + BUSY_LAYER_WAIT_MS
     for (;;) {
-      const claim = this.store.layers.claim({id, parent: index > 0 ? this.layerIds()[index - 1] : null, diffDigest: this.config!.diffIDs[index]})
+      const claim = this.store.layers.claim({
+        id,
+        parent: index > 0 ? this.layerIds()[index - 1] : null,
+        diffDigest: this.config!.diffIDs[index],
+        compressedDigest: blob.digest,
+        compressedSize: blob.size,
+        compressedMediaType: blob.mediaType,
+      })
       if (claim !== 'busy') return claim === 'exists'
       if (Date.now() > deadline) throw new TspodError(`layer ${id}: still being written by another tspod process`)
       await sleep(200)
