@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import {TspodError} from '../errors'
 import {parseImageConfig} from '../storage/manifest/image-config'
 import type {Image} from '../storage/store/images'
-import type {Store} from '../storage/store/store'
+import {IN_USE_FILE, Store} from '../storage/store/store'
 import {AccessWalk} from '../storage/preflight/access-walk'
 import {PreflightPath, checkPaths, explainPermissionError, findingsOf} from '../storage/preflight/preflight'
 import {ChildExit, spawnInNamespaces} from '../userns/spawn'
@@ -91,6 +91,7 @@ export async function runContainer(store: Store, image: Image, options: RunOptio
   // Until containers are recorded, a container lives in a work dir of this process: if tspod is
   // killed, the next start removes it with the other leftovers of dead processes.
   const dir = store.newWorkDir('staging')
+  fs.writeFileSync(path.join(dir, IN_USE_FILE), `${image.id}\n${id}`)
   const [upperDir, workDir, mergedDir, userdata] = ['upper', 'work', 'merged', 'userdata'].map((d) => path.join(dir, d))
   for (const d of [upperDir, workDir, mergedDir, userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {

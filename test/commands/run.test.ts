@@ -1,12 +1,13 @@
 // tspod run, as the rootless user, from images built locally and loaded into the sandbox.
 import test from 'ava'
+import {spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {graphRoot, leftovers} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
-import {SUPP_GROUP, Sandbox, TEST_USER, TSPOD_BIN, groupId, lookupUser, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
+import {SUPP_GROUP, Sandbox, TEST_USER, TSPOD_BIN, groupId, lookupUser, removeTree, runAs, sandbox, tspod, userEnv} from '../helpers/rootless'
 
 async function withImages(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
   const box = sandbox(lookupUser(TEST_USER))
@@ -136,4 +137,25 @@ test('run -t gives the container a terminal of its own, sized like ours; -i feed
   const interactive = await runAs(box.user, ['script', '-qec', `${tspodCmd} run -it busybox sh`, '/dev/null'], {env: box.env, input: 'echo hello-in\nexit 7\n'})
   t.is(interactive.code, 7, interactive.stderr)
   t.regex(interactive.stdout.replace(/\r/g, ''), /\nhello-in\n/)
+})
+
+test('rmi refuses an image a running container uses (exit 2), and works once it is gone', async (t) => {
+  const box = await withImages(t)
+  const child = spawn('setpriv', ['--reuid', String(box.user.uid), '--regid', String(box.user.gid), '--init-groups', '--', process.execPath, TSPOD_BIN, 'run', 'busybox', 'sleep', '60'], {
+    env: userEnv(box.user, box.env),
+    stdio: 'ignore',
+  })
+  const staging = path.join(graphRoot(box), 'staging')
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline && !(fs.existsSync(staging) && fs.readdirSync(staging).some((d) => fs.existsSync(path.join(staging, d, 'in-use'))))) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const refused = await tspod(box, ['rmi', 'busybox'])
+  t.is(refused.code, 2)
+  t.regex(refused.stderr, /^Error: image used by [0-9a-f]{64}: image is in use by a container/)
+  child.kill('SIGKILL')
+  await new Promise((r) => child.on('close', r))
+  const removed = await tspod(box, ['rmi', 'busybox'])
+  t.is(removed.code, 0, removed.stderr)
+  t.deepEqual(leftovers(box), [])
 })

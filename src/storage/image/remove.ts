@@ -23,6 +23,7 @@ function deleteImage(store: Store, image: Image, report: RemoveReport): void {
 
 export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig}): Promise<RemoveReport> {
   const report: RemoveReport = {untagged: [], deleted: [], errors: []}
+  const inUse = store.imagesInUse()
   const targets = opts.all ? store.images.list().map((image) => ({text: image.id, match: {image} as LocalMatch})) : texts.map((text) => ({text, match: undefined}))
   for (const target of targets) {
     let match: LocalMatch | undefined
@@ -48,6 +49,12 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
       report.errors.push(new TspodError(`unable to delete image "${image.id}" by ID with more than one tag ([${image.names.join(' ')}]): please force removal`))
       continue
     }
+    const users = inUse.get(image.id)
+    if (users) {
+      // Podman's words; tspod cannot stop a container it does not own, so -f does not help here.
+      report.errors.push(new ImageInUseError(`image used by ${users[0]}: image is in use by a container: consider stopping the container first`))
+      continue
+    }
     deleteImage(store, image, report)
   }
   if (report.deleted.length > 0) await store.removeUnreferencedLayers()
@@ -57,8 +64,9 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
 /** Dangling images (no name), or with `all` every image; returns the removed ids. */
 export async function pruneImages(store: Store, opts: {all: boolean}): Promise<string[]> {
   const removed: string[] = []
+  const inUse = store.imagesInUse()
   for (const image of store.images.list()) {
-    if (!opts.all && image.names.length > 0) continue
+    if ((!opts.all && image.names.length > 0) || inUse.has(image.id)) continue
     store.images.delete(image.id)
     removed.push(image.id)
   }

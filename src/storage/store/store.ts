@@ -16,6 +16,9 @@ import {LayerStore} from './layers'
 import {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
 
+/** In a container's work dir: "<image id>\n<container id>" while it runs. */
+export const IN_USE_FILE = 'in-use'
+
 /** Rootless stores are written inside the user's namespace; real root writes directly. */
 export function storeMapping(): UserNamespaceMapping | undefined {
   const user = currentUser()
@@ -69,6 +72,26 @@ export class Store {
       .readdirSync(parent)
       .filter((name) => !isOwnerAlive(name))
       .map((name) => path.join(parent, name))
+  }
+
+  /**
+   * Images used by running containers: a run records `in-use` (its image id, then its container
+   * id) in its work dir; only work dirs of live processes count.
+   */
+  imagesInUse(): Map<string, string[]> {
+    const inUse = new Map<string, string[]>()
+    for (const name of fs.readdirSync(this.layout.stagingDir)) {
+      if (!isOwnerAlive(name)) continue
+      let record: string
+      try {
+        record = fs.readFileSync(path.join(this.layout.stagingDir, name, IN_USE_FILE), 'utf8')
+      } catch {
+        continue
+      }
+      const [image, container] = record.split('\n')
+      inUse.set(image, [...(inUse.get(image) ?? []), container])
+    }
+    return inUse
   }
 
   async cleanAbandoned(): Promise<void> {
