@@ -13,6 +13,7 @@ import {parseImageConfig} from '../storage/manifest/image-config'
 import type {Image} from '../storage/store/images'
 import {IN_USE_FILE, Store} from '../storage/store/store'
 import {AccessWalk} from '../storage/preflight/access-walk'
+import type {AccessFinding} from '../storage/preflight/finding-text'
 import {PreflightPath, checkPaths, explainPermissionError, findingsOf} from '../storage/preflight/preflight'
 import {ChildExit, spawnInNamespaces} from '../userns/spawn'
 import {currentUser} from '../userns/user'
@@ -69,6 +70,19 @@ function forwardSignals(pid: number): () => void {
 }
 
 /**
+ * A preflight finding as `run` reports it. For the store's own dirs (layers, upper, work,
+ * merged) tspod's order makes a supplementary-group-only ancestor harmless — it mounts and
+ * pivots before it sets the container's groups — so it says so, and why other runtimes fail.
+ */
+function runWarning(finding: AccessFinding): string {
+  if (finding.kind === 'supplementary-group-only' && finding.role !== 'bind mount source') {
+    const why = finding.message.split('; inside the user namespace')[0]
+    return `${why}; tspod mounts and pivots into the container before it sets the container's groups, so this run works, but runtimes that drop supplementary groups first (crun, runc) fail with "Permission denied" here; fix: ${finding.fix}`
+  }
+  return `${finding.message}; fix: ${finding.fix}`
+}
+
+/**
  * Check, before anything is mounted, how the user reaches every dir the container needs: the
  * image's layers, its upper/work/merged dirs and each bind-mount source (see
  * src/storage/preflight). The walks also explain a permission error the kernel gives later.
@@ -113,10 +127,10 @@ export async function runContainer(store: Store, image: Image, options: RunOptio
       throw new TspodError(`named volumes are not supported by tspod yet: ${generated.namedVolumes.map((v) => v.name ?? v.destination).join(', ')}`)
     const spec = addMounts(generated.spec, etcFiles(userdata, hostname))
     const walks = preflight(store, spec.mounts ?? [], {lowerDirs, upperDir, workDir, mergedDir}, userdata, generated.keepGroups)
-    const findings = findingsOf(walks).filter((f) => f.role === 'bind mount source' && f.severity !== 'info')
-    const fatal = findings.find((f) => f.severity === 'error')
+    const findings = findingsOf(walks).filter((f) => f.severity !== 'info')
+    const fatal = findings.find((f) => f.severity === 'error' && f.role === 'bind mount source')
     if (fatal) throw new TspodError(`${fatal.message}; fix: ${fatal.fix}`, {path: fatal.path})
-    const warnings = [...generated.warnings, ...findings.map((f) => `${f.message}; fix: ${f.fix}`)]
+    const warnings = [...generated.warnings, ...findings.map(runWarning)]
     const plan = planContainer(spec, {lowerDirs, upperDir, workDir, mergedDir, rootless})
     const child = await spawnInNamespaces({
       namespaces: plan.namespaces,

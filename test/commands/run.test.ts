@@ -124,6 +124,8 @@ test('run: a store under a root:group 0750 dir held only as a supplementary grou
   const r = await tspod(box, [...root, 'run', 'busybox', 'sh', '-c', 'id -G; echo ok'])
   t.is(r.code, 0, r.stderr)
   t.is(r.stdout, '0\nok\n')
+  // run says so, names the dir and its group, and gives both fixes
+  t.regex(r.stderr, new RegExp(`WARN\\[0000\\] .*${parent}.*${SUPP_GROUP}.*this run works.*--group-add=keep-groups`))
   const doctor = await tspod(box, [...root, 'doctor', '--check', 'store-paths'])
   t.regex(doctor.stdout, new RegExp(`WARN .*${parent}.*${SUPP_GROUP}`))
 })
