@@ -130,7 +130,8 @@ export async function runContainer(store: Store, image: Image, options: RunOptio
     const findings = findingsOf(walks).filter((f) => f.severity !== 'info')
     const fatal = findings.find((f) => f.severity === 'error' && f.role === 'bind mount source')
     if (fatal) throw new TspodError(`${fatal.message}; fix: ${fatal.fix}`, {path: fatal.path})
-    const warnings = [...generated.warnings, ...findings.map(runWarning)]
+    // one warning per dir at fault, however many of the container's paths pass through it
+    const warnings = [...new Set([...generated.warnings, ...findings.map(runWarning)])]
     const plan = planContainer(spec, {lowerDirs, upperDir, workDir, mergedDir, rootless})
     const child = await spawnInNamespaces({
       namespaces: plan.namespaces,
