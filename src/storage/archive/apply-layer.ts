@@ -259,7 +259,8 @@ class LayerWriter {
           await this.file(entry, rel, name, header, xattrs)
           break
         case 'directory':
-          await drain(entry)
+          // Not drained: tar-stream never gives a directory data, and when a hostile header
+          // gives it a size, the entry's stream never ends (a pull would hang).
           this.directory(rel, name, header, xattrs)
           break
         case 'symlink':
