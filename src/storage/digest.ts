@@ -5,7 +5,8 @@ import {Transform, TransformCallback} from 'node:stream'
 
 import {TspodError, UsageError} from '../errors'
 
-const HEX_LENGTHS: ReadonlyMap<string, number> = new Map([
+/** Hex lengths of the digest algorithms go-digest knows. */
+export const HEX_LENGTHS: ReadonlyMap<string, number> = new Map([
   ['sha256', 64],
   ['sha384', 96],
   ['sha512', 128],

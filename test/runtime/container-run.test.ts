@@ -11,6 +11,7 @@ import {OciSpec} from '../../src/runtime/oci-spec'
 import {RootfsLayout} from '../../src/runtime/plan'
 import {BuiltImage, busyboxImage, multiLayerImage} from '../helpers/oci-image'
 import {NOSUB_USER, SUPP_GROUP, TEST_USER, TestUser, groupId, lookupUser, removeTree, runAs, userTempDir} from '../helpers/rootless'
+import {DEFAULT_CAPABILITIES} from '../../src/runtime/spec/defaults'
 
 const RUN = path.join(__dirname, '..', 'fixtures', 'run-container.js')
 const UNPACK = path.join(__dirname, '..', 'fixtures', 'unpack-layers.js')
@@ -18,20 +19,6 @@ const SPAWN_REPORT = path.join(__dirname, '..', 'fixtures', 'spawn-report.js')
 
 const user = lookupUser(TEST_USER)
 
-/** Podman's default capabilities: CapBnd/CapEff 00000000800405fb. */
-const DEFAULT_CAPS = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FOWNER',
-  'CAP_FSETID',
-  'CAP_KILL',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SETFCAP',
-  'CAP_SETGID',
-  'CAP_SETPCAP',
-  'CAP_SETUID',
-  'CAP_SYS_CHROOT',
-]
 
 function subIdRange(file: string, name = user.name): {start: number; count: number} | undefined {
   const line = fs
@@ -64,7 +51,7 @@ function podmanLikeSpec(merged: string, args: string[], overrides: Partial<OciSp
       args,
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=oci', 'TEST=here'],
       cwd: '/',
-      capabilities: {bounding: DEFAULT_CAPS, effective: DEFAULT_CAPS, permitted: DEFAULT_CAPS, inheritable: [], ambient: []},
+      capabilities: {bounding: [...DEFAULT_CAPABILITIES], effective: [...DEFAULT_CAPABILITIES], permitted: [...DEFAULT_CAPABILITIES], inheritable: [], ambient: []},
       rlimits: [{type: 'RLIMIT_NOFILE', soft: 1024, hard: 1024}],
       noNewPrivileges: true,
       ...overrides,

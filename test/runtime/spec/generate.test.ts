@@ -14,6 +14,7 @@ import {applyLayer} from '../../../src/storage/archive/apply-layer'
 import {ImageConfig, parseImageConfig} from '../../../src/storage/manifest/image-config'
 import {busyboxImage} from '../../helpers/oci-image'
 import {busyboxLayer, layerDirs} from './layer-dirs'
+import {DEFAULT_CAPABILITIES} from '../../../src/runtime/spec/defaults'
 
 const ALL_CAPS = supportedCapabilities(40)
 const HOST: HostFacts = {
@@ -34,19 +35,6 @@ const GID_MAP = [
   {containerID: 1, hostID: 100000, size: 65536},
 ]
 const ROOTFS = '/home/tspoduser/.local/share/containers/storage/overlay/abc/merged'
-const DEFAULT_CAPS = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FOWNER',
-  'CAP_FSETID',
-  'CAP_KILL',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SETFCAP',
-  'CAP_SETGID',
-  'CAP_SETPCAP',
-  'CAP_SETUID',
-  'CAP_SYS_CHROOT',
-]
 const noFlags = (): {nosuid: boolean; nodev: boolean; noexec: boolean} => ({nosuid: false, nodev: false, noexec: false})
 
 function imageConfig(config: Record<string, unknown>): ImageConfig {
@@ -100,7 +88,7 @@ test('golden: busybox image, rootless, no options', async (t) => {
       args: ['/bin/sh'],
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=oci', 'HOME=/root', 'HOSTNAME=c0ffee123456'],
       cwd: '/',
-      capabilities: {bounding: DEFAULT_CAPS, effective: DEFAULT_CAPS, permitted: DEFAULT_CAPS, inheritable: [], ambient: []},
+      capabilities: {bounding: [...DEFAULT_CAPABILITIES], effective: [...DEFAULT_CAPABILITIES], permitted: [...DEFAULT_CAPABILITIES], inheritable: [], ambient: []},
       rlimits: [
         {type: 'RLIMIT_NOFILE', hard: 524288, soft: 1024},
         {type: 'RLIMIT_NPROC', hard: 63000, soft: 63000},
@@ -159,7 +147,7 @@ test('--user 1234 -e TEST=here keeps TEST and the image env (field note 4)', asy
     'HOSTNAME=c0ffee123456',
   ])
   // a non-root user keeps the set only as bounding
-  t.deepEqual(spec.process.capabilities, {bounding: DEFAULT_CAPS, effective: [], permitted: [], inheritable: [], ambient: []})
+  t.deepEqual(spec.process.capabilities, {bounding: [...DEFAULT_CAPABILITIES], effective: [], permitted: [], inheritable: [], ambient: []})
 })
 
 test('user, supplementary groups and --group-add land in process.user; keep-groups is annotated', (t) => {
@@ -189,7 +177,7 @@ test('the image User is used when --user is not given, with its capabilities rul
 
 test('--cap-add and --cap-drop for root', (t) => {
   const {spec} = generateSpec(input(richImage(t), {capAdd: ['sys_ptrace', 'CAP_NET_ADMIN'], capDrop: ['chown', 'SETFCAP']}))
-  const expected = [...DEFAULT_CAPS.filter((c) => c !== 'CAP_CHOWN' && c !== 'CAP_SETFCAP'), 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'].sort()
+  const expected = [...DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_CHOWN' && c !== 'CAP_SETFCAP'), 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'].sort()
   t.deepEqual(spec.process.capabilities?.bounding, expected)
   t.deepEqual(spec.process.capabilities?.effective, expected)
   t.throws(() => generateSpec(input(richImage(t), {capAdd: ['teleport']})), {message: '"CAP_TELEPORT": unknown capability'})

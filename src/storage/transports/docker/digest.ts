@@ -2,12 +2,8 @@
 import {createHash, Hash} from 'node:crypto'
 
 import {TspodError} from '../../../errors'
+import {HEX_LENGTHS} from '../../digest'
 
-const HEX_LENGTHS: ReadonlyMap<string, number> = new Map([
-  ['sha256', 64],
-  ['sha384', 96],
-  ['sha512', 128],
-])
 // go-digest's DigestRegexpAnchored: tells a malformed digest from an unknown algorithm
 const DIGEST_GRAMMAR = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/
 
