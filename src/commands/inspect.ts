@@ -1,6 +1,54 @@
-import ImageInspect from './image/inspect'
+import {Args, Flags} from '@oclif/core'
 
-/** `tspod inspect`: images for now (containers join them with the runtime). */
-export default class Inspect extends ImageInspect {
+import {ContainerCommand} from '../cli/container-command'
+import {printError} from '../cli/exit'
+import {renderRecord, toJson} from '../cli/render'
+import {UsageError} from '../errors'
+import {NoSuchContainerError} from '../runtime/container/records'
+import {inspectContainer} from '../runtime/container/report'
+import {lookupImage} from '../storage/image/lookup'
+import {inspectImage} from '../storage/image/report'
+
+/** `tspod inspect`: a container by that name or ID first, else an image, as Podman does. */
+export default class Inspect extends ContainerCommand {
   static summary = 'Display the configuration of an object denoted by ID or name'
+  static strict = false
+  static args = {names: Args.string({description: 'containers or images'})}
+  static flags = {
+    format: Flags.string({char: 'f', description: 'Format the output to a Go template or json'}),
+    type: Flags.string({char: 't', options: ['all', 'container', 'image'], default: 'all', description: 'Specify inspect-object type'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Inspect)
+    const names = argv as string[]
+    if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
+    const {store, records} = await this.openContainers(flags)
+    const out: unknown[] = []
+    let failed = false
+    for (const name of names) {
+      try {
+        if (flags.type !== 'image') {
+          try {
+            out.push(inspectContainer(records.lookup(name), store))
+            continue
+          } catch (err) {
+            if (!(err instanceof NoSuchContainerError) || flags.type === 'container') throw err
+          }
+        }
+        try {
+          out.push(inspectImage(lookupImage(store, name, this.registries()), store.layout))
+        } catch (err) {
+          if (flags.type === 'all') throw new UsageError(`no such object: "${name}"`)
+          throw err
+        }
+      } catch (err) {
+        failed = true
+        printError(err, false)
+      }
+    }
+    if (flags.format && flags.format !== 'json') process.stdout.write(out.map((r) => renderRecord(r, flags.format!)).join(''))
+    else process.stdout.write(toJson(out))
+    if (failed) this.exit(125)
+  }
 }

@@ -5,23 +5,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {graphRoot, leftovers} from '../helpers/image-sandbox'
+import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
 import {SUPP_GROUP, Sandbox, TEST_USER, TSPOD_BIN, groupId, lookupUser, removeTree, runAs, sandbox, tspod, userEnv} from '../helpers/rootless'
 
-async function withImages(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
-  const box = sandbox(lookupUser(TEST_USER))
-  t.teardown(() => removeTree(box.dir))
-  const archive = path.join(box.dir, 'images.tar')
-  await writeOciArchive(archive, [
-    {image: await busyboxImage(), ref: 'localhost/busybox:latest'},
-    {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
-  ])
-  fs.chmodSync(archive, 0o644)
-  const load = await tspod(box, ['load', '-q', '-i', archive])
-  if (load.code !== 0) throw new Error(load.stderr)
-  return box
-}
+const withImages = sandboxWithImages
 
 function subRange(name: string): string {
   const line = fs.readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`))!
@@ -141,23 +129,15 @@ test('run -t gives the container a terminal of its own, sized like ours; -i feed
   t.regex(interactive.stdout.replace(/\r/g, ''), /\nhello-in\n/)
 })
 
-test('rmi refuses an image a running container uses (exit 2), and works once it is gone', async (t) => {
+test('rmi refuses an image a container uses (exit 2), even a stopped one; rmi -f removes the container first', async (t) => {
   const box = await withImages(t)
-  const child = spawn('setpriv', ['--reuid', String(box.user.uid), '--regid', String(box.user.gid), '--init-groups', '--', process.execPath, TSPOD_BIN, 'run', 'busybox', 'sleep', '60'], {
-    env: userEnv(box.user, box.env),
-    stdio: 'ignore',
-  })
-  const staging = path.join(graphRoot(box), 'staging')
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline && !(fs.existsSync(staging) && fs.readdirSync(staging).some((d) => fs.existsSync(path.join(staging, d, 'in-use'))))) {
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  const run = await tspod(box, ['run', '--name', 'user1', 'busybox', 'true'])
+  t.is(run.code, 0, run.stderr)
   const refused = await tspod(box, ['rmi', 'busybox'])
   t.is(refused.code, 2)
   t.regex(refused.stderr, /^Error: image used by [0-9a-f]{64}: image is in use by a container/)
-  child.kill('SIGKILL')
-  await new Promise((r) => child.on('close', r))
-  const removed = await tspod(box, ['rmi', 'busybox'])
-  t.is(removed.code, 0, removed.stderr)
+  const forced = await tspod(box, ['rmi', '-f', 'busybox'])
+  t.is(forced.code, 0, forced.stderr)
+  t.is((await tspod(box, ['container', 'exists', 'user1'])).code, 1)
   t.deepEqual(leftovers(box), [])
 })

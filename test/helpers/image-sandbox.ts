@@ -3,7 +3,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {Sandbox, TEST_USER, lookupUser, sandbox} from './rootless'
+import {busyboxImage, multiLayerImage, writeOciArchive} from './oci-image'
+import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod} from './rootless'
 
 export function registrySandbox(registryHost: string, extraConf = ''): Sandbox {
   const box = sandbox(lookupUser(TEST_USER))
@@ -33,4 +34,19 @@ export function leftovers(box: Sandbox): string[] {
     const dir = path.join(graphRoot(box), d)
     return fs.existsSync(dir) ? fs.readdirSync(dir).map((e) => `${d}/${e}`) : []
   })
+}
+
+/** A rootless sandbox with localhost/busybox and localhost/multi loaded (from locally built images). */
+export async function sandboxWithImages(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const archive = path.join(box.dir, 'images.tar')
+  await writeOciArchive(archive, [
+    {image: await busyboxImage(), ref: 'localhost/busybox:latest'},
+    {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
+  ])
+  fs.chmodSync(archive, 0o644)
+  const load = await tspod(box, ['load', '-q', '-i', archive])
+  if (load.code !== 0) throw new Error(load.stderr)
+  return box
 }

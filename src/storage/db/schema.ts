@@ -69,4 +69,20 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    owner: 'storage',
+    version: 2,
+    sql: `
+      -- A container as storage sees it (containers/storage's containers.json): its image and its
+      -- own read-write dirs under containers/<id>/. The runtime keeps its config and state in
+      -- tables of its own, keyed by this id. An image with containers cannot be removed.
+      CREATE TABLE containers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        image_id TEXT NOT NULL REFERENCES images(id),
+        created TEXT NOT NULL
+      );
+      CREATE INDEX containers_image ON containers(image_id);
+    `,
+  },
 ]

@@ -51,8 +51,8 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
     }
     const users = inUse.get(image.id)
     if (users) {
-      // Podman's words; tspod cannot stop a container it does not own, so -f does not help here.
-      report.errors.push(new ImageInUseError(`image used by ${users[0]}: image is in use by a container: consider stopping the container first`))
+      // Podman's words (its rmi -f removes the containers first: the command does that)
+      report.errors.push(new ImageInUseError(`image used by ${users[0]}: image is in use by a container: consider listing external containers and force-removing image`))
       continue
     }
     deleteImage(store, image, report)

@@ -5,6 +5,8 @@
 //   overlay/<layer-id>/blob   the layer blob as it was pulled (for save)
 //   tmp/<owner>-<rand>/       downloads in progress (compressed blobs), per writing process
 //   staging/<owner>-<rand>/   layers being unpacked; renamed into overlay/ when complete
+//   containers/<id>/          a container's upper/, work/, merged/ and userdata/ (logs, /etc files)
+//   volumes/<name>/_data      a named volume's contents
 import * as path from 'node:path'
 
 export class StoreLayout {
@@ -32,5 +34,17 @@ export class StoreLayout {
 
   get stagingDir(): string {
     return path.join(this.graphRoot, 'staging')
+  }
+
+  get containersDir(): string {
+    return path.join(this.graphRoot, 'containers')
+  }
+
+  containerDir(id: string): string {
+    return path.join(this.containersDir, id)
+  }
+
+  get volumesDir(): string {
+    return path.join(this.graphRoot, 'volumes')
   }
 }

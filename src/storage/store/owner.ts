@@ -2,7 +2,8 @@
 // "<pid>-<start time>" from /proc, so a recycled pid is never mistaken for the writer.
 import * as fs from 'node:fs'
 
-function startTime(pid: number): string | undefined {
+/** A process's start time (clock ticks since boot), or undefined when it is gone. */
+export function processStartTime(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     // Field 22 (starttime); the command name (field 2) may hold spaces, so count after its ')'.
@@ -15,12 +16,12 @@ function startTime(pid: number): string | undefined {
 let own: string | undefined
 
 export function ownerToken(): string {
-  own ??= `${process.pid}-${startTime(process.pid)}`
+  own ??= `${process.pid}-${processStartTime(process.pid)}`
   return own
 }
 
 export function isOwnerAlive(token: string): boolean {
   const m = /^(\d+)-(\d+)/.exec(token)
   if (!m) return false
-  return startTime(Number(m[1])) === m[2]
+  return processStartTime(Number(m[1])) === m[2]
 }

@@ -11,13 +11,11 @@ import {removeAsMappedRoot} from '../archive/unpack'
 import {StorageConfig} from '../config/storage-conf'
 import {Database, openDatabase} from '../db/connection'
 import {ensurePrivateDir} from '../dirs'
+import {ContainerStore} from './containers'
 import {ImageStore} from './images'
 import {LayerStore} from './layers'
 import {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
-
-/** In a container's work dir: "<image id>\n<container id>" while it runs. */
-export const IN_USE_FILE = 'in-use'
 
 /** Rootless stores are written inside the user's namespace; real root writes directly. */
 export function storeMapping(): UserNamespaceMapping | undefined {
@@ -29,6 +27,7 @@ export class Store {
   readonly layout: StoreLayout
   readonly layers: LayerStore
   readonly images: ImageStore
+  readonly containers: ContainerStore
 
   private constructor(
     readonly config: StorageConfig,
@@ -39,12 +38,18 @@ export class Store {
     this.layout = new StoreLayout(config.graphRoot)
     this.layers = new LayerStore(db)
     this.images = new ImageStore(db)
+    this.containers = new ContainerStore(db)
+  }
+
+  /** The metadata DB, for the runtime's own tables (containers' config and state, volumes). */
+  get database(): Database {
+    return this.db
   }
 
   static async open(config: StorageConfig, mapping: UserNamespaceMapping | undefined = storeMapping()): Promise<Store> {
     ensurePrivateDir(config.graphRoot)
     const layout = new StoreLayout(config.graphRoot)
-    for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+    for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir, layout.containersDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
     const store = new Store(config, openDatabase(config.graphRoot), mapping)
     await store.cleanAbandoned()
     return store
@@ -74,23 +79,10 @@ export class Store {
       .map((name) => path.join(parent, name))
   }
 
-  /**
-   * Images used by running containers: a run records `in-use` (its image id, then its container
-   * id) in its work dir; only work dirs of live processes count.
-   */
+  /** Images that containers were made from, with those containers' ids. */
   imagesInUse(): Map<string, string[]> {
     const inUse = new Map<string, string[]>()
-    for (const name of fs.readdirSync(this.layout.stagingDir)) {
-      if (!isOwnerAlive(name)) continue
-      let record: string
-      try {
-        record = fs.readFileSync(path.join(this.layout.stagingDir, name, IN_USE_FILE), 'utf8')
-      } catch {
-        continue
-      }
-      const [image, container] = record.split('\n')
-      inUse.set(image, [...(inUse.get(image) ?? []), container])
-    }
+    for (const c of this.containers.list()) inUse.set(c.imageId, [...(inUse.get(c.imageId) ?? []), c.id])
     return inUse
   }
 

@@ -1,0 +1,103 @@
+// Flags shared by `create` and `run`, and the step both take first: find (or pull) the image
+// and create the container from it.
+import {Flags} from '@oclif/core'
+
+import {UsageError} from '../errors'
+import {resolveLocalImage} from '../storage/image/lookup'
+import {pullImage} from '../storage/pull'
+import type {RegistriesConfig} from '../storage/config/registries-conf'
+import type {Store} from '../storage/store/store'
+import {CreateOptions, Created, createContainer} from '../runtime/container/create'
+import {ContainerRecords} from '../runtime/container/records'
+import {imageContext, pullFlags} from './image-flags'
+import {pullReporter} from './pull-progress'
+
+const many = {multiple: true, multipleNonGreedy: true} as const
+
+export const createFlags = {
+  name: Flags.string({description: 'Assign a name to the container'}),
+  rm: Flags.boolean({description: 'Remove container and any anonymous unnamed volume associated with the container after exit'}),
+  interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
+  tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY for container'}),
+  env: Flags.string({char: 'e', ...many, description: 'Set environment variables in container'}),
+  'env-file': Flags.string({...many, description: 'Read in a file of environment variables'}),
+  'env-host': Flags.boolean({description: 'Use all current host environment variables in container'}),
+  user: Flags.string({char: 'u', description: 'Username or UID (format: <name|uid>[:<group|gid>])'}),
+  workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
+  entrypoint: Flags.string({description: 'Overwrite the default ENTRYPOINT of the image'}),
+  hostname: Flags.string({char: 'h', description: 'Set container hostname'}),
+  'group-add': Flags.string({...many, description: "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups."}),
+  'cap-add': Flags.string({...many, description: 'Add capabilities to the container'}),
+  'cap-drop': Flags.string({...many, description: 'Drop capabilities from the container'}),
+  volume: Flags.string({char: 'v', ...many, description: 'Bind mount a volume into the container (SRC:DST[:ro])'}),
+  tmpfs: Flags.string({...many, description: 'Mount a temporary filesystem (tmpfs) into a container'}),
+  'read-only': Flags.boolean({description: 'Make containers root filesystem read-only'}),
+  network: Flags.string({aliases: ['net'], options: ['none', 'host'], description: 'Connect a container to a network: none (default) or host'}),
+  'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
+  ...pullFlags,
+}
+
+type CreateFlagValues = {
+  [K in keyof typeof createFlags]?: unknown
+}
+
+export function createOptionsOf(flags: CreateFlagValues, args: string[]): CreateOptions {
+  const f = flags as Record<string, unknown>
+  return {
+    name: f.name as string | undefined,
+    autoRemove: f.rm as boolean | undefined,
+    env: f.env as string[] | undefined,
+    envFile: f['env-file'] as string[] | undefined,
+    envHost: f['env-host'] as boolean | undefined,
+    user: f.user as string | undefined,
+    workdir: f.workdir as string | undefined,
+    entrypoint: f.entrypoint as string | undefined,
+    hostname: f.hostname as string | undefined,
+    groupAdd: f['group-add'] as string[] | undefined,
+    capAdd: f['cap-add'] as string[] | undefined,
+    capDrop: f['cap-drop'] as string[] | undefined,
+    volumes: f.volume as string[] | undefined,
+    tmpfs: f.tmpfs as string[] | undefined,
+    readOnly: f['read-only'] as boolean | undefined,
+    network: f.network as string | undefined,
+    stopTimeout: f['stop-timeout'] as number | undefined,
+    args: args.length > 0 ? args : undefined,
+    tty: f.tty as boolean | undefined,
+    interactive: f.interactive as boolean | undefined,
+  }
+}
+
+/** `create` and `run`: the image (pulled when missing, as Podman's default pull policy) and a new container. */
+export async function createFromArgv(
+  store: Store,
+  records: ContainerRecords,
+  registries: RegistriesConfig,
+  flags: CreateFlagValues,
+  argv: string[],
+  signal: AbortSignal,
+): Promise<Created> {
+  const [imageName, ...command] = argv
+  if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
+  const match = resolveLocalImage(store, imageName, registries)
+  let image = match?.image
+  if (!image) {
+    const reporter = pullReporter(false)
+    try {
+      image = await pullImage(store, imageName, {
+        ctx: {...imageContext(flags as Parameters<typeof imageContext>[0], signal), registries},
+        isTerminal: false,
+        report: (line) => reporter.line(line),
+        onEvent: (e) => reporter.event(e),
+      })
+    } finally {
+      reporter.stop()
+    }
+  }
+  // the name the image was found by, as Podman records it (an ID stays an ID)
+  const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
+  return createContainer(store, records, image, resolvedName, createOptionsOf(flags, command))
+}
+
+export function printWarnings(warnings: string[]): void {
+  for (const warning of warnings) process.stderr.write(`WARN[0000] ${warning}\n`)
+}

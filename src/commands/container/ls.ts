@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {renderList} from '../../cli/render'
+import {parseContainerFilters} from '../../runtime/container/filter'
+import {containerSummary, isRunning} from '../../runtime/container/report'
+
+const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
+const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS', State: 'STATE', Ports: 'PORTS', Names: 'NAMES', ExitCode: 'EXIT CODE', Pid: 'PID'}
+
+export default class Ps extends ContainerCommand {
+  static summary = 'List containers'
+  static aliases = ['ps', 'container:list', 'container:ps']
+  static flags = {
+    all: Flags.boolean({char: 'a', description: 'Show all the containers, default is only running containers'}),
+    quiet: Flags.boolean({char: 'q', description: 'Print the numeric IDs of the containers only'}),
+    'no-trunc': Flags.boolean({description: 'Display the extended information'}),
+    noheading: Flags.boolean({char: 'n', description: 'Do not print headers'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container tspod is aware of'}),
+    last: Flags.integer({description: 'Print the n last created containers (all states)'}),
+    format: Flags.string({description: 'Pretty-print containers to JSON or using a Go template'}),
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given (id, name, status, exited, ancestor)'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Ps)
+    const {store, records} = await this.openContainers(flags)
+    const matches = parseContainerFilters(flags.filter ?? [])
+    const showAll = flags.all || flags.latest || flags.last !== undefined || (flags.filter?.length ?? 0) > 0
+    let containers = records.list().filter((c) => (showAll || isRunning(c.state)) && matches(c))
+    containers.sort((a, b) => b.config.created.localeCompare(a.config.created))
+    if (flags.latest) containers = containers.slice(0, 1)
+    if (flags.last !== undefined) containers = containers.slice(0, flags.last)
+    const summaries = containers.map((c) => containerSummary(c, store))
+    const id = (full: string) => (flags['no-trunc'] ? full : full.slice(0, 12))
+    if (flags.quiet) {
+      if (summaries.length > 0) this.print(summaries.map((s) => id(s.Id)).join('\n'))
+      return
+    }
+    const rows = summaries.map((s) => ({
+      ...s,
+      ID: id(s.Id),
+      Command: flags['no-trunc'] ? s.Command.join(' ') : truncate(s.Command.join(' '), 17),
+      CreatedHuman: s.CreatedAt,
+      Names: s.Names.join(','),
+      Ports: '',
+      Image: s.Image,
+    }))
+    const out = renderList(summaries, rows, flags.format, {table: TABLE, headers: HEADERS}, flags.noheading)
+    if (out) process.stdout.write(out)
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text
+}

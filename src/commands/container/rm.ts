@@ -1,0 +1,40 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {UsageError} from '../../errors'
+import {NoSuchContainerError} from '../../runtime/container/records'
+import {ContainerRunningError, removeContainer} from '../../runtime/container/remove'
+
+export default class Rm extends ContainerCommand {
+  static summary = 'Remove one or more containers'
+  static description = 'Exit status: 0 all removed, 1 a container was not found, 2 a container is running (without --force), 125 any other error (as podman rm).'
+  static aliases = ['rm', 'container:remove']
+  static strict = false
+  static args = {containers: Args.string({description: 'containers'})}
+  static flags = {
+    all: Flags.boolean({char: 'a', description: 'Remove all containers'}),
+    force: Flags.boolean({char: 'f', description: 'Force removal of a running container: stop it first'}),
+    ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
+    time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
+    volumes: Flags.boolean({char: 'v', description: 'Remove anonymous volumes associated with the container'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Rm)
+    const {store, records} = await this.openContainers(flags)
+    const names = flags.all ? records.list().map((c) => c.config.id) : (argv as string[])
+    if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
+    const errors = await this.eachContainer(
+      records,
+      names,
+      async (c, name) => {
+        await removeContainer(store, records, c, {force: flags.force, timeout: flags.time})
+        this.print(name)
+      },
+      (err) => flags.ignore && err instanceof NoSuchContainerError,
+    )
+    if (errors.length === 0) return
+    if (errors.some((e) => e instanceof ContainerRunningError)) this.exit(2)
+    this.exit(errors.every((e) => e instanceof NoSuchContainerError) ? 1 : 125)
+  }
+}

@@ -1,0 +1,55 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {createFlags, createFromArgv, printWarnings} from '../../cli/container-flags'
+import {runAttached} from '../../runtime/container/attach'
+import {startDetached} from '../../runtime/container/detach'
+import {removeContainer} from '../../runtime/container/remove'
+
+export default class Run extends ContainerCommand {
+  static summary = 'Run a command in a new container'
+  static description =
+    "Exits with the command's status (125 tspod error, 126 the command cannot run, 127 not found). " +
+    'With -d the container runs in the background under a small monitor process and its output goes to its log (tspod logs). ' +
+    "Networking: none (default) or host. With -t the container gets a terminal of its own (with -i, this terminal's input in raw mode)."
+  static aliases = ['run']
+  static examples = ['<%= config.bin %> run --rm alpine id', '<%= config.bin %> run -d --name web alpine sleep 1000', '<%= config.bin %> run --rm --user 1234 -e TEST=here alpine env']
+  static strict = false
+  static args = {image: Args.string({required: true, description: 'image'}), command: Args.string({description: 'command and arguments'})}
+  static flags = {
+    detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
+    ...createFlags,
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Run)
+    const {store, records} = await this.openContainers(flags)
+    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv as string[], this.interruptSignal())
+    printWarnings(warnings)
+    const removeIfAuto = async () => {
+      const current = records.get(container.config.id)
+      if (current && container.config.autoRemove) await removeContainer(store, records, current, {force: true})
+    }
+    if (flags.detach) {
+      try {
+        printWarnings(await startDetached(store, container.config.id))
+      } catch (err) {
+        await removeIfAuto()
+        throw err
+      }
+      this.print(container.config.id)
+      return
+    }
+    let code: number
+    try {
+      code = await runAttached(store, records, container, {
+        interactive: flags.interactive,
+        log: !container.config.autoRemove,
+        onLaunched: (launched) => printWarnings(launched.warnings),
+      })
+    } finally {
+      await removeIfAuto()
+    }
+    if (code !== 0) this.exit(code)
+  }
+}

@@ -1,0 +1,26 @@
+import {Args} from '@oclif/core'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {UsageError} from '../../errors'
+import {waitForExit} from '../../runtime/container/stop'
+
+export default class Wait extends ContainerCommand {
+  static summary = 'Block on one or more containers'
+  static description = 'Waits until each container stops, then prints its exit code.'
+  static aliases = ['wait']
+  static strict = false
+  static args = {containers: Args.string({description: 'containers'})}
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Wait)
+    const names = argv as string[]
+    if (names.length === 0) throw new UsageError('you must provide at least one container name or id')
+    const {records} = await this.openContainers(flags)
+    const errors = await this.eachContainer(records, names, async (c) => {
+      const done = await waitForExit(records, c.config.id)
+      // removed meanwhile (--rm): its exit is gone with it
+      this.print(String(done ? done.state.exitCode : -1))
+    })
+    this.exitAfter(errors)
+  }
+}

@@ -1,0 +1,91 @@
+// Start a container in the foreground (`run`, `start -a`): this process is its monitor. Output
+// goes to this terminal and, unless the container is removed when it ends, to its log too;
+// signals a user sends are forwarded to the container's init, as Podman does.
+import * as fs from 'node:fs'
+import {Readable, Writable} from 'node:stream'
+import {finished} from 'node:stream/promises'
+
+import type {StdioSpec} from '../../native'
+import type {Store} from '../../storage/store/store'
+import {AttachedTerminal, attachTerminal} from '../terminal'
+import {Container} from './config'
+import {Launched, launchContainer, recordExit} from './launch'
+import {LogStream, LogWriter} from './log-file'
+import {containerDirs} from './paths'
+import {ContainerRecords} from './records'
+
+export interface AttachOptions {
+  /** -i: this process's stdin goes to the container */
+  interactive: boolean
+  /** write the output to the container's log as well */
+  log: boolean
+  /** told as soon as the container's process is spawned (to print the warnings first) */
+  onLaunched?: (launched: Launched) => void
+}
+
+/** Forward the signals a terminal user sends to the container's init, as Podman does. */
+export function forwardSignals(pid: number): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2']
+  const handlers = signals.map((sig) => {
+    const handler = () => {
+      try {
+        process.kill(pid, sig)
+      } catch {
+        // the container is gone already
+      }
+    }
+    process.on(sig, handler)
+    return [sig, handler] as const
+  })
+  return () => handlers.forEach(([sig, handler]) => process.off(sig, handler))
+}
+
+/** Copy a container's output stream to `to` and, with a log, into it. */
+export function teeOutput(from: Readable, to: Writable | undefined, log: LogWriter | undefined, stream: LogStream): Promise<void> {
+  from.on('data', (chunk: Buffer) => {
+    to?.write(chunk)
+    log?.write(stream, chunk)
+  })
+  return finished(from).catch(() => undefined)
+}
+
+export async function runAttached(store: Store, records: ContainerRecords, container: Container, options: AttachOptions): Promise<number> {
+  const tty = container.config.spec.process.terminal ?? false
+  const log = options.log ? new LogWriter(containerDirs(store, container.config.id).logFile) : undefined
+  // with a terminal, the console step makes the pty 0, 1 and 2: nothing to install
+  const devNull = options.interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
+  const piped = log !== undefined && !tty
+  const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', piped ? 'pipe' : 'inherit', piped ? 'pipe' : 'inherit']
+  let launched: Launched
+  try {
+    launched = await launchContainer(store, records, container, {stdio, tty})
+  } catch (err) {
+    log?.close()
+    throw err
+  } finally {
+    if (devNull !== undefined) fs.closeSync(devNull)
+  }
+  const {child} = launched
+  options.onLaunched?.(launched)
+  const copies = piped ? [teeOutput(child.stdout!, process.stdout, log, 'stdout'), teeOutput(child.stderr!, process.stderr, log, 'stderr')] : []
+  let terminal: AttachedTerminal | undefined
+  if (tty) {
+    await child.started.catch(() => undefined) // a failure shows when the exit is recorded
+    try {
+      terminal = attachTerminal(child.consoleMaster(), options.interactive)
+    } catch {
+      // the child failed before it sent its terminal
+    }
+  }
+  const stopForwarding = forwardSignals(child.pid)
+  try {
+    const code = await recordExit(records, container, launched)
+    await terminal?.closed
+    await Promise.all(copies)
+    return code
+  } finally {
+    terminal?.detach()
+    stopForwarding()
+    log?.close()
+  }
+}

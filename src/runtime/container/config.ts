@@ -1,0 +1,60 @@
+// What a container is made of, fixed when it is created (Podman's ContainerConfig), and what it
+// is doing now (its ContainerState). Both are stored as JSON by records.ts.
+import type {OciSpec} from '../oci-spec'
+import type {RunOptions} from '../spec/generate'
+
+export interface ContainerConfig {
+  id: string
+  name: string
+  imageId: string
+  /** the image as the user named it */
+  imageName: string
+  /** ISO time */
+  created: string
+  /** the OCI spec, generated at create time; root.path is the merged dir */
+  spec: OciSpec
+  /** the options as given, for inspect */
+  options: RunOptions
+  /** --rm */
+  autoRemove: boolean
+  /** --runtime: an external OCI runtime (name or path); absent: tspod's native runtime */
+  runtime?: string
+  /** --group-add keep-groups in effect */
+  keepGroups: boolean
+  /** the signal `stop` sends first (the image's StopSignal or SIGTERM), as a number */
+  stopSignal: number
+  /** seconds `stop` waits before SIGKILL */
+  stopTimeout: number
+  /** -p/--publish, as given */
+  publish: string[]
+  /** the network mode: none, host, slirp4netns */
+  network: string
+}
+
+/** Podman's states, in the words its `State.Status` uses. */
+export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited'
+
+export interface ContainerState {
+  status: ContainerStatus
+  /** the container's init process on the host, 0 when not running */
+  pid: number
+  /** its start time (/proc/<pid>/stat), so a recycled pid is never taken for it */
+  pidStart?: string
+  /** the process waiting for the container (the foreground CLI or a detached monitor) */
+  monitorPid?: number
+  monitorStart?: string
+  startedAt?: string
+  finishedAt?: string
+  exitCode: number
+  /** why the last start failed */
+  error?: string
+  /** the container was stopped by `stop`/`kill` (Podman reports it so in inspect) */
+  stoppedByUser?: boolean
+}
+
+export const CREATED_STATE: ContainerState = {status: 'created', pid: 0, exitCode: 0}
+
+export interface Container {
+  config: ContainerConfig
+  state: ContainerState
+}

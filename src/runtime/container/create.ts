@@ -1,0 +1,101 @@
+// `create`: a container record, its dirs (upper, work, merged, userdata with the /etc files)
+// and its OCI spec, generated once from the image config and the options, as Podman does.
+import * as crypto from 'node:crypto'
+import * as fs from 'node:fs'
+
+import {TspodError, UsageError} from '../../errors'
+import {parseImageConfig} from '../../storage/manifest/image-config'
+import type {Image} from '../../storage/store/images'
+import type {Store} from '../../storage/store/store'
+import type {OciIdMapping} from '../oci-spec'
+import {RunOptions, addMounts, generateSpec} from '../spec/generate'
+import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
+import {Container, ContainerConfig} from './config'
+import {writeEtcFiles} from './etc-files'
+import {randomName} from './names'
+import {containerDirs} from './paths'
+import {ContainerRecords} from './records'
+
+export interface CreateOptions extends RunOptions {
+  /** --rm */
+  autoRemove?: boolean
+  /** --runtime */
+  runtime?: string
+  /** -p/--publish */
+  publish?: string[]
+  /** --stop-timeout (seconds) */
+  stopTimeout?: number
+}
+
+const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+const DEFAULT_STOP_TIMEOUT = 10
+
+function ociMappings(map: {containerID: number; hostID: number; size: number}[]): OciIdMapping[] {
+  return map.map(({containerID, hostID, size}) => ({containerID, hostID, size}))
+}
+
+/** Image layer dirs, top layer first: the overlay's lowerdir order. */
+export function lowerDirsOf(store: Store, image: Image): string[] {
+  return [...image.layers].reverse().map((layer) => store.layout.diffDir(layer))
+}
+
+export interface Created {
+  container: Container
+  /** things Podman warns about (a group outside the user namespace) */
+  warnings: string[]
+}
+
+export function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions): Created {
+  if (options.name !== undefined && !NAME_PATTERN.test(options.name))
+    throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
+  const network = options.network ?? 'none'
+  if ((options.publish?.length ?? 0) > 0 && (network === 'none' || network === 'host'))
+    throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  const id = crypto.randomBytes(32).toString('hex')
+  const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
+
+  const dirs = containerDirs(store, id)
+  const lowerDirs = lowerDirsOf(store, image)
+  const hostname = options.hostname ?? id.slice(0, 12)
+  const imageConfig = parseImageConfig(image.config)
+  const generated = generateSpec({
+    image: {config: imageConfig, layerDirs: lowerDirs},
+    options: {...options, network},
+    rootfs: dirs.merged,
+    hostname,
+    hostEnv: process.env,
+    rootless: store.mapping !== undefined,
+    uidMappings: store.mapping && ociMappings(store.mapping.uidMap),
+    gidMappings: store.mapping && ociMappings(store.mapping.gidMap),
+  })
+  if (generated.namedVolumes.length > 0)
+    throw new TspodError(`named volumes are not supported by tspod yet: ${generated.namedVolumes.map((v) => v.name ?? v.destination).join(', ')}`)
+
+  for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
+  try {
+    // The container's / takes the upper dir's mode: give it the image's, as containers-storage does.
+    if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
+    const spec = addMounts(generated.spec, writeEtcFiles(dirs.userdata, hostname))
+    const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
+    const config: ContainerConfig = {
+      id,
+      name,
+      imageId: image.id,
+      imageName,
+      created: new Date().toISOString(),
+      spec,
+      options,
+      autoRemove: options.autoRemove ?? false,
+      runtime: options.runtime,
+      keepGroups: generated.keepGroups,
+      stopSignal,
+      stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
+      publish: options.publish ?? [],
+      network,
+    }
+    return {container: records.add(config), warnings: generated.warnings}
+  } catch (err) {
+    fs.rmSync(dirs.dir, {recursive: true, force: true})
+    throw err
+  }
+}

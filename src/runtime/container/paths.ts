@@ -1,0 +1,35 @@
+// Where a container's files live: its read-write dirs, logs and /etc files under the graph
+// root (they survive a reboot), its bundle (config.json) under the run root (it does not).
+import * as path from 'node:path'
+
+import type {Store} from '../../storage/store/store'
+
+export interface ContainerDirs {
+  /** <graphRoot>/containers/<id> */
+  dir: string
+  upper: string
+  work: string
+  /** the container's root; the overlay is mounted here inside the container's own namespaces */
+  merged: string
+  /** hosts, hostname, resolv.conf, ctr.log */
+  userdata: string
+  logFile: string
+}
+
+export function containerDirs(store: Store, id: string): ContainerDirs {
+  const dir = store.layout.containerDir(id)
+  const userdata = path.join(dir, 'userdata')
+  return {
+    dir,
+    upper: path.join(dir, 'upper'),
+    work: path.join(dir, 'work'),
+    merged: path.join(dir, 'merged'),
+    userdata,
+    logFile: path.join(userdata, 'ctr.log'),
+  }
+}
+
+/** <runRoot>/containers/<id>: config.json for the runtime; gone after a reboot. */
+export function bundleDir(store: Store, id: string): string {
+  return path.join(store.config.runRoot, 'containers', id)
+}

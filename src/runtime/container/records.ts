@@ -1,0 +1,104 @@
+// Containers in the store's DB: storage's `containers` row (name, image) plus the runtime's
+// config and state. Reading a container also settles a state its monitor can no longer
+// write: a running container whose monitor is gone, or whose run root was wiped (a reboot),
+// shows as exited.
+import * as fs from 'node:fs'
+
+import {TspodError} from '../../errors'
+import {migrate} from '../../storage/db/migrate'
+import {processStartTime} from '../../storage/store/owner'
+import type {Store} from '../../storage/store/store'
+import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
+import {bundleDir} from './paths'
+import {RUNTIME_MIGRATIONS} from './schema'
+
+export class NoSuchContainerError extends TspodError {}
+
+/** Exit code recorded for a container that died with its monitor (SIGKILL through PDEATHSIG). */
+const LOST_EXIT_CODE = 137
+
+export function isAlive(pid: number | undefined, start: string | undefined): boolean {
+  return !!pid && start !== undefined && processStartTime(pid) === start
+}
+
+export class ContainerRecords {
+  private constructor(private readonly store: Store) {}
+
+  static open(store: Store): ContainerRecords {
+    migrate(store.database, store.layout.graphRoot, RUNTIME_MIGRATIONS)
+    return new ContainerRecords(store)
+  }
+
+  private get db() {
+    return this.store.database
+  }
+
+  add(config: ContainerConfig): Container {
+    const insert = this.db.transaction(() => {
+      this.store.containers.create({id: config.id, name: config.name, imageId: config.imageId, created: config.created})
+      this.db.prepare('INSERT INTO container_configs (id, json) VALUES (?, ?)').run(config.id, JSON.stringify(config))
+      this.db.prepare('INSERT INTO container_states (id, status, json) VALUES (?, ?, ?)').run(config.id, CREATED_STATE.status, JSON.stringify(CREATED_STATE))
+    })
+    insert.immediate()
+    return {config, state: {...CREATED_STATE}}
+  }
+
+  private read(id: string): Container | undefined {
+    const row = this.db
+      .prepare('SELECT c.json AS config, s.json AS state FROM container_configs c JOIN container_states s ON s.id = c.id WHERE c.id = ?')
+      .get(id) as {config: string; state: string} | undefined
+    if (!row) return undefined
+    return this.settle({config: JSON.parse(row.config) as ContainerConfig, state: JSON.parse(row.state) as ContainerState})
+  }
+
+  get(id: string): Container | undefined {
+    return this.read(id)
+  }
+
+  /** By exact name, full id, or unique id prefix, with Podman's errors. */
+  lookup(nameOrId: string): Container {
+    const byName = this.db.prepare('SELECT id FROM containers WHERE name = ?').get(nameOrId) as {id: string} | undefined
+    let id = byName?.id
+    if (!id && /^[0-9a-f]+$/.test(nameOrId)) {
+      const matches = this.db
+        .prepare('SELECT id FROM containers WHERE substr(id, 1, length(?)) = ?')
+        .all(nameOrId, nameOrId) as {id: string}[]
+      if (matches.length > 1) throw new TspodError(`more than one result for container "${nameOrId}": container already exists`)
+      id = matches[0]?.id
+    }
+    const container = id ? this.read(id) : undefined
+    if (!container) throw new NoSuchContainerError(`no container with name or ID "${nameOrId}" found: no such container`)
+    return container
+  }
+
+  list(): Container[] {
+    const ids = this.db.prepare('SELECT id FROM containers ORDER BY created').all() as {id: string}[]
+    return ids.map((r) => this.read(r.id)).filter((c): c is Container => c !== undefined)
+  }
+
+  saveState(id: string, state: ContainerState): void {
+    this.db.prepare('UPDATE container_states SET status = ?, json = ? WHERE id = ?').run(state.status, JSON.stringify(state), id)
+  }
+
+  /** Rows only; the container's dirs are remove.ts's business. */
+  delete(id: string): void {
+    this.store.containers.delete(id)
+  }
+
+  private settle(container: Container): Container {
+    const {state, config} = container
+    if (state.status !== 'running' && state.status !== 'stopping') return container
+    const runRootWiped = !fs.existsSync(bundleDir(this.store, config.id))
+    if (!runRootWiped && isAlive(state.monitorPid, state.monitorStart)) return container
+    const settled: ContainerState = {
+      ...state,
+      status: 'exited' as ContainerStatus,
+      pid: 0,
+      exitCode: LOST_EXIT_CODE,
+      finishedAt: new Date().toISOString(),
+      error: runRootWiped ? 'the run root was reset (a reboot?) while the container ran' : 'the container\'s monitor process died',
+    }
+    this.saveState(config.id, settled)
+    return {config, state: settled}
+  }
+}

@@ -1,0 +1,240 @@
+// Containers in Podman's JSON shapes: `podman ps --format json` entries and `podman container
+// inspect` records. Field names and nesting are Podman's, so scripts and Go templates written
+// for Podman work unchanged.
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+import type {Store} from '../../storage/store/store'
+import type {OciMount} from '../oci-spec'
+import {Container, ContainerState} from './config'
+import {bundleDir, containerDirs} from './paths'
+
+const ZERO_TIME = '0001-01-01T00:00:00Z'
+
+function signalName(n: number): string {
+  const entry = Object.entries(os.constants.signals as Record<string, number>).find(([, v]) => v === n)
+  return entry ? entry[0] : String(n)
+}
+
+function unix(iso: string | undefined): number {
+  return iso ? Math.floor(Date.parse(iso) / 1000) : 0
+}
+
+export function isRunning(state: ContainerState): boolean {
+  return state.status === 'running' || state.status === 'stopping'
+}
+
+function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000)
+  if (s < 1) return 'Less than a second'
+  if (s === 1) return '1 second'
+  if (s < 60) return `${s} seconds`
+  const m = Math.floor(s / 60)
+  if (m === 1) return 'About a minute'
+  if (m < 60) return `${m} minutes`
+  const h = Math.round(s / 3600)
+  if (h === 1) return 'About an hour'
+  if (h < 48) return `${h} hours`
+  const d = Math.floor(h / 24)
+  if (d < 14) return `${d} days`
+  if (d < 60) return `${Math.floor(d / 7)} weeks`
+  if (d < 730) return `${Math.floor(d / 30)} months`
+  return `${Math.floor(d / 365)} years`
+}
+
+/** "Up 5 seconds", "Exited (0) 3 minutes ago", "Created", as `podman ps` STATUS. */
+export function statusText(state: ContainerState, now = Date.now()): string {
+  if (isRunning(state)) return `Up ${humanDuration(now - Date.parse(state.startedAt ?? new Date(now).toISOString()))}`
+  if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt ?? new Date(now).toISOString()))} ago`
+  return 'Created'
+}
+
+export function createdSince(created: string, now = Date.now()): string {
+  return `${humanDuration(now - Date.parse(created))} ago`
+}
+
+/** The command as `ps` shows it: the process args. */
+export function commandOf(c: Container): string[] {
+  return c.config.spec.process.args
+}
+
+function userMounts(c: Container, store: Store): OciMount[] {
+  const userdata = containerDirs(store, c.config.id).userdata
+  const own = new Set([...(c.config.options.volumes ?? []), ...(c.config.options.tmpfs ?? [])].map((v) => v.split(':')[v.includes(':') ? 1 : 0]))
+  return (c.config.spec.mounts ?? []).filter((m) => own.has(m.destination) && !m.source?.startsWith(userdata))
+}
+
+export interface ContainerSummary {
+  AutoRemove: boolean
+  Command: string[]
+  Created: number
+  CreatedAt: string
+  Exited: boolean
+  ExitedAt: number
+  ExitCode: number
+  Id: string
+  Image: string
+  ImageID: string
+  IsInfra: boolean
+  Labels: Record<string, string> | null
+  Mounts: string[]
+  Names: string[]
+  Namespaces: Record<string, string>
+  Networks: string[]
+  Pid: number
+  Pod: string
+  PodName: string
+  Ports: null
+  StartedAt: number
+  State: string
+  Status: string
+}
+
+export function containerSummary(c: Container, store: Store): ContainerSummary {
+  const {config, state} = c
+  return {
+    AutoRemove: config.autoRemove,
+    Command: commandOf(c),
+    Created: unix(config.created),
+    CreatedAt: createdSince(config.created),
+    Exited: state.status === 'exited',
+    ExitedAt: unix(state.finishedAt),
+    ExitCode: state.exitCode,
+    Id: config.id,
+    Image: config.imageName,
+    ImageID: config.imageId,
+    IsInfra: false,
+    Labels: null,
+    Mounts: userMounts(c, store).map((m) => m.destination),
+    Names: [config.name],
+    Namespaces: {},
+    Networks: [],
+    Pid: state.pid,
+    Pod: '',
+    PodName: '',
+    Ports: null,
+    StartedAt: unix(state.startedAt),
+    State: state.status,
+    Status: statusText(state),
+  }
+}
+
+function inspectMount(m: OciMount) {
+  const rw = !(m.options ?? []).includes('ro')
+  return {
+    Type: m.type === 'tmpfs' ? 'tmpfs' : 'bind',
+    Source: m.source ?? '',
+    Destination: m.destination,
+    Driver: '',
+    Mode: '',
+    Options: (m.options ?? []).filter((o) => o !== 'ro' && o !== 'rw'),
+    RW: rw,
+    Propagation: m.type === 'bind' ? 'rprivate' : '',
+  }
+}
+
+/** `podman container inspect`, the fields tspod knows. */
+export function inspectContainer(c: Container, store: Store) {
+  const {config, state} = c
+  const dirs = containerDirs(store, config.id)
+  const spec = config.spec
+  const image = store.images.get(config.imageId)
+  const [path0, ...args] = spec.process.args
+  const running = isRunning(state)
+  const lowerDirs = image ? [...image.layers].reverse().map((l) => store.layout.diffDir(l)) : []
+  return {
+    Id: config.id,
+    Created: config.created,
+    Path: path0,
+    Args: args,
+    State: {
+      OciVersion: spec.ociVersion,
+      Status: state.status,
+      Running: running,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: state.pid,
+      ConmonPid: running ? (state.monitorPid ?? 0) : 0,
+      ExitCode: state.exitCode,
+      Error: state.error ?? '',
+      StartedAt: state.startedAt ?? ZERO_TIME,
+      FinishedAt: state.finishedAt ?? ZERO_TIME,
+      CheckpointedAt: ZERO_TIME,
+      RestoredAt: ZERO_TIME,
+    },
+    Image: config.imageId,
+    ImageDigest: image?.digest ?? '',
+    ImageName: config.imageName,
+    Rootfs: '',
+    Pod: '',
+    ResolvConfPath: path.join(dirs.userdata, 'resolv.conf'),
+    HostnamePath: path.join(dirs.userdata, 'hostname'),
+    HostsPath: path.join(dirs.userdata, 'hosts'),
+    StaticDir: dirs.userdata,
+    OCIConfigPath: path.join(bundleDir(store, config.id), 'config.json'),
+    OCIRuntime: config.runtime ?? 'tspod',
+    ConmonPidFile: '',
+    PidFile: '',
+    Name: config.name,
+    RestartCount: 0,
+    Driver: 'overlay',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    EffectiveCaps: spec.process.capabilities?.effective ?? [],
+    BoundingCaps: spec.process.capabilities?.bounding ?? [],
+    ExecIDs: [],
+    GraphDriver: {
+      Name: 'overlay',
+      Data: {LowerDir: lowerDirs.join(':'), UpperDir: dirs.upper, WorkDir: dirs.work, MergedDir: dirs.merged},
+    },
+    Mounts: userMounts(c, store).map(inspectMount),
+    Dependencies: [],
+    NetworkSettings: {Ports: {}, SandboxKey: running && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : ''},
+    Namespace: '',
+    IsInfra: false,
+    IsService: false,
+    Config: {
+      Hostname: spec.hostname ?? '',
+      Domainname: '',
+      User: config.options.user ?? '',
+      AttachStdin: config.options.interactive ?? false,
+      AttachStdout: false,
+      AttachStderr: false,
+      Tty: spec.process.terminal ?? false,
+      OpenStdin: config.options.interactive ?? false,
+      StdinOnce: false,
+      Env: spec.process.env ?? [],
+      Cmd: config.options.args ?? null,
+      Image: config.imageName,
+      Volumes: null,
+      WorkingDir: spec.process.cwd,
+      Entrypoint: config.options.entrypoint ?? '',
+      OnBuild: null,
+      Labels: null,
+      Annotations: spec.annotations ?? {},
+      StopSignal: signalName(config.stopSignal),
+      StopTimeout: config.stopTimeout,
+      Umask: '0022',
+      Timeout: 0,
+      Passwd: true,
+    },
+    HostConfig: {
+      Binds: config.options.volumes ?? [],
+      NetworkMode: config.network,
+      PortBindings: {},
+      RestartPolicy: {Name: '', MaximumRetryCount: 0},
+      AutoRemove: config.autoRemove,
+      CapAdd: config.options.capAdd ?? [],
+      CapDrop: config.options.capDrop ?? [],
+      GroupAdd: config.options.groupAdd ?? [],
+      ReadonlyRootfs: config.options.readOnly ?? false,
+      Tmpfs: Object.fromEntries((config.options.tmpfs ?? []).map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')])),
+      Init: config.options.init ?? false,
+      Runtime: 'oci',
+      UsernsMode: '',
+    },
+  }
+}

@@ -1,0 +1,22 @@
+// The runtime's own tables (migration owner "runtime"), next to storage's `containers` rows
+// they extend: a container's immutable config and its mutable state, both as JSON, like
+// Podman's ContainerConfig / ContainerState tables. Append only.
+import type {Migration} from '../../storage/db/schema'
+
+export const RUNTIME_MIGRATIONS: Migration[] = [
+  {
+    owner: 'runtime',
+    version: 1,
+    sql: `
+      CREATE TABLE container_configs (
+        id TEXT PRIMARY KEY REFERENCES containers(id) ON DELETE CASCADE,
+        json TEXT NOT NULL
+      );
+      CREATE TABLE container_states (
+        id TEXT PRIMARY KEY REFERENCES containers(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        json TEXT NOT NULL
+      );
+    `,
+  },
+]

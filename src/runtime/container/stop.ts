@@ -1,0 +1,57 @@
+// Signals to a running container's init, and waiting for its end. The container's monitor
+// records the exit; others poll the record (a settled record also covers a dead monitor).
+import {TspodError} from '../../errors'
+import {Container} from './config'
+import {ContainerRecords, isAlive} from './records'
+
+const POLL_MS = 50
+
+export class ContainerStateError extends TspodError {}
+
+function isRunning(c: Container): boolean {
+  return c.state.status === 'running' || c.state.status === 'stopping'
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** The container once it is no longer running (or removed: undefined); null when `timeoutMs` passed first. */
+export async function waitForExit(records: ContainerRecords, id: string, timeoutMs = Infinity): Promise<Container | undefined | null> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const c = records.get(id)
+    if (!c || !isRunning(c)) return c
+    if (Date.now() >= deadline) return null
+    await sleep(POLL_MS)
+  }
+}
+
+function signal(c: Container, sig: NodeJS.Signals | number): void {
+  if (!isAlive(c.state.pid, c.state.pidStart)) return
+  try {
+    process.kill(c.state.pid, sig)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err
+  }
+}
+
+/** `kill -s`: only a running container can be signalled, in Podman's words otherwise. */
+export function killContainer(records: ContainerRecords, c: Container, sig: NodeJS.Signals | number): void {
+  if (!isRunning(c))
+    throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${c.state.status}: container state improper`)
+  records.saveState(c.config.id, {...c.state, stoppedByUser: true})
+  signal(c, sig)
+}
+
+/** `stop -t`: the stop signal, then SIGKILL after `timeoutSec`; a container not running is left alone. */
+export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<void> {
+  if (!isRunning(c)) return
+  records.saveState(c.config.id, {...c.state, status: 'stopping', stoppedByUser: true})
+  if (timeoutSec > 0) {
+    signal(c, c.config.stopSignal)
+    if ((await waitForExit(records, c.config.id, timeoutSec * 1000)) !== null) return
+  }
+  signal(c, 'SIGKILL')
+  await waitForExit(records, c.config.id)
+}

@@ -1,0 +1,230 @@
+// The container lifecycle through the CLI, as the rootless user: kept containers, detached
+// ones under their monitor, logs, stop/kill/restart/wait, rm, ps, inspect, exists.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+function containerDirs(box: Sandbox): string[] {
+  const dir = path.join(graphRoot(box), 'containers')
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : []
+}
+
+async function ok(box: Sandbox, args: string[]): Promise<string> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+test('run without --rm keeps the container: ps -a shows it exited, logs has its output, rm removes everything', async (t) => {
+  const box = await sandboxWithImages(t)
+  const r = await tspod(box, ['run', '--name', 'kept', 'busybox', 'sh', '-c', 'echo to-out; echo to-err >&2; exit 3'])
+  t.is(r.code, 3)
+  t.is(r.stdout, 'to-out\n')
+  t.is(r.stderr, 'to-err\n')
+  const ps = await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}} {{.Image}} {{.Command}}'])
+  t.regex(ps, /^kept Exited \(3\) .* ago localhost\/busybox:latest sh -c echo to-out\.\.\.\n$/)
+  t.is(await ok(box, ['ps', '-q']), '', 'not running: plain ps lists nothing')
+  const logs = await tspod(box, ['logs', 'kept'])
+  t.is(logs.stdout, 'to-out\n')
+  t.is(logs.stderr, 'to-err\n')
+  t.regex(await ok(box, ['logs', '-t', 'kept']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}[+-]\d\d:\d\d to-out\n$/)
+  t.is(containerDirs(box).length, 1)
+  t.is(await ok(box, ['rm', 'kept']), 'kept\n')
+  t.deepEqual(containerDirs(box), [])
+  t.is(await ok(box, ['ps', '-a', '-q']), '')
+  t.deepEqual(leftovers(box), [])
+})
+
+test('run --rm leaves nothing behind: no record, no container dir, no bundle, no mount', async (t) => {
+  const box = await sandboxWithImages(t)
+  const runRoot = path.join(box.dir, 'run')
+  const r = await tspod(box, ['--runroot', runRoot, 'run', '--rm', 'busybox', 'sh', '-c', 'echo hi > /new-file; cat /new-file'])
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, 'hi\n')
+  t.is(await ok(box, ['--runroot', runRoot, 'ps', '-a', '-q']), '')
+  t.deepEqual(containerDirs(box), [])
+  t.deepEqual(fs.readdirSync(path.join(runRoot, 'containers')), [])
+  t.false(fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(box.dir))
+  t.deepEqual(leftovers(box), [])
+})
+
+test('--name is unique, in Podman\'s words; a bad name is refused', async (t) => {
+  const box = await sandboxWithImages(t)
+  const id = (await ok(box, ['create', '--name', 'one', 'busybox', 'true'])).trim()
+  t.regex(id, /^[0-9a-f]{64}$/)
+  const again = await tspod(box, ['create', '--name', 'one', 'busybox', 'true'])
+  t.is(again.code, 125)
+  t.is(again.stderr, `Error: creating container storage: the container name "one" is already in use by ${id}. You have to remove that container to be able to reuse that name: that name is already in use\n`)
+  const bad = await tspod(box, ['create', '--name', '-bad', 'busybox'])
+  t.is(bad.code, 125)
+  const auto = (await ok(box, ['create', 'busybox', 'true'])).trim()
+  t.regex(await ok(box, ['inspect', '--format', '{{.Name}}', auto]), /^[a-z]+_[a-z]+\d*\n$/)
+})
+
+test('create, start, wait, logs; start -a attaches and returns the exit code', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '--name', 'c1', 'busybox', 'sh', '-c', 'echo run-$RANDOM-done; exit 4'])
+  t.regex(await ok(box, ['ps', '-a', '--format', '{{.Status}}']), /^Created\n$/)
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.State.Running}}', 'c1']), 'created false\n')
+  t.is(await ok(box, ['start', 'c1']), 'c1\n')
+  const wait = await tspod(box, ['wait', 'c1'])
+  t.is(wait.stdout, '4\n')
+  t.regex(await ok(box, ['logs', 'c1']), /^run-\d+-done\n$/)
+  const attached = await tspod(box, ['start', '-a', 'c1'])
+  t.is(attached.code, 4)
+  t.regex(attached.stdout, /^run-\d+-done\n$/)
+  t.is((await ok(box, ['logs', 'c1'])).split('\n').filter(Boolean).length, 2, 'the second start appends to the log')
+  t.is(await ok(box, ['logs', '--tail', '1', 'c1']), attached.stdout)
+})
+
+test('run -d: the container outlives the CLI, logs -f follows it, stop sends SIGTERM then SIGKILL', async (t) => {
+  const box = await sandboxWithImages(t)
+  const id = (await ok(box, ['run', '-d', '--name', 'bg', 'busybox', 'sh', '-c', 'trap "echo got-term; exit 7" TERM; echo started; while true; do sleep 0.1; done'])).trim()
+  t.regex(id, /^[0-9a-f]{64}$/)
+  await until(async () => (await ok(box, ['logs', 'bg'])).includes('started'), 'the log')
+  const inspect = JSON.parse(await ok(box, ['inspect', 'bg']))[0]
+  t.is(inspect.Id, id)
+  t.is(inspect.Name, 'bg')
+  t.is(inspect.State.Status, 'running')
+  t.true(inspect.State.Running)
+  t.true(inspect.State.Pid > 0)
+  t.true(fs.existsSync(`/proc/${inspect.State.Pid}`))
+  t.regex(await ok(box, ['ps', '--format', '{{.ID}} {{.Status}}']), new RegExp(`^${id.slice(0, 12)} Up `))
+  const follow = tspod(box, ['logs', '-f', 'bg'])
+  t.is(await ok(box, ['stop', 'bg']), 'bg\n')
+  t.is((await follow).stdout, 'started\ngot-term\n')
+  const after = JSON.parse(await ok(box, ['inspect', 'bg']))[0]
+  t.is(after.State.Status, 'exited')
+  t.is(after.State.ExitCode, 7)
+  t.false(fs.existsSync(`/proc/${inspect.State.Pid}`))
+
+  // pid 1 without a handler ignores SIGTERM: stop waits -t seconds, then SIGKILL (137)
+  await ok(box, ['run', '-d', '--name', 'sleeper', 'busybox', 'sleep', '1000'])
+  await ok(box, ['stop', '-t', '1', 'sleeper'])
+  t.is(await ok(box, ['inspect', '--format', '{{.State.ExitCode}}', 'sleeper']), '137\n')
+  t.is(await ok(box, ['stop', 'sleeper']), 'sleeper\n', 'stopping a stopped container is no error')
+})
+
+test('kill -s, restart, and kill of a container that is not running', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'k', 'busybox', 'sh', '-c', 'trap "echo usr1; exit 9" USR1; echo up; while true; do sleep 0.1; done'])
+  await until(async () => (await ok(box, ['logs', 'k'])).includes('up'), 'the log')
+  t.is(await ok(box, ['kill', '-s', 'USR1', 'k']), 'k\n')
+  t.is(await ok(box, ['wait', 'k']), '9\n')
+  const notRunning = await tspod(box, ['kill', 'k'])
+  t.is(notRunning.code, 125)
+  t.regex(notRunning.stderr, /^Error: can only kill running containers\. [0-9a-f]{64} is in state exited: container state improper\n$/)
+  const badSignal = await tspod(box, ['kill', '-s', 'NOPE', 'k'])
+  t.is(badSignal.code, 125)
+  t.is(badSignal.stderr, 'Error: invalid signal: NOPE\n')
+  t.is(await ok(box, ['restart', 'k']), 'k\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}}', 'k']), 'running\n')
+  await ok(box, ['kill', 'k'])
+  t.is(await ok(box, ['wait', 'k']), '137\n')
+})
+
+test('rm: a running container needs -f (exit 2), a missing one exits 1, -a removes all', async (t) => {
+  const box = await sandboxWithImages(t)
+  const id = (await ok(box, ['run', '-d', '--name', 'r1', 'busybox', 'sleep', '1000'])).trim()
+  const refused = await tspod(box, ['rm', 'r1'])
+  t.is(refused.code, 2)
+  t.is(refused.stderr, `Error: cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper\n`)
+  const missing = await tspod(box, ['rm', 'nothere'])
+  t.is(missing.code, 1)
+  t.is(missing.stderr, 'Error: no container with name or ID "nothere" found: no such container\n')
+  t.is((await tspod(box, ['rm', '--ignore', 'nothere'])).code, 0)
+  const pid = Number(await ok(box, ['inspect', '--format', '{{.State.Pid}}', 'r1']))
+  t.is(await ok(box, ['rm', '-f', '-t', '0', id.slice(0, 8)]), `${id.slice(0, 8)}\n`)
+  t.false(fs.existsSync(`/proc/${pid}`))
+  await ok(box, ['create', 'busybox'])
+  await ok(box, ['create', 'busybox'])
+  t.is((await ok(box, ['rm', '-a'])).split('\n').filter(Boolean).length, 2)
+  t.deepEqual(containerDirs(box), [])
+})
+
+test('ps: -a, -q, --no-trunc, --filter, --format json; container exists', async (t) => {
+  const box = await sandboxWithImages(t)
+  const a = (await ok(box, ['create', '--name', 'fa', 'busybox', 'true'])).trim()
+  t.is((await tspod(box, ['run', '--name', 'fb', 'busybox', 'sh', '-c', 'exit 2'])).code, 2)
+  t.is(await ok(box, ['ps', '-a', '-q', '--no-trunc', '--filter', 'status=created']), `${a}\n`)
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'exited=2']), 'fb\n')
+  t.is(await ok(box, ['ps', '--format', '{{.Names}}', '--filter', 'name=^f']), 'fb\nfa\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'ancestor=localhost/busybox:latest', '--filter', 'id=' + a.slice(0, 6)]), 'fa\n')
+  const json = JSON.parse(await ok(box, ['ps', '-a', '--format', 'json']))
+  t.deepEqual(json.map((c: {Names: string[]}) => c.Names[0]).sort(), ['fa', 'fb'])
+  t.is(json.find((c: {Names: string[]}) => c.Names[0] === 'fb').ExitCode, 2)
+  const table = await ok(box, ['ps', '-a'])
+  t.regex(table.split('\n')[0], /^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$/)
+  const badFilter = await tspod(box, ['ps', '--filter', 'nope=1'])
+  t.is(badFilter.code, 125)
+  t.is((await tspod(box, ['container', 'exists', 'fa'])).code, 0)
+  t.is((await tspod(box, ['container', 'exists', 'nope'])).code, 1)
+})
+
+test('inspect: Podman\'s container shape; tspod inspect finds containers before images', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'ins', '-e', 'FOO=bar', '--hostname', 'hn', 'busybox', 'true'])
+  const [c] = JSON.parse(await ok(box, ['container', 'inspect', 'ins']))
+  t.is(c.Name, 'ins')
+  t.is(c.Path, 'true')
+  t.deepEqual(c.Args, [])
+  t.is(c.ImageName, 'localhost/busybox:latest')
+  t.regex(c.Image, /^[0-9a-f]{64}$/)
+  t.is(c.State.Status, 'exited')
+  t.is(c.State.ExitCode, 0)
+  t.false(c.State.Running)
+  t.regex(c.State.StartedAt, /^\d{4}-/)
+  t.regex(c.State.FinishedAt, /^\d{4}-/)
+  t.is(c.Config.Hostname, 'hn')
+  t.true(c.Config.Env.includes('FOO=bar'))
+  t.is(c.HostConfig.NetworkMode, 'none')
+  t.is(c.GraphDriver.Name, 'overlay')
+  t.is(c.Driver, 'overlay')
+  const [viaTop] = JSON.parse(await ok(box, ['inspect', 'ins']))
+  t.is(viaTop.Id, c.Id)
+  const [image] = JSON.parse(await ok(box, ['inspect', 'busybox']))
+  t.is(image.Id, c.Image)
+  const missing = await tspod(box, ['container', 'inspect', 'nothere'])
+  t.is(missing.code, 125)
+  t.is(missing.stderr, 'Error: no container with name or ID "nothere" found: no such container\n')
+})
+
+test('a container whose monitor died, or whose run root was wiped (a reboot), shows as exited', async (t) => {
+  const box = await sandboxWithImages(t)
+  const runRoot = path.join(box.dir, 'run')
+  const g = ['--runroot', runRoot]
+  await ok(box, [...g, 'run', '-d', '--name', 'm1', 'busybox', 'sleep', '1000'])
+  const [m1] = JSON.parse(await ok(box, [...g, 'inspect', 'm1']))
+  process.kill(m1.State.ConmonPid, 'SIGKILL')
+  await until(async () => !fs.existsSync(`/proc/${m1.State.Pid}`), 'the container to die with its monitor')
+  t.regex(await ok(box, [...g, 'ps', '-a', '--format', '{{.Names}} {{.Status}}']), /^m1 Exited \(137\) /)
+
+  await ok(box, [...g, 'run', '-d', '--name', 'm2', 'busybox', 'sleep', '1000'])
+  const pid = Number(await ok(box, [...g, 'inspect', '--format', '{{.State.Pid}}', 'm2']))
+  fs.rmSync(path.join(runRoot, 'containers'), {recursive: true, force: true})
+  t.is(await ok(box, [...g, 'inspect', '--format', '{{.State.Status}}', 'm2']), 'exited\n')
+  process.kill(pid, 'SIGKILL')
+  t.is((await ok(box, [...g, 'rm', 'm1', 'm2'])).split('\n').filter(Boolean).length, 2)
+})
+
+test('run -d with a missing command fails like run (127) and keeps the container as created', async (t) => {
+  const box = await sandboxWithImages(t)
+  const r = await tspod(box, ['run', '-d', '--name', 'bad', 'busybox', 'nosuchcmd'])
+  t.is(r.code, 127)
+  t.regex(r.stderr, /^Error: .*nosuchcmd.* not found/)
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}}']), 'bad Created\n')
+  const rm = await tspod(box, ['run', '-d', '--rm', 'busybox', 'nosuchcmd'])
+  t.is(rm.code, 127)
+  t.is(await ok(box, ['ps', '-a', '-q']), (await ok(box, ['ps', '-a', '-q', '--filter', 'name=bad'])))
+})
