@@ -70,11 +70,25 @@ export type ChildStep =
   | {kind: 'no_new_privs'; name: string}
   | {kind: 'setsid'; name: string}
   | {kind: 'console'; name: string}
+  /** brings the `lo` interface of the child's network namespace up (IFF_UP), as crun does for a new one */
+  | {kind: 'loopback_up'; name: string}
 
 export type StdioSpec = 'inherit' | 'pipe' | number
 
+/** The namespaces of a running process to enter instead of creating new ones. */
+export interface JoinTarget {
+  pid: number
+  namespaces: NamespaceName[]
+}
+
 export interface NativeSpawnOptions {
   namespaces: NamespaceName[]
+  /**
+   * setns() into /proc/<pid>/ns/* (opened before clone; user first, mount last) before the
+   * steps; with 'pid' the child forks once more and the returned pid is the intermediate
+   * process, which forwards signals to the program and exits like it.
+   */
+  join?: JoinTarget
   steps: ChildStep[]
   file?: string
   argv: string[]

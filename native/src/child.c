@@ -5,6 +5,9 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,6 +20,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <termios.h>
 #include <unistd.h>
@@ -55,8 +59,9 @@ static void fail(const struct tspod_plan *plan, int err, const char *step, const
   _exit(code);
 }
 
-/* Node installs signal handlers that write into its own pipes; the child must not run them. */
-static void reset_signals(void) {
+/* Node installs signal handlers that write into its own pipes; the child must not run them.
+ * mask: the signals to keep blocked (the parent blocked all of them across clone). */
+static void reset_signals(const sigset_t *mask) {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -64,9 +69,7 @@ static void reset_signals(void) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     sigaction(sig, &dfl, NULL);
   }
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+  sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
 static void wait_for_release(const struct tspod_plan *plan) {
@@ -364,6 +367,22 @@ static int open_console(int sock) {
   return 0;
 }
 
+/* The loopback interface of a new network namespace starts down; bring it up as crun does. */
+static int loopback_up(void) {
+  int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return -1;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  copy_str(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+  int r = ioctl(sock, SIOCGIFFLAGS, &ifr);
+  if (r == 0 && !(ifr.ifr_flags & IFF_UP)) {
+    ifr.ifr_flags |= IFF_UP;
+    r = ioctl(sock, SIOCSIFFLAGS, &ifr);
+  }
+  close_keep_errno(sock);
+  return r;
+}
+
 static int run_step(const struct tspod_step *s) {
   int in_root = (s->opts & TSPOD_OPT_IN_ROOT) != 0;
   int condition = check_condition(s);
@@ -417,6 +436,8 @@ static int run_step(const struct tspod_step *s) {
     return setsid() < 0 ? -1 : 0;
   case TSPOD_STEP_CONSOLE:
     return open_console(plan_console_fd);
+  case TSPOD_STEP_LOOPBACK_UP:
+    return loopback_up();
   }
   errno = EINVAL;
   return -1;
@@ -519,14 +540,150 @@ static void exec_program(const struct tspod_plan *plan) {
   fail(plan, best_err, "exec", plan->file, exit_code_for(best_err));
 }
 
+/* ---- join mode ------------------------------------------------------------------------------ */
+
+static void join_namespaces(const struct tspod_plan *plan) {
+  for (size_t i = 0; i < plan->njoins; i++) {
+    const struct tspod_join *j = &plan->joins[i];
+    if (setns(j->fd, j->nstype) < 0) fail(plan, errno, "setns", j->path, EXIT_ENGINE);
+    close(j->fd);
+  }
+}
+
+/* What the intermediate process of a pid-namespace join passes on to the program: every signal
+ * meant for the process rather than raised by a fault (SIGCHLD is its own). */
+static void forwarded_signals(sigset_t *set) {
+  static const int signals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2,   SIGPIPE, SIGALRM,  SIGTERM, SIGCONT,
+                                SIGTSTP, SIGTTIN, SIGTTOU, SIGURG,  SIGXCPU,   SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
+                                SIGIO,   SIGPWR};
+  sigemptyset(set);
+  for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(set, signals[i]);
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) sigaddset(set, sig);
+}
+
+static volatile pid_t forward_to;
+
+/* A signal the terminal raised (SI_KERNEL: Ctrl-C, Ctrl-\, a hangup) went to the whole
+ * foreground process group, the program included: passing it on would deliver it twice. */
+static void forward_signal(int sig, siginfo_t *info, void *context) {
+  (void)context;
+  int saved = errno;
+  if (forward_to > 0 && info->si_code != SI_KERNEL) kill(forward_to, sig);
+  errno = saved;
+}
+
+static void close_range_or_loop(unsigned int first, unsigned int last) {
+  if (first > last) return;
+  if (syscall(SYS_close_range, first, last, 0) == 0) return;
+  struct rlimit limit;
+  unsigned int end = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < last ? (unsigned int)limit.rlim_cur : last;
+  for (unsigned int fd = first; fd < end; fd++) close((int)fd);
+}
+
+/* Exit the way the program did: with its code, or killed by the same signal, so that whoever
+ * waits for this process sees what the program did. */
+static void exit_like(int status) __attribute__((noreturn));
+static void exit_like(int status) {
+  if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+  int sig = WTERMSIG(status);
+  /* the program's core dump is the program's; this process must not leave one */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct rlimit none = {0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(sig, &dfl, NULL);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, sig);
+  sigprocmask(SIG_UNBLOCK, &only, NULL);
+  /* not raise(): glibc's idea of this thread's id is the Node thread's it was cloned from */
+  syscall(SYS_kill, syscall(SYS_getpid), sig);
+  _exit(128 + sig);
+}
+
+/* The intermediate process: hold nothing of Node's (an inherited pipe end would keep a stdin
+ * from ever reaching EOF, the sync socket would hide the exec), pass signals on to the program,
+ * and exit like it. keep_fd stays open: while it does, the program knows this process lives. */
+static void supervise(pid_t program, int keep_fd) __attribute__((noreturn));
+static void supervise(pid_t program, int keep_fd) {
+  if (keep_fd > 0) close_range_or_loop(0, (unsigned int)keep_fd - 1);
+  close_range_or_loop(keep_fd < 0 ? 0 : (unsigned int)keep_fd + 1, ~0U);
+
+  sigset_t forwarded;
+  forwarded_signals(&forwarded);
+  forward_to = program;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = forward_signal;
+  sa.sa_flags = SA_RESTART | SA_SIGINFO;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember(&forwarded, sig) == 1) sigaction(sig, &sa, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL); /* signals that came since clone are forwarded now */
+
+  /* Stop forwarding before reaping: until then the pid cannot be reused. */
+  siginfo_t info;
+  while (waitid(P_PID, (id_t)program, &info, WEXITED | WNOWAIT) < 0)
+    if (errno != EINTR) _exit(EXIT_ENGINE);
+  sigprocmask(SIG_BLOCK, &forwarded, NULL);
+  forward_to = 0;
+  int status;
+  while (waitpid(program, &status, 0) < 0)
+    if (errno != EINTR) _exit(EXIT_ENGINE);
+  exit_like(status);
+}
+
+/* The read end of a pipe whose only writer is the intermediate process: POLLHUP once it died. */
+static int intermediate_alive_fd = -1;
+
+static int intermediate_died(void) {
+  if (intermediate_alive_fd < 0) return 0;
+  struct pollfd pfd = {intermediate_alive_fd, POLLIN, 0};
+  return poll(&pfd, 1, 0) != 0;
+}
+
+/* setns(CLONE_NEWPID) only places the children of this process in the namespace: fork once
+ * more. Returns in the new process (the program's); this one supervises it. */
+static void fork_into_pid_namespace(const struct tspod_plan *plan) {
+  int alive[2] = {-1, -1};
+  if (plan->die_with_parent && pipe2(alive, O_CLOEXEC) < 0) fail(plan, errno, "pipe2", "", EXIT_ENGINE);
+  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid < 0) fail(plan, errno, "fork into the pid namespace", "", EXIT_ENGINE);
+  if (pid > 0) supervise((pid_t)pid, alive[1]);
+  if (plan->die_with_parent) {
+    close(alive[1]);
+    intermediate_alive_fd = alive[0];
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (intermediate_died()) _exit(EXIT_ENGINE);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 void tspod_child_run(const struct tspod_plan *plan) {
   plan_console_fd = plan->console_fd;
-  reset_signals();
+  sigset_t mask;
+  sigemptyset(&mask);
+  /* keep what the intermediate process will forward pending until it can forward it */
+  if (plan->fork_after_join) forwarded_signals(&mask);
+  reset_signals(&mask);
   if (plan->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (plan->wait_for_release) wait_for_release(plan);
+  join_namespaces(plan);
+  if (plan->fork_after_join) fork_into_pid_namespace(plan);
 
   run_steps(plan);
 
+  /* a change of the effective uid or gid (setresuid, setresgid steps) clears the parent-death
+   * signal: set it again */
+  if (plan->die_with_parent) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (intermediate_died()) _exit(EXIT_ENGINE);
+  }
   install_stdio(plan);
   if (plan->cwd && chdir(plan->cwd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_ENGINE);
   if (!plan->file) _exit(0);

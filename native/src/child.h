@@ -40,6 +40,7 @@ enum tspod_step_kind {
   TSPOD_STEP_UMOUNT_DETACH, /* umount2(path, MNT_DETACH) */
   TSPOD_STEP_CONSOLE,       /* a pty from the container's /dev/ptmx: slave as 0-2 and the
                                controlling terminal, master sent to the parent (console_fd) */
+  TSPOD_STEP_LOOPBACK_UP,   /* set IFF_UP on "lo" in the child's network namespace */
 };
 
 /* tspod_step.opts */
@@ -82,6 +83,13 @@ struct tspod_report {
   char detail[448];
 };
 
+/* A namespace of another process to enter (join mode): opened by the parent before clone. */
+struct tspod_join {
+  int fd;             /* /proc/<pid>/ns/<name>, close-on-exec */
+  int nstype;         /* CLONE_NEW* */
+  const char *path;   /* shown in error reports */
+};
+
 struct tspod_plan {
   int sync_fd;            /* child end of the sync socket */
   int wait_for_release;   /* block until the parent writes one byte (id maps written) */
@@ -94,6 +102,13 @@ struct tspod_plan {
   char *const *argv;
   char *const *envp;
   const char *cwd;        /* NULL: keep */
+  /* Join mode: setns() into these, in this order (user first, mount last), before the steps.
+   * With fork_after_join (a pid namespace is joined) the child forks once more: the grandchild,
+   * inside the pid namespace, runs the steps and execs; the child forwards signals to it and
+   * exits with its status. */
+  const struct tspod_join *joins;
+  size_t njoins;
+  int fork_after_join;
 };
 
 void tspod_child_run(const struct tspod_plan *plan) __attribute__((noreturn));

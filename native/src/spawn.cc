@@ -26,6 +26,7 @@ struct OwnedPlan {
   std::vector<std::vector<unsigned int>> idLists;  // setgroups lists; their buffers never move
   std::vector<tspod_step> steps;
   std::vector<char *> argv, envp;
+  std::vector<tspod_join> joins;
   tspod_plan plan{};
 };
 
@@ -44,6 +45,7 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"setresgid", TSPOD_STEP_SETRESGID}, {"setresuid", TSPOD_STEP_SETRESUID}, {"umask", TSPOD_STEP_UMASK},
       {"rlimit", TSPOD_STEP_RLIMIT},     {"caps", TSPOD_STEP_CAPS},             {"no_new_privs", TSPOD_STEP_NO_NEW_PRIVS},
       {"setsid", TSPOD_STEP_SETSID},     {"console", TSPOD_STEP_CONSOLE},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
+      {"loopback_up", TSPOD_STEP_LOOPBACK_UP},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }
@@ -60,6 +62,14 @@ int CloneFlag(const std::string &ns) {
   if (ns == "cgroup") return CLONE_NEWCGROUP;
   return 0;
 }
+
+// The namespaces a join enters, in the order it enters them: the user namespace first (it
+// grants the capabilities the others need), the mount namespace last (it moves root and cwd).
+const struct { const char *name; const char *file; int flag; } kJoinOrder[] = {
+    {"user", "user", CLONE_NEWUSER}, {"ipc", "ipc", CLONE_NEWIPC}, {"uts", "uts", CLONE_NEWUTS},
+    {"net", "net", CLONE_NEWNET},    {"pid", "pid", CLONE_NEWPID}, {"cgroup", "cgroup", CLONE_NEWCGROUP},
+    {"mount", "mnt", CLONE_NEWNS},
+};
 
 unsigned long Num(const Napi::Object &o, const char *key) {
   Napi::Value v = o.Get(key);
@@ -105,7 +115,7 @@ unsigned int Options(const Napi::Object &s) {
 }
 
 size_t CountStrings(const Napi::Object &options) {
-  size_t n = 8;
+  size_t n = 8 + sizeof kJoinOrder / sizeof kJoinOrder[0];
   for (const char *key : {"argv", "env", "steps"}) {
     Napi::Value v = options.Get(key);
     if (v.IsArray()) n += v.As<Napi::Array>().Length() * 5;
@@ -121,8 +131,9 @@ void CloseAll(std::vector<int> &fds) {
 
 }  // namespace
 
-// spawn({namespaces, steps, file, argv, env, cwd, stdio, waitForRelease, dieWithParent})
-//   -> {pid, syncFd, stdio: [fd|-1, fd|-1, fd|-1]}
+// spawn({namespaces, join?: {pid, namespaces}, steps, file, argv, env, cwd, stdio, console,
+//        waitForRelease, dieWithParent})
+//   -> {pid, syncFd, consoleFd, stdio: [fd|-1, fd|-1, fd|-1]}
 Napi::Value Spawn(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return ThrowType(env, "spawn: options object expected");
@@ -143,6 +154,41 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
     }
   }
 
+  // Join mode: the namespace files are opened here, so that a process that is gone or out of
+  // reach is an error of this call naming the file; the child only calls setns() on them.
+  std::vector<int> childFds, parentFds;
+  Napi::Value joinValue = options.Get("join");
+  if (joinValue.IsObject()) {
+    Napi::Object join = joinValue.As<Napi::Object>();
+    Napi::Value pidValue = join.Get("pid");
+    Napi::Value listValue = join.Get("namespaces");
+    if (!pidValue.IsNumber() || !listValue.IsArray()) return ThrowType(env, "spawn: join {pid, namespaces} expected");
+    long long target = pidValue.As<Napi::Number>().Int64Value();
+    Napi::Array list = listValue.As<Napi::Array>();
+    bool wanted[sizeof kJoinOrder / sizeof kJoinOrder[0]] = {};
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      std::string name = list.Get(i).As<Napi::String>().Utf8Value();
+      size_t k = 0;
+      while (k < sizeof kJoinOrder / sizeof kJoinOrder[0] && name != kJoinOrder[k].name) k++;
+      if (k == sizeof kJoinOrder / sizeof kJoinOrder[0]) return ThrowType(env, "spawn: unknown namespace " + name);
+      wanted[k] = true;
+    }
+    for (size_t k = 0; k < sizeof kJoinOrder / sizeof kJoinOrder[0]; k++) {
+      if (!wanted[k]) continue;
+      owned->strings.push_back("/proc/" + std::to_string(target) + "/ns/" + kJoinOrder[k].file);
+      const char *path = owned->strings.back().c_str();
+      int fd = open(path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        int err = errno;
+        CloseAll(childFds);
+        return ThrowErrno(env, err, "open", path);
+      }
+      childFds.push_back(fd);
+      owned->joins.push_back(tspod_join{fd, kJoinOrder[k].flag, path});
+      if (kJoinOrder[k].flag == CLONE_NEWPID) owned->plan.fork_after_join = 1;
+    }
+  }
+
   Napi::Value stepsValue = options.Get("steps");
   if (stepsValue.IsArray()) {
     Napi::Array list = stepsValue.As<Napi::Array>();
@@ -151,7 +197,10 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       Napi::Object s = list.Get(i).As<Napi::Object>();
       tspod_step step{};
       std::string kind = s.Get("kind").As<Napi::String>().Utf8Value();
-      if (!StepKind(kind, &step.kind)) return ThrowType(env, "spawn: unknown step kind " + kind);
+      if (!StepKind(kind, &step.kind)) {
+        CloseAll(childFds);
+        return ThrowType(env, "spawn: unknown step kind " + kind);
+      }
       step.name = Keep(*owned, s.Get("name"));
       step.path = Keep(*owned, s.Get("path"));
       step.source = Keep(*owned, s.Get("source"));
@@ -205,10 +254,15 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   plan.nsteps = owned->steps.size();
   plan.wait_for_release = options.Get("waitForRelease").ToBoolean();
   plan.die_with_parent = options.Get("dieWithParent").ToBoolean();
+  plan.joins = owned->joins.data();
+  plan.njoins = owned->joins.size();
 
-  std::vector<int> childFds, parentFds;
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return ThrowErrno(env, errno, "socketpair");
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+    int err = errno;
+    CloseAll(childFds);
+    return ThrowErrno(env, err, "socketpair");
+  }
   parentFds.push_back(sv[0]);
   childFds.push_back(sv[1]);
   plan.sync_fd = sv[1];

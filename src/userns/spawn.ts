@@ -1,17 +1,18 @@
 // The JavaScript half of tspod's namespace primitive: a child cloned by native code into new
-// namespaces, given its id maps from here, then running mount steps and/or one program.
+// namespaces, given its id maps from here, then running mount steps and/or one program. In join
+// mode the child enters the namespaces of a running process instead (`tspod exec`).
 //
 // Protocol over the sync socket (see native/src/child.h): the child waits for one byte (sent
 // once the id maps are written), runs its steps, and execs. A failing step sends one
 // `struct tspod_report` and exits; a successful exec closes the socket (close-on-exec), so the
-// parent reads EOF with no report.
+// parent reads EOF with no report. In join mode there is no release byte: the child runs at once.
 import * as net from 'node:net'
 import * as fs from 'node:fs'
 import {Readable, Writable} from 'node:stream'
 import * as util from 'node:util'
 
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError, wrap} from '../errors'
-import {ChildStep, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
+import {ChildStep, JoinTarget, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
 import {UserNamespaceMapping, applyUserNamespaceMapping} from './idmap'
 
 export interface Command {
@@ -23,7 +24,16 @@ export interface Command {
 }
 
 export interface SpawnOptions {
+  /** the new namespaces to create; must be empty with `join` */
   namespaces: NamespaceName[]
+  /**
+   * Enter the namespaces of process `join.pid` instead (in the order user, ipc, uts, net, pid,
+   * cgroup, mount, whatever the order given): no id mapping is written, the steps and the program
+   * run in them. With 'pid' the child forks once more (setns only moves children into a pid
+   * namespace): the returned `pid` is then the intermediate process outside the namespace, which
+   * forwards the signals it gets to the program and exits with its code or by its signal.
+   */
+  join?: JoinTarget
   /** required when namespaces include 'user' */
   mapping?: UserNamespaceMapping
   steps?: ChildStep[]
@@ -34,6 +44,11 @@ export interface SpawnOptions {
   dieWithParent?: boolean
   /** a console socket for a `console` step (a terminal for the container) */
   console?: boolean
+  /**
+   * Runs once the id maps are written and before the child is released to run its steps:
+   * where the network of the child's namespaces is set up (it needs the child's pid). Not with `join`.
+   */
+  beforeRelease?: (pid: number) => Promise<void>
 }
 
 export interface ChildExit {
@@ -85,6 +100,7 @@ export function errorFromReport(report: ChildReport): TspodError {
     return new ExecNotFoundError(`exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`, details)
   // crun fails the container's working directory at exec time too; Podman answers 126
   if (report.step === 'chdir') return new ExecCannotInvokeError(`chdir to \`${report.detail}\`: ${message}`, details)
+  if (report.step === 'setns') return new TspodError(`setns \`${report.detail}\`: ${message}`, details)
   if (report.step === 'exec') {
     const file = report.detail
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -124,7 +140,16 @@ function wrapStdio(fds: [number, number, number]): Pick<NamespacedChild, 'stdin'
   }
 }
 
+function checkJoin(options: SpawnOptions, join: JoinTarget): void {
+  if (!Number.isSafeInteger(join.pid) || join.pid <= 0) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
+  if (options.namespaces.length > 0)
+    throw new TspodError(`cannot create ${options.namespaces.join(', ')} namespaces while joining those of process ${join.pid}`)
+  if (options.beforeRelease) throw new TspodError('a child joining namespaces is never held before release')
+}
+
 export async function spawnInNamespaces(options: SpawnOptions): Promise<NamespacedChild> {
+  const join = options.join
+  if (join) checkJoin(options, join)
   const withUserNs = options.namespaces.includes('user')
   if (withUserNs && !options.mapping) throw new TspodError('a user namespace needs an id mapping')
   const command = options.command
@@ -132,6 +157,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   try {
     spawned = native().spawn({
       namespaces: options.namespaces,
+      join,
       steps: options.steps ?? [],
       file: command?.file,
       argv: command?.argv ?? [],
@@ -143,6 +169,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       console: options.console ?? false,
     })
   } catch (err) {
+    if (join) throw wrap(err, `joining the namespaces of process ${join.pid}`)
     throw wrap(err, `creating ${options.namespaces.join(', ') || 'a child'} namespaces`)
   }
   const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})
@@ -152,6 +179,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   if (withUserNs) {
     try {
       await applyUserNamespaceMapping(spawned.pid, options.mapping!)
+      await options.beforeRelease?.(spawned.pid)
     } catch (err) {
       sync.destroy() // the child reads EOF instead of the release byte and exits
       await exitStatus.catch(() => undefined)
