@@ -1,0 +1,42 @@
+import {Args, Flags} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {UsageError} from '../../errors'
+import {VolumeStore, parseKeyValues} from '../../runtime/volume'
+
+export default class VolumeCreate extends TspodCommand {
+  static summary = 'Create a new volume'
+  static description =
+    'The volume is a directory in the volumes directory of the graph root (driver "local"). ' +
+    'Driver options (-o): o=uid=N,gid=N (owner of the volume in the container), o=noquota, copy, nocopy; ' +
+    'options that would mount a filesystem (type, device, o=<mount options>) or set a quota are refused.'
+  static examples = ['<%= config.bin %> volume create myvol', '<%= config.bin %> volume create', '<%= config.bin %> volume create --label foo=bar myvol']
+  static args = {name: Args.string({description: 'volume name'})}
+  static flags = {
+    driver: Flags.string({char: 'd', default: 'local', description: 'Specify volume driver name'}),
+    label: Flags.string({char: 'l', multiple: true, multipleNonGreedy: true, description: 'Set metadata for a volume (default [])'}),
+    opt: Flags.string({char: 'o', multiple: true, multipleNonGreedy: true, description: 'Set driver specific options (default [])'}),
+    ignore: Flags.boolean({description: "Don't fail if volume already exists"}),
+    uid: Flags.integer({description: 'Set the UID of the volume owner'}),
+    gid: Flags.integer({description: 'Set the GID of the volume owner'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(VolumeCreate)
+    const labels = parseKeyValues(flags.label ?? [], 'labels')
+    const options = parseKeyValues(flags.opt ?? [], 'options')
+    for (const [flag, id] of [['uid', flags.uid], ['gid', flags.gid]] as const)
+      if (id !== undefined && id < 0) throw new UsageError(`invalid argument "${id}" for "--${flag}" flag: must not be negative`)
+    const volumes = VolumeStore.open(await this.openStore(flags))
+    const volume = await volumes.create({
+      name: args.name,
+      driver: flags.driver,
+      labels,
+      options,
+      uid: flags.uid,
+      gid: flags.gid,
+      ignoreIfExists: flags.ignore,
+    })
+    this.print(volume.name)
+  }
+}

@@ -1,0 +1,168 @@
+// `tspod volume …` end to end as the rootless user, with Podman's output and exit codes.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
+import {TEST_USER, lookupUser, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
+
+const ATTACH = path.join(__dirname, '..', 'runtime', 'volume', 'fixtures', 'attach-volumes.js')
+const user = lookupUser(TEST_USER)
+
+function newBox(t: {teardown(fn: () => unknown): void}) {
+  const box = sandbox(user)
+  t.teardown(() => removeTree(box.dir))
+  return box
+}
+
+test('create, ls, inspect, exists and rm, in Podman words', async (t) => {
+  const box = newBox(t)
+  const empty = await tspod(box, ['volume', 'ls'])
+  t.deepEqual([empty.code, empty.stdout, empty.stderr], [0, '', ''])
+  t.is((await tspod(box, ['volume', 'ls', '--format', 'json'])).stdout, '[]\n')
+
+  const created = await tspod(box, ['volume', 'create', 'myvol'])
+  t.deepEqual([created.code, created.stdout], [0, 'myvol\n'], created.stderr)
+  const labelled = await tspod(box, ['volume', 'create', '-l', 'a=b', '--label', 'c', 'other'])
+  t.is(labelled.code, 0, labelled.stderr)
+  const dup = await tspod(box, ['volume', 'create', 'myvol'])
+  t.deepEqual([dup.code, dup.stderr], [125, 'Error: volume with name myvol already exists: volume already exists\n'])
+  t.deepEqual(await tspod(box, ['volume', 'create', '--ignore', 'myvol']).then((r) => [r.code, r.stdout]), [0, 'myvol\n'])
+  const bad = await tspod(box, ['volume', 'create', 'bad/name'])
+  t.deepEqual([bad.code, bad.stderr], [125, 'Error: running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument\n'])
+  const opt = await tspod(box, ['volume', 'create', '-o', 'type=tmpfs', 'x'])
+  t.deepEqual([opt.code, opt.stderr], [125, 'Error: volume option "type=tmpfs" is not supported by tspod (local volumes are plain directories, never mounted filesystems)\n'])
+  const anon = await tspod(box, ['volume', 'create'])
+  t.regex(anon.stdout, /^[0-9a-f]{64}\n$/)
+  const anonName = anon.stdout.trim()
+
+  const ls = await tspod(box, ['volume', 'ls'])
+  t.is(ls.stdout, `DRIVER      VOLUME NAME\nlocal       ${anonName}\nlocal       myvol\nlocal       other\n`)
+  t.is((await tspod(box, ['volume', 'list', '-q'])).stdout, `${anonName}\nmyvol\nother\n`)
+  t.is((await tspod(box, ['volume', 'ls', '-n', '--filter', 'label=a=b'])).stdout, 'local       other\n')
+  t.is((await tspod(box, ['volume', 'ls', '--format', '{{.Name}} {{.Labels}} {{.Anonymous}}', '-f', 'name=er$'])).stdout, 'other map[a:b c:] false\n')
+  t.is((await tspod(box, ['volume', 'ls', '--format', 'table {{.Name}} {{.Scope}}', '-f', 'anonymous=true'])).stdout, `${'VOLUME NAME'.padEnd(66)}SCOPE\n${anonName}  local\n`)
+  const quietFormat = await tspod(box, ['volume', 'ls', '-q', '--format', '{{.Name}}'])
+  t.deepEqual([quietFormat.code, quietFormat.stderr], [125, 'Error: quiet and format flags cannot be used together\n'])
+  const badFilter = await tspod(box, ['volume', 'ls', '-f', 'colour=red'])
+  t.deepEqual([badFilter.code, badFilter.stderr], [125, 'Error: "colour" is an invalid volume filter\n'])
+  const listJson = JSON.parse((await tspod(box, ['volume', 'ls', '--format', 'json'])).stdout)
+  t.deepEqual(listJson.map((v: {Name: string}) => v.Name), [anonName, 'myvol', 'other'])
+  t.regex((await tspod(box, ['volume', 'ls', '--format', 'json'])).stdout, /^\[\n {2}\{\n {4}"Name"/)
+
+  const data = path.join(graphRoot(box), 'volumes', 'myvol', '_data')
+  const inspect = await tspod(box, ['volume', 'inspect', 'myvol'])
+  t.is(inspect.code, 0, inspect.stderr)
+  t.regex(inspect.stdout, /^\[\n {4}\{\n {8}"Name": "myvol",\n/)
+  const [record] = JSON.parse(inspect.stdout)
+  t.deepEqual(Object.keys(record), ['Name', 'Driver', 'Mountpoint', 'CreatedAt', 'Labels', 'Scope', 'Options', 'MountCount', 'NeedsCopyUp', 'NeedsChown'])
+  t.like(record, {Name: 'myvol', Driver: 'local', Mountpoint: data, Labels: {}, Scope: 'local', Options: {}, MountCount: 0, NeedsCopyUp: true, NeedsChown: true})
+  t.regex(record.CreatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/)
+  // a fresh volume belongs to the container's root: the user itself
+  const st = fs.statSync(data)
+  t.deepEqual([st.uid, st.gid, st.mode & 0o777], [user.uid, user.gid, 0o755])
+  t.is((await tspod(box, ['volume', 'inspect', '--format', '{{.Driver}} {{.Scope}} {{.Labels.a}}', 'oth'])).stdout, 'local local b\n')
+  t.is(JSON.parse((await tspod(box, ['volume', 'inspect', '--all'])).stdout).length, 3)
+  t.true(JSON.parse((await tspod(box, ['volume', 'inspect', anonName.slice(0, 10)])).stdout)[0].Anonymous)
+  const missing = await tspod(box, ['volume', 'inspect', 'myvol', 'nope1', 'nope2'])
+  t.is(missing.code, 125)
+  t.is(JSON.parse(missing.stdout).length, 1)
+  t.is(missing.stderr, 'no such volume nope2\nError: no such volume nope1\n')
+  const noArgs = await tspod(box, ['volume', 'inspect'])
+  t.deepEqual([noArgs.code, noArgs.stderr], [125, 'Error: provide one or more volume names or use --all\n'])
+
+  t.is((await tspod(box, ['volume', 'exists', 'myvol'])).code, 0)
+  const notThere = await tspod(box, ['volume', 'exists', 'myvo'])
+  t.deepEqual([notThere.code, notThere.stdout, notThere.stderr], [1, '', ''])
+
+  const rm = await tspod(box, ['volume', 'rm', 'myvol', 'nope'])
+  t.deepEqual([rm.code, rm.stdout, rm.stderr], [1, 'myvol\n', 'Error: no volume with name "nope" found: no such volume\n'])
+  t.false(fs.existsSync(path.dirname(data)))
+  t.deepEqual(await tspod(box, ['volume', 'rm', '-f', 'nope']).then((r) => [r.code, r.stderr]), [0, ''])
+  const choose = await tspod(box, ['volume', 'rm'])
+  t.deepEqual([choose.code, choose.stderr], [125, 'Error: choose either one or more volumes or all\n'])
+  const all = await tspod(box, ['volume', 'remove', '--all'])
+  t.deepEqual([all.code, all.stdout], [0, `${anonName}\nother\n`])
+  t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'volumes')), [])
+  t.deepEqual(leftovers(box), [])
+})
+
+test('create --uid/--gid and -o o=uid=…: the volume belongs to those ids of the container', async (t) => {
+  const box = newBox(t)
+  const subuid = Number(fs.readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${user.name}:`))!.split(':')[1])
+  const subgid = Number(fs.readFileSync('/etc/subgid', 'utf8').split('\n').find((l) => l.startsWith(`${user.name}:`))!.split(':')[1])
+  t.is((await tspod(box, ['volume', 'create', '--uid', '1000', '--gid', '100', 'flags'])).code, 0)
+  t.is((await tspod(box, ['volume', 'create', '-o', 'o=uid=33,gid=33', 'opts'])).code, 0)
+  const st = (name: string) => fs.statSync(path.join(graphRoot(box), 'volumes', name, '_data'))
+  t.deepEqual([st('flags').uid, st('flags').gid], [subuid + 999, subgid + 99])
+  t.deepEqual([st('opts').uid, st('opts').gid], [subuid + 32, subgid + 32])
+  const [opts] = JSON.parse((await tspod(box, ['volume', 'inspect', 'opts'])).stdout)
+  t.deepEqual(opts.Options, {GID: '33', UID: '33', o: 'uid=33,gid=33'})
+  t.like(opts, {UID: 33, GID: 33, NeedsCopyUp: true})
+  t.false('NeedsChown' in opts)
+  const unmapped = await tspod(box, ['volume', 'create', '--uid', '99999999', 'toobig'])
+  t.is(unmapped.code, 125)
+  t.regex(unmapped.stderr, /^Error: chowning volume directory ".*\/toobig\/_data" to 99999999:0: chown: .*Invalid argument\n$/)
+  t.is((await tspod(box, ['volume', 'exists', 'toobig'])).code, 1)
+  // files owned by subordinate ids are removed too
+  const rm = await tspod(box, ['volume', 'rm', 'flags', 'opts'])
+  t.deepEqual([rm.code, rm.stdout], [0, 'flags\nopts\n'], rm.stderr)
+  t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'volumes')), [])
+})
+
+test('prune asks first (EOF is an error, as in Podman), removes unused anonymous volumes, or all with --all', async (t) => {
+  const box = await sandboxWithImages(t)
+  for (const args of [['named'], ['-l', 'keep=1', 'kept'], []]) t.is((await tspod(box, ['volume', 'create', ...args])).code, 0)
+  const anon = JSON.parse((await tspod(box, ['volume', 'ls', '--format', 'json', '-f', 'anonymous=true'])).stdout)[0].Name as string
+  // a container uses "used" and an anonymous volume of its own
+  const attached = await runAs(user, [process.execPath, ATTACH, JSON.stringify({image: 'localhost/busybox', volumes: [{name: 'used', destination: '/u', options: []}, {destination: '/a', options: []}]})], {env: box.env})
+  const report = JSON.parse(attached.stdout)
+  t.is(report.error, undefined, attached.stdout + attached.stderr)
+  const usedAnon = path.basename(path.dirname(report.mounts[1].source))
+
+  t.is((await tspod(box, ['volume', 'ls', '-q', '-f', 'dangling=false'])).stdout, [usedAnon, 'used'].sort().join('\n') + '\n')
+  const inUse = await tspod(box, ['volume', 'rm', 'used', 'nope'])
+  t.is(inUse.code, 2)
+  t.is(inUse.stderr, `Error: no volume with name "nope" found: no such volume\nError: volume used is being used by the following container(s): ${report.containerId}: volume is being used\n`)
+
+  const eof = await tspod(box, ['volume', 'prune'])
+  t.is(eof.code, 125)
+  t.is(eof.stdout, `WARNING! This will remove anonymous local volumes not used by at least one container. The following volumes will be removed:\n${anon}\nAre you sure you want to continue? [y/N] `)
+  t.is(eof.stderr, 'Error: EOF\n')
+  const no = await tspod(box, ['volume', 'prune'], {input: 'n\n'})
+  t.is(no.code, 0)
+  t.is((await tspod(box, ['volume', 'exists', anon])).code, 0)
+  const yes = await tspod(box, ['volume', 'prune'], {input: 'y\n'})
+  t.is(yes.code, 0, yes.stderr)
+  t.true(yes.stdout.endsWith(`[y/N] ${anon}\n`))
+  const none = await tspod(box, ['volume', 'prune'])
+  t.is(none.stdout, 'WARNING! This will remove anonymous local volumes not used by at least one container. The following volumes will be removed:\nNo dangling anonymous volumes found\n')
+
+  const dry = await tspod(box, ['volume', 'prune', '--all', '--dry-run', '--filter', 'label!=keep'])
+  t.is(dry.stdout, 'Volumes that would be pruned:\nnamed\n')
+  const pruned = await tspod(box, ['volume', 'prune', '-a', '-f'])
+  t.deepEqual([pruned.code, pruned.stdout], [0, 'kept\nnamed\n'])
+  t.is((await tspod(box, ['volume', 'ls', '-q'])).stdout, [usedAnon, 'used'].sort().join('\n') + '\n')
+  const both = await tspod(box, ['volume', 'prune', '-a', '--filter', 'all=true', '-f'])
+  t.deepEqual([both.code, both.stderr], [125, 'Error: --all and --filter all cannot be used together\n'])
+
+  // rm -f removes the container using the volume first; its anonymous volume is then unused
+  const time = await tspod(box, ['volume', 'rm', '-t', '3', 'used'])
+  t.deepEqual([time.code, time.stderr], [125, 'Error: --force option must be specified to use the --time option\n'])
+  const force = await tspod(box, ['volume', 'rm', '-f', 'used'])
+  t.deepEqual([force.code, force.stdout], [0, 'used\n'], force.stderr)
+  t.is((await tspod(box, ['volume', 'ls', '-q', '-f', 'dangling=true'])).stdout, `${usedAnon}\n`)
+  t.is((await tspod(box, ['volume', 'prune', '-f'])).stdout, `${usedAnon}\n`)
+
+  // a container of tspod's own records goes the same way
+  const create = await tspod(box, ['create', '--name', 'holder', 'localhost/busybox', 'true'])
+  t.is(create.code, 0, create.stderr)
+  const holder = create.stdout.trim()
+  const held = await runAs(user, [process.execPath, ATTACH, JSON.stringify({image: 'localhost/busybox', containerId: holder, volumes: [{name: 'held', destination: '/h', options: []}]})], {env: box.env})
+  t.is(JSON.parse(held.stdout).error, undefined, held.stdout + held.stderr)
+  t.is((await tspod(box, ['volume', 'rm', 'held'])).code, 2)
+  const forced = await tspod(box, ['volume', 'rm', '--force', 'held'])
+  t.deepEqual([forced.code, forced.stdout], [0, 'held\n'], forced.stderr)
+  t.is((await tspod(box, ['container', 'exists', 'holder'])).code, 1)
+  t.deepEqual(leftovers(box), [])
+})
