@@ -1,0 +1,106 @@
+// The permission preflight for a container run by an external runtime (issue #6).
+//
+// tspod's native runtime mounts the rootfs and pivots into it before it sets the container's
+// groups, so a store dir reachable only through a supplementary group works there. crun does it
+// the other way round: it calls setgroups (dropping the caller's groups) and only then makes the
+// rootfs' parent private and mounts it, which fails with "Permission denied" on such a dir
+// (crun#1483; reproduced in test/runtime/oci-runtime). crun before 1.10 also opens bind-mount
+// sources after setgroups. So, unless the groups are kept (--group-add=keep-groups, or a single
+// mapping whose setgroups is denied), such a dir stops the run here with the dir and the fixes.
+// runc mounts the rootfs and the binds before it sets the groups: for runc these are warnings.
+import * as path from 'node:path'
+
+import {TspodError} from '../../errors'
+import type {AccessWalk} from '../../storage/preflight/access-walk'
+import type {AccessFinding} from '../../storage/preflight/finding-text'
+import {PreflightPath, checkPaths, findingsOf} from '../../storage/preflight/preflight'
+import type {UserNamespaceMapping} from '../../userns/idmap'
+import {HostUser, currentUser} from '../../userns/user'
+import type {OciMount} from '../oci-spec'
+import type {RootfsLayout} from '../plan'
+import {OciRuntimeInfo, versionAtLeast} from './resolve'
+
+export interface OciRuntimeAccessInput {
+  runtime: OciRuntimeInfo
+  layout: RootfsLayout
+  mounts: OciMount[]
+  mapping?: UserNamespaceMapping
+  keepGroups: boolean
+  user?: HostUser
+}
+
+export interface OciRuntimeAccess {
+  walks: AccessWalk[]
+  /** findings that do not stop the run, one line each */
+  warnings: string[]
+}
+
+const BIND_ROLE = 'bind mount source'
+
+/** The first crun that opens bind-mount sources before setgroups when it runs in a user namespace (commit 122f8aed). */
+const CRUN_BINDS_BEFORE_SETGROUPS = '1.10'
+
+function bindSources(mounts: OciMount[]): OciMount[] {
+  const binds = mounts.filter(
+    (m) => (m.type === 'bind' || m.options?.some((o) => o === 'bind' || o === 'rbind')) && m.source && path.isAbsolute(m.source),
+  )
+  // the runtime binds /dev, /proc and /sys from the host itself: nothing of the user's there
+  return binds.filter((m) => !/^\/(dev|proc|sys)(\/|$)/.test(m.source!))
+}
+
+/** Whether this runtime drops the supplementary groups before it reaches a path of this role. */
+function dropsGroupsBefore(runtime: OciRuntimeInfo, role: string): boolean {
+  if (runtime.kind === 'runc') return false
+  if (role !== BIND_ROLE) return true
+  return !(runtime.kind === 'crun' && versionAtLeast(runtime.version, CRUN_BINDS_BEFORE_SETGROUPS))
+}
+
+function describeRuntime(runtime: OciRuntimeInfo): string {
+  return runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name
+}
+
+function fatalMessage(finding: AccessFinding, runtime: OciRuntimeInfo): string {
+  const why = finding.role === BIND_ROLE ? 'before it mounts the bind-mount sources' : "before it mounts the container's rootfs"
+  return (
+    `${finding.message}: ${describeRuntime(runtime)} sets the container's groups ${why}; ` +
+    `fix: ${finding.fix}; or run it without --runtime (tspod's own runtime mounts the rootfs before it sets the groups)`
+  )
+}
+
+function warningText(finding: AccessFinding, runtime: OciRuntimeInfo): string {
+  if (finding.kind === 'supplementary-group-only') {
+    const why = finding.message.split('; inside the user namespace')[0]
+    return `${why}; ${describeRuntime(runtime)} mounts the rootfs and the volumes before it sets the container's groups, so this run works, but crun fails here with "Permission denied"; fix: ${finding.fix}`
+  }
+  return `${finding.message}; fix: ${finding.fix}`
+}
+
+/**
+ * Walk every dir the runtime will need (layers, upper, work, merged, bind-mount sources) the way
+ * the kernel will once the runtime has set the container's groups; throw for a dir the runtime
+ * cannot reach then, and return the other findings as warnings.
+ */
+export function checkOciRuntimeAccess(input: OciRuntimeAccessInput): OciRuntimeAccess {
+  const {layout} = input
+  const paths: PreflightPath[] = [
+    ...layout.lowerDirs.map((dir) => ({path: dir, need: 'read' as const, role: 'layer dir'})),
+    {path: layout.upperDir, need: 'write', role: 'upper dir'},
+    {path: layout.workDir, need: 'write', role: 'work dir'},
+    {path: layout.mergedDir, need: 'traverse', role: 'container root'},
+    ...bindSources(input.mounts).map((m) => ({
+      path: m.source!,
+      need: m.options?.includes('ro') ? ('read' as const) : ('write' as const),
+      role: BIND_ROLE,
+    })),
+  ]
+  const walks = checkPaths(paths, input.user ?? currentUser(), {mapping: input.mapping, keepGroups: input.keepGroups})
+  const findings = findingsOf(walks).filter((f) => f.severity !== 'info')
+  const fatal = findings.find(
+    (f) => (f.kind === 'supplementary-group-only' && dropsGroupsBefore(input.runtime, f.role)) || (f.severity === 'error' && f.role === BIND_ROLE),
+  )
+  if (fatal) {
+    const message = fatal.kind === 'supplementary-group-only' ? fatalMessage(fatal, input.runtime) : `${fatal.message}; fix: ${fatal.fix}`
+    throw new TspodError(message, {path: fatal.path, code: 'EACCES'})
+  }
+  return {walks, warnings: [...new Set(findings.map((f) => warningText(f, input.runtime)))]}
+}

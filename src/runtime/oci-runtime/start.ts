@@ -1,0 +1,288 @@
+// Run a container's bundle with an external OCI runtime (`--runtime crun|runc|PATH`), the way
+// Podman runs crun rootless: a helper process in tspod's user and mount namespaces mounts the
+// overlay rootfs, then execs `<runtime> run`, which creates, starts, waits for and deletes the
+// container in the foreground; its exit status is the container's.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {Readable, Writable} from 'node:stream'
+
+import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
+import {NamespaceName, StdioSpec} from '../../native'
+import {explainPermissionError} from '../../storage/preflight/preflight'
+import type {AccessWalk} from '../../storage/preflight/access-walk'
+import type {UserNamespaceMapping} from '../../userns/idmap'
+import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
+import type {HostUser} from '../../userns/user'
+import type {OciSpec} from '../oci-spec'
+import type {RootfsLayout} from '../plan'
+import {externalRuntimeSpec, writeBundleConfig} from './bundle'
+import {ConsoleSocket, listenConsoleSocket} from './console-socket'
+import {helperSteps} from './helper-steps'
+import {checkOciRuntimeAccess} from './preflight'
+import {OciRuntimeInfo, identifyOciRuntime} from './resolve'
+import {readRuntimeLog, runtimeError, runtimeFailure} from './runtime-error'
+
+export interface OciRuntimeStart {
+  /** 'crun', 'runc' (looked up in PATH) or a path to the runtime's executable */
+  runtime: string
+  /** the runtime's state dir (`--root`); default `<bundleDir>/runtime` */
+  runtimeRoot?: string
+  containerId: string
+  /** the spec as generated for the native runtime: root.path = the merged dir, user namespace and id maps when rootless */
+  spec: OciSpec
+  layout: RootfsLayout
+  /** the store's mapping; undefined when tspod runs as real root */
+  mapping?: UserNamespaceMapping
+  /** an existing private dir: config.json, the pid file, the runtime's log and console socket go there */
+  bundleDir: string
+  stdio: [StdioSpec, StdioSpec, StdioSpec]
+  /** -t: the runtime sends the container's pty master over --console-socket (see consoleMaster); not with runc */
+  tty?: boolean
+  /** --group-add=keep-groups is in effect (the spec carries run.oci.keep_original_groups=1) */
+  keepGroups: boolean
+  /** who runs it, for the permission preflight; default the current process */
+  user?: HostUser
+  /**
+   * tspod sets up the container's network (slirp4netns): the helper gets a new network
+   * namespace, this runs with its pid before the runtime starts, and the runtime creates none.
+   */
+  network?: (helperPid: number) => Promise<void>
+}
+
+export interface OciRuntimeChild {
+  /** the runtime process (`<runtime> run`); it forwards the signals it gets to the container */
+  pid: number
+  runtime: OciRuntimeInfo
+  /** preflight findings that do not stop the run, one line each */
+  warnings: string[]
+  stdin?: Writable
+  stdout?: Readable
+  stderr?: Readable
+  /** resolves once the runtime has started the container (its pid file is written); rejects as `exited` does when it fails first */
+  started: Promise<void>
+  /**
+   * The container's exit status as the runtime reports it (a container killed by signal N is
+   * code 128+N: the runtime, not tspod, is its parent). Rejects with ExecNotFoundError (127) or
+   * ExecCannotInvokeError (126) when the runtime could not find or run the container's program
+   * or enter its working directory, and with a TspodError (125) for any other runtime failure.
+   */
+  exited: Promise<ChildExit>
+  /** the container's init pid (in tspod's pid namespace), once started */
+  containerPid(): Promise<number>
+  /** with tty: the pty master the runtime sent, once `started` has resolved */
+  consoleMaster(): number
+  /** send a signal to the container's init directly (SIGKILL cannot go through the runtime) */
+  kill(signal?: NodeJS.Signals): Promise<void>
+}
+
+const PID_FILE = 'pidfile'
+const LOG_FILE = 'oci-log'
+const CONSOLE_SOCKET = 'console.sock'
+
+/** The runtime's environment: enough to run, nothing of the container's (that is in config.json). */
+function runtimeEnv(): string[] {
+  return ['PATH', 'HOME', 'XDG_RUNTIME_DIR', 'TMPDIR', 'LANG']
+    .filter((name) => process.env[name] !== undefined)
+    .map((name) => `${name}=${process.env[name]}`)
+}
+
+function runtimeArgs(runtime: OciRuntimeInfo, o: {root: string; log: string; bundle: string; pidFile: string; consoleSocket?: string; id: string}): string[] {
+  return [
+    runtime.path,
+    '--root',
+    o.root,
+    '--log',
+    o.log,
+    '--log-format',
+    'json',
+    'run',
+    '--bundle',
+    o.bundle,
+    '--pid-file',
+    o.pidFile,
+    ...(o.consoleSocket ? ['--console-socket', o.consoleSocket] : []),
+    o.id,
+  ]
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10)
+    return pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Resolves with the pid once the runtime has written it to `file` (watched through its dir). */
+function watchPidFile(file: string): {pid: Promise<number>; stop(): void} {
+  let watcher: fs.FSWatcher | undefined
+  let done = false
+  let settle: (pid: number) => void = () => undefined
+  const pid = new Promise<number>((resolve) => {
+    settle = (value) => {
+      if (done) return
+      done = true
+      watcher?.close()
+      resolve(value)
+    }
+  })
+  const check = () => {
+    const value = readPid(file)
+    if (value !== undefined) settle(value)
+  }
+  watcher = fs.watch(path.dirname(file), check)
+  watcher.on('error', () => undefined)
+  check()
+  return {
+    pid,
+    stop() {
+      check()
+      done = true
+      watcher?.close()
+    },
+  }
+}
+
+/** A failure of the helper itself (its mounts, or exec'ing the runtime) is tspod's: exit 125. */
+function helperError(err: unknown, runtime: OciRuntimeInfo, walks: AccessWalk[]): unknown {
+  if (err instanceof ExecNotFoundError || err instanceof ExecCannotInvokeError) {
+    const e = err as TspodError
+    return new TspodError(`cannot run the OCI runtime \`${runtime.path}\`: ${e.message}`, {code: e.code, errno: e.errno, syscall: e.syscall, path: runtime.path, cause: err})
+  }
+  return explainPermissionError(err, walks)
+}
+
+export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntimeChild> {
+  const runtime = identifyOciRuntime(o.runtime)
+  if (o.tty && runtime.kind === 'runc')
+    throw new TspodError(
+      `${runtime.name} cannot hand the container's terminal to tspod when it runs in the foreground (its --console-socket needs --detach): use --runtime crun or tspod's own runtime with -t`,
+    )
+  const rootless = o.mapping !== undefined
+  if (rootless !== o.layout.rootless)
+    throw new TspodError(`internal error: the rootfs layout is ${o.layout.rootless ? '' : 'not '}rootless but a store mapping is ${rootless ? '' : 'not '}given`)
+  const {walks, warnings} = checkOciRuntimeAccess({
+    runtime,
+    layout: o.layout,
+    mounts: o.spec.mounts ?? [],
+    mapping: o.mapping,
+    keepGroups: o.keepGroups,
+    user: o.user,
+  })
+
+  const bundleDir = path.resolve(o.bundleDir)
+  const root = path.resolve(o.runtimeRoot ?? path.join(bundleDir, 'runtime'))
+  fs.mkdirSync(root, {recursive: true, mode: 0o700})
+  const pidFile = path.join(bundleDir, PID_FILE)
+  const logFile = path.join(bundleDir, LOG_FILE)
+  for (const file of [pidFile, logFile]) fs.rmSync(file, {force: true})
+  writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, {ownNetwork: o.network !== undefined}))
+
+  let consoleSocket: ConsoleSocket | undefined
+  if (o.tty) consoleSocket = await listenConsoleSocket(path.join(bundleDir, CONSOLE_SOCKET))
+  const namespaces: NamespaceName[] = [...(rootless ? ['user' as const] : []), 'mount', ...(o.network ? ['net' as const] : [])]
+  const argv = runtimeArgs(runtime, {root, log: logFile, bundle: bundleDir, pidFile, consoleSocket: consoleSocket?.path, id: o.containerId})
+  let child: NamespacedChild
+  try {
+    child = await spawnInNamespaces({
+      namespaces,
+      mapping: o.mapping,
+      steps: [...helperSteps({layout: o.layout, runtime, bundleDir, rootless}), ...(o.network ? [{kind: 'loopback_up' as const, name: 'bring up lo'}] : [])],
+      command: {file: runtime.path, argv, env: runtimeEnv(), cwd: bundleDir},
+      stdio: o.stdio,
+      beforeRelease: o.network,
+    })
+  } catch (err) {
+    consoleSocket?.close()
+    throw helperError(err, runtime, walks)
+  }
+
+  const pidWatch = watchPidFile(pidFile)
+  const exited: Promise<ChildExit> = child.exited.then(
+    (status) => {
+      if (status.code !== 0 && status.code !== null) {
+        const failure = runtimeFailure(readRuntimeLog(logFile))
+        if (failure) throw explainPermissionError(runtimeError(runtime.name, failure), walks)
+      }
+      return status
+    },
+    (err) => Promise.reject(helperError(err, runtime, walks)),
+  )
+  const finished = exited.then(
+    () => undefined,
+    () => undefined,
+  )
+  void finished.then(() => {
+    pidWatch.stop()
+    consoleSocket?.close()
+    cleanUpAfterAbnormalExit(root, o.containerId, pidFile, child)
+  })
+
+  let master: number | undefined
+  const ready = Promise.all([pidWatch.pid, consoleSocket ? consoleSocket.master.then((fd) => (master = fd)) : undefined])
+  const started = Promise.race([
+    ready.then(() => undefined),
+    exited.then(() => {
+      // the container ran and exited before the pid file was seen: it did start
+    }),
+  ])
+  started.catch(() => undefined) // callers may only await `exited`
+  exited.catch(() => undefined)
+
+  const containerPid = async (): Promise<number> => {
+    await started
+    const pid = readPid(pidFile)
+    if (pid === undefined) throw new TspodError(`the OCI runtime ${runtime.name} wrote no pid file \`${pidFile}\``)
+    return pid
+  }
+  return {
+    pid: child.pid,
+    runtime,
+    warnings,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    started,
+    exited,
+    containerPid,
+    consoleMaster() {
+      if (!o.tty) throw new TspodError('the container has no terminal (run it with tty)')
+      if (master === undefined) throw new TspodError(`the OCI runtime ${runtime.name} has not sent the container terminal`)
+      return master
+    },
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      const pid = await containerPid()
+      try {
+        process.kill(pid, signal)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err
+      }
+    },
+  }
+}
+
+/**
+ * `<runtime> run` deletes the container when it ends. If the runtime itself was killed, its
+ * container may still run (the runtime, not tspod, was its parent) and its state is left behind:
+ * kill the container's init (the rest of its pid namespace goes with it) and drop the state.
+ */
+function cleanUpAfterAbnormalExit(root: string, id: string, pidFile: string, child: NamespacedChild): void {
+  const state = path.join(root, id)
+  if (!fs.existsSync(state)) return
+  void child.exited.then(
+    (status) => {
+      if (status.signal === null) return
+      const pid = readPid(pidFile)
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+      fs.rmSync(state, {recursive: true, force: true})
+    },
+    () => fs.rmSync(state, {recursive: true, force: true}),
+  )
+}
