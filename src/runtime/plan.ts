@@ -239,7 +239,8 @@ function rootfsPropagation(spec: OciSpec): number {
   return flags
 }
 
-function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | undefined): ChildStep[] {
+/** The process half of a container plan: session, terminal, rlimits, groups, ids, umask, caps (also for exec). */
+export function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | undefined): ChildStep[] {
   const proc = spec.process
   const steps: ChildStep[] = [{kind: 'setsid', name: 'setsid'}]
   // process.terminal: a pty from the container's own devpts, its master sent to tspod
@@ -345,6 +346,8 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout): ContainerPla
       keepLockedFlags: true,
     })
   if (spec.hostname !== undefined) steps.push({kind: 'sethostname', name: 'sethostname', path: spec.hostname})
+  // a new network namespace starts with lo down (planNamespaces refuses joined ones)
+  if (namespaces.includes('net')) steps.push({kind: 'loopback_up', name: 'bring up lo'})
   steps.push(...processSteps(spec, mapping))
 
   return {

@@ -98,6 +98,7 @@ test('the order: rootfs mounted, made private and pivoted into before groups, id
   ])
   t.deepEqual(steps.slice(pivot + 3), [
     {kind: 'sethostname', name: 'sethostname', path: 'box'},
+    {kind: 'loopback_up', name: 'bring up lo'},
     {kind: 'setsid', name: 'setsid'},
     {kind: 'rlimit', name: 'setrlimit `RLIMIT_NOFILE`', resource: 7, soft: 1024, hard: 4096},
     {kind: 'setgroups', name: 'setgroups', groups: [0, 10]},
@@ -322,4 +323,31 @@ test('process.terminal: the console step comes right after setsid, before ids ch
   const setsid = kinds.indexOf('setsid')
   t.is(kinds[setsid + 1], 'console')
   t.true(kinds.indexOf('console') < kinds.indexOf('setresuid'))
+})
+
+test('a new network namespace gets lo up after the mounts, before the process steps; the host\'s network none', (t) => {
+  const withNet = planContainer(spec(), LAYOUT).steps
+  const lo = withNet.findIndex((s) => s.kind === 'loopback_up')
+  t.deepEqual(withNet[lo], {kind: 'loopback_up', name: 'bring up lo'})
+  t.true(lo > withNet.findIndex((s) => s.kind === 'pivot_root'))
+  t.true(lo < withNet.findIndex((s) => s.kind === 'setsid'))
+  const hostNet = spec({}, {})
+  hostNet.linux!.namespaces = hostNet.linux!.namespaces!.filter((n) => n.type !== 'network')
+  t.false(planContainer(hostNet, LAYOUT).steps.some((s) => s.kind === 'loopback_up'))
+})
+
+test('keep-id maps from the spec go to newuidmap as they are; the caller\'s own id alone is a single mapping', (t) => {
+  const keepId = [
+    {containerID: 0, hostID: 100000, size: 1001},
+    {containerID: 1001, hostID: 1001, size: 1},
+    {containerID: 1002, hostID: 101001, size: 64535},
+  ]
+  const subid = planContainer(spec({linux: {...spec().linux, uidMappings: keepId, gidMappings: keepId}}), LAYOUT).mapping
+  t.deepEqual(subid, {mode: 'subid', uidMap: keepId, gidMap: keepId, setgroups: 'allow'})
+  const own = [{containerID: 1001, hostID: process.getuid!(), size: 1}]
+  const ownGid = [{containerID: 1002, hostID: process.getgid!(), size: 1}]
+  const single = planContainer(spec({linux: {...spec().linux, uidMappings: own, gidMappings: ownGid}}, {user: {uid: 1001, gid: 1002}}), LAYOUT)
+  t.deepEqual(single.mapping, {mode: 'single', uidMap: own, gidMap: ownGid, setgroups: 'deny'})
+  t.false(single.steps.some((s) => s.kind === 'setgroups'))
+  t.deepEqual(single.steps.filter((s) => s.kind === 'setresuid' || s.kind === 'setresgid').map((s) => s.name), ['setresgid', 'setresuid'])
 })

@@ -141,6 +141,8 @@ export interface CapabilityRequest {
   capDrop?: string[]
   /** the user spec in effect (--user or the image's User) */
   user: string
+  /** --userns=keep-id chose the user (no --user, no image User): Podman treats it as non-root, even uid 0 */
+  keepIdUser?: boolean
   host: HostCapabilities
 }
 
@@ -160,7 +162,7 @@ export function processCapabilities(request: CapabilityRequest): OciCapabilities
   const {host} = request
   const inBounding = (caps: string[]): string[] => caps.filter((c) => host.bounding.includes(c))
   const bounding = inBounding(mergeCapabilities(request.defaults, request.capAdd ?? [], request.capDrop ?? [], host))
-  if (isRootUserSpec(request.user)) return {bounding, effective: [...bounding], permitted: [...bounding], inheritable: [], ambient: []}
+  if (isRootUserSpec(request.user) && !request.keepIdUser) return {bounding, effective: [...bounding], permitted: [...bounding], inheritable: [], ambient: []}
   const userCaps = inBounding(mergeCapabilities([], request.capAdd ?? [], [], host))
   return {bounding, effective: userCaps, permitted: [...userCaps], inheritable: [...userCaps], ambient: [...userCaps]}
 }

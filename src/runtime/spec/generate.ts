@@ -3,6 +3,9 @@
 // Everything is computed here, before any process starts, so the runtime never reads image
 // files or the environment after it switched to the container user (field note 4).
 //
+// Files the container needs on top of the image (the /etc/passwd and /etc/group lines Podman
+// adds) come back as `files` for the caller to write and bind (container-files.ts).
+//
 // Not generated: seccomp (no profile is applied), linux.resources and cgroupsPath, the
 // /etc/hosts, /etc/hostname, /etc/resolv.conf and /run/.containerenv binds (the caller prepares
 // those files and adds them with addMounts), device nodes (the runtime binds the host's).
@@ -13,6 +16,7 @@ import {ImageConfig} from '../../storage/manifest/image-config'
 import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec} from '../oci-spec'
 import {processCapabilities} from './capabilities'
 import {resolveCommand} from './command'
+import {ContainerFile} from './container-files'
 import {
   CONTAINER_INIT_PATH,
   DEFAULT_CAPABILITIES,
@@ -28,8 +32,12 @@ import {
 import {buildEnv} from './env'
 import {HostFacts, readHostFacts} from './host-facts'
 import {MountFlags} from './host-mount-flags'
+import {resolveInitBinary} from './init-binary'
+import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
+import {readRootfsFile} from './rootfs-files'
 import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
 import {resolveUser} from './user'
+import {KeepIdResult, keepIdMappings, parseUserns} from './userns'
 import {NamedVolume, parseTmpfs, parseVolumes, processMountOptions, validateContainerDir} from './volumes'
 
 export const OCI_VERSION = '1.0.2-dev'
@@ -76,6 +84,10 @@ export interface RunOptions {
   readOnlyTmpfs?: boolean
   /** --init: run the init binary as pid 1 */
   init?: boolean
+  /** --init-path: the init binary on the host (default: containers.conf init_path, catatonit) */
+  initPath?: string
+  /** --userns: "" or "host" (default), keep-id[:uid=UID,gid=GID,size=SIZE] */
+  userns?: string
   /** --security-opt no-new-privileges */
   noNewPrivileges?: boolean
   /** --name: recorded by the caller with the container, not part of the spec */
@@ -97,8 +109,12 @@ export interface GenerateSpecInput {
   gidMappings?: OciIdMapping[]
   /** resolves ./relative -v sources; default process.cwd() */
   cwd?: string
-  /** host path of the init binary for --init (e.g. /usr/bin/catatonit) */
+  /** containers.conf `init_path`: the init binary for --init when --init-path is not given; else it is searched for */
   initPath?: string
+  /** the host user running tspod (keep-id maps it into the container); default this process's uid and gid */
+  hostUser?: {uid: number; gid: number}
+  /** the host's user database for the /etc/passwd lines Podman copies; default /etc/passwd and /etc/group */
+  hostAccounts?: HostAccounts
   /** facts about this host and process; read from /proc and /sys when omitted */
   host?: HostFacts
   /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
@@ -115,6 +131,8 @@ export interface GeneratedSpec {
   keepGroups: boolean
   /** things Podman warns about (a group outside the user namespace) */
   warnings: string[]
+  /** files to write and bind into the container (writeContainerFiles, then addMounts): /etc/passwd, /etc/group */
+  files: ContainerFile[]
 }
 
 type NetworkMode = {kind: 'new'} | {kind: 'host'} | {kind: 'join'; path: string}
@@ -162,7 +180,7 @@ export function addMounts(spec: OciSpec, mounts: OciMount[]): OciSpec {
   return {...spec, mounts: mergeMounts(spec.mounts ?? [], mounts)}
 }
 
-function userMounts(input: GenerateSpecInput): {mounts: OciMount[]; namedVolumes: NamedVolume[]} {
+function userMounts(input: GenerateSpecInput, initPath: string | undefined): {mounts: OciMount[]; namedVolumes: NamedVolume[]} {
   const {options} = input
   const parsed = parseVolumes(options.volumes ?? [], {cwd: input.cwd ?? process.cwd(), flagsOf: input.mountFlagsOf})
   const mounts = new Map(parsed.mounts.map((m) => [m.destination, m]))
@@ -174,11 +192,10 @@ function userMounts(input: GenerateSpecInput): {mounts: OciMount[]; namedVolumes
   const volumes = new Map(parsed.namedVolumes.map((v) => [v.destination, v]))
   for (const dest of mounts.keys()) if (volumes.has(dest)) throw new UsageError(`${dest}: duplicate mount destination`)
 
-  if (options.init) {
-    if (!input.initPath) throw new UsageError('please specify a path to the container-init binary')
+  if (initPath !== undefined) {
     if (mounts.has(CONTAINER_INIT_PATH) || volumes.has(CONTAINER_INIT_PATH))
       throw new UsageError(`conflict with mount added by --init to ${JSON.stringify(CONTAINER_INIT_PATH)}: duplicate mount destination`)
-    mounts.set(CONTAINER_INIT_PATH, {destination: CONTAINER_INIT_PATH, type: 'bind', source: input.initPath, options: ['bind', 'ro']})
+    mounts.set(CONTAINER_INIT_PATH, {destination: CONTAINER_INIT_PATH, type: 'bind', source: initPath, options: ['bind', 'ro']})
   }
   if (options.readOnly && (options.readOnlyTmpfs ?? true)) {
     for (const dir of READ_ONLY_TMPFS_DIRS) {
@@ -200,6 +217,54 @@ function checkMappings(input: GenerateSpecInput): void {
   if (has(input.uidMappings) !== has(input.gidMappings)) throw new TspodError('uidMappings and gidMappings must be given together')
 }
 
+interface KeepId extends Partial<KeepIdResult> {
+  uid: number
+  gid: number
+  /** no uid=/gid= given: the user running tspod gets its /etc/passwd line */
+  addCurrentUser: boolean
+}
+
+/** --userns=keep-id: the maps (rootless) and the ids the user appears as; undefined for the default. */
+function keepIdOf(input: GenerateSpecInput, hostUser: {uid: number; gid: number}): KeepId | undefined {
+  const mode = parseUserns(input.options.userns)
+  if (mode.kind !== 'keep-id') return undefined
+  const addCurrentUser = mode.uid === undefined && mode.gid === undefined
+  if (input.uidMappings?.length && input.gidMappings?.length)
+    return {...keepIdMappings(mode, {uidMappings: input.uidMappings, gidMappings: input.gidMappings}, hostUser), addCurrentUser}
+  // without a user namespace (rootful) keep-id only picks the user, as Podman does with the host's full mapping
+  if (mode.size !== undefined) throw new UsageError('cannot set max size for user namespace when not running rootless')
+  return {uid: mode.uid ?? 0, gid: mode.gid ?? 0, addCurrentUser}
+}
+
+interface UserDatabaseFiles {
+  files: ContainerFile[]
+  extraPasswd: string
+  extraGroup: string
+}
+
+/** The /etc/passwd and /etc/group lines Podman adds, as whole files to bind (unless the user mounts their own). */
+function userDatabaseFiles(
+  input: GenerateSpecInput,
+  request: {user: string; addCurrentUser: boolean; hostUser: {uid: number; gid: number}; workdir: string; mountDestinations: string[]},
+): UserDatabaseFiles {
+  const result: UserDatabaseFiles = {files: [], extraPasswd: '', extraGroup: ''}
+  if (!request.addCurrentUser && request.user === '') return result
+  const read = (file: string): string | undefined => readRootfsFile(input.image.layerDirs, file)?.toString('utf8')
+  const imagePasswd = read('/etc/passwd')
+  const imageGroup = read('/etc/group')
+  const entries = passwdEntries({...request, imagePasswd, imageGroup, accounts: input.hostAccounts ?? hostAccounts()})
+  const withLines = (text: string | undefined, lines: string): string => (text === undefined || text === '' || text.endsWith('\n') ? (text ?? '') : `${text}\n`) + lines
+  if (entries.passwd !== '' && !request.mountDestinations.includes('/etc/passwd')) {
+    result.files.push({destination: '/etc/passwd', content: withLines(imagePasswd, entries.passwd), mode: 0o644})
+    result.extraPasswd = entries.passwd
+  }
+  if (entries.group !== '' && !request.mountDestinations.includes('/etc/group')) {
+    result.files.push({destination: '/etc/group', content: withLines(imageGroup, entries.group), mode: 0o644})
+    result.extraGroup = entries.group
+  }
+  return result
+}
+
 /** Build config.json for one container. Throws UsageError for bad options, in Podman's words. */
 export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const {options, image} = input
@@ -207,18 +272,39 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   if (!path.isAbsolute(input.rootfs)) throw new TspodError(`root.path must be an absolute path, got ${JSON.stringify(input.rootfs)}`)
   checkMappings(input)
   const host = input.host ?? readHostFacts()
-  const userns = (input.uidMappings?.length ?? 0) > 0
   const network = networkMode(options.network)
+  const hostUser = input.hostUser ?? {uid: process.getuid!(), gid: process.getgid!()}
+  const keepId = keepIdOf(input, hostUser)
+  const uidMappings = keepId?.uidMappings ?? input.uidMappings
+  const gidMappings = keepId?.gidMappings ?? input.gidMappings
+  const userns = (uidMappings?.length ?? 0) > 0
 
-  const user = resolveUser({
-    layerDirs: image.layerDirs,
-    user: options.user,
-    imageUser: imageConfig.User,
-    groupAdd: options.groupAdd,
-    gidMappings: input.gidMappings,
-  })
   const command = resolveCommand({image: imageConfig, entrypoint: options.entrypoint, args: options.args, workdir: options.workdir})
   const args = options.init ? [CONTAINER_INIT_PATH, '--', ...command.args] : command.args
+  const initPath = options.init ? resolveInitBinary({initPath: options.initPath, configured: input.initPath}) : undefined
+  const own = userMounts(input, initPath)
+
+  // keep-id runs the container as the user's own ids unless --user or the image's User says otherwise
+  const keepIdUser = keepId !== undefined && !options.user && !imageConfig.User
+  const userSpec = options.user || imageConfig.User || (keepIdUser ? `${keepId.uid}:${keepId.gid}` : '')
+  const userDb = userDatabaseFiles(input, {
+    user: userSpec,
+    addCurrentUser: keepId?.addCurrentUser ?? false,
+    hostUser,
+    workdir: command.cwd,
+    mountDestinations: [...own.mounts.map((m) => m.destination), ...own.namedVolumes.map((v) => v.destination)],
+  })
+  const user = resolveUser({
+    layerDirs: image.layerDirs,
+    user: options.user || (keepIdUser ? userSpec : undefined),
+    imageUser: imageConfig.User,
+    groupAdd: options.groupAdd,
+    gidMappings,
+    extraPasswd: userDb.extraPasswd,
+    extraGroup: userDb.extraGroup,
+  })
+  // Podman's SetupUserNS adds keep-id's gid to the process's groups whoever the user is
+  const additionalGids = keepId ? [...new Set([keepId.gid, ...user.additionalGids])] : user.additionalGids
   const hostname = options.hostname || input.hostname
   const env = buildEnv({
     imageEnv: imageConfig.Env,
@@ -236,13 +322,13 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     capAdd: options.capAdd,
     capDrop: options.capDrop,
     user: user.spec,
+    keepIdUser,
     host: {supported: host.supportedCapabilities, bounding: host.boundingSet},
   })
 
   // A new sysfs needs the container's own network namespace (Podman's canMountSys).
   const sys = network.kind !== 'new' && (input.rootless || userns) ? 'bind' : 'new'
-  const defaults = defaultMounts({sys, ttyGidMapped: mapped(5, input.gidMappings), mqueue: host.mqueue})
-  const own = userMounts(input)
+  const defaults = defaultMounts({sys, ttyGidMapped: mapped(5, gidMappings), mqueue: host.mqueue})
   const mounts = mergeMounts(defaults, own.mounts, own.namedVolumes.map((v) => v.destination))
 
   const namespaces: OciNamespace[] = [{type: 'pid'}]
@@ -268,7 +354,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     ociVersion: OCI_VERSION,
     process: {
       terminal: options.tty ?? false,
-      user: {uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, umask: DEFAULT_UMASK},
+      user: {uid: user.uid, gid: user.gid, additionalGids, umask: DEFAULT_UMASK},
       args,
       env,
       cwd: command.cwd,
@@ -280,12 +366,19 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     hostname,
     mounts,
     linux: {
-      ...(userns ? {uidMappings: input.uidMappings, gidMappings: input.gidMappings} : {}),
+      ...(userns ? {uidMappings, gidMappings} : {}),
       namespaces,
       maskedPaths: [...new Set(masked)],
       readonlyPaths: [...DEFAULT_READONLY_PATHS],
     },
     annotations,
   }
-  return {spec, namedVolumes: own.namedVolumes, createWorkingDir: command.createWorkingDir, keepGroups: user.keepGroups, warnings: user.warnings}
+  return {
+    spec,
+    namedVolumes: own.namedVolumes,
+    createWorkingDir: command.createWorkingDir,
+    keepGroups: user.keepGroups,
+    warnings: user.warnings,
+    files: userDb.files,
+  }
 }

@@ -130,9 +130,10 @@ function additionalGroups(names: string[], group: GroupEntry[] | undefined): num
   })
 }
 
-function readEtcFile<T>(layerDirs: string[], file: string, parse: (text: string) => T[]): T[] | undefined {
+function readEtcFile<T>(layerDirs: string[], file: string, parse: (text: string) => T[], extra = ''): T[] | undefined {
   const bytes = readRootfsFile(layerDirs, file)
-  return bytes === undefined ? undefined : parse(bytes.toString('utf8'))
+  if (bytes === undefined) return extra === '' ? undefined : parse(extra)
+  return parse(`${bytes.toString('utf8')}\n${extra}`)
 }
 
 export interface UserRequest {
@@ -145,6 +146,9 @@ export interface UserRequest {
   groupAdd?: string[]
   /** the container's gid mappings; supplementary groups from /etc/group outside them are skipped */
   gidMappings?: OciIdMapping[]
+  /** lines the container's /etc/passwd and /etc/group get on top of the image's (passwd-entries.ts) */
+  extraPasswd?: string
+  extraGroup?: string
 }
 
 export interface ResolvedUser {
@@ -171,8 +175,8 @@ export function resolveUser(request: UserRequest): ResolvedUser {
   const spec = request.user || request.imageUser || ''
   const {groups, keepGroups} = splitGroupAdd(request.groupAdd ?? [])
   // a missing file is an empty database, as in Podman; an unreadable one is an error
-  const passwd = readEtcFile(request.layerDirs, '/etc/passwd', parsePasswd)
-  const group = readEtcFile(request.layerDirs, '/etc/group', parseGroup)
+  const passwd = readEtcFile(request.layerDirs, '/etc/passwd', parsePasswd, request.extraPasswd)
+  const group = readEtcFile(request.layerDirs, '/etc/group', parseGroup, request.extraGroup)
   const user = execUser(spec, passwd, group)
 
   const additionalGids: number[] = []

@@ -9,11 +9,13 @@ import {Readable} from 'node:stream'
 import {TspodError, UsageError} from '../../../src/errors'
 import {supportedCapabilities} from '../../../src/runtime/spec/capabilities'
 import {GenerateSpecInput, RunOptions, addMounts, generateSpec, volumeMount} from '../../../src/runtime/spec/generate'
+import {writeContainerFiles} from '../../../src/runtime/spec/container-files'
 import {HostFacts} from '../../../src/runtime/spec/host-facts'
+import {hostAccounts} from '../../../src/runtime/spec/passwd-entries'
 import {applyLayer} from '../../../src/storage/archive/apply-layer'
 import {ImageConfig, parseImageConfig} from '../../../src/storage/manifest/image-config'
 import {busyboxImage} from '../../helpers/oci-image'
-import {busyboxLayer, layerDirs} from './layer-dirs'
+import {BUSYBOX_PASSWD, busyboxLayer, layerDirs} from './layer-dirs'
 import {DEFAULT_CAPABILITIES} from '../../../src/runtime/spec/defaults'
 
 const ALL_CAPS = supportedCapabilities(40)
@@ -300,13 +302,31 @@ test('--read-only: read-only root with tmpfs on /tmp, /var/tmp and /run unless m
   t.false(noTmpfs.mounts?.some((m) => m.destination === '/tmp'))
 })
 
-test('--init: the init binary as pid 1, mounted read-only', (t) => {
+test('--init: the init binary as pid 1, mounted read-only; --init-path, then containers.conf init_path, then the search', (t) => {
   const image = richImage(t)
-  const {spec} = generateSpec(input(image, {init: true, args: ['sleep', '1']}, {initPath: '/usr/bin/catatonit'}))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-init-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const [flagInit, confInit] = ['flag-init', 'conf-init'].map((name) => path.join(dir, name))
+  for (const file of [flagInit, confInit]) fs.writeFileSync(file, '', {mode: 0o755})
+
+  const {spec} = generateSpec(input(image, {init: true, initPath: flagInit, args: ['sleep', '1']}, {initPath: confInit}))
   t.deepEqual(spec.process.args, ['/run/podman-init', '--', 'sleep', '1'])
-  t.deepEqual(spec.mounts?.find((m) => m.destination === '/run/podman-init'), {destination: '/run/podman-init', type: 'bind', source: '/usr/bin/catatonit', options: ['bind', 'ro']})
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/run/podman-init'), {destination: '/run/podman-init', type: 'bind', source: flagInit, options: ['bind', 'ro']})
   t.is(spec.annotations?.['io.podman.annotations.init'], 'TRUE')
-  t.throws(() => generateSpec(input(image, {init: true})), {message: 'please specify a path to the container-init binary'})
+  const configured = generateSpec(input(image, {init: true}, {initPath: confInit})).spec
+  t.is(configured.mounts?.find((m) => m.destination === '/run/podman-init')?.source, confInit)
+  // this host has catatonit (.ci/setup-host.sh): Podman's default path or Debian's /usr/bin
+  const searched = generateSpec(input(image, {init: true})).spec.mounts?.find((m) => m.destination === '/run/podman-init')?.source
+  t.true(searched === '/usr/libexec/podman/catatonit' || searched === '/usr/bin/catatonit', searched)
+
+  t.throws(() => generateSpec(input(image, {init: true, initPath: path.join(dir, 'none')})), {
+    instanceOf: UsageError,
+    message: `container-init binary not found on the host: stat ${path.join(dir, 'none')}: no such file or directory`,
+  })
+  t.throws(() => generateSpec(input(image, {init: true, volumes: [`${dir}:/run/podman-init`]}, {initPath: confInit})), {
+    message: 'conflict with mount added by --init to "/run/podman-init": duplicate mount destination',
+  })
+  t.false(generateSpec(input(image, {args: ['true']})).spec.mounts?.some((m) => m.destination === '/run/podman-init'))
 })
 
 test('the image StopSignal becomes the stop-signal annotations', (t) => {
@@ -332,4 +352,83 @@ test('host facts are read from this process when not given', (t) => {
   const {spec} = generateSpec(input(richImage(t), {}, {host: undefined}))
   t.true(spec.process.capabilities!.bounding!.length > 0)
   t.is(spec.process.rlimits?.length, 2)
+})
+
+const HOST_ACCOUNTS = hostAccounts('tspoduser:x:1001:1002::/home/tspoduser:/bin/bash\n', 'tspoduser:x:1002:\n')
+
+test('--userns=keep-id: the user\'s ids mapped to themselves, the process runs as them with an /etc/passwd line and HOME', (t) => {
+  const image = richImage(t)
+  const generated = generateSpec(input(image, {userns: 'keep-id'}, {hostUser: {uid: 1001, gid: 1002}, hostAccounts: HOST_ACCOUNTS}))
+  const {spec} = generated
+  t.deepEqual(spec.linux?.uidMappings, [
+    {containerID: 0, hostID: 100000, size: 1001},
+    {containerID: 1001, hostID: 1001, size: 1},
+    {containerID: 1002, hostID: 101001, size: 64535},
+  ])
+  t.deepEqual(spec.linux?.gidMappings?.[1], {containerID: 1002, hostID: 1002, size: 1})
+  t.deepEqual(spec.process.user, {uid: 1001, gid: 1002, additionalGids: [1002], umask: 0o022})
+  t.true(spec.process.env!.includes('HOME=/'))
+  // keep-id's user is not root for capabilities (Podman's SetupUserNS/security_linux)
+  t.deepEqual(spec.process.capabilities?.effective, [])
+  const [passwd, group] = generated.files
+  t.is(passwd.destination, '/etc/passwd')
+  t.is(passwd.content, `${BUSYBOX_PASSWD}tspoduser:*:1001:1002::/:/bin/sh\n`)
+  t.is(passwd.mode, 0o644)
+  t.is(group.destination, '/etc/group')
+  t.true(group.content.endsWith('nogroup:x:65534:\ntspoduser:x:1002:tspoduser\n'))
+
+  const mounts = writeContainerFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-files-')), generated.files)
+  t.teardown(() => fs.rmSync(path.dirname(mounts[0].source!), {recursive: true, force: true}))
+  t.deepEqual(mounts.map((m) => [m.destination, path.basename(m.source!), m.options]), [
+    ['/etc/passwd', 'passwd', ['rbind', 'rprivate']],
+    ['/etc/group', 'group', ['rbind', 'rprivate']],
+  ])
+  t.is(fs.readFileSync(mounts[0].source!, 'utf8'), passwd.content)
+  t.is(fs.statSync(mounts[0].source!).mode & 0o777, 0o644)
+})
+
+test('--userns=keep-id with --user, an image User, uid=/gid=, a mounted home, or a user-mounted /etc/passwd', (t) => {
+  const image = richImage(t)
+  const extra = {hostUser: {uid: 1001, gid: 1002}, hostAccounts: HOST_ACCOUNTS}
+  const asRoot = generateSpec(input(image, {userns: 'keep-id', user: '0'}, extra)).spec
+  t.deepEqual(asRoot.process.user, {uid: 0, gid: 0, additionalGids: [1002, 0, 2, 3, 4, 10], umask: 0o022})
+  t.true(asRoot.process.env!.includes('HOME=/root'))
+  t.deepEqual(asRoot.process.capabilities?.effective, [...DEFAULT_CAPABILITIES])
+
+  const imageUser = generateSpec(input(richImage(t, imageConfig({User: 'user', Cmd: ['/bin/sh']})), {userns: 'keep-id'}, extra)).spec
+  t.like(imageUser.process.user, {uid: 1234, gid: 1234})
+
+  const other = generateSpec(input(image, {userns: 'keep-id:uid=1000,gid=1000'}, extra))
+  t.deepEqual(other.spec.process.user, {uid: 1000, gid: 1000, additionalGids: [1000], umask: 0o022})
+  t.deepEqual(other.spec.linux?.uidMappings?.[1], {containerID: 1000, hostID: 1001, size: 1})
+  t.deepEqual(other.files.map((f) => f.content.split('\n').at(-2)), ['1000:*:1000:1000:container user:/:/bin/sh', '1000:x:1000:1000'])
+
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-home-'))
+  t.teardown(() => fs.rmSync(home, {recursive: true, force: true}))
+  const mountedHome = generateSpec(input(image, {userns: 'keep-id', volumes: [`${home}:/home/tspoduser`]}, extra)).spec
+  t.true(mountedHome.process.env!.includes('HOME=/home/tspoduser'))
+
+  const own = generateSpec(input(image, {userns: 'keep-id', volumes: [`${home}:/etc/passwd`]}, extra))
+  t.deepEqual(own.files.map((f) => f.destination), ['/etc/group'])
+})
+
+test('--userns=keep-id without subordinate ranges, and without a user namespace (rootful); bad values', (t) => {
+  const image = richImage(t)
+  const extra = {hostUser: {uid: 1001, gid: 1002}, hostAccounts: HOST_ACCOUNTS}
+  const single = generateSpec(
+    input(image, {userns: 'keep-id'}, {...extra, uidMappings: [{containerID: 0, hostID: 1001, size: 1}], gidMappings: [{containerID: 0, hostID: 1002, size: 1}]}),
+  ).spec
+  t.deepEqual(single.linux?.uidMappings, [{containerID: 1001, hostID: 1001, size: 1}])
+  t.deepEqual(single.linux?.gidMappings, [{containerID: 1002, hostID: 1002, size: 1}])
+  // devpts gets gid=5 only when gid 5 exists in the namespace
+  t.false(single.mounts?.find((m) => m.destination === '/dev/pts')?.options?.includes('gid=5'))
+
+  const rootful = generateSpec(input(image, {userns: 'keep-id:uid=1234,gid=1234'}, {rootless: false, uidMappings: undefined, gidMappings: undefined, hostUser: {uid: 0, gid: 0}}))
+  t.is(rootful.spec.linux?.uidMappings, undefined)
+  t.like(rootful.spec.process.user, {uid: 1234, gid: 1234})
+  t.throws(() => generateSpec(input(image, {userns: 'keep-id:size=10'}, {rootless: false, uidMappings: undefined, gidMappings: undefined})), {
+    message: 'cannot set max size for user namespace when not running rootless',
+  })
+  t.throws(() => generateSpec(input(image, {userns: 'auto'})), {instanceOf: UsageError, message: /--userns=auto is not supported by tspod/})
+  t.is(generateSpec(input(image, {userns: 'host'})).spec.linux?.uidMappings, UID_MAP)
 })

@@ -1,0 +1,107 @@
+// --userns: the values tspod takes, and keep-id's maps as Podman's nested namespace ends up with them.
+import test from 'ava'
+
+import {UsageError} from '../../../src/errors'
+import {isRootlessMapping, keepIdMappings, parseUserns, toRootlessIds} from '../../../src/runtime/spec/userns'
+
+const ROOTLESS = {
+  uidMappings: [
+    {containerID: 0, hostID: 1001, size: 1},
+    {containerID: 1, hostID: 100000, size: 65536},
+  ],
+  gidMappings: [
+    {containerID: 0, hostID: 1002, size: 1},
+    {containerID: 1, hostID: 100000, size: 65536},
+  ],
+}
+const USER = {uid: 1001, gid: 1002}
+
+test('parse: the default, keep-id and its options; Podman\'s errors for bad options', (t) => {
+  t.deepEqual(parseUserns(undefined), {kind: 'host'})
+  t.deepEqual(parseUserns(''), {kind: 'host'})
+  t.deepEqual(parseUserns('host'), {kind: 'host'})
+  t.deepEqual(parseUserns('keep-id'), {kind: 'keep-id'})
+  t.deepEqual(parseUserns('keep-id:uid=1000,gid=100,size=2000'), {kind: 'keep-id', uid: 1000, gid: 100, size: 2000})
+  const bad: [string, string][] = [
+    ['keep-id:foo', 'invalid option specified: "foo"'],
+    ['keep-id:', 'invalid option specified: ""'],
+    ['keep-id:bar=1', 'unknown option specified: "bar"'],
+    ['keep-id:uid=abc', 'strconv.ParseUint: parsing "abc": invalid syntax'],
+    ['keep-id:uid=-1', 'strconv.ParseUint: parsing "-1": invalid syntax'],
+    ['keep-id:gid=4294967296', 'strconv.ParseUint: parsing "4294967296": value out of range'],
+    ['foo', 'unrecognized namespace mode foo passed'],
+  ]
+  for (const [value, message] of bad) t.throws(() => parseUserns(value), {instanceOf: UsageError, message}, value)
+})
+
+test('parse: modes Podman has but tspod does not are refused, naming what is supported', (t) => {
+  for (const value of ['auto', 'auto:size=1024', 'nomap', 'private', 'ns:/proc/1/ns/user', 'container:web', 'pod']) {
+    const err = t.throws(() => parseUserns(value), {instanceOf: UsageError})
+    t.is(err?.message, `--userns=${value} is not supported by tspod: use "" or "host" (the default), "keep-id" or "keep-id:uid=UID,gid=GID,size=SIZE"`)
+  }
+})
+
+test('keep-id: container ids below the user on the first subordinate ids, the user on itself, the rest after it', (t) => {
+  const keep = keepIdMappings({kind: 'keep-id'}, ROOTLESS, USER)
+  t.is(keep.uid, 1001)
+  t.is(keep.gid, 1002)
+  // Podman (in its namespace's ids): 0 1 1001 / 1001 0 1 / 1002 1002 64535
+  t.deepEqual(keep.uidMappings, [
+    {containerID: 0, hostID: 100000, size: 1001},
+    {containerID: 1001, hostID: 1001, size: 1},
+    {containerID: 1002, hostID: 101001, size: 64535},
+  ])
+  t.deepEqual(keep.gidMappings, [
+    {containerID: 0, hostID: 100000, size: 1002},
+    {containerID: 1002, hostID: 1002, size: 1},
+    {containerID: 1003, hostID: 101002, size: 64534},
+  ])
+})
+
+test('keep-id:uid=,gid=,size=: other ids inside, a smaller namespace; several subordinate ranges are followed', (t) => {
+  const keep = keepIdMappings({kind: 'keep-id', uid: 1000, gid: 1000, size: 5000}, ROOTLESS, USER)
+  t.deepEqual(keep.uidMappings, [
+    {containerID: 0, hostID: 100000, size: 1000},
+    {containerID: 1000, hostID: 1001, size: 1},
+    {containerID: 1001, hostID: 101000, size: 3999},
+  ])
+  t.is(keep.uid, 1000)
+
+  const split = {
+    uidMappings: [
+      {containerID: 0, hostID: 1001, size: 1},
+      {containerID: 1, hostID: 200000, size: 500},
+      {containerID: 501, hostID: 300000, size: 1000},
+    ],
+    gidMappings: ROOTLESS.gidMappings,
+  }
+  t.deepEqual(keepIdMappings({kind: 'keep-id'}, split, USER).uidMappings, [
+    {containerID: 0, hostID: 200000, size: 500},
+    {containerID: 500, hostID: 300000, size: 501},
+    {containerID: 1001, hostID: 1001, size: 1},
+    {containerID: 1002, hostID: 300501, size: 499},
+  ])
+})
+
+test('keep-id without subordinate ranges maps only the user\'s own ids; uid=0 keeps the range after it', (t) => {
+  const single = {uidMappings: [{containerID: 0, hostID: 1001, size: 1}], gidMappings: [{containerID: 0, hostID: 1002, size: 1}]}
+  const keep = keepIdMappings({kind: 'keep-id'}, single, USER)
+  t.deepEqual(keep.uidMappings, [{containerID: 1001, hostID: 1001, size: 1}])
+  t.deepEqual(keep.gidMappings, [{containerID: 1002, hostID: 1002, size: 1}])
+  t.deepEqual(keepIdMappings({kind: 'keep-id', uid: 0, gid: 0}, ROOTLESS, USER).uidMappings, [
+    {containerID: 0, hostID: 1001, size: 1},
+    {containerID: 1, hostID: 100000, size: 65536},
+  ])
+})
+
+test('toRootlessIds: keep-id\'s host maps back in the rootless namespace\'s ids, as Podman hands them to crun', (t) => {
+  const keep = keepIdMappings({kind: 'keep-id'}, ROOTLESS, USER)
+  t.deepEqual(toRootlessIds(keep.uidMappings, ROOTLESS.uidMappings), [
+    {containerID: 0, hostID: 1, size: 1001},
+    {containerID: 1001, hostID: 0, size: 1},
+    {containerID: 1002, hostID: 1002, size: 64535},
+  ])
+  t.false(isRootlessMapping(keep.uidMappings, ROOTLESS.uidMappings))
+  t.true(isRootlessMapping([...ROOTLESS.uidMappings].reverse(), ROOTLESS.uidMappings))
+  t.throws(() => toRootlessIds([{containerID: 0, hostID: 5, size: 1}], ROOTLESS.uidMappings), {message: 'id 5 is outside the rootless user namespace'})
+})
