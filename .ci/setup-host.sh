@@ -7,9 +7,10 @@ set -euo pipefail
 
 # uidmap: newuidmap/newgidmap. busybox-static: test image rootfs. docker-registry: the real
 # registry the tests push to and pull from. acl: getfacl/setfacl for permission tests.
-# podman, crun, skopeo, umoci: the real thing, only to compare with in tests and benchmarks.
-# time: GNU time, for the peak RSS in benchmarks.
-PACKAGES=(uidmap busybox-static docker-registry acl podman crun skopeo umoci fuse-overlayfs slirp4netns time python3 make g++)
+# podman, skopeo, umoci: the real thing, only to compare with in tests and benchmarks. crun,
+# runc: the external OCI runtimes of --runtime (and the differential tests).
+# time: GNU time, for the peak RSS in benchmarks. catatonit: the init process of --init (as Podman).
+PACKAGES=(uidmap busybox-static docker-registry acl podman crun skopeo umoci fuse-overlayfs slirp4netns catatonit runc time python3 make g++)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -43,6 +44,16 @@ ensure_range() { # file user
 ensure_range /etc/subuid "$TEST_USER"
 ensure_range /etc/subgid "$TEST_USER"
 sed -i "/^$NOSUB_USER:/d" /etc/subuid /etc/subgid
+
+# slirp4netns (rootless networking, tspod's and Podman's) opens /dev/net/tun as the user. Debian's
+# udev makes it 0666 (safe: creating a tap needs CAP_NET_ADMIN over the network namespace it goes
+# in), but a container-made /dev, as on these CI machines, has it root-only 0600 or lacks it.
+if [ ! -c /dev/net/tun ]; then
+  echo "setup-host: creating /dev/net/tun"
+  install -d -m 0755 /dev/net
+  mknod -m 0666 /dev/net/tun c 10 200
+fi
+chmod 0666 /dev/net/tun
 
 # Each user gets an XDG_RUNTIME_DIR as systemd-logind would make it (no logind here).
 for u in "$TEST_USER" "$NOSUB_USER"; do

@@ -3,13 +3,17 @@
 import {printError} from './exit'
 import {TspodCommand, GlobalFlags} from './base-command'
 import {ContainerRecords} from '../runtime/container/records'
+import {removeContainer} from '../runtime/container/remove'
 import type {Container} from '../runtime/container/config'
 import type {Store} from '../storage/store/store'
 
 export abstract class ContainerCommand extends TspodCommand {
+  /** The records, once `--rm` containers whose monitor died (killed with it) are removed. */
   protected async openContainers(flags: GlobalFlags): Promise<{store: Store; records: ContainerRecords}> {
     const store = await this.openStore(flags)
-    return {store, records: ContainerRecords.open(store)}
+    const records = ContainerRecords.open(store)
+    for (const c of records.abandonedAutoRemove()) await removeContainer(store, records, c)
+    return {store, records}
   }
 
   /**

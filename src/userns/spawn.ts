@@ -151,6 +151,8 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   const join = options.join
   if (join) checkJoin(options, join)
   const withUserNs = options.namespaces.includes('user')
+  // the child waits for its id maps, and for what beforeRelease sets up
+  const held = withUserNs || options.beforeRelease !== undefined
   if (withUserNs && !options.mapping) throw new TspodError('a user namespace needs an id mapping')
   const command = options.command
   let spawned: NativeSpawnResult
@@ -164,7 +166,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       env: command?.env ?? [],
       cwd: command?.cwd,
       stdio: options.stdio ?? ['inherit', 'inherit', 'inherit'],
-      waitForRelease: withUserNs,
+      waitForRelease: held,
       dieWithParent: options.dieWithParent ?? true,
       console: options.console ?? false,
     })
@@ -176,12 +178,19 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   const reportBytes = readAllFromSocket(sync)
   const exitStatus = native().waitPid(spawned.pid)
 
-  if (withUserNs) {
+  if (held) {
     try {
-      await applyUserNamespaceMapping(spawned.pid, options.mapping!)
+      if (withUserNs) await applyUserNamespaceMapping(spawned.pid, options.mapping!)
       await options.beforeRelease?.(spawned.pid)
     } catch (err) {
-      sync.destroy() // the child reads EOF instead of the release byte and exits
+      sync.destroy()
+      // The child never gets its release byte, but it holds a copy of our end of the socket
+      // (cloned, not exec'd), so it would never see EOF either: end it.
+      try {
+        process.kill(spawned.pid, 'SIGKILL')
+      } catch {
+        // gone already
+      }
       await exitStatus.catch(() => undefined)
       throw err
     }

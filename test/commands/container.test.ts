@@ -1,11 +1,12 @@
 // The container lifecycle through the CLI, as the rootless user: kept containers, detached
 // ones under their monitor, logs, stop/kill/restart/wait, rm, ps, inspect, exists.
 import test from 'ava'
+import {spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, TSPOD_BIN, runAs, tspod, userEnv} from '../helpers/rootless'
 
 function containerDirs(box: Sandbox): string[] {
   const dir = path.join(graphRoot(box), 'containers')
@@ -188,7 +189,7 @@ test('inspect: Podman\'s container shape; tspod inspect finds containers before 
   t.regex(c.State.FinishedAt, /^\d{4}-/)
   t.is(c.Config.Hostname, 'hn')
   t.true(c.Config.Env.includes('FOO=bar'))
-  t.is(c.HostConfig.NetworkMode, 'none')
+  t.is(c.HostConfig.NetworkMode, 'slirp4netns')
   t.is(c.GraphDriver.Name, 'overlay')
   t.is(c.Driver, 'overlay')
   const [viaTop] = JSON.parse(await ok(box, ['inspect', 'ins']))
@@ -227,4 +228,77 @@ test('run -d with a missing command fails like run (127) and keeps the container
   const rm = await tspod(box, ['run', '-d', '--rm', 'busybox', 'nosuchcmd'])
   t.is(rm.code, 127)
   t.is(await ok(box, ['ps', '-a', '-q']), (await ok(box, ['ps', '-a', '-q', '--filter', 'name=bad'])))
+})
+
+test('run --rm killed with its CLI: the container dies with it and the next command removes it', async (t) => {
+  const box = await sandboxWithImages(t)
+  const child = spawn('setpriv', ['--reuid', String(box.user.uid), '--regid', String(box.user.gid), '--init-groups', '--', process.execPath, TSPOD_BIN, 'run', '--rm', '--name', 'doomed', 'busybox', 'sleep', '1000'], {
+    env: userEnv(box.user, box.env),
+    stdio: 'ignore',
+  })
+  await until(async () => (await ok(box, ['ps', '--format', '{{.Names}}'])) === 'doomed\n', 'the container to run')
+  const pid = Number(await ok(box, ['inspect', '--format', '{{.State.Pid}}', 'doomed']))
+  child.kill('SIGKILL')
+  await new Promise((r) => child.on('close', r))
+  await until(async () => !fs.existsSync(`/proc/${pid}`), 'the container to die with its CLI')
+  t.is(await ok(box, ['ps', '-a', '-q']), '')
+  t.deepEqual(containerDirs(box), [])
+  t.deepEqual(leftovers(box), [])
+})
+
+test('container prune removes the containers that do not run', async (t) => {
+  const box = await sandboxWithImages(t)
+  const stopped = (await ok(box, ['create', 'busybox'])).trim()
+  await ok(box, ['run', '-d', '--name', 'alive', 'busybox', 'sleep', '1000'])
+  t.is(await ok(box, ['container', 'prune', '-f']), `${stopped}\n`)
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}']), 'alive\n')
+  await ok(box, ['rm', '-f', '-t', '0', 'alive'])
+})
+
+test('exec joins the running container: its namespaces, env, user and cwd; 126/127/125 as Podman', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'ex', '-e', 'FROMRUN=yes', '--hostname', 'exhost', 'busybox', 'sh', '-c', 'echo marker > /tmp/marker; sleep 1000'])
+  await until(async () => (await tspod(box, ['exec', 'ex', 'cat', '/tmp/marker'])).stdout === 'marker\n', 'the marker')
+  const pid = Number(await ok(box, ['inspect', '--format', '{{.State.Pid}}', 'ex']))
+  const inside = await ok(box, ['exec', 'ex', 'sh', '-c', 'hostname; echo $FROMRUN; id -u; cat /proc/self/setgroups; for n in pid mnt user; do readlink /proc/self/ns/$n; done; cat /proc/1/cmdline | tr "\\0" " "'])
+  const nsOf = (n: string) => fs.readlinkSync(`/proc/${pid}/ns/${n}`)
+  t.is(inside, `exhost\nyes\n0\nallow\n${nsOf('pid')}\n${nsOf('mnt')}\n${nsOf('user')}\nsleep 1000 `)
+  t.is(await ok(box, ['exec', '-u', '1234', '-e', 'FROMRUN=no', '-e', 'NEW=1', '-w', '/tmp', 'ex', 'sh', '-c', 'id -u; id -g; echo $FROMRUN $NEW; pwd']), '1234\n1234\nno 1\n/tmp\n')
+  t.is((await tspod(box, ['exec', '-i', 'ex', 'cat'], {input: 'from-stdin\n'})).stdout, 'from-stdin\n')
+  t.is((await tspod(box, ['exec', 'ex', 'sh', '-c', 'exit 6'])).code, 6)
+  const missing = await tspod(box, ['exec', 'ex', '/no/such/command'])
+  t.is(missing.code, 127)
+  t.regex(missing.stderr, /^Error: .*[Nn]o such file or directory\n$/)
+  t.is((await tspod(box, ['exec', 'ex', '/etc'])).code, 126)
+  const empty = await tspod(box, ['exec', 'ex'])
+  t.is(empty.code, 125)
+  t.is(empty.stderr, 'Error: must provide a non-empty command to start an exec session\n')
+  const tty = await runAs(box.user, ['script', '-qec', `${process.execPath} ${TSPOD_BIN} exec -t ex sh -c 'tty; exit 3'`, '/dev/null'], {env: box.env})
+  t.is(tty.code, 3, tty.stderr)
+  t.regex(tty.stdout.replace(/\r/g, ''), /^\/dev\/pts\/\d+\n$/)
+  await ok(box, ['stop', '-t', '0', 'ex'])
+  const stopped = await tspod(box, ['exec', 'ex', 'true'])
+  t.is(stopped.code, 125)
+  t.is(stopped.stderr, 'Error: can only create exec sessions on running containers: container state improper\n')
+})
+
+test('named volumes outlive containers, are copied up from the image, :ro holds; anonymous ones go with rm -v and --rm', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--rm', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f'])
+  t.is(await ok(box, ['run', '--rm', '-v', 'keep:/data:ro', 'busybox', 'cat', '/data/f']), 'persisted\n')
+  const ro = await tspod(box, ['run', '--rm', '-v', 'keep:/data:ro', 'busybox', 'touch', '/data/x'])
+  t.is(ro.code, 1)
+  t.regex(ro.stderr, /Read-only file system/)
+  t.regex(await ok(box, ['run', '--rm', '-v', 'etc-copy:/etc', 'busybox', 'cat', '/etc/passwd']), /^root:/)
+  t.is(await ok(box, ['volume', 'ls', '-q']), 'etc-copy\nkeep\n')
+  const inUse = (await ok(box, ['create', '-v', 'keep:/data', 'busybox'])).trim()
+  const refused = await tspod(box, ['volume', 'rm', 'keep'])
+  t.is(refused.code, 2)
+  t.regex(refused.stderr, new RegExp(`volume keep is being used by the following container\\(s\\): ${inUse}`))
+  await ok(box, ['rm', inUse])
+  await ok(box, ['run', '--name', 'anon', '-v', '/scratch', 'busybox', 'touch', '/scratch/y'])
+  t.is((await ok(box, ['volume', 'ls', '-q'])).split('\n').filter(Boolean).length, 3)
+  await ok(box, ['rm', '-v', 'anon'])
+  await ok(box, ['run', '--rm', '-v', '/scratch2', 'busybox', 'true'])
+  t.is(await ok(box, ['volume', 'ls', '-q']), 'etc-copy\nkeep\n')
 })

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {ContainerCommand} from '../../cli/container-command'
 import {renderList} from '../../cli/render'
 import {parseContainerFilters} from '../../runtime/container/filter'
-import {containerSummary, isRunning} from '../../runtime/container/report'
+import {containerSummary, isRunning, portText, portsOf} from '../../runtime/container/report'
 
 const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
 const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS', State: 'STATE', Ports: 'PORTS', Names: 'NAMES', ExitCode: 'EXIT CODE', Pid: 'PID'}
@@ -37,13 +37,13 @@ export default class Ps extends ContainerCommand {
       if (summaries.length > 0) this.print(summaries.map((s) => id(s.Id)).join('\n'))
       return
     }
-    const rows = summaries.map((s) => ({
+    const rows = summaries.map((s, i) => ({
       ...s,
       ID: id(s.Id),
       Command: flags['no-trunc'] ? s.Command.join(' ') : truncate(s.Command.join(' '), 17),
       CreatedHuman: s.CreatedAt,
       Names: s.Names.join(','),
-      Ports: '',
+      Ports: portsOf(containers[i]).map(portText).join(', '),
       Image: s.Image,
     }))
     const out = renderList(summaries, rows, flags.format, {table: TABLE, headers: HEADERS}, flags.noheading)

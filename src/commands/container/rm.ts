@@ -28,7 +28,7 @@ export default class Rm extends ContainerCommand {
       records,
       names,
       async (c, name) => {
-        await removeContainer(store, records, c, {force: flags.force, timeout: flags.time})
+        await removeContainer(store, records, c, {force: flags.force, timeout: flags.time, volumes: flags.volumes})
         this.print(name)
       },
       (err) => flags.ignore && err instanceof NoSuchContainerError,

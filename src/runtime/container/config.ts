@@ -1,5 +1,6 @@
 // What a container is made of, fixed when it is created (Podman's ContainerConfig), and what it
 // is doing now (its ContainerState). Both are stored as JSON by records.ts.
+import type {PortMapping} from '../network/publish'
 import type {OciSpec} from '../oci-spec'
 import type {RunOptions} from '../spec/generate'
 
@@ -29,6 +30,8 @@ export interface ContainerConfig {
   publish: string[]
   /** the network mode: none, host, slirp4netns */
   network: string
+  /** named and anonymous volumes (-v NAME:/dst, -v /dst), bind-mounted from their _data dirs */
+  volumes: {name: string; destination: string; options: string[]}[]
 }
 
 /** Podman's states, in the words its `State.Status` uses. */
@@ -50,6 +53,8 @@ export interface ContainerState {
   error?: string
   /** the container was stopped by `stop`/`kill` (Podman reports it so in inspect) */
   stoppedByUser?: boolean
+  /** published ports as slirp4netns forwards them while it runs (host ports resolved) */
+  ports?: PortMapping[]
 }
 
 export const CREATED_STATE: ContainerState = {status: 'created', pid: 0, exitCode: 0}

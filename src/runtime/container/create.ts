@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
-import {TspodError, UsageError} from '../../errors'
+import {UsageError} from '../../errors'
 import {parseImageConfig} from '../../storage/manifest/image-config'
 import type {Image} from '../../storage/store/images'
 import type {Store} from '../../storage/store/store'
@@ -11,7 +11,13 @@ import type {OciIdMapping} from '../oci-spec'
 import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
-import {writeEtcFiles} from './etc-files'
+import {VolumeStore, attachNamedVolumes} from '../volume'
+import {resolveOciRuntime} from '../oci-runtime'
+import {writeContainerFiles} from '../spec/container-files'
+import {formatHostsEntries, hostContainersInternalIP, slirp4netnsHostsEntries} from '../network/hosts-entries'
+import {parsePublish} from '../network/publish'
+import {slirp4netnsResolvConf} from '../network/resolv-conf'
+import {EtcFileExtras, writeEtcFiles} from './etc-files'
 import {randomName} from './names'
 import {containerDirs} from './paths'
 import {ContainerRecords} from './records'
@@ -25,6 +31,24 @@ export interface CreateOptions extends RunOptions {
   publish?: string[]
   /** --stop-timeout (seconds) */
   stopTimeout?: number
+}
+
+/**
+ * --network: Podman 4's rootless default is slirp4netns (tspod's for root too: it has no
+ * bridge). pasta and named networks are not there.
+ */
+function networkMode(network: string | undefined): string {
+  if (network === undefined || network === '' || network === 'slirp4netns' || network === 'private') return 'slirp4netns'
+  if (network === 'none' || network === 'host' || network.startsWith('ns:')) return network
+  if (network === 'pasta') throw new UsageError('--network pasta is not supported by tspod: use slirp4netns (the default), host or none')
+  throw new UsageError(`unable to find network with name or ID ${network}: network not found`)
+}
+
+function slirp4netnsEtcFiles(hostname: string, name: string): EtcFileExtras {
+  return {
+    resolvConf: slirp4netnsResolvConf({ipv6: true}),
+    hosts: formatHostsEntries(slirp4netnsHostsEntries([hostname, name], hostContainersInternalIP())),
+  }
 }
 
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
@@ -48,9 +72,11 @@ export interface Created {
 export function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions): Created {
   if (options.name !== undefined && !NAME_PATTERN.test(options.name))
     throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
-  const network = options.network ?? 'none'
-  if ((options.publish?.length ?? 0) > 0 && (network === 'none' || network === 'host'))
-    throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  const network = networkMode(options.network)
+  // checked now, used at each start (a port left out is picked then)
+  const ports = parsePublish(options.publish ?? [])
+  if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  if (options.runtime !== undefined) resolveOciRuntime(options.runtime)
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
@@ -68,14 +94,12 @@ export function createContainer(store: Store, records: ContainerRecords, image: 
     uidMappings: store.mapping && ociMappings(store.mapping.uidMap),
     gidMappings: store.mapping && ociMappings(store.mapping.gidMap),
   })
-  if (generated.namedVolumes.length > 0)
-    throw new TspodError(`named volumes are not supported by tspod yet: ${generated.namedVolumes.map((v) => v.name ?? v.destination).join(', ')}`)
-
   for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {
     // The container's / takes the upper dir's mode: give it the image's, as containers-storage does.
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
-    const spec = addMounts(generated.spec, writeEtcFiles(dirs.userdata, hostname))
+    const etc = network === 'slirp4netns' ? slirp4netnsEtcFiles(hostname, name) : {}
+    const spec = addMounts(generated.spec, [...writeEtcFiles(dirs.userdata, hostname, etc), ...writeContainerFiles(dirs.userdata, generated.files)])
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {
       id,
@@ -92,8 +116,23 @@ export function createContainer(store: Store, records: ContainerRecords, image: 
       stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
       publish: options.publish ?? [],
       network,
+      volumes: [],
     }
-    return {container: records.add(config), warnings: generated.warnings}
+    const container = records.add(config)
+    try {
+      // volume_users rows refer to the container's row: it comes first
+      const attached = attachNamedVolumes(VolumeStore.open(store), generated.namedVolumes, id)
+      container.config = {
+        ...config,
+        spec: addMounts(config.spec, attached.map((a) => a.mount)),
+        volumes: attached.map((a) => ({name: a.volume.name, destination: a.destination, options: a.mount.options ?? []})),
+      }
+      records.replaceConfig(container.config)
+    } catch (err) {
+      records.delete(id)
+      throw err
+    }
+    return {container, warnings: generated.warnings}
   } catch (err) {
     fs.rmSync(dirs.dir, {recursive: true, force: true})
     throw err

@@ -6,10 +6,10 @@ import * as path from 'node:path'
 import type {OciMount} from '../oci-spec'
 
 export interface EtcFileExtras {
-  /** more /etc/hosts lines ("10.0.2.2\thost.containers.internal") */
-  hosts?: string[]
-  /** replaces the host's nameservers (slirp4netns: its own DNS forwarder) */
-  nameservers?: string[]
+  /** more /etc/hosts lines, after localhost and the hostname (slirp4netns: host.containers.internal) */
+  hosts?: string
+  /** the whole /etc/resolv.conf (slirp4netns: its DNS forwarder first); default the host's */
+  resolvConf?: string
 }
 
 function hostResolvConf(): string {
@@ -20,24 +20,17 @@ function hostResolvConf(): string {
   }
 }
 
-function resolvConf(nameservers: string[] | undefined): string {
-  const host = hostResolvConf()
-  if (!nameservers) return host
-  const kept = host.split('\n').filter((line) => line.trim() !== '' && !/^\s*nameserver\s/.test(line))
-  return [...kept, ...nameservers.map((ns) => `nameserver ${ns}`)].join('\n') + '\n'
-}
-
 export function writeEtcFiles(userdata: string, hostname: string, extras: EtcFileExtras = {}): OciMount[] {
   const hosts = [
     '127.0.0.1\tlocalhost localhost.localdomain',
     '::1\tlocalhost localhost.localdomain',
-    `127.0.1.1\t${hostname}`,
-    ...(extras.hosts ?? []),
-  ].join('\n') + '\n'
+    // the container's names go on its own address when it has one (extras.hosts)
+    ...(extras.hosts === undefined ? [`127.0.1.1\t${hostname}`] : []),
+  ].join('\n') + '\n' + (extras.hosts ?? '')
   const files: [string, string][] = [
     ['hosts', hosts],
     ['hostname', `${hostname}\n`],
-    ['resolv.conf', resolvConf(extras.nameservers)],
+    ['resolv.conf', extras.resolvConf ?? hostResolvConf()],
   ]
   return files.map(([name, content]) => {
     const file = path.join(userdata, name)

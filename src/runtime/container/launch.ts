@@ -9,7 +9,11 @@ import type {StdioSpec} from '../../native'
 import type {Store} from '../../storage/store/store'
 import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
+import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
+import {parsePublish} from '../network/publish'
+import {startWithOciRuntime} from '../oci-runtime'
 import {RootfsLayout, planContainer} from '../plan'
+import {VolumeStore, prepareVolumes} from '../volume'
 import {Container, ContainerState} from './config'
 import {lowerDirsOf} from './create'
 import {bundleDir, containerDirs} from './paths'
@@ -44,45 +48,105 @@ export function containerLayout(store: Store, container: Container): RootfsLayou
   return {lowerDirs: lowerDirsOf(store, image), upperDir: dirs.upper, workDir: dirs.work, mergedDir: dirs.merged, rootless: store.mapping !== undefined}
 }
 
+/** The bundle dir; config.json in it (an external runtime writes its own form of it there). */
 function writeBundle(store: Store, container: Container): void {
   const dir = bundleDir(store, container.config.id)
   fs.mkdirSync(dir, {recursive: true, mode: 0o700})
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(container.config.spec, null, 2), {mode: 0o600})
+  if (!container.config.runtime) fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(container.config.spec, null, 2), {mode: 0o600})
 }
 
-export async function launchContainer(store: Store, records: ContainerRecords, container: Container, options: LaunchOptions): Promise<Launched> {
+interface Spawned {
+  child: NamespacedChild
+  /** slirp4netns, when the container has it; stopped once the container ends */
+  network?: NetworkHandle
+  /** the container's init on the host (the external runtime's child, with --runtime) */
+  initPid: number
+  warnings: string[]
+  explain(err: unknown): unknown
+}
+
+async function spawnNative(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
-  const layout = containerLayout(store, container)
-  const dirs = containerDirs(store, config.id)
-  const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, dirs.userdata, config.keepGroups)
-  writeBundle(store, container)
+  const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
   const plan = planContainer(config.spec, layout)
-  let child: NamespacedChild
+  const network = await networkStarter(config)
   try {
-    child = await spawnInNamespaces({
+    const child = await spawnInNamespaces({
       namespaces: plan.namespaces,
       mapping: plan.mapping,
       steps: plan.steps,
       command: plan.command,
       stdio: options.stdio,
       console: options.tty,
+      beforeRelease: network?.start,
     })
+    return {child, network: network?.handle(), initPid: child.pid, warnings: preflight.warnings, explain: preflight.explain}
   } catch (err) {
+    await network?.handle()?.stop()
     throw preflight.explain(err)
   }
+}
+
+/** slirp4netns for a container that has it: host ports checked (and picked) before anything starts. */
+async function networkStarter(config: Container['config']): Promise<{start: (pid: number) => Promise<void>; handle(): NetworkHandle | undefined} | undefined> {
+  if (config.network !== 'slirp4netns') return undefined
+  const ports = await prepareSlirp4netns({ports: parsePublish(config.publish)})
+  let handle: NetworkHandle | undefined
+  return {
+    start: async (pid) => {
+      handle = await startSlirp4netns({pid, ports})
+    },
+    handle: () => handle,
+  }
+}
+
+/** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
+async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
+  const {config} = container
+  const network = await networkStarter(config)
+  const child = await startWithOciRuntime({
+    runtime: config.runtime!,
+    containerId: config.id,
+    spec: config.spec,
+    layout,
+    mapping: store.mapping,
+    bundleDir: bundleDir(store, config.id),
+    stdio: options.stdio,
+    tty: options.tty,
+    keepGroups: config.keepGroups,
+    network: network?.start,
+  }).catch(async (err) => {
+    await network?.handle()?.stop()
+    throw err
+  })
+  await child.started.catch(() => undefined) // a failure shows in child.exited
+  const initPid = await child.containerPid().catch(() => child.pid)
+  return {child, network: network?.handle(), initPid, warnings: child.warnings, explain: (err) => err}
+}
+
+export async function launchContainer(store: Store, records: ContainerRecords, container: Container, options: LaunchOptions): Promise<Launched> {
+  const {config} = container
+  const layout = containerLayout(store, container)
+  writeBundle(store, container)
+  if (config.volumes.length > 0)
+    await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, config.spec.process.user)
+  const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const running: ContainerState = {
     status: 'running',
-    pid: child.pid,
-    pidStart: processStartTime(child.pid),
+    pid: spawned.initPid,
+    pidStart: processStartTime(spawned.initPid),
     monitorPid: process.pid,
     monitorStart: processStartTime(process.pid),
     startedAt: new Date().toISOString(),
     exitCode: 0,
+    ports: spawned.network?.ports,
   }
   records.saveState(config.id, running)
-  const exited = child.exited.catch((err) => Promise.reject(preflight.explain(err)))
+  const exited = spawned.child.exited
+    .finally(() => spawned.network?.stop())
+    .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
-  return {child, warnings: preflight.warnings, exited}
+  return {child: spawned.child, warnings: spawned.warnings, exited}
 }
 
 /**

@@ -43,6 +43,11 @@ export class ContainerRecords {
     return {config, state: {...CREATED_STATE}}
   }
 
+  /** Only while it is being created: its config is fixed afterwards. */
+  replaceConfig(config: ContainerConfig): void {
+    this.db.prepare('UPDATE container_configs SET json = ? WHERE id = ?').run(JSON.stringify(config), config.id)
+  }
+
   private read(id: string): Container | undefined {
     const row = this.db
       .prepare('SELECT c.json AS config, s.json AS state FROM container_configs c JOIN container_states s ON s.id = c.id WHERE c.id = ?')
@@ -74,6 +79,18 @@ export class ContainerRecords {
   list(): Container[] {
     const ids = this.db.prepare('SELECT id FROM containers ORDER BY created').all() as {id: string}[]
     return ids.map((r) => this.read(r.id)).filter((c): c is Container => c !== undefined)
+  }
+
+  /** --rm containers that ended without their monitor to remove them (it was killed). */
+  abandonedAutoRemove(): Container[] {
+    const rows = this.db
+      .prepare(`SELECT c.json AS config FROM container_configs c JOIN container_states s ON s.id = c.id WHERE s.status IN ('running', 'stopping', 'exited')`)
+      .all() as {config: string}[]
+    return rows
+      .map((r) => JSON.parse(r.config) as ContainerConfig)
+      .filter((config) => config.autoRemove)
+      .map((config) => this.read(config.id))
+      .filter((c): c is Container => c !== undefined && c.state.status === 'exited' && !isAlive(c.state.monitorPid, c.state.monitorStart))
   }
 
   saveState(id: string, state: ContainerState): void {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
+import {VolumeStore} from '../volume'
 import {Container} from './config'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
@@ -22,6 +23,8 @@ export interface RemoveOptions {
   force?: boolean
   /** seconds to wait after the stop signal before SIGKILL (rm -f -t) */
   timeout?: number
+  /** rm -v: its anonymous volumes go too (always with --rm, as in Podman) */
+  volumes?: boolean
 }
 
 export async function removeContainer(store: Store, records: ContainerRecords, c: Container, options: RemoveOptions = {}): Promise<void> {
@@ -32,4 +35,5 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
   if (fs.existsSync(dirs.dir)) await store.removeTrees([dirs.dir])
   fs.rmSync(bundleDir(store, c.config.id), {recursive: true, force: true})
   records.delete(c.config.id)
+  await VolumeStore.open(store).releaseContainer(c.config.id, options.volumes ?? c.config.autoRemove)
 }

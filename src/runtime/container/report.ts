@@ -5,6 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import type {Store} from '../../storage/store/store'
+import {PortMapping, parsePublish} from '../network/publish'
 import type {OciMount} from '../oci-spec'
 import {Container, ContainerState} from './config'
 import {bundleDir, containerDirs} from './paths'
@@ -64,6 +65,31 @@ function userMounts(c: Container, store: Store): OciMount[] {
   return (c.config.spec.mounts ?? []).filter((m) => own.has(m.destination) && !m.source?.startsWith(userdata))
 }
 
+/** The ports a container publishes now (resolved) or will (as given, a left-out host port as 0). */
+export function portsOf(c: Container): PortMapping[] {
+  return isRunning(c.state) && c.state.ports ? c.state.ports : parsePublish(c.config.publish)
+}
+
+function portRange(start: number, range: number): string {
+  return range > 1 ? `${start}-${start + range - 1}` : String(start)
+}
+
+/** "0.0.0.0:8080->80/tcp", as `podman ps` PORTS and `podman port` show them. */
+export function portText(p: PortMapping): string {
+  return `${p.hostIP || '0.0.0.0'}:${portRange(p.hostPort, p.range)}->${portRange(p.containerPort, p.range)}/${p.protocol}`
+}
+
+/** inspect's NetworkSettings.Ports / HostConfig.PortBindings: {"80/tcp": [{HostIp, HostPort}]}. */
+function portBindings(ports: PortMapping[]): Record<string, {HostIp: string; HostPort: string}[]> {
+  const out: Record<string, {HostIp: string; HostPort: string}[]> = {}
+  for (const p of ports)
+    for (let i = 0; i < p.range; i++) {
+      const key = `${p.containerPort + i}/${p.protocol}`
+      out[key] = [...(out[key] ?? []), {HostIp: p.hostIP, HostPort: p.hostPort === 0 ? '' : String(p.hostPort + i)}]
+    }
+  return out
+}
+
 export interface ContainerSummary {
   AutoRemove: boolean
   Command: string[]
@@ -84,7 +110,7 @@ export interface ContainerSummary {
   Pid: number
   Pod: string
   PodName: string
-  Ports: null
+  Ports: {host_ip: string; container_port: number; host_port: number; range: number; protocol: string}[] | null
   StartedAt: number
   State: string
   Status: string
@@ -112,7 +138,7 @@ export function containerSummary(c: Container, store: Store): ContainerSummary {
     Pid: state.pid,
     Pod: '',
     PodName: '',
-    Ports: null,
+    Ports: portsOf(c).length > 0 ? portsOf(c).map((p) => ({host_ip: p.hostIP, container_port: p.containerPort, host_port: p.hostPort, range: p.range, protocol: p.protocol})) : null,
     StartedAt: unix(state.startedAt),
     State: state.status,
     Status: statusText(state),
@@ -192,7 +218,7 @@ export function inspectContainer(c: Container, store: Store) {
     },
     Mounts: userMounts(c, store).map(inspectMount),
     Dependencies: [],
-    NetworkSettings: {Ports: {}, SandboxKey: running && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : ''},
+    NetworkSettings: {Ports: portBindings(portsOf(c)), SandboxKey: running && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : ''},
     Namespace: '',
     IsInfra: false,
     IsService: false,
@@ -224,7 +250,7 @@ export function inspectContainer(c: Container, store: Store) {
     HostConfig: {
       Binds: config.options.volumes ?? [],
       NetworkMode: config.network,
-      PortBindings: {},
+      PortBindings: portBindings(parsePublish(config.publish)),
       RestartPolicy: {Name: '', MaximumRetryCount: 0},
       AutoRemove: config.autoRemove,
       CapAdd: config.options.capAdd ?? [],

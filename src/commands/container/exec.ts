@@ -1,0 +1,62 @@
+import {Args, Flags} from '@oclif/core'
+import * as fs from 'node:fs'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {UsageError} from '../../errors'
+import type {StdioSpec} from '../../native'
+import {forwardSignals} from '../../runtime/container/attach'
+import {execInContainer} from '../../runtime/container/exec'
+import {exitCodeOf} from '../../runtime/container/launch'
+import {AttachedTerminal, attachTerminal} from '../../runtime/terminal'
+
+export default class Exec extends ContainerCommand {
+  static summary = 'Run a process in a running container'
+  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found)."
+  static aliases = ['exec']
+  static strict = false
+  static args = {container: Args.string({required: true, description: 'container'}), command: Args.string({description: 'command and arguments'})}
+  static flags = {
+    interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
+    tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY'}),
+    env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'Set environment variables'}),
+    'env-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read in a file of environment variables'}),
+    user: Flags.string({char: 'u', description: 'Sets the username or UID used and optionally the groupname or GID for the specified command'}),
+    workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Exec)
+    const [name, ...command] = argv as string[]
+    if (!name) throw new UsageError('exec requires the name or ID of a container or the --latest flag')
+    const {store, records} = await this.openContainers(flags)
+    const container = records.lookup(name)
+    const tty = flags.tty ?? false
+    const devNull = flags.interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
+    const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', 'inherit', 'inherit']
+    let child
+    try {
+      child = await execInContainer(store, container, {command, interactive: flags.interactive, tty, env: flags.env, envFile: flags['env-file'], user: flags.user, workdir: flags.workdir}, stdio)
+    } finally {
+      if (devNull !== undefined) fs.closeSync(devNull)
+    }
+    let terminal: AttachedTerminal | undefined
+    if (tty) {
+      await child.started.catch(() => undefined)
+      try {
+        terminal = attachTerminal(child.consoleMaster(), flags.interactive)
+      } catch {
+        // failed before its terminal existed; the exit below says why
+      }
+    }
+    const stopForwarding = forwardSignals(child.pid)
+    try {
+      const exit = await child.exited
+      await terminal?.closed
+      const code = exitCodeOf(exit)
+      if (code !== 0) this.exit(code)
+    } finally {
+      terminal?.detach()
+      stopForwarding()
+    }
+  }
+}

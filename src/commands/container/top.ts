@@ -1,0 +1,32 @@
+import {Args} from '@oclif/core'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {TspodError, UsageError} from '../../errors'
+import {isRunning} from '../../runtime/container/report'
+import {topProcesses} from '../../runtime/top/top'
+
+/** Podman's columns: tab-separated cells padded to at least 12 characters and 2 spaces apart. */
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(12, h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] + 2))).join('').trimEnd()
+  return [line(headers), ...rows.map(line)].join('\n') + '\n'
+}
+
+export default class Top extends ContainerCommand {
+  static summary = 'Display the running processes of a container'
+  static description = 'Descriptors as Podman\'s (ps(1) AIX format): user, pid, ppid, pcpu, etime, tty, time, args, comm, nice, pgid, rgroup, ruser, vsz, uid, ...'
+  static aliases = ['top']
+  static strict = false
+  static args = {container: Args.string({required: true, description: 'container'}), descriptors: Args.string({description: 'format descriptors'})}
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Top)
+    const [name, ...descriptors] = argv as string[]
+    if (!name) throw new UsageError('you must provide the name or ID of a running container')
+    const {records} = await this.openContainers(flags)
+    const container = records.lookup(name)
+    if (!isRunning(container.state)) throw new TspodError('top can only be used on running containers')
+    const {headers, rows} = topProcesses(container.state.pid, descriptors.length > 0 ? descriptors : undefined)
+    process.stdout.write(table(headers, rows))
+  }
+}

@@ -1,0 +1,82 @@
+// `exec`: a new process in a running container. A native child joins the container's
+// namespaces (user first, mount last; a second fork enters its pid namespace) and runs the
+// same process steps as the container's own process: groups, ids, umask, capabilities.
+import {TspodError, UsageError} from '../../errors'
+import type {NamespaceName, StdioSpec} from '../../native'
+import type {Store} from '../../storage/store/store'
+import {NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
+import type {OciProcess, OciSpec} from '../oci-spec'
+import {processSteps} from '../plan'
+import {EnvMap, parseEnvEntries, parseEnvFile} from '../spec/env'
+import {resolveUser} from '../spec/user'
+import {Container} from './config'
+import {containerLayout} from './launch'
+import {isAlive} from './records'
+import {isRunning} from './report'
+
+export interface ExecOptions {
+  command: string[]
+  interactive?: boolean
+  tty?: boolean
+  /** -e KEY=VAL, KEY, PREFIX* */
+  env?: string[]
+  envFile?: string[]
+  /** -u name|uid[:group|gid]: resolved through the container's /etc/passwd and /etc/group */
+  user?: string
+  /** -w */
+  workdir?: string
+  /** --privileged is not supported; caps are the container's */
+}
+
+/** Podman's OCI namespace names → the primitive's. */
+const JOINED: Record<string, NamespaceName> = {user: 'user', ipc: 'ipc', uts: 'uts', network: 'net', pid: 'pid', cgroup: 'cgroup', mount: 'mount'}
+
+function namespacesOf(spec: OciSpec): NamespaceName[] {
+  return (spec.linux?.namespaces ?? []).map((ns) => JOINED[ns.type]).filter((n): n is NamespaceName => n !== undefined)
+}
+
+function execEnv(spec: OciSpec, options: ExecOptions): string[] {
+  const env: EnvMap = new Map()
+  for (const entry of spec.process.env ?? []) {
+    const eq = entry.indexOf('=')
+    if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1))
+  }
+  for (const file of options.envFile ?? []) parseEnvFile(file, process.env, env)
+  parseEnvEntries(options.env ?? [], process.env, env)
+  return [...env].map(([k, v]) => `${k}=${v}`)
+}
+
+function execProcess(store: Store, c: Container, options: ExecOptions): OciProcess {
+  const spec = c.config.spec
+  let user = spec.process.user
+  if (options.user) {
+    const layout = containerLayout(store, c)
+    const resolved = resolveUser({layerDirs: [layout.upperDir, ...layout.lowerDirs], user: options.user, gidMappings: spec.linux?.gidMappings})
+    user = {uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids, umask: spec.process.user.umask}
+  }
+  return {
+    ...spec.process,
+    terminal: options.tty ?? false,
+    user,
+    args: options.command,
+    env: execEnv(spec, options),
+    cwd: options.workdir ?? spec.process.cwd,
+  }
+}
+
+export async function execInContainer(store: Store, c: Container, options: ExecOptions, stdio: [StdioSpec, StdioSpec, StdioSpec]): Promise<NamespacedChild> {
+  if (options.command.length === 0) throw new UsageError('must provide a non-empty command to start an exec session')
+  if (!isRunning(c.state) || !isAlive(c.state.pid, c.state.pidStart)) throw new TspodError('can only create exec sessions on running containers: container state improper')
+  if (options.workdir !== undefined && !options.workdir.startsWith('/')) throw new UsageError(`workdir "${options.workdir}" must be an absolute path`)
+  const spec: OciSpec = {...c.config.spec, process: execProcess(store, c, options)}
+  const steps = processSteps(spec, store.mapping)
+  const proc = spec.process
+  return spawnInNamespaces({
+    namespaces: [],
+    join: {pid: c.state.pid, namespaces: namespacesOf(spec)},
+    steps,
+    command: {file: proc.args[0], argv: proc.args, env: proc.env ?? [], cwd: proc.cwd},
+    stdio,
+    console: options.tty ?? false,
+  })
+}

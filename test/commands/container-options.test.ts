@@ -1,0 +1,99 @@
+// Container options through the CLI, as the rootless user: networking (slirp4netns, -p), the
+// external runtime (--runtime crun), --init, --userns=keep-id and top.
+import test from 'ava'
+import * as http from 'node:http'
+import * as net from 'node:net'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+async function ok(box: Sandbox, args: string[]): Promise<string> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({host: '127.0.0.1', port, path: '/index.html', timeout: 5000}, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve(body))
+    }).on('error', reject)
+  })
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as net.AddressInfo).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+test('default network is slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts; -p publishes a port', async (t) => {
+  const box = await sandboxWithImages(t)
+  const inside = await ok(box, ['run', '--rm', '--name', 'netname', '--hostname', 'nethost', 'busybox', 'sh', '-c', 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip link show lo | grep -c UP; head -1 /etc/resolv.conf; grep 10.0.2.100 /etc/hosts'])
+  t.is(inside, 'inet 10.0.2.100/24\n1\nnameserver 10.0.2.3\n10.0.2.100\tnethost netname\n')
+  t.is(await ok(box, ['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ip -o link show | cut -d: -f2']), ' lo\n')
+
+  const port = await freePort()
+  await ok(box, ['run', '-d', '--name', 'web', '-p', `${port}:8080`, 'busybox', 'sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])
+  let body = ''
+  for (let i = 0; i < 100 && body === ''; i++) {
+    body = await get(port).catch(() => '')
+    if (body === '') await new Promise((r) => setTimeout(r, 100))
+  }
+  t.is(body, 'hello-web\n')
+  t.is(await ok(box, ['port', 'web']), `8080/tcp -> 0.0.0.0:${port}\n`)
+  t.is(await ok(box, ['ps', '--format', '{{.Ports}}']), `0.0.0.0:${port}->8080/tcp\n`)
+  await ok(box, ['rm', '-f', '-t', '0', 'web'])
+  await t.throwsAsync(get(port), undefined, 'the port is closed with the container')
+
+  const bad = await tspod(box, ['run', '--rm', '-p', '80:80:80:80', 'busybox', 'true'])
+  t.is(bad.code, 125)
+  t.regex(bad.stderr, /^Error: .*\n$/)
+  const none = await tspod(box, ['run', '--rm', '--network', 'none', '-p', '8080', 'busybox', 'true'])
+  t.is(none.code, 125)
+})
+
+test('--runtime crun runs the same container as the native runtime: same output and exit codes', async (t) => {
+  const box = await sandboxWithImages(t)
+  const scenarios: string[][] = [
+    ['sh', '-c', 'id; cat /proc/self/uid_map /proc/self/setgroups; hostname; pwd'],
+    ['--user', '1234', '-e', 'TEST=here', 'sh', '-c', 'id -u; echo $TEST'],
+    ['-w', '/tmp', 'sh', '-c', 'pwd; exit 3'],
+    ['/no/such/command'],
+    ['/etc'],
+  ]
+  for (const args of scenarios) {
+    const flags = args[0].startsWith('-') ? args.slice(0, args.findIndex((a, i) => i % 2 === 0 && !a.startsWith('-'))) : []
+    const command = args.slice(flags.length)
+    const native = await tspod(box, ['run', '--rm', '--hostname', 'same', ...flags, 'busybox', ...command])
+    const crun = await tspod(box, ['run', '--rm', '--runtime', 'crun', '--hostname', 'same', ...flags, 'busybox', ...command])
+    t.is(crun.code, native.code, `${args.join(' ')}: ${crun.stderr}`)
+    t.is(crun.stdout, native.stdout, args.join(' '))
+  }
+  await ok(box, ['run', '-d', '--runtime', 'crun', '--name', 'bg', 'busybox', 'sh', '-c', 'echo started; sleep 1000'])
+  t.is(await ok(box, ['exec', 'bg', 'cat', '/proc/1/cmdline']), 'sleep\u00001000\u0000')
+  await ok(box, ['stop', '-t', '1', 'bg'])
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.OCIRuntime}}', 'bg']), 'exited 137 crun\n')
+  t.is(await ok(box, ['logs', 'bg']), 'started\n')
+  const unknown = await tspod(box, ['run', '--rm', '--runtime', 'nope', 'busybox', 'true'])
+  t.is(unknown.code, 125)
+  t.is(unknown.stderr, 'Error: default OCI runtime "nope" not found: invalid argument\n')
+})
+
+test('--init runs catatonit as pid 1; --userns=keep-id runs as the user\'s own uid; top lists the processes', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.is(await ok(box, ['run', '--rm', '--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $PPID']), '/run/podman-init -- sh -c cat /proc/1/cmdline | tr "\\0" " "; echo; echo $PPID \n1\n')
+  t.is((await tspod(box, ['run', '--rm', '--init', 'busybox', 'sh', '-c', 'exit 7'])).code, 7)
+  t.is(await ok(box, ['run', '--rm', '--userns=keep-id', 'busybox', 'id', '-u']), `${box.user.uid}\n`)
+  await ok(box, ['run', '-d', '--name', 'topped', 'busybox', 'sh', '-c', 'sleep 1000'])
+  const top = (await ok(box, ['top', 'topped', 'pid', 'user', 'args'])).split('\n')
+  t.regex(top[0], /^PID +USER +COMMAND$/)
+  t.regex(top[1], /^1 +root +sleep 1000$/)
+  await ok(box, ['rm', '-f', '-t', '0', 'topped'])
+  const stopped = await tspod(box, ['top', 'nothere'])
+  t.is(stopped.code, 125)
+})
