@@ -4,7 +4,6 @@ import {Flags} from '@oclif/core'
 
 import {UsageError} from '../errors'
 import {resolveLocalImage} from '../storage/image/lookup'
-import {pullImage} from '../storage/pull'
 import type {RegistriesConfig} from '../storage/config/registries-conf'
 import type {Store} from '../storage/store/store'
 import {CreateOptions, Created, createContainer} from '../runtime/container/create'
@@ -91,6 +90,8 @@ export async function createFromArgv(
   const match = resolveLocalImage(store, imageName, registries)
   let image = match?.image
   if (!image) {
+    // the pull machinery is loaded only when an image is missing: most runs start faster without it
+    const {pullImage} = await import('../storage/pull')
     const reporter = pullReporter(false)
     try {
       image = await pullImage(store, imageName, {
@@ -105,7 +106,7 @@ export async function createFromArgv(
   }
   // the name the image was found by, as Podman records it (an ID stays an ID)
   const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
-  return createContainer(store, records, image, resolvedName, createOptionsOf(flags, command))
+  return await createContainer(store, records, image, resolvedName, createOptionsOf(flags, command))
 }
 
 export function printWarnings(warnings: string[]): void {

@@ -1,7 +1,11 @@
 // `tspod info`: the host and store facts, in Podman's JSON shape (camelCase keys, so Go
 // templates written for Podman such as {{.Host.Kernel}} or {{.Store.GraphRoot}} work).
+import {execFileSync} from 'node:child_process'
+import * as fs from 'node:fs'
 import * as os from 'node:os'
+import * as path from 'node:path'
 
+import {ContainerRecords} from '../runtime/container/records'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
 import {goArchitecture} from '../storage/manifest/platform'
 import {StorageConfig} from '../storage/config/storage-conf'
@@ -67,7 +71,45 @@ function hostSection(user: HostUser) {
   }
 }
 
-function storeSection(config: StorageConfig, probe: OverlayProbeResult, images: number) {
+/** The runtime tspod uses unless --runtime names another, and the rootless network. */
+function runtimeSection() {
+  const slirp = findExecutable('slirp4netns')
+  return {
+    ociRuntime: {name: 'tspod', package: `tspod ${VERSION}`, path: path.resolve(__dirname, '..', '..', '..', 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`},
+    networkBackend: 'slirp4netns',
+    slirp4netns: {executable: slirp ?? '', version: slirp ? firstLine(slirp, ['--version']) : ''},
+  }
+}
+
+function findExecutable(name: string): string | undefined {
+  for (const dir of (process.env.PATH || '/usr/bin:/bin').split(':')) {
+    const file = path.join(dir || '.', name)
+    try {
+      fs.accessSync(file, fs.constants.X_OK)
+      return file
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+function firstLine(file: string, args: string[]): string {
+  try {
+    return execFileSync(file, args, {encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore']}).split('\n')[0]
+  } catch {
+    return ''
+  }
+}
+
+interface ContainerCounts {
+  number: number
+  paused: number
+  running: number
+  stopped: number
+}
+
+function storeSection(config: StorageConfig, probe: OverlayProbeResult, images: number, containers: ContainerCounts) {
   const graphOptions: Record<string, string> = {}
   if (config.overlay.mountProgram) graphOptions['overlay.mount_program'] = config.overlay.mountProgram
   if (config.overlay.mountOpt) graphOptions['overlay.mountopt'] = config.overlay.mountOpt
@@ -81,6 +123,7 @@ function storeSection(config: StorageConfig, probe: OverlayProbeResult, images: 
     graphStatus: {'Native Overlay Diff': String(probe.native), 'Using metacopy': 'false'},
     nativeOverlay: probe,
     imageStore: {number: images},
+    containerStore: containers,
   }
 }
 
@@ -89,15 +132,19 @@ export async function collectInfo(config: StorageConfig): Promise<Info> {
   const {mapping, section: host} = hostSection(user)
   const store = await Store.open(config)
   let images: number
+  let containers: ContainerCounts
   try {
     images = store.images.list().length
+    const states = ContainerRecords.open(store).list().map((c) => c.state.status)
+    const running = states.filter((s) => s === 'running' || s === 'stopping').length
+    containers = {number: states.length, paused: 0, running, stopped: states.length - running}
   } finally {
     store.close()
   }
   const probe = await probeNativeOverlay(config.graphRoot, mapping)
   return {
-    host,
-    store: storeSection(config, probe, images),
+    host: {...host, ...runtimeSection()},
+    store: storeSection(config, probe, images, containers),
     version: {Version: VERSION, NodeVersion: process.version, OsArch: `linux/${goArchitecture()}`},
   }
 }

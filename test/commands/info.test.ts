@@ -47,6 +47,9 @@ test('info accepts Go templates the way Podman users write them', async (t) => {
   t.is(both.stdout, 'true overlay\n')
   const json = await tspod(box, ['info', '--format', '{{json .Host.IDMappings.UIDMap}}'])
   t.is(JSON.parse(json.stdout)[0].host_id, box.user.uid)
+  // what Podman's system tests read: the runtime's name, the network, the containers
+  const runtime = await tspod(box, ['info', '--format', '{{ .Host.OCIRuntime.Name }} {{.Host.NetworkBackend}} {{.Store.ContainerStore.Number}}'])
+  t.is(runtime.stdout, 'tspod slirp4netns 0\n')
 })
 
 test('info prints YAML by default', async (t) => {

@@ -11,8 +11,6 @@ import type {OciIdMapping} from '../oci-spec'
 import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
-import {VolumeStore, attachNamedVolumes} from '../volume'
-import {resolveOciRuntime} from '../oci-runtime'
 import {writeContainerFiles} from '../spec/container-files'
 import {formatHostsEntries, hostContainersInternalIP, slirp4netnsHostsEntries} from '../network/hosts-entries'
 import {parsePublish} from '../network/publish'
@@ -69,14 +67,14 @@ export interface Created {
   warnings: string[]
 }
 
-export function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions): Created {
+export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions): Promise<Created> {
   if (options.name !== undefined && !NAME_PATTERN.test(options.name))
     throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
   const network = networkMode(options.network)
   // checked now, used at each start (a port left out is picked then)
   const ports = parsePublish(options.publish ?? [])
   if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
-  if (options.runtime !== undefined) resolveOciRuntime(options.runtime)
+  if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
@@ -119,8 +117,10 @@ export function createContainer(store: Store, records: ContainerRecords, image: 
       volumes: [],
     }
     const container = records.add(config)
+    if (generated.namedVolumes.length === 0) return {container, warnings: generated.warnings}
     try {
       // volume_users rows refer to the container's row: it comes first
+      const {VolumeStore, attachNamedVolumes} = await import('../volume')
       const attached = attachNamedVolumes(VolumeStore.open(store), generated.namedVolumes, id)
       container.config = {
         ...config,

@@ -26,7 +26,8 @@ function errorFor(report: {message: string; exitCode: number}): TspodError {
 /** Resolves with the preflight warnings once the container runs. */
 export function startDetached(store: Store, id: string): Promise<string[]> {
   const request: MonitorRequest = {storage: store.config, id}
-  const monitor = spawn(process.execPath, [MONITOR_SCRIPT, JSON.stringify(request)], {
+  // lite mode: the monitor only copies output and waits; without the optimizing compiler it keeps less memory
+  const monitor = spawn(process.execPath, ['--lite-mode', MONITOR_SCRIPT, JSON.stringify(request)], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',

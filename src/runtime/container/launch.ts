@@ -11,9 +11,7 @@ import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
 import {parsePublish} from '../network/publish'
-import {startWithOciRuntime} from '../oci-runtime'
 import {RootfsLayout, planContainer} from '../plan'
-import {VolumeStore, prepareVolumes} from '../volume'
 import {Container, ContainerState} from './config'
 import {lowerDirsOf} from './create'
 import {bundleDir, containerDirs} from './paths'
@@ -104,6 +102,7 @@ async function networkStarter(config: Container['config']): Promise<{start: (pid
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
   const network = await networkStarter(config)
+  const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
     containerId: config.id,
@@ -128,8 +127,10 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   const {config} = container
   const layout = containerLayout(store, container)
   writeBundle(store, container)
-  if (config.volumes.length > 0)
+  if (config.volumes.length > 0) {
+    const {VolumeStore, prepareVolumes} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, config.spec.process.user)
+  }
   const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const running: ContainerState = {
     status: 'running',

@@ -4,7 +4,6 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
-import {VolumeStore} from '../volume'
 import {Container} from './config'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
@@ -35,5 +34,8 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
   if (fs.existsSync(dirs.dir)) await store.removeTrees([dirs.dir])
   fs.rmSync(bundleDir(store, c.config.id), {recursive: true, force: true})
   records.delete(c.config.id)
-  await VolumeStore.open(store).releaseContainer(c.config.id, options.volumes ?? c.config.autoRemove)
+  if (c.config.volumes.length > 0) {
+    const {VolumeStore} = await import('../volume')
+    await VolumeStore.open(store).releaseContainer(c.config.id, options.volumes ?? c.config.autoRemove)
+  }
 }
