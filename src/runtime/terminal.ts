@@ -11,7 +11,8 @@ export interface AttachedTerminal {
   detach(): void
 }
 
-export function attachTerminal(master: number, interactive: boolean): AttachedTerminal {
+/** `onOutput` also gets what the container writes (for its log). */
+export function attachTerminal(master: number, interactive: boolean, onOutput?: (chunk: Buffer) => void): AttachedTerminal {
   const stdin = process.stdin
   const stdout = process.stdout
   const resize = () => {
@@ -28,7 +29,10 @@ export function attachTerminal(master: number, interactive: boolean): AttachedTe
     fromContainer.on('error', () => resolve())
     fromContainer.on('end', () => resolve())
   })
-  fromContainer.on('data', (chunk) => stdout.write(chunk))
+  fromContainer.on('data', (chunk) => {
+    stdout.write(chunk)
+    onOutput?.(chunk as Buffer)
+  })
   const toContainer = (chunk: Buffer) => {
     try {
       fs.writeSync(master, chunk)

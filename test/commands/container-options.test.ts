@@ -5,7 +5,7 @@ import * as http from 'node:http'
 import * as net from 'node:net'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
 
 async function ok(box: Sandbox, args: string[]): Promise<string> {
   const r = await tspod(box, args)
@@ -96,4 +96,11 @@ test('--init runs catatonit as pid 1; --userns=keep-id runs as the user\'s own u
   await ok(box, ['rm', '-f', '-t', '0', 'topped'])
   const stopped = await tspod(box, ['top', 'nothere'])
   t.is(stopped.code, 125)
+})
+
+test('run -t: what the container writes to its terminal is in its log too', async (t) => {
+  const box = await sandboxWithImages(t)
+  const r = await runAs(box.user, ['script', '-qec', `${process.execPath} ${TSPOD_BIN} run -t --name tty1 busybox sh -c 'echo on-the-pty'`, '/dev/null'], {env: box.env})
+  t.is(r.code, 0, r.stderr)
+  t.regex(await ok(box, ['logs', 'tty1']), /^on-the-pty\r?\n$/)
 })

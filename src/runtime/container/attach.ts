@@ -72,7 +72,7 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   if (tty) {
     await child.started.catch(() => undefined) // a failure shows when the exit is recorded
     try {
-      terminal = attachTerminal(child.consoleMaster(), options.interactive)
+      terminal = attachTerminal(child.consoleMaster(), options.interactive, log && ((chunk) => log.write('stdout', chunk)))
     } catch {
       // the child failed before it sent its terminal
     }
