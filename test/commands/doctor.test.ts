@@ -431,7 +431,7 @@ test('--format json: an array of {check, status, message, fix}, and the exit cod
   t.deepEqual(
     report.map((e) => e.check),
     [
-      'subuid', 'subgid', 'newuidmap', 'newgidmap', 'user namespaces', 'setgroups', 'native overlay', 'fuse-overlayfs',
+      'subuid', 'subgid', 'newuidmap', 'newgidmap', 'user namespaces', 'setgroups', 'native overlay', 'fuse-overlayfs', 'slirp4netns', '/dev/net/tun',
       'graph root path', 'graph root owner', 'graph root filesystem', 'run root path', 'run root owner', 'run root filesystem',
       'XDG_RUNTIME_DIR', 'graph root space', 'store database', 'store contents', 'cgroups',
     ],
@@ -455,7 +455,7 @@ test('exit codes: 0 all OK, 1 warnings only, 2 any failure, 125 for doctor\'s ow
   t.is(warnings.code, 1)
   t.is(failure.code, 2)
   t.is(bad.code, 125)
-  t.regex(bad.stderr, /^Error: invalid argument "bogus" for "--check" flag: expected one of subids, idmap-tools, userns, setgroups, overlay, store-paths, runtime-dir, disk, database, leftovers, cgroups\n$/)
+  t.regex(bad.stderr, /^Error: invalid argument "bogus" for "--check" flag: expected one of subids, idmap-tools, userns, setgroups, overlay, network, store-paths, runtime-dir, disk, database, leftovers, cgroups\n$/)
   const help = await tspod(b, ['doctor', '--help'])
   t.regex(help.stdout.replace(/\s+/g, " "), /Exit status: 0 when every check is OK, 1 when there are warnings but no failure, 2 when any check failed, 125 when doctor itself could not run\./)
 })

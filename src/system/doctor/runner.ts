@@ -6,6 +6,7 @@ import {CheckGroup, CheckResult, CheckStatus, fail} from './check-result'
 import {DoctorContext} from './context'
 import {diskSpaceChecks} from './disk-space'
 import {mappingToolChecks} from './mapping-tools'
+import {networkChecks} from './network'
 import {overlayChecks} from './overlay'
 import {runtimeDirChecks} from './runtime-dir'
 import {setgroupsChecks} from './setgroups'
@@ -21,6 +22,7 @@ export const CHECK_GROUPS: CheckGroup[] = [
   userNamespaceChecks,
   setgroupsChecks,
   overlayChecks,
+  networkChecks,
   storePathChecks,
   runtimeDirChecks,
   diskSpaceChecks,
