@@ -37,6 +37,8 @@ export const createFlags = {
   'init-path': Flags.string({description: 'Path to the container-init binary'}),
   userns: Flags.string({description: "User namespace to use: '' or host (the user's ranges, the default), keep-id[:uid=,gid=,size=]"}),
   runtime: Flags.string({description: "Run the container with this OCI runtime (crun, runc or a path) instead of tspod's native one"}),
+  pull: Flags.string({options: ['always', 'missing', 'never', 'newer'], default: 'missing', description: 'Pull image policy: always, missing (the default), never; newer pulls only when missing (tspod does not compare with the registry)'}),
+  quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
 }
@@ -87,12 +89,14 @@ export async function createFromArgv(
 ): Promise<Created> {
   const [imageName, ...command] = argv
   if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
-  const match = resolveLocalImage(store, imageName, registries)
+  const policy = ((flags as Record<string, unknown>).pull as string | undefined) ?? 'missing'
+  const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)
   let image = match?.image
+  if (!image && policy === 'never') throw new UsageError(`${imageName}: image not known`)
   if (!image) {
     // the pull machinery is loaded only when an image is missing: most runs start faster without it
     const {pullImage} = await import('../storage/pull')
-    const reporter = pullReporter(false)
+    const reporter = pullReporter(((flags as Record<string, unknown>).quiet as boolean | undefined) ?? false)
     try {
       image = await pullImage(store, imageName, {
         ctx: {...imageContext(flags as Parameters<typeof imageContext>[0], signal), registries},

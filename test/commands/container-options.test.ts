@@ -104,3 +104,11 @@ test('run -t: what the container writes to its terminal is in its log too', asyn
   t.is(r.code, 0, r.stderr)
   t.regex(await ok(box, ['logs', 'tty1']), /^on-the-pty\r?\n$/)
 })
+
+test('--pull=never uses only local images, in Podman\'s words when there is none', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.is(await ok(box, ['run', '--rm', '--pull=never', 'busybox', 'echo', 'local']), 'local\n')
+  const missing = await tspod(box, ['create', '--pull', 'never', 'localhost/nothere'])
+  t.is(missing.code, 125)
+  t.is(missing.stderr, 'Error: localhost/nothere: image not known\n')
+})
