@@ -15,6 +15,7 @@ const many = {multiple: true, multipleNonGreedy: true} as const
 
 export const createFlags = {
   name: Flags.string({description: 'Assign a name to the container'}),
+  label: Flags.string({char: 'l', ...many, description: 'Set metadata on container (KEY[=VALUE])'}),
   rm: Flags.boolean({description: 'Remove container and any anonymous unnamed volume associated with the container after exit'}),
   interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
   tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY for container'}),
@@ -47,10 +48,17 @@ type CreateFlagValues = {
   [K in keyof typeof createFlags]?: unknown
 }
 
+/** --label KEY=VALUE (or KEY, an empty value), later ones win. */
+function labelsOf(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values) return undefined
+  return Object.fromEntries(values.map((v) => (v.includes('=') ? [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)] : [v, ''])))
+}
+
 export function createOptionsOf(flags: CreateFlagValues, args: string[]): CreateOptions {
   const f = flags as Record<string, unknown>
   return {
     name: f.name as string | undefined,
+    labels: labelsOf(f.label as string[] | undefined),
     autoRemove: f.rm as boolean | undefined,
     env: f.env as string[] | undefined,
     envFile: f['env-file'] as string[] | undefined,

@@ -112,3 +112,13 @@ test('--pull=never uses only local images, in Podman\'s words when there is none
   t.is(missing.code, 125)
   t.is(missing.stderr, 'Error: localhost/nothere: image not known\n')
 })
+
+test('--label: on the container, in inspect and ps, and ps --filter label=', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '--name', 'lab', '-l', 'tier=web', '--label', 'flag', 'busybox'])
+  await ok(box, ['create', '--name', 'plain', 'busybox'])
+  t.is(await ok(box, ['inspect', '--format', '{{.Config.Labels.tier}}', 'lab']), 'web\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=tier=web']), 'lab\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=flag']), 'lab\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=tier=db']), '')
+})

@@ -19,7 +19,7 @@ export default class Ps extends ContainerCommand {
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container tspod is aware of'}),
     last: Flags.integer({description: 'Print the n last created containers (all states)'}),
     format: Flags.string({description: 'Pretty-print containers to JSON or using a Go template'}),
-    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given (id, name, status, exited, ancestor)'}),
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given (id, name, status, exited, ancestor, label)'}),
   }
 
   async run(): Promise<void> {

@@ -8,6 +8,8 @@ export interface ContainerConfig {
   id: string
   name: string
   imageId: string
+  /** the image's labels with --label on top */
+  labels: Record<string, string>
   /** the image as the user named it */
   imageName: string
   /** ISO time */

@@ -21,6 +21,8 @@ import {containerDirs} from './paths'
 import {ContainerRecords} from './records'
 
 export interface CreateOptions extends RunOptions {
+  /** --label: on top of the image's labels */
+  labels?: Record<string, string>
   /** --rm */
   autoRemove?: boolean
   /** --runtime */
@@ -102,6 +104,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
     const config: ContainerConfig = {
       id,
       name,
+      labels: {...(imageConfig.config?.Labels ?? {}), ...(options.labels ?? {})},
       imageId: image.id,
       imageName,
       created: new Date().toISOString(),

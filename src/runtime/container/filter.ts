@@ -24,6 +24,11 @@ function one(key: string, value: string): ContainerFilter {
     }
     case 'ancestor':
       return (c) => c.config.imageName === value || c.config.imageId.startsWith(value) || c.config.imageName.split(':')[0] === value
+    case 'label': {
+      const eq = value.indexOf('=')
+      if (eq < 0) return (c) => value in (c.config.labels ?? {})
+      return (c) => (c.config.labels ?? {})[value.slice(0, eq)] === value.slice(eq + 1)
+    }
     default:
       throw new UsageError(`${key} is an invalid filter`)
   }
