@@ -37,7 +37,6 @@ export const createFlags = {
   init: Flags.boolean({description: 'Run an init binary inside the container that forwards signals and reaps processes'}),
   'init-path': Flags.string({description: 'Path to the container-init binary'}),
   userns: Flags.string({description: "User namespace to use: '' or host (the user's ranges, the default), keep-id[:uid=,gid=,size=]"}),
-  runtime: Flags.string({description: "Run the container with this OCI runtime (crun, runc or a path) instead of tspod's native one"}),
   pull: Flags.string({options: ['always', 'missing', 'never', 'newer'], default: 'missing', description: 'Pull image policy: always, missing (the default), never; newer pulls only when missing (tspod does not compare with the registry)'}),
   quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),

@@ -7,11 +7,12 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export const globalFlags = {
   root: Flags.string({description: 'Path to the graph root directory where images, containers, etc. are stored', helpGroup: 'GLOBAL'}),
   runroot: Flags.string({description: "Path to the 'run directory' where all state information is stored", helpGroup: 'GLOBAL'}),
+  runtime: Flags.string({description: "Path or name of the OCI runtime for new containers (crun, runc); default: tspod's native runtime", helpGroup: 'GLOBAL'}),
   'log-level': Flags.option({options: LOG_LEVELS, default: 'warn', description: 'Log messages above specified level', helpGroup: 'GLOBAL'})(),
 }
 
 /** Global flags that take a value as the next argument when not written with `=`. */
-export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--log-level'])
+export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--runtime', '--log-level'])
 
 /**
  * Split leading global flags from the rest: `--root /x info -f json` →

@@ -16,7 +16,7 @@ export default class Info extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Info)
-    const info = await collectInfo(this.storageConfig(flags))
+    const info = await collectInfo(this.storageConfig(flags), flags.runtime)
     this.print(flags.format ? renderRecord(info, flags.format) : toYaml(info))
   }
 }

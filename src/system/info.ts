@@ -6,6 +6,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {ContainerRecords} from '../runtime/container/records'
+import {identifyOciRuntime} from '../runtime/oci-runtime/resolve'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
 import {goArchitecture} from '../storage/manifest/platform'
 import {StorageConfig} from '../storage/config/storage-conf'
@@ -71,11 +72,15 @@ function hostSection(user: HostUser) {
   }
 }
 
-/** The runtime tspod uses unless --runtime names another, and the rootless network. */
-function runtimeSection() {
+/** The OCI runtime of new containers (tspod's native one unless --runtime names another), and the rootless network. */
+function runtimeSection(runtime: string | undefined) {
   const slirp = findExecutable('slirp4netns')
+  const external = runtime === undefined ? undefined : identifyOciRuntime(runtime)
+  const ociRuntime = external
+    ? {name: external.name, package: '', path: external.path, version: external.version ? `${external.name} version ${external.version}` : ''}
+    : {name: 'tspod', package: `tspod ${VERSION}`, path: path.resolve(__dirname, '..', '..', '..', 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`}
   return {
-    ociRuntime: {name: 'tspod', package: `tspod ${VERSION}`, path: path.resolve(__dirname, '..', '..', '..', 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`},
+    ociRuntime,
     networkBackend: 'slirp4netns',
     slirp4netns: {executable: slirp ?? '', version: slirp ? firstLine(slirp, ['--version']) : ''},
   }
@@ -127,7 +132,7 @@ function storeSection(config: StorageConfig, probe: OverlayProbeResult, images: 
   }
 }
 
-export async function collectInfo(config: StorageConfig): Promise<Info> {
+export async function collectInfo(config: StorageConfig, runtime?: string): Promise<Info> {
   const user = currentUser()
   const {mapping, section: host} = hostSection(user)
   const store = await Store.open(config)
@@ -143,7 +148,7 @@ export async function collectInfo(config: StorageConfig): Promise<Info> {
   }
   const probe = await probeNativeOverlay(config.graphRoot, mapping)
   return {
-    host: {...host, ...runtimeSection()},
+    host: {...host, ...runtimeSection(runtime)},
     store: storeSection(config, probe, images, containers),
     version: {Version: VERSION, NodeVersion: process.version, OsArch: `linux/${goArchitecture()}`},
   }

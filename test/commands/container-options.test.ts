@@ -70,7 +70,7 @@ test('--runtime crun runs the same container as the native runtime: same output 
     const flags = args[0].startsWith('-') ? args.slice(0, args.findIndex((a, i) => i % 2 === 0 && !a.startsWith('-'))) : []
     const command = args.slice(flags.length)
     const native = await tspod(box, ['run', '--rm', '--hostname', 'same', ...flags, 'busybox', ...command])
-    const crun = await tspod(box, ['run', '--rm', '--runtime', 'crun', '--hostname', 'same', ...flags, 'busybox', ...command])
+    const crun = await tspod(box, ['--runtime', 'crun', 'run', '--rm', '--hostname', 'same', ...flags, 'busybox', ...command])
     t.is(crun.code, native.code, `${args.join(' ')}: ${crun.stderr}`)
     t.is(crun.stdout, native.stdout, args.join(' '))
   }
@@ -82,6 +82,7 @@ test('--runtime crun runs the same container as the native runtime: same output 
   const unknown = await tspod(box, ['run', '--rm', '--runtime', 'nope', 'busybox', 'true'])
   t.is(unknown.code, 125)
   t.is(unknown.stderr, 'Error: default OCI runtime "nope" not found: invalid argument\n')
+  t.is(await ok(box, ['info', '--runtime', 'crun', '--format', '{{.Host.OCIRuntime.Name}}']), 'crun\n')
 })
 
 test('--init runs catatonit as pid 1; --userns=keep-id runs as the user\'s own uid; top lists the processes', async (t) => {
