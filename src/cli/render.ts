@@ -41,3 +41,9 @@ export function renderList(records: unknown[], rows: Record<string, unknown>[], 
   const rendered = renderTable(rows, source, list.headers, {minWidth: 12})
   return noHeading ? rendered.split('\n').slice(1).join('\n') : rendered
 }
+
+/** `inspect` output: a JSON array of the records, or each rendered through a Go template. */
+export function renderInspect(records: unknown[], format: string | undefined): string {
+  if (format && !isJsonFormat(format)) return records.map((r) => renderRecord(r, format)).join('')
+  return toJson(records)
+}

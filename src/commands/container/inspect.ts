@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {printError} from '../../cli/exit'
-import {renderRecord, toJson} from '../../cli/render'
+import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../errors'
 import {inspectContainer} from '../../runtime/container/report'
 
@@ -31,8 +31,7 @@ export default class ContainerInspect extends ContainerCommand {
         printError(err, false)
       }
     }
-    if (flags.format && flags.format !== 'json') process.stdout.write(out.map((r) => renderRecord(r, flags.format!)).join(''))
-    else process.stdout.write(toJson(out))
+    process.stdout.write(renderInspect(out, flags.format))
     if (failed) this.exit(125)
   }
 }

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
-import {renderRecord, toJson} from '../../cli/render'
+import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../errors'
 import {lookupImage} from '../../storage/image/lookup'
 import {inspectImage} from '../../storage/image/report'
@@ -28,8 +28,7 @@ export default class ImageInspect extends TspodCommand {
         printError(err, false)
       }
     }
-    if (flags.format && flags.format !== 'json') process.stdout.write(records.map((r) => renderRecord(r, flags.format!)).join(''))
-    else process.stdout.write(toJson(records))
+    process.stdout.write(renderInspect(records, flags.format))
     if (failed) this.exit(125)
   }
 }
