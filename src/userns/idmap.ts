@@ -138,8 +138,11 @@ function writeMapFile(file: string, content: string): void {
 /** Write the maps for a child that waits in a new user namespace. */
 export async function applyUserNamespaceMapping(pid: number, mapping: UserNamespaceMapping): Promise<void> {
   if (mapping.mode === 'subid') {
-    await runMappingTool(findMappingTool('newuidmap'), pid, mapping.uidMap)
-    await runMappingTool(findMappingTool('newgidmap'), pid, mapping.gidMap)
+    // independent files of the child: both tools run at once
+    await Promise.all([
+      runMappingTool(findMappingTool('newuidmap'), pid, mapping.uidMap),
+      runMappingTool(findMappingTool('newgidmap'), pid, mapping.gidMap),
+    ])
     // newgidmap leaves setgroups at `allow`; write it anyway so the policy never rests on a default.
     writeMapFile(`/proc/${pid}/setgroups`, mapping.setgroups)
     return
