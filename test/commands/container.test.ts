@@ -19,6 +19,16 @@ async function ok(box: Sandbox, args: string[]): Promise<string> {
   return r.stdout
 }
 
+/** A process is gone once /proc has no entry for it or only a zombie's. */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 20_000
   while (!(await check())) {
@@ -201,22 +211,72 @@ test('inspect: Podman\'s container shape; tspod inspect finds containers before 
   t.is(missing.stderr, 'Error: no container with name or ID "nothere" found: no such container\n')
 })
 
-test('a container whose monitor died, or whose run root was wiped (a reboot), shows as exited', async (t) => {
+test('a detached container outlives its killed monitor (as under conmon) and settles as exited once it ends; a wiped run root shows as exited', async (t) => {
   const box = await sandboxWithImages(t)
   const runRoot = path.join(box.dir, 'run')
   const g = ['--runroot', runRoot]
+  const status = async (name: string) => (await ok(box, [...g, 'ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}} {{.Status}}'])).trim()
   await ok(box, [...g, 'run', '-d', '--name', 'm1', 'busybox', 'sleep', '1000'])
   const [m1] = JSON.parse(await ok(box, [...g, 'inspect', 'm1']))
+  t.is(fs.readFileSync(`/proc/${m1.State.ConmonPid}/comm`, 'utf8'), 'tspod-monitor\n', 'the monitor is the small C program')
   process.kill(m1.State.ConmonPid, 'SIGKILL')
-  await until(async () => !fs.existsSync(`/proc/${m1.State.Pid}`), 'the container to die with its monitor')
-  t.regex(await ok(box, [...g, 'ps', '-a', '--format', '{{.Names}} {{.Status}}']), /^m1 Exited \(137\) /)
+  t.true(fs.existsSync(`/proc/${m1.State.Pid}`), 'the container outlives its monitor')
+  t.regex(await status('m1'), /^m1 Up /)
+  process.kill(m1.State.Pid, 'SIGKILL')
+  await until(async () => (await status('m1')).startsWith('m1 Exited'), 'the container to show as exited')
+  t.regex(await status('m1'), /^m1 Exited \(137\) /)
+
+  // the monitor wrote the exit file, then died before recording the exit: the record takes the code from it
+  await ok(box, [...g, 'run', '-d', '--name', 'm3', 'busybox', 'sleep', '1000'])
+  const [m3] = JSON.parse(await ok(box, [...g, 'inspect', 'm3']))
+  process.kill(m3.State.ConmonPid, 'SIGKILL')
+  const exitFile = path.join(runRoot, 'containers', m3.Id, 'exit')
+  fs.writeFileSync(exitFile, '42')
+  fs.chownSync(exitFile, box.user.uid, box.user.gid)
+  process.kill(m3.State.Pid, 'SIGKILL')
+  await until(async () => (await status('m3')).startsWith('m3 Exited'), 'the container to show as exited')
+  t.regex(await status('m3'), /^m3 Exited \(42\) /)
 
   await ok(box, [...g, 'run', '-d', '--name', 'm2', 'busybox', 'sleep', '1000'])
   const pid = Number(await ok(box, [...g, 'inspect', '--format', '{{.State.Pid}}', 'm2']))
   fs.rmSync(path.join(runRoot, 'containers'), {recursive: true, force: true})
   t.is(await ok(box, [...g, 'inspect', '--format', '{{.State.Status}}', 'm2']), 'exited\n')
   process.kill(pid, 'SIGKILL')
-  t.is((await ok(box, [...g, 'rm', 'm1', 'm2'])).split('\n').filter(Boolean).length, 2)
+  t.is((await ok(box, [...g, 'rm', 'm1', 'm2', 'm3'])).split('\n').filter(Boolean).length, 3)
+})
+
+test('run -d under tspod-monitor: the exit file holds the exit code, -t logs the container terminal, --rm removes the container once it ends', async (t) => {
+  const box = await sandboxWithImages(t)
+  const runRoot = path.join(box.dir, 'run')
+  const g = ['--runroot', runRoot]
+  const id = (await ok(box, [...g, 'run', '-d', '--name', 'quick', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3'])).trim()
+  t.is(await ok(box, [...g, 'wait', 'quick']), '3\n')
+  t.is(fs.readFileSync(path.join(runRoot, 'containers', id, 'exit'), 'utf8'), '3')
+  const logs = await tspod(box, [...g, 'logs', 'quick'])
+  t.is(logs.stdout, 'out\n')
+  t.is(logs.stderr, 'err\n')
+  t.is(await ok(box, [...g, 'inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.State.ConmonPid}}', 'quick']), 'exited 3 0\n')
+
+  await ok(box, [...g, 'run', '-d', '-t', '--name', 'tty-bg', 'busybox', 'sh', '-c', 'tty; echo x'])
+  t.is(await ok(box, [...g, 'wait', 'tty-bg']), '0\n')
+  t.regex(await ok(box, [...g, 'logs', 'tty-bg']), /^\/dev\/pts\/0\r?\nx\r?\n$/)
+  await ok(box, [...g, 'run', '-d', '-t', '--name', 'tty-long', 'busybox', 'sh', '-c', 'echo up; sleep 1000'])
+  await until(async () => /^up\r?\n$/.test(await ok(box, [...g, 'logs', 'tty-long'])), 'the terminal output in the log')
+  // the container and its slirp4netns are the monitor's children (it is their subreaper) once the setup step is gone
+  const [long] = JSON.parse(await ok(box, [...g, 'inspect', 'tty-long']))
+  const children = fs.readFileSync(`/proc/${long.State.ConmonPid}/task/${long.State.ConmonPid}/children`, 'utf8').trim().split(' ').map(Number)
+  t.true(children.includes(long.State.Pid))
+  const slirp = children.find((pid) => fs.readFileSync(`/proc/${pid}/comm`, 'utf8') === 'slirp4netns\n')
+  t.truthy(slirp, 'slirp4netns outlives the setup step')
+  await ok(box, [...g, 'stop', '-t', '0', 'tty-long'])
+  t.is(await ok(box, [...g, 'inspect', '--format', '{{.State.ExitCode}}', 'tty-long']), '137\n')
+  await until(async () => !processAlive(slirp!), 'slirp4netns to exit with the monitor')
+
+  const removed = (await ok(box, [...g, 'run', '-d', '--rm', 'busybox', 'sh', '-c', 'echo bye'])).trim()
+  await until(async () => !containerDirs(box).includes(removed), 'the --rm container to be removed')
+  t.is((await tspod(box, [...g, 'container', 'exists', removed])).code, 1)
+  t.false(fs.existsSync(path.join(runRoot, 'containers', removed)))
+  t.deepEqual(leftovers(box), [])
 })
 
 test('run -d with a missing command fails like run (127) and keeps the container as created', async (t) => {

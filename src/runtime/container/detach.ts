@@ -1,13 +1,18 @@
-// Start a container in the background (`run -d`, `start`): a small monitor process, detached
-// from this one and its terminal, spawns the container, writes its output to the log and
-// records its exit. This process only waits until the monitor says the container runs.
+// Start a container in the background (`run -d`, `start`) under its monitor, as Podman does
+// under conmon: tspod-monitor (native/monitor/tspod-monitor.c), a small C program detached from
+// this process and its terminal, runs the setup step (monitor-setup.ts: starts the container
+// and reports on fd 3), then stays as the container's parent: it writes the container's output
+// to the log and, once it ends, its exit file, and runs the cleanup step (monitor-cleanup.ts:
+// records the exit, removes a --rm container). This process only waits for the report.
 import {spawn} from 'node:child_process'
 import * as path from 'node:path'
 
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
+import {exitFilePath} from './exit-file'
+import {containerDirs} from './paths'
 
-/** What the monitor sends on fd 3 once it knows: the container runs, or why it does not. */
+/** What the setup step sends on fd 3 once it knows: the container runs, or why it does not. */
 export type MonitorReport = {ok: true; warnings: string[]} | {ok: false; message: string; exitCode: number}
 
 export interface MonitorRequest {
@@ -15,7 +20,15 @@ export interface MonitorRequest {
   id: string
 }
 
-export const MONITOR_SCRIPT = path.join(__dirname, 'monitor.js')
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..', '..')
+
+/** Built by `npm run build:native` (native/monitor/build.js) next to the addon. */
+export const MONITOR_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'tspod-monitor')
+export const MONITOR_SETUP_SCRIPT = path.join(__dirname, 'monitor-setup.js')
+export const MONITOR_CLEANUP_SCRIPT = path.join(__dirname, 'monitor-cleanup.js')
+
+/** The Node flags of the setup and cleanup steps: without the optimizing compiler, they start and run in less memory. */
+const NODE_FLAGS = ['--lite-mode']
 
 function errorFor(report: {message: string; exitCode: number}): TspodError {
   if (report.exitCode === 127) return new ExecNotFoundError(report.message)
@@ -23,11 +36,26 @@ function errorFor(report: {message: string; exitCode: number}): TspodError {
   return new TspodError(report.message)
 }
 
+function monitorArgs(store: Store, id: string): string[] {
+  const request = JSON.stringify({storage: store.config, id} satisfies MonitorRequest)
+  const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
+  return [
+    '--log',
+    containerDirs(store, id).logFile,
+    '--exit-file',
+    exitFilePath(store, id),
+    ...cleanup.flatMap((arg) => ['--cleanup', arg]),
+    '--',
+    process.execPath,
+    ...NODE_FLAGS,
+    MONITOR_SETUP_SCRIPT,
+    request,
+  ]
+}
+
 /** Resolves with the preflight warnings once the container runs. */
 export function startDetached(store: Store, id: string): Promise<string[]> {
-  const request: MonitorRequest = {storage: store.config, id}
-  // lite mode: the monitor only copies output and waits; without the optimizing compiler it keeps less memory
-  const monitor = spawn(process.execPath, ['--lite-mode', MONITOR_SCRIPT, JSON.stringify(request)], {
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, id), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',
@@ -35,20 +63,36 @@ export function startDetached(store: Store, id: string): Promise<string[]> {
   const channel = monitor.stdio[3]!
   return new Promise((resolve, reject) => {
     let text = ''
-    channel.on('data', (d: Buffer) => (text += d))
-    channel.on('error', () => undefined)
-    channel.on('close', () => {
+    let settled = false
+    const settle = (action: () => void): void => {
+      if (settled) return
+      settled = true
       monitor.unref()
       ;(channel as unknown as {unref?: () => void}).unref?.()
-      let report: MonitorReport
-      try {
-        report = JSON.parse(text) as MonitorReport
-      } catch {
-        reject(new TspodError(`the monitor of container ${id} ended before the container started`))
-        return
-      }
-      if (report.ok) resolve(report.warnings)
-      else reject(errorFor(report))
-    })
+      action()
+    }
+    monitor.once('error', (err: NodeJS.ErrnoException) =>
+      settle(() =>
+        reject(new TspodError(`cannot run the container monitor ${MONITOR_BINARY}: ${err.message} (npm run build:native builds it)`, {code: err.code, path: MONITOR_BINARY, cause: err})),
+      ),
+    )
+    channel.on('data', (d: Buffer) => (text += d))
+    channel.on('error', () => undefined)
+    channel.on('close', () =>
+      // after a failed spawn, 'close' may come first: the error says more
+      setImmediate(() =>
+        settle(() => {
+          let report: MonitorReport
+          try {
+            report = JSON.parse(text) as MonitorReport
+          } catch {
+            reject(new TspodError(`the monitor of container ${id} ended before the container started`))
+            return
+          }
+          if (report.ok) resolve(report.warnings)
+          else reject(errorFor(report))
+        }),
+      ),
+    )
   })
 }

@@ -1,5 +1,6 @@
 // Start a created container's process and record it as running; its exit is recorded by
-// whoever waits for it (recordExit), the foreground CLI or a detached monitor.
+// whoever waits for it: the foreground CLI (recordExit), or for a detached container its
+// monitor (tspod-monitor and its cleanup step, see detach.ts).
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -14,6 +15,7 @@ import {parsePublish} from '../network/publish'
 import {RootfsLayout, planContainer} from '../plan'
 import {Container, ContainerState} from './config'
 import {lowerDirsOf} from './create'
+import {removeExitFile} from './exit-file'
 import {bundleDir, containerDirs} from './paths'
 import {containerPreflight} from './preflight'
 import {ContainerRecords} from './records'
@@ -22,6 +24,18 @@ export interface LaunchOptions {
   stdio: [StdioSpec, StdioSpec, StdioSpec]
   /** a pty for the container (the spec's process.terminal) */
   tty: boolean
+  /**
+   * SIGKILL the container (or the external runtime's process) if this process dies (default
+   * true). False for a detached container, which its monitor takes over once this one has exited.
+   */
+  dieWithParent?: boolean
+  /** the process recorded as the container's monitor (ConmonPid); default this one */
+  monitorPid?: number
+  /**
+   * An fd slirp4netns watches instead of one only this process holds: it then runs until every
+   * copy of the fd's other end is closed (the detached monitor's), not until this process ends.
+   */
+  networkExitFd?: number
 }
 
 export interface Launched {
@@ -50,6 +64,7 @@ export function containerLayout(store: Store, container: Container): RootfsLayou
 function writeBundle(store: Store, container: Container): void {
   const dir = bundleDir(store, container.config.id)
   fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  removeExitFile(store, container.config.id)
   if (!container.config.runtime) fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(container.config.spec, null, 2), {mode: 0o600})
 }
 
@@ -67,7 +82,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   const {config} = container
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
   const plan = planContainer(config.spec, layout)
-  const network = await networkStarter(config)
+  const network = await networkStarter(config, options.networkExitFd)
   try {
     const child = await spawnInNamespaces({
       namespaces: plan.namespaces,
@@ -76,6 +91,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
       command: plan.command,
       stdio: options.stdio,
       console: options.tty,
+      dieWithParent: options.dieWithParent ?? true,
       beforeRelease: network?.start,
     })
     return {child, network: network?.handle(), initPid: child.pid, warnings: preflight.warnings, explain: preflight.explain}
@@ -86,13 +102,16 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
 }
 
 /** slirp4netns for a container that has it: host ports checked (and picked) before anything starts. */
-async function networkStarter(config: Container['config']): Promise<{start: (pid: number) => Promise<void>; handle(): NetworkHandle | undefined} | undefined> {
+async function networkStarter(
+  config: Container['config'],
+  exitFd: number | undefined,
+): Promise<{start: (pid: number) => Promise<void>; handle(): NetworkHandle | undefined} | undefined> {
   if (config.network !== 'slirp4netns') return undefined
   const ports = await prepareSlirp4netns({ports: parsePublish(config.publish)})
   let handle: NetworkHandle | undefined
   return {
     start: async (pid) => {
-      handle = await startSlirp4netns({pid, ports})
+      handle = await startSlirp4netns({pid, ports, exitFd})
     },
     handle: () => handle,
   }
@@ -101,7 +120,7 @@ async function networkStarter(config: Container['config']): Promise<{start: (pid
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
-  const network = await networkStarter(config)
+  const network = await networkStarter(config, options.networkExitFd)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
@@ -114,6 +133,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
     tty: options.tty,
     keepGroups: config.keepGroups,
     network: network?.start,
+    dieWithParent: options.dieWithParent ?? true,
   }).catch(async (err) => {
     await network?.handle()?.stop()
     throw err
@@ -132,12 +152,13 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, config.spec.process.user)
   }
   const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
+  const monitorPid = options.monitorPid ?? process.pid
   const running: ContainerState = {
     status: 'running',
     pid: spawned.initPid,
     pidStart: processStartTime(spawned.initPid),
-    monitorPid: process.pid,
-    monitorStart: processStartTime(process.pid),
+    monitorPid,
+    monitorStart: processStartTime(monitorPid),
     startedAt: new Date().toISOString(),
     exitCode: 0,
     ports: spawned.network?.ports,

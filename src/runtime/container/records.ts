@@ -1,24 +1,38 @@
 // Containers in the store's DB: storage's `containers` row (name, image) plus the runtime's
 // config and state. Reading a container also settles a state its monitor can no longer
-// write: a running container whose monitor is gone, or whose run root was wiped (a reboot),
-// shows as exited.
+// write: a running container whose monitor wrote its exit file (as Podman reads conmon's), whose
+// monitor and process are both gone, or whose run root was wiped (a reboot), shows as exited. A
+// detached container outlives a killed monitor (as under conmon): it shows as running while its
+// process lives, so stop, kill and rm -f still reach it.
 import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import {migrate} from '../../storage/db/migrate'
-import {processStartTime} from '../../storage/store/owner'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
+import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
 import {RUNTIME_MIGRATIONS} from './schema'
 
 export class NoSuchContainerError extends TspodError {}
 
-/** Exit code recorded for a container that died with its monitor (SIGKILL through PDEATHSIG). */
+/**
+ * Exit code recorded for a container whose end nobody saw: one that died with its foreground
+ * CLI (SIGKILL through PDEATHSIG), or ended after its monitor was killed.
+ */
 const LOST_EXIT_CODE = 137
 
+/** The process `pid` started at `start` still runs (one that has exited but is not reaped yet does not). */
 export function isAlive(pid: number | undefined, start: string | undefined): boolean {
-  return !!pid && start !== undefined && processStartTime(pid) === start
+  if (!pid || start === undefined) return false
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // after the command name (field 2, which may hold spaces): the state (field 3) ... the start time (field 22)
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return fields[19] === start && fields[0] !== 'Z' && fields[0] !== 'X'
+  } catch {
+    return false
+  }
 }
 
 export class ContainerRecords {
@@ -93,6 +107,23 @@ export class ContainerRecords {
       .filter((c): c is Container => c !== undefined && c.state.status === 'exited' && !isAlive(c.state.monitorPid, c.state.monitorStart))
   }
 
+  /**
+   * Change the stored state while it is still running, in one transaction: the monitor may
+   * record the exit at any moment, and an exit must never be overwritten with a stale state.
+   * Returns false when it was not running any more.
+   */
+  updateRunningState(id: string, change: (state: ContainerState) => ContainerState): boolean {
+    const update = this.db.transaction((): boolean => {
+      const row = this.db.prepare('SELECT json FROM container_states WHERE id = ?').get(id) as {json: string} | undefined
+      if (!row) return false
+      const state = JSON.parse(row.json) as ContainerState
+      if (state.status !== 'running' && state.status !== 'stopping') return false
+      this.saveState(id, change(state))
+      return true
+    })
+    return update.immediate()
+  }
+
   saveState(id: string, state: ContainerState): void {
     this.db.prepare('UPDATE container_states SET status = ?, json = ? WHERE id = ?').run(state.status, JSON.stringify(state), id)
   }
@@ -106,15 +137,19 @@ export class ContainerRecords {
     const {state, config} = container
     if (state.status !== 'running' && state.status !== 'stopping') return container
     const runRootWiped = !fs.existsSync(bundleDir(this.store, config.id))
-    if (!runRootWiped && isAlive(state.monitorPid, state.monitorStart)) return container
-    const settled: ContainerState = {
-      ...state,
-      status: 'exited' as ContainerStatus,
-      pid: 0,
-      exitCode: LOST_EXIT_CODE,
-      finishedAt: new Date().toISOString(),
-      error: runRootWiped ? 'the run root was reset (a reboot?) while the container ran' : 'the container\'s monitor process died',
-    }
+    // the exit code its monitor wrote, before its cleanup step records it (or died first)
+    const exit = runRootWiped ? undefined : readExitFile(exitFilePath(this.store, config.id))
+    if (!exit && !runRootWiped && (isAlive(state.monitorPid, state.monitorStart) || isAlive(state.pid, state.pidStart))) return container
+    const settled: ContainerState = exit
+      ? {...state, status: 'exited' as ContainerStatus, pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt}
+      : {
+          ...state,
+          status: 'exited' as ContainerStatus,
+          pid: 0,
+          exitCode: LOST_EXIT_CODE,
+          finishedAt: new Date().toISOString(),
+          error: runRootWiped ? 'the run root was reset (a reboot?) while the container ran' : 'the container\'s monitor process died',
+        }
     this.saveState(config.id, settled)
     return {config, state: settled}
   }

@@ -40,14 +40,13 @@ function signal(c: Container, sig: NodeJS.Signals | number): void {
 export function killContainer(records: ContainerRecords, c: Container, sig: NodeJS.Signals | number): void {
   if (!isRunning(c))
     throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${c.state.status}: container state improper`)
-  records.saveState(c.config.id, {...c.state, stoppedByUser: true})
-  signal(c, sig)
+  if (records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) signal(c, sig)
 }
 
 /** `stop -t`: the stop signal, then SIGKILL after `timeoutSec`; a container not running is left alone. */
 export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<void> {
   if (!isRunning(c)) return
-  records.saveState(c.config.id, {...c.state, status: 'stopping', stoppedByUser: true})
+  if (!records.updateRunningState(c.config.id, (state) => ({...state, status: 'stopping', stoppedByUser: true}))) return
   if (timeoutSec > 0) {
     signal(c, c.config.stopSignal)
     if ((await waitForExit(records, c.config.id, timeoutSec * 1000)) !== null) return

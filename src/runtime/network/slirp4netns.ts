@@ -9,7 +9,9 @@
 // non-root caller: slirp4netns then never enters the user namespace and its setegid(0) fails.)
 //
 // slirp4netns never outlives tspod: it watches its --exit-fd, one end of a socket pair whose
-// other end only this process holds, and exits when that end closes, however tspod ends.
+// other end only this process holds, and exits when that end closes, however tspod ends. A
+// detached container's network lives as long as its monitor instead: the monitor gives an fd
+// to watch (exitFd), the read end of a pipe whose write end only the monitor holds.
 import {ChildProcess, execFile, spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
@@ -54,6 +56,12 @@ export interface Slirp4netnsSettings {
 export interface Slirp4netnsOptions extends Slirp4netnsSettings {
   /** the container's first process, still waiting to be released (its namespaces are joined) */
   pid: number
+  /**
+   * An fd of this process for slirp4netns to watch as its --exit-fd: it exits once the fd's
+   * other end is closed everywhere (not when this process ends); stop() then signals it.
+   * Default: one end of a socket pair only this process holds.
+   */
+  exitFd?: number
 }
 
 export interface NetworkHandle {
@@ -63,7 +71,7 @@ export interface NetworkHandle {
   ports: PortMapping[]
   /** resolves when slirp4netns has exited, for whatever reason */
   exited: Promise<void>
-  /** stop slirp4netns (closing its exit fd, SIGKILL if it lingers); idempotent */
+  /** stop slirp4netns (closing its exit fd, or SIGTERM with a given exitFd; SIGKILL if it lingers); idempotent */
   stop(): Promise<void>
 }
 
@@ -292,7 +300,7 @@ export async function startSlirp4netns(options: Slirp4netnsOptions): Promise<Net
   let child: ChildProcess
   try {
     // its own session, like Podman's own process group: a terminal's ^C is for the container
-    child = spawn(binary, args, {stdio: ['ignore', logFd, logFd, 'pipe', 'pipe'], detached: true})
+    child = spawn(binary, args, {stdio: ['ignore', logFd, logFd, options.exitFd ?? 'pipe', 'pipe'], detached: true})
   } catch (err) {
     fs.closeSync(logFd)
     fs.rmSync(workDir, {recursive: true, force: true})
@@ -310,7 +318,8 @@ export async function startSlirp4netns(options: Slirp4netnsOptions): Promise<Net
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       child.ref() // keep the event loop alive until it is gone
-      exitFd?.destroy() // its exit fd reports HUP: slirp4netns exits by itself
+      if (exitFd) exitFd.destroy() // its exit fd reports HUP: slirp4netns exits by itself
+      else if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM') // its exit fd is not ours to close
       const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
       await exited
       clearTimeout(kill)
@@ -336,7 +345,7 @@ export async function startSlirp4netns(options: Slirp4netnsOptions): Promise<Net
   }
   // neither slirp4netns nor its exit fd keeps tspod running; exiting closes the fd and ends it
   child.unref()
-  exitFd!.unref()
+  exitFd?.unref()
   return {pid: child.pid!, ports, exited, stop}
 }
 

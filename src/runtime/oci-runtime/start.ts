@@ -47,6 +47,8 @@ export interface OciRuntimeStart {
    * namespace, this runs with its pid before the runtime starts, and the runtime creates none.
    */
   network?: (helperPid: number) => Promise<void>
+  /** SIGKILL the runtime's process if this one dies (default true); false: a detached container's monitor takes it over */
+  dieWithParent?: boolean
 }
 
 export interface OciRuntimeChild {
@@ -192,6 +194,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
       command: {file: runtime.path, argv, env: runtimeEnv(), cwd: bundleDir},
       stdio: o.stdio,
       beforeRelease: o.network,
+      dieWithParent: o.dieWithParent ?? true,
     })
   } catch (err) {
     consoleSocket?.close()

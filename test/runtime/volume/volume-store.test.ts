@@ -291,7 +291,7 @@ test('filters: name, label, label!, opt, driver, scope, dangling, anonymous, sin
   setCreated.run('2026-01-01T00:00:02.000Z', anon)
   const names = (...specs: string[]) => filterVolumes(volumes, parseVolumeFilters(specs)).map((v) => v.name)
   t.deepEqual(names('name=^al'), ['alpha'])
-  t.deepEqual(names('name=a$', 'name=zzz'), ['alpha', 'beta'])
+  t.deepEqual(names('name=^alp', 'name=^bet', 'name=zzz'), ['alpha', 'beta'])
   t.deepEqual(names('label=app'), ['alpha', 'beta'])
   t.deepEqual(names('label=app=db'), ['beta'])
   t.deepEqual(names('label=app', 'label=com.example/tier=front'), ['alpha'])

@@ -1,0 +1,555 @@
+/* tspod-monitor: the small process that watches a detached container, as conmon does for
+ * Podman. tspod's CLI starts it in a session of its own; it
+ *
+ *  - runs a "setup" program (tspod's Node code) that starts the container with its stdout and
+ *    stderr on pipes this process reads, records it as running with this process as its
+ *    monitor, tells the CLI on fd 3 whether it runs, tells this process on a status socket
+ *    which pid is the container, and exits;
+ *  - is a child subreaper, so the container (and slirp4netns) become its children then;
+ *  - writes the container's output to its log in the k8s-file format, one entry per line
+ *    (`<time> <stdout|stderr> <F|P> <content>`; P: the chunk read ended inside a line);
+ *  - once the container has exited: reads the rest of its output, closes the fd slirp4netns
+ *    watches and waits for it to exit, writes the exit code to the exit file (from then on
+ *    tspod takes the container as exited), and execs the "cleanup" program (tspod's Node code
+ *    again) with the exit code as its last argument, which records the exit and removes the
+ *    container when it was run with --rm.
+ *
+ * If this process is killed the container keeps running, as under conmon.
+ *
+ * Usage: tspod-monitor --log FILE --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
+ *
+ * The setup program gets: fd 0, 1, 2 /dev/null; fd 3 the CLI's report pipe; fd 4 the read end
+ * of the pipe slirp4netns is to watch (--exit-fd); fd 5 and 6 the write ends of the output
+ * pipes; fd 7 the status socket. On the status socket the setup program writes
+ *   "start <pid> <tty-fd>\n"  the process whose exit is the container's exit, and the fd (in
+ *                             the setup process) of the container terminal's master, or -1;
+ *                             this process takes a copy of it (pidfd_getfd) and answers one
+ *                             byte: '1' (it reads the terminal) or '0' (it could not)
+ *   "exit <code>\n"           the setup process saw the container exit itself (it reaped it)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+enum { REPORT_FD = 3, ALIVE_FD = 4, STDOUT_FD = 5, STDERR_FD = 6, STATUS_FD = 7, SETUP_FDS = 8 };
+enum { EXIT_ENGINE = 125, MAX_CLEANUP_ARGS = 32, READ_SIZE = 65536, OUT_SIZE = 65536 };
+/* How long the output may still come once the container has exited (a pty hands on what was
+ * written to it asynchronously; a process outside the container may hold a pipe open). */
+static const long DRAIN_MS = 1000;
+/* How long slirp4netns may take to exit once its exit fd is closed (it frees the ports). */
+static const long REAP_MS = 2000;
+/* The exit code of a container whose exit nobody saw (as for a container killed with SIGKILL). */
+static const int LOST_EXIT_CODE = 137;
+
+static int report_fd = REPORT_FD;
+
+/* ---- small I/O helpers ---------------------------------------------------------------------- */
+
+static int write_all(int fd, const void *data, size_t len) {
+  const char *p = data;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* A JSON string body: the message is ours (paths, strerror), but a path may hold anything. */
+static void json_escape(char *out, size_t size, const char *in) {
+  size_t o = 0;
+  for (; *in && o + 7 < size; in++) {
+    unsigned char c = (unsigned char)*in;
+    if (c == '"' || c == '\\') {
+      out[o++] = '\\';
+      out[o++] = (char)c;
+    } else if (c < 0x20) {
+      o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
+    } else {
+      out[o++] = (char)c;
+    }
+  }
+  out[o] = '\0';
+}
+
+/* Tell the CLI why the container does not run (the MonitorReport of src/runtime/container/detach.ts). */
+static void report_failure(const char *what, int err) {
+  if (report_fd < 0) return;
+  char message[1024], escaped[2048], json[2200];
+  if (err)
+    snprintf(message, sizeof message, "container monitor: %s: %s", what, strerror(err));
+  else
+    snprintf(message, sizeof message, "container monitor: %s", what);
+  json_escape(escaped, sizeof escaped, message);
+  int n = snprintf(json, sizeof json, "{\"ok\":false,\"message\":\"%s\",\"exitCode\":%d}", escaped, EXIT_ENGINE);
+  if (n > 0) write_all(report_fd, json, (size_t)n < sizeof json ? (size_t)n : sizeof json - 1);
+  close(report_fd);
+  report_fd = -1;
+}
+
+static void fail(const char *what, int err) __attribute__((noreturn));
+static void fail(const char *what, int err) {
+  report_failure(what, err);
+  _exit(EXIT_ENGINE);
+}
+
+static void close_from(unsigned int first) {
+  if (syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+  long max = sysconf(_SC_OPEN_MAX);
+  for (long fd = first; fd < (max > 0 ? max : 1024); fd++) close((int)fd);
+}
+
+static void set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags >= 0) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+static long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ---- the log ------------------------------------------------------------------------------ */
+
+static int log_fd = -1;
+static char out_buf[OUT_SIZE];
+static size_t out_len;
+
+static void out_flush(void) {
+  if (out_len > 0 && log_fd >= 0) write_all(log_fd, out_buf, out_len); /* a full disk loses output, not the container */
+  out_len = 0;
+}
+
+static void out_put(const char *data, size_t len) {
+  if (len > sizeof out_buf - out_len) out_flush();
+  if (len > sizeof out_buf) {
+    if (log_fd >= 0) write_all(log_fd, data, len);
+    return;
+  }
+  memcpy(out_buf + out_len, data, len);
+  out_len += len;
+}
+
+/* Local time with nanoseconds and the UTC offset, as Podman writes it:
+ * 2026-11-23T11:15:32.123456789+01:00 */
+static size_t log_timestamp(char *buf, size_t size) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  localtime_r(&ts.tv_sec, &tm);
+  long offset = tm.tm_gmtoff;
+  char sign = offset < 0 ? '-' : '+';
+  if (offset < 0) offset = -offset;
+  int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ld%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                   tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, sign, offset / 3600, (offset % 3600) / 60);
+  return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+/* One entry per line of the chunk: F for a complete line, P for the rest after the last newline. */
+static void log_chunk(const char *stream, const char *data, size_t len) {
+  char time[64];
+  size_t time_len = log_timestamp(time, sizeof time);
+  size_t stream_len = strlen(stream);
+  const char *end = data + len;
+  while (data < end) {
+    const char *newline = memchr(data, '\n', (size_t)(end - data));
+    size_t n = newline ? (size_t)(newline - data) : (size_t)(end - data);
+    out_put(time, time_len);
+    out_put(" ", 1);
+    out_put(stream, stream_len);
+    out_put(newline ? " F " : " P ", 3);
+    out_put(data, n);
+    out_put("\n", 1);
+    data = newline ? newline + 1 : end;
+  }
+  out_flush();
+}
+
+/* ---- the container's output ----------------------------------------------------------------- */
+
+struct source {
+  int fd;
+  const char *stream;
+};
+
+/* The container's stdout, stderr, and terminal (logged as stdout). */
+static struct source sources[3] = {{-1, "stdout"}, {-1, "stderr"}, {-1, "stdout"}};
+enum { SRC_STDOUT, SRC_STDERR, SRC_TTY };
+
+static char read_buf[READ_SIZE];
+
+/* One read; the source is closed at its end (EIO: a terminal whose other side is all closed).
+ * Returns 1 when something was read. */
+static int pump(struct source *s) {
+  ssize_t n;
+  do n = read(s->fd, read_buf, sizeof read_buf);
+  while (n < 0 && errno == EINTR);
+  if (n > 0) {
+    log_chunk(s->stream, read_buf, (size_t)n);
+    return 1;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+  close(s->fd);
+  s->fd = -1;
+  return 0;
+}
+
+/* ---- the setup process ---------------------------------------------------------------------- */
+
+static pid_t setup_pid;
+static int setup_reaped;
+static int status_fd = -1;
+static char status_buf[512];
+static size_t status_len;
+
+static pid_t container_pid; /* 0 until the setup process says which it is */
+static int container_exited;
+static int exit_code;
+
+/* A copy of fd above the range the setup process's fds are placed in, so that placing one
+ * (dup2, which clears close-on-exec) never overwrites another still to be placed. */
+static int above(int fd) {
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+  if (high < 0) _exit(EXIT_ENGINE);
+  return high;
+}
+
+static void run_setup(char **argv, int null_fd, int alive_read, int out_write, int err_write, int status_child) {
+  int from[SETUP_FDS];
+  from[0] = above(null_fd);
+  from[1] = from[0];
+  from[2] = from[0];
+  from[REPORT_FD] = report_fd >= 0 ? above(report_fd) : from[0];
+  from[ALIVE_FD] = above(alive_read);
+  from[STDOUT_FD] = above(out_write);
+  from[STDERR_FD] = above(err_write);
+  from[STATUS_FD] = above(status_child);
+  for (int fd = 0; fd < SETUP_FDS; fd++)
+    if (dup2(from[fd], fd) < 0) _exit(EXIT_ENGINE);
+  close_from(SETUP_FDS);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  signal(SIGHUP, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  execvp(argv[0], argv);
+  int err = errno;
+  report_fd = REPORT_FD;
+  char what[PATH_MAX + 64];
+  snprintf(what, sizeof what, "cannot run `%s`", argv[0]);
+  fail(what, err);
+}
+
+static void reply(char byte) {
+  if (status_fd >= 0) write_all(status_fd, &byte, 1);
+}
+
+/* Take a copy of fd `fd` of the setup process (a pty master cannot be passed as a path). */
+static int copy_setup_fd(int fd) {
+  int pidfd = (int)syscall(SYS_pidfd_open, setup_pid, 0);
+  if (pidfd < 0) return -1;
+  int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0); /* close-on-exec already */
+  close(pidfd);
+  return copy;
+}
+
+static void status_line(char *line) {
+  long pid, fd, code;
+  if (sscanf(line, "start %ld %ld", &pid, &fd) == 2 && pid > 0) {
+    container_pid = (pid_t)pid;
+    char answer = '1';
+    if (fd >= 0) {
+      int master = setup_reaped ? -1 : copy_setup_fd((int)fd);
+      if (master >= 0) {
+        sources[SRC_TTY].fd = master;
+        set_nonblocking(master); /* the setup process's copy too: it no longer reads it */
+      } else {
+        answer = '0';
+      }
+    }
+    reply(answer);
+  } else if (sscanf(line, "exit %ld", &code) == 1) {
+    container_exited = 1;
+    exit_code = (int)code;
+  }
+}
+
+/* Read and act on whatever the setup process has written so far. */
+static void read_status(void) {
+  while (status_fd >= 0) {
+    ssize_t n;
+    do n = read(status_fd, status_buf + status_len, sizeof status_buf - 1 - status_len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) {
+      close(status_fd);
+      status_fd = -1;
+      return;
+    }
+    status_len += (size_t)n;
+    status_buf[status_len] = '\0';
+    char *start = status_buf, *newline;
+    while ((newline = strchr(start, '\n'))) {
+      *newline = '\0';
+      status_line(start);
+      start = newline + 1;
+    }
+    status_len -= (size_t)(start - status_buf);
+    memmove(status_buf, start, status_len);
+    if (status_len == sizeof status_buf - 1) status_len = 0; /* no line is that long: garbage */
+  }
+}
+
+static int code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return EXIT_ENGINE;
+}
+
+/* Reap every child that has exited: the setup process, and once it is gone, what it left to
+ * this subreaper (the container, slirp4netns). */
+static void reap(void) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid <= 0) return;
+    /* Anything but the setup process was its child: it has exited, so all it wrote is there. */
+    read_status();
+    if (pid == setup_pid) {
+      setup_reaped = 1;
+    } else if (pid == container_pid && !container_exited) {
+      container_exited = 1;
+      exit_code = code_of(status);
+    }
+  }
+}
+
+/* Once the setup process is gone, is the container this process's child? If the setup process
+ * reaped it without saying so (it was killed in between), its exit is lost. */
+static void check_container_is_ours(void) {
+  if (!setup_reaped || container_pid == 0 || container_exited) return;
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  if (waitid(P_PID, (id_t)container_pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD) {
+    container_exited = 1;
+    exit_code = LOST_EXIT_CODE;
+  }
+}
+
+/* ---- the exit ------------------------------------------------------------------------------- */
+
+static void write_exit_file(const char *path, int code) {
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return;
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return; /* the run root is gone (a reboot is faked, or rm -f raced): the record settles */
+  char text[16];
+  int n = snprintf(text, sizeof text, "%d", code);
+  int ok = write_all(fd, text, (size_t)n) == 0;
+  if (close(fd) < 0) ok = 0;
+  if (ok && rename(tmp, path) == 0) return;
+  unlink(tmp);
+}
+
+static int open_sources(struct pollfd *fds) {
+  int n = 0;
+  for (int i = 0; i < 3; i++)
+    if (sources[i].fd >= 0) fds[n++] = (struct pollfd){sources[i].fd, POLLIN, 0};
+  return n;
+}
+
+static struct source *source_of(int fd) {
+  for (int i = 0; i < 3; i++)
+    if (sources[i].fd == fd) return &sources[i];
+  return NULL;
+}
+
+/* The output the container wrote before it ended, until every writer is gone or DRAIN_MS. */
+static void drain(void) {
+  long deadline = now_ms() + DRAIN_MS;
+  for (;;) {
+    struct pollfd fds[3];
+    int n = open_sources(fds);
+    long left = deadline - now_ms();
+    if (n == 0 || left <= 0) return;
+    int r = poll(fds, (nfds_t)n, (int)left);
+    if (r < 0 && errno != EINTR) return;
+    for (int i = 0; r > 0 && i < n; i++) {
+      if (!fds[i].revents) continue;
+      struct source *s = source_of(fds[i].fd);
+      if (s) pump(s);
+    }
+  }
+}
+
+/* Wait for what is left of this process's children (slirp4netns ending, the setup process if
+ * it saw the exit itself), for at most REAP_MS. */
+static void reap_all(int signal_fd) {
+  long deadline = now_ms() + REAP_MS;
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid > 0 || (pid < 0 && errno == EINTR)) continue;
+    if (pid < 0) return; /* ECHILD: none left */
+    long left = deadline - now_ms();
+    if (left <= 0) return;
+    struct pollfd p = {signal_fd, POLLIN, 0};
+    if (poll(&p, 1, (int)left) > 0) {
+      struct signalfd_siginfo info;
+      while (read(signal_fd, &info, sizeof info) > 0) {
+      }
+    }
+  }
+}
+
+/* ---- main ----------------------------------------------------------------------------------- */
+
+static void usage(void) __attribute__((noreturn));
+static void usage(void) {
+  fail("usage: tspod-monitor --log FILE --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
+}
+
+int main(int argc, char **argv) {
+  if (fcntl(REPORT_FD, F_GETFD) < 0) report_fd = -1;
+  fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
+  close_from(REPORT_FD + 1); /* whatever the CLI had open is none of the container's business */
+
+  const char *log_path = NULL, *exit_path = NULL;
+  char *cleanup[MAX_CLEANUP_ARGS + 2];
+  int ncleanup = 0, i;
+  for (i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) break;
+    if (i + 1 >= argc) usage();
+    if (strcmp(argv[i], "--log") == 0) log_path = argv[++i];
+    else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
+    else if (strcmp(argv[i], "--cleanup") == 0 && ncleanup < MAX_CLEANUP_ARGS) cleanup[ncleanup++] = argv[++i];
+    else usage();
+  }
+  char **setup = argv + i + 1;
+  if (i >= argc || !*setup || !log_path || !exit_path || ncleanup == 0) usage();
+
+  /* Nobody's terminal or pipe ends this process: not a hangup, not ^C, not a closed reader. */
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+  tzset();
+
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  int signal_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd < 0) fail("signalfd", errno);
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+
+  log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (log_fd < 0) {
+    char what[PATH_MAX + 32];
+    snprintf(what, sizeof what, "opening the log `%s`", log_path);
+    fail(what, errno);
+  }
+  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  int out[2], err[2], alive[2], status[2];
+  if (null_fd < 0) fail("opening /dev/null", errno);
+  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0) fail("pipe2", errno);
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) < 0) fail("socketpair", errno);
+
+  setup_pid = fork();
+  if (setup_pid < 0) fail("fork", errno);
+  if (setup_pid == 0) run_setup(setup, null_fd, alive[0], out[1], err[1], status[1]);
+
+  /* the setup process answers the CLI; while this one holds the pipe, the CLI would wait */
+  if (report_fd >= 0) close(report_fd);
+  report_fd = -1;
+  close(null_fd);
+  close(alive[0]);
+  close(out[1]);
+  close(err[1]);
+  close(status[1]);
+  sources[SRC_STDOUT].fd = out[0];
+  sources[SRC_STDERR].fd = err[0];
+  status_fd = status[0];
+  set_nonblocking(out[0]);
+  set_nonblocking(err[0]);
+  set_nonblocking(status_fd);
+
+  /* Until the container has exited, or the setup process is gone without starting one. */
+  while (!container_exited && !(setup_reaped && container_pid == 0)) {
+    struct pollfd fds[5];
+    int n = open_sources(fds);
+    if (status_fd >= 0) fds[n++] = (struct pollfd){status_fd, POLLIN, 0};
+    fds[n++] = (struct pollfd){signal_fd, POLLIN, 0};
+    if (poll(fds, (nfds_t)n, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int k = 0; k < n; k++) {
+      if (!fds[k].revents) continue;
+      if (fds[k].fd == status_fd) {
+        read_status();
+      } else if (fds[k].fd == signal_fd) {
+        struct signalfd_siginfo info;
+        while (read(signal_fd, &info, sizeof info) > 0) {
+        }
+        reap();
+        check_container_is_ours();
+      } else {
+        struct source *s = source_of(fds[k].fd);
+        if (s) pump(s);
+      }
+    }
+  }
+
+  if (!container_exited) {
+    /* the container never ran; the setup process has told the CLI why */
+    drain();
+    return 0;
+  }
+  drain();
+  out_flush();
+  close(log_fd);
+  close(alive[1]); /* slirp4netns exits */
+  reap_all(signal_fd);
+  /* Last: whoever sees the exit file finds all the output in the log (tspod logs -f), and the
+   * container's ports free again (a restart binds them). */
+  write_exit_file(exit_path, exit_code);
+
+  char code[16];
+  snprintf(code, sizeof code, "%d", exit_code);
+  cleanup[ncleanup++] = code;
+  cleanup[ncleanup] = NULL;
+  sigprocmask(SIG_UNBLOCK, &chld, NULL);
+  close(signal_fd);
+  execvp(cleanup[0], cleanup);
+  return EXIT_ENGINE; /* the record settles from the exit file */
+}

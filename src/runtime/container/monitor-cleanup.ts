@@ -1,0 +1,34 @@
+// The cleanup step of a detached container's monitor. tspod-monitor execs it once the container
+// has exited and the exit file is written, with the exit code as the last argument; being the
+// same process, the record still names a live monitor until this step has recorded the exit
+// (as the foreground run's recordExit does) and removed a --rm container.
+import {Store} from '../../storage/store/store'
+import type {MonitorRequest} from './detach'
+import {exitFilePath, readExitFile} from './exit-file'
+import {ContainerRecords} from './records'
+import {removeContainer} from './remove'
+
+async function cleanup(request: MonitorRequest, exitCode: number): Promise<void> {
+  const store = await Store.open(request.storage)
+  try {
+    const records = ContainerRecords.open(store)
+    const container = records.get(request.id)
+    if (!container) return // removed meanwhile (rm -f)
+    const {state} = container
+    const ours = state.monitorPid === process.pid
+    if (ours && (state.status === 'running' || state.status === 'stopping')) {
+      const finishedAt = readExitFile(exitFilePath(store, request.id))?.finishedAt ?? new Date().toISOString()
+      records.saveState(request.id, {...state, status: 'exited', pid: 0, exitCode, finishedAt})
+    }
+    const after = records.get(request.id)
+    if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') await removeContainer(store, records, after)
+  } finally {
+    store.close()
+  }
+}
+
+const args = process.argv.slice(2)
+cleanup(JSON.parse(args[0]) as MonitorRequest, Number(args[args.length - 1])).then(
+  () => process.exit(0),
+  () => process.exit(1), // nobody to tell: the record settles from the exit file
+)

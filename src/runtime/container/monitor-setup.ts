@@ -1,0 +1,150 @@
+// The setup step of a detached container's monitor. tspod-monitor (native/monitor/tspod-monitor.c)
+// runs this script as its child with the fds below; it starts the container with its output on
+// the monitor's pipes and the monitor recorded as its monitor, tells the monitor which process
+// the container is (handing over its terminal), tells the starting CLI on fd 3 whether it
+// runs, and exits: the container, reparented to the monitor (a child subreaper), outlives it.
+import * as fs from 'node:fs'
+import {finished} from 'node:stream/promises'
+
+import {Store} from '../../storage/store/store'
+import type {MonitorReport, MonitorRequest} from './detach'
+import {Launched, exitCodeOf, launchContainer, recordExit} from './launch'
+import {NoSuchContainerError, ContainerRecords} from './records'
+import {removeContainer} from './remove'
+
+/** the starting CLI's end: one MonitorReport */
+const REPORT_FD = 3
+/** the read end of a pipe only the monitor writes: slirp4netns's --exit-fd */
+const NETWORK_EXIT_FD = 4
+/** the write ends of the monitor's pipes, the container's stdout and stderr */
+const STDOUT_FD = 5
+const STDERR_FD = 6
+/** a socket to the monitor: "start <pid> <tty fd>\n" (answered '1' or '0'), "exit <code>\n" */
+const STATUS_FD = 7
+
+function report(message: MonitorReport): void {
+  try {
+    fs.writeSync(REPORT_FD, JSON.stringify(message))
+    fs.closeSync(REPORT_FD)
+  } catch {
+    // the starter is gone; the record tells the rest
+  }
+}
+
+function tellMonitor(line: string): void {
+  try {
+    fs.writeSync(STATUS_FD, line)
+  } catch {
+    // the monitor was killed: the record settles once the container is gone
+  }
+}
+
+/**
+ * The container's process (whose exit is the container's) and the fd of its terminal's master
+ * here (-1: none), which the monitor copies; true once the monitor reads the terminal.
+ */
+function handOver(pid: number, master: number): boolean {
+  tellMonitor(`start ${pid} ${master}\n`)
+  const answer = Buffer.alloc(1)
+  try {
+    return fs.readSync(STATUS_FD, answer, 0, 1, null) === 1 && answer.toString() === '1'
+  } catch {
+    return false
+  }
+}
+
+/** What the monitor cannot read itself: the terminal, copied to its stdout pipe until the container ends. */
+function copyTerminal(master: number): Promise<void> {
+  const from = fs.createReadStream('', {fd: master})
+  from.pipe(fs.createWriteStream('', {fd: STDOUT_FD}))
+  return finished(from).catch(() => undefined) // EIO once the container's side is closed
+}
+
+async function removeIfAutoRemove(store: Store, records: ContainerRecords, id: string): Promise<void> {
+  const after = records.get(id)
+  if (after?.config.autoRemove) await removeContainer(store, records, after)
+}
+
+async function setup(request: MonitorRequest): Promise<void> {
+  for (const sig of ['SIGHUP', 'SIGINT', 'SIGPIPE'] as const) process.on(sig, () => undefined)
+  const store = await Store.open(request.storage)
+  try {
+    const records = ContainerRecords.open(store)
+    const container = records.get(request.id)
+    if (!container) throw new NoSuchContainerError(`no container with name or ID "${request.id}" found: no such container`)
+    const tty = container.config.spec.process.terminal ?? false
+    // the monitor waits for the container (or the external runtime's `run`) unless it cannot read its terminal
+    let waitHere = false
+    const devNull = fs.openSync('/dev/null', 'r')
+    let launched: Launched
+    try {
+      launched = await launchContainer(store, records, container, {
+        // with a terminal, the console step makes the pty 0, 1 and 2 (this process's are /dev/null)
+        stdio: tty ? ['inherit', 'inherit', 'inherit'] : [devNull, STDOUT_FD, STDERR_FD],
+        tty,
+        dieWithParent: false,
+        monitorPid: process.ppid,
+        networkExitFd: NETWORK_EXIT_FD,
+      })
+    } finally {
+      fs.closeSync(devNull)
+    }
+    const {child} = launched
+    // as soon as this process reaps it (launched.exited waits for slirp4netns to stop as well)
+    let exitCode: number | undefined
+    child.exited.then(
+      (exit) => (exitCode = exitCodeOf(exit)),
+      () => undefined,
+    )
+
+    try {
+      await child.started
+    } catch (startError) {
+      // it never ran: recorded as created with the reason (127, 126, ...), as the foreground run does
+      let err = startError as Error & {exitCode?: number}
+      await recordExit(records, container, launched).catch((e: Error & {exitCode?: number}) => (err = e))
+      await removeIfAutoRemove(store, records, request.id)
+      report({ok: false, message: err.message, exitCode: err.exitCode ?? 125})
+      return
+    }
+
+    let master = -1
+    if (tty) {
+      try {
+        master = child.consoleMaster()
+      } catch {
+        // it failed before its terminal existed: its exit says why
+      }
+    }
+    const monitorReadsTerminal = handOver(child.pid, master)
+    report({ok: true, warnings: launched.warnings})
+    let copied: Promise<void> | undefined
+    if (master >= 0 && !monitorReadsTerminal) {
+      copied = copyTerminal(master)
+      waitHere = true
+    }
+    if (waitHere) {
+      const code = await launched.exited.then(exitCodeOf, async (err: Error & {exitCode?: number}) => {
+        await recordExit(records, container, launched).catch(() => undefined)
+        return err.exitCode ?? 125
+      })
+      await copied
+      tellMonitor(`exit ${code}\n`)
+      return
+    }
+    // An exit this process reaped (the container ended already) has reached exitCode by the next
+    // turn of the event loop; one it did not reap is the monitor's to see once this one is gone.
+    await new Promise((resolve) => setImmediate(resolve))
+    if (exitCode !== undefined) tellMonitor(`exit ${exitCode}\n`)
+  } finally {
+    store.close()
+  }
+}
+
+setup(JSON.parse(process.argv[2]) as MonitorRequest).then(
+  () => process.exit(0),
+  (err: Error & {exitCode?: number}) => {
+    report({ok: false, message: err.message, exitCode: err.exitCode ?? 125})
+    process.exit(1)
+  },
+)
