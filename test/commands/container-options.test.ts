@@ -123,3 +123,11 @@ test('--label: on the container, in inspect and ps, and ps --filter label=', asy
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=flag']), 'lab\n')
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=tier=db']), '')
 })
+
+test('doctor knows the runtime\'s and the volumes\' tables: a store with containers and volumes is healthy', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '-v', 'data:/data', 'busybox'])
+  const doctor = await tspod(box, ['doctor', '--check', 'database'])
+  t.is(doctor.code, 0, doctor.stdout)
+  t.regex(doctor.stdout, /^OK +store database: .*schema runtime v1, storage v2, volumes v1 \(known\), every reference resolves\n$/)
+})
