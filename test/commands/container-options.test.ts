@@ -131,3 +131,18 @@ test('doctor knows the runtime\'s and the volumes\' tables: a store with contain
   t.is(doctor.code, 0, doctor.stdout)
   t.regex(doctor.stdout, /^OK +store database: .*schema runtime v1, storage v2, volumes v1 \(known\), every reference resolves\n$/)
 })
+
+test('system df counts containers (their upper dirs) and volumes, and what is reclaimable', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'writer', '-v', 'vol:/v', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/file bs=1k count=300 2>/dev/null; dd if=/dev/zero of=/v/f bs=1k count=100 2>/dev/null'])
+  const df = (await ok(box, ['system', 'df', '--format', '{{.Type}} {{.Total}} {{.Active}} {{.RawSize}} {{.RawReclaimable}}'])).trim().split('\n').map((l) => l.split(' '))
+  const [images, containers, volumes] = [df[0], df[1], df[2].slice(1)]
+  t.deepEqual(images.slice(0, 3), ['Images', '2', '1'], 'busybox is used by the container, multi is not')
+  t.true(Number(images[4]) > 0 && Number(images[4]) < Number(images[3]))
+  t.deepEqual(containers.slice(0, 3), ['Containers', '1', '0'])
+  t.true(Number(containers[3]) >= 300 * 1024)
+  t.is(containers[4], containers[3], 'an exited container is reclaimable')
+  t.deepEqual(volumes.slice(0, 3), ['Volumes', '1', '1'])
+  t.true(Number(volumes[3]) >= 100 * 1024)
+  t.is(volumes[4], '0', 'a volume a container uses is not reclaimable')
+})
