@@ -138,6 +138,8 @@ test('system df counts containers (their upper dirs) and volumes, and what is re
   const df = (await ok(box, ['system', 'df', '--format', '{{.Type}} {{.Total}} {{.Active}} {{.RawSize}} {{.RawReclaimable}}'])).trim().split('\n').map((l) => l.split(' '))
   const [images, containers, volumes] = [df[0], df[1], df[2].slice(1)]
   t.deepEqual(images.slice(0, 3), ['Images', '2', '1'], 'busybox is used by the container, multi is not')
+  const perImage = (await ok(box, ['images', '--format', '{{.Repository}} {{.Containers}}'])).trim().split('\n').sort()
+  t.deepEqual(perImage, ['localhost/busybox 1', 'localhost/multi 0'])
   t.true(Number(images[4]) > 0 && Number(images[4]) < Number(images[3]))
   t.deepEqual(containers.slice(0, 3), ['Containers', '1', '0'])
   t.true(Number(containers[3]) >= 300 * 1024)

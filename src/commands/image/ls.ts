@@ -46,7 +46,8 @@ export default class ImageLs extends TspodCommand {
     const {args, flags} = await this.parse(ImageLs)
     const store = await this.openStore(flags)
     const filters = parseImageFilters([...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : [])])
-    const summaries = filterImages(store, filters, this.registries()).map((image) => imageSummary(image))
+    const inUse = store.imagesInUse()
+    const summaries = filterImages(store, filters, this.registries()).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
     if (flags.quiet) {
       const ids = [...new Set(summaries.map((s) => (flags['no-trunc'] ? `sha256:${s.Id}` : s.Id.slice(0, 12))))]
       if (ids.length > 0) this.print(ids.join('\n'))
