@@ -148,3 +148,17 @@ test('system df counts containers (their upper dirs) and volumes, and what is re
   t.true(Number(volumes[3]) >= 100 * 1024)
   t.is(volumes[4], '0', 'a volume a container uses is not reclaimable')
 })
+
+test('logs --since and --until pick entries by their time', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'timed', 'busybox', 'sh', '-c', 'echo early; sleep 1.2; echo late'])
+  const [early, late] = (await ok(box, ['logs', '-t', 'timed'])).trim().split('\n').map((l) => l.split(' ')[0])
+  t.true(Date.parse(late) - Date.parse(early) >= 1000)
+  const middle = new Date(Date.parse(early) + 600).toISOString()
+  t.is(await ok(box, ['logs', '--since', middle, 'timed']), 'late\n')
+  t.is(await ok(box, ['logs', '--until', middle, 'timed']), 'early\n')
+  t.is(await ok(box, ['logs', '--since', '10m', 'timed']), 'early\nlate\n')
+  const bad = await tspod(box, ['logs', '--since', 'yesterday', 'timed'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, 'Error: failed to parse value as time or duration: "yesterday"\n')
+})

@@ -5,6 +5,7 @@ import {UsageError} from '../../errors'
 import {LogEntry, readLogFrom, tailEntries} from '../../runtime/container/log-file'
 import {containerDirs} from '../../runtime/container/paths'
 import {isRunning} from '../../runtime/container/report'
+import {parseTimeValue} from '../../runtime/time-value'
 
 const FOLLOW_POLL_MS = 100
 
@@ -27,6 +28,8 @@ export default class Logs extends ContainerCommand {
     tail: Flags.integer({description: 'Output the specified number of LINES at the end of the logs (-1: all)', default: -1}),
     timestamps: Flags.boolean({char: 't', description: 'Output the timestamps in the log'}),
     names: Flags.boolean({char: 'n', description: 'Output the container name in the log'}),
+    since: Flags.string({description: 'Show logs since TIMESTAMP (a duration such as 10m, Unix seconds or an RFC 3339 time)'}),
+    until: Flags.string({description: 'Show logs until TIMESTAMP (as --since)'}),
   }
 
   async run(): Promise<void> {
@@ -34,6 +37,9 @@ export default class Logs extends ContainerCommand {
     const names = argv as string[]
     if (names.length === 0) throw new UsageError('logs requires at least 1 arg(s), only received 0')
     if (flags.follow && names.length > 1) throw new UsageError('--follow works with one container at a time in tspod')
+    const since = flags.since === undefined ? -Infinity : parseTimeValue(flags.since)
+    const until = flags.until === undefined ? Infinity : parseTimeValue(flags.until)
+    const inTime = (entries: LogEntry[]) => entries.filter((e) => Date.parse(e.time) >= since && Date.parse(e.time) <= until)
     const {store, records} = await this.openContainers(flags)
     const containers = names.map((n) => records.lookup(n))
     for (const c of containers) {
@@ -41,12 +47,12 @@ export default class Logs extends ContainerCommand {
       const prefix = names.length > 1 || flags.names ? `${flags.names ? c.config.name : c.config.id.slice(0, 12)} ` : ''
       const atLineStart = {value: true}
       let {entries, offset} = readLogFrom(file, 0)
-      print(tailEntries(entries, flags.tail), flags.timestamps, prefix, atLineStart)
+      print(tailEntries(inTime(entries), flags.tail), flags.timestamps, prefix, atLineStart)
       if (!flags.follow) continue
       for (;;) {
         const current = records.get(c.config.id)
         ;({entries, offset} = readLogFrom(file, offset))
-        print(entries, flags.timestamps, prefix, atLineStart)
+        print(inTime(entries), flags.timestamps, prefix, atLineStart)
         if (!current || !isRunning(current.state)) break
         await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
       }

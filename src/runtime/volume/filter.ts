@@ -2,6 +2,7 @@
 // (pkg/domain/filters/volumes.go): filters of different keys must all match; the values of one
 // key match if any does (label: all must).
 import {UsageError} from '../../errors'
+import {parseTimeValue} from '../time-value'
 import type {Volume, VolumeStore} from './volume-store'
 
 export type VolumeFilters = Map<string, string[]>
@@ -55,32 +56,10 @@ function parseBool(key: string, value: string): boolean {
   throw new UsageError(`${JSON.stringify(value)} is not a valid value for the ${JSON.stringify(key)} filter - must be true or false`)
 }
 
-const GO_DURATION_UNITS: Record<string, number> = {ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000}
-
-/** Go's time.ParseDuration ("1h30m", "-10s", "1.5h"), in ms; undefined when it is none. */
-function parseGoDuration(text: string): number | undefined {
-  const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(text)
-  if (!m) return text === '0' ? 0 : undefined
-  let total = 0
-  for (const part of text.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * GO_DURATION_UNITS[part[2]]
-  return m[1] === '-' ? -total : total
-}
-
-/**
- * Docker's timetype.GetTimestamp as `until` reads it: a Go duration before now ("10m"), Unix
- * seconds ("1700000000.5"), or an RFC 3339 / ISO date ("2026-01-02", "2026-01-02T15:04:05Z").
- */
+/** `until`: exactly one point in time (src/runtime/time-value.ts). */
 export function parseUntil(values: string[], now = Date.now()): number {
   if (values.length !== 1) throw new UsageError('specify exactly one timestamp for until')
-  const value = values[0]
-  const duration = parseGoDuration(value)
-  if (duration !== undefined) return now - duration
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value)) {
-    const time = Date.parse(value.replace(' ', 'T'))
-    if (!Number.isNaN(time)) return time
-  }
-  throw new UsageError(`failed to parse value as time or duration: ${JSON.stringify(value)}`)
+  return parseTimeValue(values[0], now)
 }
 
 type VolumeTest = (volume: Volume) => boolean
