@@ -162,3 +162,15 @@ test('logs --since and --until pick entries by their time', async (t) => {
   t.is(bad.code, 125)
   t.is(bad.stderr, 'Error: failed to parse value as time or duration: "yesterday"\n')
 })
+
+test('rename: a unique new name, in Podman\'s words when it is taken', async (t) => {
+  const box = await sandboxWithImages(t)
+  const id = (await ok(box, ['create', '--name', 'before', 'busybox'])).trim()
+  await ok(box, ['create', '--name', 'other', 'busybox'])
+  t.is(await ok(box, ['rename', 'before', 'after']), '')
+  t.is(await ok(box, ['inspect', '--format', '{{.Id}} {{.Name}}', 'after']), `${id} after\n`)
+  t.is((await tspod(box, ['container', 'exists', 'before'])).code, 1)
+  const taken = await tspod(box, ['rename', 'after', 'other'])
+  t.is(taken.code, 125)
+  t.regex(taken.stderr, /the container name "other" is already in use by [0-9a-f]{64}/)
+})

@@ -51,7 +51,7 @@ function slirp4netnsEtcFiles(hostname: string, name: string): EtcFileExtras {
   }
 }
 
-const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 const DEFAULT_STOP_TIMEOUT = 10
 
 function ociMappings(map: {containerID: number; hostID: number; size: number}[]): OciIdMapping[] {

@@ -36,6 +36,12 @@ export class ContainerStore {
       .run(container.id, container.name, container.imageId, container.created)
   }
 
+  rename(id: string, name: string): void {
+    const taken = this.db.prepare('SELECT id FROM containers WHERE name = ?').get(name) as {id: string} | undefined
+    if (taken) throw new NameInUseError(`error renaming container ${id}: the container name "${name}" is already in use by ${taken.id}. You have to remove that container to be able to reuse that name: that name is already in use`)
+    this.db.prepare('UPDATE containers SET name = ? WHERE id = ?').run(name, id)
+  }
+
   get(id: string): StorageContainer | undefined {
     const row = this.db.prepare('SELECT * FROM containers WHERE id = ?').get(id) as ContainerRow | undefined
     return row && fromRow(row)

@@ -1,0 +1,16 @@
+import {Args} from '@oclif/core'
+
+import {ContainerCommand} from '../../cli/container-command'
+import {renameContainer} from '../../runtime/container/rename'
+
+export default class Rename extends ContainerCommand {
+  static summary = 'Rename an existing container'
+  static aliases = ['rename']
+  static args = {container: Args.string({required: true, description: 'container'}), name: Args.string({required: true, description: 'new name'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Rename)
+    const {store, records} = await this.openContainers(flags)
+    renameContainer(store, records, records.lookup(args.container), args.name)
+  }
+}
