@@ -25,6 +25,12 @@ export interface RootfsLayout {
   mergedDir: string
   /** mount overlay with userxattr (whiteouts as user.overlay.* xattrs) and use the host's /sys */
   rootless: boolean
+  /**
+   * Who mounts the overlay on mergedDir: the child itself, with the kernel's overlay (absent),
+   * or fuse-overlayfs before the child is released (storage.conf's mount_program; see
+   * fuse-overlay.ts), in which case the child's steps start from the mount already there.
+   */
+  mountedBy?: 'fuse-overlayfs'
 }
 
 export interface ContainerPlan {
@@ -326,7 +332,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout): ContainerPla
 
   const steps: ChildStep[] = [
     {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: rootfsPropagation(spec)},
-    ...overlaySteps({...layout, mergedDir: merged}),
+    ...(layout.mountedBy ? [] : overlaySteps({...layout, mergedDir: merged})),
     {kind: 'mount', name: stepName(`bind \`${merged}\``), source: merged, path: merged, flags: MS.BIND | MS.REC},
     {kind: 'mount', name: stepName(`make \`${merged}\` private`), source: 'none', path: merged, flags: MS.PRIVATE},
     {kind: 'chdir', name: stepName(`chdir to \`${merged}\``), path: merged},

@@ -7,9 +7,11 @@ import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
+import {configFilePath} from '../../storage/config/storage-conf'
 import type {Store} from '../../storage/store/store'
 import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
+import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOverlayConfig, mountFuseOverlay} from '../fuse-overlay'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
 import {parsePublish} from '../network/publish'
 import {RootfsLayout, planContainer} from '../plan'
@@ -57,7 +59,14 @@ export function containerLayout(store: Store, container: Container): RootfsLayou
   const image = store.images.get(container.config.imageId)
   if (!image) throw new TspodError(`the image ${container.config.imageId} of container ${container.config.id} is missing from the store`)
   const dirs = containerDirs(store, container.config.id)
-  return {lowerDirs: lowerDirsOf(store, image), upperDir: dirs.upper, workDir: dirs.work, mergedDir: dirs.merged, rootless: store.mapping !== undefined}
+  return {
+    lowerDirs: lowerDirsOf(store, image),
+    upperDir: dirs.upper,
+    workDir: dirs.work,
+    mergedDir: dirs.merged,
+    rootless: store.mapping !== undefined,
+    ...(fuseOverlayConfig(store.config) ? {mountedBy: 'fuse-overlayfs' as const} : {}),
+  }
 }
 
 /** The bundle dir; config.json in it (an external runtime writes its own form of it there). */
@@ -72,6 +81,8 @@ interface Spawned {
   child: NamespacedChild
   /** slirp4netns, when the container has it; stopped once the container ends */
   network?: NetworkHandle
+  /** fuse-overlayfs serving the rootfs (storage.conf's mount_program); it exits once the container has */
+  fuse?: FuseOverlayMount
   /** the container's init on the host (the external runtime's child, with --runtime) */
   initPid: number
   warnings: string[]
@@ -82,6 +93,8 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   const {config} = container
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
   const plan = planContainer(config.spec, layout)
+  const explain = (err: unknown) => explainNativeOverlayFailure(preflight.explain(err), store.config.configFile ?? configFilePath())
+  const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
   const network = await networkStarter(config, options.networkExitFd)
   try {
     const child = await spawnInNamespaces({
@@ -92,12 +105,50 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
       stdio: options.stdio,
       console: options.tty,
       dieWithParent: options.dieWithParent ?? true,
-      beforeRelease: network?.start,
+      beforeRelease: beforeRelease([fuse?.start, network?.start]),
     })
-    return {child, network: network?.handle(), initPid: child.pid, warnings: preflight.warnings, explain: preflight.explain}
+    return {child, network: network?.handle(), fuse: fuse?.handle(), initPid: child.pid, warnings: preflight.warnings, explain}
   } catch (err) {
-    await network?.handle()?.stop()
-    throw preflight.explain(err)
+    await Promise.all([network?.handle()?.stop(), fuse?.handle()?.finished()])
+    throw explain(err)
+  }
+}
+
+/** What runs in the parent while the child is held in its new namespaces, one after the other. */
+function beforeRelease(steps: (((pid: number) => Promise<void>) | undefined)[]): ((pid: number) => Promise<void>) | undefined {
+  const present = steps.filter((s): s is (pid: number) => Promise<void> => s !== undefined)
+  if (present.length === 0) return undefined
+  return async (pid) => {
+    for (const step of present) await step(pid)
+  }
+}
+
+/**
+ * storage.conf's mount_program: fuse-overlayfs mounts the rootfs into the held child's mount
+ * namespace before it runs its steps (layout.mountedBy makes the plan skip the overlay step).
+ */
+function fuseStarter(
+  store: Store,
+  container: Container,
+  layout: RootfsLayout,
+  userNamespace: boolean,
+  options: {dieWithParent?: boolean},
+): {start: (pid: number) => Promise<void>; handle(): FuseOverlayMount | undefined} | undefined {
+  const fuse = fuseOverlayConfig(store.config)
+  if (!fuse || layout.mountedBy !== 'fuse-overlayfs') return undefined
+  let handle: FuseOverlayMount | undefined
+  return {
+    start: async (pid) => {
+      handle = await mountFuseOverlay({
+        ...fuse,
+        layout,
+        pid,
+        userNamespace,
+        logFile: path.join(bundleDir(store, container.config.id), FUSE_OVERLAY_LOG),
+        dieWithParent: options.dieWithParent ?? true,
+      })
+    },
+    handle: () => handle,
   }
 }
 
@@ -134,6 +185,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
     keepGroups: config.keepGroups,
     network: network?.start,
     dieWithParent: options.dieWithParent ?? true,
+    fuseOverlay: layout.mountedBy === 'fuse-overlayfs' ? fuseOverlayConfig(store.config) : undefined,
   }).catch(async (err) => {
     await network?.handle()?.stop()
     throw err
@@ -165,7 +217,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   }
   records.saveState(config.id, running)
   const exited = spawned.child.exited
-    .finally(() => spawned.network?.stop())
+    .finally(() => Promise.all([spawned.network?.stop(), spawned.fuse?.finished()]))
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
   return {child: spawned.child, warnings: spawned.warnings, exited}

@@ -1,7 +1,7 @@
 // The steps of the process that becomes the external runtime, as Podman's rootless setup does
 // for crun: in tspod's user and mount namespaces, `/` is made a slave of the host's (the
-// runtime's own mounts stay here), the overlay rootfs is mounted on the merged dir, then the
-// runtime is exec'd.
+// runtime's own mounts stay here), the overlay rootfs is mounted on the merged dir (unless
+// fuse-overlayfs has mounted it already), then the runtime is exec'd.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -52,6 +52,7 @@ export function helperSteps(input: HelperInput): ChildStep[] {
       flags: MS.BIND,
     })
   }
-  steps.push(...overlaySteps({...input.layout, mergedDir: merged}))
+  // fuse-overlayfs (layout.mountedBy) has mounted the rootfs before this process runs its steps
+  if (!input.layout.mountedBy) steps.push(...overlaySteps({...input.layout, mergedDir: merged}))
   return steps
 }

@@ -13,6 +13,7 @@ import type {AccessWalk} from '../../storage/preflight/access-walk'
 import type {UserNamespaceMapping} from '../../userns/idmap'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import type {HostUser} from '../../userns/user'
+import {FUSE_OVERLAY_LOG, FuseOverlayConfig, FuseOverlayMount, mountFuseOverlay} from '../fuse-overlay'
 import type {OciSpec} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
 import {externalRuntimeSpec, writeBundleConfig} from './bundle'
@@ -49,6 +50,12 @@ export interface OciRuntimeStart {
   network?: (helperPid: number) => Promise<void>
   /** SIGKILL the runtime's process if this one dies (default true); false: a detached container's monitor takes it over */
   dieWithParent?: boolean
+  /**
+   * storage.conf's mount_program: fuse-overlayfs mounts the rootfs into the helper's mount
+   * namespace before the helper runs (instead of the helper's native overlay mount), and exits
+   * by itself once the runtime's container and the helper have ended.
+   */
+  fuseOverlay?: FuseOverlayConfig
 }
 
 export interface OciRuntimeChild {
@@ -185,19 +192,41 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   if (o.tty) consoleSocket = await listenConsoleSocket(path.join(bundleDir, CONSOLE_SOCKET))
   const namespaces: NamespaceName[] = [...(rootless ? ['user' as const] : []), 'mount', ...(o.network ? ['net' as const] : [])]
   const argv = runtimeArgs(runtime, {root, log: logFile, bundle: bundleDir, pidFile, consoleSocket: consoleSocket?.path, id: o.containerId})
+  const layout: RootfsLayout = {...o.layout, mountedBy: o.fuseOverlay ? 'fuse-overlayfs' : undefined}
+  let fuse: FuseOverlayMount | undefined
+  const mountFuse = o.fuseOverlay
+    ? async (helperPid: number) => {
+        fuse = await mountFuseOverlay({
+          ...o.fuseOverlay!,
+          layout,
+          pid: helperPid,
+          userNamespace: rootless,
+          logFile: path.join(bundleDir, FUSE_OVERLAY_LOG),
+          dieWithParent: o.dieWithParent ?? true,
+        })
+      }
+    : undefined
+  const beforeRelease =
+    mountFuse || o.network
+      ? async (helperPid: number) => {
+          await mountFuse?.(helperPid)
+          await o.network?.(helperPid)
+        }
+      : undefined
   let child: NamespacedChild
   try {
     child = await spawnInNamespaces({
       namespaces,
       mapping: o.mapping,
-      steps: [...helperSteps({layout: o.layout, runtime, bundleDir, rootless}), ...(o.network ? [{kind: 'loopback_up' as const, name: 'bring up lo'}] : [])],
+      steps: [...helperSteps({layout, runtime, bundleDir, rootless}), ...(o.network ? [{kind: 'loopback_up' as const, name: 'bring up lo'}] : [])],
       command: {file: runtime.path, argv, env: runtimeEnv(), cwd: bundleDir},
       stdio: o.stdio,
-      beforeRelease: o.network,
+      beforeRelease,
       dieWithParent: o.dieWithParent ?? true,
     })
   } catch (err) {
     consoleSocket?.close()
+    await fuse?.finished()
     throw helperError(err, runtime, walks)
   }
 
@@ -211,7 +240,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
       return status
     },
     (err) => Promise.reject(helperError(err, runtime, walks)),
-  )
+  ).finally(() => fuse?.finished())
   const finished = exited.then(
     () => undefined,
     () => undefined,
