@@ -63,6 +63,7 @@ test('--runtime crun runs the same container as the native runtime: same output 
     ['sh', '-c', 'id; cat /proc/self/uid_map /proc/self/setgroups; hostname; pwd'],
     ['--user', '1234', '-e', 'TEST=here', 'sh', '-c', 'id -u; echo $TEST'],
     ['-w', '/tmp', 'sh', '-c', 'pwd; exit 3'],
+    ['-w', '/i/do/not/exist', 'pwd'],
     ['/no/such/command'],
     ['/etc'],
   ]

@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {TspodError} from '../../errors'
+import {ExecCannotInvokeError, TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {Store} from '../../storage/store/store'
@@ -15,6 +15,7 @@ import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOve
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
 import {parsePublish} from '../network/publish'
 import {RootfsLayout, planContainer} from '../plan'
+import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
 import {lowerDirsOf} from './create'
 import {removeExitFile} from './exit-file'
@@ -169,8 +170,20 @@ async function networkStarter(
 }
 
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
+/**
+ * crun and runc create a missing working directory; Podman refuses a -w that does not exist in
+ * the container before it calls them (126), as tspod's own runtime fails its chdir.
+ */
+function checkWorkdir(container: Container, layout: RootfsLayout): void {
+  const workdir = container.config.options.workdir
+  if (workdir === undefined) return
+  const entry = statRootfsPath([layout.upperDir, ...layout.lowerDirs], workdir, {followSymlinks: true})
+  if (entry?.type !== 'directory') throw new ExecCannotInvokeError(`workdir "${workdir}" does not exist on container ${container.config.id}`)
+}
+
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
+  checkWorkdir(container, layout)
   const network = await networkStarter(config, options.networkExitFd)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
