@@ -23,6 +23,7 @@ import {TspodError} from '../errors'
 import {native} from '../native'
 import type {StorageConfig} from '../storage/config/storage-conf'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../userns/spawn'
+import {USUAL_BIN_DIRS, findInPath, isExecutableFile} from './executables'
 import type {RootfsLayout} from './plan'
 import {stepName} from './rootfs-mount'
 
@@ -107,25 +108,14 @@ export function fuseOverlayOptions(layout: RootfsLayout, mountOptions?: string):
   return [...options, ...extra].join(',')
 }
 
-function executable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK)
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
-}
-
-/** The first of `names` found as an executable in PATH (and the usual bin dirs). */
-export function findInPath(names: string[], envPath = process.env.PATH ?? ''): string | undefined {
-  const dirs = [...envPath.split(':').filter((d) => path.isAbsolute(d)), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin']
-  for (const name of names) for (const dir of dirs) if (executable(path.join(dir, name))) return path.join(dir, name)
-  return undefined
+/** The first of `names` found as an executable in PATH, then in the usual bin dirs. */
+export function findProgram(names: string[], envPath = process.env.PATH ?? ''): string | undefined {
+  return findInPath(names, envPath, USUAL_BIN_DIRS)
 }
 
 function checkProgram(program: string): void {
   if (!path.isAbsolute(program)) throw new TspodError(`mount_program "${program}" must be an absolute path`)
-  if (!executable(program)) throw new TspodError(`mount_program "${program}": no executable file there`, {path: program})
+  if (!isExecutableFile(program)) throw new TspodError(`mount_program "${program}": no executable file there`, {path: program})
 }
 
 function socketFd(socket: net.Socket): number {
@@ -186,7 +176,7 @@ function exitText(exit: ChildExit): string {
 
 /** fusermount3 in the held child's namespaces: the mount, and its /dev/fuse descriptor back. */
 async function mountFuse(o: FuseOverlayStart, merged: string): Promise<number> {
-  const fusermount = findInPath(['fusermount3', 'fusermount'])
+  const fusermount = findProgram(['fusermount3', 'fusermount'])
   if (!fusermount) throw new TspodError(`creating overlay mount to \`${merged}\`: mount_program "${o.program}" needs fusermount3, found nowhere in $PATH (install fuse3)`)
   const channel = await descriptorChannel(o.socketDir)
   try {
@@ -318,7 +308,7 @@ function killQuietly(pid: number): void {
 export function explainNativeOverlayFailure(err: unknown, configFile: string): unknown {
   if (!(err instanceof TspodError)) return err
   if (!err.syscall?.startsWith('mount overlay') || !['EPERM', 'EINVAL', 'ENODEV'].includes(err.code ?? '')) return err
-  const fuseOverlayfs = findInPath(['fuse-overlayfs'])
+  const fuseOverlayfs = findProgram(['fuse-overlayfs'])
   if (!fuseOverlayfs) return err
   return new TspodError(
     `${err.message}: native overlay cannot be mounted here; fuse-overlayfs can: set mount_program = "${fuseOverlayfs}" under [storage.options.overlay] in ${configFile}`,

@@ -1,11 +1,11 @@
 // `tspod info`: the host and store facts, in Podman's JSON shape (camelCase keys, so Go
 // templates written for Podman such as {{.Host.Kernel}} or {{.Store.GraphRoot}} work).
 import {execFileSync} from 'node:child_process'
-import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {ContainerRecords} from '../runtime/container/records'
+import {findInPath} from '../runtime/executables'
 import {identifyOciRuntime} from '../runtime/oci-runtime/resolve'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
 import {goArchitecture} from '../storage/manifest/platform'
@@ -74,7 +74,7 @@ function hostSection(user: HostUser) {
 
 /** The OCI runtime of new containers (tspod's native one unless --runtime names another), and the rootless network. */
 function runtimeSection(runtime: string | undefined) {
-  const slirp = findExecutable('slirp4netns')
+  const slirp = findInPath(['slirp4netns'])
   const external = runtime === undefined ? undefined : identifyOciRuntime(runtime)
   const ociRuntime = external
     ? {name: external.name, package: '', path: external.path, version: external.version ? `${external.name} version ${external.version}` : ''}
@@ -84,19 +84,6 @@ function runtimeSection(runtime: string | undefined) {
     networkBackend: 'slirp4netns',
     slirp4netns: {executable: slirp ?? '', version: slirp ? firstLine(slirp, ['--version']) : ''},
   }
-}
-
-function findExecutable(name: string): string | undefined {
-  for (const dir of (process.env.PATH || '/usr/bin:/bin').split(':')) {
-    const file = path.join(dir || '.', name)
-    try {
-      fs.accessSync(file, fs.constants.X_OK)
-      return file
-    } catch {
-      // not here
-    }
-  }
-  return undefined
 }
 
 function firstLine(file: string, args: string[]): string {

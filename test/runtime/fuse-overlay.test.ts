@@ -10,7 +10,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError} from '../../src/errors'
-import {explainNativeOverlayFailure, findInPath, fuseOverlayOptions} from '../../src/runtime/fuse-overlay'
+import {explainNativeOverlayFailure, findProgram, fuseOverlayOptions} from '../../src/runtime/fuse-overlay'
 import {helperSteps} from '../../src/runtime/oci-runtime/helper-steps'
 import {identifyOciRuntime} from '../../src/runtime/oci-runtime/resolve'
 import {OciSpec} from '../../src/runtime/oci-spec'
@@ -83,7 +83,7 @@ test('a rootfs mounted by fuse-overlayfs: the plan skips only the overlay step a
 })
 
 test('a native overlay mount refused with EPERM, EINVAL or ENODEV names mount_program as the fix; other errors stay as they are', (t) => {
-  const fuseOverlayfs = findInPath(['fuse-overlayfs'])
+  const fuseOverlayfs = findProgram(['fuse-overlayfs'])
   t.truthy(fuseOverlayfs, 'fuse-overlayfs is installed here (.ci/setup-host.sh)')
   const refused = (code: string) =>
     new TspodError('mount overlay to `/s/c/merged`: Operation not permitted', {code, errno: -1, syscall: 'mount overlay to `/s/c/merged`', path: '/s/c/merged'})

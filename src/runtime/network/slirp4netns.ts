@@ -19,6 +19,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
+import {findInPath, isExecutableFile} from '../executables'
 import {bindAddress, hostPortError, probeHostPort, resolveHostPorts} from './host-ports'
 import {PortMapping, formatPortMapping} from './publish'
 import {Slirp4netnsApiError, addHostForward} from './slirp4netns-api'
@@ -112,25 +113,14 @@ function featuresOf(binary: string): Promise<Slirp4netnsFeatures> {
 
 const INSTALL_HINT = 'install it (apt-get install slirp4netns) or set its path'
 
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK)
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
-}
-
 /** Podman's lookup: network_cmd_path when set, else slirp4netns in $PATH. */
 export function findSlirp4netns(binary?: string): string {
   if (binary !== undefined) {
     if (isExecutableFile(binary)) return binary
     throw new TspodError(`could not find slirp4netns, the network namespace can't be configured: ${binary} is not an executable file; ${INSTALL_HINT}`, {code: 'ENOENT', path: binary})
   }
-  for (const dir of (process.env.PATH ?? '').split(':').filter((d) => d !== '')) {
-    const candidate = path.join(dir, 'slirp4netns')
-    if (isExecutableFile(candidate)) return candidate
-  }
+  const found = findInPath(['slirp4netns'])
+  if (found) return found
   throw new TspodError(`could not find slirp4netns, the network namespace can't be configured: exec: "slirp4netns": executable file not found in $PATH; ${INSTALL_HINT}`, {code: 'ENOENT'})
 }
 
