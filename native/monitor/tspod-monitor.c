@@ -242,11 +242,11 @@ static int above(int fd) {
   return high;
 }
 
-static void run_setup(char **argv, int null_fd, int alive_read, int out_write, int err_write, int status_child) {
+static void run_setup(char **argv, int null_fd, int stdin_read, int alive_read, int out_write, int err_write, int status_child) {
   int from[SETUP_FDS];
-  from[0] = above(null_fd);
-  from[1] = from[0];
-  from[2] = from[0];
+  from[1] = above(null_fd);
+  from[2] = from[1];
+  from[0] = stdin_read >= 0 ? above(stdin_read) : from[1];
   from[REPORT_FD] = report_fd >= 0 ? above(report_fd) : from[0];
   from[ALIVE_FD] = above(alive_read);
   from[STDOUT_FD] = above(out_write);
@@ -446,9 +446,15 @@ int main(int argc, char **argv) {
 
   const char *log_path = NULL, *exit_path = NULL;
   char *cleanup[MAX_CLEANUP_ARGS + 2];
-  int ncleanup = 0, i;
+  int ncleanup = 0, i, stdin_pipe = 0;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) break;
+    /* -i: the setup process's fd 0 is a pipe this process holds open, never writing, so that the
+     * container's stdin stays open (and empty) as under conmon */
+    if (strcmp(argv[i], "--stdin-pipe") == 0) {
+      stdin_pipe = 1;
+      continue;
+    }
     if (i + 1 >= argc) usage();
     if (strcmp(argv[i], "--log") == 0) log_path = argv[++i];
     else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
@@ -479,19 +485,21 @@ int main(int argc, char **argv) {
     fail(what, errno);
   }
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  int out[2], err[2], alive[2], status[2];
+  int out[2], err[2], alive[2], status[2], in[2] = {-1, -1};
   if (null_fd < 0) fail("opening /dev/null", errno);
+  if (stdin_pipe && pipe2(in, O_CLOEXEC) < 0) fail("pipe2", errno);
   if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0) fail("pipe2", errno);
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) < 0) fail("socketpair", errno);
 
   setup_pid = fork();
   if (setup_pid < 0) fail("fork", errno);
-  if (setup_pid == 0) run_setup(setup, null_fd, alive[0], out[1], err[1], status[1]);
+  if (setup_pid == 0) run_setup(setup, null_fd, in[0], alive[0], out[1], err[1], status[1]);
 
   /* the setup process answers the CLI; while this one holds the pipe, the CLI would wait */
   if (report_fd >= 0) close(report_fd);
   report_fd = -1;
   close(null_fd);
+  if (in[0] >= 0) close(in[0]); /* in[1] stays open until this process ends */
   close(alive[0]);
   close(out[1]);
   close(err[1]);

@@ -175,3 +175,13 @@ test('rename: a unique new name, in Podman\'s words when it is taken', async (t)
   t.is(taken.code, 125)
   t.regex(taken.stderr, /the container name "other" is already in use by [0-9a-f]{64}/)
 })
+
+test('run -di keeps the container\'s stdin open (an idle shell stays up); without -i it reads EOF and ends', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-di', '--name', 'open', 'busybox', 'sh'])
+  await ok(box, ['run', '-d', '--name', 'closed', 'busybox', 'sh'])
+  t.is(await ok(box, ['wait', 'closed']), '0\n')
+  t.is(await ok(box, ['exec', 'open', 'echo', 'still-up']), 'still-up\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}}', 'open']), 'running\n')
+  await ok(box, ['rm', '-f', '-t', '0', 'open'])
+})

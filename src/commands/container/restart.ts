@@ -25,7 +25,7 @@ export default class Restart extends ContainerCommand {
     if (names.length === 0 && !flags.all && !flags.running) throw new UsageError('you must provide at least one name or id')
     const errors = await this.eachContainer(records, names, async (c, name) => {
       await stopContainer(records, c, flags.time)
-      printWarnings(await startDetached(store, c.config.id))
+      printWarnings(await startDetached(store, c))
       this.print(name)
     })
     this.exitAfter(errors)

@@ -32,7 +32,7 @@ export default class Run extends ContainerCommand {
     }
     if (flags.detach) {
       try {
-        printWarnings(await startDetached(store, container.config.id))
+        printWarnings(await startDetached(store, container))
       } catch (err) {
         await removeIfAuto()
         throw err

@@ -39,7 +39,7 @@ export default class Start extends ContainerCommand {
       return
     }
     const errors = await this.eachContainer(records, names, async (c, name) => {
-      if (!isRunning(c.state)) printWarnings(await startDetached(store, c.config.id))
+      if (!isRunning(c.state)) printWarnings(await startDetached(store, c))
       this.print(name)
     })
     this.exitAfter(errors)

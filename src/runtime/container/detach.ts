@@ -9,6 +9,7 @@ import * as path from 'node:path'
 
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
+import type {Container} from './config'
 import {exitFilePath} from './exit-file'
 import {containerDirs} from './paths'
 
@@ -36,10 +37,11 @@ function errorFor(report: {message: string; exitCode: number}): TspodError {
   return new TspodError(report.message)
 }
 
-function monitorArgs(store: Store, id: string): string[] {
+function monitorArgs(store: Store, id: string, interactive: boolean): string[] {
   const request = JSON.stringify({storage: store.config, id} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   return [
+    ...(interactive ? ['--stdin-pipe'] : []),
     '--log',
     containerDirs(store, id).logFile,
     '--exit-file',
@@ -54,8 +56,9 @@ function monitorArgs(store: Store, id: string): string[] {
 }
 
 /** Resolves with the preflight warnings once the container runs. */
-export function startDetached(store: Store, id: string): Promise<string[]> {
-  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, id), {
+export function startDetached(store: Store, container: Container): Promise<string[]> {
+  const id = container.config.id
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, id, container.config.options.interactive ?? false), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',
