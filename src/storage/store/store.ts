@@ -7,7 +7,7 @@ import * as path from 'node:path'
 
 import {UserNamespaceMapping, planUserNamespaceMapping} from '../../userns/idmap'
 import {currentUser, isRootless} from '../../userns/user'
-import {removeAsMappedRoot} from '../archive/unpack'
+import {removeAsMappedRoot} from '../remove-tree'
 import {StorageConfig} from '../config/storage-conf'
 import {Database, openDatabase} from '../db/connection'
 import {ensurePrivateDir} from '../dirs'

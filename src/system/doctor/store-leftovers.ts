@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {promisify} from 'node:util'
 
-import {removeAsMappedRoot} from '../../storage/archive/unpack'
+import {removeAsMappedRoot} from '../../storage/remove-tree'
 import {Database} from '../../storage/db/connection'
 import {MountEntry, mountsBelow} from '../../storage/preflight/mountinfo'
 import {shellQuote} from '../../storage/preflight/shell-quote'

@@ -7,7 +7,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 
-import {UNPACK_WORKER, removeAsMappedRoot, unpackLayers} from '../../../src/storage/archive/unpack'
+import {UNPACK_WORKER, unpackLayers} from '../../../src/storage/archive/unpack'
+import {removeAsMappedRoot} from '../../../src/storage/remove-tree'
 import {buildTar, sha256} from './layer-tar'
 
 function tempDir(): string {
