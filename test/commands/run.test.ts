@@ -1,13 +1,12 @@
 // tspod run, as the rootless user, from images built locally and loaded into the sandbox.
 import test from 'ava'
-import {spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
-import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
-import {SUPP_GROUP, Sandbox, TEST_USER, TSPOD_BIN, groupId, lookupUser, removeTree, runAs, sandbox, tspod, userEnv} from '../helpers/rootless'
+import {busyboxImage, writeOciArchive} from '../helpers/oci-image'
+import {SUPP_GROUP, TEST_USER, TSPOD_BIN, groupId, lookupUser, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
 
 const withImages = sandboxWithImages
 

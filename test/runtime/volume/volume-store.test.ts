@@ -115,7 +115,7 @@ test('create: driver options — uid/gid chown _data and end NeedsChown; unsuppo
   t.deepEqual([st.uid, st.gid], [1234, 5678])
   t.like(inspectVolume(volumes, volumes.get('owned')!), {UID: 1234, GID: 5678, NeedsCopyUp: true})
   t.is(inspectVolume(volumes, volumes.get('owned')!).NeedsChown, undefined)
-  const flags = await volumes.create({name: 'flags', uid: 42})
+  await volumes.create({name: 'flags', uid: 42})
   t.deepEqual([fs.statSync(volumes.mountpoint('flags')).uid, fs.statSync(volumes.mountpoint('flags')).gid], [42, 0])
 
   const refused: [Record<string, string>, string][] = [
