@@ -33,3 +33,14 @@ rm -rf "$(dirname "$archive")"
 echo
 echo "\$ tspod run --rm busybox sh -c 'id; cat /proc/self/uid_map'   (as $user)"
 tspod run --rm busybox sh -c 'id; cat /proc/self/uid_map'
+
+echo
+echo "\$ tspod run -d --name demo busybox sh -c 'echo hello from a detached container; sleep 600'"
+echo "\$ tspod ps; tspod exec demo hostname; tspod logs demo; tspod rm -f -t 0 demo   (as $user)"
+tspod rm -f -t 0 demo >/dev/null 2>&1 || true
+tspod run -d --name demo busybox sh -c 'echo hello from a detached container; sleep 600' >/dev/null
+tspod ps
+tspod exec demo hostname
+sleep 0.3
+tspod logs demo
+tspod rm -f -t 0 demo >/dev/null
