@@ -130,7 +130,7 @@ test('doctor knows the runtime\'s and the volumes\' tables: a store with contain
   await ok(box, ['create', '-v', 'data:/data', 'busybox'])
   const doctor = await tspod(box, ['doctor', '--check', 'database'])
   t.is(doctor.code, 0, doctor.stdout)
-  t.regex(doctor.stdout, /^OK +store database: .*schema runtime v1, storage v2, volumes v1 \(known\), every reference resolves\n$/)
+  t.regex(doctor.stdout, /^OK +store database: .*schema runtime v2, storage v2, volumes v1 \(known\), every reference resolves\n$/)
 })
 
 test('system df counts containers (their upper dirs) and volumes, and what is reclaimable', async (t) => {
@@ -184,4 +184,12 @@ test('run -di keeps the container\'s stdin open (an idle shell stays up); withou
   t.is(await ok(box, ['exec', 'open', 'echo', 'still-up']), 'still-up\n')
   t.is(await ok(box, ['inspect', '--format', '{{.State.Status}}', 'open']), 'running\n')
   await ok(box, ['rm', '-f', '-t', '0', 'open'])
+})
+
+test('wait on a --rm container answers with its exit code after it is gone, as Podman keeps it', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--rm', '--name', 'brief', 'busybox', 'sh', '-c', 'sleep 1; exit 5'])
+  t.is(await ok(box, ['wait', 'brief']), '5\n')
+  for (let i = 0; i < 100 && (await tspod(box, ['container', 'exists', 'brief'])).code === 0; i++) await new Promise((r) => setTimeout(r, 100))
+  t.is((await tspod(box, ['container', 'exists', 'brief'])).code, 1, 'removed once it ended')
 })

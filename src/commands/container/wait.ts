@@ -18,8 +18,8 @@ export default class Wait extends ContainerCommand {
     const {records} = await this.openContainers(flags)
     const errors = await this.eachContainer(records, names, async (c) => {
       const done = await waitForExit(records, c.config.id)
-      // removed meanwhile (--rm): its exit is gone with it
-      this.print(String(done ? done.state.exitCode : -1))
+      // removed meanwhile (--rm): its code is kept for a while
+      this.print(String(done ? done.state.exitCode : (records.removedExitCode(c.config.id) ?? -1)))
     })
     this.exitAfter(errors)
   }

@@ -16,6 +16,9 @@ import {RUNTIME_MIGRATIONS} from './schema'
 
 export class NoSuchContainerError extends TspodError {}
 
+/** How long the exit code of a removed container is kept (Podman: 5 minutes). */
+const EXIT_CODE_KEPT_MS = 5 * 60_000
+
 /**
  * Exit code recorded for a container whose end nobody saw: one that died with its foreground
  * CLI (SIGKILL through PDEATHSIG), or ended after its monitor was killed.
@@ -128,9 +131,22 @@ export class ContainerRecords {
     this.db.prepare('UPDATE container_states SET status = ?, json = ? WHERE id = ?').run(state.status, JSON.stringify(state), id)
   }
 
-  /** Rows only; the container's dirs are remove.ts's business. */
+  /** Rows only; the container's dirs are remove.ts's business. An exited one's code is kept a while (removedExitCode). */
   delete(id: string): void {
-    this.store.containers.delete(id)
+    const remove = this.db.transaction(() => {
+      const state = this.db.prepare('SELECT json FROM container_states WHERE id = ?').get(id) as {json: string} | undefined
+      const exited = state && (JSON.parse(state.json) as ContainerState)
+      if (exited?.status === 'exited')
+        this.db.prepare('INSERT OR REPLACE INTO container_exit_codes (id, exit_code, removed) VALUES (?, ?, ?)').run(id, exited.exitCode, new Date().toISOString())
+      this.db.prepare('DELETE FROM container_exit_codes WHERE removed < ?').run(new Date(Date.now() - EXIT_CODE_KEPT_MS).toISOString())
+      this.store.containers.delete(id)
+    })
+    remove.immediate()
+  }
+
+  /** The exit code of a container removed in the last minutes, as Podman keeps it for `wait`. */
+  removedExitCode(id: string): number | undefined {
+    return (this.db.prepare('SELECT exit_code FROM container_exit_codes WHERE id = ?').get(id) as {exit_code: number} | undefined)?.exit_code
   }
 
   private settle(container: Container): Container {

@@ -19,4 +19,17 @@ export const RUNTIME_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    owner: 'runtime',
+    version: 2,
+    sql: `
+      -- The exit codes of removed containers, kept a few minutes (Podman's ContainerExitCode), so
+      -- that \`wait\` on a --rm container still answers with its code.
+      CREATE TABLE container_exit_codes (
+        id TEXT PRIMARY KEY,
+        exit_code INTEGER NOT NULL,
+        removed TEXT NOT NULL
+      );
+    `,
+  },
 ]
