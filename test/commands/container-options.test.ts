@@ -188,8 +188,10 @@ test('run -di keeps the container\'s stdin open (an idle shell stays up); withou
 
 test('wait on a --rm container answers with its exit code after it is gone, as Podman keeps it', async (t) => {
   const box = await sandboxWithImages(t)
-  await ok(box, ['run', '-d', '--rm', '--name', 'brief', 'busybox', 'sh', '-c', 'sleep 1; exit 5'])
-  t.is(await ok(box, ['wait', 'brief']), '5\n')
-  for (let i = 0; i < 100 && (await tspod(box, ['container', 'exists', 'brief'])).code === 0; i++) await new Promise((r) => setTimeout(r, 100))
+  await ok(box, ['run', '-d', '--rm', '--name', 'brief', 'busybox', 'sh', '-c', 'sleep 0.5; exit 5'])
+  for (let i = 0; i < 200 && (await tspod(box, ['container', 'exists', 'brief'])).code === 0; i++) await new Promise((r) => setTimeout(r, 100))
   t.is((await tspod(box, ['container', 'exists', 'brief'])).code, 1, 'removed once it ended')
+  t.is(await ok(box, ['wait', 'brief']), '5\n')
+  const unknown = await tspod(box, ['wait', 'never-was'])
+  t.is(unknown.code, 125)
 })

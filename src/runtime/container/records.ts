@@ -134,19 +134,26 @@ export class ContainerRecords {
   /** Rows only; the container's dirs are remove.ts's business. An exited one's code is kept a while (removedExitCode). */
   delete(id: string): void {
     const remove = this.db.transaction(() => {
-      const state = this.db.prepare('SELECT json FROM container_states WHERE id = ?').get(id) as {json: string} | undefined
-      const exited = state && (JSON.parse(state.json) as ContainerState)
-      if (exited?.status === 'exited')
-        this.db.prepare('INSERT OR REPLACE INTO container_exit_codes (id, exit_code, removed) VALUES (?, ?, ?)').run(id, exited.exitCode, new Date().toISOString())
+      const row = this.db
+        .prepare('SELECT s.json AS state, c.name AS name FROM container_states s JOIN containers c ON c.id = s.id WHERE s.id = ?')
+        .get(id) as {state: string; name: string} | undefined
+      const exited = row && (JSON.parse(row.state) as ContainerState)
+      if (row && exited?.status === 'exited')
+        this.db
+          .prepare('INSERT OR REPLACE INTO container_exit_codes (id, name, exit_code, removed) VALUES (?, ?, ?, ?)')
+          .run(id, row.name, exited.exitCode, new Date().toISOString())
       this.db.prepare('DELETE FROM container_exit_codes WHERE removed < ?').run(new Date(Date.now() - EXIT_CODE_KEPT_MS).toISOString())
       this.store.containers.delete(id)
     })
     remove.immediate()
   }
 
-  /** The exit code of a container removed in the last minutes, as Podman keeps it for `wait`. */
-  removedExitCode(id: string): number | undefined {
-    return (this.db.prepare('SELECT exit_code FROM container_exit_codes WHERE id = ?').get(id) as {exit_code: number} | undefined)?.exit_code
+  /** The exit code of a container removed in the last minutes (by id, or by name when it is no longer in use), as Podman keeps it for `wait`. */
+  removedExitCode(nameOrId: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT exit_code FROM container_exit_codes WHERE id = ? OR (name = ? AND NOT EXISTS (SELECT 1 FROM containers WHERE name = ?)) ORDER BY removed DESC')
+      .get(nameOrId, nameOrId, nameOrId) as {exit_code: number} | undefined
+    return row?.exit_code
   }
 
   private settle(container: Container): Container {

@@ -27,6 +27,7 @@ export const RUNTIME_MIGRATIONS: Migration[] = [
       -- that \`wait\` on a --rm container still answers with its code.
       CREATE TABLE container_exit_codes (
         id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
         exit_code INTEGER NOT NULL,
         removed TEXT NOT NULL
       );
