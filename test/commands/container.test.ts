@@ -7,6 +7,7 @@ import * as path from 'node:path'
 
 import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
 import {Sandbox, TSPOD_BIN, runAs, tspod, userEnv} from '../helpers/rootless'
+import {processAlive, until} from '../helpers/processes'
 
 function containerDirs(box: Sandbox): string[] {
   const dir = path.join(graphRoot(box), 'containers')
@@ -17,24 +18,6 @@ async function ok(box: Sandbox, args: string[]): Promise<string> {
   const r = await tspod(box, args)
   if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
   return r.stdout
-}
-
-/** A process is gone once /proc has no entry for it or only a zombie's. */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 test('run without --rm keeps the container: ps -a shows it exited, logs has its output, rm removes everything', async (t) => {

@@ -17,6 +17,7 @@ import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../../../src/
 import {planUserNamespaceMapping} from '../../../src/userns/idmap'
 import {spawnInNamespaces} from '../../../src/userns/spawn'
 import {currentUser} from '../../../src/userns/user'
+import {processAlive} from '../../helpers/processes'
 
 interface Request {
   publish: string[]
@@ -29,16 +30,6 @@ interface Request {
 
 function emit(event: object): void {
   process.stdout.write(`${JSON.stringify(event)}\n`)
-}
-
-/** A process is gone once /proc has no entry for it or only a zombie's. */
-export function processAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
 }
 
 /** Live slirp4netns processes started by this process. */

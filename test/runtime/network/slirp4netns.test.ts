@@ -14,6 +14,7 @@ import {hostContainersInternalIP} from '../../../src/runtime/network/hosts-entri
 import {PortMapping} from '../../../src/runtime/network/publish'
 import {explainSlirp4netnsFailure} from '../../../src/runtime/network/slirp4netns'
 import {TEST_USER, lookupUser, removeTree, userEnv} from '../../helpers/rootless'
+import {processAlive} from '../../helpers/processes'
 
 const FIXTURE = path.join(__dirname, 'slirp-fixture.js')
 const EVENT_WAIT_MS = 60_000
@@ -88,15 +89,6 @@ function startFixture(request: object): Fixture {
     })
   }
   return {process: child, events, waitFor, stderr: () => stderr}
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
 }
 
 /** Wait (up to a generous bound) until `pid` has exited. */
