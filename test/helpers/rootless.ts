@@ -93,9 +93,45 @@ export function userTempDir(user: TestUser, prefix = 'tspod-test-'): string {
   return dir
 }
 
-/** Remove a user's temp dir, including files owned by its subordinate ids (we are root). */
+/**
+ * Remove a user's temp dir, including files owned by its subordinate ids (we are root).
+ * A detached container's monitor runs its cleanup step after `rm -f` has returned, and that step
+ * may still be writing into the store; wait (bounded) for every process that names the dir in its
+ * command line or environment, so the removal does not race with it.
+ */
 export function removeTree(dir: string): void {
-  execFileSync('rm', ['-rf', '--one-file-system', dir])
+  const deadline = Date.now() + 15_000
+  while (processesUsing(dir).length > 0 && Date.now() < deadline) sleepSync(50)
+  try {
+    execFileSync('rm', ['-rf', '--one-file-system', dir], {stdio: ['ignore', 'ignore', 'pipe']})
+  } catch {
+    sleepSync(500)
+    execFileSync('rm', ['-rf', '--one-file-system', dir])
+  }
+}
+
+/** Pids (other than ours) whose command line or environment mentions `dir`. */
+export function processesUsing(dir: string): number[] {
+  const pids: number[] = []
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    for (const file of ['cmdline', 'environ']) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/${file}`, 'latin1').includes(dir)) {
+          pids.push(pid)
+          break
+        }
+      } catch {
+        // gone, or a kernel thread
+      }
+    }
+  }
+  return pids
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
 export interface Sandbox {
