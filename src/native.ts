@@ -1,5 +1,5 @@
 // The only module that loads tspod's addon (native/). It is loaded on first use, never at import.
-import * as path from 'node:path'
+import {PACKAGE_ROOT} from './package-info'
 
 export type NamespaceName = 'user' | 'mount' | 'pid' | 'uts' | 'ipc' | 'net' | 'cgroup'
 
@@ -125,11 +125,20 @@ interface Addon {
   spawn(options: NativeSpawnOptions): NativeSpawnResult
   waitPid(pid: number): Promise<NativeExit>
   receiveFd(socket: number): number
+  /** Run a short program to completion (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs. */
+  runProgram(file: string, argv: string[], timeoutMs: number): ProgramResult
   setWinsize(fd: number, rows: number, cols: number): void
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void
   constants: NativeConstants
+}
+
+export interface ProgramResult {
+  code: number | null
+  signal: number | null
+  stderr: string
+  timedOut: boolean
 }
 
 /** Size of `struct tspod_report` in native/src/child.h: int err; char step[64]; char detail[448]. */
@@ -141,7 +150,7 @@ export function native(): Addon {
   if (!addon) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = require('node-gyp-build') as (dir: string) => Addon
-    addon = load(path.resolve(__dirname, '..', '..'))
+    addon = load(PACKAGE_ROOT)
   }
   return addon
 }

@@ -1,11 +1,12 @@
-// Registration only; see spawn.cc (the namespace primitive), wait.cc (reaping its children)
-// and xattr.cc.
+// Registration only; see spawn.cc (the namespace primitive), wait.cc (reaping its children),
+// run-program.cc (short helper programs) and xattr.cc.
 #include <napi.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "fs.h"
 #include "console.h"
+#include "run-program.h"
 #include "spawn.h"
 #include "wait.h"
 #include "xattr.h"
@@ -32,6 +33,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setxattr", Napi::Function::New(env, SetXattr, "setxattr"));
   exports.Set("mknod", Napi::Function::New(env, Mknod, "mknod"));
   exports.Set("receiveFd", Napi::Function::New(env, ReceiveFd, "receiveFd"));
+  exports.Set("runProgram", Napi::Function::New(env, RunProgram, "runProgram"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
   exports.Set("constants", Constants(env));
   return exports;

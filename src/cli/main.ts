@@ -1,11 +1,14 @@
-// The CLI entry (after bin/run.js): run oclif, then print any error once, Podman style.
+// The CLI entry (bin/run.js loads it bundled as dist/tspod.js): run oclif, then print any error
+// once, Podman style.
 import {Command, Config, flush, run} from '@oclif/core'
-import * as path from 'node:path'
 
+import {PACKAGE_ROOT} from '../package-info'
 import {exitCodeFor, isExit, printError} from './exit'
 import {splitLeadingGlobals} from './global-flags'
 
-const ROOT = path.resolve(__dirname, '..', '..', '..')
+// package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).
+export {COMMANDS} from './commands'
+export {default as commandNotFound} from '../hooks/command-not-found'
 
 /** The command named by the leading words of argv (`image ls` → image:ls) and how many words. */
 function findCommand(config: Config, argv: string[]): {command?: Command.Loadable; words: number} {
@@ -74,7 +77,7 @@ export async function main(argv: string[]): Promise<void> {
   const debug = argv.some((a) => a === '--log-level=debug' || a === '--log-level=trace') ||
     argv.some((a, i) => a === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? ''))
   try {
-    const config = await Config.load(ROOT)
+    const config = await Config.load(PACKAGE_ROOT)
     await run(prepareArgv(config, argv), config)
     await flush()
   } catch (err) {

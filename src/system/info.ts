@@ -13,10 +13,9 @@ import {StorageConfig} from '../storage/config/storage-conf'
 import {OverlayProbeResult, probeNativeOverlay} from '../storage/overlay-probe'
 import {Store} from '../storage/store/store'
 import {IdMapping, MappingTool, findMappingTool, planUserNamespaceMapping} from '../userns/idmap'
+import {PACKAGE_ROOT, VERSION} from '../package-info'
 import {HostUser, currentUser} from '../userns/user'
 
-// The package version, read once (tsc puts this file at dist/src/system/info.js).
-const VERSION: string = require('../../../package.json').version
 
 interface PodmanIdMap {
   container_id: number
@@ -78,7 +77,7 @@ function runtimeSection(runtime: string | undefined) {
   const external = runtime === undefined ? undefined : identifyOciRuntime(runtime)
   const ociRuntime = external
     ? {name: external.name, package: '', path: external.path, version: external.version ? `${external.name} version ${external.version}` : ''}
-    : {name: 'tspod', package: `tspod ${VERSION}`, path: path.resolve(__dirname, '..', '..', '..', 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`}
+    : {name: 'tspod', package: `tspod ${VERSION}`, path: path.join(PACKAGE_ROOT, 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`}
   return {
     ociRuntime,
     networkBackend: 'slirp4netns',

@@ -1,17 +1,13 @@
 // User-namespace id maps: planned from /etc/subuid and /etc/subgid, written through
 // newuidmap/newgidmap (so /proc/PID/setgroups stays `allow`), or, for a user without ranges,
 // a single self-mapping written directly with setgroups `deny`.
-import {execFile} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {promisify} from 'node:util'
 
 import {TspodError} from '../errors'
 import {native} from '../native'
 import {SUBGID_FILE, SUBUID_FILE, SubIdRange, rangesFor, readSubIdFile} from './subid'
 import {HostUser} from './user'
-
-const execFileAsync = promisify(execFile)
 
 export interface IdMapping {
   containerID: number
@@ -111,19 +107,22 @@ function mapArgs(map: IdMapping[]): string[] {
   return map.flatMap((m) => [String(m.containerID), String(m.hostID), String(m.size)])
 }
 
-async function runMappingTool(tool: MappingTool, pid: number, map: IdMapping[]): Promise<void> {
+function runMappingTool(tool: MappingTool, pid: number, map: IdMapping[]): void {
   if (!tool.path)
     throw new TspodError(
       `command required for rootless mode with multiple IDs: exec: "${tool.name}": executable file not found in $PATH`,
     )
+  let output: string | undefined
   try {
-    await execFileAsync(tool.path, [String(pid), ...mapArgs(map)], {timeout: 10_000})
+    const r = native().runProgram(tool.path, [tool.path, String(pid), ...mapArgs(map)], 10_000)
+    if (r.timedOut) output = 'timed out after 10 s'
+    else if (r.code !== 0) output = r.stderr.trim() || (r.signal !== null ? `killed by signal ${r.signal}` : `exit status ${r.code}`)
   } catch (err) {
-    const e = err as {stderr?: string; message: string}
-    const output = (e.stderr ?? '').trim() || e.message
-    const hint = tool.setuid || tool.fileCaps ? '' : ': should have setuid or have filecaps setuid'
-    throw new TspodError(`cannot set up namespace using "${tool.path}"${hint}: ${output}`, {cause: err})
+    output = (err as Error).message
   }
+  if (output === undefined) return
+  const hint = tool.setuid || tool.fileCaps ? '' : ': should have setuid or have filecaps setuid'
+  throw new TspodError(`cannot set up namespace using "${tool.path}"${hint}: ${output}`)
 }
 
 function writeMapFile(file: string, content: string): void {
@@ -138,11 +137,8 @@ function writeMapFile(file: string, content: string): void {
 /** Write the maps for a child that waits in a new user namespace. */
 export async function applyUserNamespaceMapping(pid: number, mapping: UserNamespaceMapping): Promise<void> {
   if (mapping.mode === 'subid') {
-    // independent files of the child: both tools run at once
-    await Promise.all([
-      runMappingTool(findMappingTool('newuidmap'), pid, mapping.uidMap),
-      runMappingTool(findMappingTool('newgidmap'), pid, mapping.gidMap),
-    ])
+    runMappingTool(findMappingTool('newuidmap'), pid, mapping.uidMap)
+    runMappingTool(findMappingTool('newgidmap'), pid, mapping.gidMap)
     // newgidmap leaves setgroups at `allow`; write it anyway so the policy never rests on a default.
     writeMapFile(`/proc/${pid}/setgroups`, mapping.setgroups)
     return

@@ -8,6 +8,7 @@ import {spawn} from 'node:child_process'
 import * as path from 'node:path'
 
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
+import {PACKAGE_ROOT} from '../../package-info'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
 import {exitFilePath} from './exit-file'
@@ -20,8 +21,6 @@ export interface MonitorRequest {
   storage: Store['config']
   id: string
 }
-
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..', '..')
 
 /** Built by `npm run build:native` (native/monitor/build.js) next to the addon. */
 export const MONITOR_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'tspod-monitor')

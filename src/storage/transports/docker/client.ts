@@ -5,6 +5,7 @@ import {setMaxListeners} from 'node:events'
 import {Readable} from 'node:stream'
 
 import {TspodError, wrap} from '../../../errors'
+import {VERSION} from '../../../package-info'
 import {ManifestBlob} from '../types'
 import {BlobStream, ResumeError} from './blob-stream'
 import {looksLikeDigest, validateDigest} from './digest'
@@ -17,7 +18,6 @@ import {BearerToken, TokenCache, parseTokenResponse} from './token-cache'
 import {AuthChallenge, parseWwwAuthenticate} from './www-authenticate'
 
 // tsc puts this file at dist/src/storage/transports/docker/client.js
-const VERSION: string = require('../../../../../package.json').version
 
 /** What the registry is asked for, best first: containers/image's DefaultRequestedManifestMIMETypes. */
 export const MANIFEST_ACCEPT_TYPES: readonly string[] = [

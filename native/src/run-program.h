@@ -1,0 +1,5 @@
+#ifndef TSPOD_RUN_PROGRAM_H
+#define TSPOD_RUN_PROGRAM_H
+#include <napi.h>
+Napi::Value RunProgram(const Napi::CallbackInfo &info);
+#endif

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+'use strict'
+// `npm run build:bundle`, after tsc: bundle each program tspod runs into one file in dist/, so a
+// start reads one file instead of hundreds, then write the CLI bundle's V8 code cache.
+//   dist/tspod.js            the CLI (bin/run.js), exporting oclif's COMMANDS
+//   dist/monitor-setup.js    run by tspod-monitor to start a detached container
+//   dist/monitor-cleanup.js  run by tspod-monitor after the container exits
+//   dist/unpack-worker.js    unpacks layers inside the user namespace
+// Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
+// that modules derive from __dirname hold in both layouts (tests load dist/src directly).
+const esbuild = require('esbuild')
+const path = require('node:path')
+
+const root = path.resolve(__dirname, '..')
+const dist = path.join(root, 'dist')
+
+esbuild.buildSync({
+  entryPoints: {
+    tspod: 'dist/src/cli/main.js',
+    'monitor-setup': 'dist/src/runtime/container/monitor-setup.js',
+    'monitor-cleanup': 'dist/src/runtime/container/monitor-cleanup.js',
+    'unpack-worker': 'dist/src/storage/archive/unpack-worker.js',
+  },
+  absWorkingDir: root,
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Native addons find their binaries relative to their own package; typescript is only what
+  // oclif would use to run .ts sources in development.
+  external: ['better-sqlite3', 'node-gyp-build', 'typescript'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+})
+
+const {writeCodeCache} = require(path.join(dist, 'src/cli/code-cache.js'))
+const bytes = writeCodeCache(path.join(dist, 'tspod.js'))
+console.log(`dist/tspod.js bundled, code cache ${Math.round(bytes / 1024)} KiB`)

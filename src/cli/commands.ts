@@ -1,0 +1,57 @@
+// Every tspod command by its oclif id, for oclif's "explicit" command discovery: the CLI runs as
+// one bundle (dist/tspod.js), and each getter leaves its command's code unevaluated until that
+// command runs. test/cli/commands.test.ts checks this list against src/commands.
+/* eslint-disable @typescript-eslint/no-require-imports */
+import type {Command} from '@oclif/core'
+
+type CommandModule = {default: Command.Class}
+
+function lazily(loaders: Record<string, () => CommandModule>): Record<string, Command.Class> {
+  const commands: Record<string, Command.Class> = {}
+  for (const [id, load] of Object.entries(loaders)) Object.defineProperty(commands, id, {enumerable: true, get: () => load().default})
+  return commands
+}
+
+export const COMMANDS = lazily({
+  'container:create': () => require('../commands/container/create'),
+  'container:exec': () => require('../commands/container/exec'),
+  'container:exists': () => require('../commands/container/exists'),
+  'container:inspect': () => require('../commands/container/inspect'),
+  'container:kill': () => require('../commands/container/kill'),
+  'container:logs': () => require('../commands/container/logs'),
+  'container:ls': () => require('../commands/container/ls'),
+  'container:port': () => require('../commands/container/port'),
+  'container:prune': () => require('../commands/container/prune'),
+  'container:rename': () => require('../commands/container/rename'),
+  'container:restart': () => require('../commands/container/restart'),
+  'container:rm': () => require('../commands/container/rm'),
+  'container:run': () => require('../commands/container/run'),
+  'container:start': () => require('../commands/container/start'),
+  'container:stop': () => require('../commands/container/stop'),
+  'container:top': () => require('../commands/container/top'),
+  'container:wait': () => require('../commands/container/wait'),
+  'doctor': () => require('../commands/doctor'),
+  'image:exists': () => require('../commands/image/exists'),
+  'image:history': () => require('../commands/image/history'),
+  'image:inspect': () => require('../commands/image/inspect'),
+  'image:load': () => require('../commands/image/load'),
+  'image:ls': () => require('../commands/image/ls'),
+  'image:prune': () => require('../commands/image/prune'),
+  'image:pull': () => require('../commands/image/pull'),
+  'image:rm': () => require('../commands/image/rm'),
+  'image:save': () => require('../commands/image/save'),
+  'image:tag': () => require('../commands/image/tag'),
+  'image:untag': () => require('../commands/image/untag'),
+  'info': () => require('../commands/info'),
+  'inspect': () => require('../commands/inspect'),
+  'login': () => require('../commands/login'),
+  'logout': () => require('../commands/logout'),
+  'system:df': () => require('../commands/system/df'),
+  'version': () => require('../commands/version'),
+  'volume:create': () => require('../commands/volume/create'),
+  'volume:exists': () => require('../commands/volume/exists'),
+  'volume:inspect': () => require('../commands/volume/inspect'),
+  'volume:ls': () => require('../commands/volume/ls'),
+  'volume:prune': () => require('../commands/volume/prune'),
+  'volume:rm': () => require('../commands/volume/rm'),
+})

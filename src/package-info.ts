@@ -1,0 +1,17 @@
+// Where tspod is installed, and its version. The tsc output (dist/src/...) and the bundles that
+// bin/run.js loads (dist/*.js) sit at different depths, so the root is found by walking up to
+// the first package.json.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    if (path.dirname(dir) === dir) throw new Error(`tspod is installed without its package.json (looked above ${from})`)
+  }
+}
+
+export const PACKAGE_ROOT = findPackageRoot(__dirname)
+
+// tsc puts this file at dist/src/package-info.js; the bundler inlines the JSON.
+export const VERSION: string = require('../../package.json').version
