@@ -18,18 +18,53 @@ export async function collect(stream: Readable): Promise<string> {
   return text
 }
 
+const PERMISSION_ERRORS = new Set(['EACCES', 'EPERM'])
+
 /**
- * Remove trees holding files owned by subordinate ids, which the host user cannot delete alone:
- * `rm -rf` runs as root of the user namespace (like `podman unshare rm -rf`). Without a mapping
- * (real root) they are removed directly.
+ * Remove `entry` (not following symlinks, not crossing into another filesystem) as the host
+ * user, making its own dirs searchable first (overlay leaves work/work at mode 000). False when
+ * something in it is not the user's to remove; what could be removed is gone by then.
+ */
+function removeAsUser(entry: string, device?: number): boolean {
+  let st: fs.Stats
+  try {
+    st = fs.lstatSync(entry)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true
+    throw err
+  }
+  try {
+    if (!st.isDirectory()) {
+      fs.unlinkSync(entry)
+      return true
+    }
+    if (device !== undefined && st.dev !== device) return false
+    if (st.uid === process.getuid!() && (st.mode & 0o700) !== 0o700) fs.chmodSync(entry, 0o700)
+    let removed = true
+    for (const name of fs.readdirSync(entry)) removed = removeAsUser(path.join(entry, name), st.dev) && removed
+    if (removed) fs.rmdirSync(entry)
+    return removed
+  } catch (err) {
+    if (PERMISSION_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) return false
+    throw err
+  }
+}
+
+/**
+ * Remove trees holding files that may be owned by subordinate ids, which the host user cannot
+ * delete alone. What the user can remove itself goes first, in process; anything left is removed
+ * by `rm -rf` run as root of the user namespace (like `podman unshare rm -rf`). Without a
+ * mapping (real root) trees are removed directly.
  */
 export async function removeAsMappedRoot(dirs: string[], mapping: UserNamespaceMapping | undefined): Promise<void> {
   if (dirs.length === 0) return
-  const absolute = dirs.map((d) => path.resolve(d))
+  let absolute = dirs.map((d) => path.resolve(d))
   if (!mapping) {
     for (const dir of absolute) fs.rmSync(dir, {recursive: true, force: true})
     return
   }
+  absolute = absolute.filter((dir) => !removeAsUser(dir))
+  if (absolute.length === 0) return
   const child = await spawnInNamespaces({
     namespaces: ['user'],
     mapping,

@@ -53,6 +53,18 @@ test('run --rm leaves nothing behind: no record, no container dir, no bundle, no
   t.deepEqual(leftovers(box), [])
 })
 
+test('rm removes what the container wrote as other users too: subordinate-id dirs, mode 000 dirs, a deleted image file', async (t) => {
+  const box = await sandboxWithImages(t)
+  const script = 'mkdir -p /d/e && touch /d/e/f && chown -R 1000:1000 /d && chmod 000 /d/e /d; mkdir /mine && chmod 000 /mine; rm /bin/ls'
+  t.is((await tspod(box, ['run', '--name', 'writer', 'busybox', 'sh', '-c', script])).code, 0)
+  const [id] = containerDirs(box)
+  const upper = path.join(graphRoot(box), 'containers', id, 'upper')
+  t.is(fs.statSync(path.join(upper, 'd')).uid, 100000 + 999, 'container uid 1000 is subordinate id 100999 (setup-host: 100000:65536)')
+  t.is(await ok(box, ['rm', 'writer']), 'writer\n')
+  t.deepEqual(containerDirs(box), [])
+  t.deepEqual(leftovers(box), [])
+})
+
 test('--name is unique, in Podman\'s words; a bad name is refused', async (t) => {
   const box = await sandboxWithImages(t)
   const id = (await ok(box, ['create', '--name', 'one', 'busybox', 'true'])).trim()
