@@ -52,10 +52,13 @@ export function requireCached(file: string): Record<string, unknown> {
   return evaluate(file, compile(file, readCache(`${file}.cache`)))
 }
 
-/** Evaluate `file` once and write the code V8 compiled for it to `file`.cache. */
-export function writeCodeCache(file: string): number {
+/**
+ * Evaluate `file`, let `warm` run what should be compiled ahead (V8 compiles functions lazily,
+ * on first call, and the cache holds what was compiled so far), and write the code to `file`.cache.
+ */
+export function writeCodeCache(file: string, warm: (exports: Record<string, unknown>) => void = () => undefined): number {
   const script = compile(file, undefined)
-  evaluate(file, script)
+  warm(evaluate(file, script))
   const data = script.createCachedData()
   fs.writeFileSync(`${file}.cache`, data)
   return data.length
