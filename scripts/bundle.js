@@ -6,6 +6,7 @@
 //   dist/monitor-setup.js    run by tspod-monitor to start a detached container
 //   dist/monitor-cleanup.js  run by tspod-monitor after the container exits
 //   dist/unpack-worker.js    unpacks layers inside the user namespace
+//   dist/mapped-layers-worker.js  copies layers chowned for a container's id mapping (keep-id)
 // Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
 // that modules derive from __dirname hold in both layouts (tests load dist/src directly).
 const esbuild = require('esbuild')
@@ -20,6 +21,7 @@ esbuild.buildSync({
     'monitor-setup': 'dist/src/runtime/container/monitor-setup.js',
     'monitor-cleanup': 'dist/src/runtime/container/monitor-cleanup.js',
     'unpack-worker': 'dist/src/storage/archive/unpack-worker.js',
+    'mapped-layers-worker': 'dist/src/storage/mapped-layers-worker.js',
   },
   absWorkingDir: root,
   outdir: dist,

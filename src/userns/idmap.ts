@@ -73,6 +73,12 @@ export function planUserNamespaceMapping(user: HostUser, files: SubIdFiles = DEF
   }
 }
 
+/** True when both lists map the same ids, in whatever order. */
+export function sameIdMapping(a: IdMapping[], b: IdMapping[]): boolean {
+  const key = (list: IdMapping[]): string => JSON.stringify([...list].sort((x, y) => x.containerID - y.containerID).map((m) => [m.containerID, m.hostID, m.size]))
+  return key(a) === key(b)
+}
+
 export interface MappingTool {
   name: 'newuidmap' | 'newgidmap'
   path?: string

@@ -5,9 +5,11 @@ import * as fs from 'node:fs'
 
 import {UsageError} from '../../errors'
 import {parseImageConfig} from '../../storage/manifest/image-config'
+import {containerLowerDirs} from '../../storage/mapped-layers'
+import {chownToContainerRoot, ensureMappedLayers} from '../../storage/mapped-layers-build'
 import type {Image} from '../../storage/store/images'
 import type {Store} from '../../storage/store/store'
-import type {OciIdMapping} from '../oci-spec'
+import type {OciIdMapping, OciSpec} from '../oci-spec'
 import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
@@ -58,9 +60,12 @@ function ociMappings(map: {containerID: number; hostID: number; size: number}[])
   return map.map(({containerID, hostID, size}) => ({containerID, hostID, size}))
 }
 
-/** Image layer dirs, top layer first: the overlay's lowerdir order. */
-export function lowerDirsOf(store: Store, image: Image): string[] {
-  return [...image.layers].reverse().map((layer) => store.layout.diffDir(layer))
+/**
+ * A container's overlay lower dirs, top layer first: the image's layer dirs, or with `spec` given
+ * and its id mapping not the default one, the layers' copy chowned for that mapping.
+ */
+export function lowerDirsOf(store: Store, image: Image, spec?: OciSpec): string[] {
+  return containerLowerDirs(store, image, spec?.linux)
 }
 
 export interface Created {
@@ -81,6 +86,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
   const dirs = containerDirs(store, id)
+  // the image's own layers: what the spec reads (/etc/passwd and the like) is the same in a copy
   const lowerDirs = lowerDirsOf(store, image)
   const hostname = options.hostname ?? id.slice(0, 12)
   const imageConfig = parseImageConfig(image.config)
@@ -96,8 +102,10 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   })
   for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {
+    await ensureMappedLayers(store, image, generated.spec.linux)
     // The container's / takes the upper dir's mode: give it the image's, as containers-storage does.
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
+    await chownToContainerRoot(store, image, generated.spec.linux, dirs.upper)
     const etc = network === 'slirp4netns' ? slirp4netnsEtcFiles(hostname, name) : {}
     const spec = addMounts(generated.spec, [...writeEtcFiles(dirs.userdata, hostname, etc), ...writeContainerFiles(dirs.userdata, generated.files)])
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)

@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import {ExecCannotInvokeError, TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
+import {ensureMappedLayers} from '../../storage/mapped-layers-build'
 import type {Store} from '../../storage/store/store'
 import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
@@ -61,7 +62,7 @@ export function containerLayout(store: Store, container: Container): RootfsLayou
   if (!image) throw new TspodError(`the image ${container.config.imageId} of container ${container.config.id} is missing from the store`)
   const dirs = containerDirs(store, container.config.id)
   return {
-    lowerDirs: lowerDirsOf(store, image),
+    lowerDirs: lowerDirsOf(store, image, container.config.spec),
     upperDir: dirs.upper,
     workDir: dirs.work,
     mergedDir: dirs.merged,
@@ -210,6 +211,9 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
 
 export async function launchContainer(store: Store, records: ContainerRecords, container: Container, options: LaunchOptions): Promise<Launched> {
   const {config} = container
+  // made at create; made again if it went missing (a container older than its store's copies)
+  const image = store.images.get(config.imageId)
+  if (image) await ensureMappedLayers(store, image, config.spec.linux)
   const layout = containerLayout(store, container)
   writeBundle(store, container)
   if (config.volumes.length > 0) {

@@ -4,6 +4,7 @@
 import * as os from 'node:os'
 import * as path from 'node:path'
 
+import {containerLowerDirs} from '../../storage/mapped-layers'
 import type {Store} from '../../storage/store/store'
 import {PortMapping, parsePublish} from '../network/publish'
 import type {OciMount} from '../oci-spec'
@@ -167,7 +168,7 @@ export function inspectContainer(c: Container, store: Store) {
   const image = store.images.get(config.imageId)
   const [path0, ...args] = spec.process.args
   const running = isRunning(state)
-  const lowerDirs = image ? [...image.layers].reverse().map((l) => store.layout.diffDir(l)) : []
+  const lowerDirs = image ? containerLowerDirs(store, image, spec.linux) : []
   return {
     Id: config.id,
     Created: config.created,

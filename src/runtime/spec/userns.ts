@@ -7,6 +7,7 @@
 // tspod has no intermediate namespace, so the same maps are composed with the rootless maps
 // into host ids: the kernel sees exactly the ids Podman's nested namespace ends up with.
 import {TspodError, UsageError} from '../../errors'
+import {sameIdMapping} from '../../userns/idmap'
 import {OciIdMapping} from '../oci-spec'
 
 export const SUPPORTED_USERNS = '"" or "host" (the default), "keep-id" or "keep-id:uid=UID,gid=GID,size=SIZE"'
@@ -111,6 +112,5 @@ export function toRootlessIds(hostMappings: OciIdMapping[], rootless: OciIdMappi
 
 /** True when the maps are the rootless namespace's own (no keep-id): an external runtime needs no user namespace of its own. */
 export function isRootlessMapping(mappings: OciIdMapping[] | undefined, rootless: OciIdMapping[]): boolean {
-  const key = (list: OciIdMapping[]): string => JSON.stringify([...list].sort((a, b) => a.containerID - b.containerID).map((m) => [m.containerID, m.hostID, m.size]))
-  return mappings === undefined || key(mappings) === key(rootless)
+  return mappings === undefined || sameIdMapping(mappings, rootless)
 }

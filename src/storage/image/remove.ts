@@ -1,6 +1,8 @@
 // `rmi` and `image prune` as a library: Podman's rules for untagging versus deleting, then
-// removal of the layers no image uses any more.
+// removal of the layers no image uses any more, and of the layer copies made for containers'
+// id mappings from them (mapped-layers.ts).
 import {TspodError} from '../../errors'
+import {removeUnusedMappedLayers} from '../mapped-layers'
 import type {RegistriesConfig} from '../config/registries-conf'
 import type {Image} from '../store/images'
 import type {Store} from '../store/store'
@@ -19,6 +21,11 @@ function deleteImage(store: Store, image: Image, report: RemoveReport): void {
   report.untagged.push(...image.names)
   store.images.delete(image.id)
   report.deleted.push(image.id)
+}
+
+async function removeUnusedLayers(store: Store): Promise<void> {
+  await store.removeUnreferencedLayers()
+  await removeUnusedMappedLayers(store)
 }
 
 export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig}): Promise<RemoveReport> {
@@ -57,7 +64,7 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
     }
     deleteImage(store, image, report)
   }
-  if (report.deleted.length > 0) await store.removeUnreferencedLayers()
+  if (report.deleted.length > 0) await removeUnusedLayers(store)
   return report
 }
 
@@ -70,6 +77,6 @@ export async function pruneImages(store: Store, opts: {all: boolean}): Promise<s
     store.images.delete(image.id)
     removed.push(image.id)
   }
-  await store.removeUnreferencedLayers()
+  await removeUnusedLayers(store)
   return removed
 }
