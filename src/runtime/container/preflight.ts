@@ -11,6 +11,7 @@ import type {Store} from '../../storage/store/store'
 import {currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
+import {rootfsPreflightPaths} from '../rootfs-preflight-paths'
 
 export interface ContainerPreflight {
   walks: AccessWalk[]
@@ -36,10 +37,7 @@ function runWarning(finding: AccessFinding): string {
 export function containerPreflight(store: Store, mounts: OciMount[], layout: RootfsLayout, userdata: string, keepGroups: boolean): ContainerPreflight {
   const binds = mounts.filter((m) => m.type === 'bind' && m.source && !m.source.startsWith(userdata) && path.isAbsolute(m.source) && !m.source.startsWith('/dev/'))
   const paths: PreflightPath[] = [
-    ...layout.lowerDirs.map((dir) => ({path: dir, need: 'read' as const, role: 'layer dir'})),
-    {path: layout.upperDir, need: 'write', role: 'upper dir'},
-    {path: layout.workDir, need: 'write', role: 'work dir'},
-    {path: layout.mergedDir, need: 'traverse', role: 'container root'},
+    ...rootfsPreflightPaths(layout, store.mapping),
     ...binds.map((m) => ({path: m.source!, need: m.options?.includes('ro') ? ('read' as const) : ('write' as const), role: 'bind mount source'})),
   ]
   const walks = checkPaths(paths, currentUser(), {mapping: store.mapping, keepGroups})

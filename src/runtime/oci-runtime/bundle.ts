@@ -1,12 +1,16 @@
 // config.json for an external runtime, Podman's rootless way: the runtime runs inside tspod's
 // user namespace (where the overlay is already mounted), so the spec has no user namespace and
-// no id maps — the runtime is already "root" of the mapped namespace. Everything else (mounts
+// no id maps — the runtime is already "root" of the mapped namespace. A container mapped
+// otherwise (--userns=keep-id) gets a user namespace nested in that one, with its maps in that
+// namespace's ids, as Podman gives crun. Everything else (mounts
 // with their bind sources, process, hostname, capabilities, rlimits, masked and read-only paths,
 // annotations such as keep-groups) is passed on unchanged.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
+import type {IdMapping} from '../../userns/idmap'
 import {OciSpec} from '../oci-spec'
+import {isRootlessMapping, toRootlessIds} from '../spec/userns'
 
 export const CONFIG_FILE = 'config.json'
 
@@ -14,16 +18,39 @@ export const CONFIG_FILE = 'config.json'
 const RLIM_INFINITY_TEXT = '18446744073709551615'
 const RLIM_INFINITY_MARK = '\u0000rlim-infinity\u0000'
 
-export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean, options: {ownNetwork?: boolean} = {}): OciSpec {
+const HOST_SYS = {destination: '/sys', type: 'bind', source: '/sys', options: ['rprivate', 'nosuid', 'noexec', 'nodev', 'ro', 'rbind']}
+
+export interface ExternalSpecOptions {
+  /** the network namespace is the helper's, set up by tspod */
+  ownNetwork?: boolean
+  /** the maps of the helper's user namespace (the store's); undefined as real root */
+  rootless?: {uidMap: IdMapping[]; gidMap: IdMapping[]}
+}
+
+export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean, options: ExternalSpecOptions = {}): OciSpec {
   const copy = structuredClone(spec) as OciSpec
   copy.root = {...copy.root, path: path.resolve(rootfs)}
   copy.process = {...copy.process, terminal: tty}
-  if (copy.linux) {
-    // the helper's own user namespace (and network namespace, set up by tspod) are the container's
-    const inherited = new Set(['user', ...(options.ownNetwork ? ['network'] : [])])
-    copy.linux.namespaces = (copy.linux.namespaces ?? []).filter((ns) => !inherited.has(ns.type))
-    delete copy.linux.uidMappings
-    delete copy.linux.gidMappings
+  const linux = copy.linux
+  if (linux) {
+    const rootless = options.rootless
+    const nested =
+      rootless !== undefined &&
+      linux.uidMappings !== undefined &&
+      linux.gidMappings !== undefined &&
+      !(isRootlessMapping(linux.uidMappings, rootless.uidMap) && isRootlessMapping(linux.gidMappings, rootless.gidMap))
+    const inherited = new Set([...(nested ? [] : ['user']), ...(options.ownNetwork ? ['network'] : [])])
+    linux.namespaces = (linux.namespaces ?? []).filter((ns) => !inherited.has(ns.type))
+    if (nested) {
+      linux.uidMappings = toRootlessIds(linux.uidMappings!, rootless.uidMap)
+      linux.gidMappings = toRootlessIds(linux.gidMappings!, rootless.gidMap)
+      // a network namespace tspod made belongs to the outer user namespace: the nested one cannot
+      // mount a sysfs for it, so /sys is the host's, read-only (Podman's canMountSys)
+      if (options.ownNetwork) copy.mounts = copy.mounts?.map((m) => (m.type === 'sysfs' ? HOST_SYS : m))
+    } else {
+      delete linux.uidMappings
+      delete linux.gidMappings
+    }
   }
   return copy
 }

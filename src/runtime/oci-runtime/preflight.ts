@@ -18,6 +18,7 @@ import type {UserNamespaceMapping} from '../../userns/idmap'
 import {HostUser, currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
+import {rootfsPreflightPaths} from '../rootfs-preflight-paths'
 import {OciRuntimeInfo, versionAtLeast} from './resolve'
 
 export interface OciRuntimeAccessInput {
@@ -83,10 +84,7 @@ function warningText(finding: AccessFinding, runtime: OciRuntimeInfo): string {
 export function checkOciRuntimeAccess(input: OciRuntimeAccessInput): OciRuntimeAccess {
   const {layout} = input
   const paths: PreflightPath[] = [
-    ...layout.lowerDirs.map((dir) => ({path: dir, need: 'read' as const, role: 'layer dir'})),
-    {path: layout.upperDir, need: 'write', role: 'upper dir'},
-    {path: layout.workDir, need: 'write', role: 'work dir'},
-    {path: layout.mergedDir, need: 'traverse', role: 'container root'},
+    ...rootfsPreflightPaths(layout, input.mapping),
     ...bindSources(input.mounts).map((m) => ({
       path: m.source!,
       need: m.options?.includes('ro') ? ('read' as const) : ('write' as const),

@@ -186,7 +186,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   const pidFile = path.join(bundleDir, PID_FILE)
   const logFile = path.join(bundleDir, LOG_FILE)
   for (const file of [pidFile, logFile]) fs.rmSync(file, {force: true})
-  writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, {ownNetwork: o.network !== undefined}))
+  writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, {ownNetwork: o.network !== undefined, rootless: o.mapping}))
 
   let consoleSocket: ConsoleSocket | undefined
   if (o.tty) consoleSocket = await listenConsoleSocket(path.join(bundleDir, CONSOLE_SOCKET))

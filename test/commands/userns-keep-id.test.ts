@@ -1,0 +1,103 @@
+// --userns=keep-id through the CLI, as the rootless user: the container runs as the user's own
+// uid but sees the image's files with the owners the default mapping shows, through a copy of
+// the image's layers chowned for its mapping, shared by such containers and removed with the image.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+async function ok(box: Sandbox, args: string[]): Promise<string> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+function copies(box: Sandbox): string[] {
+  const dir = path.join(graphRoot(box), 'mapped-layers')
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []
+}
+
+const OWNERS = 'stat -c "%u:%g %a %n" / /bin/busybox /root /etc/hostname /home/user /data/user-owned.txt /data/setuid; ls /data /opq'
+
+test('keep-id: the user\'s own uid inside, the image\'s files with the owners the default mapping shows', async (t) => {
+  const box = await sandboxWithImages(t)
+  const expected = [
+    '0:0 755 /',
+    '0:0 755 /bin/busybox',
+    '0:0 700 /root',
+    // a file of the container's, not of the image: the user's, as Podman makes it
+    `${box.user.uid}:${box.user.gid} 644 /etc/hostname`,
+    '1234:1234 755 /home/user',
+    '1234:1234 644 /data/user-owned.txt',
+    '0:0 4755 /data/setuid',
+    // the upper layer's whiteout and opaque dir apply in the copy too
+    '/data:',
+    'keep.txt',
+    'setuid',
+    'user-owned.txt',
+    '',
+    '/opq:',
+    'upper.txt',
+  ]
+  const keepId = await ok(box, ['run', '--rm', '--userns=keep-id', 'localhost/multi', 'sh', '-c', `id -u; id -g; ${OWNERS}`])
+  t.deepEqual(keepId.trimEnd().split('\n'), [String(box.user.uid), String(box.user.gid), ...expected])
+
+  // under the default mapping the user is root, /etc/hostname is root's; the image's files are the same
+  const plain = await ok(box, ['run', '--rm', 'localhost/multi', 'sh', '-c', `id -u; ${OWNERS}`])
+  t.deepEqual(plain.trimEnd().split('\n'), ['0', ...expected.map((l) => l.replace(`${box.user.uid}:${box.user.gid} `, '0:0 '))])
+  // the setuid file runs and the user may write to its own files only
+  t.is(await ok(box, ['run', '--rm', '--userns=keep-id', 'localhost/multi', 'sh', '-c', '/data/setuid; touch /data/keep.txt 2>/dev/null || echo denied']), 'setuid\ndenied\n')
+})
+
+test('keep-id with --runtime crun and runc: a user namespace nested in tspod\'s, the same ids and owners as the native runtime, no warning', async (t) => {
+  const box = await sandboxWithImages(t)
+  const script = `id -u; id -g; ${OWNERS}; cat /proc/self/setgroups`
+  const native = await tspod(box, ['run', '--rm', '--userns=keep-id', 'localhost/multi', 'sh', '-c', script])
+  t.is(native.code, 0, native.stderr)
+  for (const runtime of ['crun', 'runc']) {
+    const r = await tspod(box, ['--runtime', runtime, 'run', '--rm', '--userns=keep-id', 'localhost/multi', 'sh', '-c', script])
+    t.is(r.code, 0, r.stderr)
+    t.is(r.stdout, native.stdout, runtime)
+    t.is(r.stderr, '', runtime)
+  }
+})
+
+test('keep-id containers share one copy of the layers; the default mapping uses none; rmi removes the copy', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '--name', 'plain', 'localhost/multi', 'true'])
+  t.deepEqual(copies(box), [], 'the default mapping makes no copy')
+  const overlay = path.join(graphRoot(box), 'overlay')
+  const plainLower = (await ok(box, ['inspect', '--format', '{{.GraphDriver.Data.LowerDir}}', 'plain'])).trim().split(':')
+  t.is(plainLower.length, 3)
+  t.true(plainLower.every((d) => d.startsWith(`${overlay}/`) && d.endsWith('/diff')))
+
+  await ok(box, ['create', '--userns=keep-id', '--name', 'k1', 'localhost/multi', 'true'])
+  await ok(box, ['run', '-d', '--userns=keep-id', '--name', 'k2', 'localhost/multi', 'sleep', '1000'])
+  const [copy] = copies(box)
+  t.deepEqual(copies(box), [copy], 'one copy for both')
+  const copyDir = path.join(graphRoot(box), 'mapped-layers', copy)
+  for (const name of ['k1', 'k2']) {
+    const lower = (await ok(box, ['inspect', '--format', '{{.GraphDriver.Data.LowerDir}}', name])).trim()
+    t.is(lower, ['2', '1', '0'].map((n) => path.join(copyDir, n)).join(':'), name)
+  }
+  // exec finds the same owners
+  t.is(await ok(box, ['exec', 'k2', 'stat', '-c', '%u:%g', '/bin/busybox', '/data/user-owned.txt']), '0:0\n1234:1234\n')
+  t.is(await ok(box, ['start', '-a', 'k1']), '')
+
+  // busybox's own copy is another one, kept when multi goes
+  await ok(box, ['create', '--userns=keep-id', '--name', 'k3', 'localhost/busybox', 'true'])
+  t.is(copies(box).length, 2)
+  const inUse = await tspod(box, ['rmi', 'localhost/multi'])
+  t.is(inUse.code, 2)
+  t.is(copies(box).length, 2, 'an image in use keeps its copy')
+  await ok(box, ['rm', '-f', '-t', '0', 'plain', 'k1', 'k2'])
+  await ok(box, ['rmi', 'localhost/multi'])
+  const left = copies(box)
+  t.is(left.length, 1)
+  t.not(left[0], copy)
+  await ok(box, ['rmi', '-f', 'localhost/busybox'])
+  t.deepEqual(copies(box), [])
+  t.deepEqual(leftovers(box), [])
+})
