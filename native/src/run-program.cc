@@ -1,4 +1,4 @@
-// runProgram(file, argv, timeoutMs) -> {code, signal, stderr}: run a short helper program
+// runProgram(file, argv, timeoutMs) -> {code, signal, stderr, timedOut}: run a short helper program
 // (newuidmap, newgidmap) to completion, synchronously. posix_spawn uses vfork, which costs well
 // under a millisecond even from a large process; Node's child_process forks and sets up a loop
 // handle, about 5 ms a program. stdin and stdout are /dev/null; stderr is captured. A program
@@ -39,7 +39,8 @@ bool ReadUntilClosed(int fd, long long deadline, std::string &out) {
     struct pollfd p = {fd, POLLIN, 0};
     int n = poll(&p, 1, (int)left);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n < 0 ? true : false;
+    if (n == 0) return false;  // the deadline passed
+    if (n < 0) return true;    // nothing more can be read
     ssize_t got = read(fd, buf, sizeof buf);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return true;
