@@ -64,6 +64,27 @@ test('keep-id with --runtime crun and runc: a user namespace nested in tspod\'s,
   }
 })
 
+test('keep-id with --runtime crun under a dir of the user whose group the container does not map: refused before crun runs, naming the dir (crun#1777)', async (t) => {
+  const box = await sandboxWithImages(t)
+  // the sandbox dir, above the store: the user's, group root, 0700
+  fs.chownSync(box.dir, box.user.uid, 0)
+  const native = await tspod(box, ['run', '--rm', '--userns=keep-id', 'busybox', 'id', '-u'])
+  t.is(native.code, 0, native.stderr)
+  const r = await tspod(box, ['--runtime', 'crun', 'run', '--rm', '--userns=keep-id', 'busybox', 'id', '-u'])
+  t.is(r.code, 125)
+  t.true(
+    r.stderr.startsWith(`Error: ${box.dir} (owner ${box.user.name}:root, ids ${box.user.uid}:0, mode 0700) is not searchable by the container's root under --userns=keep-id: `),
+    r.stderr,
+  )
+  t.true(r.stderr.trimEnd().endsWith(`fix: \`chmod o+x ${box.dir}\` (if every user may pass through it), or \`chgrp ${box.user.name} ${box.dir}\` (then the container maps its group); or run it without --runtime (tspod's own runtime mounts the rootfs before it enters the container's user namespace)`), r.stderr)
+  t.is(r.stderr.trimEnd().split('\n').length, 1)
+  t.is(await ok(box, ['ps', '-a', '-q']), '')
+  // the default mapping has no nested namespace: crun runs as the user, the owner
+  t.is(await ok(box, ['--runtime', 'crun', 'run', '--rm', 'busybox', 'id', '-u']), '0\n')
+  fs.chownSync(box.dir, box.user.uid, box.user.gid)
+  t.is(await ok(box, ['--runtime', 'crun', 'run', '--rm', '--userns=keep-id', 'busybox', 'id', '-u']), `${box.user.uid}\n`)
+})
+
 test('keep-id containers share one copy of the layers; the default mapping uses none; rmi removes the copy', async (t) => {
   const box = await sandboxWithImages(t)
   await ok(box, ['create', '--name', 'plain', 'localhost/multi', 'true'])

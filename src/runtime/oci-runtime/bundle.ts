@@ -27,6 +27,11 @@ export interface ExternalSpecOptions {
   rootless?: {uidMap: IdMapping[]; gidMap: IdMapping[]}
 }
 
+/** Whether a container mapped this way needs a user namespace of its own inside the store's. */
+export function nestedUserNamespace(uidMappings: IdMapping[], gidMappings: IdMapping[], rootless: {uidMap: IdMapping[]; gidMap: IdMapping[]}): boolean {
+  return !(isRootlessMapping(uidMappings, rootless.uidMap) && isRootlessMapping(gidMappings, rootless.gidMap))
+}
+
 export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean, options: ExternalSpecOptions = {}): OciSpec {
   const copy = structuredClone(spec) as OciSpec
   copy.root = {...copy.root, path: path.resolve(rootfs)}
@@ -34,11 +39,7 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
   const linux = copy.linux
   if (linux) {
     const rootless = options.rootless
-    const nested =
-      rootless !== undefined &&
-      linux.uidMappings !== undefined &&
-      linux.gidMappings !== undefined &&
-      !(isRootlessMapping(linux.uidMappings, rootless.uidMap) && isRootlessMapping(linux.gidMappings, rootless.gidMap))
+    const nested = rootless !== undefined && linux.uidMappings !== undefined && linux.gidMappings !== undefined && nestedUserNamespace(linux.uidMappings, linux.gidMappings, rootless)
     const inherited = new Set([...(nested ? [] : ['user']), ...(options.ownNetwork ? ['network'] : [])])
     linux.namespaces = (linux.namespaces ?? []).filter((ns) => !inherited.has(ns.type))
     if (nested) {

@@ -11,14 +11,15 @@
 import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
-import type {AccessWalk} from '../../storage/preflight/access-walk'
+import type {AccessWalk, NestedRoot} from '../../storage/preflight/access-walk'
 import type {AccessFinding} from '../../storage/preflight/finding-text'
 import {PreflightPath, checkPaths, findingsOf} from '../../storage/preflight/preflight'
-import type {UserNamespaceMapping} from '../../userns/idmap'
+import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import {HostUser, currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
 import {rootfsPreflightPaths} from '../rootfs-preflight-paths'
+import {nestedUserNamespace} from './bundle'
 import {OciRuntimeInfo, versionAtLeast} from './resolve'
 
 export interface OciRuntimeAccessInput {
@@ -26,6 +27,8 @@ export interface OciRuntimeAccessInput {
   layout: RootfsLayout
   mounts: OciMount[]
   mapping?: UserNamespaceMapping
+  /** the container's id maps (host ids); with a mapping other than the store's, the runtime works in a nested user namespace */
+  containerMaps?: {uidMappings?: IdMapping[]; gidMappings?: IdMapping[]}
   keepGroups: boolean
   user?: HostUser
 }
@@ -76,6 +79,24 @@ function warningText(finding: AccessFinding, runtime: OciRuntimeInfo): string {
   return `${finding.message}; fix: ${finding.fix}`
 }
 
+const ROOTFS_ROLE = 'container root'
+
+/** The host ids of container id `id` under `map`. */
+function hostIdOf(map: IdMapping[], id: number): number | undefined {
+  const m = map.find((e) => id >= e.containerID && id < e.containerID + e.size)
+  return m && m.hostID + (id - m.containerID)
+}
+
+function nestedRootOf(input: OciRuntimeAccessInput): NestedRoot | undefined {
+  const maps = input.containerMaps
+  if (!input.mapping || !maps?.uidMappings || !maps.gidMappings) return undefined
+  if (!nestedUserNamespace(maps.uidMappings, maps.gidMappings, input.mapping)) return undefined
+  const uid = hostIdOf(maps.uidMappings, 0)
+  const gid = hostIdOf(maps.gidMappings, 0)
+  if (uid === undefined || gid === undefined) return undefined
+  return {uid, gid, uidMap: maps.uidMappings, gidMap: maps.gidMappings}
+}
+
 /**
  * Walk every dir the runtime will need (layers, upper, work, merged, bind-mount sources) the way
  * the kernel will once the runtime has set the container's groups; throw for a dir the runtime
@@ -91,10 +112,17 @@ export function checkOciRuntimeAccess(input: OciRuntimeAccessInput): OciRuntimeA
       role: BIND_ROLE,
     })),
   ]
-  const walks = checkPaths(paths, input.user ?? currentUser(), {mapping: input.mapping, keepGroups: input.keepGroups})
+  const user = input.user ?? currentUser()
+  const walks = checkPaths(paths, user, {mapping: input.mapping, keepGroups: input.keepGroups})
+  // in a nested user namespace the runtime reaches the rootfs and the bind sources as its root
+  const nestedRoot = nestedRootOf(input)
+  if (nestedRoot) walks.push(...checkPaths(paths.filter((p) => p.role === ROOTFS_ROLE || p.role === BIND_ROLE), user, {mapping: input.mapping, nestedRoot}))
   const findings = findingsOf(walks).filter((f) => f.severity !== 'info')
   const fatal = findings.find(
-    (f) => (f.kind === 'supplementary-group-only' && dropsGroupsBefore(input.runtime, f.role)) || (f.severity === 'error' && f.role === BIND_ROLE),
+    (f) =>
+      f.kind === 'nested-root-denied' ||
+      (f.kind === 'supplementary-group-only' && dropsGroupsBefore(input.runtime, f.role)) ||
+      (f.severity === 'error' && f.role === BIND_ROLE),
   )
   if (fatal) {
     const message = fatal.kind === 'supplementary-group-only' ? fatalMessage(fatal, input.runtime) : `${fatal.message}; fix: ${fatal.fix}`

@@ -176,6 +176,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
     layout: o.layout,
     mounts: o.spec.mounts ?? [],
     mapping: o.mapping,
+    containerMaps: o.spec.linux,
     keepGroups: o.keepGroups,
     user: o.user,
   })

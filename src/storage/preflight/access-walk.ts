@@ -9,7 +9,7 @@ import {TspodError} from '../../errors'
 import {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import {Accounts, loadAccounts} from './account-names'
 import {AccessDecision, Identity, InodeFacts, MAY_EXEC, MAY_READ, MAY_WRITE, decideAccess} from './access-decision'
-import {AccessFinding, FindingContext, cannotCreateFinding, deniedFinding, groupOnlyFinding, uninspectableFinding} from './finding-text'
+import {AccessFinding, FindingContext, cannotCreateFinding, deniedFinding, groupOnlyFinding, nestedRootFinding, uninspectableFinding} from './finding-text'
 import {AclEntry, readPosixAcl} from './posix-acl'
 
 export type AccessNeed = 'traverse' | 'read' | 'write'
@@ -19,9 +19,23 @@ export interface PreflightUser extends Identity {
   name?: string
 }
 
+/**
+ * The root of a user namespace nested in the rootless one, as an external runtime works under
+ * --userns=keep-id: a subordinate id (host ids), without the user's groups, privileged only over
+ * inodes whose owner and group its maps both contain.
+ */
+export interface NestedRoot {
+  uid: number
+  gid: number
+  uidMap: IdMapping[]
+  gidMap: IdMapping[]
+}
+
 export interface WalkOptions {
   /** --group-add=keep-groups: the container keeps the caller's supplementary groups */
   keepGroups?: boolean
+  /** inside the user namespace the path is reached by this root instead of by the user */
+  nestedRoot?: NestedRoot
   /** the namespace the runtime works in: its setgroups policy, and which ids it maps */
   mapping?: UserNamespaceMapping
   /** what the path is, in messages: "graph root", "bind mount source" */
@@ -91,7 +105,8 @@ class Walker {
     this.hostId = {uid: user.uid, gid: user.gid, groups: user.groups}
     // setgroups([]) leaves the fsuid and the primary gid; a `deny` policy means it can never run.
     this.groupsKept = opts.keepGroups === true || opts.mapping?.setgroups === 'deny'
-    this.nsId = this.groupsKept ? this.hostId : {uid: user.uid, gid: user.gid, groups: []}
+    const nested = opts.nestedRoot
+    this.nsId = nested ? {uid: nested.uid, gid: nested.gid, groups: []} : this.groupsKept ? this.hostId : {uid: user.uid, gid: user.gid, groups: []}
     const accounts = opts.accounts ?? loadAccounts()
     this.ctx = {
       accounts,
@@ -105,6 +120,8 @@ class Walker {
   }
 
   privilegedInNamespace(inode: InodeFacts): boolean {
+    const nested = this.opts.nestedRoot
+    if (nested) return isMapped(inode.uid, nested.uidMap) && isMapped(inode.gid, nested.gidMap)
     if (this.user.uid === 0) return true
     const m = this.opts.mapping
     return m !== undefined && isMapped(inode.uid, m.uidMap) && isMapped(inode.gid, m.gidMap)
@@ -175,7 +192,8 @@ export function walkAccess(target: string, user: PreflightUser, need: AccessNeed
       findings.push(deniedFinding(w.ctx, step))
       return false
     }
-    if (!step.namespace.granted) findings.push(groupOnlyFinding(w.ctx, step, 'warning'))
+    if (!step.namespace.granted && opts.nestedRoot) findings.push(nestedRootFinding(w.ctx, step, opts.nestedRoot))
+    else if (!step.namespace.granted) findings.push(groupOnlyFinding(w.ctx, step, 'warning'))
     else if (step.host.route === 'supplementary-group' && w.groupsKept && step.namespace.route === 'supplementary-group')
       findings.push(groupOnlyFinding(w.ctx, step, 'info'))
     return true

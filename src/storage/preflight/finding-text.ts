@@ -2,11 +2,11 @@
 // what happens inside the user namespace, and the exact commands that fix it.
 import {Accounts} from './account-names'
 import {AccessDecision, Identity, MAY_EXEC, MAY_READ, MAY_WRITE, permLetters} from './access-decision'
-import type {PathStep} from './access-walk'
+import type {NestedRoot, PathStep} from './access-walk'
 import {formatPosixAcl} from './posix-acl'
 import {shellQuote} from './shell-quote'
 
-export type FindingKind = 'supplementary-group-only' | 'groups-kept' | 'denied' | 'cannot-create' | 'uninspectable'
+export type FindingKind = 'supplementary-group-only' | 'nested-root-denied' | 'groups-kept' | 'denied' | 'cannot-create' | 'uninspectable'
 
 export interface AccessFinding {
   kind: FindingKind
@@ -123,6 +123,38 @@ export function groupOnlyFinding(ctx: FindingContext, step: PathStep, severity: 
     needsRoot,
     keepGroupsFixes: true,
     fix: fixText(needsRoot, quoteCommands(commands, notes), [KEEP_GROUPS_FIX]),
+  }
+}
+
+/**
+ * A dir the user passes but the root of a nested user namespace (an external runtime under
+ * --userns=keep-id) does not: that root is a subordinate id without the user's groups, and its
+ * capabilities cover only inodes whose owner and group are both mapped (crun#1777).
+ */
+export function nestedRootFinding(ctx: FindingContext, step: PathStep, root: NestedRoot): AccessFinding {
+  const d = shellQuote(step.path)
+  const bits = permLetters(step.want)
+  const primary = ctx.accounts.groupName(ctx.user.gid)
+  const userOwns = step.uid === ctx.user.uid
+  const commands = [`chmod o+${bits} ${d}`, ...(userOwns && step.gid !== ctx.user.gid ? [`chgrp ${shellQuote(primary)} ${d}`] : [])]
+  const notes = commands.map((c) => (c.startsWith('chmod') ? 'if every user may pass through it' : 'then the container maps its group'))
+  const message =
+    `${describeStep(ctx, step)} is not ${verbed(step)} by the container's root under --userns=keep-id: an external runtime works ` +
+    `as a subordinate id (${root.uid}:${root.gid}) in a user namespace of the container's own, which is neither its owner nor in its group, ` +
+    `and capabilities do not cover an inode whose owner or group that namespace does not map; the ${ctx.role} ${ctx.target} cannot be reached ` +
+    'there and the runtime fails with "Permission denied"'
+  return {
+    role: ctx.role,
+    target: ctx.target,
+    path: step.path,
+    ...ownership(ctx, step),
+    kind: 'nested-root-denied',
+    severity: 'warning',
+    message,
+    commands,
+    needsRoot: !userOwns,
+    keepGroupsFixes: false,
+    fix: fixText(!userOwns, quoteCommands(commands, notes), ["run it without --runtime (tspod's own runtime mounts the rootfs before it enters the container's user namespace)"]),
   }
 }
 
