@@ -5,6 +5,7 @@
 //   overlay/<layer-id>/blob   the layer blob as it was pulled (for save)
 //   tmp/<owner>-<rand>/       downloads in progress (compressed blobs), per writing process
 //   staging/<owner>-<rand>/   layers being unpacked; renamed into overlay/ when complete
+//   mapped-layers/<top>-<hash>/<n>  layers chowned for another id mapping (mapped-layers.ts)
 //   containers/<id>/          a container's upper/, work/, merged/ and userdata/ (logs, /etc files)
 //   volumes/<name>/_data      a named volume's contents
 import * as path from 'node:path'
