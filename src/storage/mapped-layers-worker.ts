@@ -3,22 +3,16 @@
 // line per layer ({ok: true, entries} or {ok: false, error}) and stops at the first failure.
 import type {MappedLayersJob, MappedLayersLine} from './mapped-layers-build'
 import {copyLayerShifted} from './shift-copy'
+import {emitLine, readLayersJob, runWorker} from './worker-io'
 
 function emit(line: MappedLayersLine): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`)
-}
-
-async function readStdin(): Promise<string> {
-  let text = ''
-  for await (const chunk of process.stdin) text += chunk
-  return text
+  emitLine(line)
 }
 
 async function main(): Promise<number> {
   let job: MappedLayersJob
   try {
-    job = JSON.parse(await readStdin()) as MappedLayersJob
-    if (!Array.isArray(job.layers)) throw new Error('"layers" must be an array')
+    job = await readLayersJob<MappedLayersJob>()
   } catch (err) {
     emit({ok: false, error: `invalid mapped-layers job: ${(err as Error).message}`})
     return 1
@@ -34,6 +28,4 @@ async function main(): Promise<number> {
   return 0
 }
 
-void main().then((code) => {
-  process.exitCode = code
-})
+runWorker(main)

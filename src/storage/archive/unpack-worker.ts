@@ -2,23 +2,17 @@
 // unpackLayers). Reads an UnpackWorkerJob as JSON on stdin; writes one JSON line per warning and
 // per layer ({ok: true, diffID, size, entries} or {ok: false, error}) on stdout, and stops at the
 // first failing layer. Exit status 0 when every layer was unpacked.
+import {emitLine, readLayersJob, runWorker} from '../worker-io'
 import {UnpackWorkerJob, UnpackWorkerLine, applyLayerJob} from './unpack'
 
 function emit(line: UnpackWorkerLine): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`)
-}
-
-async function readStdin(): Promise<string> {
-  let text = ''
-  for await (const chunk of process.stdin) text += chunk
-  return text
+  emitLine(line)
 }
 
 async function main(): Promise<number> {
   let job: UnpackWorkerJob
   try {
-    job = JSON.parse(await readStdin()) as UnpackWorkerJob
-    if (!Array.isArray(job.layers)) throw new Error('"layers" must be an array')
+    job = await readLayersJob<UnpackWorkerJob>()
   } catch (err) {
     emit({ok: false, error: `invalid unpack job: ${(err as Error).message}`})
     return 1
@@ -36,6 +30,4 @@ async function main(): Promise<number> {
   return 0
 }
 
-void main().then((code) => {
-  process.exitCode = code
-})
+runWorker(main)
