@@ -85,6 +85,16 @@ test('keep-id with --runtime crun under a dir of the user whose group the contai
   t.is(await ok(box, ['--runtime', 'crun', 'run', '--rm', '--userns=keep-id', 'busybox', 'id', '-u']), `${box.user.uid}\n`)
 })
 
+test('keep-id with a named volume: it belongs to the user\'s own uid, which writes to it, with tspod\'s runtime and with crun', async (t) => {
+  const box = await sandboxWithImages(t)
+  const r = await tspod(box, ['run', '--rm', '--userns=keep-id', '-v', 'kv:/data', 'busybox', 'sh', '-c', 'stat -c %u:%g /data; touch /data/mine; stat -c %u:%g /data/mine'])
+  const ids = `${box.user.uid}:${box.user.gid}`
+  t.deepEqual([r.code, r.stdout, r.stderr], [0, `${ids}\n${ids}\n`, ''])
+  t.is(fs.statSync(path.join(graphRoot(box), 'volumes', 'kv', '_data', 'mine')).uid, box.user.uid, 'the user\'s own file on the host')
+  const crun = await tspod(box, ['--runtime', 'crun', 'run', '--rm', '--userns=keep-id', '-v', 'kv:/data', 'busybox', 'sh', '-c', 'touch /data/again; stat -c %u:%g /data/again'])
+  t.deepEqual([crun.code, crun.stdout, crun.stderr], [0, `${ids}\n`, ''])
+})
+
 test('keep-id containers share one copy of the layers; the default mapping uses none; rmi removes the copy', async (t) => {
   const box = await sandboxWithImages(t)
   await ok(box, ['create', '--name', 'plain', 'localhost/multi', 'true'])

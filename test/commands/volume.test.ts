@@ -110,6 +110,19 @@ test('create --uid/--gid and -o o=uid=…: the volume belongs to those ids of th
   t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'volumes')), [])
 })
 
+test('a volume given to a non-root container user (a subordinate id on the host) is used again, by tspod\'s runtime and by crun', async (t) => {
+  const box = await sandboxWithImages(t)
+  const first = await tspod(box, ['run', '--rm', '-u', '1000', '-v', 'data:/data', 'busybox', 'sh', '-c', 'stat -c %u:%g /data; echo one > /data/f'])
+  t.deepEqual([first.code, first.stdout, first.stderr], [0, '1000:0\n', ''])
+  const data = path.join(graphRoot(box), 'volumes', 'data', '_data')
+  t.is(fs.statSync(data).uid, 100000 + 999, 'container uid 1000 is subordinate id 100999 (setup-host: 100000:65536)')
+  for (const runtime of [[], ['--runtime', 'crun']]) {
+    const again = await tspod(box, [...runtime, 'run', '--rm', '-u', '1000', '-v', 'data:/data', 'busybox', 'sh', '-c', 'cat /data/f; echo two >> /data/f'])
+    t.deepEqual([again.code, again.stderr], [0, ''], runtime.join(' '))
+  }
+  t.is((await tspod(box, ['run', '--rm', '-v', 'data:/data', 'busybox', 'cat', '/data/f'])).stdout, 'one\ntwo\ntwo\n')
+})
+
 test('prune asks first (EOF is an error, as in Podman), removes unused anonymous volumes, or all with --all', async (t) => {
   const box = await sandboxWithImages(t)
   for (const args of [['named'], ['-l', 'keep=1', 'kept'], []]) t.is((await tspod(box, ['volume', 'create', ...args])).code, 0)

@@ -217,8 +217,8 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   const layout = containerLayout(store, container)
   writeBundle(store, container)
   if (config.volumes.length > 0) {
-    const {VolumeStore, prepareVolumes} = await import('../volume')
-    await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, config.spec.process.user)
+    const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
+    await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, processUserInStoreIds(store.mapping, config.spec))
   }
   const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const monitorPid = options.monitorPid ?? process.pid

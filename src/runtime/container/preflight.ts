@@ -11,7 +11,7 @@ import type {Store} from '../../storage/store/store'
 import {currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
-import {rootfsPreflightPaths} from '../rootfs-preflight-paths'
+import {namespacePath, rootfsPreflightPaths} from '../preflight-paths'
 
 export interface ContainerPreflight {
   walks: AccessWalk[]
@@ -38,7 +38,7 @@ export function containerPreflight(store: Store, mounts: OciMount[], layout: Roo
   const binds = mounts.filter((m) => m.type === 'bind' && m.source && !m.source.startsWith(userdata) && path.isAbsolute(m.source) && !m.source.startsWith('/dev/'))
   const paths: PreflightPath[] = [
     ...rootfsPreflightPaths(layout, store.mapping),
-    ...binds.map((m) => ({path: m.source!, need: m.options?.includes('ro') ? ('read' as const) : ('write' as const), role: 'bind mount source'})),
+    ...binds.map((m) => namespacePath(store.mapping, m.source!, m.options?.includes('ro') ? 'read' : 'write', 'bind mount source')),
   ]
   const walks = checkPaths(paths, currentUser(), {mapping: store.mapping, keepGroups})
   const findings = findingsOf(walks).filter((f) => f.severity !== 'info')

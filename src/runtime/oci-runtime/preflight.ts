@@ -18,7 +18,7 @@ import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import {HostUser, currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
-import {rootfsPreflightPaths} from '../rootfs-preflight-paths'
+import {namespacePath, rootfsPreflightPaths} from '../preflight-paths'
 import {nestedUserNamespace} from './bundle'
 import {OciRuntimeInfo, versionAtLeast} from './resolve'
 
@@ -106,11 +106,7 @@ export function checkOciRuntimeAccess(input: OciRuntimeAccessInput): OciRuntimeA
   const {layout} = input
   const paths: PreflightPath[] = [
     ...rootfsPreflightPaths(layout, input.mapping),
-    ...bindSources(input.mounts).map((m) => ({
-      path: m.source!,
-      need: m.options?.includes('ro') ? ('read' as const) : ('write' as const),
-      role: BIND_ROLE,
-    })),
+    ...bindSources(input.mounts).map((m) => namespacePath(input.mapping, m.source!, m.options?.includes('ro') ? 'read' : 'write', BIND_ROLE)),
   ]
   const user = input.user ?? currentUser()
   const walks = checkPaths(paths, user, {mapping: input.mapping, keepGroups: input.keepGroups})

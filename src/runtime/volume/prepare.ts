@@ -13,7 +13,9 @@ import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import {ChildStep} from '../../native'
-import type {IdMapping} from '../../userns/idmap'
+import {planIdShift, shiftId} from '../../storage/id-shift'
+import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
+import type {OciSpec} from '../oci-spec'
 import {overlaySteps} from '../plan'
 import {MS, stepName} from '../rootfs-mount'
 import {hasNoCopy} from './create-options'
@@ -32,10 +34,25 @@ export interface ContainerRootfs {
   lowerDirs: string[]
 }
 
-/** The container process's user, in the container's ids (spec.process.user). */
+/** The container process's user, in the ids of the store's user namespace (see processUserInStoreIds). */
 export interface ProcessUser {
   uid: number
   gid: number
+}
+
+/**
+ * The container process's user (spec.process.user, container ids) in the ids of the store's user
+ * namespace, where volumes are prepared: the same ids under the default mapping, shifted under
+ * another one (--userns=keep-id: the user's own uid is the namespace's 0).
+ */
+export function processUserInStoreIds(mapping: UserNamespaceMapping | undefined, spec: OciSpec): ProcessUser {
+  const {uid, gid} = spec.process.user
+  const maps = spec.linux
+  if (!mapping || !maps?.uidMappings || !maps.gidMappings) return {uid, gid}
+  return {
+    uid: shiftId(planIdShift(maps.uidMappings, mapping.uidMap), uid, 'uid', 'the container user'),
+    gid: shiftId(planIdShift(maps.gidMappings, mapping.gidMap), gid, 'gid', 'the container user'),
+  }
 }
 
 /** The helper's step that binds the destination; ENOENT/ENOTDIR there: the image has no dir at the destination. */
