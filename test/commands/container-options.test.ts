@@ -5,6 +5,7 @@ import * as http from 'node:http'
 import * as net from 'node:net'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
+import {until} from '../helpers/processes'
 import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
 
 async function ok(box: Sandbox, args: string[]): Promise<string> {
@@ -76,7 +77,8 @@ test('--runtime crun runs the same container as the native runtime: same output 
     t.is(crun.stdout, native.stdout, args.join(' '))
   }
   await ok(box, ['run', '-d', '--runtime', 'crun', '--name', 'bg', 'busybox', 'sh', '-c', 'echo started; sleep 1000'])
-  t.is(await ok(box, ['exec', 'bg', 'cat', '/proc/1/cmdline']), 'sleep\u00001000\u0000')
+  // sh execs its last command once it has echoed: wait for that exec
+  await until(async () => (await ok(box, ['exec', 'bg', 'cat', '/proc/1/cmdline'])) === 'sleep\u00001000\u0000', 'pid 1 to be sleep')
   await ok(box, ['stop', '-t', '1', 'bg'])
   t.is(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.OCIRuntime}}', 'bg']), 'exited 137 crun\n')
   t.is(await ok(box, ['logs', 'bg']), 'started\n')
@@ -91,7 +93,7 @@ test('--init runs catatonit as pid 1; --userns=keep-id runs as the user\'s own u
   t.is(await ok(box, ['run', '--rm', '--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $PPID']), '/run/podman-init -- sh -c cat /proc/1/cmdline | tr "\\0" " "; echo; echo $PPID \n1\n')
   t.is((await tspod(box, ['run', '--rm', '--init', 'busybox', 'sh', '-c', 'exit 7'])).code, 7)
   t.is(await ok(box, ['run', '--rm', '--userns=keep-id', 'busybox', 'id', '-u']), `${box.user.uid}\n`)
-  await ok(box, ['run', '-d', '--name', 'topped', 'busybox', 'sh', '-c', 'sleep 1000'])
+  await ok(box, ['run', '-d', '--name', 'topped', 'busybox', 'sleep', '1000'])
   const top = (await ok(box, ['top', 'topped', 'pid', 'user', 'args'])).split('\n')
   t.regex(top[0], /^PID +USER +COMMAND$/)
   t.regex(top[1], /^1 +root +sleep 1000$/)

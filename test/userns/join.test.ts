@@ -217,7 +217,8 @@ test("a joined child of a real container is in its root, its /proc, and gets a t
     const report = await joinReport(
       dir,
       [
-        {namespaces: ALL, command: sh('echo $$; cat /proc/1/cmdline | tr "\\0" " "; echo; ls /; uname -n')},
+        // pid 1 prints "ready" just before it execs sleep: wait (bounded) for the exec before reading its cmdline
+        {namespaces: ALL, command: sh('echo $$; for i in $(seq 100); do c=$(tr "\\0" " " < /proc/1/cmdline); [ "$c" = "sleep 600 " ] && break; sleep 0.05; done; echo "$c"; ls /; uname -n')},
         {
           namespaces: ALL,
           console: true,
