@@ -97,20 +97,21 @@ export async function ensureMappedLayers(store: Store, image: Image, maps: Conta
 }
 
 /**
- * Give a container's upper dir (its /) to the container's root, as containers-storage creates a
- * layer for its own id mapping: created by the user, it would show as the user's otherwise.
+ * Give a container's upper dir (its /) and the files tspod binds into it (/etc/hosts and the
+ * like) to the container's root, as containers-storage creates a layer for its own id mapping and
+ * Podman chowns those files: created by the user, they would show as the user's otherwise.
  */
-export async function chownToContainerRoot(store: Store, image: Image, maps: ContainerIdMaps | undefined, dir: string): Promise<void> {
+export async function chownToContainerRoot(store: Store, image: Image, maps: ContainerIdMaps | undefined, paths: string[]): Promise<void> {
   const plan = mappedLayersPlan(store, image, maps)
-  if (!plan) return
-  const owner = `${shiftId(plan.uids, 0, 'uid', dir)}:${shiftId(plan.gids, 0, 'gid', dir)}`
+  if (!plan || paths.length === 0) return
+  const owner = `${shiftId(plan.uids, 0, 'uid', paths[0])}:${shiftId(plan.gids, 0, 'gid', paths[0])}`
   const child = await spawnInNamespaces({
     namespaces: ['user'],
     mapping: store.mapping!,
-    command: {file: '/bin/chown', argv: ['chown', '-h', owner, '--', path.resolve(dir)], env: ['PATH=/usr/bin:/bin', 'LC_ALL=C']},
+    command: {file: '/bin/chown', argv: ['chown', '-h', owner, '--', ...paths.map((p) => path.resolve(p))], env: ['PATH=/usr/bin:/bin', 'LC_ALL=C']},
     stdio: ['inherit', 'inherit', 'pipe'],
   })
   const stderr = collect(child.stderr!)
   const exit = await child.exited
-  if (exit.code !== 0) throw new TspodError(`${dir}: changing owner to the container's root: ${(await stderr).trim().split('\n')[0] || `chown exit status ${exit.code}`}`)
+  if (exit.code !== 0) throw new TspodError(`${paths.join(', ')}: changing owner to the container's root: ${(await stderr).trim().split('\n')[0] || `chown exit status ${exit.code}`}`)
 }

@@ -1,9 +1,12 @@
 // Container options through the CLI, as the rootless user: networking (slirp4netns, -p), the
 // external runtime (--runtime crun), --init, --userns=keep-id and top.
 import test from 'ava'
+import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as net from 'node:net'
+import * as os from 'node:os'
 
+import {hostContainersInternalIP} from '../../src/runtime/network/hosts-entries'
 import {sandboxWithImages} from '../helpers/image-sandbox'
 import {until} from '../helpers/processes'
 import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
@@ -56,6 +59,35 @@ test('default network is slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts;
   t.regex(bad.stderr, /^Error: .*\n$/)
   const none = await tspod(box, ['run', '--rm', '--network', 'none', '-p', '8080', 'busybox', 'true'])
   t.is(none.code, 125)
+})
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+test('/etc/hosts, /etc/hostname and /etc/resolv.conf per network, as Podman 4.3 writes them', async (t) => {
+  const box = await sandboxWithImages(t)
+  // the host's entries first, one tab after the address; then what is missing of localhost,
+  // host.containers.internal and the container's own names
+  const base = fs.readFileSync('/etc/hosts', 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim().split(/\s+/)).filter((f) => f.length > 1)
+  const taken = new Set(base.flatMap((f) => f.slice(1)))
+  const hostIP = hostContainersInternalIP()
+  const expectedHosts = (own: string | undefined, names: string[]) =>
+    [
+      ...base.map((f) => `${f[0]}\t${f.slice(1).join(' ')}`),
+      ...(taken.has('localhost') ? [] : ['127.0.0.1\tlocalhost', '::1\tlocalhost']),
+      ...(hostIP && !taken.has('host.containers.internal') ? [`${hostIP}\thost.containers.internal`] : []),
+      ...(own ? [`${own}\t${names.join(' ')}`] : []),
+    ].join('\n') + '\n'
+  const script = 'cat /etc/hosts; echo =; cat /etc/hostname; echo =; hostname; cat /etc/resolv.conf 2>&1 | head -1'
+  const none = await ok(box, ['run', '--rm', '--network', 'none', '--name', 'quiet', 'busybox', 'sh', '-c', script])
+  const [hostsNone, hostnameNone, restNone] = none.split('=\n')
+  t.regex(hostnameNone, /^[0-9a-f]{12}$/, 'written without a newline')
+  t.is(hostsNone, expectedHosts('127.0.0.1', [hostnameNone, 'quiet']))
+  t.is(restNone, `${hostnameNone}\ncat: can't open '/etc/resolv.conf': No such file or directory\n`, 'no resolv.conf without a network')
+
+  const host = await ok(box, ['run', '--rm', '--network', 'host', '--name', 'hosted', 'busybox', 'sh', '-c', script])
+  // the host's network: the host's names and resolv.conf, no entry of the container's own
+  t.regex(host, new RegExp(`^${escape(`${expectedHosts(undefined, [])}=\n${os.hostname()}=\n${os.hostname()}\n`)}nameserver \\S+\n$`))
+  t.is(await ok(box, ['run', '--rm', '--network', 'host', '--hostname', 'mine', 'busybox', 'hostname']), 'mine\n')
 })
 
 test('--runtime crun runs the same container as the native runtime: same output and exit codes', async (t) => {

@@ -14,10 +14,8 @@ import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
 import {writeContainerFiles} from '../spec/container-files'
-import {formatHostsEntries, hostContainersInternalIP, slirp4netnsHostsEntries} from '../network/hosts-entries'
 import {parsePublish} from '../network/publish'
-import {slirp4netnsResolvConf} from '../network/resolv-conf'
-import {EtcFileExtras, writeEtcFiles} from './etc-files'
+import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {randomName} from './names'
 import {containerDirs} from './paths'
 import {ContainerRecords} from './records'
@@ -44,13 +42,6 @@ function networkMode(network: string | undefined): string {
   if (network === 'none' || network === 'host' || network.startsWith('ns:')) return network
   if (network === 'pasta') throw new UsageError('--network pasta is not supported by tspod: use slirp4netns (the default), host or none')
   throw new UsageError(`unable to find network with name or ID ${network}: network not found`)
-}
-
-function slirp4netnsEtcFiles(hostname: string, name: string): EtcFileExtras {
-  return {
-    resolvConf: slirp4netnsResolvConf({ipv6: true}),
-    hosts: formatHostsEntries(slirp4netnsHostsEntries([hostname, name], hostContainersInternalIP())),
-  }
 }
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
@@ -88,7 +79,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   const dirs = containerDirs(store, id)
   // the image's own layers: what the spec reads (/etc/passwd and the like) is the same in a copy
   const lowerDirs = lowerDirsOf(store, image)
-  const hostname = options.hostname ?? id.slice(0, 12)
+  const hostname = options.hostname ?? defaultHostname(network, id)
   const imageConfig = parseImageConfig(image.config)
   const generated = generateSpec({
     image: {config: imageConfig, layerDirs: lowerDirs},
@@ -105,9 +96,9 @@ export async function createContainer(store: Store, records: ContainerRecords, i
     await ensureMappedLayers(store, image, generated.spec.linux)
     // The container's / takes the upper dir's mode: give it the image's, as containers-storage does.
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
-    await chownToContainerRoot(store, image, generated.spec.linux, dirs.upper)
-    const etc = network === 'slirp4netns' ? slirp4netnsEtcFiles(hostname, name) : {}
-    const spec = addMounts(generated.spec, [...writeEtcFiles(dirs.userdata, hostname, etc), ...writeContainerFiles(dirs.userdata, generated.files)])
+    const files = [...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name)), ...writeContainerFiles(dirs.userdata, generated.files)]
+    await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...files.map((m) => m.source!)])
+    const spec = addMounts(generated.spec, files)
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {
       id,

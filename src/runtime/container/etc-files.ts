@@ -1,40 +1,63 @@
-// The container's /etc/hosts, /etc/hostname and /etc/resolv.conf: written into its userdata dir
-// when it is created and bind-mounted read-write, as Podman does.
+// The container's /etc/hosts, /etc/hostname and /etc/resolv.conf, as Podman 4 writes them for
+// each network mode: into its userdata dir when it is created, bind-mounted read-write.
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 
+import {containerHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../network/hosts-entries'
+import {hostResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
+import {SLIRP4NETNS_NETWORK} from '../network/slirp4netns-network'
 import type {OciMount} from '../oci-spec'
 
-export interface EtcFileExtras {
-  /** more /etc/hosts lines, after localhost and the hostname (slirp4netns: host.containers.internal) */
-  hosts?: string
-  /** the whole /etc/resolv.conf (slirp4netns: its DNS forwarder first); default the host's */
+export interface EtcFiles {
+  hosts: string
+  hostname: string
+  /** undefined: the container gets no /etc/resolv.conf (--network none) */
   resolvConf?: string
 }
 
-function hostResolvConf(): string {
+function readOr(file: string, fallback: string): string {
   try {
-    return fs.readFileSync('/etc/resolv.conf', 'utf8')
+    return fs.readFileSync(file, 'utf8')
   } catch {
-    return ''
+    return fallback
   }
 }
 
-export function writeEtcFiles(userdata: string, hostname: string, extras: EtcFileExtras = {}): OciMount[] {
-  const hosts = [
-    '127.0.0.1\tlocalhost localhost.localdomain',
-    '::1\tlocalhost localhost.localdomain',
-    // the container's names go on its own address when it has one (extras.hosts)
-    ...(extras.hosts === undefined ? [`127.0.1.1\t${hostname}`] : []),
-  ].join('\n') + '\n' + (extras.hosts ?? '')
-  const files: [string, string][] = [
-    ['hosts', hosts],
-    ['hostname', `${hostname}\n`],
-    ['resolv.conf', extras.resolvConf ?? hostResolvConf()],
+/**
+ * The container's address for its own names: slirp4netns' 10.0.2.100, 127.0.0.1 in a network
+ * namespace of its own without a network (none), none on the host's network or a joined one.
+ */
+function ownAddress(network: string): string | undefined {
+  if (network === 'slirp4netns') return SLIRP4NETNS_NETWORK.containerIP
+  return network === 'none' ? '127.0.0.1' : undefined
+}
+
+/** The files for a container named `name` with `hostname` on `network` (create.ts's networkMode). */
+export function etcFilesFor(network: string, hostname: string, name: string): EtcFiles {
+  const base = parseHostsFile(readOr('/etc/hosts', ''))
+  const hosts = hostsFile(base, containerHostsEntries(ownAddress(network), [hostname, name], hostContainersInternalIP()))
+  const resolvConf =
+    network === 'slirp4netns' ? slirp4netnsResolvConf({ipv6: true}) : network === 'none' ? undefined : hostResolvConf((f) => readOr(f, ''))
+  // Podman writes the hostname without a newline
+  return {hosts, hostname, resolvConf}
+}
+
+/** Podman's default hostname: the host's on the host's network, else the container ID's first 12 characters. */
+export function defaultHostname(network: string, id: string): string {
+  return network === 'host' ? os.hostname() : id.slice(0, 12)
+}
+
+export function writeEtcFiles(userdata: string, files: EtcFiles): OciMount[] {
+  const contents: [string, string | undefined][] = [
+    ['hosts', files.hosts],
+    ['hostname', files.hostname],
+    ['resolv.conf', files.resolvConf],
   ]
-  return files.map(([name, content]) => {
+  return contents.flatMap(([name, content]) => {
+    if (content === undefined) return []
     const file = path.join(userdata, name)
     fs.writeFileSync(file, content, {mode: 0o644})
-    return {destination: `/etc/${name}`, type: 'bind', source: file, options: ['rbind', 'rprivate']}
+    return [{destination: `/etc/${name}`, type: 'bind', source: file, options: ['rbind', 'rprivate']}]
   })
 }

@@ -1,11 +1,10 @@
-// The /etc/hosts entries a container behind slirp4netns gets from Podman 4 (containers/common
-// etchosts): its own names on 10.0.2.100, and host.containers.internal on the host's first
-// global unicast address (IPv4 preferred). Not on slirp4netns' 10.0.2.2: with
-// --disable-host-loopback (the default) that address refuses every connection, while the
+// The container's /etc/hosts as Podman 4 writes it (containers/common etchosts): the host's
+// /etc/hosts as the base, then localhost, host.containers.internal on the host's first global
+// unicast address (IPv4 preferred) and the container's own names on its address, each with only
+// the names the base does not have yet. host.containers.internal is not slirp4netns' 10.0.2.2:
+// with --disable-host-loopback (the default) that address refuses every connection, while the
 // host's own address is reached through slirp4netns' NAT like any other.
 import * as os from 'node:os'
-
-import {SLIRP4NETNS_NETWORK} from './slirp4netns-network'
 
 export interface HostsEntry {
   ip: string
@@ -38,15 +37,33 @@ export function hostContainersInternalIP(interfaces = os.networkInterfaces()): s
 }
 
 /**
- * The entries to add to the container's /etc/hosts (after the base file and localhost ones):
- * host.containers.internal on `hostIP` (normally hostContainersInternalIP(); none when
- * undefined), then the container's own names (Podman: its hostname and its name) on 10.0.2.100.
+ * The entries Podman adds after the base file: localhost on 127.0.0.1 and ::1,
+ * host.containers.internal on `hostIP` (none when undefined), and the container's `names` on
+ * `ownAddress` (none on the host's network or a joined one).
  */
-export function slirp4netnsHostsEntries(names: string[], hostIP: string | undefined): HostsEntry[] {
-  const entries: HostsEntry[] = []
+export function containerHostsEntries(ownAddress: string | undefined, names: string[], hostIP: string | undefined): HostsEntry[] {
+  const entries: HostsEntry[] = [
+    {ip: '127.0.0.1', names: ['localhost']},
+    {ip: '::1', names: ['localhost']},
+  ]
   if (hostIP) entries.push({ip: hostIP, names: [HOST_CONTAINERS_INTERNAL]})
-  if (names.length > 0) entries.push({ip: SLIRP4NETNS_NETWORK.containerIP, names})
+  if (ownAddress && names.length > 0) entries.push({ip: ownAddress, names})
   return entries
+}
+
+/** The entries of a hosts(5) file: comments and lines without names dropped. */
+export function parseHostsFile(text: string): HostsEntry[] {
+  return text.split('\n').flatMap((line) => {
+    const fields = line.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean)
+    return fields.length < 2 ? [] : [{ip: fields[0], names: fields.slice(1)}]
+  })
+}
+
+/** The base entries, then each of `entries` with only the names the file does not have yet. */
+export function hostsFile(base: HostsEntry[], entries: HostsEntry[]): string {
+  const taken = new Set(base.flatMap((e) => e.names))
+  const added = entries.map((e) => ({ip: e.ip, names: e.names.filter((n) => !taken.has(n))})).filter((e) => e.names.length > 0)
+  return formatHostsEntries([...base, ...added])
 }
 
 /** hosts(5) lines, as Podman writes them (a tab between the address and the names). */

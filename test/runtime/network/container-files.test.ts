@@ -3,7 +3,7 @@
 // "nameserver 10.255.255.53"; host.containers.internal on the host's eth0 address 192.0.2.2).
 import test from 'ava'
 
-import {formatHostsEntries, hostContainersInternalIP, slirp4netnsHostsEntries} from '../../../src/runtime/network/hosts-entries'
+import {containerHostsEntries, formatHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../../../src/runtime/network/hosts-entries'
 import {hostResolvConf, slirp4netnsResolvConf} from '../../../src/runtime/network/resolv-conf'
 
 test('resolv.conf: the slirp4netns forwarder first, then the host nameservers it can reach', (t) => {
@@ -54,13 +54,32 @@ test('resolv.conf: behind a local stub resolver, the real servers are read', (t)
   t.is(hostResolvConf(read), '')
 })
 
-test('hosts: host.containers.internal on the host address, the container names on 10.0.2.100', (t) => {
-  const entries = slirp4netnsHostsEntries(['abc123def456', 'web'], '192.0.2.2')
+test('hosts: localhost, host.containers.internal on the host address, the container names on its own address', (t) => {
+  const entries = containerHostsEntries('10.0.2.100', ['abc123def456', 'web'], '192.0.2.2')
   t.deepEqual(entries, [
+    {ip: '127.0.0.1', names: ['localhost']},
+    {ip: '::1', names: ['localhost']},
     {ip: '192.0.2.2', names: ['host.containers.internal']},
     {ip: '10.0.2.100', names: ['abc123def456', 'web']},
   ])
-  t.is(formatHostsEntries(entries), '192.0.2.2\thost.containers.internal\n10.0.2.100\tabc123def456 web\n')
+  t.is(formatHostsEntries(entries.slice(2)), '192.0.2.2\thost.containers.internal\n10.0.2.100\tabc123def456 web\n')
+  // the host's network: no address of its own, so no entry for its names
+  t.deepEqual(containerHostsEntries(undefined, ['vm', 'web'], '192.0.2.2').map((e) => e.ip), ['127.0.0.1', '::1', '192.0.2.2'])
+})
+
+test('hosts: the host\'s file first, comments and bare addresses dropped, reformatted; then only the names it lacks (containers/common etchosts)', (t) => {
+  const base = parseHostsFile('# static\n127.0.0.1 localhost   # loopback\n10.1.2.3   foo bar\n192.0.2.9\n::1\tip6-localhost ip6-loopback\n')
+  t.deepEqual(base, [
+    {ip: '127.0.0.1', names: ['localhost']},
+    {ip: '10.1.2.3', names: ['foo', 'bar']},
+    {ip: '::1', names: ['ip6-localhost', 'ip6-loopback']},
+  ])
+  const file = hostsFile(base, containerHostsEntries('127.0.0.1', ['abc123def456', 'bar'], '192.0.2.2'))
+  t.is(
+    file,
+    '127.0.0.1\tlocalhost\n10.1.2.3\tfoo bar\n::1\tip6-localhost ip6-loopback\n192.0.2.2\thost.containers.internal\n127.0.0.1\tabc123def456\n',
+  )
+  t.is(hostsFile([], containerHostsEntries(undefined, [], undefined)), '127.0.0.1\tlocalhost\n::1\tlocalhost\n')
 })
 
 test('hosts: the host address is its first global unicast one, IPv4 first', (t) => {
@@ -71,5 +90,5 @@ test('hosts: the host address is its first global unicast one, IPv4 first', (t) 
   t.is(hostContainersInternalIP({lo: [lo], eth0: [linkLocal, v6, v4]}), '192.0.2.2')
   t.is(hostContainersInternalIP({lo: [lo], eth0: [linkLocal, v6]}), '2001:db8::5')
   t.is(hostContainersInternalIP({lo: [lo]}), undefined)
-  t.deepEqual(slirp4netnsHostsEntries(['web'], undefined), [{ip: '10.0.2.100', names: ['web']}])
+  t.deepEqual(containerHostsEntries('10.0.2.100', ['web'], undefined).at(-1), {ip: '10.0.2.100', names: ['web']})
 })
