@@ -90,6 +90,32 @@ test('/etc/hosts, /etc/hostname and /etc/resolv.conf per network, as Podman 4.3 
   t.is(await ok(box, ['run', '--rm', '--network', 'host', '--hostname', 'mine', 'busybox', 'hostname']), 'mine\n')
 })
 
+test('--add-host, --no-hosts, --dns, --dns-search, --dns-option and /etc/mtab, with Podman\'s files and messages', async (t) => {
+  const box = await sandboxWithImages(t)
+  const hosts = await ok(box, ['run', '--rm', '--network', 'none', '--add-host', 'foo:10.1.1.1', '--add-host', 'v6:::1', 'busybox', 'cat', '/etc/hosts'])
+  t.true(hosts.startsWith('10.1.1.1\tfoo\n::1\tv6\n'), hosts)
+  const dns = ['--dns', '1.1.1.1', '--dns', '9.9.9.9', '--dns-search', 'example.com', '--dns-option', 'ndots:2']
+  const resolv = 'search example.com\nnameserver 1.1.1.1\nnameserver 9.9.9.9\noptions ndots:2\n'
+  t.is(await ok(box, ['run', '--rm', ...dns, 'busybox', 'cat', '/etc/resolv.conf']), resolv)
+  t.is(await ok(box, ['run', '--rm', '--network', 'host', ...dns, 'busybox', 'cat', '/etc/resolv.conf']), resolv)
+  t.is(await ok(box, ['run', '--rm', '--dns', '1.1.1.1', '--dns-search', '.', 'busybox', 'cat', '/etc/resolv.conf']), 'nameserver 1.1.1.1\n')
+  // --no-hosts: the image's /etc/hosts (busybox has none); every container gets /etc/mtab
+  t.is(await ok(box, ['run', '--rm', '--no-hosts', '--network', 'none', 'busybox', 'sh', '-c', 'ls /etc; readlink /etc/mtab']), 'group\nhostname\nmtab\npasswd\n/proc/mounts\n')
+
+  const refused: [string[], string][] = [
+    [['--add-host', 'foo'], 'bad format for add-host: "foo"'],
+    [['--add-host', 'foo:notip'], 'invalid IP address in add-host: "notip"'],
+    [['--add-host', 'foo:1.1.1.1', '--no-hosts'], '--no-hosts and --add-host cannot be set together'],
+    [['--dns', 'notanip'], 'notanip is not an ip address'],
+    [['--network', 'none', '--dns-search', 'x.com'], 'conflicting options: dns and the network mode: none'],
+  ]
+  for (const [flags, message] of refused) {
+    const r = await tspod(box, ['run', '--rm', ...flags, 'busybox', 'true'])
+    t.deepEqual([r.code, r.stderr], [125, `Error: ${message}\n`], flags.join(' '))
+  }
+  t.is(await ok(box, ['ps', '-a', '-q']), '', 'nothing was created')
+})
+
 test('--runtime crun runs the same container as the native runtime: same output and exit codes', async (t) => {
   const box = await sandboxWithImages(t)
   const scenarios: string[][] = [

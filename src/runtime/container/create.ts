@@ -15,12 +15,13 @@ import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
 import {writeContainerFiles} from '../spec/container-files'
 import {parsePublish} from '../network/publish'
-import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
+import {EtcFileOptions, checkEtcFileOptions, defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
+import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
 import {ContainerRecords} from './records'
 
-export interface CreateOptions extends RunOptions {
+export interface CreateOptions extends RunOptions, EtcFileOptions {
   /** --label: on top of the image's labels */
   labels?: Record<string, string>
   /** --rm */
@@ -72,6 +73,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   // checked now, used at each start (a port left out is picked then)
   const ports = parsePublish(options.publish ?? [])
   if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  checkEtcFileOptions(network, options)
   if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
@@ -96,8 +98,9 @@ export async function createContainer(store: Store, records: ContainerRecords, i
     await ensureMappedLayers(store, image, generated.spec.linux)
     // The container's / takes the upper dir's mode: give it the image's, as containers-storage does.
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
-    const files = [...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name)), ...writeContainerFiles(dirs.userdata, generated.files)]
-    await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...files.map((m) => m.source!)])
+    const files = [...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, options)), ...writeContainerFiles(dirs.userdata, generated.files)]
+    const mtab = addMtabLink(dirs.upper, lowerDirs)
+    await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!)])
     const spec = addMounts(generated.spec, files)
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {

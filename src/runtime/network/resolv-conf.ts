@@ -64,11 +64,27 @@ export function hostResolvConf(readFile: (file: string) => string = (f) => fs.re
   return content
 }
 
-export interface ResolvConfOptions {
+/** --dns, --dns-search and --dns-option: each replaces what the host's file would give. */
+export interface DnsOptions {
+  dns?: string[]
+  dnsSearch?: string[]
+  dnsOption?: string[]
+}
+
+export interface ResolvConfOptions extends DnsOptions {
   /** the host's resolver configuration; default hostResolvConf() */
   hostResolvConf?: string
   /** whether the container has IPv6 (slirp4netns --enable-ipv6): keeps the host's IPv6 nameservers */
   ipv6?: boolean
+}
+
+/** containers/common's layout: search, then the nameservers, then options; a search of "." is none. */
+function formatResolvConf(search: string[], servers: string[], opts: string[]): string {
+  let out = ''
+  if (search.length > 0 && search.join(' ') !== '.') out += `search ${search.join(' ')}\n`
+  for (const server of servers) out += `nameserver ${server}\n`
+  if (opts.length > 0) out += `options ${opts.join(' ')}\n`
+  return out
 }
 
 /** The container's /etc/resolv.conf content with slirp4netns networking. */
@@ -77,11 +93,16 @@ export function slirp4netnsResolvConf(options: ResolvConfOptions = {}): string {
   const ipv6 = options.ipv6 ?? false
   let servers = nameserversOf(host).filter((s) => !LOOPBACK.test(s) && (ipv6 || !IPV6_ONLY.test(s)))
   if (servers.length === 0) servers = ipv6 ? [...DEFAULT_IPV4_DNS, ...DEFAULT_IPV6_DNS] : DEFAULT_IPV4_DNS
-  const search = lastListOf(host, 'search')
-  const opts = lastListOf(host, 'options')
-  let out = ''
-  if (search.length > 0 && search.join(' ') !== '.') out += `search ${search.join(' ')}\n`
-  for (const server of [SLIRP4NETNS_NETWORK.dns, ...servers]) out += `nameserver ${server}\n`
-  if (opts.length > 0) out += `options ${opts.join(' ')}\n`
-  return out
+  return formatResolvConf(
+    options.dnsSearch ?? lastListOf(host, 'search'),
+    options.dns ?? [SLIRP4NETNS_NETWORK.dns, ...servers],
+    options.dnsOption ?? lastListOf(host, 'options'),
+  )
+}
+
+/** On the host's network (or a joined one): the host's file, or with DNS options given, rebuilt from it with them. */
+export function sharedNetworkResolvConf(options: ResolvConfOptions = {}): string {
+  const host = options.hostResolvConf ?? hostResolvConf()
+  if (!options.dns && !options.dnsSearch && !options.dnsOption) return host
+  return formatResolvConf(options.dnsSearch ?? lastListOf(host, 'search'), options.dns ?? nameserversOf(host), options.dnsOption ?? lastListOf(host, 'options'))
 }
