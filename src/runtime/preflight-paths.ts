@@ -11,15 +11,15 @@ import type {RootfsLayout} from './plan'
 const isMapped = (id: number, map: UserNamespaceMapping['uidMap']) => map.some((m) => id >= m.hostID && id < m.hostID + m.size)
 
 /**
- * A path given to another id of the store's namespace (a keep-id container's upper dir, the layer
- * copies for its mapping, a volume chowned for the container's user) is used inside the namespace,
- * whose root may (its capabilities cover inodes whose owner and group are both mapped): the user
- * itself only needs the way to it.
+ * A path whose owner and group are both mapped into the store's namespace (the user's own, a
+ * keep-id container's upper dir, the layer copies for its mapping, a volume chowned for the
+ * container's user) is used inside the namespace by its root, whose capabilities cover such an
+ * inode whatever its mode (layer roots are 0555): the user itself only needs the way to it.
  */
 export function namespacePath(mapping: UserNamespaceMapping | undefined, p: string, need: PreflightPath['need'], role: string): PreflightPath {
   const st = mapping && fs.statSync(p, {throwIfNoEntry: false})
-  const givenAway = st && st.uid !== process.getuid!() && isMapped(st.uid, mapping.uidMap) && isMapped(st.gid, mapping.gidMap)
-  return givenAway ? {path: path.dirname(p), need: 'traverse', role} : {path: p, need, role}
+  const inNamespace = st && isMapped(st.uid, mapping.uidMap) && isMapped(st.gid, mapping.gidMap)
+  return inNamespace ? {path: path.dirname(p), need: 'traverse', role} : {path: p, need, role}
 }
 
 /** Layers (read), upper and work dir (write), merged dir (traverse). */

@@ -96,10 +96,11 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {
     await ensureMappedLayers(store, image, generated.spec.linux)
-    // The container's / takes the upper dir's mode: give it the image's, as containers-storage does.
-    if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
     const files = [...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, options)), ...writeContainerFiles(dirs.userdata, generated.files)]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
+    // The container's / takes the upper dir's mode: give it the image's (0555 as a rule), as
+    // containers-storage does; last, as the user may not write into it then.
+    if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
     await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!)])
     const spec = addMounts(generated.spec, files)
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
@@ -139,7 +140,8 @@ export async function createContainer(store: Store, records: ContainerRecords, i
     }
     return {container, warnings: generated.warnings}
   } catch (err) {
-    fs.rmSync(dirs.dir, {recursive: true, force: true})
+    // its upper dir may be read-only to the user (a layer root's 0555) or the container root's (keep-id)
+    await store.removeTrees([dirs.dir]).catch(() => undefined)
     throw err
   }
 }

@@ -21,6 +21,8 @@ import {BlobInfo, ImageDestination, ImageReference, ManifestBlob} from '../types
 
 
 const BUSY_LAYER_WAIT_MS = 10 * 60_000
+/** The mode of every layer's root dir (containers-storage's defaultPerms for overlay layers). */
+const LAYER_ROOT_MODE = 0o555
 
 export interface StoreDestinationOptions {
   /** fully qualified names to give the image ("docker.io/library/alpine:latest") */
@@ -143,6 +145,9 @@ export class StoreDestination implements ImageDestination {
     for (const layer of staged) {
       fs.mkdirSync(this.store.layout.layerDir(layer.id), {mode: 0o700})
       fs.renameSync(path.join(layer.staging, 'diff'), this.store.layout.diffDir(layer.id))
+      // a layer's root keeps its own metadata, 0555 as containers-storage makes it (a container's /
+      // shows it); set once in place, since moving a dir needs write access to it
+      fs.chmodSync(this.store.layout.diffDir(layer.id), LAYER_ROOT_MODE)
       fs.renameSync(path.join(layer.staging, 'blob'), this.store.layout.blobFile(layer.id))
       this.store.layers.complete(layer.id, layer.size)
       fs.rmdirSync(layer.staging)
