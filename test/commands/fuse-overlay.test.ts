@@ -2,7 +2,7 @@
 // rootless user. /dev/fuse is 0600 on this host: commands that start a container run in a private
 // mount namespace (as root) where a 0666 node of the same device is bound over /dev/fuse, then
 // drop to the user; the others (exec, stop, rm, inspect) run as the user directly.
-import test from 'ava'
+import test, {ExecutionContext} from 'ava'
 import {execFileSync, spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -90,15 +90,21 @@ async function eventually(check: () => boolean): Promise<boolean> {
 }
 
 const ROOT_FS = 'awk \'$5 == "/"\' /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1-2'
+/** Prints the rootfs mount, then /data and /opq of the `multi` image (whiteouts, an opaque dir), split by `--`. */
+const MULTI_VIEW = `${ROOT_FS}; echo --; ls /data; echo --; ls /opq`
 
-test('run --rm: the rootfs is fuse-overlayfs, whiteouts and opaque dirs are honoured, and nothing is left once the CLI has exited', async (t) => {
-  const box = await fuseSandbox(t)
-  const r = await tspodWithFuse(box, ['run', '--rm', 'multi', 'sh', '-c', `${ROOT_FS}; echo --; ls /data; echo --; ls /opq`])
+/** A run of MULTI_VIEW on fuse-overlayfs: the layers merged as overlay does it. */
+function assertMultiView(t: ExecutionContext, r: RunResult): void {
   t.is(r.code, 0, r.stderr)
   const [mount, data, opq] = r.stdout.split('--\n')
   t.is(mount, 'fuse.fuse-overlayfs fuse-overlayfs\n')
   t.deepEqual(data.trim().split('\n'), ['keep.txt', 'setuid', 'user-owned.txt'])
   t.is(opq, 'upper.txt\n')
+}
+
+test('run --rm: the rootfs is fuse-overlayfs, whiteouts and opaque dirs are honoured, and nothing is left once the CLI has exited', async (t) => {
+  const box = await fuseSandbox(t)
+  assertMultiView(t, await tspodWithFuse(box, ['run', '--rm', 'multi', 'sh', '-c', MULTI_VIEW]))
   t.deepEqual(fuseServers(box), [])
   t.is((await tspod(box, ['ps', '-a', '-q'])).stdout, '')
 })
@@ -188,12 +194,7 @@ test('-d whose monitor is killed: the container keeps its rootfs, and fuse-overl
 
 test('--runtime crun: the helper gets the fuse-overlayfs rootfs, crun runs in it', async (t) => {
   const box = await fuseSandbox(t)
-  const r = await tspodWithFuse(box, ['run', '--rm', '--runtime', 'crun', 'multi', 'sh', '-c', `${ROOT_FS}; echo --; ls /data; echo --; ls /opq; echo x > /x`])
-  t.is(r.code, 0, r.stderr)
-  const [mount, data, opq] = r.stdout.split('--\n')
-  t.is(mount, 'fuse.fuse-overlayfs fuse-overlayfs\n')
-  t.deepEqual(data.trim().split('\n'), ['keep.txt', 'setuid', 'user-owned.txt'])
-  t.is(opq, 'upper.txt\n')
+  assertMultiView(t, await tspodWithFuse(box, ['run', '--rm', '--runtime', 'crun', 'multi', 'sh', '-c', `${MULTI_VIEW}; echo x > /x`]))
   t.deepEqual(fuseServers(box), [])
 
   const detached = await tspodWithFuse(box, ['run', '-d', '--runtime', 'crun', '--name', 'c', 'busybox', 'sleep', '1000'])

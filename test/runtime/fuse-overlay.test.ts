@@ -17,19 +17,14 @@ import {OciSpec} from '../../src/runtime/oci-spec'
 import {RootfsLayout, overlaySteps, planContainer} from '../../src/runtime/plan'
 import {BuiltImage, busyboxImage, multiLayerImage} from '../helpers/oci-image'
 import {RunResult, TEST_USER, TestUser, lookupUser, removeTree, runAs, userEnv, userTempDir} from '../helpers/rootless'
+import {SAMPLE_LAYOUT} from '../helpers/sample-layout'
 
 const DIST = path.resolve(__dirname, '..', '..')
 const UNPACK = path.join(__dirname, '..', 'fixtures', 'unpack-layers.js')
 const user = lookupUser(TEST_USER)
 const root = lookupUser('root')
 
-const LAYOUT: RootfsLayout = {
-  lowerDirs: ['/store/layers/top', '/store/layers/base'],
-  upperDir: '/store/c1/upper',
-  workDir: '/store/c1/work',
-  mergedDir: '/store/c1/merged',
-  rootless: true,
-}
+const LAYOUT = SAMPLE_LAYOUT
 
 test('fuse-overlayfs options: the layers top first, `,` and `\\` escaped for libfuse, mountopt after them without metacopy', (t) => {
   t.is(fuseOverlayOptions(LAYOUT), 'lowerdir=/store/layers/top:/store/layers/base,upperdir=/store/c1/upper,workdir=/store/c1/work')

@@ -7,16 +7,11 @@ import * as path from 'node:path'
 
 import {ChildStep, native} from '../../src/native'
 import {OciSpec} from '../../src/runtime/oci-spec'
-import {CAPABILITIES, RLIMITS, RootfsLayout, overlaySteps, planContainer} from '../../src/runtime/plan'
+import {CAPABILITIES, RLIMITS, overlaySteps, planContainer} from '../../src/runtime/plan'
 import {MS, parseMountOptions, stepName} from '../../src/runtime/rootfs-mount'
+import {SAMPLE_LAYOUT} from '../helpers/sample-layout'
 
-const LAYOUT: RootfsLayout = {
-  lowerDirs: ['/store/layers/top', '/store/layers/base'],
-  upperDir: '/store/c1/upper',
-  workDir: '/store/c1/work',
-  mergedDir: '/store/c1/merged',
-  rootless: true,
-}
+const LAYOUT = SAMPLE_LAYOUT
 
 const USER_MAP = [
   {containerID: 0, hostID: 1001, size: 1},

@@ -9,7 +9,7 @@ import {containerLowerDirs} from '../../storage/mapped-layers'
 import {chownToContainerRoot, ensureMappedLayers} from '../../storage/mapped-layers-build'
 import type {Image} from '../../storage/store/images'
 import type {Store} from '../../storage/store/store'
-import type {OciIdMapping, OciSpec} from '../oci-spec'
+import type {OciIdMapping} from '../oci-spec'
 import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
@@ -52,14 +52,6 @@ function ociMappings(map: {containerID: number; hostID: number; size: number}[])
   return map.map(({containerID, hostID, size}) => ({containerID, hostID, size}))
 }
 
-/**
- * A container's overlay lower dirs, top layer first: the image's layer dirs, or with `spec` given
- * and its id mapping not the default one, the layers' copy chowned for that mapping.
- */
-export function lowerDirsOf(store: Store, image: Image, spec?: OciSpec): string[] {
-  return containerLowerDirs(store, image, spec?.linux)
-}
-
 export interface Created {
   container: Container
   /** things Podman warns about (a group outside the user namespace) */
@@ -80,7 +72,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
 
   const dirs = containerDirs(store, id)
   // the image's own layers: what the spec reads (/etc/passwd and the like) is the same in a copy
-  const lowerDirs = lowerDirsOf(store, image)
+  const lowerDirs = containerLowerDirs(store, image, undefined)
   const hostname = options.hostname ?? defaultHostname(network, id)
   const imageConfig = parseImageConfig(image.config)
   const generated = generateSpec({

@@ -18,7 +18,7 @@ import {parsePublish} from '../network/publish'
 import {RootfsLayout, planContainer} from '../plan'
 import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
-import {lowerDirsOf} from './create'
+import {containerLowerDirs} from '../../storage/mapped-layers'
 import {removeExitFile} from './exit-file'
 import {bundleDir, containerDirs} from './paths'
 import {containerPreflight} from './preflight'
@@ -62,7 +62,7 @@ export function containerLayout(store: Store, container: Container): RootfsLayou
   if (!image) throw new TspodError(`the image ${container.config.imageId} of container ${container.config.id} is missing from the store`)
   const dirs = containerDirs(store, container.config.id)
   return {
-    lowerDirs: lowerDirsOf(store, image, container.config.spec),
+    lowerDirs: containerLowerDirs(store, image, container.config.spec.linux),
     upperDir: dirs.upper,
     workDir: dirs.work,
     mergedDir: dirs.merged,
