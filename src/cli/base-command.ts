@@ -1,4 +1,5 @@
 import {Command, Interfaces} from '@oclif/core'
+import type {ArgOutput, FlagOutput, Input, ParserOutput} from '@oclif/core/lib/interfaces/parser'
 
 import {RegistriesConfig, loadRegistriesConf} from '../storage/config/registries-conf'
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
@@ -20,6 +21,18 @@ export abstract class TspodCommand extends Command {
   protected async openStore(flags: GlobalFlags): Promise<Store> {
     this.openedStore ??= await Store.open(this.storageConfig(flags))
     return this.openedStore
+  }
+
+  /**
+   * oclif fills a missing argument from a piped stdin; a container engine must never do that
+   * (`echo 'echo hi' | tspod run -i busybox` gives the script to the container's shell).
+   */
+  protected async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    for (const arg of Object.values((options ?? this.ctor).args ?? {})) arg.ignoreStdin = true
+    return super.parse(options, argv)
   }
 
   protected registries(): RegistriesConfig {

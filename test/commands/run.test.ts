@@ -140,3 +140,16 @@ test('rmi refuses an image a container uses (exit 2), even a stopped one; rmi -f
   t.is((await tspod(box, ['container', 'exists', 'user1'])).code, 1)
   t.deepEqual(leftovers(box), [])
 })
+
+test('run: a piped stdin goes to the container, never into the arguments', async (t) => {
+  const box = await withImages(t)
+  // no command: the image's shell reads the script from stdin
+  const script = await tspod(box, ['run', '--rm', '-i', 'busybox'], {input: 'echo hi\n'})
+  t.is(script.code, 0, script.stderr)
+  t.is(script.stdout, 'hi\n')
+  // a missing image argument is an error, not the first line of stdin
+  const missing = await tspod(box, ['run', '--rm'], {input: 'busybox\n'})
+  t.is(missing.code, 125)
+  t.regex(missing.stderr, /^Error: /)
+  t.notRegex(missing.stderr, /busybox/)
+})
