@@ -110,6 +110,13 @@ test('the compiled program is cached by section and reused; a broken cache entry
   t.throws(() => compileSeccomp({defaultAction: 'SCMP_ACT_NOPE'}), {message: /unknown defaultAction "SCMP_ACT_NOPE"/})
 })
 
+test('the default profile allows every syscall the child makes after the seccomp step, the final execveat of a memfd included', (t) => {
+  const section = ociSeccomp(defaultProfile(), target([...DEFAULT_CAPABILITIES]))!
+  const allowed = new Set(section.syscalls!.filter((s) => s.action === 'SCMP_ACT_ALLOW' && !s.args).flatMap((s) => s.names))
+  const child = ['setgroups', 'setresgid', 'setresuid', 'prctl', 'capget', 'capset', 'umask', 'dup2', 'dup3', 'fcntl', 'chdir', 'poll', 'close', 'close_range', 'newfstatat', 'write', 'rt_sigprocmask', 'execve', 'execveat', 'exit_group']
+  t.deepEqual(child.filter((name) => !allowed.has(name)), [])
+})
+
 test('processSteps: the filter is loaded after the rlimits and before groups, ids and caps, without no_new_privs', (t) => {
   const spec: OciSpec = {
     ociVersion: '1.0.2',
