@@ -6,7 +6,9 @@
 // Both run with `--network none`: Podman's default rootless network, slirp4netns, needs
 // /dev/net/tun, which is 0600 root on this host. Should Podman's default runtime (crun) fail
 // here, it is retried with `--runtime runc`; the table says which one ran. `node -e 0` as the
-// same user is printed too: the floor of any Node program's start.
+// same user is printed too: the floor of any Node program's start. tspod also runs with
+// `--security-opt seccomp=unconfined`, alternating with the default (Podman's seccomp profile)
+// run by run, and the difference is printed: the filter's cost, target at most 5 ms.
 // Run as root after `npm run build` (it uses the test helpers compiled in dist/):
 //   node bench/run.js [runs]
 const {execFileSync, spawnSync} = require('node:child_process')
@@ -57,12 +59,36 @@ function time(argv, env) {
   return {ms: median(samples), min: Math.min(...samples), max: Math.max(...samples)}
 }
 
+/** Like time(), for two commands run alternately, so that drift in the machine's load hits both alike. */
+function timeAlternating(a, b, env) {
+  const samples = [[], []]
+  for (let i = 0; i <= RUNS; i++) {
+    for (const [k, argv] of [a, b].entries()) {
+      const start = process.hrtime.bigint()
+      const r = asUser(argv, env)
+      const ms = Number(process.hrtime.bigint() - start) / 1e6
+      if (r.status !== 0) return [0, 1, 2].map(() => ({error: (r.stderr || '').trim().split('\n').pop()}))
+      if (i > 0) samples[k].push(ms)
+    }
+  }
+  const [a1, b1] = samples.map((list) => ({ms: median(list), min: Math.min(...list), max: Math.max(...list)}))
+  // the median of the paired differences: robust against load that comes and goes between pairs
+  return [a1, b1, median(samples[0].map((ms, i) => ms - samples[1][i]))]
+}
+
 function tspodSetup(archive) {
   const dir = userDir('tspod-bench-run-')
   const env = {XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config')}
   const base = [process.execPath, path.join(repo, 'bin/run.js'), '--root', path.join(dir, 'graph'), '--runroot', path.join(dir, 'run')]
   must(asUser([...base, 'load', '-q', '-i', archive], env), 'tspod load')
-  return {dir, env, argv: [...base, 'run', '--rm', '--network', 'none', IMAGE, 'true'], label: 'tspod run --rm --network none'}
+  const run = [...base, 'run', '--rm', '--network', 'none']
+  return {
+    dir,
+    env,
+    argv: [...run, IMAGE, 'true'],
+    unconfined: [...run, '--security-opt', 'seccomp=unconfined', IMAGE, 'true'],
+    label: 'tspod run --rm --network none',
+  }
 }
 
 function podmanSetup(archive) {
@@ -93,7 +119,8 @@ async function main() {
     const tspod = tspodSetup(archive)
     dirs.push(tspod.dir)
     const floor = time([process.execPath, '-e', '0'], {})
-    const rows = [[tspod.label, time(tspod.argv, tspod.env)]]
+    const [filtered, unconfined, filterCost] = timeAlternating(tspod.argv, tspod.unconfined, tspod.env)
+    const rows = [[tspod.label, filtered]]
     let podman
     if (fs.existsSync('/usr/bin/podman')) {
       podman = podmanSetup(archive)
@@ -105,7 +132,10 @@ async function main() {
     const width = Math.max(...rows.map(([label]) => label.length))
     console.log(`\`run --rm ${IMAGE} true\` wall time, median of ${RUNS} runs after 1 warm-up, as ${user.name}`)
     for (const [label, r] of rows) console.log(`${label.padEnd(width)}  ${cell(r)}`)
+    console.log(`${'tspod ... seccomp=unconfined'.padEnd(width)}  ${cell(unconfined)}`)
     console.log(`${'(node -e 0)'.padEnd(width)}  ${cell(floor)}`)
+    if (!filtered.error && !unconfined.error)
+      console.log(`seccomp filter (median of paired differences): ${filterCost.toFixed(1)} ms (target <= 5 ms: ${filterCost <= 5 ? 'met' : 'not met'})`)
     const [t, p] = rows.map(([, r]) => r)
     if (!t.error && !p.error) {
       const ratio = t.ms / p.ms

@@ -72,6 +72,16 @@ export type ChildStep =
   | {kind: 'console'; name: string}
   /** brings the `lo` interface of the child's network namespace up (IFF_UP), as crun does for a new one */
   | {kind: 'loopback_up'; name: string}
+  /** seccomp(SECCOMP_SET_MODE_FILTER, flags, filter): a program from compileSeccomp */
+  | {kind: 'seccomp'; name: string; filter: Buffer; flags: number}
+
+/** The OCI runtime spec's linux.seccomp, as compileSeccomp reads it (action, operator and arch names as in the spec). */
+export interface SeccompSection {
+  defaultAction: string
+  defaultErrnoRet?: number
+  architectures?: string[]
+  syscalls?: {names: string[]; action: string; errnoRet?: number; args?: {index: number; value: number; valueTwo?: number; op: string}[]}[]
+}
 
 export type StdioSpec = 'inherit' | 'pipe' | number
 
@@ -128,6 +138,8 @@ interface Addon {
   /** Run a short program to completion (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs. */
   runProgram(file: string, argv: string[], timeoutMs: number): ProgramResult
   setWinsize(fd: number, rows: number, cols: number): void
+  /** The OCI linux.seccomp section as a BPF program (struct sock_filter[]), compiled by libseccomp. */
+  compileSeccomp(section: SeccompSection): Buffer
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void

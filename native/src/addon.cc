@@ -1,5 +1,5 @@
 // Registration only; see spawn.cc (the namespace primitive), wait.cc (reaping its children),
-// run-program.cc (short helper programs) and xattr.cc.
+// run-program.cc (short helper programs), seccomp.cc (a profile to BPF) and xattr.cc.
 #include <napi.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "console.h"
 #include "run-program.h"
+#include "seccomp.h"
 #include "spawn.h"
 #include "wait.h"
 #include "xattr.h"
@@ -34,6 +35,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mknod", Napi::Function::New(env, Mknod, "mknod"));
   exports.Set("receiveFd", Napi::Function::New(env, ReceiveFd, "receiveFd"));
   exports.Set("runProgram", Napi::Function::New(env, RunProgram, "runProgram"));
+  exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp, "compileSeccomp"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
   exports.Set("constants", Constants(env));
   return exports;

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -438,6 +440,11 @@ static int run_step(const struct tspod_step *s) {
     return open_console(plan_console_fd);
   case TSPOD_STEP_LOOPBACK_UP:
     return loopback_up();
+  case TSPOD_STEP_SECCOMP: {
+    /* no no_new_privs needed: the child still holds CAP_SYS_ADMIN in its user namespace */
+    struct sock_fprog prog = {(unsigned short)(s->filter_len / sizeof(struct sock_filter)), (struct sock_filter *)s->filter};
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)s->flags, &prog);
+  }
   }
   errno = EINVAL;
   return -1;

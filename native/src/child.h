@@ -41,6 +41,7 @@ enum tspod_step_kind {
   TSPOD_STEP_CONSOLE,       /* a pty from the container's /dev/ptmx: slave as 0-2 and the
                                controlling terminal, master sent to the parent (console_fd) */
   TSPOD_STEP_LOOPBACK_UP,   /* set IFF_UP on "lo" in the child's network namespace */
+  TSPOD_STEP_SECCOMP,       /* seccomp(SECCOMP_SET_MODE_FILTER, flags, {filter, filter_len / 8}) */
 };
 
 /* tspod_step.opts */
@@ -73,6 +74,8 @@ struct tspod_step {
   int resource;               /* rlimit */
   unsigned long long soft, hard;
   unsigned long long caps[5]; /* indexed by enum tspod_caps_set; bit n = capability n */
+  const void *filter;         /* seccomp: struct sock_filter[], compiled by the parent */
+  size_t filter_len;          /* in bytes */
 };
 
 /* Sent by the child on the sync socket when a step fails; nothing is sent on success

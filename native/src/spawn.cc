@@ -45,7 +45,7 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"setresgid", TSPOD_STEP_SETRESGID}, {"setresuid", TSPOD_STEP_SETRESUID}, {"umask", TSPOD_STEP_UMASK},
       {"rlimit", TSPOD_STEP_RLIMIT},     {"caps", TSPOD_STEP_CAPS},             {"no_new_privs", TSPOD_STEP_NO_NEW_PRIVS},
       {"setsid", TSPOD_STEP_SETSID},     {"console", TSPOD_STEP_CONSOLE},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
-      {"loopback_up", TSPOD_STEP_LOOPBACK_UP},
+      {"loopback_up", TSPOD_STEP_LOOPBACK_UP}, {"seccomp", TSPOD_STEP_SECCOMP},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }
@@ -231,6 +231,12 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       step.hard = Limit(s, "hard");
       const char *sets[] = {"bounding", "effective", "permitted", "inheritable", "ambient"};
       for (int c = 0; c < 5; c++) step.caps[c] = CapMask(s, sets[c]);
+      // seccomp: the Buffer stays referenced by `options` until clone() has copied the memory
+      Napi::Value filter = s.Get("filter");
+      if (filter.IsBuffer()) {
+        step.filter = filter.As<Napi::Buffer<uint8_t>>().Data();
+        step.filter_len = filter.As<Napi::Buffer<uint8_t>>().Length();
+      }
       owned->steps.push_back(step);
     }
   }

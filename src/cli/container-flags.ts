@@ -7,6 +7,7 @@ import {resolveLocalImage} from '../storage/image/lookup'
 import type {RegistriesConfig} from '../storage/config/registries-conf'
 import type {Store} from '../storage/store/store'
 import {CreateOptions, Created, createContainer} from '../runtime/container/create'
+import {checkSecurityOpts} from '../runtime/spec/security-opt'
 import {ContainerRecords} from '../runtime/container/records'
 import {imageContext, pullFlags} from './image-flags'
 import {pullReporter} from './pull-progress'
@@ -44,6 +45,7 @@ export const createFlags = {
   userns: Flags.string({description: "User namespace to use: '' or host (the user's ranges, the default), keep-id[:uid=,gid=,size=]"}),
   pull: Flags.string({options: ['always', 'missing', 'never', 'newer'], default: 'missing', description: 'Pull image policy: always, missing (the default), never; newer pulls only when missing (tspod does not compare with the registry)'}),
   quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
+  'security-opt': Flags.string({...many, description: 'Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=disable, apparmor=unconfined, mask=PATHS, unmask=ALL|PATHS'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
 }
@@ -85,6 +87,7 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     dnsSearch: f['dns-search'] as string[] | undefined,
     dnsOption: f['dns-option'] as string[] | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
+    securityOpt: f['security-opt'] as string[] | undefined,
     init: f.init as boolean | undefined,
     initPath: f['init-path'] as string | undefined,
     userns: f.userns as string | undefined,
@@ -106,6 +109,8 @@ export async function createFromArgv(
 ): Promise<Created> {
   const [imageName, ...command] = argv
   if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
+  // a bad --security-opt or seccomp profile fails before anything is pulled or created
+  checkSecurityOpts((flags as Record<string, unknown>)['security-opt'] as string[] | undefined)
   const policy = ((flags as Record<string, unknown>).pull as string | undefined) ?? 'missing'
   const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)
   let image = match?.image

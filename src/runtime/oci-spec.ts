@@ -61,6 +61,33 @@ export interface OciIdMapping {
   size: number
 }
 
+export interface OciSeccompArg {
+  index: number
+  value: number
+  valueTwo?: number
+  /** SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT, _MASKED_EQ */
+  op: string
+}
+
+export interface OciSyscallRule {
+  names: string[]
+  /** SCMP_ACT_ALLOW, _ERRNO, _KILL, _KILL_PROCESS, _KILL_THREAD, _TRAP, _TRACE, _LOG */
+  action: string
+  /** the errno of SCMP_ACT_ERRNO / SCMP_ACT_TRACE; EPERM when absent */
+  errnoRet?: number
+  args?: OciSeccompArg[]
+}
+
+export interface OciSeccomp {
+  defaultAction: string
+  defaultErrnoRet?: number
+  /** SCMP_ARCH_*; the native one alone when empty */
+  architectures?: string[]
+  /** SECCOMP_FILTER_FLAG_* */
+  flags?: string[]
+  syscalls?: OciSyscallRule[]
+}
+
 export interface OciLinux {
   namespaces?: OciNamespace[]
   uidMappings?: OciIdMapping[]
@@ -69,6 +96,8 @@ export interface OciLinux {
   readonlyPaths?: string[]
   /** propagation of the container's `/`: private (default), rprivate, slave, rslave, shared, rshared */
   rootfsPropagation?: string
+  /** absent: no filter (seccomp=unconfined) */
+  seccomp?: OciSeccomp
 }
 
 export interface OciSpec {
@@ -84,3 +113,8 @@ export interface OciSpec {
 
 /** The annotation Podman sets for `--group-add keep-groups` (libpod/define/annotations.go). */
 export const KEEP_ORIGINAL_GROUPS_ANNOTATION = 'run.oci.keep_original_groups'
+
+/** The annotations Podman records --security-opt in (libpod/define/annotations.go); inspect reads them back. */
+export const SECCOMP_ANNOTATION = 'io.podman.annotations.seccomp'
+export const LABEL_ANNOTATION = 'io.podman.annotations.label'
+export const APPARMOR_ANNOTATION = 'io.podman.annotations.apparmor'

@@ -14,6 +14,7 @@ import {ChildStep, NamespaceName} from '../native'
 import {Command} from '../userns/spawn'
 import {IdMapping, UserNamespaceMapping} from '../userns/idmap'
 import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciSpec} from './oci-spec'
+import {seccompStep} from './seccomp/compile'
 import {MS, containerPath, devSteps, maskSteps, mountSteps, readonlySteps, stepName} from './rootfs-mount'
 
 export interface RootfsLayout {
@@ -245,8 +246,22 @@ function rootfsPropagation(spec: OciSpec): number {
   return flags
 }
 
-/** The process half of a container plan: session, terminal, rlimits, groups, ids, umask, caps (also for exec). */
-export function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | undefined): ChildStep[] {
+export interface PlanOptions {
+  /** where compiled seccomp programs are kept between runs (the run root's seccomp/ dir) */
+  seccompCacheDir?: string
+}
+
+/**
+ * The process half of a container plan: session, terminal, rlimits, seccomp, groups, ids, umask,
+ * caps (also for exec).
+ *
+ * The seccomp filter is loaded before the ids and capabilities change, as runc does without
+ * no_new_privileges: the child still holds CAP_SYS_ADMIN in its user namespace, which lets it
+ * load a filter without setting no_new_privs, so setuid programs (sudo) keep working inside.
+ * Every syscall the child makes afterwards (setgroups, setresuid, capset, prctl, execve,
+ * execveat) is one the default profile allows.
+ */
+export function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | undefined, options: PlanOptions = {}): ChildStep[] {
   const proc = spec.process
   const steps: ChildStep[] = [{kind: 'setsid', name: 'setsid'}]
   // process.terminal: a pty from the container's own devpts, its master sent to tspod
@@ -262,6 +277,8 @@ export function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | unde
       hard: limitValue(limit.hard),
     })
   }
+  const seccomp = spec.linux?.seccomp
+  if (seccomp) steps.push(seccompStep(seccomp, options.seccompCacheDir))
   // crun's can_setgroups(): keep-groups skips setgroups(2); with setgroups denied in the
   // namespace it cannot run, so the process keeps its groups there too.
   const keep = spec.annotations?.[KEEP_ORIGINAL_GROUPS_ANNOTATION]
@@ -314,7 +331,7 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
 }
 
 /** Turn a runtime spec and the rootfs layout into the child's namespaces, id maps, steps and command. */
-export function planContainer(spec: OciSpec, layout: RootfsLayout): ContainerPlan {
+export function planContainer(spec: OciSpec, layout: RootfsLayout, options: PlanOptions = {}): ContainerPlan {
   const proc = spec.process
   if (!proc) throw new TspodError('the spec has no process')
   if (!proc.args?.length) throw new TspodError('process.args must name the program to run')
@@ -354,7 +371,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout): ContainerPla
   if (spec.hostname !== undefined) steps.push({kind: 'sethostname', name: 'sethostname', path: spec.hostname})
   // a new network namespace starts with lo down (planNamespaces refuses joined ones)
   if (namespaces.includes('net')) steps.push({kind: 'loopback_up', name: 'bring up lo'})
-  steps.push(...processSteps(spec, mapping))
+  steps.push(...processSteps(spec, mapping, options))
 
   return {
     namespaces,

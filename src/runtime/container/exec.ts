@@ -11,6 +11,7 @@ import {EnvMap, parseEnvEntries, parseEnvFile} from '../spec/env'
 import {resolveUser} from '../spec/user'
 import {Container} from './config'
 import {containerLayout} from './launch'
+import {seccompCacheDir} from './paths'
 import {isAlive} from './records'
 import {isRunning} from './report'
 
@@ -69,7 +70,7 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   if (!isRunning(c.state) || !isAlive(c.state.pid, c.state.pidStart)) throw new TspodError('can only create exec sessions on running containers: container state improper')
   if (options.workdir !== undefined && !options.workdir.startsWith('/')) throw new UsageError(`workdir "${options.workdir}" must be an absolute path`)
   const spec: OciSpec = {...c.config.spec, process: execProcess(store, c, options)}
-  const steps = processSteps(spec, store.mapping)
+  const steps = processSteps(spec, store.mapping, {seccompCacheDir: seccompCacheDir(store)})
   const proc = spec.process
   return spawnInNamespaces({
     namespaces: [],

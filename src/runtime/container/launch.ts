@@ -20,7 +20,7 @@ import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
 import {containerLowerDirs} from '../../storage/mapped-layers'
 import {removeExitFile} from './exit-file'
-import {bundleDir, containerDirs} from './paths'
+import {bundleDir, containerDirs, seccompCacheDir} from './paths'
 import {containerPreflight} from './preflight'
 import {ContainerRecords} from './records'
 
@@ -94,7 +94,7 @@ interface Spawned {
 async function spawnNative(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
-  const plan = planContainer(config.spec, layout)
+  const plan = planContainer(config.spec, layout, {seccompCacheDir: seccompCacheDir(store)})
   const explain = (err: unknown) => explainNativeOverlayFailure(preflight.explain(err), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
   const network = await networkStarter(config, options.networkExitFd)

@@ -33,3 +33,8 @@ export function containerDirs(store: Store, id: string): ContainerDirs {
 export function bundleDir(store: Store, id: string): string {
   return path.join(store.config.runRoot, 'containers', id)
 }
+
+/** <runRoot>/seccomp: compiled seccomp programs, by the hash of their spec section. */
+export function seccompCacheDir(store: Store): string {
+  return path.join(store.config.runRoot, 'seccomp')
+}

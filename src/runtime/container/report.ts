@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import {containerLowerDirs} from '../../storage/mapped-layers'
 import type {Store} from '../../storage/store/store'
 import {PortMapping, parsePublish} from '../network/publish'
-import type {OciMount} from '../oci-spec'
+import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {Container, ContainerState} from './config'
 import {bundleDir, containerDirs} from './paths'
 
@@ -160,6 +160,17 @@ function inspectMount(m: OciMount) {
   }
 }
 
+/** HostConfig.SecurityOpt as libpod rebuilds it from the spec, in its order. */
+function securityOpt(spec: OciSpec): string[] {
+  const annotations = spec.annotations ?? {}
+  const shown: string[] = []
+  if (spec.process.noNewPrivileges) shown.push('no-new-privileges')
+  if (annotations[LABEL_ANNOTATION] !== undefined) shown.push(`label=${annotations[LABEL_ANNOTATION]}`)
+  if (annotations[SECCOMP_ANNOTATION] !== undefined) shown.push(`seccomp=${annotations[SECCOMP_ANNOTATION]}`)
+  if (annotations[APPARMOR_ANNOTATION] !== undefined) shown.push(`apparmor=${annotations[APPARMOR_ANNOTATION]}`)
+  return shown
+}
+
 /** `podman container inspect`, the fields tspod knows. */
 export function inspectContainer(c: Container, store: Store) {
   const {config, state} = c
@@ -262,6 +273,7 @@ export function inspectContainer(c: Container, store: Store) {
       Init: config.options.init ?? false,
       Runtime: 'oci',
       UsernsMode: '',
+      SecurityOpt: securityOpt(spec),
     },
   }
 }

@@ -6,14 +6,15 @@
 // Files the container needs on top of the image (the /etc/passwd and /etc/group lines Podman
 // adds) come back as `files` for the caller to write and bind (container-files.ts).
 //
-// Not generated: seccomp (no profile is applied), linux.resources and cgroupsPath, the
+// Not generated: linux.resources and cgroupsPath, the
 // /etc/hosts, /etc/hostname, /etc/resolv.conf and /run/.containerenv binds (the caller prepares
 // those files and adds them with addMounts), device nodes (the runtime binds the host's).
 import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
+import {ContainersConf, readContainersConf} from '../../storage/config/containers-conf'
 import {ImageConfig} from '../../storage/manifest/image-config'
-import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec} from '../oci-spec'
+import {APPARMOR_ANNOTATION, KEEP_ORIGINAL_GROUPS_ANNOTATION, LABEL_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {processCapabilities} from './capabilities'
 import {resolveCommand} from './command'
 import {ContainerFile} from './container-files'
@@ -33,6 +34,8 @@ import {buildEnv} from './env'
 import {HostFacts, readHostFacts} from './host-facts'
 import {MountFlags} from './host-mount-flags'
 import {resolveInitBinary} from './init-binary'
+import {containerSeccomp} from '../seccomp/container-profile'
+import {applyMasks, parseSecurityOpts} from './security-opt'
 import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
 import {readRootfsFile} from './rootfs-files'
 import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
@@ -90,6 +93,8 @@ export interface RunOptions {
   userns?: string
   /** --security-opt no-new-privileges */
   noNewPrivileges?: boolean
+  /** --security-opt: seccomp=, no-new-privileges, label=disable, apparmor=unconfined, mask=, unmask= */
+  securityOpt?: string[]
   /** --name: recorded by the caller with the container, not part of the spec */
   name?: string
 }
@@ -119,6 +124,8 @@ export interface GenerateSpecInput {
   host?: HostFacts
   /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
   mountFlagsOf?: (realPath: string) => MountFlags
+  /** Podman's containers.conf (seccomp_profile); read from Podman's locations when omitted */
+  containersConf?: ContainersConf
 }
 
 export interface GeneratedSpec {
@@ -269,6 +276,7 @@ function userDatabaseFiles(
 export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const {options, image} = input
   const imageConfig = image.config.config
+  const security = parseSecurityOpts(options.securityOpt)
   if (!path.isAbsolute(input.rootfs)) throw new TspodError(`root.path must be an absolute path, got ${JSON.stringify(input.rootfs)}`)
   checkMappings(input)
   const host = input.host ?? readHostFacts()
@@ -340,6 +348,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
 
   const masked = [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
   if (sys === 'bind' && input.rootless) masked.push('/sys/kernel')
+  const seccomp = containerSeccomp(security.seccomp, input.containersConf ?? readContainersConf(), capabilities.bounding ?? [])
 
   const stopSignal = imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL
   const annotations: Record<string, string> = {
@@ -349,6 +358,9 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   }
   if (options.init) annotations['io.podman.annotations.init'] = 'TRUE'
   if (user.keepGroups) annotations[KEEP_ORIGINAL_GROUPS_ANNOTATION] = '1'
+  if (security.label !== undefined) annotations[LABEL_ANNOTATION] = security.label
+  if (security.seccomp !== undefined) annotations[SECCOMP_ANNOTATION] = security.seccomp
+  if (security.apparmor !== undefined) annotations[APPARMOR_ANNOTATION] = security.apparmor
 
   const spec: OciSpec = {
     ociVersion: OCI_VERSION,
@@ -360,7 +372,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
       cwd: command.cwd,
       capabilities,
       rlimits: defaultRlimits({clamp: input.rootless || !host.capSysResource, limits: host.limits}),
-      noNewPrivileges: options.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
+      noNewPrivileges: security.noNewPrivileges ?? options.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
     },
     root: {path: input.rootfs, readonly: options.readOnly ?? false},
     hostname,
@@ -368,8 +380,9 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     linux: {
       ...(userns ? {uidMappings, gidMappings} : {}),
       namespaces,
-      maskedPaths: [...new Set(masked)],
-      readonlyPaths: [...DEFAULT_READONLY_PATHS],
+      maskedPaths: applyMasks(masked, security, security.mask),
+      readonlyPaths: applyMasks([...DEFAULT_READONLY_PATHS], security),
+      ...(seccomp ? {seccomp} : {}),
     },
     annotations,
   }

@@ -17,6 +17,8 @@ import {ImageConfig, parseImageConfig} from '../../../src/storage/manifest/image
 import {busyboxImage} from '../../helpers/oci-image'
 import {BUSYBOX_PASSWD, busyboxLayer, layerDirs} from './layer-dirs'
 import {DEFAULT_CAPABILITIES} from '../../../src/runtime/spec/defaults'
+import {hostSeccompTarget, ociSeccomp} from '../../../src/runtime/seccomp/convert'
+import {defaultProfile} from '../../../src/runtime/seccomp/default-profile'
 
 const ALL_CAPS = supportedCapabilities(40)
 const HOST: HostFacts = {
@@ -127,6 +129,8 @@ test('golden: busybox image, rootless, no options', async (t) => {
         '/proc/interrupts',
       ],
       readonlyPaths: ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+      // Podman's default profile (the installed seccomp.json decides like the built-in one)
+      seccomp: ociSeccomp(defaultProfile(), hostSeccompTarget([...DEFAULT_CAPABILITIES])),
     },
     annotations: {
       'io.container.manager': 'libpod',
@@ -136,6 +140,30 @@ test('golden: busybox image, rootless, no options', async (t) => {
   })
   // config.json is plain JSON
   t.deepEqual(JSON.parse(JSON.stringify(generated.spec)), generated.spec)
+})
+
+test('--security-opt: seccomp=unconfined drops the section, a profile file replaces it, the rest land in the spec and its annotations', async (t) => {
+  const image = await busybox(t)
+  const unconfined = generateSpec(input(image, {securityOpt: ['seccomp=unconfined', 'no-new-privileges', 'label=disable', 'mask=/proc/x', 'unmask=/proc/kcore:/proc/sys']})).spec
+  t.is(unconfined.linux?.seccomp, undefined)
+  t.true(unconfined.process.noNewPrivileges)
+  t.like(unconfined.annotations, {'io.podman.annotations.seccomp': 'unconfined', 'io.podman.annotations.label': 'disable'})
+  t.true(unconfined.linux?.maskedPaths?.includes('/proc/x'))
+  t.false(unconfined.linux?.maskedPaths?.includes('/proc/kcore'))
+  t.false(unconfined.linux?.readonlyPaths?.includes('/proc/sys'))
+  t.deepEqual(generateSpec(input(image, {securityOpt: ['unmask=ALL']})).spec.linux?.readonlyPaths, [])
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-spec-seccomp-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const profile = path.join(dir, 'p.json')
+  fs.writeFileSync(profile, JSON.stringify({defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{names: ['bpf'], action: 'SCMP_ACT_ERRNO', includes: {caps: ['CAP_SYS_ADMIN']}}, {names: ['mkdir'], action: 'SCMP_ACT_ERRNO'}]}))
+  const own = generateSpec(input(image, {securityOpt: [`seccomp=${profile}`], capAdd: ['CAP_SYS_ADMIN']})).spec
+  t.deepEqual(own.linux?.seccomp, {defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{names: ['bpf'], action: 'SCMP_ACT_ERRNO'}, {names: ['mkdir'], action: 'SCMP_ACT_ERRNO'}]})
+  t.is(own.annotations?.['io.podman.annotations.seccomp'], profile)
+  // containers.conf's seccomp_profile when no flag says otherwise
+  const fromConf = generateSpec(input(image, {}, {containersConf: {seccompProfile: profile}})).spec
+  t.deepEqual(fromConf.linux?.seccomp?.syscalls, [{names: ['mkdir'], action: 'SCMP_ACT_ERRNO'}], 'without CAP_SYS_ADMIN the bpf rule is left out')
+  t.is(fromConf.annotations?.['io.podman.annotations.seccomp'], undefined)
 })
 
 test('--user 1234 -e TEST=here keeps TEST and the image env (field note 4)', async (t) => {
