@@ -61,7 +61,18 @@ export interface OciIdMapping {
   size: number
 }
 
+/** A device cgroup rule (linux.resources.devices): major/minor absent for all. */
+export interface OciDeviceCgroupRule {
+  allow: boolean
+  type?: 'a' | 'b' | 'c'
+  major?: number
+  minor?: number
+  access?: string
+}
+
 export interface OciLinux {
+  /** only for an external runtime run as root: tspod's own runtime has no cgroups */
+  resources?: {devices?: OciDeviceCgroupRule[]}
   namespaces?: OciNamespace[]
   uidMappings?: OciIdMapping[]
   gidMappings?: OciIdMapping[]

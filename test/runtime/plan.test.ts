@@ -78,6 +78,7 @@ test('the order: rootfs mounted, made private and pivoted into before groups, id
       source: 'overlay',
       fstype: 'overlay',
       path: '/store/c1/merged',
+      flags: MS.NODEV,
       data: 'lowerdir=/store/layers/top:/store/layers/base,upperdir=/store/c1/upper,workdir=/store/c1/work,userxattr',
     },
     {kind: 'mount', name: 'bind `/store/c1/merged`', source: '/store/c1/merged', path: '/store/c1/merged', flags: MS.BIND | MS.REC},
@@ -125,7 +126,7 @@ test('spec mounts: a new proc without fallback, a fresh /dev with bound host dev
     steps.some((s) => s.kind === 'mount' && s.source === '/proc'),
     'with a pid namespace of its own the container never gets the host /proc, not even when a new one fails',
   )
-  t.like(find(steps, 'mount `tmpfs` to `/dev`'), {flags: MS.NOSUID | MS.STRICTATIME, data: 'mode=755,size=65536k'})
+  t.like(find(steps, 'mount `tmpfs` to `/dev`'), {flags: MS.NOSUID | MS.STRICTATIME | MS.NODEV, data: 'mode=755,size=65536k'}, 'nodev: its devices are bound host nodes')
   for (const device of ['null', 'zero', 'full', 'tty', 'random', 'urandom']) {
     t.like(find(steps, `create \`/dev/${device}\``), {kind: 'touch', inRoot: true})
     t.like(find(steps, `bind mount \`/dev/${device}\``), {source: `/dev/${device}`, path: `/dev/${device}`, flags: MS.BIND, inRoot: true})
