@@ -109,6 +109,16 @@ test("a named volume copied up from the image's VOLUME dir is nodev: its node ca
   t.true(diskIntact())
 })
 
+test('with --runtime runc as root: the device cgroup denies image nodes and made ones, allows the defaults and --device', async (t) => {
+  const make = `mknod /dev/made b ${disk.major} ${disk.minor}`
+  const r = await tspodAsRoot(['run', '--rm', '--runtime', 'runc', '--cap-add', 'MKNOD', 'devices', 'sh', '-c', `${make} && ${tryNode('/disk')}; ${tryNode('/dev/made')}; echo x >/dev/null && echo null`])
+  t.is(r.code, 0, r.stderr)
+  t.deepEqual(r.stdout.trim().split('\n'), ['/disk no read', '/disk no write', '/dev/made no read', '/dev/made no write', 'null'])
+  const given = await tspodAsRoot(['run', '--rm', '--runtime', 'runc', '--device', `${disk.loop}:/dev/xdisk`, 'devices', 'sh', '-c', `head -c ${SECRET.length} /dev/xdisk`])
+  t.is(given.stdout, SECRET, given.stderr)
+  t.true(diskIntact())
+})
+
 test('the default devices work, and --device gives the container the loop device', async (t) => {
   const defaults = await tspodAsRoot(['run', '--rm', 'devices', 'sh', '-c', 'head -c 4 /dev/zero | wc -c; echo x >/dev/null && echo null; head -c 4 /dev/urandom | wc -c; test -c /dev/pts/ptmx && echo ptmx'])
   t.is(defaults.code, 0, defaults.stderr)
