@@ -60,8 +60,8 @@ test.after.always(() => {
 })
 
 /** tspod as real root, with a store of its own under the test's dir. */
-function tspodAsRoot(args: string[]): Promise<RunResult> {
-  return runAs(root, [process.execPath, TSPOD_BIN, '--root', path.join(dir, 'graph'), '--runroot', path.join(dir, 'run'), ...args])
+function tspodAsRoot(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return runAs(root, [process.execPath, TSPOD_BIN, '--root', path.join(dir, 'graph'), '--runroot', path.join(dir, 'run'), ...args], {env})
 }
 
 /** Shell lines that read and write a node and print what happened. */
@@ -87,6 +87,15 @@ test("an image's block and char device nodes exist as in Podman but cannot be op
     '/mem no write',
   ])
   t.regex(r.stderr, /head: \/disk: Permission denied/)
+  t.true(diskIntact())
+})
+
+test("with fuse-overlayfs as the rootfs (storage.conf's mount_program), the image's node cannot be opened either", async (t) => {
+  const conf = path.join(dir, 'fuse-storage.conf')
+  fs.writeFileSync(conf, '[storage]\ndriver = "overlay"\n\n[storage.options.overlay]\nmount_program = "/usr/bin/fuse-overlayfs"\n')
+  const r = await tspodAsRoot(['run', '--rm', 'devices', 'sh', '-c', `mount | grep -c '^fuse-overlayfs on / type fuse.fuse-overlayfs (.*nodev'; ${tryNode('/disk')}`], {TSPOD_STORAGE_CONF: conf})
+  t.is(r.code, 0, r.stderr)
+  t.deepEqual(r.stdout.trim().split('\n'), ['1', '/disk no read', '/disk no write'])
   t.true(diskIntact())
 })
 
