@@ -88,7 +88,18 @@ export interface OciSeccomp {
   syscalls?: OciSyscallRule[]
 }
 
+/** A device cgroup rule (linux.resources.devices): major/minor absent for all. */
+export interface OciDeviceCgroupRule {
+  allow: boolean
+  type?: 'a' | 'b' | 'c'
+  major?: number
+  minor?: number
+  access?: string
+}
+
 export interface OciLinux {
+  /** only for an external runtime run as root: tspod's own runtime has no cgroups */
+  resources?: {devices?: OciDeviceCgroupRule[]}
   namespaces?: OciNamespace[]
   uidMappings?: OciIdMapping[]
   gidMappings?: OciIdMapping[]

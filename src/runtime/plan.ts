@@ -208,6 +208,10 @@ function commonParent(dirs: string[]): string {
  * The overlay mount of the rootfs. When the options do not fit in a page, the paths are given
  * relative to their common parent, which the child changes into first (containers-storage does
  * the same, with its short l/ links).
+ *
+ * nodev: run as real root, an image's device nodes are real ones (`b 8 0` is the host's disk),
+ * and tspod has no device cgroup to stop their use as Podman has; the container's devices are
+ * host nodes bound in (devSteps, --device), whose mounts keep the host /dev's flags.
  */
 export function overlaySteps(layout: RootfsLayout): ChildStep[] {
   if (layout.lowerDirs.length === 0) throw new TspodError('an overlay rootfs needs at least one lower dir')
@@ -219,6 +223,7 @@ export function overlaySteps(layout: RootfsLayout): ChildStep[] {
     source: 'overlay',
     fstype: 'overlay',
     path: layout.mergedDir,
+    flags: MS.NODEV,
     data,
   })
   if (absolute.length <= MOUNT_DATA_LIMIT) return [mount(absolute)]
@@ -321,7 +326,10 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
   }
   const steps: ChildStep[] = []
   mounts.forEach((m, i) => {
-    steps.push(...mountSteps(m, ctx))
+    // The devices of a fresh /dev are host nodes bound onto files of its tmpfs, so the tmpfs
+    // itself needs none: nodev keeps a node made there (CAP_MKNOD) from being opened.
+    const mount = i === devIndex && freshDev ? {...m, options: [...(m.options ?? []), 'nodev']} : m
+    steps.push(...mountSteps(mount, ctx))
     // Devices go right after /dev, so that later spec mounts under /dev can replace them.
     if (i === devIndex) steps.push(...devSteps({freshDev, devpts}))
   })

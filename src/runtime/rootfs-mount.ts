@@ -239,13 +239,12 @@ export function mountSteps(mount: OciMount, ctx: MountContext): ChildStep[] {
     return [...bindTarget(source, dest), ...bindSteps(source, dest, opts, opts.recursive)]
   }
   switch (type) {
-    case 'proc': {
-      // A new proc instance needs a pid namespace owned by the container's user namespace, and
-      // a host /proc without mounts over parts of it (inside another container); else the host's.
-      const hostProc = bindSteps('/proc', dest, {...opts, propagation: 0}, true)
-      if (!ctx.pidNamespace) return [mkdirp(dest), ...hostProc]
-      return withFallback(newMountSteps('proc', 'proc', dest, opts), hostProc)
-    }
+    case 'proc':
+      // A container sharing the host's pid namespace sees the host's processes: its /proc is the
+      // host's. With a pid namespace of its own it gets a new proc instance or nothing: the
+      // host's would show it every host process (see proc-mount-refusal.ts for the failure).
+      if (!ctx.pidNamespace) return [mkdirp(dest), ...bindSteps('/proc', dest, {...opts, propagation: 0}, true)]
+      return newMountSteps('proc', 'proc', dest, opts)
     case 'sysfs':
       // A new sysfs needs a network namespace owned by the container's user namespace and a fully
       // visible host /sys; as in Podman's rootless specs, a rootless container gets the host's, read-only.

@@ -16,6 +16,7 @@ import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOve
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
 import {parsePublish} from '../network/publish'
 import {RootfsLayout, planContainer} from '../plan'
+import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
 import {containerLowerDirs} from '../../storage/mapped-layers'
@@ -95,7 +96,8 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   const {config} = container
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
   const plan = planContainer(config.spec, layout, {seccompCacheDir: seccompCacheDir(store)})
-  const explain = (err: unknown) => explainNativeOverlayFailure(preflight.explain(err), store.config.configFile ?? configFilePath())
+  const explain = (err: unknown) =>
+    explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
   const network = await networkStarter(config, options.networkExitFd)
   try {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import type {IdMapping} from '../../userns/idmap'
-import {OciSpec} from '../oci-spec'
+import {OciDeviceCgroupRule, OciMount, OciSpec} from '../oci-spec'
 import {isRootlessMapping, toRootlessIds} from '../spec/userns'
 
 export const CONFIG_FILE = 'config.json'
@@ -52,8 +52,32 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
       delete linux.uidMappings
       delete linux.gidMappings
     }
+    if (!rootless) linux.resources = {...linux.resources, devices: deviceCgroupRules(copy.mounts ?? [])}
   }
   return copy
+}
+
+/**
+ * As real root the runtime makes /dev itself, with mknod, so its /dev is not nodev: the device
+ * cgroup is what stops a container with CAP_MKNOD opening a node it makes, as in Podman's specs
+ * (deny all; the runtime allows its default devices). Devices bound in with --device are allowed.
+ */
+function deviceCgroupRules(mounts: OciMount[]): OciDeviceCgroupRule[] {
+  const rules: OciDeviceCgroupRule[] = [{allow: false, access: 'rwm'}]
+  for (const mount of mounts) {
+    if (mount.type !== 'bind' || !mount.source) continue
+    let st: fs.Stats
+    try {
+      st = fs.statSync(mount.source)
+    } catch {
+      continue
+    }
+    if (!st.isBlockDevice() && !st.isCharacterDevice()) continue
+    const major = Math.floor(st.rdev / 256) & 0xfff
+    const minor = (st.rdev & 0xff) | (Math.floor(st.rdev / 4096) & 0xfff00)
+    rules.push({allow: true, type: st.isBlockDevice() ? 'b' : 'c', major, minor, access: 'rwm'})
+  }
+  return rules
 }
 
 /** The spec as JSON, with rlimits at or past 2^64 - 1 (or Infinity) written as RLIM_INFINITY. */

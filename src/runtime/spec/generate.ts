@@ -30,6 +30,7 @@ import {
   defaultMounts,
   defaultRlimits,
 } from './defaults'
+import {deviceMounts} from './devices'
 import {buildEnv} from './env'
 import {HostFacts, readHostFacts} from './host-facts'
 import {MountFlags} from './host-mount-flags'
@@ -77,6 +78,8 @@ export interface RunOptions {
   volumes?: string[]
   /** --tmpfs DST[:OPTIONS] */
   tmpfs?: string[]
+  /** --device HOST[:CONTAINER][:PERMISSIONS] */
+  devices?: string[]
   /** --hostname */
   hostname?: string
   /** --network: host, none, private, bridge, slirp4netns, pasta, a network name, or ns:PATH */
@@ -195,6 +198,10 @@ function userMounts(input: GenerateSpecInput, initPath: string | undefined): {mo
     const existing = mounts.get(tmpfs.destination)
     if (existing && existing.type !== 'tmpfs') throw new UsageError(`${tmpfs.destination}: duplicate mount destination`)
     if (!existing) mounts.set(tmpfs.destination, tmpfs)
+  }
+  for (const device of deviceMounts(options.devices ?? [])) {
+    if (mounts.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
+    mounts.set(device.destination, device)
   }
   const volumes = new Map(parsed.namedVolumes.map((v) => [v.destination, v]))
   for (const dest of mounts.keys()) if (volumes.has(dest)) throw new UsageError(`${dest}: duplicate mount destination`)

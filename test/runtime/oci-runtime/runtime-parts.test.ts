@@ -81,6 +81,18 @@ test('config.json for the runtime: no user namespace, no id maps, the merged dir
   t.regex(specJson(adjusted), /"soft": 1024,\s+"hard": 18446744073709551615/)
 })
 
+test('config.json as real root: a device cgroup that denies all but the devices bound in (--device); none rootless', (t) => {
+  const withDevice: OciSpec = {...spec, mounts: [...spec.mounts!, {destination: '/dev/n2', type: 'bind', source: '/dev/null', options: ['rbind']}]}
+  t.deepEqual(externalRuntimeSpec(withDevice, '/store/c/merged', false).linux?.resources, {
+    devices: [
+      {allow: false, access: 'rwm'},
+      {allow: true, type: 'c', major: 1, minor: 3, access: 'rwm'},
+    ],
+  })
+  const rootless = {uidMap: [{containerID: 0, hostID: 1001, size: 1}], gidMap: [{containerID: 0, hostID: 1002, size: 1}]}
+  t.false('resources' in externalRuntimeSpec(withDevice, '/store/c/merged', false, {rootless}).linux!)
+})
+
 test('the runtime log: crun and runc JSON lines, the last error wins; warnings are no failure', (t) => {
   const runc = parseRuntimeLog(
     '{"error":"no directory specified for memory.oom_control","level":"warning","msg":"unable to get oom kill count","time":"2026-11-23T11:17:18Z"}\n' +
