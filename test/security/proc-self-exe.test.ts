@@ -124,15 +124,17 @@ test('exec: a #!/proc/self/exe program, raced by a scanner of /proc/*/exe, canno
   t.teardown(() => tspod(copy.box, ['rm', '-f', '-t', '0', 'victim']))
 
   const exec = await userTspod(copy, ['exec', 'victim', '/payload.js'])
+  for (let i = 0; i < 5; i++) await userTspod(copy, ['exec', 'victim', 'true'])
+
+  // read with the system's Node, so that the copy is not busy while the payloads try
+  const attack = await attackResult(copy, 'victim', '/tmp/attack')
+  const exes = await tspod(copy.box, ['exec', 'victim', 'sh', '-c', 'sleep 1; sort -u /tmp/exes 2>/dev/null; cat /tmp/attack-scan 2>/dev/null; true'])
+  // the attack's outcome first: this is what an unfixed tspod fails
+  t.is(digest(copy.node), copy.digest, `the Node copy was changed (payload: ${attack}; scanner: ${exes.stdout})`)
+  t.is(attack, '')
+  t.false(exes.stdout.includes(fs.realpathSync(copy.node)), exes.stdout)
+  t.false(exes.stdout.includes('written'), exes.stdout)
   t.is(exec.code, 126, exec.stdout + exec.stderr)
   t.regex(exec.stderr, REFUSAL)
   t.false(exec.stdout.includes('the host binary ran'))
-  for (let i = 0; i < 5; i++) t.is((await userTspod(copy, ['exec', 'victim', 'true'])).code, 0)
-
-  // read with the system's Node, so that the copy is not busy while the payloads try
-  t.is(await attackResult(copy, 'victim', '/tmp/attack'), '')
-  const exes = await tspod(copy.box, ['exec', 'victim', 'sh', '-c', 'sleep 1; sort -u /tmp/exes 2>/dev/null; cat /tmp/attack-scan 2>/dev/null; true'])
-  t.false(exes.stdout.includes(fs.realpathSync(copy.node)), exes.stdout)
-  t.false(exes.stdout.includes('written'), exes.stdout)
-  t.is(digest(copy.node), copy.digest)
 })
