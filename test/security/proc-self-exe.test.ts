@@ -117,6 +117,19 @@ test('run: a #!/proc/self/exe entrypoint fails cleanly and the user\'s Node stay
   t.is(digest(copy.node), copy.digest)
 })
 
+// crun and runc start the container's process themselves, each from a sealed copy of its own
+// binary (their fix of CVE-2019-5736); tspod's child, which executes them, goes through the exec
+// helper as every child does.
+for (const runtime of ['crun', 'runc']) {
+  test(`run --runtime ${runtime}: a #!/proc/self/exe entrypoint gets no host binary either`, async (t) => {
+    const copy = await userNodeSandbox(t)
+    const run = await userTspod(copy, ['run', '--rm', '--runtime', runtime, 'selfexe'])
+    t.not(run.code, 0, run.stdout + run.stderr)
+    t.false(run.stdout.includes('the host binary ran'), run.stdout)
+    t.is(digest(copy.node), copy.digest)
+  })
+}
+
 test('exec: a #!/proc/self/exe program, raced by a scanner of /proc/*/exe, cannot overwrite the user\'s Node', async (t) => {
   const copy = await userNodeSandbox(t)
   const run = await userTspod(copy, ['run', '-d', '--name', 'victim', '--entrypoint', '/bin/sh', 'selfexe', '-c', SCANNER])
