@@ -151,7 +151,7 @@ static void exec_program(const char *file, char *const *argv, char *const *envp)
 int main(int argc, char **argv, char **envp) {
   /* nothing of this process is for the container to read while it looks the program up */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (argc < 4 || strcmp(argv[0], SELF) != 0 || strcmp(argv[3], "--") != 0 || !argv[2][0]) refuse();
+  if (argc < 4 || strcmp(argv[0], SELF) != 0 || strcmp(argv[3], "--") != 0) refuse();
   sync_fd = parse_sync_fd(argv[1]);
   if (sync_fd < 0) refuse();
   char *const *program_argv = argv + 4;
