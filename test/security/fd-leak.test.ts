@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {tspod} from '../helpers/rootless'
+import {REPO, runAs, tspod} from '../helpers/rootless'
 
 const EXECS = 20
 
@@ -63,4 +63,21 @@ test('a container process has only its stdio open, even when tspod was started w
   const exec = await tspod(box, ['exec', 'fds', 'sh', '-c', 'ls -l /proc/1/fd/ /proc/self/fd/'], {extraFds: [leaked]})
   t.is(exec.code, 0, exec.stderr)
   t.false(exec.stdout.includes(hostDir), exec.stdout)
+})
+
+test("a detached container's monitor is not dumpable: its /proc/<pid>/fd and exe are refused to the user, and so to container root", async (t) => {
+  const box = await sandboxWithImages(t)
+  const run = await tspod(box, ['run', '-d', '--name', 'watched', 'busybox', 'sleep', '1000'])
+  t.is(run.code, 0, run.stderr)
+  t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'watched']))
+  const inspect = await tspod(box, ['inspect', '--format', '{{.State.ConmonPid}}', 'watched'])
+  const monitor = Number(inspect.stdout.trim())
+  t.true(monitor > 0, inspect.stdout + inspect.stderr)
+  t.true(fs.readFileSync(`/proc/${monitor}/cmdline`, 'latin1').startsWith(path.join(REPO, 'prebuilds')))
+  // a non-dumpable process's /proc files are root's
+  t.is(fs.statSync(`/proc/${monitor}/fd`).uid, 0)
+  const look = await runAs(box.user, ['sh', '-c', `ls /proc/${monitor}/fd/; readlink /proc/${monitor}/exe`])
+  t.not(look.code, 0)
+  t.is(look.stdout, '')
+  t.regex(look.stderr, /Permission denied/)
 })
