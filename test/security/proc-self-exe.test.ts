@@ -117,6 +117,21 @@ test('run: a #!/proc/self/exe entrypoint fails cleanly and the user\'s Node stay
   t.is(digest(copy.node), copy.digest)
 })
 
+test('create + start (detached, under the monitor): a #!/proc/self/exe entrypoint fails cleanly and the user\'s Node stays unchanged', async (t) => {
+  const copy = await userNodeSandbox(t)
+  const create = await userTspod(copy, ['create', '--name', 'detached', 'selfexe'])
+  t.is(create.code, 0, create.stderr)
+  t.teardown(() => tspod(copy.box, ['rm', '-f', '-t', '0', 'detached']))
+  const start = await userTspod(copy, ['start', 'detached'])
+  t.is(start.code, 0, start.stderr)
+  const wait = await userTspod(copy, ['wait', 'detached'])
+  t.is(wait.stdout.trim(), '126', wait.stderr)
+  const logs = await userTspod(copy, ['logs', 'detached'])
+  t.regex(logs.stdout + logs.stderr, REFUSAL)
+  t.false((logs.stdout + logs.stderr).includes('the host binary ran'))
+  t.is(digest(copy.node), copy.digest)
+})
+
 // crun and runc start the container's process themselves, each from a sealed copy of its own
 // binary (their fix of CVE-2019-5736); tspod's child, which executes them, goes through the exec
 // helper as every child does.
