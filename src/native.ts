@@ -1,5 +1,10 @@
 // The only module that loads tspod's addon (native/). It is loaded on first use, never at import.
+import * as path from 'node:path'
+
 import {PACKAGE_ROOT} from './package-info'
+
+/** The static program every child executes last, from a sealed memfd (native/exec-helper/). */
+export const EXEC_HELPER_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'tspod-exec-helper')
 
 export type NamespaceName = 'user' | 'mount' | 'pid' | 'uts' | 'ipc' | 'net' | 'cgroup'
 
@@ -101,6 +106,8 @@ export interface NativeSpawnOptions {
   join?: JoinTarget
   steps: ChildStep[]
   file?: string
+  /** the exec helper's path (EXEC_HELPER_BINARY), required with `file`; read once a process */
+  execHelper?: string
   argv: string[]
   env: string[]
   cwd?: string

@@ -440,6 +440,9 @@ static void usage(void) {
 }
 
 int main(int argc, char **argv) {
+  /* the monitor outlives the CLI next to a container of the same user: nothing of it (fds, memory)
+   * is to be read through /proc/<pid>; fds 0-3 are what it is given, all above are closed below */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (fcntl(REPORT_FD, F_GETFD) < 0) report_fd = -1;
   fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
   close_from(REPORT_FD + 1); /* whatever the CLI had open is none of the container's business */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
@@ -29,7 +30,6 @@
 
 #define EXIT_ENGINE 125
 #define EXIT_CANNOT_INVOKE 126
-#define EXIT_NOT_FOUND 127
 
 #define STEP_SKIPPED 1
 
@@ -482,69 +482,50 @@ static void install_stdio(const struct tspod_plan *plan) {
   }
 }
 
-/* ---- exec ----------------------------------------------------------------------------------- */
+/* ---- working directory and exec ------------------------------------------------------------ */
 
-static const char *env_path(char *const *envp) {
-  for (; envp && *envp; envp++)
-    if (strncmp(*envp, "PATH=", 5) == 0) return *envp + 5;
-  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/* Is path a way through a /proc magic link (/proc/self/fd/N, /proc/<pid>/cwd...)? Asked once
+ * openat2 refused it with ELOOP under RESOLVE_NO_MAGICLINKS, to tell that from a symlink loop:
+ * an O_PATH open follows the link but neither reads it nor moves into it. */
+static int through_magic_link(const char *path) {
+  int fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) return 0;
+  close(fd);
+  return 1;
 }
 
-static int exit_code_for(int err) {
-  return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
-}
-
-static int is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
-
-/* execve failed for a program that exists: ENOENT then means its ELF interpreter (or a #!
- * interpreter) is missing, as crun reports it. */
-static void fail_existing(const struct tspod_plan *plan, const char *path, int err) {
-  if (err == ENOENT) fail(plan, err, "exec-interpreter", path, EXIT_NOT_FOUND);
-  if (err == EACCES && is_dir(path)) err = EISDIR;
-  fail(plan, err, "exec", path, exit_code_for(err));
-}
-
-/* execve, with a $PATH search (from the container's own environment) when file has no slash.
- * Runs after the uid switch, so the checks are made with the container process's credentials.
- * Like Go's LookPath, a directory in $PATH is no candidate; like execvp, a candidate that exists
- * but cannot be executed is remembered, so that a later miss reports it rather than ENOENT. */
-static void exec_program(const struct tspod_plan *plan) {
-  if (strchr(plan->file, '/')) {
-    execve(plan->file, plan->argv, plan->envp);
+/* The container's working directory, entered without /proc magic links: a leaked fd of a host
+ * directory (CVE-2024-21626) or /proc/<pid>/cwd of a process outside would put the program's
+ * cwd outside its root. The kernel's getcwd then starts with "(unreachable)": refuse that too,
+ * as runc and crun do. */
+static void enter_cwd(const struct tspod_plan *plan) {
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_MAGICLINKS;
+  int fd = (int)syscall(SYS_openat2, AT_FDCWD, plan->cwd, &how, sizeof how);
+  if (fd < 0) {
     int err = errno;
-    if (err == ENOENT && !exists(plan->file)) fail(plan, err, "exec", plan->file, EXIT_NOT_FOUND);
-    fail_existing(plan, plan->file, err);
+    if (err == ELOOP && through_magic_link(plan->cwd)) fail(plan, err, "chdir-magic-link", plan->cwd, EXIT_CANNOT_INVOKE);
+    fail(plan, err, "chdir", plan->cwd, EXIT_CANNOT_INVOKE);
   }
-  char candidate[4096];
-  const char *p = env_path(plan->envp);
-  size_t flen = strlen(plan->file);
-  int best_err = ENOENT;
-  while (1) {
-    const char *end = strchr(p, ':');
-    size_t dlen = end ? (size_t)(end - p) : strlen(p);
-    if (dlen + flen + 2 <= sizeof candidate) {
-      memcpy(candidate, dlen ? p : ".", dlen ? dlen : 1);
-      size_t off = dlen ? dlen : 1;
-      candidate[off] = '/';
-      memcpy(candidate + off + 1, plan->file, flen + 1);
-      execve(candidate, plan->argv, plan->envp);
-      int err = errno;
-      if (err == ENOENT && exists(candidate)) fail_existing(plan, candidate, err);
-      if (err == EACCES && is_dir(candidate)) err = ENOENT;
-      if (err != ENOENT && err != ENOTDIR) best_err = err;
-    }
-    if (!end) break;
-    p = end + 1;
-  }
-  fail(plan, best_err, "exec", plan->file, exit_code_for(best_err));
+  if (fchdir(fd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_CANNOT_INVOKE);
+  close(fd);
+  char cwd[4096];
+  if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_CANNOT_INVOKE);
+  if (cwd[0] != '/') fail(plan, EXDEV, "chdir-outside-root", plan->cwd, EXIT_CANNOT_INVOKE);
+}
+
+/* The child's last act: execute the exec helper from its sealed memfd, which looks the program
+ * up and executes it, reporting a failure on the sync socket as the steps do. Until this
+ * execveat the process is Node (non-dumpable); from it on, /proc/<pid>/exe is the sealed memfd,
+ * which no one can write, and then the container's own program. */
+static void exec_through_helper(const struct tspod_plan *plan) {
+  /* the helper reports on the sync socket, and marks it close-on-exec again */
+  int flags = fcntl(plan->sync_fd, F_GETFD);
+  if (flags < 0 || fcntl(plan->sync_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) fail(plan, errno, "exec helper", "", EXIT_ENGINE);
+  syscall(SYS_execveat, plan->exec_fd, "", plan->exec_argv, plan->envp, AT_EMPTY_PATH);
+  fail(plan, errno, "exec helper", "", EXIT_ENGINE);
 }
 
 /* ---- join mode ------------------------------------------------------------------------------ */
@@ -671,15 +652,59 @@ static void fork_into_pid_namespace(const struct tspod_plan *plan) {
   sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Every fd above stdio the child does not need is closed: the Node process's store database
+ * (tspod.db, -wal, -shm), sockets and pipes would otherwise be open in a process a container can
+ * reach through /proc/<pid>/fd. Those it needs (sync and console sockets, the stdio to install,
+ * the namespace files to join, the exec helper's memfd) are marked close-on-exec. */
+static void close_unneeded_fds(const struct tspod_plan *plan) {
+  int keep[8 + 8];
+  size_t n = 0;
+  keep[n++] = plan->sync_fd;
+  keep[n++] = plan->console_fd;
+  keep[n++] = plan->exec_fd;
+  for (int i = 0; i < 3; i++) keep[n++] = plan->stdio[i];
+  for (size_t i = 0; i < plan->njoins && n < sizeof keep / sizeof keep[0]; i++) keep[n++] = plan->joins[i].fd;
+  for (size_t i = 1; i < n; i++) /* insertion sort: a handful of fds */
+    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+      int t = keep[j];
+      keep[j] = keep[j - 1];
+      keep[j - 1] = t;
+    }
+  unsigned int next = 3;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < (int)next) continue;
+    close_range_or_loop(next, (unsigned int)keep[i] - 1);
+    next = (unsigned int)keep[i] + 1;
+  }
+  close_range_or_loop(next, ~0U);
+  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (size_t i = 0; i < n; i++)
+      if (keep[i] > 2) fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+}
+
 void tspod_child_run(const struct tspod_plan *plan) {
+  /* First of all: a non-dumpable process's /proc/<pid> files belong to root and ptrace, /proc/<pid>/fd,
+   * /proc/<pid>/exe and /proc/<pid>/mem are refused to anyone without CAP_SYS_PTRACE over the
+   * Node process's user namespace, container root included. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   plan_console_fd = plan->console_fd;
   sigset_t mask;
   sigemptyset(&mask);
   /* keep what the intermediate process will forward pending until it can forward it */
   if (plan->fork_after_join) forwarded_signals(&mask);
   reset_signals(&mask);
+  close_unneeded_fds(plan);
   if (plan->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (plan->wait_for_release) wait_for_release(plan);
+  if (plan->wait_for_release) {
+    /* newuidmap and newgidmap refuse a process whose /proc/<pid> is not the user's, and
+     * slirp4netns and fuse-overlayfs enter its namespaces through /proc/<pid>/ns: dumpable while
+     * the parent does that, as runc does. Nothing of the container can reach the child in this
+     * window: it is alone in its new namespaces, its fds are closed already, and it has not run
+     * a step yet. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    wait_for_release(plan);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  }
   join_namespaces(plan);
   if (plan->fork_after_join) fork_into_pid_namespace(plan);
 
@@ -692,8 +717,8 @@ void tspod_child_run(const struct tspod_plan *plan) {
     if (intermediate_died()) _exit(EXIT_ENGINE);
   }
   install_stdio(plan);
-  if (plan->cwd && chdir(plan->cwd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_ENGINE);
+  if (plan->cwd) enter_cwd(plan);
   if (!plan->file) _exit(0);
-  exec_program(plan);
+  exec_through_helper(plan);
   _exit(EXIT_ENGINE);
 }

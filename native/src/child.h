@@ -104,6 +104,11 @@ struct tspod_plan {
   const char *file;       /* program to execute; NULL: exit 0 after the steps */
   char *const *argv;
   char *const *envp;
+  /* The program is started by the exec helper (native/exec-helper/), executed from this sealed
+   * memfd with exec_argv ("tspod-exec-helper", sync fd, file, "--", argv...): so the image that
+   * last ran in the process before the program is never the host's Node. */
+  int exec_fd;
+  char *const *exec_argv;
   const char *cwd;        /* NULL: keep */
   /* Join mode: setns() into these, in this order (user first, mount last), before the steps.
    * With fork_after_join (a pid namespace is joined) the child forks once more: the grandchild,

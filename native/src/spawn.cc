@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,7 +27,7 @@ struct OwnedPlan {
   std::vector<std::string> strings;  // reserved up front so c_str() pointers stay valid
   std::vector<std::vector<unsigned int>> idLists;  // setgroups lists; their buffers never move
   std::vector<tspod_step> steps;
-  std::vector<char *> argv, envp;
+  std::vector<char *> argv, envp, execArgv;
   std::vector<tspod_join> joins;
   tspod_plan plan{};
 };
@@ -115,12 +117,68 @@ unsigned int Options(const Napi::Object &s) {
 }
 
 size_t CountStrings(const Napi::Object &options) {
-  size_t n = 8 + sizeof kJoinOrder / sizeof kJoinOrder[0];
+  size_t n = 12 + sizeof kJoinOrder / sizeof kJoinOrder[0];
   for (const char *key : {"argv", "env", "steps"}) {
     Napi::Value v = options.Get(key);
     if (v.IsArray()) n += v.As<Napi::Array>().Length() * 5;
   }
   return n;
+}
+
+// The exec helper (native/exec-helper/), copied once into a memfd sealed against any change:
+// every child executes it last, so that the container can never reach a writable binary through
+// /proc/<pid>/exe (see child.h). Loaded on the first spawn; the fd stays open, close-on-exec.
+int execHelperFd = -1;
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+int LoadExecHelper(const std::string &path) {
+  int src = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (src < 0) return -1;
+  // MFD_EXEC: executable even where vm.memfd_noexec makes memfds noexec by default (Linux 6.3+)
+  int fd = memfd_create("tspod-exec-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+  if (fd < 0 && errno == EINVAL) fd = memfd_create("tspod-exec-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) {
+    int err = errno;
+    close(src);
+    errno = err;
+    return -1;
+  }
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(src, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    if (n == 0) {
+      close(src);
+      if (fchmod(fd, 0555) == 0 &&
+          fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) == 0)
+        return fd;
+      int err = errno;
+      close(fd);
+      errno = err;
+      return -1;
+    }
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = write(fd, buf + off, (size_t)(n - off));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        int err = w < 0 ? errno : EIO;
+        close(src);
+        close(fd);
+        errno = err;
+        return -1;
+      }
+      off += w;
+    }
+  }
+  int err = errno;
+  close(src);
+  close(fd);
+  errno = err;
+  return -1;
 }
 
 void CloseAll(std::vector<int> &fds) {
@@ -253,6 +311,24 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
 
   tspod_plan &plan = owned->plan;
   plan.file = Keep(*owned, options.Get("file"));
+  plan.exec_fd = -1;
+  if (plan.file) {
+    Napi::Value helperValue = options.Get("execHelper");
+    if (!helperValue.IsString()) {
+      CloseAll(childFds);
+      return ThrowType(env, "spawn: execHelper (the path of tspod-exec-helper) expected with a file");
+    }
+    if (execHelperFd < 0) {
+      std::string helperPath = helperValue.As<Napi::String>().Utf8Value();
+      execHelperFd = LoadExecHelper(helperPath);
+      if (execHelperFd < 0) {
+        int err = errno;
+        CloseAll(childFds);
+        return ThrowErrno(env, err, "loading the exec helper", helperPath);
+      }
+    }
+    plan.exec_fd = execHelperFd;
+  }
   plan.cwd = Keep(*owned, options.Get("cwd"));
   plan.argv = owned->argv.data();
   plan.envp = owned->envp.data();
@@ -272,6 +348,16 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   parentFds.push_back(sv[0]);
   childFds.push_back(sv[1]);
   plan.sync_fd = sv[1];
+  if (plan.file) {
+    for (const std::string &arg : {std::string("tspod-exec-helper"), std::to_string(sv[1]), std::string(plan.file), std::string("--")}) {
+      owned->strings.push_back(arg);
+      owned->execArgv.push_back(const_cast<char *>(owned->strings.back().c_str()));
+    }
+    for (char *arg : owned->argv)
+      if (arg) owned->execArgv.push_back(arg);
+    owned->execArgv.push_back(nullptr);
+    plan.exec_argv = owned->execArgv.data();
+  }
 
   plan.console_fd = -1;
   int consoleParent = -1;

@@ -12,7 +12,7 @@ import {Readable, Writable} from 'node:stream'
 import * as util from 'node:util'
 
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError, wrap} from '../errors'
-import {ChildStep, JoinTarget, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
+import {ChildStep, EXEC_HELPER_BINARY, JoinTarget, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
 import {UserNamespaceMapping, applyUserNamespaceMapping} from './idmap'
 
 export interface Command {
@@ -100,6 +100,13 @@ export function errorFromReport(report: ChildReport): TspodError {
     return new ExecNotFoundError(`exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`, details)
   // crun fails the container's working directory at exec time too; Podman answers 126
   if (report.step === 'chdir') return new ExecCannotInvokeError(`chdir to \`${report.detail}\`: ${message}`, details)
+  if (report.step === 'chdir-magic-link')
+    return new ExecCannotInvokeError(
+      `chdir to \`${report.detail}\`: the working directory goes through a /proc magic link (such as /proc/self/fd/N), which can lead out of the container: refused`,
+      details,
+    )
+  if (report.step === 'chdir-outside-root')
+    return new ExecCannotInvokeError(`chdir to \`${report.detail}\`: the working directory is outside the container's root: refused`, details)
   if (report.step === 'setns') return new TspodError(`setns \`${report.detail}\`: ${message}`, details)
   if (report.step === 'exec') {
     const file = report.detail
@@ -162,6 +169,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       join,
       steps: options.steps ?? [],
       file: command?.file,
+      execHelper: command ? EXEC_HELPER_BINARY : undefined,
       argv: command?.argv ?? [],
       env: command?.env ?? [],
       cwd: command?.cwd,

@@ -1,6 +1,6 @@
 // Run commands as the rootless test users that .ci/setup-host.sh creates. The suite itself runs
 // as root; rootless behaviour is always exercised by a real non-root user, never simulated.
-import {spawn, execFileSync} from 'node:child_process'
+import {ChildProcessWithoutNullStreams, StdioPipe, spawn, execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -47,6 +47,8 @@ export interface RunOptions {
   input?: string | Buffer
   cwd?: string
   timeoutMs?: number
+  /** fds of this process the command inherits as its fd 3, 4, ... (what a caller may leak to tspod) */
+  extraFds?: number[]
 }
 
 /** A clean environment for `user`, like a login: HOME, USER, PATH, XDG_RUNTIME_DIR. */
@@ -69,7 +71,8 @@ export function runAs(user: TestUser, argv: string[], opts: RunOptions = {}): Pr
   const env = user.uid === 0 ? {...process.env, ...opts.env} : userEnv(user, opts.env)
   const [file, args] = user.uid === 0 ? [argv[0], argv.slice(1)] : ['setpriv', [...setpriv, ...argv]]
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {env, cwd: opts.cwd ?? '/', stdio: ['pipe', 'pipe', 'pipe']})
+    const stdio: StdioPipe[] = ['pipe', 'pipe', 'pipe']
+    const child = spawn(file, args, {env, cwd: opts.cwd ?? '/', stdio: [...stdio, ...(opts.extraFds ?? [])]}) as ChildProcessWithoutNullStreams
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
