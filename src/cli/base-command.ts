@@ -1,5 +1,5 @@
 import {Command, Interfaces} from '@oclif/core'
-import type {ArgOutput, FlagOutput, Input, ParserOutput} from '@oclif/core/lib/interfaces/parser'
+import type {ArgOutput, FlagOutput, Input, ParserOutput, ParsingToken} from '@oclif/core/lib/interfaces/parser'
 
 import {RegistriesConfig, loadRegistriesConf} from '../storage/config/registries-conf'
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
@@ -33,6 +33,14 @@ export abstract class TspodCommand extends Command {
   ): Promise<ParserOutput<F, B, A>> {
     for (const arg of Object.values((options ?? this.ctor).args ?? {})) arg.ignoreStdin = true
     return super.parse(options, argv)
+  }
+
+  /**
+   * The positional arguments in the order given. oclif's own `argv` sorts them by the first
+   * place each value occurs, which moves a repeated value (`run busybox echo busybox`).
+   */
+  protected positionalArgs(parsed: {raw: ParsingToken[]}): string[] {
+    return parsed.raw.flatMap((token) => (token.type === 'arg' ? [token.input] : []))
   }
 
   protected registries(): RegistriesConfig {

@@ -20,8 +20,10 @@ export default class Inspect extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Inspect)
-    const names = argv as string[]
+    const parsed = await this.parse(Inspect)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
     const {store, records} = await this.openContainers(flags)
     const out: unknown[] = []

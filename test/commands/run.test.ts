@@ -153,3 +153,10 @@ test('run: a piped stdin goes to the container, never into the arguments', async
   t.regex(missing.stderr, /^Error: /)
   t.notRegex(missing.stderr, /busybox/)
 })
+
+test('run: the command keeps every argument in its place, one equal to the image name too', async (t) => {
+  const box = await withImages(t)
+  const r = await tspod(box, ['run', '--rm', 'busybox', 'echo', 'x', 'busybox', 'y', 'busybox'])
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, 'x busybox y busybox\n')
+})

@@ -11,9 +11,11 @@ export default class Create extends ContainerCommand {
   static flags = createFlags
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Create)
+    const parsed = await this.parse(Create)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {store, records} = await this.openContainers(flags)
-    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv as string[], this.interruptSignal())
+    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv, this.interruptSignal())
     printWarnings(warnings)
     this.print(container.config.id)
   }

@@ -25,8 +25,9 @@ export default class Exec extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Exec)
-    const [name, ...command] = argv as string[]
+    const parsed = await this.parse(Exec)
+    const {flags} = parsed
+    const [name, ...command] = this.positionalArgs(parsed)
     if (!name) throw new UsageError('exec requires the name or ID of a container or the --latest flag')
     const {store, records} = await this.openContainers(flags)
     const container = records.lookup(name)

@@ -16,9 +16,11 @@ export default class ContainerInspect extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(ContainerInspect)
+    const parsed = await this.parse(ContainerInspect)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {store, records} = await this.openContainers(flags)
-    let names = argv as string[]
+    let names = argv
     if (flags.latest) names = records.list().slice(-1).map((c) => c.config.id)
     if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
     const out: unknown[] = []

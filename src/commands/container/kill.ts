@@ -29,10 +29,12 @@ export default class Kill extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Kill)
+    const parsed = await this.parse(Kill)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const sig = parseSignal(flags.signal)
     const {records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : (argv as string[])
+    const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : argv
     if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
     const errors = await this.eachContainer(records, names, (c, name) => {
       killContainer(records, c, sig)

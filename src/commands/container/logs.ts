@@ -33,8 +33,10 @@ export default class Logs extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Logs)
-    const names = argv as string[]
+    const parsed = await this.parse(Logs)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if (names.length === 0) throw new UsageError('logs requires at least 1 arg(s), only received 0')
     if (flags.follow && names.length > 1) throw new UsageError('--follow works with one container at a time in tspod')
     const since = flags.since === undefined ? -Infinity : parseTimeValue(flags.since)

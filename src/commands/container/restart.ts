@@ -18,10 +18,12 @@ export default class Restart extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Restart)
+    const parsed = await this.parse(Restart)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {store, records} = await this.openContainers(flags)
     const all = records.list().filter((c) => !flags.running || c.state.status === 'running')
-    const names = flags.all || flags.running ? all.map((c) => c.config.id) : (argv as string[])
+    const names = flags.all || flags.running ? all.map((c) => c.config.id) : argv
     if (names.length === 0 && !flags.all && !flags.running) throw new UsageError('you must provide at least one name or id')
     const errors = await this.eachContainer(records, names, async (c, name) => {
       await stopContainer(records, c, flags.time)

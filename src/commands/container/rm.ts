@@ -20,9 +20,11 @@ export default class Rm extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Rm)
+    const parsed = await this.parse(Rm)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {store, records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().map((c) => c.config.id) : (argv as string[])
+    const names = flags.all ? records.list().map((c) => c.config.id) : argv
     if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
     const errors = await this.eachContainer(
       records,

@@ -22,9 +22,11 @@ export default class Run extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Run)
+    const parsed = await this.parse(Run)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {store, records} = await this.openContainers(flags)
-    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv as string[], this.interruptSignal())
+    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv, this.interruptSignal())
     printWarnings(warnings)
     const removeIfAuto = async () => {
       const current = records.get(container.config.id)

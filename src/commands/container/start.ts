@@ -20,9 +20,11 @@ export default class Start extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Start)
+    const parsed = await this.parse(Start)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {store, records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().map((c) => c.config.id) : (argv as string[])
+    const names = flags.all ? records.list().map((c) => c.config.id) : argv
     if (names.length === 0 && !flags.all) throw new UsageError('start requires at least one argument')
     if (flags.attach) {
       if (names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once')

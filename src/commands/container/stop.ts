@@ -18,9 +18,11 @@ export default class Stop extends ContainerCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Stop)
+    const parsed = await this.parse(Stop)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
     const {records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : (argv as string[])
+    const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : argv
     if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
     const errors = await this.eachContainer(
       records,

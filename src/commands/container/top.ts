@@ -20,8 +20,10 @@ export default class Top extends ContainerCommand {
   static args = {container: Args.string({required: true, description: 'container'}), descriptors: Args.string({description: 'format descriptors'})}
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Top)
-    const [name, ...descriptors] = argv as string[]
+    const parsed = await this.parse(Top)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const [name, ...descriptors] = argv
     if (!name) throw new UsageError('you must provide the name or ID of a running container')
     const {records} = await this.openContainers(flags)
     const container = records.lookup(name)

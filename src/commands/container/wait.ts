@@ -22,8 +22,10 @@ export default class Wait extends ContainerCommand {
   static args = {containers: Args.string({description: 'containers'})}
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Wait)
-    const names = argv as string[]
+    const parsed = await this.parse(Wait)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if (names.length === 0) throw new UsageError('you must provide at least one container name or id')
     const {records} = await this.openContainers(flags)
     const errors: unknown[] = []

@@ -14,8 +14,10 @@ export default class ImageInspect extends TspodCommand {
   static flags = {format: Flags.string({char: 'f', description: 'Format the output to a Go template or json'})}
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(this.constructor as typeof ImageInspect)
-    const names = argv as string[]
+    const parsed = await this.parse(this.constructor as typeof ImageInspect)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
     const store = await this.openStore(flags)
     const records: unknown[] = []

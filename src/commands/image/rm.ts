@@ -22,8 +22,10 @@ export default class ImageRm extends TspodCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(ImageRm)
-    const names = argv as string[]
+    const parsed = await this.parse(ImageRm)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if (names.length === 0 && !flags.all) throw new UsageError('image name or ID must be specified')
     if (names.length > 0 && flags.all) throw new UsageError('when using the --all switch, you may not pass any images names or IDs')
     const store = await this.openStore(flags)

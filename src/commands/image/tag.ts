@@ -13,8 +13,10 @@ export default class ImageTag extends TspodCommand {
   static examples = ['<%= config.bin %> tag alpine myalpine:v1']
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(ImageTag)
-    const [image, ...targets] = argv as string[]
+    const parsed = await this.parse(ImageTag)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const [image, ...targets] = argv
     if (targets.length === 0) throw new UsageError('at least two arguments are required')
     const store = await this.openStore(flags)
     const found = lookupImage(store, image, this.registries())

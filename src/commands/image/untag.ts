@@ -12,8 +12,10 @@ export default class ImageUntag extends TspodCommand {
   static args = {image: Args.string({required: true, description: 'image'}), name: Args.string({description: 'names to remove'})}
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(ImageUntag)
-    const [image, ...names] = argv as string[]
+    const parsed = await this.parse(ImageUntag)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const [image, ...names] = argv
     const store = await this.openStore(flags)
     const found = lookupImage(store, image, this.registries())
     const targets = names.length > 0 ? names.map(normalizeTagName) : found.names

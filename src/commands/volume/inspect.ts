@@ -18,8 +18,10 @@ export default class VolumeInspect extends TspodCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(VolumeInspect)
-    const names = argv as string[]
+    const parsed = await this.parse(VolumeInspect)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if (Boolean(flags.all) === names.length > 0) throw new UsageError('provide one or more volume names or use --all')
     const volumes = VolumeStore.open(await this.openStore(flags))
     const found: Volume[] = []

@@ -36,8 +36,10 @@ export default class VolumeRm extends TspodCommand {
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(VolumeRm)
-    const names = argv as string[]
+    const parsed = await this.parse(VolumeRm)
+    const {flags} = parsed
+    const argv = this.positionalArgs(parsed)
+    const names = argv
     if ((names.length > 0) === Boolean(flags.all)) throw new UsageError('choose either one or more volumes or all')
     if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
     const store = await this.openStore(flags)
