@@ -128,6 +128,8 @@ interface Addon {
   /** Run a short program to completion (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs. */
   runProgram(file: string, argv: string[], timeoutMs: number): ProgramResult
   setWinsize(fd: number, rows: number, cols: number): void
+  /** flock(fd, LOCK_NB): true once held (or released), false while another open file description holds a conflicting lock */
+  tryLock(fd: number, mode: 'shared' | 'exclusive' | 'unlock'): boolean
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void

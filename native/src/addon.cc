@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "fs.h"
+#include "lock.h"
 #include "console.h"
 #include "run-program.h"
 #include "spawn.h"
@@ -34,6 +35,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mknod", Napi::Function::New(env, Mknod, "mknod"));
   exports.Set("receiveFd", Napi::Function::New(env, ReceiveFd, "receiveFd"));
   exports.Set("runProgram", Napi::Function::New(env, RunProgram, "runProgram"));
+  exports.Set("tryLock", Napi::Function::New(env, TryLock, "tryLock"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
   exports.Set("constants", Constants(env));
   return exports;
