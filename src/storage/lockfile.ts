@@ -13,7 +13,7 @@ export type LockMode = 'shared' | 'exclusive'
 
 /** Polling backoff while another holder keeps the lock: quick for short holds, cheap for long ones. */
 const FIRST_RETRY_MS = 1
-const LONGEST_RETRY_MS = 25
+const LONGEST_RETRY_MS = 10
 
 export class HeldLock {
   private released = false
@@ -42,10 +42,16 @@ export class HeldLock {
 }
 
 function open(file: string): number {
+  // libuv opens every fd close-on-exec: no child keeps the lock past its exec
+  const openIt = () => fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600)
   try {
-    fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
-    // libuv opens every fd close-on-exec: no child keeps the lock past its exec
-    return fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600)
+    try {
+      return openIt()
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
+      return openIt()
+    }
   } catch (err) {
     throw wrap(err, `opening the lock file ${file}`)
   }
