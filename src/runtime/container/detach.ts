@@ -65,7 +65,10 @@ function monitorArgs(store: Store, id: string, interactive: boolean): string[] {
 export function startDetachedOnce(store: Store, records: ContainerRecords, id: string): Promise<string[]> {
   return withContainerLock(store, id, async (held) => {
     const current = records.get(id)
-    if (!current) throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
+    if (!current) {
+      held.releaseAndRemove()
+      throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
+    }
     if (current.state.status === 'running' || current.state.status === 'stopping') return []
     try {
       return await startDetached(store, current)

@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import {ExecCannotInvokeError, TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
+import type {HeldLock} from '../../storage/lockfile'
 import {ensureMappedLayers} from '../../storage/mapped-layers-build'
 import type {Store} from '../../storage/store/store'
 import {processStartTime} from '../../storage/store/owner'
@@ -250,9 +251,10 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
 export async function recordExit(records: ContainerRecords, container: Container, launched: Launched, options: {lockHeld?: boolean} = {}): Promise<number> {
   const id = container.config.id
   const save = (state: (current: ContainerState) => ContainerState): Promise<void> | void => {
-    const write = () => {
+    const write = (held?: HeldLock) => {
       const current = records.get(id)
       if (current) records.saveState(id, state(current.state))
+      else held?.releaseAndRemove() // removed meanwhile (rm -f)
     }
     return options.lockHeld ? write() : withContainerLock(records.store, id, write)
   }

@@ -16,7 +16,7 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
     // under the container's lock: an rm -f or a new start of it waits, or has happened
     await withContainerLock(store, request.id, async (held) => {
       const container = records.get(request.id)
-      if (!container) return // removed meanwhile (rm -f)
+      if (!container) return held.releaseAndRemove() // removed meanwhile (rm -f)
       const {state} = container
       const ours = state.monitorPid === process.pid
       if (ours && (state.status === 'running' || state.status === 'stopping')) {

@@ -40,7 +40,10 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
   for (;;) {
     const toStop = await withContainerLock(store, id, async (held) => {
       const current = records.get(id)
-      if (!current) return undefined
+      if (!current) {
+        held.releaseAndRemove() // a lock file a waiter made anew after the removal
+        return undefined
+      }
       if (isRunning(current)) {
         if (!options.force) throw new ContainerRunningError(id)
         return current // stopped without the lock, which the exit's recording needs

@@ -5,7 +5,7 @@
 import {TspodError} from '../../errors'
 import {Container} from './config'
 import {withContainerLock} from './lock'
-import {ContainerRecords, isAlive} from './records'
+import {ContainerRecords, NoSuchContainerError, isAlive} from './records'
 
 const POLL_MS = 50
 
@@ -41,8 +41,12 @@ function signal(c: Container, sig: NodeJS.Signals | number): void {
 
 /** `kill -s`: only a running container can be signalled, in Podman's words otherwise. */
 export async function killContainer(records: ContainerRecords, c: Container, sig: NodeJS.Signals | number): Promise<void> {
-  await withContainerLock(records.store, c.config.id, () => {
-    const current = records.get(c.config.id) ?? c
+  await withContainerLock(records.store, c.config.id, (held) => {
+    const current = records.get(c.config.id)
+    if (!current) {
+      held.releaseAndRemove()
+      throw new NoSuchContainerError(`no container with name or ID "${c.config.id}" found: no such container`)
+    }
     if (!isRunning(current))
       throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${current.state.status}: container state improper`)
     if (records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) signal(current, sig)
