@@ -147,6 +147,8 @@ interface Addon {
   setWinsize(fd: number, rows: number, cols: number): void
   /** The OCI linux.seccomp section as a BPF program (struct sock_filter[]), compiled by libseccomp. */
   compileSeccomp(section: SeccompSection): Buffer
+  /** flock(fd, LOCK_NB): true once held (or released), false while another open file description holds a conflicting lock */
+  tryLock(fd: number, mode: 'shared' | 'exclusive' | 'unlock'): boolean
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void

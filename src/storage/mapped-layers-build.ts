@@ -74,13 +74,19 @@ async function build(store: Store, image: Image, plan: MappedLayersPlan): Promis
     const job: MappedLayersJob = {layers, uids: plan.uids, gids: plan.gids}
     if (store.mapping) await copyInNamespace(store, job)
     else for (const layer of layers) copyLayerShifted(layer, plan.uids, plan.gids)
-    try {
-      fs.renameSync(built, plan.dir)
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      // another process made the same copy meanwhile: use that one, drop this one
-      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw new TspodError(`${plan.dir}: ${(err as Error).message}`, {cause: err})
-    }
+    // under the layers lock: rmi removes copies whose top layer is gone under it (exclusively),
+    // so a copy put in place here is never one of a layer deleted meanwhile
+    await store.withLayersLock('shared', () => {
+      const top = image.layers.at(-1)!
+      if (!store.layers.has(top)) throw new TspodError(`the layers of image ${image.id} were removed from the store while a copy of them was made`)
+      try {
+        fs.renameSync(built, plan.dir)
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        // another process made the same copy meanwhile: use that one, drop this one
+        if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw new TspodError(`${plan.dir}: ${(err as Error).message}`, {cause: err})
+      }
+    })
   } finally {
     await store.removeTrees([work])
   }

@@ -216,7 +216,7 @@ test('a broken store: orphan dir, row without dir, dead writers\' leftovers; --f
   const args = ['doctor', '--root', s.graph, '--runroot', s.run, '--check', 'database', '--check', 'leftovers']
   const r = await tspod(b, args)
   t.is(r.code, 2, r.stdout + r.stderr)
-  t.deepEqual(lines(r.stdout, 'store database'), [`OK   store database: ${s.graph}/tspod.db: integrity ok, schema storage v2 (known), every reference resolves`])
+  t.deepEqual(lines(r.stdout, 'store database'), [`OK   store database: ${s.graph}/tspod.db: integrity ok, schema storage v3 (known), every reference resolves`])
   t.deepEqual(lines(r.stdout, 'orphan layer dirs'), [
     `WARN orphan layer dirs: 1 entry in ${s.graph}/overlay without a layer row (no image can use them; they only take space): ${ORPHAN.slice(0, 12)}; fix: \`tspod doctor --fix\` removes them`,
   ])

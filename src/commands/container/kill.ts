@@ -36,8 +36,8 @@ export default class Kill extends ContainerCommand {
     const {records} = await this.openContainers(flags)
     const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : argv
     if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const errors = await this.eachContainer(records, names, (c, name) => {
-      killContainer(records, c, sig)
+    const errors = await this.eachContainer(records, names, async (c, name) => {
+      await killContainer(records, c, sig)
       this.print(name)
     })
     this.exitAfter(errors)

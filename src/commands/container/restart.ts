@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {ContainerCommand} from '../../cli/container-command'
 import {printWarnings} from '../../cli/container-flags'
 import {UsageError} from '../../errors'
-import {startDetached} from '../../runtime/container/detach'
+import {startDetachedOnce} from '../../runtime/container/detach'
 import {stopContainer} from '../../runtime/container/stop'
 
 export default class Restart extends ContainerCommand {
@@ -27,7 +27,7 @@ export default class Restart extends ContainerCommand {
     if (names.length === 0 && !flags.all && !flags.running) throw new UsageError('you must provide at least one name or id')
     const errors = await this.eachContainer(records, names, async (c, name) => {
       await stopContainer(records, c, flags.time)
-      printWarnings(await startDetached(store, c))
+      printWarnings(await startDetachedOnce(store, records, c.config.id))
       this.print(name)
     })
     this.exitAfter(errors)

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {ContainerCommand} from '../../cli/container-command'
 import {createFlags, createFromArgv, printWarnings} from '../../cli/container-flags'
 import {runAttached} from '../../runtime/container/attach'
-import {startDetached} from '../../runtime/container/detach'
+import {startDetachedOnce} from '../../runtime/container/detach'
 import {removeContainer} from '../../runtime/container/remove'
 
 export default class Run extends ContainerCommand {
@@ -34,7 +34,7 @@ export default class Run extends ContainerCommand {
     }
     if (flags.detach) {
       try {
-        printWarnings(await startDetached(store, container))
+        printWarnings(await startDetachedOnce(store, records, container.config.id))
       } catch (err) {
         await removeIfAuto()
         throw err

@@ -4,7 +4,7 @@ import {ContainerCommand} from '../../cli/container-command'
 import {printWarnings} from '../../cli/container-flags'
 import {UsageError} from '../../errors'
 import {runAttached} from '../../runtime/container/attach'
-import {startDetached} from '../../runtime/container/detach'
+import {startDetachedOnce} from '../../runtime/container/detach'
 import {removeContainer} from '../../runtime/container/remove'
 import {isRunning} from '../../runtime/container/report'
 
@@ -41,7 +41,7 @@ export default class Start extends ContainerCommand {
       return
     }
     const errors = await this.eachContainer(records, names, async (c, name) => {
-      if (!isRunning(c.state)) printWarnings(await startDetached(store, c))
+      if (!isRunning(c.state)) printWarnings(await startDetachedOnce(store, records, c.config.id))
       this.print(name)
     })
     this.exitAfter(errors)

@@ -10,9 +10,11 @@ import type {Store} from '../../storage/store/store'
 import {AttachedTerminal, attachTerminal} from '../terminal'
 import {Container} from './config'
 import {Launched, launchContainer, recordExit} from './launch'
+import {withContainerLock} from './lock'
 import {LogStream, LogWriter} from './log-file'
 import {containerDirs} from './paths'
-import {ContainerRecords} from './records'
+import {ContainerRecords, NoSuchContainerError} from './records'
+import {ContainerStateError} from './stop'
 
 export interface AttachOptions {
   /** -i: this process's stdin goes to the container */
@@ -58,7 +60,14 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', piped ? 'pipe' : 'inherit', piped ? 'pipe' : 'inherit']
   let launched: Launched
   try {
-    launched = await launchContainer(store, records, container, {stdio, tty})
+    // under its lock, from a fresh read to the running state recorded: a second start finds it running
+    launched = await withContainerLock(store, container.config.id, () => {
+      const current = records.get(container.config.id)
+      if (!current) throw new NoSuchContainerError(`no container with name or ID "${container.config.id}" found: no such container`)
+      if (current.state.status === 'running' || current.state.status === 'stopping')
+        throw new ContainerStateError(`container ${container.config.id} is already running: container state improper`)
+      return launchContainer(store, records, current, {stdio, tty})
+    })
   } catch (err) {
     log?.close()
     throw err

@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
-import {UsageError} from '../../errors'
+import {TspodError, UsageError} from '../../errors'
 import {parseImageConfig} from '../../storage/manifest/image-config'
 import {containerLowerDirs} from '../../storage/mapped-layers'
 import {chownToContainerRoot, ensureMappedLayers} from '../../storage/mapped-layers-build'
@@ -67,6 +67,19 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
   checkEtcFileOptions(network, options)
   if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
+  // under the layers lock (shared) until the container's row keeps the image: rmi cannot delete
+  // the layers this reads and copies meanwhile (docs/design/locking.md)
+  return store.withLayersLock('shared', () => {
+    if (!store.images.get(image.id)) throw imageRemoved(image)
+    return createOnImage(store, records, image, imageName, options, network)
+  })
+}
+
+function imageRemoved(image: Image): TspodError {
+  return new TspodError(`image ${image.id} was removed while the container was being created: image not known`)
+}
+
+async function createOnImage(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions, network: string): Promise<Created> {
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
@@ -114,7 +127,14 @@ export async function createContainer(store: Store, records: ContainerRecords, i
       network,
       volumes: [],
     }
-    const container = records.add(config)
+    let container: Container
+    try {
+      container = records.add(config)
+    } catch (err) {
+      // rmi deleted the image row (it takes no lock for that) since the check above
+      if ((err as {code?: string}).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw imageRemoved(image)
+      throw err
+    }
     if (generated.namedVolumes.length === 0) return {container, warnings: generated.warnings}
     try {
       // volume_users rows refer to the container's row: it comes first

@@ -12,7 +12,9 @@ import {PACKAGE_ROOT} from '../../package-info'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
 import {exitFilePath} from './exit-file'
+import {withContainerLock} from './lock'
 import {containerDirs} from './paths'
+import {ContainerRecords, NoSuchContainerError} from './records'
 
 /** What the setup step sends on fd 3 once it knows: the container runs, or why it does not. */
 export type MonitorReport = {ok: true; warnings: string[]} | {ok: false; message: string; exitCode: number}
@@ -54,8 +56,31 @@ function monitorArgs(store: Store, id: string, interactive: boolean): string[] {
   ]
 }
 
-/** Resolves with the preflight warnings once the container runs. */
-export function startDetached(store: Store, container: Container): Promise<string[]> {
+/**
+ * `start`, `run -d`: start the container under its monitor unless it runs already, holding its
+ * lock until the monitor's setup step has reported (the setup step, which records it as
+ * running, acts for this process). Two starts at once start it once. Resolves with the
+ * preflight warnings.
+ */
+export function startDetachedOnce(store: Store, records: ContainerRecords, id: string): Promise<string[]> {
+  return withContainerLock(store, id, async (held) => {
+    const current = records.get(id)
+    if (!current) {
+      held.releaseAndRemove()
+      throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
+    }
+    if (current.state.status === 'running' || current.state.status === 'stopping') return []
+    try {
+      return await startDetached(store, current)
+    } finally {
+      // a --rm container whose start failed was removed by the setup step
+      if (!records.get(id)) held.releaseAndRemove()
+    }
+  })
+}
+
+/** Resolves with the preflight warnings once the container runs; the caller holds its lock. */
+function startDetached(store: Store, container: Container): Promise<string[]> {
   const id = container.config.id
   const monitor = spawn(MONITOR_BINARY, monitorArgs(store, id, container.config.options.interactive ?? false), {
     detached: true,

@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import {ExecCannotInvokeError, TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
+import type {HeldLock} from '../../storage/lockfile'
 import {ensureMappedLayers} from '../../storage/mapped-layers-build'
 import type {Store} from '../../storage/store/store'
 import {processStartTime} from '../../storage/store/owner'
@@ -21,6 +22,7 @@ import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
 import {containerLowerDirs} from '../../storage/mapped-layers'
 import {removeExitFile} from './exit-file'
+import {withContainerLock} from './lock'
 import {bundleDir, containerDirs, seccompCacheDir} from './paths'
 import {containerPreflight} from './preflight'
 import {ContainerRecords} from './records'
@@ -244,19 +246,28 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
 
 /**
  * Wait for the container's end and record it: exited with its code, or back to created with
- * the error when its process never started (a missing command: 127, as Podman's run).
+ * the error when its process never started (a missing command: 127, as Podman's run). The
+ * record is written under the container's lock, unless `lockHeld` (the monitor's setup step,
+ * while the CLI that starts the container holds it).
  */
-export async function recordExit(records: ContainerRecords, container: Container, launched: Launched): Promise<number> {
+export async function recordExit(records: ContainerRecords, container: Container, launched: Launched, options: {lockHeld?: boolean} = {}): Promise<number> {
   const id = container.config.id
-  const current = (): ContainerState => records.get(id)?.state ?? container.state
+  const save = (state: (current: ContainerState) => ContainerState): Promise<void> | void => {
+    const write = (held?: HeldLock) => {
+      const current = records.get(id)
+      if (current) records.saveState(id, state(current.state))
+      else held?.releaseAndRemove() // removed meanwhile (rm -f)
+    }
+    return options.lockHeld ? write() : withContainerLock(records.store, id, write)
+  }
   try {
     const exit = await launched.exited
     const exitCode = exitCodeOf(exit)
-    records.saveState(id, {...current(), status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString()})
+    await save((current) => ({...current, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString()}))
     return exitCode
   } catch (err) {
     const e = err as Error & {exitCode?: number}
-    records.saveState(id, {...current(), status: 'created', pid: 0, exitCode: e.exitCode ?? 125, error: e.message, finishedAt: new Date().toISOString()})
+    await save((current) => ({...current, status: 'created', pid: 0, exitCode: e.exitCode ?? 125, error: e.message, finishedAt: new Date().toISOString()}))
     throw err
   }
 }

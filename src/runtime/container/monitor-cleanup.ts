@@ -5,23 +5,30 @@
 import {Store} from '../../storage/store/store'
 import type {MonitorRequest} from './detach'
 import {exitFilePath, readExitFile} from './exit-file'
+import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
-import {removeContainer} from './remove'
+import {removeStoppedContainer} from './remove'
 
 async function cleanup(request: MonitorRequest, exitCode: number): Promise<void> {
   const store = await Store.open(request.storage)
   try {
     const records = ContainerRecords.open(store)
-    const container = records.get(request.id)
-    if (!container) return // removed meanwhile (rm -f)
-    const {state} = container
-    const ours = state.monitorPid === process.pid
-    if (ours && (state.status === 'running' || state.status === 'stopping')) {
-      const finishedAt = readExitFile(exitFilePath(store, request.id))?.finishedAt ?? new Date().toISOString()
-      records.saveState(request.id, {...state, status: 'exited', pid: 0, exitCode, finishedAt})
-    }
-    const after = records.get(request.id)
-    if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') await removeContainer(store, records, after)
+    // under the container's lock: an rm -f or a new start of it waits, or has happened
+    await withContainerLock(store, request.id, async (held) => {
+      const container = records.get(request.id)
+      if (!container) return held.releaseAndRemove() // removed meanwhile (rm -f)
+      const {state} = container
+      const ours = state.monitorPid === process.pid
+      if (ours && (state.status === 'running' || state.status === 'stopping')) {
+        const finishedAt = readExitFile(exitFilePath(store, request.id))?.finishedAt ?? new Date().toISOString()
+        records.saveState(request.id, {...state, status: 'exited', pid: 0, exitCode, finishedAt})
+      }
+      const after = records.get(request.id)
+      if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') {
+        await removeStoppedContainer(store, records, after)
+        held.releaseAndRemove()
+      }
+    })
   } finally {
     store.close()
   }

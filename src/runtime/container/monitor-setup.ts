@@ -3,6 +3,8 @@
 // the monitor's pipes and the monitor recorded as its monitor, tells the monitor which process
 // the container is (handing over its terminal), tells the starting CLI on fd 3 whether it
 // runs, and exits: the container, reparented to the monitor (a child subreaper), outlives it.
+// Until it has reported, the CLI that starts the container holds the container's lock for it
+// (detach.ts): what happens before the report takes no lock, what happens after takes it.
 import * as fs from 'node:fs'
 import {finished} from 'node:stream/promises'
 
@@ -10,7 +12,7 @@ import {Store} from '../../storage/store/store'
 import type {MonitorReport, MonitorRequest} from './detach'
 import {Launched, exitCodeOf, launchContainer, recordExit} from './launch'
 import {NoSuchContainerError, ContainerRecords} from './records'
-import {removeContainer} from './remove'
+import {removeStoppedContainer} from './remove'
 
 /** the starting CLI's end: one MonitorReport */
 const REPORT_FD = 3
@@ -60,9 +62,10 @@ function copyTerminal(master: number): Promise<void> {
   return finished(from).catch(() => undefined) // EIO once the container's side is closed
 }
 
+/** Before the report: under the starting CLI's lock. */
 async function removeIfAutoRemove(store: Store, records: ContainerRecords, id: string): Promise<void> {
   const after = records.get(id)
-  if (after?.config.autoRemove) await removeContainer(store, records, after)
+  if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') await removeStoppedContainer(store, records, after)
 }
 
 async function setup(request: MonitorRequest): Promise<void> {
@@ -103,7 +106,7 @@ async function setup(request: MonitorRequest): Promise<void> {
     } catch (startError) {
       // it never ran: recorded as created with the reason (127, 126, ...), as the foreground run does
       let err = startError as Error & {exitCode?: number}
-      await recordExit(records, container, launched).catch((e: Error & {exitCode?: number}) => (err = e))
+      await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error & {exitCode?: number}) => (err = e))
       await removeIfAutoRemove(store, records, request.id)
       report({ok: false, message: err.message, exitCode: err.exitCode ?? 125})
       return

@@ -39,7 +39,7 @@ export function isAlive(pid: number | undefined, start: string | undefined): boo
 }
 
 export class ContainerRecords {
-  private constructor(private readonly store: Store) {}
+  private constructor(readonly store: Store) {}
 
   static open(store: Store): ContainerRecords {
     migrate(store.database, store.layout.graphRoot, RUNTIME_MIGRATIONS)

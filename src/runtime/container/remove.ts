@@ -1,10 +1,11 @@
 // `rm`: a container's dirs, bundle and records. A running one is refused unless forced, then
-// stopped first, as Podman does.
+// stopped first, as Podman does. Under the container's lock (lock.ts), released while it stops.
 import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
+import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
 import {stopContainer} from './stop'
@@ -26,10 +27,41 @@ export interface RemoveOptions {
   volumes?: boolean
 }
 
+function isRunning(c: Container): boolean {
+  return c.state.status === 'running' || c.state.status === 'stopping'
+}
+
+/**
+ * Remove the container, stopping it first when forced. Its state is read again under its lock;
+ * one removed meanwhile (by its monitor's --rm cleanup, another rm) is left alone.
+ */
 export async function removeContainer(store: Store, records: ContainerRecords, c: Container, options: RemoveOptions = {}): Promise<void> {
-  const running = c.state.status === 'running' || c.state.status === 'stopping'
-  if (running && !options.force) throw new ContainerRunningError(c.config.id)
-  if (running) await stopContainer(records, c, options.timeout)
+  const id = c.config.id
+  for (;;) {
+    const toStop = await withContainerLock(store, id, async (held) => {
+      const current = records.get(id)
+      if (!current) {
+        held.releaseAndRemove() // a lock file a waiter made anew after the removal
+        return undefined
+      }
+      if (isRunning(current)) {
+        if (!options.force) throw new ContainerRunningError(id)
+        return current // stopped without the lock, which the exit's recording needs
+      }
+      await removeStoppedContainer(store, records, current, options)
+      held.releaseAndRemove()
+      return undefined
+    })
+    if (!toStop) return
+    await stopContainer(records, toStop, options.timeout)
+  }
+}
+
+/**
+ * The removal itself, for a container that is not running, by a caller that holds its lock (or
+ * acts for the process that does: the monitor's setup step, for the CLI that starts it).
+ */
+export async function removeStoppedContainer(store: Store, records: ContainerRecords, c: Container, options: RemoveOptions = {}): Promise<void> {
   const dirs = containerDirs(store, c.config.id)
   if (fs.existsSync(dirs.dir)) await store.removeTrees([dirs.dir])
   fs.rmSync(bundleDir(store, c.config.id), {recursive: true, force: true})

@@ -1,8 +1,11 @@
 // Signals to a running container's init, and waiting for its end. The container's monitor
-// records the exit; others poll the record (a settled record also covers a dead monitor).
+// records the exit; others poll the record (a settled record also covers a dead monitor). The
+// state is marked under the container's lock; the wait for its end is not (the exit's
+// recording takes that lock).
 import {TspodError} from '../../errors'
 import {Container} from './config'
-import {ContainerRecords, isAlive} from './records'
+import {withContainerLock} from './lock'
+import {ContainerRecords, NoSuchContainerError, isAlive} from './records'
 
 const POLL_MS = 50
 
@@ -37,16 +40,29 @@ function signal(c: Container, sig: NodeJS.Signals | number): void {
 }
 
 /** `kill -s`: only a running container can be signalled, in Podman's words otherwise. */
-export function killContainer(records: ContainerRecords, c: Container, sig: NodeJS.Signals | number): void {
-  if (!isRunning(c))
-    throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${c.state.status}: container state improper`)
-  if (records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) signal(c, sig)
+export async function killContainer(records: ContainerRecords, c: Container, sig: NodeJS.Signals | number): Promise<void> {
+  await withContainerLock(records.store, c.config.id, (held) => {
+    const current = records.get(c.config.id)
+    if (!current) {
+      held.releaseAndRemove()
+      throw new NoSuchContainerError(`no container with name or ID "${c.config.id}" found: no such container`)
+    }
+    if (!isRunning(current))
+      throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${current.state.status}: container state improper`)
+    if (records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) signal(current, sig)
+  })
 }
 
 /** `stop -t`: the stop signal, then SIGKILL after `timeoutSec`; a container not running is left alone. */
 export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<void> {
   if (!isRunning(c)) return
-  if (!records.updateRunningState(c.config.id, (state) => ({...state, status: 'stopping', stoppedByUser: true}))) return
+  const marked = await withContainerLock(records.store, c.config.id, () => {
+    const current = records.get(c.config.id)
+    if (!current || !isRunning(current)) return undefined
+    return records.updateRunningState(c.config.id, (state) => ({...state, status: 'stopping', stoppedByUser: true})) ? current : undefined
+  })
+  if (!marked) return
+  c = marked
   if (timeoutSec > 0) {
     signal(c, c.config.stopSignal)
     if ((await waitForExit(records, c.config.id, timeoutSec * 1000)) !== null) return

@@ -85,4 +85,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX containers_image ON containers(image_id);
     `,
   },
+  {
+    owner: 'storage',
+    version: 3,
+    sql: `
+      -- Layers a pull in progress decided to reuse (owner as in layers.owner), so that rmi and
+      -- prune keep them until the pull registers its image (docs/design/locking.md). A pin whose
+      -- owner is gone counts for nothing and is dropped by the next layer deletion.
+      CREATE TABLE layer_pins (
+        layer_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        PRIMARY KEY (layer_id, owner)
+      );
+    `,
+  },
 ]

@@ -17,15 +17,27 @@ export interface RemoveReport {
 
 export class ImageInUseError extends TspodError {}
 
+function inUseError(containerId: string): ImageInUseError {
+  // Podman's words (its rmi -f removes the containers first: the command does that)
+  return new ImageInUseError(`image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`)
+}
+
 function deleteImage(store: Store, image: Image, report: RemoveReport): void {
+  const user = store.images.deleteUnlessUsed(image.id)
+  if (user) {
+    report.errors.push(inUseError(user))
+    return
+  }
   report.untagged.push(...image.names)
-  store.images.delete(image.id)
   report.deleted.push(image.id)
 }
 
+/** Under the layers lock, exclusively: no pull can decide to reuse one of them meanwhile. */
 async function removeUnusedLayers(store: Store): Promise<void> {
-  await store.removeUnreferencedLayers()
-  await removeUnusedMappedLayers(store)
+  await store.withLayersLock('exclusive', async () => {
+    await store.removeUnreferencedLayers()
+    await removeUnusedMappedLayers(store)
+  })
 }
 
 export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig}): Promise<RemoveReport> {
@@ -58,8 +70,7 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
     }
     const users = inUse.get(image.id)
     if (users) {
-      // Podman's words (its rmi -f removes the containers first: the command does that)
-      report.errors.push(new ImageInUseError(`image used by ${users[0]}: image is in use by a container: consider listing external containers and force-removing image`))
+      report.errors.push(inUseError(users[0]))
       continue
     }
     deleteImage(store, image, report)
@@ -74,8 +85,8 @@ export async function pruneImages(store: Store, opts: {all: boolean}): Promise<s
   const inUse = store.imagesInUse()
   for (const image of store.images.list()) {
     if ((!opts.all && image.names.length > 0) || inUse.has(image.id)) continue
-    store.images.delete(image.id)
-    removed.push(image.id)
+    // a container made on it since the list above keeps it
+    if (store.images.deleteUnlessUsed(image.id) === undefined) removed.push(image.id)
   }
   await removeUnusedLayers(store)
   return removed

@@ -144,4 +144,18 @@ export class ImageStore {
   delete(id: string): void {
     this.db.transaction(() => this.db.prepare('DELETE FROM images WHERE id = ?').run(id)).immediate()
   }
+
+  /**
+   * Delete the image unless a container uses it, in one transaction (a container may be created
+   * on it at any moment); returns the id of a container that uses it, undefined once deleted.
+   */
+  deleteUnlessUsed(id: string): string | undefined {
+    const remove = this.db.transaction((): string | undefined => {
+      const user = this.db.prepare('SELECT id FROM containers WHERE image_id = ? ORDER BY created LIMIT 1').get(id) as {id: string} | undefined
+      if (user) return user.id
+      this.db.prepare('DELETE FROM images WHERE id = ?').run(id)
+      return undefined
+    })
+    return remove.immediate()
+  }
 }

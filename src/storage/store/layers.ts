@@ -118,16 +118,42 @@ export class LayerStore {
     return this.list().filter((l) => l.incomplete && !(l.owner && isOwnerAlive(l.owner)))
   }
 
-  /** Complete layers that no image uses and that are no other layer's parent. */
+  /**
+   * Complete layers that no image uses, that are no other layer's parent and that no live pull
+   * has pinned (pins of dead pulls are dropped first). Call with the store's layers lock held
+   * exclusively, as the deletion that follows.
+   */
   unreferenced(): Layer[] {
+    const pins = this.db.prepare('SELECT DISTINCT owner FROM layer_pins').all() as {owner: string}[]
+    const dropPins = this.db.prepare('DELETE FROM layer_pins WHERE owner = ?')
+    for (const {owner} of pins) if (!isOwnerAlive(owner)) dropPins.run(owner)
     const rows = this.db
       .prepare(
         `SELECT * FROM layers l WHERE incomplete = 0
            AND NOT EXISTS (SELECT 1 FROM image_layers il WHERE il.layer_id = l.id)
-           AND NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent = l.id)`,
+           AND NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent = l.id)
+           AND NOT EXISTS (SELECT 1 FROM layer_pins p WHERE p.layer_id = l.id)`,
       )
       .all() as LayerRow[]
     return rows.map(fromRow)
+  }
+
+  /**
+   * Keep a complete layer from deletion for this process (a pull that reuses it), until unpin.
+   * False when there is no such complete layer. Call with the layers lock held (shared).
+   */
+  pin(id: string): boolean {
+    const pin = this.db.transaction((): boolean => {
+      if (!this.has(id)) return false
+      this.db.prepare('INSERT OR IGNORE INTO layer_pins (layer_id, owner) VALUES (?, ?)').run(id, ownerToken())
+      return true
+    })
+    return pin.immediate()
+  }
+
+  unpin(ids: string[]): void {
+    const del = this.db.prepare('DELETE FROM layer_pins WHERE layer_id = ? AND owner = ?')
+    this.db.transaction(() => ids.forEach((id) => del.run(id, ownerToken()))).immediate()
   }
 
   /** How many images use each layer (the reference count). */

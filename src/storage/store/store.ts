@@ -11,6 +11,7 @@ import {removeAsMappedRoot} from '../remove-tree'
 import {StorageConfig} from '../config/storage-conf'
 import {Database, openDatabase} from '../db/connection'
 import {ensurePrivateDir} from '../dirs'
+import {HeldLock, LockMode, tryLock, withLock} from '../lockfile'
 import {ContainerStore} from './containers'
 import {ImageStore} from './images'
 import {LayerStore} from './layers'
@@ -55,6 +56,20 @@ export class Store {
     return store
   }
 
+  /** <graphRoot>/layers.lock: see docs/design/locking.md. */
+  get layersLockFile(): string {
+    return path.join(this.layout.graphRoot, 'layers.lock')
+  }
+
+  /**
+   * Run `action` holding the store's layers lock: exclusive to delete layers (and their mapped
+   * copies), shared to decide to reuse a layer or to register layers and images. Downloads and
+   * unpacks happen outside it.
+   */
+  withLayersLock<T>(mode: LockMode, action: () => Promise<T> | T): Promise<T> {
+    return withLock(this.layersLockFile, mode, action)
+  }
+
   /** Delete trees that may hold files owned by subordinate ids (as the namespace's root). */
   removeTrees(dirs: string[]): Promise<void> {
     return removeAsMappedRoot(dirs, this.mapping)
@@ -86,15 +101,32 @@ export class Store {
     return inUse
   }
 
+  /**
+   * Work dirs of dead processes go at once (no one else can own them); incomplete layers of dead
+   * pulls only under the layers lock, taken exclusively if it is free right now: a live pull may
+   * be taking such a claim over, and a busy store is cleaned by a later command.
+   */
   async cleanAbandoned(): Promise<void> {
     for (const dir of this.abandonedWorkDirs(this.layout.tmpDir)) fs.rmSync(dir, {recursive: true, force: true})
-    const layers = this.layers.abandoned()
-    const trees = [...this.abandonedWorkDirs(this.layout.stagingDir), ...layers.map((l) => this.layout.layerDir(l.id))].filter((d) => fs.existsSync(d))
-    if (trees.length > 0) await this.removeTrees(trees)
-    if (layers.length > 0) this.layers.delete(layers.map((l) => l.id))
+    const staging = this.abandonedWorkDirs(this.layout.stagingDir).filter((d) => fs.existsSync(d))
+    if (staging.length > 0) await this.removeTrees(staging)
+    if (this.layers.abandoned().length === 0) return
+    const held: HeldLock | undefined = tryLock(this.layersLockFile, 'exclusive')
+    if (!held) return
+    try {
+      const layers = this.layers.abandoned()
+      const trees = layers.map((l) => this.layout.layerDir(l.id)).filter((d) => fs.existsSync(d))
+      if (trees.length > 0) await this.removeTrees(trees)
+      if (layers.length > 0) this.layers.delete(layers.map((l) => l.id))
+    } finally {
+      held.release()
+    }
   }
 
-  /** Remove layers that no image uses any more (after rmi), children before parents. */
+  /**
+   * Remove layers that no image uses any more (after rmi), children before parents. The caller
+   * holds the layers lock exclusively (withLayersLock), from this decision to the deletion.
+   */
   async removeUnreferencedLayers(): Promise<string[]> {
     const removed: string[] = []
     for (let batch = this.layers.unreferenced(); batch.length > 0; batch = this.layers.unreferenced()) {

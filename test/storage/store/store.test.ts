@@ -43,7 +43,7 @@ test('opening creates the graph root (0700), its dirs and a WAL database', async
   for (const d of ['overlay', 'tmp', 'staging', 'containers']) t.true(fs.statSync(path.join(root, d)).isDirectory())
   const db = openDatabase(root)
   t.is(db.pragma('journal_mode', {simple: true}), 'wal')
-  t.is((db.prepare("SELECT version FROM schema_versions WHERE owner = 'storage'").get() as {version: number}).version, 2)
+  t.is((db.prepare("SELECT version FROM schema_versions WHERE owner = 'storage'").get() as {version: number}).version, 3)
   db.close()
 })
 
@@ -54,7 +54,7 @@ test('a database from a newer tspod is refused with a clear message', async (t) 
   db.prepare("UPDATE schema_versions SET version = 99 WHERE owner = 'storage'").run()
   db.close()
   const err = t.throws(() => openDatabase(root))
-  t.regex(err!.message, /tspod\.db has storage schema version 99, newer than this tspod understands \(2\)/)
+  t.regex(err!.message, /tspod\.db has storage schema version 99, newer than this tspod understands \(3\)/)
 })
 
 test('layers are claimed before they exist, completed once, and shared', async (t) => {
@@ -129,4 +129,23 @@ test('images: names move between images, digests are looked up, unused layers go
   t.true(fs.existsSync(store.layout.layerDir(l1)))
   store.images.delete('f'.repeat(63) + '2')
   t.deepEqual(await store.removeUnreferencedLayers(), [l3, l1])
+})
+
+test('a layer pinned by a live pull is kept from deletion; a dead pull\'s pin counts for nothing', async (t) => {
+  const {store} = await openTemp()
+  t.teardown(() => store.close())
+  const [kept, freed] = ['4', '5'].map((c) => c.repeat(64))
+  for (const id of [kept, freed]) {
+    store.layers.claim({id, parent: null, diffDigest: `sha256:${id}`})
+    store.layers.complete(id, 1)
+    fs.mkdirSync(store.layout.diffDir(id), {recursive: true})
+  }
+  t.true(store.layers.pin(kept))
+  t.false(store.layers.pin('6'.repeat(64)), 'no such layer: nothing to pin')
+  // a pin of a process that is gone (pid 1 never started at time 0)
+  store.database.prepare('INSERT INTO layer_pins (layer_id, owner) VALUES (?, ?)').run(freed, '1-0')
+  t.deepEqual(await store.withLayersLock('exclusive', () => store.removeUnreferencedLayers()), [freed])
+  t.true(fs.existsSync(store.layout.diffDir(kept)))
+  store.layers.unpin([kept])
+  t.deepEqual(await store.withLayersLock('exclusive', () => store.removeUnreferencedLayers()), [kept])
 })

@@ -2,7 +2,9 @@
 // a private tmp dir and is unpacked at once, while other blobs still download, into a staging
 // dir (inside the rootless user namespace); commit() moves each into overlay/ under its ChainID
 // and registers the image in one transaction. A failure or a kill at any point leaves nothing visible and nothing that the
-// next start does not clean.
+// next start does not clean. A layer that exists already is pinned for this pull under the
+// store's layers lock (shared), so that rmi and prune, which delete under it exclusively, keep
+// it until the image that reuses it is registered (docs/design/locking.md).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {Readable} from 'node:stream'
@@ -45,6 +47,8 @@ export class StoreDestination implements ImageDestination {
   /** per layer index: its unpack, started as soon as its blob is stored (undefined: it existed) */
   private readonly unpacks = new Map<number, Promise<StagedLayer | undefined>>()
   private readonly blobFiles = new Map<string, string>()
+  /** existing layers this pull reuses, pinned until commit registers the image (or close) */
+  private readonly pinned = new Set<string>()
 
   constructor(
     readonly reference: ImageReference,
@@ -62,7 +66,16 @@ export class StoreDestination implements ImageDestination {
   async tryReusingBlob(info: BlobInfo, options: {layerIndex?: number} = {}): Promise<BlobInfo | undefined> {
     if (options.layerIndex === undefined || !this.config) return undefined
     const id = this.layerIds()[options.layerIndex]
-    return id !== undefined && this.store.layers.has(id) ? info : undefined
+    if (id === undefined) return undefined
+    return (await this.store.withLayersLock('shared', () => this.pin(id))) ? info : undefined
+  }
+
+  /** Keep an existing layer for this pull; false when it does not exist (complete). */
+  private pin(id: string): boolean {
+    if (this.pinned.has(id)) return true
+    if (!this.store.layers.pin(id)) return false
+    this.pinned.add(id)
+    return true
   }
 
   async putBlob(stream: Readable, info: BlobInfo, options: {isConfig: boolean; layerIndex?: number}): Promise<BlobInfo> {
@@ -142,6 +155,12 @@ export class StoreDestination implements ImageDestination {
       else if (!this.store.layers.has(ids[i])) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
     }
     const staged = await this.settleUnpacks()
+    await this.store.withLayersLock('shared', () => this.register(ids, staged))
+  }
+
+  /** Move the unpacked layers into place and register the image: under the layers lock (shared). */
+  private register(ids: string[], staged: StagedLayer[]): void {
+    if (!this.config || !this.manifest) throw new TspodError('commit before the config and the manifest were written')
     for (const layer of staged) {
       fs.mkdirSync(this.store.layout.layerDir(layer.id), {mode: 0o700})
       fs.renameSync(path.join(layer.staging, 'diff'), this.store.layout.diffDir(layer.id))
@@ -153,6 +172,9 @@ export class StoreDestination implements ImageDestination {
       fs.rmdirSync(layer.staging)
     }
     this.unpacks.clear()
+    const stagedIds = new Set(staged.map((l) => l.id))
+    const missing = ids.find((id) => !stagedIds.has(id) && !this.pinned.has(id) && !this.store.layers.has(id))
+    if (missing !== undefined) throw new TspodError(`layer ${missing} is missing from the store; pull the image again`)
 
     const size = ids.reduce((sum, id) => sum + (this.store.layers.get(id)?.diffSize ?? 0), 0)
     this.store.images.put({
@@ -167,6 +189,13 @@ export class StoreDestination implements ImageDestination {
       names: this.options.names,
       digests: this.manifest.listDigest ? [this.manifest.listDigest] : [],
     })
+    this.unpinAll()
+  }
+
+  private unpinAll(): void {
+    if (this.pinned.size === 0) return
+    this.store.layers.unpin([...this.pinned])
+    this.pinned.clear()
   }
 
   /**
@@ -191,13 +220,19 @@ export class StoreDestination implements ImageDestination {
   private async waitUntilClaimable(id: string, index: number, blob: BlobInfo): Promise<boolean> {
     const deadline = Date.now() + BUSY_LAYER_WAIT_MS
     for (;;) {
-      const claim = this.store.layers.claim({
-        id,
-        parent: index > 0 ? this.layerIds()[index - 1] : null,
-        diffDigest: this.config!.diffIDs[index],
-        compressedDigest: blob.digest,
-        compressedSize: blob.size,
-        compressedMediaType: blob.mediaType,
+      // under the lock: the layer we find complete is pinned before a deletion can decide on it,
+      // and a dead pull's claim we take over is not the one Store.cleanAbandoned removes
+      const claim = await this.store.withLayersLock('shared', () => {
+        const result = this.store.layers.claim({
+          id,
+          parent: index > 0 ? this.layerIds()[index - 1] : null,
+          diffDigest: this.config!.diffIDs[index],
+          compressedDigest: blob.digest,
+          compressedSize: blob.size,
+          compressedMediaType: blob.mediaType,
+        })
+        if (result === 'exists') this.pin(id)
+        return result
       })
       if (claim !== 'busy') return claim === 'exists'
       if (Date.now() > deadline) throw new TspodError(`layer ${id}: still being written by another tspod process`)
@@ -212,6 +247,7 @@ export class StoreDestination implements ImageDestination {
     } catch {
       // settleUnpacks already undid the layers of a failed unpack
     } finally {
+      this.unpinAll()
       fs.rmSync(this.tmp, {recursive: true, force: true})
     }
   }
