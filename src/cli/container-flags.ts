@@ -44,6 +44,8 @@ export const createFlags = {
   userns: Flags.string({description: "User namespace to use: '' or host (the user's ranges, the default), keep-id[:uid=,gid=,size=]"}),
   pull: Flags.string({options: ['always', 'missing', 'never', 'newer'], default: 'missing', description: 'Pull image policy: always, missing (the default), never; newer pulls only when missing (tspod does not compare with the registry)'}),
   quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
+  'log-driver': Flags.string({description: 'Logging driver for the container: k8s-file (the default), json-file (the same file) or none'}),
+  'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
 }
@@ -85,6 +87,8 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     dnsSearch: f['dns-search'] as string[] | undefined,
     dnsOption: f['dns-option'] as string[] | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
+    logDriver: f['log-driver'] as string | undefined,
+    logOptions: f['log-opt'] as string[] | undefined,
     init: f.init as boolean | undefined,
     initPath: f['init-path'] as string | undefined,
     userns: f.userns as string | undefined,

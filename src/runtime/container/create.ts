@@ -16,6 +16,7 @@ import {Container, ContainerConfig} from './config'
 import {writeContainerFiles} from '../spec/container-files'
 import {parsePublish} from '../network/publish'
 import {EtcFileOptions, checkEtcFileOptions, defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
+import {parseLogConfig} from './log-config'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
@@ -32,6 +33,10 @@ export interface CreateOptions extends RunOptions, EtcFileOptions {
   publish?: string[]
   /** --stop-timeout (seconds) */
   stopTimeout?: number
+  /** --log-driver */
+  logDriver?: string
+  /** --log-opt KEY=VALUE */
+  logOptions?: string[]
 }
 
 /**
@@ -66,6 +71,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   const ports = parsePublish(options.publish ?? [])
   if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
   checkEtcFileOptions(network, options)
+  const log = parseLogConfig(options.logDriver, options.logOptions)
   if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
@@ -113,6 +119,7 @@ export async function createContainer(store: Store, records: ContainerRecords, i
       publish: options.publish ?? [],
       network,
       volumes: [],
+      log,
     }
     const container = records.add(config)
     if (generated.namedVolumes.length === 0) return {container, warnings: generated.warnings}

@@ -3,6 +3,8 @@
 import * as path from 'node:path'
 
 import type {Store} from '../../storage/store/store'
+import type {ContainerConfig} from './config'
+import {DEFAULT_LOG_CONFIG, LogConfig} from './log-config'
 
 export interface ContainerDirs {
   /** <graphRoot>/containers/<id> */
@@ -32,4 +34,15 @@ export function containerDirs(store: Store, id: string): ContainerDirs {
 /** <runRoot>/containers/<id>: config.json for the runtime; gone after a reboot. */
 export function bundleDir(store: Store, id: string): string {
   return path.join(store.config.runRoot, 'containers', id)
+}
+
+export function logConfigOf(config: ContainerConfig): LogConfig {
+  return config.log ?? DEFAULT_LOG_CONFIG
+}
+
+/** Where the container's output is logged (--log-opt path=, else userdata/ctr.log); none: undefined. */
+export function logFileOf(store: Store, config: ContainerConfig): string | undefined {
+  const log = logConfigOf(config)
+  if (log.driver === 'none') return undefined
+  return log.path ?? containerDirs(store, config.id).logFile
 }

@@ -9,7 +9,8 @@ import type {Store} from '../../storage/store/store'
 import {PortMapping, parsePublish} from '../network/publish'
 import type {OciMount} from '../oci-spec'
 import {Container, ContainerState} from './config'
-import {bundleDir, containerDirs} from './paths'
+import {humanSize} from './log-config'
+import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 
@@ -160,6 +161,12 @@ function inspectMount(m: OciMount) {
   }
 }
 
+/** HostConfig.LogConfig: Size is --log-opt max-size only (containers.conf's log_size_max applies at start), as Podman 4.3 shows it. */
+function inspectLogConfig(c: Container, store: Store) {
+  const log = logConfigOf(c.config)
+  return {Type: log.driver, Config: null, Path: logFileOf(store, c.config) ?? log.path ?? '', Tag: log.tag ?? '', Size: humanSize(log.size)}
+}
+
 /** `podman container inspect`, the fields tspod knows. */
 export function inspectContainer(c: Container, store: Store) {
   const {config, state} = c
@@ -250,6 +257,7 @@ export function inspectContainer(c: Container, store: Store) {
     },
     HostConfig: {
       Binds: config.options.volumes ?? [],
+      LogConfig: inspectLogConfig(c, store),
       NetworkMode: config.network,
       PortBindings: portBindings(parsePublish(config.publish)),
       RestartPolicy: {Name: '', MaximumRetryCount: 0},

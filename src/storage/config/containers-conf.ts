@@ -1,0 +1,91 @@
+// containers.conf (containers/common pkg/config), the keys tspod uses. Podman 4.3 reads, each one
+// over the last: /usr/share/containers/containers.conf, /etc/containers/containers.conf, the
+// *.conf files of /etc/containers/containers.conf.d (sorted), then, rootless,
+// $XDG_CONFIG_HOME/containers/containers.conf (else ~/.config/...) and its .d dir. $CONTAINERS_CONF,
+// when set, is the only file read.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+import {TspodError} from '../../errors'
+import {Table, readToml} from './storage-conf'
+
+interface Env {
+  [key: string]: string | undefined
+}
+
+export interface ContainersConf {
+  /** the files read, in order */
+  files: string[]
+  /** [containers] log_size_max: bytes, -1 (the default) for no limit */
+  logSizeMax: number
+}
+
+export const DEFAULT_CONTAINERS_CONF = '/usr/share/containers/containers.conf'
+export const OVERRIDE_CONTAINERS_CONF = '/etc/containers/containers.conf'
+/** containers/common OCIBufSize: a limit below one read of the container's output is refused. */
+const MIN_LOG_SIZE_MAX = 8192
+
+function exists(file: string): boolean {
+  return fs.existsSync(file)
+}
+
+/** The *.conf files of a .d dir, sorted; none when it does not exist. */
+function dropIns(dir: string): string[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return []
+    throw new TspodError(`reading ${dir}: ${(err as Error).message}`, {path: dir, cause: err})
+  }
+  return names
+    .filter((n) => n.endsWith('.conf'))
+    .sort()
+    .map((n) => path.join(dir, n))
+    .filter((f) => !fs.statSync(f).isDirectory())
+}
+
+export function containersConfFiles(env: Env = process.env, uid: number = process.getuid!()): string[] {
+  const only = env.CONTAINERS_CONF
+  if (only) {
+    if (!exists(only)) throw new TspodError(`finding config on system: CONTAINERS_CONF file: stat ${only}: no such file or directory`, {path: only})
+    return [only]
+  }
+  const files = [DEFAULT_CONTAINERS_CONF, OVERRIDE_CONTAINERS_CONF].filter(exists)
+  files.push(...dropIns(`${OVERRIDE_CONTAINERS_CONF}.d`))
+  if (uid !== 0) {
+    const configHome = env.XDG_CONFIG_HOME || path.join(env.HOME || os.userInfo().homedir, '.config')
+    const user = path.join(configHome, 'containers', 'containers.conf')
+    if (exists(user)) files.push(user)
+    files.push(...dropIns(`${user}.d`))
+  }
+  return files
+}
+
+function integerKey(t: Table | undefined, key: string, file: string): number | undefined {
+  const value = t?.[key]
+  if (value === undefined) return undefined
+  const n = typeof value === 'bigint' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    throw new TspodError(`reading system config "${file}": ${key} must be an integer, not ${JSON.stringify(String(value))}`, {path: file})
+  return n
+}
+
+export function loadContainersConf(env: Env = process.env, uid: number = process.getuid!()): ContainersConf {
+  const files = containersConfFiles(env, uid)
+  let logSizeMax = -1
+  let logSizeFile: string | undefined
+  for (const file of files) {
+    const doc = readToml(file)
+    const containers = doc?.containers
+    const table = containers !== null && typeof containers === 'object' && !Array.isArray(containers) ? (containers as Table) : undefined
+    const size = integerKey(table, 'log_size_max', file)
+    if (size !== undefined) [logSizeMax, logSizeFile] = [size, file]
+  }
+  if (logSizeMax >= 0 && logSizeMax < MIN_LOG_SIZE_MAX)
+    throw new TspodError(`validating containers config: log size max should be negative or >= ${MIN_LOG_SIZE_MAX} (log_size_max = ${logSizeMax} in ${logSizeFile})`, {
+      path: logSizeFile,
+    })
+  return {files, logSizeMax}
+}
