@@ -72,11 +72,23 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
   return n
 }
 
+/** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
+const KNOWN_KEY = /^\s*log_size_max\s*=/m
+
+function setsKnownKey(file: string): boolean {
+  try {
+    return KNOWN_KEY.test(fs.readFileSync(file, 'utf8'))
+  } catch {
+    return true // readToml says why
+  }
+}
+
 export function loadContainersConf(env: Env = process.env, uid: number = process.getuid!()): ContainersConf {
   const files = containersConfFiles(env, uid)
   let logSizeMax = -1
   let logSizeFile: string | undefined
   for (const file of files) {
+    if (!setsKnownKey(file)) continue
     const doc = readToml(file)
     const containers = doc?.containers
     const table = containers !== null && typeof containers === 'object' && !Array.isArray(containers) ? (containers as Table) : undefined
