@@ -213,9 +213,9 @@ static void log_chunk(const char *stream, const char *data, size_t len) {
     const char *newline = memchr(data, '\n', (size_t)(end - data));
     size_t n = newline ? (size_t)(newline - data) : (size_t)(end - data);
     /* An entry that would take the log past its limit goes first into an empty log (an entry
-     * larger than the limit alone, as under conmon). */
-    long long entry = (long long)(time_len + 1 + stream_len + 3 + n + 1);
-    if (log_size_max > 0 && log_size + (long long)out_len + entry > log_size_max) log_restart();
+     * larger than the limit alone, as under conmon; an empty log is not started again). */
+    long long entry = (long long)(time_len + 1 + stream_len + 3 + n + 1), held = log_size + (long long)out_len;
+    if (log_size_max > 0 && held > 0 && held + entry > log_size_max) log_restart();
     out_put(time, time_len);
     out_put(" ", 1);
     out_put(stream, stream_len);

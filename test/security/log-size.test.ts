@@ -11,9 +11,12 @@ import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
 import {until} from '../helpers/processes'
 
 const PAYLOAD = 'payload-abcdefghijklmnopqrstuvwxyz-0123456789'
-/** Writes numbered lines as fast as it can for 3 seconds, then a marker, then waits: on every start. */
-const CHATTY = `n=0; end=$(($(date +%s)+3)); while [ $(date +%s) -lt $end ]; do yes "$n-${PAYLOAD}" | head -n 2000; n=$((n+1)); done; echo written-$n-$RANDOM; exec sleep 1000`
-const LINE = new RegExp(`^(\\d+-${PAYLOAD}|written-\\d+-\\d+)$`)
+/**
+ * On every start: waits for /sync/go (so that the test watches from the first byte), then writes
+ * 300000 numbered lines (about 28 MB of log) as fast as it can, a marker, and waits.
+ */
+const CHATTY = `until [ -e /sync/go ]; do sleep 0.05; done; rm /sync/go; n=0; while [ $n -lt 150 ]; do yes "$n-${PAYLOAD}" | head -n 2000; n=$((n+1)); done; echo written-$n-$RANDOM-$RANDOM; exec sleep 1000`
+const LINE = new RegExp(`^(\\d+-${PAYLOAD}|written-\\d+-\\d+-\\d+)$`)
 /** One k8s-file entry of a CHATTY line: time, stream, tag, content, newline. */
 const ENTRY_SLACK = 120
 
@@ -31,28 +34,54 @@ function sizeOf(file: string): number {
   }
 }
 
+/** The last line of output in the log, read from its end. */
+function lastLine(file: string): string {
+  try {
+    const fd = fs.openSync(file, 'r')
+    try {
+      const buf = Buffer.alloc(256)
+      const n = fs.readSync(fd, buf, 0, buf.length, Math.max(0, fs.fstatSync(fd).size - buf.length))
+      const lines = buf.subarray(0, n).toString('utf8').split('\n')
+      return lines[lines.length - 2]?.replace(/^\S+ stdout F /, '') ?? ''
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return ''
+  }
+}
+
+/** A dir the container sees as /sync: the test tells it to write by creating `go` there. */
+function syncDir(box: Sandbox): string {
+  const dir = path.join(box.dir, 'sync')
+  fs.mkdirSync(dir, {recursive: true})
+  fs.chownSync(dir, box.user.uid, box.user.gid)
+  return dir
+}
+
 /**
- * The largest size the log has while the container writes (its 3 seconds, sampled without a
- * pause: at this rate a 1 MB log fills in milliseconds), then waits for a marker other than
- * `previous`.
+ * Lets the container write, and returns the largest size its log reaches meanwhile, sampled
+ * without a pause (at full speed a 1 MB log fills in milliseconds), once its marker (other than
+ * `previous`) is there.
  */
-async function largestWhileWriting(box: Sandbox, name: string, file: string, previous = ''): Promise<{largest: number; marker: string}> {
-  let largest = 0
-  const end = Date.now() + 4000
-  while (Date.now() < end) largest = Math.max(largest, sizeOf(file))
-  let marker = ''
-  await until(async () => {
-    marker = (await ok(box, ['logs', '--tail', '1', name])).trim()
-    return marker.startsWith('written-') && marker !== previous
-  }, `the marker of ${name}`, 60_000)
-  return {largest: Math.max(largest, sizeOf(file)), marker}
+function largestWhileWriting(sync: string, file: string, previous = ''): {largest: number; marker: string} {
+  let largest = sizeOf(file)
+  fs.writeFileSync(path.join(sync, 'go'), '')
+  const deadline = Date.now() + 120_000
+  for (let i = 0; Date.now() < deadline; i++) {
+    largest = Math.max(largest, sizeOf(file))
+    if (i % 1000 !== 0) continue
+    const marker = lastLine(file)
+    if (marker.startsWith('written-') && marker !== previous) return {largest, marker}
+  }
+  throw new Error(`no marker in ${file}`)
 }
 
 async function checkLogs(t: {true(v: boolean, m?: string): void; regex(s: string, r: RegExp): void; is(a: unknown, b: unknown, m?: string): void}, box: Sandbox, name: string): Promise<void> {
   const lines = (await ok(box, ['logs', name])).split('\n')
   t.is(lines.pop(), '', 'the output ends with a newline')
   t.true(lines.every((l) => LINE.test(l)), 'every line is whole')
-  t.regex(lines[lines.length - 1], /^written-\d+-\d+$/)
+  t.regex(lines[lines.length - 1], /^written-\d+-\d+-\d+$/)
   t.true(!lines[0].startsWith('0-'), 'the first lines are gone: the log started again')
   const tail = (await ok(box, ['logs', '--tail', '5', name])).split('\n')
   t.is(tail.length, 6)
@@ -61,13 +90,14 @@ async function checkLogs(t: {true(v: boolean, m?: string): void; regex(s: string
 
 test.serial('--log-opt max-size=1m keeps a chatty container\'s log at most 1 MB, also under the monitor `start` runs later', async (t) => {
   const box = await sandboxWithImages(t)
-  await ok(box, ['run', '-d', '--name', 'chatty', '--log-opt', 'max-size=1m', '--log-opt', 'tag=mine', 'busybox', 'sh', '-c', CHATTY])
+  const sync = syncDir(box)
+  await ok(box, ['run', '-d', '--name', 'chatty', '-v', `${sync}:/sync`, '--log-opt', 'max-size=1m', '--log-opt', 'tag=mine', 'busybox', 'sh', '-c', CHATTY])
   const config = JSON.parse(await ok(box, ['inspect', '--format', '{{json .HostConfig.LogConfig}}', 'chatty']))
   t.like(config, {Type: 'k8s-file', Config: null, Tag: 'mine', Size: '1MB'})
   const file = config.Path as string
   t.true(path.isAbsolute(file))
   const limit = 1_000_000
-  const first = await largestWhileWriting(box, 'chatty', file)
+  const first = largestWhileWriting(sync, file)
   t.log(`largest log seen: ${first.largest} bytes`)
   t.true(first.largest <= limit + ENTRY_SLACK, 'at most the limit while it writes')
   t.true(first.largest > limit / 2, 'the log did fill up')
@@ -76,7 +106,7 @@ test.serial('--log-opt max-size=1m keeps a chatty container\'s log at most 1 MB,
   // a new monitor: it counts what the log holds and keeps the limit
   await ok(box, ['stop', '-t', '0', 'chatty'])
   await ok(box, ['start', 'chatty'])
-  const second = await largestWhileWriting(box, 'chatty', file, first.marker)
+  const second = largestWhileWriting(sync, file, first.marker)
   t.log(`largest log seen after start: ${second.largest} bytes`)
   t.true(second.largest <= limit + ENTRY_SLACK, 'at most the limit after start')
   t.true(second.largest > limit / 2, 'the log did fill up')
@@ -90,10 +120,11 @@ test.serial('containers.conf log_size_max (the user\'s, under XDG_CONFIG_HOME) l
   fs.mkdirSync(confDir, {recursive: true})
   fs.writeFileSync(path.join(confDir, 'containers.conf'), '[containers]\nlog_size_max = 300000\n')
   fs.chownSync(box.env.XDG_CONFIG_HOME, box.user.uid, box.user.gid)
-  await ok(box, ['run', '-d', '--name', 'conf-limited', 'busybox', 'sh', '-c', CHATTY])
+  const sync = syncDir(box)
+  await ok(box, ['run', '-d', '--name', 'conf-limited', '-v', `${sync}:/sync`, 'busybox', 'sh', '-c', CHATTY])
   const config = JSON.parse(await ok(box, ['inspect', '--format', '{{json .HostConfig.LogConfig}}', 'conf-limited']))
   t.like(config, {Type: 'k8s-file', Size: '0B'}, 'as Podman 4.3: inspect shows max-size only')
-  const {largest} = await largestWhileWriting(box, 'conf-limited', config.Path)
+  const {largest} = largestWhileWriting(sync, config.Path)
   t.log(`largest log seen: ${largest} bytes`)
   t.true(largest <= 300_000 + ENTRY_SLACK)
   t.true(largest > 150_000, 'the log did fill up')

@@ -50,14 +50,18 @@ export class LogWriter {
     const entries = lines.map((line) => `${time} ${stream} F ${line}\n`)
     if (last !== '') entries.push(`${time} ${stream} P ${last}\n`)
     let out = ''
+    let outBytes = 0
     for (const entry of entries) {
       const length = Buffer.byteLength(entry)
-      if (this.sizeMax > 0 && this.size + Buffer.byteLength(out) + length > this.sizeMax) {
+      const held = this.size + outBytes
+      if (this.sizeMax > 0 && held > 0 && held + length > this.sizeMax) {
         this.flush(out)
         out = ''
+        outBytes = 0
         this.restart()
       }
       out += entry
+      outBytes += length
     }
     this.flush(out)
   }
