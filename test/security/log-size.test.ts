@@ -2,7 +2,7 @@
 // containers.conf's log_size_max, the monitor keeps the log under the limit (a full log starts
 // again empty, as conmon does), also after `start` runs a new monitor; `logs --tail` reads a huge
 // log from its end. As the rootless test user, with real containers.
-import test from 'ava'
+import test, {ExecutionContext} from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -77,7 +77,8 @@ function largestWhileWriting(sync: string, file: string, previous = ''): {larges
   throw new Error(`no marker in ${file}`)
 }
 
-async function checkLogs(t: {true(v: boolean, m?: string): void; regex(s: string, r: RegExp): void; is(a: unknown, b: unknown, m?: string): void}, box: Sandbox, name: string): Promise<void> {
+/** `logs` of a container that wrote CHATTY: whole lines ending with the marker, the first ones gone; --tail 5 its last 5. */
+async function checkLogs(t: ExecutionContext, box: Sandbox, name: string): Promise<void> {
   const lines = (await ok(box, ['logs', name])).split('\n')
   t.is(lines.pop(), '', 'the output ends with a newline')
   t.true(lines.every((l) => LINE.test(l)), 'every line is whole')
