@@ -7,7 +7,8 @@
  *    which pid is the container, and exits;
  *  - is a child subreaper, so the container (and slirp4netns) become its children then;
  *  - writes the container's output to its log in the k8s-file format, one entry per line
- *    (`<time> <stdout|stderr> <F|P> <content>`; P: the chunk read ended inside a line);
+ *    (`<time> <stdout|stderr> <F|P> <content>`; P: the chunk read ended inside a line); with
+ *    --log-size-max, an entry that would take the log past that size starts a new, empty log;
  *  - once the container has exited: reads the rest of its output, closes the fd slirp4netns
  *    watches and waits for it to exit, writes the exit code to the exit file (from then on
  *    tspod takes the container as exited), and execs the "cleanup" program (tspod's Node code
@@ -16,7 +17,8 @@
  *
  * If this process is killed the container keeps running, as under conmon.
  *
- * Usage: tspod-monitor --log FILE --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
+ * Usage: tspod-monitor --log FILE [--log-size-max BYTES] --exit-file FILE --cleanup ARG [--cleanup ARG]...
+ *                      -- SETUP...
  *
  * The setup program gets: fd 0, 1, 2 /dev/null; fd 3 the CLI's report pipe; fd 4 the read end
  * of the pipe slirp4netns is to watch (--exit-fd); fd 5 and 6 the write ends of the output
@@ -39,6 +41,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -139,23 +142,50 @@ static long now_ms(void) {
 
 /* ---- the log ------------------------------------------------------------------------------ */
 
+static const char *log_path;
 static int log_fd = -1;
+/* --log-size-max: the most bytes the log may hold (0: no limit), and what it holds now. */
+static long long log_size_max;
+static long long log_size;
 static char out_buf[OUT_SIZE];
 static size_t out_len;
 
+static void log_write(const char *data, size_t len) {
+  if (log_fd >= 0 && write_all(log_fd, data, len) < 0) return; /* a full disk loses output, not the container */
+  log_size += (long long)len;
+}
+
 static void out_flush(void) {
-  if (out_len > 0 && log_fd >= 0) write_all(log_fd, out_buf, out_len); /* a full disk loses output, not the container */
+  if (out_len > 0) log_write(out_buf, out_len);
   out_len = 0;
 }
 
 static void out_put(const char *data, size_t len) {
   if (len > sizeof out_buf - out_len) out_flush();
   if (len > sizeof out_buf) {
-    if (log_fd >= 0) write_all(log_fd, data, len);
+    log_write(data, len);
     return;
   }
   memcpy(out_buf + out_len, data, len);
   out_len += len;
+}
+
+/* The log is full: start it again empty, as conmon does. A new file is renamed over the old one,
+ * so that a reader holding the old one (`tspod logs -f`) reads it to its end, then reopens. */
+static void log_restart(void) {
+  out_flush();
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", log_path) >= (int)sizeof tmp) return;
+  int fd = open(tmp, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return; /* the log grows on rather than the output being lost */
+  if (rename(tmp, log_path) < 0) {
+    close(fd);
+    unlink(tmp);
+    return;
+  }
+  if (log_fd >= 0) close(log_fd);
+  log_fd = fd;
+  log_size = 0;
 }
 
 /* Local time with nanoseconds and the UTC offset, as Podman writes it:
@@ -182,6 +212,10 @@ static void log_chunk(const char *stream, const char *data, size_t len) {
   while (data < end) {
     const char *newline = memchr(data, '\n', (size_t)(end - data));
     size_t n = newline ? (size_t)(newline - data) : (size_t)(end - data);
+    /* An entry that would take the log past its limit goes first into an empty log (an entry
+     * larger than the limit alone, as under conmon; an empty log is not started again). */
+    long long entry = (long long)(time_len + 1 + stream_len + 3 + n + 1), held = log_size + (long long)out_len;
+    if (log_size_max > 0 && held > 0 && held + entry > log_size_max) log_restart();
     out_put(time, time_len);
     out_put(" ", 1);
     out_put(stream, stream_len);
@@ -436,7 +470,7 @@ static void reap_all(int signal_fd) {
 
 static void usage(void) __attribute__((noreturn));
 static void usage(void) {
-  fail("usage: tspod-monitor --log FILE --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
+  fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
 }
 
 int main(int argc, char **argv) {
@@ -447,7 +481,7 @@ int main(int argc, char **argv) {
   fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
   close_from(REPORT_FD + 1); /* whatever the CLI had open is none of the container's business */
 
-  const char *log_path = NULL, *exit_path = NULL;
+  const char *exit_path = NULL;
   char *cleanup[MAX_CLEANUP_ARGS + 2];
   int ncleanup = 0, i, stdin_pipe = 0;
   for (i = 1; i < argc; i++) {
@@ -460,7 +494,12 @@ int main(int argc, char **argv) {
     }
     if (i + 1 >= argc) usage();
     if (strcmp(argv[i], "--log") == 0) log_path = argv[++i];
-    else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
+    else if (strcmp(argv[i], "--log-size-max") == 0) {
+      char *end;
+      errno = 0;
+      log_size_max = strtoll(argv[++i], &end, 10);
+      if (errno || *end || end == argv[i] || log_size_max < 0) usage();
+    } else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
     else if (strcmp(argv[i], "--cleanup") == 0 && ncleanup < MAX_CLEANUP_ARGS) cleanup[ncleanup++] = argv[++i];
     else usage();
   }
@@ -487,6 +526,8 @@ int main(int argc, char **argv) {
     snprintf(what, sizeof what, "opening the log `%s`", log_path);
     fail(what, errno);
   }
+  struct stat log_stat;
+  if (fstat(log_fd, &log_stat) == 0) log_size = (long long)log_stat.st_size; /* a restart appends */
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   int out[2], err[2], alive[2], status[2], in[2] = {-1, -1};
   if (null_fd < 0) fail("opening /dev/null", errno);

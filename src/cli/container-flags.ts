@@ -47,6 +47,8 @@ export const createFlags = {
   pull: Flags.string({options: ['always', 'missing', 'never', 'newer'], default: 'missing', description: 'Pull image policy: always, missing (the default), never; newer pulls only when missing (tspod does not compare with the registry)'}),
   quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
   'security-opt': Flags.string({...many, description: 'Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=disable, apparmor=unconfined, mask=PATHS, unmask=ALL|PATHS'}),
+  'log-driver': Flags.string({description: 'Logging driver for the container: k8s-file (the default), json-file (the same file) or none'}),
+  'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
 }
@@ -90,6 +92,8 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     dnsOption: f['dns-option'] as string[] | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
     securityOpt: f['security-opt'] as string[] | undefined,
+    logDriver: f['log-driver'] as string | undefined,
+    logOptions: f['log-opt'] as string[] | undefined,
     init: f.init as boolean | undefined,
     initPath: f['init-path'] as string | undefined,
     userns: f.userns as string | undefined,

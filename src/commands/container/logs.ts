@@ -2,20 +2,29 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {UsageError} from '../../errors'
-import {LogEntry, readLogFrom, tailEntries} from '../../runtime/container/log-file'
-import {containerDirs} from '../../runtime/container/paths'
+import type {LogEntry} from '../../runtime/container/log-file'
+import {LogCursor, readableLogFile} from '../../runtime/container/log-reader'
 import {isRunning} from '../../runtime/container/report'
 import {parseTimeValue} from '../../runtime/time-value'
 
 const FOLLOW_POLL_MS = 100
 
+/** Entries in order, each run of one stream in one write. */
 function print(entries: LogEntry[], timestamps: boolean, prefix: string, atLineStart: {value: boolean}): void {
+  let text = ''
+  let stream: LogEntry['stream'] | undefined
+  const flush = () => {
+    if (text !== '') (stream === 'stderr' ? process.stderr : process.stdout).write(text)
+    text = ''
+  }
   for (const e of entries) {
-    const out = e.stream === 'stderr' ? process.stderr : process.stdout
+    if (e.stream !== stream) flush()
+    stream = e.stream
     const head = atLineStart.value ? `${prefix}${timestamps ? `${e.time} ` : ''}` : ''
-    out.write(`${head}${e.content}${e.partial ? '' : '\n'}`)
+    text += `${head}${e.content}${e.partial ? '' : '\n'}`
     atLineStart.value = !e.partial
   }
+  flush()
 }
 
 export default class Logs extends ContainerCommand {
@@ -41,22 +50,33 @@ export default class Logs extends ContainerCommand {
     if (flags.follow && names.length > 1) throw new UsageError('--follow works with one container at a time in tspod')
     const since = flags.since === undefined ? -Infinity : parseTimeValue(flags.since)
     const until = flags.until === undefined ? Infinity : parseTimeValue(flags.until)
-    const inTime = (entries: LogEntry[]) => entries.filter((e) => Date.parse(e.time) >= since && Date.parse(e.time) <= until)
+    const timed = flags.since !== undefined || flags.until !== undefined
+    const inTime = (e: LogEntry) => {
+      if (!timed) return true
+      const time = Date.parse(e.time)
+      return time >= since && time <= until
+    }
     const {store, records} = await this.openContainers(flags)
     const containers = names.map((n) => records.lookup(n))
     for (const c of containers) {
-      const file = containerDirs(store, c.config.id).logFile
+      const cursor = new LogCursor(readableLogFile(store, c.config))
       const prefix = names.length > 1 || flags.names ? `${flags.names ? c.config.name : c.config.id.slice(0, 12)} ` : ''
       const atLineStart = {value: true}
-      let {entries, offset} = readLogFrom(file, 0)
-      print(tailEntries(inTime(entries), flags.tail), flags.timestamps, prefix, atLineStart)
-      if (!flags.follow) continue
-      for (;;) {
-        const current = records.get(c.config.id)
-        ;({entries, offset} = readLogFrom(file, offset))
-        print(inTime(entries), flags.timestamps, prefix, atLineStart)
-        if (!current || !isRunning(current.state)) break
-        await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
+      const show = (entries: LogEntry[]) => print(timed ? entries.filter(inTime) : entries, flags.timestamps, prefix, atLineStart)
+      try {
+        if (flags.tail >= 0) print(cursor.tail(flags.tail, inTime), flags.timestamps, prefix, atLineStart)
+        else cursor.readToEnd(show)
+        if (!flags.follow) continue
+        for (;;) {
+          const current = records.get(c.config.id)
+          cursor.readToEnd(show)
+          // the log restarted at its size limit: the old one is read to its end, now the new one
+          if (cursor.reopenIfReplaced()) continue
+          if (!current || !isRunning(current.state)) break
+          await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
+        }
+      } finally {
+        cursor.close()
       }
     }
   }

@@ -12,7 +12,8 @@ import {Container} from './config'
 import {Launched, launchContainer, recordExit} from './launch'
 import {withContainerLock} from './lock'
 import {LogStream, LogWriter} from './log-file'
-import {containerDirs} from './paths'
+import {logSizeLimit} from './log-config'
+import {containerDirs, logConfigOf, logFileOf} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
 import {ContainerStateError} from './stop'
 
@@ -53,7 +54,8 @@ export function teeOutput(from: Readable, to: Writable | undefined, log: LogWrit
 
 export async function runAttached(store: Store, records: ContainerRecords, container: Container, options: AttachOptions): Promise<number> {
   const tty = container.config.spec.process.terminal ?? false
-  const log = options.log ? new LogWriter(containerDirs(store, container.config.id).logFile) : undefined
+  const logFile = options.log ? logFileOf(store, container.config) : undefined
+  const log = logFile !== undefined ? new LogWriter(logFile, logSizeLimit(logConfigOf(container.config))) : undefined
   // with a terminal, the console step makes the pty 0, 1 and 2: nothing to install
   const devNull = options.interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
   const piped = log !== undefined && !tty

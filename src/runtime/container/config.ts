@@ -3,6 +3,7 @@
 import type {PortMapping} from '../network/publish'
 import type {OciSpec} from '../oci-spec'
 import type {RunOptions} from '../spec/generate'
+import type {LogConfig} from './log-config'
 
 export interface ContainerConfig {
   id: string
@@ -34,6 +35,8 @@ export interface ContainerConfig {
   network: string
   /** named and anonymous volumes (-v NAME:/dst, -v /dst), bind-mounted from their _data dirs */
   volumes: {name: string; destination: string; options: string[]}[]
+  /** --log-driver, --log-opt (absent in records made before them: k8s-file, no limit of its own) */
+  log?: LogConfig
 }
 
 /** Podman's states, in the words its `State.Status` uses. */

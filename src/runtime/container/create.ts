@@ -16,6 +16,7 @@ import {Container, ContainerConfig} from './config'
 import {writeContainerFiles} from '../spec/container-files'
 import {parsePublish} from '../network/publish'
 import {EtcFileOptions, checkEtcFileOptions, defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
+import {LogConfig, parseLogConfig} from './log-config'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
@@ -32,6 +33,10 @@ export interface CreateOptions extends RunOptions, EtcFileOptions {
   publish?: string[]
   /** --stop-timeout (seconds) */
   stopTimeout?: number
+  /** --log-driver */
+  logDriver?: string
+  /** --log-opt KEY=VALUE */
+  logOptions?: string[]
 }
 
 /**
@@ -66,12 +71,13 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   const ports = parsePublish(options.publish ?? [])
   if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
   checkEtcFileOptions(network, options)
+  const log = parseLogConfig(options.logDriver, options.logOptions)
   if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
   // under the layers lock (shared) until the container's row keeps the image: rmi cannot delete
   // the layers this reads and copies meanwhile (docs/design/locking.md)
   return store.withLayersLock('shared', () => {
     if (!store.images.get(image.id)) throw imageRemoved(image)
-    return createOnImage(store, records, image, imageName, options, network)
+    return createOnImage(store, records, image, imageName, options, network, log)
   })
 }
 
@@ -79,7 +85,15 @@ function imageRemoved(image: Image): TspodError {
   return new TspodError(`image ${image.id} was removed while the container was being created: image not known`)
 }
 
-async function createOnImage(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions, network: string): Promise<Created> {
+async function createOnImage(
+  store: Store,
+  records: ContainerRecords,
+  image: Image,
+  imageName: string,
+  options: CreateOptions,
+  network: string,
+  log: LogConfig,
+): Promise<Created> {
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
@@ -126,6 +140,7 @@ async function createOnImage(store: Store, records: ContainerRecords, image: Ima
       publish: options.publish ?? [],
       network,
       volumes: [],
+      log,
     }
     let container: Container
     try {

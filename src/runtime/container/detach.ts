@@ -13,7 +13,8 @@ import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
 import {exitFilePath} from './exit-file'
 import {withContainerLock} from './lock'
-import {containerDirs} from './paths'
+import {logSizeLimit} from './log-config'
+import {containerDirs, logConfigOf, logFileOf} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
 
 /** What the setup step sends on fd 3 once it knows: the container runs, or why it does not. */
@@ -38,13 +39,17 @@ function errorFor(report: {message: string; exitCode: number}): TspodError {
   return new TspodError(report.message)
 }
 
-function monitorArgs(store: Store, id: string, interactive: boolean): string[] {
+function monitorArgs(store: Store, container: Container): string[] {
+  const id = container.config.id
   const request = JSON.stringify({storage: store.config, id} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
+  const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
-    ...(interactive ? ['--stdin-pipe'] : []),
+    ...(container.config.options.interactive ? ['--stdin-pipe'] : []),
+    // --log-driver none: the output is read and dropped
     '--log',
-    containerDirs(store, id).logFile,
+    logFileOf(store, container.config) ?? '/dev/null',
+    ...(sizeMax > 0 ? ['--log-size-max', String(sizeMax)] : []),
     '--exit-file',
     exitFilePath(store, id),
     ...cleanup.flatMap((arg) => ['--cleanup', arg]),
@@ -82,7 +87,7 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
 /** Resolves with the preflight warnings once the container runs; the caller holds its lock. */
 function startDetached(store: Store, container: Container): Promise<string[]> {
   const id = container.config.id
-  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, id, container.config.options.interactive ?? false), {
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',

@@ -27,21 +27,58 @@ export function logTimestamp(date = new Date()): string {
   return `${day}T${time}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
+/**
+ * Appends entries to a log, the foreground twin of tspod-monitor's log writer: with a size limit,
+ * an entry that would take the log past it starts a new, empty log, as conmon does.
+ */
 export class LogWriter {
-  private readonly fd: number
+  private fd: number
+  private size: number
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly sizeMax = 0,
+  ) {
     this.fd = fs.openSync(file, 'a', 0o600)
+    this.size = fs.fstatSync(this.fd).size
   }
 
   write(stream: LogStream, chunk: Buffer): void {
     const time = logTimestamp()
-    const text = chunk.toString('utf8')
-    const lines = text.split('\n')
+    const lines = chunk.toString('utf8').split('\n')
     const last = lines.pop()!
-    let out = lines.map((line) => `${time} ${stream} F ${line}\n`).join('')
-    if (last !== '') out += `${time} ${stream} P ${last}\n`
-    fs.writeSync(this.fd, out)
+    const entries = lines.map((line) => `${time} ${stream} F ${line}\n`)
+    if (last !== '') entries.push(`${time} ${stream} P ${last}\n`)
+    let out = ''
+    let outBytes = 0
+    for (const entry of entries) {
+      const length = Buffer.byteLength(entry)
+      const held = this.size + outBytes
+      if (this.sizeMax > 0 && held > 0 && held + length > this.sizeMax) {
+        this.flush(out)
+        out = ''
+        outBytes = 0
+        this.restart()
+      }
+      out += entry
+      outBytes += length
+    }
+    this.flush(out)
+  }
+
+  private flush(out: string): void {
+    if (out === '') return
+    this.size += fs.writeSync(this.fd, out)
+  }
+
+  /** A new, empty file renamed over the full one: a reader following the old one reads it to its end. */
+  private restart(): void {
+    const tmp = `${this.file}.tmp`
+    const fd = fs.openSync(tmp, 'w', 0o600)
+    fs.renameSync(tmp, this.file)
+    fs.closeSync(this.fd)
+    this.fd = fd
+    this.size = 0
   }
 
   close(): void {

@@ -3,6 +3,8 @@
 import * as path from 'node:path'
 
 import type {Store} from '../../storage/store/store'
+import type {ContainerConfig} from './config'
+import {DEFAULT_LOG_CONFIG, LogConfig} from './log-config'
 
 export interface ContainerDirs {
   /** <graphRoot>/containers/<id> */
@@ -37,4 +39,15 @@ export function bundleDir(store: Store, id: string): string {
 /** <runRoot>/seccomp: compiled seccomp programs, by the hash of their spec section. */
 export function seccompCacheDir(store: Store): string {
   return path.join(store.config.runRoot, 'seccomp')
+}
+
+export function logConfigOf(config: ContainerConfig): LogConfig {
+  return config.log ?? DEFAULT_LOG_CONFIG
+}
+
+/** Where the container's output is logged (--log-opt path=, else userdata/ctr.log); none: undefined. */
+export function logFileOf(store: Store, config: ContainerConfig): string | undefined {
+  const log = logConfigOf(config)
+  if (log.driver === 'none') return undefined
+  return log.path ?? containerDirs(store, config.id).logFile
 }

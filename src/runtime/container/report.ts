@@ -9,7 +9,8 @@ import type {Store} from '../../storage/store/store'
 import {PortMapping, parsePublish} from '../network/publish'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {Container, ContainerState} from './config'
-import {bundleDir, containerDirs} from './paths'
+import {humanSize} from './log-config'
+import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 
@@ -171,6 +172,12 @@ function securityOpt(spec: OciSpec): string[] {
   return shown
 }
 
+/** HostConfig.LogConfig: Size is --log-opt max-size only (containers.conf's log_size_max applies at start), as Podman 4.3 shows it. */
+function inspectLogConfig(c: Container, store: Store) {
+  const log = logConfigOf(c.config)
+  return {Type: log.driver, Config: null, Path: logFileOf(store, c.config) ?? log.path ?? '', Tag: log.tag ?? '', Size: humanSize(log.size)}
+}
+
 /** `podman container inspect`, the fields tspod knows. */
 export function inspectContainer(c: Container, store: Store) {
   const {config, state} = c
@@ -261,6 +268,7 @@ export function inspectContainer(c: Container, store: Store) {
     },
     HostConfig: {
       Binds: config.options.volumes ?? [],
+      LogConfig: inspectLogConfig(c, store),
       NetworkMode: config.network,
       PortBindings: portBindings(parsePublish(config.publish)),
       RestartPolicy: {Name: '', MaximumRetryCount: 0},

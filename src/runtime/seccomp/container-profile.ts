@@ -5,6 +5,9 @@
 import * as fs from 'node:fs'
 
 import {ContainersConf, DEFAULT_SECCOMP_PROFILE} from '../../storage/config/containers-conf'
+
+/** What the profile choice reads of containers.conf. */
+export type SeccompSettings = Pick<ContainersConf, 'seccompProfile'>
 import {OciSeccomp} from '../oci-spec'
 import {hostSeccompTarget, ociSeccomp} from './convert'
 import {defaultProfile} from './default-profile'
@@ -15,20 +18,20 @@ export const UNCONFINED = 'unconfined'
 /** containers/common's override of the packaged profile. */
 const OVERRIDE_SECCOMP_PROFILE = '/etc/containers/seccomp.json'
 
-function configuredProfile(conf: ContainersConf): string | undefined {
+function configuredProfile(conf: SeccompSettings): string | undefined {
   if (conf.seccompProfile !== undefined && conf.seccompProfile !== '') return conf.seccompProfile
   return [OVERRIDE_SECCOMP_PROFILE, DEFAULT_SECCOMP_PROFILE].find((file) => fs.existsSync(file))
 }
 
 /** The profile for `option` (the value of --security-opt seccomp=); undefined: unconfined. */
-export function chooseProfile(option: string | undefined, conf: ContainersConf): SeccompProfile | undefined {
+export function chooseProfile(option: string | undefined, conf: SeccompSettings): SeccompProfile | undefined {
   const file = option ?? configuredProfile(conf)
   if (file === UNCONFINED) return undefined
   return file === undefined ? defaultProfile() : loadProfileFile(file)
 }
 
 /** The spec's linux.seccomp for a container with this bounding set. */
-export function containerSeccomp(option: string | undefined, conf: ContainersConf, bounding: string[]): OciSeccomp | undefined {
+export function containerSeccomp(option: string | undefined, conf: SeccompSettings, bounding: string[]): OciSeccomp | undefined {
   const profile = chooseProfile(option, conf)
   return profile && ociSeccomp(profile, hostSeccompTarget(bounding))
 }

@@ -12,7 +12,7 @@
 import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
-import {ContainersConf, readContainersConf} from '../../storage/config/containers-conf'
+import {readContainersConf} from '../../storage/config/containers-conf'
 import {ImageConfig} from '../../storage/manifest/image-config'
 import {APPARMOR_ANNOTATION, KEEP_ORIGINAL_GROUPS_ANNOTATION, LABEL_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {processCapabilities} from './capabilities'
@@ -35,7 +35,7 @@ import {buildEnv} from './env'
 import {HostFacts, readHostFacts} from './host-facts'
 import {MountFlags} from './host-mount-flags'
 import {resolveInitBinary} from './init-binary'
-import {containerSeccomp} from '../seccomp/container-profile'
+import {SeccompSettings, containerSeccomp} from '../seccomp/container-profile'
 import {applyMasks, parseSecurityOpts} from './security-opt'
 import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
 import {readRootfsFile} from './rootfs-files'
@@ -128,7 +128,7 @@ export interface GenerateSpecInput {
   /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
   mountFlagsOf?: (realPath: string) => MountFlags
   /** Podman's containers.conf (seccomp_profile); read from Podman's locations when omitted */
-  containersConf?: ContainersConf
+  containersConf?: SeccompSettings
 }
 
 export interface GeneratedSpec {

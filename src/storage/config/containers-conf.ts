@@ -1,79 +1,121 @@
-// The keys tspod takes from Podman's containers.conf, read from Podman's locations in Podman's
-// order (containers/common pkg/config): $CONTAINERS_CONF alone when set; else
-// /usr/share/containers/containers.conf, /etc/containers/containers.conf and its .d dir, then
-// (rootless) $XDG_CONFIG_HOME/containers/containers.conf and its .d dir. A later file's key wins.
+// containers.conf (containers/common pkg/config), the keys tspod uses. Podman 4.3 reads, each one
+// over the last: /usr/share/containers/containers.conf, /etc/containers/containers.conf, the
+// *.conf files of /etc/containers/containers.conf.d (sorted), then, rootless,
+// $XDG_CONFIG_HOME/containers/containers.conf (else ~/.config/...) and its .d dir. $CONTAINERS_CONF,
+// when set, is the only file read.
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
+import {Table, readToml} from './storage-conf'
+
+interface Env {
+  [key: string]: string | undefined
+}
 
 export interface ContainersConf {
-  /** [containers] seccomp_profile: a profile path, or "unconfined" */
+  /** the files read, in order */
+  files: string[]
+  /** [containers] log_size_max: bytes, -1 (the default) for no limit */
+  logSizeMax: number
+  /** [containers] seccomp_profile: a profile path, or "unconfined"; absent: the default */
   seccompProfile?: string
 }
 
 /** containers/common's default for seccomp_profile. */
 export const DEFAULT_SECCOMP_PROFILE = '/usr/share/containers/seccomp.json'
 
-interface Env {
-  [key: string]: string | undefined
+export const DEFAULT_CONTAINERS_CONF = '/usr/share/containers/containers.conf'
+export const OVERRIDE_CONTAINERS_CONF = '/etc/containers/containers.conf'
+/** containers/common OCIBufSize: a limit below one read of the container's output is refused. */
+const MIN_LOG_SIZE_MAX = 8192
+
+function exists(file: string): boolean {
+  return fs.existsSync(file)
 }
 
-function dropInFiles(dir: string): string[] {
+/** The *.conf files of a .d dir, sorted; none when it does not exist. */
+function dropIns(dir: string): string[] {
+  let names: string[]
   try {
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.conf'))
-      .sort()
-      .map((f) => path.join(dir, f))
-  } catch {
-    return []
+    names = fs.readdirSync(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return []
+    throw new TspodError(`reading ${dir}: ${(err as Error).message}`, {path: dir, cause: err})
   }
+  return names
+    .filter((n) => n.endsWith('.conf'))
+    .sort()
+    .map((n) => path.join(dir, n))
+    .filter((f) => !fs.statSync(f).isDirectory())
 }
 
-export function containersConfFiles(env: Env = process.env, uid = process.getuid!()): string[] {
-  if (env.CONTAINERS_CONF) return [env.CONTAINERS_CONF]
-  const files = ['/usr/share/containers/containers.conf', '/etc/containers/containers.conf', ...dropInFiles('/etc/containers/containers.conf.d')]
+export function containersConfFiles(env: Env = process.env, uid: number = process.getuid!()): string[] {
+  const only = env.CONTAINERS_CONF
+  if (only) {
+    if (!exists(only)) throw new TspodError(`finding config on system: CONTAINERS_CONF file: stat ${only}: no such file or directory`, {path: only})
+    return [only]
+  }
+  const files = [DEFAULT_CONTAINERS_CONF, OVERRIDE_CONTAINERS_CONF].filter(exists)
+  files.push(...dropIns(`${OVERRIDE_CONTAINERS_CONF}.d`))
   if (uid !== 0) {
     const configHome = env.XDG_CONFIG_HOME || path.join(env.HOME || os.userInfo().homedir, '.config')
-    const user = path.join(configHome, 'containers')
-    files.push(path.join(user, 'containers.conf'), ...dropInFiles(path.join(user, 'containers.conf.d')))
+    const user = path.join(configHome, 'containers', 'containers.conf')
+    if (exists(user)) files.push(user)
+    files.push(...dropIns(`${user}.d`))
   }
   return files
 }
 
-/** Files without the key are not parsed: Debian's own containers.conf has it commented out. */
-const SECCOMP_KEY = /^\s*seccomp_profile\s*=/m
-
-function seccompProfileOf(file: string): string | undefined {
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new TspodError(`reading ${file}: ${(err as Error).message}`, {path: file, cause: err})
-  }
-  if (!SECCOMP_KEY.test(text)) return undefined
-  let table: Record<string, unknown>
-  try {
-    const {parse} = require('smol-toml') as typeof import('smol-toml')
-    table = parse(text) as Record<string, unknown>
-  } catch (err) {
-    throw new TspodError(`${file}: invalid TOML: ${(err as Error).message.split('\n')[0]}`, {path: file, cause: err})
-  }
-  const containers = table.containers as Record<string, unknown> | undefined
-  const value = containers?.seccomp_profile
+function integerKey(t: Table | undefined, key: string, file: string): number | undefined {
+  const value = t?.[key]
   if (value === undefined) return undefined
-  if (typeof value !== 'string') throw new TspodError(`${file}: "seccomp_profile" must be a string`, {path: file})
+  const n = typeof value === 'bigint' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    throw new TspodError(`reading system config "${file}": ${key} must be an integer, not ${JSON.stringify(String(value))}`, {path: file})
+  return n
+}
+
+/** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
+const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile)\s*=/m
+
+function setsKnownKey(file: string): boolean {
+  try {
+    return KNOWN_KEY.test(fs.readFileSync(file, 'utf8'))
+  } catch {
+    return true // readToml says why
+  }
+}
+
+function stringKey(t: Table | undefined, key: string, file: string): string | undefined {
+  const value = t?.[key]
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new TspodError(`reading system config "${file}": ${key} must be a string`, {path: file})
   return value
 }
 
+export function loadContainersConf(env: Env = process.env, uid: number = process.getuid!()): ContainersConf {
+  return readContainersConf(containersConfFiles(env, uid))
+}
+
+/** files, each one over the last (a missing one is skipped). */
 export function readContainersConf(files: string[] = containersConfFiles()): ContainersConf {
-  const conf: ContainersConf = {}
+  let seccompProfile: string | undefined
+  let logSizeMax = -1
+  let logSizeFile: string | undefined
   for (const file of files) {
-    const profile = seccompProfileOf(file)
-    if (profile !== undefined) conf.seccompProfile = profile
+    if (!setsKnownKey(file)) continue
+    const doc = readToml(file)
+    const containers = doc?.containers
+    const table = containers !== null && typeof containers === 'object' && !Array.isArray(containers) ? (containers as Table) : undefined
+    const size = integerKey(table, 'log_size_max', file)
+    if (size !== undefined) [logSizeMax, logSizeFile] = [size, file]
+    seccompProfile = stringKey(table, 'seccomp_profile', file) ?? seccompProfile
   }
-  return conf
+  if (logSizeMax >= 0 && logSizeMax < MIN_LOG_SIZE_MAX)
+    throw new TspodError(`validating containers config: log size max should be negative or >= ${MIN_LOG_SIZE_MAX} (log_size_max = ${logSizeMax} in ${logSizeFile})`, {
+      path: logSizeFile,
+    })
+  return seccompProfile === undefined ? {files, logSizeMax} : {files, logSizeMax, seccompProfile}
 }

@@ -61,7 +61,7 @@ function expandVars(value: string, uid: number, env: Env): string {
     .replace(/\$(USER|\{USER\})/g, env.USER || os.userInfo().username)
 }
 
-type Table = Record<string, unknown>
+export type Table = Record<string, unknown>
 
 function table(parent: Table | undefined, key: string): Table | undefined {
   const value = parent?.[key]
@@ -84,7 +84,7 @@ function boolKey(t: Table | undefined, key: string, file: string): boolean {
   throw new TspodError(`${file}: "${key}" must be "true" or "false"`, {path: file})
 }
 
-function readToml(file: string): Table | undefined {
+export function readToml(file: string): Table | undefined {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
@@ -94,7 +94,7 @@ function readToml(file: string): Table | undefined {
     throw new TspodError(`reading ${file}: ${e.message}`, {code: e.code, path: file, cause: err})
   }
   try {
-    // smol-toml is loaded only when a storage.conf exists.
+    // smol-toml is loaded only when a config file exists.
     const {parse} = require('smol-toml') as typeof import('smol-toml')
     return parse(text) as Table
   } catch (err) {

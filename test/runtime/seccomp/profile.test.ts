@@ -91,7 +91,7 @@ test('the profile chosen: the flag, else containers.conf, else the installed fil
   fs.writeFileSync(first, '[containers]\nseccomp_profile = "/first.json"\n')
   fs.writeFileSync(second, '[engine]\nruntime = "crun"\n[containers]\nseccomp_profile = "/second.json"\n')
   fs.writeFileSync(invalid, 'not [ toml\n# seccomp_profile = "commented"\n')
-  t.deepEqual(readContainersConf([first, second, invalid, path.join(dir, 'missing.conf')]), {seccompProfile: '/second.json'})
+  t.is(readContainersConf([first, second, invalid, path.join(dir, 'missing.conf')]).seccompProfile, '/second.json')
 })
 
 test('the compiled program is cached by section and reused; a broken cache entry is compiled again', (t) => {

@@ -1,0 +1,60 @@
+// containers.conf: which files are read in which order, and log_size_max.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+import {containersConfFiles, loadContainersConf} from '../../../src/storage/config/containers-conf'
+
+function tempDir(t: {teardown(fn: () => void): void}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-conf-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  return dir
+}
+
+function write(file: string, text: string): string {
+  fs.mkdirSync(path.dirname(file), {recursive: true})
+  fs.writeFileSync(file, text)
+  return file
+}
+
+test('rootless: the user\'s file under XDG_CONFIG_HOME, then its .d files sorted, after the system ones; a later file wins', (t) => {
+  const config = tempDir(t)
+  const user = write(path.join(config, 'containers/containers.conf'), '[containers]\nlog_size_max = 100000\n')
+  const second = write(path.join(config, 'containers/containers.conf.d/20-b.conf'), '[containers]\nlog_size_max = 300000\n')
+  const first = write(path.join(config, 'containers/containers.conf.d/10-a.conf'), '[engine]\n')
+  write(path.join(config, 'containers/containers.conf.d/ignored.txt'), 'not toml')
+  const files = containersConfFiles({XDG_CONFIG_HOME: config}, 1000)
+  t.deepEqual(files.slice(-3), [user, first, second])
+  t.true(files.slice(0, -3).every((f) => f.startsWith('/usr/share/containers/') || f.startsWith('/etc/containers/')))
+  t.is(loadContainersConf({XDG_CONFIG_HOME: config}, 1000).logSizeMax, 300000)
+  t.false(containersConfFiles({XDG_CONFIG_HOME: config}, 0).includes(user), 'root reads no user file')
+  const home = tempDir(t)
+  const inHome = write(path.join(home, '.config/containers/containers.conf'), '')
+  t.is(containersConfFiles({HOME: home}, 1000).at(-1), inHome)
+})
+
+test('CONTAINERS_CONF is the only file read; a missing one is an error in Podman\'s words', (t) => {
+  const dir = tempDir(t)
+  const only = write(path.join(dir, 'only.conf'), '[containers]\nlog_size_max = -1\n')
+  write(path.join(dir, 'containers/containers.conf'), '[containers]\nlog_size_max = 100000\n')
+  t.deepEqual(loadContainersConf({CONTAINERS_CONF: only, XDG_CONFIG_HOME: dir}, 1000), {files: [only], logSizeMax: -1})
+  t.throws(() => containersConfFiles({CONTAINERS_CONF: path.join(dir, 'nope.conf')}, 1000), {
+    message: `finding config on system: CONTAINERS_CONF file: stat ${path.join(dir, 'nope.conf')}: no such file or directory`,
+  })
+})
+
+test('log_size_max must be an integer, negative or at least 8192, as containers/common validates it', (t) => {
+  const dir = tempDir(t)
+  const file = path.join(dir, 'c.conf')
+  write(file, '[containers]\nlog_size_max = 8192\n')
+  t.is(loadContainersConf({CONTAINERS_CONF: file}, 1000).logSizeMax, 8192)
+  write(file, '[containers]\nlog_size_max = 8191\n')
+  t.throws(() => loadContainersConf({CONTAINERS_CONF: file}, 1000), {message: `validating containers config: log size max should be negative or >= 8192 (log_size_max = 8191 in ${file})`})
+  write(file, '[containers]\nlog_size_max = "1m"\n')
+  t.throws(() => loadContainersConf({CONTAINERS_CONF: file}, 1000), {message: `reading system config "${file}": log_size_max must be an integer, not "1m"`})
+  write(file, '[containers\nlog_size_max = 10000\n')
+  t.throws(() => loadContainersConf({CONTAINERS_CONF: file}, 1000), {message: new RegExp(`^${file}: invalid TOML: `)})
+  write(file, '[engine\n# log_size_max = 1\n')
+  t.is(loadContainersConf({CONTAINERS_CONF: file}, 1000).logSizeMax, -1, 'a file that sets no key tspod reads is not parsed')
+})
