@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../src/child.h"
+#include "../src/report.h"
 
 #define EXIT_ENGINE 125
 #define EXIT_CANNOT_INVOKE 126
@@ -31,32 +32,9 @@ static const char SELF[] = "tspod-exec-helper";
 
 static int sync_fd = -1;
 
-static void copy_str(char *dst, size_t size, const char *src) {
-  size_t i = 0;
-  if (src)
-    for (; i + 1 < size && src[i]; i++) dst[i] = src[i];
-  dst[i] = '\0';
-}
-
-static void write_all(int fd, const void *buf, size_t len) {
-  const char *p = buf;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    len -= (size_t)n;
-  }
-}
-
 static void fail(int err, const char *step, const char *detail, int code) __attribute__((noreturn));
 static void fail(int err, const char *step, const char *detail, int code) {
-  struct tspod_report report;
-  memset(&report, 0, sizeof report);
-  report.err = err;
-  copy_str(report.step, sizeof report.step, step);
-  copy_str(report.detail, sizeof report.detail, detail);
-  write_all(sync_fd, &report, sizeof report);
+  tspod_send_report(sync_fd, err, step, detail);
   _exit(code);
 }
 
@@ -64,7 +42,7 @@ static void refuse(void) __attribute__((noreturn));
 static void refuse(void) {
   static const char message[] =
       "tspod-exec-helper: this program only starts a container's process for tspod; it does nothing when run otherwise\n";
-  write_all(2, message, sizeof message - 1);
+  tspod_write_all(2, message, sizeof message - 1);
   _exit(EXIT_CANNOT_INVOKE);
 }
 

@@ -1,5 +1,6 @@
 /* The child half of the namespace primitive: run the prepared steps, then execve. */
 #include "child.h"
+#include "report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,31 +34,8 @@
 
 #define STEP_SKIPPED 1
 
-static void copy_str(char *dst, size_t size, const char *src) {
-  size_t i = 0;
-  if (src)
-    for (; i + 1 < size && src[i]; i++) dst[i] = src[i];
-  dst[i] = '\0';
-}
-
-static void write_all(int fd, const void *buf, size_t len) {
-  const char *p = buf;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    len -= (size_t)n;
-  }
-}
-
 static void fail(const struct tspod_plan *plan, int err, const char *step, const char *detail, int code) {
-  struct tspod_report report;
-  memset(&report, 0, sizeof report);
-  report.err = err;
-  copy_str(report.step, sizeof report.step, step);
-  copy_str(report.detail, sizeof report.detail, detail);
-  write_all(plan->sync_fd, &report, sizeof report);
+  tspod_send_report(plan->sync_fd, err, step, detail);
   _exit(code);
 }
 
@@ -375,7 +353,7 @@ static int loopback_up(void) {
   if (sock < 0) return -1;
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
-  copy_str(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+  tspod_copy_str(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
   int r = ioctl(sock, SIOCGIFFLAGS, &ifr);
   if (r == 0 && !(ifr.ifr_flags & IFF_UP)) {
     ifr.ifr_flags |= IFF_UP;
