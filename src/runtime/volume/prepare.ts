@@ -66,12 +66,15 @@ const NOT_EMPTY = 20
 /**
  * $1 _data, $2 the destination's bind ('' when the image has none), $3 copy up (1/0),
  * $4 chown (1/0), $5 uid, $6 gid. Copies only into an empty volume from a non-empty dir (as
- * Podman, for CVE-2020-1726); chowns only an empty or just-filled volume.
+ * Podman, for CVE-2020-1726); chowns only an empty or just-filled volume. The image's device
+ * nodes are not copied: a volume mounted with `dev` would make them usable, and tspod has no
+ * device cgroup to stop them as Podman's has (docs/design/security.md).
  */
 const SCRIPT = `set -e
 data=$1 src=$2 copy=$3 chown=$4 uid=$5 gid=$6 copied=0
 if [ "$copy" = 1 ] && [ -n "$src" ] && [ -n "$(ls -A "$src")" ] && [ -z "$(ls -A "$data")" ]; then
   cp -a --one-file-system "$src/." "$data/"
+  find "$data" -xdev \\( -type b -o -type c \\) -exec rm -f {} +
   copied=1
 fi
 if [ "$chown" = 1 ]; then
