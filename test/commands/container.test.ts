@@ -29,6 +29,8 @@ test('run without --rm keeps the container: ps -a shows it exited, logs has its 
   const ps = await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}} {{.Image}} {{.Command}}'])
   t.regex(ps, /^kept Exited \(3\) .* ago localhost\/busybox:latest sh -c echo to-out\.\.\.\n$/)
   t.is(await ok(box, ['ps', '-q']), '', 'not running: plain ps lists nothing')
+  t.is(await ok(box, ['ps', '--external', '-q']), '', '--external adds only containers tspod does not manage: none')
+  t.regex(await ok(box, ['ps', '--all', '--external', '--format', '{{.Names}}']), /^kept\n$/)
   const logs = await tspod(box, ['logs', 'kept'])
   t.is(logs.stdout, 'to-out\n')
   t.is(logs.stderr, 'to-err\n')

@@ -19,6 +19,8 @@ export default class Ps extends ContainerCommand {
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container tspod is aware of'}),
     last: Flags.integer({description: 'Print the n last created containers (all states)'}),
     format: Flags.string({description: 'Pretty-print containers to JSON or using a Go template'}),
+    // containers in the store that tspod does not manage (Podman's are buildah's); tspod's store has none
+    external: Flags.boolean({description: 'Show containers in storage not controlled by tspod (there are none: listed as without it)'}),
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given (id, name, status, exited, ancestor, label)'}),
   }
 
