@@ -160,3 +160,16 @@ test('run: the command keeps every argument in its place, one equal to the image
   t.is(r.code, 0, r.stderr)
   t.is(r.stdout, 'x busybox y busybox\n')
 })
+
+test('run: /run/.containerenv is there and empty, TERM=xterm by default; --unsetenv and --unsetenv-all leave defaults out', async (t) => {
+  const box = await withImages(t)
+  const r = await tspod(box, ['run', '--rm', 'busybox', 'sh', '-c', "stat -c '%s %a %u' /run/.containerenv; echo $TERM"])
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, '0 644 0\nxterm\n')
+  const readOnly = await tspod(box, ['run', '--rm', '--read-only', 'busybox', 'stat', '-c', '%s', '/run/.containerenv'])
+  t.is(readOnly.stdout, '0\n', readOnly.stderr)
+  const unset = await tspod(box, ['run', '--rm', '--unsetenv', 'TERM', '--unsetenv', 'container', 'busybox', 'sh', '-c', 'echo "${TERM-none} ${container-none}"'])
+  t.is(unset.stdout, 'none none\n', unset.stderr)
+  const all = await tspod(box, ['run', '--rm', '--unsetenv-all', '-e', 'TERM=abc', '-e', 'PATH=/bin', 'busybox', 'sh', '-c', 'echo "$TERM ${container-none}"'])
+  t.is(all.stdout, 'abc none\n', all.stderr)
+})

@@ -13,7 +13,7 @@ import type {OciIdMapping} from '../oci-spec'
 import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
-import {writeContainerFiles} from '../spec/container-files'
+import {containerEnvFile, writeContainerFiles} from '../spec/container-files'
 import {parsePublish} from '../network/publish'
 import {EtcFileOptions, checkEtcFileOptions, defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {LogConfig, parseLogConfig} from './log-config'
@@ -115,7 +115,10 @@ async function createOnImage(
   for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {
     await ensureMappedLayers(store, image, generated.spec.linux)
-    const files = [...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, options)), ...writeContainerFiles(dirs.userdata, generated.files)]
+    const files = [
+      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, options)),
+      ...writeContainerFiles(dirs.userdata, [...generated.files, ...containerEnvFile(generated.spec.mounts ?? [])]),
+    ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
     // The container's / takes the upper dir's mode: give it the image's (0555 as a rule), as
     // containers-storage does; last, as the user may not write into it then.

@@ -27,3 +27,12 @@ export function writeContainerFiles(dir: string, files: ContainerFile[]): OciMou
     return {destination: file.destination, type: 'bind', source, options: ['rbind', 'rprivate']}
   })
 }
+
+/**
+ * /run/.containerenv, empty as Podman makes it for a container that is not privileged: how a
+ * program learns that it runs in a container. None when the user mounts something there.
+ */
+export function containerEnvFile(mounts: OciMount[]): ContainerFile[] {
+  const destination = '/run/.containerenv'
+  return mounts.some((m) => m.destination === destination) ? [] : [{destination, content: '', mode: 0o644}]
+}

@@ -1,9 +1,9 @@
 // The container's environment, merged in Podman's order (pkg/specgen/generate/container.go,
 // pkg/specgenutil, pkg/env, libpod's HOSTNAME and HOME): later sources win.
 //
-//   1. PATH=<default> and container=podman
+//   1. PATH=<default>, TERM=xterm (containers.conf's default env) and container=podman
 //   2. the image's Env (busybox-style images set container=oci here, which then wins)
-//   3. TERM=xterm when a terminal is requested and nothing set TERM
+//   3. --unsetenv NAME removes one of these defaults, --unsetenv-all all of them
 //   4. --env-host: the whole host environment; otherwise (--http-proxy, on by default) the
 //      host's proxy variables
 //   5. --env-file files in order, then -e/--env values
@@ -92,6 +92,10 @@ export interface EnvRequest {
   hostname: string
   /** the process user's home directory */
   home: string
+  /** --unsetenv: default or image variables to leave out */
+  unsetenv?: string[]
+  /** --unsetenv-all: none of the default or image variables */
+  unsetenvAll?: boolean
 }
 
 function copyHost(env: EnvMap, request: EnvRequest): void {
@@ -117,10 +121,12 @@ function applyImageEnv(env: EnvMap, imageEnv: string[]): void {
 export function buildEnv(request: EnvRequest): string[] {
   const env: EnvMap = new Map([
     ['PATH', DEFAULT_PATH],
+    ['TERM', 'xterm'],
     ['container', 'podman'],
   ])
   applyImageEnv(env, request.imageEnv ?? [])
-  if (request.tty && !env.has('TERM')) env.set('TERM', 'xterm')
+  if (request.unsetenvAll) env.clear()
+  for (const name of request.unsetenv ?? []) env.delete(name)
   copyHost(env, request)
   for (const file of request.envFile ?? []) parseEnvFile(file, request.hostEnv, env)
   parseEnvEntries(request.env ?? [], request.hostEnv, env)

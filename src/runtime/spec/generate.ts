@@ -58,6 +58,10 @@ export interface RunOptions {
   envFile?: string[]
   /** --env-host */
   envHost?: boolean
+  /** --unsetenv NAME: a default or image variable to leave out */
+  unsetenv?: string[]
+  /** --unsetenv-all */
+  unsetenvAll?: boolean
   /** --http-proxy (default true): copy the host's proxy variables */
   httpProxy?: boolean
   /** --entrypoint: a command, or a JSON array */
@@ -327,8 +331,9 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     env: options.env,
     envFile: options.envFile,
     envHost: options.envHost,
+    unsetenv: options.unsetenv,
+    unsetenvAll: options.unsetenvAll,
     httpProxy: options.httpProxy,
-    tty: options.tty,
     hostname,
     home: user.home,
   })

@@ -23,6 +23,7 @@ const base = {hostEnv: HOST, hostname: 'c0ffee123456', home: '/root'}
 test('busybox image, no options: image env, proxies from the host, HOSTNAME and HOME', (t) => {
   t.deepEqual(buildEnv({...base, imageEnv: BUSYBOX_ENV}), [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'TERM=xterm',
     'container=oci',
     'https_proxy=http://proxy:3128',
     'HOME=/root',
@@ -30,16 +31,27 @@ test('busybox image, no options: image env, proxies from the host, HOSTNAME and 
   ])
 })
 
-test('defaults when the image sets nothing: PATH and container=podman; TERM=xterm with a tty', (t) => {
+test('defaults when the image sets nothing: PATH, TERM=xterm (with a tty or not) and container=podman', (t) => {
   t.deepEqual(buildEnv({...base, httpProxy: false}), [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'TERM=xterm',
     'container=podman',
     'HOME=/root',
     'HOSTNAME=c0ffee123456',
   ])
   t.true(buildEnv({...base, tty: true}).includes('TERM=xterm'))
   t.true(buildEnv({...base, tty: true, imageEnv: ['TERM=vt100']}).includes('TERM=vt100'))
-  t.false(buildEnv({...base}).some((e) => e.startsWith('TERM=')))
+})
+
+test('--unsetenv leaves out a default or image variable, --unsetenv-all all of them; -e, HOME and HOSTNAME stay', (t) => {
+  const none = {...base, httpProxy: false}
+  t.deepEqual(buildEnv({...none, imageEnv: BUSYBOX_ENV, unsetenv: ['TERM', 'container', 'HOME']}), [
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'HOME=/root',
+    'HOSTNAME=c0ffee123456',
+  ])
+  t.deepEqual(buildEnv({...none, imageEnv: BUSYBOX_ENV, unsetenvAll: true, env: ['TERM=abc']}), ['TERM=abc', 'HOME=/root', 'HOSTNAME=c0ffee123456'])
+  t.true(buildEnv({...none, unsetenv: ['TERM'], env: ['TERM=abc']}).includes('TERM=abc'))
 })
 
 test('-e KEY=VAL, KEY (host value, skipped when unset), PREFIX* (host glob); later wins', (t) => {

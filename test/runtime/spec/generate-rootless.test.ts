@@ -33,7 +33,7 @@ test('as the rootless user: --user, env and groups from subuid-owned layers, cla
   const {spec, warnings} = out.generated
   t.deepEqual(spec.process.user, {uid: 1234, gid: 1234, additionalGids: [1234, 5, 10, 50], umask: 0o022})
   t.deepEqual(warnings, ['Additional gid=70000 is not present in the user namespace, skip setting it'])
-  t.deepEqual(spec.process.env.slice(0, 3), ['PATH=/bin', 'container=oci', 'TEST=here'])
+  t.deepEqual(spec.process.env.slice(0, 4), ['PATH=/bin', 'TERM=xterm', 'container=oci', 'TEST=here'])
   t.true(spec.process.env.includes('HOME=/home/user'))
   t.deepEqual(spec.linux.uidMappings, out.mapping.uidMap)
   t.deepEqual(spec.linux.uidMappings[0], {containerID: 0, hostID: user.uid, size: 1})

@@ -90,7 +90,7 @@ test('golden: busybox image, rootless, no options', async (t) => {
       terminal: false,
       user: {uid: 0, gid: 0, additionalGids: [], umask: 0o022},
       args: ['/bin/sh'],
-      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=oci', 'HOME=/root', 'HOSTNAME=c0ffee123456'],
+      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm', 'container=oci', 'HOME=/root', 'HOSTNAME=c0ffee123456'],
       cwd: '/',
       capabilities: {bounding: [...DEFAULT_CAPABILITIES], effective: [...DEFAULT_CAPABILITIES], permitted: [...DEFAULT_CAPABILITIES], inheritable: [], ambient: []},
       rlimits: [
@@ -171,6 +171,7 @@ test('--user 1234 -e TEST=here keeps TEST and the image env (field note 4)', asy
   t.like(spec.process.user, {uid: 1234, gid: 1234, additionalGids: [1234]})
   t.deepEqual(spec.process.env, [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'TERM=xterm',
     'container=oci',
     'TEST=here',
     'HOME=/home/user',
@@ -236,8 +237,8 @@ test('tty, entrypoint, workdir, hostname, env files and no-new-privileges', (t) 
   t.true(spec.process.noNewPrivileges)
   t.deepEqual(spec.process.env, [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    'container=oci',
     'TERM=xterm',
+    'container=oci',
     'FROM_FILE=yes',
     'LANG=C.UTF-8',
     'HOME=/root',
