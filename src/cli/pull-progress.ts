@@ -16,11 +16,14 @@ export interface PullReporter {
 /** The warning line for a blob's first stall, then nothing more for that blob. */
 function stallWarnings(): (e: CopyEvent) => string | undefined {
   const warned = new Set<string>()
+  const configs = new Set<string>()
   return (e) => {
+    if (e.kind === 'blob-start' && e.isConfig) configs.add(e.digest)
     if (e.kind !== 'blob-stalled' || warned.has(e.digest)) return undefined
     warned.add(e.digest)
+    const what = configs.has(e.digest) ? 'config' : 'blob'
     const next = e.resumeAt > 0 ? `resuming at byte ${e.resumeAt}` : 'trying again'
-    return `WARN[0000] Copying blob ${short(e.digest)}: ${e.server} sent nothing for ${formatDuration(e.silentMs)}; ${next}\n`
+    return `WARN[0000] Copying ${what} ${short(e.digest)}: ${e.server} sent nothing for ${formatDuration(e.silentMs)}; ${next}\n`
   }
 }
 

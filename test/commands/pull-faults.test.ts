@@ -194,11 +194,13 @@ test('a layer that stalls on every attempt fails in one line naming the registry
   t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'overlay')), [])
 })
 
-test('the idle timeout: the environment over containers.conf; manifests time out too; a bad value is one line', async (t) => {
-  const {registry, box} = await bigLayerSetup(t)
+test('the idle timeout: the environment over containers.conf; manifests and configs time out too; a bad value is one line', async (t) => {
+  const {registry, box, image} = await bigLayerSetup(t)
   const conf = writeContainersConf(box, '[engine]\nregistry_idle_timeout = "30s"\n')
-  registry.inject('/v2/stall/manifests/latest', {stallHeaders: true}, Infinity)
-  const stalled = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: {TSPOD_REGISTRY_IDLE_TIMEOUT: '1s'}, timeoutMs: 90_000})
+  const fast = {TSPOD_REGISTRY_IDLE_TIMEOUT: '1s'}
+  // the client tries each request five times
+  registry.inject('/v2/stall/manifests/latest', {stallHeaders: true}, 5)
+  const stalled = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: fast, timeoutMs: 90_000})
   t.is(stalled.code, 125)
   t.is(
     stalled.stderr,
@@ -207,6 +209,12 @@ test('the idle timeout: the environment over containers.conf; manifests time out
   )
   t.deepEqual(await unchanged(box), {images: '', leftovers: []})
 
+  registry.inject(`/v2/stall/blobs/${image.configDigest}`, {stallHeaders: true})
+  const configStalled = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: fast, timeoutMs: 90_000})
+  t.is(configStalled.code, 0, configStalled.stderr)
+  t.is(configStalled.stderr, `WARN[0000] Copying config ${image.configDigest.slice(7, 19)}: ${registry.host} sent nothing for 1s; trying again\n`)
+  t.is((await tspod(box, ['rmi', '-a'])).code, 0)
+
   const badEnv = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: {TSPOD_REGISTRY_IDLE_TIMEOUT: 'soon'}})
   t.is(badEnv.code, 125)
   t.is(badEnv.stderr, 'Error: invalid registry idle timeout "soon" ($TSPOD_REGISTRY_IDLE_TIMEOUT): use a positive duration such as "10s" or "1m"\n')
@@ -214,4 +222,5 @@ test('the idle timeout: the environment over containers.conf; manifests time out
   const badConf = await tspod(box, ['pull', '-q', `${registry.host}/stall`])
   t.is(badConf.code, 125)
   t.is(badConf.stderr, `Error: invalid registry idle timeout "0s" (registry_idle_timeout in ${conf}): use a positive duration such as "10s" or "1m"\n`)
+  t.deepEqual(await unchanged(box), {images: '', leftovers: []})
 })
