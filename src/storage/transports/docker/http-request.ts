@@ -2,6 +2,7 @@
 // deadline for the response headers, an idle deadline for every body read, TLS verification off
 // on request, and network failures worded as Go's net/http words them.
 import {ErrorDetails, TspodError} from '../../../errors'
+import {goDuration} from '../../../runtime/top/go-format'
 import {abortError} from './retry'
 
 export interface Timeouts {
@@ -50,14 +51,9 @@ export class NetworkError extends TspodError {
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** 10000 → "10s", 1500 → "1.5s", 400 → "400ms": how Go prints a time.Duration. */
+/** 10000 → "10s", 400 → "400ms": how Go prints a time.Duration. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`
-  const seconds = ms / 1000
-  if (seconds < 60) return `${seconds}s`
-  const minutes = Math.floor(seconds / 60)
-  const rest = seconds - minutes * 60
-  return rest === 0 ? `${minutes}m0s` : `${minutes}m${rest}s`
+  return goDuration(BigInt(Math.round(ms)) * 1_000_000n)
 }
 
 export interface RequestOptions {
