@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {UsageError} from '../errors'
+import {registryIdleTimeoutMs} from '../storage/config/registry-idle-timeout'
 import type {ImageContext, Platform} from '../storage/transports/types'
 
 export const pullFlags = {
@@ -42,5 +43,5 @@ export function imageContext(flags: PullFlagValues, signal: AbortSignal): ImageC
     if (i <= 0) throw new UsageError('credentials must be in the form USERNAME:PASSWORD')
     credentials = {username: flags.creds.slice(0, i), password: flags.creds.slice(i + 1)}
   }
-  return {signal, tlsVerify: flags['tls-verify'], authFile: flags.authfile, credentials, platform: platformOf(flags)}
+  return {signal, tlsVerify: flags['tls-verify'], authFile: flags.authfile, credentials, platform: platformOf(flags), registryIdleTimeoutMs: registryIdleTimeoutMs()}
 }

@@ -1,6 +1,8 @@
 // Pull progress on stderr, in Podman's words: per-layer bars with bytes and speed on a TTY,
-// plain lines otherwise ("Copying blob 31e352740f53 done"), nothing with -q.
+// plain lines otherwise ("Copying blob 31e352740f53 done"), nothing with -q. A registry that went
+// silent is a warning, even with -q, once per blob: it tells why the pull paused.
 import type {CopyEvent} from '../storage/copy/copy'
+import {formatDuration} from '../storage/transports/docker/http-request'
 import {humanSize} from './units'
 
 const short = (digest: string) => digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13)
@@ -11,16 +13,41 @@ export interface PullReporter {
   stop(): void
 }
 
-export function quietReporter(): PullReporter {
-  return {line: () => undefined, event: () => undefined, stop: () => undefined}
+/** The warning line for a blob's first stall, then nothing more for that blob. */
+function stallWarnings(): (e: CopyEvent) => string | undefined {
+  const warned = new Set<string>()
+  const configs = new Set<string>()
+  return (e) => {
+    if (e.kind === 'blob-start' && e.isConfig) configs.add(e.digest)
+    if (e.kind !== 'blob-stalled' || warned.has(e.digest)) return undefined
+    warned.add(e.digest)
+    const what = configs.has(e.digest) ? 'config' : 'blob'
+    const next = e.resumeAt > 0 ? `resuming at byte ${e.resumeAt}` : 'trying again'
+    return `WARN[0000] Copying ${what} ${short(e.digest)}: ${e.server} sent nothing for ${formatDuration(e.silentMs)}; ${next}\n`
+  }
+}
+
+export function quietReporter(out: NodeJS.WritableStream = process.stderr): PullReporter {
+  const warning = stallWarnings()
+  return {
+    line: () => undefined,
+    event(e) {
+      const text = warning(e)
+      if (text !== undefined) out.write(text)
+    },
+    stop: () => undefined,
+  }
 }
 
 export function plainReporter(out: NodeJS.WritableStream = process.stderr): PullReporter {
   let started = false
   const configs = new Set<string>()
+  const warning = stallWarnings()
   return {
     line: (text) => out.write(`${text}\n`),
     event(e) {
+      const text = warning(e)
+      if (text !== undefined) out.write(text)
       if (!started && (e.kind === 'blob-start' || e.kind === 'blob-done')) {
         started = true
         out.write('Getting image source signatures\n')
@@ -54,9 +81,12 @@ export function ttyReporter(out: NodeJS.WriteStream = process.stderr): PullRepor
     const seconds = Math.max((Date.now() - start) / 1000, 0.001)
     return {kind, id: short(digest), done: humanSize(bytes), total: size > 0 ? humanSize(size) : '?', speed: `${humanSize(bytes / seconds)}/s`}
   }
+  const warning = stallWarnings()
   return {
     line: (text) => bars.log(`${text}\n`),
     event(e) {
+      const text = warning(e)
+      if (text !== undefined) bars.log(text)
       if (e.kind === 'blob-start') {
         const kind = e.isConfig ? 'config' : 'blob'
         const bar = bars.create(Math.max(e.size, 1), 0, payload(kind, e.digest, 0, e.size, Date.now()))

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
 import {UsageError} from '../errors'
+import {registryIdleTimeoutMs} from '../storage/config/registry-idle-timeout'
 import {login} from '../storage/registry-login'
 
 /** All of stdin (for --password-stdin), without the trailing newline. */
@@ -28,7 +29,12 @@ export default class Login extends TspodCommand {
     if (!flags.username) throw new UsageError('username is required: use --username (tspod login does not prompt)')
     const password = flags['password-stdin'] ? await readStdin() : flags.password
     if (!password) throw new UsageError('password is required: use --password or --password-stdin')
-    await login(args.registry, {username: flags.username, password}, {authFile: flags.authfile, tlsVerify: flags['tls-verify'], registries: this.registries()})
+    await login(args.registry, {username: flags.username, password}, {
+      authFile: flags.authfile,
+      tlsVerify: flags['tls-verify'],
+      registries: this.registries(),
+      idleTimeoutMs: registryIdleTimeoutMs(),
+    })
     this.print('Login Succeeded!')
   }
 }

@@ -2,6 +2,7 @@
 // failure is one clear line with exit 125 and an unchanged store; a pull killed mid-way leaves
 // nothing after the next start.
 import test from 'ava'
+import {createHash, randomBytes} from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {spawn} from 'node:child_process'
@@ -125,4 +126,101 @@ test('--tls-verify=false reaches a plain-http registry that registries.conf does
   t.regex(refused.stderr, /^Error: [^\n]*pinging container registry [^\n]*\n$/)
   const ok = await tspod(box, ['pull', '-q', '--tls-verify=false', `${registry.host}/app`])
   t.is(ok.code, 0, ok.stderr)
+})
+
+/** A registry serving an image whose one layer is 4 MiB of random bytes (a blob of about that size). */
+async function bigLayerSetup(t: {teardown(fn: () => unknown): void}): Promise<{registry: FaultRegistry; box: Sandbox; image: BuiltImage; blobPath: string}> {
+  const registry = await FaultRegistry.start()
+  const image = await buildImage({layers: [[{path: 'big', type: 'file', content: randomBytes(4 << 20)}]]})
+  serve(registry, 'stall', image)
+  const box = registrySandbox(registry.host)
+  t.teardown(async () => {
+    await registry.close()
+    removeTree(box.dir)
+  })
+  return {registry, box, image, blobPath: `/v2/stall/blobs/${image.layers[0].digest}`}
+}
+
+function writeContainersConf(box: Sandbox, text: string): string {
+  const dir = path.join(box.env.XDG_CONFIG_HOME, 'containers')
+  fs.mkdirSync(dir, {recursive: true})
+  const file = path.join(dir, 'containers.conf')
+  fs.writeFileSync(file, text)
+  for (const p of [box.env.XDG_CONFIG_HOME, dir, file]) fs.chownSync(p, box.user.uid, box.user.gid)
+  return file
+}
+
+function warnings(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line.startsWith('WARN'))
+}
+
+test('a layer that stalls for 60 s mid-stream resumes after the idle timeout, with one warning', async (t) => {
+  const {registry, box, image, blobPath} = await bigLayerSetup(t)
+  const layer = image.layers[0]
+  registry.inject(blobPath, {stallAfter: 1 << 20, forMs: 60_000})
+  const started = Date.now()
+  const pull = await tspod(box, ['pull', `${registry.host}/stall`], {timeoutMs: 90_000})
+  const elapsed = Date.now() - started
+  t.log(`pull with a 60 s stall took ${elapsed} ms`)
+  t.is(pull.code, 0, pull.stderr)
+  t.true(elapsed < 20_000, `took ${elapsed} ms`)
+  t.is(pull.stdout, `${image.configDigest.slice(7)}\n`)
+  t.deepEqual(warnings(pull.stderr), [`WARN[0000] Copying blob ${layer.digest.slice(7, 19)}: ${registry.host} sent nothing for 10s; resuming at byte ${1 << 20}`])
+  t.deepEqual(
+    registry.requests.filter((r) => r.url === blobPath).map((r) => r.headers.range),
+    [undefined, `bytes=${1 << 20}-`],
+  )
+  // the blob kept in the store, spliced from the two answers, is the one the manifest names
+  const overlay = path.join(graphRoot(box), 'overlay')
+  const kept = fs.readdirSync(overlay).map((id) => path.join(overlay, id, 'blob')).filter((f) => fs.existsSync(f))
+  t.deepEqual(kept.map((f) => `sha256:${createHash('sha256').update(fs.readFileSync(f)).digest('hex')}`), [layer.digest])
+  t.deepEqual(leftovers(box), [])
+})
+
+test('a layer that stalls on every attempt fails in one line naming the registry, the blob and the timeout; the store is unchanged', async (t) => {
+  const {registry, box, image, blobPath} = await bigLayerSetup(t)
+  const digest = image.layers[0].digest
+  writeContainersConf(box, '[engine]\nregistry_idle_timeout = "2s"\n')
+  registry.inject(blobPath, {stallAfter: 100_000}, Infinity)
+  const pull = await tspod(box, ['pull', `${registry.host}/stall`], {timeoutMs: 90_000})
+  t.is(pull.code, 125)
+  t.deepEqual(warnings(pull.stderr), [`WARN[0000] Copying blob ${digest.slice(7, 19)}: ${registry.host} sent nothing for 2s; resuming at byte 100000`])
+  const errors = pull.stderr.split('\n').filter((line) => line.startsWith('Error'))
+  t.deepEqual(errors, [
+    `Error: copying blob ${digest}: reading blob ${digest} in ${registry.host}/stall: Get "http://${registry.host}${blobPath}": idle timeout: no data received for 2s (gave up after 5 attempts)`,
+  ])
+  t.is(registry.count(blobPath), 5)
+  t.deepEqual(await unchanged(box), {images: '', leftovers: []})
+  t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'overlay')), [])
+})
+
+test('the idle timeout: the environment over containers.conf; manifests and configs time out too; a bad value is one line', async (t) => {
+  const {registry, box, image} = await bigLayerSetup(t)
+  const conf = writeContainersConf(box, '[engine]\nregistry_idle_timeout = "30s"\n')
+  const fast = {TSPOD_REGISTRY_IDLE_TIMEOUT: '1s'}
+  // the client tries each request five times
+  registry.inject('/v2/stall/manifests/latest', {stallHeaders: true}, 5)
+  const stalled = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: fast, timeoutMs: 90_000})
+  t.is(stalled.code, 125)
+  t.is(
+    stalled.stderr,
+    `Error: initializing source docker://${registry.host}/stall:latest: reading manifest latest in ${registry.host}/stall: ` +
+      `Get "http://${registry.host}/v2/stall/manifests/latest": timeout awaiting response headers: no answer for 1s\n`,
+  )
+  t.deepEqual(await unchanged(box), {images: '', leftovers: []})
+
+  registry.inject(`/v2/stall/blobs/${image.configDigest}`, {stallHeaders: true})
+  const configStalled = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: fast, timeoutMs: 90_000})
+  t.is(configStalled.code, 0, configStalled.stderr)
+  t.is(configStalled.stderr, `WARN[0000] Copying config ${image.configDigest.slice(7, 19)}: ${registry.host} sent nothing for 1s; trying again\n`)
+  t.is((await tspod(box, ['rmi', '-a'])).code, 0)
+
+  const badEnv = await tspod(box, ['pull', '-q', `${registry.host}/stall`], {env: {TSPOD_REGISTRY_IDLE_TIMEOUT: 'soon'}})
+  t.is(badEnv.code, 125)
+  t.is(badEnv.stderr, 'Error: invalid registry idle timeout "soon" ($TSPOD_REGISTRY_IDLE_TIMEOUT): use a positive duration such as "10s" or "1m"\n')
+  writeContainersConf(box, '[engine]\nregistry_idle_timeout = "0s"\n')
+  const badConf = await tspod(box, ['pull', '-q', `${registry.host}/stall`])
+  t.is(badConf.code, 125)
+  t.is(badConf.stderr, `Error: invalid registry idle timeout "0s" (registry_idle_timeout in ${conf}): use a positive duration such as "10s" or "1m"\n`)
+  t.deepEqual(await unchanged(box), {images: '', leftovers: []})
 })

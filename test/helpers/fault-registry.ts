@@ -24,8 +24,8 @@ export type Fault =
   | {status: number; body?: unknown; headers?: Record<string, string>}
   /** send the headers and the first afterBytes of a successful body, then destroy the socket */
   | {truncateAfter: number}
-  /** send the headers and the first afterBytes of a successful body, then nothing */
-  | {stallAfter: number}
+  /** send the headers and the first afterBytes of a successful body, then nothing (for forMs, then the rest) */
+  | {stallAfter: number; forMs?: number}
   /** read the request and never answer */
   | {stallHeaders: true}
   /** destroy the connection without answering */
@@ -100,6 +100,7 @@ export class FaultRegistry {
   private bearer: BearerAuth | undefined
   private basic: {username: string; password: string} | undefined
   private blobRedirect: FaultRegistry | undefined
+  private readonly stallTimers = new Set<NodeJS.Timeout>()
 
   private constructor(
     private readonly server: http.Server,
@@ -176,6 +177,7 @@ export class FaultRegistry {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.stallTimers) clearTimeout(timer)
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
@@ -224,7 +226,7 @@ export class FaultRegistry {
     const manifest = repo.get(reference)
     if (manifest === undefined) return sendJson(res, 404, errorDocument('MANIFEST_UNKNOWN', 'manifest unknown'))
     const headers = {'Content-Type': manifest.mediaType, 'Docker-Content-Digest': sha256(manifest.bytes)}
-    sendBody(res, 200, headers, manifest.bytes, fault)
+    this.sendBody(res, 200, headers, manifest.bytes, fault)
   }
 
   private serveBlob(req: http.IncomingMessage, res: http.ServerResponse, url: string, repository: string, digest: string, fault: Fault | undefined): void {
@@ -236,10 +238,10 @@ export class FaultRegistry {
     const blob = this.blobs.get(repository)?.get(digest)
     if (blob === undefined) return sendJson(res, 404, errorDocument('BLOB_UNKNOWN', 'blob unknown to registry'))
     const headers: Record<string, string> = {'Content-Type': 'application/octet-stream', 'Docker-Content-Digest': digest}
-    if (!this.acceptRanges) return sendBody(res, 200, headers, blob, fault)
+    if (!this.acceptRanges) return this.sendBody(res, 200, headers, blob, fault)
     headers['Accept-Ranges'] = 'bytes'
     const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))
-    if (range === null) return sendBody(res, 200, headers, blob, fault)
+    if (range === null) return this.sendBody(res, 200, headers, blob, fault)
     const start = Number(range[1])
     if (start >= blob.length) {
       res.writeHead(416, {'Content-Range': `bytes */${blob.length}`, 'Content-Length': 0})
@@ -247,7 +249,7 @@ export class FaultRegistry {
       return
     }
     headers['Content-Range'] = `bytes ${start}-${blob.length - 1}/${blob.length}`
-    sendBody(res, 206, headers, blob.subarray(start), fault)
+    this.sendBody(res, 206, headers, blob.subarray(start), fault)
   }
 
   private serveToken(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
@@ -286,27 +288,35 @@ export class FaultRegistry {
     const detail = repository === undefined ? undefined : [{Type: 'repository', Class: '', Name: repository, Action: 'pull'}]
     sendJson(res, 401, errorDocument('UNAUTHORIZED', 'authentication required', detail), {'WWW-Authenticate': header})
   }
+
+  private sendBody(res: http.ServerResponse, status: number, headers: Record<string, string>, body: Buffer, fault: Fault | undefined): void {
+    res.writeHead(status, {...headers, 'Content-Length': body.length})
+    if (fault === undefined || !isBodyFault(fault)) {
+      res.end(body)
+    } else if ('wrongBytes' in fault) {
+      res.end(Buffer.from(body.map((b) => b ^ 0xff)))
+    } else if ('truncateAfter' in fault) {
+      const socket = res.socket as Socket
+      res.flushHeaders()
+      res.write(body.subarray(0, fault.truncateAfter), () => socket.destroy())
+    } else if ('stallAfter' in fault) {
+      res.flushHeaders()
+      if (fault.stallAfter > 0) res.write(body.subarray(0, fault.stallAfter))
+      if (fault.forMs !== undefined) {
+        const timer = setTimeout(() => {
+          this.stallTimers.delete(timer)
+          if (!res.destroyed) res.end(body.subarray(fault.stallAfter))
+        }, fault.forMs)
+        this.stallTimers.add(timer)
+      }
+    }
+  }
 }
 
 export function basicHeader(credentials: {username: string; password: string}): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
 }
 
-function sendBody(res: http.ServerResponse, status: number, headers: Record<string, string>, body: Buffer, fault: Fault | undefined): void {
-  res.writeHead(status, {...headers, 'Content-Length': body.length})
-  if (fault === undefined || !isBodyFault(fault)) {
-    res.end(body)
-  } else if ('wrongBytes' in fault) {
-    res.end(Buffer.from(body.map((b) => b ^ 0xff)))
-  } else if ('truncateAfter' in fault) {
-    const socket = res.socket as Socket
-    res.flushHeaders()
-    res.write(body.subarray(0, fault.truncateAfter), () => socket.destroy())
-  } else if ('stallAfter' in fault) {
-    res.flushHeaders()
-    if (fault.stallAfter > 0) res.write(body.subarray(0, fault.stallAfter))
-  }
-}
 
 function isBodyFault(fault: Fault): boolean {
   return 'truncateAfter' in fault || 'stallAfter' in fault || 'wrongBytes' in fault

@@ -21,6 +21,8 @@ export interface ContainersConf {
   logSizeMax: number
   /** [containers] seccomp_profile: a profile path, or "unconfined"; absent: the default */
   seccompProfile?: string
+  /** [engine] registry_idle_timeout (tspod's own key; Podman ignores it): a Go duration, and the file that set it */
+  registryIdleTimeout?: {text: string; file: string}
 }
 
 /** containers/common's default for seccomp_profile. */
@@ -78,7 +80,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile)\s*=/m
+const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -104,18 +106,27 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let seccompProfile: string | undefined
   let logSizeMax = -1
   let logSizeFile: string | undefined
+  let registryIdleTimeout: ContainersConf['registryIdleTimeout']
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
-    const containers = doc?.containers
-    const table = containers !== null && typeof containers === 'object' && !Array.isArray(containers) ? (containers as Table) : undefined
+    const table = tableOf(doc?.containers)
     const size = integerKey(table, 'log_size_max', file)
     if (size !== undefined) [logSizeMax, logSizeFile] = [size, file]
     seccompProfile = stringKey(table, 'seccomp_profile', file) ?? seccompProfile
+    const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
+    if (idle !== undefined) registryIdleTimeout = {text: idle, file}
   }
   if (logSizeMax >= 0 && logSizeMax < MIN_LOG_SIZE_MAX)
     throw new TspodError(`validating containers config: log size max should be negative or >= ${MIN_LOG_SIZE_MAX} (log_size_max = ${logSizeMax} in ${logSizeFile})`, {
       path: logSizeFile,
     })
-  return seccompProfile === undefined ? {files, logSizeMax} : {files, logSizeMax, seccompProfile}
+  const conf: ContainersConf = {files, logSizeMax}
+  if (seccompProfile !== undefined) conf.seccompProfile = seccompProfile
+  if (registryIdleTimeout !== undefined) conf.registryIdleTimeout = registryIdleTimeout
+  return conf
+}
+
+function tableOf(value: unknown): Table | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : undefined
 }

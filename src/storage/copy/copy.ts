@@ -4,7 +4,7 @@
 import {Readable, Transform} from 'node:stream'
 
 import {TspodError, wrap} from '../../errors'
-import {BlobInfo, ImageDestination, ImageSource, ManifestBlob, Platform} from '../transports/types'
+import {BlobInfo, BlobStall, GetBlobOptions, ImageDestination, ImageSource, ManifestBlob, Platform} from '../transports/types'
 import {DigestVerifier, sha256Digest as sha256} from '../digest'
 import {ImageManifest, convertManifest, isManifestList, parseImageManifest, parseManifest, serializeManifest} from '../manifest/manifest'
 import {chooseInstance} from '../manifest/platform'
@@ -17,6 +17,8 @@ export type CopyEvent =
   | {kind: 'blob-start'; digest: string; size: number; isConfig: boolean}
   | {kind: 'blob-progress'; digest: string; bytes: number}
   | {kind: 'blob-done'; digest: string; reused: boolean}
+  /** the source went silent while the blob was read; it is read on with a new request */
+  | ({kind: 'blob-stalled'; digest: string} & BlobStall)
   | {kind: 'manifest'}
 
 export interface CopyOptions {
@@ -58,6 +60,10 @@ async function resolveImageManifest(
   return {blob, manifest: parseImageManifest(blob.bytes, blob.mediaType), listDigest: sha256(top.bytes)}
 }
 
+function reportingStalls(digest: string, onEvent: CopyOptions['onEvent']): GetBlobOptions {
+  return {onStall: (stall) => onEvent?.({kind: 'blob-stalled', digest, ...stall})}
+}
+
 function progress(digest: string, onEvent: CopyOptions['onEvent']): Transform {
   let bytes = 0
   return new Transform({
@@ -75,13 +81,18 @@ async function copyLayer(source: ImageSource, dest: ImageDestination, layer: Blo
     return
   }
   onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})
-  const {stream} = await source.getBlob(layer)
+  const {stream} = await source.getBlob(layer, reportingStalls(layer.digest, onEvent))
   const verified = stream.pipe(new DigestVerifier(layer.digest)).pipe(progress(layer.digest, onEvent))
-  stream.on('error', (err) => verified.destroy(err))
+  let sourceError: Error | undefined
+  stream.on('error', (err) => {
+    sourceError = err
+    verified.destroy(err)
+  })
   try {
     await dest.putBlob(verified, layer, {isConfig: false, layerIndex: index})
   } catch (err) {
-    throw wrap(err, `copying blob ${layer.digest}`)
+    // a failed read is the source's fault: its words, not the destination's "writing blob" around them
+    throw wrap(sourceError ?? err, `copying blob ${layer.digest}`)
   }
   onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
 }
@@ -116,7 +127,7 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   }
 
   onEvent?.({kind: 'blob-start', digest: manifest.config.digest, size: manifest.config.size, isConfig: true})
-  const configStream = await source.getBlob(manifest.config)
+  const configStream = await source.getBlob(manifest.config, reportingStalls(manifest.config.digest, onEvent))
   const config = await readAll(configStream.stream, MAX_CONFIG_SIZE, `config ${manifest.config.digest}`)
   if (sha256(config) !== manifest.config.digest)
     throw new TspodError(`digest mismatch, expected "${manifest.config.digest}", got "${sha256(config)}"`)

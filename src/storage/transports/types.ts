@@ -41,6 +41,8 @@ export interface ImageContext {
   registries?: RegistriesConfig
   /** a dir inside the store for transports that must unpack an archive first */
   tmpDir?: string
+  /** a registry that sends nothing for this long is abandoned and asked again (default 10 s) */
+  registryIdleTimeoutMs?: number
 }
 
 export interface Transport {
@@ -60,6 +62,21 @@ export interface ImageReference {
   newDestination(ctx: ImageContext): Promise<ImageDestination>
 }
 
+/** A source that went silent while a blob was read; the read goes on with a new request. */
+export interface BlobStall {
+  /** who went silent: "registry.example.com:5000" */
+  server: string
+  /** how long nothing arrived before the request was abandoned */
+  silentMs: number
+  /** the new request asks for the blob from this byte on (0: from the start) */
+  resumeAt: number
+}
+
+export interface GetBlobOptions {
+  /** called before each retry after a stall */
+  onStall?: (stall: BlobStall) => void
+}
+
 /**
  * Raw data from an image. The caller verifies every digest: a source never promises that the
  * bytes it returns match what was asked for.
@@ -68,7 +85,7 @@ export interface ImageSource {
   readonly reference: ImageReference
   /** The top-level manifest, or the one with the given digest (an instance of a list). */
   getManifest(instanceDigest?: string): Promise<ManifestBlob>
-  getBlob(info: BlobInfo): Promise<{stream: Readable; size: number}>
+  getBlob(info: BlobInfo, options?: GetBlobOptions): Promise<{stream: Readable; size: number}>
   close(): Promise<void>
 }
 

@@ -5,14 +5,18 @@
 // been handed on, and afterwards only by resuming with `Range: bytes=<received>-` when the first
 // answer carried `Accept-Ranges: bytes` and the new answer is a 206 starting exactly there.
 // Otherwise the stream fails. Reconnects wait with the retry policy's backoff, and the stream
-// gives up after `attempts` failures in a row without new bytes. It never ends cleanly with bytes
-// that do not match the digest.
+// gives up after `attempts` failures in a row without progress (at least MIN_PROGRESS_BYTES
+// since the last connection, so a server that sends a little and stalls each time is given up on).
+// It never ends cleanly with bytes that do not match the digest.
 import {Readable} from 'node:stream'
 
 import {TspodError, wrap} from '../../../errors'
 import {Digester} from './digest'
 import {BodyReader, HttpResponse, NetworkError} from './http-request'
 import {RetryPolicy, abortError, backoffDelay, sleep} from './retry'
+
+/** Bytes a connection must bring before its failure no longer counts against the attempts (containers/image's figure). */
+export const MIN_PROGRESS_BYTES = 1024 * 1024
 
 /** Why a resumed request cannot continue the blob, worded as "(<message>)" after the original failure. */
 export class ResumeError extends TspodError {}
@@ -27,6 +31,8 @@ export interface BlobStreamOptions {
   /** a new request for the blob from offset, answering 200 at 0 and a checked 206 otherwise */
   reopen: (offset: number) => Promise<HttpResponse>
   retry: RetryPolicy
+  /** the connection went silent and a new request will continue from resumeAt */
+  onStall?: (failure: NetworkError, resumeAt: number) => void
   signal?: AbortSignal
 }
 
@@ -110,9 +116,12 @@ export class BlobStream extends Readable {
 
   private async reconnect(failure: NetworkError): Promise<void> {
     const {context, retry, resumable, signal} = this.options
-    if (this.received > this.receivedAtConnect) this.failuresWithoutProgress = 0
+    if (this.received - this.receivedAtConnect >= MIN_PROGRESS_BYTES) this.failuresWithoutProgress = 0
     this.failuresWithoutProgress++
-    if (this.failuresWithoutProgress >= retry.attempts) throw wrap(failure, context)
+    if (this.failuresWithoutProgress >= retry.attempts) {
+      const tries = this.failuresWithoutProgress > 1 ? ` (gave up after ${this.failuresWithoutProgress} attempts)` : ''
+      throw new NetworkError(`${context}: ${failure.message}${tries}`, {code: failure.code, cause: failure})
+    }
     if (this.received > 0 && !resumable) {
       throw new NetworkError(`${context}: ${failure.message} (cannot resume after ${this.received} bytes: the server does not accept byte ranges)`, {
         code: failure.code,
@@ -120,6 +129,7 @@ export class BlobStream extends Readable {
         cause: failure,
       })
     }
+    if (failure.timedOut) this.options.onStall?.(failure, this.received)
     await sleep(backoffDelay(retry, this.failuresWithoutProgress), signal)
     let response: HttpResponse
     try {

@@ -6,7 +6,7 @@ import {Readable} from 'node:stream'
 
 import {TspodError, wrap} from '../../../errors'
 import {VERSION} from '../../../package-info'
-import {ManifestBlob} from '../types'
+import {GetBlobOptions, ManifestBlob} from '../types'
 import {BlobStream, ResumeError} from './blob-stream'
 import {looksLikeDigest, validateDigest} from './digest'
 import {describeErrorResponse, isManifestUnknown} from './distribution-error'
@@ -148,7 +148,7 @@ export class RegistryClient {
     const url = `${scheme}://${this.registry}/v2/${this.repository}/manifests/${reference}`
     const headers = {Accept: MANIFEST_ACCEPT_TYPES.join(', ')}
     try {
-      return await this.registryRequest(url, headers, async (response) => {
+      return await this.registryRequest(url, headers, undefined, async (response) => {
         if (response.status !== 200) throw await this.responseError(response, context, true)
         let bytes: Buffer
         try {
@@ -179,14 +179,16 @@ export class RegistryClient {
    * The blob as a stream that verifies the digest (see blob-stream.ts for what is retried), and its
    * size from Content-Length, or -1.
    */
-  async getBlob(digest: string): Promise<{stream: Readable; size: number}> {
+  async getBlob(digest: string, options: GetBlobOptions = {}): Promise<{stream: Readable; size: number}> {
     validateDigest(digest)
     const context = `reading blob ${digest} in ${this.name}`
     const {scheme} = await this.ping()
     const url = `${scheme}://${this.registry}/v2/${this.repository}/blobs/${digest}`
+    const stalled = (failure: NetworkError, resumeAt: number): void =>
+      options.onStall?.({server: new URL(failure.url ?? url).host, silentMs: failure.silentMs ?? this.timeouts.connectMs, resumeAt})
     let first: HttpResponse
     try {
-      first = await this.openBlob(url, 0, -1, context)
+      first = await this.openBlob(url, 0, -1, context, (failure) => stalled(failure, 0))
     } catch (err) {
       throw err instanceof NetworkError ? wrap(err, context) : err
     }
@@ -196,18 +198,19 @@ export class RegistryClient {
       context,
       first,
       resumable: /^\s*bytes\s*$/i.test(first.headers.get('accept-ranges') ?? ''),
-      reopen: (offset) => this.openBlob(url, offset, size, context),
+      reopen: (offset) => this.openBlob(url, offset, size, context, (failure) => stalled(failure, offset)),
       retry: this.retry,
+      onStall: stalled,
       signal: this.signal,
     })
     return {stream, size}
   }
 
-  private async openBlob(url: string, offset: number, size: number, context: string): Promise<HttpResponse> {
+  private async openBlob(url: string, offset: number, size: number, context: string, onStall: (failure: NetworkError) => void): Promise<HttpResponse> {
     // identity: a transparently decompressed body would not match the digest
     const headers: Record<string, string> = {'Accept-Encoding': 'identity'}
     if (offset > 0) headers.Range = `bytes=${offset}-`
-    return this.registryRequest(url, headers, async (response) => {
+    return this.registryRequest(url, headers, onStall, async (response) => {
       if (offset === 0) {
         if (response.status !== 200) throw await this.responseError(response, context)
         return response
@@ -253,19 +256,26 @@ export class RegistryClient {
   }
 
   /** A request to the registry itself: API version header and the ping's auth. */
-  private registryRequest<T>(url: string, headers: Record<string, string>, consume: (response: HttpResponse) => Promise<T>): Promise<T> {
-    return this.withRetries(url, {'Docker-Distribution-API-Version': 'registry/2.0', ...headers}, true, consume)
+  private registryRequest<T>(
+    url: string,
+    headers: Record<string, string>,
+    onStall: ((failure: NetworkError) => void) | undefined,
+    consume: (response: HttpResponse) => Promise<T>,
+  ): Promise<T> {
+    return this.withRetries(url, {'Docker-Distribution-API-Version': 'registry/2.0', ...headers}, true, consume, onStall)
   }
 
   /**
    * GET url until consume accepts an answer: network failures (also while consume reads the body)
    * and retryable statuses are tried again with backoff, a refused cached token is replaced once.
+   * onStall hears of each retry after the registry went silent.
    */
   private async withRetries<T>(
     url: string,
     headers: Record<string, string>,
     authenticate: boolean,
     consume: (response: HttpResponse) => Promise<T>,
+    onStall?: (failure: NetworkError) => void,
   ): Promise<T> {
     let replacedToken = false
     for (let attempt = 1; ; attempt++) {
@@ -291,6 +301,7 @@ export class RegistryClient {
         return await consume(response)
       } catch (err) {
         if (err instanceof NetworkError && err.retryable && attempt < this.retry.attempts && !this.signal.aborted) {
+          if (err.timedOut) onStall?.(err)
           await sleep(backoffDelay(this.retry, attempt), this.signal)
           continue
         }

@@ -2,6 +2,7 @@
 // deadline for the response headers, an idle deadline for every body read, TLS verification off
 // on request, and network failures worded as Go's net/http words them.
 import {ErrorDetails, TspodError} from '../../../errors'
+import {goDuration} from '../../../runtime/top/go-format'
 import {abortError} from './retry'
 
 export interface Timeouts {
@@ -11,21 +12,48 @@ export interface Timeouts {
   idleMs: number
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = {connectMs: 30_000, idleMs: 60_000}
+/**
+ * A connected registry that sends nothing for 10 s is stalled, not slow: the request is abandoned
+ * and tried again (resumed with Range for a blob) rather than waited on.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 10_000
+
+export const DEFAULT_TIMEOUTS: Timeouts = {connectMs: DEFAULT_IDLE_TIMEOUT_MS, idleMs: DEFAULT_IDLE_TIMEOUT_MS}
 
 export interface NetworkErrorDetails extends ErrorDetails {
   /** a new connection may well succeed: refused, reset, timed out, cut short */
   retryable?: boolean
+  /** the request was abandoned after the registry sent nothing for this long */
+  silentMs?: number
+  /** the URL that failed (after redirects) */
+  url?: string
 }
 
 /** The connection failed, timed out or broke; no HTTP answer (or not all of it) arrived. */
 export class NetworkError extends TspodError {
   readonly retryable: boolean
+  readonly silentMs: number | undefined
+  readonly url: string | undefined
 
   constructor(message: string, details: NetworkErrorDetails = {}) {
     super(message, details)
-    this.retryable = details.retryable ?? (details.cause instanceof NetworkError && details.cause.retryable)
+    const cause = details.cause instanceof NetworkError ? details.cause : undefined
+    this.retryable = details.retryable ?? cause?.retryable ?? false
+    this.silentMs = details.silentMs ?? cause?.silentMs
+    this.url = details.url ?? cause?.url
   }
+
+  /** The registry went silent (no connection, no headers or no body bytes in time) rather than failing. */
+  get timedOut(): boolean {
+    return this.silentMs !== undefined || (this.code !== undefined && TIMEOUT_CODES.has(this.code))
+  }
+}
+
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/** 10000 → "10s", 400 → "400ms": how Go prints a time.Duration. */
+export function formatDuration(ms: number): string {
+  return goDuration(BigInt(Math.round(ms)) * 1_000_000n)
 }
 
 export interface RequestOptions {
@@ -86,8 +114,8 @@ async function getOnce(url: string, headers: Record<string, string>, options: Re
 
   const {connectMs, idleMs} = options.timeouts
   const timer = setTimeout(() => {
-    const message = `Get "${url}": timeout awaiting response headers (${connectMs} ms)`
-    controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true}))
+    const message = `Get "${url}": timeout awaiting response headers: no answer for ${formatDuration(connectMs)}`
+    controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true, silentMs: connectMs, url}))
   }, connectMs)
   let response: Response
   try {
@@ -131,8 +159,8 @@ export class BodyReader {
     }
     this.reader ??= this.response.body.getReader()
     const timer = setTimeout(() => {
-      const message = `Get "${this.url}": idle timeout: no data received for ${this.idleMs} ms`
-      this.controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true}))
+      const message = `Get "${this.url}": idle timeout: no data received for ${formatDuration(this.idleMs)}`
+      this.controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true, silentMs: this.idleMs, url: this.url}))
     }, this.idleMs)
     try {
       const {done, value} = await this.reader.read()
@@ -245,7 +273,7 @@ function describeFailure(err: unknown, url: string, phase: 'connect' | 'body', s
   if (cause && Array.isArray(cause.errors) && cause.errors.length > 0) cause = cause.errors[0] as SystemErrorLike
   const code = typeof cause?.code === 'string' ? cause.code : undefined
   const {text, retryable} = describeCause(cause, code, new URL(url), phase, err)
-  return new NetworkError(`Get "${url}": ${text}`, {code, retryable, cause: err})
+  return new NetworkError(`Get "${url}": ${text}`, {code, retryable, cause: err, url})
 }
 
 function describeCause(

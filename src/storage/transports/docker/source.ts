@@ -2,7 +2,7 @@
 import {Readable} from 'node:stream'
 
 import {TspodError} from '../../../errors'
-import {BlobInfo, ImageContext, ImageReference, ImageSource, ManifestBlob} from '../types'
+import {BlobInfo, GetBlobOptions, ImageContext, ImageReference, ImageSource, ManifestBlob} from '../types'
 import {RegistryClient, RegistryCredentials} from './client'
 import {Timeouts} from './http-request'
 import {RetryPolicy} from './retry'
@@ -55,8 +55,8 @@ export class DockerImageSource implements ImageSource {
     return this.client.getManifest(instanceDigest ?? this.tagOrDigest)
   }
 
-  getBlob(info: BlobInfo): Promise<{stream: Readable; size: number}> {
-    return this.client.getBlob(info.digest)
+  getBlob(info: BlobInfo, options?: GetBlobOptions): Promise<{stream: Readable; size: number}> {
+    return this.client.getBlob(info.digest, options)
   }
 
   /** Ends every request and blob stream still running. */

@@ -4,6 +4,7 @@ import {getCredentials} from '../../config/auth-file'
 import {assertNotBlocked, findRegistry} from '../../config/registries-conf'
 import {DockerReference, parseNormalizedName, registryEndpoint} from '../../reference/docker-reference'
 import {ImageContext, ImageDestination, ImageReference, ImageSource, Transport} from '../types'
+import {Timeouts} from './http-request'
 import {DockerImageSource} from './source'
 
 export class DockerImageReference implements ImageReference {
@@ -35,12 +36,18 @@ export class DockerImageReference implements ImageReference {
       insecure,
       getCredentials: () => getCredentials(this.ref.domain, this.ref.path, {authFile: ctx.authFile, env: ctx.env}),
       ctx,
+      timeouts: registryTimeouts(ctx.registryIdleTimeoutMs),
     })
   }
 
   async newDestination(): Promise<ImageDestination> {
     throw new TspodError(`writing to docker://${this.ref.toString()} (push) is not supported by tspod`)
   }
+}
+
+/** Silence is bounded the same way while connecting, awaiting the answer and reading it. */
+export function registryTimeouts(idleMs: number | undefined): Partial<Timeouts> | undefined {
+  return idleMs === undefined ? undefined : {connectMs: idleMs, idleMs}
 }
 
 export const dockerTransport: Transport = {

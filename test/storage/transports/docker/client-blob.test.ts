@@ -1,5 +1,7 @@
 import test from 'ava'
 
+import {MIN_PROGRESS_BYTES} from '../../../../src/storage/transports/docker/blob-stream'
+import type {BlobStall} from '../../../../src/storage/transports/types'
 import {FaultRegistry, sha256} from '../../../helpers/fault-registry'
 import {REPO, clientFor, collect, registryWithImage} from './client-fixtures'
 
@@ -120,9 +122,63 @@ test('a stalled body times out after idleMs naming the URL, and resumes', async 
   t.false(stalled.ended)
   t.is(
     stalled.error?.message,
-    `reading blob ${layerDigest} in ${registry.host}/${REPO}: Get "http://${registry.host}${path}": idle timeout: no data received for 400 ms`,
+    `reading blob ${layerDigest} in ${registry.host}/${REPO}: Get "http://${registry.host}${path}": idle timeout: no data received for 400ms (gave up after 2 attempts)`,
   )
   t.true(Date.now() - started < 3000)
+})
+
+test('each stall is reported with the silent server, the wait and where the next request starts', async (t) => {
+  const {registry, layer, layerDigest} = await registryWithImage(BIG)
+  t.teardown(() => registry.close())
+  const path = `/v2/${REPO}/blobs/${layerDigest}`
+  const client = clientFor(registry, {timeouts: {connectMs: 300, idleMs: 300}})
+  registry.inject(path, {stallHeaders: true})
+  registry.inject(path, {stallAfter: 50_000})
+  registry.inject(path, {stallAfter: 0})
+  const stalls: BlobStall[] = []
+  const result = await collect((await client.getBlob(layerDigest, {onStall: (stall) => stalls.push(stall)})).stream)
+  t.is(result.error, undefined)
+  t.true(result.bytes.equals(layer))
+  t.deepEqual(stalls, [
+    {server: registry.host, silentMs: 300, resumeAt: 0},
+    {server: registry.host, silentMs: 300, resumeAt: 50_000},
+    {server: registry.host, silentMs: 300, resumeAt: 50_000},
+  ])
+  t.deepEqual(
+    registry.requests.filter((r) => r.url === path).map((r) => r.headers.range),
+    [undefined, undefined, 'bytes=50000-', 'bytes=50000-'],
+  )
+})
+
+test('a server that sends a little and then stalls on every request is given up on', async (t) => {
+  const {registry, layerDigest} = await registryWithImage(Buffer.alloc(3 * 1024 * 1024, 5))
+  t.teardown(() => registry.close())
+  const path = `/v2/${REPO}/blobs/${layerDigest}`
+  const client = clientFor(registry, {timeouts: {connectMs: 300, idleMs: 300}})
+  registry.inject(path, {stallAfter: 100_000}, Infinity)
+  const stalls: BlobStall[] = []
+  const result = await collect((await client.getBlob(layerDigest, {onStall: (stall) => stalls.push(stall)})).stream)
+  t.false(result.ended)
+  t.is(result.bytes.length, 3 * 100_000)
+  t.is(
+    result.error?.message,
+    `reading blob ${layerDigest} in ${registry.host}/${REPO}: Get "http://${registry.host}${path}": idle timeout: no data received for 300ms (gave up after 3 attempts)`,
+  )
+  t.deepEqual(stalls.map((s) => s.resumeAt), [100_000, 200_000])
+})
+
+test('a connection that brings a MiB or more does not count against the attempts', async (t) => {
+  const size = 5 * MIN_PROGRESS_BYTES
+  const {registry, layer, layerDigest} = await registryWithImage(Buffer.alloc(size, 9))
+  t.teardown(() => registry.close())
+  const path = `/v2/${REPO}/blobs/${layerDigest}`
+  // FAST_RETRY allows 3 attempts; four stalls, each after a MiB, still end in the whole blob
+  const client = clientFor(registry, {timeouts: {connectMs: 300, idleMs: 300}})
+  registry.inject(path, {stallAfter: MIN_PROGRESS_BYTES}, 4)
+  const result = await collect((await client.getBlob(layerDigest)).stream)
+  t.is(result.error, undefined)
+  t.true(result.bytes.equals(layer))
+  t.is(registry.count(path), 5)
 })
 
 test('a redirect to another origin carries no Authorization', async (t) => {

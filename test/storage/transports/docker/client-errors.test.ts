@@ -1,4 +1,5 @@
 import test from 'ava'
+import * as net from 'node:net'
 
 import {ManifestUnknownError, RegistryResponseError, TooManyRequestsError} from '../../../../src/storage/transports/docker/errors'
 import {NetworkError} from '../../../../src/storage/transports/docker/http-request'
@@ -120,8 +121,42 @@ test('no response headers within connectMs: retried, then a timeout naming the U
   registry.inject(MANIFEST_PATH, {stallHeaders: true}, Infinity)
   await t.throwsAsync(client.getManifest('latest'), {
     instanceOf: NetworkError,
-    message: `reading manifest latest in ${registry.host}/${REPO}: Get "http://${registry.host}${MANIFEST_PATH}": timeout awaiting response headers (300 ms)`,
+    message: `reading manifest latest in ${registry.host}/${REPO}: Get "http://${registry.host}${MANIFEST_PATH}": timeout awaiting response headers: no answer for 300ms`,
   })
+})
+
+test('a manifest body that stalls is fetched again, then times out naming the URL', async (t) => {
+  const {registry, manifest} = await registryWithImage()
+  t.teardown(() => registry.close())
+  const client = clientFor(registry, {timeouts: {connectMs: 5000, idleMs: 300}})
+  registry.inject(MANIFEST_PATH, {stallAfter: 10})
+  t.deepEqual((await client.getManifest('latest')).bytes, manifest)
+  t.is(registry.count(MANIFEST_PATH), 2)
+  registry.inject(MANIFEST_PATH, {stallAfter: 10}, Infinity)
+  await t.throwsAsync(client.getManifest('latest'), {
+    instanceOf: NetworkError,
+    message: `reading manifest latest in ${registry.host}/${REPO}: Get "http://${registry.host}${MANIFEST_PATH}": idle timeout: no data received for 300ms`,
+  })
+})
+
+test('a TLS handshake that never completes times out', async (t) => {
+  // accepts connections and never says a word: no ServerHello
+  const silent = net.createServer(() => undefined)
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()))
+  const sockets = new Set<net.Socket>()
+  silent.on('connection', (socket) => sockets.add(socket))
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy()
+    silent.close()
+  })
+  const host = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`
+  const client = clientFor(host, {insecure: false, timeouts: {connectMs: 300, idleMs: 300}, retry: {attempts: 2, baseDelayMs: 1, maxDelayMs: 1}})
+  const error = await t.throwsAsync(client.ping(), {
+    instanceOf: NetworkError,
+    message: `pinging container registry ${host}: Get "https://${host}/v2/": timeout awaiting response headers: no answer for 300ms`,
+  })
+  t.true(error?.timedOut)
+  t.is(sockets.size, 2)
 })
 
 test('a manifest body cut short is fetched again', async (t) => {
