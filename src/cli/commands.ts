@@ -47,6 +47,7 @@ export const COMMANDS = lazily({
   'login': () => require('../commands/login'),
   'logout': () => require('../commands/logout'),
   'system:df': () => require('../commands/system/df'),
+  'system:prune': () => require('../commands/system/prune'),
   'version': () => require('../commands/version'),
   'volume:create': () => require('../commands/volume/create'),
   'volume:exists': () => require('../commands/volume/exists'),
