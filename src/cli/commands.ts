@@ -48,6 +48,7 @@ export const COMMANDS = lazily({
   'logout': () => require('../commands/logout'),
   'system:df': () => require('../commands/system/df'),
   'system:prune': () => require('../commands/system/prune'),
+  'system:reset': () => require('../commands/system/reset'),
   'version': () => require('../commands/version'),
   'volume:create': () => require('../commands/volume/create'),
   'volume:exists': () => require('../commands/volume/exists'),
