@@ -47,6 +47,7 @@ export const COMMANDS = lazily({
   'login': () => require('../commands/login'),
   'logout': () => require('../commands/logout'),
   'system:df': () => require('../commands/system/df'),
+  'system:migrate': () => require('../commands/system/migrate'),
   'system:prune': () => require('../commands/system/prune'),
   'system:reset': () => require('../commands/system/reset'),
   'version': () => require('../commands/version'),
