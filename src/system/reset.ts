@@ -9,7 +9,7 @@ import {TspodError} from '../errors'
 import type {Container} from '../runtime/container/config'
 import {ContainerRecords, isAlive} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
-import type {StorageConfig} from '../storage/config/storage-conf'
+import {StorageConfig, defaultGraphRoot} from '../storage/config/storage-conf'
 import {removeAsMappedRoot} from '../storage/remove-tree'
 import {Store, storeMapping} from '../storage/store/store'
 
@@ -84,7 +84,7 @@ export async function resetStore(config: StorageConfig, env: NodeJS.ProcessEnv =
   await removeAsMappedRoot(dirs, mapping)
   // <data home>/tspod, made for the default graph root <data home>/tspod/storage: gone once empty.
   const parent = path.dirname(config.graphRoot)
-  if (path.basename(parent) === 'tspod') {
+  if (path.resolve(config.graphRoot) === defaultGraphRoot(process.getuid!(), env)) {
     try {
       fs.rmdirSync(parent)
     } catch (err) {
