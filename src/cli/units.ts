@@ -13,6 +13,17 @@ export function humanSize(bytes: number): string {
   return `${formatG(size, 3)} ${DECIMAL_UNITS[i]}`
 }
 
+/** go-units HumanSize (4 significant digits, no space): "4.275MB", "12B", as `system df` and prune totals print. */
+export function compactSize(bytes: number): string {
+  let size = bytes
+  let i = 0
+  while (size >= 1000 && i < DECIMAL_UNITS.length - 1) {
+    size /= 1000
+    i++
+  }
+  return `${formatG(size, 4)}${DECIMAL_UNITS[i]}`
+}
+
 /** C/Go "%.Ng": N significant digits, trailing zeros dropped. */
 function formatG(value: number, digits: number): string {
   if (value === 0) return '0'

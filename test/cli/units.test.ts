@@ -1,6 +1,6 @@
 import test from 'ava'
 
-import {humanDuration, humanSize, timeAgo} from '../../src/cli/units'
+import {compactSize, humanDuration, humanSize, timeAgo} from '../../src/cli/units'
 
 test('sizes as go-units prints them (3 significant digits, decimal units)', (t) => {
   t.is(humanSize(0), '0 B')
@@ -10,6 +10,14 @@ test('sizes as go-units prints them (3 significant digits, decimal units)', (t) 
   t.is(humanSize(7_626_365), '7.63 MB')
   t.is(humanSize(123_456_789), '123 MB')
   t.is(humanSize(5_000_000_000), '5 GB')
+})
+
+test('compact sizes as go-units HumanSize prints them (4 significant digits, no space)', (t) => {
+  t.is(compactSize(0), '0B')
+  t.is(compactSize(12), '12B')
+  t.is(compactSize(2_132_224), '2.132MB')
+  t.is(compactSize(4_275_446), '4.275MB')
+  t.is(compactSize(1_000_000), '1MB')
 })
 
 test('durations as go-units prints them', (t) => {

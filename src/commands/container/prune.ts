@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {UsageError} from '../../errors'
-import {removeContainer} from '../../runtime/container/remove'
-import {isRunning} from '../../runtime/container/report'
+import {printError} from '../../cli/exit'
+import {pruneContainers} from '../../runtime/container/prune'
 
 export default class ContainerPrune extends ContainerCommand {
   static summary = 'Remove all non running containers'
@@ -21,10 +21,10 @@ export default class ContainerPrune extends ContainerCommand {
       if (!/^y(es)?$/i.test(answer.trim())) return
     }
     const {store, records} = await this.openContainers(flags)
-    for (const c of records.list()) {
-      if (isRunning(c.state)) continue
-      await removeContainer(store, records, c)
-      this.print(c.config.id)
-    }
+    const report = await pruneContainers(store, records)
+    for (const {id} of report.removed) this.print(id)
+    if (report.errors.length === 0) return
+    report.errors.slice(0, -1).forEach((e) => printError(e, false))
+    throw report.errors.at(-1)
   }
 }

@@ -34,7 +34,7 @@ export default class ImagePrune extends TspodCommand {
       if (!/^y(es)?$/i.test((await readLine()).trim())) return
     }
     const store = await this.openStore(flags)
-    const removed = await pruneImages(store, {all: flags.all})
-    if (removed.length > 0) this.print(removed.join('\n'))
+    const {ids} = await pruneImages(store, {all: flags.all})
+    if (ids.length > 0) this.print(ids.join('\n'))
   }
 }

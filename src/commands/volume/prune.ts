@@ -2,33 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
-import {TspodError, UsageError} from '../../errors'
+import {readLine} from '../../cli/prompt'
+import {UsageError} from '../../errors'
 import {VolumeStore, parseVolumeFilters, pruneCandidates, pruneVolumes, splitAllFilter} from '../../runtime/volume'
-
-/** One line from stdin, as Go's bufio ReadString('\n'): input that ends before a newline is an error (EOF). */
-function readLine(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (d: Buffer) => {
-      text += String(d)
-      const newline = text.indexOf('\n')
-      if (newline < 0) return
-      cleanup()
-      resolve(text.slice(0, newline + 1))
-    }
-    const onEnd = () => {
-      cleanup()
-      reject(new TspodError('EOF'))
-    }
-    const cleanup = () => {
-      process.stdin.off('data', onData)
-      process.stdin.off('end', onEnd)
-      process.stdin.pause()
-    }
-    process.stdin.on('data', onData)
-    process.stdin.once('end', onEnd)
-  })
-}
 
 export default class VolumePrune extends TspodCommand {
   static summary = 'Remove unused volumes'

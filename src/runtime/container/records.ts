@@ -60,7 +60,7 @@ export class ContainerRecords {
     return {config, state: {...CREATED_STATE}}
   }
 
-  /** Only while it is being created: its config is fixed afterwards. */
+  /** Only while it is being created, or stopped under its lock (`system migrate --new-runtime`). */
   replaceConfig(config: ContainerConfig): void {
     this.db.prepare('UPDATE container_configs SET json = ? WHERE id = ?').run(JSON.stringify(config), config.id)
   }

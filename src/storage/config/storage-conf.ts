@@ -41,7 +41,7 @@ export function configFilePath(env: Env = process.env): string {
   return path.join(configHome, 'tspod', 'storage.conf')
 }
 
-function defaultGraphRoot(uid: number, env: Env): string {
+export function defaultGraphRoot(uid: number, env: Env = process.env): string {
   if (uid === 0) return '/var/lib/tspod/storage'
   const dataHome = env.XDG_DATA_HOME || path.join(homeDir(env), '.local', 'share')
   return path.join(dataHome, 'tspod', 'storage')

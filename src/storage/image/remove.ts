@@ -32,11 +32,13 @@ function deleteImage(store: Store, image: Image, report: RemoveReport): void {
   report.deleted.push(image.id)
 }
 
-/** Under the layers lock, exclusively: no pull can decide to reuse one of them meanwhile. */
-async function removeUnusedLayers(store: Store): Promise<void> {
-  await store.withLayersLock('exclusive', async () => {
-    await store.removeUnreferencedLayers()
+/** Under the layers lock, exclusively: no pull can decide to reuse one of them meanwhile. Returns the bytes the removed layers took. */
+async function removeUnusedLayers(store: Store): Promise<number> {
+  return store.withLayersLock('exclusive', async () => {
+    const sizes = new Map(store.layers.list().map((l) => [l.id, l.diffSize]))
+    const removed = await store.removeUnreferencedLayers()
     await removeUnusedMappedLayers(store)
+    return removed.reduce((sum, id) => sum + (sizes.get(id) ?? 0), 0)
   })
 }
 
@@ -79,15 +81,21 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
   return report
 }
 
-/** Dangling images (no name), or with `all` every image; returns the removed ids. */
-export async function pruneImages(store: Store, opts: {all: boolean}): Promise<string[]> {
-  const removed: string[] = []
+export interface PrunedImages {
+  ids: string[]
+  /** what the layers removed with them took */
+  reclaimedBytes: number
+}
+
+/** Dangling images (no name), or with `all` every image no container uses; `wanted` narrows the choice (prune filters). */
+export async function pruneImages(store: Store, opts: {all: boolean; wanted?: (image: Image) => boolean}): Promise<PrunedImages> {
+  const ids: string[] = []
   const inUse = store.imagesInUse()
   for (const image of store.images.list()) {
-    if ((!opts.all && image.names.length > 0) || inUse.has(image.id)) continue
+    if ((!opts.all && image.names.length > 0) || inUse.has(image.id) || (opts.wanted && !opts.wanted(image))) continue
     // a container made on it since the list above keeps it
-    if (store.images.deleteUnlessUsed(image.id) === undefined) removed.push(image.id)
+    if (store.images.deleteUnlessUsed(image.id) === undefined) ids.push(image.id)
   }
-  await removeUnusedLayers(store)
-  return removed
+  const reclaimedBytes = await removeUnusedLayers(store)
+  return {ids, reclaimedBytes}
 }
