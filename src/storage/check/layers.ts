@@ -1,0 +1,149 @@
+// Every layer against its kept blob (overlay/<id>/blob): the blob must still be the one pulled
+// (its digest and DiffID), and overlay/<id>/diff must be what unpacking it made. A damaged diff
+// is rebuilt from the blob with no network, the way a pull unpacks it; a layer whose blob is
+// gone or corrupt cannot be, and the images using it are removed instead (images.ts).
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {TspodError} from '../../errors'
+import {unpackLayers} from '../archive/unpack'
+import type {Layer} from '../store/layers'
+import type {Store} from '../store/store'
+import {LAYER_ROOT_MODE} from '../transports/local/destination'
+import {imageLabel, listed, shortId} from './describe'
+import {Finding} from './finding'
+import {ImageCheckOptions, removeDamagedImages} from './images'
+import {LayerCheckJob, LayerCheckLine, compareLayers} from './layer-check-job'
+import {LayerComparison} from './layer-compare'
+
+export interface LayerCheckOptions extends ImageCheckOptions {
+  /** types, sizes, modes, owners and presence only; without it, every file's bytes too */
+  quick?: boolean
+  /** start no further layer after this many milliseconds; those left are named as not checked */
+  maxMs?: number
+}
+
+type Verdict =
+  | {state: 'clean'}
+  | {state: 'damaged'; summary: string}
+  | {state: 'unrebuildable'; summary: string}
+  | {state: 'skipped'}
+
+function describeDifferences(c: LayerComparison): string {
+  const more = c.differenceCount - c.differences.length
+  return c.differences.join('; ') + (more > 0 ? `; and ${more} more` : '')
+}
+
+function verdict(layer: Layer, c: LayerComparison): Verdict {
+  if (c.blobError !== undefined) return {state: 'unrebuildable', summary: c.blobError}
+  if (layer.compressedDigest && c.blobDigest !== layer.compressedDigest)
+    return {state: 'unrebuildable', summary: `blob corrupt: its digest is ${c.blobDigest}, expected ${layer.compressedDigest}`}
+  if (c.diffID !== layer.diffDigest) return {state: 'unrebuildable', summary: `blob corrupt: its DiffID is ${c.diffID}, expected ${layer.diffDigest}`}
+  if (c.differenceCount > 0) return {state: 'damaged', summary: describeDifferences(c)}
+  return {state: 'clean'}
+}
+
+/** Compare the layers with their blobs (in the user namespace when rootless). */
+async function compare(store: Store, layers: Layer[], opts: {quick?: boolean; deadline?: number}): Promise<Map<string, LayerComparison | 'skipped'>> {
+  const rootless = store.mapping !== undefined
+  const job: LayerCheckJob = {
+    layers: layers.map((l) => ({id: l.id, blob: store.layout.blobFile(l.id), diff: store.layout.diffDir(l.id)})),
+    options: {
+      full: !opts.quick,
+      ignoreChownErrors: store.config.overlay.ignoreChownErrors,
+      devicesAllowed: !rootless,
+      opaqueXattr: rootless ? 'user.overlay.opaque' : 'trusted.overlay.opaque',
+    },
+    deadline: opts.deadline,
+  }
+  const results = new Map<string, LayerComparison | 'skipped'>()
+  await compareLayers(job, store.mapping, (line: LayerCheckLine) => {
+    if ('skipped' in line) results.set(line.id, 'skipped')
+    else if ('comparison' in line) results.set(line.id, line.comparison)
+  })
+  return results
+}
+
+/**
+ * Unpack the layer's blob again into a staging dir, as a pull does (inside the user namespace),
+ * then swap it for the damaged diff under the layers lock, held exclusively as for a deletion.
+ */
+export async function rebuildLayer(store: Store, layer: Layer): Promise<void> {
+  const staging = store.newWorkDir('staging')
+  try {
+    const fresh = path.join(staging, 'diff')
+    fs.mkdirSync(fresh)
+    await unpackLayers(
+      [{blob: store.layout.blobFile(layer.id), dest: fresh, expectedDiffID: layer.diffDigest, digest: layer.compressedDigest ?? undefined}],
+      {mapping: store.mapping, ignoreChownErrors: store.config.overlay.ignoreChownErrors},
+    )
+    await store.withLayersLock('exclusive', () => {
+      if (!store.layers.has(layer.id)) throw new TspodError(`layer ${layer.id} was removed while it was being rebuilt`)
+      const diff = store.layout.diffDir(layer.id)
+      if (fs.existsSync(diff)) {
+        fs.chmodSync(diff, 0o700) // moving a dir to another parent needs write access to it
+        fs.renameSync(diff, path.join(staging, 'damaged'))
+      }
+      fs.renameSync(fresh, diff)
+      fs.chmodSync(diff, LAYER_ROOT_MODE)
+    })
+  } finally {
+    await store.removeTrees([staging])
+  }
+}
+
+function imagesUsing(store: Store, layerId: string): string[] {
+  return store.images.list().filter((i) => i.layers.includes(layerId)).map((i) => i.id)
+}
+
+/**
+ * Check every complete layer whose dir is there (a layer dir gone altogether is an image's
+ * missing layer: checkImages). With `repair`, rebuild the damaged ones and check them again,
+ * and remove the images whose layers cannot be rebuilt.
+ */
+export async function checkLayers(store: Store, opts: LayerCheckOptions = {}): Promise<Finding[]> {
+  const started = Date.now()
+  const layers = store.layers.list().filter((l) => !l.incomplete && fs.existsSync(store.layout.layerDir(l.id)))
+  const deadline = opts.maxMs !== undefined ? started + opts.maxMs : undefined
+  const results = await compare(store, layers, {quick: opts.quick, deadline})
+  const findings: Finding[] = []
+  const skipped: string[] = []
+  const toRebuild: Layer[] = []
+  const unrebuildable = new Map<string, string>()
+  for (const layer of layers) {
+    const c = results.get(layer.id)
+    const v: Verdict = c === undefined || c === 'skipped' ? {state: 'skipped'} : verdict(layer, c)
+    if (v.state === 'skipped') skipped.push(layer.id)
+    if (v.state !== 'damaged' && v.state !== 'unrebuildable') continue
+    const users = imagesUsing(store, layer.id)
+    const usedBy = users.length > 0 ? `; used by ${listed(users.map((id) => imageLabel(store.images.get(id)!)))}` : ''
+    if (v.state === 'damaged') {
+      findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}${usedBy}`})
+      toRebuild.push(layer)
+    } else {
+      findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}: it cannot be rebuilt${usedBy}`})
+      for (const id of users) unrebuildable.set(id, unrebuildable.has(id) ? unrebuildable.get(id)! : `its layer ${shortId(layer.id)} cannot be rebuilt (${v.summary})`)
+    }
+  }
+  if (skipped.length > 0)
+    findings.push({
+      kind: 'layer',
+      subject: 'max',
+      message: `${skipped.length} of ${layers.length} layers not checked: the limit of ${opts.maxMs} ms was reached: ${listed(skipped.map(shortId))}`,
+    })
+  if (!opts.repair) return findings
+
+  for (const layer of toRebuild) {
+    try {
+      await rebuildLayer(store, layer)
+      const again = (await compare(store, [layer], {quick: opts.quick})).get(layer.id)
+      const v = again === undefined || again === 'skipped' ? undefined : verdict(layer, again)
+      if (v?.state !== 'clean') throw new TspodError(`still damaged after the rebuild: ${v && 'summary' in v ? v.summary : 'not checked'}`)
+      findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: rebuilt from its blob`, repaired: true})
+    } catch (err) {
+      findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: not rebuilt`, error: (err as Error).message})
+    }
+  }
+  if (unrebuildable.size > 0) findings.push(...(await removeDamagedImages(store, unrebuildable, opts)))
+  return findings
+}
