@@ -33,7 +33,8 @@ async function main(): Promise<void> {
       else store.containers.delete(id)
     }
   }
-  const opts = {...request, removeContainers}
+  const containerIsRunning = (id: string): boolean => ['running', 'stopping'].includes(records.get(id)?.state.status ?? '')
+  const opts = {...request, removeContainers, containerIsRunning}
   const findings: Finding[] = []
   for (const check of request.checks ?? ['leftovers', 'layers', 'images', 'containers']) {
     if (check === 'leftovers') findings.push(...(await checkLeftovers(store, opts)))

@@ -2,18 +2,18 @@
 // check worker (or of this process, as real root). Kept apart from the worker's entry point so
 // that both run the same code.
 import * as path from 'node:path'
+import {createInterface} from 'node:readline'
 
+import {TspodError} from '../../errors'
 import {UserNamespaceMapping} from '../../userns/idmap'
 import {spawnInNamespaces} from '../../userns/spawn'
 import {collect} from '../remove-tree'
 import {LayerCompareOptions, LayerComparison, compareLayerWithBlob} from './layer-compare'
-import {createInterface} from 'node:readline'
-import {TspodError} from '../../errors'
 
 export interface LayerCheckJob {
   layers: {id: string; blob: string; diff: string}[]
   options: LayerCompareOptions
-  /** epoch ms after which no further layer is started (undefined: no limit) */
+  /** epoch ms after which no layer is checked any further (undefined: no limit) */
   deadline?: number
 }
 
@@ -27,7 +27,8 @@ export async function runLayerCheckJob(job: LayerCheckJob, emit: (line: LayerChe
       continue
     }
     try {
-      emit({id: layer.id, comparison: await compareLayerWithBlob(layer.blob, layer.diff, job.options)})
+      const comparison = await compareLayerWithBlob(layer.blob, layer.diff, {...job.options, deadline: job.deadline})
+      emit(comparison.outOfTime ? {id: layer.id, skipped: true} : {id: layer.id, comparison})
     } catch (err) {
       const comparison: LayerComparison = {differences: [`.: cannot be checked: ${(err as Error).message}`], differenceCount: 1, entries: 0}
       emit({id: layer.id, comparison})

@@ -23,6 +23,8 @@ export interface LayerCompareOptions {
   opaqueXattr: string
   /** how many differences to name; the rest are only counted */
   maxNamed?: number
+  /** epoch ms: give up on the layer (`outOfTime`) once past it */
+  deadline?: number
 }
 
 export interface LayerComparison {
@@ -32,6 +34,8 @@ export interface LayerComparison {
   diffID?: string
   /** why the blob could not be read through (missing, corrupt compression, bad tar) */
   blobError?: string
+  /** the deadline passed before the layer was read through: nothing is known about it */
+  outOfTime?: boolean
   /** the first differences, "bin/busybox: missing" */
   differences: string[]
   /** all differences, named or not */
@@ -253,6 +257,21 @@ async function sameContent(entry: AsyncIterable<Buffer>, file: string): Promise<
   return same
 }
 
+class OutOfTime extends Error {}
+
+async function fileDigest(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256')
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
+  return `sha256:${hash.digest('hex')}`
+}
+
+function readError(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err)
+  if (/Invalid tar header|Invalid header/i.test(message)) return 'invalid tar header'
+  if (/Unexpected end of data/i.test(message)) return 'unexpected end of the tar stream'
+  return message
+}
+
 class Differences {
   readonly named: string[] = []
   count = 0
@@ -318,7 +337,8 @@ function walk(root: string, expected: Map<string, Expected>, opts: LayerCompareO
     for (const name of fs.readdirSync(host).sort()) visit(rel === '.' ? name : `${rel}/${name}`)
   }
   visit('.')
-  for (const rel of [...expected.keys()].sort()) if (!seen.has(rel)) diffs.add(rel, 'missing')
+  for (const [rel, e] of [...expected].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    if (!seen.has(rel)) diffs.add(rel, e.kind === 'file' ? 'missing' : `missing (${KIND_WORDS[e.kind]})`)
 }
 
 /**
@@ -349,6 +369,7 @@ export async function compareLayerWithBlob(blob: string, diffDir: string, opts: 
   try {
     for await (const entry of extract as unknown as AsyncIterable<{header: tar.Header} & AsyncIterable<Buffer>>) {
       entries++
+      if (opts.deadline !== undefined && Date.now() >= opts.deadline) throw new OutOfTime()
       const file = tree.add(entry.header as Header, opts.devicesAllowed)
       if (file !== undefined && opts.full) {
         const same = await sameContent(entry, `${diffDir}/${file}`)
@@ -362,7 +383,10 @@ export async function compareLayerWithBlob(blob: string, diffDir: string, opts: 
     }
   } catch (err) {
     for (const s of [input, blobHash, decompress, tarHash, extract]) s.destroy()
-    return {blobError: `blob unreadable: ${(err as Error).message}`, differences: [], differenceCount: 0, entries}
+    if (err instanceof OutOfTime) return {outOfTime: true, differences: [], differenceCount: 0, entries}
+    // its digest tells a damaged blob from one that was never a valid layer
+    const blobDigest = await fileDigest(blob).catch(() => undefined)
+    return {blobDigest, blobError: `blob unreadable: ${readError(err)}`, differences: [], differenceCount: 0, entries}
   }
   const result: LayerComparison = {
     blobDigest: `sha256:${blobHash.hash.digest('hex')}`,

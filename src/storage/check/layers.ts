@@ -19,8 +19,13 @@ import {LayerComparison} from './layer-compare'
 export interface LayerCheckOptions extends ImageCheckOptions {
   /** types, sizes, modes, owners and presence only; without it, every file's bytes too */
   quick?: boolean
-  /** start no further layer after this many milliseconds; those left are named as not checked */
+  /** stop checking after this many milliseconds; the layers left are named as not checked */
   maxMs?: number
+  /**
+   * Whether a container is running (the runtime's state, which storage cannot read). A layer that
+   * a running container uses is not rebuilt: its overlay mount still reads the damaged dir.
+   */
+  containerIsRunning?: (id: string) => boolean
 }
 
 type Verdict =
@@ -35,9 +40,9 @@ function describeDifferences(c: LayerComparison): string {
 }
 
 function verdict(layer: Layer, c: LayerComparison): Verdict {
-  if (c.blobError !== undefined) return {state: 'unrebuildable', summary: c.blobError}
-  if (layer.compressedDigest && c.blobDigest !== layer.compressedDigest)
+  if (layer.compressedDigest && c.blobDigest !== undefined && c.blobDigest !== layer.compressedDigest)
     return {state: 'unrebuildable', summary: `blob corrupt: its digest is ${c.blobDigest}, expected ${layer.compressedDigest}`}
+  if (c.blobError !== undefined) return {state: 'unrebuildable', summary: c.blobError}
   if (c.diffID !== layer.diffDigest) return {state: 'unrebuildable', summary: `blob corrupt: its DiffID is ${c.diffID}, expected ${layer.diffDigest}`}
   if (c.differenceCount > 0) return {state: 'damaged', summary: describeDifferences(c)}
   return {state: 'clean'}
@@ -96,6 +101,16 @@ function imagesUsing(store: Store, layerId: string): string[] {
   return store.images.list().filter((i) => i.layers.includes(layerId)).map((i) => i.id)
 }
 
+/** Names of the running containers whose image has the layer. */
+function runningUsers(store: Store, layerId: string, isRunning: ((id: string) => boolean) | undefined): string[] {
+  if (!isRunning) return []
+  const images = new Set(imagesUsing(store, layerId))
+  return store.containers
+    .list()
+    .filter((c) => images.has(c.imageId) && isRunning(c.id))
+    .map((c) => c.name)
+}
+
 /**
  * Check every complete layer whose dir is there (a layer dir gone altogether is an image's
  * missing layer: checkImages). With `repair`, rebuild the damaged ones and check them again,
@@ -121,19 +136,30 @@ export async function checkLayers(store: Store, opts: LayerCheckOptions = {}): P
       findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}${usedBy}`})
       toRebuild.push(layer)
     } else {
-      findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}: it cannot be rebuilt${usedBy}`})
+      const cannot = v.summary.startsWith('blob corrupt') ? 'it cannot be rebuilt' : 'it cannot be checked or rebuilt'
+      findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}: ${cannot}${usedBy}`})
       for (const id of users) unrebuildable.set(id, unrebuildable.has(id) ? unrebuildable.get(id)! : `its layer ${shortId(layer.id)} cannot be rebuilt (${v.summary})`)
     }
   }
   if (skipped.length > 0)
     findings.push({
-      kind: 'layer',
-      subject: 'max',
+      kind: 'not-checked',
+      subject: skipped.join(' '),
       message: `${skipped.length} of ${layers.length} layers not checked: the limit of ${opts.maxMs} ms was reached: ${listed(skipped.map(shortId))}`,
     })
   if (!opts.repair) return findings
 
   for (const layer of toRebuild) {
+    const running = runningUsers(store, layer.id, opts.containerIsRunning)
+    if (running.length > 0) {
+      findings.push({
+        kind: 'layer',
+        subject: layer.id,
+        message: `layer ${shortId(layer.id)}: not rebuilt`,
+        error: `running ${running.length === 1 ? 'container' : 'containers'} ${listed(running)} ${running.length === 1 ? 'uses' : 'use'} it: stop ${running.length === 1 ? 'it' : 'them'} and repair again`,
+      })
+      continue
+    }
     try {
       await rebuildLayer(store, layer)
       const again = (await compare(store, [layer], {quick: opts.quick})).get(layer.id)

@@ -9,6 +9,7 @@ import {tryLock} from '../lockfile'
 import {mountsBelow, readMountInfo} from '../preflight/mountinfo'
 import {isOwnerAlive} from '../store/owner'
 import type {Store} from '../store/store'
+import {shortId} from './describe'
 import {Finding} from './finding'
 import {unmount, unmountableBy} from './leftover-mounts'
 
@@ -41,17 +42,33 @@ async function repaired(subject: string, message: string, action: () => Promise<
   }
 }
 
-/** tmp/ and staging/ entries of processes that are gone (Store.open removes them too). */
-async function workDirs(store: Store, opts: LeftoverCheckOptions): Promise<Finding[]> {
-  const findings: Finding[] = []
+/**
+ * tmp/ and staging/ entries, and incomplete layers, of processes that are gone. The repair is
+ * Store.cleanAbandoned, what every store opening does (the incomplete layers only when the
+ * layers lock is free at once).
+ */
+async function abandoned(store: Store, opts: LeftoverCheckOptions): Promise<Finding[]> {
+  const found: {subject: string; what: string; gone: () => boolean}[] = []
   for (const parent of [store.layout.tmpDir, store.layout.stagingDir]) {
     for (const name of listDir(parent)) {
       if (isOwnerAlive(name)) continue
       const dir = path.join(parent, name)
-      const rel = path.relative(store.layout.graphRoot, dir)
-      findings.push({kind: 'leftover', subject: dir, message: `${rel}: left by a tspod process that is gone`})
-      if (opts.repair) findings.push(await repaired(dir, `${rel}: removed`, () => (isOwnerAlive(name) ? undefined : store.removeTrees([dir]))))
+      found.push({subject: dir, what: path.relative(store.layout.graphRoot, dir), gone: () => !fs.existsSync(dir)})
     }
+  }
+  for (const layer of store.layers.abandoned())
+    found.push({subject: layer.id, what: `incomplete layer ${shortId(layer.id)}`, gone: () => store.layers.get(layer.id) === undefined})
+  const findings: Finding[] = found.map((f) => ({kind: 'leftover', subject: f.subject, message: `${f.what}: left by a tspod process that is gone`}))
+  if (!opts.repair || found.length === 0) return findings
+  let error: string | undefined
+  try {
+    await store.cleanAbandoned()
+  } catch (err) {
+    error = (err as Error).message
+  }
+  for (const f of found) {
+    if (f.gone()) findings.push({kind: 'leftover', subject: f.subject, message: `${f.what}: removed`, repaired: true})
+    else findings.push({kind: 'leftover', subject: f.subject, message: `${f.what}: not removed`, error: error ?? 'the layers lock is held by another tspod process: run the repair again'})
   }
   return findings
 }
@@ -119,5 +136,5 @@ async function runRootEntries(store: Store, opts: LeftoverCheckOptions): Promise
 }
 
 export async function checkLeftovers(store: Store, opts: LeftoverCheckOptions = {}): Promise<Finding[]> {
-  return [...(await workDirs(store, opts)), ...(await mounts(store, opts)), ...(await runRootEntries(store, opts))]
+  return [...(await abandoned(store, opts)), ...(await mounts(store, opts)), ...(await runRootEntries(store, opts))]
 }

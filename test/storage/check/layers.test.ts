@@ -70,7 +70,7 @@ async function oddImage() {
   })
 }
 
-const SCENARIOS = ['clean', 'file-deleted', 'file-modified', 'dir-deleted', 'staging', 'blob-deleted', 'max', 'timing']
+const SCENARIOS = ['clean', 'file-deleted', 'file-modified', 'dir-deleted', 'staging', 'blob-deleted', 'blob-corrupt', 'max', 'running']
 
 test.before(async () => {
   registry = await startRegistry()
@@ -205,7 +205,7 @@ test('a blob deleted with a layer file: cannot be rebuilt; repair keeps an image
   t.is(create.code, 0, create.stderr)
 
   const found = await check(box)
-  t.true(messages(found).some((m) => m.startsWith(`layer ${short(top)}: blob missing: it cannot be rebuilt; used by ${registryHost()}/check/odd:latest`)), messages(found).join('\n'))
+  t.true(messages(found).some((m) => m.startsWith(`layer ${short(top)}: blob missing: it cannot be checked or rebuilt; used by ${registryHost()}/check/odd:latest`)), messages(found).join('\n'))
 
   const kept = await check(box, {repair: true})
   t.true(kept.findings.some((f) => f.error !== undefined && f.message.includes('not removed') && f.message.includes('user-of-odd')), messages(kept).join('\n'))
@@ -224,16 +224,46 @@ test('--max: layers left when the time is up are named as not checked', async (t
   const box = sandboxFor('max')
   const run = await check(box, {checks: ['layers'], maxMs: 0})
   t.deepEqual(run.findings.length, 1, messages(run).join('\n'))
+  t.is(run.findings[0].kind, 'not-checked')
   t.regex(run.findings[0].message, /^4 of 4 layers not checked: the limit of 0 ms was reached: [0-9a-f]{12}, [0-9a-f]{12}, [0-9a-f]{12}, [0-9a-f]{12}$/)
 })
 
-test('the layers of a run container are checked clean while it runs', async (t) => {
-  const box = sandboxFor('timing')
-  const started = await tspod(box, ['run', '-d', '--name', 'busy', '--network', 'none', 'check/multi', 'sleep', '30'])
+test('a layer that a running container uses is checked clean, and not rebuilt while the container runs', async (t) => {
+  const box = sandboxFor('running')
+  const started = await tspod(box, ['run', '-d', '--name', 'busy', '--network', 'none', 'check/multi', 'sleep', '60'])
   t.is(started.code, 0, started.stderr)
   try {
     t.deepEqual(messages(await check(box)), [])
+    const [layer] = await diffDirs(box, 'check/multi')
+    fs.rmSync(path.join(layer, 'etc', 'group'))
+    const refused = await check(box, {repair: true})
+    t.true(
+      refused.findings.some((f) => f.message === `layer ${short(layer)}: not rebuilt` && f.error === 'running container busy uses it: stop it and repair again'),
+      messages(refused).join('\n'),
+    )
   } finally {
     await tspod(box, ['rm', '-f', '-t', '0', 'busy'])
   }
+  const repaired = await check(box, {repair: true})
+  t.true(repaired.findings.some((f) => f.repaired && f.message.endsWith('rebuilt from its blob')), messages(repaired).join('\n'))
+  t.deepEqual(messages(await check(box)), [])
+})
+
+test('a corrupt blob (a byte changed): named with its digest, and repair removes the image', async (t) => {
+  const box = sandboxFor('blob-corrupt')
+  const layers = await diffDirs(box, 'check/multi')
+  const blob = path.join(path.dirname(layers[2]), 'blob')
+  const bytes = fs.readFileSync(blob)
+  bytes[bytes.length - 10] ^= 0xff
+  fs.writeFileSync(blob, bytes)
+  const found = await check(box, {quick: true})
+  t.true(
+    messages(found).some((m) => new RegExp(`^layer ${short(layers[2])}: blob corrupt: its digest is sha256:[0-9a-f]{64}, expected sha256:[0-9a-f]{64}: it cannot be rebuilt; used by ${registryHost().replace(/\./g, '\\.')}/check/multi:latest`).test(m)),
+    messages(found).join('\n'),
+  )
+  const repaired = await check(box, {repair: true})
+  t.true(repaired.findings.some((f) => f.repaired && f.message.startsWith(`image ${registryHost()}/check/multi:latest (`) && f.message.includes(`its layer ${short(layers[2])} cannot be rebuilt`)), messages(repaired).join('\n'))
+  t.is((await tspod(box, ['image', 'exists', 'check/multi'])).code, 1)
+  await runs(t, box, 'check/busybox')
+  t.deepEqual(messages(await check(box)), [])
 })
