@@ -126,10 +126,12 @@ class ExpectedTree {
     const base = path.posix.basename(rel)
     const mode = (h.mode ?? 0) & 0o7777
     if (base.startsWith(WHITEOUT_PREFIX)) {
+      // other .wh..wh.* (aufs metadata) are skipped before their parents are made
+      if (base.startsWith(WHITEOUT_META_PREFIX) && base !== WHITEOUT_OPAQUE_DIR) return undefined
       if (!this.parents(rel)) return undefined
       const dir = path.posix.dirname(rel)
-      if (base.startsWith(WHITEOUT_META_PREFIX)) {
-        if (base === WHITEOUT_OPAQUE_DIR) this.entries.get(dir)!.opaque = true
+      if (base === WHITEOUT_OPAQUE_DIR) {
+        this.entries.get(dir)!.opaque = true
         return undefined
       }
       const target = dir === '.' ? base.slice(WHITEOUT_PREFIX.length) : `${dir}/${base.slice(WHITEOUT_PREFIX.length)}`
@@ -292,7 +294,7 @@ function compareEntry(rel: string, st: fs.Stats, host: string, e: Expected, opts
     if (key !== undefined && key !== `${st.dev}:${st.ino}`) diffs.add(rel, `not a hard link to ${e.hardlinkOf}`)
   }
   if (e.kind === 'file' && e.size !== undefined && st.size !== e.size) return diffs.add(rel, `size ${st.size}, expected ${e.size}`)
-  if (e.kind === 'symlink') {
+  if (e.kind === 'symlink' && e.linkTarget !== undefined) {
     const target = fs.readlinkSync(host)
     if (target !== e.linkTarget) return diffs.add(rel, `points to ${JSON.stringify(target)}, expected ${JSON.stringify(e.linkTarget)}`)
   }

@@ -9,9 +9,9 @@ import test from 'ava'
 import type {Finding} from '../../../src/storage/check/finding'
 import type {StoreCheckRequest} from '../../helpers/store-check'
 import {graphRoot, registrySandbox} from '../../helpers/image-sandbox'
-import {busyboxImage, buildImage, busyboxLayer, multiLayerImage} from '../../helpers/oci-image'
+import {HOSTILE_KINDS, busyboxImage, buildImage, busyboxLayer, multiLayerImage, oddEntriesImage, writeOciArchive} from '../../helpers/oci-image'
 import {Registry, startRegistry} from '../../helpers/registry'
-import {REPO, Sandbox, removeTree, runAs, tspod} from '../../helpers/rootless'
+import {REPO, Sandbox, TEST_USER, lookupUser, removeTree, runAs, sandbox, tspod} from '../../helpers/rootless'
 
 const STORE_CHECK = path.join(REPO, 'dist', 'test', 'helpers', 'store-check.js')
 
@@ -266,4 +266,19 @@ test('a corrupt blob (a byte changed): named with its digest, and repair removes
   t.is((await tspod(box, ['image', 'exists', 'check/multi'])).code, 1)
   await runs(t, box, 'check/busybox')
   t.deepEqual(messages(await check(box)), [])
+})
+
+test('every odd or hostile image that unpacks at all is checked clean', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const loaded: string[] = []
+  for (const kind of HOSTILE_KINDS) {
+    const archive = path.join(box.dir, `${kind}.tar`)
+    await writeOciArchive(archive, [{image: await oddEntriesImage(kind), ref: `localhost/odd-${kind}:latest`}])
+    fs.chmodSync(archive, 0o644)
+    if ((await tspod(box, ['load', '-q', '-i', archive])).code === 0) loaded.push(kind)
+  }
+  for (const kind of ['absolute-path', 'symlink-then-file-overwrite', 'device-nodes']) t.true(loaded.includes(kind), `loaded: ${loaded.join(', ')}`)
+  t.deepEqual(messages(await check(box, {quick: true})), [], `loaded: ${loaded.join(', ')}`)
+  t.deepEqual(messages(await check(box)), [], `loaded: ${loaded.join(', ')}`)
 })
