@@ -1,6 +1,7 @@
 // The store checks of `system check` (src/storage/check/), as the rootless user on a real store:
 // real damage done to pulled layers, found and named, then repaired from the kept blobs with the
 // registry stopped, and the image runs again.
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -70,7 +71,7 @@ async function oddImage() {
   })
 }
 
-const SCENARIOS = ['clean', 'file-deleted', 'file-modified', 'dir-deleted', 'staging', 'blob-deleted', 'blob-corrupt', 'max', 'running']
+const SCENARIOS = ['clean', 'file-deleted', 'file-modified', 'dir-deleted', 'staging', 'blob-deleted', 'blob-corrupt', 'max', 'running', 'run-root']
 
 test.before(async () => {
   registry = await startRegistry()
@@ -152,20 +153,27 @@ function registryHost(): string {
   return registry!.host
 }
 
-test('a layer dir deleted: the image is named, repair removes it (its blob went with it), the others stay', async (t) => {
+test('a layer dir deleted: the image and its container are named; repair removes the image once --force removes the container', async (t) => {
   const box = sandboxFor('dir-deleted')
   const layers = await diffDirs(box, 'check/multi')
+  const create = await tspod(box, ['create', '--name', 'on-multi', 'check/multi', 'true'])
+  t.is(create.code, 0, create.stderr)
   removeTree(path.dirname(layers[2]))
+  const image = `image ${registryHost()}/check/multi:latest (`
   const found = await check(box)
+  t.true(messages(found).some((m) => m.startsWith(image) && m.endsWith(`: layer ${short(layers[2])} missing`)), messages(found).join('\n'))
   t.true(
-    messages(found).some((m) => m.startsWith(`image ${registryHost()}/check/multi:latest (`) && m.endsWith(`: layer ${short(layers[2])} missing`)),
+    messages(found).some((m) => m.startsWith('container on-multi (') && m.endsWith(`: layers of its image ${registryHost()}/check/multi:latest (${m.split('(')[2]?.split(')')[0]}) are missing: ${short(layers[2])}`)),
     messages(found).join('\n'),
   )
-  const repaired = await check(box, {repair: true})
-  t.true(
-    repaired.findings.some((f) => f.repaired && f.message.startsWith(`image ${registryHost()}/check/multi:latest (`) && f.message.includes('removed: layer')),
-    messages(repaired).join('\n'),
-  )
+
+  const kept = await check(box, {repair: true})
+  t.true(kept.findings.some((f) => f.kind === 'image' && f.error !== undefined && f.message.includes('used by container on-multi')), messages(kept).join('\n'))
+  t.true(kept.findings.some((f) => f.kind === 'container' && f.error === '--force removes containers whose image is damaged'), messages(kept).join('\n'))
+
+  const repaired = await check(box, {repair: true, force: true})
+  t.true(repaired.findings.some((f) => f.repaired && f.kind === 'container' && f.message.startsWith('container on-multi (')), messages(repaired).join('\n'))
+  t.true(repaired.findings.some((f) => f.repaired && f.message.startsWith(image) && f.message.includes('removed: layer')), messages(repaired).join('\n'))
   const images = await tspod(box, ['images', '--format', '{{.Repository}}'])
   t.deepEqual(images.stdout.trim().split('\n').sort(), [`${registryHost()}/check/busybox`, `${registryHost()}/check/odd`])
   await runs(t, box, 'check/busybox')
@@ -185,6 +193,31 @@ test('a leftover staging dir is named and removed', async (t) => {
   t.deepEqual(messages(repaired), ['staging/999999999-1-0123456789ab: left by a tspod process that is gone', 'staging/999999999-1-0123456789ab: removed'])
   t.false(fs.existsSync(leftover))
   t.deepEqual(messages(await check(box)), [])
+})
+
+test('the run-root dir of a container this store no longer has is named and removed; other stores\' are left alone', async (t) => {
+  const box = sandboxFor('run-root')
+  const info = await tspod(box, ['info', '--format', '{{.Store.RunRoot}}'])
+  const runRoot = info.stdout.trim()
+  t.true(path.isAbsolute(runRoot), info.stderr)
+  const id = crypto.randomBytes(32).toString('hex')
+  const other = crypto.randomBytes(32).toString('hex')
+  const bundle = async (which: string, root: string): Promise<string> => {
+    const dir = path.join(runRoot, 'containers', which)
+    const config = JSON.stringify({root: {path: path.join(root, 'containers', which, 'merged')}})
+    const made = await runAs(box.user, ['sh', '-c', 'mkdir -p "$1" && cat > "$1/config.json"', 'sh', dir], {input: config})
+    if (made.code !== 0) throw new Error(made.stderr)
+    return dir
+  }
+  const mine = await bundle(id, graphRoot(box))
+  const theirs = await bundle(other, '/var/tmp/some-other-store')
+  t.teardown(() => fs.rmSync(theirs, {recursive: true, force: true}))
+  const found = await check(box, {checks: ['leftovers']})
+  t.deepEqual(messages(found), [`${mine}: the run-root dir of a container that no longer exists`])
+  const repaired = await check(box, {checks: ['leftovers'], repair: true})
+  t.deepEqual(messages(repaired), [`${mine}: the run-root dir of a container that no longer exists`, `${mine}: removed`])
+  t.false(fs.existsSync(mine))
+  t.true(fs.existsSync(theirs))
 })
 
 function execAsUserOwned(box: Sandbox, dir: string): void {
