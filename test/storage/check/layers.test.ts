@@ -1,6 +1,7 @@
 // The store checks of `system check` (src/storage/check/), as the rootless user on a real store:
 // real damage done to pulled layers, found and named, then repaired from the kept blobs with the
 // registry stopped, and the image runs again.
+import {execFileSync} from 'node:child_process'
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -71,7 +72,7 @@ async function oddImage() {
   })
 }
 
-const SCENARIOS = ['clean', 'file-deleted', 'file-modified', 'dir-deleted', 'staging', 'blob-deleted', 'blob-corrupt', 'max', 'running', 'run-root']
+const SCENARIOS = ['clean', 'file-deleted', 'file-modified', 'dir-deleted', 'staging', 'blob-deleted', 'blob-corrupt', 'max', 'running', 'run-root', 'mounts']
 
 test.before(async () => {
   registry = await startRegistry()
@@ -314,4 +315,17 @@ test('every odd or hostile image that unpacks at all is checked clean', async (t
   for (const kind of ['absolute-path', 'symlink-then-file-overwrite', 'device-nodes']) t.true(loaded.includes(kind), `loaded: ${loaded.join(', ')}`)
   t.deepEqual(messages(await check(box, {quick: true})), [], `loaded: ${loaded.join(', ')}`)
   t.deepEqual(messages(await check(box)), [], `loaded: ${loaded.join(', ')}`)
+})
+
+test('a mount left below the graph root is named; one only root can undo is left with the command to do it', async (t) => {
+  const box = sandboxFor('mounts')
+  const point = path.join(graphRoot(box), 'containers', 'left-behind')
+  fs.mkdirSync(point)
+  execFileSync('mount', ['--bind', '-o', 'ro', path.join(graphRoot(box), 'overlay'), point])
+  t.teardown(() => execFileSync('umount', ['-l', point]))
+  const found = await check(box, {checks: ['leftovers']})
+  t.is(found.findings.length, 1, messages(found).join('\n'))
+  t.regex(found.findings[0].message, new RegExp(`^${point}: a \\S+ mount left behind \\(only root can unmount it: umount ${point}\\)$`))
+  const repaired = await check(box, {checks: ['leftovers'], repair: true})
+  t.deepEqual(messages(repaired), messages(found), 'nothing the user cannot do is attempted')
 })
