@@ -7,6 +7,7 @@ import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import {unpackLayers} from '../archive/unpack'
+import {mappedLayersRoot} from '../mapped-layers'
 import type {Layer} from '../store/layers'
 import type {Store} from '../store/store'
 import {LAYER_ROOT_MODE} from '../transports/local/destination'
@@ -82,7 +83,7 @@ export async function rebuildLayer(store: Store, layer: Layer): Promise<void> {
       [{blob: store.layout.blobFile(layer.id), dest: fresh, expectedDiffID: layer.diffDigest, digest: layer.compressedDigest ?? undefined}],
       {mapping: store.mapping, ignoreChownErrors: store.config.overlay.ignoreChownErrors},
     )
-    await store.withLayersLock('exclusive', () => {
+    await store.withLayersLock('exclusive', async () => {
       if (!store.layers.has(layer.id)) throw new TspodError(`layer ${layer.id} was removed while it was being rebuilt`)
       const diff = store.layout.diffDir(layer.id)
       if (fs.existsSync(diff)) {
@@ -91,10 +92,25 @@ export async function rebuildLayer(store: Store, layer: Layer): Promise<void> {
       }
       fs.renameSync(fresh, diff)
       fs.chmodSync(diff, LAYER_ROOT_MODE)
+      // keep-id copies were made from the damaged layer: the next start makes them anew
+      await store.removeTrees(mappedCopiesOf(store, layer.id))
     })
   } finally {
     await store.removeTrees([staging])
   }
+}
+
+/** mapped-layers/<top>-<hash> copies of the images that have the layer (mapped-layers.ts). */
+function mappedCopiesOf(store: Store, layerId: string): string[] {
+  const tops = new Set(imagesUsing(store, layerId).flatMap((id) => store.images.get(id)?.layers.slice(-1) ?? []))
+  const root = mappedLayersRoot(store)
+  let names: string[] = []
+  try {
+    names = fs.readdirSync(root)
+  } catch {
+    return []
+  }
+  return names.filter((name) => tops.has(name.replace(/-[0-9a-f]{16}$/, ''))).map((name) => path.join(root, name))
 }
 
 function imagesUsing(store: Store, layerId: string): string[] {
@@ -127,11 +143,17 @@ export async function checkLayers(store: Store, opts: LayerCheckOptions = {}): P
   const unrebuildable = new Map<string, string>()
   for (const layer of layers) {
     const c = results.get(layer.id)
+    // a layer removed while it was compared (an rmi) is no damage: the check holds no lock
+    if (!store.layers.has(layer.id) || !fs.existsSync(store.layout.layerDir(layer.id))) continue
     const v: Verdict = c === undefined || c === 'skipped' ? {state: 'skipped'} : verdict(layer, c)
     if (v.state === 'skipped') skipped.push(layer.id)
     if (v.state !== 'damaged' && v.state !== 'unrebuildable') continue
     const users = imagesUsing(store, layer.id)
-    const usedBy = users.length > 0 ? `; used by ${listed(users.map((id) => imageLabel(store.images.get(id)!)))}` : ''
+    const labels = users.flatMap((id) => {
+      const image = store.images.get(id)
+      return image ? [imageLabel(image)] : []
+    })
+    const usedBy = labels.length > 0 ? `; used by ${listed(labels)}` : ''
     if (v.state === 'damaged') {
       findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}${usedBy}`})
       toRebuild.push(layer)

@@ -115,6 +115,10 @@ test('a freshly pulled store is clean, quick and full, whiteouts, opaque dirs, l
 test('a layer file deleted is named, rebuilt from the blob with the registry stopped, and the image runs', async (t) => {
   const box = sandboxFor('file-deleted')
   const [layer] = await diffDirs(box, 'check/busybox')
+  const keepId = ['run', '--rm', '--network', 'none', '--userns=keep-id', 'check/busybox', 'true']
+  t.is((await tspod(box, keepId)).code, 0) // makes a chowned copy of the layer under mapped-layers/
+  const mapped = path.join(graphRoot(box), 'mapped-layers')
+  t.is(fs.readdirSync(mapped).length, 1)
   fs.rmSync(path.join(layer, 'bin', 'busybox'))
   t.not((await tspod(box, ['run', '--rm', '--network', 'none', 'check/busybox', 'true'])).code, 0)
 
@@ -124,8 +128,11 @@ test('a layer file deleted is named, rebuilt from the blob with the registry sto
   const repaired = await check(box, {repair: true})
   t.true(repaired.findings.some((f) => f.repaired && f.message === `layer ${short(layer)}: rebuilt from its blob`), messages(repaired).join('\n'))
   t.false(repaired.findings.some((f) => f.error !== undefined), messages(repaired).join('\n'))
+  t.deepEqual(fs.readdirSync(mapped), [], 'the copy made from the damaged layer is gone')
   await runs(t, box, 'check/busybox')
   await runs(t, box, 'check/multi') // shares the layer
+  const again = await tspod(box, keepId)
+  t.is(again.code, 0, again.stderr)
   t.deepEqual(messages(await check(box)), [])
   t.deepEqual(fs.readdirSync(path.join(graphRoot(box), 'staging')), [])
 })
