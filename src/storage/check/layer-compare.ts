@@ -287,7 +287,8 @@ class Differences {
 }
 
 function compareEntry(rel: string, st: fs.Stats, host: string, e: Expected, opts: LayerCompareOptions, inodes: Map<string, string>, diffs: Differences): void {
-  const kind = kindOf(st)
+  const seen = kindOf(st)
+  const kind = seen === 'whiteout' && e.kind === 'char' ? 'char' : seen // a 0/0 device node in the tar (as real root)
   if (kind !== e.kind) return diffs.add(rel, `${KIND_WORDS[kind]}, expected ${KIND_WORDS[e.kind]}`)
   if (e.hardlinkOf !== undefined) {
     const key = inodes.get(e.hardlinkOf)
