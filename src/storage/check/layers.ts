@@ -141,6 +141,8 @@ export async function checkLayers(store: Store, opts: LayerCheckOptions = {}): P
   const skipped: string[] = []
   const toRebuild: Layer[] = []
   const unrebuildable = new Map<string, string>()
+  /** damaged beyond repair, and no image uses them */
+  const unused: string[] = []
   for (const layer of layers) {
     const c = results.get(layer.id)
     // a layer removed while it was compared (an rmi) is no damage: the check holds no lock
@@ -161,6 +163,7 @@ export async function checkLayers(store: Store, opts: LayerCheckOptions = {}): P
       const cannot = v.summary.startsWith('blob corrupt') ? 'it cannot be rebuilt' : 'it cannot be checked or rebuilt'
       findings.push({kind: 'layer', subject: layer.id, message: `layer ${shortId(layer.id)}: ${v.summary}: ${cannot}${usedBy}`})
       for (const id of users) unrebuildable.set(id, unrebuildable.has(id) ? unrebuildable.get(id)! : `its layer ${shortId(layer.id)} cannot be rebuilt (${v.summary})`)
+      if (users.length === 0) unused.push(layer.id)
     }
   }
   if (skipped.length > 0)
@@ -193,5 +196,15 @@ export async function checkLayers(store: Store, opts: LayerCheckOptions = {}): P
     }
   }
   if (unrebuildable.size > 0) findings.push(...(await removeDamagedImages(store, unrebuildable, opts)))
+  if (unused.length > 0) {
+    // what rmi would remove anyway: layers no image uses, that are no other layer's parent
+    await store.withLayersLock('exclusive', () => store.removeUnreferencedLayers())
+    for (const id of unused)
+      findings.push(
+        store.layers.get(id) === undefined
+          ? {kind: 'layer', subject: id, message: `layer ${shortId(id)}: removed: no image uses it`, repaired: true}
+          : {kind: 'layer', subject: id, message: `layer ${shortId(id)}: not removed`, error: 'a pull is reusing it, or it is the parent of another layer'},
+      )
+  }
   return findings
 }
