@@ -7,6 +7,7 @@
 //   dist/monitor-cleanup.js  run by tspod-monitor after the container exits
 //   dist/unpack-worker.js    unpacks layers inside the user namespace
 //   dist/mapped-layers-worker.js  copies layers chowned for a container's id mapping (keep-id)
+//   dist/layer-check-worker.js    compares layers with their kept blobs (system check)
 // Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
 // that modules derive from __dirname hold in both layouts (tests load dist/src directly).
 const esbuild = require('esbuild')
@@ -22,6 +23,7 @@ esbuild.buildSync({
     'monitor-cleanup': 'dist/src/runtime/container/monitor-cleanup.js',
     'unpack-worker': 'dist/src/storage/archive/unpack-worker.js',
     'mapped-layers-worker': 'dist/src/storage/mapped-layers-worker.js',
+    'layer-check-worker': 'dist/src/storage/check/layer-check-worker.js',
   },
   absWorkingDir: root,
   outdir: dist,

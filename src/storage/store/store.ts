@@ -47,12 +47,19 @@ export class Store {
     return this.db
   }
 
-  static async open(config: StorageConfig, mapping: UserNamespaceMapping | undefined = storeMapping()): Promise<Store> {
+  /**
+   * `keepAbandoned`: leave what dead writers left (for `system check`, which reports it first).
+   */
+  static async open(
+    config: StorageConfig,
+    mapping: UserNamespaceMapping | undefined = storeMapping(),
+    options: {keepAbandoned?: boolean} = {},
+  ): Promise<Store> {
     ensurePrivateDir(config.graphRoot)
     const layout = new StoreLayout(config.graphRoot)
     for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir, layout.containersDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
     const store = new Store(config, openDatabase(config.graphRoot), mapping)
-    await store.cleanAbandoned()
+    if (!options.keepAbandoned) await store.cleanAbandoned()
     return store
   }
 

@@ -2,11 +2,10 @@
 // without their dir, rows and work dirs of tspod processes that died, and mounts left below
 // the graph root. Doctor only reads here; the repairs run under `doctor --fix`, as the user
 // (trees that hold files owned by subordinate ids are removed inside the user namespace).
-import {execFile} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {promisify} from 'node:util'
 
+import {unmount, unmountableBy} from '../../storage/check/leftover-mounts'
 import {removeAsMappedRoot} from '../../storage/remove-tree'
 import {Database} from '../../storage/db/connection'
 import {MountEntry, mountsBelow} from '../../storage/preflight/mountinfo'
@@ -16,8 +15,6 @@ import {isOwnerAlive} from '../../storage/store/owner'
 import {CheckGroup, CheckResult, Repair, fail, ok, warn} from './check-result'
 import {DoctorContext, realPath} from './context'
 import {databaseFile, openReadOnly} from './store-database'
-
-const execFileAsync = promisify(execFile)
 
 interface LayerRow {
   id: string
@@ -132,15 +129,9 @@ function leftoverWorkDirs(ctx: DoctorContext, layout: StoreLayout): CheckResult 
   )
 }
 
-function fusermount(): string | undefined {
-  for (const p of ['/usr/bin/fusermount3', '/bin/fusermount3', '/usr/bin/fusermount', '/bin/fusermount']) if (fs.existsSync(p)) return p
-  return undefined
-}
-
 /** Mounts the user may undo without root: FUSE mounts it made itself (or any, as root). */
-function unmountableBy(ctx: DoctorContext, m: MountEntry): boolean {
-  if (!ctx.rootless) return true
-  return m.fsType.startsWith('fuse') && m.superOptions.includes(`user_id=${ctx.user.uid}`) && fusermount() !== undefined
+function unmountableByUser(ctx: DoctorContext, m: MountEntry): boolean {
+  return unmountableBy(ctx.rootless ? ctx.user.uid : undefined, m)
 }
 
 function staleMounts(ctx: DoctorContext): CheckResult {
@@ -148,15 +139,12 @@ function staleMounts(ctx: DoctorContext): CheckResult {
   const graphRoot = realPath(ctx.config.graphRoot)
   const below = mountsBelow(graphRoot, ctx.mounts())
   if (below.length === 0) return ok(check, `no mounts below ${ctx.config.graphRoot}`)
-  const mine = below.filter((m) => unmountableBy(ctx, m))
-  const others = below.filter((m) => !unmountableBy(ctx, m))
+  const mine = below.filter((m) => unmountableByUser(ctx, m))
+  const others = below.filter((m) => !unmountableByUser(ctx, m))
   const rootCommands = others.map((m) => `umount ${shellQuote(m.mountPoint)}`)
   const repairs: Repair[] = mine.map((m) => ({
     description: `unmounted ${m.mountPoint}`,
-    apply: async () => {
-      if (ctx.rootless) await execFileAsync(fusermount()!, ['-u', m.mountPoint], {timeout: 10_000})
-      else await execFileAsync('umount', [m.mountPoint], {timeout: 10_000})
-    },
+    apply: () => unmount(m, ctx.rootless),
   }))
   const fixes = [
     ...(mine.length ? ['`tspod doctor --fix` unmounts ' + listed(mine.map((m) => m.mountPoint))] : []),

@@ -24,7 +24,7 @@ import {BlobInfo, ImageDestination, ImageReference, ManifestBlob} from '../types
 
 const BUSY_LAYER_WAIT_MS = 10 * 60_000
 /** The mode of every layer's root dir (containers-storage's defaultPerms for overlay layers). */
-const LAYER_ROOT_MODE = 0o555
+export const LAYER_ROOT_MODE = 0o555
 
 export interface StoreDestinationOptions {
   /** fully qualified names to give the image ("docker.io/library/alpine:latest") */
