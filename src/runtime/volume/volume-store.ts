@@ -13,6 +13,7 @@ import * as path from 'node:path'
 import {TspodError, UsageError, wrap} from '../../errors'
 import {DB_FILE} from '../../storage/db/connection'
 import {migrate} from '../../storage/db/migrate'
+import {writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {parseCreateOptions} from './create-options'
 import {NoSuchVolumeError, VolumeExistsError, VolumeInUseError, noSuchVolume} from './errors'
@@ -239,6 +240,7 @@ export class VolumeStore {
       // A dir without a row was left by a process killed mid-create: never hand out its contents.
       const leftover = this.moveAside(name)
       this.makeDirs(name)
+      this.writeRecord(name)
       return {volume, created: true, leftover}
     })
     return insert.immediate()
@@ -301,24 +303,42 @@ export class VolumeStore {
     })
   }
 
+  /**
+   * volumes/<name>/volume.json from the row, inside the transaction that changed it (the store's
+   * record files, from which a damaged DB is rebuilt).
+   */
+  writeRecord(name: string): void {
+    const volume = this.get(name)
+    if (volume && fs.existsSync(this.volumeDir(name))) writeRecord(this.store.layout.volumeRecord(name), volume)
+  }
+
   /** Take the pending copy-up for this caller: true once, for the first caller, until it is reset. */
   claimCopyUp(name: string): boolean {
-    return this.db.prepare('UPDATE volumes SET needs_copy_up = 0 WHERE name = ? AND needs_copy_up = 1').run(name).changes === 1
+    const claim = this.db.transaction((): boolean => {
+      const claimed = this.db.prepare('UPDATE volumes SET needs_copy_up = 0 WHERE name = ? AND needs_copy_up = 1').run(name).changes === 1
+      if (claimed) this.writeRecord(name)
+      return claimed
+    })
+    return claim.immediate()
   }
 
   /** Record what the first mount did (copy-up, chown), as Podman saves the volume's state. */
   updateState(name: string, state: {needsCopyUp?: boolean; needsChown?: boolean; uid?: number; gid?: number}): void {
-    const current = this.get(name)
-    if (!current) throw noSuchVolume(name)
-    this.db
-      .prepare('UPDATE volumes SET needs_copy_up = ?, needs_chown = ?, uid = ?, gid = ? WHERE name = ?')
-      .run(
-        (state.needsCopyUp ?? current.needsCopyUp) ? 1 : 0,
-        (state.needsChown ?? current.needsChown) ? 1 : 0,
-        state.uid ?? current.uid ?? null,
-        state.gid ?? current.gid ?? null,
-        name,
-      )
+    const update = this.db.transaction(() => {
+      const current = this.get(name)
+      if (!current) throw noSuchVolume(name)
+      this.db
+        .prepare('UPDATE volumes SET needs_copy_up = ?, needs_chown = ?, uid = ?, gid = ? WHERE name = ?')
+        .run(
+          (state.needsCopyUp ?? current.needsCopyUp) ? 1 : 0,
+          (state.needsChown ?? current.needsChown) ? 1 : 0,
+          state.uid ?? current.uid ?? null,
+          state.gid ?? current.gid ?? null,
+          name,
+        )
+      this.writeRecord(name)
+    })
+    update.immediate()
   }
 
   /**

@@ -37,9 +37,9 @@ export class Store {
     readonly mapping: UserNamespaceMapping | undefined,
   ) {
     this.layout = new StoreLayout(config.graphRoot)
-    this.layers = new LayerStore(db)
-    this.images = new ImageStore(db)
-    this.containers = new ContainerStore(db)
+    this.layers = new LayerStore(db, this.layout)
+    this.images = new ImageStore(db, this.layout)
+    this.containers = new ContainerStore(db, this.layout)
   }
 
   /** The metadata DB, for the runtime's own tables (containers' config and state, volumes). */
