@@ -161,6 +161,27 @@ test('an orphan layer dir (no row, no record): check names it; --repair removes 
   await assertRestored(t, s, before)
 })
 
+test('a store written before record files: the next commands write them, so its DB can be rebuilt', async (t) => {
+  const s = await populated(t)
+  const before = await contents(t, s)
+  const removed = await runAs(s.box.user, [
+    'sh',
+    '-c',
+    `cd ${s.graph} && rm -r images records-*.done overlay/*/layer.json containers/*/container.json containers/*/runtime-*.json volumes/*/volume.json`,
+  ])
+  t.is(removed.code, 0, removed.stderr)
+  const check = await tspod(s.box, ['system', 'check'])
+  t.is(check.code, 0, check.stdout + check.stderr)
+  t.deepEqual(await contents(t, s), before)
+  t.deepEqual(fs.readdirSync(s.graph).filter((f) => f.startsWith('records-')).sort(), ['records-runtime.done', 'records-storage.done', 'records-volumes.done'])
+
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(s.db + suffix, {force: true})
+  await s.registry.stop()
+  const repair = await tspod(s.box, ['system', 'check', '--repair'])
+  t.is(repair.code, 0, repair.stdout + repair.stderr)
+  await assertRestored(t, s, before)
+})
+
 test('record files follow the DB: rmi, untag, rm and volume rm remove theirs; a rename rewrites the container record', async (t) => {
   const s = await populated(t)
   const rename = await tspod(s.box, ['rename', 'keeper', 'renamed'])

@@ -8,7 +8,7 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import {migrate} from '../../storage/db/migrate'
-import {removeRecord, writeRecord} from '../../storage/store/record-files'
+import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
 import {exitFilePath, readExitFile} from './exit-file'
@@ -44,7 +44,23 @@ export class ContainerRecords {
 
   static open(store: Store): ContainerRecords {
     migrate(store.database, store.layout.graphRoot, RUNTIME_MIGRATIONS)
-    return new ContainerRecords(store)
+    const records = new ContainerRecords(store)
+    backfillRecordsOnce(store.layout.graphRoot, 'runtime', () => records.writeMissingRecords())
+    return records
+  }
+
+  /** Record files for containers that have none (written before tspod kept them). */
+  private writeMissingRecords(): void {
+    const write = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT c.json AS config, s.json AS state FROM container_configs c JOIN container_states s ON s.id = c.id').all() as {config: string; state: string}[]
+      for (const row of rows) {
+        const config = JSON.parse(row.config) as ContainerConfig
+        if (!fs.existsSync(this.store.layout.containerDir(config.id)) || fs.existsSync(this.store.layout.containerRuntimeRecord(config.id, 'config'))) continue
+        this.writeConfigRecord(config)
+        this.writeStateRecord(config.id, JSON.parse(row.state) as ContainerState)
+      }
+    })
+    write.immediate()
   }
 
   private get db() {

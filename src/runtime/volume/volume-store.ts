@@ -13,7 +13,7 @@ import * as path from 'node:path'
 import {TspodError, UsageError, wrap} from '../../errors'
 import {DB_FILE} from '../../storage/db/connection'
 import {migrate} from '../../storage/db/migrate'
-import {writeRecord} from '../../storage/store/record-files'
+import {backfillRecordsOnce, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {parseCreateOptions} from './create-options'
 import {NoSuchVolumeError, VolumeExistsError, VolumeInUseError, noSuchVolume} from './errors'
@@ -109,7 +109,9 @@ export class VolumeStore {
   static open(store: Store): VolumeStore {
     migrate(store.database, path.join(store.layout.graphRoot, DB_FILE), VOLUME_MIGRATIONS)
     fs.mkdirSync(store.layout.volumesDir, {recursive: true, mode: 0o700})
-    return new VolumeStore(store)
+    const volumes = new VolumeStore(store)
+    backfillRecordsOnce(store.layout.graphRoot, 'volumes', () => volumes.writeMissingRecords())
+    return volumes
   }
 
   private get db() {
@@ -310,6 +312,14 @@ export class VolumeStore {
   writeRecord(name: string): void {
     const volume = this.get(name)
     if (volume && fs.existsSync(this.volumeDir(name))) writeRecord(this.store.layout.volumeRecord(name), volume)
+  }
+
+  /** Record files for volumes that have none (written before tspod kept them). */
+  private writeMissingRecords(): void {
+    const write = this.db.transaction(() => {
+      for (const volume of this.list()) if (!fs.existsSync(this.store.layout.volumeRecord(volume.name))) this.writeRecord(volume.name)
+    })
+    write.immediate()
   }
 
   /** Take the pending copy-up for this caller: true once, for the first caller, until it is reset. */

@@ -65,3 +65,15 @@ export function readRecord<T>(file: string): T | undefined {
 export function removeRecord(file: string): void {
   fs.rmSync(file, {force: true})
 }
+
+/**
+ * Run `write` once per store and owner ("storage", "runtime", "volumes"): the record files of rows
+ * a tspod without record files wrote. `<graphRoot>/records-<owner>.done` marks it done; a store
+ * made by this tspod gets the mark at once, as `write` finds nothing to do.
+ */
+export function backfillRecordsOnce(graphRoot: string, owner: string, write: () => void): void {
+  const mark = path.join(graphRoot, `records-${owner}.done`)
+  if (fs.existsSync(mark)) return
+  write()
+  writeFileAtomic(mark, `record files version ${RECORD_VERSION}\n`)
+}
