@@ -120,6 +120,25 @@ test('a DB cut to half: images, ps and doctor explain it in one line; check name
   await assertRestored(t, s, before)
 })
 
+test('a DB that opens but fails integrity_check (an index that no longer matches its table): check names it; --repair rebuilds', async (t) => {
+  const s = await populated(t)
+  const before = await contents(t, s)
+  const Sqlite = require('better-sqlite3')
+  const db = new Sqlite(s.db)
+  db.unsafeMode(true)
+  db.pragma('writable_schema = ON')
+  db.prepare("UPDATE sqlite_master SET sql = 'CREATE INDEX layers_diff ON layers(parent)' WHERE name = 'layers_diff'").run()
+  db.close()
+  const check = await tspod(s.box, ['system', 'check'])
+  t.is(check.code, 1, check.stderr)
+  t.regex(check.stdout, new RegExp(`^database: ${s.db} is damaged: .*missing from index layers_diff.*\n$`))
+  await s.registry.stop()
+  const repair = await tspod(s.box, ['system', 'check', '--repair'])
+  t.is(repair.code, 0, repair.stdout + repair.stderr)
+  t.regex(repair.stdout, /rebuilt from the store's files: 2 image\(s\), 3 layer\(s\), 2 container\(s\) restored/)
+  await assertRestored(t, s, before)
+})
+
 test('a deleted DB: check names every dir without a row; --repair with the registry stopped restores everything', async (t) => {
   const s = await populated(t)
   const before = await contents(t, s)
