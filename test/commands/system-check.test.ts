@@ -223,3 +223,31 @@ test('record files follow the DB: rmi, untag, rm and volume rm remove theirs; a 
   const check = await tspod(s.box, ['system', 'check'])
   t.is(check.code, 0, check.stdout + check.stderr)
 })
+
+test('what cannot be restored is named with the reason: images whose layer dir is gone go, unless containers use them: then --force removes both', async (t) => {
+  const s = await populated(t)
+  const layer = JSON.parse(fs.readFileSync(path.join(s.graph, 'images', s.busyboxId, 'image.json'), 'utf8')).layers[0] as string
+  fs.rmSync(path.join(s.graph, 'overlay', layer), {recursive: true})
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(s.db + suffix, {force: true})
+  await s.registry.stop()
+
+  const repair = await tspod(s.box, ['system', 'check', '--repair'])
+  t.is(repair.code, 1, repair.stdout + repair.stderr)
+  const problem = `its layer ${layer.slice(0, 12)} is missing`
+  t.regex(repair.stdout, new RegExp(`^rebuild: image ${s.busyboxId.slice(0, 12)} not restored: ${problem}; kept for container [0-9a-f]{12} \\(\`--force\` removes both\\) \\(not repaired: ${problem}\\)$`, 'm'))
+  const kept = repair.stdout.split('\n').filter((l) => / container [0-9a-f]{12} not restored: its image .* was not restored; its files are kept/.test(l))
+  t.is(kept.length, 2, repair.stdout)
+  // the multi-layer image is built on the same bottom layer, and no container uses it
+  t.regex(repair.stdout, new RegExp(`^rebuild: image ${s.multiId.slice(0, 12)} not restored: ${problem}; removed \\(pull it again\\) \\(repaired\\)$`, 'm'))
+  t.is((await tspod(s.box, ['images', '-q'])).stdout, '')
+
+  const forced = await tspod(s.box, ['system', 'check', '--repair', '--force'])
+  t.is(forced.code, 0, forced.stdout + forced.stderr)
+  t.regex(forced.stdout, new RegExp(`^rebuild: image ${s.busyboxId.slice(0, 12)} not restored: ${problem}; removed \\(pull it again\\) \\(repaired\\)$`, 'm'))
+  t.is((await tspod(s.box, ['ps', '-a', '-q'])).stdout, '')
+  t.deepEqual(fs.readdirSync(path.join(s.graph, 'containers')), [])
+  t.is((await tspod(s.box, ['volume', 'ls', '-q'])).stdout, 'data\n')
+  t.is(fs.readFileSync(path.join(s.graph, 'volumes', 'data', '_data', 'f'), 'utf8'), 'kept\n')
+  const clean = await tspod(s.box, ['system', 'check'])
+  t.is(clean.code, 0, clean.stdout + clean.stderr)
+})

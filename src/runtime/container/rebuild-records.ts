@@ -8,7 +8,7 @@ import {RUNTIME_MIGRATIONS} from './schema'
 
 export const containerRecordsPart: RebuildPart = {
   migrations: RUNTIME_MIGRATIONS,
-  restore(db, layout, restored) {
+  restore(db, layout, restored, remove) {
     const findings: Finding[] = []
     for (const id of restored.containers) {
       let config: ContainerConfig | undefined
@@ -23,8 +23,11 @@ export const containerRecordsPart: RebuildPart = {
         problem = (err as Error).message
       }
       if (problem || !config || !state) {
-        // storage's row alone: the container's name stays taken and `rm` removes it
-        findings.push({kind: 'rebuild', subject: `container ${id.slice(0, 12)}`, message: `restored without its config and state: ${problem}; remove it with \`tspod rm\``, repaired: false, error: problem})
+        // without its config nothing can start or show it: it goes
+        db.prepare('DELETE FROM containers WHERE id = ?').run(id)
+        restored.containers.delete(id)
+        remove(layout.containerDir(id))
+        findings.push({kind: 'rebuild', subject: `container ${id.slice(0, 12)}`, message: `not restored: ${problem}; removed ${layout.containerDir(id)}`, repaired: true})
         continue
       }
       db.prepare('INSERT INTO container_configs (id, json) VALUES (?, ?)').run(id, JSON.stringify(config))

@@ -27,7 +27,8 @@ export interface Restored {
 /** The runtime's share of a rebuild: its tables, filled from its record files. */
 export interface RebuildPart {
   migrations: Migration[]
-  restore(db: Database, layout: StoreLayout, restored: Restored): Finding[]
+  /** Insert the part's rows; `remove` a dir that cannot be restored (and drop it from `restored`). */
+  restore(db: Database, layout: StoreLayout, restored: Restored, remove: (dir: string) => void): Finding[]
 }
 
 export interface RebuildOptions {
@@ -223,8 +224,8 @@ export async function rebuildDatabase(layout: StoreLayout, parts: RebuildPart[],
       const images = restoreImages(db, layout, layers, usedBy, options, findings, remove)
       const restoredContainers = restoreContainers(db, layout, containers, images, options, findings, remove)
       const restored: Restored = {layers, images, containers: restoredContainers}
-      for (const part of parts) findings.push(...part.restore(db, layout, restored))
-      return {layers: layers.size, images: images.size, containers: restoredContainers.size}
+      for (const part of parts) findings.push(...part.restore(db, layout, restored, (dir) => remove.push(dir)))
+      return {layers: layers.size, images: images.size, containers: restored.containers.size}
     })
     counts = fill.immediate()
   } catch (err) {
