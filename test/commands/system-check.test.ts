@@ -251,3 +251,30 @@ test('what cannot be restored is named with the reason: images whose layer dir i
   const clean = await tspod(s.box, ['system', 'check'])
   t.is(clean.code, 0, clean.stdout + clean.stderr)
 })
+
+test('--max: layers no image uses and older than the duration are named, and --repair removes them', async (t) => {
+  const s = await populated(t)
+  // an image gone with its record, as a cancelled pull leaves its layers: unreferenced
+  const layers = JSON.parse(fs.readFileSync(path.join(s.graph, 'images', s.multiId, 'image.json'), 'utf8')).layers as string[]
+  const Sqlite = require('better-sqlite3')
+  const db = new Sqlite(s.db)
+  db.prepare('DELETE FROM images WHERE id = ?').run(s.multiId)
+  db.close()
+  fs.rmSync(path.join(s.graph, 'images', s.multiId), {recursive: true})
+  const unused = layers.slice(1)
+  t.true(unused.length > 0)
+
+  const young = await tspod(s.box, ['system', 'check'])
+  t.is(young.code, 0, young.stdout + young.stderr)
+  const bad = await tspod(s.box, ['system', 'check', '--max', 'soon'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, 'Error: invalid argument "soon" for "-m, --max" flag: a duration such as 1h or 30m is needed\n')
+  const old = await tspod(s.box, ['system', 'check', '--max', '0s'])
+  t.is(old.code, 1, old.stderr)
+  t.deepEqual(old.stdout.split('\n').filter(Boolean).sort(), unused.map((id) => `layer: layer ${id.slice(0, 12)} is used by no image and older than --max`).sort())
+  const repair = await tspod(s.box, ['system', 'check', '--repair', '--max', '0s'])
+  t.is(repair.code, 0, repair.stdout + repair.stderr)
+  for (const id of unused) t.false(fs.existsSync(path.join(s.graph, 'overlay', id)))
+  t.true(fs.existsSync(path.join(s.graph, 'overlay', layers[0])), 'the layer busybox shares is kept')
+  t.is((await tspod(s.box, ['system', 'check', '--max', '0s'])).code, 0)
+})

@@ -10,7 +10,22 @@ export const checkUnusedLayers: Check = async (ctx) => {
   if (!store) return []
   const cutoff = Date.now() - ctx.options.maxAge
   const old = (layers: ReturnType<typeof store.layers.unreferenced>) => layers.filter((l) => Date.parse(l.created) < cutoff)
-  const found = await store.withLayersLock('exclusive', () => old(store.layers.unreferenced()))
+  // the removal goes children first: a parent whose children all go, goes next
+  const found = await store.withLayersLock('exclusive', () => {
+    const all = store.layers.list()
+    const going = new Map(old(store.layers.unreferenced()).map((l) => [l.id, l]))
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const l of old(all.filter((c) => !c.incomplete && !going.has(c.id) && store.layers.referenceCount(c.id) === 0))) {
+        const children = all.filter((c) => c.parent === l.id)
+        if (children.length > 0 && children.every((c) => going.has(c.id))) {
+          going.set(l.id, l)
+          grew = true
+        }
+      }
+    }
+    return [...going.values()]
+  })
   const finding = (id: string): Finding => ({kind: 'layer', subject: `layer ${id.slice(0, 12)}`, message: `is used by no image and older than --max`})
   if (!ctx.options.repair || found.length === 0) return found.map((l) => finding(l.id))
   const removed = await store.withLayersLock('exclusive', async () => {
