@@ -1,6 +1,10 @@
 import {Command, Interfaces} from '@oclif/core'
 import type {ArgOutput, FlagOutput, Input, ParserOutput, ParsingToken} from '@oclif/core/lib/interfaces/parser'
 
+import * as path from 'node:path'
+
+import {TspodError} from '../errors'
+import {DB_FILE, damagedDatabaseError} from '../storage/db/connection'
 import {RegistriesConfig, loadRegistriesConf} from '../storage/config/registries-conf'
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
 import {Store} from '../storage/store/store'
@@ -11,6 +15,8 @@ export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
 /** What every tspod command shares: the global flags and the store location they select. */
 export abstract class TspodCommand extends Command {
   static baseFlags = globalFlags
+  /** What a listing command lists ("images"): with a damaged DB it says it cannot list them. */
+  static lists?: string
   private openedStore?: Store
 
   protected storageConfig(flags: GlobalFlags): StorageConfig {
@@ -59,8 +65,21 @@ export abstract class TspodCommand extends Command {
     process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   }
 
+  /** A damaged DB, whenever a query meets it, is told as one line naming `system check --repair`. */
+  protected async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    const file = this.openedStore && path.join(this.openedStore.config.graphRoot, DB_FILE)
+    const damaged = damagedDatabaseError(err, file)
+    if (!damaged) return super.catch(err)
+    const lists = (this.constructor as typeof TspodCommand).lists
+    throw lists ? new TspodError(`cannot list ${lists}: ${damaged.message}`, {cause: err, path: damaged.path}) : damaged
+  }
+
   protected async finally(err: Error | undefined): Promise<unknown> {
-    this.openedStore?.close()
+    try {
+      this.openedStore?.close()
+    } catch {
+      // a damaged DB may fail to close too: the command's own error is the one to tell
+    }
     return super.finally(err)
   }
 }

@@ -46,6 +46,7 @@ export const COMMANDS = lazily({
   'inspect': () => require('../commands/inspect'),
   'login': () => require('../commands/login'),
   'logout': () => require('../commands/logout'),
+  'system:check': () => require('../commands/system/check'),
   'system:df': () => require('../commands/system/df'),
   'system:migrate': () => require('../commands/system/migrate'),
   'system:prune': () => require('../commands/system/prune'),

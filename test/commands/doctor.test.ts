@@ -263,7 +263,7 @@ test('a broken reference in the DB fails the database check; the DB is only read
       `image_layers names image ${IMAGE.slice(0, 12)}, which has no row in images; fix: remove the images named and pull them again (\`tspod rmi IMAGE\`)\n`,
   )
   t.deepEqual(fs.readFileSync(db), before)
-  t.deepEqual(fs.readdirSync(graph).sort(), ['containers', 'overlay', 'staging', 'tmp', 'tspod.db'])
+  t.deepEqual(fs.readdirSync(graph).sort(), ['containers', 'overlay', 'records-storage.done', 'staging', 'tmp', 'tspod.db'])
 })
 
 test('a corrupt DB fails integrity_check, quoted, with the fix', async (t) => {
@@ -283,8 +283,8 @@ test('a corrupt DB fails integrity_check, quoted, with the fix', async (t) => {
   t.is(r.code, 2)
   t.is(
     r.stdout,
-    `FAIL store database: PRAGMA integrity_check on ${graph}/tspod.db reports: row 1 missing from index layers_diff; row 2 missing from index layers_diff; ` +
-      `fix: move the store aside and pull your images again: \`mv ${graph} ${graph}.broken\`\n`,
+    `FAIL store database: ${graph}/tspod.db is damaged: PRAGMA integrity_check reports: row 1 missing from index layers_diff; row 2 missing from index layers_diff; ` +
+      "fix: run `tspod system check --repair`: it rebuilds the database from the store's files (the damaged one is kept beside it)\n",
   )
 })
 

@@ -2,8 +2,7 @@
 // rootless user: `node store-check.js '{"quick":true,"repair":true}'`. Prints one JSON Finding a
 // line, then {"done": true, "ms": <wall time>}. Not a tspod command: the command itself lives in
 // src/commands/system/check.ts and calls the same functions.
-import {removeContainer} from '../../src/runtime/container/remove'
-import {ContainerRecords} from '../../src/runtime/container/records'
+import {storeCheckRuntime} from '../../src/runtime/container/store-check-hooks'
 import {checkContainers} from '../../src/storage/check/containers'
 import {Finding} from '../../src/storage/check/finding'
 import {checkImages} from '../../src/storage/check/images'
@@ -25,15 +24,8 @@ async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '{}') as StoreCheckRequest
   const started = Date.now()
   const store = await Store.open(loadStorageConfig(), undefined, {keepAbandoned: true})
-  const records = ContainerRecords.open(store)
-  const removeContainers = async (ids: string[]): Promise<void> => {
-    for (const id of ids) {
-      const c = records.get(id)
-      if (c) await removeContainer(store, records, c, {force: true})
-      else store.containers.delete(id)
-    }
-  }
-  const containerIsRunning = (id: string): boolean => ['running', 'stopping'].includes(records.get(id)?.state.status ?? '')
+  const removeContainers = (ids: string[]) => storeCheckRuntime.removeContainers(store, ids)
+  const containerIsRunning = (id: string) => storeCheckRuntime.containerIsRunning(store, id)
   const opts = {...request, removeContainers, containerIsRunning}
   const findings: Finding[] = []
   for (const check of request.checks ?? ['leftovers', 'layers', 'images', 'containers']) {

@@ -24,6 +24,8 @@ export default class Ps extends ContainerCommand {
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given (id, name, status, exited, ancestor, label)'}),
   }
 
+  static lists = 'containers'
+
   async run(): Promise<void> {
     const {flags} = await this.parse(Ps)
     const {store, records} = await this.openContainers(flags)

@@ -42,6 +42,8 @@ export default class ImageLs extends TspodCommand {
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions provided (dangling, reference, label, before, since, id)'}),
   }
 
+  static lists = 'images'
+
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageLs)
     const store = await this.openStore(flags)

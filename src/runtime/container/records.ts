@@ -8,6 +8,7 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import {migrate} from '../../storage/db/migrate'
+import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
 import {exitFilePath, readExitFile} from './exit-file'
@@ -43,7 +44,23 @@ export class ContainerRecords {
 
   static open(store: Store): ContainerRecords {
     migrate(store.database, store.layout.graphRoot, RUNTIME_MIGRATIONS)
-    return new ContainerRecords(store)
+    const records = new ContainerRecords(store)
+    backfillRecordsOnce(store.layout.graphRoot, 'runtime', () => records.writeMissingRecords())
+    return records
+  }
+
+  /** Record files for containers that have none (written before tspod kept them). */
+  private writeMissingRecords(): void {
+    const write = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT c.json AS config, s.json AS state FROM container_configs c JOIN container_states s ON s.id = c.id').all() as {config: string; state: string}[]
+      for (const row of rows) {
+        const config = JSON.parse(row.config) as ContainerConfig
+        if (!fs.existsSync(this.store.layout.containerDir(config.id)) || fs.existsSync(this.store.layout.containerRuntimeRecord(config.id, 'config'))) continue
+        this.writeConfigRecord(config)
+        this.writeStateRecord(config.id, JSON.parse(row.state) as ContainerState)
+      }
+    })
+    write.immediate()
   }
 
   private get db() {
@@ -55,6 +72,8 @@ export class ContainerRecords {
       this.store.containers.create({id: config.id, name: config.name, imageId: config.imageId, created: config.created})
       this.db.prepare('INSERT INTO container_configs (id, json) VALUES (?, ?)').run(config.id, JSON.stringify(config))
       this.db.prepare('INSERT INTO container_states (id, status, json) VALUES (?, ?, ?)').run(config.id, CREATED_STATE.status, JSON.stringify(CREATED_STATE))
+      this.writeConfigRecord(config)
+      this.writeStateRecord(config.id, CREATED_STATE)
     })
     insert.immediate()
     return {config, state: {...CREATED_STATE}}
@@ -62,7 +81,22 @@ export class ContainerRecords {
 
   /** Only while it is being created, or stopped under its lock (`system migrate --new-runtime`). */
   replaceConfig(config: ContainerConfig): void {
-    this.db.prepare('UPDATE container_configs SET json = ? WHERE id = ?').run(JSON.stringify(config), config.id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE container_configs SET json = ? WHERE id = ?').run(JSON.stringify(config), config.id)
+      this.writeConfigRecord(config)
+    })()
+  }
+
+  /** containers/<id>/runtime-config.json (the store's record files: a rebuilt DB reads it). */
+  private writeConfigRecord(config: ContainerConfig): void {
+    writeRecord(this.store.layout.containerRuntimeRecord(config.id, 'config'), {config})
+  }
+
+  /** runtime-state.json: replaced atomically but not fsynced, as a state changes often. */
+  private writeStateRecord(id: string, state: ContainerState): void {
+    // a container whose dir is gone (damage that `system check` reports) still settles
+    if (!fs.existsSync(this.store.layout.containerDir(id))) return
+    writeRecord(this.store.layout.containerRuntimeRecord(id, 'state'), {state}, false)
   }
 
   private read(id: string): Container | undefined {
@@ -128,7 +162,10 @@ export class ContainerRecords {
   }
 
   saveState(id: string, state: ContainerState): void {
-    this.db.prepare('UPDATE container_states SET status = ?, json = ? WHERE id = ?').run(state.status, JSON.stringify(state), id)
+    this.db.transaction(() => {
+      if (this.db.prepare('UPDATE container_states SET status = ?, json = ? WHERE id = ?').run(state.status, JSON.stringify(state), id).changes === 1)
+        this.writeStateRecord(id, state)
+    })()
   }
 
   /** Rows only; the container's dirs are remove.ts's business. An exited one's code is kept a while (removedExitCode). */
@@ -143,6 +180,7 @@ export class ContainerRecords {
           .prepare('INSERT OR REPLACE INTO container_exit_codes (id, name, exit_code, removed) VALUES (?, ?, ?, ?)')
           .run(id, row.name, exited.exitCode, new Date().toISOString())
       this.db.prepare('DELETE FROM container_exit_codes WHERE removed < ?').run(new Date(Date.now() - EXIT_CODE_KEPT_MS).toISOString())
+      for (const part of ['config', 'state'] as const) removeRecord(this.store.layout.containerRuntimeRecord(id, part))
       this.store.containers.delete(id)
     })
     remove.immediate()

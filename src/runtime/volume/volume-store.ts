@@ -13,6 +13,7 @@ import * as path from 'node:path'
 import {TspodError, UsageError, wrap} from '../../errors'
 import {DB_FILE} from '../../storage/db/connection'
 import {migrate} from '../../storage/db/migrate'
+import {backfillRecordsOnce, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {parseCreateOptions} from './create-options'
 import {NoSuchVolumeError, VolumeExistsError, VolumeInUseError, noSuchVolume} from './errors'
@@ -108,7 +109,9 @@ export class VolumeStore {
   static open(store: Store): VolumeStore {
     migrate(store.database, path.join(store.layout.graphRoot, DB_FILE), VOLUME_MIGRATIONS)
     fs.mkdirSync(store.layout.volumesDir, {recursive: true, mode: 0o700})
-    return new VolumeStore(store)
+    const volumes = new VolumeStore(store)
+    backfillRecordsOnce(store.layout.graphRoot, 'volumes', () => volumes.writeMissingRecords())
+    return volumes
   }
 
   private get db() {
@@ -239,6 +242,7 @@ export class VolumeStore {
       // A dir without a row was left by a process killed mid-create: never hand out its contents.
       const leftover = this.moveAside(name)
       this.makeDirs(name)
+      this.writeRecord(name)
       return {volume, created: true, leftover}
     })
     return insert.immediate()
@@ -301,24 +305,50 @@ export class VolumeStore {
     })
   }
 
+  /**
+   * volumes/<name>/volume.json from the row, inside the transaction that changed it (the store's
+   * record files, from which a damaged DB is rebuilt).
+   */
+  writeRecord(name: string): void {
+    const volume = this.get(name)
+    if (volume && fs.existsSync(this.volumeDir(name))) writeRecord(this.store.layout.volumeRecord(name), volume)
+  }
+
+  /** Record files for volumes that have none (written before tspod kept them). */
+  private writeMissingRecords(): void {
+    const write = this.db.transaction(() => {
+      for (const volume of this.list()) if (!fs.existsSync(this.store.layout.volumeRecord(volume.name))) this.writeRecord(volume.name)
+    })
+    write.immediate()
+  }
+
   /** Take the pending copy-up for this caller: true once, for the first caller, until it is reset. */
   claimCopyUp(name: string): boolean {
-    return this.db.prepare('UPDATE volumes SET needs_copy_up = 0 WHERE name = ? AND needs_copy_up = 1').run(name).changes === 1
+    const claim = this.db.transaction((): boolean => {
+      const claimed = this.db.prepare('UPDATE volumes SET needs_copy_up = 0 WHERE name = ? AND needs_copy_up = 1').run(name).changes === 1
+      if (claimed) this.writeRecord(name)
+      return claimed
+    })
+    return claim.immediate()
   }
 
   /** Record what the first mount did (copy-up, chown), as Podman saves the volume's state. */
   updateState(name: string, state: {needsCopyUp?: boolean; needsChown?: boolean; uid?: number; gid?: number}): void {
-    const current = this.get(name)
-    if (!current) throw noSuchVolume(name)
-    this.db
-      .prepare('UPDATE volumes SET needs_copy_up = ?, needs_chown = ?, uid = ?, gid = ? WHERE name = ?')
-      .run(
-        (state.needsCopyUp ?? current.needsCopyUp) ? 1 : 0,
-        (state.needsChown ?? current.needsChown) ? 1 : 0,
-        state.uid ?? current.uid ?? null,
-        state.gid ?? current.gid ?? null,
-        name,
-      )
+    const update = this.db.transaction(() => {
+      const current = this.get(name)
+      if (!current) throw noSuchVolume(name)
+      this.db
+        .prepare('UPDATE volumes SET needs_copy_up = ?, needs_chown = ?, uid = ?, gid = ? WHERE name = ?')
+        .run(
+          (state.needsCopyUp ?? current.needsCopyUp) ? 1 : 0,
+          (state.needsChown ?? current.needsChown) ? 1 : 0,
+          state.uid ?? current.uid ?? null,
+          state.gid ?? current.gid ?? null,
+          name,
+        )
+      this.writeRecord(name)
+    })
+    update.immediate()
   }
 
   /**

@@ -1,2 +1,9 @@
-// One line of `tspod system check`: what was found (or repaired) about which object.
-export interface Finding { kind: string; subject: string; message: string; repaired?: boolean; error?: string }
+// One thing `tspod system check` found: what kind of damage, on what (a path, an image, a
+// layer), in words; with --repair, whether it was repaired or why not.
+export interface Finding {
+  kind: string
+  subject: string
+  message: string
+  repaired?: boolean
+  error?: string
+}

@@ -1,7 +1,11 @@
 // The storage side of containers: which image a container was made from, under which unique
 // name. Everything else about a container (its config and state) belongs to the runtime.
 import {TspodError} from '../../errors'
+import * as fs from 'node:fs'
+
 import type {Database} from '../db/connection'
+import type {StoreLayout} from './layout'
+import {removeRecord, writeRecord} from './record-files'
 
 export interface StorageContainer {
   id: string
@@ -22,7 +26,24 @@ const fromRow = (r: ContainerRow): StorageContainer => ({id: r.id, name: r.name,
 export class NameInUseError extends TspodError {}
 
 export class ContainerStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly layout: StoreLayout,
+  ) {}
+
+  /**
+   * containers/<id>/container.json from the row (inside the transaction that changed it); the
+   * container's dir is made if it is not there yet.
+   */
+  writeRecord(id: string): void {
+    const container = this.get(id)
+    if (!container) {
+      removeRecord(this.layout.containerRecord(id))
+      return
+    }
+    fs.mkdirSync(this.layout.containerDir(id), {recursive: true, mode: 0o700})
+    writeRecord(this.layout.containerRecord(id), container)
+  }
 
   /** Podman's words when the name is taken. */
   create(container: StorageContainer): void {
@@ -31,15 +52,21 @@ export class ContainerStore {
       throw new NameInUseError(
         `creating container storage: the container name "${container.name}" is already in use by ${taken.id}. You have to remove that container to be able to reuse that name: that name is already in use`,
       )
-    this.db
-      .prepare('INSERT INTO containers (id, name, image_id, created) VALUES (?, ?, ?, ?)')
-      .run(container.id, container.name, container.imageId, container.created)
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO containers (id, name, image_id, created) VALUES (?, ?, ?, ?)')
+        .run(container.id, container.name, container.imageId, container.created)
+      this.writeRecord(container.id)
+    })()
   }
 
   rename(id: string, name: string): void {
     const taken = this.db.prepare('SELECT id FROM containers WHERE name = ?').get(name) as {id: string} | undefined
     if (taken) throw new NameInUseError(`error renaming container ${id}: the container name "${name}" is already in use by ${taken.id}. You have to remove that container to be able to reuse that name: that name is already in use`)
-    this.db.prepare('UPDATE containers SET name = ? WHERE id = ?').run(name, id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE containers SET name = ? WHERE id = ?').run(name, id)
+      this.writeRecord(id)
+    })()
   }
 
   get(id: string): StorageContainer | undefined {
@@ -52,6 +79,9 @@ export class ContainerStore {
   }
 
   delete(id: string): void {
-    this.db.prepare('DELETE FROM containers WHERE id = ?').run(id)
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM containers WHERE id = ?').run(id)
+      this.writeRecord(id)
+    })()
   }
 }

@@ -1,6 +1,10 @@
 // The image tables: an image (config digest as id), its layers bottom to top, names and digests.
 import {TspodError} from '../../errors'
+import * as fs from 'node:fs'
+
 import type {Database} from '../db/connection'
+import type {StoreLayout} from './layout'
+import {writeFileAtomic, writeRecord} from './record-files'
 
 export interface Image {
   id: string
@@ -48,8 +52,61 @@ export interface NewImage {
 
 export class ImageNotKnownError extends TspodError {}
 
+/** images/<id>/image.json; the manifest and config bytes are the files beside it. */
+export interface ImageRecord {
+  id: string
+  digest: string
+  manifestType: string
+  created: string | null
+  added: string
+  size: number
+  /** layer ids, bottom to top */
+  layers: string[]
+  names: {name: string; added: string}[]
+  digests: string[]
+}
+
 export class ImageStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly layout: StoreLayout,
+  ) {}
+
+  /**
+   * Bring images/<id>/ in step with the image's rows: called inside the transaction that changed
+   * them, before its commit. An image without a row loses its dir.
+   */
+  writeRecord(id: string): void {
+    const image = this.get(id)
+    if (!image) {
+      fs.rmSync(this.layout.imageDir(id), {recursive: true, force: true})
+      return
+    }
+    fs.mkdirSync(this.layout.imagesDir, {recursive: true, mode: 0o700})
+    fs.mkdirSync(this.layout.imageDir(id), {recursive: true, mode: 0o700})
+    // the manifest and config never change: written once, before the record that names them
+    if (!fs.existsSync(this.layout.imageManifest(id))) writeFileAtomic(this.layout.imageManifest(id), image.manifest)
+    if (!fs.existsSync(this.layout.imageConfig(id))) writeFileAtomic(this.layout.imageConfig(id), image.config)
+    const names = this.db.prepare('SELECT name, added FROM image_names WHERE image_id = ? ORDER BY added, name').all(id) as {name: string; added: string}[]
+    const record: ImageRecord = {
+      id,
+      digest: image.digest,
+      manifestType: image.manifestType,
+      created: image.created,
+      added: image.added,
+      size: image.size,
+      layers: image.layers,
+      names,
+      digests: image.digests,
+    }
+    writeRecord(this.layout.imageRecord(id), record)
+  }
+
+  /** Images that have one of these names now (to rewrite their records when a name moves). */
+  private holdersOf(names: string[]): string[] {
+    const holder = this.db.prepare('SELECT image_id FROM image_names WHERE name = ?')
+    return [...new Set(names.flatMap((n) => (holder.all(n) as {image_id: string}[]).map((r) => r.image_id)))]
+  }
 
   private hydrate(row: ImageRow): Image {
     const names = (this.db.prepare('SELECT name FROM image_names WHERE image_id = ? ORDER BY added, name').all(row.id) as {name: string}[]).map((r) => r.name)
@@ -107,6 +164,7 @@ export class ImageStore {
     const now = new Date().toISOString()
     this.db
       .transaction(() => {
+        const losing = this.holdersOf(image.names).filter((id) => id !== image.id)
         if (!this.get(image.id)) {
           this.db
             .prepare(
@@ -120,6 +178,7 @@ export class ImageStore {
         const addDigest = this.db.prepare('INSERT OR IGNORE INTO image_digests (image_id, digest) VALUES (?, ?)')
         for (const d of [image.digest, ...image.digests]) addDigest.run(image.id, d)
         for (const name of image.names) this.setName(image.id, name, now)
+        for (const id of [...losing, image.id]) this.writeRecord(id)
       })
       .immediate()
     return this.get(image.id)!
@@ -133,16 +192,32 @@ export class ImageStore {
 
   addName(id: string, name: string): void {
     if (!this.get(id)) throw new ImageNotKnownError(`${id}: image not known`)
-    this.db.transaction(() => this.setName(id, name, new Date().toISOString())).immediate()
+    this.db
+      .transaction(() => {
+        const losing = this.holdersOf([name]).filter((other) => other !== id)
+        this.setName(id, name, new Date().toISOString())
+        for (const image of [...losing, id]) this.writeRecord(image)
+      })
+      .immediate()
   }
 
   /** Returns whether the image had the name. */
   removeName(id: string, name: string): boolean {
-    return this.db.prepare('DELETE FROM image_names WHERE image_id = ? AND name = ?').run(id, name).changes === 1
+    const remove = this.db.transaction((): boolean => {
+      const removed = this.db.prepare('DELETE FROM image_names WHERE image_id = ? AND name = ?').run(id, name).changes === 1
+      if (removed) this.writeRecord(id)
+      return removed
+    })
+    return remove.immediate()
   }
 
   delete(id: string): void {
-    this.db.transaction(() => this.db.prepare('DELETE FROM images WHERE id = ?').run(id)).immediate()
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM images WHERE id = ?').run(id)
+        this.writeRecord(id)
+      })
+      .immediate()
   }
 
   /**
@@ -154,6 +229,7 @@ export class ImageStore {
       const user = this.db.prepare('SELECT id FROM containers WHERE image_id = ? ORDER BY created LIMIT 1').get(id) as {id: string} | undefined
       if (user) return user.id
       this.db.prepare('DELETE FROM images WHERE id = ?').run(id)
+      this.writeRecord(id)
       return undefined
     })
     return remove.immediate()

@@ -1,7 +1,9 @@
 // The layer table: content-addressed unpacked layers, written incomplete-first for crash safety.
 import {TspodError} from '../../errors'
 import type {Database} from '../db/connection'
+import type {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
+import {writeRecord} from './record-files'
 
 export interface Layer {
   id: string
@@ -53,8 +55,28 @@ export interface NewLayer {
   compressedMediaType?: string
 }
 
+/** overlay/<id>/layer.json: what a rebuilt DB needs of a complete layer. */
+export interface LayerRecord {
+  id: string
+  parent: string | null
+  diffDigest: string
+  compressedDigest: string | null
+  compressedSize: number | null
+  compressedMediaType: string | null
+  diffSize: number
+  created: string
+}
+
+export function layerRecord(layer: Layer): LayerRecord {
+  const {id, parent, diffDigest, compressedDigest, compressedSize, compressedMediaType, diffSize, created} = layer
+  return {id, parent, diffDigest, compressedDigest, compressedSize, compressedMediaType, diffSize, created}
+}
+
 export class LayerStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly layout: StoreLayout,
+  ) {}
 
   get(id: string): Layer | undefined {
     const row = this.db.prepare('SELECT * FROM layers WHERE id = ?').get(id) as LayerRow | undefined
@@ -102,9 +124,21 @@ export class LayerStore {
     return claim.immediate()
   }
 
+  /** Its record file is written first (the layer dir is in place), then the row is completed. */
   complete(id: string, diffSize: number): void {
-    const r = this.db.prepare('UPDATE layers SET incomplete = 0, owner = NULL, diff_size = ? WHERE id = ? AND owner = ?').run(diffSize, id, ownerToken())
-    if (r.changes !== 1) throw new TspodError(`layer ${id} was not claimed by this process`)
+    const complete = this.db.transaction(() => {
+      const r = this.db.prepare('UPDATE layers SET incomplete = 0, owner = NULL, diff_size = ? WHERE id = ? AND owner = ?').run(diffSize, id, ownerToken())
+      if (r.changes !== 1) throw new TspodError(`layer ${id} was not claimed by this process`)
+      this.writeRecord(id)
+    })
+    complete.immediate()
+  }
+
+  /** Write overlay/<id>/layer.json from the layer's row (a complete layer). */
+  writeRecord(id: string): void {
+    const layer = this.get(id)
+    if (!layer || layer.incomplete) throw new TspodError(`layer ${id} is not complete: it has no record to write`)
+    writeRecord(this.layout.layerRecord(id), layerRecord(layer))
   }
 
   /** Delete rows; the caller removes the dirs. */

@@ -1,13 +1,16 @@
 // Where things live under the graph root (documented in docs/design/storage-layout.md):
 //
-//   tspod.db                  metadata (layers, images, names)
+//   tspod.db                  metadata (layers, images, names): an index rebuilt from the record files
 //   overlay/<layer-id>/diff   a layer's unpacked contents, a lower dir for native overlay
 //   overlay/<layer-id>/blob   the layer blob as it was pulled (for save)
+//   overlay/<layer-id>/layer.json              the layer's record (record-files.ts)
+//   images/<image-id>/image.json, manifest, config   an image's record, manifest and config
 //   tmp/<owner>-<rand>/       downloads in progress (compressed blobs), per writing process
 //   staging/<owner>-<rand>/   layers being unpacked; renamed into overlay/ when complete
 //   mapped-layers/<top>-<hash>/<n>  layers chowned for another id mapping (mapped-layers.ts)
-//   containers/<id>/          a container's upper/, work/, merged/ and userdata/ (logs, /etc files)
-//   volumes/<name>/_data      a named volume's contents
+//   containers/<id>/          a container's upper/, work/, merged/ and userdata/ (logs, /etc files),
+//                             its records container.json, runtime-config.json, runtime-state.json
+//   volumes/<name>/_data      a named volume's contents, beside its record volume.json
 import * as path from 'node:path'
 
 export class StoreLayout {
@@ -29,6 +32,30 @@ export class StoreLayout {
     return path.join(this.layerDir(id), 'blob')
   }
 
+  layerRecord(id: string): string {
+    return path.join(this.layerDir(id), 'layer.json')
+  }
+
+  get imagesDir(): string {
+    return path.join(this.graphRoot, 'images')
+  }
+
+  imageDir(id: string): string {
+    return path.join(this.imagesDir, id)
+  }
+
+  imageRecord(id: string): string {
+    return path.join(this.imageDir(id), 'image.json')
+  }
+
+  imageManifest(id: string): string {
+    return path.join(this.imageDir(id), 'manifest')
+  }
+
+  imageConfig(id: string): string {
+    return path.join(this.imageDir(id), 'config')
+  }
+
   get tmpDir(): string {
     return path.join(this.graphRoot, 'tmp')
   }
@@ -45,7 +72,21 @@ export class StoreLayout {
     return path.join(this.containersDir, id)
   }
 
+  /** storage's record of a container: its name, image and creation time */
+  containerRecord(id: string): string {
+    return path.join(this.containerDir(id), 'container.json')
+  }
+
+  /** the runtime's records of a container (its ContainerConfig and ContainerState) */
+  containerRuntimeRecord(id: string, part: 'config' | 'state'): string {
+    return path.join(this.containerDir(id), `runtime-${part}.json`)
+  }
+
   get volumesDir(): string {
     return path.join(this.graphRoot, 'volumes')
+  }
+
+  volumeRecord(name: string): string {
+    return path.join(this.volumesDir, name, 'volume.json')
   }
 }

@@ -17,6 +17,7 @@ import {ImageStore} from './images'
 import {LayerStore} from './layers'
 import {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
+import {backfillRecordsOnce} from './record-files'
 
 /** Rootless stores are written inside the user's namespace; real root writes directly. */
 export function storeMapping(): UserNamespaceMapping | undefined {
@@ -37,9 +38,9 @@ export class Store {
     readonly mapping: UserNamespaceMapping | undefined,
   ) {
     this.layout = new StoreLayout(config.graphRoot)
-    this.layers = new LayerStore(db)
-    this.images = new ImageStore(db)
-    this.containers = new ContainerStore(db)
+    this.layers = new LayerStore(db, this.layout)
+    this.images = new ImageStore(db, this.layout)
+    this.containers = new ContainerStore(db, this.layout)
   }
 
   /** The metadata DB, for the runtime's own tables (containers' config and state, volumes). */
@@ -59,8 +60,30 @@ export class Store {
     const layout = new StoreLayout(config.graphRoot)
     for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir, layout.containersDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
     const store = new Store(config, openDatabase(config.graphRoot), mapping)
-    if (!options.keepAbandoned) await store.cleanAbandoned()
+    try {
+      backfillRecordsOnce(config.graphRoot, 'storage', () => store.writeMissingRecords())
+      if (!options.keepAbandoned) await store.cleanAbandoned()
+    } catch (err) {
+      store.close()
+      throw err
+    }
     return store
+  }
+
+  /**
+   * Record files for rows that have none (a store written before tspod kept them), in one
+   * transaction so that no concurrent change is recorded stale. Rows whose dirs are gone are left
+   * to `system check`.
+   */
+  writeMissingRecords(): void {
+    const write = this.db.transaction(() => {
+      for (const layer of this.layers.list())
+        if (!layer.incomplete && fs.existsSync(this.layout.diffDir(layer.id)) && !fs.existsSync(this.layout.layerRecord(layer.id))) this.layers.writeRecord(layer.id)
+      for (const image of this.images.list()) if (!fs.existsSync(this.layout.imageRecord(image.id))) this.images.writeRecord(image.id)
+      for (const c of this.containers.list())
+        if (fs.existsSync(this.layout.containerDir(c.id)) && !fs.existsSync(this.layout.containerRecord(c.id))) this.containers.writeRecord(c.id)
+    })
+    write.immediate()
   }
 
   /** <graphRoot>/layers.lock: see docs/design/locking.md. */

@@ -8,7 +8,6 @@ import {DB_FILE, Database} from '../../storage/db/connection'
 import {RUNTIME_MIGRATIONS} from '../../runtime/container/schema'
 import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
 import {MIGRATIONS} from '../../storage/db/schema'
-import {shellQuote} from '../../storage/preflight/shell-quote'
 import {CheckGroup, CheckResult, fail, ok, warn} from './check-result'
 import {DoctorContext} from './context'
 
@@ -73,12 +72,12 @@ function brokenReferences(db: Database): string[] {
 function checkDatabase(ctx: DoctorContext): CheckResult {
   const file = databaseFile(ctx)
   const graphRoot = ctx.config.graphRoot
-  const moveAside = `move the store aside and pull your images again: \`mv ${shellQuote(graphRoot)} ${shellQuote(graphRoot + '.broken')}\``
+  const repair = "run `tspod system check --repair`: it rebuilds the database from the store's files (the damaged one is kept beside it)"
   let db: Database | undefined
   try {
     db = openReadOnly(file)
   } catch (err) {
-    return fail(CHECK, `cannot open ${file}: ${(err as Error).message}`, moveAside)
+    return fail(CHECK, `${file} is damaged: cannot open it: ${(err as Error).message}`, repair)
   }
   if (!db) {
     const reachable = ctx.storeWalks()[0].ok
@@ -87,15 +86,15 @@ function checkDatabase(ctx: DoctorContext): CheckResult {
   try {
     const integrity = (db.prepare('PRAGMA integrity_check').all() as {integrity_check: string}[]).map((r) => r.integrity_check)
     if (integrity.length !== 1 || integrity[0] !== 'ok')
-      return fail(CHECK, `PRAGMA integrity_check on ${file} reports: ${integrity.slice(0, 3).join('; ')}${integrity.length > 3 ? ` (and ${integrity.length - 3} more)` : ''}`, moveAside)
+      return fail(CHECK, `${file} is damaged: PRAGMA integrity_check reports: ${integrity.slice(0, 3).join('; ')}${integrity.length > 3 ? ` (and ${integrity.length - 3} more)` : ''}`, repair)
     const schema = schemaProblems(db, file)
-    if (schema.problems.length > 0) return fail(CHECK, schema.problems.join('; '), 'use the tspod that wrote this store, or ' + moveAside)
+    if (schema.problems.length > 0) return fail(CHECK, schema.problems.join('; '), 'use the tspod that wrote this store, or ' + repair)
     const broken = brokenReferences(db)
     if (broken.length > 0)
       return fail(CHECK, `${file}: ${broken.length} broken reference${broken.length > 1 ? 's' : ''}: ${broken.slice(0, 3).join('; ')}`, 'remove the images named and pull them again (`tspod rmi IMAGE`)')
     return ok(CHECK, `${file}: integrity ok, schema ${schema.versions} (known), every reference resolves`)
   } catch (err) {
-    return fail(CHECK, `reading ${file}: ${(err as Error).message}`, moveAside)
+    return fail(CHECK, `${file} is damaged: reading it fails: ${(err as Error).message}`, repair)
   } finally {
     db.close()
   }

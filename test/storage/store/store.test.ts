@@ -63,8 +63,12 @@ test('layers are claimed before they exist, completed once, and shared', async (
   const layer = {id: 'a'.repeat(64), parent: null, diffDigest: `sha256:${'a'.repeat(64)}`}
   t.is(store.layers.claim(layer), 'claimed')
   t.false(store.layers.has(layer.id))
+  // as a pull does: the unpacked dir is in place first
+  fs.mkdirSync(store.layout.diffDir(layer.id), {recursive: true})
   store.layers.complete(layer.id, 123)
   t.true(store.layers.has(layer.id))
+  const record = JSON.parse(fs.readFileSync(store.layout.layerRecord(layer.id), 'utf8'))
+  t.like(record, {id: layer.id, parent: null, diffDigest: layer.diffDigest, diffSize: 123})
   t.is(store.layers.claim(layer), 'exists')
   t.is(store.layers.get(layer.id)!.diffSize, 123)
 })
@@ -110,8 +114,8 @@ test('images: names move between images, digests are looked up, unused layers go
   const [l1, l2, l3] = ['1', '2', '3'].map((c) => c.repeat(64))
   for (const [id, parent] of [[l1, null], [l2, l1], [l3, l1]] as const) {
     store.layers.claim({id, parent, diffDigest: `sha256:${id}`})
-    store.layers.complete(id, 1)
     fs.mkdirSync(store.layout.diffDir(id), {recursive: true})
+    store.layers.complete(id, 1)
   }
   store.images.put(image('f'.repeat(63) + '1', [l1, l2], ['docker.io/library/a:latest']))
   store.images.put(image('f'.repeat(63) + '2', [l1, l3], ['docker.io/library/b:latest']))
@@ -119,11 +123,14 @@ test('images: names move between images, digests are looked up, unused layers go
 
   store.images.put(image('f'.repeat(63) + '2', [l1, l3], ['docker.io/library/a:latest']))
   t.deepEqual(store.images.get('f'.repeat(63) + '1')!.names, [])
+  // the record of the image that lost the name is rewritten too
+  t.deepEqual(JSON.parse(fs.readFileSync(store.layout.imageRecord('f'.repeat(63) + '1'), 'utf8')).names, [])
   t.deepEqual(store.images.byName('docker.io/library/a:latest')!.id, 'f'.repeat(63) + '2')
   t.is(store.images.byDigest(`sha256:${'d'.repeat(63)}1`)[0].id, 'f'.repeat(63) + '1')
   t.is(store.images.byIdPrefix('fff').length, 2)
 
   store.images.delete('f'.repeat(63) + '1')
+  t.false(fs.existsSync(store.layout.imageDir('f'.repeat(63) + '1')))
   t.deepEqual(await store.removeUnreferencedLayers(), [l2])
   t.false(fs.existsSync(store.layout.layerDir(l2)))
   t.true(fs.existsSync(store.layout.layerDir(l1)))
@@ -137,8 +144,8 @@ test('a layer pinned by a live pull is kept from deletion; a dead pull\'s pin co
   const [kept, freed] = ['4', '5'].map((c) => c.repeat(64))
   for (const id of [kept, freed]) {
     store.layers.claim({id, parent: null, diffDigest: `sha256:${id}`})
-    store.layers.complete(id, 1)
     fs.mkdirSync(store.layout.diffDir(id), {recursive: true})
+    store.layers.complete(id, 1)
   }
   t.true(store.layers.pin(kept))
   t.false(store.layers.pin('6'.repeat(64)), 'no such layer: nothing to pin')

@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {containerRecordsPart} from '../../runtime/container/rebuild-records'
+import {storeCheckRuntime} from '../../runtime/container/store-check-hooks'
+import {RUNTIME_MIGRATIONS} from '../../runtime/container/schema'
+import {parseGoDuration} from '../../runtime/time-value'
+import {volumeRecordsPart} from '../../runtime/volume/rebuild-records'
+import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
+import {UsageError} from '../../errors'
+import {CHECKS} from '../../storage/check/checks'
+import type {Finding} from '../../storage/check/finding'
+import {runChecks} from '../../storage/check/run'
+import {MIGRATIONS} from '../../storage/db/schema'
+
+/** One line per finding: what, on what, and with --repair what became of it. */
+function findingLine(f: Finding): string {
+  const outcome = f.repaired === true ? ' (repaired)' : f.repaired === false ? ` (not repaired${f.error ? `: ${f.error}` : ''})` : ''
+  return `${f.kind}: ${f.subject} ${f.message}${outcome}`
+}
+
+export default class SystemCheck extends TspodCommand {
+  static summary = 'Perform consistency checks on image and container storage'
+  static description =
+    'Exits 0 when the store is clean (or every finding was repaired), 1 when damage was found (and, with --repair, some remains).'
+  static flags = {
+    quick: Flags.boolean({char: 'q', description: 'Skip time-consuming checks'}),
+    repair: Flags.boolean({char: 'r', description: 'Repair what can be repaired: rebuild a damaged database from the store files, remove what cannot be rebuilt'}),
+    force: Flags.boolean({char: 'f', description: 'With --repair, also remove containers that use damaged images'}),
+    max: Flags.string({char: 'm', description: 'Layers used by no image and older than this duration count as left by a cancelled pull', default: '24h'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(SystemCheck)
+    const maxAge = parseGoDuration(flags.max)
+    if (maxAge === undefined || maxAge < 0) throw new UsageError(`invalid argument "${flags.max}" for "-m, --max" flag: a duration such as 1h or 30m is needed`)
+    const findings = await runChecks({
+      config: this.storageConfig(flags),
+      options: {quick: flags.quick, repair: flags.repair, force: flags.force, maxAge},
+      checks: CHECKS,
+      // the volumes' part reads the container configs the container part restores: this order
+      rebuildParts: [containerRecordsPart, volumeRecordsPart],
+      migrations: [...MIGRATIONS, ...RUNTIME_MIGRATIONS, ...VOLUME_MIGRATIONS],
+      runtime: storeCheckRuntime,
+    })
+    for (const f of findings) this.print(findingLine(f))
+    if (findings.some((f) => f.repaired !== true)) this.exit(1)
+  }
+}
