@@ -680,6 +680,8 @@ void tspod_child_run(const struct tspod_plan *plan) {
      * window: it is alone in its new namespaces, its fds are closed already, and it has not run
      * a step yet. */
     prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    /* tell the parent it may write the maps now: before this byte /proc/<pid> may still be root's */
+    tspod_write_all(plan->sync_fd, "r", 1);
     wait_for_release(plan);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   }

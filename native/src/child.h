@@ -95,7 +95,8 @@ struct tspod_join {
 
 struct tspod_plan {
   int sync_fd;            /* child end of the sync socket */
-  int wait_for_release;   /* block until the parent writes one byte (id maps written) */
+  int wait_for_release;   /* send the byte 'r' (ready for the id maps: dumpable now), then block
+                             until the parent writes one byte (id maps written) */
   int die_with_parent;
   int stdio[3];           /* fd to install as 0,1,2, or -1 to keep the inherited one */
   int console_fd;         /* child end of the console socket, or -1 */

@@ -2,8 +2,9 @@
 // namespaces, given its id maps from here, then running mount steps and/or one program. In join
 // mode the child enters the namespaces of a running process instead (`tspod exec`).
 //
-// Protocol over the sync socket (see native/src/child.h): the child waits for one byte (sent
-// once the id maps are written), runs its steps, and execs. A failing step sends one
+// Protocol over the sync socket (see native/src/child.h): a held child sends the byte 'r' once
+// its id maps may be written (it is dumpable from then on), waits for one byte (sent once the id
+// maps are written), runs its steps, and execs. A failing step sends one
 // `struct tspod_report` and exits; a successful exec closes the socket (close-on-exec), so the
 // parent reads EOF with no report. In join mode there is no release byte: the child runs at once.
 import * as net from 'node:net'
@@ -130,13 +131,37 @@ function signalName(signal: number | null): NodeJS.Signals | null {
   return (entry?.[0] as NodeJS.Signals) ?? null
 }
 
-function readAllFromSocket(socket: net.Socket): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    socket.on('data', (c: Buffer) => chunks.push(c))
-    socket.on('error', () => resolve(Buffer.concat(chunks)))
-    socket.on('close', () => resolve(Buffer.concat(chunks)))
+interface SyncReader {
+  /** resolves true on the held child's ready byte, false when the socket ends without it */
+  ready: Promise<boolean>
+  /** everything after the ready byte (a held child) or all of it, once the socket ends */
+  report: Promise<Buffer>
+}
+
+function readSyncSocket(socket: net.Socket, held: boolean): SyncReader {
+  let chunks: Buffer[] = []
+  let resolveReady: (ready: boolean) => void = () => undefined
+  const ready = new Promise<boolean>((resolve) => (resolveReady = resolve))
+  let awaitingReady = held
+  if (!held) resolveReady(false)
+  const report = new Promise<Buffer>((resolve) => {
+    socket.on('data', (c: Buffer) => {
+      if (awaitingReady && c.length > 0) {
+        awaitingReady = false
+        resolveReady(true)
+        c = c.subarray(1)
+      }
+      chunks.push(c)
+    })
+    const end = () => {
+      resolveReady(false)
+      resolve(Buffer.concat(chunks))
+      chunks = []
+    }
+    socket.on('error', end)
+    socket.on('close', end)
   })
+  return {ready, report}
 }
 
 function wrapStdio(fds: [number, number, number]): Pick<NamespacedChild, 'stdin' | 'stdout' | 'stderr'> {
@@ -183,11 +208,12 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
     throw wrap(err, `creating ${options.namespaces.join(', ') || 'a child'} namespaces`)
   }
   const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})
-  const reportBytes = readAllFromSocket(sync)
+  const {ready, report: reportBytes} = readSyncSocket(sync, held)
   const exitStatus = native().waitPid(spawned.pid)
 
   if (held) {
     try {
+      if (!(await ready)) throw new TspodError(`the child ${spawned.pid} ended before its namespaces could be set up`)
       if (withUserNs) await applyUserNamespaceMapping(spawned.pid, options.mapping!)
       await options.beforeRelease?.(spawned.pid)
     } catch (err) {
