@@ -278,3 +278,30 @@ test('--max: layers no image uses and older than the duration are named, and --r
   t.true(fs.existsSync(path.join(s.graph, 'overlay', layers[0])), 'the layer busybox shares is kept')
   t.is((await tspod(s.box, ['system', 'check', '--max', '0s'])).code, 0)
 })
+
+test('a layer file deleted and another changed at the same size: check names both; --repair with the registry stopped rebuilds the layers from their kept blobs', async (t) => {
+  const s = await populated(t)
+  const before = await contents(t, s)
+  const diffs = fs.readdirSync(path.join(s.graph, 'overlay')).map((id) => path.join(s.graph, 'overlay', id, 'diff'))
+  const busybox = diffs.map((d) => path.join(d, 'bin', 'busybox')).find((f) => fs.existsSync(f))!
+  const keep = diffs.map((d) => path.join(d, 'data', 'keep.txt')).find((f) => fs.existsSync(f))!
+  fs.rmSync(busybox)
+  fs.writeFileSync(keep, 'KEEP\n') // same size, other bytes
+  const broken = await tspod(s.box, ['run', '--rm', s.image, 'true'])
+  t.not(broken.code, 0, 'the damage is real')
+
+  const quick = await tspod(s.box, ['system', 'check', '--quick'])
+  t.is(quick.code, 1, quick.stderr)
+  t.regex(quick.stdout, /bin\/busybox: missing/)
+  const check = await tspod(s.box, ['system', 'check'])
+  t.is(check.code, 1, check.stderr)
+  t.regex(check.stdout, /bin\/busybox: missing/)
+  t.regex(check.stdout, /data\/keep\.txt: content differs/)
+
+  await s.registry.stop()
+  const repair = await tspod(s.box, ['system', 'check', '--repair'])
+  t.is(repair.code, 0, repair.stdout + repair.stderr)
+  t.regex(repair.stdout, /rebuilt from its blob \(repaired\)/)
+  t.is(fs.readFileSync(keep, 'utf8'), 'keep\n')
+  await assertRestored(t, s, before)
+})

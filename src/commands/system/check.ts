@@ -8,7 +8,7 @@ import {parseGoDuration} from '../../runtime/time-value'
 import {volumeRecordsPart} from '../../runtime/volume/rebuild-records'
 import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
 import {UsageError} from '../../errors'
-import {CHECKS} from '../../storage/check/checks'
+import {CHECKS, remainingDamage} from '../../storage/check/checks'
 import type {Finding} from '../../storage/check/finding'
 import {runChecks} from '../../storage/check/run'
 import {MIGRATIONS} from '../../storage/db/schema'
@@ -44,6 +44,6 @@ export default class SystemCheck extends TspodCommand {
       runtime: storeCheckRuntime,
     })
     for (const f of findings) this.print(findingLine(f))
-    if (findings.some((f) => f.repaired !== true)) this.exit(1)
+    if (remainingDamage(findings).length > 0) this.exit(1)
   }
 }

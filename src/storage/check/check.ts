@@ -35,6 +35,8 @@ export interface CheckContext {
   /** every schema owner's migrations, to judge the DB's versions */
   migrations: Migration[]
   runtime: RuntimeHooks
+  /** set by the database check when the DB must be rebuilt first: the checks of the contents wait for that */
+  databaseNeedsRebuild?: boolean
   /** open the store again (after a rebuild replaced its DB) */
   reopen(): Promise<void>
 }

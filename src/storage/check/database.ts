@@ -164,7 +164,11 @@ export const checkDatabase: Check = async (ctx) => {
       if (!blocked) problems.push(...indexProblems(ctx.store))
     }
   }
-  if (!ctx.options.repair || problems.length === 0) return problems.map((p) => p.finding)
+  if (!ctx.options.repair || problems.length === 0) {
+    // what the DB lacks, the other checks would take for leftovers or lost objects
+    ctx.databaseNeedsRebuild = problems.some((p) => p.fix === 'rebuild')
+    return problems.map((p) => p.finding)
+  }
 
   const findings: Finding[] = []
   for (const p of problems.filter((p) => p.fix === 'write-record')) {

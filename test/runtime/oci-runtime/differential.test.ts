@@ -62,6 +62,7 @@ test('--user 1234 -e TEST=here: the user, its groups and the environment', async
       'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       'PWD=/',
       'SHLVL=1',
+      'TERM=xterm',
       'TEST=here',
       'container=oci',
       '',
