@@ -1,23 +1,13 @@
 // The volumes' share of a DB rebuild (storage/store/rebuild.ts): each volume from
 // volumes/<name>/volume.json, and its users from the restored containers' configs.
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import type {Finding} from '../../storage/check/finding'
-import {readRecord} from '../../storage/store/record-files'
+import {readRecord, recordDirEntries} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig} from '../container/config'
 import {VOLUME_MIGRATIONS} from './schema'
 import type {Volume} from './volume-store'
-
-function volumeNames(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir).filter((name) => !name.startsWith('.'))
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
-}
 
 export const volumeRecordsPart: RebuildPart = {
   migrations: VOLUME_MIGRATIONS,
@@ -28,7 +18,7 @@ export const volumeRecordsPart: RebuildPart = {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     const volumes = new Set<string>()
-    for (const name of volumeNames(layout.volumesDir)) {
+    for (const name of recordDirEntries(layout.volumesDir)) {
       let volume: Volume | undefined
       let problem: string | undefined
       try {

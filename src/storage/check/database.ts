@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import {DB_FILE, Database, DamagedDatabaseError, isDamageError} from '../db/connection'
 import {withLock} from '../lockfile'
 import {StoreLayout} from '../store/layout'
+import {recordDirEntries} from '../store/record-files'
 import {rebuildDatabase} from '../store/rebuild'
 import {Store, storeMapping} from '../store/store'
 import {removeAsMappedRoot} from '../remove-tree'
@@ -29,15 +30,6 @@ interface Problem {
 
 function short(id: string): string {
   return id.length > 12 ? id.slice(0, 12) : id
-}
-
-function entries(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir).filter((name) => !name.startsWith('.'))
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
 }
 
 function hasTable(db: Database, name: string): boolean {
@@ -75,7 +67,7 @@ function indexProblems(store: Store): Problem[] {
     else if (!fs.existsSync(layout.layerRecord(layer.id)))
       add('record', `layer ${short(layer.id)}`, `its record file ${layout.layerRecord(layer.id)} is missing`, 'write-record', {write: () => store.layers.writeRecord(layer.id)})
   }
-  for (const id of entries(layout.overlayDir)) {
+  for (const id of recordDirEntries(layout.overlayDir)) {
     if (layers.has(id)) continue
     if (fs.existsSync(layout.layerRecord(id))) add('database', `layer ${short(id)}`, `${layout.layerDir(id)} has no row in the database`, 'rebuild')
     else add('orphan', `layer ${short(id)}`, `${layout.layerDir(id)} has neither a row nor a record file`, 'remove', {dir: layout.layerDir(id)})
@@ -85,7 +77,7 @@ function indexProblems(store: Store): Problem[] {
   for (const id of images)
     if (!fs.existsSync(layout.imageRecord(id)))
       add('record', `image ${short(id)}`, `its record file ${layout.imageRecord(id)} is missing`, 'write-record', {write: () => store.images.writeRecord(id)})
-  for (const id of entries(layout.imagesDir)) {
+  for (const id of recordDirEntries(layout.imagesDir)) {
     if (images.has(id)) continue
     if (fs.existsSync(layout.imageRecord(id))) add('database', `image ${short(id)}`, `${layout.imageDir(id)} has no row in the database`, 'rebuild')
     else add('orphan', `image ${short(id)}`, `${layout.imageDir(id)} has neither a row nor a record file`, 'remove', {dir: layout.imageDir(id)})
@@ -97,7 +89,7 @@ function indexProblems(store: Store): Problem[] {
     else if (!fs.existsSync(layout.containerRecord(id)))
       add('record', `container ${short(id)}`, `its record file ${layout.containerRecord(id)} is missing`, 'write-record', {write: () => store.containers.writeRecord(id)})
   }
-  for (const id of entries(layout.containersDir)) {
+  for (const id of recordDirEntries(layout.containersDir)) {
     if (containers.has(id)) continue
     if (fs.existsSync(layout.containerRecord(id))) add('database', `container ${short(id)}`, `${layout.containerDir(id)} has no row in the database`, 'rebuild')
     else add('orphan', `container ${short(id)}`, `${layout.containerDir(id)} has neither a row nor a record file`, 'remove', {dir: layout.containerDir(id)})
@@ -106,7 +98,7 @@ function indexProblems(store: Store): Problem[] {
   const volumes = new Set(hasTable(db, 'volumes') ? (db.prepare('SELECT name FROM volumes').all() as {name: string}[]).map((r) => r.name) : [])
   for (const name of volumes)
     if (!fs.existsSync(path.join(layout.volumesDir, name))) add('database', `volume ${name}`, `has a row but its dir ${path.join(layout.volumesDir, name)} is missing`, 'rebuild')
-  for (const name of entries(layout.volumesDir)) {
+  for (const name of recordDirEntries(layout.volumesDir)) {
     if (volumes.has(name)) continue
     if (fs.existsSync(layout.volumeRecord(name))) add('database', `volume ${name}`, `${path.join(layout.volumesDir, name)} has no row in the database`, 'rebuild')
     else add('orphan', `volume ${name}`, `${path.join(layout.volumesDir, name)} has neither a row nor a record file; its data is kept`, 'none')

@@ -56,16 +56,7 @@ export interface NewLayer {
 }
 
 /** overlay/<id>/layer.json: what a rebuilt DB needs of a complete layer. */
-export interface LayerRecord {
-  id: string
-  parent: string | null
-  diffDigest: string
-  compressedDigest: string | null
-  compressedSize: number | null
-  compressedMediaType: string | null
-  diffSize: number
-  created: string
-}
+export type LayerRecord = Omit<Layer, 'incomplete' | 'owner'>
 
 export function layerRecord(layer: Layer): LayerRecord {
   const {id, parent, diffDigest, compressedDigest, compressedSize, compressedMediaType, diffSize, created} = layer

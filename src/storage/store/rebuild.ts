@@ -14,7 +14,7 @@ import type {Finding} from '../check/finding'
 import type {ImageRecord} from './images'
 import type {LayerRecord} from './layers'
 import type {StoreLayout} from './layout'
-import {readRecord} from './record-files'
+import {readRecord, recordDirEntries} from './record-files'
 import type {StorageContainer} from './containers'
 
 /** What the storage part brought back, for the runtime's parts. */
@@ -45,15 +45,6 @@ export interface RebuildResult {
   counts: {layers: number; images: number; containers: number}
 }
 
-function entries(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir).filter((name) => !name.startsWith('.'))
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
-}
-
 function short(id: string): string {
   return id.slice(0, 12)
 }
@@ -74,7 +65,7 @@ function restoreLayers(db: Database, layout: StoreLayout, findings: Finding[], r
     `INSERT INTO layers (id, parent, diff_digest, compressed_digest, compressed_size, compressed_media_type, diff_size, created, incomplete, owner)
      VALUES (@id, @parent, @diffDigest, @compressedDigest, @compressedSize, @compressedMediaType, @diffSize, @created, 0, NULL)`,
   )
-  for (const id of entries(layout.overlayDir)) {
+  for (const id of recordDirEntries(layout.overlayDir)) {
     const subject = `layer ${short(id)}`
     const {record, problem} = tryRecord<LayerRecord>(layout.layerRecord(id))
     const reason = problem ?? (record!.id !== id ? `its record names layer ${record!.id}` : !fs.existsSync(layout.diffDir(id)) ? 'its diff dir is missing' : undefined)
@@ -91,7 +82,7 @@ function restoreLayers(db: Database, layout: StoreLayout, findings: Finding[], r
 
 /** Images first read, to learn which ones the containers' records need. */
 function readContainers(layout: StoreLayout): {id: string; record?: StorageContainer; problem?: string}[] {
-  return entries(layout.containersDir).map((id) => ({id, ...tryRecord<StorageContainer>(layout.containerRecord(id))}))
+  return recordDirEntries(layout.containersDir).map((id) => ({id, ...tryRecord<StorageContainer>(layout.containerRecord(id))}))
 }
 
 function restoreImages(
@@ -104,7 +95,7 @@ function restoreImages(
   remove: string[],
 ): Set<string> {
   const restored = new Set<string>()
-  for (const id of entries(layout.imagesDir)) {
+  for (const id of recordDirEntries(layout.imagesDir)) {
     const subject = `image ${short(id)}`
     const {record, problem: unreadable} = tryRecord<ImageRecord>(layout.imageRecord(id))
     let problem = unreadable

@@ -77,3 +77,13 @@ export function backfillRecordsOnce(graphRoot: string, owner: string, write: () 
   write()
   writeFileAtomic(mark, `record files version ${RECORD_VERSION}\n`)
 }
+
+/** The entries of a store dir that hold records (hidden temp files left out); none when it is missing. */
+export function recordDirEntries(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).filter((name) => !name.startsWith('.'))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+}
