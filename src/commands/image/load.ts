@@ -6,6 +6,7 @@ import {pipeline} from 'node:stream/promises'
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
 import {UsageError} from '../../errors'
+import type {CopyEvent} from '../../storage/copy/copy'
 import {loadImages} from '../../storage/load'
 
 export default class ImageLoad extends TspodCommand {
@@ -30,12 +31,14 @@ export default class ImageLoad extends TspodCommand {
     }
     const reporter = pullReporter(flags.quiet)
     try {
-      const images = await loadImages(store, path.resolve(file), {
+      const label = flags.input ? path.resolve(flags.input) : 'the archive read from stdin'
+      const options = {
         ctx: {signal: this.interruptSignal(), registries: this.registries()},
         isTerminal: false,
-        onEvent: (e) => reporter.event(e),
-        onWarning: (w) => process.stderr.write(`WARN[0000] ${w}\n`),
-      })
+        onEvent: (e: CopyEvent) => reporter.event(e),
+        onWarning: (w: string) => process.stderr.write(`WARN[0000] ${w}\n`),
+      }
+      const images = await loadImages(store, path.resolve(file), options, label)
       reporter.stop()
       for (const image of images) {
         const names = image.names.length > 0 ? image.names : [`sha256:${image.id}`]
