@@ -7,8 +7,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {leftovers} from '../helpers/image-sandbox'
-import {multiLayerImage, writeOciArchive} from '../helpers/oci-image'
-import {TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {busyboxImage, multiLayerImage, writeDockerArchive, writeOciArchive} from '../helpers/oci-image'
+import {TEST_USER, TSPOD_BIN, lookupUser, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
 
 async function loaded(t: {teardown(fn: () => unknown): void}) {
   const box = sandbox(lookupUser(TEST_USER))
@@ -62,4 +62,50 @@ test('Podman loads what tspod saved, with the same image ID', async (t) => {
   execFileSync('podman', [...podman, 'load', '-q', '-i', out], {stdio: 'ignore'})
   const podmanId = execFileSync('podman', [...podman, 'images', '--no-trunc', '--format', '{{.ID}}']).toString().trim()
   t.is(podmanId, `sha256:${id}`)
+})
+
+test('save -m pipes several images into one archive that load reads from stdin, every image and name', async (t) => {
+  const {box, id} = await loaded(t)
+  const busybox = await busyboxImage()
+  const dockerTar = path.join(box.dir, 'busybox.tar')
+  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
+  fs.chmodSync(dockerTar, 0o644)
+  t.is((await tspod(box, ['load', '-q', '-i', dockerTar])).code, 0)
+  t.is((await tspod(box, ['tag', 'localhost/bb:1', 'localhost/bb:2'])).code, 0)
+
+  const other = sandbox(box.user)
+  t.teardown(() => removeTree(other.dir))
+  const tspodIn = (b: typeof box) => `XDG_DATA_HOME=${b.env.XDG_DATA_HOME} XDG_CONFIG_HOME=${b.env.XDG_CONFIG_HOME} ${process.execPath} ${TSPOD_BIN}`
+  const piped = await runAs(box.user, ['sh', '-c', `${tspodIn(box)} save -m localhost/multi:1 localhost/bb:1 localhost/bb:2 | ${tspodIn(other)} load`])
+  t.is(piped.code, 0, piped.stderr)
+  t.deepEqual(piped.stdout.split('\n').filter(Boolean).sort(), ['Loaded image: localhost/bb:1', 'Loaded image: localhost/bb:2', 'Loaded image: localhost/multi:1'])
+  const images = await tspod(other, ['images', '--format', '{{.Id}} {{.Repository}}:{{.Tag}}'])
+  const bb = busybox.configDigest.slice(7)
+  t.deepEqual(images.stdout.split('\n').filter(Boolean).sort(), [`${bb} localhost/bb:1`, `${bb} localhost/bb:2`, `${id} localhost/multi:1`].sort())
+
+  // without -m the names after the first are more tags of the first image
+  const tagsOut = path.join(box.dir, 'tags.tar')
+  t.is((await tspod(box, ['save', '-q', '-o', tagsOut, 'localhost/bb:1', 'localhost/more:tag'])).code, 0)
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', tagsOut, 'manifest.json']).toString())
+  t.deepEqual(manifest.map((item: {RepoTags: string[]}) => item.RepoTags), [['localhost/bb:1', 'localhost/more:tag']])
+
+  const notDocker = await tspod(box, ['save', '-m', '--format', 'oci-archive', '-o', path.join(box.dir, 'x.tar'), 'localhost/multi:1', 'localhost/bb:1'])
+  t.is(notDocker.code, 125)
+  t.is(notDocker.stderr, 'Error: unsupported format "oci-archive" for saving multiple images (only docker-archive)\n')
+  t.false(fs.existsSync(path.join(box.dir, 'x.tar')))
+  t.deepEqual(leftovers(box), [])
+})
+
+test('save by a short image ID writes no name: load (from -i or stdin) gives the same ID, untagged', async (t) => {
+  const {box, id} = await loaded(t)
+  const out = path.join(box.dir, 'by-id.tar')
+  t.is((await tspod(box, ['save', '-q', '-o', out, id.slice(0, 12)])).code, 0)
+  for (const input of ['file', 'stdin']) {
+    const other = sandbox(box.user)
+    t.teardown(() => removeTree(other.dir))
+    const load = input === 'file' ? await tspod(other, ['load', '-i', out]) : await tspod(other, ['image', 'load'], {input: fs.readFileSync(out)})
+    t.is(load.code, 0, load.stderr)
+    t.is(load.stdout, `Loaded image: sha256:${id}\n`, input)
+    t.is((await tspod(other, ['images', '-a', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout, `${id.slice(0, 12)} <none>:<none>\n`, input)
+  }
 })
