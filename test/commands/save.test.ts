@@ -109,3 +109,26 @@ test('save by a short image ID writes no name: load (from -i or stdin) gives the
     t.is((await tspod(other, ['images', '-a', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout, `${id.slice(0, 12)} <none>:<none>\n`, input)
   }
 })
+
+test('save --uncompressed to an oci-archive keeps uncompressed layers as plain tar blobs', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const busybox = await busyboxImage()
+  const dockerTar = path.join(box.dir, 'busybox.tar')
+  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
+  fs.chmodSync(dockerTar, 0o644)
+  t.is((await tspod(box, ['load', '-q', '-i', dockerTar])).code, 0)
+  const out = path.join(box.dir, 'oci.tar')
+  const save = await tspod(box, ['save', '-q', '--format', 'oci-archive', '--uncompressed', '-o', out, 'localhost/bb:1'])
+  t.is(save.code, 0, save.stderr)
+  const untar = path.join(box.dir, 'untar')
+  fs.mkdirSync(untar)
+  execFileSync('tar', ['-C', untar, '-xf', out])
+  const index = JSON.parse(fs.readFileSync(path.join(untar, 'index.json'), 'utf8'))
+  const manifest = JSON.parse(fs.readFileSync(path.join(untar, 'blobs', ...index.manifests[0].digest.split(':')), 'utf8'))
+  t.true(manifest.layers.length > 0)
+  for (const layer of manifest.layers) {
+    const blob = fs.readFileSync(path.join(untar, 'blobs', ...layer.digest.split(':')))
+    t.is(blob.subarray(257, 262).toString(), 'ustar', layer.digest)
+  }
+})
