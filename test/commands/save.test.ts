@@ -132,3 +132,21 @@ test('save --uncompressed to an oci-archive keeps uncompressed layers as plain t
     t.is(blob.subarray(257, 262).toString(), 'ustar', layer.digest)
   }
 })
+
+test('Podman loads a multi-image archive tspod saved: every image, ID and name', async (t) => {
+  const {box, id} = await loaded(t)
+  const busybox = await busyboxImage()
+  const dockerTar = path.join(box.dir, 'busybox.tar')
+  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
+  fs.chmodSync(dockerTar, 0o644)
+  t.is((await tspod(box, ['load', '-q', '-i', dockerTar])).code, 0)
+  const out = path.join(box.dir, 'multi-for-podman.tar')
+  const save = await tspod(box, ['save', '-q', '-m', '-o', out, 'localhost/multi:1', 'localhost/bb:1'])
+  t.is(save.code, 0, save.stderr)
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-podman-'))
+  t.teardown(() => fs.rmSync(root, {recursive: true, force: true}))
+  const podman = ['--root', `${root}/root`, '--runroot', `${root}/run`, '--storage-driver', 'vfs', '--events-backend', 'file', '--cgroup-manager', 'cgroupfs']
+  execFileSync('podman', [...podman, 'load', '-q', '-i', out], {stdio: 'ignore'})
+  const listed = execFileSync('podman', [...podman, 'images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}']).toString()
+  t.deepEqual(listed.split('\n').filter(Boolean).sort(), [`sha256:${busybox.configDigest.slice(7)} localhost/bb:1`, `sha256:${id} localhost/multi:1`].sort())
+})
