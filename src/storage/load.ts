@@ -4,8 +4,7 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../errors'
 import {detectCompression} from './archive/decompress'
-import {PullOptions, pullImage} from './pull'
-import type {Image} from './store/images'
+import {CopiedImage, PullOptions, pullLocalImage} from './pull'
 import type {Store} from './store/store'
 import {TarIndex} from './transports/docker-archive/tar-index'
 
@@ -48,14 +47,14 @@ function isCompressed(file: string): boolean {
 }
 
 /** LABEL names the input in errors ("stdin" when it was piped in), FILE by default. */
-export async function loadImages(store: Store, file: string, opts: PullOptions, label = file): Promise<Image[]> {
+export async function loadImages(store: Store, file: string, opts: PullOptions, label = file): Promise<CopiedImage[]> {
   if (!fs.existsSync(file)) throw new TspodError(`open ${file}: no such file or directory`, {code: 'ENOENT', path: file})
   const {transport, count} = await inspectArchive(file, label)
   if (count === 0) throw new TspodError(`${label} holds no image`)
-  const images: Image[] = []
+  const images: CopiedImage[] = []
   for (let i = 0; i < count; i++) {
     const ref = count === 1 ? `${transport}:${file}` : `${transport}:${file}:@${i}`
-    images.push(await pullImage(store, ref, opts))
+    images.push(await pullLocalImage(store, ref, opts))
   }
   return images
 }

@@ -44,6 +44,11 @@ test('load reads stdin; garbage is one line, exit 125, and stores nothing', asyn
   const fromStdin = await tspod(box, ['load'], {input: fs.readFileSync(dockerTar)})
   t.is(fromStdin.code, 0, fromStdin.stderr)
   t.is(fromStdin.stdout, 'Loaded image: localhost/frominput:latest\n')
+  // loaded again while it has another name: only the archive's names are reported
+  t.is((await tspod(box, ['tag', 'localhost/frominput:latest', 'localhost/othername:1'])).code, 0)
+  const again = await tspod(box, ['load'], {input: fs.readFileSync(dockerTar)})
+  t.is(again.code, 0, again.stderr)
+  t.is(again.stdout, 'Loaded image: localhost/frominput:latest\n')
 
   const garbage = path.join(box.dir, 'garbage.tar')
   fs.writeFileSync(garbage, 'this is not an archive at all'.repeat(40))

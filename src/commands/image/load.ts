@@ -45,8 +45,9 @@ export default class ImageLoad extends TspodCommand {
       }
       const images = await loadImages(store, path.resolve(file), options, label)
       reporter.stop()
-      for (const image of images) {
-        const names = image.names.length > 0 ? image.names : [`sha256:${image.id}`]
+      // the names the archive gave, not others the image already had
+      for (const {image, names: given} of images) {
+        const names = given.length > 0 ? given : [`sha256:${image.id}`]
         for (const name of names) this.print(`Loaded image: ${name}`)
       }
     } finally {
