@@ -150,3 +150,15 @@ test('Podman loads a multi-image archive tspod saved: every image, ID and name',
   const listed = execFileSync('podman', [...podman, 'images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}']).toString()
   t.deepEqual(listed.split('\n').filter(Boolean).sort(), [`sha256:${busybox.configDigest.slice(7)} localhost/bb:1`, `sha256:${id} localhost/multi:1`].sort())
 })
+
+test('save without -o to a terminal and load from a terminal stdin refuse, exit 125, as Podman does', async (t) => {
+  const {box} = await loaded(t)
+  const cli = `XDG_DATA_HOME=${box.env.XDG_DATA_HOME} XDG_CONFIG_HOME=${box.env.XDG_CONFIG_HOME} ${process.execPath} ${TSPOD_BIN}`
+  const onTerminal = (args: string) => runAs(box.user, ['script', '-qec', `${cli} ${args}`, '/dev/null'])
+  const save = await onTerminal('save localhost/multi:1')
+  t.is(save.code, 125)
+  t.is(save.stdout.replace(/\r/g, ''), 'Error: refusing to save to terminal. Use -o flag or redirect\n')
+  const load = await onTerminal('load')
+  t.is(load.code, 125)
+  t.is(load.stdout.replace(/\r/g, ''), 'Error: cannot read from terminal, use command-line redirection or the --input flag\n')
+})
