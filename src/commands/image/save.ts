@@ -8,11 +8,11 @@ import {UsageError} from '../../errors'
 import {SAVE_FORMATS, saveImage} from '../../storage/save'
 
 export default class ImageSave extends TspodCommand {
-  static summary = 'Save an image to a docker-archive, oci-archive or OCI layout'
+  static summary = 'Save image(s) to a docker-archive, oci-archive or OCI layout'
   static description = 'Writes the image with the blobs it was pulled with, so its digests and ID are the same where it is loaded (podman load, tspod load).'
   static aliases = ['save']
   static strict = false
-  static args = {image: Args.string({required: true, description: 'image'})}
+  static args = {image: Args.string({required: true, description: 'image; more names are more tags of it, or more images with -m'})}
   static flags = {
     output: Flags.string({char: 'o', description: 'Write to a specified file (default: stdout, which must be redirected)'}),
     format: Flags.option({options: SAVE_FORMATS, default: 'docker-archive' as const, description: 'Save image to oci-archive, oci-dir (directory with oci manifest type), docker-archive'})(),
