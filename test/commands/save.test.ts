@@ -22,6 +22,17 @@ async function loaded(t: {teardown(fn: () => unknown): void}) {
   return {box, id: image.configDigest.slice(7)}
 }
 
+/** busybox loaded into BOX as localhost/bb:1 */
+async function loadBusybox(box: ReturnType<typeof sandbox>) {
+  const busybox = await busyboxImage()
+  const dockerTar = path.join(box.dir, 'busybox.tar')
+  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
+  fs.chmodSync(dockerTar, 0o644)
+  const r = await tspod(box, ['load', '-q', '-i', dockerTar])
+  if (r.code !== 0) throw new Error(r.stderr)
+  return busybox
+}
+
 test('save docker-archive, oci-archive and oci-dir; each loads back with the same ID and name', async (t) => {
   const {box, id} = await loaded(t)
   for (const format of ['docker-archive', 'oci-archive', 'oci-dir']) {
@@ -66,11 +77,7 @@ test('Podman loads what tspod saved, with the same image ID', async (t) => {
 
 test('save -m pipes several images into one archive that load reads from stdin, every image and name', async (t) => {
   const {box, id} = await loaded(t)
-  const busybox = await busyboxImage()
-  const dockerTar = path.join(box.dir, 'busybox.tar')
-  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
-  fs.chmodSync(dockerTar, 0o644)
-  t.is((await tspod(box, ['load', '-q', '-i', dockerTar])).code, 0)
+  const busybox = await loadBusybox(box)
   t.is((await tspod(box, ['tag', 'localhost/bb:1', 'localhost/bb:2'])).code, 0)
 
   const other = sandbox(box.user)
@@ -113,11 +120,7 @@ test('save by a short image ID writes no name: load (from -i or stdin) gives the
 test('save --uncompressed to an oci-archive keeps uncompressed layers as plain tar blobs', async (t) => {
   const box = sandbox(lookupUser(TEST_USER))
   t.teardown(() => removeTree(box.dir))
-  const busybox = await busyboxImage()
-  const dockerTar = path.join(box.dir, 'busybox.tar')
-  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
-  fs.chmodSync(dockerTar, 0o644)
-  t.is((await tspod(box, ['load', '-q', '-i', dockerTar])).code, 0)
+  await loadBusybox(box)
   const out = path.join(box.dir, 'oci.tar')
   const save = await tspod(box, ['save', '-q', '--format', 'oci-archive', '--uncompressed', '-o', out, 'localhost/bb:1'])
   t.is(save.code, 0, save.stderr)
@@ -135,11 +138,7 @@ test('save --uncompressed to an oci-archive keeps uncompressed layers as plain t
 
 test('Podman loads a multi-image archive tspod saved: every image, ID and name', async (t) => {
   const {box, id} = await loaded(t)
-  const busybox = await busyboxImage()
-  const dockerTar = path.join(box.dir, 'busybox.tar')
-  await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
-  fs.chmodSync(dockerTar, 0o644)
-  t.is((await tspod(box, ['load', '-q', '-i', dockerTar])).code, 0)
+  const busybox = await loadBusybox(box)
   const out = path.join(box.dir, 'multi-for-podman.tar')
   const save = await tspod(box, ['save', '-q', '-m', '-o', out, 'localhost/multi:1', 'localhost/bb:1'])
   t.is(save.code, 0, save.stderr)
