@@ -43,13 +43,20 @@ function dockerCandidates(text: string, opts: PullOptions): {candidates: DockerR
 }
 
 /** Copy ref into the store; names: fixed names, or undefined for the names the source carries. */
-async function copyInto(store: Store, ref: ImageReference, names: string[] | undefined, opts: PullOptions): Promise<Image> {
+/** The image stored, and the names this copy gave it (other names it had before are kept). */
+export interface CopiedImage {
+  image: Image
+  names: string[]
+}
+
+async function copyInto(store: Store, ref: ImageReference, names: string[] | undefined, opts: PullOptions): Promise<CopiedImage> {
   const source = await ref.newSource(opts.ctx)
   try {
-    const dest = new StoreDestination(ref, store, {names: names ?? sourceImageNames(source), onWarning: opts.onWarning})
+    const given = names ?? sourceImageNames(source)
+    const dest = new StoreDestination(ref, store, {names: given, onWarning: opts.onWarning})
     try {
       const result = await copyImage(source, dest, {platform: opts.ctx.platform, onEvent: opts.onEvent})
-      return store.images.get(result.configDigest.slice('sha256:'.length))!
+      return {image: store.images.get(result.configDigest.slice('sha256:'.length))!, names: given}
     } finally {
       await dest.close()
     }
@@ -62,7 +69,7 @@ async function pullDocker(store: Store, ref: DockerReference, opts: PullOptions)
   const errors: string[] = []
   for (const source of pullSources(opts.ctx.registries, ref)) {
     try {
-      return await copyInto(store, new DockerImageReference(source.reference, source.insecure), [ref.toString()], opts)
+      return (await copyInto(store, new DockerImageReference(source.reference, source.insecure), [ref.toString()], opts)).image
     } catch (err) {
       if (opts.ctx.signal?.aborted) throw err
       errors.push((err as Error).message)
@@ -71,18 +78,21 @@ async function pullDocker(store: Store, ref: DockerReference, opts: PullOptions)
   throw new TspodError(errors.join('; '))
 }
 
+/** TEXT is "TRANSPORT:…" of a local archive or layout (not docker://): the image, named as its source names it. */
+export async function pullLocalImage(store: Store, text: string, opts: PullOptions): Promise<CopiedImage> {
+  // Archives are unpacked in a work dir of this process inside the store, cleaned if we die.
+  const work = store.newWorkDir('tmp')
+  try {
+    return await copyInto(store, parseImageName(text, {tmpDir: work}), undefined, opts)
+  } finally {
+    fs.rmSync(work, {recursive: true, force: true})
+  }
+}
+
 export async function pullImage(store: Store, text: string, opts: PullOptions): Promise<Image> {
   if (text.trim() === '') throw new UsageError('invalid reference format: repository name must have at least one component')
   const prefix = transportPrefix(text)
-  if (prefix && prefix !== 'docker') {
-    // Archives are unpacked in a work dir of this process inside the store, cleaned if we die.
-    const work = store.newWorkDir('tmp')
-    try {
-      return await copyInto(store, parseImageName(text, {tmpDir: work}), undefined, opts)
-    } finally {
-      fs.rmSync(work, {recursive: true, force: true})
-    }
-  }
+  if (prefix && prefix !== 'docker') return (await pullLocalImage(store, text, opts)).image
   const {candidates, announce} = dockerCandidates(text, opts)
   const failures: string[] = []
   for (const candidate of candidates) {

@@ -44,6 +44,9 @@ export class DockerArchiveDestination implements ImageDestination {
   private readonly layers = new Map<string, StoredLayer>()
   private readonly configs = new Map<string, Buffer>()
   private manifest?: ImageManifest
+  /** the images committed so far, in order */
+  private readonly images: {item: {Config: string; Layers: string[]}; tags: DockerReference[]; topLayerId?: string}[] = []
+  private readonly legacyWritten = new Set<string>()
   private state: 'open' | 'committed' | 'closed' = 'open'
 
   private constructor(reference: DockerArchiveReference, writer: TarFileWriter, ctx: ImageContext) {
@@ -187,6 +190,27 @@ export class DockerArchiveDestination implements ImageDestination {
   }
 
   async commit(): Promise<void> {
+    await this.addImage(this.repoTags())
+    await this.finish()
+  }
+
+  /**
+   * The destination of one image of a multi-image archive (`save -m`): its commit records the
+   * image, with TAGS, and leaves the archive open for the next one; finish() writes the archive.
+   */
+  imageDestination(tags: DockerReference[]): ImageDestination {
+    return {
+      reference: this.reference,
+      supportedManifestTypes: this.supportedManifestTypes,
+      tryReusingBlob: (info) => this.tryReusingBlob(info),
+      putBlob: (stream, info, options) => this.putBlob(stream, info, options),
+      putManifest: (manifest) => this.putManifest(manifest),
+      commit: () => this.addImage(tags),
+      close: async () => undefined,
+    }
+  }
+
+  private async addImage(tags: DockerReference[]): Promise<void> {
     this.checkOpen()
     const context = this.context()
     if (!this.manifest) throw new TspodError(`committing ${context}: no manifest was written`)
@@ -209,21 +233,46 @@ export class DockerArchiveDestination implements ImageDestination {
         `committing ${context}: the layers (${diffIds.join(', ') || 'none'}) are not the diffIDs of the image config (${configDiffIds.join(', ') || 'none'})`,
       )
     }
-    const tags = this.repoTags()
+    this.manifest = undefined
+    const configFile = `${hexOf(sha256Digest(config))}.json`
+    const same = this.images.find((image) => image.item.Config === configFile)
+    if (same) {
+      // the same image under more names: one manifest.json item, as `docker save` writes it
+      for (const tag of tags) if (!same.tags.some((t) => t.toString() === tag.toString())) same.tags.push(tag)
+      return
+    }
     try {
       const legacy = legacyLayers(diffIds, config)
       for (const [i, layer] of legacy.entries()) {
+        if (this.legacyWritten.has(layer.id)) continue
+        this.legacyWritten.add(layer.id)
         await this.writer.addSymlink(`${layer.id}/layer.tar`, `../${hexOf(diffIds[i])}.tar`)
         await this.writer.addBytes(`${layer.id}/VERSION`, Buffer.from('1.0'))
         await this.writer.addBytes(`${layer.id}/json`, layer.json)
       }
-      const item = {
-        Config: `${hexOf(sha256Digest(config))}.json`,
+      this.images.push({item: {Config: configFile, Layers: diffIds.map((d) => `${hexOf(d)}.tar`)}, tags: [...tags], topLayerId: legacy.at(-1)?.id})
+    } catch (err) {
+      await this.writer.discard()
+      throw wrap(err, `writing docker-archive ${this.reference.file}`)
+    }
+  }
+
+  /** Writes manifest.json and `repositories` for every image added, and renames the archive into place. */
+  async finish(): Promise<void> {
+    this.checkOpen()
+    try {
+      const items = this.images.map(({item, tags}) => ({
+        Config: item.Config,
         RepoTags: tags.map((t) => `${t.repository()}:${t.tag ?? 'latest'}`),
-        Layers: diffIds.map((d) => `${hexOf(d)}.tar`),
+        Layers: item.Layers,
+      }))
+      const repositories: Record<string, Record<string, string>> = {}
+      for (const {tags, topLayerId} of this.images) {
+        const own = JSON.parse(repositoriesFile(tags, topLayerId).toString()) as Record<string, Record<string, string>>
+        for (const [repository, byTag] of Object.entries(own)) repositories[repository] = {...repositories[repository], ...byTag}
       }
-      await this.writer.addBytes(MANIFEST_FILE, Buffer.from(JSON.stringify([item])))
-      await this.writer.addBytes('repositories', repositoriesFile(tags, legacy.at(-1)?.id))
+      await this.writer.addBytes(MANIFEST_FILE, Buffer.from(JSON.stringify(items)))
+      await this.writer.addBytes('repositories', Buffer.from(JSON.stringify(repositories)))
       await this.writer.finish()
     } catch (err) {
       await this.writer.discard()
