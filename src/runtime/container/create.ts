@@ -31,6 +31,8 @@ export interface CreateOptions extends RunOptions, EtcFileOptions {
   runtime?: string
   /** -p/--publish */
   publish?: string[]
+  /** --conmon-pidfile (absolute): the monitor's pid, written at each start */
+  monitorPidFile?: string
   /** --stop-timeout (seconds) */
   stopTimeout?: number
   /** --log-driver */
@@ -140,6 +142,7 @@ async function createOnImage(
       keepGroups: generated.keepGroups,
       stopSignal,
       stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
+      monitorPidFile: options.monitorPidFile,
       publish: options.publish ?? [],
       network,
       volumes: [],

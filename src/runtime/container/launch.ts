@@ -224,8 +224,10 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, processUserInStoreIds(store.mapping, config.spec))
   }
-  const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const monitorPid = options.monitorPid ?? process.pid
+  // before the container's process exists: a bad path fails the start with nothing running
+  if (config.monitorPidFile) writeMonitorPidFile(config.monitorPidFile, monitorPid)
+  const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const running: ContainerState = {
     status: 'running',
     pid: spawned.initPid,
@@ -242,6 +244,15 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
   return {child: spawned.child, warnings: spawned.warnings, exited}
+}
+
+/** --conmon-pidfile: replaced at each start (Podman's conmon overwrites it too), no newline as Podman. */
+function writeMonitorPidFile(file: string, pid: number): void {
+  try {
+    fs.writeFileSync(file, String(pid))
+  } catch (err) {
+    throw new ExecCannotInvokeError(`writing the monitor's pid file ${file}: ${(err as Error).message}: give --conmon-pidfile a path in a writable directory`, {cause: err})
+  }
 }
 
 /**

@@ -1,0 +1,67 @@
+// run/create flags for scripts and systemd units, as the rootless user: --cidfile,
+// --conmon-pidfile.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {tspod} from '../helpers/rootless'
+
+test('--cidfile: the id written without a newline; an existing file refused, 125; a failed create leaves none', async (t) => {
+  const box = await sandboxWithImages(t)
+  const cidFile = path.join(box.dir, 'cid')
+  const r = await tspod(box, ['run', '-d', '--cidfile', cidFile, 'busybox', 'sleep', '100'])
+  t.is(r.code, 0, r.stderr)
+  t.is(fs.readFileSync(cidFile, 'utf8'), r.stdout.trim())
+  t.is((await tspod(box, ['rm', '-f', '-t', '0', r.stdout.trim()])).code, 0)
+  // the file stays after rm, and no second container may take it
+  const again = await tspod(box, ['run', '--rm', '--cidfile', cidFile, 'busybox', 'true'])
+  t.is(again.code, 125)
+  t.is(again.stderr, `Error: container id file exists. Ensure another container is not using it or delete ${cidFile}\n`)
+  const created = await tspod(box, ['create', '--cidfile', cidFile, 'busybox', 'true'])
+  t.is(created.code, 125)
+  t.regex(created.stderr, /^Error: container id file exists/)
+  t.is((await tspod(box, ['ps', '-aq'])).stdout, '')
+
+  const noDir = path.join(box.dir, 'nodir', 'cid')
+  const bad = await tspod(box, ['create', '--cidfile', noDir, 'busybox', 'true'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, `Error: opening cidfile ${noDir}: no such file or directory\n`)
+
+  const failed = path.join(box.dir, 'cid-failed')
+  const badName = await tspod(box, ['create', '--cidfile', failed, '--name', 'no/slash', 'busybox', 'true'])
+  t.is(badName.code, 125)
+  t.false(fs.existsSync(failed))
+
+  const fromCreate = path.join(box.dir, 'cid-create')
+  const c = await tspod(box, ['create', '--cidfile', fromCreate, 'busybox', 'true'])
+  t.is(c.code, 0, c.stderr)
+  t.is(fs.readFileSync(fromCreate, 'utf8'), c.stdout.trim())
+})
+
+test('--conmon-pidfile: the monitor of a detached container (its ConmonPid), the waiting tspod of a foreground run', async (t) => {
+  const box = await sandboxWithImages(t)
+  const pidFile = path.join(box.dir, 'pid')
+  const r = await tspod(box, ['run', '-d', '--name', 'bg', '--conmon-pidfile', pidFile, 'busybox', 'sleep', '100'])
+  t.is(r.code, 0, r.stderr)
+  const pid = fs.readFileSync(pidFile, 'utf8')
+  t.regex(pid, /^\d+$/)
+  const inspect = await tspod(box, ['inspect', '--format', '{{.State.ConmonPid}} {{.ConmonPidFile}}', 'bg'])
+  t.is(inspect.stdout, `${pid} ${pidFile}\n`)
+  t.regex(fs.readlinkSync(`/proc/${pid}/exe`), /\/tspod-monitor$/)
+  t.is((await tspod(box, ['rm', '-f', '-t', '0', 'bg'])).code, 0)
+
+  // a foreground run: the pid is the tspod process that waits (the container's parent's parent at most)
+  const fg = path.join(box.dir, 'pid-fg')
+  const run = await tspod(box, ['run', '--rm', '--conmon-pidfile', fg, 'busybox', 'true'])
+  t.is(run.code, 0, run.stderr)
+  t.regex(fs.readFileSync(fg, 'utf8'), /^\d+$/)
+  t.false(fs.existsSync(`/proc/${fs.readFileSync(fg, 'utf8')}`))
+
+  // a directory that is not there: the container cannot run (126, as Podman)
+  const noDir = path.join(box.dir, 'nodir', 'pid')
+  const bad = await tspod(box, ['run', '--rm', '--conmon-pidfile', noDir, 'busybox', 'true'])
+  t.is(bad.code, 126)
+  t.regex(bad.stderr, /^Error: writing the monitor's pid file .*nodir\/pid: .*--conmon-pidfile/)
+  t.is((await tspod(box, ['ps', '-aq'])).stdout, '')
+})
