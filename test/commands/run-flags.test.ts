@@ -65,3 +65,33 @@ test('--conmon-pidfile: the monitor of a detached container (its ConmonPid), the
   t.regex(bad.stderr, /^Error: writing the monitor's pid file .*nodir\/pid: .*--conmon-pidfile/)
   t.is((await tspod(box, ['ps', '-aq'])).stdout, '')
 })
+
+test('--rmi: the image removed after the run, unless a container still uses it (an error line, the exit code the container\'s)', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ok = async (args: string[]) => {
+    const r = await tspod(box, args)
+    t.is(r.code, 0, r.stderr)
+    return r.stdout
+  }
+  // an image with one name: removing it deletes it
+  await ok(['run', '--name', 'keep', 'localhost/multi', 'true'])
+  const inUse = await tspod(box, ['run', '--rmi', '--rm', 'localhost/multi', 'sh', '-c', 'exit 3'])
+  t.is(inUse.code, 3)
+  t.regex(inUse.stderr, /^ERRO\[0000\] image used by [0-9a-f]{64}: image is in use by a container: consider listing external containers and force-removing image\n$/)
+  t.is((await tspod(box, ['image', 'exists', 'localhost/multi'])).code, 0)
+  await ok(['rm', 'keep'])
+  // without --rm the container stays, so the image does too (Podman 4.3)
+  const kept = await tspod(box, ['run', '--rmi', '--name', 'stays', 'localhost/multi', 'true'])
+  t.is(kept.code, 0)
+  t.regex(kept.stderr, /image is in use by a container/)
+  await ok(['rm', 'stays'])
+  // -d: ignored
+  const id = (await ok(['run', '--rmi', '--rm', '-d', 'localhost/multi', 'true'])).trim()
+  await tspod(box, ['wait', id])
+  t.is((await tspod(box, ['image', 'exists', 'localhost/multi'])).code, 0)
+  const last = await tspod(box, ['run', '--rmi', '--rm', 'localhost/multi', 'true'])
+  t.is(last.code, 0, last.stderr)
+  t.is(last.stderr, '')
+  t.is((await tspod(box, ['image', 'exists', 'localhost/multi'])).code, 1)
+  t.is((await tspod(box, ['ps', '-aq'])).stdout, '')
+})
