@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {ExecCannotInvokeError, TspodError} from '../../errors'
+import {ContainerStartError, ExecCannotInvokeError, TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/lockfile'
@@ -251,7 +251,7 @@ function writeMonitorPidFile(file: string, pid: number): void {
   try {
     fs.writeFileSync(file, String(pid))
   } catch (err) {
-    throw new ExecCannotInvokeError(`writing the monitor's pid file ${file}: ${(err as Error).message}: give --conmon-pidfile a path in a writable directory`, {cause: err})
+    throw new ContainerStartError(`writing the monitor's pid file ${file}: ${(err as Error).message}: give --conmon-pidfile a path in a writable directory`, {cause: err})
   }
 }
 
