@@ -54,6 +54,7 @@ export const createFlags = {
   'log-driver': Flags.string({description: 'Logging driver for the container: k8s-file (the default), json-file (the same file) or none'}),
   'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
   'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod-monitor; the tspod process itself for a foreground run)"}),
+  tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
   cidfile: Flags.string({description: 'Write the container ID to the file'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
@@ -99,6 +100,8 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     dnsSearch: f['dns-search'] as string[] | undefined,
     dnsOption: f['dns-option'] as string[] | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
+    // Podman's last --tz wins
+    timezone: (f.tz as string[] | undefined)?.at(-1),
     // the monitor writes it from its own working directory
     monitorPidFile: f['conmon-pidfile'] === undefined ? undefined : path.resolve(f['conmon-pidfile'] as string),
     securityOpt: f['security-opt'] as string[] | undefined,

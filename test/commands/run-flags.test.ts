@@ -1,6 +1,7 @@
 // run/create flags for scripts and systemd units, as the rootless user: --cidfile,
 // --conmon-pidfile.
 import test from 'ava'
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -113,4 +114,28 @@ test('run -d that cannot start (its port taken): 126; the container stays withou
   const rm = await tspod(box, ['rm', '-f', '-t', '0', 'holds', 'failed-kept'])
   t.is(rm.code, 0, rm.stderr)
   t.is(rm.stdout, 'holds\nfailed-kept\n')
+})
+
+test('--tz: the zone file (or the host\'s /etc/localtime for local) bound at /etc/localtime, TZ unset; the last --tz wins; a zone not there is 125', async (t) => {
+  const box = await sandboxWithImages(t)
+  const at = '@1600000000'
+  const date = async (args: string[]) => {
+    const r = await tspod(box, ['run', '--rm', ...args, 'busybox', 'sh', '-c', `echo "TZ=$TZ"; date -d ${at}`])
+    t.is(r.code, 0, r.stderr)
+    return r.stdout
+  }
+  t.is(await date([]), 'TZ=\nSun Sep 13 12:26:40 UTC 2020\n')
+  t.is(await date(['--tz', 'Iceland', '--tz', 'MST7MDT']), 'TZ=\nSun Sep 13 06:26:40 MDT 2020\n')
+  t.is(await date(['--tz', 'Asia/Kolkata']), 'TZ=\nSun Sep 13 17:56:40 IST 2020\n')
+  const local = await tspod(box, ['run', '--rm', '--tz', 'local', 'busybox', 'md5sum', '/etc/localtime'])
+  t.is(local.code, 0, local.stderr)
+  t.is(local.stdout, `${crypto.createHash('md5').update(fs.readFileSync('/etc/localtime')).digest('hex')}  /etc/localtime\n`)
+
+  const missing = await tspod(box, ['run', '--rm', '--tz', 'Nope/Zone', 'busybox', 'true'])
+  t.is(missing.code, 125)
+  t.regex(missing.stderr, /^Error: running container create option: stat \/usr\/share\/zoneinfo\/Nope\/Zone: no such file or directory: --tz takes [^\n]*\n$/)
+  const outside = await tspod(box, ['create', '--tz', '../../../etc/passwd', 'busybox', 'true'])
+  t.is(outside.code, 125)
+  t.regex(outside.stderr, /^Error: --tz \.\.\/\.\.\/\.\.\/etc\/passwd: a zone is a name under \/usr\/share\/zoneinfo/)
+  t.is((await tspod(box, ['ps', '-aq'])).stdout, '')
 })
