@@ -55,6 +55,7 @@ export const createFlags = {
   'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
   'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod-monitor; the tspod process itself for a foreground run)"}),
   tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
+  timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),
   cidfile: Flags.string({description: 'Write the container ID to the file'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
@@ -101,6 +102,7 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     dnsOption: f['dns-option'] as string[] | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
     // Podman's last --tz wins
+    timeout: f.timeout as number | undefined,
     timezone: (f.tz as string[] | undefined)?.at(-1),
     // the monitor writes it from its own working directory
     monitorPidFile: f['conmon-pidfile'] === undefined ? undefined : path.resolve(f['conmon-pidfile'] as string),

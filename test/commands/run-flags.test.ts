@@ -139,3 +139,24 @@ test('--tz: the zone file (or the host\'s /etc/localtime for local) bound at /et
   t.regex(outside.stderr, /^Error: --tz \.\.\/\.\.\/\.\.\/etc\/passwd: a zone is a name under \/usr\/share\/zoneinfo/)
   t.is((await tspod(box, ['ps', '-aq'])).stdout, '')
 })
+
+test('--timeout: the container killed once its seconds have passed, exit code -1 (255 from run), foreground and detached', async (t) => {
+  const box = await sandboxWithImages(t)
+  const fg = await tspod(box, ['run', '--name', 'fg', '--timeout', '1', 'busybox', 'sleep', '60'])
+  t.is(fg.code, 255, fg.stderr)
+  t.is((await tspod(box, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'fg'])).stdout, 'exited -1\n')
+  const quick = await tspod(box, ['run', '--rm', '--timeout', '5', 'busybox', 'echo', 'done'])
+  t.is(quick.code, 0, quick.stderr)
+  t.is(quick.stdout, 'done\n')
+
+  const bg = await tspod(box, ['run', '-d', '--name', 'bg', '--timeout', '1', 'busybox', 'sleep', '60'])
+  t.is(bg.code, 0, bg.stderr)
+  const waited = await tspod(box, ['wait', 'bg'])
+  t.is(waited.stdout, '-1\n', waited.stderr)
+  t.is((await tspod(box, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'bg'])).stdout, 'exited -1\n')
+
+  const bad = await tspod(box, ['run', '--rm', '--timeout', '-1', 'busybox', 'true'])
+  t.is(bad.code, 125)
+  t.regex(bad.stderr, /^Error: .*--timeout/)
+  t.is((await tspod(box, ['rm', 'fg', 'bg'])).code, 0)
+})

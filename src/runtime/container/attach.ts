@@ -89,12 +89,24 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
     }
   }
   const stopForwarding = forwardSignals(child.pid)
+  let timedOut = false
+  const timeout = container.config.timeout
+    ? setTimeout(() => {
+        timedOut = true
+        try {
+          process.kill(launched.initPid, 'SIGKILL')
+        } catch {
+          // it ended meanwhile
+        }
+      }, container.config.timeout * 1000)
+    : undefined
   try {
-    const code = await recordExit(records, container, launched)
+    const code = await recordExit(records, container, launched, {timedOut: () => timedOut})
     await terminal?.closed
     await Promise.all(copies)
     return code
   } finally {
+    clearTimeout(timeout)
     terminal?.detach()
     stopForwarding()
     log?.close()

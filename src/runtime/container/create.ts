@@ -34,6 +34,8 @@ export interface CreateOptions extends RunOptions, EtcFileOptions {
   publish?: string[]
   /** --conmon-pidfile (absolute): the monitor's pid, written at each start */
   monitorPidFile?: string
+  /** --timeout (seconds), 0: none */
+  timeout?: number
   /** --tz: a zone under /usr/share/zoneinfo, or local */
   timezone?: string
   /** --stop-timeout (seconds) */
@@ -148,6 +150,7 @@ async function createOnImage(
       stopSignal,
       stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
       monitorPidFile: options.monitorPidFile,
+      timeout: options.timeout || undefined,
       publish: options.publish ?? [],
       network,
       volumes: [],

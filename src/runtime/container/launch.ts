@@ -47,6 +47,8 @@ export interface LaunchOptions {
 
 export interface Launched {
   child: NamespacedChild
+  /** the container's init on the host */
+  initPid: number
   /** preflight warnings, one line each */
   warnings: string[]
   /** the container's exit, with kernel permission errors explained */
@@ -243,7 +245,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     .finally(() => Promise.all([spawned.network?.stop(), spawned.fuse?.finished()]))
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
-  return {child: spawned.child, warnings: spawned.warnings, exited}
+  return {child: spawned.child, initPid: spawned.initPid, warnings: spawned.warnings, exited}
 }
 
 /** --conmon-pidfile: replaced at each start (Podman's conmon overwrites it too), no newline as Podman. */
@@ -261,7 +263,12 @@ function writeMonitorPidFile(file: string, pid: number): void {
  * record is written under the container's lock, unless `lockHeld` (the monitor's setup step,
  * while the CLI that starts the container holds it).
  */
-export async function recordExit(records: ContainerRecords, container: Container, launched: Launched, options: {lockHeld?: boolean} = {}): Promise<number> {
+export async function recordExit(
+  records: ContainerRecords,
+  container: Container,
+  launched: Launched,
+  options: {lockHeld?: boolean; timedOut?: () => boolean} = {},
+): Promise<number> {
   const id = container.config.id
   const save = (state: (current: ContainerState) => ContainerState): Promise<void> | void => {
     const write = (held?: HeldLock) => {
@@ -273,7 +280,8 @@ export async function recordExit(records: ContainerRecords, container: Container
   }
   try {
     const exit = await launched.exited
-    const exitCode = exitCodeOf(exit)
+    // killed by --timeout: -1, as Podman records it
+    const exitCode = options.timedOut?.() ? -1 : exitCodeOf(exit)
     await save((current) => ({...current, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString()}))
     return exitCode
   } catch (err) {
