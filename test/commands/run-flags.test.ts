@@ -160,3 +160,33 @@ test('--timeout: the container killed once its seconds have passed, exit code -1
   t.regex(bad.stderr, /^Error: .*--timeout/)
   t.is((await tspod(box, ['rm', 'fg', 'bg'])).code, 0)
 })
+
+test('--noout: tspod\'s own output gone, a container\'s output kept; stop -t warns when its signal was not enough', async (t) => {
+  const box = await sandboxWithImages(t)
+  const quiet = async (args: string[], stdout = '') => {
+    const r = await tspod(box, ['--noout', ...args])
+    t.is(r.code, 0, r.stderr)
+    t.is(r.stdout, stdout, args.join(' '))
+  }
+  await quiet(['create', '--name', 'c', 'busybox', 'echo', 'hi'])
+  await quiet(['run', '-d', '--name', 'd', 'busybox', 'echo', 'hi'])
+  await quiet(['images'])
+  await quiet(['run', '--rm', 'busybox', 'echo', 'from the container'], 'from the container\n')
+  await quiet(['run', '--name', 'logged', 'busybox', 'echo', 'logged too'], 'logged too\n')
+  await quiet(['wait', 'd'])
+  await quiet(['rm', 'c', 'd', 'logged'])
+
+  // sh as pid 1 ignores SIGTERM: after 1 s, SIGKILL and Podman's warning
+  const id = (await tspod(box, ['run', '-d', '--name', 'stubborn', 'busybox', 'sleep', '100'])).stdout.trim()
+  t.regex(id, /^[0-9a-f]{64}$/)
+  const stop = await tspod(box, ['stop', '-t', '1', 'stubborn'])
+  t.is(stop.code, 0, stop.stderr)
+  t.is(stop.stdout, 'stubborn\n')
+  t.is(stop.stderr, 'WARN[0000] StopSignal SIGTERM failed to stop container stubborn in 1 seconds, resorting to SIGKILL\n')
+  await tspod(box, ['start', 'stubborn'])
+  const all = await tspod(box, ['--noout', 'stop', '--all', '-t', '0'])
+  t.is(all.code, 0, all.stderr)
+  t.is(all.stdout, '')
+  t.is(all.stderr, '')
+  t.is((await tspod(box, ['ps', '-q'])).stdout, '')
+})
