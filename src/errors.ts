@@ -40,6 +40,11 @@ export class ExecCannotInvokeError extends TspodError {
   override readonly exitCode = 126
 }
 
+/** The container could not be started (a host port taken, its monitor's pid file unwritable): 126, as Podman's failed start. */
+export class ContainerStartError extends TspodError {
+  override readonly exitCode = 126
+}
+
 function systemDetails(err: unknown): ErrorDetails {
   if (err === null || typeof err !== 'object') return {}
   const e = err as Record<string, unknown>

@@ -17,7 +17,7 @@
  *
  * If this process is killed the container keeps running, as under conmon.
  *
- * Usage: tspod-monitor --log FILE [--log-size-max BYTES] --exit-file FILE --cleanup ARG [--cleanup ARG]...
+ * Usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] --exit-file FILE --cleanup ARG [--cleanup ARG]...
  *                      -- SETUP...
  *
  * The setup program gets: fd 0, 1, 2 /dev/null; fd 3 the CLI's report pipe; fd 4 the read end
@@ -28,6 +28,8 @@
  *                             this process takes a copy of it (pidfd_getfd) and answers one
  *                             byte: '1' (it reads the terminal) or '0' (it could not)
  *   "exit <code>\n"           the setup process saw the container exit itself (it reaped it)
+ *   "kill-pid <pid>\n"        the container's init on the host: what --timeout SIGKILLs once its
+ *                             seconds have passed (its exit code is then -1, as Podman's)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -267,6 +269,7 @@ static size_t status_len;
 static pid_t container_pid; /* 0 until the setup process says which it is */
 static int container_exited;
 static int exit_code;
+static pid_t kill_pid;
 
 /* A copy of fd above the range the setup process's fds are placed in, so that placing one
  * (dup2, which clears close-on-exec) never overwrites another still to be placed. */
@@ -331,6 +334,8 @@ static void status_line(char *line) {
       }
     }
     reply(answer);
+  } else if (sscanf(line, "kill-pid %ld", &pid) == 1 && pid > 0) {
+    kill_pid = (pid_t)pid;
   } else if (sscanf(line, "exit %ld", &code) == 1) {
     container_exited = 1;
     exit_code = (int)code;
@@ -470,8 +475,10 @@ static void reap_all(int signal_fd) {
 
 static void usage(void) __attribute__((noreturn));
 static void usage(void) {
-  fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
+  fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
 }
+
+static long timeout_s;
 
 int main(int argc, char **argv) {
   /* the monitor outlives the CLI next to a container of the same user: nothing of it (fds, memory)
@@ -500,7 +507,12 @@ int main(int argc, char **argv) {
       log_size_max = strtoll(argv[++i], &end, 10);
       if (errno || *end || end == argv[i] || log_size_max < 0) usage();
     } else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
-    else if (strcmp(argv[i], "--cleanup") == 0 && ncleanup < MAX_CLEANUP_ARGS) cleanup[ncleanup++] = argv[++i];
+    else if (strcmp(argv[i], "--timeout") == 0) {
+      char *end;
+      errno = 0;
+      timeout_s = strtol(argv[++i], &end, 10);
+      if (errno || *end || end == argv[i] || timeout_s < 0) usage();
+    } else if (strcmp(argv[i], "--cleanup") == 0 && ncleanup < MAX_CLEANUP_ARGS) cleanup[ncleanup++] = argv[++i];
     else usage();
   }
   char **setup = argv + i + 1;
@@ -555,13 +567,25 @@ int main(int argc, char **argv) {
   set_nonblocking(err[0]);
   set_nonblocking(status_fd);
 
+  long deadline = timeout_s > 0 ? now_ms() + timeout_s * 1000 : 0;
+  int timed_out = 0;
   /* Until the container has exited, or the setup process is gone without starting one. */
   while (!container_exited && !(setup_reaped && container_pid == 0)) {
+    int wait_ms = -1;
+    if (deadline && !timed_out) {
+      long left = deadline - now_ms();
+      if (left <= 0 && kill_pid > 0) {
+        kill(kill_pid, SIGKILL);
+        timed_out = 1;
+      } else {
+        wait_ms = left <= 0 ? 100 : (int)left; /* its pid is not known yet */
+      }
+    }
     struct pollfd fds[5];
     int n = open_sources(fds);
     if (status_fd >= 0) fds[n++] = (struct pollfd){status_fd, POLLIN, 0};
     fds[n++] = (struct pollfd){signal_fd, POLLIN, 0};
-    if (poll(fds, (nfds_t)n, -1) < 0) {
+    if (poll(fds, (nfds_t)n, wait_ms) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -587,6 +611,7 @@ int main(int argc, char **argv) {
     drain();
     return 0;
   }
+  if (timed_out) exit_code = -1;
   drain();
   out_flush();
   close(log_fd);

@@ -10,6 +10,15 @@ import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
 import {Store} from '../storage/store/store'
 import {globalFlags} from './global-flags'
 
+/** --noout: this command's own stdout goes nowhere, as if to /dev/null (container output: container-stdout.ts). */
+function silenceStdout(): void {
+  process.stdout.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    const done = typeof encoding === 'function' ? encoding : callback
+    if (typeof done === 'function') process.nextTick(done as () => void)
+    return true
+  }) as typeof process.stdout.write
+}
+
 export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
 
 /** What every tspod command shares: the global flags and the store location they select. */
@@ -38,7 +47,9 @@ export abstract class TspodCommand extends Command {
     argv?: string[],
   ): Promise<ParserOutput<F, B, A>> {
     for (const arg of Object.values((options ?? this.ctor).args ?? {})) arg.ignoreStdin = true
-    return super.parse(options, argv)
+    const parsed = await super.parse(options, argv)
+    if ((parsed.flags as {noout?: boolean}).noout) silenceStdout()
+    return parsed
   }
 
   /**

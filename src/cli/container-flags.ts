@@ -1,12 +1,14 @@
 // Flags shared by `create` and `run`, and the step both take first: find (or pull) the image
 // and create the container from it.
 import {Flags} from '@oclif/core'
+import * as path from 'node:path'
 
 import {UsageError} from '../errors'
 import {resolveLocalImage} from '../storage/image/lookup'
 import type {RegistriesConfig} from '../storage/config/registries-conf'
 import type {Store} from '../storage/store/store'
 import {CreateOptions, Created, createContainer} from '../runtime/container/create'
+import {claimCidFile} from '../runtime/container/cid-file'
 import {checkSecurityOpts} from '../runtime/spec/security-opt'
 import {ContainerRecords} from '../runtime/container/records'
 import {imageContext, pullFlags} from './image-flags'
@@ -51,6 +53,10 @@ export const createFlags = {
   'security-opt': Flags.string({...many, description: 'Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=disable, apparmor=unconfined, mask=PATHS, unmask=ALL|PATHS'}),
   'log-driver': Flags.string({description: 'Logging driver for the container: k8s-file (the default), json-file (the same file) or none'}),
   'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
+  'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod-monitor; the tspod process itself for a foreground run)"}),
+  tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
+  timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),
+  cidfile: Flags.string({description: 'Write the container ID to the file'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
 }
@@ -95,6 +101,11 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     dnsSearch: f['dns-search'] as string[] | undefined,
     dnsOption: f['dns-option'] as string[] | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
+    // Podman's last --tz wins
+    timeout: f.timeout as number | undefined,
+    timezone: (f.tz as string[] | undefined)?.at(-1),
+    // the monitor writes it from its own working directory
+    monitorPidFile: f['conmon-pidfile'] === undefined ? undefined : path.resolve(f['conmon-pidfile'] as string),
     securityOpt: f['security-opt'] as string[] | undefined,
     logDriver: f['log-driver'] as string | undefined,
     logOptions: f['log-opt'] as string[] | undefined,
@@ -119,6 +130,29 @@ export async function createFromArgv(
 ): Promise<Created> {
   const [imageName, ...command] = argv
   if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
+  const cidFile = (flags as Record<string, unknown>).cidfile as string | undefined
+  if (cidFile === undefined) return await createFromImageName(store, records, registries, flags, imageName, command, signal)
+  const claimed = claimCidFile(cidFile)
+  let created: Created
+  try {
+    created = await createFromImageName(store, records, registries, flags, imageName, command, signal)
+  } catch (err) {
+    claimed.abandon()
+    throw err
+  }
+  claimed.write(created.container.config.id)
+  return created
+}
+
+async function createFromImageName(
+  store: Store,
+  records: ContainerRecords,
+  registries: RegistriesConfig,
+  flags: CreateFlagValues,
+  imageName: string,
+  command: string[],
+  signal: AbortSignal,
+): Promise<Created> {
   // a bad --security-opt or seccomp profile fails before anything is pulled or created
   checkSecurityOpts((flags as Record<string, unknown>)['security-opt'] as string[] | undefined)
   const policy = ((flags as Record<string, unknown>).pull as string | undefined) ?? 'missing'

@@ -8,11 +8,15 @@ export const globalFlags = {
   root: Flags.string({description: 'Path to the graph root directory where images, containers, etc. are stored', helpGroup: 'GLOBAL'}),
   runroot: Flags.string({description: "Path to the 'run directory' where all state information is stored", helpGroup: 'GLOBAL'}),
   runtime: Flags.string({description: "Path or name of the OCI runtime for new containers (crun, runc); default: tspod's native runtime", helpGroup: 'GLOBAL'}),
+  noout: Flags.boolean({description: "Do not output to stdout (a container's output still is)", helpGroup: 'GLOBAL'}),
   'log-level': Flags.option({options: LOG_LEVELS, default: 'warn', description: 'Log messages above specified level', helpGroup: 'GLOBAL'})(),
 }
 
 /** Global flags that take a value as the next argument when not written with `=`. */
 export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--runtime', '--log-level'])
+
+/** Global flags that take no value. */
+export const BOOLEAN_GLOBAL_FLAGS = new Set(['--noout'])
 
 /**
  * Split leading global flags from the rest: `--root /x info -f json` →
@@ -24,6 +28,11 @@ export function splitLeadingGlobals(argv: string[]): {globals: string[]; rest: s
   while (i < argv.length) {
     const arg = argv[i]
     const name = arg.split('=')[0]
+    if (BOOLEAN_GLOBAL_FLAGS.has(name)) {
+      globals.push(arg)
+      i++
+      continue
+    }
     if (!GLOBAL_FLAGS_WITH_VALUE.has(name)) break
     globals.push(arg)
     if (!arg.includes('=') && i + 1 < argv.length) globals.push(argv[++i])

@@ -1,5 +1,6 @@
 // Wire the container's pty master to this terminal, as Podman does for `run -t`: the host
 // terminal in raw mode, bytes copied both ways, the window size followed.
+import {writeContainerStdout} from './container-stdout'
 import * as fs from 'node:fs'
 import * as tty from 'node:tty'
 
@@ -30,7 +31,7 @@ export function attachTerminal(master: number, interactive: boolean, onOutput?: 
     fromContainer.on('end', () => resolve())
   })
   fromContainer.on('data', (chunk) => {
-    stdout.write(chunk)
+    writeContainerStdout(chunk)
     onOutput?.(chunk as Buffer)
   })
   const toContainer = (chunk: Buffer) => {

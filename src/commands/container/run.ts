@@ -5,6 +5,8 @@ import {createFlags, createFromArgv, printWarnings} from '../../cli/container-fl
 import {runAttached} from '../../runtime/container/attach'
 import {startDetachedOnce} from '../../runtime/container/detach'
 import {removeContainer} from '../../runtime/container/remove'
+import {removeImages} from '../../storage/image/remove'
+import type {Store} from '../../storage/store/store'
 
 export default class Run extends ContainerCommand {
   static summary = 'Run a command in a new container'
@@ -18,6 +20,7 @@ export default class Run extends ContainerCommand {
   static args = {image: Args.string({required: true, description: 'image'}), command: Args.string({description: 'command and arguments'})}
   static flags = {
     detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
+    rmi: Flags.boolean({description: 'After exit of the container, remove the image unless another container is using it (a foreground run only: ignored with -d, as Podman 4.3)'}),
     ...createFlags,
   }
 
@@ -51,7 +54,14 @@ export default class Run extends ContainerCommand {
       })
     } finally {
       await removeIfAuto()
+      if (flags.rmi) await this.removeImage(store, argv[0])
     }
     if (code !== 0) this.exit(code)
+  }
+
+  /** --rmi: the image goes (or the name, if it has others) unless a container still uses it; an error is printed, the exit code stays the container's. */
+  private async removeImage(store: Store, name: string): Promise<void> {
+    const report = await removeImages(store, [name], {force: false, all: false, registries: this.registries()})
+    for (const err of report.errors) process.stderr.write(`ERRO[0000] ${err.message}\n`)
   }
 }

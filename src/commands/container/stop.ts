@@ -28,7 +28,8 @@ export default class Stop extends ContainerCommand {
       records,
       names,
       async (c, name) => {
-        await stopContainer(records, c, flags.time)
+        const warning = await stopContainer(records, c, flags.time)
+        if (warning) process.stderr.write(`WARN[0000] ${warning}\n`)
         this.print(name)
       },
       (err) => flags.ignore && err instanceof NoSuchContainerError,

@@ -1,6 +1,7 @@
 // Start a container in the foreground (`run`, `start -a`): this process is its monitor. Output
 // goes to this terminal and, unless the container is removed when it ends, to its log too;
 // signals a user sends are forwarded to the container's init, as Podman does.
+import {writeContainerStdout} from '../container-stdout'
 import * as fs from 'node:fs'
 import {Readable, Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
@@ -44,7 +45,7 @@ export function forwardSignals(pid: number): () => void {
 }
 
 /** Copy a container's output stream to `to` and, with a log, into it. */
-export function teeOutput(from: Readable, to: Writable | undefined, log: LogWriter | undefined, stream: LogStream): Promise<void> {
+export function teeOutput(from: Readable, to: Pick<Writable, 'write'> | undefined, log: LogWriter | undefined, stream: LogStream): Promise<void> {
   from.on('data', (chunk: Buffer) => {
     to?.write(chunk)
     log?.write(stream, chunk)
@@ -78,7 +79,7 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   }
   const {child} = launched
   options.onLaunched?.(launched)
-  const copies = piped ? [teeOutput(child.stdout!, process.stdout, log, 'stdout'), teeOutput(child.stderr!, process.stderr, log, 'stderr')] : []
+  const copies = piped ? [teeOutput(child.stdout!, {write: (chunk: Buffer) => (writeContainerStdout(chunk), true)}, log, 'stdout'), teeOutput(child.stderr!, process.stderr, log, 'stderr')] : []
   let terminal: AttachedTerminal | undefined
   if (tty) {
     await child.started.catch(() => undefined) // a failure shows when the exit is recorded
@@ -89,12 +90,24 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
     }
   }
   const stopForwarding = forwardSignals(child.pid)
+  let timedOut = false
+  const timeout = container.config.timeout
+    ? setTimeout(() => {
+        timedOut = true
+        try {
+          process.kill(launched.initPid, 'SIGKILL')
+        } catch {
+          // it ended meanwhile
+        }
+      }, container.config.timeout * 1000)
+    : undefined
   try {
-    const code = await recordExit(records, container, launched)
+    const code = await recordExit(records, container, launched, {timedOut: () => timedOut})
     await terminal?.closed
     await Promise.all(copies)
     return code
   } finally {
+    clearTimeout(timeout)
     terminal?.detach()
     stopForwarding()
     log?.close()

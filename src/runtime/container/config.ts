@@ -27,6 +27,10 @@ export interface ContainerConfig {
   keepGroups: boolean
   /** the signal `stop` sends first (the image's StopSignal or SIGTERM), as a number */
   stopSignal: number
+  /** --timeout: seconds after its start the container is SIGKILLed (its exit code then -1) */
+  timeout?: number
+  /** --conmon-pidfile (absolute): the monitor's pid is written there at each start */
+  monitorPidFile?: string
   /** seconds `stop` waits before SIGKILL */
   stopTimeout: number
   /** -p/--publish, as given */

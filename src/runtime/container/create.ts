@@ -13,7 +13,8 @@ import type {OciIdMapping} from '../oci-spec'
 import {RunOptions, addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
-import {containerEnvFile, writeContainerFiles} from '../spec/container-files'
+import {CopiedFile, containerEnvFile, writeContainerFiles} from '../spec/container-files'
+import {timezoneFile} from '../spec/timezone'
 import {parsePublish} from '../network/publish'
 import {EtcFileOptions, checkEtcFileOptions, defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {LogConfig, parseLogConfig} from './log-config'
@@ -31,6 +32,12 @@ export interface CreateOptions extends RunOptions, EtcFileOptions {
   runtime?: string
   /** -p/--publish */
   publish?: string[]
+  /** --conmon-pidfile (absolute): the monitor's pid, written at each start */
+  monitorPidFile?: string
+  /** --timeout (seconds), 0: none */
+  timeout?: number
+  /** --tz: a zone under /usr/share/zoneinfo, or local */
+  timezone?: string
   /** --stop-timeout (seconds) */
   stopTimeout?: number
   /** --log-driver */
@@ -72,12 +79,13 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
   checkEtcFileOptions(network, options)
   const log = parseLogConfig(options.logDriver, options.logOptions)
+  const zone = options.timezone === undefined ? [] : [timezoneFile(options.timezone)]
   if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
   // under the layers lock (shared) until the container's row keeps the image: rmi cannot delete
   // the layers this reads and copies meanwhile (docs/design/locking.md)
   return store.withLayersLock('shared', () => {
     if (!store.images.get(image.id)) throw imageRemoved(image)
-    return createOnImage(store, records, image, imageName, options, network, log)
+    return createOnImage(store, records, image, imageName, options, network, log, zone)
   })
 }
 
@@ -93,6 +101,7 @@ async function createOnImage(
   options: CreateOptions,
   network: string,
   log: LogConfig,
+  zone: CopiedFile[],
 ): Promise<Created> {
   const id = crypto.randomBytes(32).toString('hex')
   const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
@@ -117,7 +126,7 @@ async function createOnImage(
     await ensureMappedLayers(store, image, generated.spec.linux)
     const files = [
       ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, options)),
-      ...writeContainerFiles(dirs.userdata, [...generated.files, ...containerEnvFile(generated.spec.mounts ?? [])]),
+      ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [])]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
     // The container's / takes the upper dir's mode: give it the image's (0555 as a rule), as
@@ -140,6 +149,8 @@ async function createOnImage(
       keepGroups: generated.keepGroups,
       stopSignal,
       stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
+      monitorPidFile: options.monitorPidFile,
+      timeout: options.timeout || undefined,
       publish: options.publish ?? [],
       network,
       volumes: [],

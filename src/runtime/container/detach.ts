@@ -50,6 +50,7 @@ function monitorArgs(store: Store, container: Container): string[] {
     '--log',
     logFileOf(store, container.config) ?? '/dev/null',
     ...(sizeMax > 0 ? ['--log-size-max', String(sizeMax)] : []),
+    ...(container.config.timeout ? ['--timeout', String(container.config.timeout)] : []),
     '--exit-file',
     exitFilePath(store, id),
     ...cleanup.flatMap((arg) => ['--cleanup', arg]),

@@ -23,7 +23,7 @@ export function exitFilePath(store: Store, id: string): string {
 export function readExitFile(file: string): ExitFile | undefined {
   try {
     const text = fs.readFileSync(file, 'utf8').trim()
-    if (!/^\d+$/.test(text)) return undefined
+    if (!/^-?\d+$/.test(text)) return undefined
     return {exitCode: Number(text), finishedAt: fs.statSync(file).mtime.toISOString()}
   } catch {
     return undefined

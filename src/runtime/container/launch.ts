@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {ExecCannotInvokeError, TspodError} from '../../errors'
+import {ContainerStartError, ExecCannotInvokeError, TspodError} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/lockfile'
@@ -47,6 +47,8 @@ export interface LaunchOptions {
 
 export interface Launched {
   child: NamespacedChild
+  /** the container's init on the host */
+  initPid: number
   /** preflight warnings, one line each */
   warnings: string[]
   /** the container's exit, with kernel permission errors explained */
@@ -224,8 +226,10 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, processUserInStoreIds(store.mapping, config.spec))
   }
-  const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const monitorPid = options.monitorPid ?? process.pid
+  // before the container's process exists: a bad path fails the start with nothing running
+  if (config.monitorPidFile) writeMonitorPidFile(config.monitorPidFile, monitorPid)
+  const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const running: ContainerState = {
     status: 'running',
     pid: spawned.initPid,
@@ -241,7 +245,16 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     .finally(() => Promise.all([spawned.network?.stop(), spawned.fuse?.finished()]))
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
-  return {child: spawned.child, warnings: spawned.warnings, exited}
+  return {child: spawned.child, initPid: spawned.initPid, warnings: spawned.warnings, exited}
+}
+
+/** --conmon-pidfile: replaced at each start (Podman's conmon overwrites it too), no newline as Podman. */
+function writeMonitorPidFile(file: string, pid: number): void {
+  try {
+    fs.writeFileSync(file, String(pid))
+  } catch (err) {
+    throw new ContainerStartError(`writing the monitor's pid file ${file}: ${(err as Error).message}: give --conmon-pidfile a path in a writable directory`, {cause: err})
+  }
 }
 
 /**
@@ -250,7 +263,12 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
  * record is written under the container's lock, unless `lockHeld` (the monitor's setup step,
  * while the CLI that starts the container holds it).
  */
-export async function recordExit(records: ContainerRecords, container: Container, launched: Launched, options: {lockHeld?: boolean} = {}): Promise<number> {
+export async function recordExit(
+  records: ContainerRecords,
+  container: Container,
+  launched: Launched,
+  options: {lockHeld?: boolean; timedOut?: () => boolean} = {},
+): Promise<number> {
   const id = container.config.id
   const save = (state: (current: ContainerState) => ContainerState): Promise<void> | void => {
     const write = (held?: HeldLock) => {
@@ -262,7 +280,8 @@ export async function recordExit(records: ContainerRecords, container: Container
   }
   try {
     const exit = await launched.exited
-    const exitCode = exitCodeOf(exit)
+    // killed by --timeout: -1, as Podman records it
+    const exitCode = options.timedOut?.() ? -1 : exitCodeOf(exit)
     await save((current) => ({...current, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString()}))
     return exitCode
   } catch (err) {

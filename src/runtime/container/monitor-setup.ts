@@ -120,6 +120,7 @@ async function setup(request: MonitorRequest): Promise<void> {
         // it failed before its terminal existed: its exit says why
       }
     }
+    if (container.config.timeout) tellMonitor(`kill-pid ${launched.initPid}\n`)
     const monitorReadsTerminal = handOver(child.pid, master)
     report({ok: true, warnings: launched.warnings})
     let copied: Promise<void> | undefined

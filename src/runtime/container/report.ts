@@ -220,7 +220,7 @@ export function inspectContainer(c: Container, store: Store) {
     StaticDir: dirs.userdata,
     OCIConfigPath: path.join(bundleDir(store, config.id), 'config.json'),
     OCIRuntime: config.runtime ?? 'tspod',
-    ConmonPidFile: '',
+    ConmonPidFile: config.monitorPidFile ?? '',
     PidFile: '',
     Name: config.name,
     RestartCount: 0,

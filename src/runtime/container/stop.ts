@@ -2,6 +2,8 @@
 // records the exit; others poll the record (a settled record also covers a dead monitor). The
 // state is marked under the container's lock; the wait for its end is not (the exit's
 // recording takes that lock).
+import * as os from 'node:os'
+
 import {TspodError} from '../../errors'
 import {Container} from './config'
 import {withContainerLock} from './lock'
@@ -53,20 +55,27 @@ export async function killContainer(records: ContainerRecords, c: Container, sig
   })
 }
 
-/** `stop -t`: the stop signal, then SIGKILL after `timeoutSec`; a container not running is left alone. */
-export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<void> {
-  if (!isRunning(c)) return
+/**
+ * `stop -t`: the stop signal, then SIGKILL after `timeoutSec`; a container not running is left
+ * alone. Resolves with Podman's warning when the stop signal was not enough.
+ */
+export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<string | undefined> {
+  if (!isRunning(c)) return undefined
   const marked = await withContainerLock(records.store, c.config.id, () => {
     const current = records.get(c.config.id)
     if (!current || !isRunning(current)) return undefined
     return records.updateRunningState(c.config.id, (state) => ({...state, status: 'stopping', stoppedByUser: true})) ? current : undefined
   })
-  if (!marked) return
+  if (!marked) return undefined
   c = marked
+  let warning: string | undefined
   if (timeoutSec > 0) {
     signal(c, c.config.stopSignal)
-    if ((await waitForExit(records, c.config.id, timeoutSec * 1000)) !== null) return
+    if ((await waitForExit(records, c.config.id, timeoutSec * 1000)) !== null) return undefined
+    const name = Object.entries(os.constants.signals as Record<string, number>).find(([, n]) => n === c.config.stopSignal)?.[0] ?? String(c.config.stopSignal)
+    warning = `StopSignal ${name} failed to stop container ${c.config.name} in ${timeoutSec} seconds, resorting to SIGKILL`
   }
   signal(c, 'SIGKILL')
   await waitForExit(records, c.config.id)
+  return warning
 }

@@ -5,7 +5,7 @@ import * as dgram from 'node:dgram'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
 
-import {TspodError} from '../../errors'
+import {ContainerStartError, TspodError} from '../../errors'
 import type {PortMapping, PortProtocol} from './publish'
 
 const PICK_ATTEMPTS = 15
@@ -133,9 +133,9 @@ export function hostPortError(err: NodeJS.ErrnoException, port: PortMapping, hos
   const details = {code: err.code, errno: err.errno, syscall: 'bind', cause: err}
   const start = unprivilegedPortStart()
   if (err.code === 'EACCES' && hostPort < start)
-    return new TspodError(
+    return new ContainerStartError(
       `cannot expose privileged port ${hostPort}, you can add 'net.ipv4.ip_unprivileged_port_start=${hostPort}' to /etc/sysctl.conf (currently ${start}), or choose a larger port number (>= ${start}): ${text}`,
       details,
     )
-  return new TspodError(`cannot publish host port ${hostPort}: ${text}`, details)
+  return new ContainerStartError(`cannot publish host port ${hostPort}: ${text}`, details)
 }

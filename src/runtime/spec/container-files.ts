@@ -13,8 +13,11 @@ export interface ContainerFile {
   mode: number
 }
 
+/** A file copied from the host (a zone file): bytes rather than text. */
+export type CopiedFile = Omit<ContainerFile, 'content'> & {content: Buffer}
+
 /** Write each file into `dir` (named after its destination's base name) and return the bind mounts for addMounts. */
-export function writeContainerFiles(dir: string, files: ContainerFile[]): OciMount[] {
+export function writeContainerFiles(dir: string, files: (ContainerFile | CopiedFile)[]): OciMount[] {
   return files.map((file) => {
     const source = path.join(dir, path.posix.basename(file.destination))
     try {

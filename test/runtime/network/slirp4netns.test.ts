@@ -187,7 +187,7 @@ test.serial('a host port in use is refused with the port and the reason; nothing
     const fixture = startFixture({publish: [`${port}:8080`], script: 'true'})
     const failed = await fixture.waitFor((e) => e.event === 'error' || e.event === 'done')
     t.is(failed.error?.message, `cannot publish host port ${port}: listen tcp 0.0.0.0:${port}: bind: address already in use`)
-    t.is(failed.error?.exitCode, 125)
+    t.is(failed.error?.exitCode, 126)
     t.deepEqual(failed.slirpChildren, [])
     t.deepEqual(failed.socketDirEntries, [])
   } finally {
