@@ -28,12 +28,12 @@ async function ok(box: Sandbox, args: string[], input?: string | Buffer): Promis
   return r.stdout
 }
 
-async function tarOf(entries: {name: string; body?: string; uid?: number; gid?: number; type?: 'directory' | 'file' | 'symlink'; linkname?: string}[]): Promise<Buffer> {
+async function tarOf(entries: {name: string; body?: string; uid?: number; gid?: number; type?: 'directory' | 'file' | 'symlink'; linkname?: string; mode?: number}[]): Promise<Buffer> {
   const pack = tar.pack()
   const chunks: Buffer[] = []
   pack.on('data', (c) => void chunks.push(c as Buffer))
   const done = new Promise<void>((resolve) => pack.on('end', () => resolve()))
-  for (const e of entries) pack.entry({name: e.name, type: e.type ?? 'file', uid: e.uid ?? 0, gid: e.gid ?? 0, mode: 0o644, linkname: e.linkname}, e.body ?? '')
+  for (const e of entries) pack.entry({name: e.name, type: e.type ?? 'file', uid: e.uid ?? 0, gid: e.gid ?? 0, mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), linkname: e.linkname}, e.body ?? '')
   pack.finalize()
   await done
   return Buffer.concat(chunks)
@@ -166,9 +166,34 @@ for (const state of ['stopped', 'running'] as const) {
     t.is(fs.readFileSync(path.join(hostSecret, 'data'), 'utf8'), 'host secret\n')
     t.false(fs.existsSync(path.join(hostSecret, 'payload')))
 
-    // a copied-out symlink stays a symlink on the host, and nothing is written through it
-    await ok(box, ['cp', 'evil:/into-host', path.join(dest, 'link-out')])
-    t.true(fs.lstatSync(path.join(dest, 'link-out')).isSymbolicLink())
+    // a symlink to a dir, as the source, is followed inside the container
+    await ok(box, ['cp', '-', 'evil:/tmp'], await tarOf([{name: 'sub/f', body: 'in sub\n'}, {name: 'sub/up', type: 'symlink', linkname: '..'}]))
+    await ok(box, ['cp', 'evil:/tmp/sub/up', path.join(dest, 'followed')])
+    t.is(fs.readFileSync(path.join(dest, 'followed', 'sub', 'f'), 'utf8'), 'in sub\n')
+    t.true(fs.lstatSync(path.join(dest, 'followed', 'sub', 'up')).isSymbolicLink())
+
+    // the container's own tar is replaced by one that writes a symlink to the host and a file
+    // through it, and an entry with `..`: the host side refuses both
+    const evilTar = await tarOf([
+      {name: 'x', type: 'symlink', linkname: target},
+      {name: 'x/pwned', body: 'pwned\n'},
+    ])
+    const dotdotTar = await tarOf([{name: '../../pwned', body: 'pwned\n'}])
+    // packing (`tar c…`) in /tmp/NAME sends /evil-NAME.tar; unpacking is busybox's tar
+    await ok(box, ['cp', '-', 'evil:/'], await tarOf([
+      {name: 'evil-some.tar', body: evilTar.toString('latin1')},
+      {name: 'evil-other.tar', body: dotdotTar.toString('latin1')},
+      {name: 'bin/tar', body: '#!/bin/sh\ncase "$1" in c*) exec cat "/evil-${PWD##*/}.tar" ;; esac\nexec busybox tar "$@"\n', mode: 0o755},
+      {name: 'tmp/some', type: 'directory'},
+      {name: 'tmp/other', type: 'directory'},
+    ]))
+    const throughLink = await tspod(box, ['cp', 'evil:/tmp/some', path.join(dest, 'got')])
+    t.is(throughLink.code, 125)
+    t.regex(throughLink.stderr, /^Error: refusing to write "got\/x\/pwned" through the symlink/)
+    const dotdot = await tspod(box, ['cp', 'evil:/tmp/other', path.join(dest, 'got2')])
+    t.is(dotdot.code, 125)
+    t.regex(dotdot.stderr, /^Error: refusing the entry "..\/..\/pwned"/)
     t.deepEqual(fs.readdirSync(target), [])
+    t.false(fs.existsSync(path.join(box.dir, 'pwned')))
   })
 }

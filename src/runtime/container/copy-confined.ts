@@ -23,13 +23,14 @@ import {isRunning} from './report'
 /**
  * $1 the operation, $2 a path in the container. `probe` prints `dir`, `file` or `none` for the
  * path (symlinks followed, in the container's root) and for its parent; `pack` writes a tar of
- * the path's last component (or of the dir's contents, for `.`) on stdout; `unpack` extracts
+ * the dir or file named by its last component on stdout (`.`: the dir's contents; a symlink to a
+ * file is followed, as Podman follows the source path); `unpack` extracts
  * stdin's tar into the dir.
  */
 const SCRIPT = `kind() { if [ -d "$1" ]; then echo dir; elif [ -e "$1" ] || [ -L "$1" ]; then echo file; else echo none; fi; }
 case "$1" in
 probe) echo "$(kind "$2") $(kind "$3")" ;;
-pack) cd "$2" || exit 3; exec tar cf - "$3" ;;
+pack) cd "$2" || exit 3; if [ -d "$3" ]; then exec tar cf - "$3"; else exec tar chf - "$3"; fi ;;
 unpack) cd "$2" || exit 3; exec tar xf - ;;
 *) exit 2 ;;
 esac

@@ -57,8 +57,8 @@ function renameRoot(rel: string, packed: string, as: string): string | undefined
 
 // ---------- container → host ----------
 
-/** Refuse to go through a symlink under `root` for each parent of `rel`, creating nothing. */
-function checkNoSymlinkParents(root: string, rel: string): void {
+/** Walk the parents of `rel` under `root`: refuse a symlink, create a missing dir. */
+function parentsWithoutSymlinks(root: string, rel: string): void {
   const parts = rel.split('/').slice(0, -1)
   let at = root
   for (const part of parts) {
@@ -66,11 +66,12 @@ function checkNoSymlinkParents(root: string, rel: string): void {
     const st = fs.lstatSync(at, {throwIfNoEntry: false})
     if (st?.isSymbolicLink()) throw new TspodError(`refusing to write ${JSON.stringify(rel)} through the symlink ${JSON.stringify(at)} from the container's archive`)
     if (st && !st.isDirectory()) throw new TspodError(`error creating ${JSON.stringify('/' + rel)}: ${JSON.stringify(at)} is not a directory`)
+    if (!st) fs.mkdirSync(at, {mode: 0o755})
   }
 }
 
 async function writeEntry(root: string, rel: string, header: tar.Header, stream: Readable, overwrite: boolean): Promise<void> {
-  checkNoSymlinkParents(root, rel)
+  parentsWithoutSymlinks(root, rel)
   const target = rel ? path.join(root, rel) : root
   const existing = fs.lstatSync(target, {throwIfNoEntry: false})
   const isDir = header.type === 'directory'
@@ -131,10 +132,10 @@ async function unpackOnHost(source: Readable, root: string, packed: string, as: 
   await done
 }
 
-/** Where a copy lands on the host: the dir to unpack into and the name there. */
+/** Where a copy lands on the host: the dir to unpack into and the name there ('' for a dir's contents). */
 function hostTarget(dest: string, sourceIsDir: boolean, sourceBase: string): {root: string; as: string} {
   const st = fs.statSync(dest, {throwIfNoEntry: false})
-  if (st?.isDirectory()) return {root: dest, as: sourceBase === '.' ? '' : sourceBase}
+  if (st?.isDirectory()) return {root: dest, as: sourceBase}
   if (st && !st.isFile()) throw new TspodError(`invalid destination: ${JSON.stringify(dest)} must be a directory or a regular file`)
   if (st && sourceIsDir) throw new TspodError('destination must be a directory when copying a directory')
   if (!st && dest.endsWith('/')) throw new TspodError(`${JSON.stringify(dest)} could not be found on the host: no such file or directory`)
@@ -159,33 +160,37 @@ async function packInContainer(store: Store, c: Container, dir: string, base: st
   return {stream: child.stdout!, done}
 }
 
-/** The source in the container: its dir, the name tar packs there, and whether it is a dir. */
-async function containerSource(store: Store, c: Container, src: string): Promise<{dir: string; base: string; isDir: boolean}> {
+/**
+ * The source in the container: the dir tar packs in and the name packed there (a dir is packed
+ * as `.` from inside it, so that a symlink to a dir is followed, as Podman does), its name for
+ * the copy ('' for `/.`: the contents), and whether it is a dir.
+ */
+async function containerSource(store: Store, c: Container, src: string): Promise<{dir: string; packed: string; name: string; isDir: boolean}> {
   const abs = absoluteIn(c, src)
   const trimmed = abs.replace(/\/+$/, '') || '/'
-  const probed = await probeContainerPath(store, c, trimmed === '/' ? '/' : trimmed, path.posix.dirname(trimmed))
+  const probed = await probeContainerPath(store, c, trimmed, path.posix.dirname(trimmed))
   if (probed.kind === 'none') throw new TspodError(`${JSON.stringify(src)} could not be found on container ${c.config.name}: no such file or directory`)
-  if (endsWithDot(abs) || trimmed === '/') return {dir: trimmed === '/' ? '/' : endsWithDot(abs) ? path.posix.dirname(abs) : trimmed, base: '.', isDir: true}
-  return {dir: path.posix.dirname(trimmed), base: path.posix.basename(trimmed), isDir: probed.kind === 'dir'}
+  const name = endsWithDot(abs) || trimmed === '/' ? '' : path.posix.basename(trimmed)
+  if (probed.kind === 'dir') return {dir: trimmed, packed: '.', name, isDir: true}
+  return {dir: path.posix.dirname(trimmed), packed: path.posix.basename(trimmed), name, isDir: false}
 }
 
 export async function copyFromContainer(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdout: Writable): Promise<void> {
   const source = await containerSource(store, c, src)
   if (dest === '-') {
-    const packed = await packInContainer(store, c, source.dir, source.base)
-    await Promise.all([relayArchive(packed.stream, stdout, source.base), packed.done])
+    const packed = await packInContainer(store, c, source.dir, source.packed)
+    await Promise.all([relayArchive(packed.stream, stdout, source.packed, source.name), packed.done])
     return
   }
-  const target = hostTarget(dest, source.isDir, source.base)
-  const packed = await packInContainer(store, c, source.dir, source.base)
-  await Promise.all([unpackOnHost(packed.stream, target.root, source.base, target.as, options.overwrite), packed.done])
+  const target = hostTarget(dest, source.isDir, source.name)
+  const packed = await packInContainer(store, c, source.dir, source.packed)
+  await Promise.all([unpackOnHost(packed.stream, target.root, source.packed, target.as, options.overwrite), packed.done])
 }
 
 /** The container's tar to stdout, each entry checked and renamed to start at the source's name. */
-async function relayArchive(source: Readable, out: Writable, packed: string): Promise<void> {
+async function relayArchive(source: Readable, out: Writable, packed: string, as: string): Promise<void> {
   const extract = tar.extract()
   const pack = tar.pack()
-  const as = packed === '.' ? '' : packed
   const copied = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const rel = safeRelative(header.name)
