@@ -197,3 +197,20 @@ for (const state of ['stopped', 'running'] as const) {
     t.false(fs.existsSync(path.join(box.dir, 'pwned')))
   })
 }
+
+test('from a running container to a stopped one, and back', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'up', 'busybox', 'sh', '-c', 'mkdir -p /srv/d && echo one > /srv/d/f && echo two > /srv/file && sleep 300'])
+  await ok(box, ['create', '--name', 'down', '--user', '1234:1234', 'busybox', 'sleep', '300'])
+  t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'up', 'down']))
+  await ok(box, ['cp', 'up:/srv/d', 'down:/tmp'])
+  await ok(box, ['cp', 'up:/srv/file', 'down:/tmp/renamed'])
+  await ok(box, ['cp', 'down:/tmp/renamed', 'up:/srv/back'])
+  await ok(box, ['start', 'down'])
+  t.is(await ok(box, ['exec', 'down', 'sh', '-c', 'cat /tmp/d/f /tmp/renamed; stat -c %u:%g /tmp/d/f']), 'one\ntwo\n1234:1234\n')
+  t.is(await ok(box, ['exec', 'up', 'cat', '/srv/back']), 'two\n')
+  const missing = await tspod(box, ['cp', 'up:/nothing', 'down:/tmp'])
+  t.deepEqual([missing.code, missing.stderr], [125, 'Error: "/nothing" could not be found on container up: no such file or directory\n'])
+  const hostToHost = await tspod(box, ['cp', '/etc/hostname', '/tmp/x'])
+  t.deepEqual([hostToHost.code, hostToHost.stderr], [125, 'Error: name or ID cannot be empty: one of SRC and DEST must be CONTAINER:PATH\n'])
+})

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {UsageError} from '../../errors'
-import {copyFromContainer, copyToContainer, parseCopyArg} from '../../runtime/container/copy'
+import {copyBetweenContainers, copyFromContainer, copyToContainer, parseCopyArg} from '../../runtime/container/copy'
 
 export default class Cp extends ContainerCommand {
   static summary = 'Copy files/folders between a container and the local filesystem'
@@ -23,10 +23,13 @@ export default class Cp extends ContainerCommand {
     const {args, flags} = await this.parse(Cp)
     const source = parseCopyArg(args.source)
     const destination = parseCopyArg(args.destination)
-    if (source && destination) throw new UsageError('copying between containers is not supported yet: copy through a host directory')
-    if (!source && !destination) throw new UsageError('copying between two host paths is not supported: use `cp` of the host, or name a container as CONTAINER:PATH')
+    if (!source && !destination) throw new UsageError('name or ID cannot be empty: one of SRC and DEST must be CONTAINER:PATH')
     const {store, records} = await this.openContainers(flags)
     const options = {archive: flags.archive, overwrite: flags.overwrite}
+    if (source && destination) {
+      await copyBetweenContainers(store, records.lookup(source.container), source.path, records.lookup(destination.container), destination.path, options)
+      return
+    }
     if (source) {
       await copyFromContainer(store, records.lookup(source.container), source.path, args.destination, options, process.stdout)
       return

@@ -242,12 +242,16 @@ async function packHostPath(pack: tar.Pack, file: string, name: string, owner: (
   }
 }
 
-/** Re-pack a tar from stdin with its names checked and, for --archive, its owners set. */
-async function repackArchive(source: Readable, pack: tar.Pack, owner: Owner | undefined): Promise<void> {
+/**
+ * Re-pack a tar (from stdin, or from another container) with its names checked and renamed (the
+ * packed name `packed` becomes `as`) and, for --archive, its owners set.
+ */
+async function repackArchive(source: Readable, pack: tar.Pack, owner: Owner | undefined, packed = '.', as = ''): Promise<void> {
   const extract = tar.extract()
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const rel = safeRelative(header.name)
+      const safe = safeRelative(header.name)
+      const rel = safe === undefined ? undefined : renameRoot(safe, packed, as)
       if (rel === undefined) {
         stream.resume()
         reject(new TspodError(`refusing the entry ${JSON.stringify(header.name)} of the archive: it leads out of the destination`))
@@ -318,6 +322,15 @@ async function unpackInContainer(store: Store, c: Container, dir: string, fill: 
 function containerUser(c: Container): Owner {
   const {uid, gid} = c.config.spec.process.user
   return {uid, gid}
+}
+
+/** From one container to another: a tar from the first's confined tar, checked and renamed here, into the second's. */
+export async function copyBetweenContainers(store: Store, from: Container, src: string, to: Container, dest: string, options: CopyOptions): Promise<void> {
+  const source = await containerSource(store, from, src)
+  const target = await containerTarget(store, to, dest, source.isDir, source.name)
+  const packed = await packInContainer(store, from, source.dir, source.packed)
+  const owner = options.archive ? containerUser(to) : undefined
+  await Promise.all([unpackInContainer(store, to, target.dir, (pack) => repackArchive(packed.stream, pack, owner, source.packed, target.as)), packed.done])
 }
 
 export async function copyToContainer(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdin: Readable): Promise<void> {
