@@ -84,6 +84,12 @@ for (const state of ['stopped', 'running'] as const) {
     await ok(box, ['cp', 'c1:/tmp/renamed', dest])
     await ok(box, ['cp', 'c1:/tmp/tree', path.join(dest, 'newtree')])
     await ok(box, ['cp', 'c1:/tmp/tree/.', dest])
+    // a hard link in the container comes out as a copy of its file
+    if (state === 'running') {
+      await ok(box, ['exec', 'c1', 'sh', '-c', 'mkdir /tmp/hl && echo linked > /tmp/hl/a && ln /tmp/hl/a /tmp/hl/b'])
+      await ok(box, ['cp', 'c1:/tmp/hl', path.join(dest, 'hl')])
+      t.is(fs.readFileSync(path.join(dest, 'hl', 'b'), 'utf8'), 'linked\n')
+    }
     t.is(fs.readFileSync(path.join(dest, 'renamed'), 'utf8'), 'file content\n')
     t.is(fs.readFileSync(path.join(dest, 'newtree', 'sub', 'leaf'), 'utf8'), 'leaf\n')
     t.is(fs.readFileSync(path.join(dest, 'sub', 'leaf'), 'utf8'), 'leaf\n')

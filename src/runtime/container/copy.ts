@@ -70,7 +70,7 @@ function parentsWithoutSymlinks(root: string, rel: string): void {
   }
 }
 
-async function writeEntry(root: string, rel: string, header: tar.Header, stream: Readable, overwrite: boolean): Promise<void> {
+async function writeEntry(root: string, rel: string, header: tar.Header, stream: Readable, overwrite: boolean, rename: (name: string) => string | undefined): Promise<void> {
   parentsWithoutSymlinks(root, rel)
   const target = rel ? path.join(root, rel) : root
   const existing = fs.lstatSync(target, {throwIfNoEntry: false})
@@ -94,10 +94,16 @@ async function writeEntry(root: string, rel: string, header: tar.Header, stream:
     return
   }
   if (header.type === 'link') {
-    const linked = safeRelative(header.linkname ?? '')
+    const safe = safeRelative(header.linkname ?? '')
+    const linked = safe === undefined ? undefined : rename(safe)
     stream.resume()
-    if (linked === undefined) throw new TspodError(`refusing the hard link ${JSON.stringify(rel)} to ${JSON.stringify(header.linkname)}: it leads out of the copy`)
-    // hard links are written as copies: their target's name was renamed with the others
+    if (!linked) throw new TspodError(`refusing the hard link ${JSON.stringify(rel)} to ${JSON.stringify(header.linkname)}: it leads out of the copy`)
+    // written as a copy of a regular file already written by this copy, reached without symlinks
+    parentsWithoutSymlinks(root, linked)
+    const from = path.join(root, linked)
+    if (!fs.lstatSync(from, {throwIfNoEntry: false})?.isFile())
+      throw new TspodError(`refusing the hard link ${JSON.stringify(rel)} to ${JSON.stringify(header.linkname)}: not a regular file of the copy`)
+    fs.copyFileSync(from, target, fs.constants.COPYFILE_EXCL)
     return
   }
   if (header.type !== 'file' && header.type !== 'contiguous-file') {
@@ -123,7 +129,7 @@ async function unpackOnHost(source: Readable, root: string, packed: string, as: 
         reject(new TspodError(`refusing the entry ${JSON.stringify(header.name)} of the container's archive: it leads out of the copy`))
         return
       }
-      writeEntry(root, renamed, header, stream as unknown as Readable, overwrite).then(() => next(), reject)
+      writeEntry(root, renamed, header, stream as unknown as Readable, overwrite, (name) => renameRoot(name, packed, as)).then(() => next(), reject)
     })
     extract.on('finish', resolve)
     extract.on('error', reject)
