@@ -26,13 +26,16 @@ function findCommand(config: Config, argv: string[]): {command?: Command.Loadabl
 
 /**
  * Podman (cobra) accepts `--flag=true|false` for boolean flags; oclif does not. Rewrite them to
- * `--flag` / `--no-flag` (or drop `=false` of a flag without a negation, false being its default).
+ * `--flag` / `--no-flag` (or drop `=false` of a flag without a negation, false being its default);
+ * the short form `-a=false` too.
  */
 function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] {
   const out: string[] = []
   for (const arg of argv) {
     if (arg === '--') return [...out, ...argv.slice(out.length)]
-    const m = /^--([^=]+)=(true|false)$/.exec(arg)
+    const short = /^-([a-zA-Z])=(true|false)$/.exec(arg)
+    const byChar = short ? Object.entries(command.flags).find(([, f]) => f.char === short[1]) : undefined
+    const m = byChar ? ([arg, byChar[0], short![2]] as const) : /^--([^=]+)=(true|false)$/.exec(arg)
     const flag = m ? command.flags[m[1]] : undefined
     if (!m || !flag || flag.type !== 'boolean') {
       out.push(arg)

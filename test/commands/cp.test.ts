@@ -1,0 +1,222 @@
+// `tspod cp` end to end as the rootless user: host ↔ container for stopped and running
+// containers, tar streams on stdin/stdout, ownership with --archive, Podman's errors, and a
+// hostile container whose symlinks and `..` must never lead a copy to the host.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import * as tar from 'tar-stream'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, runAs, tspod} from '../helpers/rootless'
+
+/** A dir of the sandbox's user for host files of one test. */
+function hostDir(box: Sandbox, name: string): string {
+  const dir = path.join(box.dir, name)
+  fs.mkdirSync(dir, {recursive: true})
+  fs.chownSync(dir, box.user.uid, box.user.gid)
+  return dir
+}
+
+function writeAsUser(box: Sandbox, file: string, content: string): void {
+  fs.writeFileSync(file, content)
+  fs.chownSync(file, box.user.uid, box.user.gid)
+}
+
+async function ok(box: Sandbox, args: string[], input?: string | Buffer): Promise<string> {
+  const r = await tspod(box, args, {input})
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+async function tarOf(entries: {name: string; body?: string; uid?: number; gid?: number; type?: 'directory' | 'file' | 'symlink'; linkname?: string; mode?: number}[]): Promise<Buffer> {
+  const pack = tar.pack()
+  const chunks: Buffer[] = []
+  pack.on('data', (c) => void chunks.push(c as Buffer))
+  const done = new Promise<void>((resolve) => pack.on('end', () => resolve()))
+  for (const e of entries) pack.entry({name: e.name, type: e.type ?? 'file', uid: e.uid ?? 0, gid: e.gid ?? 0, mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), linkname: e.linkname}, e.body ?? '')
+  pack.finalize()
+  await done
+  return Buffer.concat(chunks)
+}
+
+async function tarNames(data: Buffer): Promise<Map<string, string>> {
+  const extract = tar.extract()
+  const names = new Map<string, string>()
+  extract.on('entry', (header, stream, next) => {
+    let body = ''
+    stream.on('data', (d) => void (body += String(d)))
+    stream.on('end', () => {
+      names.set(header.name, header.type === 'file' ? body : header.type)
+      next()
+    })
+  })
+  const done = new Promise<void>((resolve) => extract.on('finish', () => resolve()))
+  extract.end(data)
+  await done
+  return names
+}
+
+for (const state of ['stopped', 'running'] as const) {
+  async function container(box: Sandbox, name: string, extra: string[] = []): Promise<void> {
+    if (state === 'stopped') await ok(box, ['create', '--name', name, ...extra, 'busybox', 'sleep', '300'])
+    else await ok(box, ['run', '-d', '--name', name, ...extra, 'busybox', 'sleep', '300'])
+  }
+  const cleanup = (box: Sandbox, name: string) => tspod(box, ['rm', '-f', '-t', '0', name])
+
+  test(`${state}: a file and a dir into the container and back, by Podman's path rules`, async (t) => {
+    const box = await sandboxWithImages(t)
+    await container(box, 'c1')
+    t.teardown(() => cleanup(box, 'c1'))
+    const src = hostDir(box, 'src')
+    writeAsUser(box, path.join(src, 'hostfile'), 'file content\n')
+    hostDir(box, 'src/tree/sub')
+    writeAsUser(box, path.join(src, 'tree', 'sub', 'leaf'), 'leaf\n')
+
+    await ok(box, ['cp', path.join(src, 'hostfile'), 'c1:/tmp'])
+    await ok(box, ['cp', path.join(src, 'hostfile'), 'c1:/tmp/renamed'])
+    await ok(box, ['container', 'cp', path.join(src, 'tree'), 'c1:/tmp/'])
+    await ok(box, ['cp', path.join(src, 'tree') + '/.', 'c1:/etc'])
+    if (state === 'stopped') await ok(box, ['start', 'c1'])
+    t.is(await ok(box, ['exec', 'c1', 'cat', '/tmp/hostfile', '/tmp/renamed', '/tmp/tree/sub/leaf', '/etc/sub/leaf']), 'file content\nfile content\nleaf\nleaf\n')
+    if (state === 'stopped') await ok(box, ['stop', '-t', '0', 'c1'])
+
+    const dest = hostDir(box, 'dest')
+    await ok(box, ['cp', 'c1:/tmp/renamed', dest])
+    await ok(box, ['cp', 'c1:/tmp/tree', path.join(dest, 'newtree')])
+    await ok(box, ['cp', 'c1:/tmp/tree/.', dest])
+    // a hard link in the container comes out as a copy of its file
+    if (state === 'running') {
+      await ok(box, ['exec', 'c1', 'sh', '-c', 'mkdir /tmp/hl && echo linked > /tmp/hl/a && ln /tmp/hl/a /tmp/hl/b'])
+      await ok(box, ['cp', 'c1:/tmp/hl', path.join(dest, 'hl')])
+      t.is(fs.readFileSync(path.join(dest, 'hl', 'b'), 'utf8'), 'linked\n')
+    }
+    t.is(fs.readFileSync(path.join(dest, 'renamed'), 'utf8'), 'file content\n')
+    t.is(fs.readFileSync(path.join(dest, 'newtree', 'sub', 'leaf'), 'utf8'), 'leaf\n')
+    t.is(fs.readFileSync(path.join(dest, 'sub', 'leaf'), 'utf8'), 'leaf\n')
+    t.is(fs.statSync(path.join(dest, 'renamed')).uid, box.user.uid)
+
+    const missingHost = await tspod(box, ['cp', path.join(src, 'nothere'), 'c1:/tmp'])
+    t.deepEqual([missingHost.code, missingHost.stderr], [125, `Error: ${JSON.stringify(path.join(src, 'nothere'))} could not be found on the host: no such file or directory\n`])
+    const missingParent = await tspod(box, ['cp', path.join(src, 'hostfile'), 'c1:/nothere/'])
+    t.deepEqual([missingParent.code, missingParent.stderr], [125, 'Error: "/nothere/" could not be found on container c1: no such file or directory\n'])
+    const dirOntoFile = await tspod(box, ['cp', path.join(src, 'tree'), 'c1:/etc/passwd'])
+    t.deepEqual([dirOntoFile.code, dirOntoFile.stderr], [125, 'Error: destination must be a directory when copying a directory\n'])
+    const missingInContainer = await tspod(box, ['cp', 'c1:/no/such', dest])
+    t.deepEqual([missingInContainer.code, missingInContainer.stderr], [125, 'Error: "/no/such" could not be found on container c1: no such file or directory\n'])
+  })
+
+  test(`${state}: tar streams on stdin and stdout, and owners with --archive`, async (t) => {
+    const box = await sandboxWithImages(t)
+    await container(box, 'c2', ['--user', '1234:1234'])
+    t.teardown(() => cleanup(box, 'c2'))
+    const archive = await tarOf([{name: 'd/', type: 'directory'}, {name: 'd/kept', body: 'kept\n', uid: 1042, gid: 1043}])
+    await ok(box, ['cp', '-a=false', '-', 'c2:/tmp'], archive)
+    await ok(box, ['cp', '-', 'c2:/'], await tarOf([{name: 'chowned', body: 'x', uid: 7, gid: 8}]))
+    const src = hostDir(box, 'src')
+    writeAsUser(box, path.join(src, 'mine'), 'mine\n')
+    await ok(box, ['cp', path.join(src, 'mine'), 'c2:/'])
+    await ok(box, ['cp', '--archive=false', path.join(src, 'mine'), 'c2:/tmp/mine-root'])
+    if (state === 'stopped') await ok(box, ['start', 'c2'])
+    t.is(await ok(box, ['exec', 'c2', 'stat', '-c', '%n %u:%g', '/tmp/d/kept', '/chowned', '/mine', '/tmp/mine-root']), '/tmp/d/kept 1042:1043\n/chowned 1234:1234\n/mine 1234:1234\n/tmp/mine-root 0:0\n')
+    if (state === 'stopped') await ok(box, ['stop', '-t', '0', 'c2'])
+
+    const out = await runAs(box.user, ['sh', '-c', `node ${JSON.stringify(path.resolve(__dirname, '..', '..', '..', 'bin', 'run.js'))} cp c2:/tmp/d - | base64 -w0`], {env: box.env})
+    t.is(out.code, 0, out.stderr)
+    const names = await tarNames(Buffer.from(out.stdout, 'base64'))
+    t.is(names.get('d/kept'), 'kept\n')
+    t.true([...names.keys()].every((n) => n === 'd/' || n === 'd' || n.startsWith('d/')))
+
+    const notTar = await tspod(box, ['cp', '-', 'c2:/tmp'], {input: 'not a tar archive at all'})
+    t.deepEqual([notTar.code, notTar.stderr], [125, 'Error: source must be a (compressed) tar archive when copying from stdin\n'])
+    const ontoFile = await tspod(box, ['cp', '-', 'c2:/etc/passwd'], {input: archive})
+    t.deepEqual([ontoFile.code, ontoFile.stderr], [125, 'Error: destination must be a directory when copying from stdin\n'])
+    const outOfTar = await tspod(box, ['cp', '-', 'c2:/tmp'], {input: await tarOf([{name: '../../escape', body: 'x'}])})
+    t.is(outOfTar.code, 125)
+    t.regex(outOfTar.stderr, /^Error: refusing the entry "..\/..\/escape"/)
+  })
+
+  test(`${state}: a hostile container's symlinks and \`..\` stay inside its root`, async (t) => {
+    const box = await sandboxWithImages(t)
+    const hostSecret = hostDir(box, 'secret')
+    writeAsUser(box, path.join(hostSecret, 'data'), 'host secret\n')
+    const target = hostDir(box, 'target')
+    await container(box, 'evil')
+    t.teardown(() => cleanup(box, 'evil'))
+    // the same links, in the container under test
+    const plantIn = await tspod(box, ['cp', '-', 'evil:/'], {
+      input: await tarOf([
+        {name: 'rootlink', type: 'symlink', linkname: '/'},
+        {name: 'hostlink', type: 'symlink', linkname: hostSecret},
+        {name: 'into-host', type: 'symlink', linkname: target},
+        {name: 'up', type: 'symlink', linkname: '../../../../../../..'},
+        {name: hostSecret.slice(1) + '/data', body: 'container\n'},
+      ]),
+    })
+    t.is(plantIn.code, 0, plantIn.stderr)
+
+    const dest = hostDir(box, 'dest')
+    // reading through the links reads the container's files
+    await ok(box, ['cp', 'evil:/hostlink/data', path.join(dest, 'via-hostlink')])
+    t.is(fs.readFileSync(path.join(dest, 'via-hostlink'), 'utf8'), 'container\n')
+    await ok(box, ['cp', 'evil:/up/../../rootlink/' + hostSecret.slice(1) + '/data', path.join(dest, 'via-up')])
+    t.is(fs.readFileSync(path.join(dest, 'via-up'), 'utf8'), 'container\n')
+    const hostOnly = await tspod(box, ['cp', `evil:/rootlink${path.join(box.dir, 'dest')}`, path.join(dest, 'x')])
+    t.is(hostOnly.code, 125, 'the host dir is not in the container')
+
+    // writing through the links writes into the container, never the host
+    const src = hostDir(box, 'src')
+    writeAsUser(box, path.join(src, 'payload'), 'payload\n')
+    await ok(box, ['cp', path.join(src, 'payload'), 'evil:/into-host'])
+    await ok(box, ['cp', path.join(src, 'payload'), 'evil:/up/../rootlink/hostlink/'])
+    t.deepEqual(fs.readdirSync(target), [])
+    t.is(fs.readFileSync(path.join(hostSecret, 'data'), 'utf8'), 'host secret\n')
+    t.false(fs.existsSync(path.join(hostSecret, 'payload')))
+
+    // a symlink to a dir, as the source, is followed inside the container
+    await ok(box, ['cp', '-', 'evil:/tmp'], await tarOf([{name: 'sub/f', body: 'in sub\n'}, {name: 'sub/up', type: 'symlink', linkname: '..'}]))
+    await ok(box, ['cp', 'evil:/tmp/sub/up', path.join(dest, 'followed')])
+    t.is(fs.readFileSync(path.join(dest, 'followed', 'sub', 'f'), 'utf8'), 'in sub\n')
+    t.true(fs.lstatSync(path.join(dest, 'followed', 'sub', 'up')).isSymbolicLink())
+
+    // the container's own tar is replaced by one that writes a symlink to the host and a file
+    // through it, and an entry with `..`: the host side refuses both
+    const evilTar = await tarOf([
+      {name: 'x', type: 'symlink', linkname: target},
+      {name: 'x/pwned', body: 'pwned\n'},
+    ])
+    const dotdotTar = await tarOf([{name: '../../pwned', body: 'pwned\n'}])
+    // packing (`tar c…`) in /tmp/NAME sends /evil-NAME.tar; unpacking is busybox's tar
+    await ok(box, ['cp', '-', 'evil:/'], await tarOf([
+      {name: 'evil-some.tar', body: evilTar.toString('latin1')},
+      {name: 'evil-other.tar', body: dotdotTar.toString('latin1')},
+      {name: 'bin/tar', body: '#!/bin/sh\ncase "$1" in c*) exec cat "/evil-${PWD##*/}.tar" ;; esac\nexec busybox tar "$@"\n', mode: 0o755},
+      {name: 'tmp/some', type: 'directory'},
+      {name: 'tmp/other', type: 'directory'},
+    ]))
+    const throughLink = await tspod(box, ['cp', 'evil:/tmp/some', path.join(dest, 'got')])
+    t.is(throughLink.code, 125)
+    t.regex(throughLink.stderr, /^Error: refusing to write "got\/x\/pwned" through the symlink/)
+    const dotdot = await tspod(box, ['cp', 'evil:/tmp/other', path.join(dest, 'got2')])
+    t.is(dotdot.code, 125)
+    t.regex(dotdot.stderr, /^Error: refusing the entry "..\/..\/pwned"/)
+    t.deepEqual(fs.readdirSync(target), [])
+    t.false(fs.existsSync(path.join(box.dir, 'pwned')))
+  })
+}
+
+test('from a running container to a stopped one, and back', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'up', 'busybox', 'sh', '-c', 'mkdir -p /srv/d && echo one > /srv/d/f && echo two > /srv/file && sleep 300'])
+  await ok(box, ['create', '--name', 'down', '--user', '1234:1234', 'busybox', 'sleep', '300'])
+  t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'up', 'down']))
+  await ok(box, ['cp', 'up:/srv/d', 'down:/tmp'])
+  await ok(box, ['cp', 'up:/srv/file', 'down:/tmp/renamed'])
+  await ok(box, ['cp', 'down:/tmp/renamed', 'up:/srv/back'])
+  await ok(box, ['start', 'down'])
+  t.is(await ok(box, ['exec', 'down', 'sh', '-c', 'cat /tmp/d/f /tmp/renamed; stat -c %u:%g /tmp/d/f']), 'one\ntwo\n1234:1234\n')
+  t.is(await ok(box, ['exec', 'up', 'cat', '/srv/back']), 'two\n')
+  const missing = await tspod(box, ['cp', 'up:/nothing', 'down:/tmp'])
+  t.deepEqual([missing.code, missing.stderr], [125, 'Error: "/nothing" could not be found on container up: no such file or directory\n'])
+  const hostToHost = await tspod(box, ['cp', '/etc/hostname', '/tmp/x'])
+  t.deepEqual([hostToHost.code, hostToHost.stderr], [125, 'Error: name or ID cannot be empty: one of SRC and DEST must be CONTAINER:PATH\n'])
+})
