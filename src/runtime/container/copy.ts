@@ -15,6 +15,7 @@ import {TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
 import {collect, probeContainerPath, spawnConfined} from './copy-confined'
+import {withContainerLock} from './lock'
 
 export interface CopyOptions {
   /** Podman's --archive (default true): files copied into the container get its process user's ids */
@@ -181,7 +182,15 @@ async function containerSource(store: Store, c: Container, src: string): Promise
   return {dir: path.posix.dirname(trimmed), packed: path.posix.basename(trimmed), name, isDir: false}
 }
 
-export async function copyFromContainer(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdout: Writable): Promise<void> {
+/**
+ * Copy out of a container, holding its lock: a stopped container's root is mounted on its own
+ * upper dir for the copy, which a `start` meanwhile must not mount too (docs/design/locking.md).
+ */
+export function copyFromContainer(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdout: Writable): Promise<void> {
+  return withContainerLock(store, c.config.id, () => copyOut(store, c, src, dest, options, stdout))
+}
+
+async function copyOut(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdout: Writable): Promise<void> {
   const source = await containerSource(store, c, src)
   if (dest === '-') {
     const packed = await packInContainer(store, c, source.dir, source.packed)
@@ -330,8 +339,18 @@ function containerUser(c: Container): Owner {
   return {uid, gid}
 }
 
-/** From one container to another: a tar from the first's confined tar, checked and renamed here, into the second's. */
-export async function copyBetweenContainers(store: Store, from: Container, src: string, to: Container, dest: string, options: CopyOptions): Promise<void> {
+/**
+ * From one container to another, holding both locks (one when it is the same container), taken
+ * in id order so that two copies the other way round cannot wait for each other.
+ */
+export function copyBetweenContainers(store: Store, from: Container, src: string, to: Container, dest: string, options: CopyOptions): Promise<void> {
+  const [first, second] = [from.config.id, to.config.id].sort()
+  const copy = () => copyAcross(store, from, src, to, dest, options)
+  return withContainerLock(store, first, () => (first === second ? copy() : withContainerLock(store, second, copy)))
+}
+
+/** A tar from the first container's confined tar, checked and renamed here, into the second's. */
+async function copyAcross(store: Store, from: Container, src: string, to: Container, dest: string, options: CopyOptions): Promise<void> {
   const source = await containerSource(store, from, src)
   const target = await containerTarget(store, to, dest, source.isDir, source.name)
   const packed = await packInContainer(store, from, source.dir, source.packed)
@@ -339,7 +358,12 @@ export async function copyBetweenContainers(store: Store, from: Container, src: 
   await Promise.all([unpackInContainer(store, to, target.dir, (pack) => repackArchive(packed.stream, pack, owner, source.packed, target.as)), packed.done])
 }
 
-export async function copyToContainer(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdin: Readable): Promise<void> {
+/** Copy into a container, holding its lock (see copyFromContainer). */
+export function copyToContainer(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdin: Readable): Promise<void> {
+  return withContainerLock(store, c.config.id, () => copyIn(store, c, src, dest, options, stdin))
+}
+
+async function copyIn(store: Store, c: Container, src: string, dest: string, options: CopyOptions, stdin: Readable): Promise<void> {
   const archiveOwner = options.archive ? containerUser(c) : undefined
   if (src === '-') {
     const data = await tarFromStdin(stdin)
