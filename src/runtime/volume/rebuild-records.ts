@@ -7,16 +7,12 @@ import {readRecord, recordDirEntries} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig} from '../container/config'
 import {VOLUME_MIGRATIONS} from './schema'
-import type {Volume} from './volume-store'
+import {Volume, insertVolumeRow} from './volume-store'
 
 export const volumeRecordsPart: RebuildPart = {
   migrations: VOLUME_MIGRATIONS,
   restore(db, layout, restored) {
     const findings: Finding[] = []
-    const insert = db.prepare(
-      `INSERT INTO volumes (name, driver, created, labels, options, anonymous, created_for, uid, gid, needs_copy_up, needs_chown)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
     const volumes = new Set<string>()
     for (const name of recordDirEntries(layout.volumesDir)) {
       let volume: Volume | undefined
@@ -39,19 +35,7 @@ export const volumeRecordsPart: RebuildPart = {
         })
         continue
       }
-      insert.run(
-        volume.name,
-        volume.driver,
-        volume.created,
-        JSON.stringify(volume.labels),
-        JSON.stringify(volume.options),
-        volume.anonymous ? 1 : 0,
-        volume.createdFor ?? null,
-        volume.uid ?? null,
-        volume.gid ?? null,
-        volume.needsCopyUp ? 1 : 0,
-        volume.needsChown ? 1 : 0,
-      )
+      insertVolumeRow(db, volume)
       volumes.add(name)
     }
     const addUser = db.prepare('INSERT OR IGNORE INTO volume_users (volume, container_id) VALUES (?, ?)')

@@ -11,7 +11,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError, UsageError, wrap} from '../../errors'
-import {DB_FILE} from '../../storage/db/connection'
+import {DB_FILE, Database} from '../../storage/db/connection'
 import {migrate} from '../../storage/db/migrate'
 import {backfillRecordsOnce, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
@@ -101,6 +101,26 @@ export interface RemoveOptions {
    * use is refused even with force.
    */
   removeContainers?: (containerIds: string[]) => Promise<void>
+}
+
+/** A volume's row, as create writes it and a DB rebuild restores it from its record file. */
+export function insertVolumeRow(db: Database, volume: Volume): void {
+  db.prepare(
+    `INSERT INTO volumes (name, driver, created, labels, options, anonymous, created_for, uid, gid, needs_copy_up, needs_chown)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    volume.name,
+    volume.driver,
+    volume.created,
+    JSON.stringify(volume.labels),
+    JSON.stringify(volume.options),
+    volume.anonymous ? 1 : 0,
+    volume.createdFor ?? null,
+    volume.uid ?? null,
+    volume.gid ?? null,
+    volume.needsCopyUp ? 1 : 0,
+    volume.needsChown ? 1 : 0,
+  )
 }
 
 export class VolumeStore {
@@ -221,24 +241,7 @@ export class VolumeStore {
         if (spec.ignoreIfExists) return {volume: existing, created: false}
         throw new VolumeExistsError(`volume with name ${name} already exists: volume already exists`)
       }
-      this.db
-        .prepare(
-          `INSERT INTO volumes (name, driver, created, labels, options, anonymous, created_for, uid, gid, needs_copy_up, needs_chown)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          volume.name,
-          volume.driver,
-          volume.created,
-          JSON.stringify(volume.labels),
-          JSON.stringify(volume.options),
-          volume.anonymous ? 1 : 0,
-          volume.createdFor ?? null,
-          volume.uid ?? null,
-          volume.gid ?? null,
-          1,
-          volume.needsChown ? 1 : 0,
-        )
+      insertVolumeRow(this.db, volume)
       // A dir without a row was left by a process killed mid-create: never hand out its contents.
       const leftover = this.moveAside(name)
       this.makeDirs(name)
