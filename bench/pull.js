@@ -6,41 +6,16 @@
 // Targets: faster than Podman; peak RSS under 150 MB; unpack at least 0.8x GNU tar.
 // Run as root after `npm run build` (it uses the test helpers compiled in dist/):
 //   node bench/pull.js [totalMB]
-const {execFileSync, spawnSync} = require('node:child_process')
-const crypto = require('node:crypto')
+const {execFileSync} = require('node:child_process')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 
 const repo = path.resolve(__dirname, '..')
-const {buildImage} = require(path.join(repo, 'dist/test/helpers/oci-image'))
 const {startRegistry} = require(path.join(repo, 'dist/test/helpers/registry'))
-const {lookupUser, userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
+const {user, generatedImage, timedAsUser} = require('./generated-image')
 
 const TOTAL_MB = Number(process.argv[2] || 300)
 const LAYERS = 5
-const user = lookupUser('tspoduser')
-
-/** Files that compress about like real images do: half random, half repetitive text. */
-function layerEntries(index, bytes) {
-  const entries = [{path: `layer${index}/`, type: 'dir', mode: 0o755}]
-  const fileSize = 4 * 1024 * 1024
-  for (let i = 0; i * fileSize < bytes; i++) {
-    const random = crypto.randomBytes(fileSize / 2)
-    const text = Buffer.alloc(fileSize / 2, `layer ${index} file ${i} lorem ipsum dolor sit amet\n`)
-    entries.push({path: `layer${index}/file${i}`, type: 'file', content: Buffer.concat([random, text]), mode: 0o644, uid: i % 3 === 0 ? 0 : 1000, gid: 0})
-  }
-  return entries
-}
-
-function asUser(argv, env, cwd = '/') {
-  const full = ['/usr/bin/time', '-f', '%e %M', 'setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv]
-  const r = spawnSync(full[0], full.slice(1), {env: userEnv(user, env), cwd, encoding: 'utf8', maxBuffer: 64 << 20})
-  const last = r.stderr.trim().split('\n').pop()
-  const [seconds, kb] = last.split(' ').map(Number)
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
-  return {seconds, mb: kb / 1024, stdout: r.stdout}
-}
 
 function userDir(prefix) {
   const dir = fs.mkdtempSync(path.join('/var/tmp', prefix))
@@ -49,11 +24,7 @@ function userDir(prefix) {
 }
 
 async function main() {
-  process.stderr.write(`building a ${TOTAL_MB} MB, ${LAYERS}-layer image...\n`)
-  const per = (TOTAL_MB * 1024 * 1024) / LAYERS
-  const layers = []
-  for (let i = 0; i < LAYERS; i++) layers.push(layerEntries(i, per))
-  const image = await buildImage({layers})
+  const image = await generatedImage(TOTAL_MB, LAYERS)
   const registry = await startRegistry()
   try {
     await registry.push('bench/big', 'latest', image)
@@ -64,7 +35,7 @@ async function main() {
 
     const rows = []
     const tspodDir = userDir('tspod-bench-')
-    const tspod = asUser([process.execPath, path.join(repo, 'bin/run.js'), '--root', `${tspodDir}/g`, '--runroot', `${tspodDir}/r`, 'pull', '-q', ref], {CONTAINERS_REGISTRIES_CONF: conf})
+    const tspod = timedAsUser([process.execPath, path.join(repo, 'bin/run.js'), '--root', `${tspodDir}/g`, '--runroot', `${tspodDir}/r`, 'pull', '-q', ref], {CONTAINERS_REGISTRIES_CONF: conf})
     rows.push(['tspod pull', tspod])
 
     if (fs.existsSync('/usr/bin/podman')) {
@@ -73,7 +44,7 @@ async function main() {
       fs.writeFileSync(storageConf, `[storage]\ndriver = "overlay"\ngraphroot = "${podmanDir}/g"\nrunroot = "${podmanDir}/r"\n`)
       fs.chmodSync(storageConf, 0o644)
       try {
-        rows.push(['podman pull', asUser(['podman', 'pull', '-q', ref], {CONTAINERS_REGISTRIES_CONF: conf, CONTAINERS_STORAGE_CONF: storageConf})])
+        rows.push(['podman pull', timedAsUser(['podman', 'pull', '-q', ref], {CONTAINERS_REGISTRIES_CONF: conf, CONTAINERS_STORAGE_CONF: storageConf})])
       } catch (err) {
         rows.push(['podman pull', {error: err.message.split('\n')[0]}])
       }
@@ -101,11 +72,11 @@ unpackLayers([{blob, dest}], {mapping: planUserNamespaceMapping(currentUser()), 
     )
     fs.chmodSync(unpackScript, 0o644)
     // The unpack's own time (worker start in the user namespace included), not the script's start-up.
-    const tspodRun = asUser([process.execPath, unpackScript, `${blobDir}/a`, blob], {})
+    const tspodRun = timedAsUser([process.execPath, unpackScript, `${blobDir}/a`, blob], {})
     const tspodUnpack = {...tspodRun, seconds: Number(tspodRun.stdout)}
     fs.mkdirSync(`${blobDir}/b`)
     fs.chownSync(`${blobDir}/b`, user.uid, user.gid)
-    const tar = asUser(['tar', '-xzf', blob, '-C', `${blobDir}/b`], {})
+    const tar = timedAsUser(['tar', '-xzf', blob, '-C', `${blobDir}/b`], {})
     rows.push(['tspod unpack (1 layer)', tspodUnpack], ['tar -xzf (same layer)', tar])
     execFileSync('rm', ['-rf', tspodDir, blobDir, path.dirname(conf)])
 
