@@ -118,16 +118,25 @@ async function writeEntry(root: string, rel: string, header: tar.Header, stream:
   if (header.mtime) fs.utimesSync(target, header.mtime, header.mtime)
 }
 
+/** An entry's name from the container's archive, relative and renamed from `packed` to `as`; undefined when it leads out of the copy. */
+function entryName(name: string, packed: string, as: string): string | undefined {
+  const rel = safeRelative(name)
+  return rel === undefined ? undefined : renameRoot(rel, packed, as)
+}
+
+function refusedEntry(name: string): TspodError {
+  return new TspodError(`refusing the entry ${JSON.stringify(name)} of the container's archive: it leads out of the copy`)
+}
+
 /** Unpack a tar stream from the container under `root`, the packed name `packed` renamed `as`. */
 async function unpackOnHost(source: Readable, root: string, packed: string, as: string, overwrite: boolean): Promise<void> {
   const extract = tar.extract()
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const rel = safeRelative(header.name)
-      const renamed = rel === undefined ? undefined : renameRoot(rel, packed, as)
+      const renamed = entryName(header.name, packed, as)
       if (renamed === undefined) {
         stream.resume()
-        reject(new TspodError(`refusing the entry ${JSON.stringify(header.name)} of the container's archive: it leads out of the copy`))
+        reject(refusedEntry(header.name))
         return
       }
       writeEntry(root, renamed, header, stream as unknown as Readable, overwrite, (name) => renameRoot(name, packed, as)).then(() => next(), reject)
@@ -208,11 +217,10 @@ async function relayArchive(source: Readable, out: Writable, packed: string, as:
   const pack = tar.pack()
   const copied = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const rel = safeRelative(header.name)
-      const name = rel === undefined ? undefined : renameRoot(rel, packed, as)
+      const name = entryName(header.name, packed, as)
       if (name === undefined) {
         stream.resume()
-        reject(new TspodError(`refusing the entry ${JSON.stringify(header.name)} of the container's archive: it leads out of the copy`))
+        reject(refusedEntry(header.name))
         return
       }
       const entry = pack.entry({...header, name: name || '.'}, (err) => (err ? reject(err) : next()))
@@ -265,8 +273,7 @@ async function repackArchive(source: Readable, pack: tar.Pack, owner: Owner | un
   const extract = tar.extract()
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const safe = safeRelative(header.name)
-      const rel = safe === undefined ? undefined : renameRoot(safe, packed, as)
+      const rel = entryName(header.name, packed, as)
       if (rel === undefined) {
         stream.resume()
         reject(new TspodError(`refusing the entry ${JSON.stringify(header.name)} of the archive: it leads out of the destination`))
