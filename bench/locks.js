@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict'
-// The file locks of src/storage/lockfile.ts (flock, non-blocking, polled with a backoff):
+// The file locks of src/storage/store/lockfile.ts (flock, non-blocking, polled with a backoff):
 // the cost of an uncontended take-and-release, and how long a waiter takes to notice a release
 // after holds of various lengths (the price of polling instead of a blocking wait).
 // Run after `npm run build`: node bench/locks.js

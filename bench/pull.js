@@ -59,7 +59,7 @@ async function main() {
     const unpackScript = path.join(blobDir, 'unpack.js')
     fs.writeFileSync(
       unpackScript,
-      `const {unpackLayers} = require(${JSON.stringify(path.join(repo, 'dist/src/storage/archive/unpack'))})
+      `const {unpackLayers} = require(${JSON.stringify(path.join(repo, 'dist/src/storage/store/archive/unpack'))})
 const {planUserNamespaceMapping} = require(${JSON.stringify(path.join(repo, 'dist/src/userns/idmap'))})
 const {currentUser} = require(${JSON.stringify(path.join(repo, 'dist/src/userns/user'))})
 const [dest, blob] = process.argv.slice(2)

@@ -4,8 +4,8 @@ import type {ArgOutput, FlagOutput, Input, ParserOutput, ParsingToken} from '@oc
 import * as path from 'node:path'
 
 import {TspodError} from '../errors'
-import {DB_FILE, damagedDatabaseError} from '../storage/db/connection'
-import {RegistriesConfig, loadRegistriesConf} from '../storage/config/registries-conf'
+import {DB_FILE, damagedDatabaseError} from '../storage/store/db/connection'
+import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/registries-conf'
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
 import {Store} from '../storage/store/store'
 import {globalFlags} from './global-flags'

@@ -4,8 +4,8 @@ import {Flags} from '@oclif/core'
 import * as path from 'node:path'
 
 import {UsageError} from '../errors'
-import {resolveLocalImage} from '../storage/image/lookup'
-import type {RegistriesConfig} from '../storage/config/registries-conf'
+import {resolveLocalImage} from '../storage/store/images/lookup'
+import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import type {Store} from '../storage/store/store'
 import {CreateOptions, Created, createContainer} from '../runtime/container/create'
 import {claimCidFile} from '../runtime/container/cid-file'
@@ -161,7 +161,7 @@ async function createFromImageName(
   if (!image && policy === 'never') throw new UsageError(`${imageName}: image not known`)
   if (!image) {
     // the pull machinery is loaded only when an image is missing: most runs start faster without it
-    const {pullImage} = await import('../storage/pull')
+    const {pullImage} = await import('../storage/image/pull')
     const reporter = pullReporter(((flags as Record<string, unknown>).quiet as boolean | undefined) ?? false)
     try {
       image = await pullImage(store, imageName, {

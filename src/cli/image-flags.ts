@@ -2,8 +2,8 @@
 import {Flags} from '@oclif/core'
 
 import {UsageError} from '../errors'
-import {registryIdleTimeoutMs} from '../storage/config/registry-idle-timeout'
-import type {ImageContext, Platform} from '../storage/transports/types'
+import {registryIdleTimeoutMs} from '../storage/image/config/registry-idle-timeout'
+import type {ImageContext, Platform} from '../storage/image/transports/types'
 
 export const pullFlags = {
   arch: Flags.string({description: 'use ARCH instead of the architecture of the machine for choosing images'}),

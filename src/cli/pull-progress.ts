@@ -1,8 +1,8 @@
 // Pull progress on stderr, in Podman's words: per-layer bars with bytes and speed on a TTY,
 // plain lines otherwise ("Copying blob 31e352740f53 done"), nothing with -q. A registry that went
 // silent is a warning, even with -q, once per blob: it tells why the pull paused.
-import type {CopyEvent} from '../storage/copy/copy'
-import {formatDuration} from '../storage/transports/docker/http-request'
+import type {CopyEvent} from '../storage/image/copy/copy'
+import {formatDuration} from '../storage/image/transports/docker/http-request'
 import {humanSize} from './units'
 
 const short = (digest: string) => digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13)

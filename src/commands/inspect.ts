@@ -6,8 +6,8 @@ import {renderInspect} from '../cli/render'
 import {UsageError} from '../errors'
 import {NoSuchContainerError} from '../runtime/container/records'
 import {inspectContainer} from '../runtime/container/report'
-import {lookupImage} from '../storage/image/lookup'
-import {inspectImage} from '../storage/image/report'
+import {lookupImage} from '../storage/store/images/lookup'
+import {inspectImage} from '../storage/store/images/report'
 
 /** `tspod inspect`: a container by that name or ID first, else an image, as Podman does. */
 export default class Inspect extends ContainerCommand {

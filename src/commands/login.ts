@@ -2,8 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
 import {UsageError} from '../errors'
-import {registryIdleTimeoutMs} from '../storage/config/registry-idle-timeout'
-import {login} from '../storage/registry-login'
+import {registryIdleTimeoutMs} from '../storage/image/config/registry-idle-timeout'
+import {login} from '../storage/image/registry-login'
 
 /** All of stdin (for --password-stdin), without the trailing newline. */
 async function readStdin(): Promise<string> {

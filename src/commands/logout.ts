@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
 import {TspodError, UsageError} from '../errors'
-import {removeAllCredentials, removeCredentials} from '../storage/config/auth-file'
+import {removeAllCredentials, removeCredentials} from '../storage/image/config/auth-file'
 
 export default class Logout extends TspodCommand {
   static summary = 'Log out of a container registry'

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import type {PreflightPath} from '../storage/preflight/preflight'
+import type {PreflightPath} from '../storage/store/preflight/preflight'
 import type {UserNamespaceMapping} from '../userns/idmap'
 import type {RootfsLayout} from './plan'
 

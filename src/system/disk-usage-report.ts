@@ -4,8 +4,8 @@ import {containerDirs} from '../runtime/container/paths'
 import {ContainerRecords} from '../runtime/container/records'
 import {commandOf, isRunning} from '../runtime/container/report'
 import {VolumeStore} from '../runtime/volume'
-import {diskUsage} from '../storage/disk-usage'
-import {imageSummary} from '../storage/image/report'
+import {diskUsage} from '../storage/store/disk-usage'
+import {imageSummary} from '../storage/store/images/report'
 import type {Store} from '../storage/store/store'
 
 export interface ImageUsage {

@@ -10,7 +10,7 @@ import type {Container} from '../runtime/container/config'
 import {ContainerRecords, isAlive} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {StorageConfig, defaultGraphRoot} from '../storage/config/storage-conf'
-import {removeAsMappedRoot} from '../storage/remove-tree'
+import {removeAsMappedRoot} from '../storage/store/remove-tree'
 import {Store, storeMapping} from '../storage/store/store'
 
 /** How long to wait for the processes that watched removed containers (monitors, foreground CLIs) to end. */

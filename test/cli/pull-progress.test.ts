@@ -3,7 +3,7 @@ import test from 'ava'
 import {PassThrough} from 'node:stream'
 
 import {plainReporter, quietReporter} from '../../src/cli/pull-progress'
-import type {CopyEvent} from '../../src/storage/copy/copy'
+import type {CopyEvent} from '../../src/storage/image/copy/copy'
 
 const LAYER = `sha256:${'ab'.repeat(32)}`
 const CONFIG = `sha256:${'cd'.repeat(32)}`

@@ -1,13 +1,13 @@
-// A test-only entry point to the store checks of `system check` (src/storage/check/), run as the
+// A test-only entry point to the store checks of `system check` (src/storage/store/check/), run as the
 // rootless user: `node store-check.js '{"quick":true,"repair":true}'`. Prints one JSON Finding a
 // line, then {"done": true, "ms": <wall time>}. Not a tspod command: the command itself lives in
 // src/commands/system/check.ts and calls the same functions.
 import {storeCheckRuntime} from '../../src/runtime/container/store-check-hooks'
-import {checkContainers} from '../../src/storage/check/containers'
-import {Finding} from '../../src/storage/check/finding'
-import {checkImages} from '../../src/storage/check/images'
-import {checkLayers} from '../../src/storage/check/layers'
-import {checkLeftovers} from '../../src/storage/check/leftovers'
+import {checkContainers} from '../../src/storage/store/check/containers'
+import {Finding} from '../../src/storage/store/check/finding'
+import {checkImages} from '../../src/storage/store/check/images'
+import {checkLayers} from '../../src/storage/store/check/layers'
+import {checkLeftovers} from '../../src/storage/store/check/leftovers'
 import {loadStorageConfig} from '../../src/storage/config/storage-conf'
 import {Store} from '../../src/storage/store/store'
 

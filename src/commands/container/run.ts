@@ -5,7 +5,7 @@ import {createFlags, createFromArgv, printWarnings} from '../../cli/container-fl
 import {runAttached} from '../../runtime/container/attach'
 import {startDetachedOnce} from '../../runtime/container/detach'
 import {removeContainer} from '../../runtime/container/remove'
-import {removeImages} from '../../storage/image/remove'
+import {removeImages} from '../../storage/store/images/remove'
 import type {Store} from '../../storage/store/store'
 
 export default class Run extends ContainerCommand {

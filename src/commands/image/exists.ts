@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {findImage} from '../../storage/image/lookup'
+import {findImage} from '../../storage/store/images/lookup'
 
 export default class ImageExists extends TspodCommand {
   static summary = 'Check if an image exists in local storage'

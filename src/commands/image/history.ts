@@ -3,8 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
 import {humanSize, timeAgo} from '../../cli/units'
-import {imageHistory} from '../../storage/image/history'
-import {lookupImage} from '../../storage/image/lookup'
+import {imageHistory} from '../../storage/store/images/history'
+import {lookupImage} from '../../storage/store/images/lookup'
 
 const TABLE = 'table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}'
 const HEADERS = {ID: 'ID', Created: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT'}

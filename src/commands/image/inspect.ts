@@ -4,8 +4,8 @@ import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
 import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../errors'
-import {lookupImage} from '../../storage/image/lookup'
-import {inspectImage} from '../../storage/image/report'
+import {lookupImage} from '../../storage/store/images/lookup'
+import {inspectImage} from '../../storage/store/images/report'
 
 export default class ImageInspect extends TspodCommand {
   static summary = 'Display the configuration of an image'

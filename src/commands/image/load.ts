@@ -6,9 +6,9 @@ import {pipeline} from 'node:stream/promises'
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
 import {UsageError} from '../../errors'
-import type {CopyEvent} from '../../storage/copy/copy'
-import {downloadArchive, isArchiveUrl} from '../../storage/download-archive'
-import {loadImages} from '../../storage/load'
+import type {CopyEvent} from '../../storage/image/copy/copy'
+import {downloadArchive, isArchiveUrl} from '../../storage/image/download-archive'
+import {loadImages} from '../../storage/image/load'
 
 export default class ImageLoad extends TspodCommand {
   static summary = 'Load image(s) from a tar archive'

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {pruneImages} from '../../storage/image/remove'
+import {pruneImages} from '../../storage/store/images/remove'
 
 /** One line from stdin; "" at end of input (no terminal, no answer: the default, No). */
 function readLine(): Promise<string> {

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {imageContext, pullFlags} from '../../cli/image-flags'
 import {pullReporter} from '../../cli/pull-progress'
-import {pullImage} from '../../storage/pull'
+import {pullImage} from '../../storage/image/pull'
 
 export default class Pull extends TspodCommand {
   static summary = 'Pull an image from a registry'

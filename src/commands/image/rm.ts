@@ -5,9 +5,9 @@ import {printError} from '../../cli/exit'
 import {UsageError} from '../../errors'
 import {ContainerRecords} from '../../runtime/container/records'
 import {removeContainer} from '../../runtime/container/remove'
-import {ImageUnknownError, resolveLocalImage} from '../../storage/image/lookup'
+import {ImageUnknownError, resolveLocalImage} from '../../storage/store/images/lookup'
 import type {Store} from '../../storage/store/store'
-import {ImageInUseError, removeImages} from '../../storage/image/remove'
+import {ImageInUseError, removeImages} from '../../storage/store/images/remove'
 
 export default class ImageRm extends TspodCommand {
   static summary = 'Remove one or more images from local storage'

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
 import {UsageError} from '../../errors'
-import {SAVE_FORMATS, saveImage} from '../../storage/save'
+import {SAVE_FORMATS, saveImage} from '../../storage/image/save'
 
 export default class ImageSave extends TspodCommand {
   static summary = 'Save image(s) to a docker-archive, oci-archive or OCI layout'

@@ -2,8 +2,8 @@ import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {UsageError} from '../../errors'
-import {lookupImage} from '../../storage/image/lookup'
-import {normalizeTagName} from '../../storage/image/names'
+import {lookupImage} from '../../storage/store/images/lookup'
+import {normalizeTagName} from '../../storage/store/images/names'
 
 export default class ImageTag extends TspodCommand {
   static summary = 'Add an additional name to a local image'

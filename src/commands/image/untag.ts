@@ -2,8 +2,8 @@ import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {TspodError} from '../../errors'
-import {lookupImage} from '../../storage/image/lookup'
-import {normalizeTagName} from '../../storage/image/names'
+import {lookupImage} from '../../storage/store/images/lookup'
+import {normalizeTagName} from '../../storage/store/images/names'
 
 export default class ImageUntag extends TspodCommand {
   static summary = 'Remove a name from a local image (all names when none is given)'

@@ -8,10 +8,10 @@ import {parseGoDuration} from '../../runtime/time-value'
 import {volumeRecordsPart} from '../../runtime/volume/rebuild-records'
 import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
 import {UsageError} from '../../errors'
-import {CHECKS, remainingDamage} from '../../storage/check/checks'
-import type {Finding} from '../../storage/check/finding'
-import {runChecks} from '../../storage/check/run'
-import {MIGRATIONS} from '../../storage/db/schema'
+import {CHECKS, remainingDamage} from '../../storage/store/check/checks'
+import type {Finding} from '../../storage/store/check/finding'
+import {runChecks} from '../../storage/store/check/run'
+import {MIGRATIONS} from '../../storage/store/db/schema'
 
 /** One line per finding: what, on what, and with --repair what became of it. */
 function findingLine(f: Finding): string {

@@ -5,7 +5,7 @@
 // files live in the run root (a tmpfs, like libpod's locks); see docs/design/locking.md.
 import * as path from 'node:path'
 
-import {HeldLock, withLock} from '../../storage/lockfile'
+import {HeldLock, withLock} from '../../storage/store/lockfile'
 import type {Store} from '../../storage/store/store'
 
 export function containerLockFile(store: Store, id: string): string {

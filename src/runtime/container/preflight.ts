@@ -1,12 +1,12 @@
 // Before anything is mounted: how the user reaches every dir the container needs (the image's
-// layers, its upper/work/merged dirs and each bind-mount source; see src/storage/preflight).
+// layers, its upper/work/merged dirs and each bind-mount source; see src/storage/store/preflight).
 // The walks also explain a permission error the kernel gives later.
 import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
-import {AccessWalk} from '../../storage/preflight/access-walk'
-import type {AccessFinding} from '../../storage/preflight/finding-text'
-import {PreflightPath, checkPaths, explainPermissionError, findingsOf} from '../../storage/preflight/preflight'
+import {AccessWalk} from '../../storage/store/preflight/access-walk'
+import type {AccessFinding} from '../../storage/store/preflight/finding-text'
+import {PreflightPath, checkPaths, explainPermissionError, findingsOf} from '../../storage/store/preflight/preflight'
 import type {Store} from '../../storage/store/store'
 import {currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'

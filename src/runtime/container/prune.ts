@@ -1,6 +1,6 @@
 // `container prune` and the containers part of `system prune`: every container that is not
 // running (and that `keep` does not keep), with the space its read-write layer took.
-import {diskUsage} from '../../storage/disk-usage'
+import {diskUsage} from '../../storage/store/disk-usage'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
 import {containerDirs} from './paths'

@@ -1,6 +1,6 @@
 // The runtime's share of a DB rebuild (storage/store/rebuild.ts): each restored container's
 // config and state from containers/<id>/runtime-config.json and runtime-state.json.
-import type {Finding} from '../../storage/check/finding'
+import type {Finding} from '../../storage/store/check/finding'
 import {readRecord} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig, ContainerState} from './config'

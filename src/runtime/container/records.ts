@@ -7,7 +7,7 @@
 import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
-import {migrate} from '../../storage/db/migrate'
+import {migrate} from '../../storage/store/db/migrate'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'

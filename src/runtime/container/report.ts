@@ -4,7 +4,7 @@
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {containerLowerDirs} from '../../storage/mapped-layers'
+import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import type {Store} from '../../storage/store/store'
 import {PortMapping, parsePublish} from '../network/publish'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'

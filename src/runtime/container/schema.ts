@@ -1,7 +1,7 @@
 // The runtime's own tables (migration owner "runtime"), next to storage's `containers` rows
 // they extend: a container's immutable config and its mutable state, both as JSON, like
 // Podman's ContainerConfig / ContainerState tables. Append only.
-import type {Migration} from '../../storage/db/schema'
+import type {Migration} from '../../storage/store/db/schema'
 
 export const RUNTIME_MIGRATIONS: Migration[] = [
   {

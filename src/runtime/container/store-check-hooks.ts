@@ -1,5 +1,5 @@
-// What `system check --repair` needs of the runtime (src/storage/check/ cannot import it).
-import type {RuntimeHooks} from '../../storage/check/check'
+// What `system check --repair` needs of the runtime (src/storage/store/check/ cannot import it).
+import type {RuntimeHooks} from '../../storage/store/check/check'
 import {ContainerRecords} from './records'
 import {removeContainer} from './remove'
 

@@ -11,9 +11,9 @@
 import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
-import type {AccessWalk, NestedRoot} from '../../storage/preflight/access-walk'
-import type {AccessFinding} from '../../storage/preflight/finding-text'
-import {PreflightPath, checkPaths, findingsOf} from '../../storage/preflight/preflight'
+import type {AccessWalk, NestedRoot} from '../../storage/store/preflight/access-walk'
+import type {AccessFinding} from '../../storage/store/preflight/finding-text'
+import {PreflightPath, checkPaths, findingsOf} from '../../storage/store/preflight/preflight'
 import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import {HostUser, currentUser} from '../../userns/user'
 import type {OciMount} from '../oci-spec'

@@ -4,7 +4,7 @@
 import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
-import {ContainerConfig} from '../../storage/manifest/image-config'
+import {ContainerConfig} from '../../storage/image/manifest/image-config'
 
 /** `--entrypoint`: a JSON array of strings, or else the whole value as one word. */
 export function parseEntrypoint(value: string): string[] {

@@ -13,7 +13,7 @@ import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
 import {readContainersConf} from '../../storage/config/containers-conf'
-import {ImageConfig} from '../../storage/manifest/image-config'
+import {ImageConfig} from '../../storage/image/manifest/image-config'
 import {APPARMOR_ANNOTATION, KEEP_ORIGINAL_GROUPS_ANNOTATION, LABEL_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {processCapabilities} from './capabilities'
 import {resolveCommand} from './command'

@@ -13,7 +13,7 @@ import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import {ChildStep} from '../../native'
-import {planIdShift, shiftId} from '../../storage/id-shift'
+import {planIdShift, shiftId} from '../../storage/store/mapped-layers/id-shift'
 import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import type {OciSpec} from '../oci-spec'
 import {overlaySteps} from '../plan'

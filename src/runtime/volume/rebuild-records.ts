@@ -2,7 +2,7 @@
 // volumes/<name>/volume.json, and its users from the restored containers' configs.
 import * as path from 'node:path'
 
-import type {Finding} from '../../storage/check/finding'
+import type {Finding} from '../../storage/store/check/finding'
 import {readRecord, recordDirEntries} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig} from '../container/config'

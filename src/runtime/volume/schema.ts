@@ -1,6 +1,6 @@
 // The volume tables (migration owner "volumes"), like Podman's VolumeConfig/VolumeState and
 // ContainerVolume tables. Append only: a released migration is never edited.
-import type {Migration} from '../../storage/db/schema'
+import type {Migration} from '../../storage/store/db/schema'
 
 export const VOLUME_MIGRATIONS: Migration[] = [
   {

@@ -3,7 +3,7 @@
 import {TspodError} from '../../errors'
 import * as fs from 'node:fs'
 
-import type {Database} from '../db/connection'
+import type {Database} from './db/connection'
 import type {StoreLayout} from './layout'
 import {removeRecord, writeRecord} from './record-files'
 

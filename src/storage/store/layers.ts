@@ -1,6 +1,6 @@
 // The layer table: content-addressed unpacked layers, written incomplete-first for crash safety.
 import {TspodError} from '../../errors'
-import type {Database} from '../db/connection'
+import type {Database} from './db/connection'
 import type {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
 import {writeRecord} from './record-files'

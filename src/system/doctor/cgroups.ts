@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {readCgroupInfo} from '../../runtime/host'
-import {MountEntry} from '../../storage/preflight/mountinfo'
+import {MountEntry} from '../../storage/store/preflight/mountinfo'
 import {CheckGroup, CheckResult, asRoot, ok, warn} from './check-result'
 import {DoctorContext} from './context'
 

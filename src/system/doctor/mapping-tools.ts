@@ -3,7 +3,7 @@
 import * as fs from 'node:fs'
 
 import {findMappingTool} from '../../userns/idmap'
-import {shellQuote} from '../../storage/preflight/shell-quote'
+import {shellQuote} from '../../storage/store/preflight/shell-quote'
 import {CheckGroup, CheckResult, asRoot, fail, ok} from './check-result'
 import {DoctorContext} from './context'
 import {CAP_SETGID, CAP_SETUID, grants, readFileCapabilities} from './file-capabilities'

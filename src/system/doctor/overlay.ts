@@ -3,7 +3,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {probeNativeOverlay} from '../../storage/overlay-probe'
+import {probeNativeOverlay} from '../../storage/store/driver/overlay-probe'
 import {CheckGroup, CheckResult, asRoot, fail, ok, warn} from './check-result'
 import {DoctorContext, nearestExisting} from './context'
 

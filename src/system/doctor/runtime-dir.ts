@@ -3,7 +3,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {shellQuote} from '../../storage/preflight/shell-quote'
+import {shellQuote} from '../../storage/store/preflight/shell-quote'
 import {CheckGroup, CheckResult, asRoot, fail, ok, warn} from './check-result'
 import {DoctorContext} from './context'
 

@@ -4,10 +4,10 @@ import type BetterSqlite3 from 'better-sqlite3'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {DB_FILE, Database} from '../../storage/db/connection'
+import {DB_FILE, Database} from '../../storage/store/db/connection'
 import {RUNTIME_MIGRATIONS} from '../../runtime/container/schema'
 import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
-import {MIGRATIONS} from '../../storage/db/schema'
+import {MIGRATIONS} from '../../storage/store/db/schema'
 import {CheckGroup, CheckResult, fail, ok, warn} from './check-result'
 import {DoctorContext} from './context'
 

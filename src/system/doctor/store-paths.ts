@@ -2,10 +2,10 @@
 // note 1), their own owner and mode, and the filesystem and mount options they live on.
 import * as fs from 'node:fs'
 
-import {ensurePrivateDir} from '../../storage/dirs'
-import {AccessWalk} from '../../storage/preflight/access-walk'
-import {mountFor} from '../../storage/preflight/mountinfo'
-import {shellQuote} from '../../storage/preflight/shell-quote'
+import {ensurePrivateDir} from '../../storage/store/dirs'
+import {AccessWalk} from '../../storage/store/preflight/access-walk'
+import {mountFor} from '../../storage/store/preflight/mountinfo'
+import {shellQuote} from '../../storage/store/preflight/shell-quote'
 import {CheckGroup, CheckResult, asRoot, fail, ok, warn} from './check-result'
 import {DoctorContext, nearestExisting, realPath, relocationHint} from './context'
 

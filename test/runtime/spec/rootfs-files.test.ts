@@ -9,7 +9,7 @@ import {Readable} from 'node:stream'
 
 import {TspodError} from '../../../src/errors'
 import {MAX_SYMLINK_HOPS, readRootfsFile, statRootfsPath} from '../../../src/runtime/spec/rootfs-files'
-import {applyLayer} from '../../../src/storage/archive/apply-layer'
+import {applyLayer} from '../../../src/storage/store/archive/apply-layer'
 import {multiLayerImage} from '../../helpers/oci-image'
 import {busyboxLayer, layerDirs} from './layer-dirs'
 

@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
-import {openDatabase} from '../../../src/storage/db/connection'
+import {openDatabase} from '../../../src/storage/store/db/connection'
 import {ownerToken} from '../../../src/storage/store/owner'
 import {Store} from '../../../src/storage/store/store'
 

@@ -7,7 +7,7 @@ import {cgroupChecks, cgroupVersion, findDelegation, judgeDelegation, ownCgroupP
 import {createDoctorContext} from '../../../src/system/doctor/context'
 import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
 import {readCgroupInfo} from '../../../src/runtime/host'
-import {readMountInfo} from '../../../src/storage/preflight/mountinfo'
+import {readMountInfo} from '../../../src/storage/store/preflight/mountinfo'
 import {TEST_USER, lookupUser, removeTree} from '../../helpers/rootless'
 
 const u = lookupUser(TEST_USER)

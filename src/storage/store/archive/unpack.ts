@@ -1,0 +1,127 @@
+// Unpacking layer blobs into their directories as the mapped root of the rootless user namespace
+// (so image owners land on subordinate ids), and removing such trees again.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {createInterface} from 'node:readline'
+
+import {TspodError, wrap} from '../../../errors'
+import {UserNamespaceMapping} from '../../../userns/idmap'
+import {spawnInNamespaces} from '../../../userns/spawn'
+import {collect} from '../remove-tree'
+import {AppliedLayer, applyLayer} from './apply-layer'
+
+export interface LayerUnpackJob {
+  /** the (compressed) layer blob file */
+  blob: string
+  /** an existing, empty directory to unpack into */
+  dest: string
+  /** the config's DiffID for this layer; a mismatch fails the layer */
+  expectedDiffID?: string
+  /** the blob's digest and the layer's index in the image, for messages */
+  digest?: string
+  index?: number
+}
+
+export interface UnpackOptions {
+  /** the rootless user namespace mapping; undefined runs in this process (as real root) */
+  mapping: UserNamespaceMapping | undefined
+  ignoreChownErrors: boolean
+  onWarning?: (message: string) => void
+}
+
+export interface UnpackedLayer {
+  diffID: string
+  size: number
+  entries: number
+}
+
+/** What the worker reads on stdin. */
+export interface UnpackWorkerJob {
+  layers: LayerUnpackJob[]
+  ignoreChownErrors: boolean
+}
+
+/** One line of the worker's stdout. */
+export type UnpackWorkerLine =
+  {warning: string} | {ok: true; diffID: string; size: number; entries: number} | {ok: false; error: string}
+
+export const UNPACK_WORKER = path.join(__dirname, 'unpack-worker.js')
+
+function layerLabel(job: LayerUnpackJob, position: number): string {
+  return `layer ${job.index ?? position} (blob ${job.digest ?? job.blob})`
+}
+
+/** Apply one job's blob to its dest in this process and check its DiffID. */
+export async function applyLayerJob(
+  job: LayerUnpackJob,
+  position: number,
+  opts: {ignoreChownErrors: boolean; onWarning?: (message: string) => void},
+): Promise<UnpackedLayer> {
+  let applied: AppliedLayer
+  try {
+    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, opts)
+  } catch (err) {
+    throw wrap(err, layerLabel(job, position))
+  }
+  if (job.expectedDiffID !== undefined && applied.diffID !== job.expectedDiffID)
+    throw new TspodError(
+      `${layerLabel(job, position)} does not match config's DiffID ${JSON.stringify(job.expectedDiffID)}`,
+    )
+  return {diffID: applied.diffID, size: applied.size, entries: applied.entries}
+}
+
+/**
+ * Unpack each job's blob into its dest, in order, stopping at the first failure (its error is
+ * thrown; earlier layers stay unpacked). With a mapping this runs in a worker process inside a
+ * new user namespace, as its root.
+ */
+export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions): Promise<UnpackedLayer[]> {
+  if (!opts.mapping) {
+    const results: UnpackedLayer[] = []
+    for (const [i, job] of jobs.entries()) results.push(await applyLayerJob(job, i, opts))
+    return results
+  }
+  const job: UnpackWorkerJob = {
+    layers: jobs.map((j) => ({...j, blob: path.resolve(j.blob), dest: path.resolve(j.dest)})),
+    ignoreChownErrors: opts.ignoreChownErrors,
+  }
+  const child = await spawnInNamespaces({
+    namespaces: ['user'],
+    mapping: opts.mapping,
+    command: {file: process.execPath, argv: [process.execPath, UNPACK_WORKER], env: workerEnv()},
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
+  child.stdin!.end(JSON.stringify(job))
+  const stderr = collect(child.stderr!)
+  const results: UnpackedLayer[] = []
+  let failure: string | undefined
+  for await (const line of createInterface({input: child.stdout!, crlfDelay: Infinity})) {
+    if (!line.trim()) continue
+    let parsed: UnpackWorkerLine
+    try {
+      parsed = JSON.parse(line) as UnpackWorkerLine
+    } catch {
+      failure ??= `unexpected output from the unpack worker: ${line}`
+      continue
+    }
+    if ('warning' in parsed) opts.onWarning?.(parsed.warning)
+    else if (parsed.ok) results.push({diffID: parsed.diffID, size: parsed.size, entries: parsed.entries})
+    else failure ??= parsed.error
+  }
+  const exit = await child.exited
+  if (failure !== undefined) throw new TspodError(failure)
+  if (exit.code !== 0 || results.length !== jobs.length) {
+    const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
+    const output = (await stderr).trim()
+    throw new TspodError(`unpacking layers: worker failed (${how})${output ? `: ${output}` : ''}`)
+  }
+  return results
+}
+
+/** All of a stream's text, once it ends (or fails). */
+
+function workerEnv(): string[] {
+  const keep = ['PATH', 'HOME', 'LANG', 'NODE_OPTIONS']
+  return keep.filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`)
+}

@@ -1,0 +1,27 @@
+import {TspodError} from '../../../errors'
+import type {Database} from './connection'
+import {MIGRATIONS, Migration} from './schema'
+
+/** Apply pending migrations, each in its own transaction; a DB newer than this tspod is refused. */
+export function migrate(db: Database, file: string, migrations: Migration[] = MIGRATIONS): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)')
+  const current = (owner: string): number =>
+    (db.prepare('SELECT version FROM schema_versions WHERE owner = ?').get(owner) as {version: number} | undefined)?.version ?? 0
+  const owners = [...new Set(migrations.map((m) => m.owner))]
+  for (const owner of owners) {
+    const known = Math.max(...migrations.filter((m) => m.owner === owner).map((m) => m.version))
+    if (current(owner) > known)
+      throw new TspodError(
+        `the store database ${file} has ${owner} schema version ${current(owner)}, newer than this tspod understands (${known})`,
+        {path: file},
+      )
+  }
+  for (const m of migrations) {
+    const apply = db.transaction(() => {
+      if (current(m.owner) >= m.version) return
+      db.exec(m.sql)
+      db.prepare('INSERT INTO schema_versions (owner, version) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET version = excluded.version').run(m.owner, m.version)
+    })
+    apply.immediate()
+  }
+}

@@ -1,0 +1,101 @@
+// `rmi` and `image prune` as a library: Podman's rules for untagging versus deleting, then
+// removal of the layers no image uses any more, and of the layer copies made for containers'
+// id mappings from them (mapped-layers.ts).
+import {TspodError} from '../../../errors'
+import {removeUnusedMappedLayers} from '../mapped-layers/mapped-layers'
+import type {RegistriesConfig} from '../../image/config/registries-conf'
+import type {Image} from './images'
+import type {Store} from '../store'
+import {ImageUnknownError, LocalMatch, resolveLocalImage} from './lookup'
+
+export interface RemoveReport {
+  untagged: string[]
+  deleted: string[]
+  /** one error per image that could not be removed */
+  errors: TspodError[]
+}
+
+export class ImageInUseError extends TspodError {}
+
+function inUseError(containerId: string): ImageInUseError {
+  // Podman's words (its rmi -f removes the containers first: the command does that)
+  return new ImageInUseError(`image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`)
+}
+
+function deleteImage(store: Store, image: Image, report: RemoveReport): void {
+  const user = store.images.deleteUnlessUsed(image.id)
+  if (user) {
+    report.errors.push(inUseError(user))
+    return
+  }
+  report.untagged.push(...image.names)
+  report.deleted.push(image.id)
+}
+
+/** Under the layers lock, exclusively: no pull can decide to reuse one of them meanwhile. Returns the bytes the removed layers took. */
+async function removeUnusedLayers(store: Store): Promise<number> {
+  return store.withLayersLock('exclusive', async () => {
+    const sizes = new Map(store.layers.list().map((l) => [l.id, l.diffSize]))
+    const removed = await store.removeUnreferencedLayers()
+    await removeUnusedMappedLayers(store)
+    return removed.reduce((sum, id) => sum + (sizes.get(id) ?? 0), 0)
+  })
+}
+
+export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig}): Promise<RemoveReport> {
+  const report: RemoveReport = {untagged: [], deleted: [], errors: []}
+  const inUse = store.imagesInUse()
+  const targets = opts.all ? store.images.list().map((image) => ({text: image.id, match: {image} as LocalMatch})) : texts.map((text) => ({text, match: undefined}))
+  for (const target of targets) {
+    let match: LocalMatch | undefined
+    try {
+      match = target.match ?? resolveLocalImage(store, target.text, opts.registries)
+    } catch (err) {
+      report.errors.push(err as TspodError)
+      continue
+    }
+    if (!match) {
+      report.errors.push(new ImageUnknownError(`${target.text}: image not known`))
+      continue
+    }
+    const image = store.images.get(match.image.id)
+    if (!image) continue // removed earlier in this run
+    if (match.name && image.names.length > 1) {
+      // A name of an image that has others: only that name goes.
+      store.images.removeName(image.id, match.name)
+      report.untagged.push(match.name)
+      continue
+    }
+    if (!match.name && image.names.length > 1 && !opts.force && !opts.all) {
+      report.errors.push(new TspodError(`unable to delete image "${image.id}" by ID with more than one tag ([${image.names.join(' ')}]): please force removal`))
+      continue
+    }
+    const users = inUse.get(image.id)
+    if (users) {
+      report.errors.push(inUseError(users[0]))
+      continue
+    }
+    deleteImage(store, image, report)
+  }
+  if (report.deleted.length > 0) await removeUnusedLayers(store)
+  return report
+}
+
+export interface PrunedImages {
+  ids: string[]
+  /** what the layers removed with them took */
+  reclaimedBytes: number
+}
+
+/** Dangling images (no name), or with `all` every image no container uses; `wanted` narrows the choice (prune filters). */
+export async function pruneImages(store: Store, opts: {all: boolean; wanted?: (image: Image) => boolean}): Promise<PrunedImages> {
+  const ids: string[] = []
+  const inUse = store.imagesInUse()
+  for (const image of store.images.list()) {
+    if ((!opts.all && image.names.length > 0) || inUse.has(image.id) || (opts.wanted && !opts.wanted(image))) continue
+    // a container made on it since the list above keeps it
+    if (store.images.deleteUnlessUsed(image.id) === undefined) ids.push(image.id)
+  }
+  const reclaimedBytes = await removeUnusedLayers(store)
+  return {ids, reclaimedBytes}
+}

@@ -1,0 +1,66 @@
+// unpackLayers and removeAsMappedRoot without a user namespace (real root, in this process), and
+// the worker's protocol when its job is malformed.
+import test from 'ava'
+import {spawnSync} from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import * as zlib from 'node:zlib'
+
+import {UNPACK_WORKER, unpackLayers} from '../../../../src/storage/store/archive/unpack'
+import {removeAsMappedRoot} from '../../../../src/storage/store/remove-tree'
+import {buildTar, sha256} from './layer-tar'
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-unpack-root-'))
+}
+
+test('without a mapping, layers unpack in this process and DiffIDs are checked', async (t) => {
+  const dir = tempDir()
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const tars = [
+    buildTar([{name: 'a', data: 'one', uid: 1234}]),
+    buildTar([
+      {name: 'b', data: 'two'},
+      {name: '.wh.a', data: ''},
+    ]),
+  ]
+  const jobs = tars.map((tar, i) => {
+    const blob = path.join(dir, `${i}.gz`)
+    fs.writeFileSync(blob, zlib.gzipSync(tar))
+    const dest = path.join(dir, `l${i}`)
+    fs.mkdirSync(dest)
+    return {blob, dest, expectedDiffID: sha256(tar)}
+  })
+  const results = await unpackLayers(jobs, {mapping: undefined, ignoreChownErrors: false})
+  t.deepEqual(results, [
+    {diffID: sha256(tars[0]), size: 3, entries: 1},
+    {diffID: sha256(tars[1]), size: 3, entries: 2},
+  ])
+  t.is(fs.lstatSync(path.join(dir, 'l0/a')).uid, 1234)
+  t.true(fs.lstatSync(path.join(dir, 'l1/a')).isCharacterDevice())
+  await t.throwsAsync(
+    unpackLayers([{...jobs[0], expectedDiffID: sha256(tars[1]), digest: 'sha256:d', index: 1}], {
+      mapping: undefined,
+      ignoreChownErrors: false,
+    }),
+    {
+      message: `layer 1 (blob sha256:d) does not match config's DiffID "${sha256(tars[1])}"`,
+    },
+  )
+  await removeAsMappedRoot([jobs[0].dest, jobs[1].dest], undefined)
+  t.false(fs.existsSync(jobs[0].dest))
+  t.false(fs.existsSync(jobs[1].dest))
+})
+
+test('the worker answers a malformed job with one error line and exit status 1', (t) => {
+  const r = spawnSync(process.execPath, [UNPACK_WORKER], {input: '{"layers": 5}', encoding: 'utf8'})
+  t.is(r.status, 1)
+  t.deepEqual(JSON.parse(r.stdout), {ok: false, error: 'invalid unpack job: "layers" must be an array'})
+  const missing = spawnSync(process.execPath, [UNPACK_WORKER], {
+    input: JSON.stringify({layers: [{blob: '/nonexistent/blob', dest: os.tmpdir()}], ignoreChownErrors: false}),
+    encoding: 'utf8',
+  })
+  t.is(missing.status, 1)
+  t.regex(JSON.parse(missing.stdout).error, /^layer 0 \(blob \/nonexistent\/blob\): .*ENOENT/)
+})
