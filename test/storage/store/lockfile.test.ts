@@ -8,7 +8,7 @@ import * as path from 'node:path'
 
 import {lock, tryLock} from '../../../src/storage/store/lockfile'
 
-const LOCKFILE_MODULE = path.resolve(__dirname, '..', '..', 'src', 'storage', 'lockfile.js')
+const LOCKFILE_MODULE = path.resolve(__dirname, '..', '..', '..', 'src', 'storage', 'store', 'lockfile.js')
 
 function lockFile(t: {teardown(fn: () => void): void}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-lock-'))

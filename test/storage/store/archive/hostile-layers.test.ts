@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import {ESCAPE_MARKER, HOSTILE_KINDS, HOSTILE_LAYERS, HostileKind, buildLayer} from '../../../helpers/oci-image'
 import {TEST_USER, lookupUser, removeTree, runAs, userTempDir} from '../../../helpers/rootless'
 
-const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'unpack-layers.js')
+const FIXTURE = path.join(__dirname, '..', '..', '..', 'fixtures', 'unpack-layers.js')
 
 interface Report {
   results?: {diffID: string}[]

@@ -9,8 +9,8 @@ import {native} from '../../../../src/native'
 import {NOSUB_USER, TEST_USER, TestUser, lookupUser, removeTree, runAs, userTempDir} from '../../../helpers/rootless'
 import {TarEntry, buildTar, sha256, tarEntryBlocks, zstdStored} from './layer-tar'
 
-const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'unpack-layers.js')
-const SPAWN_REPORT = path.join(__dirname, '..', '..', 'fixtures', 'spawn-report.js')
+const FIXTURE = path.join(__dirname, '..', '..', '..', 'fixtures', 'unpack-layers.js')
+const SPAWN_REPORT = path.join(__dirname, '..', '..', '..', 'fixtures', 'spawn-report.js')
 
 const CAPABILITY_V2 = Buffer.from([1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) // cap_net_bind_service
 

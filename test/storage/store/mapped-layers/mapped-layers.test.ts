@@ -15,7 +15,7 @@ import type {IdMapping} from '../../../../src/userns/idmap'
 import {graphRoot, sandboxWithImages} from '../../../helpers/image-sandbox'
 import {Sandbox, runAs} from '../../../helpers/rootless'
 
-const DIST_SRC = path.join(__dirname, '..', '..', 'src')
+const DIST_SRC = path.join(__dirname, '..', '..', '..', '..', 'src')
 
 /** The store's rootless maps for a user with uid/gid 1001/1002 and subordinate ids 100000:65536. */
 const STORE_UIDS: IdMapping[] = [
