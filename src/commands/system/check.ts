@@ -3,15 +3,12 @@ import {Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {containerRecordsPart} from '../../runtime/container/rebuild-records'
 import {storeCheckRuntime} from '../../runtime/container/store-check-hooks'
-import {RUNTIME_MIGRATIONS} from '../../runtime/container/schema'
 import {parseGoDuration} from '../../runtime/time-value'
 import {volumeRecordsPart} from '../../runtime/volume/rebuild-records'
-import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
 import {UsageError} from '../../errors'
 import {CHECKS, remainingDamage} from '../../storage/store/check/checks'
 import type {Finding} from '../../storage/store/check/finding'
 import {runChecks} from '../../storage/store/check/run'
-import {MIGRATIONS} from '../../storage/store/db/schema'
 
 /** One line per finding: what, on what, and with --repair what became of it. */
 function findingLine(f: Finding): string {
@@ -40,7 +37,6 @@ export default class SystemCheck extends TspodCommand {
       checks: CHECKS,
       // the volumes' part reads the container configs the container part restores: this order
       rebuildParts: [containerRecordsPart, volumeRecordsPart],
-      migrations: [...MIGRATIONS, ...RUNTIME_MIGRATIONS, ...VOLUME_MIGRATIONS],
       runtime: storeCheckRuntime,
     })
     for (const f of findings) this.print(findingLine(f))

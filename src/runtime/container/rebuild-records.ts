@@ -4,10 +4,8 @@ import type {Finding} from '../../storage/store/check/finding'
 import {readRecord} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig, ContainerState} from './config'
-import {RUNTIME_MIGRATIONS} from './schema'
 
 export const containerRecordsPart: RebuildPart = {
-  migrations: RUNTIME_MIGRATIONS,
   restore(db, layout, restored, remove) {
     const findings: Finding[] = []
     for (const id of restored.containers) {

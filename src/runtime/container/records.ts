@@ -7,13 +7,11 @@
 import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
-import {migrate} from '../../storage/store/db/migrate'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
 import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
-import {RUNTIME_MIGRATIONS} from './schema'
 
 export class NoSuchContainerError extends TspodError {}
 
@@ -43,7 +41,6 @@ export class ContainerRecords {
   private constructor(readonly store: Store) {}
 
   static open(store: Store): ContainerRecords {
-    migrate(store.database, store.layout.graphRoot, RUNTIME_MIGRATIONS)
     const records = new ContainerRecords(store)
     backfillRecordsOnce(store.layout.graphRoot, 'runtime', () => records.writeMissingRecords())
     return records

@@ -6,11 +6,9 @@ import type {Finding} from '../../storage/store/check/finding'
 import {readRecord, recordDirEntries} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig} from '../container/config'
-import {VOLUME_MIGRATIONS} from './schema'
 import {Volume, insertVolumeRow} from './volume-store'
 
 export const volumeRecordsPart: RebuildPart = {
-  migrations: VOLUME_MIGRATIONS,
   restore(db, layout, restored) {
     const findings: Finding[] = []
     const volumes = new Set<string>()

@@ -11,15 +11,13 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError, UsageError, wrap} from '../../errors'
-import {DB_FILE, Database} from '../../storage/store/db/connection'
-import {migrate} from '../../storage/store/db/migrate'
+import type {Database} from '../../storage/store/db/connection'
 import {backfillRecordsOnce, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {parseCreateOptions} from './create-options'
 import {NoSuchVolumeError, VolumeExistsError, VolumeInUseError, noSuchVolume} from './errors'
 import {runAsMappedRoot} from './mapped-root'
 import {randomVolumeName, validateVolumeName} from './names'
-import {VOLUME_MIGRATIONS} from './schema'
 
 export const LOCAL_DRIVER = 'local'
 
@@ -127,7 +125,6 @@ export class VolumeStore {
   private constructor(readonly store: Store) {}
 
   static open(store: Store): VolumeStore {
-    migrate(store.database, path.join(store.layout.graphRoot, DB_FILE), VOLUME_MIGRATIONS)
     fs.mkdirSync(store.layout.volumesDir, {recursive: true, mode: 0o700})
     const volumes = new VolumeStore(store)
     backfillRecordsOnce(store.layout.graphRoot, 'volumes', () => volumes.writeMissingRecords())

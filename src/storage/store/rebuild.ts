@@ -6,9 +6,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {DB_FILE, Database, sqliteDatabase} from './db/connection'
-import {migrate} from './db/migrate'
-import {MIGRATIONS, Migration} from './db/schema'
+import {DB_FILE, Database, openStoreDatabase} from './db/connection'
 import {sha256Digest} from '../digest'
 import type {Finding} from './check/finding'
 import type {ImageRecord} from './images/images'
@@ -24,9 +22,8 @@ export interface Restored {
   containers: Set<string>
 }
 
-/** The runtime's share of a rebuild: its tables, filled from its record files. */
+/** The runtime's share of a rebuild: its tables (created by the DB's migrations), filled from its record files. */
 export interface RebuildPart {
-  migrations: Migration[]
   /** Insert the part's rows; `remove` a dir that cannot be restored (and drop it from `restored`). */
   restore(db: Database, layout: StoreLayout, restored: Restored, remove: (dir: string) => void): Finding[]
 }
@@ -204,10 +201,14 @@ export async function rebuildDatabase(layout: StoreLayout, parts: RebuildPart[],
   const remove: string[] = []
   let counts: RebuildResult['counts']
   // the rollback journal, not WAL: one file to rename into place
-  const db = sqliteDatabase(building)
+  let db: Database
   try {
-    db.pragma('foreign_keys = ON')
-    migrate(db, building, [...MIGRATIONS, ...parts.flatMap((p) => p.migrations)])
+    db = openStoreDatabase(building, {wal: false})
+  } catch (err) {
+    for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(building + suffix, {force: true})
+    throw err
+  }
+  try {
     const fill = db.transaction(() => {
       const layers = restoreLayers(db, layout, findings, remove)
       const containers = readContainers(layout)

@@ -5,9 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {DB_FILE, Database} from '../../storage/store/db/connection'
-import {RUNTIME_MIGRATIONS} from '../../runtime/container/schema'
-import {VOLUME_MIGRATIONS} from '../../runtime/volume/schema'
-import {MIGRATIONS} from '../../storage/store/db/schema'
+import {MIGRATIONS} from '../../storage/store/db/migrations'
 import {CheckGroup, CheckResult, fail, ok, warn} from './check-result'
 import {DoctorContext} from './context'
 
@@ -35,16 +33,13 @@ function short(id: string): string {
   return id.length > 12 ? id.slice(0, 12) : id
 }
 
-/** Every owner's migrations: storage's, and the runtime's tables for containers and volumes. */
-const KNOWN_MIGRATIONS = [...MIGRATIONS, ...RUNTIME_MIGRATIONS, ...VOLUME_MIGRATIONS]
-
 function schemaProblems(db: Database, file: string): {problems: string[]; versions: string} {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'").get()
   if (!hasTable) return {problems: [`${file} has no schema_versions table: it is not a tspod store database`], versions: ''}
   const rows = db.prepare('SELECT owner, version FROM schema_versions ORDER BY owner').all() as {owner: string; version: number}[]
   const problems: string[] = []
   for (const row of rows) {
-    const known = KNOWN_MIGRATIONS.filter((m) => m.owner === row.owner).map((m) => m.version)
+    const known = MIGRATIONS.filter((m) => m.owner === row.owner).map((m) => m.version)
     if (known.length === 0) problems.push(`schema owner "${row.owner}" (version ${row.version}) is unknown to this tspod`)
     else if (row.version > Math.max(...known))
       problems.push(`${row.owner} schema version ${row.version} is newer than this tspod understands (${Math.max(...known)})`)

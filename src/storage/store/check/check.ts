@@ -2,7 +2,6 @@
 // its findings; with options.repair it repairs what it can and says so in each finding. Checks
 // run in the order of their list (checks.ts): the database's first, as the others read the DB.
 import type {StorageConfig} from '../../config/storage-conf'
-import type {Migration} from '../db/schema'
 import type {RebuildPart} from '../rebuild'
 import type {Store} from '../store'
 import type {Finding} from './finding'
@@ -32,8 +31,6 @@ export interface CheckContext {
   openError?: Error
   /** the runtime's tables and record files, for a DB rebuild (in this order) */
   rebuildParts: RebuildPart[]
-  /** every schema owner's migrations, to judge the DB's versions */
-  migrations: Migration[]
   runtime: RuntimeHooks
   /** set by the database check when the DB must be rebuilt first: the checks of the contents wait for that */
   databaseNeedsRebuild?: boolean

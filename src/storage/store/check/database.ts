@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {DB_FILE, Database, DamagedDatabaseError, isDamageError} from '../db/connection'
+import {MIGRATIONS} from '../db/migrations'
 import {withLock} from '../lockfile'
 import {StoreLayout} from '../layout'
 import {recordDirEntries} from '../record-files'
@@ -45,7 +46,7 @@ function integrityProblems(db: Database, quick: boolean): string[] {
 function schemaProblems(db: Database, ctx: CheckContext): string[] {
   const rows = db.prepare('SELECT owner, version FROM schema_versions ORDER BY owner').all() as {owner: string; version: number}[]
   return rows.flatMap((row) => {
-    const known = ctx.migrations.filter((m) => m.owner === row.owner).map((m) => m.version)
+    const known = MIGRATIONS.filter((m) => m.owner === row.owner).map((m) => m.version)
     if (known.length === 0) return [`schema owner "${row.owner}" (version ${row.version}) is unknown to this tspod`]
     const newest = Math.max(...known)
     return row.version > newest ? [`${row.owner} schema version ${row.version} is newer than this tspod understands (${newest})`] : []

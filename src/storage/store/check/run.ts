@@ -3,7 +3,6 @@
 // with --repair, rebuilds it).
 import type {StorageConfig} from '../../config/storage-conf'
 import {DamagedDatabaseError} from '../db/connection'
-import type {Migration} from '../db/schema'
 import type {RebuildPart} from '../rebuild'
 import {Store} from '../store'
 import type {Check, CheckContext, CheckOptions, RuntimeHooks} from './check'
@@ -14,7 +13,6 @@ export interface CheckRun {
   options: CheckOptions
   checks: Check[]
   rebuildParts: RebuildPart[]
-  migrations: Migration[]
   runtime: RuntimeHooks
 }
 
@@ -36,7 +34,6 @@ export async function runChecks(run: CheckRun): Promise<Finding[]> {
     options: run.options,
     store: undefined,
     rebuildParts: run.rebuildParts,
-    migrations: run.migrations,
     runtime: run.runtime,
     reopen: () => openStore(ctx),
   }

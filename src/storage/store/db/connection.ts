@@ -48,13 +48,24 @@ export function sqliteDatabase(file: string, options: BetterSqlite3.Options = {}
   return new Ctor(file, {timeout: 10_000, nativeBinding: nativeBinding(), ...options})
 }
 
+/** The store's DB in the graph root, every owner's migrations applied. */
 export function openDatabase(graphRoot: string): Database {
-  const file = path.join(graphRoot, DB_FILE)
+  return openStoreDatabase(path.join(graphRoot, DB_FILE))
+}
+
+/**
+ * The one opener of a store DB: foreign keys on, then every migration of the registry
+ * (migrations.ts) applied. wal: false for a DB built aside and renamed into place (one file,
+ * the rollback journal: a DB rebuild).
+ */
+export function openStoreDatabase(file: string, options: {wal?: boolean} = {}): Database {
   let db: Database | undefined
   try {
     db = sqliteDatabase(file)
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
+    if (options.wal ?? true) {
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+    }
     db.pragma('foreign_keys = ON')
     migrate(db, file)
     return db

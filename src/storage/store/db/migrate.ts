@@ -1,9 +1,10 @@
 import {TspodError} from '../../../errors'
 import type {Database} from './connection'
-import {MIGRATIONS, Migration} from './schema'
+import {MIGRATIONS} from './migrations'
+import type {Migration} from './schema'
 
 /** Apply pending migrations, each in its own transaction; a DB newer than this tspod is refused. */
-export function migrate(db: Database, file: string, migrations: Migration[] = MIGRATIONS): void {
+export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)')
   const current = (owner: string): number =>
     (db.prepare('SELECT version FROM schema_versions WHERE owner = ?').get(owner) as {version: number} | undefined)?.version ?? 0

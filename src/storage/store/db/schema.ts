@@ -1,12 +1,12 @@
-// Versioned migrations, per owner ("storage" now; the runtime adds its own later). Append only:
-// a released migration is never edited.
+// Storage's migrations (owner "storage"): layers, images and storage's container rows. The
+// registry of every owner's lists is migrations.ts. Append only: a released migration is never edited.
 export interface Migration {
   owner: string
   version: number
   sql: string
 }
 
-export const MIGRATIONS: Migration[] = [
+export const STORAGE_MIGRATIONS: Migration[] = [
   {
     owner: 'storage',
     version: 1,
