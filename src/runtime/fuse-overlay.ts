@@ -22,6 +22,7 @@ import * as path from 'node:path'
 import {TspodError} from '../errors'
 import {native} from '../native'
 import type {StorageConfig} from '../storage/config/storage-conf'
+import {fuseOverlayOptions} from '../storage/store/driver/overlay'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../userns/spawn'
 import {USUAL_BIN_DIRS, findInPath, isExecutableFile} from './executables'
 import type {RootfsLayout} from './plan'
@@ -81,33 +82,6 @@ export interface FuseOverlayMount {
 }
 
 /** The program's own options: `-o` text as libfuse splits it (`\` escapes `,` and itself). */
-function escapeOption(value: string): string {
-  return value.replace(/[\\,]/g, (c) => `\\${c}`)
-}
-
-/** fuse-overlayfs splits lowerdir (and upperdir) at every `:`, with no escape. */
-function checkLayerDir(dir: string, role: string): string {
-  const resolved = path.resolve(dir)
-  if (resolved.includes(':')) throw new TspodError(`fuse-overlayfs cannot use the ${role} \`${resolved}\`: its path contains ":"`, {path: resolved})
-  return resolved
-}
-
-/** The `-o` of fuse-overlayfs: the layers, then storage.conf's mountopt. */
-export function fuseOverlayOptions(layout: RootfsLayout, mountOptions?: string): string {
-  if (layout.lowerDirs.length === 0) throw new TspodError('an overlay rootfs needs at least one lower dir')
-  const lower = layout.lowerDirs.map((d) => checkLayerDir(d, 'layer dir'))
-  const options = [
-    `lowerdir=${escapeOption(lower.join(':'))}`,
-    `upperdir=${escapeOption(checkLayerDir(layout.upperDir, 'upper dir'))}`,
-    `workdir=${escapeOption(path.resolve(layout.workDir))}`,
-  ]
-  const extra = (mountOptions ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter((o) => o !== '' && o !== 'metacopy=on')
-  return [...options, ...extra].join(',')
-}
-
 /** The first of `names` found as an executable in PATH, then in the usual bin dirs. */
 export function findProgram(names: string[], envPath = process.env.PATH ?? ''): string | undefined {
   return findInPath(names, envPath, USUAL_BIN_DIRS)

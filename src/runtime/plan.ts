@@ -11,6 +11,7 @@ import * as path from 'node:path'
 
 import {TspodError} from '../errors'
 import {ChildStep, NamespaceName} from '../native'
+import {overlayMountOptions} from '../storage/store/driver/overlay'
 import {Command} from '../userns/spawn'
 import {IdMapping, UserNamespaceMapping} from '../userns/idmap'
 import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciSpec} from './oci-spec'
@@ -182,20 +183,6 @@ function idMapped(map: IdMapping[] | undefined, id: number): boolean {
   return map.some((m) => id >= m.containerID && id < m.containerID + m.size)
 }
 
-function escapeOverlayPath(dir: string): string {
-  return dir.replace(/[\\:,]/g, (c) => `\\${c}`)
-}
-
-function overlayData(layout: RootfsLayout, dirOf: (dir: string) => string): string {
-  const options = [
-    `lowerdir=${layout.lowerDirs.map((d) => escapeOverlayPath(dirOf(d))).join(':')}`,
-    `upperdir=${escapeOverlayPath(dirOf(layout.upperDir))}`,
-    `workdir=${escapeOverlayPath(dirOf(layout.workDir))}`,
-  ]
-  if (layout.rootless) options.push('userxattr')
-  return options.join(',')
-}
-
 function commonParent(dirs: string[]): string {
   const split = dirs.map((d) => path.resolve(d).split('/'))
   const first = split[0]
@@ -216,7 +203,7 @@ function commonParent(dirs: string[]): string {
 export function overlaySteps(layout: RootfsLayout): ChildStep[] {
   if (layout.lowerDirs.length === 0) throw new TspodError('an overlay rootfs needs at least one lower dir')
   const name = stepName(`mount overlay to \`${layout.mergedDir}\``)
-  const absolute = overlayData(layout, (d) => path.resolve(d))
+  const absolute = overlayMountOptions(layout, {rootless: layout.rootless})
   const mount = (data: string): ChildStep => ({
     kind: 'mount',
     name,
@@ -228,7 +215,7 @@ export function overlaySteps(layout: RootfsLayout): ChildStep[] {
   })
   if (absolute.length <= MOUNT_DATA_LIMIT) return [mount(absolute)]
   const parent = commonParent([...layout.lowerDirs, layout.upperDir, layout.workDir])
-  const relative = overlayData(layout, (d) => path.relative(parent, path.resolve(d)) || '.')
+  const relative = overlayMountOptions(layout, {rootless: layout.rootless, dirOf: (d) => path.relative(parent, path.resolve(d)) || '.'})
   if (relative.length > MOUNT_DATA_LIMIT)
     throw new TspodError(
       `cannot mount layer, mount label too large ${relative.length} > page size ${MOUNT_DATA_LIMIT + 1}`,

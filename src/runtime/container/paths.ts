@@ -23,9 +23,7 @@ export function containerDirs(store: Store, id: string): ContainerDirs {
   const userdata = path.join(dir, 'userdata')
   return {
     dir,
-    upper: path.join(dir, 'upper'),
-    work: path.join(dir, 'work'),
-    merged: path.join(dir, 'merged'),
+    ...store.layout.driver.containerDirs(dir),
     userdata,
     logFile: path.join(userdata, 'ctr.log'),
   }

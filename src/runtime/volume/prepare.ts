@@ -113,15 +113,15 @@ export class VolumePreparer {
   }
 
   private steps(work: string, destination: string): ChildStep[] {
-    const merged = path.join(work, 'merged')
+    const {upper, work: overlayWork, merged} = this.store.layout.driver.containerDirs(work)
     const src = path.join(work, 'src')
     const rootless = this.store.mapping !== undefined
     const lowerDirs = this.rootfs.lowerDirs
     const mountRoot: ChildStep[] =
       lowerDirs.length > 0
-        ? overlaySteps({lowerDirs, upperDir: path.join(work, 'upper'), workDir: path.join(work, 'work'), mergedDir: merged, rootless})
+        ? overlaySteps({lowerDirs, upperDir: upper, workDir: overlayWork, mergedDir: merged, rootless})
         : []
-    for (const dir of ['upper', 'work', 'merged', 'src']) fs.mkdirSync(path.join(work, dir), {mode: 0o700})
+    for (const dir of [upper, overlayWork, merged, src]) fs.mkdirSync(dir, {mode: 0o700})
     return [
       {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: MS.REC | MS.PRIVATE},
       ...mountRoot,

@@ -11,7 +11,7 @@ import {resolveShortName} from './reference/short-names'
 import type {Image} from '../store/images/images'
 import type {Store} from '../store/store'
 import {DockerImageReference} from './transports/docker/transport'
-import {StoreDestination} from './transports/containers-storage/destination'
+import {StoreImageReference, storeTransport} from './transports/containers-storage/transport'
 import {parseImageName, transportNames} from './transports/registry'
 import {ImageContext, ImageReference} from './transports/types'
 import {sourceImageNames} from './transports/containers-storage/names'
@@ -26,12 +26,15 @@ export interface PullOptions {
   onWarning?: (message: string) => void
 }
 
-/** "oci:/x", "docker://alpine": a transport prefix that is a known transport's name. */
+/**
+ * "oci:/x", "docker://alpine": a transport prefix that is a known transport's name. The store is
+ * where a pull copies to, never a source: "containers-storage:…" is read as an image name.
+ */
 function transportPrefix(text: string): string | undefined {
   const i = text.indexOf(':')
   if (i <= 0) return undefined
   const name = text.slice(0, i)
-  return transportNames().includes(name) ? name : undefined
+  return name !== storeTransport.name && transportNames().includes(name) ? name : undefined
 }
 
 function dockerCandidates(text: string, opts: PullOptions): {candidates: DockerReference[]; announce: boolean} {
@@ -53,7 +56,7 @@ async function copyInto(store: Store, ref: ImageReference, names: string[] | und
   const source = await ref.newSource(opts.ctx)
   try {
     const given = names ?? sourceImageNames(source)
-    const dest = new StoreDestination(ref, store, {names: given, onWarning: opts.onWarning})
+    const dest = await StoreImageReference.named(store, given).newDestination({...opts.ctx, onWarning: opts.onWarning})
     try {
       const result = await copyImage(source, dest, {platform: opts.ctx.platform, onEvent: opts.onEvent})
       return {image: store.images.get(result.configDigest.slice('sha256:'.length))!, names: given}

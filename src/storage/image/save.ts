@@ -9,7 +9,7 @@ import type {RegistriesConfig} from './config/registries-conf'
 import {resolveLocalImage} from '../store/images/lookup'
 import type {Store} from '../store/store'
 import {parseImageName} from './transports/registry'
-import {StoreImageReference} from './transports/containers-storage/source'
+import {StoreImageReference} from './transports/containers-storage/transport'
 import {DockerArchiveReference, dockerArchiveTransport, parseArchiveTag} from './transports/docker-archive/transport'
 import type {DockerArchiveDestination} from './transports/docker-archive/destination'
 
@@ -51,7 +51,7 @@ export async function saveImage(store: Store, names: string[], output: string, o
     const text = `${transport}:${output}${name ? `:${name}` : ''}`
     // only a docker-archive records more names (RepoTags); other formats save the first image as it is named
     const dest = transport === 'docker-archive' ? dockerArchiveTransport.parseReference(text.slice(transport.length + 1), {tmpDir: work, additionalTags: names.slice(1)}) : parseImageName(text, {tmpDir: work})
-    const source = await new StoreImageReference(store, image).newSource()
+    const source = await StoreImageReference.ofImage(store, image).newSource()
     const destination = await dest.newDestination({signal: opts.signal})
     try {
       await copyImage(source, destination, {onEvent: opts.onEvent})
@@ -68,7 +68,7 @@ async function saveMultiImageArchive(store: Store, images: ReturnType<typeof loo
   const destination = (await new DockerArchiveReference(output).newDestination({signal: opts.signal})) as DockerArchiveDestination
   try {
     for (const {image, name} of images) {
-      const source = await new StoreImageReference(store, image).newSource()
+      const source = await StoreImageReference.ofImage(store, image).newSource()
       try {
         await copyImage(source, destination.imageDestination(name ? [parseArchiveTag(name)] : []), {onEvent: opts.onEvent})
       } finally {

@@ -1,7 +1,7 @@
 // Where things live under the graph root (documented in docs/design/storage-layout.md):
 //
 //   tspod.db                  metadata (layers, images, names): an index rebuilt from the record files
-//   overlay/<layer-id>/diff   a layer's unpacked contents, a lower dir for native overlay
+//   overlay/<layer-id>/diff   a layer's unpacked contents, a lower dir for native overlay (driver/overlay.ts)
 //   overlay/<layer-id>/blob   the layer blob as it was pulled (for save)
 //   overlay/<layer-id>/layer.json              the layer's record (record-files.ts)
 //   images/<image-id>/image.json, manifest, config   an image's record, manifest and config
@@ -13,19 +13,29 @@
 //   volumes/<name>/_data      a named volume's contents, beside its record volume.json
 import * as path from 'node:path'
 
-export class StoreLayout {
-  constructor(readonly graphRoot: string) {}
+import type {LayerDriver} from './driver/layer-driver'
+import {OverlayDriver} from './driver/overlay'
 
+export class StoreLayout {
+  /** where layer contents and a container's rootfs dirs are, and how a rootfs is mounted */
+  readonly driver: LayerDriver
+
+  constructor(readonly graphRoot: string) {
+    this.driver = new OverlayDriver(graphRoot)
+  }
+
+  /** the driver's dir of layers (overlay/) */
   get overlayDir(): string {
-    return path.join(this.graphRoot, 'overlay')
+    return this.driver.layersDir
   }
 
   layerDir(id: string): string {
-    return path.join(this.overlayDir, id)
+    return this.driver.layerDir(id)
   }
 
+  /** a layer's contents (the driver's), a lower dir of a rootfs */
   diffDir(id: string): string {
-    return path.join(this.layerDir(id), 'diff')
+    return this.driver.contentsDir(id)
   }
 
   blobFile(id: string): string {

@@ -5,6 +5,7 @@ import {dockerTransport} from './docker/transport'
 import {dockerArchiveTransport} from './docker-archive/transport'
 import {ociArchiveTransport} from './oci-archive/transport'
 import {ociLayoutTransport} from './oci-layout/transport'
+import {storeTransport} from './containers-storage/transport'
 import {ImageReference, Transport} from './types'
 
 /** Options a transport may take when parsing (the archive transports' temp directory). */
@@ -54,3 +55,4 @@ registerTransport(dockerTransport)
 registerTransport(ociLayoutTransport)
 registerTransport(ociArchiveTransport)
 registerTransport(dockerArchiveTransport)
+registerTransport(storeTransport)

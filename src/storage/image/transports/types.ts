@@ -1,8 +1,9 @@
-// The contract between image transports (docker://, oci:, oci-archive:, docker-archive:) and
-// the copy pipeline, after containers/image's types.go. Parsing happens only in
+// The contract between image transports (docker://, oci:, oci-archive:, docker-archive:,
+// containers-storage:) and the copy pipeline, after containers/image's types.go. Parsing happens only in
 // Transport.parseReference; everything else works on parsed, immutable references.
 import {Readable} from 'node:stream'
 
+import type {Store} from '../../store/store'
 import type {RegistriesConfig} from '../config/registries-conf'
 
 export interface BlobInfo {
@@ -43,10 +44,14 @@ export interface ImageContext {
   tmpDir?: string
   /** a registry that sends nothing for this long is abandoned and asked again (default 10 s) */
   registryIdleTimeoutMs?: number
+  /** the store that containers-storage: references without a graph root of their own name */
+  store?: Store
+  /** warnings a transport has for the user (an owner it could not keep, …) */
+  onWarning?: (message: string) => void
 }
 
 export interface Transport {
-  /** "docker", "oci", "oci-archive", "docker-archive" */
+  /** "docker", "oci", "oci-archive", "docker-archive", "containers-storage" */
   readonly name: string
   /** Throws UsageError for text that is not a valid reference of this transport. */
   parseReference(text: string): ImageReference

@@ -13,6 +13,7 @@ import * as tar from 'tar-stream'
 
 import {TspodError, wrap} from '../../../errors'
 import {native} from '../../../native'
+import {overlayOpaqueXattr} from '../driver/overlay'
 import {LayerCompression, createLayerDecompressor} from './decompress'
 import {Xattrs, XattrTap, tapPaxXattrs} from './pax-xattrs'
 import {LayerBreakoutError, safeEntryName, symlinkTargetInside} from './tar-entry-name'
@@ -122,7 +123,7 @@ class LayerWriter {
   ) {
     const initialNs = inInitialUserNamespace()
     const realRoot = initialNs && process.geteuid?.() === 0
-    this.opaqueXattr = `${opts.overlayXattrNamespace ?? (realRoot ? 'trusted' : 'user')}.overlay.opaque`
+    this.opaqueXattr = overlayOpaqueXattr(opts.overlayXattrNamespace ?? (realRoot ? 'trusted' : 'user'))
     this.devicesAllowed = realRoot
   }
 

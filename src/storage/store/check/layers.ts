@@ -58,7 +58,7 @@ async function compare(store: Store, layers: Layer[], opts: {quick?: boolean; de
       full: !opts.quick,
       ignoreChownErrors: store.config.overlay.ignoreChownErrors,
       devicesAllowed: !rootless,
-      opaqueXattr: rootless ? 'user.overlay.opaque' : 'trusted.overlay.opaque',
+      opaqueXattr: store.layout.driver.opaqueXattr(rootless),
     },
     deadline: opts.deadline,
   }
@@ -77,7 +77,7 @@ async function compare(store: Store, layers: Layer[], opts: {quick?: boolean; de
 export async function rebuildLayer(store: Store, layer: Layer): Promise<void> {
   const staging = store.newWorkDir('staging')
   try {
-    const fresh = path.join(staging, 'diff')
+    const fresh = store.layout.driver.stagedContentsDir(staging)
     fs.mkdirSync(fresh)
     await unpackLayers(
       [{blob: store.layout.blobFile(layer.id), dest: fresh, expectedDiffID: layer.diffDigest, digest: layer.compressedDigest ?? undefined}],

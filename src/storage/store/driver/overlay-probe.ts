@@ -7,12 +7,9 @@ import * as path from 'node:path'
 import {native} from '../../../native'
 import {UserNamespaceMapping} from '../../../userns/idmap'
 import {spawnInNamespaces} from '../../../userns/spawn'
+import type {MountProbeResult} from './layer-driver'
 
-export interface OverlayProbeResult {
-  native: boolean
-  /** the failing step and errno when native is false */
-  error?: string
-}
+export type OverlayProbeResult = MountProbeResult
 
 function removeTree(dir: string): void {
   try {

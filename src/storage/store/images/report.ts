@@ -83,8 +83,8 @@ export function inspectImage(image: Image, layout: StoreLayout) {
     Size: image.size,
     VirtualSize: image.size,
     GraphDriver: {
-      Name: 'overlay',
-      Data: image.topLayer ? {UpperDir: layout.diffDir(image.topLayer), LowerDir: image.layers.slice(0, -1).reverse().map((l) => layout.diffDir(l)).join(':') || undefined} : {},
+      Name: layout.driver.name,
+      Data: image.topLayer ? layout.driver.inspectData(image.layers) : {},
     },
     RootFS: {Type: config.rootfs.type, Layers: config.rootfs.diff_ids},
     Labels: config.config.Labels ?? null,

@@ -124,9 +124,10 @@ export class StoreDestination implements ImageDestination {
     if (await this.waitUntilClaimable(id, index, info)) return undefined
     const staging = this.store.newWorkDir('staging')
     try {
-      fs.mkdirSync(path.join(staging, 'diff'))
+      const contents = this.store.layout.driver.stagedContentsDir(staging)
+      fs.mkdirSync(contents)
       const [unpacked] = await unpackLayers(
-        [{blob, dest: path.join(staging, 'diff'), expectedDiffID: this.config!.diffIDs[index], digest, index}],
+        [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index}],
         {mapping: this.store.mapping, ignoreChownErrors: this.store.config.overlay.ignoreChownErrors, onWarning: this.options.onWarning},
       )
       fs.renameSync(blob, path.join(staging, 'blob'))
@@ -163,7 +164,7 @@ export class StoreDestination implements ImageDestination {
     if (!this.config || !this.manifest) throw new TspodError('commit before the config and the manifest were written')
     for (const layer of staged) {
       fs.mkdirSync(this.store.layout.layerDir(layer.id), {mode: 0o700})
-      fs.renameSync(path.join(layer.staging, 'diff'), this.store.layout.diffDir(layer.id))
+      fs.renameSync(this.store.layout.driver.stagedContentsDir(layer.staging), this.store.layout.diffDir(layer.id))
       // a layer's root keeps its own metadata, 0555 as containers-storage makes it (a container's /
       // shows it); set once in place, since moving a dir needs write access to it
       fs.chmodSync(this.store.layout.diffDir(layer.id), LAYER_ROOT_MODE)

@@ -4,44 +4,11 @@
 import * as fs from 'node:fs'
 import {Readable} from 'node:stream'
 
-import {TspodError, UsageError} from '../../../../errors'
+import {TspodError} from '../../../../errors'
 import {ImageManifest, parseImageManifest, serializeManifest} from '../../manifest/manifest'
 import type {Image} from '../../../store/images/images'
 import type {Store} from '../../../store/store'
-import {BlobInfo, ImageDestination, ImageReference, ImageSource, ManifestBlob, Transport} from '../types'
-
-/** The store as a transport: its references are made by tspod's commands from a found image. */
-export const storeTransport: Transport = {
-  name: 'containers-storage',
-  parseReference(text: string): ImageReference {
-    throw new UsageError(`containers-storage:${text}: name local images directly, without a transport`)
-  },
-}
-
-export class StoreImageReference implements ImageReference {
-  readonly transport = storeTransport
-
-  constructor(
-    private readonly store: Store,
-    readonly image: Image,
-  ) {}
-
-  toString(): string {
-    return `[overlay@${this.store.config.graphRoot}]${this.image.id}`
-  }
-
-  dockerReference(): string | undefined {
-    return this.image.names[0]
-  }
-
-  async newSource(): Promise<ImageSource> {
-    return new StoreImageSource(this, this.store, this.image)
-  }
-
-  async newDestination(): Promise<ImageDestination> {
-    throw new TspodError('images are written into the store by pull and load')
-  }
-}
+import {BlobInfo, ImageReference, ImageSource, ManifestBlob} from '../types'
 
 export class StoreImageSource implements ImageSource {
   constructor(
