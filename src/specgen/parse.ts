@@ -17,7 +17,7 @@ import {resolveEnv} from './env'
 import {checkHostsOptions, parseExtraHosts} from './hosts'
 import {parseNetwork} from './network'
 import type {ContainerOptions} from './options'
-import {parseSecurityOpts} from './security-opt'
+import {checkSecurityOpts} from './security-opt'
 import {parseUserns} from './userns'
 import {parseMounts} from './volumes'
 
@@ -54,7 +54,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const extraHosts = parseExtraHosts(options.addHost ?? [])
   const log = parseLogConfig(options.logDriver, options.logOptions)
   if (options.timezone !== undefined) zoneFilePath(options.timezone)
-  const security = parseSecurityOpts(options.securityOpt)
+  // a seccomp profile it names is read now, so that a bad one fails here
+  const security = checkSecurityOpts(options.securityOpt)
   if (options.noNewPrivileges !== undefined && security.noNewPrivileges === undefined) security.noNewPrivileges = options.noNewPrivileges
   const userns = parseUserns(options.userns)
   const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)

@@ -179,3 +179,13 @@ test('network modes and their names; --add-host splits at the first colon (IPv6)
   t.throws(() => parseNetwork('pasta'), {message: /^--network pasta is not supported by tspod/})
   t.deepEqual(parseExtraHosts(['v6:fe80::1']), [{name: 'v6', ip: 'fe80::1'}])
 })
+
+test('--security-opt seccomp=PROFILE: the profile is read when parsed; a bad one fails there', (t) => {
+  const dir = tempDir(t)
+  const bad = path.join(dir, 'bad.json')
+  fs.writeFileSync(bad, '{not json')
+  const err = t.throws(() => parseContainerSpec({securityOpt: [`seccomp=${bad}`]}, context), {instanceOf: UsageError})
+  t.true(err!.message.includes(bad), err!.message)
+  t.throws(() => parseContainerSpec({securityOpt: [`seccomp=${path.join(dir, 'none.json')}`]}, context), {instanceOf: UsageError})
+  t.is(parseContainerSpec({securityOpt: ['seccomp=unconfined']}, context).security.seccomp, 'unconfined')
+})
