@@ -1,5 +1,5 @@
 // `create`: a container record, its dirs (upper, work, merged, userdata with the /etc files)
-// and its OCI spec, generated once from the image config and the options, as Podman does.
+// and its OCI spec, generated once from the image config and its ContainerSpec, as Podman does.
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 

@@ -1,4 +1,4 @@
-// config.json for `tspod run`: the image config and Podman's run options turned into an OCI
+// config.json for `tspod run`: the image config and the parsed ContainerSpec turned into an OCI
 // runtime spec the way Podman builds it (pkg/specgen/generate and libpod's generateSpec).
 // Everything is computed here, before any process starts, so the runtime never reads image
 // files or the environment after it switched to the container user (field note 4).
@@ -209,7 +209,7 @@ function userDatabaseFiles(
   return result
 }
 
-/** Build config.json for one container. Throws UsageError for bad options, in Podman's words. */
+/** Build config.json for one container. Throws UsageError, in Podman's words, for what only the image or the host at create can refuse (an unknown user, a missing bind source, a mount conflict). */
 export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const {spec: request, image} = input
   const imageConfig = image.config.config
