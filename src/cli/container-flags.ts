@@ -1,15 +1,17 @@
 // Flags shared by `create` and `run`, and the step both take first: find (or pull) the image
 // and create the container from it.
-import {Flags} from '@oclif/core'
-import * as path from 'node:path'
+import {Flags, Interfaces} from '@oclif/core'
 
 import {UsageError} from '../errors'
 import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import type {Store} from '../storage/store/store'
-import {CreateOptions, Created, createContainer} from '../runtime/container/create'
+import {Created, createContainer} from '../runtime/container/create'
 import {claimCidFile} from '../runtime/container/cid-file'
-import {checkSecurityOpts} from '../runtime/spec/security-opt'
+import type {ContainerSpec} from '../specgen/container-spec'
+import type {ContainerOptions} from '../specgen/options'
+import {parseContainerSpec} from '../specgen/parse'
+import {checkSecurityOpts} from '../specgen/security-opt'
 import {ContainerRecords} from '../runtime/container/records'
 import {imageContext, pullFlags} from './image-flags'
 import {pullReporter} from './pull-progress'
@@ -61,62 +63,61 @@ export const createFlags = {
   ...pullFlags,
 }
 
-type CreateFlagValues = {
-  [K in keyof typeof createFlags]?: unknown
+type CreateFlagValues = Partial<Interfaces.InferredFlags<typeof createFlags>> & {
+  /** the global --runtime */
+  runtime?: string
 }
 
-/** --label KEY=VALUE (or KEY, an empty value), later ones win. */
-function labelsOf(values: string[] | undefined): Record<string, string> | undefined {
-  if (!values) return undefined
-  return Object.fromEntries(values.map((v) => (v.includes('=') ? [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)] : [v, ''])))
-}
-
-export function createOptionsOf(flags: CreateFlagValues, args: string[]): CreateOptions {
-  const f = flags as Record<string, unknown>
+/** The flags in specgen's terms, still as given. */
+export function containerOptionsOf(f: CreateFlagValues, args: string[]): ContainerOptions {
   return {
-    name: f.name as string | undefined,
-    labels: labelsOf(f.label as string[] | undefined),
-    autoRemove: f.rm as boolean | undefined,
-    env: f.env as string[] | undefined,
-    envFile: f['env-file'] as string[] | undefined,
-    envHost: f['env-host'] as boolean | undefined,
-    unsetenv: f.unsetenv as string[] | undefined,
-    unsetenvAll: f['unsetenv-all'] as boolean | undefined,
-    user: f.user as string | undefined,
-    workdir: f.workdir as string | undefined,
-    entrypoint: f.entrypoint as string | undefined,
-    hostname: f.hostname as string | undefined,
-    groupAdd: f['group-add'] as string[] | undefined,
-    capAdd: f['cap-add'] as string[] | undefined,
-    capDrop: f['cap-drop'] as string[] | undefined,
-    volumes: f.volume as string[] | undefined,
-    tmpfs: f.tmpfs as string[] | undefined,
-    devices: f.device as string[] | undefined,
-    readOnly: f['read-only'] as boolean | undefined,
-    network: f.network as string | undefined,
-    publish: f.publish as string[] | undefined,
-    addHost: f['add-host'] as string[] | undefined,
-    noHosts: f['no-hosts'] as boolean | undefined,
-    dns: f.dns as string[] | undefined,
-    dnsSearch: f['dns-search'] as string[] | undefined,
-    dnsOption: f['dns-option'] as string[] | undefined,
-    stopTimeout: f['stop-timeout'] as number | undefined,
+    name: f.name,
+    labels: f.label,
+    autoRemove: f.rm,
+    env: f.env,
+    envFile: f['env-file'],
+    envHost: f['env-host'],
+    unsetenv: f.unsetenv,
+    unsetenvAll: f['unsetenv-all'],
+    user: f.user,
+    workdir: f.workdir,
+    entrypoint: f.entrypoint,
+    hostname: f.hostname,
+    groupAdd: f['group-add'],
+    capAdd: f['cap-add'],
+    capDrop: f['cap-drop'],
+    volumes: f.volume,
+    tmpfs: f.tmpfs,
+    devices: f.device,
+    readOnly: f['read-only'],
+    network: f.network,
+    publish: f.publish,
+    addHost: f['add-host'],
+    noHosts: f['no-hosts'],
+    dns: f.dns,
+    dnsSearch: f['dns-search'],
+    dnsOption: f['dns-option'],
+    stopTimeout: f['stop-timeout'],
+    timeout: f.timeout,
     // Podman's last --tz wins
-    timeout: f.timeout as number | undefined,
-    timezone: (f.tz as string[] | undefined)?.at(-1),
-    // the monitor writes it from its own working directory
-    monitorPidFile: f['conmon-pidfile'] === undefined ? undefined : path.resolve(f['conmon-pidfile'] as string),
-    securityOpt: f['security-opt'] as string[] | undefined,
-    logDriver: f['log-driver'] as string | undefined,
-    logOptions: f['log-opt'] as string[] | undefined,
-    init: f.init as boolean | undefined,
-    initPath: f['init-path'] as string | undefined,
-    userns: f.userns as string | undefined,
-    runtime: f.runtime as string | undefined,
+    timezone: f.tz?.at(-1),
+    monitorPidFile: f['conmon-pidfile'],
+    securityOpt: f['security-opt'],
+    logDriver: f['log-driver'],
+    logOptions: f['log-opt'],
+    init: f.init,
+    initPath: f['init-path'],
+    userns: f.userns,
+    runtime: f.runtime,
     args: args.length > 0 ? args : undefined,
-    tty: f.tty as boolean | undefined,
-    interactive: f.interactive as boolean | undefined,
+    tty: f.tty,
+    interactive: f.interactive,
   }
+}
+
+/** The flags parsed and checked: a bad value fails here (UsageError, exit 125), before anything is created. */
+export function containerSpecOf(flags: CreateFlagValues, args: string[]): ContainerSpec {
+  return parseContainerSpec(containerOptionsOf(flags, args))
 }
 
 /** `create` and `run`: the image (pulled when missing, as Podman's default pull policy) and a new container. */
@@ -130,7 +131,7 @@ export async function createFromArgv(
 ): Promise<Created> {
   const [imageName, ...command] = argv
   if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
-  const cidFile = (flags as Record<string, unknown>).cidfile as string | undefined
+  const cidFile = flags.cidfile
   if (cidFile === undefined) return await createFromImageName(store, records, registries, flags, imageName, command, signal)
   const claimed = claimCidFile(cidFile)
   let created: Created
@@ -154,18 +155,18 @@ async function createFromImageName(
   signal: AbortSignal,
 ): Promise<Created> {
   // a bad --security-opt or seccomp profile fails before anything is pulled or created
-  checkSecurityOpts((flags as Record<string, unknown>)['security-opt'] as string[] | undefined)
-  const policy = ((flags as Record<string, unknown>).pull as string | undefined) ?? 'missing'
+  checkSecurityOpts(flags['security-opt'])
+  const policy = flags.pull ?? 'missing'
   const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)
   let image = match?.image
   if (!image && policy === 'never') throw new UsageError(`${imageName}: image not known`)
   if (!image) {
     // the pull machinery is loaded only when an image is missing: most runs start faster without it
     const {pullImage} = await import('../storage/image/pull')
-    const reporter = pullReporter(((flags as Record<string, unknown>).quiet as boolean | undefined) ?? false)
+    const reporter = pullReporter(flags.quiet ?? false)
     try {
       image = await pullImage(store, imageName, {
-        ctx: {...imageContext(flags as Parameters<typeof imageContext>[0], signal), registries},
+        ctx: {...imageContext(flags, signal), registries},
         isTerminal: false,
         report: (line) => reporter.line(line),
         onEvent: (e) => reporter.event(e),
@@ -176,7 +177,7 @@ async function createFromImageName(
   }
   // the name the image was found by, as Podman records it (an ID stays an ID)
   const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
-  return await createContainer(store, records, image, resolvedName, createOptionsOf(flags, command))
+  return await createContainer(store, records, image, resolvedName, containerSpecOf(flags, command))
 }
 
 export function printWarnings(warnings: string[]): void {

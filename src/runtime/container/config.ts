@@ -2,7 +2,7 @@
 // is doing now (its ContainerState). Both are stored as JSON by records.ts.
 import type {PortMapping} from '../network/publish'
 import type {OciSpec} from '../oci-spec'
-import type {RunOptions} from '../spec/generate'
+import type {ContainerSpec} from '../../specgen/container-spec'
 import type {LogConfig} from './log-config'
 
 export interface ContainerConfig {
@@ -17,8 +17,8 @@ export interface ContainerConfig {
   created: string
   /** the OCI spec, generated at create time; root.path is the merged dir */
   spec: OciSpec
-  /** the options as given, for inspect */
-  options: RunOptions
+  /** the container as it was asked for, parsed (specgen): what start and inspect read of it */
+  containerSpec: ContainerSpec
   /** --rm */
   autoRemove: boolean
   /** --runtime: an external OCI runtime (name or path); absent: tspod's native runtime */
@@ -33,8 +33,8 @@ export interface ContainerConfig {
   monitorPidFile?: string
   /** seconds `stop` waits before SIGKILL */
   stopTimeout: number
-  /** -p/--publish, as given */
-  publish: string[]
+  /** -p/--publish, parsed; a host port 0 is picked at each start */
+  ports: PortMapping[]
   /** the network mode: none, host, slirp4netns */
   network: string
   /** named and anonymous volumes (-v NAME:/dst, -v /dst), bind-mounted from their _data dirs */

@@ -1,63 +1,28 @@
 // `create`: a container record, its dirs (upper, work, merged, userdata with the /etc files)
-// and its OCI spec, generated once from the image config and the options, as Podman does.
+// and its OCI spec, generated once from the image config and its ContainerSpec, as Podman does.
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
-import {TspodError, UsageError} from '../../errors'
+import {TspodError} from '../../errors'
 import {parseImageConfig} from '../../storage/image/manifest/image-config'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import {chownToContainerRoot, ensureMappedLayers} from '../../storage/store/mapped-layers/mapped-layers-build'
 import type {Image} from '../../storage/store/images/images'
 import type {Store} from '../../storage/store/store'
 import type {OciIdMapping} from '../oci-spec'
-import {RunOptions, addMounts, generateSpec} from '../spec/generate'
+import {addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
 import {CopiedFile, containerEnvFile, writeContainerFiles} from '../spec/container-files'
 import {timezoneFile} from '../spec/timezone'
-import {parsePublish} from '../network/publish'
-import {EtcFileOptions, checkEtcFileOptions, defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
-import {LogConfig, parseLogConfig} from './log-config'
+import type {ContainerSpec} from '../../specgen/container-spec'
+import {networkModeName} from '../../specgen/network'
+import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
 import {ContainerRecords} from './records'
 
-export interface CreateOptions extends RunOptions, EtcFileOptions {
-  /** --label: on top of the image's labels */
-  labels?: Record<string, string>
-  /** --rm */
-  autoRemove?: boolean
-  /** --runtime */
-  runtime?: string
-  /** -p/--publish */
-  publish?: string[]
-  /** --conmon-pidfile (absolute): the monitor's pid, written at each start */
-  monitorPidFile?: string
-  /** --timeout (seconds), 0: none */
-  timeout?: number
-  /** --tz: a zone under /usr/share/zoneinfo, or local */
-  timezone?: string
-  /** --stop-timeout (seconds) */
-  stopTimeout?: number
-  /** --log-driver */
-  logDriver?: string
-  /** --log-opt KEY=VALUE */
-  logOptions?: string[]
-}
-
-/**
- * --network: Podman 4's rootless default is slirp4netns (tspod's for root too: it has no
- * bridge). pasta and named networks are not there.
- */
-function networkMode(network: string | undefined): string {
-  if (network === undefined || network === '' || network === 'slirp4netns' || network === 'private') return 'slirp4netns'
-  if (network === 'none' || network === 'host' || network.startsWith('ns:')) return network
-  if (network === 'pasta') throw new UsageError('--network pasta is not supported by tspod: use slirp4netns (the default), host or none')
-  throw new UsageError(`unable to find network with name or ID ${network}: network not found`)
-}
-
-export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 const DEFAULT_STOP_TIMEOUT = 10
 
 function ociMappings(map: {containerID: number; hostID: number; size: number}[]): OciIdMapping[] {
@@ -70,22 +35,18 @@ export interface Created {
   warnings: string[]
 }
 
-export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, options: CreateOptions): Promise<Created> {
-  if (options.name !== undefined && !NAME_PATTERN.test(options.name))
-    throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
-  const network = networkMode(options.network)
-  // checked now, used at each start (a port left out is picked then)
-  const ports = parsePublish(options.publish ?? [])
-  if (ports.length > 0 && network !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
-  checkEtcFileOptions(network, options)
-  const log = parseLogConfig(options.logDriver, options.logOptions)
-  const zone = options.timezone === undefined ? [] : [timezoneFile(options.timezone)]
-  if (options.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(options.runtime)
+/**
+ * A container from a parsed spec (specgen/parse.ts). What is checked here depends on the host
+ * at create: the zone file, the runtime, and (generateSpec) the image's users and the mounts' sources.
+ */
+export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, request: ContainerSpec): Promise<Created> {
+  const zone = request.timezone === undefined ? [] : [timezoneFile(request.timezone)]
+  if (request.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(request.runtime)
   // under the layers lock (shared) until the container's row keeps the image: rmi cannot delete
   // the layers this reads and copies meanwhile (docs/design/locking.md)
   return store.withLayersLock('shared', () => {
     if (!store.images.get(image.id)) throw imageRemoved(image)
-    return createOnImage(store, records, image, imageName, options, network, log, zone)
+    return createOnImage(store, records, image, imageName, request, zone)
   })
 }
 
@@ -98,25 +59,23 @@ async function createOnImage(
   records: ContainerRecords,
   image: Image,
   imageName: string,
-  options: CreateOptions,
-  network: string,
-  log: LogConfig,
+  request: ContainerSpec,
   zone: CopiedFile[],
 ): Promise<Created> {
   const id = crypto.randomBytes(32).toString('hex')
-  const name = options.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
+  const network = networkModeName(request.network)
+  const name = request.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
   const dirs = containerDirs(store, id)
   // the image's own layers: what the spec reads (/etc/passwd and the like) is the same in a copy
   const lowerDirs = containerLowerDirs(store, image, undefined)
-  const hostname = options.hostname ?? defaultHostname(network, id)
+  const hostname = request.hostname ?? defaultHostname(network, id)
   const imageConfig = parseImageConfig(image.config)
   const generated = generateSpec({
     image: {config: imageConfig, layerDirs: lowerDirs},
-    options: {...options, network},
+    spec: request,
     rootfs: dirs.merged,
     hostname,
-    hostEnv: process.env,
     rootless: store.mapping !== undefined,
     uidMappings: store.mapping && ociMappings(store.mapping.uidMap),
     gidMappings: store.mapping && ociMappings(store.mapping.gidMap),
@@ -125,7 +84,7 @@ async function createOnImage(
   try {
     await ensureMappedLayers(store, image, generated.spec.linux)
     const files = [
-      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, options)),
+      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, request)),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [])]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
@@ -138,23 +97,23 @@ async function createOnImage(
     const config: ContainerConfig = {
       id,
       name,
-      labels: {...(imageConfig.config?.Labels ?? {}), ...(options.labels ?? {})},
+      labels: {...(imageConfig.config?.Labels ?? {}), ...request.labels},
       imageId: image.id,
       imageName,
       created: new Date().toISOString(),
       spec,
-      options,
-      autoRemove: options.autoRemove ?? false,
-      runtime: options.runtime,
+      containerSpec: request,
+      autoRemove: request.autoRemove,
+      runtime: request.runtime,
       keepGroups: generated.keepGroups,
       stopSignal,
-      stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
-      monitorPidFile: options.monitorPidFile,
-      timeout: options.timeout || undefined,
-      publish: options.publish ?? [],
+      stopTimeout: request.stopTimeout ?? DEFAULT_STOP_TIMEOUT,
+      monitorPidFile: request.monitorPidFile,
+      timeout: request.timeout || undefined,
+      ports: request.ports,
       network,
       volumes: [],
-      log,
+      log: request.log,
     }
     let container: Container
     try {

@@ -45,7 +45,7 @@ function monitorArgs(store: Store, container: Container): string[] {
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
-    ...(container.config.options.interactive ? ['--stdin-pipe'] : []),
+    ...(container.config.containerSpec.interactive ? ['--stdin-pipe'] : []),
     // --log-driver none: the output is read and dropped
     '--log',
     logFileOf(store, container.config) ?? '/dev/null',

@@ -1,19 +1,18 @@
 // The container's /etc/hosts, /etc/hostname and /etc/resolv.conf, as Podman 4 writes them for
 // each network mode: into its userdata dir when it is created, bind-mounted read-write.
 import * as fs from 'node:fs'
-import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {UsageError} from '../../errors'
+import type {ExtraHost} from '../../specgen/container-spec'
 import {HostsEntry, containerHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../network/hosts-entries'
 import {DnsOptions, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
 import {SLIRP4NETNS_NETWORK} from '../network/slirp4netns-network'
 import type {OciMount} from '../oci-spec'
 
-/** --add-host, --no-hosts and the DNS flags, as `create` and `run` take them. */
+/** --add-host, --no-hosts and the DNS flags, parsed (specgen/hosts.ts). */
 export interface EtcFileOptions extends DnsOptions {
-  addHost?: string[]
+  extraHosts?: ExtraHost[]
   noHosts?: boolean
 }
 
@@ -42,31 +41,11 @@ function ownAddress(network: string): string | undefined {
   return network === 'none' ? '127.0.0.1' : undefined
 }
 
-/** --add-host NAME:IP entries (split at the first colon, so the IP may be IPv6), in Podman's words when bad. */
-function extraHostEntries(values: string[]): HostsEntry[] {
-  return values.map((value) => {
-    const colon = value.indexOf(':')
-    if (colon <= 0) throw new UsageError(`bad format for add-host: ${JSON.stringify(value)}`)
-    const ip = value.slice(colon + 1)
-    if (net.isIP(ip) === 0) throw new UsageError(`invalid IP address in add-host: ${JSON.stringify(ip)}`)
-    return {ip, names: [value.slice(0, colon)]}
-  })
-}
-
-/** Podman's checks of the flags against each other and the network, before anything is written. */
-export function checkEtcFileOptions(network: string, options: EtcFileOptions): void {
-  if (options.noHosts && options.addHost?.length) throw new UsageError('--no-hosts and --add-host cannot be set together')
-  for (const server of options.dns ?? []) if (net.isIP(server) === 0) throw new UsageError(`${server} is not an ip address`)
-  if (network === 'none' && (options.dns?.length || options.dnsSearch?.length || options.dnsOption?.length))
-    throw new UsageError('conflicting options: dns and the network mode: none')
-  extraHostEntries(options.addHost ?? [])
-}
-
 /** The files for a container named `name` with `hostname` on `network` (create.ts's networkMode). */
 export function etcFilesFor(network: string, hostname: string, name: string, options: EtcFileOptions = {}): EtcFiles {
-  checkEtcFileOptions(network, options)
   // --add-host entries come first, then the host's file, as in containers/common etchosts
-  const base = [...extraHostEntries(options.addHost ?? []), ...parseHostsFile(readOr('/etc/hosts', ''))]
+  const extra: HostsEntry[] = (options.extraHosts ?? []).map((h) => ({ip: h.ip, names: [h.name]}))
+  const base = [...extra, ...parseHostsFile(readOr('/etc/hosts', ''))]
   const hosts = options.noHosts ? undefined : hostsFile(base, containerHostsEntries(ownAddress(network), [hostname, name], hostContainersInternalIP()))
   const dns = {dns: options.dns, dnsSearch: options.dnsSearch, dnsOption: options.dnsOption}
   const resolvConf =

@@ -15,7 +15,6 @@ import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOverlayConfig, mountFuseOverlay} from '../fuse-overlay'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
-import {parsePublish} from '../network/publish'
 import {RootfsLayout, planContainer} from '../plan'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
@@ -166,7 +165,7 @@ async function networkStarter(
   exitFd: number | undefined,
 ): Promise<{start: (pid: number) => Promise<void>; handle(): NetworkHandle | undefined} | undefined> {
   if (config.network !== 'slirp4netns') return undefined
-  const ports = await prepareSlirp4netns({ports: parsePublish(config.publish)})
+  const ports = await prepareSlirp4netns({ports: config.ports})
   let handle: NetworkHandle | undefined
   return {
     start: async (pid) => {
@@ -182,7 +181,7 @@ async function networkStarter(
  * the container before it calls them (126), as tspod's own runtime fails its chdir.
  */
 function checkWorkdir(container: Container, layout: RootfsLayout): void {
-  const workdir = container.config.options.workdir
+  const workdir = container.config.containerSpec.workdir
   if (workdir === undefined) return
   const entry = statRootfsPath([layout.upperDir, ...layout.lowerDirs], workdir, {followSymlinks: true})
   if (entry?.type !== 'directory') throw new ExecCannotInvokeError(`workdir "${workdir}" does not exist on container ${container.config.id}`)

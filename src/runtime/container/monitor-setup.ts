@@ -84,7 +84,7 @@ async function setup(request: MonitorRequest): Promise<void> {
       launched = await launchContainer(store, records, container, {
         // with a terminal, the console step makes the pty 0, 1 and 2 (this process's are /dev/null)
         // -i: fd 0 is the monitor's pipe, held open for as long as the container runs
-        stdio: tty ? ['inherit', 'inherit', 'inherit'] : [container.config.options.interactive ? 0 : devNull, STDOUT_FD, STDERR_FD],
+        stdio: tty ? ['inherit', 'inherit', 'inherit'] : [container.config.containerSpec.interactive ? 0 : devNull, STDOUT_FD, STDERR_FD],
         tty,
         dieWithParent: false,
         monitorPid: process.ppid,

@@ -1,9 +1,10 @@
 // The runtime's share of a DB rebuild (storage/store/rebuild.ts): each restored container's
 // config and state from containers/<id>/runtime-config.json and runtime-state.json.
 import type {Finding} from '../../storage/store/check/finding'
-import {readRecord} from '../../storage/store/record-files'
+import {readRecord, writeRecord} from '../../storage/store/record-files'
 import type {RebuildPart} from '../../storage/store/rebuild'
 import type {ContainerConfig, ContainerState} from './config'
+import {isLegacyConfig, upgradeConfig} from './upgrade-config'
 
 export const containerRecordsPart: RebuildPart = {
   restore(db, layout, restored, remove) {
@@ -13,7 +14,10 @@ export const containerRecordsPart: RebuildPart = {
       let state: ContainerState | undefined
       let problem: string | undefined
       try {
-        config = readRecord<{config: ContainerConfig}>(layout.containerRuntimeRecord(id, 'config'))?.config
+        const stored = readRecord<{config: ContainerConfig}>(layout.containerRuntimeRecord(id, 'config'))?.config
+        config = stored && upgradeConfig(stored)
+        // a record file of the form before the typed ContainerSpec is rewritten in today's
+        if (stored && config && isLegacyConfig(stored)) writeRecord(layout.containerRuntimeRecord(id, 'config'), {config})
         state = readRecord<{state: ContainerState}>(layout.containerRuntimeRecord(id, 'state'))?.state
         if (!config) problem = 'it has no record file runtime-config.json'
         else if (!state) problem = 'it has no record file runtime-state.json'

@@ -12,6 +12,7 @@ import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
 import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
+import {isLegacyConfig, upgradeConfig} from './upgrade-config'
 
 export class NoSuchContainerError extends TspodError {}
 
@@ -42,8 +43,27 @@ export class ContainerRecords {
 
   static open(store: Store): ContainerRecords {
     const records = new ContainerRecords(store)
+    backfillRecordsOnce(store.layout.graphRoot, 'runtime-typed-spec', () => records.upgradeConfigs())
     backfillRecordsOnce(store.layout.graphRoot, 'runtime', () => records.writeMissingRecords())
     return records
+  }
+
+  /**
+   * Rows and record files of the form before the typed ContainerSpec, converted in one
+   * transaction. A conversion that did not happen (a crash) is done again when a record is read.
+   */
+  private upgradeConfigs(): void {
+    const upgrade = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT id, json FROM container_configs').all() as {id: string; json: string}[]
+      for (const row of rows) {
+        const stored = JSON.parse(row.json) as ContainerConfig
+        if (!isLegacyConfig(stored)) continue
+        const config = upgradeConfig(stored)
+        this.db.prepare('UPDATE container_configs SET json = ? WHERE id = ?').run(JSON.stringify(config), row.id)
+        if (fs.existsSync(this.store.layout.containerDir(row.id))) this.writeConfigRecord(config)
+      }
+    })
+    upgrade.immediate()
   }
 
   /** Record files for containers that have none (written before tspod kept them). */
@@ -51,7 +71,7 @@ export class ContainerRecords {
     const write = this.db.transaction(() => {
       const rows = this.db.prepare('SELECT c.json AS config, s.json AS state FROM container_configs c JOIN container_states s ON s.id = c.id').all() as {config: string; state: string}[]
       for (const row of rows) {
-        const config = JSON.parse(row.config) as ContainerConfig
+        const config = upgradeConfig(JSON.parse(row.config) as ContainerConfig)
         if (!fs.existsSync(this.store.layout.containerDir(config.id)) || fs.existsSync(this.store.layout.containerRuntimeRecord(config.id, 'config'))) continue
         this.writeConfigRecord(config)
         this.writeStateRecord(config.id, JSON.parse(row.state) as ContainerState)
@@ -101,7 +121,7 @@ export class ContainerRecords {
       .prepare('SELECT c.json AS config, s.json AS state FROM container_configs c JOIN container_states s ON s.id = c.id WHERE c.id = ?')
       .get(id) as {config: string; state: string} | undefined
     if (!row) return undefined
-    return this.settle({config: JSON.parse(row.config) as ContainerConfig, state: JSON.parse(row.state) as ContainerState})
+    return this.settle({config: upgradeConfig(JSON.parse(row.config) as ContainerConfig), state: JSON.parse(row.state) as ContainerState})
   }
 
   get(id: string): Container | undefined {
@@ -135,7 +155,7 @@ export class ContainerRecords {
       .prepare(`SELECT c.json AS config FROM container_configs c JOIN container_states s ON s.id = c.id WHERE s.status IN ('running', 'stopping', 'exited')`)
       .all() as {config: string}[]
     return rows
-      .map((r) => JSON.parse(r.config) as ContainerConfig)
+      .map((r) => upgradeConfig(JSON.parse(r.config) as ContainerConfig))
       .filter((config) => config.autoRemove)
       .map((config) => this.read(config.id))
       .filter((c): c is Container => c !== undefined && c.state.status === 'exited' && !isAlive(c.state.monitorPid, c.state.monitorStart))

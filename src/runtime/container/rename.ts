@@ -3,7 +3,7 @@
 import {UsageError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
-import {NAME_PATTERN} from './create'
+import {NAME_PATTERN} from '../../specgen/parse'
 import {ContainerRecords} from './records'
 
 export function renameContainer(store: Store, records: ContainerRecords, c: Container, name: string): void {

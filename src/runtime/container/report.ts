@@ -6,7 +6,9 @@ import * as path from 'node:path'
 
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import type {Store} from '../../storage/store/store'
-import {PortMapping, parsePublish} from '../network/publish'
+import type {ContainerSpec} from '../../specgen/container-spec'
+import {KEEP_GROUPS} from '../../specgen/groups'
+import type {PortMapping} from '../network/publish'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {Container, ContainerState} from './config'
 import {humanSize} from './log-config'
@@ -63,13 +65,13 @@ export function commandOf(c: Container): string[] {
 
 function userMounts(c: Container, store: Store): OciMount[] {
   const userdata = containerDirs(store, c.config.id).userdata
-  const own = new Set([...(c.config.options.volumes ?? []), ...(c.config.options.tmpfs ?? [])].map((v) => v.split(':')[v.includes(':') ? 1 : 0]))
+  const own = new Set(c.config.containerSpec.mounts.map((m) => m.destination))
   return (c.config.spec.mounts ?? []).filter((m) => own.has(m.destination) && !m.source?.startsWith(userdata))
 }
 
 /** The ports a container publishes now (resolved) or will (as given, a left-out host port as 0). */
 export function portsOf(c: Container): PortMapping[] {
-  return isRunning(c.state) && c.state.ports ? c.state.ports : parsePublish(c.config.publish)
+  return isRunning(c.state) && c.state.ports ? c.state.ports : c.config.ports
 }
 
 function portRange(start: number, range: number): string {
@@ -162,6 +164,15 @@ function inspectMount(m: OciMount) {
 }
 
 /** HostConfig.SecurityOpt as libpod rebuilds it from the spec, in its order. */
+/** HostConfig.Binds: -v bind mounts and volumes, SRC:DST[:OPTIONS] with SRC absolute or the volume's name. */
+function binds(request: ContainerSpec): string[] {
+  return request.mounts.flatMap((m) => {
+    if (m.type === 'tmpfs') return []
+    const source = m.type === 'bind' ? m.source : m.name
+    return [[...(source === '' ? [] : [source]), m.destination, ...(m.options.length > 0 ? [m.options.join(',')] : [])].join(':')]
+  })
+}
+
 function securityOpt(spec: OciSpec): string[] {
   const annotations = spec.annotations ?? {}
   const shown: string[] = []
@@ -181,6 +192,7 @@ function inspectLogConfig(c: Container, store: Store) {
 /** `podman container inspect`, the fields tspod knows. */
 export function inspectContainer(c: Container, store: Store) {
   const {config, state} = c
+  const request = config.containerSpec
   const dirs = containerDirs(store, config.id)
   const spec = config.spec
   const image = store.images.get(config.imageId)
@@ -244,19 +256,19 @@ export function inspectContainer(c: Container, store: Store) {
     Config: {
       Hostname: spec.hostname ?? '',
       Domainname: '',
-      User: config.options.user ?? '',
-      AttachStdin: config.options.interactive ?? false,
+      User: request.user ?? '',
+      AttachStdin: request.interactive,
       AttachStdout: false,
       AttachStderr: false,
       Tty: spec.process.terminal ?? false,
-      OpenStdin: config.options.interactive ?? false,
+      OpenStdin: request.interactive,
       StdinOnce: false,
       Env: spec.process.env ?? [],
-      Cmd: config.options.args ?? null,
+      Cmd: request.command ?? null,
       Image: config.imageName,
       Volumes: null,
       WorkingDir: spec.process.cwd,
-      Entrypoint: config.options.entrypoint ?? '',
+      Entrypoint: request.entrypoint?.join(' ') ?? '',
       OnBuild: null,
       Labels: Object.keys(config.labels ?? {}).length > 0 ? config.labels : null,
       Annotations: spec.annotations ?? {},
@@ -267,18 +279,18 @@ export function inspectContainer(c: Container, store: Store) {
       Passwd: true,
     },
     HostConfig: {
-      Binds: config.options.volumes ?? [],
+      Binds: binds(request),
       LogConfig: inspectLogConfig(c, store),
       NetworkMode: config.network,
-      PortBindings: portBindings(parsePublish(config.publish)),
+      PortBindings: portBindings(config.ports),
       RestartPolicy: {Name: '', MaximumRetryCount: 0},
       AutoRemove: config.autoRemove,
-      CapAdd: config.options.capAdd ?? [],
-      CapDrop: config.options.capDrop ?? [],
-      GroupAdd: config.options.groupAdd ?? [],
-      ReadonlyRootfs: config.options.readOnly ?? false,
-      Tmpfs: Object.fromEntries((config.options.tmpfs ?? []).map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')])),
-      Init: config.options.init ?? false,
+      CapAdd: request.capAdd,
+      CapDrop: request.capDrop,
+      GroupAdd: request.keepGroups ? [KEEP_GROUPS] : request.groups,
+      ReadonlyRootfs: request.readOnly,
+      Tmpfs: Object.fromEntries(request.mounts.filter((m) => m.type === 'tmpfs').map((m) => [m.destination, m.options.join(',')])),
+      Init: request.init,
       Runtime: 'oci',
       UsernsMode: '',
       SecurityOpt: securityOpt(spec),

@@ -1,4 +1,4 @@
-// config.json for `tspod run`: the image config and Podman's run options turned into an OCI
+// config.json for `tspod run`: the image config and the parsed ContainerSpec turned into an OCI
 // runtime spec the way Podman builds it (pkg/specgen/generate and libpod's generateSpec).
 // Everything is computed here, before any process starts, so the runtime never reads image
 // files or the environment after it switched to the container user (field note 4).
@@ -36,91 +36,32 @@ import {HostFacts, readHostFacts} from './host-facts'
 import {MountFlags} from './host-mount-flags'
 import {resolveInitBinary} from './init-binary'
 import {SeccompSettings, containerSeccomp} from '../seccomp/container-profile'
-import {applyMasks, parseSecurityOpts} from './security-opt'
+import {applyMasks} from '../../specgen/security-opt'
+import type {ContainerSpec, VolumeMountSpec} from '../../specgen/container-spec'
 import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
 import {readRootfsFile} from './rootfs-files'
 import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
 import {resolveUser} from './user'
-import {KeepIdResult, keepIdMappings, parseUserns} from './userns'
-import {NamedVolume, parseTmpfs, parseVolumes, processMountOptions, validateContainerDir} from './volumes'
+import {KeepIdResult, keepIdMappings} from './userns'
+import {processMountOptions, validateContainerDir} from '../../specgen/volumes'
 
 export const OCI_VERSION = '1.0.2-dev'
 
-/** `podman run` options that shape config.json, named after Podman's flags. */
-export interface RunOptions {
-  /** --user name|uid[:group|gid] */
-  user?: string
-  /** --group-add: names, gids, or keep-groups alone */
-  groupAdd?: string[]
-  /** -e/--env KEY=VAL, KEY (the host's value) or PREFIX* */
-  env?: string[]
-  /** --env-file paths */
-  envFile?: string[]
-  /** --env-host */
-  envHost?: boolean
-  /** --unsetenv NAME: a default or image variable to leave out */
-  unsetenv?: string[]
-  /** --unsetenv-all */
-  unsetenvAll?: boolean
-  /** --http-proxy (default true): copy the host's proxy variables */
-  httpProxy?: boolean
-  /** --entrypoint: a command, or a JSON array */
-  entrypoint?: string
-  /** the command and its arguments after the image */
-  args?: string[]
-  /** -w/--workdir */
-  workdir?: string
-  /** -t/--tty */
-  tty?: boolean
-  /** -i/--interactive: keeps stdin open; how stdin is wired is the caller's business, not the spec's */
-  interactive?: boolean
-  /** --cap-add */
-  capAdd?: string[]
-  /** --cap-drop */
-  capDrop?: string[]
-  /** -v/--volume [SRC:]DST[:OPTIONS] */
-  volumes?: string[]
-  /** --tmpfs DST[:OPTIONS] */
-  tmpfs?: string[]
-  /** --device HOST[:CONTAINER][:PERMISSIONS] */
-  devices?: string[]
-  /** --hostname */
-  hostname?: string
-  /** --network: host, none, private, bridge, slirp4netns, pasta, a network name, or ns:PATH */
-  network?: string
-  /** --read-only */
-  readOnly?: boolean
-  /** --read-only-tmpfs (default true): tmpfs on /tmp, /var/tmp and /run with --read-only */
-  readOnlyTmpfs?: boolean
-  /** --init: run the init binary as pid 1 */
-  init?: boolean
-  /** --init-path: the init binary on the host (default: containers.conf init_path, catatonit) */
-  initPath?: string
-  /** --userns: "" or "host" (default), keep-id[:uid=UID,gid=GID,size=SIZE] */
-  userns?: string
-  /** --security-opt no-new-privileges */
-  noNewPrivileges?: boolean
-  /** --security-opt: seccomp=, no-new-privileges, label=disable, apparmor=unconfined, mask=, unmask= */
-  securityOpt?: string[]
-  /** --name: recorded by the caller with the container, not part of the spec */
-  name?: string
-}
+/** A named or anonymous volume (-v NAME:/dst, -v /dst, an image VOLUME) for the caller to create and bind. */
+export type NamedVolume = Omit<VolumeMountSpec, 'type'>
 
 export interface GenerateSpecInput {
   image: {config: ImageConfig; layerDirs: string[]}
-  options: RunOptions
+  /** the container as asked for, parsed (specgen) */
+  spec: ContainerSpec
   /** absolute path of the container's merged rootfs */
   rootfs: string
   /** the default hostname (Podman: the container id's first 12 characters) when --hostname is unset */
   hostname: string
-  /** the environment of the tspod process */
-  hostEnv: NodeJS.ProcessEnv
   rootless: boolean
   /** the container's user namespace; required when rootless */
   uidMappings?: OciIdMapping[]
   gidMappings?: OciIdMapping[]
-  /** resolves ./relative -v sources; default process.cwd() */
-  cwd?: string
   /** containers.conf `init_path`: the init binary for --init when --init-path is not given; else it is searched for */
   initPath?: string
   /** the host user running tspod (keep-id maps it into the container); default this process's uid and gid */
@@ -147,20 +88,6 @@ export interface GeneratedSpec {
   warnings: string[]
   /** files to write and bind into the container (writeContainerFiles, then addMounts): /etc/passwd, /etc/group */
   files: ContainerFile[]
-}
-
-type NetworkMode = {kind: 'new'} | {kind: 'host'} | {kind: 'join'; path: string}
-
-function networkMode(network: string | undefined): NetworkMode {
-  if (network === undefined || network === '') return {kind: 'new'}
-  if (network === 'host') return {kind: 'host'}
-  if (network.startsWith('ns:')) {
-    const nsPath = network.slice(3)
-    if (!path.isAbsolute(nsPath)) throw new UsageError(`invalid network namespace path ${JSON.stringify(nsPath)}: must be absolute`)
-    return {kind: 'join', path: nsPath}
-  }
-  if (network.startsWith('container:')) throw new UsageError(`--network ${network} is not supported by tspod: pass ns:<path> of that container's namespace`)
-  return {kind: 'new'}
 }
 
 function mapped(id: number, mappings: OciIdMapping[] | undefined): boolean {
@@ -195,27 +122,26 @@ export function addMounts(spec: OciSpec, mounts: OciMount[]): OciSpec {
 }
 
 function userMounts(input: GenerateSpecInput, initPath: string | undefined): {mounts: OciMount[]; namedVolumes: NamedVolume[]} {
-  const {options} = input
-  const parsed = parseVolumes(options.volumes ?? [], {cwd: input.cwd ?? process.cwd(), flagsOf: input.mountFlagsOf})
-  const mounts = new Map(parsed.mounts.map((m) => [m.destination, m]))
-  for (const tmpfs of parseTmpfs(options.tmpfs ?? [])) {
-    const existing = mounts.get(tmpfs.destination)
-    if (existing && existing.type !== 'tmpfs') throw new UsageError(`${tmpfs.destination}: duplicate mount destination`)
-    if (!existing) mounts.set(tmpfs.destination, tmpfs)
+  const {spec} = input
+  const mounts = new Map<string, OciMount>()
+  const volumes = new Map<string, NamedVolume>()
+  for (const m of spec.mounts) {
+    if (m.type === 'volume') volumes.set(m.destination, {name: m.name, destination: m.destination, options: m.options})
+    else if (m.type === 'bind')
+      mounts.set(m.destination, {destination: m.destination, type: 'bind', source: m.source, options: processMountOptions(m.options, {tmpfs: false, source: m.source, flagsOf: input.mountFlagsOf})})
+    else mounts.set(m.destination, {destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: processMountOptions(m.options, {tmpfs: true})})
   }
-  for (const device of deviceMounts(options.devices ?? [])) {
-    if (mounts.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
+  for (const device of deviceMounts(spec.devices)) {
+    if (mounts.has(device.destination) || volumes.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
     mounts.set(device.destination, device)
   }
-  const volumes = new Map(parsed.namedVolumes.map((v) => [v.destination, v]))
-  for (const dest of mounts.keys()) if (volumes.has(dest)) throw new UsageError(`${dest}: duplicate mount destination`)
 
   if (initPath !== undefined) {
     if (mounts.has(CONTAINER_INIT_PATH) || volumes.has(CONTAINER_INIT_PATH))
       throw new UsageError(`conflict with mount added by --init to ${JSON.stringify(CONTAINER_INIT_PATH)}: duplicate mount destination`)
     mounts.set(CONTAINER_INIT_PATH, {destination: CONTAINER_INIT_PATH, type: 'bind', source: initPath, options: ['bind', 'ro']})
   }
-  if (options.readOnly && (options.readOnlyTmpfs ?? true)) {
+  if (spec.readOnly && spec.readOnlyTmpfs) {
     for (const dir of READ_ONLY_TMPFS_DIRS) {
       if (!mounts.has(dir) && !volumes.has(dir)) mounts.set(dir, {destination: dir, type: 'tmpfs', source: 'tmpfs', options: [...READ_ONLY_TMPFS_OPTIONS]})
     }
@@ -244,7 +170,7 @@ interface KeepId extends Partial<KeepIdResult> {
 
 /** --userns=keep-id: the maps (rootless) and the ids the user appears as; undefined for the default. */
 function keepIdOf(input: GenerateSpecInput, hostUser: {uid: number; gid: number}): KeepId | undefined {
-  const mode = parseUserns(input.options.userns)
+  const mode = input.spec.userns
   if (mode.kind !== 'keep-id') return undefined
   const addCurrentUser = mode.uid === undefined && mode.gid === undefined
   if (input.uidMappings?.length && input.gidMappings?.length)
@@ -283,29 +209,31 @@ function userDatabaseFiles(
   return result
 }
 
-/** Build config.json for one container. Throws UsageError for bad options, in Podman's words. */
+/** Build config.json for one container. Throws UsageError, in Podman's words, for what only the image or the host at create can refuse (an unknown user, a missing bind source, a mount conflict). */
 export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
-  const {options, image} = input
+  const {spec: request, image} = input
   const imageConfig = image.config.config
-  const security = parseSecurityOpts(options.securityOpt)
+  const security = request.security
   if (!path.isAbsolute(input.rootfs)) throw new TspodError(`root.path must be an absolute path, got ${JSON.stringify(input.rootfs)}`)
   checkMappings(input)
   const host = input.host ?? readHostFacts()
-  const network = networkMode(options.network)
+  // slirp4netns and none get a network namespace of their own
+  const network = request.network
+  const ownNetwork = network.kind === 'slirp4netns' || network.kind === 'none'
   const hostUser = input.hostUser ?? {uid: process.getuid!(), gid: process.getgid!()}
   const keepId = keepIdOf(input, hostUser)
   const uidMappings = keepId?.uidMappings ?? input.uidMappings
   const gidMappings = keepId?.gidMappings ?? input.gidMappings
   const userns = (uidMappings?.length ?? 0) > 0
 
-  const command = resolveCommand({image: imageConfig, entrypoint: options.entrypoint, args: options.args, workdir: options.workdir})
-  const args = options.init ? [CONTAINER_INIT_PATH, '--', ...command.args] : command.args
-  const initPath = options.init ? resolveInitBinary({initPath: options.initPath, configured: input.initPath}) : undefined
+  const command = resolveCommand({image: imageConfig, entrypoint: request.entrypoint, args: request.command, workdir: request.workdir})
+  const args = request.init ? [CONTAINER_INIT_PATH, '--', ...command.args] : command.args
+  const initPath = request.init ? resolveInitBinary({initPath: request.initPath, configured: input.initPath}) : undefined
   const own = userMounts(input, initPath)
 
   // keep-id runs the container as the user's own ids unless --user or the image's User says otherwise
-  const keepIdUser = keepId !== undefined && !options.user && !imageConfig.User
-  const userSpec = options.user || imageConfig.User || (keepIdUser ? `${keepId.uid}:${keepId.gid}` : '')
+  const keepIdUser = keepId !== undefined && !request.user && !imageConfig.User
+  const userSpec = request.user || imageConfig.User || (keepIdUser ? `${keepId.uid}:${keepId.gid}` : '')
   const userDb = userDatabaseFiles(input, {
     user: userSpec,
     addCurrentUser: keepId?.addCurrentUser ?? false,
@@ -315,45 +243,42 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   })
   const user = resolveUser({
     layerDirs: image.layerDirs,
-    user: options.user || (keepIdUser ? userSpec : undefined),
+    user: request.user || (keepIdUser ? userSpec : undefined),
     imageUser: imageConfig.User,
-    groupAdd: options.groupAdd,
+    groups: request.groups,
+    keepGroups: request.keepGroups,
     gidMappings,
     extraPasswd: userDb.extraPasswd,
     extraGroup: userDb.extraGroup,
   })
   // Podman's SetupUserNS adds keep-id's gid to the process's groups whoever the user is
   const additionalGids = keepId ? [...new Set([keepId.gid, ...user.additionalGids])] : user.additionalGids
-  const hostname = options.hostname || input.hostname
+  const hostname = request.hostname || input.hostname
   const env = buildEnv({
     imageEnv: imageConfig.Env,
-    hostEnv: input.hostEnv,
-    env: options.env,
-    envFile: options.envFile,
-    envHost: options.envHost,
-    unsetenv: options.unsetenv,
-    unsetenvAll: options.unsetenvAll,
-    httpProxy: options.httpProxy,
+    env: request.env,
+    unsetenv: request.unsetenv,
+    unsetenvAll: request.unsetenvAll,
     hostname,
     home: user.home,
   })
   const capabilities = processCapabilities({
     defaults: [...DEFAULT_CAPABILITIES],
-    capAdd: options.capAdd,
-    capDrop: options.capDrop,
+    capAdd: request.capAdd,
+    capDrop: request.capDrop,
     user: user.spec,
     keepIdUser,
     host: {supported: host.supportedCapabilities, bounding: host.boundingSet},
   })
 
   // A new sysfs needs the container's own network namespace (Podman's canMountSys).
-  const sys = network.kind !== 'new' && (input.rootless || userns) ? 'bind' : 'new'
+  const sys = !ownNetwork && (input.rootless || userns) ? 'bind' : 'new'
   const defaults = defaultMounts({sys, ttyGidMapped: mapped(5, gidMappings), mqueue: host.mqueue})
   const mounts = mergeMounts(defaults, own.mounts, own.namedVolumes.map((v) => v.destination))
 
   const namespaces: OciNamespace[] = [{type: 'pid'}]
-  if (network.kind === 'new') namespaces.push({type: 'network'})
-  if (network.kind === 'join') namespaces.push({type: 'network', path: network.path})
+  if (ownNetwork) namespaces.push({type: 'network'})
+  if (network.kind === 'ns') namespaces.push({type: 'network', path: network.path})
   namespaces.push({type: 'ipc'}, {type: 'uts'}, {type: 'mount'})
   if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
   if (userns) namespaces.push({type: 'user'})
@@ -368,7 +293,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     'org.opencontainers.image.stopSignal': String(stopSignal),
     'org.systemd.property.KillSignal': String(stopSignal),
   }
-  if (options.init) annotations['io.podman.annotations.init'] = 'TRUE'
+  if (request.init) annotations['io.podman.annotations.init'] = 'TRUE'
   if (user.keepGroups) annotations[KEEP_ORIGINAL_GROUPS_ANNOTATION] = '1'
   if (security.label !== undefined) annotations[LABEL_ANNOTATION] = security.label
   if (security.seccomp !== undefined) annotations[SECCOMP_ANNOTATION] = security.seccomp
@@ -377,16 +302,16 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const spec: OciSpec = {
     ociVersion: OCI_VERSION,
     process: {
-      terminal: options.tty ?? false,
+      terminal: request.tty,
       user: {uid: user.uid, gid: user.gid, additionalGids, umask: DEFAULT_UMASK},
       args,
       env,
       cwd: command.cwd,
       capabilities,
       rlimits: defaultRlimits({clamp: input.rootless || !host.capSysResource, limits: host.limits}),
-      noNewPrivileges: security.noNewPrivileges ?? options.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
+      noNewPrivileges: security.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
     },
-    root: {path: input.rootfs, readonly: options.readOnly ?? false},
+    root: {path: input.rootfs, readonly: request.readOnly},
     hostname,
     mounts,
     linux: {

@@ -9,7 +9,6 @@ const MAX_ID = 2 ** 31 - 1
 const RANGE_ERROR = `uids and gids must be in range 0-${MAX_ID}`
 const NO_PASSWD_ENTRIES = 'no matching entries in passwd file'
 const NO_GROUP_ENTRIES = 'no matching entries in group file'
-export const KEEP_GROUPS = 'keep-groups'
 
 export interface PasswdEntry {
   name: string
@@ -63,18 +62,6 @@ export function parseGroup(text: string): GroupEntry[] {
 function checkRange(id: number): number {
   if (id < 0 || id > MAX_ID) throw new UsageError(RANGE_ERROR)
   return id
-}
-
-/**
- * Split the `--group-add` values (the flag is a string slice: commas separate values too) into
- * groups and the special `keep-groups`, which must stand alone.
- */
-export function splitGroupAdd(values: string[]): {groups: string[]; keepGroups: boolean} {
-  const all = values.flatMap((v) => v.split(',')).filter((v) => v !== '')
-  const keepGroups = all.includes(KEEP_GROUPS)
-  if (keepGroups && all.length > 1)
-    throw new UsageError(`the '--group-add ${KEEP_GROUPS}' option is not allowed with any other --group-add options`)
-  return {groups: keepGroups ? [] : all, keepGroups}
 }
 
 interface ExecUser {
@@ -142,8 +129,10 @@ export interface UserRequest {
   /** `--user name|uid[:group|gid]`; when empty, the image's User */
   user?: string
   imageUser?: string
-  /** `--group-add` values */
-  groupAdd?: string[]
+  /** `--group-add` groups (names or gids) */
+  groups?: string[]
+  /** `--group-add keep-groups` */
+  keepGroups?: boolean
   /** the container's gid mappings; supplementary groups from /etc/group outside them are skipped */
   gidMappings?: OciIdMapping[]
   /** lines the container's /etc/passwd and /etc/group get on top of the image's (passwd-entries.ts) */
@@ -173,7 +162,8 @@ function gidMapped(gid: number, mappings: OciIdMapping[] | undefined): boolean {
 /** Resolve the container's process user, as Podman does before it writes config.json. */
 export function resolveUser(request: UserRequest): ResolvedUser {
   const spec = request.user || request.imageUser || ''
-  const {groups, keepGroups} = splitGroupAdd(request.groupAdd ?? [])
+  const groups = request.groups ?? []
+  const keepGroups = request.keepGroups ?? false
   // a missing file is an empty database, as in Podman; an unreadable one is an error
   const passwd = readEtcFile(request.layerDirs, '/etc/passwd', parsePasswd, request.extraPasswd)
   const group = readEtcFile(request.layerDirs, '/etc/group', parseGroup, request.extraGroup)

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 
 import type {OciMount} from '../oci-spec'
-import {processMountOptions} from '../spec/volumes'
+import {processMountOptions} from '../../specgen/volumes'
 import {hasNoCopy} from './create-options'
 import {NoSuchVolumeError} from './errors'
 import type {Volume, VolumeStore} from './volume-store'

@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto'
 
 import {UsageError} from '../../errors'
-import {VOLUME_NAME_PATTERN} from '../spec/volumes'
+import {VOLUME_NAME_PATTERN} from '../../specgen/volumes'
 
 /** Podman's words, as `volume create` prints them. */
 export function validateVolumeName(name: string): void {

@@ -10,6 +10,7 @@ import {CREATED_STATE, ContainerConfig} from '../../../src/runtime/container/con
 import {ContainerRecords} from '../../../src/runtime/container/records'
 import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
 import {Store} from '../../../src/storage/store/store'
+import {parseContainerSpec} from '../../../src/specgen/parse'
 
 const IMAGE_ID = 'e'.repeat(64)
 
@@ -31,12 +32,12 @@ function config(name: string): ContainerConfig {
     imageName: 'img',
     created: new Date().toISOString(),
     spec: {ociVersion: '1.0.2', process: {user: {uid: 0, gid: 0}, args: ['true'], cwd: '/'}, root: {path: '/x'}},
-    options: {},
+    containerSpec: parseContainerSpec({network: 'none'}),
     autoRemove: false,
     keepGroups: false,
     stopSignal: 15,
     stopTimeout: 10,
-    publish: [],
+    ports: [],
     network: 'none',
     volumes: [],
   }

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 
 import {OciMount} from '../../../src/runtime/oci-spec'
 import {RootfsLayout} from '../../../src/runtime/plan'
-import {RunOptions} from '../../../src/runtime/spec/generate'
+import type {ContainerOptions} from '../../../src/specgen/options'
 import {BuiltImage} from '../../helpers/oci-image'
 import {TestUser, runAs} from '../../helpers/rootless'
 
@@ -81,7 +81,7 @@ export interface RunRequest {
   /** crun, runc or a path; absent: tspod's native runtime */
   runtime?: string
   image?: string
-  options: RunOptions
+  options: ContainerOptions
   hostname?: string
   mounts?: OciMount[]
   kill?: {signal: NodeJS.Signals; whenStdout: string; viaPid?: boolean}

@@ -5,7 +5,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {UsageError} from '../../../src/errors'
-import {buildEnv, parseEnvEntries, parseEnvFile} from '../../../src/runtime/spec/env'
+import {buildEnv} from '../../../src/runtime/spec/env'
+import {EnvOptions, parseEnvEntries, parseEnvFile, resolveEnv} from '../../../src/specgen/env'
 
 const BUSYBOX_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=oci']
 const HOST = {PATH: '/host/bin', HOME: '/home/me', LANG: 'C.UTF-8', TERM: 'screen', https_proxy: 'http://proxy:3128', MY_A: 'a', MY_B: 'b', OTHER: 'o'}
@@ -20,8 +21,23 @@ function envFile(t: {teardown: (fn: () => void) => void}, content: string): stri
 
 const base = {hostEnv: HOST, hostname: 'c0ffee123456', home: '/root'}
 
+interface Request extends EnvOptions {
+  hostEnv: NodeJS.ProcessEnv
+  hostname: string
+  home: string
+  imageEnv?: string[]
+  unsetenv?: string[]
+  unsetenvAll?: boolean
+  tty?: boolean
+}
+
+/** The flags resolved as specgen resolves them, then merged as create merges them. */
+function build(request: Request): string[] {
+  return buildEnv({...request, env: resolveEnv(request, request.hostEnv)})
+}
+
 test('busybox image, no options: image env, proxies from the host, HOSTNAME and HOME', (t) => {
-  t.deepEqual(buildEnv({...base, imageEnv: BUSYBOX_ENV}), [
+  t.deepEqual(build({...base, imageEnv: BUSYBOX_ENV}), [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     'TERM=xterm',
     'container=oci',
@@ -32,30 +48,30 @@ test('busybox image, no options: image env, proxies from the host, HOSTNAME and 
 })
 
 test('defaults when the image sets nothing: PATH, TERM=xterm (with a tty or not) and container=podman', (t) => {
-  t.deepEqual(buildEnv({...base, httpProxy: false}), [
+  t.deepEqual(build({...base, httpProxy: false}), [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     'TERM=xterm',
     'container=podman',
     'HOME=/root',
     'HOSTNAME=c0ffee123456',
   ])
-  t.true(buildEnv({...base, tty: true}).includes('TERM=xterm'))
-  t.true(buildEnv({...base, tty: true, imageEnv: ['TERM=vt100']}).includes('TERM=vt100'))
+  t.true(build({...base, tty: true}).includes('TERM=xterm'))
+  t.true(build({...base, tty: true, imageEnv: ['TERM=vt100']}).includes('TERM=vt100'))
 })
 
 test('--unsetenv leaves out a default or image variable, --unsetenv-all all of them; -e, HOME and HOSTNAME stay', (t) => {
   const none = {...base, httpProxy: false}
-  t.deepEqual(buildEnv({...none, imageEnv: BUSYBOX_ENV, unsetenv: ['TERM', 'container', 'HOME']}), [
+  t.deepEqual(build({...none, imageEnv: BUSYBOX_ENV, unsetenv: ['TERM', 'container', 'HOME']}), [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     'HOME=/root',
     'HOSTNAME=c0ffee123456',
   ])
-  t.deepEqual(buildEnv({...none, imageEnv: BUSYBOX_ENV, unsetenvAll: true, env: ['TERM=abc']}), ['TERM=abc', 'HOME=/root', 'HOSTNAME=c0ffee123456'])
-  t.true(buildEnv({...none, unsetenv: ['TERM'], env: ['TERM=abc']}).includes('TERM=abc'))
+  t.deepEqual(build({...none, imageEnv: BUSYBOX_ENV, unsetenvAll: true, env: ['TERM=abc']}), ['TERM=abc', 'HOME=/root', 'HOSTNAME=c0ffee123456'])
+  t.true(build({...none, unsetenv: ['TERM'], env: ['TERM=abc']}).includes('TERM=abc'))
 })
 
 test('-e KEY=VAL, KEY (host value, skipped when unset), PREFIX* (host glob); later wins', (t) => {
-  const env = buildEnv({...base, imageEnv: BUSYBOX_ENV, env: ['TEST=here', 'LANG', 'NOT_ON_HOST', 'MY_*', 'container=mine', 'EMPTY=', 'X=a=b']})
+  const env = build({...base, imageEnv: BUSYBOX_ENV, env: ['TEST=here', 'LANG', 'NOT_ON_HOST', 'MY_*', 'container=mine', 'EMPTY=', 'X=a=b']})
   t.true(env.includes('TEST=here'))
   t.true(env.includes('LANG=C.UTF-8'))
   t.false(env.some((e) => e.startsWith('NOT_ON_HOST')))
@@ -69,14 +85,14 @@ test('-e KEY=VAL, KEY (host value, skipped when unset), PREFIX* (host glob); lat
 })
 
 test('-e HOME and -e HOSTNAME replace the computed ones', (t) => {
-  const env = buildEnv({...base, env: ['HOME=/custom', 'HOSTNAME=mine']})
+  const env = build({...base, env: ['HOME=/custom', 'HOSTNAME=mine']})
   t.true(env.includes('HOME=/custom'))
   t.true(env.includes('HOSTNAME=mine'))
   t.is(env.filter((e) => e.startsWith('HOME=')).length, 1)
 })
 
 test('--env-host copies the whole host env over the image env; -e still wins', (t) => {
-  const env = buildEnv({...base, imageEnv: [...BUSYBOX_ENV, 'LANG=image'], envHost: true, env: ['OTHER=flag']})
+  const env = build({...base, imageEnv: [...BUSYBOX_ENV, 'LANG=image'], envHost: true, env: ['OTHER=flag']})
   t.true(env.includes('PATH=/host/bin'))
   t.true(env.includes('LANG=C.UTF-8'))
   t.true(env.includes('HOME=/home/me'))
@@ -85,12 +101,12 @@ test('--env-host copies the whole host env over the image env; -e still wins', (
 })
 
 test('--http-proxy=false keeps the host proxies out', (t) => {
-  t.false(buildEnv({...base, httpProxy: false}).some((e) => e.includes('proxy')))
-  t.true(buildEnv({...base, imageEnv: ['https_proxy=image']}).includes('https_proxy=http://proxy:3128'))
+  t.false(build({...base, httpProxy: false}).some((e) => e.includes('proxy')))
+  t.true(build({...base, imageEnv: ['https_proxy=image']}).includes('https_proxy=http://proxy:3128'))
 })
 
 test('an image Env entry without "=" never reads the host', (t) => {
-  const env = buildEnv({...base, imageEnv: ['LANG', 'MY_*', 'OK=1']})
+  const env = build({...base, imageEnv: ['LANG', 'MY_*', 'OK=1']})
   t.false(env.some((e) => e.startsWith('LANG') || e.startsWith('MY_')))
   t.true(env.includes('OK=1'))
 })
@@ -107,7 +123,7 @@ test('--env-file: comments, blanks, leading blanks, CRLF, bare names, globs; fil
     ['MY_B', 'b'],
     ['SHARED', 'file'],
   ])
-  const env = buildEnv({...base, envFile: [first, second], env: ['SHARED=flag']})
+  const env = build({...base, envFile: [first, second], env: ['SHARED=flag']})
   t.true(env.includes('FROM_FILE=2'))
   t.true(env.includes('SHARED=flag'))
 })

@@ -8,7 +8,9 @@ import {Readable} from 'node:stream'
 
 import {TspodError, UsageError} from '../../../src/errors'
 import {supportedCapabilities} from '../../../src/runtime/spec/capabilities'
-import {GenerateSpecInput, RunOptions, addMounts, generateSpec, volumeMount} from '../../../src/runtime/spec/generate'
+import {GenerateSpecInput, addMounts, generateSpec, volumeMount} from '../../../src/runtime/spec/generate'
+import type {ContainerOptions} from '../../../src/specgen/options'
+import {parseContainerSpec} from '../../../src/specgen/parse'
 import {writeContainerFiles} from '../../../src/runtime/spec/container-files'
 import {HostFacts} from '../../../src/runtime/spec/host-facts'
 import {hostAccounts} from '../../../src/runtime/spec/passwd-entries'
@@ -58,13 +60,15 @@ async function busybox(t: ExecutionContext): Promise<{config: ImageConfig; layer
   return {config: parseImageConfig(image.config), layerDirs: [diff]}
 }
 
-function input(image: GenerateSpecInput['image'], options: RunOptions = {}, extra: Partial<GenerateSpecInput> = {}): GenerateSpecInput {
+const HOST_ENV = {PATH: '/usr/bin:/bin', HOME: '/home/tspoduser', LANG: 'C.UTF-8'}
+
+/** The options parsed as the CLI parses them (a bad one throws here), then the rest of the input. */
+function input(image: GenerateSpecInput['image'], options: ContainerOptions = {}, extra: Partial<GenerateSpecInput> = {}): GenerateSpecInput {
   return {
     image,
-    options,
+    spec: parseContainerSpec(options, {hostEnv: HOST_ENV, supportedCapabilities: HOST.supportedCapabilities}),
     rootfs: ROOTFS,
     hostname: 'c0ffee123456',
-    hostEnv: {PATH: '/usr/bin:/bin', HOME: '/home/tspoduser', LANG: 'C.UTF-8'},
     rootless: true,
     uidMappings: UID_MAP,
     gidMappings: GID_MAP,
@@ -256,7 +260,8 @@ test('--network host: no network namespace, the host /sys read-only, /sys/kernel
   const joined = generateSpec(input(richImage(t), {network: 'ns:/run/user/1001/netns/x'})).spec
   t.deepEqual(joined.linux?.namespaces?.[1], {type: 'network', path: '/run/user/1001/netns/x'})
   t.throws(() => generateSpec(input(richImage(t), {network: 'container:abc'})), {instanceOf: UsageError})
-  for (const network of ['none', 'private', 'slirp4netns', 'pasta', 'mynet'])
+  for (const network of ['pasta', 'mynet']) t.throws(() => input(richImage(t), {network}), {instanceOf: UsageError})
+  for (const network of ['none', 'private', 'slirp4netns'])
     t.true(generateSpec(input(richImage(t), {network})).spec.linux?.namespaces?.some((n) => n.type === 'network' && !n.path))
 })
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {OciSpec} from '../../../src/runtime/oci-spec'
-import {RunOptions} from '../../../src/runtime/spec/generate'
+import type {ContainerOptions} from '../../../src/specgen/options'
 import {TopResult} from '../../../src/runtime/top/top'
 import {BuiltImage} from '../../helpers/oci-image'
 import {TestUser, runAs, userTempDir} from '../../helpers/rootless'
@@ -62,7 +62,7 @@ export async function unpack(user: TestUser, image: BuiltImage): Promise<Unpacke
 
 let counter = 0
 
-export async function run(image: Unpacked, options: RunOptions, top?: TopRequest): Promise<Report> {
+export async function run(image: Unpacked, options: ContainerOptions, top?: TopRequest): Promise<Report> {
   const dir = path.join(image.dir, 'containers', String(counter++))
   const [upperDir, workDir, mergedDir, userdata] = ['upper', 'work', 'merged', 'userdata'].map((d) => path.join(dir, d))
   for (const d of [path.dirname(dir), dir, upperDir, workDir, mergedDir, userdata]) {

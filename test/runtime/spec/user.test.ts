@@ -3,7 +3,8 @@
 import test from 'ava'
 
 import {UsageError} from '../../../src/errors'
-import {parseGroup, parsePasswd, resolveUser, splitGroupAdd} from '../../../src/runtime/spec/user'
+import {parseGroup, parsePasswd, resolveUser} from '../../../src/runtime/spec/user'
+import {splitGroupAdd} from '../../../src/specgen/groups'
 import {BUSYBOX_GROUP, BUSYBOX_PASSWD, busyboxLayer, layerDirs} from './layer-dirs'
 
 // container gids 0..65535 exist in the user namespace: root plus a 65536 subgid range
@@ -77,12 +78,12 @@ test('the image User is the default; --user overrides it', (t) => {
 
 test('an image without /etc/passwd or /etc/group: numbers work, names do not', (t) => {
   const dirs = layerDirs(t, [[{file: 'bin/app', content: '', mode: 0o755}]])
-  const u = resolveUser({layerDirs: dirs, user: '1000:1000', groupAdd: ['2000']})
+  const u = resolveUser({layerDirs: dirs, user: '1000:1000', groups: ['2000']})
   t.like(u, {uid: 1000, gid: 1000, home: '/'})
   t.deepEqual(u.additionalGids, [1000, 2000])
   t.like(resolveUser({layerDirs: dirs}), {uid: 0, gid: 0, home: '/'})
   t.throws(() => resolveUser({layerDirs: dirs, user: 'root'}), {message: 'unable to find user root: no matching entries in passwd file'})
-  t.throws(() => resolveUser({layerDirs: dirs, groupAdd: ['wheel']}), {message: 'Unable to find group wheel: no matching entries in group file'})
+  t.throws(() => resolveUser({layerDirs: dirs, groups: ['wheel']}), {message: 'Unable to find group wheel: no matching entries in group file'})
 })
 
 test('the files are read through the layers: a later layer adding a user is honoured', (t) => {
@@ -94,9 +95,9 @@ test('the files are read through the layers: a later layer adding a user is hono
 
 test('--group-add: names from /etc/group, numbers as given, after the primary gid, without duplicates', (t) => {
   const dirs = layerDirs(t, [busyboxLayer()])
-  const u = resolveUser({layerDirs: dirs, user: 'user', groupAdd: ['audio', '777', 'wheel,tty', '1234']})
+  const u = resolveUser({layerDirs: dirs, user: 'user', ...splitGroupAdd(['audio', '777', 'wheel,tty', '1234'])})
   t.deepEqual(u.additionalGids, [1234, 70000, 777, 10, 5, 50])
-  t.throws(() => resolveUser({layerDirs: dirs, groupAdd: ['nosuchgroup']}), {message: 'Unable to find group nosuchgroup: no matching entries in group file'})
+  t.throws(() => resolveUser({layerDirs: dirs, groups: ['nosuchgroup']}), {message: 'Unable to find group nosuchgroup: no matching entries in group file'})
 })
 
 test('keep-groups stands alone and is reported for the runtime', (t) => {
@@ -106,8 +107,7 @@ test('keep-groups stands alone and is reported for the runtime', (t) => {
   const message = "the '--group-add keep-groups' option is not allowed with any other --group-add options"
   t.throws(() => splitGroupAdd(['keep-groups', 'wheel']), {instanceOf: UsageError, message})
   t.throws(() => splitGroupAdd(['keep-groups,wheel']), {message})
-  t.throws(() => resolveUser({layerDirs: dirs, groupAdd: ['wheel', 'keep-groups']}), {message})
-  const u = resolveUser({layerDirs: dirs, user: 'user', groupAdd: ['keep-groups']})
+  const u = resolveUser({layerDirs: dirs, user: 'user', ...splitGroupAdd(['keep-groups'])})
   t.true(u.keepGroups)
   t.deepEqual(u.additionalGids, [1234, 10, 50, 70000])
 })

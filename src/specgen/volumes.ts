@@ -1,28 +1,21 @@
 // `-v/--volume` and `--tmpfs` as Podman parses them (specgen.GenVolumeMounts, getTmpfsMounts,
-// containers/common parse.ValidateVolumeOpts, pkg/util ProcessOptions), with Podman's messages.
-// Bind mounts become spec mounts here; named and anonymous volumes go back to the caller, which
-// owns volume storage, to be turned into bind mounts of the volume's dir.
+// containers/common parse.ValidateVolumeOpts), with Podman's messages, and the completion of a
+// mount's options for config.json (pkg/util ProcessOptions) that create applies to them later.
+// A host path becomes a bind mount; a name (or no source) a named (anonymous) volume, which the
+// runtime, owner of volume storage, turns into a bind mount of the volume's dir.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {UsageError} from '../../errors'
-import {OciMount} from '../oci-spec'
-import {MountFlags, mountFlagsOf} from './host-mount-flags'
-import {systemErrorText} from './system-error'
+import {UsageError} from '../errors'
+import {MountFlags, mountFlagsOf} from '../runtime/spec/host-mount-flags'
+import {systemErrorText} from '../runtime/spec/system-error'
+import type {BindMountSpec, MountSpec, TmpfsMountSpec, VolumeMountSpec} from './container-spec'
 
 export const VOLUME_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 const VOLUME_FORMAT_ERROR = 'incorrect volume format, should be [host-dir:]ctr-dir[:option]'
 const DUPLICATE_DEST = 'duplicate mount destination'
 const BAD_OPTION = 'invalid mount option'
 const DUPLICATE_OPTION = 'duplicate mount option passed'
-
-export interface NamedVolume {
-  /** the volume's name; empty for an anonymous volume, which the caller names */
-  name: string
-  destination: string
-  /** validated -v options, for processMountOptions once the volume's dir is known */
-  options: string[]
-}
 
 /** Podman's ValidateVolumeCtrDir; returns the cleaned path. */
 export function validateContainerDir(dir: string): string {
@@ -189,18 +182,20 @@ export function processMountOptions(options: string[], context: MountOptionsCont
   return out
 }
 
-export interface ParsedVolumes {
-  /** bind mounts, for the spec */
-  mounts: OciMount[]
-  /** named (and anonymous) volumes, for the caller */
-  namedVolumes: NamedVolume[]
-}
-
 function relativeSource(src: string, cwd: string): string {
   try {
     return fs.realpathSync(path.resolve(cwd, src))
   } catch (err) {
     throw new UsageError(`lstat ${src}: ${systemErrorText(err)}`, {code: (err as NodeJS.ErrnoException).code, path: src, cause: err})
+  }
+}
+
+/** A bind source must exist when the container is created (Podman's statfs of it). */
+function checkSource(source: string): void {
+  try {
+    fs.realpathSync(source)
+  } catch (err) {
+    throw new UsageError(`statfs ${source}: ${systemErrorText(err)}`, {code: (err as NodeJS.ErrnoException).code, path: source, cause: err})
   }
 }
 
@@ -210,11 +205,12 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
 
 /**
  * `-v [SRC:]DST[:OPTIONS]`: SRC an absolute host path (or ./relative to `cwd`) for a bind
- * mount, a name for a named volume; DST alone for an anonymous volume.
+ * mount, a name for a named volume; DST alone for an anonymous volume. Binds come first, then
+ * volumes, each in the order given; an identical repeat is dropped.
  */
-export function parseVolumes(specs: string[], context: {cwd: string; flagsOf?: (realPath: string) => MountFlags}): ParsedVolumes {
-  const binds = new Map<string, OciMount>()
-  const volumes = new Map<string, NamedVolume>()
+export function parseVolumes(specs: string[], context: {cwd: string}): (BindMountSpec | VolumeMountSpec)[] {
+  const binds = new Map<string, BindMountSpec>()
+  const volumes = new Map<string, VolumeMountSpec>()
   for (const spec of specs) {
     const parts = spec.split(':')
     if (parts.length > 3) throw new UsageError(`${spec}: ${VOLUME_FORMAT_ERROR}`)
@@ -226,12 +222,8 @@ export function parseVolumes(specs: string[], context: {cwd: string; flagsOf?: (
 
     if (src.startsWith('/') || src.startsWith('.')) {
       if (src.startsWith('.')) src = relativeSource(src, context.cwd)
-      const mount: OciMount = {
-        destination,
-        type: 'bind',
-        source: src,
-        options: processMountOptions(options, {tmpfs: false, source: src, flagsOf: context.flagsOf}),
-      }
+      else checkSource(src)
+      const mount: BindMountSpec = {type: 'bind', source: src, destination, options}
       const existing = binds.get(destination)
       if (existing) {
         if (existing.source === mount.source && sameList(existing.options, mount.options)) continue
@@ -248,28 +240,39 @@ export function parseVolumes(specs: string[], context: {cwd: string; flagsOf?: (
       if (existing.name === src) continue
       throw new UsageError(`${destination}: ${DUPLICATE_DEST}`)
     }
-    volumes.set(destination, {name: src, destination, options})
+    volumes.set(destination, {type: 'volume', name: src, destination, options})
   }
   for (const destination of binds.keys()) {
     if (volumes.has(destination)) throw new UsageError(`${destination}: ${DUPLICATE_DEST}`)
   }
-  return {mounts: [...binds.values()], namedVolumes: [...volumes.values()]}
+  return [...binds.values(), ...volumes.values()]
 }
 
 /** `--tmpfs DST[:OPTIONS]`: tmpfs mounts that start empty. */
-export function parseTmpfs(specs: string[]): OciMount[] {
-  const mounts = new Map<string, OciMount>()
+export function parseTmpfs(specs: string[]): TmpfsMountSpec[] {
+  const mounts = new Map<string, {mount: TmpfsMountSpec; complete: string[]}>()
   for (const spec of specs) {
     const colon = spec.indexOf(':')
     const destination = validateContainerDir(colon < 0 ? spec : spec.slice(0, colon))
     const options = colon < 0 ? [] : spec.slice(colon + 1).split(',')
-    const mount: OciMount = {destination, type: 'tmpfs', source: 'tmpfs', options: processMountOptions(options, {tmpfs: true})}
+    const complete = processMountOptions(options, {tmpfs: true})
     const existing = mounts.get(destination)
     if (existing) {
-      if (sameList(existing.options, mount.options)) continue
+      if (sameList(existing.complete, complete)) continue
       throw new UsageError(`${destination}: ${DUPLICATE_DEST}`)
     }
-    mounts.set(destination, mount)
+    mounts.set(destination, {mount: {type: 'tmpfs', destination, options}, complete})
   }
-  return [...mounts.values()]
+  return [...mounts.values()].map((m) => m.mount)
+}
+
+/** -v and --tmpfs together; a tmpfs where a -v mounts something is refused. */
+export function parseMounts(volumes: string[], tmpfs: string[], context: {cwd: string}): MountSpec[] {
+  const mounts: MountSpec[] = parseVolumes(volumes, context)
+  const taken = new Set(mounts.map((m) => m.destination))
+  for (const mount of parseTmpfs(tmpfs)) {
+    if (taken.has(mount.destination)) throw new UsageError(`${mount.destination}: ${DUPLICATE_DEST}`)
+    mounts.push(mount)
+  }
+  return mounts
 }

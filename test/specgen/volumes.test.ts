@@ -1,14 +1,14 @@
-// -v and --tmpfs parsing: bind mounts with Podman's option completion, named and anonymous
-// volumes for the caller, and Podman's error messages.
+// -v and --tmpfs parsing: bind mounts, named and anonymous volumes and tmpfs mounts with their
+// options as given, Podman's completion of those options for config.json, and its messages.
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {UsageError} from '../../../src/errors'
-import {mountFlagsOf} from '../../../src/runtime/spec/host-mount-flags'
-import {parseTmpfs, parseVolumes, processMountOptions, validateVolumeOptions} from '../../../src/runtime/spec/volumes'
+import {UsageError} from '../../src/errors'
+import {mountFlagsOf} from '../../src/runtime/spec/host-mount-flags'
+import {parseMounts, parseTmpfs, parseVolumes, processMountOptions, validateVolumeOptions} from '../../src/specgen/volumes'
 
 const plain = (): {nosuid: boolean; nodev: boolean; noexec: boolean} => ({nosuid: false, nodev: false, noexec: false})
 
@@ -20,19 +20,21 @@ function hostDir(t: {teardown: (fn: () => void) => void}): string {
 
 test('SRC:DST and SRC:DST:ro become rbind mounts with rprivate propagation', (t) => {
   const src = hostDir(t)
-  const parsed = parseVolumes([`${src}:/data`, `${src}/:/ro/:ro`], {cwd: '/', flagsOf: plain})
-  t.deepEqual(parsed.mounts, [
-    {destination: '/data', type: 'bind', source: src, options: ['rprivate', 'rbind']},
-    {destination: '/ro', type: 'bind', source: `${src}/`, options: ['ro', 'rprivate', 'rbind']},
+  const parsed = parseVolumes([`${src}:/data`, `${src}/:/ro/:ro`], {cwd: '/'})
+  t.deepEqual(parsed, [
+    {type: 'bind', source: src, destination: '/data', options: []},
+    {type: 'bind', source: `${src}/`, destination: '/ro', options: ['ro']},
   ])
-  t.deepEqual(parsed.namedVolumes, [])
+  t.deepEqual(processMountOptions([], {tmpfs: false, source: src, flagsOf: plain}), ['rprivate', 'rbind'])
+  t.deepEqual(processMountOptions(['ro'], {tmpfs: false, source: src, flagsOf: plain}), ['ro', 'rprivate', 'rbind'])
 })
 
 test('options: bind, propagation, exec flags kept; the source mount’s nosuid/nodev/noexec added', (t) => {
   const src = hostDir(t)
   const flagsOf = (): {nosuid: boolean; nodev: boolean; noexec: boolean} => ({nosuid: true, nodev: true, noexec: true})
-  const {mounts} = parseVolumes([`${src}:/a:bind,shared,exec,z`], {cwd: '/', flagsOf})
-  t.deepEqual(mounts[0].options, ['bind', 'shared', 'exec', 'nosuid', 'nodev'])
+  const [mount] = parseVolumes([`${src}:/a:bind,shared,exec,z`], {cwd: '/'})
+  t.deepEqual(mount.options, ['bind', 'shared', 'exec', 'z'])
+  t.deepEqual(processMountOptions(mount.options, {tmpfs: false, source: src, flagsOf}), ['bind', 'shared', 'exec', 'nosuid', 'nodev'])
   t.deepEqual(processMountOptions([], {tmpfs: false, source: src, flagsOf}), ['rprivate', 'noexec', 'nosuid', 'nodev', 'rbind'])
   t.deepEqual(processMountOptions(['bind'], {tmpfs: false, source: src, flagsOf: plain}), ['bind', 'private'])
 })
@@ -43,8 +45,8 @@ test('a bind source on a nosuid,nodev,noexec mount keeps those flags (real mount
   t.teardown(() => execFileSync('umount', [dir]))
   fs.mkdirSync(path.join(dir, 'data'))
   t.deepEqual(mountFlagsOf(path.join(dir, 'data')), {nosuid: true, nodev: true, noexec: true})
-  const {mounts} = parseVolumes([`${dir}/data:/data:ro`], {cwd: '/'})
-  t.deepEqual(mounts[0].options, ['ro', 'rprivate', 'noexec', 'nosuid', 'nodev', 'rbind'])
+  const [mount] = parseVolumes([`${dir}/data:/data:ro`], {cwd: '/'})
+  t.deepEqual(processMountOptions(mount.options, {tmpfs: false, source: `${dir}/data`}), ['ro', 'rprivate', 'noexec', 'nosuid', 'nodev', 'rbind'])
 })
 
 test('mountinfo: the deepest mount point wins, the last of a stack, escapes decoded', (t) => {
@@ -65,19 +67,18 @@ test('mountinfo: the deepest mount point wins, the last of a stack, escapes deco
 test('./relative sources resolve against cwd; a missing source fails like statfs', (t) => {
   const dir = hostDir(t)
   fs.mkdirSync(path.join(dir, 'sub'))
-  const {mounts} = parseVolumes(['./sub:/sub'], {cwd: dir, flagsOf: plain})
-  t.is(mounts[0].source, path.join(fs.realpathSync(dir), 'sub'))
+  const [mount] = parseVolumes(['./sub:/sub'], {cwd: dir})
+  t.like(mount, {type: 'bind', source: path.join(fs.realpathSync(dir), 'sub')})
   t.throws(() => parseVolumes(['./missing:/m'], {cwd: dir}), {instanceOf: UsageError, message: 'lstat ./missing: no such file or directory'})
   t.throws(() => parseVolumes(['/no/such/dir:/m'], {cwd: dir}), {message: 'statfs /no/such/dir: no such file or directory'})
 })
 
 test('named and anonymous volumes go back to the caller', (t) => {
   const parsed = parseVolumes(['cache:/var/cache:ro,nocopy', '/scratch', 'my_vol.1-x:/v'], {cwd: '/'})
-  t.deepEqual(parsed.mounts, [])
-  t.deepEqual(parsed.namedVolumes, [
-    {name: 'cache', destination: '/var/cache', options: ['ro', 'nocopy']},
-    {name: '', destination: '/scratch', options: []},
-    {name: 'my_vol.1-x', destination: '/v', options: []},
+  t.deepEqual(parsed, [
+    {type: 'volume', name: 'cache', destination: '/var/cache', options: ['ro', 'nocopy']},
+    {type: 'volume', name: '', destination: '/scratch', options: []},
+    {type: 'volume', name: 'my_vol.1-x', destination: '/v', options: []},
   ])
   t.throws(() => parseVolumes(['-bad:/x'], {cwd: '/'}), {
     instanceOf: UsageError,
@@ -88,7 +89,7 @@ test('named and anonymous volumes go back to the caller', (t) => {
 
 test('format errors in Podman words', (t) => {
   const src = hostDir(t)
-  const ctx = {cwd: '/', flagsOf: plain}
+  const ctx = {cwd: '/'}
   t.throws(() => parseVolumes(['a:b:c:d'], ctx), {message: 'a:b:c:d: incorrect volume format, should be [host-dir:]ctr-dir[:option]'})
   t.throws(() => parseVolumes([':/data'], ctx), {message: 'host directory cannot be empty'})
   t.throws(() => parseVolumes([`${src}:data`], ctx), {message: 'invalid container path "data", must be an absolute path'})
@@ -104,20 +105,25 @@ test('format errors in Podman words', (t) => {
 test('duplicate destinations: identical repeats are fine, conflicts are not', (t) => {
   const a = hostDir(t)
   const b = hostDir(t)
-  const ctx = {cwd: '/', flagsOf: plain}
-  t.is(parseVolumes([`${a}:/d`, `${a}:/d/`], ctx).mounts.length, 1)
+  const ctx = {cwd: '/'}
+  t.is(parseVolumes([`${a}:/d`, `${a}:/d/`], ctx).length, 1)
   t.throws(() => parseVolumes([`${a}:/d`, `${b}:/d`], ctx), {message: '/d: duplicate mount destination'})
   t.throws(() => parseVolumes([`${a}:/d`, 'vol:/d'], ctx), {message: '/d: duplicate mount destination'})
   t.throws(() => parseVolumes(['one:/d', 'two:/d'], ctx), {message: '/d: duplicate mount destination'})
-  t.is(parseVolumes(['/d', '/d'], ctx).namedVolumes.length, 1)
+  t.is(parseVolumes(['/d', '/d'], ctx).length, 1)
+  t.throws(() => parseMounts([`${a}:/d`], ['/d'], ctx), {message: '/d: duplicate mount destination'})
+  t.throws(() => parseMounts(['vol:/d'], ['/d:size=1m'], ctx), {message: '/d: duplicate mount destination'})
 })
 
 test('--tmpfs: destination and options; empty tmpfs mounts (no tmpcopyup)', (t) => {
   t.deepEqual(parseTmpfs(['/run/x', '/scratch:rw,size=64m,mode=1777,noexec']), [
-    {destination: '/run/x', type: 'tmpfs', source: 'tmpfs', options: ['rprivate', 'nosuid', 'nodev']},
-    {destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'size=64m', 'mode=1777', 'noexec', 'rprivate', 'nosuid', 'nodev']},
+    {type: 'tmpfs', destination: '/run/x', options: []},
+    {type: 'tmpfs', destination: '/scratch', options: ['rw', 'size=64m', 'mode=1777', 'noexec']},
   ])
-  t.deepEqual(parseTmpfs(['/a:notmpcopyup'])[0].options, ['rprivate', 'nosuid', 'nodev'])
+  t.deepEqual(processMountOptions([], {tmpfs: true}), ['rprivate', 'nosuid', 'nodev'])
+  t.deepEqual(processMountOptions(['rw', 'size=64m', 'mode=1777', 'noexec'], {tmpfs: true}), ['rw', 'size=64m', 'mode=1777', 'noexec', 'rprivate', 'nosuid', 'nodev'])
+  t.deepEqual(processMountOptions(parseTmpfs(['/a:notmpcopyup'])[0].options, {tmpfs: true}), ['rprivate', 'nosuid', 'nodev'])
+  t.is(parseTmpfs(['/a:size=1m', '/a:size=1m']).length, 1)
   t.throws(() => parseTmpfs(['rel']), {message: 'invalid container path "rel", must be an absolute path'})
   t.throws(() => parseTmpfs(['/a:bind']), {message: "the 'bind' and 'rbind' options are not allowed with tmpfs mounts: invalid mount option"})
   t.throws(() => parseTmpfs(['/a:size=1m,size=2m']), {message: 'only one tmpfs size can be specified: duplicate mount option passed'})

@@ -1,23 +1,10 @@
 // `--security-opt`, parsed as Podman 4.3 parses it (pkg/specgenutil), with its messages. The
 // forms tspod can honour are kept; the ones it cannot (SELinux labels other than disable,
 // AppArmor profiles, proc-opts) are refused in one line rather than silently ignored.
-import {UsageError} from '../../errors'
-import {UNCONFINED} from '../seccomp/container-profile'
-import {loadProfileFile} from '../seccomp/profile'
-
-export interface SecurityOptions {
-  /** seccomp=unconfined or seccomp=PROFILE.json; absent (or seccomp=): containers.conf's default */
-  seccomp?: string
-  noNewPrivileges?: boolean
-  /** label=disable: tspod applies no SELinux labels, so this only shows in inspect */
-  label?: string
-  /** apparmor=unconfined: tspod applies no AppArmor profile, so this only shows in inspect */
-  apparmor?: string
-  /** mask=PATH[:PATH...]: more paths to mask */
-  mask: string[]
-  /** unmask=ALL or PATH[:PATH...]: default masked or read-only paths to leave alone */
-  unmask: string[]
-}
+import {UsageError} from '../errors'
+import {UNCONFINED} from '../runtime/seccomp/container-profile'
+import {loadProfileFile} from '../runtime/seccomp/profile'
+import type {SecurityOptions} from './container-spec'
 
 function parseBool(value: string): boolean | undefined {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true
@@ -87,7 +74,8 @@ export function applyMasks(paths: string[], security: SecurityOptions, extra: st
 }
 
 /** Parse the options and read a seccomp profile they name, so that a bad one fails early. */
-export function checkSecurityOpts(values: string[] | undefined): void {
+export function checkSecurityOpts(values: string[] | undefined): SecurityOptions {
   const security = parseSecurityOpts(values)
   if (security.seccomp !== undefined && security.seccomp !== UNCONFINED) loadProfileFile(security.seccomp)
+  return security
 }

@@ -1,7 +1,7 @@
 // --security-opt as Podman 4.3 parses it, and what tspod does with mask= and unmask=.
 import test from 'ava'
 
-import {applyMasks, parseSecurityOpts} from '../../../src/runtime/spec/security-opt'
+import {applyMasks, parseSecurityOpts} from '../../src/specgen/security-opt'
 
 test('the forms tspod honours', (t) => {
   t.deepEqual(parseSecurityOpts(['seccomp=unconfined', 'no-new-privileges', 'label=disable', 'apparmor=unconfined', 'mask=/proc/a:/proc/b', 'unmask=/proc/kcore']), {

@@ -1,0 +1,143 @@
+// What a container is asked to be, parsed and checked (Podman's specgen.SpecGenerator). Every
+// front end builds one: `create`/`run` from their flags (options.ts and parse.ts), later a
+// Containerfile RUN step, a kube YAML or a REST body. The runtime reads only this form: it
+// generates config.json from it (runtime/spec/generate.ts) and keeps it in the container's record,
+// where start, inspect and the monitor read it. No field holds flag syntax.
+import type {LogConfig} from '../runtime/container/log-config'
+import type {PortMapping} from '../runtime/network/publish'
+
+/** -v SRC:DST[:OPTIONS] with a host path: SRC absolute (./relative already resolved). */
+export interface BindMountSpec {
+  type: 'bind'
+  source: string
+  destination: string
+  /** the options as given, checked (validateVolumeOptions); completed for the spec by processMountOptions */
+  options: string[]
+}
+
+/** -v NAME:DST[:OPTIONS], or -v DST alone (an anonymous volume, name ''). */
+export interface VolumeMountSpec {
+  type: 'volume'
+  name: string
+  destination: string
+  options: string[]
+}
+
+/** --tmpfs DST[:OPTIONS] */
+export interface TmpfsMountSpec {
+  type: 'tmpfs'
+  destination: string
+  /** as given, checked */
+  options: string[]
+}
+
+export type MountSpec = BindMountSpec | VolumeMountSpec | TmpfsMountSpec
+
+/** --device HOST[:CONTAINER][:PERMISSIONS]; HOST is a device node or a dir of them. */
+export interface DeviceSpec {
+  source: string
+  destination: string
+  /** r, w and m; checked, not enforced (no device cgroup, as rootless Podman) */
+  permissions: string
+}
+
+/** --userns: "" or host (the user's ranges, the default), keep-id[:uid=,gid=,size=] */
+export type UsernsMode = {kind: 'host'} | {kind: 'keep-id'; uid?: number; gid?: number; size?: number}
+
+/** --network: slirp4netns (the default; private and "" mean it too), host, none, or a namespace to join */
+export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string}
+
+/** --security-opt */
+export interface SecurityOptions {
+  /** seccomp=unconfined or seccomp=PROFILE.json; absent (or seccomp=): containers.conf's default */
+  seccomp?: string
+  noNewPrivileges?: boolean
+  /** label=disable: tspod applies no SELinux labels, so this only shows in inspect */
+  label?: string
+  /** apparmor=unconfined: tspod applies no AppArmor profile, so this only shows in inspect */
+  apparmor?: string
+  /** mask=PATH[:PATH...]: more paths to mask */
+  mask: string[]
+  /** unmask=ALL or PATH[:PATH...]: default masked or read-only paths to leave alone */
+  unmask: string[]
+}
+
+/** --add-host NAME:IP */
+export interface ExtraHost {
+  name: string
+  ip: string
+}
+
+export interface ContainerSpec {
+  /** --name; absent: a random name is picked at create */
+  name?: string
+  /** --label: on top of the image's labels */
+  labels: Record<string, string>
+  /** the command after the image; absent: the image's Cmd */
+  command?: string[]
+  /** --entrypoint, split (a JSON array, or one word) */
+  entrypoint?: string[]
+  /** -w/--workdir, absolute */
+  workdir?: string
+  tty: boolean
+  /** -i: stdin is kept open (the monitor pipes it) */
+  interactive: boolean
+  /** --user name|uid[:group|gid], looked up in the image at create; absent: the image's User */
+  user?: string
+  /** --group-add names or gids */
+  groups: string[]
+  /** --group-add keep-groups */
+  keepGroups: boolean
+  /**
+   * Variables set on top of the defaults and the image's Env, in order, each name once: the
+   * host's (--env-host, or the proxy variables with --http-proxy), --env-file, -e. Values taken
+   * from the host were read when the spec was parsed.
+   */
+  env: [string, string][]
+  /** --unsetenv: default or image variables to leave out */
+  unsetenv: string[]
+  /** --unsetenv-all */
+  unsetenvAll: boolean
+  /** --cap-add, normalised (CAP_NAME or ALL), sorted */
+  capAdd: string[]
+  /** --cap-drop, normalised */
+  capDrop: string[]
+  /** -v and --tmpfs, in the order given (binds and volumes first, as Podman merges them) */
+  mounts: MountSpec[]
+  devices: DeviceSpec[]
+  /** --hostname; absent: Podman's default for the network */
+  hostname?: string
+  network: NetworkMode
+  /** -p/--publish, merged as Podman merges them; a host port 0 is picked at each start */
+  ports: PortMapping[]
+  extraHosts: ExtraHost[]
+  /** --no-hosts */
+  noHosts: boolean
+  /** --dns, --dns-search, --dns-option; absent: the host's */
+  dns?: string[]
+  dnsSearch?: string[]
+  dnsOption?: string[]
+  readOnly: boolean
+  /** --read-only-tmpfs (default true): tmpfs on /tmp, /var/tmp and /run with --read-only */
+  readOnlyTmpfs: boolean
+  /** --init */
+  init: boolean
+  /** --init-path: the init binary on the host */
+  initPath?: string
+  userns: UsernsMode
+  security: SecurityOptions
+  /** --rm */
+  autoRemove: boolean
+  /** --runtime: an external OCI runtime (name or path) */
+  runtime?: string
+  /** --conmon-pidfile, absolute */
+  monitorPidFile?: string
+  /** --timeout seconds; absent or 0: none */
+  timeout?: number
+  /** --tz: a zone under /usr/share/zoneinfo, or local */
+  timezone?: string
+  /** --stop-timeout seconds */
+  stopTimeout?: number
+  /** --log-driver, --log-opt */
+  log: LogConfig
+}

@@ -1,0 +1,88 @@
+// The options of `podman create` and `run` as a front end receives them: strings in Podman's
+// flag syntax, named after its flags. parse.ts turns them into a ContainerSpec; nothing else
+// reads them.
+export interface ContainerOptions {
+  /** --name */
+  name?: string
+  /** --label KEY=VALUE or KEY */
+  labels?: string[]
+  /** --rm */
+  autoRemove?: boolean
+  /** --user name|uid[:group|gid] */
+  user?: string
+  /** --group-add: names, gids, or keep-groups alone */
+  groupAdd?: string[]
+  /** -e/--env KEY=VAL, KEY (the host's value) or PREFIX* */
+  env?: string[]
+  /** --env-file paths */
+  envFile?: string[]
+  /** --env-host */
+  envHost?: boolean
+  /** --unsetenv NAME: a default or image variable to leave out */
+  unsetenv?: string[]
+  /** --unsetenv-all */
+  unsetenvAll?: boolean
+  /** --http-proxy (default true): copy the host's proxy variables */
+  httpProxy?: boolean
+  /** --entrypoint: a command, or a JSON array */
+  entrypoint?: string
+  /** the command and its arguments after the image */
+  args?: string[]
+  /** -w/--workdir */
+  workdir?: string
+  /** -t/--tty */
+  tty?: boolean
+  /** -i/--interactive */
+  interactive?: boolean
+  /** --cap-add */
+  capAdd?: string[]
+  /** --cap-drop */
+  capDrop?: string[]
+  /** -v/--volume [SRC:]DST[:OPTIONS] */
+  volumes?: string[]
+  /** --tmpfs DST[:OPTIONS] */
+  tmpfs?: string[]
+  /** --device HOST[:CONTAINER][:PERMISSIONS] */
+  devices?: string[]
+  /** --hostname */
+  hostname?: string
+  /** --network: host, none, private, slirp4netns, or ns:PATH */
+  network?: string
+  /** -p/--publish [[ip:][hostPort]:]containerPort[/protocol] */
+  publish?: string[]
+  /** --add-host NAME:IP */
+  addHost?: string[]
+  /** --no-hosts */
+  noHosts?: boolean
+  dns?: string[]
+  dnsSearch?: string[]
+  dnsOption?: string[]
+  /** --read-only */
+  readOnly?: boolean
+  /** --read-only-tmpfs (default true) */
+  readOnlyTmpfs?: boolean
+  /** --init */
+  init?: boolean
+  /** --init-path */
+  initPath?: string
+  /** --userns */
+  userns?: string
+  /** --security-opt no-new-privileges (a shorthand the kube and REST front ends have) */
+  noNewPrivileges?: boolean
+  /** --security-opt */
+  securityOpt?: string[]
+  /** --runtime */
+  runtime?: string
+  /** --conmon-pidfile */
+  monitorPidFile?: string
+  /** --timeout seconds */
+  timeout?: number
+  /** --tz */
+  timezone?: string
+  /** --stop-timeout seconds */
+  stopTimeout?: number
+  /** --log-driver */
+  logDriver?: string
+  /** --log-opt KEY=VALUE */
+  logOptions?: string[]
+}

@@ -1,0 +1,111 @@
+// Container options (Podman's flag syntax) to a ContainerSpec: every value parsed and checked
+// here, once, with Podman's messages (UsageError, exit 125), before anything is created. What
+// depends on the image (the user's ids, the command) or on host state at create (a bind source's
+// mount flags, the init binary, the runtime) is settled by create.
+import * as path from 'node:path'
+
+import {UsageError} from '../errors'
+import {parseLogConfig} from '../runtime/container/log-config'
+import {parsePublish} from '../runtime/network/publish'
+import {parseEntrypoint} from '../runtime/spec/command'
+import {zoneFilePath} from '../runtime/spec/timezone'
+import {parseCapabilities} from './capabilities'
+import type {ContainerSpec} from './container-spec'
+import {parseDevices} from './devices'
+import {splitGroupAdd} from './groups'
+import {resolveEnv} from './env'
+import {checkHostsOptions, parseExtraHosts} from './hosts'
+import {parseNetwork} from './network'
+import type {ContainerOptions} from './options'
+import {checkSecurityOpts} from './security-opt'
+import {parseUserns} from './userns'
+import {parseMounts} from './volumes'
+
+export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+
+export interface ParseContext {
+  /** where -e KEY, --env-host and the proxy variables read; default process.env */
+  hostEnv?: NodeJS.ProcessEnv
+  /** resolves ./relative -v sources; default process.cwd() */
+  cwd?: string
+  /** the capabilities the kernel knows; default read from /proc */
+  supportedCapabilities?: string[]
+}
+
+/** --label KEY=VALUE (or KEY, an empty value), later ones win. */
+export function parseLabels(values: string[]): Record<string, string> {
+  return Object.fromEntries(values.map((v) => (v.includes('=') ? [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)] : [v, ''])))
+}
+
+function checkWorkdir(workdir: string | undefined): string | undefined {
+  if (!workdir) return undefined
+  if (!path.posix.isAbsolute(workdir)) throw new UsageError(`the working directory '${workdir}' is invalid, it needs to be an absolute path`)
+  return workdir
+}
+
+/** Parse and check every option; throws UsageError in Podman's words for the first bad one. */
+export function parseContainerSpec(options: ContainerOptions, context: ParseContext = {}): ContainerSpec {
+  if (options.name !== undefined && !NAME_PATTERN.test(options.name)) throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
+  const network = parseNetwork(options.network)
+  // checked now, used at each start (a port left out is picked then)
+  const ports = parsePublish(options.publish ?? [])
+  if (ports.length > 0 && network.kind !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  checkHostsOptions(network, options)
+  const extraHosts = parseExtraHosts(options.addHost ?? [])
+  const log = parseLogConfig(options.logDriver, options.logOptions)
+  if (options.timezone !== undefined) zoneFilePath(options.timezone)
+  // a seccomp profile it names is read now, so that a bad one fails here
+  const security = checkSecurityOpts(options.securityOpt)
+  if (options.noNewPrivileges !== undefined && security.noNewPrivileges === undefined) security.noNewPrivileges = options.noNewPrivileges
+  const userns = parseUserns(options.userns)
+  const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)
+  const workdir = checkWorkdir(options.workdir)
+  const mounts = parseMounts(options.volumes ?? [], options.tmpfs ?? [], {cwd: context.cwd ?? process.cwd()})
+  const devices = parseDevices(options.devices ?? [])
+  const taken = new Set(mounts.map((m) => m.destination))
+  for (const device of devices) if (taken.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
+  const {groups, keepGroups} = splitGroupAdd(options.groupAdd ?? [])
+  const env = resolveEnv(options, context.hostEnv ?? process.env)
+  const {capAdd, capDrop} = parseCapabilities(options.capAdd ?? [], options.capDrop ?? [], context.supportedCapabilities)
+  return {
+    name: options.name,
+    labels: parseLabels(options.labels ?? []),
+    command: options.args && options.args.length > 0 ? options.args : undefined,
+    entrypoint,
+    workdir,
+    tty: options.tty ?? false,
+    interactive: options.interactive ?? false,
+    user: options.user || undefined,
+    groups,
+    keepGroups,
+    env,
+    unsetenv: options.unsetenv ?? [],
+    unsetenvAll: options.unsetenvAll ?? false,
+    capAdd,
+    capDrop,
+    mounts,
+    devices,
+    hostname: options.hostname,
+    network,
+    ports,
+    extraHosts,
+    noHosts: options.noHosts ?? false,
+    dns: options.dns,
+    dnsSearch: options.dnsSearch,
+    dnsOption: options.dnsOption,
+    readOnly: options.readOnly ?? false,
+    readOnlyTmpfs: options.readOnlyTmpfs ?? true,
+    init: options.init ?? false,
+    initPath: options.initPath,
+    userns,
+    security,
+    autoRemove: options.autoRemove ?? false,
+    runtime: options.runtime,
+    // the monitor writes it from its own working directory
+    monitorPidFile: options.monitorPidFile === undefined ? undefined : path.resolve(context.cwd ?? process.cwd(), options.monitorPidFile),
+    timeout: options.timeout || undefined,
+    timezone: options.timezone,
+    stopTimeout: options.stopTimeout,
+    log,
+  }
+}
