@@ -38,7 +38,7 @@ export const RUNTIME_MIGRATIONS: Migration[] = [
     version: 3,
     // No table changes: container_configs.json holds the typed ContainerSpec (containerSpec,
     // ports) instead of the options as given (options, publish). ContainerRecords.open converts
-    // the rows of a store that had version 2 (upgrade-config.ts), with their record files.
+    // the rows of an older store once (upgrade-config.ts), with their record files.
     sql: `SELECT 1;`,
   },
 ]
