@@ -1,18 +1,9 @@
-// Flags shared by `create` and `run`, and the step both take first: find (or pull) the image
-// and create the container from it.
+// Flags shared by `create` and `run`, and the container options they give.
 import {Flags} from '@oclif/core'
 import * as path from 'node:path'
 
-import {UsageError} from '../errors'
-import {resolveLocalImage} from '../storage/image/lookup'
-import type {RegistriesConfig} from '../storage/config/registries-conf'
-import type {Store} from '../storage/store/store'
-import {CreateOptions, Created, createContainer} from '../runtime/container/create'
-import {claimCidFile} from '../runtime/container/cid-file'
-import {checkSecurityOpts} from '../runtime/spec/security-opt'
-import {ContainerRecords} from '../runtime/container/records'
-import {imageContext, pullFlags} from './image-flags'
-import {pullReporter} from './pull-progress'
+import type {CreateOptions} from '../runtime/container/create'
+import {pullFlags} from './image-flags'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
 
@@ -61,7 +52,7 @@ export const createFlags = {
   ...pullFlags,
 }
 
-type CreateFlagValues = {
+export type CreateFlagValues = {
   [K in keyof typeof createFlags]?: unknown
 }
 
@@ -117,68 +108,4 @@ export function createOptionsOf(flags: CreateFlagValues, args: string[]): Create
     tty: f.tty as boolean | undefined,
     interactive: f.interactive as boolean | undefined,
   }
-}
-
-/** `create` and `run`: the image (pulled when missing, as Podman's default pull policy) and a new container. */
-export async function createFromArgv(
-  store: Store,
-  records: ContainerRecords,
-  registries: RegistriesConfig,
-  flags: CreateFlagValues,
-  argv: string[],
-  signal: AbortSignal,
-): Promise<Created> {
-  const [imageName, ...command] = argv
-  if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
-  const cidFile = (flags as Record<string, unknown>).cidfile as string | undefined
-  if (cidFile === undefined) return await createFromImageName(store, records, registries, flags, imageName, command, signal)
-  const claimed = claimCidFile(cidFile)
-  let created: Created
-  try {
-    created = await createFromImageName(store, records, registries, flags, imageName, command, signal)
-  } catch (err) {
-    claimed.abandon()
-    throw err
-  }
-  claimed.write(created.container.config.id)
-  return created
-}
-
-async function createFromImageName(
-  store: Store,
-  records: ContainerRecords,
-  registries: RegistriesConfig,
-  flags: CreateFlagValues,
-  imageName: string,
-  command: string[],
-  signal: AbortSignal,
-): Promise<Created> {
-  // a bad --security-opt or seccomp profile fails before anything is pulled or created
-  checkSecurityOpts((flags as Record<string, unknown>)['security-opt'] as string[] | undefined)
-  const policy = ((flags as Record<string, unknown>).pull as string | undefined) ?? 'missing'
-  const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)
-  let image = match?.image
-  if (!image && policy === 'never') throw new UsageError(`${imageName}: image not known`)
-  if (!image) {
-    // the pull machinery is loaded only when an image is missing: most runs start faster without it
-    const {pullImage} = await import('../storage/pull')
-    const reporter = pullReporter(((flags as Record<string, unknown>).quiet as boolean | undefined) ?? false)
-    try {
-      image = await pullImage(store, imageName, {
-        ctx: {...imageContext(flags as Parameters<typeof imageContext>[0], signal), registries},
-        isTerminal: false,
-        report: (line) => reporter.line(line),
-        onEvent: (e) => reporter.event(e),
-      })
-    } finally {
-      reporter.stop()
-    }
-  }
-  // the name the image was found by, as Podman records it (an ID stays an ID)
-  const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
-  return await createContainer(store, records, image, resolvedName, createOptionsOf(flags, command))
-}
-
-export function printWarnings(warnings: string[]): void {
-  for (const warning of warnings) process.stderr.write(`WARN[0000] ${warning}\n`)
 }

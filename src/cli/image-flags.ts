@@ -1,8 +1,8 @@
 // Flags shared by the commands that read images from somewhere (pull, load, create, run).
 import {Flags} from '@oclif/core'
 
-import {UsageError} from '../errors'
-import {registryIdleTimeoutMs} from '../storage/config/registry-idle-timeout'
+import {UsageError} from '../engine'
+import {registryIdleTimeoutMs} from '../engine/registry'
 import type {ImageContext, Platform} from '../storage/transports/types'
 
 export const pullFlags = {
