@@ -52,8 +52,6 @@ export class ContainerLifecycle {
     return errors
   }
 
-
-
   /** `create`: the image (pulled if missing) and a new container from it. */
   async create(input: CreateInput, events: CreateEvents = {}): Promise<Created> {
     const {store, records} = this
