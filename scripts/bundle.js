@@ -42,5 +42,5 @@ esbuild.buildSync({
 const {writeCodeCache} = require(path.join(dist, 'src/cli/code-cache.js'))
 // run's module graph (most of the runtime, which the other container commands share) is evaluated
 // once, so its top-level code is in the cache too; the rest compiles on first use.
-const bytes = writeCodeCache(path.join(dist, 'tspod.js'), (cli) => cli.COMMANDS['container:run'])
+const bytes = writeCodeCache(path.join(dist, 'tspod.js'), (cli) => cli.warmCodeCache())
 console.log(`dist/tspod.js bundled, code cache ${Math.round(bytes / 1024)} KiB`)

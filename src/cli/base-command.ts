@@ -1,13 +1,7 @@
 import {Command, Interfaces} from '@oclif/core'
 import type {ArgOutput, FlagOutput, Input, ParserOutput, ParsingToken} from '@oclif/core/lib/interfaces/parser'
 
-import * as path from 'node:path'
-
-import {TspodError} from '../errors'
-import {DB_FILE, damagedDatabaseError} from '../storage/store/db/connection'
-import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/registries-conf'
-import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
-import {Store} from '../storage/store/store'
+import {Engine, TspodError} from '../engine'
 import {globalFlags} from './global-flags'
 
 /** --noout: this command's own stdout goes nowhere, as if to /dev/null (container output: container-stdout.ts). */
@@ -21,21 +15,17 @@ function silenceStdout(): void {
 
 export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
 
-/** What every tspod command shares: the global flags and the store location they select. */
+/** What every tspod command shares: the global flags and the Engine on the store they select. */
 export abstract class TspodCommand extends Command {
   static baseFlags = globalFlags
   /** What a listing command lists ("images"): with a damaged DB it says it cannot list them. */
   static lists?: string
-  private openedStore?: Store
+  private openedEngine?: Engine
 
-  protected storageConfig(flags: GlobalFlags): StorageConfig {
-    return loadStorageConfig({root: flags.root, runRoot: flags.runroot})
-  }
-
-  /** The store, opened once per command and closed when the command ends. */
-  protected async openStore(flags: GlobalFlags): Promise<Store> {
-    this.openedStore ??= await Store.open(this.storageConfig(flags))
-    return this.openedStore
+  /** The Engine, made once per command; the store it opens is closed when the command ends. */
+  protected engine(flags: GlobalFlags): Engine {
+    this.openedEngine ??= new Engine({root: flags.root, runRoot: flags.runroot})
+    return this.openedEngine
   }
 
   /**
@@ -60,10 +50,6 @@ export abstract class TspodCommand extends Command {
     return parsed.raw.flatMap((token) => (token.type === 'arg' ? [token.input] : []))
   }
 
-  protected registries(): RegistriesConfig {
-    return loadRegistriesConf()
-  }
-
   /** An AbortSignal that fires on SIGINT/SIGTERM, so work in progress is undone cleanly. */
   protected interruptSignal(): AbortSignal {
     const controller = new AbortController()
@@ -76,10 +62,14 @@ export abstract class TspodCommand extends Command {
     process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   }
 
+  /** A warning line, as Podman logs one. */
+  protected printWarning(warning: string): void {
+    process.stderr.write(`WARN[0000] ${warning}\n`)
+  }
+
   /** A damaged DB, whenever a query meets it, is told as one line naming `system check --repair`. */
   protected async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    const file = this.openedStore && path.join(this.openedStore.config.graphRoot, DB_FILE)
-    const damaged = damagedDatabaseError(err, file)
+    const damaged = (this.openedEngine ?? new Engine()).damagedDatabase(err)
     if (!damaged) return super.catch(err)
     const lists = (this.constructor as typeof TspodCommand).lists
     throw lists ? new TspodError(`cannot list ${lists}: ${damaged.message}`, {cause: err, path: damaged.path}) : damaged
@@ -87,7 +77,7 @@ export abstract class TspodCommand extends Command {
 
   protected async finally(err: Error | undefined): Promise<unknown> {
     try {
-      this.openedStore?.close()
+      this.openedEngine?.close()
     } catch {
       // a damaged DB may fail to close too: the command's own error is the one to tell
     }

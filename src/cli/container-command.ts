@@ -1,45 +1,16 @@
-// What the container commands share: the container records of the store, and Podman's way with
-// several names (each one acted on; each error printed; the last error's code is the exit).
+// What the container commands share: Podman's way with several names (each one acted on; each
+// error printed as it comes; the last error's code is the exit).
+import type {TargetEvents} from '../engine'
 import {printError} from './exit'
-import {TspodCommand, GlobalFlags} from './base-command'
-import {ContainerRecords} from '../runtime/container/records'
-import {removeContainer} from '../runtime/container/remove'
-import type {Container} from '../runtime/container/config'
-import type {Store} from '../storage/store/store'
+import {TspodCommand} from './base-command'
 
 export abstract class ContainerCommand extends TspodCommand {
-  /** The records, once `--rm` containers whose monitor died (killed with it) are removed. */
-  protected async openContainers(flags: GlobalFlags): Promise<{store: Store; records: ContainerRecords}> {
-    const store = await this.openStore(flags)
-    const records = ContainerRecords.open(store)
-    for (const c of records.abandonedAutoRemove()) await removeContainer(store, records, c)
-    return {store, records}
+  /** Each target's name printed when done, each error as it comes. */
+  protected targetEvents(): Required<TargetEvents> {
+    return {onDone: (name) => this.print(name), onError: (err) => printError(err, false)}
   }
 
-  /**
-   * Run `action` for each named container; errors are printed as they come, except those
-   * `ignore` accepts. Returns the errors, the last one's exit code first in line.
-   */
-  protected async eachContainer(
-    records: ContainerRecords,
-    names: string[],
-    action: (c: Container, name: string) => Promise<void> | void,
-    ignore: (err: unknown) => boolean = () => false,
-  ): Promise<unknown[]> {
-    const errors: unknown[] = []
-    for (const name of names) {
-      try {
-        await action(records.lookup(name), name)
-      } catch (err) {
-        if (ignore(err)) continue
-        printError(err, false)
-        errors.push(err)
-      }
-    }
-    return errors
-  }
-
-  /** The exit code after `eachContainer`: 0, or the last error's. */
+  /** The exit code after a verb on several targets: 0, or the last error's. */
   protected exitAfter(errors: unknown[]): void {
     if (errors.length > 0) this.exit((errors[errors.length - 1] as {exitCode?: number}).exitCode ?? 125)
   }

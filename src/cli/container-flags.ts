@@ -1,20 +1,8 @@
-// Flags shared by `create` and `run`, and the step both take first: find (or pull) the image
-// and create the container from it.
+// Flags shared by `create` and `run`, and the container spec they give.
 import {Flags, Interfaces} from '@oclif/core'
 
-import {UsageError} from '../errors'
-import {resolveLocalImage} from '../storage/store/images/lookup'
-import type {RegistriesConfig} from '../storage/image/config/registries-conf'
-import type {Store} from '../storage/store/store'
-import {Created, createContainer} from '../runtime/container/create'
-import {claimCidFile} from '../runtime/container/cid-file'
-import type {ContainerSpec} from '../specgen/container-spec'
-import type {ContainerOptions} from '../specgen/options'
-import {parseContainerSpec} from '../specgen/parse'
-import {checkSecurityOpts} from '../specgen/security-opt'
-import {ContainerRecords} from '../runtime/container/records'
-import {imageContext, pullFlags} from './image-flags'
-import {pullReporter} from './pull-progress'
+import {ContainerOptions, ContainerSpec, parseContainerSpec} from '../engine/container-spec'
+import {pullFlags} from './image-flags'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
 
@@ -63,7 +51,7 @@ export const createFlags = {
   ...pullFlags,
 }
 
-type CreateFlagValues = Partial<Interfaces.InferredFlags<typeof createFlags>> & {
+export type CreateFlagValues = Partial<Interfaces.InferredFlags<typeof createFlags>> & {
   /** the global --runtime */
   runtime?: string
 }
@@ -118,68 +106,4 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
 /** The flags parsed and checked: a bad value fails here (UsageError, exit 125), before anything is created. */
 export function containerSpecOf(flags: CreateFlagValues, args: string[]): ContainerSpec {
   return parseContainerSpec(containerOptionsOf(flags, args))
-}
-
-/** `create` and `run`: the image (pulled when missing, as Podman's default pull policy) and a new container. */
-export async function createFromArgv(
-  store: Store,
-  records: ContainerRecords,
-  registries: RegistriesConfig,
-  flags: CreateFlagValues,
-  argv: string[],
-  signal: AbortSignal,
-): Promise<Created> {
-  const [imageName, ...command] = argv
-  if (!imageName) throw new UsageError('requires at least 1 arg(s), only received 0')
-  const cidFile = flags.cidfile
-  if (cidFile === undefined) return await createFromImageName(store, records, registries, flags, imageName, command, signal)
-  const claimed = claimCidFile(cidFile)
-  let created: Created
-  try {
-    created = await createFromImageName(store, records, registries, flags, imageName, command, signal)
-  } catch (err) {
-    claimed.abandon()
-    throw err
-  }
-  claimed.write(created.container.config.id)
-  return created
-}
-
-async function createFromImageName(
-  store: Store,
-  records: ContainerRecords,
-  registries: RegistriesConfig,
-  flags: CreateFlagValues,
-  imageName: string,
-  command: string[],
-  signal: AbortSignal,
-): Promise<Created> {
-  // a bad --security-opt or seccomp profile fails before anything is pulled or created
-  checkSecurityOpts(flags['security-opt'])
-  const policy = flags.pull ?? 'missing'
-  const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)
-  let image = match?.image
-  if (!image && policy === 'never') throw new UsageError(`${imageName}: image not known`)
-  if (!image) {
-    // the pull machinery is loaded only when an image is missing: most runs start faster without it
-    const {pullImage} = await import('../storage/image/pull')
-    const reporter = pullReporter(flags.quiet ?? false)
-    try {
-      image = await pullImage(store, imageName, {
-        ctx: {...imageContext(flags, signal), registries},
-        isTerminal: false,
-        report: (line) => reporter.line(line),
-        onEvent: (e) => reporter.event(e),
-      })
-    } finally {
-      reporter.stop()
-    }
-  }
-  // the name the image was found by, as Podman records it (an ID stays an ID)
-  const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
-  return await createContainer(store, records, image, resolvedName, containerSpecOf(flags, command))
-}
-
-export function printWarnings(warnings: string[]): void {
-  for (const warning of warnings) process.stderr.write(`WARN[0000] ${warning}\n`)
 }

@@ -1,8 +1,8 @@
 // Flags shared by the commands that read images from somewhere (pull, load, create, run).
 import {Flags} from '@oclif/core'
 
-import {UsageError} from '../errors'
-import {registryIdleTimeoutMs} from '../storage/image/config/registry-idle-timeout'
+import {UsageError} from '../engine'
+import {registryIdleTimeoutMs} from '../engine/registry'
 import type {ImageContext, Platform} from '../storage/image/transports/types'
 
 export const pullFlags = {

@@ -3,12 +3,22 @@
 import {Command, Config, flush, run} from '@oclif/core'
 
 import {PACKAGE_ROOT} from '../package-info'
+import {COMMANDS} from './commands'
 import {exitCodeFor, isExit, printError} from './exit'
 import {splitLeadingGlobals} from './global-flags'
 
 // package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).
-export {COMMANDS} from './commands'
+export {COMMANDS}
 export {default as commandNotFound} from '../hooks/command-not-found'
+
+/**
+ * What scripts/bundle.js evaluates before it writes the code cache: `run` and the Engine's
+ * lifecycle verbs it loads when called, so a container starts with their code compiled.
+ */
+export function warmCodeCache(): void {
+  void COMMANDS['container:run']
+  require('../engine/lifecycle')
+}
 
 /** The command named by the leading words of argv (`image ls` → image:ls) and how many words. */
 function findCommand(config: Config, argv: string[]): {command?: Command.Loadable; words: number} {

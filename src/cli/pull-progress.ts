@@ -2,7 +2,7 @@
 // plain lines otherwise ("Copying blob 31e352740f53 done"), nothing with -q. A registry that went
 // silent is a warning, even with -q, once per blob: it tells why the pull paused.
 import type {CopyEvent} from '../storage/image/copy/copy'
-import {formatDuration} from '../storage/image/transports/docker/http-request'
+import {formatDuration} from '../engine/registry'
 import {humanSize} from './units'
 
 const short = (digest: string) => digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13)

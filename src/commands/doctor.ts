@@ -2,8 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
 import {toJson} from '../cli/render'
-import {createDoctorContext} from '../system/doctor/context'
-import {CHECK_GROUPS, applyRepairs, doctorExitCode, formatResult, rootCommands, runChecks, selectGroups, toReport} from '../system/doctor/runner'
+import {CHECK_GROUPS, formatResult, toReport} from '../engine/doctor-report'
 
 export default class Doctor extends TspodCommand {
   static summary = 'Check that rootless containers can run here, and say how to fix what cannot'
@@ -25,25 +24,15 @@ export default class Doctor extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Doctor)
-    const config = this.storageConfig(flags)
-    const groups = selectGroups(flags.check)
-    let results = await runChecks(createDoctorContext(config), groups)
-    const before: string[] = []
-    const after: string[] = []
-    if (flags.fix) {
-      const outcomes = await applyRepairs(results)
-      // Judge again after repairing, with fresh facts (mounts, dirs, rows).
-      if (outcomes.length > 0) results = await runChecks(createDoctorContext(config), groups)
-      for (const o of outcomes) before.push(o.error ? `could not fix (${o.check}): ${o.description}: ${o.error}` : `fixed (${o.check}): ${o.description}`)
-      for (const c of rootCommands(results)) after.push(`needs root (${c.check}): ${c.command}`)
-    }
+    const {results, repairs, needsRoot, exitCode: code} = await this.engine(flags).doctor({checks: flags.check, fix: flags.fix})
+    const before = repairs.map((o) => (o.error ? `could not fix (${o.check}): ${o.description}: ${o.error}` : `fixed (${o.check}): ${o.description}`))
+    const after = needsRoot.map((c) => `needs root (${c.check}): ${c.command}`)
     if (flags.format === 'json') {
       for (const line of [...before, ...after]) process.stderr.write(line + '\n')
       this.print(toJson(toReport(results)))
     } else {
       this.print([...before, ...results.map(formatResult), ...after].join('\n'))
     }
-    const code = doctorExitCode(results)
     if (code !== 0) this.exit(code)
   }
 }

@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
 import {renderRecord, toYaml} from '../cli/render'
-import {collectInfo} from '../system/info'
 
 export default class Info extends TspodCommand {
   static summary = 'Display tspod related system information'
@@ -16,7 +15,7 @@ export default class Info extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Info)
-    const info = await collectInfo(this.storageConfig(flags), flags.runtime)
+    const info = await this.engine(flags).info(flags.runtime)
     this.print(flags.format ? renderRecord(info, flags.format) : toYaml(info))
   }
 }

@@ -3,11 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {ContainerCommand} from '../cli/container-command'
 import {printError} from '../cli/exit'
 import {renderInspect} from '../cli/render'
-import {UsageError} from '../errors'
-import {NoSuchContainerError} from '../runtime/container/records'
-import {inspectContainer} from '../runtime/container/report'
-import {lookupImage} from '../storage/store/images/lookup'
-import {inspectImage} from '../storage/store/images/report'
+import {InspectType, UsageError} from '../engine'
 
 /** `tspod inspect`: a container by that name or ID first, else an image, as Podman does. */
 export default class Inspect extends ContainerCommand {
@@ -25,30 +21,11 @@ export default class Inspect extends ContainerCommand {
     const argv = this.positionalArgs(parsed)
     const names = argv
     if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
-    const {store, records} = await this.openContainers(flags)
-    const out: unknown[] = []
     let failed = false
-    for (const name of names) {
-      try {
-        if (flags.type !== 'image') {
-          try {
-            out.push(inspectContainer(records.lookup(name), store))
-            continue
-          } catch (err) {
-            if (!(err instanceof NoSuchContainerError) || flags.type === 'container') throw err
-          }
-        }
-        try {
-          out.push(inspectImage(lookupImage(store, name, this.registries()), store.layout))
-        } catch (err) {
-          if (flags.type === 'all') throw new UsageError(`no such object: "${name}"`)
-          throw err
-        }
-      } catch (err) {
-        failed = true
-        printError(err, false)
-      }
-    }
+    const out = await this.engine(flags).inspect(names, flags.type as InspectType, (err) => {
+      failed = true
+      printError(err, false)
+    })
     process.stdout.write(renderInspect(out, flags.format))
     if (failed) this.exit(125)
   }

@@ -1,9 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
-import {UsageError} from '../errors'
-import {registryIdleTimeoutMs} from '../storage/image/config/registry-idle-timeout'
-import {login} from '../storage/image/registry-login'
+import {UsageError} from '../engine'
 
 /** All of stdin (for --password-stdin), without the trailing newline. */
 async function readStdin(): Promise<string> {
@@ -29,12 +27,7 @@ export default class Login extends TspodCommand {
     if (!flags.username) throw new UsageError('username is required: use --username (tspod login does not prompt)')
     const password = flags['password-stdin'] ? await readStdin() : flags.password
     if (!password) throw new UsageError('password is required: use --password or --password-stdin')
-    await login(args.registry, {username: flags.username, password}, {
-      authFile: flags.authfile,
-      tlsVerify: flags['tls-verify'],
-      registries: this.registries(),
-      idleTimeoutMs: registryIdleTimeoutMs(),
-    })
+    await this.engine(flags).login(args.registry, {username: flags.username, password}, {authFile: flags.authfile, tlsVerify: flags['tls-verify']})
     this.print('Login Succeeded!')
   }
 }

@@ -1,8 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
-import {TspodError, UsageError} from '../errors'
-import {removeAllCredentials, removeCredentials} from '../storage/image/config/auth-file'
 
 export default class Logout extends TspodCommand {
   static summary = 'Log out of a container registry'
@@ -14,13 +12,7 @@ export default class Logout extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logout)
-    if (flags.all) {
-      removeAllCredentials({authFile: flags.authfile})
-      return this.print('Removed login credentials for all registries')
-    }
-    if (!args.registry) throw new UsageError('registry must be given')
-    const key = args.registry.replace(/^(docker|https?):\/\//, '')
-    if (!removeCredentials(key, {authFile: flags.authfile})) throw new TspodError(`not logged into ${key}`)
-    this.print(`Removed login credentials for ${key}`)
+    const key = await this.engine(flags).logout({registry: args.registry, all: flags.all, authFile: flags.authfile})
+    this.print(key === undefined ? 'Removed login credentials for all registries' : `Removed login credentials for ${key}`)
   }
 }

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {TspodCommand} from '../cli/base-command'
 import {alignColumns} from '../cli/format/go-template'
 import {renderRecord} from '../cli/render'
-import {goArchitecture} from '../storage/image/manifest/platform'
+import {goArchitecture} from '../engine'
 
 export default class Version extends TspodCommand {
   static summary = 'Display the tspod version information'

@@ -1,8 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import {copyBetweenContainers, copyFromContainer, copyToContainer, parseCopyArg} from '../../runtime/container/copy'
 
 export default class Cp extends ContainerCommand {
   static summary = 'Copy files/folders between a container and the local filesystem'
@@ -21,19 +19,7 @@ export default class Cp extends ContainerCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Cp)
-    const source = parseCopyArg(args.source)
-    const destination = parseCopyArg(args.destination)
-    if (!source && !destination) throw new UsageError('name or ID cannot be empty: one of SRC and DEST must be CONTAINER:PATH')
-    const {store, records} = await this.openContainers(flags)
     const options = {archive: flags.archive, overwrite: flags.overwrite}
-    if (source && destination) {
-      await copyBetweenContainers(store, records.lookup(source.container), source.path, records.lookup(destination.container), destination.path, options)
-      return
-    }
-    if (source) {
-      await copyFromContainer(store, records.lookup(source.container), source.path, args.destination, options, process.stdout)
-      return
-    }
-    await copyToContainer(store, records.lookup(destination!.container), args.source, destination!.path, options, process.stdin)
+    await this.engine(flags).copy(args.source, args.destination, options, {stdin: process.stdin, stdout: process.stdout})
   }
 }

@@ -1,7 +1,9 @@
 import {Args} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {createFlags, createFromArgv, printWarnings} from '../../cli/container-flags'
+import {createFlags} from '../../cli/container-flags'
+import {createInputOf} from '../../cli/create-input'
+import {pullReporter} from '../../cli/pull-progress'
 
 export default class Create extends ContainerCommand {
   static summary = 'Create but do not start a container'
@@ -14,9 +16,9 @@ export default class Create extends ContainerCommand {
     const parsed = await this.parse(Create)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const {store, records} = await this.openContainers(flags)
-    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv, this.interruptSignal())
-    printWarnings(warnings)
+    const input = createInputOf(flags, argv, this.interruptSignal())
+    const {container, warnings} = await this.engine(flags).create(input, {pullProgress: () => pullReporter(flags.quiet ?? false), onWarning: (w) => this.printWarning(w)})
+    warnings.forEach((w) => this.printWarning(w))
     this.print(container.config.id)
   }
 }

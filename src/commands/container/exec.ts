@@ -1,13 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import * as fs from 'node:fs'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import type {StdioSpec} from '../../native'
-import {forwardSignals} from '../../runtime/container/attach'
-import {execInContainer} from '../../runtime/container/exec'
-import {exitCodeOf} from '../../runtime/container/launch'
-import {AttachedTerminal, attachTerminal} from '../../runtime/terminal'
+import {UsageError} from '../../engine'
 
 export default class Exec extends ContainerCommand {
   static summary = 'Run a process in a running container'
@@ -29,35 +23,15 @@ export default class Exec extends ContainerCommand {
     const {flags} = parsed
     const [name, ...command] = this.positionalArgs(parsed)
     if (!name) throw new UsageError('exec requires the name or ID of a container or the --latest flag')
-    const {store, records} = await this.openContainers(flags)
-    const container = records.lookup(name)
-    const tty = flags.tty ?? false
-    const devNull = flags.interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
-    const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', 'inherit', 'inherit']
-    let child
-    try {
-      child = await execInContainer(store, container, {command, interactive: flags.interactive, tty, env: flags.env, envFile: flags['env-file'], user: flags.user, workdir: flags.workdir}, stdio)
-    } finally {
-      if (devNull !== undefined) fs.closeSync(devNull)
-    }
-    let terminal: AttachedTerminal | undefined
-    if (tty) {
-      await child.started.catch(() => undefined)
-      try {
-        terminal = attachTerminal(child.consoleMaster(), flags.interactive)
-      } catch {
-        // failed before its terminal existed; the exit below says why
-      }
-    }
-    const stopForwarding = forwardSignals(child.pid)
-    try {
-      const exit = await child.exited
-      await terminal?.closed
-      const code = exitCodeOf(exit)
-      if (code !== 0) this.exit(code)
-    } finally {
-      terminal?.detach()
-      stopForwarding()
-    }
+    const code = await this.engine(flags).exec(name, {
+      command,
+      interactive: flags.interactive,
+      tty: flags.tty ?? false,
+      env: flags.env,
+      envFile: flags['env-file'],
+      user: flags.user,
+      workdir: flags.workdir,
+    })
+    if (code !== 0) this.exit(code)
   }
 }

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {NoSuchContainerError} from '../../runtime/container/records'
 
 export default class ContainerExists extends ContainerCommand {
   static summary = 'Check if a container exists in local storage'
@@ -10,12 +9,6 @@ export default class ContainerExists extends ContainerCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ContainerExists)
-    const {records} = await this.openContainers(flags)
-    try {
-      records.lookup(args.container)
-    } catch (err) {
-      if (err instanceof NoSuchContainerError) this.exit(1)
-      throw err
-    }
+    if (!(await this.engine(flags).containerExists(args.container))) this.exit(1)
   }
 }

@@ -3,8 +3,6 @@ import {Args, Flags} from '@oclif/core'
 import {ContainerCommand} from '../../cli/container-command'
 import {printError} from '../../cli/exit'
 import {renderInspect} from '../../cli/render'
-import {UsageError} from '../../errors'
-import {inspectContainer} from '../../runtime/container/report'
 
 export default class ContainerInspect extends ContainerCommand {
   static summary = 'Display the configuration of a container'
@@ -19,20 +17,11 @@ export default class ContainerInspect extends ContainerCommand {
     const parsed = await this.parse(ContainerInspect)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const {store, records} = await this.openContainers(flags)
-    let names = argv
-    if (flags.latest) names = records.list().slice(-1).map((c) => c.config.id)
-    if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
-    const out: unknown[] = []
     let failed = false
-    for (const name of names) {
-      try {
-        out.push(inspectContainer(records.lookup(name), store))
-      } catch (err) {
-        failed = true
-        printError(err, false)
-      }
-    }
+    const out = await this.engine(flags).inspectContainers({names: argv, latest: flags.latest}, (err) => {
+      failed = true
+      printError(err, false)
+    })
     process.stdout.write(renderInspect(out, flags.format))
     if (failed) this.exit(125)
   }

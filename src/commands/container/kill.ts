@@ -1,22 +1,8 @@
 import {Args, Flags} from '@oclif/core'
-import * as os from 'node:os'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import {killContainer} from '../../runtime/container/stop'
-
-/** A signal as Podman takes it: a name with or without SIG, any case, or a number. */
-export function parseSignal(text: string): NodeJS.Signals | number {
-  const signals = os.constants.signals as Record<string, number>
-  if (/^\d+$/.test(text)) {
-    const n = Number(text)
-    if (n >= 1 && n <= 64) return n
-  } else {
-    const name = text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`
-    if (name in signals) return name as NodeJS.Signals
-  }
-  throw new UsageError(`invalid signal: ${text}`)
-}
+import {parseSignal} from '../../cli/signal'
+import {UsageError} from '../../engine'
 
 export default class Kill extends ContainerCommand {
   static summary = 'Kill one or more running containers with a specific signal'
@@ -33,13 +19,8 @@ export default class Kill extends ContainerCommand {
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
     const sig = parseSignal(flags.signal)
-    const {records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : argv
-    if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const errors = await this.eachContainer(records, names, async (c, name) => {
-      await killContainer(records, c, sig)
-      this.print(name)
-    })
+    if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
+    const errors = await this.engine(flags).kill({names: argv, all: flags.all, signal: sig}, this.targetEvents())
     this.exitAfter(errors)
   }
 }

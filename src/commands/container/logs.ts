@@ -1,13 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import type {LogEntry} from '../../runtime/container/log-file'
-import {LogCursor, readableLogFile} from '../../runtime/container/log-reader'
-import {isRunning} from '../../runtime/container/report'
-import {parseTimeValue} from '../../runtime/time-value'
-
-const FOLLOW_POLL_MS = 100
+import {LogEntry, UsageError} from '../../engine'
 
 /** Entries in order, each run of one stream in one write. */
 function print(entries: LogEntry[], timestamps: boolean, prefix: string, atLineStart: {value: boolean}): void {
@@ -48,36 +42,11 @@ export default class Logs extends ContainerCommand {
     const names = argv
     if (names.length === 0) throw new UsageError('logs requires at least 1 arg(s), only received 0')
     if (flags.follow && names.length > 1) throw new UsageError('--follow works with one container at a time in tspod')
-    const since = flags.since === undefined ? -Infinity : parseTimeValue(flags.since)
-    const until = flags.until === undefined ? Infinity : parseTimeValue(flags.until)
-    const timed = flags.since !== undefined || flags.until !== undefined
-    const inTime = (e: LogEntry) => {
-      if (!timed) return true
-      const time = Date.parse(e.time)
-      return time >= since && time <= until
-    }
-    const {store, records} = await this.openContainers(flags)
-    const containers = names.map((n) => records.lookup(n))
-    for (const c of containers) {
-      const cursor = new LogCursor(readableLogFile(store, c.config))
-      const prefix = names.length > 1 || flags.names ? `${flags.names ? c.config.name : c.config.id.slice(0, 12)} ` : ''
+    const options = {names, follow: flags.follow, tail: flags.tail, since: flags.since, until: flags.until}
+    await this.engine(flags).logs(options, (c) => {
+      const prefix = names.length > 1 || flags.names ? `${flags.names ? c.name : c.id.slice(0, 12)} ` : ''
       const atLineStart = {value: true}
-      const show = (entries: LogEntry[]) => print(timed ? entries.filter(inTime) : entries, flags.timestamps, prefix, atLineStart)
-      try {
-        if (flags.tail >= 0) print(cursor.tail(flags.tail, inTime), flags.timestamps, prefix, atLineStart)
-        else cursor.readToEnd(show)
-        if (!flags.follow) continue
-        for (;;) {
-          const current = records.get(c.config.id)
-          cursor.readToEnd(show)
-          // the log restarted at its size limit: the old one is read to its end, now the new one
-          if (cursor.reopenIfReplaced()) continue
-          if (!current || !isRunning(current.state)) break
-          await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
-        }
-      } finally {
-        cursor.close()
-      }
-    }
+      return (entries) => print(entries, flags.timestamps, prefix, atLineStart)
+    })
   }
 }

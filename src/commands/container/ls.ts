@@ -2,8 +2,6 @@ import {Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {renderList} from '../../cli/render'
-import {parseContainerFilters} from '../../runtime/container/filter'
-import {containerSummary, isRunning, portText, portsOf} from '../../runtime/container/report'
 
 const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
 const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS', State: 'STATE', Ports: 'PORTS', Names: 'NAMES', ExitCode: 'EXIT CODE', Pid: 'PID'}
@@ -28,14 +26,8 @@ export default class Ps extends ContainerCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Ps)
-    const {store, records} = await this.openContainers(flags)
-    const matches = parseContainerFilters(flags.filter ?? [])
-    const showAll = flags.all || flags.latest || flags.last !== undefined || (flags.filter?.length ?? 0) > 0
-    let containers = records.list().filter((c) => (showAll || isRunning(c.state)) && matches(c))
-    containers.sort((a, b) => b.config.created.localeCompare(a.config.created))
-    if (flags.latest) containers = containers.slice(0, 1)
-    if (flags.last !== undefined) containers = containers.slice(0, flags.last)
-    const summaries = containers.map((c) => containerSummary(c, store))
+    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: flags.filter})
+    const summaries = listing.map((l) => l.summary)
     const id = (full: string) => (flags['no-trunc'] ? full : full.slice(0, 12))
     if (flags.quiet) {
       if (summaries.length > 0) this.print(summaries.map((s) => id(s.Id)).join('\n'))
@@ -47,7 +39,7 @@ export default class Ps extends ContainerCommand {
       Command: flags['no-trunc'] ? s.Command.join(' ') : truncate(s.Command.join(' '), 17),
       CreatedHuman: s.CreatedAt,
       Names: s.Names.join(','),
-      Ports: portsOf(containers[i]).map(portText).join(', '),
+      Ports: listing[i].ports.join(', '),
       Image: s.Image,
     }))
     const out = renderList(summaries, rows, flags.format, {table: TABLE, headers: HEADERS}, flags.noheading)

@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import {isRunning, portsOf} from '../../runtime/container/report'
+import {UsageError} from '../../engine'
 
 export default class Port extends ContainerCommand {
   static summary = 'List port mappings or a specific mapping for the container'
@@ -13,21 +12,18 @@ export default class Port extends ContainerCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Port)
     if (!args.container && !flags.all) throw new UsageError('you must supply a running container name or id')
-    const {records} = await this.openContainers(flags)
-    const containers = flags.all ? records.list().filter((c) => isRunning(c.state)) : [records.lookup(args.container!)]
     const wanted = args.port ? /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(args.port) : undefined
     if (args.port && !wanted) throw new UsageError(`invalid port "${args.port}"`)
-    for (const c of containers) {
-      if (!isRunning(c.state)) throw new UsageError(`container ${c.config.id} is not running`)
+    for (const c of await this.engine(flags).ports({container: args.container, all: flags.all})) {
       const lines: string[] = []
-      for (const p of portsOf(c))
+      for (const p of c.ports)
         for (let i = 0; i < p.range; i++) {
           const port = p.containerPort + i
           if (wanted && (Number(wanted[1]) !== port || (wanted[2] ?? 'tcp') !== p.protocol)) continue
           const host = `${p.hostIP || '0.0.0.0'}:${p.hostPort + i}`
           lines.push(wanted ? host : `${port}/${p.protocol} -> ${host}`)
         }
-      if (flags.all && lines.length > 0) this.print(c.config.id.slice(0, 12))
+      if (flags.all && lines.length > 0) this.print(c.id.slice(0, 12))
       if (lines.length > 0) this.print(lines.join('\n'))
     }
   }

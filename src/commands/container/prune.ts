@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
 import {printError} from '../../cli/exit'
-import {pruneContainers} from '../../runtime/container/prune'
+import {UsageError} from '../../engine'
 
 export default class ContainerPrune extends ContainerCommand {
   static summary = 'Remove all non running containers'
@@ -20,8 +19,7 @@ export default class ContainerPrune extends ContainerCommand {
       process.stdin.pause()
       if (!/^y(es)?$/i.test(answer.trim())) return
     }
-    const {store, records} = await this.openContainers(flags)
-    const report = await pruneContainers(store, records)
+    const report = await this.engine(flags).pruneContainers()
     for (const {id} of report.removed) this.print(id)
     if (report.errors.length === 0) return
     report.errors.slice(0, -1).forEach((e) => printError(e, false))

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {renameContainer} from '../../runtime/container/rename'
 
 export default class Rename extends ContainerCommand {
   static summary = 'Rename an existing container'
@@ -10,7 +9,6 @@ export default class Rename extends ContainerCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Rename)
-    const {store, records} = await this.openContainers(flags)
-    renameContainer(store, records, records.lookup(args.container), args.name)
+    await this.engine(flags).rename(args.container, args.name)
   }
 }

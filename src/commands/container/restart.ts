@@ -1,10 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {printWarnings} from '../../cli/container-flags'
-import {UsageError} from '../../errors'
-import {startDetachedOnce} from '../../runtime/container/detach'
-import {stopContainer} from '../../runtime/container/stop'
+import {UsageError} from '../../engine'
 
 export default class Restart extends ContainerCommand {
   static summary = 'Restart one or more containers'
@@ -21,15 +18,9 @@ export default class Restart extends ContainerCommand {
     const parsed = await this.parse(Restart)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const {store, records} = await this.openContainers(flags)
-    const all = records.list().filter((c) => !flags.running || c.state.status === 'running')
-    const names = flags.all || flags.running ? all.map((c) => c.config.id) : argv
-    if (names.length === 0 && !flags.all && !flags.running) throw new UsageError('you must provide at least one name or id')
-    const errors = await this.eachContainer(records, names, async (c, name) => {
-      await stopContainer(records, c, flags.time)
-      printWarnings(await startDetachedOnce(store, records, c.config.id))
-      this.print(name)
-    })
+    if (argv.length === 0 && !flags.all && !flags.running) throw new UsageError('you must provide at least one name or id')
+    const targets = {names: argv, all: flags.all, running: flags.running, timeout: flags.time}
+    const errors = await this.engine(flags).restart(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})
     this.exitAfter(errors)
   }
 }

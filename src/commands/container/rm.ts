@@ -1,9 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import {NoSuchContainerError} from '../../runtime/container/records'
-import {ContainerRunningError, removeContainer} from '../../runtime/container/remove'
+import {ContainerRunningError, NoSuchContainerError, UsageError} from '../../engine/errors'
 
 export default class Rm extends ContainerCommand {
   static summary = 'Remove one or more containers'
@@ -23,18 +21,9 @@ export default class Rm extends ContainerCommand {
     const parsed = await this.parse(Rm)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const {store, records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().map((c) => c.config.id) : argv
-    if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const errors = await this.eachContainer(
-      records,
-      names,
-      async (c, name) => {
-        await removeContainer(store, records, c, {force: flags.force, timeout: flags.time, volumes: flags.volumes})
-        this.print(name)
-      },
-      (err) => flags.ignore && err instanceof NoSuchContainerError,
-    )
+    if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
+    const targets = {names: argv, all: flags.all, force: flags.force, ignore: flags.ignore, timeout: flags.time, volumes: flags.volumes}
+    const errors = await this.engine(flags).remove(targets, this.targetEvents())
     if (errors.length === 0) return
     if (errors.some((e) => e instanceof ContainerRunningError)) this.exit(2)
     this.exit(errors.every((e) => e instanceof NoSuchContainerError) ? 1 : 125)

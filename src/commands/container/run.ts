@@ -1,12 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {createFlags, createFromArgv, printWarnings} from '../../cli/container-flags'
-import {runAttached} from '../../runtime/container/attach'
-import {startDetachedOnce} from '../../runtime/container/detach'
-import {removeContainer} from '../../runtime/container/remove'
-import {removeImages} from '../../storage/store/images/remove'
-import type {Store} from '../../storage/store/store'
+import {createFlags} from '../../cli/container-flags'
+import {createInputOf} from '../../cli/create-input'
+import {pullReporter} from '../../cli/pull-progress'
 
 export default class Run extends ContainerCommand {
   static summary = 'Run a command in a new container'
@@ -28,40 +25,18 @@ export default class Run extends ContainerCommand {
     const parsed = await this.parse(Run)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const {store, records} = await this.openContainers(flags)
-    const {container, warnings} = await createFromArgv(store, records, this.registries(), flags, argv, this.interruptSignal())
-    printWarnings(warnings)
-    const removeIfAuto = async () => {
-      const current = records.get(container.config.id)
-      if (current && container.config.autoRemove) await removeContainer(store, records, current, {force: true})
-    }
-    if (flags.detach) {
-      try {
-        printWarnings(await startDetachedOnce(store, records, container.config.id))
-      } catch (err) {
-        await removeIfAuto()
-        throw err
-      }
-      this.print(container.config.id)
-      return
-    }
-    let code: number
-    try {
-      code = await runAttached(store, records, container, {
-        interactive: flags.interactive,
-        log: !container.config.autoRemove,
-        onLaunched: (launched) => printWarnings(launched.warnings),
-      })
-    } finally {
-      await removeIfAuto()
-      if (flags.rmi) await this.removeImage(store, argv[0])
-    }
-    if (code !== 0) this.exit(code)
-  }
-
-  /** --rmi: the image goes (or the name, if it has others) unless a container still uses it; an error is printed, the exit code stays the container's. */
-  private async removeImage(store: Store, name: string): Promise<void> {
-    const report = await removeImages(store, [name], {force: false, all: false, registries: this.registries()})
-    for (const err of report.errors) process.stderr.write(`ERRO[0000] ${err.message}\n`)
+    const input = createInputOf(flags, argv, this.interruptSignal())
+    const {id, exitCode} = await this.engine(flags).run(
+      input,
+      {detach: flags.detach, interactive: flags.interactive, removeImage: flags.rmi},
+      {
+        pullProgress: () => pullReporter(flags.quiet ?? false),
+        onWarning: (w) => this.printWarning(w),
+        // --rmi: an error is printed, the exit code stays the container's
+        onImageRemovalError: (err) => process.stderr.write(`ERRO[0000] ${err.message}\n`),
+      },
+    )
+    if (flags.detach) this.print(id)
+    else if (exitCode !== 0) this.exit(exitCode!)
   }
 }

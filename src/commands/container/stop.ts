@@ -1,9 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import {NoSuchContainerError} from '../../runtime/container/records'
-import {stopContainer} from '../../runtime/container/stop'
+import {UsageError} from '../../engine'
 
 export default class Stop extends ContainerCommand {
   static summary = 'Stop one or more containers'
@@ -21,19 +19,9 @@ export default class Stop extends ContainerCommand {
     const parsed = await this.parse(Stop)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const {records} = await this.openContainers(flags)
-    const names = flags.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : argv
-    if (names.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const errors = await this.eachContainer(
-      records,
-      names,
-      async (c, name) => {
-        const warning = await stopContainer(records, c, flags.time)
-        if (warning) process.stderr.write(`WARN[0000] ${warning}\n`)
-        this.print(name)
-      },
-      (err) => flags.ignore && err instanceof NoSuchContainerError,
-    )
+    if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
+    const targets = {names: argv, all: flags.all, ignore: flags.ignore, timeout: flags.time}
+    const errors = await this.engine(flags).stop(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})
     this.exitAfter(errors)
   }
 }

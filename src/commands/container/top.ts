@@ -1,9 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {TspodError, UsageError} from '../../errors'
-import {isRunning} from '../../runtime/container/report'
-import {topProcesses} from '../../runtime/top/top'
+import {UsageError} from '../../engine'
 
 /** Podman's columns: tab-separated cells padded to at least 12 characters and 2 spaces apart. */
 function table(headers: string[], rows: string[][]): string {
@@ -25,10 +23,7 @@ export default class Top extends ContainerCommand {
     const argv = this.positionalArgs(parsed)
     const [name, ...descriptors] = argv
     if (!name) throw new UsageError('you must provide the name or ID of a running container')
-    const {records} = await this.openContainers(flags)
-    const container = records.lookup(name)
-    if (!isRunning(container.state)) throw new TspodError('top can only be used on running containers')
-    const {headers, rows} = topProcesses(container.state.pid, descriptors.length > 0 ? descriptors : undefined)
+    const {headers, rows} = await this.engine(flags).top(name, descriptors)
     process.stdout.write(table(headers, rows))
   }
 }

@@ -1,18 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {UsageError} from '../../errors'
-import {ContainerRecords} from '../../runtime/container/records'
-import {waitForExit} from '../../runtime/container/stop'
-
-function exists(records: ContainerRecords, name: string): boolean {
-  try {
-    records.lookup(name)
-    return true
-  } catch {
-    return false
-  }
-}
+import {UsageError} from '../../engine'
 
 export default class Wait extends ContainerCommand {
   static summary = 'Block on one or more containers'
@@ -27,22 +16,8 @@ export default class Wait extends ContainerCommand {
     const argv = this.positionalArgs(parsed)
     const names = argv
     if (names.length === 0) throw new UsageError('you must provide at least one container name or id')
-    const {records} = await this.openContainers(flags)
-    const errors: unknown[] = []
-    for (const name of names) {
-      // a --rm container that ended and is gone already: its code is kept for a while
-      const removed = records.removedExitCode(name)
-      if (removed !== undefined && !exists(records, name)) {
-        this.print(String(removed))
-        continue
-      }
-      errors.push(
-        ...(await this.eachContainer(records, [name], async (c) => {
-          const done = await waitForExit(records, c.config.id)
-          this.print(String(done ? done.state.exitCode : (records.removedExitCode(c.config.id) ?? -1)))
-        })),
-      )
-    }
+    const {onError} = this.targetEvents()
+    const errors = await this.engine(flags).wait(names, {onExitCode: (code) => this.print(String(code)), onError})
     this.exitAfter(errors)
   }
 }

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {findImage} from '../../storage/store/images/lookup'
 
 export default class ImageExists extends TspodCommand {
   static summary = 'Check if an image exists in local storage'
@@ -10,7 +9,6 @@ export default class ImageExists extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageExists)
-    const store = await this.openStore(flags)
-    if (!findImage(store, args.image, this.registries())) this.exit(1)
+    if (!(await this.engine(flags).imageExists(args.image))) this.exit(1)
   }
 }

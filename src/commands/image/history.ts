@@ -3,8 +3,6 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
 import {humanSize, timeAgo} from '../../cli/units'
-import {imageHistory} from '../../storage/store/images/history'
-import {lookupImage} from '../../storage/store/images/lookup'
 
 const TABLE = 'table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}'
 const HEADERS = {ID: 'ID', Created: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT'}
@@ -22,8 +20,7 @@ export default class ImageHistory extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageHistory)
-    const store = await this.openStore(flags)
-    const history = imageHistory(store, lookupImage(store, args.image, this.registries()))
+    const history = await this.engine(flags).imageHistory(args.image)
     const shortId = (id: string) => (id === '<missing>' || flags['no-trunc'] ? id : id.slice(0, 12))
     if (flags.quiet) return this.print(history.map((h) => shortId(h.id)).join('\n'))
     const rows = history.map((h) => ({

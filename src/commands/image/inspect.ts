@@ -3,9 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
 import {renderInspect} from '../../cli/render'
-import {UsageError} from '../../errors'
-import {lookupImage} from '../../storage/store/images/lookup'
-import {inspectImage} from '../../storage/store/images/report'
+import {UsageError} from '../../engine'
 
 export default class ImageInspect extends TspodCommand {
   static summary = 'Display the configuration of an image'
@@ -19,17 +17,11 @@ export default class ImageInspect extends TspodCommand {
     const argv = this.positionalArgs(parsed)
     const names = argv
     if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
-    const store = await this.openStore(flags)
-    const records: unknown[] = []
     let failed = false
-    for (const name of names) {
-      try {
-        records.push(inspectImage(lookupImage(store, name, this.registries()), store.layout))
-      } catch (err) {
-        failed = true
-        printError(err, false)
-      }
-    }
+    const records = await this.engine(flags).inspectImages(names, (err) => {
+      failed = true
+      printError(err, false)
+    })
     process.stdout.write(renderInspect(records, flags.format))
     if (failed) this.exit(125)
   }

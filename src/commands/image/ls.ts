@@ -3,8 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
 import {timeAgo, humanSize} from '../../cli/units'
-import {filterImages, parseImageFilters} from '../../storage/store/images/filter'
-import {ImageSummary, imageSummary} from '../../storage/store/images/report'
+import type {ImageSummary} from '../../engine'
 
 const TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
 const TABLE_DIGESTS = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
@@ -46,10 +45,7 @@ export default class ImageLs extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageLs)
-    const store = await this.openStore(flags)
-    const filters = parseImageFilters([...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : [])])
-    const inUse = store.imagesInUse()
-    const summaries = filterImages(store, filters, this.registries()).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
+    const summaries = await this.engine(flags).listImages([...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : [])])
     if (flags.quiet) {
       const ids = [...new Set(summaries.map((s) => (flags['no-trunc'] ? `sha256:${s.Id}` : s.Id.slice(0, 12))))]
       if (ids.length > 0) this.print(ids.join('\n'))

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {pruneImages} from '../../storage/store/images/remove'
 
 /** One line from stdin; "" at end of input (no terminal, no answer: the default, No). */
 function readLine(): Promise<string> {
@@ -33,8 +32,7 @@ export default class ImagePrune extends TspodCommand {
       process.stderr.write(`WARNING! This command removes all ${flags.all ? 'images without at least one container associated with them' : 'dangling images'}.\nAre you sure you want to continue? [y/N] `)
       if (!/^y(es)?$/i.test((await readLine()).trim())) return
     }
-    const store = await this.openStore(flags)
-    const {ids} = await pruneImages(store, {all: flags.all})
+    const ids = await this.engine(flags).pruneImages({all: flags.all})
     if (ids.length > 0) this.print(ids.join('\n'))
   }
 }

@@ -3,7 +3,6 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {imageContext, pullFlags} from '../../cli/image-flags'
 import {pullReporter} from '../../cli/pull-progress'
-import {pullImage} from '../../storage/image/pull'
 
 export default class Pull extends TspodCommand {
   static summary = 'Pull an image from a registry'
@@ -19,22 +18,12 @@ export default class Pull extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Pull)
-    const ctx = {...imageContext(flags, this.interruptSignal()), registries: this.registries()}
-    const store = await this.openStore(flags)
-    const reporter = pullReporter(flags.quiet)
-    try {
-      const image = await pullImage(store, args.image, {
-        ctx,
-        isTerminal: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-        report: (line) => reporter.line(line),
-        onEvent: (e) => reporter.event(e),
-        onWarning: (w) => process.stderr.write(`WARN[0000] ${w}\n`),
-      })
-      reporter.stop()
-      this.print(image.id)
-    } catch (err) {
-      reporter.stop()
-      throw err
-    }
+    const context = imageContext(flags, this.interruptSignal())
+    const id = await this.engine(flags).pull(
+      args.image,
+      {context, isTerminal: Boolean(process.stdin.isTTY && process.stderr.isTTY)},
+      {pullProgress: () => pullReporter(flags.quiet), onWarning: (w) => this.printWarning(w)},
+    )
+    this.print(id)
   }
 }

@@ -2,12 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
-import {UsageError} from '../../errors'
-import {ContainerRecords} from '../../runtime/container/records'
-import {removeContainer} from '../../runtime/container/remove'
-import {ImageUnknownError, resolveLocalImage} from '../../storage/store/images/lookup'
-import type {Store} from '../../storage/store/store'
-import {ImageInUseError, removeImages} from '../../storage/store/images/remove'
+import {ImageInUseError, ImageUnknownError, UsageError} from '../../engine/errors'
 
 export default class ImageRm extends TspodCommand {
   static summary = 'Remove one or more images from local storage'
@@ -28,9 +23,7 @@ export default class ImageRm extends TspodCommand {
     const names = argv
     if (names.length === 0 && !flags.all) throw new UsageError('image name or ID must be specified')
     if (names.length > 0 && flags.all) throw new UsageError('when using the --all switch, you may not pass any images names or IDs')
-    const store = await this.openStore(flags)
-    if (flags.force) await this.removeUsers(store, names, flags.all)
-    const report = await removeImages(store, names, {force: flags.force, all: flags.all, registries: this.registries()})
+    const report = await this.engine(flags).removeImages({names, all: flags.all, force: flags.force})
     for (const name of report.untagged) this.print(`Untagged: ${name}`)
     for (const id of report.deleted) this.print(`Deleted: ${id}`)
     const errors = report.errors.filter((e) => !(flags.ignore && e instanceof ImageUnknownError))
@@ -40,11 +33,4 @@ export default class ImageRm extends TspodCommand {
     this.exit(code)
   }
 
-  /** rmi -f: the containers using the images go first, as Podman's does. */
-  private async removeUsers(store: Store, names: string[], all: boolean): Promise<void> {
-    const registries = this.registries()
-    const ids = new Set(all ? store.images.list().map((i) => i.id) : names.map((n) => resolveLocalImage(store, n, registries)?.image.id))
-    const records = ContainerRecords.open(store)
-    for (const c of records.list()) if (ids.has(c.config.imageId)) await removeContainer(store, records, c, {force: true})
-  }
 }

@@ -1,11 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
-import {UsageError} from '../../errors'
-import {SAVE_FORMATS, saveImage} from '../../storage/image/save'
+import {UsageError} from '../../engine'
+import {SAVE_FORMATS} from '../../engine/save-formats'
 
 export default class ImageSave extends TspodCommand {
   static summary = 'Save image(s) to a docker-archive, oci-archive or OCI layout'
@@ -25,31 +23,8 @@ export default class ImageSave extends TspodCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ImageSave)
-    const store = await this.openStore(flags)
-    let output = flags.output
-    let work: string | undefined
-    if (!output) {
-      if (process.stdout.isTTY) throw new UsageError('refusing to save to terminal. Use -o flag or redirect')
-      if (flags.format === 'oci-dir') throw new UsageError('oci-dir needs -o DIR')
-      work = store.newWorkDir('tmp')
-      output = path.join(work, 'image.tar')
-    }
-    const reporter = pullReporter(flags.quiet || !flags.output)
-    try {
-      await saveImage(store, argv as string[], path.resolve(output), {
-        format: flags.format,
-        multiImage: flags['multi-image-archive'],
-        registries: this.registries(),
-        signal: this.interruptSignal(),
-        onEvent: (e) => reporter.event(e),
-      })
-      reporter.stop()
-      if (work) {
-        await new Promise<void>((resolve, reject) => fs.createReadStream(output!).on('error', reject).on('end', resolve).pipe(process.stdout, {end: false}))
-      }
-    } finally {
-      reporter.stop()
-      if (work) fs.rmSync(work, {recursive: true, force: true})
-    }
+    if (!flags.output && process.stdout.isTTY) throw new UsageError('refusing to save to terminal. Use -o flag or redirect')
+    const options = {names: argv as string[], output: flags.output, format: flags.format, multiImage: flags['multi-image-archive'], signal: this.interruptSignal()}
+    await this.engine(flags).save(options, process.stdout, {pullProgress: () => pullReporter(flags.quiet || !flags.output)})
   }
 }

@@ -1,9 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {UsageError} from '../../errors'
-import {lookupImage} from '../../storage/store/images/lookup'
-import {normalizeTagName} from '../../storage/store/images/names'
+import {UsageError} from '../../engine'
 
 export default class ImageTag extends TspodCommand {
   static summary = 'Add an additional name to a local image'
@@ -18,8 +16,6 @@ export default class ImageTag extends TspodCommand {
     const argv = this.positionalArgs(parsed)
     const [image, ...targets] = argv
     if (targets.length === 0) throw new UsageError('at least two arguments are required')
-    const store = await this.openStore(flags)
-    const found = lookupImage(store, image, this.registries())
-    for (const target of targets) store.images.addName(found.id, normalizeTagName(target))
+    await this.engine(flags).tag(image, targets)
   }
 }

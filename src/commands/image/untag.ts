@@ -1,9 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {TspodError} from '../../errors'
-import {lookupImage} from '../../storage/store/images/lookup'
-import {normalizeTagName} from '../../storage/store/images/names'
 
 export default class ImageUntag extends TspodCommand {
   static summary = 'Remove a name from a local image (all names when none is given)'
@@ -16,11 +13,6 @@ export default class ImageUntag extends TspodCommand {
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
     const [image, ...names] = argv
-    const store = await this.openStore(flags)
-    const found = lookupImage(store, image, this.registries())
-    const targets = names.length > 0 ? names.map(normalizeTagName) : found.names
-    for (const name of targets) {
-      if (!store.images.removeName(found.id, name)) throw new TspodError(`${name}: tag not known`)
-    }
+    await this.engine(flags).untag(image, names)
   }
 }

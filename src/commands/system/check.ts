@@ -1,14 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {containerRecordsPart} from '../../runtime/container/rebuild-records'
-import {storeCheckRuntime} from '../../runtime/container/store-check-hooks'
-import {parseGoDuration} from '../../runtime/time-value'
-import {volumeRecordsPart} from '../../runtime/volume/rebuild-records'
-import {UsageError} from '../../errors'
-import {CHECKS, remainingDamage} from '../../storage/store/check/checks'
-import type {Finding} from '../../storage/store/check/finding'
-import {runChecks} from '../../storage/store/check/run'
+import type {Finding} from '../../engine'
 
 /** One line per finding: what, on what, and with --repair what became of it. */
 function findingLine(f: Finding): string {
@@ -29,17 +22,8 @@ export default class SystemCheck extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(SystemCheck)
-    const maxAge = parseGoDuration(flags.max)
-    if (maxAge === undefined || maxAge < 0) throw new UsageError(`invalid argument "${flags.max}" for "-m, --max" flag: a duration such as 1h or 30m is needed`)
-    const findings = await runChecks({
-      config: this.storageConfig(flags),
-      options: {quick: flags.quick, repair: flags.repair, force: flags.force, maxAge},
-      checks: CHECKS,
-      // the volumes' part reads the container configs the container part restores: this order
-      rebuildParts: [containerRecordsPart, volumeRecordsPart],
-      runtime: storeCheckRuntime,
-    })
+    const {findings, damaged} = await this.engine(flags).checkStorage({quick: flags.quick, repair: flags.repair, force: flags.force, max: flags.max})
     for (const f of findings) this.print(findingLine(f))
-    if (remainingDamage(findings).length > 0) this.exit(1)
+    if (damaged) this.exit(1)
   }
 }

@@ -3,8 +3,7 @@ import {Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
 import {compactSize, humanDuration} from '../../cli/units'
-import {UsageError} from '../../errors'
-import {DiskUsage, systemDiskUsage} from '../../system/disk-usage-report'
+import {DiskUsage, UsageError} from '../../engine'
 
 const TABLE = 'table {{.Type}}\t{{.Total}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}'
 const HEADERS = {Type: 'TYPE', Total: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE'}
@@ -82,7 +81,7 @@ export default class SystemDf extends TspodCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(SystemDf)
     if (flags.verbose && flags.format !== undefined) throw new UsageError('cannot combine --format and --verbose flags')
-    const usage = systemDiskUsage(await this.openStore(flags))
+    const usage = await this.engine(flags).diskUsage()
     if (flags.verbose) {
       process.stdout.write(verbose(usage))
       return

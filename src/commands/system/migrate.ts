@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {printError} from '../../cli/exit'
-import {migrateContainers} from '../../runtime/container/migrate'
 
 export default class SystemMigrate extends ContainerCommand {
   static summary = 'Migrate containers'
@@ -16,8 +15,7 @@ export default class SystemMigrate extends ContainerCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(SystemMigrate)
-    const {store, records} = await this.openContainers(flags)
-    const report = await migrateContainers(store, records, {newRuntime: flags['new-runtime']})
+    const report = await this.engine(flags).migrate({newRuntime: flags['new-runtime']})
     for (const id of report.stopped) this.print(`stopped ${id}`)
     if (report.errors.length === 0) return
     report.errors.slice(0, -1).forEach((e) => printError(e, false))

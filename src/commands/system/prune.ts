@@ -4,7 +4,6 @@ import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
 import {confirm} from '../../cli/prompt'
 import {compactSize} from '../../cli/units'
-import {checkPruneFilters, systemPrune} from '../../system/prune'
 
 /** Podman's warning, less the networks and build cache that tspod does not have. */
 function warning(all: boolean, volumes: boolean): string {
@@ -31,9 +30,7 @@ export default class SystemPrune extends TspodCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(SystemPrune)
     if (!flags.force && !(await confirm(warning(flags.all, flags.volumes)))) return
-    const filters = flags.filter ?? []
-    checkPruneFilters(filters)
-    const report = await systemPrune(await this.openStore(flags), {all: flags.all, volumes: flags.volumes, filters})
+    const report = await this.engine(flags).systemPrune({all: flags.all, volumes: flags.volumes, filters: flags.filter ?? []})
     const sections: [string, string[]][] = [
       ['Deleted Containers', report.containers],
       ['Deleted Volumes', report.volumes],

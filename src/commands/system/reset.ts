@@ -1,10 +1,7 @@
 import {Flags} from '@oclif/core'
-import * as fs from 'node:fs'
 
 import {TspodCommand} from '../../cli/base-command'
 import {confirm} from '../../cli/prompt'
-import {configFilePath} from '../../storage/config/storage-conf'
-import {resetStore} from '../../system/reset'
 
 export default class SystemReset extends TspodCommand {
   static summary = 'Reset tspod storage'
@@ -17,7 +14,8 @@ export default class SystemReset extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(SystemReset)
-    const config = this.storageConfig(flags)
+    const engine = this.engine(flags)
+    const config = engine.config
     if (!flags.force) {
       const question = [
         'WARNING! This will remove:',
@@ -35,9 +33,8 @@ export default class SystemReset extends TspodCommand {
       })
       if (!yes) return
     }
-    const report = await resetStore(config)
-    for (const warning of report.warnings) process.stderr.write(`WARN[0000] ${warning}\n`)
-    const conf = configFilePath()
-    if (fs.existsSync(conf)) this.print(`A storage.conf file exists at ${conf}\nYou should remove this file if you did not modify the configuration.`)
+    const {warnings, configFile} = await engine.reset()
+    for (const warning of warnings) this.printWarning(warning)
+    if (configFile) this.print(`A storage.conf file exists at ${configFile}\nYou should remove this file if you did not modify the configuration.`)
   }
 }

@@ -1,8 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {UsageError} from '../../errors'
-import {VolumeStore, parseKeyValues} from '../../runtime/volume'
 
 export default class VolumeCreate extends TspodCommand {
   static summary = 'Create a new volume'
@@ -23,20 +21,15 @@ export default class VolumeCreate extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(VolumeCreate)
-    const labels = parseKeyValues(flags.label ?? [], 'labels')
-    const options = parseKeyValues(flags.opt ?? [], 'options')
-    for (const [flag, id] of [['uid', flags.uid], ['gid', flags.gid]] as const)
-      if (id !== undefined && id < 0) throw new UsageError(`invalid argument "${id}" for "--${flag}" flag: must not be negative`)
-    const volumes = VolumeStore.open(await this.openStore(flags))
-    const volume = await volumes.create({
+    const name = await this.engine(flags).createVolume({
       name: args.name,
       driver: flags.driver,
-      labels,
-      options,
+      labels: flags.label,
+      options: flags.opt,
       uid: flags.uid,
       gid: flags.gid,
       ignoreIfExists: flags.ignore,
     })
-    this.print(volume.name)
+    this.print(name)
   }
 }

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {VolumeStore} from '../../runtime/volume'
 
 export default class VolumeExists extends TspodCommand {
   static summary = 'Check if volume exists'
@@ -11,7 +10,6 @@ export default class VolumeExists extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(VolumeExists)
-    const volumes = VolumeStore.open(await this.openStore(flags))
-    if (!volumes.exists(args.volume)) this.exit(1)
+    if (!(await this.engine(flags).volumeExists(args.volume))) this.exit(1)
   }
 }

@@ -3,8 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {isJsonFormat} from '../../cli/format/go-template'
 import {renderRecord, toJson} from '../../cli/render'
-import {TspodError, UsageError, wrap} from '../../errors'
-import {NoSuchVolumeError, Volume, VolumeStore, inspectVolume, templateRecord} from '../../runtime/volume'
+import {UsageError} from '../../engine'
 
 export default class VolumeInspect extends TspodCommand {
   static summary = 'Display detailed information on one or more volumes'
@@ -23,22 +22,9 @@ export default class VolumeInspect extends TspodCommand {
     const argv = this.positionalArgs(parsed)
     const names = argv
     if (Boolean(flags.all) === names.length > 0) throw new UsageError('provide one or more volume names or use --all')
-    const volumes = VolumeStore.open(await this.openStore(flags))
-    const found: Volume[] = []
-    const errors: TspodError[] = []
-    if (flags.all) found.push(...volumes.list())
-    for (const name of names) {
-      try {
-        found.push(volumes.lookup(name))
-      } catch (err) {
-        // Podman reports a missing volume in these words, and fails on any other error at once
-        if (!(err instanceof NoSuchVolumeError)) throw wrap(err, `inspecting volume ${name}`)
-        errors.push(new TspodError(`no such volume ${name}`))
-      }
-    }
-    const records = found.map((v) => inspectVolume(volumes, v))
+    const {records, rows, errors} = await this.engine(flags).inspectVolumes({names, all: flags.all})
     if (isJsonFormat(flags.format) || flags.format === '') process.stdout.write(toJson(records))
-    else process.stdout.write(records.map((r) => renderRecord(templateRecord(r), flags.format)).join(''))
+    else process.stdout.write(rows.map((r) => renderRecord(r, flags.format)).join(''))
     // as Podman's inspect: the other errors on their own lines, then the first as the command's error
     for (const err of errors.slice(1)) process.stderr.write(`${err.message}\n`)
     if (errors.length > 0) throw errors[0]

@@ -3,8 +3,7 @@ import {Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {isJsonFormat} from '../../cli/format/go-template'
 import {renderList} from '../../cli/render'
-import {UsageError} from '../../errors'
-import {VolumeStore, filterVolumes, inspectVolume, parseVolumeFilters, templateRecord} from '../../runtime/volume'
+import {UsageError} from '../../engine'
 
 const TABLE = 'table {{.Driver}}\t{{.Name}}'
 const HEADERS = {Name: 'VOLUME NAME'}
@@ -28,9 +27,7 @@ export default class VolumeLs extends TspodCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(VolumeLs)
     if (flags.quiet && flags.format !== undefined) throw new UsageError('quiet and format flags cannot be used together')
-    const filters = parseVolumeFilters(flags.filter ?? [])
-    const volumes = VolumeStore.open(await this.openStore(flags))
-    const records = filterVolumes(volumes, filters).map((v) => inspectVolume(volumes, v))
+    const {records, rows} = await this.engine(flags).listVolumes(flags.filter ?? [])
     // Podman's `volume ls` JSON is indented by two spaces (json.MarshalIndent), unlike inspect's
     if (flags.format !== undefined && isJsonFormat(flags.format)) {
       this.print(JSON.stringify(records, null, 2))
@@ -38,7 +35,7 @@ export default class VolumeLs extends TspodCommand {
     }
     if (records.length === 0) return
     const format = flags.quiet ? '{{.Name}}' : flags.format
-    const out = renderList(records, records.map(templateRecord), format, {table: TABLE, headers: HEADERS}, flags.noheading)
+    const out = renderList(records, rows, format, {table: TABLE, headers: HEADERS}, flags.noheading)
     if (out) process.stdout.write(out)
   }
 }

@@ -3,8 +3,6 @@ import {Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
 import {readLine} from '../../cli/prompt'
-import {UsageError} from '../../errors'
-import {VolumeStore, parseVolumeFilters, pruneCandidates, pruneVolumes, splitAllFilter} from '../../runtime/volume'
 
 export default class VolumePrune extends TspodCommand {
   static summary = 'Remove unused volumes'
@@ -21,31 +19,30 @@ export default class VolumePrune extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(VolumePrune)
-    const choice = splitAllFilter(parseVolumeFilters(flags.filter ?? []), Boolean(flags.all))
-    if (flags.force && flags['dry-run']) throw new UsageError('--force and --dry-run cannot be used together')
-    const volumes = VolumeStore.open(await this.openStore(flags))
-    if (flags['dry-run']) {
+    const options = {filters: flags.filter ?? [], all: flags.all, force: flags.force, dryRun: flags['dry-run']}
+    const report = await this.engine(flags).pruneVolumes(options, flags.force ? undefined : (candidates, choice) => this.confirm(candidates, choice.all))
+    if (report.candidates) {
       this.print('Volumes that would be pruned:')
-      for (const v of pruneCandidates(volumes, choice)) this.print(v.name)
+      for (const name of report.candidates) this.print(name)
       return
     }
-    if (!flags.force) {
-      const which = choice.all ? 'all volumes' : 'anonymous local volumes'
-      this.print(`WARNING! This will remove ${which} not used by at least one container. The following volumes will be removed:`)
-      const candidates = pruneCandidates(volumes, choice)
-      if (candidates.length === 0) {
-        this.print(choice.all ? 'No dangling volumes found' : 'No dangling anonymous volumes found')
-        return
-      }
-      for (const v of candidates) this.print(v.name)
-      process.stdout.write('Are you sure you want to continue? [y/N] ')
-      const answer = await readLine()
-      if (answer[0]?.toLowerCase() !== 'y') return
-    }
-    const report = await pruneVolumes(volumes, choice)
     for (const name of report.removed) this.print(name)
     if (report.errors.length === 0) return
     report.errors.slice(0, -1).forEach((e) => printError(e, false))
     throw report.errors.at(-1)
+  }
+
+  /** Podman's question, with the volumes it is about; no question when there are none. */
+  private async confirm(candidates: string[], all: boolean): Promise<boolean> {
+    const which = all ? 'all volumes' : 'anonymous local volumes'
+    this.print(`WARNING! This will remove ${which} not used by at least one container. The following volumes will be removed:`)
+    if (candidates.length === 0) {
+      this.print(all ? 'No dangling volumes found' : 'No dangling anonymous volumes found')
+      return false
+    }
+    for (const name of candidates) this.print(name)
+    process.stdout.write('Are you sure you want to continue? [y/N] ')
+    const answer = await readLine()
+    return answer[0]?.toLowerCase() === 'y'
   }
 }

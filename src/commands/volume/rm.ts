@@ -2,23 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
-import {UsageError} from '../../errors'
-import {ContainerRecords} from '../../runtime/container/records'
-import {removeContainer} from '../../runtime/container/remove'
-import {NoSuchVolumeError, VolumeInUseError, VolumeStore} from '../../runtime/volume'
-import type {Store} from '../../storage/store/store'
-
-/** `volume rm -f`: the containers using the volume go first (running ones stopped), as in Podman. */
-function containerRemover(store: Store, timeout: number | undefined): (ids: string[]) => Promise<void> {
-  return async (ids) => {
-    const records = ContainerRecords.open(store)
-    for (const id of ids) {
-      const container = records.get(id)
-      if (container) await removeContainer(store, records, container, {force: true, timeout})
-      else store.containers.delete(id) // a storage row without runtime records
-    }
-  }
-}
+import {NoSuchVolumeError, UsageError, VolumeInUseError} from '../../engine/errors'
 
 export default class VolumeRm extends TspodCommand {
   static summary = 'Remove one or more volumes'
@@ -42,27 +26,8 @@ export default class VolumeRm extends TspodCommand {
     const names = argv
     if ((names.length > 0) === Boolean(flags.all)) throw new UsageError('choose either one or more volumes or all')
     if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
-    const store = await this.openStore(flags)
-    const volumes = VolumeStore.open(store)
-    const removeContainers = flags.force ? containerRemover(store, flags.time) : undefined
-    const errors: Error[] = []
-    const targets: string[] = []
-    if (flags.all) targets.push(...volumes.list().map((v) => v.name))
-    for (const name of names) {
-      try {
-        targets.push(volumes.lookup(name).name)
-      } catch (err) {
-        if (!(err instanceof NoSuchVolumeError && flags.force)) errors.push(err as Error)
-      }
-    }
-    for (const name of targets) {
-      try {
-        await volumes.remove(name, {removeContainers})
-        this.print(name)
-      } catch (err) {
-        if (!(err instanceof NoSuchVolumeError && flags.force)) errors.push(err as Error)
-      }
-    }
+    const targets = {names, all: flags.all, force: flags.force, timeout: flags.time}
+    const errors = await this.engine(flags).removeVolumes(targets, {onDone: (name) => this.print(name)})
     if (errors.length === 0) return
     errors.forEach((e) => printError(e, false))
     // Podman's setExitCode: the last not-found (1) or in-use (2) error decides; else 125

@@ -1,6 +1,7 @@
 // Start a container in the foreground (`run`, `start -a`): this process is its monitor. Output
 // goes to this terminal and, unless the container is removed when it ends, to its log too;
-// signals a user sends are forwarded to the container's init, as Podman does.
+// signals a user sends are forwarded to the container's init, as Podman does. `exec` follows its
+// process with the same foreground loop (followForeground).
 import {writeContainerStdout} from '../container-stdout'
 import * as fs from 'node:fs'
 import {Readable, Writable} from 'node:stream'
@@ -8,6 +9,7 @@ import {finished} from 'node:stream/promises'
 
 import type {StdioSpec} from '../../native'
 import type {Store} from '../../storage/store/store'
+import type {NamespacedChild} from '../../userns/spawn'
 import {AttachedTerminal, attachTerminal} from '../terminal'
 import {Container} from './config'
 import {Launched, launchContainer, recordExit} from './launch'
@@ -53,6 +55,40 @@ export function teeOutput(from: Readable, to: Pick<Writable, 'write'> | undefine
   return finished(from).catch(() => undefined)
 }
 
+export interface ForegroundOptions {
+  /** the process has a terminal of its own: this one is wired to it once the child sent it */
+  tty: boolean
+  /** -i: this terminal's input goes to the process (in raw mode) */
+  interactive: boolean
+  /** a copy of the terminal's output (the container's log) */
+  onTerminalOutput?: (chunk: Buffer) => void
+}
+
+/**
+ * The foreground loop of `run`, `start -a` and `exec`: the terminal wired up, the user's signals
+ * passed on to `child`, until `until` resolves and the terminal has drained.
+ */
+export async function followForeground<T>(child: NamespacedChild, options: ForegroundOptions, until: () => Promise<T>): Promise<T> {
+  let terminal: AttachedTerminal | undefined
+  if (options.tty) {
+    await child.started.catch(() => undefined) // a failure shows when the exit is recorded
+    try {
+      terminal = attachTerminal(child.consoleMaster(), options.interactive, options.onTerminalOutput)
+    } catch {
+      // the child failed before it sent its terminal
+    }
+  }
+  const stopForwarding = forwardSignals(child.pid)
+  try {
+    const result = await until()
+    await terminal?.closed
+    return result
+  } finally {
+    terminal?.detach()
+    stopForwarding()
+  }
+}
+
 export async function runAttached(store: Store, records: ContainerRecords, container: Container, options: AttachOptions): Promise<number> {
   const tty = container.config.spec.process.terminal ?? false
   const logFile = options.log ? logFileOf(store, container.config) : undefined
@@ -80,36 +116,27 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   const {child} = launched
   options.onLaunched?.(launched)
   const copies = piped ? [teeOutput(child.stdout!, {write: (chunk: Buffer) => (writeContainerStdout(chunk), true)}, log, 'stdout'), teeOutput(child.stderr!, process.stderr, log, 'stderr')] : []
-  let terminal: AttachedTerminal | undefined
-  if (tty) {
-    await child.started.catch(() => undefined) // a failure shows when the exit is recorded
-    try {
-      terminal = attachTerminal(child.consoleMaster(), options.interactive, log && ((chunk) => log.write('stdout', chunk)))
-    } catch {
-      // the child failed before it sent its terminal
-    }
-  }
-  const stopForwarding = forwardSignals(child.pid)
   let timedOut = false
-  const timeout = container.config.timeout
-    ? setTimeout(() => {
-        timedOut = true
-        try {
-          process.kill(launched.initPid, 'SIGKILL')
-        } catch {
-          // it ended meanwhile
-        }
-      }, container.config.timeout * 1000)
-    : undefined
+  let timeout: NodeJS.Timeout | undefined
+  const onTerminalOutput = log && ((chunk: Buffer) => log.write('stdout', chunk))
   try {
-    const code = await recordExit(records, container, launched, {timedOut: () => timedOut})
-    await terminal?.closed
-    await Promise.all(copies)
-    return code
+    return await followForeground(child, {tty, interactive: options.interactive, onTerminalOutput}, async () => {
+      timeout = container.config.timeout
+        ? setTimeout(() => {
+            timedOut = true
+            try {
+              process.kill(launched.initPid, 'SIGKILL')
+            } catch {
+              // it ended meanwhile
+            }
+          }, container.config.timeout * 1000)
+        : undefined
+      const code = await recordExit(records, container, launched, {timedOut: () => timedOut})
+      await Promise.all(copies)
+      return code
+    })
   } finally {
     clearTimeout(timeout)
-    terminal?.detach()
-    stopForwarding()
     log?.close()
   }
 }

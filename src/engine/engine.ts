@@ -1,0 +1,750 @@
+// The Engine: libpod's role. One entry point per verb, each doing the work that spans the runtime
+// and the storage libraries once. It opens the store lazily, reports through callbacks, and never
+// prints or exits: a front end (src/cli/ today) parses, calls one verb and renders the result.
+//
+// Each verb loads the libraries it uses when it is called, so a command starts with no more than
+// it needs; the lifecycle verbs (lifecycle.ts) are in the CLI's code cache (scripts/bundle.js).
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type {Readable, Writable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import {TspodError, UsageError, wrap} from '../errors'
+import type {Created} from '../runtime/container/create'
+import type {ExecOptions} from '../runtime/container/exec'
+import type {LogEntry} from '../runtime/container/log-file'
+import type {MigrateReport} from '../runtime/container/migrate'
+import type {PrunedContainers} from '../runtime/container/prune'
+import type {ContainerRecords} from '../runtime/container/records'
+import type {ContainerSummary} from '../runtime/container/report'
+import type {PortMapping} from '../runtime/network/publish'
+import type {TopResult} from '../runtime/top/top'
+import type {PruneChoice} from '../runtime/volume/prune'
+import type {InspectVolumeData} from '../runtime/volume/report'
+import type {Finding} from '../storage/store/check/finding'
+import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/registries-conf'
+import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
+import {DB_FILE, damagedDatabaseError} from '../storage/store/db/connection'
+import type {HistoryRow} from '../storage/store/images/history'
+import type {RemoveReport} from '../storage/store/images/remove'
+import type {ImageSummary} from '../storage/store/images/report'
+import type {CopiedImage} from '../storage/image/pull'
+import type {SaveFormat} from '../storage/image/save'
+import {Store} from '../storage/store/store'
+import type {ImageContext} from '../storage/image/transports/types'
+import type {DiskUsage} from '../system/disk-usage-report'
+import type {CheckResult} from '../system/doctor/check-result'
+import type {RepairOutcome} from '../system/doctor/runner'
+import type {Info} from '../system/info'
+import type {SystemPruneOptions, SystemPruneReport} from '../system/prune'
+import type {CreateEvents, CreateInput} from './create'
+import type {PullProgress, TargetEvents, WarningEvents} from './events'
+import type {ContainerLifecycle} from './lifecycle'
+
+export interface EngineOptions {
+  /** --root and --runroot: where the store is, over storage.conf */
+  root?: string
+  runRoot?: string
+}
+
+/** Several named containers, or all of them (`--all`). */
+export interface Targets {
+  names: string[]
+  all?: boolean
+}
+
+export interface RunOptions {
+  /** -d: start under the detached monitor */
+  detach?: boolean
+  /** -i */
+  interactive?: boolean
+  /** --rmi: after a foreground run, remove the image unless another container uses it */
+  removeImage?: boolean
+}
+
+export interface RunEvents extends CreateEvents {
+  /** --rmi could not remove the image: the run's exit code stays the container's */
+  onImageRemovalError?: (err: Error) => void
+}
+
+export interface RunResult {
+  id: string
+  /** the container's exit code, for a foreground run */
+  exitCode?: number
+}
+
+export interface LogsOptions {
+  names: string[]
+  follow?: boolean
+  /** the last N lines of each log; -1 or undefined for all */
+  tail?: number
+  /** --since and --until, as the user gave them */
+  since?: string
+  until?: string
+}
+
+/** Where a container's log entries go, one sink per container named. */
+export type LogSink = (entries: LogEntry[]) => void
+
+export interface ContainerListing {
+  summary: ContainerSummary
+  /** the published ports in Podman's words ("0.0.0.0:8080->80/tcp") */
+  ports: string[]
+}
+
+export type InspectType = 'all' | 'container' | 'image'
+
+const FOLLOW_POLL_MS = 100
+
+export class Engine {
+  private loadedConfig?: StorageConfig
+  private loadedRegistries?: RegistriesConfig
+  private opened?: Store
+  private containerRecords?: ContainerRecords
+
+  constructor(private readonly options: EngineOptions = {}) {}
+
+  /** The store's configuration (storage.conf with --root/--runroot over it), read once. */
+  get config(): StorageConfig {
+    this.loadedConfig ??= loadStorageConfig({root: this.options.root, runRoot: this.options.runRoot})
+    return this.loadedConfig
+  }
+
+  /** registries.conf, read once. */
+  get registries(): RegistriesConfig {
+    this.loadedRegistries ??= loadRegistriesConf()
+    return this.loadedRegistries
+  }
+
+  /** The store, opened on first use. */
+  async store(): Promise<Store> {
+    this.opened ??= await Store.open(this.config)
+    return this.opened
+  }
+
+  /** The store and its container records, once `--rm` containers whose monitor died (killed with it) are removed. */
+  private async containers(): Promise<{store: Store; records: ContainerRecords}> {
+    const store = await this.store()
+    if (!this.containerRecords) {
+      const {ContainerRecords} = await import('../runtime/container/records')
+      const {removeContainer} = await import('../runtime/container/remove')
+      const records = ContainerRecords.open(store)
+      for (const c of records.abandonedAutoRemove()) await removeContainer(store, records, c)
+      this.containerRecords = records
+    }
+    return {store, records: this.containerRecords}
+  }
+
+  /** An error that says the store's DB is damaged (and how to repair it), when `err` is one. */
+  damagedDatabase(err: unknown): TspodError | undefined {
+    return damagedDatabaseError(err, this.opened && path.join(this.opened.config.graphRoot, DB_FILE))
+  }
+
+  close(): void {
+    this.opened?.close()
+  }
+
+  // ---- containers
+
+  /** The foreground and lifecycle verbs, loaded on first use (scripts/bundle.js puts them in the code cache). */
+  private async lifecycle(): Promise<ContainerLifecycle> {
+    const {store, records} = await this.containers()
+    const {ContainerLifecycle} = await import('./lifecycle')
+    return new ContainerLifecycle(store, records, this.registries)
+  }
+
+  /** `create`: the image (pulled if missing) and a new container from it. */
+  async create(input: CreateInput, events: CreateEvents = {}): Promise<Created> {
+    return await (await this.lifecycle()).create(input, events)
+  }
+
+  /** `run`: create, then start in the foreground (returns the exit code) or under the monitor (-d). */
+  async run(input: CreateInput, options: RunOptions, events: RunEvents = {}): Promise<RunResult> {
+    return await (await this.lifecycle()).run(input, options, events)
+  }
+
+  /** `start`: each container under the detached monitor; with `attach`, one container in the foreground, whose exit code is returned. */
+  async start(targets: Targets & {attach?: boolean; interactive?: boolean}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+    return await (await this.lifecycle()).start(targets, events)
+  }
+
+  /** `stop`: the stop signal, then SIGKILL after the timeout. */
+  async stop(targets: Targets & {ignore?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).stop(targets, events)
+  }
+
+  /** `kill`: a signal to each container. */
+  async kill(targets: Targets & {signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).kill(targets, events)
+  }
+
+  /** `restart`: stop, then start under the monitor; `running` picks every running container. */
+  async restart(targets: Targets & {running?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).restart(targets, events)
+  }
+
+  /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).remove(targets, events)
+  }
+
+  /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
+  async wait(names: string[], events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void}): Promise<unknown[]> {
+    return await (await this.lifecycle()).wait(names, events)
+  }
+
+  /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */
+  async exec(name: string, options: ExecOptions): Promise<number> {
+    return await (await this.lifecycle()).exec(name, options)
+  }
+
+  /** `logs`: each container's log entries to its sink; with `follow`, until the container stops. */
+  async logs(options: LogsOptions, sinkFor: (c: {id: string; name: string}) => LogSink): Promise<void> {
+    const {parseTimeValue} = await import('../runtime/time-value')
+    const since = options.since === undefined ? -Infinity : parseTimeValue(options.since)
+    const until = options.until === undefined ? Infinity : parseTimeValue(options.until)
+    const timed = options.since !== undefined || options.until !== undefined
+    const inTime = (e: LogEntry) => {
+      if (!timed) return true
+      const time = Date.parse(e.time)
+      return time >= since && time <= until
+    }
+    const {store, records} = await this.containers()
+    const {LogCursor, readableLogFile} = await import('../runtime/container/log-reader')
+    const {isRunning} = await import('../runtime/container/report')
+    const containers = options.names.map((n) => records.lookup(n))
+    const tail = options.tail ?? -1
+    for (const c of containers) {
+      const cursor = new LogCursor(readableLogFile(store, c.config))
+      const sink = sinkFor({id: c.config.id, name: c.config.name})
+      const show = (entries: LogEntry[]) => sink(timed ? entries.filter(inTime) : entries)
+      try {
+        if (tail >= 0) sink(cursor.tail(tail, inTime))
+        else cursor.readToEnd(show)
+        if (!options.follow) continue
+        for (;;) {
+          const current = records.get(c.config.id)
+          cursor.readToEnd(show)
+          // the log restarted at its size limit: the old one is read to its end, now the new one
+          if (cursor.reopenIfReplaced()) continue
+          if (!current || !isRunning(current.state)) break
+          await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
+        }
+      } finally {
+        cursor.close()
+      }
+    }
+  }
+
+  /** `ps`: the containers (running ones, or all), newest first. */
+  async listContainers(options: {all?: boolean; latest?: boolean; last?: number; filters?: string[]}): Promise<ContainerListing[]> {
+    const {store, records} = await this.containers()
+    const {parseContainerFilters} = await import('../runtime/container/filter')
+    const {containerSummary, isRunning, portText, portsOf} = await import('../runtime/container/report')
+    const filters = options.filters ?? []
+    const matches = parseContainerFilters(filters)
+    const showAll = options.all || options.latest || options.last !== undefined || filters.length > 0
+    let containers = records.list().filter((c) => (showAll || isRunning(c.state)) && matches(c))
+    containers.sort((a, b) => b.config.created.localeCompare(a.config.created))
+    if (options.latest) containers = containers.slice(0, 1)
+    if (options.last !== undefined) containers = containers.slice(0, options.last)
+    return containers.map((c) => ({summary: containerSummary(c, store), ports: portsOf(c).map(portText)}))
+  }
+
+  /** `container inspect`: the records of the named containers (or the latest); a failed name goes to onError. */
+  async inspectContainers(options: {names: string[]; latest?: boolean}, onError: (err: unknown) => void): Promise<unknown[]> {
+    const {store, records} = await this.containers()
+    const {inspectContainer} = await import('../runtime/container/report')
+    let names = options.names
+    if (options.latest) names = records.list().slice(-1).map((c) => c.config.id)
+    if (names.length === 0) throw new UsageError('inspect requires at least 1 arg(s), only received 0')
+    const out: unknown[] = []
+    for (const name of names) {
+      try {
+        out.push(inspectContainer(records.lookup(name), store))
+      } catch (err) {
+        onError(err)
+      }
+    }
+    return out
+  }
+
+  /** `inspect`: a container by that name or ID first, else an image, as Podman does. */
+  async inspect(names: string[], type: InspectType, onError: (err: unknown) => void): Promise<unknown[]> {
+    const {store, records} = await this.containers()
+    const {NoSuchContainerError} = await import('../runtime/container/records')
+    const {inspectContainer} = await import('../runtime/container/report')
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {inspectImage} = await import('../storage/store/images/report')
+    const out: unknown[] = []
+    for (const name of names) {
+      try {
+        if (type !== 'image') {
+          try {
+            out.push(inspectContainer(records.lookup(name), store))
+            continue
+          } catch (err) {
+            if (!(err instanceof NoSuchContainerError) || type === 'container') throw err
+          }
+        }
+        try {
+          out.push(inspectImage(lookupImage(store, name, this.registries), store.layout))
+        } catch (err) {
+          if (type === 'all') throw new UsageError(`no such object: "${name}"`)
+          throw err
+        }
+      } catch (err) {
+        onError(err)
+      }
+    }
+    return out
+  }
+
+  /** `container exists`: false when there is no such container; other errors are thrown. */
+  async containerExists(name: string): Promise<boolean> {
+    const {records} = await this.containers()
+    const {NoSuchContainerError} = await import('../runtime/container/records')
+    try {
+      records.lookup(name)
+      return true
+    } catch (err) {
+      if (err instanceof NoSuchContainerError) return false
+      throw err
+    }
+  }
+
+  /** `cp`: SRC and DEST as the user gave them (one is CONTAINER:PATH; `-` is a tar stream on stdin or stdout). */
+  async copy(sourceArg: string, destinationArg: string, options: {archive: boolean; overwrite: boolean}, stdio: {stdin: Readable; stdout: Writable}): Promise<void> {
+    const {copyBetweenContainers, copyFromContainer, copyToContainer, parseCopyArg} = await import('../runtime/container/copy')
+    const source = parseCopyArg(sourceArg)
+    const destination = parseCopyArg(destinationArg)
+    if (!source && !destination) throw new UsageError('name or ID cannot be empty: one of SRC and DEST must be CONTAINER:PATH')
+    const {store, records} = await this.containers()
+    if (source && destination) {
+      await copyBetweenContainers(store, records.lookup(source.container), source.path, records.lookup(destination.container), destination.path, options)
+      return
+    }
+    if (source) {
+      await copyFromContainer(store, records.lookup(source.container), source.path, destinationArg, options, stdio.stdout)
+      return
+    }
+    await copyToContainer(store, records.lookup(destination!.container), sourceArg, destination!.path, options, stdio.stdin)
+  }
+
+  /** `top`: the processes of a running container, as ps(1) descriptors. */
+  async top(name: string, descriptors: string[]): Promise<TopResult> {
+    const {records} = await this.containers()
+    const {isRunning} = await import('../runtime/container/report')
+    const {topProcesses} = await import('../runtime/top/top')
+    const container = records.lookup(name)
+    if (!isRunning(container.state)) throw new TspodError('top can only be used on running containers')
+    return topProcesses(container.state.pid!, descriptors.length > 0 ? descriptors : undefined)
+  }
+
+  /** `rename` */
+  async rename(name: string, newName: string): Promise<void> {
+    const {store, records} = await this.containers()
+    const {renameContainer} = await import('../runtime/container/rename')
+    renameContainer(store, records, records.lookup(name), newName)
+  }
+
+  /** `port`: the published ports of a running container, or of every running one. */
+  async ports(options: {container?: string; all?: boolean}): Promise<{id: string; ports: PortMapping[]}[]> {
+    const {records} = await this.containers()
+    const {isRunning, portsOf} = await import('../runtime/container/report')
+    const containers = options.all ? records.list().filter((c) => isRunning(c.state)) : [records.lookup(options.container!)]
+    return containers.map((c) => {
+      if (!isRunning(c.state)) throw new UsageError(`container ${c.config.id} is not running`)
+      return {id: c.config.id, ports: portsOf(c)}
+    })
+  }
+
+  /** `container prune`: every container that is not running. */
+  async pruneContainers(): Promise<PrunedContainers> {
+    const {store, records} = await this.containers()
+    const {pruneContainers} = await import('../runtime/container/prune')
+    return await pruneContainers(store, records)
+  }
+
+  /** `system migrate`: running containers stopped (mapped afresh when started), optionally a new runtime for all. */
+  async migrate(options: {newRuntime?: string}): Promise<MigrateReport> {
+    const {store, records} = await this.containers()
+    const {migrateContainers} = await import('../runtime/container/migrate')
+    return await migrateContainers(store, records, options)
+  }
+
+  // ---- images
+
+  /** `pull`: copy an image into the store; returns its ID. */
+  async pull(name: string, options: {context: ImageContext; isTerminal: boolean}, events: WarningEvents & {pullProgress?: () => PullProgress} = {}): Promise<string> {
+    const store = await this.store()
+    const {pullImage} = await import('../storage/image/pull')
+    const progress = events.pullProgress?.()
+    try {
+      const image = await pullImage(store, name, {
+        ctx: {...options.context, registries: this.registries},
+        isTerminal: options.isTerminal,
+        report: progress && ((line) => progress.line(line)),
+        onEvent: progress && ((e) => progress.event(e)),
+        onWarning: events.onWarning,
+      })
+      return image.id
+    } finally {
+      progress?.stop()
+    }
+  }
+
+  /** `load`: every image of a docker-archive or oci-archive (a file, an http(s) URL, or the `stdin` stream). */
+  async load(
+    options: {input?: string; stdin: Readable; signal?: AbortSignal},
+    events: WarningEvents & {pullProgress?: () => PullProgress} = {},
+  ): Promise<CopiedImage[]> {
+    const store = await this.store()
+    const {downloadArchive, isArchiveUrl} = await import('../storage/image/download-archive')
+    const {loadImages} = await import('../storage/image/load')
+    let file = options.input
+    let work: string | undefined
+    const progress = events.pullProgress?.()
+    try {
+      if (file && isArchiveUrl(file)) {
+        work = store.newWorkDir('tmp')
+        file = path.join(work, 'download.tar')
+        await downloadArchive(options.input!, file, options.signal)
+      } else if (!file) {
+        work = store.newWorkDir('tmp')
+        file = path.join(work, 'stdin.tar')
+        await pipeline(options.stdin, fs.createWriteStream(file))
+      }
+      const label = !options.input ? 'the archive read from stdin' : isArchiveUrl(options.input) ? options.input : path.resolve(options.input)
+      const loaded = await loadImages(
+        store,
+        path.resolve(file),
+        {
+          ctx: {signal: options.signal, registries: this.registries},
+          isTerminal: false,
+          onEvent: progress && ((e) => progress.event(e)),
+          onWarning: events.onWarning,
+        },
+        label,
+      )
+      progress?.stop()
+      return loaded
+    } finally {
+      progress?.stop()
+      if (work) fs.rmSync(work, {recursive: true, force: true})
+    }
+  }
+
+  /** `save`: images to an archive or OCI layout at `output`, or as a tar stream to `stdout` when there is no output. */
+  async save(
+    options: {names: string[]; output?: string; format: SaveFormat; multiImage?: boolean; signal?: AbortSignal},
+    stdout: Writable,
+    events: {pullProgress?: () => PullProgress} = {},
+  ): Promise<void> {
+    const store = await this.store()
+    const {saveImage} = await import('../storage/image/save')
+    let output = options.output
+    let work: string | undefined
+    if (!output) {
+      if (options.format === 'oci-dir') throw new UsageError('oci-dir needs -o DIR')
+      work = store.newWorkDir('tmp')
+      output = path.join(work, 'image.tar')
+    }
+    const progress = events.pullProgress?.()
+    try {
+      await saveImage(store, options.names, path.resolve(output), {
+        format: options.format,
+        multiImage: options.multiImage,
+        registries: this.registries,
+        signal: options.signal,
+        onEvent: progress && ((e) => progress.event(e)),
+      })
+      progress?.stop()
+      if (work) {
+        await new Promise<void>((resolve, reject) => fs.createReadStream(output!).on('error', reject).on('end', resolve).pipe(stdout, {end: false}))
+      }
+    } finally {
+      progress?.stop()
+      if (work) fs.rmSync(work, {recursive: true, force: true})
+    }
+  }
+
+  /** `rmi`: the images (with force, the containers using them first); the report says what went and what failed. */
+  async removeImages(options: {names: string[]; all?: boolean; force?: boolean}): Promise<RemoveReport> {
+    const store = await this.store()
+    const {removeImageUsers} = await import('./container-users')
+    const {removeImages} = await import('../storage/store/images/remove')
+    const force = options.force ?? false
+    const all = options.all ?? false
+    if (force) await removeImageUsers(store, options.names, all, this.registries)
+    return await removeImages(store, options.names, {force, all, registries: this.registries})
+  }
+
+  /** `image prune`: dangling images, or with `all` every image no container uses; returns their IDs. */
+  async pruneImages(options: {all?: boolean}): Promise<string[]> {
+    const store = await this.store()
+    const {pruneImages} = await import('../storage/store/images/remove')
+    return (await pruneImages(store, {all: options.all ?? false})).ids
+  }
+
+  /** `images`: summaries of the images that pass the filters (KEY=VALUE, as --filter). */
+  async listImages(filters: string[]): Promise<ImageSummary[]> {
+    const {filterImages, parseImageFilters} = await import('../storage/store/images/filter')
+    const {imageSummary} = await import('../storage/store/images/report')
+    const parsed = parseImageFilters(filters)
+    const store = await this.store()
+    const inUse = store.imagesInUse()
+    return filterImages(store, parsed, this.registries).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
+  }
+
+  /** `image inspect`: the records of the named images; a failed name goes to onError. */
+  async inspectImages(names: string[], onError: (err: unknown) => void): Promise<unknown[]> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {inspectImage} = await import('../storage/store/images/report')
+    const records: unknown[] = []
+    for (const name of names) {
+      try {
+        records.push(inspectImage(lookupImage(store, name, this.registries), store.layout))
+      } catch (err) {
+        onError(err)
+      }
+    }
+    return records
+  }
+
+  /** `history` */
+  async imageHistory(name: string): Promise<HistoryRow[]> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {imageHistory} = await import('../storage/store/images/history')
+    return imageHistory(store, lookupImage(store, name, this.registries))
+  }
+
+  /** `image exists` */
+  async imageExists(name: string): Promise<boolean> {
+    const store = await this.store()
+    const {findImage} = await import('../storage/store/images/lookup')
+    return findImage(store, name, this.registries) !== undefined
+  }
+
+  /** `tag`: more names for an image. */
+  async tag(image: string, targets: string[]): Promise<void> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    const found = lookupImage(store, image, this.registries)
+    for (const target of targets) store.images.addName(found.id, normalizeTagName(target))
+  }
+
+  /** `untag`: names taken from an image (all of them when none is given). */
+  async untag(image: string, names: string[]): Promise<void> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    const found = lookupImage(store, image, this.registries)
+    const targets = names.length > 0 ? names.map(normalizeTagName) : found.names
+    for (const name of targets) {
+      if (!store.images.removeName(found.id, name)) throw new TspodError(`${name}: tag not known`)
+    }
+  }
+
+  /** `login`: check the credentials with the registry and store them; returns the auth file written. */
+  async login(registry: string, credentials: {username: string; password: string}, options: {authFile?: string; tlsVerify?: boolean}): Promise<string> {
+    const {login} = await import('../storage/image/registry-login')
+    const {registryIdleTimeoutMs} = await import('../storage/image/config/registry-idle-timeout')
+    return await login(registry, credentials, {...options, registries: this.registries, idleTimeoutMs: registryIdleTimeoutMs()})
+  }
+
+  /** `logout`: the credentials of one registry (returns its key as stored), or of all. */
+  async logout(options: {registry?: string; all?: boolean; authFile?: string}): Promise<string | undefined> {
+    const {removeAllCredentials, removeCredentials} = await import('../storage/image/config/auth-file')
+    if (options.all) {
+      removeAllCredentials({authFile: options.authFile})
+      return undefined
+    }
+    if (!options.registry) throw new UsageError('registry must be given')
+    const key = options.registry.replace(/^(docker|https?):\/\//, '')
+    if (!removeCredentials(key, {authFile: options.authFile})) throw new TspodError(`not logged into ${key}`)
+    return key
+  }
+
+  // ---- volumes
+
+  /** `volume create`: labels and options as KEY=VALUE, as the flags give them. */
+  async createVolume(options: {name?: string; driver?: string; labels?: string[]; options?: string[]; uid?: number; gid?: number; ignoreIfExists?: boolean}): Promise<string> {
+    const {VolumeStore, parseKeyValues} = await import('../runtime/volume')
+    const labels = parseKeyValues(options.labels ?? [], 'labels')
+    const driverOptions = parseKeyValues(options.options ?? [], 'options')
+    for (const [flag, id] of [['uid', options.uid], ['gid', options.gid]] as const)
+      if (id !== undefined && id < 0) throw new UsageError(`invalid argument "${id}" for "--${flag}" flag: must not be negative`)
+    const volumes = VolumeStore.open(await this.store())
+    const volume = await volumes.create({
+      name: options.name,
+      driver: options.driver,
+      labels,
+      options: driverOptions,
+      uid: options.uid,
+      gid: options.gid,
+      ignoreIfExists: options.ignoreIfExists,
+    })
+    return volume.name
+  }
+
+  /** `volume exists` */
+  async volumeExists(name: string): Promise<boolean> {
+    const {VolumeStore} = await import('../runtime/volume')
+    return VolumeStore.open(await this.store()).exists(name)
+  }
+
+  /**
+   * `volume inspect`: the records of the named volumes (or all) and, for templates, Podman's rows;
+   * a missing volume is an error in the list, any other error is thrown.
+   */
+  async inspectVolumes(targets: Targets): Promise<{records: InspectVolumeData[]; rows: unknown[]; errors: TspodError[]}> {
+    const {NoSuchVolumeError, VolumeStore, inspectVolume, templateRecord} = await import('../runtime/volume')
+    const volumes = VolumeStore.open(await this.store())
+    const found = targets.all ? volumes.list() : []
+    const errors: TspodError[] = []
+    for (const name of targets.names) {
+      try {
+        found.push(volumes.lookup(name))
+      } catch (err) {
+        // Podman reports a missing volume in these words, and fails on any other error at once
+        if (!(err instanceof NoSuchVolumeError)) throw wrap(err, `inspecting volume ${name}`)
+        errors.push(new TspodError(`no such volume ${name}`))
+      }
+    }
+    const records = found.map((v) => inspectVolume(volumes, v))
+    return {records, rows: records.map(templateRecord), errors}
+  }
+
+  /** `volume ls`: the volumes that pass the filters, as records and as Podman's template rows. */
+  async listVolumes(filters: string[]): Promise<{records: InspectVolumeData[]; rows: Record<string, unknown>[]}> {
+    const {VolumeStore, filterVolumes, inspectVolume, parseVolumeFilters, templateRecord} = await import('../runtime/volume')
+    const parsed = parseVolumeFilters(filters)
+    const volumes = VolumeStore.open(await this.store())
+    const records = filterVolumes(volumes, parsed).map((v) => inspectVolume(volumes, v))
+    return {records, rows: records.map((r) => templateRecord(r) as Record<string, unknown>)}
+  }
+
+  /**
+   * `volume prune`: unused anonymous volumes (with `all` or an all filter, named ones too).
+   * `dryRun` only names them; else `confirm`, when given, sees them first and may say no.
+   */
+  async pruneVolumes(
+    options: {filters: string[]; all?: boolean; force?: boolean; dryRun?: boolean},
+    confirm?: (candidates: string[], choice: {all: boolean}) => Promise<boolean>,
+  ): Promise<{candidates?: string[]; removed: string[]; errors: Error[]}> {
+    const {VolumeStore, parseVolumeFilters, pruneCandidates, pruneVolumes, splitAllFilter} = await import('../runtime/volume')
+    const choice: PruneChoice = splitAllFilter(parseVolumeFilters(options.filters), Boolean(options.all))
+    if (options.force && options.dryRun) throw new UsageError('--force and --dry-run cannot be used together')
+    const volumes = VolumeStore.open(await this.store())
+    if (options.dryRun) return {candidates: pruneCandidates(volumes, choice).map((v) => v.name), removed: [], errors: []}
+    if (confirm && !(await confirm(pruneCandidates(volumes, choice).map((v) => v.name), {all: choice.all}))) return {removed: [], errors: []}
+    const report = await pruneVolumes(volumes, choice)
+    return {removed: report.removed, errors: report.errors}
+  }
+
+  /**
+   * `volume rm`: the named volumes (or all); with force, the containers using them go first and
+   * a missing volume is no error. Each removed volume goes to onDone as it goes; the errors are returned.
+   */
+  async removeVolumes(targets: Targets & {force?: boolean; timeout?: number}, events: {onDone?: (name: string) => void} = {}): Promise<Error[]> {
+    const {NoSuchVolumeError, VolumeStore} = await import('../runtime/volume')
+    const {volumeUserRemover} = await import('./container-users')
+    const store = await this.store()
+    const volumes = VolumeStore.open(store)
+    const removeContainers = targets.force ? volumeUserRemover(store, targets.timeout) : undefined
+    const errors: Error[] = []
+    const names: string[] = []
+    if (targets.all) names.push(...volumes.list().map((v) => v.name))
+    for (const name of targets.names) {
+      try {
+        names.push(volumes.lookup(name).name)
+      } catch (err) {
+        if (!(err instanceof NoSuchVolumeError && targets.force)) errors.push(err as Error)
+      }
+    }
+    for (const name of names) {
+      try {
+        await volumes.remove(name, {removeContainers})
+        events.onDone?.(name)
+      } catch (err) {
+        if (!(err instanceof NoSuchVolumeError && targets.force)) errors.push(err as Error)
+      }
+    }
+    return errors
+  }
+
+  // ---- system
+
+  /** `system prune`: stopped containers, dangling (or all unused) images, unused volumes if asked. */
+  async systemPrune(options: SystemPruneOptions): Promise<SystemPruneReport> {
+    const {checkPruneFilters, systemPrune} = await import('../system/prune')
+    checkPruneFilters(options.filters)
+    return await systemPrune(await this.store(), options)
+  }
+
+  /** `system df` */
+  async diskUsage(): Promise<DiskUsage> {
+    const {systemDiskUsage} = await import('../system/disk-usage-report')
+    return systemDiskUsage(await this.store())
+  }
+
+  /** `system reset`: every container, image and volume, and the graph and run roots; `configFile` is a storage.conf left in place. */
+  async reset(): Promise<{warnings: string[]; configFile?: string}> {
+    const {resetStore} = await import('../system/reset')
+    const {configFilePath} = await import('../storage/config/storage-conf')
+    const report = await resetStore(this.config)
+    const conf = configFilePath()
+    return {warnings: report.warnings, configFile: fs.existsSync(conf) ? conf : undefined}
+  }
+
+  /** `system check`: the store's consistency (with repair, what can be mended); `damaged` when damage remains. */
+  async checkStorage(options: {quick?: boolean; repair?: boolean; force?: boolean; max: string}): Promise<{findings: Finding[]; damaged: boolean}> {
+    const {parseGoDuration} = await import('../runtime/time-value')
+    const maxAge = parseGoDuration(options.max)
+    if (maxAge === undefined || maxAge < 0) throw new UsageError(`invalid argument "${options.max}" for "-m, --max" flag: a duration such as 1h or 30m is needed`)
+    const {runChecks} = await import('../storage/store/check/run')
+    const {CHECKS, remainingDamage} = await import('../storage/store/check/checks')
+    const {containerRecordsPart} = await import('../runtime/container/rebuild-records')
+    const {volumeRecordsPart} = await import('../runtime/volume/rebuild-records')
+    const {storeCheckRuntime} = await import('../runtime/container/store-check-hooks')
+    const findings = await runChecks({
+      config: this.config,
+      options: {quick: options.quick ?? false, repair: options.repair ?? false, force: options.force ?? false, maxAge},
+      checks: CHECKS,
+      // the volumes' part reads the container configs the container part restores: this order
+      rebuildParts: [containerRecordsPart, volumeRecordsPart],
+      runtime: storeCheckRuntime,
+    })
+    return {findings, damaged: remainingDamage(findings).length > 0}
+  }
+
+  /** `info`: host and store facts; `runtime` is --runtime. */
+  async info(runtime?: string): Promise<Info> {
+    const {collectInfo} = await import('../system/info')
+    return await collectInfo(this.config, runtime)
+  }
+
+  /**
+   * `doctor`: the checks of the chosen groups; with `fix`, the safe repairs applied and the
+   * checks run again, and the commands that need root named.
+   */
+  async doctor(options: {checks?: string[]; fix?: boolean}): Promise<{results: CheckResult[]; repairs: RepairOutcome[]; needsRoot: {check: string; command: string}[]; exitCode: number}> {
+    const {createDoctorContext} = await import('../system/doctor/context')
+    const {applyRepairs, doctorExitCode, rootCommands, runChecks, selectGroups} = await import('../system/doctor/runner')
+    const groups = selectGroups(options.checks)
+    let results = await runChecks(createDoctorContext(this.config), groups)
+    let repairs: RepairOutcome[] = []
+    let needsRoot: {check: string; command: string}[] = []
+    if (options.fix) {
+      repairs = await applyRepairs(results)
+      // Judge again after repairing, with fresh facts (mounts, dirs, rows).
+      if (repairs.length > 0) results = await runChecks(createDoctorContext(this.config), groups)
+      needsRoot = rootCommands(results)
+    }
+    return {results, repairs, needsRoot, exitCode: doctorExitCode(results)}
+  }
+}

@@ -1,0 +1,24 @@
+// The Engine's public surface: what a front end (src/commands/ and src/cli/) may use. It loads
+// nothing but the Engine itself; the error classes a front end tells apart are in errors.ts, the
+// registry words of the pull flags and progress in registry.ts.
+export {Engine} from './engine'
+export type {ContainerListing, EngineOptions, InspectType, LogSink, LogsOptions, RunEvents, RunOptions, RunResult, Targets} from './engine'
+export type {CreateEvents, CreateInput, PullPolicy} from './create'
+export type {PullProgress, TargetEvents, WarningEvents} from './events'
+
+export {TspodError, UsageError} from '../errors'
+
+
+export type {ExecOptions} from '../runtime/container/exec'
+export type {LogEntry} from '../runtime/container/log-file'
+export type {PortMapping} from '../runtime/network/publish'
+export type {ContainerSummary} from '../runtime/container/report'
+export type {ImageSummary} from '../storage/store/images/report'
+export type {HistoryRow} from '../storage/store/images/history'
+export type {CopyEvent} from '../storage/image/copy/copy'
+export type {ImageContext, Platform} from '../storage/image/transports/types'
+export type {DiskUsage} from '../system/disk-usage-report'
+export type {Finding} from '../storage/store/check/finding'
+export type {StorageConfig} from '../storage/config/storage-conf'
+
+export {goArchitecture} from '../storage/image/manifest/platform'

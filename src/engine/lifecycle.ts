@@ -1,0 +1,230 @@
+// The container lifecycle verbs of the Engine: create (pull-if-missing), run, start, stop, kill,
+// restart, rm, wait and exec, with the `--rm` clean-up and the foreground loop each written once.
+// engine.ts loads this module when one of them is called.
+import * as fs from 'node:fs'
+
+import {UsageError} from '../errors'
+import type {StdioSpec} from '../native'
+import {followForeground, runAttached} from '../runtime/container/attach'
+import type {Container} from '../runtime/container/config'
+import type {Created} from '../runtime/container/create'
+import {startDetachedOnce} from '../runtime/container/detach'
+import type {ExecOptions} from '../runtime/container/exec'
+import {exitCodeOf} from '../runtime/container/launch'
+import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
+import {removeContainer} from '../runtime/container/remove'
+import {isRunning} from '../runtime/container/report'
+import {killContainer, stopContainer, waitForExit} from '../runtime/container/stop'
+import type {RegistriesConfig} from '../storage/image/config/registries-conf'
+import {removeImages} from '../storage/store/images/remove'
+import type {Store} from '../storage/store/store'
+import {removeIfAutoRemove} from './auto-remove'
+import {CreateEvents, CreateInput, createFromImage} from './create'
+import type {RunEvents, RunOptions, RunResult, Targets} from './engine'
+import type {TargetEvents, WarningEvents} from './events'
+
+export class ContainerLifecycle {
+  constructor(
+    readonly store: Store,
+    readonly records: ContainerRecords,
+    private readonly registries: RegistriesConfig,
+  ) {}
+
+  /** Run `action` for each named container; errors go to onError as they come, except those `ignore` accepts. */
+  private async eachContainer(
+    records: ContainerRecords,
+    names: string[],
+    action: (c: Container, name: string) => Promise<void> | void,
+    events: TargetEvents,
+    ignore: (err: unknown) => boolean = () => false,
+  ): Promise<unknown[]> {
+    const errors: unknown[] = []
+    for (const name of names) {
+      try {
+        await action(records.lookup(name), name)
+        events.onDone?.(name)
+      } catch (err) {
+        if (ignore(err)) continue
+        events.onError?.(err)
+        errors.push(err)
+      }
+    }
+    return errors
+  }
+
+  /** `create`: the image (pulled if missing) and a new container from it. */
+  async create(input: CreateInput, events: CreateEvents = {}): Promise<Created> {
+    const {store, records} = this
+    return await createFromImage(store, records, this.registries, input, events)
+  }
+
+  /** `run`: create, then start in the foreground (returns the exit code) or under the monitor (-d). */
+  async run(input: CreateInput, options: RunOptions, events: RunEvents = {}): Promise<RunResult> {
+    const {store, records} = this
+    const {container, warnings} = await createFromImage(store, records, this.registries, input, events)
+    const id = container.config.id
+    warnings.forEach((w) => events.onWarning?.(w))
+    if (options.detach) {
+      try {
+        for (const w of await startDetachedOnce(store, records, id)) events.onWarning?.(w)
+      } catch (err) {
+        await removeIfAutoRemove(store, records, container)
+        throw err
+      }
+      return {id}
+    }
+    let exitCode: number
+    try {
+      exitCode = await runAttached(store, records, container, {
+        interactive: options.interactive ?? false,
+        log: !container.config.autoRemove,
+        onLaunched: (launched) => launched.warnings.forEach((w) => events.onWarning?.(w)),
+      })
+    } finally {
+      await removeIfAutoRemove(store, records, container)
+      if (options.removeImage) {
+        const report = await removeImages(store, [input.image], {force: false, all: false, registries: this.registries})
+        report.errors.forEach((err) => events.onImageRemovalError?.(err))
+      }
+    }
+    return {id, exitCode}
+  }
+
+  /**
+   * `start`: each container under the detached monitor; with `attach`, one container in the
+   * foreground, whose exit code is returned.
+   */
+  async start(targets: Targets & {attach?: boolean; interactive?: boolean}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+    const {store, records} = this
+    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    if (targets.attach) {
+      if (names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once')
+      const container = records.lookup(names[0])
+      if (isRunning(container.state)) throw new UsageError(`container ${container.config.id} is already running; tspod cannot attach to a running container`)
+      let exitCode: number
+      try {
+        exitCode = await runAttached(store, records, container, {
+          interactive: targets.interactive ?? false,
+          log: true,
+          onLaunched: (l) => l.warnings.forEach((w) => events.onWarning?.(w)),
+        })
+      } finally {
+        await removeIfAutoRemove(store, records, container)
+      }
+      return {errors: [], exitCode}
+    }
+    const errors = await this.eachContainer(
+      records,
+      names,
+      async (c) => {
+        if (!isRunning(c.state)) for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+      },
+      events,
+    )
+    return {errors}
+  }
+
+  /** `stop`: the stop signal, then SIGKILL after the timeout. */
+  async stop(targets: Targets & {ignore?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+    const {records} = this
+    const names = targets.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : targets.names
+    return await this.eachContainer(
+      records,
+      names,
+      async (c) => {
+        const warning = await stopContainer(records, c, targets.timeout)
+        if (warning) events.onWarning?.(warning)
+      },
+      events,
+      (err) => (targets.ignore ?? false) && err instanceof NoSuchContainerError,
+    )
+  }
+
+  /** `kill`: a signal to each container. */
+  async kill(targets: Targets & {signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
+    const {records} = this
+    const names = targets.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : targets.names
+    return await this.eachContainer(records, names, (c) => killContainer(records, c, targets.signal), events)
+  }
+
+  /** `restart`: stop, then start under the monitor; `running` picks every running container. */
+  async restart(targets: Targets & {running?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+    const {store, records} = this
+    const all = records.list().filter((c) => !targets.running || c.state.status === 'running')
+    const names = targets.all || targets.running ? all.map((c) => c.config.id) : targets.names
+    return await this.eachContainer(
+      records,
+      names,
+      async (c) => {
+        await stopContainer(records, c, targets.timeout)
+        for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+      },
+      events,
+    )
+  }
+
+  /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+    const {store, records} = this
+    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    return await this.eachContainer(
+      records,
+      names,
+      (c) => removeContainer(store, records, c, {force: targets.force, timeout: targets.timeout, volumes: targets.volumes}),
+      events,
+      (err) => (targets.ignore ?? false) && err instanceof NoSuchContainerError,
+    )
+  }
+
+  /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
+  async wait(names: string[], events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void}): Promise<unknown[]> {
+    const {records} = this
+    const exists = (name: string) => {
+      try {
+        records.lookup(name)
+        return true
+      } catch {
+        return false
+      }
+    }
+    const errors: unknown[] = []
+    for (const name of names) {
+      const removed = records.removedExitCode(name)
+      if (removed !== undefined && !exists(name)) {
+        events.onExitCode(removed)
+        continue
+      }
+      const failed = await this.eachContainer(
+        records,
+        [name],
+        async (c) => {
+          const done = await waitForExit(records, c.config.id)
+          events.onExitCode(done ? done.state.exitCode! : (records.removedExitCode(c.config.id) ?? -1))
+        },
+        {onError: events.onError},
+      )
+      errors.push(...failed)
+    }
+    return errors
+  }
+
+  /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */
+  async exec(name: string, options: ExecOptions): Promise<number> {
+    const {store, records} = this
+    const {execInContainer} = await import('../runtime/container/exec')
+    const container = records.lookup(name)
+    const tty = options.tty ?? false
+    const interactive = options.interactive ?? false
+    // without -i or -t the process reads /dev/null, as Podman's
+    const devNull = interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
+    const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', 'inherit', 'inherit']
+    let child
+    try {
+      child = await execInContainer(store, container, options, stdio)
+    } finally {
+      if (devNull !== undefined) fs.closeSync(devNull)
+    }
+    const exited = child.exited
+    return await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
+  }
+}
