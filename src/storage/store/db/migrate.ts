@@ -18,6 +18,8 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
       )
   }
   for (const m of migrations) {
+    // applied already (every open after the first): no write transaction, no write lock
+    if (current(m.owner) >= m.version) continue
     const apply = db.transaction(() => {
       if (current(m.owner) >= m.version) return
       db.exec(m.sql)
