@@ -43,16 +43,20 @@ export class ContainerRecords {
 
   static open(store: Store): ContainerRecords {
     const records = new ContainerRecords(store)
-    backfillRecordsOnce(store.layout.graphRoot, 'runtime-typed-spec', () => records.upgradeConfigs())
+    records.upgradeConfigs()
     backfillRecordsOnce(store.layout.graphRoot, 'runtime', () => records.writeMissingRecords())
     return records
   }
 
   /**
-   * Rows and record files of the form before the typed ContainerSpec, converted in one
-   * transaction. A conversion that did not happen (a crash) is done again when a record is read.
+   * Rows and record files of the form before the typed ContainerSpec (a store of an older tspod),
+   * converted in one transaction. A conversion that did not happen (a crash) is done again at the
+   * next open, or when the record is read.
    */
   private upgradeConfigs(): void {
+    // a config of today's form names its containerSpec: a store without old rows takes no write lock
+    const legacy = this.db.prepare(`SELECT id FROM container_configs WHERE json NOT LIKE '%"containerSpec":%' LIMIT 1`)
+    if (!legacy.get()) return
     const upgrade = this.db.transaction(() => {
       const rows = this.db.prepare('SELECT id, json FROM container_configs').all() as {id: string; json: string}[]
       for (const row of rows) {

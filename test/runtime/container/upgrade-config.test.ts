@@ -11,7 +11,6 @@ import * as path from 'node:path'
 import {CREATED_STATE, ContainerConfig} from '../../../src/runtime/container/config'
 import {containerRecordsPart} from '../../../src/runtime/container/rebuild-records'
 import {ContainerRecords} from '../../../src/runtime/container/records'
-import {RUNTIME_MIGRATIONS} from '../../../src/runtime/container/schema'
 import {upgradeConfig} from '../../../src/runtime/container/upgrade-config'
 import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
 import {migrate} from '../../../src/storage/store/db/migrate'
@@ -107,11 +106,7 @@ async function openTemp(t: {teardown(fn: () => unknown): void}): Promise<Store> 
   return store
 }
 
-function runtimeVersion(db: BetterSqlite3.Database): number {
-  return (db.prepare("SELECT version FROM schema_versions WHERE owner = 'runtime'").get() as {version: number}).version
-}
-
-test('opening a store at runtime schema 2 converts its rows and their record files', async (t) => {
+test('opening the records of a store with rows of the old form converts them and their record files', async (t) => {
   const store = await openTemp(t)
   t.teardown(() => store.close())
   const records = ContainerRecords.open(store)
@@ -124,11 +119,9 @@ test('opening a store at runtime schema 2 converts its rows and their record fil
   db.prepare('INSERT INTO container_states (id, status, json) VALUES (?, ?, ?)').run(id, 'created', JSON.stringify(CREATED_STATE))
   const recordFile = store.layout.containerRuntimeRecord(id, 'config')
   fs.writeFileSync(recordFile, JSON.stringify({recordVersion: 1, config: legacy}))
-  db.prepare("UPDATE schema_versions SET version = 2 WHERE owner = 'runtime'").run()
   t.is(records.get(id)?.config.containerSpec.userns.kind, 'keep-id', 'a legacy row reads as the typed form before it is converted')
 
   ContainerRecords.open(store)
-  t.is(runtimeVersion(db), 3)
   const row = JSON.parse((db.prepare('SELECT json FROM container_configs WHERE id = ?').get(id) as {json: string}).json) as ContainerConfig
   t.false('options' in row)
   t.deepEqual(row.containerSpec.capAdd, ['CAP_NET_ADMIN'])
@@ -148,7 +141,7 @@ test('a DB rebuild restores a legacy record file in the typed form and rewrites 
 
   const db = new BetterSqlite3(path.join(path.dirname(recordFile), '..', '..', 'rebuilt.db'))
   t.teardown(() => db.close())
-  migrate(db, 'rebuilt.db', [...MIGRATIONS, ...RUNTIME_MIGRATIONS])
+  migrate(db, 'rebuilt.db', MIGRATIONS)
   db.pragma('foreign_keys = OFF')
   const findings = containerRecordsPart.restore(db, layout, {layers: new Set(), images: new Set(), containers: new Set([id])}, () => t.fail('nothing is removed'))
   t.deepEqual(findings, [])
