@@ -325,8 +325,8 @@ static int send_fd(int sock, int fd) {
 /* A terminal from the container's own devpts (after pivot_root, so /dev/ptmx is the
  * container's): the slave becomes stdin/stdout/stderr and the controlling terminal of this
  * session (a setsid step must come first); the master goes to the parent, as crun's console
- * socket does. */
-static int open_console(int sock) {
+ * socket does. The window size (process.consoleSize) is set before the program can ask for it. */
+static int open_console(int sock, unsigned short rows, unsigned short cols) {
   if (sock < 0) {
     errno = EBADF;
     return -1;
@@ -337,6 +337,13 @@ static int open_console(int sock) {
   if (ioctl(master, TIOCSPTLCK, &unlock) < 0) return -1;
   int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
   if (slave < 0) return -1;
+  if (rows || cols) {
+    struct winsize size;
+    memset(&size, 0, sizeof size);
+    size.ws_row = rows;
+    size.ws_col = cols;
+    if (ioctl(master, TIOCSWINSZ, &size) < 0) return -1;
+  }
   if (ioctl(slave, TIOCSCTTY, 0) < 0) return -1;
   for (int i = 0; i < 3; i++)
     if (dup2(slave, i) < 0) return -1;
@@ -415,7 +422,7 @@ static int run_step(const struct tspod_step *s) {
   case TSPOD_STEP_SETSID:
     return setsid() < 0 ? -1 : 0;
   case TSPOD_STEP_CONSOLE:
-    return open_console(plan_console_fd);
+    return open_console(plan_console_fd, s->rows, s->cols);
   case TSPOD_STEP_LOOPBACK_UP:
     return loopback_up();
   case TSPOD_STEP_SECCOMP: {

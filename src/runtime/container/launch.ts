@@ -16,6 +16,7 @@ import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOverlayConfig, mountFuseOverlay} from '../fuse-overlay'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
 import {parsePublish} from '../network/publish'
+import type {OciSpec} from '../oci-spec'
 import {RootfsLayout, planContainer} from '../plan'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
@@ -96,10 +97,21 @@ interface Spawned {
   explain(err: unknown): unknown
 }
 
+/**
+ * The spec with process.consoleSize, when the container gets a terminal and ours is one: the
+ * program then starts with our window size (set later by attachTerminal, `stty size` could
+ * still read 0 0), as Podman puts it in the spec.
+ */
+function withConsoleSize(spec: OciSpec, tty: boolean): OciSpec {
+  const stdout = process.stdout
+  if (!tty || !stdout.isTTY || !spec.process || !stdout.rows || !stdout.columns) return spec
+  return {...spec, process: {...spec.process, consoleSize: {height: stdout.rows, width: stdout.columns}}}
+}
+
 async function spawnNative(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
-  const plan = planContainer(config.spec, layout, {seccompCacheDir: seccompCacheDir(store)})
+  const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store)})
   const explain = (err: unknown) =>
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
@@ -196,7 +208,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
     containerId: config.id,
-    spec: config.spec,
+    spec: withConsoleSize(config.spec, options.tty),
     layout,
     mapping: store.mapping,
     bundleDir: bundleDir(store, config.id),
