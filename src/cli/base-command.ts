@@ -77,7 +77,7 @@ export abstract class TspodCommand extends Command {
   }
 
   /** A damaged DB, whenever a query meets it, is told as one line naming `system check --repair`. */
-  protected async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+  protected async catch(err: Error): Promise<unknown> {
     const file = this.openedStore && path.join(this.openedStore.config.graphRoot, DB_FILE)
     const damaged = damagedDatabaseError(err, file)
     if (!damaged) return super.catch(err)

@@ -1,6 +1,7 @@
 // What the container commands share: the container records of the store, and Podman's way with
 // several names (each one acted on; each error printed; the last error's code is the exit).
 import {printError} from './exit'
+import {lastErrorExitCode} from './exit-codes'
 import {TspodCommand, GlobalFlags} from './base-command'
 import {ContainerRecords} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
@@ -41,6 +42,6 @@ export abstract class ContainerCommand extends TspodCommand {
 
   /** The exit code after `eachContainer`: 0, or the last error's. */
   protected exitAfter(errors: unknown[]): void {
-    if (errors.length > 0) this.exit((errors[errors.length - 1] as {exitCode?: number}).exitCode ?? 125)
+    if (errors.length > 0) this.exit(lastErrorExitCode(errors))
   }
 }

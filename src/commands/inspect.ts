@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../cli/container-command'
 import {printError} from '../cli/exit'
+import {EXIT_ENGINE} from '../cli/exit-codes'
 import {renderInspect} from '../cli/render'
 import {UsageError} from '../errors'
 import {NoSuchContainerError} from '../runtime/container/records'
@@ -50,6 +51,6 @@ export default class Inspect extends ContainerCommand {
       }
     }
     process.stdout.write(renderInspect(out, flags.format))
-    if (failed) this.exit(125)
+    if (failed) this.exit(EXIT_ENGINE)
   }
 }

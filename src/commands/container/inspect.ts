@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {printError} from '../../cli/exit'
+import {EXIT_ENGINE} from '../../cli/exit-codes'
 import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../errors'
 import {inspectContainer} from '../../runtime/container/report'
@@ -34,6 +35,6 @@ export default class ContainerInspect extends ContainerCommand {
       }
     }
     process.stdout.write(renderInspect(out, flags.format))
-    if (failed) this.exit(125)
+    if (failed) this.exit(EXIT_ENGINE)
   }
 }

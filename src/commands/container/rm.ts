@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
+import {removalExitCode} from '../../cli/exit-codes'
 import {UsageError} from '../../errors'
 import {NoSuchContainerError} from '../../runtime/container/records'
-import {ContainerRunningError, removeContainer} from '../../runtime/container/remove'
+import {removeContainer} from '../../runtime/container/remove'
 
 export default class Rm extends ContainerCommand {
   static summary = 'Remove one or more containers'
@@ -35,8 +36,6 @@ export default class Rm extends ContainerCommand {
       },
       (err) => flags.ignore && err instanceof NoSuchContainerError,
     )
-    if (errors.length === 0) return
-    if (errors.some((e) => e instanceof ContainerRunningError)) this.exit(2)
-    this.exit(errors.every((e) => e instanceof NoSuchContainerError) ? 1 : 125)
+    if (errors.length > 0) this.exit(removalExitCode(errors))
   }
 }

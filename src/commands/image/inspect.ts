@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
+import {EXIT_ENGINE} from '../../cli/exit-codes'
 import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../errors'
 import {lookupImage} from '../../storage/image/lookup'
@@ -31,6 +32,6 @@ export default class ImageInspect extends TspodCommand {
       }
     }
     process.stdout.write(renderInspect(records, flags.format))
-    if (failed) this.exit(125)
+    if (failed) this.exit(EXIT_ENGINE)
   }
 }

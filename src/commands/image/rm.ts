@@ -2,12 +2,13 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
+import {removalExitCode} from '../../cli/exit-codes'
 import {UsageError} from '../../errors'
 import {ContainerRecords} from '../../runtime/container/records'
 import {removeContainer} from '../../runtime/container/remove'
 import {ImageUnknownError, resolveLocalImage} from '../../storage/image/lookup'
 import type {Store} from '../../storage/store/store'
-import {ImageInUseError, removeImages} from '../../storage/image/remove'
+import {removeImages} from '../../storage/image/remove'
 
 export default class ImageRm extends TspodCommand {
   static summary = 'Remove one or more images from local storage'
@@ -36,8 +37,7 @@ export default class ImageRm extends TspodCommand {
     const errors = report.errors.filter((e) => !(flags.ignore && e instanceof ImageUnknownError))
     errors.forEach((e) => printError(e, false))
     if (errors.length === 0) return
-    const code = errors.some((e) => e instanceof ImageInUseError) ? 2 : errors.every((e) => e instanceof ImageUnknownError) ? 1 : 125
-    this.exit(code)
+    this.exit(removalExitCode(errors))
   }
 
   /** rmi -f: the containers using the images go first, as Podman's does. */

@@ -2,10 +2,11 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
+import {volumeRemovalExitCode} from '../../cli/exit-codes'
 import {UsageError} from '../../errors'
 import {ContainerRecords} from '../../runtime/container/records'
 import {removeContainer} from '../../runtime/container/remove'
-import {NoSuchVolumeError, VolumeInUseError, VolumeStore} from '../../runtime/volume'
+import {NoSuchVolumeError, VolumeStore} from '../../runtime/volume'
 import type {Store} from '../../storage/store/store'
 
 /** `volume rm -f`: the containers using the volume go first (running ones stopped), as in Podman. */
@@ -65,12 +66,6 @@ export default class VolumeRm extends TspodCommand {
     }
     if (errors.length === 0) return
     errors.forEach((e) => printError(e, false))
-    // Podman's setExitCode: the last not-found (1) or in-use (2) error decides; else 125
-    let code = 125
-    for (const e of errors) {
-      if (e instanceof NoSuchVolumeError) code = 1
-      else if (e instanceof VolumeInUseError) code = 2
-    }
-    this.exit(code)
+    this.exit(volumeRemovalExitCode(errors))
   }
 }

@@ -5,7 +5,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {ContainerStartError, ExecCannotInvokeError, TspodError} from '../../errors'
+import {exitCodeFor} from '../../cli/exit-codes'
+import {ContainerStartError, TspodError, errorOfClass} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/lockfile'
@@ -18,6 +19,7 @@ import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/sl
 import {parsePublish} from '../network/publish'
 import type {OciSpec} from '../oci-spec'
 import {RootfsLayout, planContainer} from '../plan'
+import {startFailureClass} from '../failure-class'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
@@ -191,13 +193,14 @@ async function networkStarter(
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
 /**
  * crun and runc create a missing working directory; Podman refuses a -w that does not exist in
- * the container before it calls them (126), as tspod's own runtime fails its chdir.
+ * the container before it calls them, as tspod's own runtime fails its chdir step.
  */
 function checkWorkdir(container: Container, layout: RootfsLayout): void {
   const workdir = container.config.options.workdir
   if (workdir === undefined) return
   const entry = statRootfsPath([layout.upperDir, ...layout.lowerDirs], workdir, {followSymlinks: true})
-  if (entry?.type !== 'directory') throw new ExecCannotInvokeError(`workdir "${workdir}" does not exist on container ${container.config.id}`)
+  if (entry?.type !== 'directory')
+    throw errorOfClass(startFailureClass({step: 'chdir', code: 'ENOENT'}), `workdir "${workdir}" does not exist on container ${container.config.id}`)
 }
 
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
@@ -271,7 +274,8 @@ function writeMonitorPidFile(file: string, pid: number): void {
 
 /**
  * Wait for the container's end and record it: exited with its code, or back to created with
- * the error when its process never started (a missing command: 127, as Podman's run). The
+ * the error when its process never started, and the status of its class (as Podman's run
+ * records a missing command's). The
  * record is written under the container's lock, unless `lockHeld` (the monitor's setup step,
  * while the CLI that starts the container holds it).
  */
@@ -297,8 +301,8 @@ export async function recordExit(
     await save((current) => ({...current, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString()}))
     return exitCode
   } catch (err) {
-    const e = err as Error & {exitCode?: number}
-    await save((current) => ({...current, status: 'created', pid: 0, exitCode: e.exitCode ?? 125, error: e.message, finishedAt: new Date().toISOString()}))
+    const message = err instanceof Error ? err.message : String(err)
+    await save((current) => ({...current, status: 'created', pid: 0, exitCode: exitCodeFor(err), error: message, finishedAt: new Date().toISOString()}))
     throw err
   }
 }
