@@ -30,7 +30,7 @@ export function exitStatusOfClass(errorClass: ErrorClass): number {
 /**
  * The exit status of one error: oclif's this.exit(n) keeps its n; a TspodError's class gives
  * its status; anything else is tspod's own failure. Also the status recorded for a container
- * whose program never ran (inspect's State.ExitCode, `wait`), as Podman records it.
+ * whose program never ran (inspect's State.ExitCode, `wait`; see launch.ts recordExit).
  */
 export function exitCodeFor(err: unknown): number {
   if (isExit(err)) return err.oclif.exit

@@ -274,10 +274,10 @@ function writeMonitorPidFile(file: string, pid: number): void {
 
 /**
  * Wait for the container's end and record it: exited with its code, or back to created with
- * the error when its process never started, and the status of its class (as Podman's run
- * records a missing command's). The
- * record is written under the container's lock, unless `lockHeld` (the monitor's setup step,
- * while the CLI that starts the container holds it).
+ * the error when its process never started, and the status the CLI exits with for that error
+ * (src/cli/exit-codes.ts; inspect's State.ExitCode and `wait` show it, where Podman 4.3.1
+ * leaves 0). The record is written under the container's lock, unless `lockHeld` (the
+ * monitor's setup step, while the CLI that starts the container holds it).
  */
 export async function recordExit(
   records: ContainerRecords,
