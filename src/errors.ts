@@ -10,8 +10,21 @@ export interface ErrorDetails {
   cause?: unknown
 }
 
+/**
+ * What kind of failure an error is, in Podman's terms; src/cli/exit-codes.ts alone turns a class
+ * into an exit status.
+ * - EngineError: tspod (or the runtime under it) failed;
+ * - CannotInvoke: the container's program (or its working directory) is there but cannot be run;
+ * - NotFound: the container's program is not there;
+ * - NoSuchObject: a named container, image or volume does not exist;
+ * - InUse: a container, image or volume is in a state that refuses the action (running, in use).
+ */
+export type ErrorClass = 'EngineError' | 'CannotInvoke' | 'NotFound' | 'NoSuchObject' | 'InUse'
+
+export const ERROR_CLASSES: readonly ErrorClass[] = ['EngineError', 'CannotInvoke', 'NotFound', 'NoSuchObject', 'InUse']
+
 export class TspodError extends Error {
-  readonly exitCode: number = 125
+  readonly errorClass: ErrorClass = 'EngineError'
   code?: string
   errno?: number
   syscall?: string
@@ -30,19 +43,31 @@ export class TspodError extends Error {
 /** A bad flag, argument or reference given by the user. */
 export class UsageError extends TspodError {}
 
-/** The command given to a container could not be found (exit 127). */
+/** The command given to a container could not be found. */
 export class ExecNotFoundError extends TspodError {
-  override readonly exitCode = 127
+  override readonly errorClass: ErrorClass = 'NotFound'
 }
 
-/** The command given to a container exists but cannot be run (exit 126). */
+/** The command given to a container exists but cannot be run. */
 export class ExecCannotInvokeError extends TspodError {
-  override readonly exitCode = 126
+  override readonly errorClass: ErrorClass = 'CannotInvoke'
 }
 
-/** The container could not be started (a host port taken, its monitor's pid file unwritable): 126, as Podman's failed start. */
+/** The container could not be started (a host port taken, its monitor's pid file unwritable), as Podman's failed start. */
 export class ContainerStartError extends TspodError {
-  override readonly exitCode = 126
+  override readonly errorClass: ErrorClass = 'CannotInvoke'
+}
+
+/** The error of a class, e.g. one that crossed the monitor's pipe as its class name. */
+export function errorOfClass(errorClass: ErrorClass, message: string, details: ErrorDetails = {}): TspodError {
+  if (errorClass === 'NotFound') return new ExecNotFoundError(message, details)
+  if (errorClass === 'CannotInvoke') return new ExecCannotInvokeError(message, details)
+  return new TspodError(message, details)
+}
+
+/** The class of any thrown value: a TspodError's own, anything else is tspod's. */
+export function errorClassOf(err: unknown): ErrorClass {
+  return err instanceof TspodError ? err.errorClass : 'EngineError'
 }
 
 function systemDetails(err: unknown): ErrorDetails {

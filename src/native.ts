@@ -74,7 +74,8 @@ export type ChildStep =
     }
   | {kind: 'no_new_privs'; name: string}
   | {kind: 'setsid'; name: string}
-  | {kind: 'console'; name: string}
+  /** rows/cols: the pty's window size, set on it before the program starts (0: left as the kernel makes it) */
+  | {kind: 'console'; name: string; rows?: number; cols?: number}
   /** brings the `lo` interface of the child's network namespace up (IFF_UP), as crun does for a new one */
   | {kind: 'loopback_up'; name: string}
   /** seccomp(SECCOMP_SET_MODE_FILTER, flags, filter): a program from compileSeccomp */

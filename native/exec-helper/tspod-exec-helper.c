@@ -6,11 +6,13 @@
  * hand the container a writable host binary (CVE-2019-5736). Instead the child executes this
  * static program from a memfd the addon sealed against writes (native/src/spawn.cc); it looks
  * the program up in the container's $PATH and executes it, reporting a failure on tspod's sync
- * socket in the child's `struct tspod_report` form, with the exit codes 126 and 127.
+ * socket in the child's `struct tspod_report` form: the step (exec, exec-interpreter) and the
+ * errno, which tspod classifies (src/runtime/failure-class.ts).
  *
  * Usage (by tspod only): tspod-exec-helper SYNC-FD FILE -- ARGV...; the environment is the
  * program's. A container can run this program too (its /proc/<pid>/exe while it starts, or as a
- * #! interpreter): with any other arguments it does nothing but say so and exit 126, and with
+ * #! interpreter): with any other arguments it does nothing but say so and exit as a shell does
+ * for a command it cannot invoke, and with
  * these it does only what the container could do itself, an execve.
  */
 #define _GNU_SOURCE
@@ -24,18 +26,21 @@
 #include "../src/child.h"
 #include "../src/report.h"
 
-#define EXIT_ENGINE 125
-#define EXIT_CANNOT_INVOKE 126
-#define EXIT_NOT_FOUND 127
+/* After a report: tspod reads why from the report, never from this status. */
+#define EXIT_REPORTED 1
+/* Run as a container's own program (not by tspod), this is that program's exit status: a shell's
+ * "cannot execute" (POSIX, 2.8.2), so the container's exit says the program could not be run.
+ * The one exit-code number of native/ (test/cli/exit-code-sites.test.ts allows it). */
+#define EXIT_SHELL_CANNOT_EXECUTE 126
 
 static const char SELF[] = "tspod-exec-helper";
 
 static int sync_fd = -1;
 
-static void fail(int err, const char *step, const char *detail, int code) __attribute__((noreturn));
-static void fail(int err, const char *step, const char *detail, int code) {
+static void fail(int err, const char *step, const char *detail) __attribute__((noreturn));
+static void fail(int err, const char *step, const char *detail) {
   tspod_send_report(sync_fd, err, step, detail);
-  _exit(code);
+  _exit(EXIT_REPORTED);
 }
 
 static void refuse(void) __attribute__((noreturn));
@@ -43,7 +48,7 @@ static void refuse(void) {
   static const char message[] =
       "tspod-exec-helper: this program only starts a container's process for tspod; it does nothing when run otherwise\n";
   tspod_write_all(2, message, sizeof message - 1);
-  _exit(EXIT_CANNOT_INVOKE);
+  _exit(EXIT_SHELL_CANNOT_EXECUTE);
 }
 
 /* The sync fd as tspod passes it: a decimal number naming an open socket, which the program is
@@ -67,10 +72,6 @@ static const char *env_path(char *const *envp) {
   return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
-static int exit_code_for(int err) {
-  return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
-}
-
 static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -85,9 +86,9 @@ static int exists(const char *path) {
  * interpreter) is missing, as crun reports it. */
 static void fail_existing(const char *path, int err) __attribute__((noreturn));
 static void fail_existing(const char *path, int err) {
-  if (err == ENOENT) fail(err, "exec-interpreter", path, EXIT_NOT_FOUND);
+  if (err == ENOENT) fail(err, "exec-interpreter", path);
   if (err == EACCES && is_dir(path)) err = EISDIR;
-  fail(err, "exec", path, exit_code_for(err));
+  fail(err, "exec", path);
 }
 
 /* execve, with a $PATH search (from the container's own environment) when file has no slash.
@@ -99,7 +100,7 @@ static void exec_program(const char *file, char *const *argv, char *const *envp)
   if (strchr(file, '/')) {
     execve(file, argv, envp);
     int err = errno;
-    if (err == ENOENT && !exists(file)) fail(err, "exec", file, EXIT_NOT_FOUND);
+    if (err == ENOENT && !exists(file)) fail(err, "exec", file);
     fail_existing(file, err);
   }
   char candidate[4096];
@@ -123,7 +124,7 @@ static void exec_program(const char *file, char *const *argv, char *const *envp)
     if (!end) break;
     p = end + 1;
   }
-  fail(best_err, "exec", file, exit_code_for(best_err));
+  fail(best_err, "exec", file);
 }
 
 int main(int argc, char **argv, char **envp) {

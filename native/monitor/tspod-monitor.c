@@ -60,7 +60,12 @@
 #endif
 
 enum { REPORT_FD = 3, ALIVE_FD = 4, STDOUT_FD = 5, STDERR_FD = 6, STATUS_FD = 7, SETUP_FDS = 8 };
-enum { EXIT_ENGINE = 125, MAX_CLEANUP_ARGS = 32, READ_SIZE = 65536, OUT_SIZE = 65536 };
+enum { MAX_CLEANUP_ARGS = 32, READ_SIZE = 65536, OUT_SIZE = 65536 };
+/* This process's own failure (nobody waits for its status: the CLI reads the report, the record
+ * settles from the exit file). Which exit status the CLI gives is src/cli/exit-codes.ts's. */
+enum { EXIT_MONITOR_FAILED = 1 };
+/* The error class of the monitor's own failures, as src/errors.ts names it. */
+static const char ENGINE_ERROR_CLASS[] = "EngineError";
 /* How long the output may still come once the container has exited (a pty hands on what was
  * written to it asynchronously; a process outside the container may hold a pipe open). */
 static const long DRAIN_MS = 1000;
@@ -113,7 +118,7 @@ static void report_failure(const char *what, int err) {
   else
     snprintf(message, sizeof message, "container monitor: %s", what);
   json_escape(escaped, sizeof escaped, message);
-  int n = snprintf(json, sizeof json, "{\"ok\":false,\"message\":\"%s\",\"exitCode\":%d}", escaped, EXIT_ENGINE);
+  int n = snprintf(json, sizeof json, "{\"ok\":false,\"message\":\"%s\",\"errorClass\":\"%s\"}", escaped, ENGINE_ERROR_CLASS);
   if (n > 0) write_all(report_fd, json, (size_t)n < sizeof json ? (size_t)n : sizeof json - 1);
   close(report_fd);
   report_fd = -1;
@@ -122,7 +127,7 @@ static void report_failure(const char *what, int err) {
 static void fail(const char *what, int err) __attribute__((noreturn));
 static void fail(const char *what, int err) {
   report_failure(what, err);
-  _exit(EXIT_ENGINE);
+  _exit(EXIT_MONITOR_FAILED);
 }
 
 static void close_from(unsigned int first) {
@@ -275,7 +280,7 @@ static pid_t kill_pid;
  * (dup2, which clears close-on-exec) never overwrites another still to be placed. */
 static int above(int fd) {
   int high = fcntl(fd, F_DUPFD_CLOEXEC, 64);
-  if (high < 0) _exit(EXIT_ENGINE);
+  if (high < 0) _exit(EXIT_MONITOR_FAILED);
   return high;
 }
 
@@ -290,7 +295,7 @@ static void run_setup(char **argv, int null_fd, int stdin_read, int alive_read, 
   from[STDERR_FD] = above(err_write);
   from[STATUS_FD] = above(status_child);
   for (int fd = 0; fd < SETUP_FDS; fd++)
-    if (dup2(from[fd], fd) < 0) _exit(EXIT_ENGINE);
+    if (dup2(from[fd], fd) < 0) _exit(EXIT_MONITOR_FAILED);
   close_from(SETUP_FDS);
   sigset_t none;
   sigemptyset(&none);
@@ -371,7 +376,7 @@ static void read_status(void) {
 static int code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return EXIT_ENGINE;
+  return LOST_EXIT_CODE; /* neither: not a status waitpid() gives without WUNTRACED */
 }
 
 /* Reap every child that has exited: the setup process, and once it is gone, what it left to
@@ -628,5 +633,5 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_UNBLOCK, &chld, NULL);
   close(signal_fd);
   execvp(cleanup[0], cleanup);
-  return EXIT_ENGINE; /* the record settles from the exit file */
+  return EXIT_MONITOR_FAILED; /* the record settles from the exit file */
 }

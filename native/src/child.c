@@ -29,14 +29,16 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define EXIT_ENGINE 125
-#define EXIT_CANNOT_INVOKE 126
+/* The child's status when it failed before the program ran. tspod reads why from the report (the
+ * step and errno; src/runtime/failure-class.ts classifies them), never from this status. */
+#define EXIT_CHILD_FAILED 1
 
 #define STEP_SKIPPED 1
 
-static void fail(const struct tspod_plan *plan, int err, const char *step, const char *detail, int code) {
+static void fail(const struct tspod_plan *plan, int err, const char *step, const char *detail) __attribute__((noreturn));
+static void fail(const struct tspod_plan *plan, int err, const char *step, const char *detail) {
   tspod_send_report(plan->sync_fd, err, step, detail);
-  _exit(code);
+  _exit(EXIT_CHILD_FAILED);
 }
 
 /* Node installs signal handlers that write into its own pipes; the child must not run them.
@@ -57,7 +59,7 @@ static void wait_for_release(const struct tspod_plan *plan) {
   ssize_t n;
   do n = read(plan->sync_fd, &byte, 1);
   while (n < 0 && errno == EINTR);
-  if (n != 1) _exit(EXIT_ENGINE); /* the parent gave up (id mapping failed) */
+  if (n != 1) _exit(EXIT_CHILD_FAILED); /* the parent gave up (id mapping failed) */
 }
 
 /* ---- paths inside the container's root ---------------------------------------------------- */
@@ -325,8 +327,8 @@ static int send_fd(int sock, int fd) {
 /* A terminal from the container's own devpts (after pivot_root, so /dev/ptmx is the
  * container's): the slave becomes stdin/stdout/stderr and the controlling terminal of this
  * session (a setsid step must come first); the master goes to the parent, as crun's console
- * socket does. */
-static int open_console(int sock) {
+ * socket does. The window size (process.consoleSize) is set before the program can ask for it. */
+static int open_console(int sock, unsigned short rows, unsigned short cols) {
   if (sock < 0) {
     errno = EBADF;
     return -1;
@@ -337,6 +339,13 @@ static int open_console(int sock) {
   if (ioctl(master, TIOCSPTLCK, &unlock) < 0) return -1;
   int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
   if (slave < 0) return -1;
+  if (rows || cols) {
+    struct winsize size;
+    memset(&size, 0, sizeof size);
+    size.ws_row = rows;
+    size.ws_col = cols;
+    if (ioctl(master, TIOCSWINSZ, &size) < 0) return -1;
+  }
   if (ioctl(slave, TIOCSCTTY, 0) < 0) return -1;
   for (int i = 0; i < 3; i++)
     if (dup2(slave, i) < 0) return -1;
@@ -415,7 +424,7 @@ static int run_step(const struct tspod_step *s) {
   case TSPOD_STEP_SETSID:
     return setsid() < 0 ? -1 : 0;
   case TSPOD_STEP_CONSOLE:
-    return open_console(plan_console_fd);
+    return open_console(plan_console_fd, s->rows, s->cols);
   case TSPOD_STEP_LOOPBACK_UP:
     return loopback_up();
   case TSPOD_STEP_SECCOMP: {
@@ -433,7 +442,7 @@ static void run_steps(const struct tspod_plan *plan) {
     const struct tspod_step *s = &plan->steps[i];
     if (run_step(s) < 0) {
       if (s->fallback_errno && errno == s->fallback_errno) continue; /* run the alternative steps */
-      fail(plan, errno, s->name, s->path, EXIT_ENGINE);
+      fail(plan, errno, s->name, s->path);
     }
     i += s->fallback_steps; /* done (or skipped): the alternative is not needed */
   }
@@ -455,7 +464,7 @@ static void install_stdio(const struct tspod_plan *plan) {
     if (fd == i) {
       clear_cloexec(fd);
     } else if (dup2(fd, i) < 0) {
-      fail(plan, errno, "stdio", "dup2", EXIT_ENGINE);
+      fail(plan, errno, "stdio", "dup2");
     }
   }
 }
@@ -484,14 +493,14 @@ static void enter_cwd(const struct tspod_plan *plan) {
   int fd = (int)syscall(SYS_openat2, AT_FDCWD, plan->cwd, &how, sizeof how);
   if (fd < 0) {
     int err = errno;
-    if (err == ELOOP && through_magic_link(plan->cwd)) fail(plan, err, "chdir-magic-link", plan->cwd, EXIT_CANNOT_INVOKE);
-    fail(plan, err, "chdir", plan->cwd, EXIT_CANNOT_INVOKE);
+    if (err == ELOOP && through_magic_link(plan->cwd)) fail(plan, err, "chdir-magic-link", plan->cwd);
+    fail(plan, err, "chdir", plan->cwd);
   }
-  if (fchdir(fd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_CANNOT_INVOKE);
+  if (fchdir(fd) < 0) fail(plan, errno, "chdir", plan->cwd);
   close(fd);
   char cwd[4096];
-  if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) fail(plan, errno, "chdir", plan->cwd, EXIT_CANNOT_INVOKE);
-  if (cwd[0] != '/') fail(plan, EXDEV, "chdir-outside-root", plan->cwd, EXIT_CANNOT_INVOKE);
+  if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) fail(plan, errno, "chdir", plan->cwd);
+  if (cwd[0] != '/') fail(plan, EXDEV, "chdir-outside-root", plan->cwd);
 }
 
 /* The child's last act: execute the exec helper from its sealed memfd, which looks the program
@@ -501,9 +510,9 @@ static void enter_cwd(const struct tspod_plan *plan) {
 static void exec_through_helper(const struct tspod_plan *plan) {
   /* the helper reports on the sync socket, and marks it close-on-exec again */
   int flags = fcntl(plan->sync_fd, F_GETFD);
-  if (flags < 0 || fcntl(plan->sync_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) fail(plan, errno, "exec helper", "", EXIT_ENGINE);
+  if (flags < 0 || fcntl(plan->sync_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) fail(plan, errno, "exec helper", "");
   syscall(SYS_execveat, plan->exec_fd, "", plan->exec_argv, plan->envp, AT_EMPTY_PATH);
-  fail(plan, errno, "exec helper", "", EXIT_ENGINE);
+  fail(plan, errno, "exec helper", "");
 }
 
 /* ---- join mode ------------------------------------------------------------------------------ */
@@ -511,7 +520,7 @@ static void exec_through_helper(const struct tspod_plan *plan) {
 static void join_namespaces(const struct tspod_plan *plan) {
   for (size_t i = 0; i < plan->njoins; i++) {
     const struct tspod_join *j = &plan->joins[i];
-    if (setns(j->fd, j->nstype) < 0) fail(plan, errno, "setns", j->path, EXIT_ENGINE);
+    if (setns(j->fd, j->nstype) < 0) fail(plan, errno, "setns", j->path);
     close(j->fd);
   }
 }
@@ -593,12 +602,12 @@ static void supervise(pid_t program, int keep_fd) {
   /* Stop forwarding before reaping: until then the pid cannot be reused. */
   siginfo_t info;
   while (waitid(P_PID, (id_t)program, &info, WEXITED | WNOWAIT) < 0)
-    if (errno != EINTR) _exit(EXIT_ENGINE);
+    if (errno != EINTR) _exit(EXIT_CHILD_FAILED);
   sigprocmask(SIG_BLOCK, &forwarded, NULL);
   forward_to = 0;
   int status;
   while (waitpid(program, &status, 0) < 0)
-    if (errno != EINTR) _exit(EXIT_ENGINE);
+    if (errno != EINTR) _exit(EXIT_CHILD_FAILED);
   exit_like(status);
 }
 
@@ -615,15 +624,15 @@ static int intermediate_died(void) {
  * more. Returns in the new process (the program's); this one supervises it. */
 static void fork_into_pid_namespace(const struct tspod_plan *plan) {
   int alive[2] = {-1, -1};
-  if (plan->die_with_parent && pipe2(alive, O_CLOEXEC) < 0) fail(plan, errno, "pipe2", "", EXIT_ENGINE);
+  if (plan->die_with_parent && pipe2(alive, O_CLOEXEC) < 0) fail(plan, errno, "pipe2", "");
   long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-  if (pid < 0) fail(plan, errno, "fork into the pid namespace", "", EXIT_ENGINE);
+  if (pid < 0) fail(plan, errno, "fork into the pid namespace", "");
   if (pid > 0) supervise((pid_t)pid, alive[1]);
   if (plan->die_with_parent) {
     close(alive[1]);
     intermediate_alive_fd = alive[0];
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (intermediate_died()) _exit(EXIT_ENGINE);
+    if (intermediate_died()) _exit(EXIT_CHILD_FAILED);
   }
   sigset_t none;
   sigemptyset(&none);
@@ -694,11 +703,11 @@ void tspod_child_run(const struct tspod_plan *plan) {
    * signal: set it again */
   if (plan->die_with_parent) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (intermediate_died()) _exit(EXIT_ENGINE);
+    if (intermediate_died()) _exit(EXIT_CHILD_FAILED);
   }
   install_stdio(plan);
   if (plan->cwd) enter_cwd(plan);
   if (!plan->file) _exit(0);
   exec_through_helper(plan);
-  _exit(EXIT_ENGINE);
+  _exit(EXIT_CHILD_FAILED);
 }

@@ -39,7 +39,8 @@ enum tspod_step_kind {
   TSPOD_STEP_SETSID,
   TSPOD_STEP_UMOUNT_DETACH, /* umount2(path, MNT_DETACH) */
   TSPOD_STEP_CONSOLE,       /* a pty from the container's /dev/ptmx: slave as 0-2 and the
-                               controlling terminal, master sent to the parent (console_fd) */
+                               controlling terminal, master sent to the parent (console_fd);
+                               rows, cols: its window size */
   TSPOD_STEP_LOOPBACK_UP,   /* set IFF_UP on "lo" in the child's network namespace */
   TSPOD_STEP_SECCOMP,       /* seccomp(SECCOMP_SET_MODE_FILTER, flags, {filter, filter_len / 8}) */
 };
@@ -76,6 +77,7 @@ struct tspod_step {
   unsigned long long caps[5]; /* indexed by enum tspod_caps_set; bit n = capability n */
   const void *filter;         /* seccomp: struct sock_filter[], compiled by the parent */
   size_t filter_len;          /* in bytes */
+  unsigned short rows, cols;  /* console: the window size to set (0 and 0: none) */
 };
 
 /* Sent by the child on the sync socket when a step fails; nothing is sent on success

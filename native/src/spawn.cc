@@ -285,6 +285,8 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
         step.keep_groups = 1;
       }
       step.resource = (int)Num(s, "resource");
+      step.rows = (unsigned short)Num(s, "rows");
+      step.cols = (unsigned short)Num(s, "cols");
       step.soft = Limit(s, "soft");
       step.hard = Limit(s, "hard");
       const char *sets[] = {"bounding", "effective", "permitted", "inheritable", "ambient"};

@@ -68,7 +68,7 @@ export abstract class TspodCommand extends Command {
   }
 
   /** A damaged DB, whenever a query meets it, is told as one line naming `system check --repair`. */
-  protected async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+  protected async catch(err: Error): Promise<unknown> {
     const damaged = (this.openedEngine ?? new Engine()).damagedDatabase(err)
     if (!damaged) return super.catch(err)
     const lists = (this.constructor as typeof TspodCommand).lists

@@ -2,6 +2,7 @@
 // error printed as it comes; the last error's code is the exit).
 import type {TargetEvents} from '../engine'
 import {printError} from './exit'
+import {lastErrorExitCode} from './exit-codes'
 import {TspodCommand} from './base-command'
 
 export abstract class ContainerCommand extends TspodCommand {
@@ -12,6 +13,6 @@ export abstract class ContainerCommand extends TspodCommand {
 
   /** The exit code after a verb on several targets: 0, or the last error's. */
   protected exitAfter(errors: unknown[]): void {
-    if (errors.length > 0) this.exit((errors[errors.length - 1] as {exitCode?: number}).exitCode ?? 125)
+    if (errors.length > 0) this.exit(lastErrorExitCode(errors))
   }
 }

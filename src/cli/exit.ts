@@ -1,8 +1,4 @@
-// The only place tspod prints an error and decides the exit code (Podman's `Error: <msg>`).
-import {TspodError} from '../errors'
-
-export const EXIT_ENGINE = 125
-
+// The only place tspod prints an error (Podman's `Error: <msg>`); exit-codes.ts decides the exit status.
 interface OclifCarrier {
   oclif?: {exit?: number}
   code?: string
@@ -12,12 +8,6 @@ interface OclifCarrier {
 export function isExit(err: unknown): err is {oclif: {exit: number}} {
   const e = err as OclifCarrier & {code?: string}
   return e?.code === 'EEXIT' && typeof e.oclif?.exit === 'number'
-}
-
-export function exitCodeFor(err: unknown): number {
-  if (isExit(err)) return err.oclif.exit
-  if (err instanceof TspodError) return err.exitCode
-  return EXIT_ENGINE
 }
 
 /** oclif's parser messages, reworded as Podman (cobra) words them, on one line. */

@@ -4,7 +4,8 @@ import {Command, Config, flush, run} from '@oclif/core'
 
 import {PACKAGE_ROOT} from '../package-info'
 import {COMMANDS} from './commands'
-import {exitCodeFor, isExit, printError} from './exit'
+import {isExit, printError} from './exit'
+import {exitCodeFor} from './exit-codes'
 import {splitLeadingGlobals} from './global-flags'
 
 // package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).

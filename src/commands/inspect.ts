@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../cli/container-command'
 import {printError} from '../cli/exit'
+import {EXIT_ENGINE} from '../cli/exit-codes'
 import {renderInspect} from '../cli/render'
 import {InspectType, UsageError} from '../engine'
 
@@ -27,6 +28,6 @@ export default class Inspect extends ContainerCommand {
       printError(err, false)
     })
     process.stdout.write(renderInspect(out, flags.format))
-    if (failed) this.exit(125)
+    if (failed) this.exit(EXIT_ENGINE)
   }
 }

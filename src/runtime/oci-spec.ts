@@ -26,6 +26,8 @@ export interface OciRlimit {
 
 export interface OciProcess {
   terminal?: boolean
+  /** the terminal's size when the process starts (with terminal) */
+  consoleSize?: {height: number; width: number}
   user: OciUser
   args: string[]
   env?: string[]

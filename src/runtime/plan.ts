@@ -257,7 +257,8 @@ export function processSteps(spec: OciSpec, mapping: UserNamespaceMapping | unde
   const proc = spec.process
   const steps: ChildStep[] = [{kind: 'setsid', name: 'setsid'}]
   // process.terminal: a pty from the container's own devpts, its master sent to tspod
-  if (proc.terminal) steps.push({kind: 'console', name: 'open the container terminal'})
+  if (proc.terminal)
+    steps.push({kind: 'console', name: 'open the container terminal', rows: proc.consoleSize?.height, cols: proc.consoleSize?.width})
   for (const limit of proc.rlimits ?? []) {
     const resource = RLIMITS[limit.type]
     if (resource === undefined) throw new TspodError(`unknown rlimit \`${limit.type}\``)

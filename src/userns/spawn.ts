@@ -12,8 +12,9 @@ import * as fs from 'node:fs'
 import {Readable, Writable} from 'node:stream'
 import * as util from 'node:util'
 
-import {ExecCannotInvokeError, ExecNotFoundError, TspodError, wrap} from '../errors'
+import {TspodError, errorOfClass, wrap} from '../errors'
 import {ChildStep, EXEC_HELPER_BINARY, JoinTarget, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
+import {startFailureClass} from '../runtime/failure-class'
 import {UserNamespaceMapping, applyUserNamespaceMapping} from './idmap'
 
 export interface Command {
@@ -92,35 +93,30 @@ function strerror(errno: number): {code: string; message: string} {
   return {code, message: message.charAt(0).toUpperCase() + message.slice(1)}
 }
 
-/** The error for a step the child could not do, in crun's words where crun has them. */
+/** What the child says about a step it could not do, in crun's words where crun has them. */
+function reportMessage(report: ChildReport, code: string, message: string): string {
+  // the program exists but execve found no ELF interpreter (or #! interpreter) for it
+  if (report.step === 'exec-interpreter') return `exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`
+  if (report.step === 'chdir') return `chdir to \`${report.detail}\`: ${message}`
+  if (report.step === 'chdir-magic-link')
+    return `chdir to \`${report.detail}\`: the working directory goes through a /proc magic link (such as /proc/self/fd/N), which can lead out of the container: refused`
+  if (report.step === 'chdir-outside-root') return `chdir to \`${report.detail}\`: the working directory is outside the container's root: refused`
+  if (report.step === 'setns') return `setns \`${report.detail}\`: ${message}`
+  if (report.step === 'exec') {
+    const file = report.detail
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `executable file \`${file}\` not found${file.includes('/') ? '' : ' in $PATH'}: ${message}`
+    if (code === 'EISDIR') return `exec \`${file}\`: is a directory`
+    if (code === 'EACCES' || code === 'EPERM') return `exec \`${file}\`: permission denied`
+    return `exec \`${file}\`: ${message}`
+  }
+  return `${report.step}: ${message}`
+}
+
+/** The error for a step the child could not do, of the class its facts give (failure-class.ts). */
 export function errorFromReport(report: ChildReport): TspodError {
   const {code, message} = strerror(report.errno)
   const details = {code, errno: -report.errno, syscall: report.step, path: report.detail}
-  // the program exists but execve found no ELF interpreter (or #! interpreter) for it
-  if (report.step === 'exec-interpreter')
-    return new ExecNotFoundError(`exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`, details)
-  // crun fails the container's working directory at exec time too; Podman answers 126
-  if (report.step === 'chdir') return new ExecCannotInvokeError(`chdir to \`${report.detail}\`: ${message}`, details)
-  if (report.step === 'chdir-magic-link')
-    return new ExecCannotInvokeError(
-      `chdir to \`${report.detail}\`: the working directory goes through a /proc magic link (such as /proc/self/fd/N), which can lead out of the container: refused`,
-      details,
-    )
-  if (report.step === 'chdir-outside-root')
-    return new ExecCannotInvokeError(`chdir to \`${report.detail}\`: the working directory is outside the container's root: refused`, details)
-  if (report.step === 'setns') return new TspodError(`setns \`${report.detail}\`: ${message}`, details)
-  if (report.step === 'exec') {
-    const file = report.detail
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      const where = file.includes('/') ? '' : ' in $PATH'
-      return new ExecNotFoundError(`executable file \`${file}\` not found${where}: ${message}`, details)
-    }
-    if (code === 'EISDIR') return new ExecCannotInvokeError(`exec \`${file}\`: is a directory`, details)
-    if (code === 'EACCES' || code === 'EPERM')
-      return new ExecCannotInvokeError(`exec \`${file}\`: permission denied`, details)
-    return new ExecCannotInvokeError(`exec \`${file}\`: ${message}`, details)
-  }
-  return new TspodError(`${report.step}: ${message}`, details)
+  return errorOfClass(startFailureClass({step: report.step, code}), reportMessage(report, code, message), details)
 }
 
 function signalName(signal: number | null): NodeJS.Signals | null {

@@ -9,6 +9,7 @@ import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
+import {exitCodeFor} from '../../src/cli/exit-codes'
 import {TspodError} from '../../src/errors'
 import {explainNativeOverlayFailure, findProgram} from '../../src/runtime/fuse-overlay'
 import {fuseOverlayOptions} from '../../src/storage/store/driver/overlay'
@@ -90,7 +91,7 @@ test('a native overlay mount refused with EPERM, EINVAL or ENODEV names mount_pr
       `mount overlay to \`/s/c/merged\`: Operation not permitted: native overlay cannot be mounted here; fuse-overlayfs can: set mount_program = "${fuseOverlayfs}" under [storage.options.overlay] in /home/u/.config/tspod/storage.conf`,
     )
     t.is(explained.code, code)
-    t.is(explained.exitCode, 125)
+    t.is(exitCodeFor(explained), 125)
   }
   const other = refused('EACCES')
   t.is(explainNativeOverlayFailure(other, '/x'), other)
@@ -126,6 +127,7 @@ const {finished} = require('node:stream/promises')
 const {planContainer} = require(${JSON.stringify(path.join(DIST, 'src/runtime/plan'))})
 const {mountFuseOverlay} = require(${JSON.stringify(path.join(DIST, 'src/runtime/fuse-overlay'))})
 const {spawnInNamespaces} = require(${JSON.stringify(path.join(DIST, 'src/userns/spawn'))})
+const {exitCodeFor} = require(${JSON.stringify(path.join(DIST, 'src/cli/exit-codes'))})
 const request = JSON.parse(process.argv[1])
 const report = {}
 ;(async () => {
@@ -149,7 +151,7 @@ const report = {}
     await drained
     report.stdout = stdout
   } catch (err) {
-    report.error = {name: err.name, message: err.message, exitCode: err.exitCode}
+    report.error = {name: err.name, message: err.message, exitCode: exitCodeFor(err)}
   }
   if (fuse) report.fuseExit = await fuse.exited
   process.stdout.write(JSON.stringify(report))

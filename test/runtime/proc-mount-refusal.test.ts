@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
+import {exitCodeFor} from '../../src/cli/exit-codes'
 import {TspodError} from '../../src/errors'
 import {explainProcMountRefusal, mountsOverProc} from '../../src/runtime/proc-mount-refusal'
 
@@ -35,7 +36,7 @@ test('a refused proc mount is explained; other failures are left as they are', (
     explained.message,
     'mount `proc` to `/proc`: Operation not permitted: the kernel refuses a new /proc in a user namespace while mounts cover parts of this one (/proc/sys, /proc/a dir), as inside another container or sandbox; run tspod where /proc is fully visible (for an outer Podman container: --security-opt unmask=ALL)',
   )
-  t.is(explained.exitCode, 125)
+  t.is(exitCodeFor(explained), 125)
   t.regex((explainProcMountRefusal(refused, mountinfoFile(t, '')) as Error).message, /here \(inside another container or sandbox whose \/proc is not fully visible\?\)/)
   const other = new TspodError('mount `sysfs` to `/sys`: Operation not permitted', {code: 'EPERM', syscall: 'mount `sysfs` to `/sys`'})
   t.is(explainProcMountRefusal(other, file), other)

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {printError} from '../../cli/exit'
+import {EXIT_ENGINE} from '../../cli/exit-codes'
 import {renderInspect} from '../../cli/render'
 
 export default class ContainerInspect extends ContainerCommand {
@@ -23,6 +24,6 @@ export default class ContainerInspect extends ContainerCommand {
       printError(err, false)
     })
     process.stdout.write(renderInspect(out, flags.format))
-    if (failed) this.exit(125)
+    if (failed) this.exit(EXIT_ENGINE)
   }
 }

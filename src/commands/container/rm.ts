@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
-import {ContainerRunningError, NoSuchContainerError, UsageError} from '../../engine/errors'
+import {removalExitCode} from '../../cli/exit-codes'
+import {UsageError} from '../../engine/errors'
 
 export default class Rm extends ContainerCommand {
   static summary = 'Remove one or more containers'
@@ -25,7 +26,6 @@ export default class Rm extends ContainerCommand {
     const targets = {names: argv, all: flags.all, force: flags.force, ignore: flags.ignore, timeout: flags.time, volumes: flags.volumes}
     const errors = await this.engine(flags).remove(targets, this.targetEvents())
     if (errors.length === 0) return
-    if (errors.some((e) => e instanceof ContainerRunningError)) this.exit(2)
-    this.exit(errors.every((e) => e instanceof NoSuchContainerError) ? 1 : 125)
+    this.exit(removalExitCode(errors))
   }
 }

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
+import {EXIT_ENGINE} from '../../cli/exit-codes'
 import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../engine'
 
@@ -23,6 +24,6 @@ export default class ImageInspect extends TspodCommand {
       printError(err, false)
     })
     process.stdout.write(renderInspect(records, flags.format))
-    if (failed) this.exit(125)
+    if (failed) this.exit(EXIT_ENGINE)
   }
 }

@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
-import {ImageInUseError, ImageUnknownError, UsageError} from '../../engine/errors'
+import {removalExitCode} from '../../cli/exit-codes'
+import {ImageUnknownError, UsageError} from '../../engine/errors'
 
 export default class ImageRm extends TspodCommand {
   static summary = 'Remove one or more images from local storage'
@@ -29,8 +30,7 @@ export default class ImageRm extends TspodCommand {
     const errors = report.errors.filter((e) => !(flags.ignore && e instanceof ImageUnknownError))
     errors.forEach((e) => printError(e, false))
     if (errors.length === 0) return
-    const code = errors.some((e) => e instanceof ImageInUseError) ? 2 : errors.every((e) => e instanceof ImageUnknownError) ? 1 : 125
-    this.exit(code)
+    this.exit(removalExitCode(errors))
   }
 
 }

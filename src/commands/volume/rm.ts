@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
-import {NoSuchVolumeError, UsageError, VolumeInUseError} from '../../engine/errors'
+import {volumeRemovalExitCode} from '../../cli/exit-codes'
+import {UsageError} from '../../engine/errors'
 
 export default class VolumeRm extends TspodCommand {
   static summary = 'Remove one or more volumes'
@@ -30,12 +31,6 @@ export default class VolumeRm extends TspodCommand {
     const errors = await this.engine(flags).removeVolumes(targets, {onDone: (name) => this.print(name)})
     if (errors.length === 0) return
     errors.forEach((e) => printError(e, false))
-    // Podman's setExitCode: the last not-found (1) or in-use (2) error decides; else 125
-    let code = 125
-    for (const e of errors) {
-      if (e instanceof NoSuchVolumeError) code = 1
-      else if (e instanceof VolumeInUseError) code = 2
-    }
-    this.exit(code)
+    this.exit(volumeRemovalExitCode(errors))
   }
 }

@@ -7,7 +7,7 @@
 import {spawn} from 'node:child_process'
 import * as path from 'node:path'
 
-import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
+import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
 import {PACKAGE_ROOT} from '../../package-info'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
@@ -17,8 +17,11 @@ import {logSizeLimit} from './log-config'
 import {containerDirs, logConfigOf, logFileOf} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
 
-/** What the setup step sends on fd 3 once it knows: the container runs, or why it does not. */
-export type MonitorReport = {ok: true; warnings: string[]} | {ok: false; message: string; exitCode: number}
+/**
+ * What the setup step sends on fd 3 once it knows: the container runs, or why it does not (the
+ * error's class by name; tspod-monitor's own failures are EngineError).
+ */
+export type MonitorReport = {ok: true; warnings: string[]} | {ok: false; message: string; errorClass: ErrorClass}
 
 export interface MonitorRequest {
   storage: Store['config']
@@ -33,10 +36,8 @@ export const MONITOR_CLEANUP_SCRIPT = path.join(__dirname, 'monitor-cleanup.js')
 /** The Node flags of the setup and cleanup steps: without the optimizing compiler, they start and run in less memory. */
 const NODE_FLAGS = ['--lite-mode']
 
-function errorFor(report: {message: string; exitCode: number}): TspodError {
-  if (report.exitCode === 127) return new ExecNotFoundError(report.message)
-  if (report.exitCode === 126) return new ExecCannotInvokeError(report.message)
-  return new TspodError(report.message)
+function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError {
+  return errorOfClass(ERROR_CLASSES.includes(report.errorClass) ? report.errorClass : 'EngineError', report.message)
 }
 
 function monitorArgs(store: Store, container: Container): string[] {

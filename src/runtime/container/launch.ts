@@ -5,7 +5,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {ContainerStartError, ExecCannotInvokeError, TspodError} from '../../errors'
+import {exitCodeFor} from '../../cli/exit-codes'
+import {ContainerStartError, TspodError, errorOfClass} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/store/lockfile'
@@ -15,7 +16,9 @@ import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOverlayConfig, mountFuseOverlay} from '../fuse-overlay'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
+import type {OciSpec} from '../oci-spec'
 import {RootfsLayout, planContainer} from '../plan'
+import {startFailureClass} from '../failure-class'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
@@ -95,10 +98,21 @@ interface Spawned {
   explain(err: unknown): unknown
 }
 
+/**
+ * The spec with process.consoleSize, when the container gets a terminal and ours is one: the
+ * program then starts with our window size (set later by attachTerminal, `stty size` could
+ * still read 0 0), as Podman puts it in the spec.
+ */
+function withConsoleSize(spec: OciSpec, tty: boolean): OciSpec {
+  const stdout = process.stdout
+  if (!tty || !stdout.isTTY || !spec.process || !stdout.rows || !stdout.columns) return spec
+  return {...spec, process: {...spec.process, consoleSize: {height: stdout.rows, width: stdout.columns}}}
+}
+
 async function spawnNative(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
-  const plan = planContainer(config.spec, layout, {seccompCacheDir: seccompCacheDir(store)})
+  const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store)})
   const explain = (err: unknown) =>
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
@@ -178,13 +192,14 @@ async function networkStarter(
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
 /**
  * crun and runc create a missing working directory; Podman refuses a -w that does not exist in
- * the container before it calls them (126), as tspod's own runtime fails its chdir.
+ * the container before it calls them, as tspod's own runtime fails its chdir step.
  */
 function checkWorkdir(container: Container, layout: RootfsLayout): void {
   const workdir = container.config.containerSpec.workdir
   if (workdir === undefined) return
   const entry = statRootfsPath([layout.upperDir, ...layout.lowerDirs], workdir, {followSymlinks: true})
-  if (entry?.type !== 'directory') throw new ExecCannotInvokeError(`workdir "${workdir}" does not exist on container ${container.config.id}`)
+  if (entry?.type !== 'directory')
+    throw errorOfClass(startFailureClass({step: 'chdir', code: 'ENOENT'}), `workdir "${workdir}" does not exist on container ${container.config.id}`)
 }
 
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
@@ -195,7 +210,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
     containerId: config.id,
-    spec: config.spec,
+    spec: withConsoleSize(config.spec, options.tty),
     layout,
     mapping: store.mapping,
     bundleDir: bundleDir(store, config.id),
@@ -258,9 +273,10 @@ function writeMonitorPidFile(file: string, pid: number): void {
 
 /**
  * Wait for the container's end and record it: exited with its code, or back to created with
- * the error when its process never started (a missing command: 127, as Podman's run). The
- * record is written under the container's lock, unless `lockHeld` (the monitor's setup step,
- * while the CLI that starts the container holds it).
+ * the error when its process never started, and the status the CLI exits with for that error
+ * (src/cli/exit-codes.ts; inspect's State.ExitCode and `wait` show it, where Podman 4.3.1
+ * leaves 0). The record is written under the container's lock, unless `lockHeld` (the
+ * monitor's setup step, while the CLI that starts the container holds it).
  */
 export async function recordExit(
   records: ContainerRecords,
@@ -284,8 +300,8 @@ export async function recordExit(
     await save((current) => ({...current, status: 'exited', pid: 0, exitCode, finishedAt: new Date().toISOString()}))
     return exitCode
   } catch (err) {
-    const e = err as Error & {exitCode?: number}
-    await save((current) => ({...current, status: 'created', pid: 0, exitCode: e.exitCode ?? 125, error: e.message, finishedAt: new Date().toISOString()}))
+    const message = err instanceof Error ? err.message : String(err)
+    await save((current) => ({...current, status: 'created', pid: 0, exitCode: exitCodeFor(err), error: message, finishedAt: new Date().toISOString()}))
     throw err
   }
 }

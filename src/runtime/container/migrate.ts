@@ -20,7 +20,7 @@ export interface MigrateReport {
   errors: Error[]
 }
 
-/** Podman's words for a runtime that cannot be used; exit 125. */
+/** Podman's words for a runtime that cannot be used (a UsageError, as Podman's). */
 async function checkRuntime(name: string): Promise<void> {
   if (name === NATIVE_RUNTIME) return
   try {

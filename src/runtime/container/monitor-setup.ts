@@ -8,6 +8,8 @@
 import * as fs from 'node:fs'
 import {finished} from 'node:stream/promises'
 
+import {exitCodeFor} from '../../cli/exit-codes'
+import {errorClassOf} from '../../errors'
 import {Store} from '../../storage/store/store'
 import type {MonitorReport, MonitorRequest} from './detach'
 import {Launched, exitCodeOf, launchContainer, recordExit} from './launch'
@@ -104,11 +106,11 @@ async function setup(request: MonitorRequest): Promise<void> {
     try {
       await child.started
     } catch (startError) {
-      // it never ran: recorded as created with the reason (127, 126, ...), as the foreground run does
-      let err = startError as Error & {exitCode?: number}
-      await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error & {exitCode?: number}) => (err = e))
+      // it never ran: recorded as created with the reason (its class's status), as the foreground run does
+      let err = startError as Error
+      await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error) => (err = e))
       await removeIfAutoRemove(store, records, request.id)
-      report({ok: false, message: err.message, exitCode: err.exitCode ?? 125})
+      report({ok: false, message: err.message, errorClass: errorClassOf(err)})
       return
     }
 
@@ -129,9 +131,9 @@ async function setup(request: MonitorRequest): Promise<void> {
       waitHere = true
     }
     if (waitHere) {
-      const code = await launched.exited.then(exitCodeOf, async (err: Error & {exitCode?: number}) => {
+      const code = await launched.exited.then(exitCodeOf, async (err: Error) => {
         await recordExit(records, container, launched).catch(() => undefined)
-        return err.exitCode ?? 125
+        return exitCodeFor(err)
       })
       await copied
       tellMonitor(`exit ${code}\n`)
@@ -148,8 +150,8 @@ async function setup(request: MonitorRequest): Promise<void> {
 
 setup(JSON.parse(process.argv[2]) as MonitorRequest).then(
   () => process.exit(0),
-  (err: Error & {exitCode?: number}) => {
-    report({ok: false, message: err.message, exitCode: err.exitCode ?? 125})
+  (err: Error) => {
+    report({ok: false, message: err.message, errorClass: errorClassOf(err)})
     process.exit(1)
   },
 )

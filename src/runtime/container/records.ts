@@ -6,7 +6,7 @@
 // process lives, so stop, kill and rm -f still reach it.
 import * as fs from 'node:fs'
 
-import {TspodError} from '../../errors'
+import {ErrorClass, TspodError} from '../../errors'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
@@ -14,7 +14,9 @@ import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
 import {isLegacyConfig, upgradeConfig} from './upgrade-config'
 
-export class NoSuchContainerError extends TspodError {}
+export class NoSuchContainerError extends TspodError {
+  override readonly errorClass: ErrorClass = 'NoSuchObject'
+}
 
 /** How long the exit code of a removed container is kept (Podman: 5 minutes). */
 const EXIT_CODE_KEPT_MS = 5 * 60_000

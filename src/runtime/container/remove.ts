@@ -2,7 +2,7 @@
 // stopped first, as Podman does. Under the container's lock (lock.ts), released while it stops.
 import * as fs from 'node:fs'
 
-import {TspodError} from '../../errors'
+import {ErrorClass, TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
 import {withContainerLock} from './lock'
@@ -10,9 +10,9 @@ import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
 import {stopContainer} from './stop'
 
-/** Podman exits 2 for this one. */
+/** `rm` exits 2 for this one, as Podman's. */
 export class ContainerRunningError extends TspodError {
-  override readonly exitCode = 2
+  override readonly errorClass: ErrorClass = 'InUse'
 
   constructor(id: string) {
     super(`cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper`)

@@ -3,13 +3,12 @@
 // The runtime writes its errors as JSON lines to `--log FILE --log-format json` (Podman's
 // `oci-log`), apart from the container's own stderr: a non-zero exit with an error line there is
 // the runtime failing, without one it is the container's exit status. The wording follows
-// Podman's getOCIRuntimeError (libpod/oci_util.go): "<runtime>: <message>: <kind>". Failures to
-// find or run the container's program map like Podman's ExitCode: "not found" / "no such file"
-// give 127, anything else 126; the runtime failing before that (mounts, namespaces) is tspod's
-// 125, as with the native runtime.
+// Podman's getOCIRuntimeError (libpod/oci_util.go): "<runtime>: <message>: <kind>". Its class
+// (the program missing, not runnable, or the runtime failing before it) is failure-class.ts's.
 import * as fs from 'node:fs'
 
-import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
+import {TspodError, errorOfClass} from '../../errors'
+import {startFailureClass} from '../failure-class'
 
 export const OCI_PERMISSION_DENIED = 'OCI permission denied'
 export const OCI_NOT_FOUND = 'OCI runtime attempted to invoke a command that was not found'
@@ -49,24 +48,6 @@ export function runtimeFailure(entries: RuntimeLogEntry[]): string | undefined {
   return errors.length > 0 ? errors[errors.length - 1].msg : undefined
 }
 
-/**
- * Messages about the container's program or its working directory, which the runtime reports
- * only after the container is set up: crun's find_executable/check_access/execv and chdir
- * errors, runc's `exec: "x": ...` (Go's LookPath) and its cwd error.
- */
-const EXEC_FAILURES: RegExp[] = [
-  /^executable file `.*` not found/,
-  /^cannot find `.*` in \$PATH/,
-  /^open executable: /,
-  /^the path `.*` (is not a regular file|exists but it is not executable)/,
-  /^exec container process /,
-  /^chdir to `/,
-  /unable to start container process: exec: "/,
-  /unable to start container process: .*chdir to cwd/,
-]
-
-const CWD_FAILURE = /^chdir to `|chdir to cwd/
-
 function podmanKind(message: string): string {
   if (/permission denied|operation not permitted/i.test(message)) return OCI_PERMISSION_DENIED
   if (/executable file not found in|no such file or directory|open executable/i.test(message)) return OCI_NOT_FOUND
@@ -77,15 +58,8 @@ function podmanKind(message: string): string {
 export function runtimeError(runtimeName: string, message: string): TspodError {
   const kind = podmanKind(message)
   const text = `${runtimeName}: ${message}: ${kind}`
-  const details = {syscall: 'exec'}
-  if (EXEC_FAILURES.some((re) => re.test(message))) {
-    // Podman's 126 for a working directory that cannot be entered, as tspod's native runtime
-    if (CWD_FAILURE.test(message)) return new ExecCannotInvokeError(text, details)
-    const lower = text.toLowerCase()
-    if (lower.includes('not found') || lower.includes('no such file') || lower.includes('executable path is empty'))
-      return new ExecNotFoundError(text, details)
-    return new ExecCannotInvokeError(text, details)
-  }
+  const errorClass = startFailureClass({runtimeMessage: message})
+  if (errorClass !== 'EngineError') return errorOfClass(errorClass, text, {syscall: 'exec'})
   const code = kind === OCI_PERMISSION_DENIED ? (/operation not permitted/i.test(message) ? 'EPERM' : 'EACCES') : undefined
   return new TspodError(text, {code})
 }

@@ -71,9 +71,10 @@ export interface OciRuntimeChild {
   started: Promise<void>
   /**
    * The container's exit status as the runtime reports it (a container killed by signal N is
-   * code 128+N: the runtime, not tspod, is its parent). Rejects with ExecNotFoundError (127) or
-   * ExecCannotInvokeError (126) when the runtime could not find or run the container's program
-   * or enter its working directory, and with a TspodError (125) for any other runtime failure.
+   * code 128+N: the runtime, not tspod, is its parent). Rejects with ExecNotFoundError or
+   * ExecCannotInvokeError when the runtime could not find or run the container's program or
+   * enter its working directory, and with a plain TspodError for any other runtime failure
+   * (failure-class.ts decides which).
    */
   exited: Promise<ChildExit>
   /** the container's init pid (in tspod's pid namespace), once started */
@@ -153,7 +154,7 @@ function watchPidFile(file: string): {pid: Promise<number>; stop(): void} {
   }
 }
 
-/** A failure of the helper itself (its mounts, or exec'ing the runtime) is tspod's: exit 125. */
+/** A failure of the helper itself (its mounts, or exec'ing the runtime) is tspod's (EngineError), whatever its step. */
 function helperError(err: unknown, runtime: OciRuntimeInfo, walks: AccessWalk[]): unknown {
   if (err instanceof ExecNotFoundError || err instanceof ExecCannotInvokeError) {
     const e = err as TspodError

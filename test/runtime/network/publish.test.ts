@@ -2,6 +2,7 @@
 // answers for the same value (checked by hand as tspoduser; host ports Podman picked are 0 here).
 import test from 'ava'
 
+import {exitCodeFor} from '../../../src/cli/exit-codes'
 import {UsageError} from '../../../src/errors'
 import {parseIp} from '../../../src/runtime/network/ip-address'
 import {PortMapping, formatPortMapping, parsePublish} from '../../../src/runtime/network/publish'
@@ -109,7 +110,7 @@ for (const [values, message] of BAD) {
   test(`-p ${values.map((v) => JSON.stringify(v)).join(' -p ')} is refused`, (t) => {
     const err = t.throws(() => parsePublish(values), {instanceOf: UsageError})
     t.is(err?.message, message)
-    t.is((err as UsageError).exitCode, 125)
+    t.is(exitCodeFor(err), 125)
   })
 }
 

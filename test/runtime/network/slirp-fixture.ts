@@ -12,6 +12,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as readline from 'node:readline'
 
+import {exitCodeFor} from '../../../src/cli/exit-codes'
 import {parsePublish} from '../../../src/runtime/network/publish'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../../../src/runtime/network/slirp4netns'
 import {planUserNamespaceMapping} from '../../../src/userns/idmap'
@@ -86,11 +87,11 @@ async function main(): Promise<void> {
     await network!.stop()
     emit({event: 'done', exit, slirpAlive: processAlive(network!.pid), socketDirEntries: fs.readdirSync(socketDir)})
   } catch (err) {
-    const e = err as Error & {exitCode?: number; code?: string}
+    const e = err as Error & {code?: string}
     await network?.stop()
     emit({
       event: 'error',
-      error: {name: e.name, message: e.message, exitCode: e.exitCode, code: e.code},
+      error: {name: e.name, message: e.message, exitCode: exitCodeFor(e), code: e.code},
       slirpChildren: slirpChildren(),
       socketDirEntries: fs.readdirSync(socketDir),
     })

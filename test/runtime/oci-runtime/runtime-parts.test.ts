@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
+import {exitCodeFor} from '../../../src/cli/exit-codes'
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError, UsageError} from '../../../src/errors'
 import {startWithOciRuntime} from '../../../src/runtime/oci-runtime'
 import {externalRuntimeSpec, specJson} from '../../../src/runtime/oci-runtime/bundle'
@@ -18,7 +19,7 @@ test('a runtime by name is looked up in PATH; an unknown name or a missing path 
   t.is(resolveOciRuntime('runc', '/nonexistent'), '/usr/bin/runc', "containers.conf's default dirs after PATH")
   const unknown = t.throws(() => resolveOciRuntime('nosuchruntime'), {instanceOf: UsageError})
   t.is(unknown?.message, 'default OCI runtime "nosuchruntime" not found: invalid argument')
-  t.is(unknown?.exitCode, 125)
+  t.is(exitCodeFor(unknown), 125)
   t.is(t.throws(() => resolveOciRuntime('/tmp/nosuch/rt'))?.message, 'no valid executable found for OCI runtime /tmp/nosuch/rt: invalid argument')
   t.is(t.throws(() => resolveOciRuntime('/etc/passwd'))?.message, 'no valid executable found for OCI runtime /etc/passwd: invalid argument', 'not executable')
   t.is(resolveOciRuntime('/usr/bin/crun'), '/usr/bin/crun')
@@ -145,6 +146,6 @@ test("a runtime that cannot be executed is tspod's error (125), not the containe
     }).then((child) => child.exited),
   )
   t.is(err?.constructor, TspodError)
-  t.is((err as TspodError).exitCode, 125)
+  t.is(exitCodeFor(err), 125)
   t.is(err?.message, `cannot run the OCI runtime \`${runtime}\`: exec container process (missing dynamic library?) \`${runtime}\`: No such file or directory`)
 })

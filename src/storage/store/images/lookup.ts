@@ -1,14 +1,16 @@
 // Find a local image from what a user typed, in c/common's LookupImage order: an ID, the name's
 // local candidates (alias, localhost/NAME, each search registry), Docker normalization, then a
 // unique short-ID prefix.
-import {TspodError} from '../../../errors'
+import {ErrorClass, TspodError} from '../../../errors'
 import type {RegistriesConfig} from '../../image/config/registries-conf'
 import {DockerReference, isImageId, parseNormalizedName} from '../../image/reference/docker-reference'
 import {localCandidates} from '../../image/reference/short-names'
 import type {Image} from './images'
 import type {Store} from '../store'
 
-export class ImageUnknownError extends TspodError {}
+export class ImageUnknownError extends TspodError {
+  override readonly errorClass: ErrorClass = 'NoSuchObject'
+}
 
 const SHORT_ID = /^[0-9a-f]{3,63}$/
 

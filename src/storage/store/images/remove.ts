@@ -1,7 +1,7 @@
 // `rmi` and `image prune` as a library: Podman's rules for untagging versus deleting, then
 // removal of the layers no image uses any more, and of the layer copies made for containers'
 // id mappings from them (mapped-layers.ts).
-import {TspodError} from '../../../errors'
+import {ErrorClass, TspodError} from '../../../errors'
 import {removeUnusedMappedLayers} from '../mapped-layers/mapped-layers'
 import type {RegistriesConfig} from '../../image/config/registries-conf'
 import type {Image} from './images'
@@ -15,7 +15,9 @@ export interface RemoveReport {
   errors: TspodError[]
 }
 
-export class ImageInUseError extends TspodError {}
+export class ImageInUseError extends TspodError {
+  override readonly errorClass: ErrorClass = 'InUse'
+}
 
 function inUseError(containerId: string): ImageInUseError {
   // Podman's words (its rmi -f removes the containers first: the command does that)
