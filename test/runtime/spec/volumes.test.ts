@@ -1,3 +1,4 @@
+// @userns
 // -v and --tmpfs parsing: bind mounts with Podman's option completion, named and anonymous
 // volumes for the caller, and Podman's error messages.
 import test from 'ava'
