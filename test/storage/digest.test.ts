@@ -3,8 +3,8 @@ import {pipeline} from 'node:stream/promises'
 
 import test from 'ava'
 
-import {DigestVerifier, isDigest, parseDigest, sha256Digest} from '../../../src/storage/digest'
-import {sha256} from '../../helpers/oci-image'
+import {DigestVerifier, isDigest, parseDigest, sha256Digest} from '../../src/storage/digest'
+import {sha256} from '../helpers/oci-image'
 
 test('sha256Digest and parseDigest', (t) => {
   t.is(sha256Digest(Buffer.from('abc')), 'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
