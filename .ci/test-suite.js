@@ -3,12 +3,42 @@
 // Run the whole ava suite (as root: rootless tests switch to the test users themselves) and end
 // with the line CI reads: "N passed, N failed". ava's own summary is not in that form, so this
 // counts its TAP results; a run that executed no test at all counts as a failure.
+//   --fast    only the tests that need no root, no user namespaces and no test user
+//   --userns  only the others: test files whose first line is "// @userns", and all of
+//             test/commands/ and test/security/, which run the real CLI and containers as the
+//             test users (README "Tests")
 const {spawn} = require('node:child_process')
+const fs = require('node:fs')
 const path = require('node:path')
 const readline = require('node:readline')
 
 const root = path.resolve(__dirname, '..')
-const ava = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs'), '--tap', ...process.argv.slice(2)], {
+const USERNS_MARK = '// @userns\n'
+const USERNS_DIRS = ['dist/test/commands/', 'dist/test/security/']
+
+function testFiles(dir) {
+  return fs.readdirSync(path.join(root, dir), {withFileTypes: true}).flatMap((entry) => {
+    const rel = `${dir}/${entry.name}`
+    if (entry.isDirectory()) return testFiles(rel)
+    return entry.name.endsWith('.test.js') ? [rel] : []
+  })
+}
+
+/** dist/test/x.test.js needs root or user namespaces when test/x.test.ts is marked so (or by its dir). */
+function needsUserns(file) {
+  if (USERNS_DIRS.some((dir) => file.startsWith(dir))) return true
+  const source = path.join(root, file.slice('dist/'.length).replace(/\.js$/, '.ts'))
+  return fs.readFileSync(source, 'utf8').startsWith(USERNS_MARK)
+}
+
+let args = process.argv.slice(2)
+const group = args.find((arg) => arg === '--fast' || arg === '--userns')
+if (group) {
+  args = args.filter((arg) => arg !== group)
+  args.push(...testFiles('dist/test').filter((file) => needsUserns(file) === (group === '--userns')))
+}
+
+const ava = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs'), '--tap', ...args], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 })

@@ -1,3 +1,4 @@
+// @userns
 import {execFile} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import * as net from 'node:net'

@@ -1,3 +1,4 @@
+// @userns
 // Real containers from OCI runtime specs, run as the rootless test user: busybox images built
 // locally, unpacked as the user into its namespace, mounted with overlay by tspod's child, which
 // pivots into them and execs the process.

@@ -1,3 +1,4 @@
+// @userns
 // The rootfs through fuse-overlayfs (storage.conf's mount_program): the options it is given, the
 // plan without the overlay step, and real containers as the rootless user, whose fuse-overlayfs
 // must exit by itself once the container has ended.

@@ -1,3 +1,4 @@
+// @userns
 // -v and --tmpfs parsing: bind mounts, named and anonymous volumes and tmpfs mounts with their
 // options as given, Podman's completion of those options for config.json, and its messages.
 import test from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 // Join mode of the namespace primitive (what `tspod exec` runs on), and the loopback step,
 // exercised as the real rootless user: a target child in new namespaces, children joining it.
 import test from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 // The namespace primitive, exercised as real users: the rootless test user (subuid ranges,
 // mapped through newuidmap/newgidmap) and a user without ranges (single mapping).
 import test from 'ava'

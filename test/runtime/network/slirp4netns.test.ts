@@ -1,3 +1,4 @@
+// @userns
 // slirp4netns for real, as the rootless test user: a child in new user+net+mount namespaces gets
 // its network from startSlirp4netns (called in spawnInNamespaces' beforeRelease), the host
 // reaches a busybox server in it through a published port, and slirp4netns is gone after

@@ -1,3 +1,4 @@
+// @userns
 // The same containers, generated from the same image config and run options, run by tspod's
 // native runtime and by the external runtimes (Debian's crun and runc) through
 // startWithOciRuntime, as the rootless test user: stdout and exit codes must be identical.

@@ -1,3 +1,4 @@
+// @userns
 // The parts of the external-runtime path that need no container: finding and identifying the
 // runtime, the bundle's config.json, and turning what the runtime logged into tspod's errors
 // (messages as crun 1.8.1 and runc 1.1.5 print them here).

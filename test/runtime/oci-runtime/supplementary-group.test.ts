@@ -1,3 +1,4 @@
+// @userns
 // Issue #6 with an external runtime: a store under a dir the user reaches only through a
 // supplementary group (root:tspodstor 0750). crun sets the container's groups before it touches
 // the rootfs, so it fails there — reproduced below with crun itself, outside tspod — and tspod's

@@ -1,3 +1,4 @@
+// @userns
 // generateSpec in the rootless user's own process, as `tspod run` will call it: the image's
 // user database read from layers owned by subordinate ids, the user's real id mappings, and
 // rlimits no higher than the user's own.

@@ -1,3 +1,4 @@
+// @userns
 // config.json for `tspod run`: a golden spec for the shared busybox test image (unpacked by
 // applyLayer), then how each group of options changes it.
 import test, {ExecutionContext} from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 // Differential test: the same layer dirs mounted with kernel overlayfs (lower dirs only, read
 // only, as root) and read through readRootfsFile/statRootfsPath must agree on every path any
 // layer holds, for both opaque xattr namespaces.

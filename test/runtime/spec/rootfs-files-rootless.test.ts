@@ -1,3 +1,4 @@
+// @userns
 // The layer reader as the real rootless user, on files owned by the user's subordinate ids the
 // way a rootless store holds them: world-readable files read, others fail with EACCES and an
 // error that names the file, and user.overlay.opaque markers are seen.

@@ -1,3 +1,4 @@
+// @userns
 // Reading files through the layer stack as the container sees them (in this root process):
 // whiteouts, opaque dirs under both xattr names, symlinks kept inside the rootfs, and real
 // layers unpacked by applyLayer from the shared multi-layer test image.

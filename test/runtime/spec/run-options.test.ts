@@ -1,3 +1,4 @@
+// @userns
 // --init and --userns=keep-id for real, as the rootless test users: the busybox image unpacked
 // into the user's namespace, config.json generated as `tspod run` does, planned and run by
 // tspod's namespaced child (fixtures/run-generated.ts).

@@ -1,3 +1,4 @@
+// @userns
 // topProcesses on a real rootless container: run as the test user, its processes listed by the
 // same user's tspod process, with the pids, users and parents the container sees.
 import test from 'ava'

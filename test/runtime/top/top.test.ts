@@ -1,3 +1,4 @@
+// @userns
 // topProcesses on a plain host process tree (this test's own children, in the host's pid
 // namespace, where container pids are host pids): the columns from /proc.
 import test from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 // Named volumes of a container as the rootless test user: attached (created, recorded) and
 // prepared for the first start (copy-up of the image's contents, chown to the destination's
 // owner) through tspod's namespace primitive, then released and removed — files owned by

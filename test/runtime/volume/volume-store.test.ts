@@ -1,3 +1,4 @@
+// @userns
 // The volume library on a real-root store in a temp dir (the suite runs as root; rootless
 // behaviour is in prepare.test.ts and test/commands/volume.test.ts, as the test user).
 import test from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 import test from 'ava'
 import * as fs from 'node:fs'
 import * as os from 'node:os'

@@ -1,3 +1,4 @@
+// @userns
 // newuidmap/newgidmap privilege, read for real from copies of the installed tools: setuid bit,
 // file capabilities written by setcap, or neither.
 import test from 'ava'

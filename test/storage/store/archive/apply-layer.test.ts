@@ -1,3 +1,4 @@
+// @userns
 // applyLayer in this process (as real root): metadata, whiteouts, every hostile entry class, and
 // damaged archives. Ownership as the rootless user is in unpack-rootless.test.ts.
 import test, {ExecutionContext} from 'ava'

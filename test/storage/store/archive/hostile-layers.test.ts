@@ -1,3 +1,4 @@
+// @userns
 // The shared hostile layers (test/helpers/oci-hostile.ts), unpacked as the real rootless user
 // through the user-namespace worker: each is refused or neutralised, and nothing escapes.
 import test from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 // Layer unpacking as the real rootless user: the worker runs as root of the user's namespace, so
 // image owners land on subordinate ids; whiteouts and opaque dirs are proven by a real overlay mount.
 import test, {ExecutionContext} from 'ava'

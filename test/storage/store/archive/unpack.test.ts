@@ -1,3 +1,4 @@
+// @userns
 // unpackLayers and removeAsMappedRoot without a user namespace (real root, in this process), and
 // the worker's protocol when its job is malformed.
 import test from 'ava'

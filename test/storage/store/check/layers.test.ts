@@ -1,3 +1,4 @@
+// @userns
 // The store checks of `system check` (src/storage/store/check/), as the rootless user on a real store:
 // real damage done to pulled layers, found and named, then repaired from the kept blobs with the
 // registry stopped, and the image runs again.

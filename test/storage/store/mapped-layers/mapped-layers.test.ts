@@ -1,3 +1,4 @@
+// @userns
 // Layer copies for a container's own id mapping (--userns=keep-id): the id shift itself, and a
 // real copy made by the rootless user's namespace root, compared file by file (as root) with the
 // original layers: same tree, same modes, times, whiteouts and opaque markers, owners shifted so

@@ -1,3 +1,4 @@
+// @userns
 // The walker's decisions, held against what the kernel really answers for tspoduser (with its
 // groups, and with only its primary group as inside the namespace after setgroups).
 import test, {ExecutionContext} from 'ava'

@@ -1,3 +1,4 @@
+// @userns
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'

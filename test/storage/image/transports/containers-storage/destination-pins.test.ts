@@ -1,3 +1,4 @@
+// @userns
 // A pull that reuses a layer another image has keeps it, even when that image is removed and
 // its unused layers deleted between the reuse decision and the pull's registration (the window
 // rmi and prune used to delete such a layer in). As real root: the store writes directly.

@@ -1,3 +1,4 @@
+// @userns
 // Podman as the judge of `save` / `load -i`: archives tspod writes load in Podman, and archives
 // Podman saves are read by tspod. Podman runs as root on a private vfs store in a temp dir.
 import {execFile} from 'node:child_process'

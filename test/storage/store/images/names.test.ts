@@ -1,0 +1,17 @@
+// The names `tag` gives: local ones under localhost/, "latest" when no tag is given.
+import test from 'ava'
+
+import {UsageError} from '../../../../src/errors'
+import {normalizeTagName} from '../../../../src/storage/store/images/names'
+
+test('a name without a registry is local; without a tag, latest', (t) => {
+  t.is(normalizeTagName('myimage'), 'localhost/myimage:latest')
+  t.is(normalizeTagName('team/app:v1'), 'localhost/team/app:v1')
+  t.is(normalizeTagName('quay.io/team/app'), 'quay.io/team/app:latest')
+  t.is(normalizeTagName('localhost:5000/app:1.0'), 'localhost:5000/app:1.0')
+  t.is(normalizeTagName('localhost/app'), 'localhost/app:latest')
+})
+
+test('a digest cannot be a tag', (t) => {
+  t.throws(() => normalizeTagName(`app@sha256:${'a'.repeat(64)}`), {instanceOf: UsageError, message: `app@sha256:${'a'.repeat(64)}: tag by digest not supported`})
+})
