@@ -276,12 +276,19 @@ test('run -d under tspod-monitor: the exit file holds the exit code, -t logs the
   t.deepEqual(leftovers(box), [])
 })
 
-test('run -d with a missing command fails like run (127) and keeps the container as created', async (t) => {
+test('run -d with a missing command fails like run (127) and keeps the container as created, with exit code 0', async (t) => {
   const box = await sandboxWithImages(t)
   const r = await tspod(box, ['run', '-d', '--name', 'bad', 'busybox', 'nosuchcmd'])
   t.is(r.code, 127)
   t.regex(r.stderr, /^Error: .*nosuchcmd.* not found/)
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}}']), 'bad Created\n')
+  // its program never ran: no exit code of its own (0), as Podman records it; the reason is kept
+  t.regex(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}', 'bad']), /^created 0 .*nosuchcmd/)
+  t.is(await ok(box, ['wait', 'bad']), '0\n')
+  const fg = await tspod(box, ['run', '--name', 'bad-fg', 'busybox', 'nosuchcmd'])
+  t.is(fg.code, 127)
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'bad-fg']), 'created 0\n')
+  await ok(box, ['rm', 'bad-fg'])
   const rm = await tspod(box, ['run', '-d', '--rm', 'busybox', 'nosuchcmd'])
   t.is(rm.code, 127)
   t.is(await ok(box, ['ps', '-a', '-q']), (await ok(box, ['ps', '-a', '-q', '--filter', 'name=bad'])))

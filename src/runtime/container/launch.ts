@@ -5,7 +5,6 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {exitCodeFor} from '../../cli/exit-codes'
 import {ContainerStartError, TspodError, errorOfClass} from '../../errors'
 import type {StdioSpec} from '../../native'
 import {configFilePath} from '../../storage/config/storage-conf'
@@ -271,12 +270,15 @@ function writeMonitorPidFile(file: string, pid: number): void {
   }
 }
 
+/** The exit code recorded for a container whose program never ran (Podman's). */
+export const NEVER_RAN_EXIT_CODE = 0
+
 /**
  * Wait for the container's end and record it: exited with its code, or back to created with
- * the error when its process never started, and the status the CLI exits with for that error
- * (src/cli/exit-codes.ts; inspect's State.ExitCode and `wait` show it, where Podman 4.3.1
- * leaves 0). The record is written under the container's lock, unless `lockHeld` (the
- * monitor's setup step, while the CLI that starts the container holds it).
+ * the error when its process never started. A program that never ran has no exit code: 0, as
+ * Podman 4.3.1 records it (inspect's State.ExitCode, `wait`); the CLI's status for the error is
+ * src/cli/exit-codes.ts's. The record is written under the container's lock, unless `lockHeld`
+ * (the monitor's setup step, while the CLI that starts the container holds it).
  */
 export async function recordExit(
   records: ContainerRecords,
@@ -301,7 +303,7 @@ export async function recordExit(
     return exitCode
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    await save((current) => ({...current, status: 'created', pid: 0, exitCode: exitCodeFor(err), error: message, finishedAt: new Date().toISOString()}))
+    await save((current) => ({...current, status: 'created', pid: 0, exitCode: NEVER_RAN_EXIT_CODE, error: message, finishedAt: new Date().toISOString()}))
     throw err
   }
 }

@@ -8,11 +8,10 @@
 import * as fs from 'node:fs'
 import {finished} from 'node:stream/promises'
 
-import {exitCodeFor} from '../../cli/exit-codes'
 import {errorClassOf} from '../../errors'
 import {Store} from '../../storage/store/store'
 import type {MonitorReport, MonitorRequest} from './detach'
-import {Launched, exitCodeOf, launchContainer, recordExit} from './launch'
+import {Launched, NEVER_RAN_EXIT_CODE, exitCodeOf, launchContainer, recordExit} from './launch'
 import {NoSuchContainerError, ContainerRecords} from './records'
 import {removeStoppedContainer} from './remove'
 
@@ -106,7 +105,7 @@ async function setup(request: MonitorRequest): Promise<void> {
     try {
       await child.started
     } catch (startError) {
-      // it never ran: recorded as created with the reason (its class's status), as the foreground run does
+      // it never ran: recorded as created with the reason, as the foreground run does
       let err = startError as Error
       await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error) => (err = e))
       await removeIfAutoRemove(store, records, request.id)
@@ -131,9 +130,10 @@ async function setup(request: MonitorRequest): Promise<void> {
       waitHere = true
     }
     if (waitHere) {
-      const code = await launched.exited.then(exitCodeOf, async (err: Error) => {
+      const code = await launched.exited.then(exitCodeOf, async () => {
+        // recorded as created, with the error: its program never ran
         await recordExit(records, container, launched).catch(() => undefined)
-        return exitCodeFor(err)
+        return NEVER_RAN_EXIT_CODE
       })
       await copied
       tellMonitor(`exit ${code}\n`)
