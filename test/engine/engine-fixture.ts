@@ -13,6 +13,7 @@ import type {ContainerOptions} from '../../src/specgen/options'
 import {ContainerRecords} from '../../src/runtime/container/records'
 import type {Store} from '../../src/storage/store/store'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
+import {removeTree} from '../helpers/rootless'
 
 export interface EngineFixture {
   engine: Engine
@@ -40,7 +41,8 @@ export async function engineFixture(t: ExecutionContext, options: {otherImage?: 
     // containers still running are stopped with their removal
     await engine.remove({names: [], all: true, force: true, timeout: 0})
     engine.close()
-    fs.rmSync(dir, {recursive: true, force: true})
+    // a monitor may still be finishing the clean-up of a container it ran
+    removeTree(dir)
   })
   const busyboxId = await loadNamed(engine, dir, await busyboxImage(), 'localhost/busybox:latest')
   const otherId = options.otherImage ? await loadNamed(engine, dir, await multiLayerImage(), 'localhost/other:latest') : undefined
