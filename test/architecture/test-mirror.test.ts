@@ -14,6 +14,10 @@ const NO_TEST_NEEDED: Record<string, string> = {
   'src/storage/image/transports/types.ts': 'type-only',
   'src/storage/store/check/check.ts': 'type-only',
   'src/storage/store/check/finding.ts': 'type-only',
+  'src/storage/store/driver/layer-driver.ts': 'type-only',
+  'src/specgen/container-spec.ts': 'type-only',
+  'src/specgen/options.ts': 'type-only',
+  'src/engine/events.ts': 'type-only',
   // entries: the CLI bundle and worker threads, exercised through their callers
   'src/cli/main.ts': 'the CLI entry (test/commands/ runs it)',
   'src/storage/store/archive/unpack-worker.ts': 'worker thread entry (test/storage/archive/unpack tests run it)',
