@@ -10,7 +10,7 @@ as_user() {
   setpriv --reuid "$uid" --regid "$(id -g "$user")" --init-groups -- \
     env -i HOME="$home" USER="$user" PATH=/usr/bin:/bin XDG_RUNTIME_DIR="/run/user/$uid" "$@"
 }
-tspod() { as_user node "$repo/bin/run.js" "$@"; }
+tspod() { as_user node -- "$repo/bin/run.js" "$@"; }
 
 echo "\$ tspod info   (as $user)"
 tspod info --format \

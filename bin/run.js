@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 'use strict'
 // `tspod --version` is answered before oclif loads (loading it costs ~80 ms), in Podman's words.
+// The `--` ends Node's own options: Node 20 reads an --env-file anywhere on the command line,
+// so without it `tspod run --env-file FILE` would be Node's to read (and to die on when missing).
 // Everything else runs the CLI bundle (scripts/bundle.js), compiled with its V8 code cache.
 const path = require('node:path')
 

@@ -1,12 +1,12 @@
 // run/create flags for scripts and systemd units, as the rootless user: --cidfile,
-// --conmon-pidfile.
+// --conmon-pidfile, --env-file through the installed command.
 import test from 'ava'
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {tspod} from '../helpers/rootless'
+import {TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
 
 test('--cidfile: the id written without a newline; an existing file refused, 125; a failed create leaves none', async (t) => {
   const box = await sandboxWithImages(t)
@@ -189,4 +189,18 @@ test('--noout: tspod\'s own output gone, a container\'s output kept; stop -t war
   t.is(all.stdout, '')
   t.is(all.stderr, '')
   t.is((await tspod(box, ['ps', '-q'])).stdout, '')
+})
+
+test('--env-file through the tspod command itself (its #! line): the file is tspod\'s to read, a missing one is 125', async (t) => {
+  const box = await sandboxWithImages(t)
+  const asInstalled = (args: string[]) => runAs(box.user, [TSPOD_BIN, ...args], {env: box.env})
+  const envFile = path.join(box.dir, 'vars')
+  fs.writeFileSync(envFile, 'FROM_FILE=yes\n', {mode: 0o644})
+  const r = await asInstalled(['run', '--rm', '--env-file', envFile, 'busybox', 'sh', '-c', 'echo $FROM_FILE'])
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, 'yes\n')
+  const missing = path.join(box.dir, 'no-such-vars')
+  const bad = await asInstalled(['create', '--env-file', missing, 'busybox'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, `Error: parsing file "${missing}": open ${missing}: no such file or directory\n`)
 })

@@ -153,5 +153,5 @@ export function sandbox(user: TestUser): Sandbox {
 
 /** Run the built tspod CLI as the sandbox's user. */
 export function tspod(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return runAs(box.user, [process.execPath, TSPOD_BIN, ...args], {...opts, env: {...box.env, ...opts.env}})
+  return runAs(box.user, [process.execPath, '--', TSPOD_BIN, ...args], {...opts, env: {...box.env, ...opts.env}})
 }
