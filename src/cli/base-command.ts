@@ -24,7 +24,13 @@ export abstract class TspodCommand extends Command {
 
   /** The Engine, made once per command; the store it opens is closed when the command ends. */
   protected engine(flags: GlobalFlags): Engine {
-    this.openedEngine ??= new Engine({root: flags.root, runRoot: flags.runroot})
+    this.openedEngine ??= new Engine({
+      root: flags.root,
+      runRoot: flags.runroot,
+      storageDriver: flags['storage-driver'],
+      storageOpts: flags['storage-opt'],
+      volumePath: flags.volumepath,
+    })
     return this.openedEngine
   }
 

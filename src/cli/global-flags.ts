@@ -7,13 +7,16 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export const globalFlags = {
   root: Flags.string({description: 'Path to the graph root directory where images, containers, etc. are stored', helpGroup: 'GLOBAL'}),
   runroot: Flags.string({description: "Path to the 'run directory' where all state information is stored", helpGroup: 'GLOBAL'}),
+  'storage-driver': Flags.string({description: 'Select which storage driver is used to manage storage of images and containers (overlay, vfs)', helpGroup: 'GLOBAL'}),
+  'storage-opt': Flags.string({multiple: true, description: 'Used to pass an option to the storage driver', helpGroup: 'GLOBAL'}),
+  volumepath: Flags.string({description: 'Path to the volume directory in which volume data is stored', helpGroup: 'GLOBAL'}),
   runtime: Flags.string({description: "Path or name of the OCI runtime for new containers (crun, runc); default: tspod's native runtime", helpGroup: 'GLOBAL'}),
   noout: Flags.boolean({description: "Do not output to stdout (a container's output still is)", helpGroup: 'GLOBAL'}),
   'log-level': Flags.option({options: LOG_LEVELS, default: 'warn', description: 'Log messages above specified level', helpGroup: 'GLOBAL'})(),
 }
 
 /** Global flags that take a value as the next argument when not written with `=`. */
-export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--runtime', '--log-level'])
+export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--runtime', '--log-level', '--storage-driver', '--storage-opt', '--volumepath'])
 
 /** Global flags that take no value. */
 export const BOOLEAN_GLOBAL_FLAGS = new Set(['--noout'])

@@ -12,10 +12,10 @@ export function renderRecord(data: unknown, format: string): string {
   return compileTemplate(source).render(data)
 }
 
-/** Podman's default output for `info`-like records. */
-export function toYaml(data: unknown): string {
+/** Podman's default output for `info`-like records; sortKeys: in key order, as Podman prints `info`. */
+export function toYaml(data: unknown, options: {sortKeys?: boolean} = {}): string {
   const {stringify} = require('yaml') as typeof import('yaml')
-  return stringify(data)
+  return stringify(data, {sortMapEntries: options.sortKeys === true})
 }
 
 export interface ListFormat {

@@ -45,6 +45,10 @@ export interface EngineOptions {
   /** --root and --runroot: where the store is, over storage.conf */
   root?: string
   runRoot?: string
+  /** --storage-driver, --storage-opt, --volumepath */
+  storageDriver?: string
+  storageOpts?: string[]
+  volumePath?: string
 }
 
 /** Several named containers, or all of them (`--all`). */
@@ -106,7 +110,13 @@ export class Engine {
 
   /** The store's configuration (storage.conf with --root/--runroot over it), read once. */
   get config(): StorageConfig {
-    this.loadedConfig ??= loadStorageConfig({root: this.options.root, runRoot: this.options.runRoot})
+    this.loadedConfig ??= loadStorageConfig({
+      root: this.options.root,
+      runRoot: this.options.runRoot,
+      driver: this.options.storageDriver,
+      storageOpts: this.options.storageOpts,
+      volumePath: this.options.volumePath,
+    })
     return this.loadedConfig
   }
 
@@ -725,7 +735,7 @@ export class Engine {
   /** `info`: host and store facts; `runtime` is --runtime. */
   async info(runtime?: string): Promise<Info> {
     const {collectInfo} = await import('../system/info')
-    return await collectInfo(this.config, runtime)
+    return await collectInfo(this.config, this.registries, runtime)
   }
 
   /**

@@ -56,7 +56,7 @@ export interface FuseOverlayConfig {
 /** The store's mount_program, if storage.conf sets one: then every container's rootfs is fuse-overlayfs. */
 export function fuseOverlayConfig(config: StorageConfig): FuseOverlayConfig | undefined {
   const program = config.overlay.mountProgram
-  if (!program) return undefined
+  if (!program || config.driver !== 'overlay') return undefined
   return {program, mountOptions: config.overlay.mountOpt, socketDir: config.runRoot}
 }
 

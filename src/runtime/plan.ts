@@ -201,7 +201,6 @@ function commonParent(dirs: string[]): string {
  * host nodes bound in (devSteps, --device), whose mounts keep the host /dev's flags.
  */
 export function overlaySteps(layout: RootfsLayout): ChildStep[] {
-  if (layout.lowerDirs.length === 0) throw new TspodError('an overlay rootfs needs at least one lower dir')
   const name = stepName(`mount overlay to \`${layout.mergedDir}\``)
   const absolute = overlayMountOptions(layout, {rootless: layout.rootless})
   const mount = (data: string): ChildStep => ({
@@ -221,6 +220,16 @@ export function overlaySteps(layout: RootfsLayout): ChildStep[] {
       `cannot mount layer, mount label too large ${relative.length} > page size ${MOUNT_DATA_LIMIT + 1}`,
     )
   return [{kind: 'chdir', name: stepName(`chdir to \`${parent}\``), path: parent}, mount(relative)]
+}
+
+/**
+ * The mount of the container's root on mergedDir: the overlay of its layers, or, for a layout
+ * without lower dirs (the vfs driver's full copy), a bind mount of the upper dir, which is the
+ * whole root.
+ */
+export function rootfsSteps(layout: RootfsLayout): ChildStep[] {
+  if (layout.lowerDirs.length > 0) return overlaySteps(layout)
+  return [{kind: 'mount', name: stepName(`bind \`${layout.upperDir}\` to \`${layout.mergedDir}\``), source: layout.upperDir, path: layout.mergedDir, flags: MS.BIND | MS.REC}]
 }
 
 function rootfsPropagation(spec: OciSpec): number {
@@ -345,7 +354,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
 
   const steps: ChildStep[] = [
     {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: rootfsPropagation(spec)},
-    ...(layout.mountedBy ? [] : overlaySteps({...layout, mergedDir: merged})),
+    ...(layout.mountedBy ? [] : rootfsSteps({...layout, mergedDir: merged})),
     {kind: 'mount', name: stepName(`bind \`${merged}\``), source: merged, path: merged, flags: MS.BIND | MS.REC},
     {kind: 'mount', name: stepName(`make \`${merged}\` private`), source: 'none', path: merged, flags: MS.PRIVATE},
     {kind: 'chdir', name: stepName(`chdir to \`${merged}\``), path: merged},

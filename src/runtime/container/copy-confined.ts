@@ -13,7 +13,7 @@ import {TspodError} from '../../errors'
 import type {ChildStep, StdioSpec} from '../../native'
 import type {Store} from '../../storage/store/store'
 import {NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
-import {overlaySteps} from '../plan'
+import {rootfsSteps} from '../plan'
 import {MS} from '../rootfs-mount'
 import {Container} from './config'
 import {containerLayout} from './launch'
@@ -47,7 +47,7 @@ function stoppedRootSteps(store: Store, c: Container): ChildStep[] {
   fs.mkdirSync(layout.mergedDir, {recursive: true, mode: 0o700})
   return [
     {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: MS.REC | MS.PRIVATE},
-    ...overlaySteps(layout),
+    ...rootfsSteps(layout),
     {kind: 'chdir', name: 'chdir to the rootfs', path: layout.mergedDir},
     {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
     {kind: 'umount_detach', name: 'unmount the old root', path: '.'},

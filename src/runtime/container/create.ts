@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import {parseImageConfig} from '../../storage/image/manifest/image-config'
+import {copyTreeAsMappedRoot} from '../../storage/store/copy-tree'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import {chownToContainerRoot, ensureMappedLayers} from '../../storage/store/mapped-layers/mapped-layers-build'
 import type {Image} from '../../storage/store/images/images'
@@ -54,6 +55,16 @@ function imageRemoved(image: Image): TspodError {
   return new TspodError(`image ${image.id} was removed while the container was being created: image not known`)
 }
 
+/**
+ * A full-copy driver's container root (vfs): its image's top layer tree, copied. The root stays
+ * the user's to write into (mtab link, then its mode) until the end of create, as overlay's upper.
+ */
+async function copyImageRoot(store: Store, topLayer: string | undefined, root: string): Promise<void> {
+  if (topLayer === undefined) return
+  await copyTreeAsMappedRoot(topLayer, root, store.mapping)
+  fs.chmodSync(root, 0o700)
+}
+
 async function createOnImage(
   store: Store,
   records: ContainerRecords,
@@ -83,6 +94,7 @@ async function createOnImage(
   for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {
     await ensureMappedLayers(store, image, generated.spec.linux)
+    if (store.layout.driver.fullCopies) await copyImageRoot(store, containerLowerDirs(store, image, generated.spec.linux)[0], dirs.upper)
     const files = [
       ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, request)),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [])]),

@@ -67,13 +67,15 @@ export function containerLayout(store: Store, container: Container): RootfsLayou
   const image = store.images.get(container.config.imageId)
   if (!image) throw new TspodError(`the image ${container.config.imageId} of container ${container.config.id} is missing from the store`)
   const dirs = containerDirs(store, container.config.id)
+  // a full-copy driver's (vfs) upper dir is the whole root: no lower dirs, nothing for fuse-overlayfs
+  const fullCopy = store.layout.driver.fullCopies
   return {
-    lowerDirs: containerLowerDirs(store, image, container.config.spec.linux),
+    lowerDirs: fullCopy ? [] : containerLowerDirs(store, image, container.config.spec.linux),
     upperDir: dirs.upper,
     workDir: dirs.work,
     mergedDir: dirs.merged,
     rootless: store.mapping !== undefined,
-    ...(fuseOverlayConfig(store.config) ? {mountedBy: 'fuse-overlayfs' as const} : {}),
+    ...(!fullCopy && fuseOverlayConfig(store.config) ? {mountedBy: 'fuse-overlayfs' as const} : {}),
   }
 }
 
@@ -237,7 +239,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   writeBundle(store, container)
   if (config.volumes.length > 0) {
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
-    await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs}, processUserInStoreIds(store.mapping, config.spec))
+    await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))
   }
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {ChildStep} from '../../native'
-import {RootfsLayout, overlaySteps} from '../plan'
+import {RootfsLayout, rootfsSteps} from '../plan'
 import {MS} from '../rootfs-mount'
 import {OciRuntimeInfo} from './resolve'
 
@@ -53,6 +53,6 @@ export function helperSteps(input: HelperInput): ChildStep[] {
     })
   }
   // fuse-overlayfs (layout.mountedBy) has mounted the rootfs before this process runs its steps
-  if (!input.layout.mountedBy) steps.push(...overlaySteps({...input.layout, mergedDir: merged}))
+  if (!input.layout.mountedBy) steps.push(...rootfsSteps({...input.layout, mergedDir: merged}))
   return steps
 }

@@ -18,7 +18,8 @@ export const UNCONFINED = 'unconfined'
 /** containers/common's override of the packaged profile. */
 const OVERRIDE_SECCOMP_PROFILE = '/etc/containers/seccomp.json'
 
-function configuredProfile(conf: SeccompSettings): string | undefined {
+/** The profile file a container gets by default (undefined: the built-in one). */
+export function configuredProfile(conf: SeccompSettings): string | undefined {
   if (conf.seccompProfile !== undefined && conf.seccompProfile !== '') return conf.seccompProfile
   return [OVERRIDE_SECCOMP_PROFILE, DEFAULT_SECCOMP_PROFILE].find((file) => fs.existsSync(file))
 }

@@ -16,7 +16,7 @@ import {ChildStep} from '../../native'
 import {planIdShift, shiftId} from '../../storage/store/mapped-layers/id-shift'
 import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import type {OciSpec} from '../oci-spec'
-import {overlaySteps} from '../plan'
+import {rootfsSteps} from '../plan'
 import {MS, stepName} from '../rootfs-mount'
 import {hasNoCopy} from './create-options'
 import {runAsMappedRoot} from './mapped-root'
@@ -32,6 +32,8 @@ export interface VolumeToPrepare {
 export interface ContainerRootfs {
   /** the rootfs's layer dirs, top first (the image's; a container's upper dir may go on top) */
   lowerDirs: string[]
+  /** without lower dirs: the container's whole root (the vfs driver's copy) */
+  fullRoot?: string
 }
 
 /** The container process's user, in the ids of the store's user namespace (see processUserInStoreIds). */
@@ -117,10 +119,13 @@ export class VolumePreparer {
     const src = path.join(work, 'src')
     const rootless = this.store.mapping !== undefined
     const lowerDirs = this.rootfs.lowerDirs
+    // a full-copy root (vfs) is bound as it is; the image's layers are stacked over an empty upper
     const mountRoot: ChildStep[] =
       lowerDirs.length > 0
-        ? overlaySteps({lowerDirs, upperDir: upper, workDir: overlayWork, mergedDir: merged, rootless})
-        : []
+        ? rootfsSteps({lowerDirs, upperDir: upper, workDir: overlayWork, mergedDir: merged, rootless})
+        : this.rootfs.fullRoot !== undefined
+          ? rootfsSteps({lowerDirs: [], upperDir: this.rootfs.fullRoot, workDir: overlayWork, mergedDir: merged, rootless})
+          : []
     for (const dir of [upper, overlayWork, merged, src]) fs.mkdirSync(dir, {mode: 0o700})
     return [
       {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: MS.REC | MS.PRIVATE},
@@ -134,7 +139,7 @@ export class VolumePreparer {
   private async run(run: HelperRun): Promise<number | 'no-destination'> {
     const work = this.store.newWorkDir('staging')
     try {
-      const withImage = run.destination !== undefined && this.rootfs.lowerDirs.length > 0
+      const withImage = run.destination !== undefined && (this.rootfs.lowerDirs.length > 0 || this.rootfs.fullRoot !== undefined)
       try {
         return await runAsMappedRoot(this.store.mapping, {
           file: '/bin/sh',

@@ -13,18 +13,36 @@ export interface OverlayOptions {
   forceMask?: string
 }
 
+export interface VfsOptions {
+  ignoreChownErrors: boolean
+}
+
 export interface StorageConfig {
   /** the storage.conf that was read, if any */
   configFile?: string
-  driver: 'overlay'
+  /** the graph driver's name as given ("overlay", "vfs"; Store.open refuses one tspod has not) */
+  driver: string
+  /** --storage-driver was given: a store made with another driver is refused, not followed */
+  driverSet: boolean
   graphRoot: string
   runRoot: string
+  /** where named volumes live (--volumepath; <graph root>/volumes by default) */
+  volumePath: string
+  /** --volumepath or --root was given: a store that keeps its volumes elsewhere is refused */
+  volumePathSet: boolean
   overlay: OverlayOptions
+  vfs: VfsOptions
 }
 
 export interface StorageOverrides {
   root?: string
   runRoot?: string
+  /** --storage-driver */
+  driver?: string
+  /** --storage-opt, each "driver.key=value"; [''] (or any empty one) drops storage.conf's options */
+  storageOpts?: string[]
+  /** --volumepath */
+  volumePath?: string
 }
 
 interface Env {
@@ -103,9 +121,45 @@ export function readToml(file: string): Table | undefined {
   }
 }
 
-function checkDriver(driver: string | undefined, file: string): 'overlay' {
-  if (driver === undefined || driver === '' || driver === 'overlay' || driver === 'overlay2') return 'overlay'
-  throw new TspodError(`${file}: storage driver "${driver}" is not supported by tspod: use "overlay"`, {path: file})
+/** overlay2 is the name Docker gives overlay; containers-storage takes both. */
+function driverName(driver: string | undefined): string {
+  if (driver === undefined || driver === '' || driver === 'overlay2') return 'overlay'
+  return driver
+}
+
+/**
+ * --storage-opt over storage.conf's options, as containers-storage reads them: "overlay.KEY=V"
+ * or "vfs.KEY=V" (a bare "KEY=V" is the driver's own). An empty option drops every option of
+ * storage.conf first. Options of the other driver are ignored, as the driver being used never
+ * sees them; an unknown one of this driver is an error.
+ */
+function applyStorageOpts(driver: string, opts: string[], overlay: OverlayOptions, vfs: VfsOptions): {overlay: OverlayOptions; vfs: VfsOptions} {
+  if (opts.some((o) => o.trim() === '')) {
+    overlay = {ignoreChownErrors: false}
+    vfs = {ignoreChownErrors: false}
+  }
+  for (const opt of opts) {
+    if (opt.trim() === '') continue
+    const eq = opt.indexOf('=')
+    if (eq < 0) throw new UsageError(`unable to parse storage option "${opt}": it must be KEY=VALUE`)
+    let key = opt.slice(0, eq).trim().toLowerCase()
+    const value = opt.slice(eq + 1).trim()
+    const dot = key.indexOf('.')
+    const owner = dot < 0 ? driver : driverName(key.slice(0, dot))
+    if (dot >= 0) key = key.slice(dot + 1)
+    if (owner !== driver) continue
+    const bool = (): boolean => {
+      if (!/^(true|false|1|0)$/i.test(value)) throw new UsageError(`${owner}.${key}: "${value}" is not a boolean`)
+      return /^(true|1)$/i.test(value)
+    }
+    if (owner === 'overlay' && key === 'mount_program') overlay = {...overlay, mountProgram: value || undefined}
+    else if (owner === 'overlay' && key === 'mountopt') overlay = {...overlay, mountOpt: value || undefined}
+    else if (owner === 'overlay' && key === 'ignore_chown_errors') overlay = {...overlay, ignoreChownErrors: bool()}
+    else if (owner === 'overlay' && key === 'force_mask') overlay = {...overlay, forceMask: value || undefined}
+    else if (owner === 'vfs' && key === 'ignore_chown_errors') vfs = {...vfs, ignoreChownErrors: bool()}
+    else throw new UsageError(`${owner} driver does not support ${key} options`)
+  }
+  return {overlay, vfs}
 }
 
 function absolute(value: string, what: string): string {
@@ -122,22 +176,40 @@ export function loadStorageConfig(
   const doc = readToml(file)
   const storage = table(doc, 'storage')
   const overlayTable = table(table(storage, 'options'), 'overlay')
+  const vfsTable = table(table(storage, 'options'), 'vfs')
 
   let graphRoot = stringKey(storage, 'graphroot', file)
   const rootlessPath = uid !== 0 ? stringKey(storage, 'rootless_storage_path', file) : undefined
   if (rootlessPath) graphRoot = expandVars(rootlessPath, uid, env)
   const runRoot = stringKey(storage, 'runroot', file)
 
-  return {
-    configFile: doc ? file : undefined,
-    driver: checkDriver(stringKey(storage, 'driver', file), file),
-    graphRoot: absolute(overrides.root ?? (graphRoot ? expandVars(graphRoot, uid, env) : defaultGraphRoot(uid, env)), 'graph root'),
-    runRoot: absolute(overrides.runRoot ?? (runRoot ? expandVars(runRoot, uid, env) : defaultRunRoot(uid, env)), 'run root'),
-    overlay: {
+  const driver = driverName(overrides.driver ?? stringKey(storage, 'driver', file))
+  const resolvedRoot = absolute(overrides.root ?? (graphRoot ? expandVars(graphRoot, uid, env) : defaultGraphRoot(uid, env)), 'graph root')
+  const options = applyStorageOpts(
+    driver,
+    overrides.storageOpts ?? [],
+    {
       mountProgram: stringKey(overlayTable, 'mount_program', file),
       mountOpt: stringKey(overlayTable, 'mountopt', file),
       ignoreChownErrors: boolKey(overlayTable, 'ignore_chown_errors', file),
       forceMask: stringKey(overlayTable, 'force_mask', file),
     },
+    {ignoreChownErrors: boolKey(vfsTable, 'ignore_chown_errors', file)},
+  )
+  return {
+    configFile: doc ? file : undefined,
+    driver,
+    driverSet: overrides.driver !== undefined,
+    graphRoot: resolvedRoot,
+    runRoot: absolute(overrides.runRoot ?? (runRoot ? expandVars(runRoot, uid, env) : defaultRunRoot(uid, env)), 'run root'),
+    volumePath: overrides.volumePath !== undefined ? absolute(overrides.volumePath, 'volume path') : path.join(resolvedRoot, 'volumes'),
+    // Podman counts --root as setting the volume path too (<root>/volumes)
+    volumePathSet: overrides.volumePath !== undefined || overrides.root !== undefined,
+    ...options,
   }
+}
+
+/** The driver's ignore_chown_errors option. */
+export function ignoreChownErrors(config: StorageConfig): boolean {
+  return config.driver === 'vfs' ? config.vfs.ignoreChownErrors : config.overlay.ignoreChownErrors
 }

@@ -1,7 +1,9 @@
 // Where things live under the graph root (documented in docs/design/storage-layout.md):
 //
 //   tspod.db                  metadata (layers, images, names): an index rebuilt from the record files
+//   store.json                the driver and volume path the store was made with (store-record.ts)
 //   overlay/<layer-id>/diff   a layer's unpacked contents, a lower dir for native overlay (driver/overlay.ts)
+//                             (vfs/<layer-id>/dir with the vfs driver: the layer's full tree, driver/vfs.ts)
 //   overlay/<layer-id>/blob   the layer blob as it was pulled (for save)
 //   overlay/<layer-id>/layer.json              the layer's record (record-files.ts)
 //   images/<image-id>/image.json, manifest, config   an image's record, manifest and config
@@ -10,18 +12,23 @@
 //   mapped-layers/<top>-<hash>/<n>  layers chowned for another id mapping (mapped-layers.ts)
 //   containers/<id>/          a container's upper/, work/, merged/ and userdata/ (logs, /etc files),
 //                             its records container.json, runtime-config.json, runtime-state.json
-//   volumes/<name>/_data      a named volume's contents, beside its record volume.json
+//   volumes/<name>/_data      a named volume's contents, beside its record volume.json (or under --volumepath)
 import * as path from 'node:path'
 
 import type {LayerDriver} from './driver/layer-driver'
-import {OverlayDriver} from './driver/overlay'
+import {driverNamed} from './driver/select'
 
 export class StoreLayout {
   /** where layer contents and a container's rootfs dirs are, and how a rootfs is mounted */
   readonly driver: LayerDriver
+  readonly volumesDir: string
 
-  constructor(readonly graphRoot: string) {
-    this.driver = new OverlayDriver(graphRoot)
+  constructor(
+    readonly graphRoot: string,
+    options: {driver?: string; volumePath?: string} = {},
+  ) {
+    this.driver = driverNamed(options.driver ?? 'overlay', graphRoot)
+    this.volumesDir = options.volumePath ?? path.join(graphRoot, 'volumes')
   }
 
   /** the driver's dir of layers (overlay/) */
@@ -90,10 +97,6 @@ export class StoreLayout {
   /** the runtime's records of a container (its ContainerConfig and ContainerState) */
   containerRuntimeRecord(id: string, part: 'config' | 'state'): string {
     return path.join(this.containerDir(id), `runtime-${part}.json`)
-  }
-
-  get volumesDir(): string {
-    return path.join(this.graphRoot, 'volumes')
   }
 
   volumeRecord(name: string): string {

@@ -18,6 +18,7 @@ import {LayerStore} from './layers'
 import {StoreLayout} from './layout'
 import {isOwnerAlive, ownerToken} from './owner'
 import {backfillRecordsOnce} from './record-files'
+import {resolveStoreConfig, writeStoreRecord} from './store-record'
 
 /** Rootless stores are written inside the user's namespace; real root writes directly. */
 export function storeMapping(): UserNamespaceMapping | undefined {
@@ -37,7 +38,7 @@ export class Store {
     /** the rootless user namespace the store's files are written in; undefined for real root */
     readonly mapping: UserNamespaceMapping | undefined,
   ) {
-    this.layout = new StoreLayout(config.graphRoot)
+    this.layout = new StoreLayout(config.graphRoot, {driver: config.driver, volumePath: config.volumePath})
     this.layers = new LayerStore(db, this.layout)
     this.images = new ImageStore(db, this.layout)
     this.containers = new ContainerStore(db, this.layout)
@@ -50,14 +51,18 @@ export class Store {
 
   /**
    * `keepAbandoned`: leave what dead writers left (for `system check`, which reports it first).
+   * The store keeps the driver and volume path it was made with (store-record.ts): `config` as
+   * given names them only for a new store, and store.config says what is used.
    */
   static async open(
-    config: StorageConfig,
+    given: StorageConfig,
     mapping: UserNamespaceMapping | undefined = storeMapping(),
     options: {keepAbandoned?: boolean} = {},
   ): Promise<Store> {
+    const config = resolveStoreConfig(given)
+    const layout = new StoreLayout(config.graphRoot, {driver: config.driver, volumePath: config.volumePath})
     ensurePrivateDir(config.graphRoot)
-    const layout = new StoreLayout(config.graphRoot)
+    writeStoreRecord(config)
     for (const dir of [layout.overlayDir, layout.tmpDir, layout.stagingDir, layout.containersDir]) fs.mkdirSync(dir, {recursive: true, mode: 0o700})
     const store = new Store(config, openDatabase(config.graphRoot), mapping)
     try {

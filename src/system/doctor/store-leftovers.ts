@@ -10,7 +10,8 @@ import {removeAsMappedRoot} from '../../storage/store/remove-tree'
 import {Database} from '../../storage/store/db/connection'
 import {MountEntry, mountsBelow} from '../../storage/store/preflight/mountinfo'
 import {shellQuote} from '../../storage/store/preflight/shell-quote'
-import {StoreLayout} from '../../storage/store/layout'
+import type {StoreLayout} from '../../storage/store/layout'
+import {layoutOf} from '../../storage/store/store-record'
 import {isOwnerAlive} from '../../storage/store/owner'
 import {CheckGroup, CheckResult, Repair, fail, ok, warn} from './check-result'
 import {DoctorContext, realPath} from './context'
@@ -173,7 +174,7 @@ export const leftoverChecks: CheckGroup = {
   name: 'leftovers',
   summary: 'orphan layer dirs, rows without dirs, leftovers of dead writers, stale mounts below the graph root',
   async run(ctx) {
-    const layout = new StoreLayout(ctx.config.graphRoot)
+    const layout = layoutOf(ctx.config)
     const walk = ctx.storeWalks()[0]
     if (!walk.ok) return [warn('store contents', `not checked: ${ctx.config.graphRoot} cannot be reached (see the graph root path line)`, '')]
     if (walk.missing) return [ok('store contents', `${ctx.config.graphRoot} does not exist yet: nothing is stored`)]

@@ -27,6 +27,12 @@ export interface ApplyLayerOptions {
    * 'trusted' for real root. Default: 'trusted' in the initial user namespace as uid 0, else 'user'.
    */
   overlayXattrNamespace?: 'user' | 'trusted'
+  /**
+   * 'markers' (overlay): whiteouts are written as overlay reads them. 'remove' (vfs, whose dest
+   * already holds the parent's full tree): a whiteout removes what it names, an opaque dir
+   * loses everything this layer did not write into it.
+   */
+  whiteouts?: 'markers' | 'remove'
 }
 
 export interface AppliedLayer {
@@ -116,6 +122,8 @@ class LayerWriter {
   private chownWarned = false
   private readonly opaqueXattr: string
   private readonly devicesAllowed: boolean
+  /** with whiteouts 'remove': what this layer wrote, which an opaque whiteout keeps */
+  private readonly written = new Set<string>()
 
   constructor(
     readonly dest: string,
@@ -249,6 +257,7 @@ class LayerWriter {
     const rel = safeEntryName(name, this.dest)
     const base = path.posix.basename(rel)
     this.entries++
+    if (this.opts.whiteouts === 'remove' && !base.startsWith(WHITEOUT_PREFIX)) this.written.add(rel)
 
     if (base.startsWith(WHITEOUT_PREFIX)) {
       await drain(entry)
@@ -408,7 +417,8 @@ class LayerWriter {
     if (base.startsWith(WHITEOUT_META_PREFIX)) {
       if (base !== WHITEOUT_OPAQUE_DIR) return // other .wh..wh.* (aufs metadata) mean nothing here
       if (!this.checkParents(rel, name, 'whiteout')) return
-      native().setxattr(this.host(dir), this.opaqueXattr, 'y')
+      if (this.opts.whiteouts === 'remove') this.emptyExceptWritten(dir)
+      else native().setxattr(this.host(dir), this.opaqueXattr, 'y')
       return
     }
     const hidden = base.slice(WHITEOUT_PREFIX.length)
@@ -417,9 +427,19 @@ class LayerWriter {
     if (!this.checkParents(rel, name, 'whiteout')) return // the parent itself is whited out
     const target = dir === '.' ? hidden : `${dir}/${hidden}`
     this.clearPath(target, false)
+    if (this.opts.whiteouts === 'remove') return
     const host = this.host(target)
     native().mknod(host, fs.constants.S_IFCHR, 0)
     this.chown(host, target, owner)
+  }
+
+  /** An opaque dir on a full tree: remove what the layers below put in `dir`, keep this layer's. */
+  private emptyExceptWritten(dir: string): void {
+    for (const name of fs.readdirSync(this.host(dir))) {
+      const rel = dir === '.' ? name : `${dir}/${name}`
+      if (!this.written.has(rel)) this.clearPath(rel, false)
+      else if (fs.lstatSync(this.host(rel)).isDirectory()) this.emptyExceptWritten(rel)
+    }
   }
 
   finish(): void {

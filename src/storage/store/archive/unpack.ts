@@ -7,6 +7,7 @@ import {createInterface} from 'node:readline'
 import {TspodError, wrap} from '../../../errors'
 import {UserNamespaceMapping} from '../../../userns/idmap'
 import {spawnInNamespaces} from '../../../userns/spawn'
+import {copyTree} from '../copy-tree'
 import {collect} from '../remove-tree'
 import {AppliedLayer, applyLayer} from './apply-layer'
 
@@ -20,6 +21,11 @@ export interface LayerUnpackJob {
   /** the blob's digest and the layer's index in the image, for messages */
   digest?: string
   index?: number
+  /**
+   * A full-tree driver's layer (vfs): the parent layer's tree, copied into dest first (when the
+   * layer has a parent), and whiteouts that remove rather than mark.
+   */
+  fullTree?: {parent?: string}
 }
 
 export interface UnpackOptions {
@@ -59,7 +65,8 @@ export async function applyLayerJob(
 ): Promise<UnpackedLayer> {
   let applied: AppliedLayer
   try {
-    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, opts)
+    if (job.fullTree?.parent !== undefined) copyTree(job.fullTree.parent, job.dest)
+    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers'})
   } catch (err) {
     throw wrap(err, layerLabel(job, position))
   }
@@ -82,7 +89,12 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
     return results
   }
   const job: UnpackWorkerJob = {
-    layers: jobs.map((j) => ({...j, blob: path.resolve(j.blob), dest: path.resolve(j.dest)})),
+    layers: jobs.map((j) => ({
+      ...j,
+      blob: path.resolve(j.blob),
+      dest: path.resolve(j.dest),
+      ...(j.fullTree ? {fullTree: {parent: j.fullTree.parent === undefined ? undefined : path.resolve(j.fullTree.parent)}} : {}),
+    })),
     ignoreChownErrors: opts.ignoreChownErrors,
   }
   const child = await spawnInNamespaces({

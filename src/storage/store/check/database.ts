@@ -9,7 +9,8 @@ import * as path from 'node:path'
 import {DB_FILE, Database, DamagedDatabaseError, isDamageError} from '../db/connection'
 import {MIGRATIONS} from '../db/migrations'
 import {withLock} from '../lockfile'
-import {StoreLayout} from '../layout'
+import type {StoreLayout} from '../layout'
+import {layoutOf} from '../store-record'
 import {recordDirEntries} from '../record-files'
 import {rebuildDatabase} from '../rebuild'
 import {Store, storeMapping} from '../store'
@@ -130,7 +131,7 @@ async function rebuild(ctx: CheckContext, layout: StoreLayout): Promise<Finding[
 }
 
 export const checkDatabase: Check = async (ctx) => {
-  const layout = new StoreLayout(ctx.config.graphRoot)
+  const layout = layoutOf(ctx.config)
   const file = path.join(layout.graphRoot, DB_FILE)
   const problems: Problem[] = []
   let blocked = false

@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError} from '../../../errors'
+import {ignoreChownErrors} from '../../config/storage-conf'
 import {unpackLayers} from '../archive/unpack'
 import {mappedLayersRoot} from '../mapped-layers/mapped-layers'
 import type {Layer} from '../layers'
@@ -56,7 +57,7 @@ async function compare(store: Store, layers: Layer[], opts: {quick?: boolean; de
     layers: layers.map((l) => ({id: l.id, blob: store.layout.blobFile(l.id), diff: store.layout.diffDir(l.id)})),
     options: {
       full: !opts.quick,
-      ignoreChownErrors: store.config.overlay.ignoreChownErrors,
+      ignoreChownErrors: ignoreChownErrors(store.config),
       devicesAllowed: !rootless,
       opaqueXattr: store.layout.driver.opaqueXattr(rootless),
     },
@@ -80,8 +81,16 @@ export async function rebuildLayer(store: Store, layer: Layer): Promise<void> {
     const fresh = store.layout.driver.stagedContentsDir(staging)
     fs.mkdirSync(fresh)
     await unpackLayers(
-      [{blob: store.layout.blobFile(layer.id), dest: fresh, expectedDiffID: layer.diffDigest, digest: layer.compressedDigest ?? undefined}],
-      {mapping: store.mapping, ignoreChownErrors: store.config.overlay.ignoreChownErrors},
+      [
+        {
+          blob: store.layout.blobFile(layer.id),
+          dest: fresh,
+          expectedDiffID: layer.diffDigest,
+          digest: layer.compressedDigest ?? undefined,
+          fullTree: store.layout.driver.fullCopies ? {parent: layer.parent === null ? undefined : store.layout.diffDir(layer.parent)} : undefined,
+        },
+      ],
+      {mapping: store.mapping, ignoreChownErrors: ignoreChownErrors(store.config)},
     )
     await store.withLayersLock('exclusive', async () => {
       if (!store.layers.has(layer.id)) throw new TspodError(`layer ${layer.id} was removed while it was being rebuilt`)

@@ -1,8 +1,8 @@
 // The seam between the store and the way a layer sits on disk and is mounted (containers/storage's
 // graph driver). The store keeps its records, blobs and DB; a driver owns the layout of layer
 // contents, a container's read-write dirs, the mount of a rootfs and how the image format's
-// whiteouts are written. overlay.ts is the one driver today; a vfs fallback (full copies, no
-// mount) or composefs would implement the same interface.
+// whiteouts are written. overlay.ts stacks layers in a mount; vfs.ts keeps full copies and
+// mounts nothing but a bind of the container's own copy.
 import type {UserNamespaceMapping} from '../../../userns/idmap'
 
 /** The dirs an overlay-style rootfs is made of. */
@@ -32,6 +32,13 @@ export interface MountProbeResult {
 export interface LayerDriver {
   /** the driver's name, as storage.conf, info and inspect say it ("overlay") */
   readonly name: string
+  /**
+   * vfs's way: a layer's contents are its parent's tree with its diff applied (whiteouts remove
+   * what they name), and a container's upper dir is a full copy of its image's top layer, its
+   * whole root, bind-mounted (a RootfsLayout without lower dirs). Else layers hold their diff
+   * only (whiteouts kept as the driver's markers) and a rootfs stacks them in a mount.
+   */
+  readonly fullCopies: boolean
   /** the dir holding every layer's dir */
   readonly layersDir: string
   /** everything of one layer: its contents, and the store's blob and record beside them */

@@ -63,6 +63,7 @@ export function fuseOverlayOptions(layout: RootfsDirs, mountOptions?: string): s
 
 export class OverlayDriver implements LayerDriver {
   readonly name = 'overlay'
+  readonly fullCopies = false
 
   constructor(readonly graphRoot: string) {}
 

@@ -12,6 +12,7 @@ import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {TspodError, wrap} from '../../../../errors'
+import {ignoreChownErrors} from '../../../config/storage-conf'
 import {unpackLayers} from '../../../store/archive/unpack'
 import {sha256Digest} from '../../../digest'
 import {ImageConfig, parseImageConfig} from '../../manifest/image-config'
@@ -97,8 +98,9 @@ export class StoreDestination implements ImageDestination {
       this.config = {bytes, digest: info.digest, diffIDs: parsed.rootfs.diff_ids, created: parsed.created}
     } else {
       this.blobFiles.set(info.digest, file)
-      // Unpack while the other blobs are still downloading.
-      if (options.layerIndex !== undefined && this.config) this.startUnpack(options.layerIndex, {...info, size: fs.statSync(file).size}, file)
+      // Unpack while the other blobs are still downloading (a full-tree driver's layer needs
+      // its parent's tree first: those are unpacked in order at commit).
+      if (options.layerIndex !== undefined && this.config && !this.store.layout.driver.fullCopies) this.startUnpack(options.layerIndex, {...info, size: fs.statSync(file).size}, file)
     }
     return {...info, size: fs.statSync(file).size}
   }
@@ -122,13 +124,14 @@ export class StoreDestination implements ImageDestination {
     const id = this.layerIds()[index]
     if (id === undefined) throw new TspodError(`layer ${index} (blob ${digest}) has no DiffID in the image config`)
     if (await this.waitUntilClaimable(id, index, info)) return undefined
+    const fullTree = this.store.layout.driver.fullCopies ? {parent: await this.parentTree(index)} : undefined
     const staging = this.store.newWorkDir('staging')
     try {
       const contents = this.store.layout.driver.stagedContentsDir(staging)
       fs.mkdirSync(contents)
       const [unpacked] = await unpackLayers(
-        [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index}],
-        {mapping: this.store.mapping, ignoreChownErrors: this.store.config.overlay.ignoreChownErrors, onWarning: this.options.onWarning},
+        [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index, fullTree}],
+        {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning},
       )
       fs.renameSync(blob, path.join(staging, 'blob'))
       return {id, staging, size: unpacked.size}
@@ -137,6 +140,17 @@ export class StoreDestination implements ImageDestination {
       this.store.layers.delete([id])
       throw err
     }
+  }
+
+  /**
+   * A full-tree driver's parent of layer `index`: the previous layer's staged tree when this
+   * copy unpacks it (commit starts them in order), else its tree in the store (pinned by now).
+   */
+  private async parentTree(index: number): Promise<string | undefined> {
+    if (index === 0) return undefined
+    const previous = this.unpacks.get(index - 1)
+    const staged = previous ? await previous : undefined
+    return staged ? this.store.layout.driver.stagedContentsDir(staged.staging) : this.store.layout.diffDir(this.layerIds()[index - 1])
   }
 
   async putManifest(manifest: ManifestBlob, options: {listDigest?: string} = {}): Promise<void> {
