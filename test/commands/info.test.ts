@@ -52,6 +52,33 @@ test('info accepts Go templates the way Podman users write them', async (t) => {
   t.is(runtime.stdout, 'tspod slirp4netns 0\n')
 })
 
+test("info has Podman's sections and keys, and YAML in key order", async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const r = await tspod(box, ['info', '--format', 'json'])
+  t.is(r.code, 0, r.stderr)
+  const info = JSON.parse(r.stdout)
+  t.deepEqual(Object.keys(info).sort(), ['host', 'plugins', 'registries', 'store', 'version'])
+  for (const key of ['arch', 'buildahVersion', 'cgroupManager', 'cgroupVersion', 'conmon', 'cpus', 'cpuUtilization', 'distribution', 'eventLogger',
+    'hostname', 'idMappings', 'kernel', 'linkmode', 'logDriver', 'memFree', 'memTotal', 'networkBackend', 'ociRuntime', 'os', 'security',
+    'serviceIsRemote', 'slirp4netns', 'swapFree', 'swapTotal', 'uptime'])
+    t.true(key in info.host, key)
+  t.regex(info.host.buildahVersion, /^[1-9][0-9]*\.[0-9.]+/)
+  t.true(fs.existsSync(info.host.conmon.path))
+  t.regex(info.host.uptime, /^\d+h \d+m \d+\.\d\ds \(Approximately \d+\.\d\d days\)$/)
+  t.is(typeof info.host.security.seccompEnabled, 'boolean')
+  t.is(info.store.configFile, path.join(box.dir, 'config/tspod/storage.conf'))
+  t.is(info.store.volumePath, path.join(info.store.graphRoot, 'volumes'))
+  t.deepEqual(info.store.graphOptions, {})
+  t.true(info.store.graphRootAllocated >= info.store.graphRootUsed)
+  t.deepEqual(info.store.containerStore, {number: 0, paused: 0, running: 0, stopped: 0})
+  t.deepEqual(info.plugins.volume, ['local'])
+  t.is(info.version.Version, info.version.APIVersion)
+  const yaml = await tspod(box, ['info'])
+  t.regex(yaml.stdout, /\n {2}conmon:\n {4}package: /)
+  t.regex(yaml.stdout, /\n {2}imageStore:\n {4}number: 0\n/)
+})
+
 test('info prints YAML by default', async (t) => {
   const box = sandbox(lookupUser(TEST_USER))
   t.teardown(() => removeTree(box.dir))

@@ -12,6 +12,11 @@ export function addMtabLink(upperDir: string, lowerDirs: string[]): string[] {
   if (etc && etc.type !== 'directory') return []
   const upperEtc = path.join(upperDir, 'etc')
   const link = path.join(upperEtc, 'mtab')
+  // a full-copy root (vfs) has the image's /etc already
+  if (fs.existsSync(upperEtc)) {
+    fs.symlinkSync('/proc/mounts', link)
+    return [link]
+  }
   // a dir of the upper layer merges with the image's /etc; it takes that dir's mode
   fs.mkdirSync(upperEtc)
   fs.chmodSync(upperEtc, etc ? etc.mode & 0o7777 : 0o755)

@@ -65,7 +65,12 @@ export async function applyLayerJob(
 ): Promise<UnpackedLayer> {
   let applied: AppliedLayer
   try {
-    if (job.fullTree?.parent !== undefined) copyTree(job.fullTree.parent, job.dest)
+    if (job.fullTree?.parent !== undefined) {
+      copyTree(job.fullTree.parent, job.dest)
+      // the copy took the parent's root mode (0555 once registered): the staged dir must stay
+      // writable until it is moved into place, where it is given that mode again
+      fs.chmodSync(job.dest, 0o700)
+    }
     applied = await applyLayer(fs.createReadStream(job.blob), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers'})
   } catch (err) {
     throw wrap(err, layerLabel(job, position))
