@@ -7,7 +7,7 @@ import * as path from 'node:path'
 
 import {ChildStep, native} from '../../src/native'
 import {OciSpec} from '../../src/runtime/oci-spec'
-import {CAPABILITIES, RLIMITS, overlaySteps, planContainer} from '../../src/runtime/plan'
+import {CAPABILITIES, RLIMITS, overlaySteps, planContainer, rootfsSteps} from '../../src/runtime/plan'
 import {MS, parseMountOptions, stepName} from '../../src/runtime/rootfs-mount'
 import {SAMPLE_LAYOUT} from '../helpers/sample-layout'
 
@@ -346,4 +346,11 @@ test('keep-id maps from the spec go to newuidmap as they are; the caller\'s own 
   t.deepEqual(single.mapping, {mode: 'single', uidMap: own, gidMap: ownGid, setgroups: 'deny'})
   t.false(single.steps.some((s) => s.kind === 'setgroups'))
   t.deepEqual(single.steps.filter((s) => s.kind === 'setresuid' || s.kind === 'setresgid').map((s) => s.name), ['setresgid', 'setresuid'])
+})
+
+test('a layout without lower dirs (the vfs driver) binds its upper dir, the whole root, on the merged dir', (t) => {
+  const steps = rootfsSteps({lowerDirs: [], upperDir: '/g/containers/c/rootfs', workDir: '/g/containers/c/work', mergedDir: '/g/containers/c/merged', rootless: true})
+  t.is(steps.length, 1)
+  t.like(steps[0], {kind: 'mount', source: '/g/containers/c/rootfs', path: '/g/containers/c/merged'})
+  t.not(steps[0].kind === 'mount' ? steps[0].fstype : undefined, 'overlay')
 })

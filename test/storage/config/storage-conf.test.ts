@@ -72,11 +72,39 @@ test('bad files give one clear line naming the file', (t) => {
   const err = t.throws(() => loadStorageConfig({}, {HOME: dir, TSPOD_STORAGE_CONF: file}, 1000))
   t.true(err!.message.startsWith(`${file}: invalid TOML: `))
   t.false(err!.message.includes('\n'))
+  // a driver tspod has not is refused when a store is opened with it (driver/select.ts), as Podman does
   fs.writeFileSync(file, '[storage]\ndriver = "btrfs"\n')
-  t.throws(() => loadStorageConfig({}, {HOME: dir, TSPOD_STORAGE_CONF: file}, 1000), {
-    message: `${file}: storage driver "btrfs" is not supported by tspod: use "overlay"`,
-  })
+  t.is(loadStorageConfig({}, {HOME: dir, TSPOD_STORAGE_CONF: file}, 1000).driver, 'btrfs')
   t.throws(() => loadStorageConfig({root: 'relative/dir'}, {HOME: dir}, 1000), {
     message: 'graph root must be an absolute path: "relative/dir"',
   })
+})
+
+test('--storage-driver, --storage-opt and --volumepath over storage.conf', (t) => {
+  const dir = tempDir()
+  const file = path.join(dir, 'storage.conf')
+  fs.writeFileSync(file, '[storage]\ndriver = "overlay2"\n[storage.options.overlay]\nmountopt = "nodev"\n[storage.options.vfs]\nignore_chown_errors = "true"\n')
+  const env = {HOME: dir, TSPOD_STORAGE_CONF: file}
+  const plain = loadStorageConfig({}, env, 1000)
+  t.is(plain.driver, 'overlay')
+  t.false(plain.driverSet)
+  t.is(plain.overlay.mountOpt, 'nodev')
+  t.is(plain.volumePath, path.join(plain.graphRoot, 'volumes'))
+  t.false(plain.volumePathSet)
+
+  const vfs = loadStorageConfig({driver: 'vfs', root: '/x/root', storageOpts: ['overlay.mountopt=ro']}, env, 1000)
+  t.true(vfs.driverSet)
+  t.is(vfs.vfs.ignoreChownErrors, true)
+  t.is(vfs.overlay.mountOpt, 'nodev', "the other driver's options are left alone")
+  t.is(vfs.volumePath, '/x/root/volumes')
+  t.true(vfs.volumePathSet, '--root sets the volume path, as in Podman')
+
+  t.is(loadStorageConfig({storageOpts: ['overlay.mountopt=ro']}, env, 1000).overlay.mountOpt, 'ro')
+  const cleared = loadStorageConfig({storageOpts: ['']}, env, 1000)
+  t.is(cleared.overlay.mountOpt, undefined)
+  t.false(cleared.vfs.ignoreChownErrors)
+  t.is(loadStorageConfig({volumePath: '/v'}, env, 1000).volumePath, '/v')
+  t.throws(() => loadStorageConfig({driver: 'vfs', storageOpts: ['vfs.size=10G']}, env, 1000), {message: 'vfs driver does not support size options'})
+  t.throws(() => loadStorageConfig({storageOpts: ['mountopt']}, env, 1000), {message: 'unable to parse storage option "mountopt": it must be KEY=VALUE'})
+  t.throws(() => loadStorageConfig({volumePath: 'rel'}, env, 1000), {message: 'volume path must be an absolute path: "rel"'})
 })

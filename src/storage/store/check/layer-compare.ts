@@ -21,6 +21,12 @@ export interface LayerCompareOptions {
   devicesAllowed: boolean
   /** "user.overlay.opaque" (rootless) or "trusted.overlay.opaque" (real root) */
   opaqueXattr: string
+  /**
+   * The dir is a full tree (vfs): its parent layer's tree with this diff applied. Entries the
+   * diff does not name are the parent's and not compared, unless under a dir it made opaque;
+   * whited-out entries must be absent; there are no opaque markers.
+   */
+  fullTree?: boolean
   /** how many differences to name; the rest are only counted */
   maxNamed?: number
   /** epoch ms: give up on the layer (`outOfTime`) once past it */
@@ -58,6 +64,8 @@ interface Expected {
   hardlinkOf?: string
   /** full check: the bytes in diff/ differ from the blob's */
   contentDiffers?: boolean
+  /** a parent dir the tar does not list (made 0755 root-owned where nothing is below) */
+  implicit?: boolean
 }
 
 const WHITEOUT_PREFIX = '.wh.'
@@ -102,7 +110,7 @@ class ExpectedTree {
     for (const part of parts) {
       current = current ? `${current}/${part}` : part
       const e = this.entries.get(current)
-      if (!e) this.entries.set(current, {kind: 'dir', mode: 0o755, uid: 0, gid: 0})
+      if (!e) this.entries.set(current, {kind: 'dir', mode: 0o755, uid: 0, gid: 0, implicit: true})
       else if (e.kind !== 'dir') return false
     }
     return true
@@ -287,6 +295,8 @@ class Differences {
 }
 
 function compareEntry(rel: string, st: fs.Stats, host: string, e: Expected, opts: LayerCompareOptions, inodes: Map<string, string>, diffs: Differences): void {
+  if (opts.fullTree && e.kind === 'whiteout') return diffs.add(rel, `${KIND_WORDS[kindOf(st)]}, expected removed by a whiteout`)
+  if (opts.fullTree && e.implicit) return // the parent layer's dir
   const seen = kindOf(st)
   const kind = seen === 'whiteout' && e.kind === 'char' ? 'char' : seen // a 0/0 device node in the tar (as real root)
   if (kind !== e.kind) return diffs.add(rel, `${KIND_WORDS[kind]}, expected ${KIND_WORDS[e.kind]}`)
@@ -305,7 +315,7 @@ function compareEntry(rel: string, st: fs.Stats, host: string, e: Expected, opts
     return diffs.add(rel, `mode ${octal(st.mode & 0o7777)}, expected ${octal(e.mode)}`)
   if (rel !== '.' && !opts.ignoreChownErrors && e.uid !== undefined && (st.uid !== e.uid || st.gid !== e.gid))
     return diffs.add(rel, `owner ${st.uid}:${st.gid}, expected ${e.uid}:${e.gid}`)
-  if (e.kind === 'dir') {
+  if (e.kind === 'dir' && !opts.fullTree) {
     const opaque = native().getxattr(host, opts.opaqueXattr)?.toString() === 'y'
     if (opaque !== (e.opaque === true)) return diffs.add(rel, opaque ? 'marked opaque, expected not' : 'not marked opaque, expected opaque')
   }
@@ -326,22 +336,23 @@ function walk(root: string, expected: Map<string, Expected>, opts: LayerCompareO
     }
   }
   const seen = new Set<string>()
-  const visit = (rel: string): void => {
+  const visit = (rel: string, underOpaque: boolean): void => {
     const host = rel === '.' ? root : `${root}/${rel}`
     const st = fs.lstatSync(host)
     seen.add(rel)
     const e = expected.get(rel)
     if (!e) {
-      diffs.add(rel, `not in the layer (${KIND_WORDS[kindOf(st)]})`)
+      // a full tree's entry the diff does not name is its parent layer's (not below an opaque dir)
+      if (!opts.fullTree || underOpaque) diffs.add(rel, `not in the layer (${KIND_WORDS[kindOf(st)]})`)
       return
     }
     compareEntry(rel, st, host, e, opts, inodes, diffs)
     if (!st.isDirectory()) return
-    for (const name of fs.readdirSync(host).sort()) visit(rel === '.' ? name : `${rel}/${name}`)
+    for (const name of fs.readdirSync(host).sort()) visit(rel === '.' ? name : `${rel}/${name}`, underOpaque || e.opaque === true)
   }
-  visit('.')
+  visit('.', false)
   for (const [rel, e] of [...expected].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    if (!seen.has(rel)) diffs.add(rel, e.kind === 'file' ? 'missing' : `missing (${KIND_WORDS[e.kind]})`)
+    if (!seen.has(rel) && !(opts.fullTree && e.kind === 'whiteout')) diffs.add(rel, e.kind === 'file' ? 'missing' : `missing (${KIND_WORDS[e.kind]})`)
 }
 
 /**

@@ -60,6 +60,7 @@ async function compare(store: Store, layers: Layer[], opts: {quick?: boolean; de
       ignoreChownErrors: ignoreChownErrors(store.config),
       devicesAllowed: !rootless,
       opaqueXattr: store.layout.driver.opaqueXattr(rootless),
+      fullTree: store.layout.driver.fullCopies,
     },
     deadline: opts.deadline,
   }

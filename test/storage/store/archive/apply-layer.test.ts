@@ -147,6 +147,40 @@ test('whiteouts become char 0/0 nodes and opaque dirs get trusted.overlay.opaque
   t.false(fs.readdirSync(w.dest).some((n) => n.startsWith('.wh.')))
 })
 
+test("whiteouts 'remove' (vfs, dest holding the parent's tree): named entries go, an opaque dir keeps only this layer's", async (t) => {
+  const w = world(t)
+  await apply(
+    buildTar([
+      {name: 'dir/', type: 'dir'},
+      {name: 'dir/old', data: 'layer 1'},
+      {name: 'dir/sub/', type: 'dir'},
+      {name: 'dir/sub/deep', data: 'layer 1'},
+      {name: 'gone/', type: 'dir'},
+      {name: 'gone/inside', data: 'layer 1'},
+      {name: 'kept', data: 'layer 1'},
+    ]),
+    w.dest,
+  )
+  await applyLayer(
+    Readable.from([
+      buildTar([
+        {name: 'dir/', type: 'dir'},
+        {name: 'dir/.wh..wh..opq', data: ''},
+        {name: 'dir/new', data: 'layer 2'},
+        {name: '.wh.gone', data: ''},
+        {name: '.wh.never-was', data: ''},
+      ]),
+    ]),
+    w.dest,
+    {ignoreChownErrors: false, whiteouts: 'remove'},
+  )
+  t.deepEqual(fs.readdirSync(path.join(w.dest, 'dir')), ['new'])
+  t.false(fs.existsSync(path.join(w.dest, 'gone')))
+  t.false(fs.existsSync(path.join(w.dest, 'never-was')))
+  t.is(fs.readFileSync(path.join(w.dest, 'kept'), 'utf8'), 'layer 1')
+  t.is(native().getxattr(path.join(w.dest, 'dir'), 'trusted.overlay.opaque'), null)
+})
+
 test('xattrs reserved for overlay and containers-storage are not taken from an image', async (t) => {
   const w = world(t)
   const warnings: string[] = []
