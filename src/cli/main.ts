@@ -51,6 +51,9 @@ function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] 
 /** Commands whose flags end at the first argument (cobra's SetInterspersed(false)): `run IMAGE CMD -x`. */
 const FLAGS_END_AT_FIRST_ARG = new Set(['run', 'create', 'exec', 'container:run', 'container:create', 'container:exec'])
 
+/** Commands whose words are data, never their flags: the completion request's command line. */
+const WORDS_NOT_PARSED = new Set(['__complete'])
+
 /** Insert `--` after the first argument, so that what follows is the container's command. */
 function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[] {
   let i = 0
@@ -69,6 +72,7 @@ function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[]
 
 /** What runs: the command's arguments made oclif's (global flags moved behind the command). */
 function prepareArgs(command: Command.Loadable, globals: string[], rest: string[]): string[] {
+  if (WORDS_NOT_PARSED.has(command.id)) return [...globals, ...rest]
   let args = normalizeBooleans(command, rest)
   if (flagsEndAtFirstArg(command)) args = endFlagsAtFirstArg(command, args)
   return keepLastFlagValues(command.flags, [...globals, ...args])

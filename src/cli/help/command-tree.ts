@@ -11,8 +11,8 @@ export interface Node {
   /** the command run at this node; a group has none */
   command?: Command.Loadable
   children: Map<string, Node>
-  /** another name of a command listed under its longest name here (`container ls` beside `container list`) */
-  alias?: boolean
+  /** not in its group's list: a hidden command, or another name of a command listed under its longest name there (`container ls` beside `container list`) */
+  unlisted?: boolean
 }
 
 /** What the root says of tspod, and what `help` says of itself. */
@@ -38,7 +38,7 @@ export function commandTree(config: Config): Node {
   const topics = new Map(config.topics.map((t) => [t.name, t.description ?? '']))
   for (const command of config.commands) {
     // oclif lists each alias as a command of its own too; the command itself carries them all
-    if (command.hidden || command.aliases.includes(command.id)) continue
+    if (command.aliases.includes(command.id)) continue
     for (const id of [command.id, ...command.aliases]) {
       const words = id.split(':')
       let node = root
@@ -49,6 +49,7 @@ export function commandTree(config: Config): Node {
       const leaf = child(node, words[words.length - 1], summaryOf(command))
       leaf.command = command
       leaf.description = command.description
+      if (command.hidden) leaf.unlisted = true
     }
   }
   markAliases(root)
@@ -64,12 +65,12 @@ function markAliases(node: Node): void {
   const byCommand = new Map<Command.Loadable, Node[]>()
   for (const c of node.children.values()) {
     markAliases(c)
-    if (c.command) byCommand.set(c.command, [...(byCommand.get(c.command) ?? []), c])
+    if (c.command && !c.command.hidden) byCommand.set(c.command, [...(byCommand.get(c.command) ?? []), c])
   }
   for (const names of byCommand.values()) {
     const word = (n: Node) => n.path[n.path.length - 1]
     const listed = names.reduce((a, b) => (word(b).length > word(a).length ? b : a))
-    for (const n of names) n.alias = n !== listed
+    for (const n of names) n.unlisted = n !== listed
   }
 }
 

@@ -47,7 +47,7 @@ export function flagUsages(flags: FlagLike[]): string {
 }
 
 function commandList(node: Node): string {
-  const children = [...node.children.values()].filter((c) => !c.alias).sort((a, b) => a.path[a.path.length - 1].localeCompare(b.path[b.path.length - 1]))
+  const children = [...node.children.values()].filter((c) => !c.unlisted).sort((a, b) => a.path[a.path.length - 1].localeCompare(b.path[b.path.length - 1]))
   const width = Math.max(MIN_NAME_PADDING, ...children.map((c) => c.path[c.path.length - 1].length))
   return children.map((c) => `  ${c.path[c.path.length - 1].padEnd(width)} ${c.summary}`.trimEnd()).join('\n')
 }
