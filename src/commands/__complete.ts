@@ -16,9 +16,13 @@ export default class Complete extends TspodCommand {
     const tree = commandTree(this.config as Config)
     // the store the completed command line names, if it names one
     const engine = this.engine({root: this.wordValue('root'), runroot: this.wordValue('runroot')} as GlobalFlags)
-    const names = async (kind: NameKind): Promise<string[]> => {
-      if (kind === 'containers') return (await engine.listContainers({all: true})).flatMap((c) => c.summary.Names)
-      if (kind === 'images') return (await engine.listImages([])).flatMap((i) => (i.RepoTags.length > 0 ? i.RepoTags : [i.Id.slice(0, 12)]))
+    // as Podman's: IDs once two characters are typed; an image's name also without its leading path parts once one is
+    const ids = (partial: string, id: string) => (partial.length >= 2 && id.startsWith(partial) ? [id.slice(0, 12)] : [])
+    const tails = (name: string) => name.split('/').map((_, i, parts) => parts.slice(i).join('/'))
+    const names = async (kind: NameKind, partial: string): Promise<string[]> => {
+      if (kind === 'containers') return (await engine.listContainers({all: true})).flatMap((c) => [...c.summary.Names, ...ids(partial, c.summary.Id)])
+      if (kind === 'images')
+        return (await engine.listImages([])).flatMap((i) => [...(partial ? i.RepoTags.flatMap(tails) : i.RepoTags), ...ids(partial, i.Id)])
       if (kind === 'volumes') return (await engine.listVolumes([])).records.map((v) => v.Name)
       return []
     }

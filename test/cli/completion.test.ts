@@ -14,7 +14,7 @@ function node(pathWords: string[], command?: unknown, children: Node[] = []): No
 
 const inspect = {id: 'volume:inspect', args: {volumes: {}}, strict: false, flags: {format: {name: 'format', type: 'option', char: 'f', description: 'Format output'}}}
 const tree = node([], undefined, [node(['volume'], undefined, [node(['volume', 'inspect'], inspect)]), node(['version'], {id: 'version', args: {}, flags: {}})])
-const names = async (kind: string) => (kind === 'volumes' ? ['data', 'db', 'logs'] : [])
+const names = async (kind: string, _partial: string) => (kind === 'volumes' ? ['data', 'db', 'logs'] : [])
 
 test('argument names say which store names complete them', (t) => {
   t.is(nameKindOf('containers'), 'containers')

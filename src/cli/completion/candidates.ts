@@ -21,7 +21,8 @@ export interface Completion {
 
 /** The names in the store a positional argument can be. */
 export type NameKind = 'containers' | 'images' | 'volumes' | 'networks'
-export type NameSource = (kind: NameKind) => Promise<string[]>
+/** The names of a kind that may complete `partial` (the caller filters them by it). */
+export type NameSource = (kind: NameKind, partial: string) => Promise<string[]>
 
 type FlagLike = Pick<Command.Flag.Cached, 'name' | 'char' | 'type' | 'summary' | 'description'> & {options?: readonly string[]}
 
@@ -94,7 +95,7 @@ export async function complete(root: Node, words: string[], names: NameSource): 
   const argName = positionals < args.length ? args[positionals] : node.command.strict === false ? args[args.length - 1] : undefined
   const kind = argName === undefined ? undefined : nameKindOf(argName)
   if (!kind) return {candidates: [], directive: argName === undefined ? DIRECTIVE.noFileComp : DIRECTIVE.default}
-  const found = (await names(kind)).map((name) => ({name}))
+  const found = [...new Set(await names(kind, partial))].map((name) => ({name}))
   return {candidates: matching(found, partial), directive: DIRECTIVE.noFileComp}
 }
 
