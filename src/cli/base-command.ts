@@ -2,7 +2,12 @@ import {Command, Interfaces} from '@oclif/core'
 import type {ArgOutput, FlagOutput, Input, ParserOutput, ParsingToken} from '@oclif/core/lib/interfaces/parser'
 
 import {Engine, TspodError} from '../engine'
+import {EXIT_BAD_LOGGING} from './exit-codes'
 import {globalFlags} from './global-flags'
+import {invocation} from './invocation'
+import {LOG_LEVELS, isLogLevel, log, logEnabled, setLogLevel} from './log'
+import {translateParseError} from './parse-errors'
+import {programName} from './program-name'
 
 /** --noout: this command's own stdout goes nowhere, as if to /dev/null (container output: container-stdout.ts). */
 function silenceStdout(): void {
@@ -24,14 +29,50 @@ export abstract class TspodCommand extends Command {
 
   /** The Engine, made once per command; the store it opens is closed when the command ends. */
   protected engine(flags: GlobalFlags): Engine {
-    this.openedEngine ??= new Engine({
-      root: flags.root,
-      runRoot: flags.runroot,
-      storageDriver: flags['storage-driver'],
-      storageOpts: flags['storage-opt'],
-      volumePath: flags.volumepath,
-    })
+    if (!this.openedEngine) {
+      this.openedEngine = new Engine({
+        root: flags.root,
+        runRoot: flags.runroot,
+        storageDriver: flags['storage-driver'],
+        storageOpts: flags['storage-opt'],
+        volumePath: flags.volumepath,
+      })
+      if (logEnabled('debug')) {
+        const {configFile, graphRoot, runRoot} = this.openedEngine.config
+        if (configFile) log('debug', `Using storage configuration file ${configFile}`)
+        log('debug', `Using graph root ${graphRoot}`)
+        log('debug', `Using run root ${runRoot}`)
+      }
+    }
     return this.openedEngine
+  }
+
+  /** The words that named this command, as typed (`ps`, `container ls`). */
+  protected commandPath(): string[] {
+    return invocation.path.length > 0 ? invocation.path : this.id?.split(':') ?? []
+  }
+
+  /** The command line as given, for log lines. */
+  private commandLine(): string {
+    return [programName(), ...this.commandPath(), ...this.argv].join(' ')
+  }
+
+  /**
+   * --log-level and --debug, as Podman checks them before any command runs: an unknown level,
+   * or both flags, end the command with exit status 1.
+   */
+  private applyLogLevel(flags: {'log-level'?: string; debug?: boolean}, levelGiven: boolean): void {
+    const level = flags['log-level'] ?? 'warn'
+    if (flags.debug && levelGiven) this.failLogging('Setting --log-level and --debug is not allowed')
+    if (!isLogLevel(level)) this.failLogging(`Log Level "${level}" is not supported, choose from: ${LOG_LEVELS.join(', ')}`)
+    setLogLevel(flags.debug ? 'debug' : level)
+    log('info', `${programName()} filtering at log level ${flags.debug ? 'debug' : level}`)
+    log('debug', `Called ${this.commandPath().join(' ')}.PersistentPreRunE(${this.commandLine()})`)
+  }
+
+  private failLogging(message: string): never {
+    process.stderr.write(`${message}\n`)
+    this.exit(EXIT_BAD_LOGGING)
   }
 
   /**
@@ -42,8 +83,17 @@ export abstract class TspodCommand extends Command {
     options?: Input<F, B, A>,
     argv?: string[],
   ): Promise<ParserOutput<F, B, A>> {
-    for (const arg of Object.values((options ?? this.ctor).args ?? {})) arg.ignoreStdin = true
-    const parsed = await super.parse(options, argv)
+    const spec = options ?? this.ctor
+    for (const arg of Object.values(spec.args ?? {})) arg.ignoreStdin = true
+    let parsed: ParserOutput<F, B, A>
+    try {
+      parsed = await super.parse(options, argv)
+    } catch (err) {
+      throw translateParseError(err, {args: spec.args ?? {}, strict: spec.strict ?? true, flags: spec.flags ?? {}}, this.commandPath(), argv ?? this.argv)
+    }
+    const levelGiven = parsed.raw.some((t) => t.type === 'flag' && t.flag === 'log-level')
+    this.applyLogLevel(parsed.flags as {'log-level'?: string; debug?: boolean}, levelGiven)
+    log('trace', `parsed ${this.commandPath().join(' ')}: flags ${JSON.stringify(parsed.flags)}, arguments ${JSON.stringify(this.positionalArgs(parsed))}`)
     if ((parsed.flags as {noout?: boolean}).noout) silenceStdout()
     return parsed
   }
@@ -82,6 +132,7 @@ export abstract class TspodCommand extends Command {
   }
 
   protected async finally(err: Error | undefined): Promise<unknown> {
+    log('debug', `Called ${this.commandPath().join(' ')}.PersistentPostRunE(${this.commandLine()})`)
     try {
       this.openedEngine?.close()
     } catch {

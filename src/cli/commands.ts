@@ -13,6 +13,8 @@ function lazily(loaders: Record<string, () => CommandModule>): Record<string, Co
 }
 
 export const COMMANDS = lazily({
+  '__complete': () => require('../commands/__complete'),
+  'completion': () => require('../commands/completion'),
   'container:cp': () => require('../commands/container/cp'),
   'container:create': () => require('../commands/container/create'),
   'container:exec': () => require('../commands/container/exec'),

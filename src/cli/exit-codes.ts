@@ -20,6 +20,9 @@ const EXIT_STATUS: Record<ErrorClass, number> = {
 const TARGET_MISSING = 1
 const TARGET_IN_USE = 2
 
+/** An unknown --log-level, or --log-level with --debug: Podman exits 1 before any command runs. */
+export const EXIT_BAD_LOGGING = 1
+
 /** tspod's own failure, the status oclif's parse errors get too (package.json oclif.exitCodes). */
 export const EXIT_ENGINE = EXIT_STATUS.EngineError
 

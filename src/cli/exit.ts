@@ -1,4 +1,6 @@
 // The only place tspod prints an error (Podman's `Error: <msg>`); exit-codes.ts decides the exit status.
+import {CommandLineError} from './command-line-error'
+
 interface OclifCarrier {
   oclif?: {exit?: number}
   code?: string
@@ -29,5 +31,6 @@ export function messageFor(err: unknown): string {
 
 export function printError(err: unknown, debug: boolean): void {
   process.stderr.write(`Error: ${messageFor(err)}\n`)
+  if (err instanceof CommandLineError && err.followUp) process.stderr.write(`${err.followUp}\n`)
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
 }

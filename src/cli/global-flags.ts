@@ -2,7 +2,7 @@
 // oclif only parses flags after the command id, so main.ts moves them there.
 import {Flags} from '@oclif/core'
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const
+import {LOG_LEVELS} from './log'
 
 export const globalFlags = {
   root: Flags.string({description: 'Path to the graph root directory where images, containers, etc. are stored', helpGroup: 'GLOBAL'}),
@@ -12,14 +12,17 @@ export const globalFlags = {
   volumepath: Flags.string({description: 'Path to the volume directory in which volume data is stored', helpGroup: 'GLOBAL'}),
   runtime: Flags.string({description: "Path or name of the OCI runtime for new containers (crun, runc); default: tspod's native runtime", helpGroup: 'GLOBAL'}),
   noout: Flags.boolean({description: "Do not output to stdout (a container's output still is)", helpGroup: 'GLOBAL'}),
-  'log-level': Flags.option({options: LOG_LEVELS, default: 'warn', description: 'Log messages above specified level', helpGroup: 'GLOBAL'})(),
+  // checked by TspodCommand (an unknown level exits 1, as Podman's), so any value parses here
+  'log-level': Flags.string({default: 'warn', description: `Log messages above specified level (${LOG_LEVELS.join(', ')})`, helpGroup: 'GLOBAL'}),
+  // Docker's spelling of --log-level=debug
+  debug: Flags.boolean({char: 'D', hidden: true, description: 'Docker compatibility, force setting of log-level', helpGroup: 'GLOBAL'}),
 }
 
 /** Global flags that take a value as the next argument when not written with `=`. */
 export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--root', '--runroot', '--runtime', '--log-level', '--storage-driver', '--storage-opt', '--volumepath'])
 
 /** Global flags that take no value. */
-export const BOOLEAN_GLOBAL_FLAGS = new Set(['--noout'])
+export const BOOLEAN_GLOBAL_FLAGS = new Set(['--noout', '--debug', '-D'])
 
 /**
  * Split leading global flags from the rest: `--root /x info -f json` →

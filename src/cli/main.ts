@@ -1,12 +1,16 @@
 // The CLI entry (bin/run.js loads it bundled as dist/tspod.js): run oclif, then print any error
 // once, Podman style.
-import {Command, Config, flush, run} from '@oclif/core'
+import {Command, Config, flush} from '@oclif/core'
 
 import {PACKAGE_ROOT} from '../package-info'
 import {COMMANDS} from './commands'
 import {isExit, printError} from './exit'
 import {exitCodeFor} from './exit-codes'
 import {splitLeadingGlobals} from './global-flags'
+import {commandTree} from './help/command-tree'
+import {route} from './help/route'
+import {invocation} from './invocation'
+import {keepLastFlagValues} from './repeated-flags'
 
 // package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).
 export {COMMANDS}
@@ -19,20 +23,6 @@ export {default as commandNotFound} from '../hooks/command-not-found'
 export function warmCodeCache(): void {
   void COMMANDS['container:run']
   require('../engine/lifecycle')
-}
-
-/** The command named by the leading words of argv (`image ls` → image:ls) and how many words. */
-function findCommand(config: Config, argv: string[]): {command?: Command.Loadable; words: number} {
-  const words: string[] = []
-  for (const arg of argv) {
-    if (arg.startsWith('-')) break
-    words.push(arg)
-  }
-  for (let n = words.length; n > 0; n--) {
-    const command = config.findCommand(words.slice(0, n).join(':'))
-    if (command) return {command, words: n}
-  }
-  return {words: 0}
 }
 
 /**
@@ -61,6 +51,9 @@ function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] 
 /** Commands whose flags end at the first argument (cobra's SetInterspersed(false)): `run IMAGE CMD -x`. */
 const FLAGS_END_AT_FIRST_ARG = new Set(['run', 'create', 'exec', 'container:run', 'container:create', 'container:exec'])
 
+/** Commands whose words are data, never their flags: the completion request's command line. */
+const WORDS_NOT_PARSED = new Set(['__complete'])
+
 /** Insert `--` after the first argument, so that what follows is the container's command. */
 function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[] {
   let i = 0
@@ -77,22 +70,34 @@ function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[]
   return argv
 }
 
-/** Global flags may come before the command (`tspod --root /x info`): move them behind it. */
-function prepareArgv(config: Config, argv: string[]): string[] {
-  const {globals, rest} = splitLeadingGlobals(argv)
-  const {command, words} = findCommand(config, rest)
-  if (!command) return globals.length > 0 ? rest : argv
-  let args = normalizeBooleans(command, rest.slice(words))
-  if (FLAGS_END_AT_FIRST_ARG.has(command.id)) args = endFlagsAtFirstArg(command, args)
-  return [...rest.slice(0, words), ...globals, ...args]
+/** What runs: the command's arguments made oclif's (global flags moved behind the command). */
+function prepareArgs(command: Command.Loadable, globals: string[], rest: string[]): string[] {
+  if (WORDS_NOT_PARSED.has(command.id)) return [...globals, ...rest]
+  let args = normalizeBooleans(command, rest)
+  if (flagsEndAtFirstArg(command)) args = endFlagsAtFirstArg(command, args)
+  return keepLastFlagValues(command.flags, [...globals, ...args])
+}
+
+function flagsEndAtFirstArg(command: Command.Loadable): boolean {
+  return FLAGS_END_AT_FIRST_ARG.has(command.id)
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const debug = argv.some((a) => a === '--log-level=debug' || a === '--log-level=trace') ||
+  const debug = argv.some((a) => a === '--log-level=debug' || a === '--log-level=trace' || a === '--debug' || a === '-D') ||
     argv.some((a, i) => a === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? ''))
   try {
     const config = await Config.load(PACKAGE_ROOT)
-    await run(prepareArgv(config, argv), config)
+    const {globals, rest} = splitLeadingGlobals(argv)
+    const target = route(commandTree(config), rest, flagsEndAtFirstArg)
+    if (target.kind === 'print') {
+      process.stdout.write(target.text)
+    } else if (target.kind === 'fail') {
+      if (target.text) process.stdout.write(target.text)
+      throw target.error
+    } else {
+      invocation.path = target.node.path
+      await config.runCommand(target.command.id, prepareArgs(target.command, globals, target.args))
+    }
     await flush()
   } catch (err) {
     if (!isExit(err)) printError(err, debug)

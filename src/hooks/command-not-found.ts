@@ -1,5 +1,6 @@
 import {Hook} from '@oclif/core'
 
+import {programName} from '../cli/program-name'
 import {UsageError} from '../errors'
 
 /**
@@ -13,7 +14,7 @@ const hook: Hook<'command_not_found'> = async function (opts) {
     const id = words.slice(0, n).join(':')
     if (opts.config.findCommand(id)) return opts.config.runCommand(id, [...words.slice(n), ...(opts.argv ?? [])])
   }
-  throw new UsageError(`unrecognized command \`tspod ${words.join(' ')}\``)
+  throw new UsageError(`unrecognized command \`${programName()} ${words.join(' ')}\``)
 }
 
 export default hook

@@ -4,6 +4,7 @@ import {ContainerCommand} from '../../cli/container-command'
 import {printError} from '../../cli/exit'
 import {EXIT_ENGINE} from '../../cli/exit-codes'
 import {renderInspect} from '../../cli/render'
+import {UsageError} from '../../engine'
 
 export default class ContainerInspect extends ContainerCommand {
   static summary = 'Display the configuration of a container'
@@ -18,6 +19,7 @@ export default class ContainerInspect extends ContainerCommand {
     const parsed = await this.parse(ContainerInspect)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
+    if (flags.latest && argv.length > 0) throw new UsageError('--latest and arguments cannot be used together')
     let failed = false
     const out = await this.engine(flags).inspectContainers({names: argv, latest: flags.latest}, (err) => {
       failed = true

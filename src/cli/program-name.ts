@@ -1,0 +1,11 @@
+// The name tspod calls itself in usage lines and messages: the name it was started by, as
+// Podman's root command is named after os.Args[0] (`podman-remote`, or `docker` through a link).
+// Started through its own entry script (`node bin/run.js`), it is tspod.
+import * as path from 'node:path'
+
+const ENTRY_SCRIPT = 'run.js'
+
+export function programName(script: string | undefined = process.argv[1]): string {
+  const base = script ? path.basename(script) : ''
+  return base === '' || base === ENTRY_SCRIPT ? 'tspod' : base
+}
