@@ -108,6 +108,26 @@ test('tag, untag and rmi keep Podman semantics; removing the last image removes 
   const missing = await tspod(box, ['rmi', 'testbox'])
   t.is(missing.code, 1)
   t.is(missing.stderr, 'Error: testbox: image not known\n')
+  const forced = await tspod(box, ['rmi', '-f', 'testbox'])
+  t.is(forced.code, 0)
+  t.is(forced.stdout + forced.stderr, '')
+})
+
+test('a pull by tag@digest names the image repo@digest, which untag takes off again', async (t) => {
+  const box = registrySandbox(registry.host)
+  t.teardown(() => removeTree(box.dir))
+  const ref = `${registry.host}/testbox:latest`
+  t.is((await tspod(box, ['pull', '-q', ref])).code, 0)
+  const digest = (await tspod(box, ['image', 'inspect', '--format', '{{.Digest}}', ref])).stdout.trim()
+  t.is((await tspod(box, ['pull', '-q', `${ref}@${digest}`])).code, 0)
+  const names = JSON.parse((await tspod(box, ['image', 'inspect', ref])).stdout)[0].NamesHistory
+  t.true(names.includes(`${registry.host}/testbox@${digest}`))
+  const untag = await tspod(box, ['untag', ref, `${ref}@${digest}`])
+  t.is(untag.code, 0, untag.stderr)
+  t.is((await tspod(box, ['image', 'exists', ref])).code, 0)
+  const again = await tspod(box, ['untag', ref, `${ref}@${digest}`])
+  t.is(again.code, 125)
+  t.is(again.stderr, `Error: ${registry.host}/testbox@${digest}: tag not known\n`)
 })
 
 test('a manifest list resolves to the host platform, or to --arch/--platform', async (t) => {

@@ -72,7 +72,7 @@ async function pullDocker(store: Store, ref: DockerReference, opts: PullOptions)
   const errors: string[] = []
   for (const source of pullSources(opts.ctx.registries, ref)) {
     try {
-      return (await copyInto(store, new DockerImageReference(source.reference, source.insecure), [ref.toString()], opts)).image
+      return (await copyInto(store, new DockerImageReference(source.reference, source.insecure), [ref.withoutTagIfDigested().toString()], opts)).image
     } catch (err) {
       if (opts.ctx.signal?.aborted) throw err
       errors.push((err as Error).message)
