@@ -465,6 +465,48 @@ export class Engine {
     }
   }
 
+  /** `import`: a root file system tarball (a file, an http(s) URL, or `-` for the `stdin` stream) made into an image; returns its ID. */
+  async importImage(
+    options: {source: string; name?: string; changes: string[]; message?: string; stdin: Readable; signal?: AbortSignal},
+    events: {pullProgress?: () => PullProgress} = {},
+  ): Promise<string> {
+    const store = await this.store()
+    const {downloadArchive, isArchiveUrl} = await import('../storage/image/download-archive')
+    const {importTarball} = await import('../storage/image/import')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    const name = options.name === undefined ? undefined : normalizeTagName(options.name)
+    let file = options.source
+    let work: string | undefined
+    const progress = events.pullProgress?.()
+    try {
+      if (file === '-' || isArchiveUrl(file)) {
+        work = store.newWorkDir('tmp')
+        file = path.join(work, 'tarball')
+        if (isArchiveUrl(options.source)) await downloadArchive(options.source, file, options.signal)
+        else await pipeline(options.stdin, fs.createWriteStream(file))
+      }
+      const image = await importTarball(store, path.resolve(file), {
+        name,
+        changes: options.changes,
+        message: options.message,
+        ctx: {signal: options.signal, registries: this.registries},
+        isTerminal: false,
+        onEvent: progress && ((e) => progress.event(e)),
+      })
+      return image.id
+    } finally {
+      progress?.stop()
+      if (work) fs.rmSync(work, {recursive: true, force: true})
+    }
+  }
+
+  /** `export`: the container's root file system as a tar stream. */
+  async exportContainer(name: string, out: Writable): Promise<void> {
+    const {store, records} = await this.containers()
+    const {copyFromContainer} = await import('../runtime/container/copy')
+    await copyFromContainer(store, records.lookup(name), '/', '-', {archive: true, overwrite: false}, out)
+  }
+
   /** `save`: images to an archive or OCI layout at `output`, or as a tar stream to `stdout` when there is no output. */
   async save(
     options: {names: string[]; output?: string; format: SaveFormat; multiImage?: boolean; uncompressed?: boolean; signal?: AbortSignal},

@@ -367,3 +367,13 @@ test('named volumes outlive containers, are copied up from the image, :ro holds;
   await ok(box, ['run', '--rm', '-v', '/scratch2', 'busybox', 'true'])
   t.is(await ok(box, ['volume', 'ls', '-q']), 'etc-copy\nkeep\n')
 })
+
+test('diff: what a container added, changed and deleted over its image, as text or json; -l is the latest container', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'changer', 'busybox', 'sh', '-c', 'touch /newf; rm /etc/passwd; mkdir -p /a/b'])
+  t.is(await ok(box, ['diff', 'changer']), 'A /a\nA /a/b\nC /etc\nD /etc/passwd\nA /newf\n')
+  t.deepEqual(JSON.parse(await ok(box, ['container', 'diff', '--format', 'json', '-l'])), {changed: ['/etc'], added: ['/a', '/a/b', '/newf'], deleted: ['/etc/passwd']})
+  const both = await tspod(box, ['diff', '-l', 'changer'])
+  t.is(both.code, 125)
+  await ok(box, ['rm', 'changer'])
+})

@@ -92,6 +92,11 @@ export async function pullLocalImage(store: Store, text: string, opts: PullOptio
   }
 }
 
+/** TEXT is "TRANSPORT:…" of a local archive or layout: the image, given exactly these names. */
+export async function copyLocalImage(store: Store, text: string, names: string[], opts: PullOptions): Promise<CopiedImage> {
+  return copyInto(store, parseImageName(text), names, opts)
+}
+
 export async function pullImage(store: Store, text: string, opts: PullOptions): Promise<Image> {
   if (text.trim() === '') throw new UsageError('invalid reference format: repository name must have at least one component')
   const prefix = transportPrefix(text)
