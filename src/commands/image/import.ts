@@ -13,7 +13,7 @@ export default class ImageImport extends TspodCommand {
   }
 
   static flags = {
-    change: Flags.string({char: 'c', multiple: true, description: 'Apply the following possible instructions to the created image (default []): CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR'}),
+    change: Flags.string({char: 'c', multiple: true, multipleNonGreedy: true, description: 'Apply the following possible instructions to the created image (default []): CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR'}),
     message: Flags.string({char: 'm', description: 'Set commit message for imported image'}),
     quiet: Flags.boolean({char: 'q', description: 'Suppress output'}),
   }

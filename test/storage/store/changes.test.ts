@@ -36,6 +36,8 @@ test('added files and dirs, a changed file, a whiteout; the parent of an additio
     {kind: 'C', path: '/etc/passwd'},
     {kind: 'D', path: '/etc/services'},
     {kind: 'A', path: '/newf'},
+    // made anew here, so its mtime differs from the lower one's (overlay's copy-up keeps it)
+    {kind: 'C', path: '/usr'},
     {kind: 'C', path: '/usr/lib'},
     {kind: 'A', path: '/usr/lib/x'},
   ])
