@@ -1,4 +1,5 @@
 import * as fs from 'node:fs'
+import {finished} from 'node:stream/promises'
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
@@ -15,6 +16,9 @@ export default class ContainerExport extends TspodCommand {
     if (!flags.output && process.stdout.isTTY) throw new UsageError('refusing to export to terminal. Use -o flag or redirect')
     const out = flags.output ? fs.createWriteStream(flags.output) : process.stdout
     await this.engine(flags).exportContainer(args.container, out)
-    if (flags.output) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())))
+    if (out !== process.stdout) {
+      if (!out.writableEnded) out.end()
+      await finished(out)
+    }
   }
 }
