@@ -22,6 +22,7 @@ import type {TopResult} from '../runtime/top/top'
 import type {PruneChoice} from '../runtime/volume/prune'
 import type {InspectVolumeData} from '../runtime/volume/report'
 import type {Finding} from '../storage/store/check/finding'
+import type {Change} from '../storage/store/changes'
 import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/registries-conf'
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
 import {DB_FILE, damagedDatabaseError} from '../storage/store/db/connection'
@@ -310,6 +311,35 @@ export class Engine {
     return out
   }
 
+  /**
+   * `diff`: what a container changed over its image (the paths the runtime itself makes, such as
+   * /etc/hosts or /run/.containerenv, left out as Podman does), or an image's top layer over the
+   * layers below it. `type` 'all' tries a container first.
+   */
+  async diff(name: string | undefined, options: {type: 'all' | 'container' | 'image'; latest?: boolean}): Promise<Change[]> {
+    const {store, records} = await this.containers()
+    const {NoSuchContainerError} = await import('../runtime/container/records')
+    const {containerDirs} = await import('../runtime/container/paths')
+    const {findImage} = await import('../storage/store/images/lookup')
+    const {layerChanges, RUNTIME_MADE_PATHS} = await import('../storage/store/changes')
+    const lowerDirsOf = (layers: string[]) => layers.map((layer) => store.layout.diffDir(layer)).reverse()
+    if (options.latest || options.type !== 'image') {
+      try {
+        const c = options.latest ? records.list().at(-1) : records.lookup(name!)
+        if (!c) throw new UsageError('no containers to diff')
+        const image = store.images.get(c.config.imageId)
+        const changes = layerChanges(containerDirs(store, c.config.id).upper, image ? lowerDirsOf(image.layers) : [])
+        return changes.filter((change) => !RUNTIME_MADE_PATHS.has(change.path))
+      } catch (err) {
+        if (!(err instanceof NoSuchContainerError) || options.type === 'container') throw err
+      }
+    }
+    const image = findImage(store, name!, this.registries)
+    if (!image) throw new TspodError(`${name} not found: layer not known`)
+    if (image.layers.length === 0) return []
+    return layerChanges(store.layout.diffDir(image.layers.at(-1)!), lowerDirsOf(image.layers.slice(0, -1)))
+  }
+
   /** `container exists`: false when there is no such container; other errors are thrown. */
   async containerExists(name: string): Promise<boolean> {
     const {records} = await this.containers()
@@ -445,9 +475,51 @@ export class Engine {
     }
   }
 
+  /** `import`: a root file system tarball (a file, an http(s) URL, or `-` for the `stdin` stream) made into an image; returns its ID. */
+  async importImage(
+    options: {source: string; name?: string; changes: string[]; message?: string; stdin: Readable; signal?: AbortSignal},
+    events: {pullProgress?: () => PullProgress} = {},
+  ): Promise<string> {
+    const store = await this.store()
+    const {downloadArchive, isArchiveUrl} = await import('../storage/image/download-archive')
+    const {importTarball} = await import('../storage/image/import')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    const name = options.name === undefined ? undefined : normalizeTagName(options.name)
+    let file = options.source
+    let work: string | undefined
+    const progress = events.pullProgress?.()
+    try {
+      if (file === '-' || isArchiveUrl(file)) {
+        work = store.newWorkDir('tmp')
+        file = path.join(work, 'tarball')
+        if (isArchiveUrl(options.source)) await downloadArchive(options.source, file, options.signal)
+        else await pipeline(options.stdin, fs.createWriteStream(file))
+      }
+      const image = await importTarball(store, path.resolve(file), {
+        name,
+        changes: options.changes,
+        message: options.message,
+        ctx: {signal: options.signal, registries: this.registries},
+        isTerminal: false,
+        onEvent: progress && ((e) => progress.event(e)),
+      })
+      return image.id
+    } finally {
+      progress?.stop()
+      if (work) fs.rmSync(work, {recursive: true, force: true})
+    }
+  }
+
+  /** `export`: the container's root file system as a tar stream. */
+  async exportContainer(name: string, out: Writable): Promise<void> {
+    const {store, records} = await this.containers()
+    const {copyFromContainer} = await import('../runtime/container/copy')
+    await copyFromContainer(store, records.lookup(name), '/', '-', {archive: true, overwrite: false}, out)
+  }
+
   /** `save`: images to an archive or OCI layout at `output`, or as a tar stream to `stdout` when there is no output. */
   async save(
-    options: {names: string[]; output?: string; format: SaveFormat; multiImage?: boolean; signal?: AbortSignal},
+    options: {names: string[]; output?: string; format: SaveFormat; multiImage?: boolean; uncompressed?: boolean; signal?: AbortSignal},
     stdout: Writable,
     events: {pullProgress?: () => PullProgress} = {},
   ): Promise<void> {
@@ -465,6 +537,7 @@ export class Engine {
       await saveImage(store, options.names, path.resolve(output), {
         format: options.format,
         multiImage: options.multiImage,
+        uncompressed: options.uncompressed,
         registries: this.registries,
         signal: options.signal,
         onEvent: progress && ((e) => progress.event(e)),
@@ -551,9 +624,9 @@ export class Engine {
   async untag(image: string, names: string[]): Promise<void> {
     const store = await this.store()
     const {lookupImage} = await import('../storage/store/images/lookup')
-    const {normalizeTagName} = await import('../storage/store/images/names')
+    const {normalizeUntagName} = await import('../storage/store/images/names')
     const found = lookupImage(store, image, this.registries)
-    const targets = names.length > 0 ? names.map(normalizeTagName) : found.names
+    const targets = names.length > 0 ? names.map(normalizeUntagName) : found.names
     for (const name of targets) {
       if (!store.images.removeName(found.id, name)) throw new TspodError(`${name}: tag not known`)
     }

@@ -367,3 +367,30 @@ test('named volumes outlive containers, are copied up from the image, :ro holds;
   await ok(box, ['run', '--rm', '-v', '/scratch2', 'busybox', 'true'])
   t.is(await ok(box, ['volume', 'ls', '-q']), 'etc-copy\nkeep\n')
 })
+
+test('diff: what a container added, changed and deleted over its image, as text or json; -l is the latest container', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'changer', 'busybox', 'sh', '-c', 'touch /newf; rm /etc/passwd; mkdir -p /a/b'])
+  // this image has no /etc/mtab: the link to /proc/mounts made for the container (as Podman makes it) is an addition
+  t.is(await ok(box, ['diff', 'changer']), 'A /a\nA /a/b\nC /etc\nA /etc/mtab\nD /etc/passwd\nA /newf\n')
+  t.deepEqual(JSON.parse(await ok(box, ['container', 'diff', '--format', 'json', '-l'])), {changed: ['/etc'], added: ['/a', '/a/b', '/etc/mtab', '/newf'], deleted: ['/etc/passwd']})
+  const both = await tspod(box, ['diff', '-l', 'changer'])
+  t.is(both.code, 125)
+  await ok(box, ['rm', 'changer'])
+})
+
+test('export writes the container root as a tar; import makes it an image again, from a file or stdin, with a name and --change', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'exported', 'busybox', 'sh', '-c', 'echo kept-content > /random.txt'])
+  const archive = path.join(box.dir, 'rootfs.tar')
+  await ok(box, ['export', '-o', archive, 'exported'])
+  const id = (await ok(box, ['import', '-q', archive])).trim()
+  t.regex(id, /^sha256:[0-9a-f]{64}$/)
+  t.is(await ok(box, ['run', '--rm', id.slice(7), 'cat', '/random.txt']), 'kept-content\n')
+  const viaStdin = await tspod(box, ['import', '-q', '--change', 'CMD=cat /random.txt', '-', 'imported:1'], {input: fs.readFileSync(archive)})
+  t.is(viaStdin.code, 0, viaStdin.stderr)
+  t.is(await ok(box, ['run', '--rm', 'imported:1']), 'kept-content\n')
+  const missing = await tspod(box, ['export', '-o', archive, 'nosuch'])
+  t.is(missing.code, 125)
+  await ok(box, ['rm', 'exported'])
+})

@@ -108,6 +108,26 @@ test('tag, untag and rmi keep Podman semantics; removing the last image removes 
   const missing = await tspod(box, ['rmi', 'testbox'])
   t.is(missing.code, 1)
   t.is(missing.stderr, 'Error: testbox: image not known\n')
+  const forced = await tspod(box, ['rmi', '-f', 'testbox'])
+  t.is(forced.code, 0)
+  t.is(forced.stdout + forced.stderr, '')
+})
+
+test('a pull by tag@digest names the image repo@digest, which untag takes off again', async (t) => {
+  const box = registrySandbox(registry.host)
+  t.teardown(() => removeTree(box.dir))
+  const ref = `${registry.host}/testbox:latest`
+  t.is((await tspod(box, ['pull', '-q', ref])).code, 0)
+  const digest = (await tspod(box, ['image', 'inspect', '--format', '{{.Digest}}', ref])).stdout.trim()
+  t.is((await tspod(box, ['pull', '-q', `${ref}@${digest}`])).code, 0)
+  const names = JSON.parse((await tspod(box, ['image', 'inspect', ref])).stdout)[0].NamesHistory
+  t.true(names.includes(`${registry.host}/testbox@${digest}`))
+  const untag = await tspod(box, ['untag', ref, `${ref}@${digest}`])
+  t.is(untag.code, 0, untag.stderr)
+  t.is((await tspod(box, ['image', 'exists', ref])).code, 0)
+  const again = await tspod(box, ['untag', ref, `${ref}@${digest}`])
+  t.is(again.code, 125)
+  t.is(again.stderr, `Error: ${registry.host}/testbox@${digest}: tag not known\n`)
 })
 
 test('a manifest list resolves to the host platform, or to --arch/--platform', async (t) => {
@@ -152,4 +172,22 @@ test('system df counts images and their shared layers', async (t) => {
   t.is((await tspod(box, ['pull', '-q', 'testbox'])).code, 0)
   const df = await tspod(box, ['system', 'df', '--format', '{{.Type}} {{.Total}}'])
   t.is(df.stdout, 'Images 1\nContainers 0\nLocal Volumes 0\n')
+})
+
+test('image diff lists the top layer over the ones below; diff of an unknown name fails as Podman does', async (t) => {
+  const box = registrySandbox(registry.host)
+  t.teardown(() => removeTree(box.dir))
+  t.is((await tspod(box, ['pull', '-q', 'testbox'])).code, 0)
+  const diff = await tspod(box, ['image', 'diff', 'testbox'])
+  t.is(diff.code, 0, diff.stderr)
+  const lines = diff.stdout.split('\n')
+  t.is(lines[0], 'A /bin')
+  t.true(lines.includes('A /bin/busybox'))
+  const json = JSON.parse((await tspod(box, ['diff', '--format', 'json', 'testbox'])).stdout)
+  t.true(json.added.includes('/bin/busybox'))
+  const missing = await tspod(box, ['diff', 'nosuch'])
+  t.is(missing.code, 125)
+  t.is(missing.stderr, 'Error: nosuch not found: layer not known\n')
+  const badFormat = await tspod(box, ['diff', '--format', 'table', 'testbox'])
+  t.is(badFormat.stderr, "Error: only supported value for '--format' is 'json'\n")
 })

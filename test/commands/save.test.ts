@@ -136,6 +136,30 @@ test('save --uncompressed to an oci-archive keeps uncompressed layers as plain t
   }
 })
 
+test('save --uncompressed writes gzip layers as their tar (DiffID blobs, tar media type); the image loads back with its ID', async (t) => {
+  const {box, id} = await loaded(t)
+  const out = path.join(box.dir, 'oci.tar')
+  const save = await tspod(box, ['save', '-q', '--format', 'oci-archive', '--uncompressed', '-o', out, 'localhost/multi:1'])
+  t.is(save.code, 0, save.stderr)
+  const untar = path.join(box.dir, 'untar')
+  fs.mkdirSync(untar)
+  execFileSync('tar', ['-C', untar, '-xf', out])
+  const index = JSON.parse(fs.readFileSync(path.join(untar, 'index.json'), 'utf8'))
+  const manifest = JSON.parse(fs.readFileSync(path.join(untar, 'blobs', ...index.manifests[0].digest.split(':')), 'utf8'))
+  const config = JSON.parse(fs.readFileSync(path.join(untar, 'blobs', ...manifest.config.digest.split(':')), 'utf8'))
+  t.deepEqual(manifest.layers.map((l: {digest: string}) => l.digest), config.rootfs.diff_ids)
+  for (const layer of manifest.layers) {
+    t.is(layer.mediaType, 'application/vnd.oci.image.layer.v1.tar')
+    const blob = fs.readFileSync(path.join(untar, 'blobs', ...layer.digest.split(':')))
+    t.is(blob.length, layer.size)
+    t.is(blob.subarray(257, 262).toString(), 'ustar', layer.digest)
+  }
+  const other = sandbox(box.user)
+  t.teardown(() => removeTree(other.dir))
+  t.is((await tspod(other, ['load', '-q', '-i', out])).code, 0)
+  t.is((await tspod(other, ['images', '--format', '{{.Id}}'])).stdout, `${id}\n`)
+})
+
 test('Podman loads a multi-image archive tspod saved: every image, ID and name', async (t) => {
   const {box, id} = await loaded(t)
   const busybox = await loadBusybox(box)

@@ -4,6 +4,7 @@ import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
 import {timeAgo, humanSize} from '../../cli/units'
 import type {ImageSummary} from '../../engine'
+import {UsageError} from '../../engine/errors'
 
 const TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
 const TABLE_DIGESTS = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
@@ -27,6 +28,27 @@ function rows(summary: ImageSummary, noTrunc: boolean) {
   })
 }
 
+const SORT_FIELDS = ['created', 'id', 'repository', 'size', 'tag'] as const
+type SortField = (typeof SORT_FIELDS)[number]
+type Row = ReturnType<typeof rows>[number]
+
+/** Podman's orders: newest first by default, the others ascending. */
+function compareBy(field: SortField): (a: Row, b: Row) => number {
+  const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0)
+  switch (field) {
+    case 'id':
+      return (a, b) => cmp(a.Id, b.Id)
+    case 'repository':
+      return (a, b) => cmp(a.Repository, b.Repository)
+    case 'size':
+      return (a, b) => cmp(a.Size, b.Size)
+    case 'tag':
+      return (a, b) => cmp(a.Tag, b.Tag)
+    default:
+      return (a, b) => cmp(Date.parse(b.CreatedAt), Date.parse(a.CreatedAt))
+  }
+}
+
 export default class ImageLs extends TspodCommand {
   static summary = 'List images in local storage'
   static aliases = ['images', 'image:list']
@@ -38,6 +60,7 @@ export default class ImageLs extends TspodCommand {
     'no-trunc': Flags.boolean({description: 'Do not truncate output'}),
     noheading: Flags.boolean({char: 'n', description: 'Do not print column headings'}),
     format: Flags.string({description: "Change the output format to JSON or a Go template"}),
+    sort: Flags.string({default: 'created', description: `Sort by ${SORT_FIELDS.join(', ')}`}),
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions provided (dangling, reference, label, before, since, id)'}),
   }
 
@@ -45,6 +68,8 @@ export default class ImageLs extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageLs)
+    const sort = flags.sort as SortField
+    if (!SORT_FIELDS.includes(sort)) throw new UsageError(`"${flags.sort}" is not a valid field for sorting. Choose from: ${SORT_FIELDS.join(', ')}`)
     const summaries = await this.engine(flags).listImages([...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : [])])
     if (flags.quiet) {
       const ids = [...new Set(summaries.map((s) => (flags['no-trunc'] ? `sha256:${s.Id}` : s.Id.slice(0, 12))))]
@@ -52,7 +77,7 @@ export default class ImageLs extends TspodCommand {
       return
     }
     const table = flags.digests ? TABLE_DIGESTS : TABLE
-    const out = renderList(summaries, summaries.flatMap((s) => rows(s, flags['no-trunc'])), flags.format, {table, headers: HEADERS}, flags.noheading)
+    const out = renderList(summaries, summaries.flatMap((s) => rows(s, flags['no-trunc'])).sort(compareBy(sort)), flags.format, {table, headers: HEADERS}, flags.noheading)
     if (out) process.stdout.write(out)
   }
 }

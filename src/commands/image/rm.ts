@@ -13,7 +13,7 @@ export default class ImageRm extends TspodCommand {
   static args = {images: Args.string({description: 'images to remove'})}
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Remove all images'}),
-    force: Flags.boolean({char: 'f', description: 'Force Removal of the image, and of the containers using it'}),
+    force: Flags.boolean({char: 'f', description: 'Force Removal of the image, and of the containers using it; ignore images that do not exist'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors if a specified image does not exist'}),
   }
 
@@ -27,7 +27,9 @@ export default class ImageRm extends TspodCommand {
     const report = await this.engine(flags).removeImages({names, all: flags.all, force: flags.force})
     for (const name of report.untagged) this.print(`Untagged: ${name}`)
     for (const id of report.deleted) this.print(`Deleted: ${id}`)
-    const errors = report.errors.filter((e) => !(flags.ignore && e instanceof ImageUnknownError))
+    // Podman's --force also ignores images that do not exist
+    const ignoreUnknown = flags.ignore || flags.force
+    const errors = report.errors.filter((e) => !(ignoreUnknown && e instanceof ImageUnknownError))
     errors.forEach((e) => printError(e, false))
     if (errors.length === 0) return
     this.exit(removalExitCode(errors))

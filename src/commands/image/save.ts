@@ -15,16 +15,14 @@ export default class ImageSave extends TspodCommand {
     output: Flags.string({char: 'o', description: 'Write to a specified file (default: stdout, which must be redirected)'}),
     format: Flags.option({options: SAVE_FORMATS, default: 'docker-archive' as const, description: 'Save image to oci-archive, oci-dir (directory with oci manifest type), docker-archive'})(),
     quiet: Flags.boolean({char: 'q', description: 'Suppress the output'}),
-    // tspod writes every layer as it is stored (uncompressed layers stay uncompressed, in every
-    // format), which is what this flag asks of Podman; it is accepted so Podman's command lines work.
-    uncompressed: Flags.boolean({description: 'Accept uncompressed layers when copying OCI images'}),
+    uncompressed: Flags.boolean({description: 'Accept uncompressed layers when copying OCI images (oci-archive, oci-dir: every layer is written as its uncompressed tar)'}),
     'multi-image-archive': Flags.boolean({char: 'm', description: 'Interpret additional arguments as images not tags and create a multi-image-archive (only for docker-archive)'}),
   }
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ImageSave)
     if (!flags.output && process.stdout.isTTY) throw new UsageError('refusing to save to terminal. Use -o flag or redirect')
-    const options = {names: argv as string[], output: flags.output, format: flags.format, multiImage: flags['multi-image-archive'], signal: this.interruptSignal()}
+    const options = {names: argv as string[], output: flags.output, format: flags.format, multiImage: flags['multi-image-archive'], uncompressed: flags.uncompressed, signal: this.interruptSignal()}
     await this.engine(flags).save(options, process.stdout, {pullProgress: () => pullReporter(flags.quiet || !flags.output)})
   }
 }

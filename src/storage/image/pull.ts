@@ -72,7 +72,7 @@ async function pullDocker(store: Store, ref: DockerReference, opts: PullOptions)
   const errors: string[] = []
   for (const source of pullSources(opts.ctx.registries, ref)) {
     try {
-      return (await copyInto(store, new DockerImageReference(source.reference, source.insecure), [ref.toString()], opts)).image
+      return (await copyInto(store, new DockerImageReference(source.reference, source.insecure), [ref.withoutTagIfDigested().toString()], opts)).image
     } catch (err) {
       if (opts.ctx.signal?.aborted) throw err
       errors.push((err as Error).message)
@@ -90,6 +90,11 @@ export async function pullLocalImage(store: Store, text: string, opts: PullOptio
   } finally {
     fs.rmSync(work, {recursive: true, force: true})
   }
+}
+
+/** TEXT is "TRANSPORT:…" of a local archive or layout: the image, given exactly these names. */
+export async function copyLocalImage(store: Store, text: string, names: string[], opts: PullOptions): Promise<CopiedImage> {
+  return copyInto(store, parseImageName(text), names, opts)
 }
 
 export async function pullImage(store: Store, text: string, opts: PullOptions): Promise<Image> {

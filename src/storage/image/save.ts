@@ -20,6 +20,8 @@ export interface SaveOptions {
   format: SaveFormat
   /** NAMES are several images (docker-archive only); without it, the names after the first are more tags for the first */
   multiImage?: boolean
+  /** OCI formats: compressed layers are written as their tar streams */
+  uncompressed?: boolean
   registries: RegistriesConfig
   signal?: AbortSignal
   onEvent?: (e: CopyEvent) => void
@@ -54,7 +56,7 @@ export async function saveImage(store: Store, names: string[], output: string, o
     const source = await StoreImageReference.ofImage(store, image).newSource()
     const destination = await dest.newDestination({signal: opts.signal})
     try {
-      await copyImage(source, destination, {onEvent: opts.onEvent})
+      await copyImage(source, destination, {onEvent: opts.onEvent, uncompressedLayers: opts.uncompressed && transport !== 'docker-archive'})
     } finally {
       await destination.close()
       await source.close()

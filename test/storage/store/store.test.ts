@@ -126,6 +126,8 @@ test('images: names move between images, digests are looked up, unused layers go
   // the record of the image that lost the name is rewritten too
   t.deepEqual(JSON.parse(fs.readFileSync(store.layout.imageRecord('f'.repeat(63) + '1'), 'utf8')).names, [])
   t.deepEqual(store.images.byName('docker.io/library/a:latest')!.id, 'f'.repeat(63) + '2')
+  // a copy's names come first, as containers/storage's AddNames puts them
+  t.deepEqual(store.images.get('f'.repeat(63) + '2')!.names, ['docker.io/library/a:latest', 'docker.io/library/b:latest'])
   t.is(store.images.byDigest(`sha256:${'d'.repeat(63)}1`)[0].id, 'f'.repeat(63) + '1')
   t.is(store.images.byIdPrefix('fff').length, 2)
 

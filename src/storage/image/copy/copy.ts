@@ -8,6 +8,7 @@ import {BlobInfo, BlobStall, GetBlobOptions, ImageDestination, ImageSource, Mani
 import {DigestVerifier, sha256Digest as sha256} from '../../digest'
 import {ImageManifest, convertManifest, isManifestList, parseImageManifest, parseManifest, serializeManifest} from '../manifest/manifest'
 import {chooseInstance} from '../manifest/platform'
+import {copyLayerUncompressed, diffIds, isCompressedLayer} from './uncompressed-layer'
 
 /** Layers fetched at once. */
 const PARALLEL_BLOBS = 3
@@ -24,6 +25,8 @@ export type CopyEvent =
 export interface CopyOptions {
   platform?: Partial<Platform>
   onEvent?: (event: CopyEvent) => void
+  /** write compressed layers as their tar streams (a new manifest; the image ID stays) */
+  uncompressedLayers?: boolean
 }
 
 export interface CopyResult {
@@ -134,7 +137,20 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   await dest.putBlob(Readable.from([config]), manifest.config, {isConfig: true})
   onEvent?.({kind: 'blob-done', digest: manifest.config.digest, reused: false})
 
-  await boundedAll(manifest.layers, PARALLEL_BLOBS, (layer, i) => copyLayer(source, dest, layer, i, onEvent))
+  if (options.uncompressedLayers) {
+    const ids = diffIds(config, manifest.layers.length)
+    const layers = [...manifest.layers]
+    await boundedAll(manifest.layers, PARALLEL_BLOBS, async (layer, i) => {
+      if (!isCompressedLayer(layer)) return copyLayer(source, dest, layer, i, onEvent)
+      onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})
+      layers[i] = await copyLayerUncompressed(source, dest, layer, ids[i], i)
+      onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
+    })
+    manifest = {...manifest, layers}
+    blob = serializeManifest(manifest)
+  } else {
+    await boundedAll(manifest.layers, PARALLEL_BLOBS, (layer, i) => copyLayer(source, dest, layer, i, onEvent))
+  }
   onEvent?.({kind: 'manifest'})
   await dest.putManifest(blob, {listDigest})
   await dest.commit()

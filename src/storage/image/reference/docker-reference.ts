@@ -147,6 +147,12 @@ export class DockerReference {
     return new DockerReference({domain: this.domain, path: this.path, tag: this.tag, digest})
   }
 
+  /** "repo:tag@digest" as "repo@digest": the digest alone names the image (containers/common's normalizeTaggedDigestedNamed). */
+  withoutTagIfDigested(): DockerReference {
+    if (this.tag === undefined || this.digest === undefined) return this
+    return new DockerReference({domain: this.domain, path: this.path, digest: this.digest})
+  }
+
   /** The repository alone, without tag or digest. */
   withoutTagOrDigest(): DockerReference {
     return new DockerReference({domain: this.domain, path: this.path})

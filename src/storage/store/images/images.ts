@@ -165,7 +165,8 @@ export class ImageStore {
     this.db
       .transaction(() => {
         const losing = this.holdersOf(image.names).filter((id) => id !== image.id)
-        if (!this.get(image.id)) {
+        const existed = this.get(image.id)
+        if (!existed) {
           this.db
             .prepare(
               `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size)
@@ -177,7 +178,11 @@ export class ImageStore {
         }
         const addDigest = this.db.prepare('INSERT OR IGNORE INTO image_digests (image_id, digest) VALUES (?, ?)')
         for (const d of [image.digest, ...image.digests]) addDigest.run(image.id, d)
+        const kept = existed ? existed.names.filter((n) => !image.names.includes(n)) : []
         for (const name of image.names) this.setName(image.id, name, now)
+        // Names a copy gives an image it already stored come before its others (containers/storage's AddNames).
+        const later = Date.parse(now)
+        kept.forEach((name, i) => this.setName(image.id, name, new Date(later + 1 + i).toISOString()))
         for (const id of [...losing, image.id]) this.writeRecord(id)
       })
       .immediate()
