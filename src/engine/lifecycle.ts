@@ -3,7 +3,7 @@
 // engine.ts loads this module when one of them is called.
 import * as fs from 'node:fs'
 
-import {UsageError} from '../errors'
+import {TspodError, UsageError} from '../errors'
 import type {StdioSpec} from '../native'
 import {followForeground, runAttached} from '../runtime/container/attach'
 import type {Container} from '../runtime/container/config'
@@ -11,6 +11,7 @@ import type {Created} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {exitCodeOf} from '../runtime/container/launch'
+import {parseContainerFilters} from '../runtime/container/filter'
 import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {isRunning} from '../runtime/container/report'
@@ -34,15 +35,15 @@ export class ContainerLifecycle {
   private async eachContainer(
     records: ContainerRecords,
     names: string[],
-    action: (c: Container, name: string) => Promise<void> | void,
+    action: (c: Container, name: string) => Promise<void | boolean> | void | boolean,
     events: TargetEvents,
     ignore: (err: unknown) => boolean = () => false,
   ): Promise<unknown[]> {
     const errors: unknown[] = []
     for (const name of names) {
       try {
-        await action(records.lookup(name), name)
-        events.onDone?.(name)
+        // false: nothing was done to it, and nothing is told
+        if ((await action(records.lookup(name), name)) !== false) events.onDone?.(name)
       } catch (err) {
         if (ignore(err)) continue
         events.onError?.(err)
@@ -91,12 +92,30 @@ export class ContainerLifecycle {
   }
 
   /**
-   * `start`: each container under the detached monitor; with `attach`, one container in the
-   * foreground, whose exit code is returned.
+   * The containers `start` acts on, as Podman picks them: with filters, those that match (and,
+   * if names are given, whose ID or name is one of them), told by ID; with `all`, every one, by
+   * ID; else each name as given, every one of which must exist.
    */
-  async start(targets: Targets & {attach?: boolean; interactive?: boolean}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+  private startTargets(targets: Targets & {filters?: string[]}): string[] {
+    const {records} = this
+    if (targets.filters && targets.filters.length > 0) {
+      const matches = parseContainerFilters(targets.filters, (name) => records.lookup(name))
+      const picked = records.list().filter(matches)
+      if (targets.names.length === 0) return picked.map((c) => c.config.id)
+      return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
+    }
+    if (targets.all) return records.list().map((c) => c.config.id)
+    for (const name of targets.names) records.lookup(name)
+    return targets.names
+  }
+
+  /**
+   * `start`: each container under the detached monitor (one already running is left, untold);
+   * with `attach`, one container in the foreground, whose exit code is returned.
+   */
+  async start(targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
     const {store, records} = this
-    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    const names = this.startTargets(targets)
     if (targets.attach) {
       if (names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once')
       const container = records.lookup(names[0])
@@ -117,7 +136,15 @@ export class ContainerLifecycle {
       records,
       names,
       async (c) => {
-        if (!isRunning(c.state)) for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+        if (isRunning(c.state)) return false
+        try {
+          for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+        } catch (err) {
+          // Podman's start fails as the engine (125) whatever stopped the container's command
+          if (err instanceof NoSuchContainerError) throw err
+          throw new TspodError(`unable to start container "${c.config.id}": ${(err as Error).message}`, {cause: err})
+        }
+        return true
       },
       events,
     )

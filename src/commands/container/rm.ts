@@ -23,7 +23,9 @@ export default class Rm extends ContainerCommand {
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
     if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const targets = {names: argv, all: flags.all, force: flags.force, ignore: flags.ignore, timeout: flags.time, volumes: flags.volumes}
+    if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
+    // with --force, a container that is not there is no error (Podman's rm)
+    const targets = {names: argv, all: flags.all, force: flags.force, ignore: flags.ignore || flags.force, timeout: flags.time, volumes: flags.volumes}
     const errors = await this.engine(flags).remove(targets, this.targetEvents())
     if (errors.length === 0) return
     this.exit(removalExitCode(errors))

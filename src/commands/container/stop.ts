@@ -12,7 +12,8 @@ export default class Stop extends ContainerCommand {
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Stop all running containers'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
-    time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
+    // --timeout: Podman's older name for it
+    time: Flags.integer({char: 't', aliases: ['timeout'], min: 0, description: 'Seconds to wait for stop before killing the container'}),
   }
 
   async run(): Promise<void> {
