@@ -209,8 +209,12 @@ export class Engine {
   }
 
   /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
-  async wait(names: string[], events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void}): Promise<unknown[]> {
-    return await (await this.lifecycle()).wait(names, events)
+  async wait(
+    names: string[],
+    events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void},
+    options: {conditions?: string[]; interval?: string} = {},
+  ): Promise<unknown[]> {
+    return await (await this.lifecycle()).wait(names, events, options)
   }
 
   /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */

@@ -11,11 +11,12 @@ import type {Created} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {exitCodeOf} from '../runtime/container/launch'
-import {parseContainerFilters} from '../runtime/container/filter'
+import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filter'
 import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {isRunning} from '../runtime/container/report'
-import {killContainer, stopContainer, waitForExit} from '../runtime/container/stop'
+import {killContainer, stopContainer, waitForState} from '../runtime/container/stop'
+import {parseGoDuration} from '../runtime/time-value'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import {removeImages} from '../storage/store/images/remove'
 import type {Store} from '../storage/store/store'
@@ -203,9 +204,22 @@ export class ContainerLifecycle {
     )
   }
 
-  /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
-  async wait(names: string[], events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void}): Promise<unknown[]> {
+  /**
+   * `wait`: each container's exit code once it has stopped (a --rm container's is kept a while
+   * after it is gone); with `conditions` other than stopped/exited, -1 once it is in one of
+   * those states (Podman's --condition), the state polled every `interval` (a Go duration, or
+   * milliseconds).
+   */
+  async wait(
+    names: string[],
+    events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void},
+    options: {conditions?: string[]; interval?: string} = {},
+  ): Promise<unknown[]> {
     const {records} = this
+    const interval = options.interval ?? '250ms'
+    const intervalMs = parseGoDuration(interval) ?? parseGoDuration(`${interval}ms`)
+    if (intervalMs === undefined) throw new UsageError(`time: invalid duration ${JSON.stringify(interval)}`)
+    for (const c of options.conditions ?? []) if (!CONTAINER_STATES.includes(c)) throw new UsageError(`unknown container state: ${c}: invalid argument`)
     const exists = (name: string) => {
       try {
         records.lookup(name)
@@ -225,7 +239,12 @@ export class ContainerLifecycle {
         records,
         [name],
         async (c) => {
-          const done = await waitForExit(records, c.config.id)
+          const conditions = options.conditions ?? []
+          const forExit = conditions.length === 0 || conditions.some((s) => s === 'stopped' || s === 'exited')
+          // tspod's created is Podman's configured or created
+          const states = conditions.map((s) => (s === 'configured' ? 'created' : s))
+          const done = await waitForState(records, c.config.id, (now) => (forExit && !isRunning(now.state)) || states.includes(now.state.status), Infinity, intervalMs)
+          if (done && !(forExit && !isRunning(done.state))) return events.onExitCode(-1)
           events.onExitCode(done ? done.state.exitCode! : (records.removedExitCode(c.config.id) ?? -1))
         },
         {onError: events.onError},

@@ -151,3 +151,22 @@ test('create --replace removes the container of that name first, running or not'
   t.is(records.get(first), undefined)
   t.is(records.lookup('twin').config.id, second)
 })
+
+test('wait --condition: -1 once in a named state; stopped/exited wait for the exit; bad ones are usage errors', async (t) => {
+  const {lifecycle} = await lifecycleFixture(t)
+  const id = (await lifecycle.create(createInput('busybox', {name: 'w', args: ['sh', '-c', 'sleep 0.5; exit 4']}))).container.config.id
+  const codes: number[] = []
+  const onExitCode = (code: number) => codes.push(code)
+  await lifecycle.wait([id], {onExitCode}, {conditions: ['created', 'configured']})
+  t.deepEqual(codes, [-1], 'created already')
+  const running = lifecycle.wait([id], {onExitCode}, {conditions: ['running'], interval: '20'})
+  await lifecycle.start({names: [id]})
+  await running
+  t.deepEqual(codes, [-1, -1])
+  await lifecycle.wait([id], {onExitCode}, {conditions: ['running', 'stopped']})
+  t.is(codes.length, 3)
+  await lifecycle.wait([id], {onExitCode}, {conditions: ['exited']})
+  t.is(codes[3], 4)
+  await t.throwsAsync(lifecycle.wait([id], {onExitCode}, {conditions: ['asleep']}), {instanceOf: UsageError, message: 'unknown container state: asleep: invalid argument'})
+  await t.throwsAsync(lifecycle.wait([id], {onExitCode}, {interval: 'soon'}), {instanceOf: UsageError, message: 'time: invalid duration "soon"'})
+})

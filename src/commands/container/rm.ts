@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {readCidFiles} from '../../cli/cid-files'
 import {ContainerCommand} from '../../cli/container-command'
 import {removalExitCode} from '../../cli/exit-codes'
 import {UsageError} from '../../engine/errors'
@@ -11,6 +12,7 @@ export default class Rm extends ContainerCommand {
   static strict = false
   static args = {containers: Args.string({description: 'containers'})}
   static flags = {
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Remove all containers'}),
     force: Flags.boolean({char: 'f', description: 'Force removal of a running container: stop it first'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
@@ -21,7 +23,7 @@ export default class Rm extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Rm)
     const {flags} = parsed
-    const argv = this.positionalArgs(parsed)
+    const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
     if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
     if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
     // with --force, a container that is not there is no error (Podman's rm)

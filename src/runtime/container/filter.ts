@@ -10,7 +10,7 @@ export type ContainerFilter = (c: Container) => boolean
 export type ContainerLookup = (nameOrId: string) => Container
 
 /** The states a status filter may name (Podman's StringToContainerStatus). */
-const STATUSES = ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing']
+export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing']
 
 function matchesAnyRegexp(text: string, patterns: string[]): boolean {
   return patterns.some((p) => {
@@ -52,7 +52,7 @@ function byKey(key: string, values: string[], lookup: ContainerLookup): Containe
       return (c) => c.state.status === 'exited' && codes.includes(c.state.exitCode)
     }
     case 'status': {
-      for (const v of values) if (!STATUSES.includes(v)) throw new UsageError(`unknown container state: ${v}: invalid argument`)
+      for (const v of values) if (!CONTAINER_STATES.includes(v)) throw new UsageError(`unknown container state: ${v}: invalid argument`)
       const wanted = values.map((v) => (v === 'stopped' ? 'exited' : v))
       return (c) => wanted.includes(c.state.status)
     }
