@@ -189,7 +189,7 @@ export class Engine {
   }
 
   /** `stop`: the stop signal, then SIGKILL after the timeout. */
-  async stop(targets: Targets & {ignore?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  async stop(targets: Targets & {ignore?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).stop(targets, events)
   }
 
@@ -199,7 +199,7 @@ export class Engine {
   }
 
   /** `restart`: stop, then start under the monitor; `running` picks every running container. */
-  async restart(targets: Targets & {running?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  async restart(targets: Targets & {running?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).restart(targets, events)
   }
 

@@ -99,15 +99,20 @@ export class ContainerLifecycle {
    */
   private startTargets(targets: Targets & {filters?: string[]}): string[] {
     const {records} = this
-    if (targets.filters && targets.filters.length > 0) {
-      const matches = parseContainerFilters(targets.filters, (name) => records.lookup(name))
-      const picked = records.list().filter(matches)
-      if (targets.names.length === 0) return picked.map((c) => c.config.id)
-      return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
-    }
+    const filtered = this.filteredTargets(targets)
+    if (filtered) return filtered
     if (targets.all) return records.list().map((c) => c.config.id)
     for (const name of targets.names) records.lookup(name)
     return targets.names
+  }
+
+  /** With filters (start, stop, restart --filter): the IDs of the matching containers, only those named if names are given. */
+  private filteredTargets(targets: Targets & {filters?: string[]}): string[] | undefined {
+    if (!targets.filters || targets.filters.length === 0) return undefined
+    const {records} = this
+    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name)))
+    if (targets.names.length === 0) return picked.map((c) => c.config.id)
+    return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
   }
 
   /**
@@ -152,10 +157,10 @@ export class ContainerLifecycle {
     return {errors}
   }
 
-  /** `stop`: the stop signal, then SIGKILL after the timeout. */
-  async stop(targets: Targets & {ignore?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  /** `stop`: the stop signal, then SIGKILL after the timeout; `all` tells every container, stopped ones too, as Podman's. */
+  async stop(targets: Targets & {ignore?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     const {records} = this
-    const names = targets.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : targets.names
+    const names = this.filteredTargets(targets) ?? (targets.all ? records.list().map((c) => c.config.id) : targets.names)
     return await this.eachContainer(
       records,
       names,
@@ -176,10 +181,10 @@ export class ContainerLifecycle {
   }
 
   /** `restart`: stop, then start under the monitor; `running` picks every running container. */
-  async restart(targets: Targets & {running?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  async restart(targets: Targets & {running?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     const {store, records} = this
     const all = records.list().filter((c) => !targets.running || c.state.status === 'running')
-    const names = targets.all || targets.running ? all.map((c) => c.config.id) : targets.names
+    const names = targets.running ? all.map((c) => c.config.id) : (this.filteredTargets(targets) ?? (targets.all ? all.map((c) => c.config.id) : targets.names))
     return await this.eachContainer(
       records,
       names,

@@ -170,3 +170,22 @@ test('wait --condition: -1 once in a named state; stopped/exited wait for the ex
   await t.throwsAsync(lifecycle.wait([id], {onExitCode}, {conditions: ['asleep']}), {instanceOf: UsageError, message: 'unknown container state: asleep: invalid argument'})
   await t.throwsAsync(lifecycle.wait([id], {onExitCode}, {interval: 'soon'}), {instanceOf: UsageError, message: 'time: invalid duration "soon"'})
 })
+
+test('stop --all tells every container, stopped ones too; stop and restart --filter pick the matching ones', async (t) => {
+  const {lifecycle, records} = await lifecycleFixture(t)
+  const up = (await lifecycle.run(createInput('busybox', {name: 'up', args: ['sleep', '1000'], labels: ['pick=yes']}), {detach: true})).id
+  const idle = (await lifecycle.create(createInput('busybox', {name: 'idle', args: ['true']}))).container.config.id
+  const log: string[] = []
+  const events = {onDone: (name: string) => log.push(name)}
+  t.deepEqual(await lifecycle.restart({names: [], filters: ['label=pick=yes'], timeout: 0}, events), [])
+  t.deepEqual(log, [up])
+  t.is(records.get(idle)!.state.status, 'created', 'not picked')
+  log.length = 0
+  t.deepEqual(await lifecycle.stop({names: [], filters: ['name=^idle$'], timeout: 0}, events), [])
+  t.deepEqual(log, [idle])
+  t.is(records.get(up)!.state.status, 'running')
+  log.length = 0
+  t.deepEqual(await lifecycle.stop({names: [], all: true, timeout: 0}, events), [])
+  t.deepEqual(log.sort(), [up, idle].sort())
+  t.is(records.get(up)!.state.status, 'exited')
+})

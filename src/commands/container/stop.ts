@@ -11,6 +11,7 @@ export default class Stop extends ContainerCommand {
   static strict = false
   static args = {containers: Args.string({description: 'containers'})}
   static flags = {
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
     cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Stop all running containers'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
@@ -22,8 +23,8 @@ export default class Stop extends ContainerCommand {
     const parsed = await this.parse(Stop)
     const {flags} = parsed
     const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
-    if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const targets = {names: argv, all: flags.all, ignore: flags.ignore, timeout: flags.time}
+    if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
+    const targets = {names: argv, all: flags.all, filters: flags.filter, ignore: flags.ignore, timeout: flags.time}
     const errors = await this.engine(flags).stop(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})
     this.exitAfter(errors)
   }
