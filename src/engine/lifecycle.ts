@@ -106,7 +106,7 @@ export class ContainerLifecycle {
     return targets.names
   }
 
-  /** With filters (start, stop, restart --filter): the IDs of the matching containers, only those named if names are given. */
+  /** With filters (start, stop, restart, rm --filter): the IDs of the matching containers, only those named if names are given. */
   private filteredTargets(targets: Targets & {filters?: string[]}): string[] | undefined {
     if (!targets.filters || targets.filters.length === 0) return undefined
     const {records} = this
@@ -197,9 +197,9 @@ export class ContainerLifecycle {
   }
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
-  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
     const {store, records} = this
-    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    const names = this.filteredTargets(targets) ?? (targets.all ? records.list().map((c) => c.config.id) : targets.names)
     return await this.eachContainer(
       records,
       names,

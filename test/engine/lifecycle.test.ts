@@ -188,4 +188,8 @@ test('stop --all tells every container, stopped ones too; stop and restart --fil
   t.deepEqual(await lifecycle.stop({names: [], all: true, timeout: 0}, events), [])
   t.deepEqual(log.sort(), [up, idle].sort())
   t.is(records.get(up)!.state.status, 'exited')
+  log.length = 0
+  t.deepEqual(await lifecycle.remove({names: [], filters: ['label=pick']}, events), [])
+  t.deepEqual(log, [up])
+  t.deepEqual(records.list().map((c) => c.config.id), [idle])
 })
