@@ -154,7 +154,7 @@ test('create --replace removes the container of that name first, running or not'
 
 test('wait --condition: -1 once in a named state; stopped/exited wait for the exit; bad ones are usage errors', async (t) => {
   const {lifecycle} = await lifecycleFixture(t)
-  const id = (await lifecycle.create(createInput('busybox', {name: 'w', args: ['sh', '-c', 'sleep 0.5; exit 4']}))).container.config.id
+  const id = (await lifecycle.create(createInput('busybox', {name: 'w', args: ['sh', '-c', 'sleep 3; exit 4']}))).container.config.id
   const codes: number[] = []
   const onExitCode = (code: number) => codes.push(code)
   await lifecycle.wait([id], {onExitCode}, {conditions: ['created', 'configured']})
