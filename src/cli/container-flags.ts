@@ -47,6 +47,8 @@ export const createFlags = {
   tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
   timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),
   cidfile: Flags.string({description: 'Write the container ID to the file'}),
+  restart: Flags.string({description: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")'}),
+  replace: Flags.boolean({description: 'If a container with the same name exists, replace it'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   ...pullFlags,
 }
@@ -62,6 +64,7 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     name: f.name,
     labels: f.label,
     autoRemove: f.rm,
+    restart: f.restart,
     env: f.env,
     envFile: f['env-file'],
     envHost: f['env-host'],

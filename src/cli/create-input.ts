@@ -8,6 +8,7 @@ export function createInputOf(flags: CreateFlagValues, argv: string[], signal: A
   const [image, ...command] = argv
   if (!image) throw new UsageError('requires at least 1 arg(s), only received 0')
   const f = flags as Record<string, unknown>
+  if (flags.replace && !flags.name) throw new UsageError('cannot replace container without --name being set')
   return {
     image,
     // parsed and checked here, before the image is looked up or pulled
@@ -16,5 +17,6 @@ export function createInputOf(flags: CreateFlagValues, argv: string[], signal: A
     // checked only when the image is pulled, as before: --platform or --creds mean nothing to a local image
     pullContext: () => imageContext(flags as Parameters<typeof imageContext>[0], signal),
     cidFile: f.cidfile as string | undefined,
+    replace: flags.replace,
   }
 }

@@ -4,6 +4,7 @@ import {UsageError} from '../errors'
 import {claimCidFile} from '../runtime/container/cid-file'
 import {Created, createContainer} from '../runtime/container/create'
 import type {ContainerRecords} from '../runtime/container/records'
+import {removeContainer} from '../runtime/container/remove'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {Store} from '../storage/store/store'
@@ -24,6 +25,8 @@ export interface CreateInput {
   pullContext: () => ImageContext
   /** --cidfile: claimed before the container is created, written after */
   cidFile?: string
+  /** --replace: a container of the same name is removed first (stopped if it runs) */
+  replace?: boolean
 }
 
 export interface CreateEvents extends WarningEvents {
@@ -32,6 +35,7 @@ export interface CreateEvents extends WarningEvents {
 }
 
 export async function createFromImage(store: Store, records: ContainerRecords, registries: RegistriesConfig, input: CreateInput, events: CreateEvents): Promise<Created> {
+  if (input.replace && input.spec.name) await replaceContainer(store, records, input.spec.name)
   if (input.cidFile === undefined) return await createFromImageName(store, records, registries, input, events)
   const claimed = claimCidFile(input.cidFile)
   let created: Created
@@ -43,6 +47,12 @@ export async function createFromImage(store: Store, records: ContainerRecords, r
   }
   claimed.write(created.container.config.id)
   return created
+}
+
+/** `--replace`: the container of that name, if any, stopped and removed (Podman's rm --force --ignore). */
+async function replaceContainer(store: Store, records: ContainerRecords, name: string): Promise<void> {
+  const existing = records.list().find((c) => c.config.name === name)
+  if (existing) await removeContainer(store, records, existing, {force: true})
 }
 
 async function createFromImageName(store: Store, records: ContainerRecords, registries: RegistriesConfig, input: CreateInput, events: CreateEvents): Promise<Created> {

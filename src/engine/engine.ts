@@ -99,6 +99,26 @@ export interface ContainerListing {
 
 export type InspectType = 'all' | 'container' | 'image'
 
+const compareBy =
+  <T>(key: (l: ContainerListing) => T) =>
+  (a: ContainerListing, b: ContainerListing): number => {
+    const x = key(a)
+    const y = key(b)
+    return x < y ? -1 : x > y ? 1 : 0
+  }
+
+/** `ps --sort`: Podman's orders (a stable sort over the creation order); tspod keeps no sizes, so size leaves it. */
+export const PS_SORT_ORDERS: Record<string, (a: ContainerListing, b: ContainerListing) => number> = {
+  command: compareBy((l) => l.summary.Command.join(' ')),
+  created: compareBy((l) => l.summary.Created),
+  id: compareBy((l) => l.summary.Id),
+  image: compareBy((l) => l.summary.Image),
+  names: compareBy((l) => l.summary.Names[0]),
+  runningfor: compareBy((l) => l.summary.StartedAt),
+  size: () => 0,
+  status: compareBy((l) => l.summary.State),
+}
+
 const FOLLOW_POLL_MS = 100
 
 export class Engine {
@@ -175,12 +195,12 @@ export class Engine {
   }
 
   /** `start`: each container under the detached monitor; with `attach`, one container in the foreground, whose exit code is returned. */
-  async start(targets: Targets & {attach?: boolean; interactive?: boolean}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+  async start(targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
     return await (await this.lifecycle()).start(targets, events)
   }
 
   /** `stop`: the stop signal, then SIGKILL after the timeout. */
-  async stop(targets: Targets & {ignore?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  async stop(targets: Targets & {ignore?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).stop(targets, events)
   }
 
@@ -190,18 +210,22 @@ export class Engine {
   }
 
   /** `restart`: stop, then start under the monitor; `running` picks every running container. */
-  async restart(targets: Targets & {running?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  async restart(targets: Targets & {running?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).restart(targets, events)
   }
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
-  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).remove(targets, events)
   }
 
   /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
-  async wait(names: string[], events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void}): Promise<unknown[]> {
-    return await (await this.lifecycle()).wait(names, events)
+  async wait(
+    names: string[],
+    events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void},
+    options: {conditions?: string[]; interval?: string} = {},
+  ): Promise<unknown[]> {
+    return await (await this.lifecycle()).wait(names, events, options)
   }
 
   /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */
@@ -247,19 +271,28 @@ export class Engine {
     }
   }
 
-  /** `ps`: the containers (running ones, or all), newest first. */
-  async listContainers(options: {all?: boolean; latest?: boolean; last?: number; filters?: string[]}): Promise<ContainerListing[]> {
+  /**
+   * `ps`: the running containers, or all (with `all`, `last`, `latest` or a status filter), as
+   * Podman lists them: oldest first unless sorted; `external` adds the store's containers that
+   * tspod's runtime has no record of.
+   */
+  async listContainers(options: {all?: boolean; latest?: boolean; last?: number; filters?: string[]; sort?: string; external?: boolean}): Promise<ContainerListing[]> {
     const {store, records} = await this.containers()
-    const {parseContainerFilters} = await import('../runtime/container/filter')
-    const {containerSummary, isRunning, portText, portsOf} = await import('../runtime/container/report')
-    const filters = options.filters ?? []
-    const matches = parseContainerFilters(filters)
-    const showAll = options.all || options.latest || options.last !== undefined || filters.length > 0
+    const {containerFilterOf, groupFilters} = await import('../runtime/container/filter')
+    const {containerSummary, externalContainerSummary, isRunning, portText, portsOf} = await import('../runtime/container/report')
+    const groups = groupFilters(options.filters ?? [])
+    const matches = containerFilterOf(groups, (name) => records.lookup(name))
+    const showAll = options.all || options.latest || (options.last ?? 0) > 0 || groups.has('status')
+    const byCreated = (a: {created: string}, b: {created: string}) => Date.parse(a.created) - Date.parse(b.created)
     let containers = records.list().filter((c) => (showAll || isRunning(c.state)) && matches(c))
-    containers.sort((a, b) => b.config.created.localeCompare(a.config.created))
-    if (options.latest) containers = containers.slice(0, 1)
-    if (options.last !== undefined) containers = containers.slice(0, options.last)
-    return containers.map((c) => ({summary: containerSummary(c, store), ports: portsOf(c).map(portText)}))
+    containers.sort((a, b) => byCreated(a.config, b.config))
+    if (options.latest) containers = containers.slice(-1)
+    if (options.last !== undefined && options.last > 0) containers = containers.slice(-options.last)
+    const listing: (ContainerListing & {created: string})[] = containers.map((c) => ({summary: containerSummary(c, store), ports: portsOf(c).map(portText), created: c.config.created}))
+    if (options.external) for (const c of records.externalContainers()) listing.push({summary: externalContainerSummary(c, store), ports: [], created: c.created})
+    listing.sort(byCreated)
+    if (options.sort) listing.sort(PS_SORT_ORDERS[options.sort])
+    return listing.map(({summary, ports}) => ({summary, ports}))
   }
 
   /** `container inspect`: the records of the named containers (or the latest); a failed name goes to onError. */
@@ -340,16 +373,16 @@ export class Engine {
     return layerChanges(store.layout.diffDir(image.layers.at(-1)!), lowerDirsOf(image.layers.slice(0, -1)))
   }
 
-  /** `container exists`: false when there is no such container; other errors are thrown. */
-  async containerExists(name: string): Promise<boolean> {
+  /** `container exists`: false when there is no such container (with `external`, in the store either); other errors are thrown. */
+  async containerExists(name: string, options: {external?: boolean} = {}): Promise<boolean> {
     const {records} = await this.containers()
     const {NoSuchContainerError} = await import('../runtime/container/records')
     try {
       records.lookup(name)
       return true
     } catch (err) {
-      if (err instanceof NoSuchContainerError) return false
-      throw err
+      if (!(err instanceof NoSuchContainerError)) throw err
+      return (options.external ?? false) && records.lookupExternal(name) !== undefined
     }
   }
 

@@ -3,7 +3,7 @@
 // engine.ts loads this module when one of them is called.
 import * as fs from 'node:fs'
 
-import {UsageError} from '../errors'
+import {TspodError, UsageError} from '../errors'
 import type {StdioSpec} from '../native'
 import {followForeground, runAttached} from '../runtime/container/attach'
 import type {Container} from '../runtime/container/config'
@@ -11,10 +11,12 @@ import type {Created} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {exitCodeOf} from '../runtime/container/launch'
+import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filter'
 import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {isRunning} from '../runtime/container/report'
-import {killContainer, stopContainer, waitForExit} from '../runtime/container/stop'
+import {killContainer, stopContainer, waitForState} from '../runtime/container/stop'
+import {parseGoDuration} from '../runtime/time-value'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import {removeImages} from '../storage/store/images/remove'
 import type {Store} from '../storage/store/store'
@@ -34,15 +36,15 @@ export class ContainerLifecycle {
   private async eachContainer(
     records: ContainerRecords,
     names: string[],
-    action: (c: Container, name: string) => Promise<void> | void,
+    action: (c: Container, name: string) => Promise<void | boolean> | void | boolean,
     events: TargetEvents,
     ignore: (err: unknown) => boolean = () => false,
   ): Promise<unknown[]> {
     const errors: unknown[] = []
     for (const name of names) {
       try {
-        await action(records.lookup(name), name)
-        events.onDone?.(name)
+        // false: nothing was done to it, and nothing is told
+        if ((await action(records.lookup(name), name)) !== false) events.onDone?.(name)
       } catch (err) {
         if (ignore(err)) continue
         events.onError?.(err)
@@ -91,12 +93,35 @@ export class ContainerLifecycle {
   }
 
   /**
-   * `start`: each container under the detached monitor; with `attach`, one container in the
-   * foreground, whose exit code is returned.
+   * The containers `start` acts on, as Podman picks them: with filters, those that match (and,
+   * if names are given, whose ID or name is one of them), told by ID; with `all`, every one, by
+   * ID; else each name as given, every one of which must exist.
    */
-  async start(targets: Targets & {attach?: boolean; interactive?: boolean}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+  private startTargets(targets: Targets & {filters?: string[]}): string[] {
+    const {records} = this
+    const filtered = this.filteredTargets(targets)
+    if (filtered) return filtered
+    if (targets.all) return records.list().map((c) => c.config.id)
+    for (const name of targets.names) records.lookup(name)
+    return targets.names
+  }
+
+  /** With filters (start, stop, restart, rm --filter): the IDs of the matching containers, only those named if names are given. */
+  private filteredTargets(targets: Targets & {filters?: string[]}): string[] | undefined {
+    if (!targets.filters || targets.filters.length === 0) return undefined
+    const {records} = this
+    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name)))
+    if (targets.names.length === 0) return picked.map((c) => c.config.id)
+    return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
+  }
+
+  /**
+   * `start`: each container under the detached monitor (one already running is left, untold);
+   * with `attach`, one container in the foreground, whose exit code is returned.
+   */
+  async start(targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
     const {store, records} = this
-    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    const names = this.startTargets(targets)
     if (targets.attach) {
       if (names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once')
       const container = records.lookup(names[0])
@@ -117,17 +142,25 @@ export class ContainerLifecycle {
       records,
       names,
       async (c) => {
-        if (!isRunning(c.state)) for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+        if (isRunning(c.state)) return false
+        try {
+          for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+        } catch (err) {
+          // Podman's start fails as the engine (125) whatever stopped the container's command
+          if (err instanceof NoSuchContainerError) throw err
+          throw new TspodError(`unable to start container "${c.config.id}": ${(err as Error).message}`, {cause: err})
+        }
+        return true
       },
       events,
     )
     return {errors}
   }
 
-  /** `stop`: the stop signal, then SIGKILL after the timeout. */
-  async stop(targets: Targets & {ignore?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  /** `stop`: the stop signal, then SIGKILL after the timeout; `all` tells every container, stopped ones too, as Podman's. */
+  async stop(targets: Targets & {ignore?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     const {records} = this
-    const names = targets.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : targets.names
+    const names = this.filteredTargets(targets) ?? (targets.all ? records.list().map((c) => c.config.id) : targets.names)
     return await this.eachContainer(
       records,
       names,
@@ -148,10 +181,10 @@ export class ContainerLifecycle {
   }
 
   /** `restart`: stop, then start under the monitor; `running` picks every running container. */
-  async restart(targets: Targets & {running?: boolean; timeout?: number}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+  async restart(targets: Targets & {running?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     const {store, records} = this
     const all = records.list().filter((c) => !targets.running || c.state.status === 'running')
-    const names = targets.all || targets.running ? all.map((c) => c.config.id) : targets.names
+    const names = targets.running ? all.map((c) => c.config.id) : (this.filteredTargets(targets) ?? (targets.all ? all.map((c) => c.config.id) : targets.names))
     return await this.eachContainer(
       records,
       names,
@@ -164,9 +197,9 @@ export class ContainerLifecycle {
   }
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
-  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
     const {store, records} = this
-    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    const names = this.filteredTargets(targets) ?? (targets.all ? records.list().map((c) => c.config.id) : targets.names)
     return await this.eachContainer(
       records,
       names,
@@ -176,9 +209,22 @@ export class ContainerLifecycle {
     )
   }
 
-  /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
-  async wait(names: string[], events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void}): Promise<unknown[]> {
+  /**
+   * `wait`: each container's exit code once it has stopped (a --rm container's is kept a while
+   * after it is gone); with `conditions` other than stopped/exited, -1 once it is in one of
+   * those states (Podman's --condition), the state polled every `interval` (a Go duration, or
+   * milliseconds).
+   */
+  async wait(
+    names: string[],
+    events: {onExitCode: (code: number) => void; onError?: (err: unknown) => void},
+    options: {conditions?: string[]; interval?: string} = {},
+  ): Promise<unknown[]> {
     const {records} = this
+    const interval = options.interval ?? '250ms'
+    const intervalMs = parseGoDuration(interval) ?? parseGoDuration(`${interval}ms`)
+    if (intervalMs === undefined) throw new UsageError(`time: invalid duration ${JSON.stringify(interval)}`)
+    for (const c of options.conditions ?? []) if (!CONTAINER_STATES.includes(c)) throw new UsageError(`unknown container state: ${c}: invalid argument`)
     const exists = (name: string) => {
       try {
         records.lookup(name)
@@ -198,7 +244,12 @@ export class ContainerLifecycle {
         records,
         [name],
         async (c) => {
-          const done = await waitForExit(records, c.config.id)
+          const conditions = options.conditions ?? []
+          const forExit = conditions.length === 0 || conditions.some((s) => s === 'stopped' || s === 'exited')
+          // tspod's created is Podman's configured or created
+          const states = conditions.map((s) => (s === 'configured' ? 'created' : s))
+          const done = await waitForState(records, c.config.id, (now) => (forExit && !isRunning(now.state)) || states.includes(now.state.status), Infinity, intervalMs)
+          if (done && !(forExit && !isRunning(done.state))) return events.onExitCode(-1)
           events.onExitCode(done ? done.state.exitCode! : (records.removedExitCode(c.config.id) ?? -1))
         },
         {onError: events.onError},

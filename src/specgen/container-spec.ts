@@ -5,6 +5,7 @@
 // where start, inspect and the monitor read it. No field holds flag syntax.
 import type {LogConfig} from '../runtime/container/log-config'
 import type {PortMapping} from '../runtime/network/publish'
+import type {RestartPolicy} from './restart'
 
 /** -v SRC:DST[:OPTIONS] with a host path: SRC absolute (./relative already resolved). */
 export interface BindMountSpec {
@@ -128,6 +129,8 @@ export interface ContainerSpec {
   security: SecurityOptions
   /** --rm */
   autoRemove: boolean
+  /** --restart; absent in records made before it: none */
+  restart?: RestartPolicy
   /** --runtime: an external OCI runtime (name or path) */
   runtime?: string
   /** --conmon-pidfile, absolute */

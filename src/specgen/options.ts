@@ -8,6 +8,8 @@ export interface ContainerOptions {
   labels?: string[]
   /** --rm */
   autoRemove?: boolean
+  /** --restart POLICY[:RETRIES] */
+  restart?: string
   /** --user name|uid[:group|gid] */
   user?: string
   /** --group-add: names, gids, or keep-groups alone */

@@ -16,6 +16,7 @@ import {splitGroupAdd} from './groups'
 import {resolveEnv} from './env'
 import {checkHostsOptions, parseExtraHosts} from './hosts'
 import {parseNetwork} from './network'
+import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
 import {parseUserns} from './userns'
@@ -100,6 +101,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     userns,
     security,
     autoRemove: options.autoRemove ?? false,
+    restart: parseRestartPolicy(options.restart, options.autoRemove ?? false),
     runtime: options.runtime,
     // the monitor writes it from its own working directory
     monitorPidFile: options.monitorPidFile === undefined ? undefined : path.resolve(context.cwd ?? process.cwd(), options.monitorPidFile),

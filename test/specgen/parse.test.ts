@@ -56,6 +56,7 @@ test('no options: the defaults Podman applies', (t) => {
     userns: {kind: 'host'},
     security: {mask: [], unmask: []},
     autoRemove: false,
+    restart: {policy: '', retries: 0},
     runtime: undefined,
     monitorPidFile: undefined,
     timeout: undefined,

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {readCidFiles} from '../../cli/cid-files'
 import {ContainerCommand} from '../../cli/container-command'
 import {parseSignal} from '../../cli/signal'
 import {UsageError} from '../../engine'
@@ -10,6 +11,7 @@ export default class Kill extends ContainerCommand {
   static strict = false
   static args = {containers: Args.string({description: 'containers'})}
   static flags = {
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Signal all running containers'}),
     signal: Flags.string({char: 's', default: 'KILL', description: 'Signal to send to the container'}),
   }
@@ -17,7 +19,7 @@ export default class Kill extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Kill)
     const {flags} = parsed
-    const argv = this.positionalArgs(parsed)
+    const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
     const sig = parseSignal(flags.signal)
     if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
     const errors = await this.engine(flags).kill({names: argv, all: flags.all, signal: sig}, this.targetEvents())

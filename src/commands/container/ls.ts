@@ -17,16 +17,16 @@ export default class Ps extends ContainerCommand {
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container tspod is aware of'}),
     last: Flags.integer({description: 'Print the n last created containers (all states)'}),
     format: Flags.string({description: 'Pretty-print containers to JSON or using a Go template'}),
-    // containers in the store that tspod does not manage (Podman's are buildah's); tspod's store has none
-    external: Flags.boolean({description: 'Show containers in storage not controlled by tspod (there are none: listed as without it)'}),
-    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given (id, name, status, exited, ancestor, label)'}),
+    external: Flags.boolean({description: 'Show containers in storage not controlled by tspod'}),
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
+    sort: Flags.string({options: ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'], description: 'Sort output by: command, created, id, image, names, runningfor, size, status'}),
   }
 
   static lists = 'containers'
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Ps)
-    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: flags.filter})
+    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: flags.filter, sort: flags.sort, external: flags.external})
     const summaries = listing.map((l) => l.summary)
     const id = (full: string) => (flags['no-trunc'] ? full : full.slice(0, 12))
     if (flags.quiet) {

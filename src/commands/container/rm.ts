@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {readCidFiles} from '../../cli/cid-files'
 import {ContainerCommand} from '../../cli/container-command'
 import {removalExitCode} from '../../cli/exit-codes'
 import {UsageError} from '../../engine/errors'
@@ -11,6 +12,8 @@ export default class Rm extends ContainerCommand {
   static strict = false
   static args = {containers: Args.string({description: 'containers'})}
   static flags = {
+    filter: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Remove all containers'}),
     force: Flags.boolean({char: 'f', description: 'Force removal of a running container: stop it first'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
@@ -21,9 +24,11 @@ export default class Rm extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Rm)
     const {flags} = parsed
-    const argv = this.positionalArgs(parsed)
-    if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const targets = {names: argv, all: flags.all, force: flags.force, ignore: flags.ignore, timeout: flags.time, volumes: flags.volumes}
+    const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
+    if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
+    if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
+    // with --force, a container that is not there is no error (Podman's rm)
+    const targets = {names: argv, all: flags.all, filters: flags.filter, force: flags.force, ignore: flags.ignore || flags.force, timeout: flags.time, volumes: flags.volumes}
     const errors = await this.engine(flags).remove(targets, this.targetEvents())
     if (errors.length === 0) return
     this.exit(removalExitCode(errors))

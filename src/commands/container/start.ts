@@ -12,14 +12,19 @@ export default class Start extends ContainerCommand {
     attach: Flags.boolean({char: 'a', description: 'Attach container\'s STDOUT and STDERR'}),
     interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
     all: Flags.boolean({description: 'Start all containers regardless of their state or configuration'}),
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
   }
 
   async run(): Promise<void> {
     const parsed = await this.parse(Start)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    if (argv.length === 0 && !flags.all) throw new UsageError('start requires at least one argument')
-    const targets = {names: argv, all: flags.all, attach: flags.attach, interactive: flags.interactive}
+    const filters = flags.filter ?? []
+    if (argv.length === 0 && !flags.all && filters.length === 0) throw new UsageError('start requires at least one argument')
+    if (argv.length > 1 && flags.attach) throw new UsageError('you cannot start and attach multiple containers at once')
+    if (argv.length > 0 && flags.all) throw new UsageError('either start all containers or the container(s) provided in the arguments')
+    if (flags.attach && flags.all) throw new UsageError('you cannot start and attach all containers at once')
+    const targets = {names: argv, all: flags.all, filters, attach: flags.attach, interactive: flags.interactive}
     const {errors, exitCode} = await this.engine(flags).start(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})
     if (exitCode !== undefined && exitCode !== 0) this.exit(exitCode)
     this.exitAfter(errors)

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {readCidFiles} from '../../cli/cid-files'
 import {ContainerCommand} from '../../cli/container-command'
 import {UsageError} from '../../engine'
 
@@ -10,17 +11,20 @@ export default class Stop extends ContainerCommand {
   static strict = false
   static args = {containers: Args.string({description: 'containers'})}
   static flags = {
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Stop all running containers'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
-    time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
+    // --timeout: Podman's older name for it
+    time: Flags.integer({char: 't', aliases: ['timeout'], min: 0, description: 'Seconds to wait for stop before killing the container'}),
   }
 
   async run(): Promise<void> {
     const parsed = await this.parse(Stop)
     const {flags} = parsed
-    const argv = this.positionalArgs(parsed)
-    if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
-    const targets = {names: argv, all: flags.all, ignore: flags.ignore, timeout: flags.time}
+    const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
+    if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
+    const targets = {names: argv, all: flags.all, filters: flags.filter, ignore: flags.ignore, timeout: flags.time}
     const errors = await this.engine(flags).stop(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})
     this.exitAfter(errors)
   }

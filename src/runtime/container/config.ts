@@ -62,6 +62,8 @@ export interface ContainerState {
   error?: string
   /** the container was stopped by `stop`/`kill` (Podman reports it so in inspect) */
   stoppedByUser?: boolean
+  /** the times its restart policy started it again since the user last started it */
+  restartCount?: number
   /** published ports as slirp4netns forwards them while it runs (host ports resolved) */
   ports?: PortMapping[]
 }

@@ -26,6 +26,8 @@ export type MonitorReport = {ok: true; warnings: string[]} | {ok: false; message
 export interface MonitorRequest {
   storage: Store['config']
   id: string
+  /** a start by the container's restart policy: the count to record */
+  restartCount?: number
 }
 
 /** Built by `npm run build:native` (native/monitor/build.js) next to the addon. */
@@ -40,9 +42,9 @@ function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError
   return errorOfClass(ERROR_CLASSES.includes(report.errorClass) ? report.errorClass : 'EngineError', report.message)
 }
 
-function monitorArgs(store: Store, container: Container): string[] {
+function monitorArgs(store: Store, container: Container, restartCount?: number): string[] {
   const id = container.config.id
-  const request = JSON.stringify({storage: store.config, id} satisfies MonitorRequest)
+  const request = JSON.stringify({storage: store.config, id, restartCount} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
@@ -69,7 +71,7 @@ function monitorArgs(store: Store, container: Container): string[] {
  * running, acts for this process). Two starts at once start it once. Resolves with the
  * preflight warnings.
  */
-export function startDetachedOnce(store: Store, records: ContainerRecords, id: string): Promise<string[]> {
+export function startDetachedOnce(store: Store, records: ContainerRecords, id: string, options: {restartCount?: number} = {}): Promise<string[]> {
   return withContainerLock(store, id, async (held) => {
     const current = records.get(id)
     if (!current) {
@@ -78,7 +80,7 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
     }
     if (current.state.status === 'running' || current.state.status === 'stopping') return []
     try {
-      return await startDetached(store, current)
+      return await startDetached(store, current, options.restartCount)
     } finally {
       // a --rm container whose start failed was removed by the setup step
       if (!records.get(id)) held.releaseAndRemove()
@@ -87,9 +89,9 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
 }
 
 /** Resolves with the preflight warnings once the container runs; the caller holds its lock. */
-function startDetached(store: Store, container: Container): Promise<string[]> {
+function startDetached(store: Store, container: Container, restartCount?: number): Promise<string[]> {
   const id = container.config.id
-  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container), {
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, restartCount), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',

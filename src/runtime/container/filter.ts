@@ -1,48 +1,126 @@
-// `ps --filter`: Podman's container filters that tspod can answer.
+// `ps --filter`, `start --filter`: Podman's container filters (pkg/domain/filters/containers.go).
 import {UsageError} from '../../errors'
+import {RESTART_POLICY_NAMES} from '../../specgen/restart'
+import {parseTimeValue} from '../time-value'
 import {Container} from './config'
 
 export type ContainerFilter = (c: Container) => boolean
 
-const STATUSES = ['created', 'running', 'paused', 'stopping', 'exited', 'unknown']
+/** What `before=`/`since=` need: a container by name or ID (throws NoSuchContainerError). */
+export type ContainerLookup = (nameOrId: string) => Container
 
-function one(key: string, value: string): ContainerFilter {
+/** The states a status filter may name (Podman's StringToContainerStatus). */
+export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing']
+
+function matchesAnyRegexp(text: string, patterns: string[]): boolean {
+  return patterns.some((p) => {
+    try {
+      return new RegExp(p).test(text)
+    } catch {
+      return false
+    }
+  })
+}
+
+/** Every label filter must match: KEY (any value) or KEY=VALUE. */
+function matchesLabels(values: string[], labels: Record<string, string>): boolean {
+  return values.every((v) => {
+    const eq = v.indexOf('=')
+    const key = eq < 0 ? v : v.slice(0, eq)
+    const value = eq < 0 ? '' : v.slice(eq + 1)
+    return key in labels && (value === '' || labels[key] === value)
+  })
+}
+
+function oldestCreated(values: string[], lookup: ContainerLookup): number {
+  return Math.min(...values.map((v) => Date.parse(lookup(v).config.created)))
+}
+
+function byKey(key: string, values: string[], lookup: ContainerLookup): ContainerFilter {
   switch (key) {
     case 'id':
-      return (c) => c.config.id.startsWith(value)
-    case 'name': {
-      const re = new RegExp(value)
-      return (c) => re.test(c.config.name)
-    }
-    case 'status':
-      if (!STATUSES.includes(value)) throw new UsageError(`${value} is not a valid status`)
-      return (c) => c.state.status === value
+      return (c) => matchesAnyRegexp(c.config.id, values)
+    case 'name':
+      return (c) => matchesAnyRegexp(c.config.name, values)
+    case 'label':
+      return (c) => matchesLabels(values, c.config.labels ?? {})
     case 'exited': {
-      const code = Number(value)
-      if (!Number.isInteger(code)) throw new UsageError(`exited code out of range "${value}"`)
-      return (c) => c.state.status === 'exited' && c.state.exitCode === code
+      const codes = values.map((v) => {
+        if (!/^[+-]?\d+$/.test(v)) throw new UsageError(`exited code out of range "${v}"`)
+        return Number(v)
+      })
+      return (c) => c.state.status === 'exited' && codes.includes(c.state.exitCode)
+    }
+    case 'status': {
+      for (const v of values) if (!CONTAINER_STATES.includes(v)) throw new UsageError(`unknown container state: ${v}: invalid argument`)
+      const wanted = values.map((v) => (v === 'stopped' ? 'exited' : v))
+      return (c) => wanted.includes(c.state.status)
     }
     case 'ancestor':
-      return (c) => c.config.imageName === value || c.config.imageId.startsWith(value) || c.config.imageName.split(':')[0] === value
-    case 'label': {
-      const eq = value.indexOf('=')
-      if (eq < 0) return (c) => value in (c.config.labels ?? {})
-      return (c) => (c.config.labels ?? {})[value.slice(0, eq)] === value.slice(eq + 1)
+      // the image ID, the name as recorded, or NAME for NAME:latest
+      return (c) => values.some((v) => c.config.imageId === v || c.config.imageName === v || c.config.imageName === `${v}:latest`)
+    case 'before': {
+      const created = oldestCreated(values, lookup)
+      return (c) => Date.parse(c.config.created) < created
     }
+    case 'since': {
+      const created = oldestCreated(values, lookup)
+      return (c) => Date.parse(c.config.created) > created
+    }
+    case 'until': {
+      if (values.length !== 1) throw new UsageError('specify exactly one timestamp for until')
+      const until = parseTimeValue(values[0])
+      return (c) => Date.parse(c.config.created) < until
+    }
+    case 'volume':
+      // SOURCE or SOURCE:DESTINATION; a source is a named volume or a bind mount's host path
+      return (c) =>
+        values.some((v) => {
+          const colon = v.indexOf(':')
+          const source = colon < 0 ? v : v.slice(0, colon)
+          const destination = colon < 0 ? '' : v.slice(colon + 1)
+          const fits = (src: string | undefined, dst: string) => src === source && (destination === '' || dst === destination)
+          return (c.config.spec.mounts ?? []).some((m) => fits(m.source, m.destination)) || (c.config.volumes ?? []).some((vol) => fits(vol.name, vol.destination))
+        })
+    case 'restart-policy': {
+      const invalid = values.filter((v) => !RESTART_POLICY_NAMES.includes(v))
+      if (invalid.length > 0) throw new UsageError(`${invalid.join(', ')} ${invalid.length > 1 ? 'invalid restart policies' : 'invalid restart policy'}`)
+      return (c) => {
+        const policy = c.config.containerSpec.restart?.policy ?? ''
+        return values.some((v) => (v === 'none' ? policy === '' : policy === v))
+      }
+    }
+    // tspod has no pods and no health checks: no container is in a pod or has a health status
+    case 'pod':
+    case 'health':
+      return () => false
     default:
       throw new UsageError(`${key} is an invalid filter`)
   }
 }
 
-/** Filters with the same key are ORed, different keys ANDed, as Podman does. */
-export function parseContainerFilters(texts: string[]): ContainerFilter {
-  const byKey = new Map<string, ContainerFilter[]>()
+/** Filters with the same key are ORed (label filters ANDed), different keys ANDed, as Podman does. */
+export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup): ContainerFilter {
+  return containerFilterOf(groupFilters(texts), lookup)
+}
+
+/** KEY=VALUE texts grouped by key. */
+export function groupFilters(texts: string[]): Map<string, string[]> {
+  const byName = new Map<string, string[]>()
   for (const text of texts) {
     const i = text.indexOf('=')
-    if (i <= 0) throw new UsageError(`invalid filter "${text}", should be of form key=value`)
+    if (i < 0) throw new UsageError(`invalid filter "${text}"`)
     const key = text.slice(0, i)
-    byKey.set(key, [...(byKey.get(key) ?? []), one(key, text.slice(i + 1))])
+    byName.set(key, [...(byName.get(key) ?? []), text.slice(i + 1)])
   }
-  const groups = [...byKey.values()]
-  return (c) => groups.every((g) => g.some((f) => f(c)))
+  return byName
+}
+
+export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup): ContainerFilter {
+  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup))
+  return (c) => tests.every((f) => f(c))
+}
+
+function missingLookup(name: string): Container {
+  throw new UsageError(`no container with name or ID "${name}" found: no such container`)
 }

@@ -44,6 +44,8 @@ export interface LaunchOptions {
    * copy of the fd's other end is closed (the detached monitor's), not until this process ends.
    */
   networkExitFd?: number
+  /** the times its restart policy has started it again since the user last did (kept in its state) */
+  restartCount?: number
 }
 
 export interface Launched {
@@ -254,6 +256,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     startedAt: new Date().toISOString(),
     exitCode: 0,
     ports: spawned.network?.ports,
+    ...(options.restartCount ? {restartCount: options.restartCount} : {}),
   }
   records.saveState(config.id, running)
   const exited = spawned.child.exited

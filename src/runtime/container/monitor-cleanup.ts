@@ -1,9 +1,12 @@
 // The cleanup step of a detached container's monitor. tspod-monitor execs it once the container
 // has exited and the exit file is written, with the exit code as the last argument; being the
 // same process, the record still names a live monitor until this step has recorded the exit
-// (as the foreground run's recordExit does) and removed a --rm container.
+// (as the foreground run's recordExit does) and removed a --rm container, or started the
+// container again under a new monitor when its restart policy says so (libpod's
+// handleRestartPolicy, which Podman's cleanup process runs).
 import {Store} from '../../storage/store/store'
-import type {MonitorRequest} from './detach'
+import {NO_RESTART, restartsAfterExit} from '../../specgen/restart'
+import {MonitorRequest, startDetachedOnce} from './detach'
 import {exitFilePath, readExitFile} from './exit-file'
 import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
@@ -14,21 +17,31 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
   try {
     const records = ContainerRecords.open(store)
     // under the container's lock: an rm -f or a new start of it waits, or has happened
-    await withContainerLock(store, request.id, async (held) => {
+    const restartCount = await withContainerLock(store, request.id, async (held): Promise<number | undefined> => {
       const container = records.get(request.id)
-      if (!container) return held.releaseAndRemove() // removed meanwhile (rm -f)
+      if (!container) {
+        held.releaseAndRemove() // removed meanwhile (rm -f)
+        return undefined
+      }
       const {state} = container
       const ours = state.monitorPid === process.pid
       if (ours && (state.status === 'running' || state.status === 'stopping')) {
         const finishedAt = readExitFile(exitFilePath(store, request.id))?.finishedAt ?? new Date().toISOString()
         records.saveState(request.id, {...state, status: 'exited', pid: 0, exitCode, finishedAt})
       }
+      // the exit of the run this monitor watched (recorded here, or already from its exit file);
+      // as libpod, only an exit the user did not ask for (stop, kill) restarts it
+      const restart = ours && !state.stoppedByUser && restartsAfterExit(container.config.containerSpec.restart ?? NO_RESTART, exitCode, state.restartCount ?? 0)
+      if (restart) return (state.restartCount ?? 0) + 1
       const after = records.get(request.id)
       if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') {
         await removeStoppedContainer(store, records, after)
         held.releaseAndRemove()
       }
+      return undefined
     })
+    // under a new monitor; this one ends
+    if (restartCount !== undefined) await startDetachedOnce(store, records, request.id, {restartCount})
   } finally {
     store.close()
   }

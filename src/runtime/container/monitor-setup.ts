@@ -90,6 +90,7 @@ async function setup(request: MonitorRequest): Promise<void> {
         dieWithParent: false,
         monitorPid: process.ppid,
         networkExitFd: NETWORK_EXIT_FD,
+        restartCount: request.restartCount,
       })
     } finally {
       fs.closeSync(devNull)

@@ -8,6 +8,7 @@ import * as fs from 'node:fs'
 
 import {ErrorClass, TspodError} from '../../errors'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
+import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
 import {exitFilePath, readExitFile} from './exit-file'
@@ -153,6 +154,23 @@ export class ContainerRecords {
   list(): Container[] {
     const ids = this.db.prepare('SELECT id FROM containers ORDER BY created').all() as {id: string}[]
     return ids.map((r) => this.read(r.id)).filter((c): c is Container => c !== undefined)
+  }
+
+  /**
+   * Containers in the store that tspod's runtime has no record of (Podman's external or storage
+   * containers: a creation cut short, another tool's working container).
+   */
+  externalContainers(): StorageContainer[] {
+    return this.store.containers.list().filter((c) => this.read(c.id) === undefined)
+  }
+
+  /** An external container by name, ID or unique ID prefix. */
+  lookupExternal(nameOrId: string): StorageContainer | undefined {
+    const external = this.externalContainers()
+    const exact = external.find((c) => c.name === nameOrId || c.id === nameOrId)
+    if (exact) return exact
+    const byPrefix = /^[0-9a-f]+$/.test(nameOrId) ? external.filter((c) => c.id.startsWith(nameOrId)) : []
+    return byPrefix.length === 1 ? byPrefix[0] : undefined
   }
 
   /** --rm containers that ended without their monitor to remove them (it was killed). */

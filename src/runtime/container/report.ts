@@ -5,6 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
+import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import {KEEP_GROUPS} from '../../specgen/groups'
@@ -149,6 +150,38 @@ export function containerSummary(c: Container, store: Store): ContainerSummary {
   }
 }
 
+/**
+ * A container in the store that tspod's runtime has no record of, as `ps --external` lists it
+ * (Podman's ListStorageContainer): state "storage", command "storage", its image's first name.
+ */
+export function externalContainerSummary(c: StorageContainer, store: Store): ContainerSummary {
+  return {
+    AutoRemove: false,
+    Command: ['storage'],
+    Created: unix(c.created),
+    CreatedAt: createdSince(c.created),
+    Exited: false,
+    ExitedAt: 0,
+    ExitCode: 0,
+    Id: c.id,
+    Image: store.images.get(c.imageId)?.names[0] ?? '',
+    ImageID: c.imageId,
+    IsInfra: false,
+    Labels: null,
+    Mounts: [],
+    Names: [c.name],
+    Namespaces: {},
+    Networks: [],
+    Pid: 0,
+    Pod: '',
+    PodName: '',
+    Ports: null,
+    StartedAt: 0,
+    State: 'storage',
+    Status: 'Storage',
+  }
+}
+
 function inspectMount(m: OciMount) {
   const rw = !(m.options ?? []).includes('ro')
   return {
@@ -235,7 +268,7 @@ export function inspectContainer(c: Container, store: Store) {
     ConmonPidFile: config.monitorPidFile ?? '',
     PidFile: '',
     Name: config.name,
-    RestartCount: 0,
+    RestartCount: state.restartCount ?? 0,
     Driver: store.layout.driver.name,
     MountLabel: '',
     ProcessLabel: '',
@@ -283,7 +316,7 @@ export function inspectContainer(c: Container, store: Store) {
       LogConfig: inspectLogConfig(c, store),
       NetworkMode: config.network,
       PortBindings: portBindings(config.ports),
-      RestartPolicy: {Name: '', MaximumRetryCount: 0},
+      RestartPolicy: {Name: config.containerSpec.restart?.policy ?? '', MaximumRetryCount: config.containerSpec.restart?.retries ?? 0},
       AutoRemove: config.autoRemove,
       CapAdd: request.capAdd,
       CapDrop: request.capDrop,

@@ -22,13 +22,18 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** The container once it is no longer running (or removed: undefined); null when `timeoutMs` passed first. */
-export async function waitForExit(records: ContainerRecords, id: string, timeoutMs = Infinity): Promise<Container | undefined | null> {
+export async function waitForExit(records: ContainerRecords, id: string, timeoutMs = Infinity, pollMs = POLL_MS): Promise<Container | undefined | null> {
+  return await waitForState(records, id, (c) => !isRunning(c), timeoutMs, pollMs)
+}
+
+/** The container once `reached` holds for it (or removed: undefined); null when `timeoutMs` passed first. */
+export async function waitForState(records: ContainerRecords, id: string, reached: (c: Container) => boolean, timeoutMs = Infinity, pollMs = POLL_MS): Promise<Container | undefined | null> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const c = records.get(id)
-    if (!c || !isRunning(c)) return c
+    if (!c || reached(c)) return c
     if (Date.now() >= deadline) return null
-    await sleep(POLL_MS)
+    await sleep(pollMs)
   }
 }
 
