@@ -13,6 +13,7 @@ function lazily(loaders: Record<string, () => CommandModule>): Record<string, Co
 }
 
 export const COMMANDS = lazily({
+  'container:commit': () => require('../commands/container/commit'),
   'container:cp': () => require('../commands/container/cp'),
   'container:create': () => require('../commands/container/create'),
   'container:exec': () => require('../commands/container/exec'),

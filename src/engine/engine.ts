@@ -37,6 +37,7 @@ import type {CheckResult} from '../system/doctor/check-result'
 import type {RepairOutcome} from '../system/doctor/runner'
 import type {Info} from '../system/info'
 import type {SystemPruneOptions, SystemPruneReport} from '../system/prune'
+import type {CommitOptions} from '../build/commit'
 import type {CreateEvents, CreateInput} from './create'
 import type {PullProgress, TargetEvents, WarningEvents} from './events'
 import type {ContainerLifecycle} from './lifecycle'
@@ -371,6 +372,29 @@ export class Engine {
     const {store, records} = await this.containers()
     const {migrateContainers} = await import('../runtime/container/migrate')
     return await migrateContainers(store, records, options)
+  }
+
+  /** `commit`: the container's changes as a new image (named `image` if given); returns its ID. */
+  async commit(
+    name: string,
+    image: string | undefined,
+    options: Omit<CommitOptions, 'name'>,
+    events: {pullProgress?: () => PullProgress} = {},
+  ): Promise<string> {
+    const {store, records} = await this.containers()
+    const {commitContainer} = await import('../build/commit')
+    const {checkChanges} = await import('../build/changes')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    checkChanges(options.changes)
+    const container = records.lookup(name)
+    const progress = events.pullProgress?.()
+    try {
+      const id = await commitContainer(store, container, {...options, name: image ? normalizeTagName(image) : undefined}, progress && ((e) => progress.event(e)))
+      progress?.line('Storing signatures')
+      return id
+    } finally {
+      progress?.stop()
+    }
   }
 
   // ---- images
