@@ -9,7 +9,9 @@ import type {OciSpec} from '../runtime/oci-spec'
 import {collect} from '../storage/store/remove-tree'
 import type {UserNamespaceMapping} from '../userns/idmap'
 import {spawnInNamespaces} from '../userns/spawn'
+import {CopiedLayer, CopyLayerJob, writeCopyLayer} from './copy-layer'
 import {LayerTar, writeLayerTar} from './layer-tar'
+import type {LayerWorkerJob} from './layer-diff-worker'
 
 export const LAYER_DIFF_WORKER = path.join(__dirname, 'layer-diff-worker.js')
 
@@ -32,6 +34,16 @@ function workerEnv(): string[] {
 export async function diffLayer(source: string, output: string, mapping: UserNamespaceMapping | undefined): Promise<LayerTar> {
   const job = {source: path.resolve(source), output: path.resolve(output)}
   if (!mapping) return await writeLayerTar(job)
+  return await inWorker<LayerTar>({kind: 'diff', ...job}, mapping)
+}
+
+/** A COPY/ADD layer, written as root of the store's namespace (in this process without one). */
+export async function copyLayer(job: CopyLayerJob, mapping: UserNamespaceMapping | undefined): Promise<CopiedLayer> {
+  if (!mapping) return await writeCopyLayer(job)
+  return await inWorker<CopiedLayer>({kind: 'copy', ...job}, mapping)
+}
+
+async function inWorker<T>(job: LayerWorkerJob, mapping: UserNamespaceMapping): Promise<T> {
   const child = await spawnInNamespaces({
     namespaces: ['user'],
     mapping,
@@ -41,24 +53,27 @@ export async function diffLayer(source: string, output: string, mapping: UserNam
   child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
   child.stdin!.end(JSON.stringify(job))
   const stderr = collect(child.stderr!)
-  let result: LayerTar | undefined
+  let result: T | undefined
   let failure: string | undefined
   for await (const line of createInterface({input: child.stdout!, crlfDelay: Infinity})) {
     if (!line.trim()) continue
     try {
-      const parsed = JSON.parse(line) as ({ok: true} & LayerTar) | {ok: false; error: string}
-      if (parsed.ok) result = {diffID: parsed.diffID, size: parsed.size}
-      else failure ??= parsed.error
+      const parsed = JSON.parse(line) as ({ok: true} & T) | {ok: false; error: string}
+      if (parsed.ok) {
+        const {ok: _ok, ...rest} = parsed
+        result = rest as unknown as T
+      } else failure ??= parsed.error
     } catch {
-      failure ??= `unexpected output from the layer diff worker: ${line}`
+      failure ??= `unexpected output from the layer worker: ${line}`
     }
   }
   const exit = await child.exited
-  if (failure !== undefined) throw new TspodError(`reading the container's changes: ${failure}`)
+  const what = job.kind === 'diff' ? "reading the container's changes: " : ''
+  if (failure !== undefined) throw new TspodError(`${what}${failure}`)
   if (exit.code !== 0 || !result) {
     const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
     const output = (await stderr).trim()
-    throw new TspodError(`reading the container's changes: worker failed (${how})${output ? `: ${output}` : ''}`)
+    throw new TspodError(`${what}layer worker failed (${how})${output ? `: ${output}` : ''}`)
   }
   return result
 }

@@ -54,37 +54,67 @@ function paxXattrs(file: string): Record<string, string> | undefined {
   return Object.keys(pax).length > 0 ? pax : undefined
 }
 
-type EntryHeader = Partial<tar.Header> & {name: string}
+export type EntryHeader = Partial<tar.Header> & {name: string}
 
 function baseHeader(name: string, st: fs.Stats): EntryHeader {
   return {name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime, uname: '', gname: ''}
 }
 
-/** Write the tar of `job.source` to `job.output`; returns its digest and size. */
-export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
-  const pack = tar.pack()
-  const hash = crypto.createHash('sha256')
-  let size = 0
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk)
-      size += chunk.length
-      done(null, chunk)
-    },
-  })
-  const written = pipeline(pack, counter, fs.createWriteStream(job.output, {mode: 0o600}))
-  written.catch(() => undefined) // awaited below
-  const links = new Map<string, string>()
+/** An uncompressed tar being written to a file, hashed as it goes. */
+export class LayerTarWriter {
+  private readonly pack = tar.pack()
+  private readonly hash = crypto.createHash('sha256')
+  private size = 0
+  private readonly written: Promise<void>
 
-  const entry = (header: EntryHeader, body?: Buffer): Promise<void> =>
-    new Promise((resolve, reject) => pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())))
+  constructor(output: string) {
+    const counter = new Transform({
+      transform: (chunk: Buffer, _enc, done) => {
+        this.hash.update(chunk)
+        this.size += chunk.length
+        done(null, chunk)
+      },
+    })
+    this.written = pipeline(this.pack, counter, fs.createWriteStream(output, {mode: 0o600}))
+    this.written.catch(() => undefined) // awaited by finish or fail
+  }
 
-  const streamFile = async (header: EntryHeader, file: string): Promise<void> => {
-    await new Promise<void>((resolve, reject) => {
-      const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()))
+  entry(header: EntryHeader, body?: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => this.pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())))
+  }
+
+  /** A regular file's entry with the contents of `file` (header.size its size). */
+  file(header: EntryHeader, file: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()))
       fs.createReadStream(file).on('error', reject).pipe(sink)
     })
   }
+
+  async finish(): Promise<LayerTar> {
+    this.pack.finalize()
+    await this.written
+    return {diffID: `sha256:${this.hash.digest('hex')}`, size: this.size}
+  }
+
+  async fail(err: Error): Promise<void> {
+    this.pack.destroy(err)
+    await this.written.catch(() => undefined)
+  }
+}
+
+/** A tar header from lstat, with the owners as this process sees them. */
+export function statHeader(name: string, st: fs.Stats): EntryHeader {
+  return baseHeader(name, st)
+}
+
+export {WHITEOUT_PREFIX, OPAQUE_MARKER, isOpaque, paxXattrs}
+
+/** Write the tar of `job.source` to `job.output`; returns its digest and size. */
+export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
+  const out = new LayerTarWriter(job.output)
+  const links = new Map<string, string>()
+  const entry = (header: EntryHeader) => out.entry(header)
 
   const walk = async (dir: string, rel: string): Promise<void> => {
     const names = fs.readdirSync(dir).sort()
@@ -114,7 +144,7 @@ export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
           continue
         }
         if (st.nlink > 1) links.set(key, relName)
-        await streamFile({...header, type: 'file', size: st.size}, file)
+        await out.file({...header, type: 'file', size: st.size}, file)
       } else if (st.isFIFO()) {
         await entry({...header, type: 'fifo'})
       } else if (st.isCharacterDevice() || st.isBlockDevice()) {
@@ -128,12 +158,9 @@ export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
 
   try {
     await walk(job.source, '')
-    pack.finalize()
   } catch (err) {
-    pack.destroy(err as Error)
-    await written.catch(() => undefined)
+    await out.fail(err as Error)
     throw err
   }
-  await written
-  return {diffID: `sha256:${hash.digest('hex')}`, size}
+  return await out.finish()
 }

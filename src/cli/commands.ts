@@ -33,6 +33,7 @@ export const COMMANDS = lazily({
   'container:top': () => require('../commands/container/top'),
   'container:wait': () => require('../commands/container/wait'),
   'doctor': () => require('../commands/doctor'),
+  'image:build': () => require('../commands/image/build'),
   'image:exists': () => require('../commands/image/exists'),
   'image:history': () => require('../commands/image/history'),
   'image:inspect': () => require('../commands/image/inspect'),

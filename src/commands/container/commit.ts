@@ -14,7 +14,7 @@ export default class Commit extends ContainerCommand {
     author: Flags.string({char: 'a', description: 'Set the author for the image committed'}),
     change: Flags.string({
       char: 'c',
-      multiple: true,
+      multiple: true, multipleNonGreedy: true,
       description: 'Apply the following possible instructions to the created image: CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR',
     }),
     format: Flags.string({char: 'f', default: 'oci', description: 'Format of the image manifest and metadata (oci or docker)'}),
