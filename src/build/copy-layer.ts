@@ -5,6 +5,7 @@
 // with --from), modes --chmod's (else the source's). Dirs on the way to the destination are added
 // only where the image has none, so an existing dir keeps its owner and mode. ADD unpacks a local
 // tar archive (plain or gzip) into the destination.
+import {spawn} from 'node:child_process'
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -95,7 +96,7 @@ function expandSource(tree: MergedTree, pattern: string, ignore: IgnoreMatcher, 
   return found
 }
 
-function isTarArchive(file: string): 'gzip' | 'tar' | undefined {
+function isTarArchive(file: string): 'gzip' | 'xz' | 'bzip2' | 'tar' | undefined {
   const head = Buffer.alloc(512)
   const fd = fs.openSync(file, 'r')
   let n: number
@@ -105,6 +106,8 @@ function isTarArchive(file: string): 'gzip' | 'tar' | undefined {
     fs.closeSync(fd)
   }
   if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
+  if (n >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz'
+  if (n >= 3 && head.subarray(0, 3).toString() === 'BZh') return 'bzip2'
   if (n >= 262 && head.subarray(257, 262).toString() === 'ustar') return 'tar'
   return undefined
 }
@@ -169,9 +172,18 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
     else if (st.isFile()) await put({...header, type: 'file', size: st.size}, entry.file)
   }
 
-  const extract = async (file: string, compression: 'gzip' | 'tar', destDir: string) => {
+  const extract = async (file: string, compression: 'gzip' | 'xz' | 'bzip2' | 'tar', destDir: string) => {
     const extractor = tar.extract()
-    const reading = pipeline(compression === 'gzip' ? [fs.createReadStream(file), zlib.createGunzip(), extractor] : [fs.createReadStream(file), extractor] as never)
+    let reading: Promise<unknown>
+    if (compression === 'xz' || compression === 'bzip2') {
+      // no xz or bzip2 in Node: the system's decompressor, as a filter
+      const child = spawn(compression, ['-dc', file], {stdio: ['ignore', 'pipe', 'inherit']})
+      const exited = new Promise<void>((resolve, reject) => {
+        child.on('error', (err) => reject(new Error(`${compression} is needed to unpack ${path.basename(file)}: ${err.message}`)))
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${compression} -dc ${path.basename(file)}: exit status ${code}`))))
+      })
+      reading = Promise.all([pipeline(child.stdout, extractor), exited])
+    } else reading = pipeline(compression === 'gzip' ? [fs.createReadStream(file), zlib.createGunzip(), extractor] : [fs.createReadStream(file), extractor] as never)
     reading.catch(() => undefined)
     for await (const e of extractor as unknown as AsyncIterable<AsyncIterable<Buffer> & {header: tar.Header; resume(): void}>) {
       const h = e.header

@@ -27,6 +27,8 @@ export default class ImageBuild extends TspodCommand {
     format: Flags.string({default: 'oci', description: 'format of the built image\'s manifest and metadata (oci or docker)'}),
     label: Flags.string({multiple: true, multipleNonGreedy: true, description: 'set metadata for an image'}),
     target: Flags.string({description: 'set the target build stage to build'}),
+    // Podman's buildx --load: the built image always lands in the local store, as here
+    load: Flags.boolean({hidden: true, description: 'buildx --load (the image is always stored locally)'}),
     pull: Flags.string({description: 'pull image policy: always, missing, never, newer (true: always)'}),
     'tls-verify': pullFlags['tls-verify'],
     authfile: pullFlags.authfile,
