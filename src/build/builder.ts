@@ -16,6 +16,7 @@ import {expandVariables} from './expand'
 import {loadIgnore} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {copyLayer} from './layer-diff'
+import {BuildStepError} from './step-error'
 
 export interface BuildOptions {
   contextDir: string
@@ -46,16 +47,6 @@ export interface BuildRuntime {
 export interface BuildEvents {
   /** a progress line (STEP …, --> …, COMMIT …) */
   onLine?: (line: string) => void
-}
-
-/** A RUN step that failed: the build exits with the command's code. */
-export class BuildStepError extends TspodError {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message)
-  }
 }
 
 interface Stage {

@@ -378,7 +378,7 @@ export class Engine {
   async commit(
     name: string,
     image: string | undefined,
-    options: Omit<CommitOptions, 'name'>,
+    options: Omit<CommitOptions, 'name'> & {iidFile?: string},
     events: {pullProgress?: () => PullProgress} = {},
   ): Promise<string> {
     const {store, records} = await this.containers()
@@ -391,6 +391,7 @@ export class Engine {
     try {
       const id = await commitContainer(store, container, {...options, name: image ? normalizeTagName(image) : undefined}, progress && ((e) => progress.event(e)))
       progress?.line('Storing signatures')
+      if (options.iidFile) fs.writeFileSync(options.iidFile, id)
       return id
     } finally {
       progress?.stop()
@@ -402,8 +403,10 @@ export class Engine {
     input: {
       context: string
       file?: string
-      /** the Containerfile's text when it came on stdin (`-f -`) */
-      fileText?: string
+      /** where `-f -` reads the Containerfile */
+      stdin?: Readable
+      /** --iidfile: "sha256:<id>" written there */
+      iidFile?: string
       tags: string[]
       buildArgs: Record<string, string>
       layers: boolean
@@ -425,10 +428,10 @@ export class Engine {
     if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) throw new UsageError(`context directory "${input.context}" does not exist or is not a directory`)
     let work: string | undefined
     let file: string
-    if (input.fileText !== undefined) {
+    if (input.file === '-') {
       work = store.newWorkDir('tmp')
       file = path.join(work, 'Containerfile')
-      fs.writeFileSync(file, input.fileText)
+      await pipeline(input.stdin!, fs.createWriteStream(file))
     } else if (input.file !== undefined) {
       file = fs.existsSync(input.file) ? path.resolve(input.file) : path.join(context, input.file)
       if (!fs.existsSync(file)) throw new UsageError(`the specified Containerfile or Dockerfile does not exist, ${input.file}: no such file or directory`)
@@ -442,6 +445,7 @@ export class Engine {
     const builder = new Builder(store, runtime, {...input, contextDir: context, file, tags, commitName: input.tags[0]}, {onLine: events.onLine})
     try {
       const id = await builder.build()
+      if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)
       if (!input.layers) {
         const intermediate = builder.images.filter((i) => i !== id)
         if (intermediate.length > 0) await removeImages(store, intermediate, {force: false, all: false, registries: this.registries})

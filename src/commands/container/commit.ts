@@ -1,5 +1,3 @@
-import * as fs from 'node:fs'
-
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
@@ -41,10 +39,10 @@ export default class Commit extends ContainerCommand {
         pause: flags.pause,
         squash: flags.squash,
         includeVolumes: flags['include-volumes'],
+        iidFile: flags.iidfile,
       },
       {pullProgress: () => commitReporter(flags.quiet)},
     )
-    if (flags.iidfile) fs.writeFileSync(flags.iidfile, id)
     this.print(id)
   }
 }

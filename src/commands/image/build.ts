@@ -1,12 +1,10 @@
-import * as fs from 'node:fs'
-
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
 import {imageContext, pullFlags} from '../../cli/image-flags'
 import {UsageError} from '../../engine'
-import {BuildStepError} from '../../build/builder'
+import {BuildStepError} from '../../engine/errors'
 import type {PullPolicy} from '../../engine/create'
 
 const PULL_POLICIES: Record<string, PullPolicy> = {true: 'always', false: 'missing', always: 'always', missing: 'missing', never: 'never', newer: 'newer', ifmissing: 'missing', ifnewer: 'newer'}
@@ -49,7 +47,6 @@ export default class ImageBuild extends TspodCommand {
       } else buildArgs[a.slice(0, eq)] = a.slice(eq + 1)
     }
     const file = flags.file?.at(-1)
-    const fileText = file === '-' ? fs.readFileSync(0, 'utf8') : undefined
     const signal = this.interruptSignal()
     const quiet = flags.quiet
     let id: string
@@ -57,8 +54,9 @@ export default class ImageBuild extends TspodCommand {
       id = await this.engine(flags).build(
         {
           context: args.context ?? '.',
-          file: file === '-' ? undefined : file,
-          fileText,
+          file,
+          stdin: process.stdin,
+          iidFile: flags.iidfile,
           tags: flags.tag ?? [],
           buildArgs,
           layers: flags.layers,
@@ -82,7 +80,6 @@ export default class ImageBuild extends TspodCommand {
       }
       throw err
     }
-    if (flags.iidfile) fs.writeFileSync(flags.iidfile, `sha256:${id}`)
     this.print(id)
   }
 }
