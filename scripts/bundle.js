@@ -8,6 +8,7 @@
 //   dist/unpack-worker.js    unpacks layers inside the user namespace
 //   dist/mapped-layers-worker.js  copies layers chowned for a container's id mapping (keep-id)
 //   dist/layer-check-worker.js    compares layers with their kept blobs (system check)
+//   dist/layer-diff-worker.js     tars a container's read-write layer (commit, build)
 // Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
 // that modules derive from __dirname hold in both layouts (tests load dist/src directly).
 const esbuild = require('esbuild')
@@ -24,6 +25,7 @@ esbuild.buildSync({
     'unpack-worker': 'dist/src/storage/store/archive/unpack-worker.js',
     'mapped-layers-worker': 'dist/src/storage/store/mapped-layers/mapped-layers-worker.js',
     'layer-check-worker': 'dist/src/storage/store/check/layer-check-worker.js',
+    'layer-diff-worker': 'dist/src/build/layer-diff-worker.js',
   },
   absWorkingDir: root,
   outdir: dist,

@@ -38,7 +38,8 @@ import type {CheckResult} from '../system/doctor/check-result'
 import type {RepairOutcome} from '../system/doctor/runner'
 import type {Info} from '../system/info'
 import type {SystemPruneOptions, SystemPruneReport} from '../system/prune'
-import type {CreateEvents, CreateInput} from './create'
+import type {CommitOptions} from '../build/commit'
+import type {CreateEvents, CreateInput, PullPolicy} from './create'
 import type {PullProgress, TargetEvents, WarningEvents} from './events'
 import type {ContainerLifecycle} from './lifecycle'
 
@@ -444,6 +445,88 @@ export class Engine {
     const {store, records} = await this.containers()
     const {migrateContainers} = await import('../runtime/container/migrate')
     return await migrateContainers(store, records, options)
+  }
+
+  /** `commit`: the container's changes as a new image (named `image` if given); returns its ID. */
+  async commit(
+    name: string,
+    image: string | undefined,
+    options: Omit<CommitOptions, 'name'> & {iidFile?: string},
+    events: {pullProgress?: () => PullProgress} = {},
+  ): Promise<string> {
+    const {store, records} = await this.containers()
+    const {commitContainer} = await import('../build/commit')
+    const {checkChanges} = await import('../build/changes')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    checkChanges(options.changes)
+    const container = records.lookup(name)
+    const progress = events.pullProgress?.()
+    try {
+      const id = await commitContainer(store, container, {...options, name: image ? normalizeTagName(image) : undefined}, progress && ((e) => progress.event(e)))
+      progress?.line('Storing signatures')
+      if (options.iidFile) fs.writeFileSync(options.iidFile, id)
+      return id
+    } finally {
+      progress?.stop()
+    }
+  }
+
+  /** `build`: the Containerfile's stages built into images; returns the result's ID. */
+  async build(
+    input: {
+      context: string
+      file?: string
+      /** where `-f -` reads the Containerfile */
+      stdin?: Readable
+      /** --iidfile: "sha256:<id>" written there */
+      iidFile?: string
+      tags: string[]
+      buildArgs: Record<string, string>
+      layers: boolean
+      noCache: boolean
+      format: 'oci' | 'docker'
+      labels: string[]
+      target?: string
+      pullPolicy: PullPolicy
+      pullContext: () => ImageContext
+    },
+    events: WarningEvents & {onLine?: (line: string) => void; pullProgress?: () => PullProgress} = {},
+  ): Promise<string> {
+    const {store, records} = await this.containers()
+    const {Builder} = await import('../build/builder')
+    const {buildRuntime} = await import('./build-runtime')
+    const {normalizeTagName} = await import('../storage/store/images/names')
+    const {removeImages} = await import('../storage/store/images/remove')
+    const context = path.resolve(input.context)
+    if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) throw new UsageError(`context directory "${input.context}" does not exist or is not a directory`)
+    let work: string | undefined
+    let file: string
+    if (input.file === '-') {
+      work = store.newWorkDir('tmp')
+      file = path.join(work, 'Containerfile')
+      await pipeline(input.stdin!, fs.createWriteStream(file))
+    } else if (input.file !== undefined) {
+      file = fs.existsSync(input.file) ? path.resolve(input.file) : path.join(context, input.file)
+      if (!fs.existsSync(file)) throw new UsageError(`the specified Containerfile or Dockerfile does not exist, ${input.file}: no such file or directory`)
+    } else {
+      const found = ['Containerfile', 'Dockerfile'].map((f) => path.join(context, f)).find((f) => fs.existsSync(f))
+      if (!found) throw new UsageError(`no Containerfile or Dockerfile specified or found in context directory, ${context}: no such file or directory`)
+      file = found
+    }
+    const tags = input.tags.map(normalizeTagName)
+    const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext}, events)
+    const builder = new Builder(store, runtime, {...input, contextDir: context, file, tags, commitName: input.tags[0]}, {onLine: events.onLine})
+    try {
+      const id = await builder.build()
+      if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)
+      if (!input.layers) {
+        const intermediate = builder.images.filter((i) => i !== id)
+        if (intermediate.length > 0) await removeImages(store, intermediate, {force: false, all: false, registries: this.registries})
+      }
+      return id
+    } finally {
+      if (work) fs.rmSync(work, {recursive: true, force: true})
+    }
   }
 
   // ---- images

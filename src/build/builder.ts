@@ -1,0 +1,432 @@
+// `build`: a Containerfile's stages run in order, each instruction a step whose result is an image
+// (an intermediate one, unnamed) made from the step before, as buildah does with --layers: RUN
+// runs a container of the step's parent image through the Engine's runtime and keeps its changes
+// as a layer, COPY and ADD write their layer straight from the context, the others change only
+// the config. With the layer cache, a step whose image already exists (cache.ts) is taken as is.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {TspodError, UsageError} from '../errors'
+import type {Image} from '../storage/store/images/images'
+import type {Store} from '../storage/store/store'
+import {RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, splitWords} from './changes'
+import {findCachedStep} from './cache'
+import {Instruction, parseContainerfile} from './containerfile'
+import {expandVariables} from './expand'
+import {loadIgnore} from './ignore'
+import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
+import {copyLayer} from './layer-diff'
+import {BuildStepError} from './step-error'
+
+export interface BuildOptions {
+  contextDir: string
+  /** the Containerfile's path */
+  file: string
+  /** normalized names for the result */
+  tags: string[]
+  buildArgs: Record<string, string>
+  /** --layers: keep and reuse each step's image */
+  layers: boolean
+  noCache: boolean
+  format: ImageFormat
+  /** --label KEY=VALUE on the result */
+  labels: string[]
+  target?: string
+  /** the name COMMIT shows, as the user wrote it */
+  commitName?: string
+}
+
+/** What the builder needs of the Engine: images by name, and RUN steps as containers. */
+export interface BuildRuntime {
+  /** a local image, pulled when missing */
+  image(name: string): Promise<Image>
+  /** run argv in a container of `image`; its exit code and, when 0, its changes as a layer tar at `layerFile` */
+  run(image: Image, step: {argv: string[]; env: [string, string][]; layerFile: string}): Promise<{exitCode: number; layer?: NewLayerTar}>
+}
+
+export interface BuildEvents {
+  /** a progress line (STEP …, --> …, COMMIT …) */
+  onLine?: (line: string) => void
+}
+
+interface Stage {
+  name?: string
+  index: number
+  from: Instruction
+  steps: Instruction[]
+}
+
+const DEFAULT_SHELL = ['/bin/sh', '-c']
+
+function splitStages(instructions: Instruction[]): {globalArgs: Instruction[]; stages: Stage[]} {
+  const globalArgs: Instruction[] = []
+  const stages: Stage[] = []
+  for (const ins of instructions) {
+    if (ins.command === 'FROM') {
+      const m = /^(\S+)(?:\s+[Aa][Ss]\s+(\S+))?\s*$/.exec(ins.rest)
+      if (!m) throw new UsageError(`FROM requires either one or three arguments (line ${ins.line})`)
+      stages.push({name: m[2]?.toLowerCase(), index: stages.length, from: ins, steps: []})
+    } else if (stages.length === 0) {
+      if (ins.command !== 'ARG') throw new UsageError(`no FROM statement found: ${ins.original} must follow a FROM`)
+      globalArgs.push(ins)
+    } else stages[stages.length - 1].steps.push(ins)
+  }
+  if (stages.length === 0) throw new UsageError('no FROM statement found')
+  return {globalArgs, stages}
+}
+
+function argDefault(ins: Instruction): [string, string | undefined] {
+  const eq = ins.rest.indexOf('=')
+  if (eq < 0) return [ins.rest.trim(), undefined]
+  return [ins.rest.slice(0, eq).trim(), splitWords(ins.rest.slice(eq + 1)).join(' ')]
+}
+
+function shortId(id: string): string {
+  return id.slice(0, 11)
+}
+
+export class Builder {
+  private readonly results = new Map<number, Image | undefined>()
+  private readonly made: string[] = []
+  private stepNumber = 0
+  private totalSteps = 0
+  private readonly ignoreLines: string[]
+
+  constructor(
+    private readonly store: Store,
+    private readonly runtime: BuildRuntime,
+    private readonly options: BuildOptions,
+    private readonly events: BuildEvents,
+  ) {
+    const ignore = loadIgnore(options.contextDir)
+    this.ignoreLines = ignore.empty ? [] : fs.readFileSync(fs.existsSync(path.join(options.contextDir, '.containerignore')) ? path.join(options.contextDir, '.containerignore') : path.join(options.contextDir, '.dockerignore'), 'utf8').split(/\r?\n/)
+  }
+
+  private line(text: string): void {
+    this.events.onLine?.(text)
+  }
+
+  /** Build; returns the result's id. */
+  async build(): Promise<string> {
+    const text = fs.readFileSync(this.options.file, 'utf8')
+    const {globalArgs, stages} = splitStages(parseContainerfile(text, this.options.file))
+    const globals = new Map<string, string>()
+    for (const ins of globalArgs) {
+      const [name, def] = argDefault(ins)
+      const value = this.options.buildArgs[name] ?? (def !== undefined ? expandVariables(def, globals) : undefined)
+      if (value !== undefined) globals.set(name, value)
+    }
+    let target = stages.length - 1
+    if (this.options.target !== undefined) {
+      target = stages.findIndex((s) => s.name === this.options.target!.toLowerCase())
+      if (target < 0) throw new UsageError(`The target "${this.options.target}" was not found in the provided Containerfile`)
+    }
+    const needed = this.neededStages(stages, target, globals)
+    this.totalSteps = needed.reduce((n, i) => n + 1 + stages[i].steps.length, 0)
+    let result: Image | undefined
+    for (const i of needed) result = await this.buildStage(stages[i], stages, globals, i === target)
+    return result!.id
+  }
+
+  /** The target and every stage it takes files or its base from, in order. */
+  private neededStages(stages: Stage[], target: number, globals: Map<string, string>): number[] {
+    const needed = new Set<number>()
+    const visit = (i: number) => {
+      if (needed.has(i)) return
+      needed.add(i)
+      const refs = [expandVariables(stages[i].from.rest.split(/\s+/)[0], globals), ...stages[i].steps.filter((s) => s.flags.from).map((s) => s.flags.from)]
+      for (const ref of refs) {
+        const dep = this.stageIndex(stages, ref, i)
+        if (dep !== undefined) visit(dep)
+      }
+    }
+    visit(target)
+    return [...needed].sort((a, b) => a - b)
+  }
+
+  private stageIndex(stages: Stage[], ref: string, before: number): number | undefined {
+    const byName = stages.findIndex((s, i) => i < before && s.name === ref.toLowerCase())
+    if (byName >= 0) return byName
+    if (/^\d+$/.test(ref) && Number(ref) < before) return Number(ref)
+    return undefined
+  }
+
+  private async buildStage(stage: Stage, stages: Stage[], globals: Map<string, string>, last: boolean): Promise<Image> {
+    this.stepNumber++
+    this.line(`STEP ${this.stepNumber}/${this.totalSteps}: ${stage.from.original}`)
+    const baseName = expandVariables(stage.from.rest.split(/\s+/)[0], globals)
+    const dep = this.stageIndex(stages, baseName, stage.index)
+    let parent: Image | undefined
+    if (dep !== undefined) parent = this.results.get(dep)
+    else if (baseName.toLowerCase() !== 'scratch') parent = await this.runtime.image(baseName)
+    let config = parentConfig(parent)
+    let fromRef = dep !== undefined ? shortId(parent!.id) : baseName
+    const args = new Map<string, string>()
+    const vars = () => {
+      const v = new Map(args)
+      for (const e of config.config.Env ?? []) {
+        const eq = e.indexOf('=')
+        v.set(eq < 0 ? e : e.slice(0, eq), eq < 0 ? '' : e.slice(eq + 1))
+      }
+      return v
+    }
+    const steps = [...stage.steps]
+    if (last && this.options.labels.length > 0) {
+      // --label: one more step on the result, as buildah adds the labels when it commits
+      const rest = this.options.labels.map((l) => (l.includes('=') ? `${l.slice(0, l.indexOf('='))}=${JSON.stringify(l.slice(l.indexOf('=') + 1))}` : `${l}=""`)).join(' ')
+      steps.push({command: 'LABEL', flags: {}, rest, original: `LABEL ${rest}`, line: 0, synthetic: true} as Instruction & {synthetic: boolean})
+    }
+    if (steps.length === 0) {
+      const id = await writeImage(this.store, {parent, config, history: {created_by: `/bin/sh -c #(nop) ${stage.from.original}`, comment: `FROM ${fromRef}`}, format: this.options.format, names: []})
+      parent = this.store.images.get(id)!
+      this.made.push(id)
+    }
+    for (const [n, ins] of steps.entries()) {
+      const isLast = n === steps.length - 1
+      if (!(ins as {synthetic?: boolean}).synthetic) {
+        this.stepNumber++
+        this.line(`STEP ${this.stepNumber}/${this.totalSteps}: ${ins.original}`)
+      }
+      const next: RawImageConfig = structuredClone(config)
+      const step = await this.step(ins, next, parent, args, globals, vars(), stages, stage.index)
+      let image: Image | undefined
+      const useCache = this.options.layers && !this.options.noCache
+      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined) : undefined
+      if (cached) {
+        this.line(`--> Using cache ${cached.id}`)
+        image = cached
+        if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
+      } else {
+        let layer = step.layer
+        const work = this.store.newWorkDir('tmp')
+        try {
+          if (step.runs) {
+            const file = path.join(work, 'layer.tar')
+            const result = await this.runtime.run(parent!, {argv: step.runs.argv, env: step.runs.env, layerFile: file})
+            if (result.exitCode !== 0)
+              throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode)
+            layer = result.layer
+          }
+          const id = await writeImage(this.store, {
+            parent,
+            config: next,
+            layer,
+            history: {created_by: step.createdBy, comment: `FROM ${fromRef}`},
+            format: this.options.format,
+            names: [],
+          })
+          image = this.store.images.get(id)!
+          this.made.push(id)
+        } finally {
+          if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
+          fs.rmSync(work, {recursive: true, force: true})
+        }
+      }
+      parent = image
+      config = parentConfig(image)
+      fromRef = shortId(image.id)
+      if (!(last && isLast)) this.line(`--> ${shortId(image.id)}`)
+    }
+    if (last) {
+      this.line(`COMMIT ${this.options.commitName ?? ''}`.trimEnd())
+      this.line(`--> ${shortId(parent!.id)}`)
+      for (const tag of this.options.tags) {
+        this.store.images.addName(parent!.id, tag)
+        this.line(`Successfully tagged ${tag}`)
+      }
+    }
+    this.results.set(stage.index, parent)
+    return parent!
+  }
+
+  /** Apply one instruction to `config`; what the step runs or copies, and its history text. */
+  private async step(
+    ins: Instruction,
+    next: RawImageConfig,
+    parent: Image | undefined,
+    args: Map<string, string>,
+    globals: Map<string, string>,
+    vars: Map<string, string>,
+    stages: Stage[],
+    stageIndex: number,
+  ): Promise<{createdBy: string; layer?: NewLayerTar; runs?: {argv: string[]; env: [string, string][]}}> {
+    const c: RunConfig = next.config
+    const expand = (t: string) => expandVariables(t, vars)
+    const nop = (text: string) => `/bin/sh -c #(nop) ${text}`
+    switch (ins.command) {
+      case 'ARG': {
+        const [name, def] = argDefault(ins)
+        if (!name) throw new UsageError(`ARG requires exactly one argument (line ${ins.line})`)
+        const value = this.options.buildArgs[name] ?? (def !== undefined ? expand(def) : globals.get(name))
+        if (value !== undefined) args.set(name, value)
+        return {createdBy: nop(`ARG ${name}`)}
+      }
+      case 'ENV': {
+        const pairs = parseKeyValuePairs(expand(ins.rest), 'ENV')
+        for (const [k, v] of pairs) c.Env = setEnv(c.Env ?? [], k, v)
+        return {createdBy: nop(`ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`)}
+      }
+      case 'LABEL': {
+        const pairs = parseKeyValuePairs(expand(ins.rest), 'LABEL')
+        c.Labels ??= {}
+        for (const [k, v] of pairs) c.Labels[k] = v
+        return {createdBy: nop(`LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`)}
+      }
+      case 'MAINTAINER':
+        next.author = expand(ins.rest)
+        return {createdBy: nop(`MAINTAINER ${next.author}`)}
+      case 'SHELL':
+        if (!ins.json) throw new UsageError(`SHELL requires the arguments to be in JSON form (line ${ins.line})`)
+        c.Shell = ins.json
+        return {createdBy: nop(`SHELL ${JSON.stringify(ins.json)}`)}
+      case 'CMD':
+      case 'ENTRYPOINT': {
+        const argv = ins.json ?? [...(c.Shell ?? DEFAULT_SHELL), ins.rest]
+        if (ins.command === 'CMD') c.Cmd = argv
+        else c.Entrypoint = argv
+        return {createdBy: nop(`${ins.command} ${JSON.stringify(argv)}`)}
+      }
+      case 'EXPOSE': {
+        const ports = exposedPorts(splitWords(expand(ins.rest)))
+        c.ExposedPorts ??= {}
+        for (const p of ports) c.ExposedPorts[p] = {}
+        return {createdBy: nop(`EXPOSE ${ports.join(' ')}`)}
+      }
+      case 'VOLUME': {
+        const text = expand(ins.rest)
+        const volumes = ins.json ?? splitWords(text)
+        if (volumes.length === 0) throw new UsageError(`VOLUME requires at least one argument (line ${ins.line})`)
+        c.Volumes ??= {}
+        for (const v of volumes) c.Volumes[v] = {}
+        return {createdBy: nop(`VOLUME ${JSON.stringify(volumes)}`)}
+      }
+      case 'WORKDIR':
+      case 'USER':
+      case 'STOPSIGNAL':
+      case 'ONBUILD':
+        applyInstruction(c, ins.command, ins.command === 'ONBUILD' ? ins.rest : expand(ins.rest), ins.original)
+        return {createdBy: nop(`${ins.command} ${ins.command === 'WORKDIR' ? c.WorkingDir : ins.command === 'ONBUILD' ? ins.rest : expand(ins.rest)}`)}
+      case 'HEALTHCHECK': {
+        const rest = ins.rest.trim()
+        if (/^NONE$/i.test(rest)) c.Healthcheck = {Test: ['NONE']}
+        else {
+          const m = /^CMD\s+([\s\S]*)$/i.exec(rest)
+          if (!m) throw new UsageError(`HEALTHCHECK requires CMD or NONE (line ${ins.line})`)
+          const json = m[1].trim().startsWith('[') ? (JSON.parse(m[1]) as string[]) : undefined
+          c.Healthcheck = {Test: json ? ['CMD', ...json] : ['CMD-SHELL', m[1].trim()]}
+        }
+        return {createdBy: nop(`HEALTHCHECK ${rest}`)}
+      }
+      case 'RUN': {
+        const argv = ins.json ?? [...(c.Shell ?? DEFAULT_SHELL), ins.rest]
+        const env = [...args].sort(([a], [b]) => a.localeCompare(b))
+        const prefix = env.length > 0 ? `|${env.length} ${env.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''
+        return {createdBy: `${prefix}/bin/sh -c ${ins.json ? JSON.stringify(ins.json) : ins.rest}`, runs: {argv, env}}
+      }
+      case 'COPY':
+      case 'ADD':
+        return await this.copyStep(ins, c, parent, vars, stages, stageIndex)
+      default:
+        throw new UsageError(`${this.options.file}:${ins.line}: ${ins.command} is not supported by tspod build yet`)
+    }
+  }
+
+  private async copyStep(ins: Instruction, c: RunConfig, parent: Image | undefined, vars: Map<string, string>, stages: Stage[], stageIndex: number) {
+    const words = ins.json ?? splitWords(expandVariables(ins.rest, vars))
+    if (words.length < 2) throw new UsageError(`${ins.command} requires at least two arguments, but only one was provided. Destination could not be determined.`)
+    const sources = words.slice(0, -1)
+    let dest = words[words.length - 1]
+    if (!path.posix.isAbsolute(dest)) dest = path.posix.join(c.WorkingDir || '/', dest) + (dest.endsWith('/') || dest === '.' ? '/' : '')
+    let sourceLayers = [path.resolve(this.options.contextDir)]
+    let keepOwners = false
+    let ignore: string[] | undefined = this.ignoreLines
+    if (ins.flags.from) {
+      const dep = this.stageIndex(stages, ins.flags.from, stageIndex)
+      const image = dep !== undefined ? this.results.get(dep) : await this.runtime.image(ins.flags.from)
+      sourceLayers = (image?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse()
+      keepOwners = true
+      ignore = undefined
+    }
+    let chown: {uid: number; gid: number} | undefined
+    if (ins.flags.chown) chown = this.resolveOwner(ins.flags.chown, parent)
+    let chmod: number | undefined
+    if (ins.flags.chmod) {
+      if (!/^[0-7]{3,4}$/.test(ins.flags.chmod)) throw new UsageError(`invalid --chmod value "${ins.flags.chmod}"`)
+      chmod = parseInt(ins.flags.chmod, 8)
+    }
+    const work = this.store.newWorkDir('tmp')
+    const file = path.join(work, 'layer.tar')
+    try {
+      const copied = await copyLayer(
+        {
+          output: file,
+          sources,
+          sourceLayers,
+          ignore,
+          dest,
+          destLayers: (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
+          chown,
+          chmod,
+          add: ins.command === 'ADD',
+          keepOwners,
+          step: ins.original,
+        },
+        this.store.mapping,
+      )
+      const kind = sources.length === 1 && !/[*?[]/.test(sources[0]) ? 'file' : 'multi'
+      const flags = Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')
+      return {
+        createdBy: `/bin/sh -c #(nop) ${ins.command} ${flags}${kind}:${copied.contentDigest.slice(7)} in ${dest} `,
+        layer: {file, diffID: copied.diffID, size: copied.size},
+      }
+    } catch (err) {
+      fs.rmSync(work, {recursive: true, force: true})
+      throw err instanceof TspodError ? err : new TspodError((err as Error).message)
+    }
+  }
+
+  /** --chown USER[:GROUP], names looked up in the parent image's /etc/passwd and /etc/group. */
+  private resolveOwner(text: string, parent: Image | undefined): {uid: number; gid: number} {
+    const [user, group] = text.split(':')
+    const layers = (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse()
+    const lookup = (file: string, name: string): string[] | undefined => {
+      for (const layer of layers) {
+        try {
+          const line = fs
+            .readFileSync(path.join(layer, file), 'utf8')
+            .split('\n')
+            .find((l) => l.split(':')[0] === name)
+          return line?.split(':')
+        } catch {
+          continue
+        }
+      }
+      return undefined
+    }
+    let uid: number
+    let gid: number
+    if (/^\d+$/.test(user)) {
+      uid = Number(user)
+      gid = uid
+    } else {
+      const entry = lookup('etc/passwd', user)
+      if (!entry) throw new UsageError(`looking up UID for "${user}": no such user`)
+      uid = Number(entry[2])
+      gid = Number(entry[3])
+    }
+    if (group !== undefined) {
+      if (/^\d+$/.test(group)) gid = Number(group)
+      else {
+        const entry = lookup('etc/group', group)
+        if (!entry) throw new UsageError(`looking up GID for "${group}": no such group`)
+        gid = Number(entry[2])
+      }
+    }
+    return {uid, gid}
+  }
+
+  /** Images this build made (intermediate and final), oldest first. */
+  get images(): string[] {
+    return this.made
+  }
+}

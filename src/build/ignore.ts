@@ -1,0 +1,91 @@
+// .containerignore / .dockerignore: which context paths COPY and ADD leave out. Patterns as
+// Docker's fileutils reads them: cleaned, relative to the context root, `*` and `?` within one
+// path component, `**` across any number of them, `[...]` classes; `!` re-includes; the last
+// matching pattern wins; a pattern that matches a dir matches everything below it.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+interface Pattern {
+  regex: RegExp
+  exclusion: boolean
+}
+
+function patternRegex(pattern: string): RegExp {
+  let re = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        i++
+        if (pattern[i + 1] === '/') {
+          i++
+          re += '(?:.*/)?'
+        } else re += '.*'
+      } else re += '[^/]*'
+    } else if (c === '?') re += '[^/]'
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1)
+      if (end < 0) re += '\\['
+      else {
+        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`
+        i = end
+      }
+    } else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]}`
+    else re += c.replace(/[.+^${}()|\\/]/g, (x) => `\\${x}`)
+  }
+  return new RegExp(`^${re}$`)
+}
+
+export class IgnoreMatcher {
+  private readonly patterns: Pattern[]
+
+  constructor(lines: string[]) {
+    this.patterns = lines
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => {
+        const exclusion = l.startsWith('!')
+        let p = exclusion ? l.slice(1).trim() : l
+        p = path.posix.normalize(p).replace(/^\/+/, '').replace(/\/+$/, '')
+        if (p === '.' ) p = '*'
+        return {regex: patternRegex(p), exclusion}
+      })
+  }
+
+  get empty(): boolean {
+    return this.patterns.length === 0
+  }
+
+  /** Is `rel` (relative to the context, '/'-separated) left out? */
+  ignores(rel: string): boolean {
+    const parts = rel.split('/')
+    let ignored = false
+    for (const p of this.patterns) {
+      let hit = false
+      for (let n = parts.length; n >= 1 && !hit; n--) hit = p.regex.test(parts.slice(0, n).join('/'))
+      if (hit) ignored = !p.exclusion
+    }
+    return ignored
+  }
+
+  /** Could something below the dir `rel` be re-included by a `!` pattern? */
+  mayReinclude(): boolean {
+    return this.patterns.some((p) => p.exclusion)
+  }
+}
+
+/** The context's ignore file: `ignoreFile` when given, else .containerignore, else .dockerignore. */
+export function loadIgnore(contextDir: string, ignoreFile?: string): IgnoreMatcher {
+  const candidates = ignoreFile ? [ignoreFile] : [path.join(contextDir, '.containerignore'), path.join(contextDir, '.dockerignore')]
+  for (const file of candidates) {
+    let text: string
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !ignoreFile) continue
+      throw err
+    }
+    return new IgnoreMatcher(text.split(/\r?\n/))
+  }
+  return new IgnoreMatcher([])
+}

@@ -1,0 +1,23 @@
+// The process that writes layer tars inside a user namespace, as its root (spawned by
+// layer-diff.ts): a container's read-write layer (commit, RUN) or a COPY/ADD layer. Reads the job
+// as JSON on stdin; writes one JSON line ({ok: true, …result} or {ok: false, error}) on stdout.
+import {emitLine, runWorker} from '../storage/store/worker-io'
+import {CopyLayerJob, writeCopyLayer} from './copy-layer'
+import {LayerTarJob, writeLayerTar} from './layer-tar'
+
+export type LayerWorkerJob = ({kind: 'diff'} & LayerTarJob) | ({kind: 'copy'} & CopyLayerJob)
+
+async function main(): Promise<number> {
+  try {
+    let text = ''
+    for await (const chunk of process.stdin) text += chunk
+    const job = JSON.parse(text) as LayerWorkerJob
+    emitLine({ok: true, ...(job.kind === 'copy' ? await writeCopyLayer(job) : await writeLayerTar(job))})
+    return 0
+  } catch (err) {
+    emitLine({ok: false, error: (err as Error).message})
+    return 1
+  }
+}
+
+runWorker(main)

@@ -1,0 +1,166 @@
+// A container's read-write layer as an image layer: overlay's upper dir walked in lexical order
+// and written as an uncompressed tar, with overlay's whiteouts turned into the image format's
+// (a char 0/0 node becomes `.wh.<name>`, an opaque dir gets a `.wh..wh..opq` entry), as
+// containers-storage's overlay driver writes a diff. It runs as root of the container's user
+// namespace (layer-diff-worker.ts), so lstat shows the owners the container saw, which are the
+// owners the layer stores: host subordinate ids never reach the tar.
+import * as crypto from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {Transform} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+import * as tar from 'tar-stream'
+
+import {native} from '../native'
+
+export interface LayerTarJob {
+  /** the dir to tar (a container's upper dir) */
+  source: string
+  /** the tar file to write */
+  output: string
+}
+
+export interface LayerTar {
+  /** sha256 of the tar: its DiffID and, uncompressed, its blob digest */
+  diffID: string
+  /** bytes of the tar */
+  size: number
+}
+
+const WHITEOUT_PREFIX = '.wh.'
+const OPAQUE_MARKER = '.wh..wh..opq'
+const OPAQUE_XATTRS = ['user.overlay.opaque', 'trusted.overlay.opaque', 'user.fuseoverlayfs.opaque']
+/** xattrs a layer carries (file capabilities); overlay's own markers never */
+const KEPT_XATTRS = ['security.capability']
+
+function getxattr(file: string, name: string): Buffer | null {
+  try {
+    return native().getxattr(file, name)
+  } catch {
+    return null
+  }
+}
+
+function isOpaque(dir: string): boolean {
+  return OPAQUE_XATTRS.some((name) => getxattr(dir, name)?.toString() === 'y')
+}
+
+function paxXattrs(file: string): Record<string, string> | undefined {
+  const pax: Record<string, string> = {}
+  for (const name of KEPT_XATTRS) {
+    const value = getxattr(file, name)
+    if (value) pax[`SCHILY.xattr.${name}`] = value.toString('latin1')
+  }
+  return Object.keys(pax).length > 0 ? pax : undefined
+}
+
+export type EntryHeader = Partial<tar.Header> & {name: string}
+
+function baseHeader(name: string, st: fs.Stats): EntryHeader {
+  return {name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime, uname: '', gname: ''}
+}
+
+/** An uncompressed tar being written to a file, hashed as it goes. */
+export class LayerTarWriter {
+  private readonly pack = tar.pack()
+  private readonly hash = crypto.createHash('sha256')
+  private size = 0
+  private readonly written: Promise<void>
+
+  constructor(output: string) {
+    const counter = new Transform({
+      transform: (chunk: Buffer, _enc, done) => {
+        this.hash.update(chunk)
+        this.size += chunk.length
+        done(null, chunk)
+      },
+    })
+    this.written = pipeline(this.pack, counter, fs.createWriteStream(output, {mode: 0o600}))
+    this.written.catch(() => undefined) // awaited by finish or fail
+  }
+
+  entry(header: EntryHeader, body?: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => this.pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())))
+  }
+
+  /** A regular file's entry with the contents of `file` (header.size its size). */
+  file(header: EntryHeader, file: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()))
+      fs.createReadStream(file).on('error', reject).pipe(sink)
+    })
+  }
+
+  async finish(): Promise<LayerTar> {
+    this.pack.finalize()
+    await this.written
+    return {diffID: `sha256:${this.hash.digest('hex')}`, size: this.size}
+  }
+
+  async fail(err: Error): Promise<void> {
+    this.pack.destroy(err)
+    await this.written.catch(() => undefined)
+  }
+}
+
+/** A tar header from lstat, with the owners as this process sees them. */
+export function statHeader(name: string, st: fs.Stats): EntryHeader {
+  return baseHeader(name, st)
+}
+
+export {WHITEOUT_PREFIX, OPAQUE_MARKER, isOpaque, paxXattrs}
+
+/** Write the tar of `job.source` to `job.output`; returns its digest and size. */
+export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
+  const out = new LayerTarWriter(job.output)
+  const links = new Map<string, string>()
+  const entry = (header: EntryHeader) => out.entry(header)
+
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const names = fs.readdirSync(dir).sort()
+    for (const name of names) {
+      const file = path.join(dir, name)
+      const relName = rel ? `${rel}/${name}` : name
+      const st = fs.lstatSync(file)
+      if (st.isCharacterDevice() && st.rdev === 0) {
+        const header = {...baseHeader(rel ? `${rel}/${WHITEOUT_PREFIX}${name}` : `${WHITEOUT_PREFIX}${name}`, st), mode: 0o600, type: 'file' as const, size: 0}
+        await entry(header)
+        continue
+      }
+      const header = baseHeader(relName, st)
+      const pax = paxXattrs(file)
+      if (pax) header.pax = pax
+      if (st.isDirectory()) {
+        await entry({...header, name: `${relName}/`, type: 'directory'})
+        if (isOpaque(file)) await entry({...baseHeader(`${relName}/${OPAQUE_MARKER}`, st), type: 'file', size: 0})
+        await walk(file, relName)
+      } else if (st.isSymbolicLink()) {
+        await entry({...header, type: 'symlink', linkname: fs.readlinkSync(file)})
+      } else if (st.isFile()) {
+        const key = `${st.dev}:${st.ino}`
+        const first = st.nlink > 1 ? links.get(key) : undefined
+        if (first !== undefined) {
+          await entry({...header, type: 'link', linkname: first, size: 0})
+          continue
+        }
+        if (st.nlink > 1) links.set(key, relName)
+        await out.file({...header, type: 'file', size: st.size}, file)
+      } else if (st.isFIFO()) {
+        await entry({...header, type: 'fifo'})
+      } else if (st.isCharacterDevice() || st.isBlockDevice()) {
+        const major = Math.floor(st.rdev / 256) & 0xfff
+        const minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00)
+        await entry({...header, type: st.isCharacterDevice() ? 'character-device' : 'block-device', devmajor: major, devminor: minor})
+      }
+      // sockets are not kept in a layer, as containers-storage skips them
+    }
+  }
+
+  try {
+    await walk(job.source, '')
+  } catch (err) {
+    await out.fail(err as Error)
+    throw err
+  }
+  return await out.finish()
+}

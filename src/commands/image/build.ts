@@ -1,0 +1,85 @@
+import {Args, Flags} from '@oclif/core'
+
+import {TspodCommand} from '../../cli/base-command'
+import {pullReporter} from '../../cli/pull-progress'
+import {imageContext, pullFlags} from '../../cli/image-flags'
+import {UsageError} from '../../engine'
+import {BuildStepError} from '../../engine/errors'
+import type {PullPolicy} from '../../engine/create'
+
+const PULL_POLICIES: Record<string, PullPolicy> = {true: 'always', false: 'missing', always: 'always', missing: 'missing', never: 'never', newer: 'newer', ifmissing: 'missing', ifnewer: 'newer'}
+
+export default class ImageBuild extends TspodCommand {
+  static summary = 'Build an image using instructions from Containerfiles'
+  static description = 'RUN steps run as rootless containers of tspod\'s own runtime (isolation "rootless"), on the same store.'
+  static aliases = ['build', 'buildx:build']
+  static args = {context: Args.string({description: 'context directory (default: the current directory)'})}
+  static flags = {
+    file: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'pathname or URL of a Dockerfile ("-": read it from stdin)'}),
+    tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'tagged name to apply to the built image'}),
+    'build-arg': Flags.string({multiple: true, multipleNonGreedy: true, description: 'argument=value to supply to the builder'}),
+    layers: Flags.boolean({default: true, allowNo: true, description: 'use intermediate layers during build and cache them'}),
+    'no-cache': Flags.boolean({description: 'do not use existing cached images for the container build'}),
+    quiet: Flags.boolean({char: 'q', description: 'refrain from announcing build instructions and image read/write progress'}),
+    iidfile: Flags.string({description: 'file to write the image ID to'}),
+    format: Flags.string({default: 'oci', description: 'format of the built image\'s manifest and metadata (oci or docker)'}),
+    label: Flags.string({multiple: true, multipleNonGreedy: true, description: 'set metadata for an image'}),
+    target: Flags.string({description: 'set the target build stage to build'}),
+    // Podman's buildx --load: the built image always lands in the local store, as here
+    load: Flags.boolean({hidden: true, description: 'buildx --load (the image is always stored locally)'}),
+    pull: Flags.string({description: 'pull image policy: always, missing, never, newer (true: always)'}),
+    'tls-verify': pullFlags['tls-verify'],
+    authfile: pullFlags.authfile,
+    creds: pullFlags.creds,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ImageBuild)
+    const format = flags.format.toLowerCase()
+    if (format !== 'oci' && format !== 'docker') throw new UsageError(`unrecognized image type "${flags.format}"`)
+    const pullPolicy = PULL_POLICIES[(flags.pull ?? 'missing').toLowerCase()]
+    if (!pullPolicy) throw new UsageError(`unsupported pull policy "${flags.pull}"`)
+    const buildArgs: Record<string, string> = {}
+    for (const a of flags['build-arg'] ?? []) {
+      const eq = a.indexOf('=')
+      if (eq < 0) {
+        if (process.env[a] !== undefined) buildArgs[a] = process.env[a]!
+      } else buildArgs[a.slice(0, eq)] = a.slice(eq + 1)
+    }
+    const file = flags.file?.at(-1)
+    const signal = this.interruptSignal()
+    const quiet = flags.quiet
+    let id: string
+    try {
+      id = await this.engine(flags).build(
+        {
+          context: args.context ?? '.',
+          file,
+          stdin: process.stdin,
+          iidFile: flags.iidfile,
+          tags: flags.tag ?? [],
+          buildArgs,
+          layers: flags.layers,
+          noCache: flags['no-cache'],
+          format,
+          labels: flags.label ?? [],
+          target: flags.target,
+          pullPolicy,
+          pullContext: () => imageContext(flags, signal),
+        },
+        {
+          onLine: quiet ? undefined : (line) => this.print(line),
+          onWarning: (w) => this.printWarning(w),
+          pullProgress: () => pullReporter(quiet),
+        },
+      )
+    } catch (err) {
+      if (err instanceof BuildStepError) {
+        process.stderr.write(`Error: ${err.message}\n`)
+        this.exit(err.exitCode)
+      }
+      throw err
+    }
+    this.print(id)
+  }
+}

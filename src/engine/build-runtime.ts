@@ -1,0 +1,60 @@
+// The Engine's side of `build`: base images found or pulled as `create` does, and each RUN step
+// a rootless container of the step's image, run in the foreground on the same store and runtime
+// (its output on ours), its changes tarred as a layer, and the container removed whatever happened.
+import {BuildRuntime} from '../build/builder'
+import {containerMapping, diffLayer} from '../build/layer-diff'
+import {runAttached} from '../runtime/container/attach'
+import {containerDirs} from '../runtime/container/paths'
+import type {ContainerRecords} from '../runtime/container/records'
+import {removeContainer} from '../runtime/container/remove'
+import {parseContainerSpec} from '../specgen/parse'
+import type {RegistriesConfig} from '../storage/image/config/registries-conf'
+import type {ImageContext} from '../storage/image/transports/types'
+import type {Image} from '../storage/store/images/images'
+import {resolveLocalImage} from '../storage/store/images/lookup'
+import type {Store} from '../storage/store/store'
+import {createFromImage, PullPolicy} from './create'
+import type {PullProgress, WarningEvents} from './events'
+
+export function buildRuntime(
+  store: Store,
+  records: ContainerRecords,
+  registries: RegistriesConfig,
+  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext},
+  events: WarningEvents & {pullProgress?: () => PullProgress} = {},
+): BuildRuntime {
+  return {
+    async image(name: string): Promise<Image> {
+      const local = options.pullPolicy === 'always' ? undefined : resolveLocalImage(store, name, registries)
+      if (local) return local.image
+      if (options.pullPolicy === 'never') throw new Error(`${name}: image not known`)
+      const {pullImage} = await import('../storage/image/pull')
+      const progress = events.pullProgress?.()
+      try {
+        return await pullImage(store, name, {
+          ctx: {...options.pullContext(), registries},
+          isTerminal: false,
+          report: progress && ((line) => progress.line(line)),
+          onEvent: progress && ((e) => progress.event(e)),
+          onWarning: events.onWarning,
+        })
+      } finally {
+        progress?.stop()
+      }
+    },
+
+    async run(image, step) {
+      const spec = parseContainerSpec({entrypoint: JSON.stringify(step.argv), args: [], env: step.env.map(([k, v]) => `${k}=${v}`)})
+      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext}, {})
+      warnings.forEach((w) => events.onWarning?.(w))
+      try {
+        const exitCode = await runAttached(store, records, container, {interactive: false, log: false})
+        if (exitCode !== 0) return {exitCode}
+        const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping))
+        return {exitCode, layer: {file: step.layerFile, ...layer}}
+      } finally {
+        await removeContainer(store, records, records.get(container.config.id) ?? container, {force: true})
+      }
+    },
+  }
+}

@@ -1,0 +1,38 @@
+// A read-write layer as an image layer tar: overlay whiteouts become .wh. entries, owners and
+// modes as stat shows them, hard links as links, sorted names.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+import {writeLayerTar} from '../../src/build/layer-tar'
+import {native} from '../../src/native'
+import {tarEntries} from '../helpers/tar-entries'
+
+test('whiteouts, opaque dirs, owners, links; the digest is of the bytes written', async (t) => {
+  if (process.getuid!() !== 0) return t.pass('needs root for mknod and chown')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-layer-tar-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const upper = path.join(dir, 'upper')
+  fs.mkdirSync(path.join(upper, 'etc'), {recursive: true})
+  fs.mkdirSync(path.join(upper, 'var'))
+  fs.writeFileSync(path.join(upper, 'etc', 'new'), 'hello')
+  fs.chownSync(path.join(upper, 'etc', 'new'), 1000, 1001)
+  fs.chmodSync(path.join(upper, 'etc', 'new'), 0o640)
+  fs.linkSync(path.join(upper, 'etc', 'new'), path.join(upper, 'etc', 'same'))
+  fs.symlinkSync('/etc/new', path.join(upper, 'link'))
+  native().mknod(path.join(upper, 'etc', 'gone'), fs.constants.S_IFCHR | 0o600, 0)
+  native().setxattr(path.join(upper, 'var'), 'trusted.overlay.opaque', 'y')
+  const out = path.join(dir, 'layer.tar')
+  const result = await writeLayerTar({source: upper, output: out})
+  const entries = await tarEntries(out)
+  t.deepEqual(entries.map((e) => e.name), ['etc/', 'etc/.wh.gone', 'etc/new', 'etc/same', 'link', 'var/', 'var/.wh..wh..opq'])
+  const byName = new Map(entries.map((e) => [e.name, e]))
+  t.like(byName.get('etc/new'), {type: 'file', uid: 1000, gid: 1001, mode: 0o640, body: 'hello'})
+  t.like(byName.get('etc/same'), {type: 'link', linkname: 'etc/new'})
+  t.like(byName.get('link'), {type: 'symlink', linkname: '/etc/new'})
+  t.like(byName.get('etc/.wh.gone'), {type: 'file', body: ''})
+  t.is(result.size, fs.statSync(out).size)
+  const {createHash} = await import('node:crypto')
+  t.is(result.diffID, `sha256:${createHash('sha256').update(fs.readFileSync(out)).digest('hex')}`)
+})

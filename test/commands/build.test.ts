@@ -1,0 +1,75 @@
+// `tspod build` end to end as the rootless user: the steps as Podman prints them, RUN as a
+// rootless container, COPY with --chown and ignore files, the layer cache (hits, a changed file
+// reruns from its COPY down), multi-stage with --target, a failing RUN's exit code.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+async function ok(box: Sandbox, args: string[]): Promise<{stdout: string; stderr: string}> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stdout}${r.stderr}`)
+  return r
+}
+
+function context(box: Sandbox, files: Record<string, string>): string {
+  const dir = path.join(box.dir, `ctx-${Math.random().toString(36).slice(2)}`)
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), {recursive: true})
+    fs.writeFileSync(path.join(dir, name), text)
+  }
+  fs.chmodSync(dir, 0o755)
+  for (const f of fs.readdirSync(dir, {recursive: true}) as string[]) fs.chmodSync(path.join(dir, f), fs.statSync(path.join(dir, f)).isDirectory() ? 0o755 : 0o644)
+  return dir
+}
+
+test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from the cache; a changed file reruns from its COPY', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ctx = context(box, {
+    Containerfile: 'FROM busybox\nARG WHO=world\nRUN echo hello $WHO > /greeting && rm /etc/group\nWORKDIR /app\nCOPY --chown=1234:1234 *.txt ./\nENV K=v\nCMD ["cat", "/greeting", "/app/a.txt"]\n',
+    'a.txt': 'A\n',
+    'skip.txt': 'S\n',
+    '.containerignore': 'skip.txt\n',
+  })
+  const first = await ok(box, ['build', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
+  t.regex(first.stdout, /^STEP 1\/7: FROM busybox\nSTEP 2\/7: ARG WHO=world\n--> [0-9a-f]{11}\nSTEP 3\/7: RUN echo hello \$WHO > \/greeting && rm \/etc\/group\n--> [0-9a-f]{11}\n/)
+  t.regex(first.stdout, /COMMIT b1\n--> [0-9a-f]{11}\nSuccessfully tagged localhost\/b1:latest\n[0-9a-f]{64}\n$/)
+  t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nA\n')
+  t.is((await ok(box, ['run', '--rm', 'b1', 'sh', '-c', 'stat -c %u:%g /app/a.txt; ls /app; pwd; echo $K; ls /etc/group 2>&1 || true'])).stdout, '1234:1234\na.txt\n/app\nv\nls: /etc/group: No such file or directory\n')
+
+  const again = await ok(box, ['build', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
+  t.is(again.stdout.match(/--> Using cache/g)?.length, 6)
+  t.is(again.stdout.trim().split('\n').at(-1), first.stdout.trim().split('\n').at(-1))
+
+  fs.writeFileSync(path.join(ctx, 'a.txt'), 'changed\n')
+  const changed = await ok(box, ['build', '-q', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
+  t.regex(changed.stdout, /^[0-9a-f]{64}\n$/)
+  t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nchanged\n')
+})
+
+test('multi-stage with COPY --from and --target; --iidfile, --label, -f', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ctx = context(box, {
+    'build.df': 'FROM busybox AS one\nRUN echo built > /out\nFROM busybox AS two\nCOPY --from=one /out /copied\nFROM two\nRUN cat /copied\n',
+  })
+  const iid = path.join(box.dir, 'iid')
+  await ok(box, ['build', '-f', path.join(ctx, 'build.df'), '--target', 'two', '--label', 'x=y', '--iidfile', iid, '-t', 'ms', ctx])
+  t.regex(fs.readFileSync(iid, 'utf8'), /^sha256:[0-9a-f]{64}$/)
+  t.is((await ok(box, ['run', '--rm', 'ms', 'cat', '/copied'])).stdout, 'built\n')
+  const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'ms'])).stdout)[0]
+  t.is(inspect.Config.Labels.x, 'y')
+})
+
+test('a failing RUN exits with the command\'s code and tags nothing', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ctx = context(box, {Containerfile: 'FROM busybox\nRUN exit 3\n'})
+  const r = await tspod(box, ['build', '-t', 'fails', ctx])
+  t.is(r.code, 3)
+  t.regex(r.stderr, /Error: building at STEP "RUN exit 3": while running runtime: exit status 3/)
+  t.is((await tspod(box, ['image', 'exists', 'fails'])).code, 1)
+  t.is((await ok(box, ['ps', '-aq'])).stdout, '')
+  const bad = await tspod(box, ['build', context(box, {Containerfile: 'FROM busybox\nBOGUS\n'})])
+  t.is(bad.code, 125)
+})
