@@ -59,7 +59,7 @@ function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] 
 }
 
 /** Commands whose flags end at the first argument (cobra's SetInterspersed(false)): `run IMAGE CMD -x`. */
-const FLAGS_END_AT_FIRST_ARG = new Set(['run', 'create', 'exec', 'container:run', 'container:create', 'container:exec'])
+const FLAGS_END_AT_FIRST_ARG = new Set(['run', 'create', 'exec', 'container:run', 'container:create', 'container:exec', 'unshare'])
 
 /** Insert `--` after the first argument, so that what follows is the container's command. */
 function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[] {
