@@ -49,7 +49,7 @@ function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] 
 }
 
 /** Commands whose flags end at the first argument (cobra's SetInterspersed(false)): `run IMAGE CMD -x`. */
-const FLAGS_END_AT_FIRST_ARG = new Set(['run', 'create', 'exec', 'container:run', 'container:create', 'container:exec'])
+const FLAGS_END_AT_FIRST_ARG = new Set(['run', 'create', 'exec', 'container:run', 'container:create', 'container:exec', 'unshare'])
 
 /** Commands whose words are data, never their flags: the completion request's command line. */
 const WORDS_NOT_PARSED = new Set(['__complete'])

@@ -32,6 +32,7 @@ import type {ImageSummary} from '../storage/store/images/report'
 import type {CopiedImage} from '../storage/image/pull'
 import type {SaveFormat} from '../storage/image/save'
 import {Store} from '../storage/store/store'
+import {systemErrorText} from '../runtime/spec/system-error'
 import type {ImageContext} from '../storage/image/transports/types'
 import type {DiskUsage} from '../system/disk-usage-report'
 import type {CheckResult} from '../system/doctor/check-result'
@@ -791,6 +792,105 @@ export class Engine {
   }
 
   /** `volume exists` */
+  /**
+   * `unshare`: the command as root of the store's user namespace (a mount namespace of its own
+   * too), with Podman's variables for it; resolves with its exit code (128+N for signal N).
+   */
+  async unshare(argv: string[], options: {shell?: string}): Promise<number> {
+    const {currentUser, isRootless} = await import('../userns/user')
+    const user = currentUser()
+    if (!isRootless(user)) throw new TspodError('please use unshare with rootless')
+    const {spawnInNamespaces} = await import('../userns/spawn')
+    const os = await import('node:os')
+    const store = await this.store()
+    const env = {
+      ...process.env,
+      _CONTAINERS_USERNS_CONFIGURED: 'done',
+      _CONTAINERS_ROOTLESS_UID: String(user.uid),
+      _CONTAINERS_ROOTLESS_GID: String(user.gid),
+      CONTAINERS_GRAPHROOT: store.config.graphRoot,
+      CONTAINERS_RUNROOT: store.config.runRoot,
+    }
+    const command = argv.length > 0 ? argv : [options.shell || '/bin/sh']
+    const child = await spawnInNamespaces({
+      namespaces: store.mapping ? ['user', 'mount'] : ['mount'],
+      mapping: store.mapping,
+      command: {file: command[0], argv: command, env: Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`), cwd: process.cwd()},
+      stdio: ['inherit', 'inherit', 'inherit'],
+    })
+    const exit = await child.exited
+    if (exit.code !== null) return exit.code
+    return 128 + (exit.signal ? os.constants.signals[exit.signal] : 0)
+  }
+
+  /** `volume export`: the volume's data as a tar, to the file `output` or to the fd `stdout`. */
+  async exportVolume(name: string, output: {file?: string; stdout: number}): Promise<void> {
+    const {NoSuchVolumeError, VolumeStore, exportVolumeData} = await import('../runtime/volume')
+    const store = await this.store()
+    const volumes = VolumeStore.open(store)
+    let volume
+    try {
+      volume = volumes.lookup(name)
+    } catch (err) {
+      // Podman's export looks the volume up as its inspect does, in these words
+      throw err instanceof NoSuchVolumeError ? new TspodError(`no such volume ${name}`) : err
+    }
+    let fd = output.stdout
+    if (output.file !== undefined) {
+      try {
+        fd = fs.openSync(output.file, 'w', 0o644)
+      } catch (err) {
+        throw new TspodError(`could not create tarball file '${output.file}': open ${output.file}: ${systemErrorText(err)}`)
+      }
+    }
+    try {
+      await exportVolumeData(store.mapping, volume.name, volumes.mountpoint(volume.name), fd)
+    } finally {
+      if (fd !== output.stdout) fs.closeSync(fd)
+    }
+  }
+
+  /** `volume import`: a tar (a file, or the fd `stdin` for `-`) unpacked into the volume's data. */
+  async importVolume(name: string, source: string, stdin: number): Promise<void> {
+    const {VolumeStore, importVolumeData} = await import('../runtime/volume')
+    if (source !== '-') {
+      try {
+        fs.closeSync(fs.openSync(source, 'r'))
+      } catch (err) {
+        throw new TspodError(`open ${source}: ${systemErrorText(err)}`)
+      }
+    }
+    const store = await this.store()
+    const volumes = VolumeStore.open(store)
+    const volume = volumes.lookup(name)
+    await importVolumeData(store.mapping, volume.name, volumes.mountpoint(volume.name), source === '-' ? stdin : path.resolve(source))
+  }
+
+  /**
+   * `volume mount`: each volume's mount point. Podman mounts in its rootless user namespace only,
+   * so a rootless user outside it is refused in Podman's words (`command` names the command).
+   * tspod mounts a volume with a type for each container that uses it; here only plain volumes,
+   * whose mount point is their _data dir.
+   */
+  async mountVolumes(names: string[], command: string): Promise<string[]> {
+    const {VolumeStore, volumeFilesystem} = await import('../runtime/volume')
+    const {isRootless} = await import('../userns/user')
+    if (isRootless()) throw new TspodError(`cannot run command ${JSON.stringify(command)} in rootless mode, must execute \`${command.split(' ')[0]} unshare\` first`)
+    const volumes = VolumeStore.open(await this.store())
+    return names.map((name) => {
+      const volume = volumes.lookup(name)
+      if (volumeFilesystem(volume.options)) throw new TspodError(`volume ${volume.name} is mounted for each container that uses it: volume mount takes only volumes without a type`)
+      return volumes.mountpoint(volume.name)
+    })
+  }
+
+  /** `volume unmount`: a plain volume has no mount to undo; each name found is returned. */
+  async unmountVolumes(names: string[]): Promise<string[]> {
+    const {VolumeStore} = await import('../runtime/volume')
+    const volumes = VolumeStore.open(await this.store())
+    return names.map((name) => volumes.lookup(name).name)
+  }
+
   async volumeExists(name: string): Promise<boolean> {
     const {VolumeStore} = await import('../runtime/volume')
     return VolumeStore.open(await this.store()).exists(name)

@@ -220,3 +220,57 @@ test('from a running container to a stopped one, and back', async (t) => {
   const hostToHost = await tspod(box, ['cp', '/etc/hostname', '/tmp/x'])
   t.deepEqual([hostToHost.code, hostToHost.stderr], [125, 'Error: name or ID cannot be empty: one of SRC and DEST must be CONTAINER:PATH\n'])
 })
+
+test('a dir never replaces a file (nor a file a dir) without --overwrite; destination symlinks and globs as Podman', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'ow', 'busybox', 'sh', '-c', 'mkdir /tmp/dir /tmp/d1 /tmp/d2 && echo f > /tmp/file && ln -s /tmp/nonesuch1 /tmp/d1/x && ln -s /tmp/nonesuch2 /tmp/d2/x && ln -s /nowhere "/tmp/*" && sleep 300'])
+  t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'ow']))
+  const src = hostDir(box, 'src')
+  writeAsUser(box, path.join(src, 'dir'), 'now a file\n')
+  hostDir(box, 'src/file')
+  writeAsUser(box, path.join(src, 'file', 'inner'), 'inner\n')
+
+  const fileOverDir = await tspod(box, ['cp', path.join(src, 'dir'), 'ow:/tmp'])
+  t.deepEqual([fileOverDir.code, fileOverDir.stderr], [125, 'Error: copying to container: copier: put: error creating "/tmp/dir": open /tmp/dir: file exists\n'])
+  const dirOverFile = await tspod(box, ['cp', path.join(src, 'file'), 'ow:/tmp'])
+  t.deepEqual([dirOverFile.code, dirOverFile.stderr], [125, 'Error: copying to container: copier: put: error creating "/tmp/file": mkdir /tmp/file: file exists\n'])
+  await ok(box, ['cp', '--overwrite', path.join(src, 'dir'), 'ow:/tmp'])
+  await ok(box, ['cp', '--overwrite', path.join(src, 'file'), 'ow:/tmp'])
+  t.is(await ok(box, ['exec', 'ow', 'cat', '/tmp/dir', '/tmp/file/inner']), 'now a file\ninner\n')
+
+  const dest = hostDir(box, 'dest')
+  hostDir(box, 'dest/dir')
+  const toHost = await tspod(box, ['cp', 'ow:/tmp/dir', dest])
+  t.deepEqual([toHost.code, toHost.stderr], [125, 'Error: copying to host: copier: put: error creating "/dir": open /dir: file exists\n'])
+
+  // a dangling symlink is written through; with a trailing slash it must be a dir
+  await ok(box, ['cp', path.join(src, 'dir'), 'ow:/tmp/d1/x'])
+  t.is(await ok(box, ['exec', 'ow', 'cat', '/tmp/nonesuch1']), 'now a file\n')
+  const slash = await tspod(box, ['cp', path.join(src, 'dir'), 'ow:/tmp/d2/x/'])
+  t.deepEqual([slash.code, slash.stderr], [125, 'Error: "/tmp/d2/x/" could not be found on container ow: no such file or directory\n'])
+  t.is((await tspod(box, ['exec', 'ow', 'test', '-e', '/tmp/nonesuch2'])).code, 1)
+  // no glob expansion, and a dangling source is not found
+  const glob = await tspod(box, ['cp', 'ow:/tmp/*', dest])
+  t.deepEqual([glob.code, glob.stderr], [125, 'Error: "/tmp/*" could not be found on container ow: no such file or directory\n'])
+})
+
+test('into a stopped container: through its volume and the bind mount inside it; --userns=keep-id with -a=false keeps the tar owners', async (t) => {
+  const box = await sandboxWithImages(t)
+  const bind = hostDir(box, 'bind')
+  await ok(box, ['volume', 'create', 'outer'])
+  await ok(box, ['volume', 'create', 'inner'])
+  await ok(box, ['create', '--name', 'vc', '-v', 'outer:/tmp/volume', '-v', 'inner:/tmp/volume/sub', '-v', `${bind}:/tmp/volume/bind`, 'busybox', 'true'])
+  t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'vc', 'kc']))
+  const src = hostDir(box, 'src')
+  writeAsUser(box, path.join(src, 'hostfile'), 'in the mount\n')
+  await ok(box, ['cp', path.join(src, 'hostfile'), 'vc:/tmp/volume/sub'])
+  await ok(box, ['cp', path.join(src, 'hostfile'), 'vc:/tmp/volume/bind/'])
+  const mountpoint = async (name: string) => (await ok(box, ['volume', 'inspect', name, '--format', '{{.Mountpoint}}'])).trim()
+  t.is(fs.readFileSync(path.join(await mountpoint('inner'), 'hostfile'), 'utf8'), 'in the mount\n')
+  t.is(fs.readFileSync(path.join(bind, 'hostfile'), 'utf8'), 'in the mount\n')
+  t.deepEqual(fs.readdirSync(await mountpoint('outer')), [])
+
+  await ok(box, ['run', '-d', '--name', 'kc', '--user', String(box.user.uid), '--userns=keep-id', 'busybox', 'sleep', '300'])
+  await ok(box, ['cp', '-a=false', '-', 'kc:/tmp/'], await tarOf([{name: 'a.txt', body: 'a', uid: 1042, gid: 1043}]))
+  t.is(await ok(box, ['exec', 'kc', 'stat', '-c', '%u:%g', '/tmp/a.txt']), '1042:1043\n')
+})

@@ -5,27 +5,21 @@ import {printError} from '../../cli/exit'
 import {readLine} from '../../cli/prompt'
 
 export default class VolumePrune extends TspodCommand {
-  static summary = 'Remove unused volumes'
+  static summary = 'Remove all unused volumes'
   static description =
-    'By default, only anonymous (unnamed) unused volumes are removed. Use --all to remove all unused volumes (anonymous and named). ' +
-    'The command prompts for confirmation which can be overridden with the --force flag.'
-  static examples = ['<%= config.bin %> volume prune', '<%= config.bin %> volume prune --all --force']
+    'Volumes that are not currently owned by a container will be removed. ' +
+    'The command prompts for confirmation which can be overridden with the --force flag. Note all data will be destroyed.'
+  static examples = ['<%= config.bin %> volume prune', '<%= config.bin %> volume prune --force', "<%= config.bin %> volume prune --filter label=mylabel"]
   static flags = {
-    all: Flags.boolean({char: 'a', description: 'Remove all unused volumes, both anonymous and named'}),
     force: Flags.boolean({char: 'f', description: 'Do not prompt for confirmation'}),
     filter: Flags.string({multiple: true, multipleNonGreedy: true, description: "Provide filter values (e.g. 'label=<key>=<value>')"}),
-    'dry-run': Flags.boolean({description: 'Show what would be pruned without actually pruning'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(VolumePrune)
-    const options = {filters: flags.filter ?? [], all: flags.all, force: flags.force, dryRun: flags['dry-run']}
+    // Podman 4's volume prune takes every unused volume, named or anonymous
+    const options = {filters: flags.filter ?? [], all: true, force: flags.force}
     const report = await this.engine(flags).pruneVolumes(options, flags.force ? undefined : (candidates, choice) => this.confirm(candidates, choice.all))
-    if (report.candidates) {
-      this.print('Volumes that would be pruned:')
-      for (const name of report.candidates) this.print(name)
-      return
-    }
     for (const name of report.removed) this.print(name)
     if (report.errors.length === 0) return
     report.errors.slice(0, -1).forEach((e) => printError(e, false))

@@ -6,6 +6,7 @@
 // container path is then resolved by the kernel inside that root. What comes back is only a tar
 // stream and a line of text, both checked by the host side (copy.ts).
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import {Readable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 
@@ -14,24 +15,29 @@ import type {ChildStep, StdioSpec} from '../../native'
 import type {Store} from '../../storage/store/store'
 import {NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import {rootfsSteps} from '../plan'
-import {MS} from '../rootfs-mount'
+import {MS, mountSteps} from '../rootfs-mount'
 import {Container} from './config'
 import {containerLayout} from './launch'
 import {isAlive} from './records'
 import {isRunning} from './report'
 
 /**
- * $1 the operation, $2 a path in the container. `probe` prints `dir`, `file` or `none` for the
- * path (symlinks followed, in the container's root) and for its parent; `pack` writes a tar of
- * the dir or file named by its last component on stdout (`.`: the dir's contents; a symlink to a
- * file is followed, as Podman follows the source path); `unpack` extracts
- * stdin's tar into the dir.
+ * $1 the operation, then paths in the container. `probe` prints one line per path: `dir`, `file`
+ * (symlinks followed, in the container's root), `dangling` (a symlink to nothing) or `none`;
+ * `resolve` prints where a chain of symlinks ends; `pack` writes a tar of the dir or file named
+ * by its last component on stdout (`.`: the dir's contents; a symlink to a file is followed, as
+ * Podman follows the source path); `unpack` extracts stdin's tar into the dir; `remove` deletes
+ * a path (what --overwrite replaces).
  */
-const SCRIPT = `kind() { if [ -d "$1" ]; then echo dir; elif [ -e "$1" ] || [ -L "$1" ]; then echo file; else echo none; fi; }
-case "$1" in
-probe) echo "$(kind "$2") $(kind "$3")" ;;
-pack) cd "$2" || exit 3; if [ -d "$3" ]; then exec tar cf - "$3"; else exec tar chf - "$3"; fi ;;
-unpack) cd "$2" || exit 3; exec tar xf - ;;
+const SCRIPT = `kind() { if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; elif [ -L "$1" ]; then echo dangling; else echo none; fi; }
+resolve() { p=$1; n=0; while [ -L "$p" ] && [ $n -lt 40 ]; do t=$(readlink "$p") || exit 4; case "$t" in /*) p=$t ;; *) p="\${p%/*}/$t" ;; esac; n=$((n+1)); done; printf '%s\\n' "$p"; }
+op=$1; shift
+case "$op" in
+probe) for p in "$@"; do kind "$p"; done ;;
+resolve) resolve "$1" ;;
+pack) cd "$1" || exit 3; if [ -d "$2" ]; then exec tar cf - "$2"; else exec tar chf - "$2"; fi ;;
+unpack) cd "$1" || exit 3; exec tar xf - ;;
+remove) exec rm -rf -- "$1" ;;
 *) exit 2 ;;
 esac
 `
@@ -41,7 +47,7 @@ function containerPath(c: Container): string {
   return env ?? 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 }
 
-function stoppedRootSteps(store: Store, c: Container): ChildStep[] {
+function stoppedRootSteps(store: Store, c: Container, focus: string): ChildStep[] {
   const layout = containerLayout(store, c)
   if (layout.mountedBy) throw new TspodError(`copying from or to the stopped container ${c.config.name} needs its rootfs, mounted by fuse-overlayfs: start the container first`)
   fs.mkdirSync(layout.mergedDir, {recursive: true, mode: 0o700})
@@ -49,24 +55,61 @@ function stoppedRootSteps(store: Store, c: Container): ChildStep[] {
     {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: MS.REC | MS.PRIVATE},
     ...rootfsSteps(layout),
     {kind: 'chdir', name: 'chdir to the rootfs', path: layout.mergedDir},
+    ...bindMountSteps(store, c, focus),
     {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
     {kind: 'umount_detach', name: 'unmount the old root', path: '.'},
     {kind: 'chdir', name: 'chdir to `/`', path: '/'},
   ]
 }
 
+/**
+ * The volume or bind mount of a stopped container that holds `focus` (the deepest one, as
+ * Podman resolves a path through the container's mounts), bound where the container has it, so
+ * that a copy lands where the running container would see it. Only that one: binding the others
+ * would make mount points in the volumes above it. Its tmpfs mounts do not exist until it runs.
+ */
+function bindMountSteps(store: Store, c: Container, focus: string): ChildStep[] {
+  const inside = (dest: string) => {
+    const d = path.posix.normalize(dest).replace(/\/+$/, '') || '/'
+    return focus === d || focus.startsWith(d === '/' ? '/' : `${d}/`)
+  }
+  const binds = (c.config.spec.mounts ?? []).filter(
+    (m) => (m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind')) && inside(m.destination),
+  )
+  const deepest = binds.sort((a, b) => path.posix.normalize(b.destination).length - path.posix.normalize(a.destination).length)[0]
+  if (!deepest) return []
+  return mountSteps(deepest, {rootless: store.mapping !== undefined, pidNamespace: true, gidMapped: () => true})
+}
+
+/**
+ * In a running container's user namespace the child enters with the ids its host user maps to
+ * (not 0 with --userns=keep-id): it becomes the namespace's root, so that tar sets the owners.
+ */
+function becomeRootSteps(pid: number): ChildStep[] {
+  const setgroups = fs.readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'allow'
+  return [
+    ...(setgroups ? [{kind: 'setgroups', name: 'setgroups', groups: []} as ChildStep] : []),
+    {kind: 'setresgid', name: 'setresgid', id: 0},
+    {kind: 'setresuid', name: 'setresuid', id: 0},
+  ]
+}
+
 /** Spawn the confined child for one operation; stdio as given (stderr is always a pipe). */
 export async function spawnConfined(store: Store, c: Container, args: string[], stdio: [StdioSpec, StdioSpec]): Promise<NamespacedChild> {
   const command = {file: '/bin/sh', argv: ['sh', '-c', SCRIPT, 'sh', ...args], env: [containerPath(c), 'LC_ALL=C']}
+  // the container path the operation is about
+  const focus = path.posix.normalize(args[0] === 'pack' ? path.posix.join(args[1], args[2]) : args[1] ?? '/')
   const running = isRunning(c.state) && isAlive(c.state.pid, c.state.pidStart)
   if (running) {
-    const namespaces = (c.config.spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user') ? (['user', 'mount'] as const) : (['mount'] as const)
-    return spawnInNamespaces({namespaces: [], join: {pid: c.state.pid, namespaces: [...namespaces]}, command, stdio: [...stdio, 'pipe']})
+    const userns = (c.config.spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user')
+    const namespaces = userns ? (['user', 'mount'] as const) : (['mount'] as const)
+    const steps = userns ? becomeRootSteps(c.state.pid) : []
+    return spawnInNamespaces({namespaces: [], join: {pid: c.state.pid, namespaces: [...namespaces]}, steps, command, stdio: [...stdio, 'pipe']})
   }
   return spawnInNamespaces({
     namespaces: store.mapping ? ['user', 'mount'] : ['mount'],
     mapping: store.mapping,
-    steps: stoppedRootSteps(store, c),
+    steps: stoppedRootSteps(store, c, focus),
     command,
     stdio: [...stdio, 'pipe'],
   })
@@ -80,21 +123,45 @@ export async function collect(stream: Readable | undefined): Promise<string> {
   return text
 }
 
-export type PathKind = 'dir' | 'file' | 'none'
+export type PathKind = 'dir' | 'file' | 'dangling' | 'none'
 
-/** What the path is in the container, and what its parent is. */
-export async function probeContainerPath(store: Store, c: Container, containerFile: string, parent: string): Promise<{kind: PathKind; parent: PathKind}> {
+/** Run one operation of the script and return its stdout; a failure is an error naming `what`. */
+async function runOperation(store: Store, c: Container, args: string[], what: string): Promise<string> {
   const devNull = fs.openSync('/dev/null', 'r')
   let child: NamespacedChild
   try {
-    child = await spawnConfined(store, c, ['probe', containerFile, parent], [devNull, 'pipe'])
+    child = await spawnConfined(store, c, args, [devNull, 'pipe'])
   } finally {
     fs.closeSync(devNull)
   }
   const [out, err, exit] = await Promise.all([collect(child.stdout), collect(child.stderr), child.exited])
-  const [kind, parentKind] = out.trim().split(' ')
-  const valid = (k: string | undefined): k is PathKind => k === 'dir' || k === 'file' || k === 'none'
-  if (exit.code !== 0 || !valid(kind) || !valid(parentKind))
-    throw new TspodError(`looking up ${JSON.stringify(containerFile)} in container ${c.config.name}: ${err.trim().split('\n')[0] || 'the container has no working /bin/sh'}`)
+  if (exit.code !== 0) throw new TspodError(`${what} in container ${c.config.name}: ${err.trim().split('\n')[0] || 'the container has no working /bin/sh'}`)
+  return out
+}
+
+/** What each path is in the container (symlinks followed in its root). */
+export async function probeContainerPaths(store: Store, c: Container, paths: string[]): Promise<PathKind[]> {
+  const out = await runOperation(store, c, ['probe', ...paths], `looking up ${JSON.stringify(paths[0])}`)
+  const kinds = out.split('\n').slice(0, paths.length)
+  const valid = (k: string | undefined): k is PathKind => k === 'dir' || k === 'file' || k === 'dangling' || k === 'none'
+  if (kinds.length !== paths.length || !kinds.every(valid))
+    throw new TspodError(`looking up ${JSON.stringify(paths[0])} in container ${c.config.name}: the container has no working /bin/sh`)
+  return kinds
+}
+
+/** What the path is in the container, and what its parent is. */
+export async function probeContainerPath(store: Store, c: Container, containerFile: string, parent: string): Promise<{kind: PathKind; parent: PathKind}> {
+  const [kind, parentKind] = await probeContainerPaths(store, c, [containerFile, parent])
   return {kind, parent: parentKind}
+}
+
+/** Where a symlink (a chain of them) in the container ends, as a path in the container. */
+export async function resolveContainerLink(store: Store, c: Container, link: string): Promise<string> {
+  const out = await runOperation(store, c, ['resolve', link], `resolving ${JSON.stringify(link)}`)
+  return path.posix.normalize(out.replace(/\n$/, ''))
+}
+
+/** Remove a path in the container (what --overwrite replaces). */
+export async function removeContainerPath(store: Store, c: Container, target: string): Promise<void> {
+  await runOperation(store, c, ['remove', target], `removing ${JSON.stringify(target)}`)
 }

@@ -14,7 +14,7 @@ import * as tar from 'tar-stream'
 import {TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
-import {collect, probeContainerPath, spawnConfined} from './copy-confined'
+import {PathKind, collect, probeContainerPath, probeContainerPaths, removeContainerPath, resolveContainerLink, spawnConfined} from './copy-confined'
 import {withContainerLock} from './lock'
 
 export interface CopyOptions {
@@ -79,7 +79,7 @@ async function writeEntry(root: string, rel: string, header: tar.Header, stream:
   if (existing && rel) {
     if (existing.isDirectory() !== isDir && !overwrite) {
       stream.resume()
-      throw new TspodError(`copier: put: error creating ${JSON.stringify('/' + rel)}: file exists`)
+      throw new TspodError(`copying to host: copier: put: error creating ${JSON.stringify('/' + rel)}: ${isDir ? 'mkdir' : 'open'} /${rel}: file exists`)
     }
     if (!(existing.isDirectory() && isDir)) fs.rmSync(target, {recursive: true, force: true})
   }
@@ -185,7 +185,7 @@ async function containerSource(store: Store, c: Container, src: string): Promise
   const abs = absoluteIn(c, src)
   const trimmed = abs.replace(/\/+$/, '') || '/'
   const probed = await probeContainerPath(store, c, trimmed, path.posix.dirname(trimmed))
-  if (probed.kind === 'none') throw new TspodError(`${JSON.stringify(src)} could not be found on container ${c.config.name}: no such file or directory`)
+  if (probed.kind === 'none' || probed.kind === 'dangling') throw new TspodError(`${JSON.stringify(src)} could not be found on container ${c.config.name}: no such file or directory`)
   const name = endsWithDot(abs) || trimmed === '/' ? '' : path.posix.basename(trimmed)
   if (probed.kind === 'dir') return {dir: trimmed, packed: '.', name, isDir: true}
   return {dir: path.posix.dirname(trimmed), packed: path.posix.basename(trimmed), name, isDir: false}
@@ -305,19 +305,51 @@ async function tarFromStdin(stdin: Readable): Promise<Readable> {
   return Readable.from([data])
 }
 
-/** Where a copy lands in the container: the dir tar unpacks into and the name there. */
-async function containerTarget(store: Store, c: Container, dest: string, sourceIsDir: boolean, sourceBase: string): Promise<{dir: string; as: string}> {
+interface ContainerTarget {
+  /** the dir tar unpacks into */
+  dir: string
+  /** the copy's name there ('' for a dir's contents) */
+  as: string
+  /** what is already at that name */
+  existing: PathKind
+}
+
+/**
+ * Where a copy lands in the container. The destination's symlinks are followed in the
+ * container's root, a dangling last one too (the copy is written where it points, as Podman's).
+ */
+async function containerTarget(store: Store, c: Container, dest: string, sourceIsDir: boolean, sourceBase: string): Promise<ContainerTarget> {
   const abs = absoluteIn(c, dest)
   const trimmed = abs.replace(/\/+$/, '') || '/'
-  const probed = await probeContainerPath(store, c, trimmed, path.posix.dirname(trimmed))
-  if (probed.kind === 'dir') return {dir: trimmed, as: sourceBase === '.' ? '' : sourceBase}
-  if (probed.kind === 'file') {
+  const as = sourceBase === '.' ? '' : sourceBase
+  const inside = as ? path.posix.join(trimmed, as) : trimmed
+  const [kind, parent, existing] = await probeContainerPaths(store, c, [trimmed, path.posix.dirname(trimmed), inside])
+  const notFound = () => new TspodError(`${JSON.stringify(dest)} could not be found on container ${c.config.name}: no such file or directory`)
+  if (kind === 'dir') return {dir: trimmed, as, existing: as ? existing : 'dir'}
+  if (abs.endsWith('/')) throw notFound()
+  if (kind === 'file') {
     if (sourceIsDir) throw new TspodError('destination must be a directory when copying a directory')
-    return {dir: path.posix.dirname(trimmed), as: path.posix.basename(trimmed)}
+    return {dir: path.posix.dirname(trimmed), as: path.posix.basename(trimmed), existing: 'file'}
   }
-  if (abs.endsWith('/') || probed.parent !== 'dir')
-    throw new TspodError(`${JSON.stringify(dest)} could not be found on container ${c.config.name}: no such file or directory`)
-  return {dir: path.posix.dirname(trimmed), as: path.posix.basename(trimmed)}
+  if (kind === 'dangling') {
+    const resolved = await resolveContainerLink(store, c, trimmed)
+    const [resolvedParent] = await probeContainerPaths(store, c, [path.posix.dirname(resolved)])
+    if (resolvedParent === 'dir') return {dir: path.posix.dirname(resolved), as: path.posix.basename(resolved), existing: 'none'}
+    // where it points cannot hold a file: the link itself is replaced
+  }
+  if (parent !== 'dir') throw notFound()
+  return {dir: path.posix.dirname(trimmed), as: path.posix.basename(trimmed), existing: 'none'}
+}
+
+/**
+ * A dir would replace a non-dir, or a non-dir a dir: refused (Podman's words) unless --overwrite,
+ * which removes what is there first.
+ */
+async function clearTarget(store: Store, c: Container, target: ContainerTarget, sourceIsDir: boolean, overwrite: boolean): Promise<void> {
+  if (!target.as || target.existing === 'none' || (target.existing === 'dir') === sourceIsDir) return
+  const at = path.posix.join(target.dir, target.as)
+  if (!overwrite) throw new TspodError(`copying to container: copier: put: error creating ${JSON.stringify(at)}: ${sourceIsDir ? 'mkdir' : 'open'} ${at}: file exists`)
+  await removeContainerPath(store, c, at)
 }
 
 async function unpackInContainer(store: Store, c: Container, dir: string, fill: (pack: tar.Pack) => Promise<void>): Promise<void> {
@@ -360,6 +392,7 @@ export function copyBetweenContainers(store: Store, from: Container, src: string
 async function copyAcross(store: Store, from: Container, src: string, to: Container, dest: string, options: CopyOptions): Promise<void> {
   const source = await containerSource(store, from, src)
   const target = await containerTarget(store, to, dest, source.isDir, source.name)
+  await clearTarget(store, to, target, source.isDir, options.overwrite)
   const packed = await packInContainer(store, from, source.dir, source.packed)
   const owner = options.archive ? containerUser(to) : undefined
   await Promise.all([unpackInContainer(store, to, target.dir, (pack) => repackArchive(packed.stream, pack, owner, source.packed, target.as)), packed.done])
@@ -386,6 +419,7 @@ async function copyIn(store: Store, c: Container, src: string, dest: string, opt
   const contents = endsWithDot(src) && st.isDirectory()
   const base = contents ? '.' : path.basename(path.resolve(src))
   const target = await containerTarget(store, c, dest, st.isDirectory(), base)
+  await clearTarget(store, c, target, st.isDirectory(), options.overwrite)
   const hostFile = contents ? path.resolve(src) : fs.realpathSync(src)
   // without --archive, the host user's files are the container root's, as they are in its namespace
   const mapped = (id: number, own: number) => (store.mapping && id === own ? 0 : id)

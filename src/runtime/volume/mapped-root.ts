@@ -27,6 +27,9 @@ export interface MappedRootRun {
   doing: string
   /** exit codes besides 0 that are outcomes, not failures */
   okCodes?: number[]
+  /** fds for the program's stdin and stdout (default /dev/null) */
+  stdin?: number
+  stdout?: number
 }
 
 /**
@@ -46,7 +49,7 @@ export async function runAsMappedRoot(mapping: UserNamespaceMapping | undefined,
       mapping,
       steps: run.steps,
       command: {file: run.file, argv: run.argv, env: ['PATH=/usr/bin:/bin', 'LC_ALL=C']},
-      stdio: [devNull, devNull, 'pipe'],
+      stdio: [run.stdin ?? devNull, run.stdout ?? devNull, 'pipe'],
     })
   } finally {
     fs.closeSync(devNull)

@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 
 import type {OciMount} from '../oci-spec'
 import {processMountOptions} from '../../specgen/volumes'
-import {hasNoCopy} from './create-options'
+import {VolumeFilesystem, hasNoCopy, volumeFilesystem} from './create-options'
 import {NoSuchVolumeError} from './errors'
 import type {Volume, VolumeStore} from './volume-store'
 
@@ -50,6 +50,8 @@ export function attachNamedVolumes(volumes: VolumeStore, named: NamedVolumeReque
       }
       volumes.addUser(volume.name, containerId)
       const source = volumes.ensureDataDir(volume.name)
+      const filesystem = volumeFilesystem(volume.options)
+      if (filesystem) return {volume, destination: request.destination, mount: filesystemMount(filesystem, request.destination, options), copyUp: false}
       return {
         volume,
         destination: request.destination,
@@ -65,6 +67,22 @@ export function attachNamedVolumes(volumes: VolumeStore, named: NamedVolumeReque
     for (const dir of createdDirs) fs.rmSync(dir, {recursive: true, force: true})
     throw err
   }
+}
+
+/**
+ * The mount of a volume created with a type: its device dir bound (type=bind), or a tmpfs, with
+ * the volume's mount options and then the -v ones. Unlike Podman, which mounts such a volume once
+ * on its _data while containers use it, each container gets its own mount: a tmpfs volume is not
+ * shared between containers running at the same time.
+ */
+function filesystemMount(filesystem: VolumeFilesystem, destination: string, requested: string[]): OciMount {
+  if (filesystem.type === 'bind') {
+    const own = filesystem.options
+    const options = processMountOptions([...own, ...requested.filter((o) => !own.includes(o))], {tmpfs: false})
+    return {destination, type: 'bind', source: filesystem.device, options}
+  }
+  const ignored = new Set(['z', 'Z', 'copy', 'nocopy'])
+  return {destination, type: 'tmpfs', source: filesystem.device, options: [...filesystem.options, ...requested.filter((o) => !ignored.has(o))]}
 }
 
 /** The bind mounts of attachNamedVolumes, for the container's spec. */

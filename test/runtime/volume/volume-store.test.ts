@@ -121,10 +121,10 @@ test('create: driver options — uid/gid chown _data and end NeedsChown; unsuppo
 
   const refused: [Record<string, string>, string][] = [
     [{foo: 'bar'}, "invalid mount option foo for driver 'local': invalid argument"],
-    [{type: 'tmpfs'}, 'volume option "type=tmpfs" is not supported by tspod (local volumes are plain directories, never mounted filesystems)'],
-    [{device: '/dev/sda1'}, 'volume option "device=/dev/sda1" is not supported by tspod (local volumes are plain directories, never mounted filesystems)'],
+    [{type: 'nfs'}, 'volume option "type=nfs" is not supported by tspod (rootless volumes can only mount type=bind and type=tmpfs)'],
+    [{device: '/dev/sda1'}, 'volume option "device=/dev/sda1" is not supported by tspod (a device is mounted only with a type (type=bind or type=tmpfs))'],
     [{o: 'size=10m'}, 'volume option "o=size=10m" is not supported by tspod (volume quotas)'],
-    [{o: 'nodev'}, 'volume option "o=nodev" is not supported by tspod (local volumes are plain directories, never mounted with options)'],
+    [{o: 'nodev'}, 'volume option "o=nodev" is not supported by tspod (local volumes without a type are plain directories, never mounted with options)'],
     [{o: 'uid'}, 'uid option must provide a UID: invalid argument'],
     [{o: 'gid=x'}, 'cannot convert GID x to integer: strconv.Atoi: parsing "x": invalid syntax'],
   ]
