@@ -129,16 +129,16 @@ export class DockerImageDestination implements ImageDestination {
    */
   async putBlob(stream: Readable, info: BlobInfo): Promise<BlobInfo> {
     const uploads = `/v2/${this.repository}/blobs/uploads/`
+    // the config never goes through tryReusingBlob: one the repository has is not sent again either
+    if (info.digest) {
+      const reused = await this.tryReusingBlob(info)
+      if (reused !== undefined) {
+        stream.destroy()
+        return reused
+      }
+    }
     let location: string
     try {
-      // the config never goes through tryReusingBlob: one the repository has is not sent again either
-      if (info.digest) {
-        const size = await this.blobExists(info.digest)
-        if (size !== undefined) {
-          stream.destroy()
-          return {...info, size: size >= 0 ? size : info.size}
-        }
-      }
       location = await this.client.send(uploads, {method: 'POST'}, async (response) => {
         if (response.status !== 202) throw await this.client.describeError(response, `initiating layer upload to ${uploads} in ${this.client.registry}`)
         await response.body.readBestEffort(MAX_ERROR_BODY_SIZE)
