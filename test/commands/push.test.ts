@@ -208,3 +208,25 @@ test('Podman, rootless, pulls and runs what tspod pushed; tspod pulls and runs w
   const back = await tspod(other, ['run', '--rm', `${host}/interop/from-podman`, 'echo', 'hello from podman'])
   t.is(back.stdout, 'hello from podman\n', back.stderr)
 })
+
+test('push to oci:, oci-archive:, docker-archive: and dir:, each pulled back as the same image', async (t) => {
+  const box = await sandboxWithImages(t)
+  const id = await imageId(box, 'localhost/busybox')
+  const destinations = [
+    `oci:${path.join(box.dir, 'layout')}:v1`,
+    `oci-archive:${path.join(box.dir, 'image.oci.tar')}`,
+    `docker-archive:${path.join(box.dir, 'image.docker.tar')}`,
+    `dir:${path.join(box.dir, 'plain-dir')}`,
+  ]
+  for (const destination of destinations) {
+    const pushed = await tspod(box, ['push', 'localhost/busybox', destination])
+    t.is(pushed.code, 0, `${destination}: ${pushed.stderr}`)
+    t.regex(pushed.stderr, /Writing manifest to image destination\nStoring signatures\n$/)
+    const other = sandbox(box.user)
+    t.teardown(() => removeTree(other.dir))
+    const pulled = await tspod(other, ['pull', '-q', destination])
+    t.is(pulled.code, 0, `${destination}: ${pulled.stderr}`)
+    t.is(pulled.stdout.trim(), id, destination)
+  }
+  t.is(fs.readFileSync(path.join(box.dir, 'plain-dir', 'version'), 'utf8'), 'Directory Transport Version: 1.1\n')
+})
