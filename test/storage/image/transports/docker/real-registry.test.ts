@@ -80,6 +80,6 @@ test("the real registry's 404s, in containers/image's words", async (t) => {
   // with a detail, containers/image 5.23 prints code and message, as Podman 4.3.1 does
   const missing = `sha256:${'0'.repeat(64)}`
   await t.throwsAsync(sourceFor('library/errors', 'latest').getBlob({digest: missing, size: -1}), {
-    message: `reading blob ${missing} in ${host}/library/errors: blob unknown to registry`,
+    message: `reading blob ${missing} in ${host}/library/errors: blob unknown: blob unknown to registry`,
   })
 })
