@@ -128,9 +128,14 @@ test('a blob another repository of the registry has is mounted, not uploaded aga
   t.is((await tspod(box, ['pull', '-q', '--tls-verify=false', '--creds', CREDS, `${registry.host}/first/app`])).code, 0)
   const second = await tspod(box, ['push', '-q', '--tls-verify=false', '--creds', CREDS, `${registry.host}/first/app`, `${registry.host}/second/app`])
   t.is(second.code, 0, second.stderr)
+  // and a push remembers where it put the blobs: the next push of them to the registry mounts them
+  const third = await tspod(box, ['push', '-q', '--tls-verify=false', '--creds', CREDS, 'localhost/busybox', `${registry.host}/third/app`])
+  t.is(third.code, 0, third.stderr)
   const log = registry.stderr()
-  t.regex(log, /"POST \/v2\/second\/app\/blobs\/uploads\/\?mount=sha256%3A[0-9a-f]{64}&from=first%2Fapp HTTP\/[0-9.]+" 201/)
-  t.notRegex(log, /"PATCH \/v2\/second\/app\//)
+  for (const repo of ['second', 'third']) {
+    t.regex(log, new RegExp(`"POST /v2/${repo}/app/blobs/uploads/\\?mount=sha256%3A[0-9a-f]{64}&from=[a-z]+%2Fapp HTTP/[0-9.]+" 201`))
+    t.notRegex(log, new RegExp(`"PATCH /v2/${repo}/app/`))
+  }
 })
 
 test('login and logout: Podman messages, an auth.json that skopeo shares both ways, --get-login, REGISTRY_AUTH_FILE', async (t) => {

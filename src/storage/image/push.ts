@@ -2,10 +2,13 @@
 // a registry (docker://, the default for a name without a transport) or oci:, oci-archive:,
 // docker-archive:, dir:.
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
+import {BlobLocations} from './blob-locations'
 import type {RegistriesConfig} from './config/registries-conf'
 import {CopyEvent, copyImage} from './copy/copy'
+import {parseImageManifest} from './manifest/manifest'
 import {MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_MANIFEST} from './manifest/media-types'
 import {resolveLocalImage} from '../store/images/lookup'
 import type {Store} from '../store/store'
@@ -20,6 +23,9 @@ export const PUSH_FORMATS: Readonly<Record<string, string>> = {
   v2s2: MEDIA_TYPE_DOCKER_MANIFEST,
   docker: MEDIA_TYPE_DOCKER_MANIFEST,
 }
+
+/** Under the graph root: see blob-locations.ts. */
+export const BLOB_LOCATIONS_FILE = 'blob-locations.json'
 
 export interface PushOptions {
   ctx: ImageContext & {registries: RegistriesConfig}
@@ -71,13 +77,21 @@ export async function pushImage(store: Store, sourceName: string, destinationNam
   if (!match) throw new UsageError(`${sourceName}: image not known`)
   const destination = parseDestination(destinationName ?? match.name ?? sourceName, opts.tmpDir)
   const registry = destination.transport.name === dockerTransport.name
-  const ctx: ImageContext = {...opts.ctx, knownRepositories: match.image.names}
-
+  const locations = new BlobLocations(path.join(store.layout.graphRoot, BLOB_LOCATIONS_FILE))
   const source = await StoreImageReference.ofImage(store, match.image).newSource()
   try {
+    const sourceManifest = await source.getManifest()
+    const {config, layers} = parseImageManifest(sourceManifest.bytes, sourceManifest.mediaType)
+    const blobs = [config.digest, ...layers.map((l) => l.digest)]
+    const ctx: ImageContext = {...opts.ctx, knownRepositories: [...match.image.names, ...(registry ? locations.repositoriesFor(blobs) : [])]}
     const dest = await destination.newDestination(ctx)
     try {
       const copied = await copyImage(source, dest, {onEvent: opts.onEvent, manifestType, compressLayers: registry})
+      const repository = destination.dockerReference()?.replace(/[:@][^/]*$/, '')
+      if (registry && repository !== undefined) {
+        const written = parseImageManifest(copied.manifest.bytes, copied.manifest.mediaType)
+        locations.record([written.config.digest, ...written.layers.map((l) => l.digest)], repository)
+      }
       if (opts.digestFile !== undefined) writeDigestFile(opts.digestFile, copied.manifestDigest)
       return {destination: formatImageName(destination), manifestDigest: copied.manifestDigest}
     } finally {
