@@ -6,14 +6,15 @@ set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "setup-host: run as root (sudo bash .ci/setup-host.sh)" >&2; exit 1; }
 
 # uidmap: newuidmap/newgidmap. busybox-static: test image rootfs. docker-registry: the real
-# registry the tests push to and pull from. acl: getfacl/setfacl for permission tests.
+# registry the tests push to and pull from; apache2-utils (htpasswd) and openssl give it users and
+# a TLS certificate for the login and push tests. acl: getfacl/setfacl for permission tests.
 # podman, skopeo, umoci: the real thing, only to compare with in tests and benchmarks. crun,
 # runc: the external OCI runtimes of --runtime (and the differential tests).
 # time: GNU time, for the peak RSS in benchmarks. catatonit: the init process of --init (as Podman).
 # gcc: cc, for tspod-monitor (native/monitor); libc6-dev: libc.a, for the static tspod-exec-helper
 # (native/exec-helper); g++ for the addon. libseccomp-dev: the addon compiles seccomp profiles
 # with libseccomp (native/src/seccomp.cc).
-PACKAGES=(uidmap busybox-static libseccomp-dev docker-registry acl podman crun skopeo umoci fuse-overlayfs slirp4netns catatonit runc time python3 make gcc libc6-dev g++)
+PACKAGES=(uidmap busybox-static libseccomp-dev docker-registry apache2-utils openssl acl podman crun skopeo umoci fuse-overlayfs slirp4netns catatonit runc time python3 make gcc libc6-dev g++)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

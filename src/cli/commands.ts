@@ -48,6 +48,7 @@ export const COMMANDS = lazily({
   'image:ls': () => require('../commands/image/ls'),
   'image:prune': () => require('../commands/image/prune'),
   'image:pull': () => require('../commands/image/pull'),
+  'image:push': () => require('../commands/image/push'),
   'image:rm': () => require('../commands/image/rm'),
   'image:save': () => require('../commands/image/save'),
   'image:tag': () => require('../commands/image/tag'),

@@ -4,10 +4,11 @@ import {TspodCommand} from '../cli/base-command'
 
 export default class Logout extends TspodCommand {
   static summary = 'Log out of a container registry'
-  static args = {registry: Args.string({description: 'registry'})}
+  static description = 'Removes the credentials stored for the registry (without one, the first of unqualified-search-registries) from the auth file.'
+  static args = {registry: Args.string({description: 'registry (host[:port], or host[:port]/namespace/repository)'})}
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Remove the cached credentials for all registries in the auth file'}),
-    authfile: Flags.string({description: 'path of the authentication file'}),
+    authfile: Flags.string({description: 'path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override'}),
   }
 
   async run(): Promise<void> {

@@ -551,6 +551,33 @@ export class Engine {
     }
   }
 
+  /** `push`: an image of the store to a registry or another transport; returns the manifest digest written. */
+  async push(
+    source: string,
+    destination: string | undefined,
+    options: {context: ImageContext; format?: string; compressionFormat?: string; digestFile?: string},
+    events: {pushProgress?: () => PullProgress} = {},
+  ): Promise<string> {
+    const store = await this.store()
+    const {pushImage} = await import('../storage/image/push')
+    const work = store.newWorkDir('tmp')
+    const progress = events.pushProgress?.()
+    try {
+      const pushed = await pushImage(store, source, destination, {
+        ctx: {...options.context, registries: this.registries},
+        format: options.format,
+        compressionFormat: options.compressionFormat,
+        digestFile: options.digestFile,
+        tmpDir: work,
+        onEvent: progress && ((e) => progress.event(e)),
+      })
+      return pushed.manifestDigest
+    } finally {
+      progress?.stop()
+      fs.rmSync(work, {recursive: true, force: true})
+    }
+  }
+
   /** `load`: every image of a docker-archive or oci-archive (a file, an http(s) URL, or the `stdin` stream). */
   async load(
     options: {input?: string; stdin: Readable; signal?: AbortSignal},
@@ -749,11 +776,36 @@ export class Engine {
     }
   }
 
-  /** `login`: check the credentials with the registry and store them; returns the auth file written. */
-  async login(registry: string, credentials: {username: string; password: string}, options: {authFile?: string; tlsVerify?: boolean}): Promise<string> {
-    const {login} = await import('../storage/image/registry-login')
+  /** `login`: the credentials key and registry an argument (or, without one, the default registry) names. */
+  async loginTarget(registry: string | undefined, acceptRepositories: boolean): Promise<{key: string; registry: string}> {
+    const {defaultRegistry, parseCredentialsKey} = await import('../storage/image/registry-login')
+    if (registry === undefined) {
+      const first = defaultRegistry(this.registries)
+      return {key: first, registry: first}
+    }
+    return parseCredentialsKey(registry, acceptRepositories)
+  }
+
+  /** `login --get-login` and a login without credentials: what is stored for the key. */
+  async storedLogin(target: {key: string; registry: string}, options: {authFile?: string}): Promise<{username: string; password: string} | undefined> {
+    const {storedCredentials} = await import('../storage/image/registry-login')
+    return storedCredentials(target, options)
+  }
+
+  /** `login`: check credentials with the registry; with store, also write them to the auth file (returned). */
+  async login(
+    target: {key: string; registry: string},
+    credentials: {username: string; password: string},
+    options: {authFile?: string; tlsVerify?: boolean; certDir?: string; store: boolean; signal?: AbortSignal},
+  ): Promise<string | undefined> {
+    const {checkCredentials, login} = await import('../storage/image/registry-login')
     const {registryIdleTimeoutMs} = await import('../storage/image/config/registry-idle-timeout')
-    return await login(registry, credentials, {...options, registries: this.registries, idleTimeoutMs: registryIdleTimeoutMs()})
+    const context = {...options, registries: this.registries, idleTimeoutMs: registryIdleTimeoutMs()}
+    if (!options.store) {
+      await checkCredentials(target, credentials, context)
+      return undefined
+    }
+    return await login(target, credentials, context)
   }
 
   /** `logout`: the credentials of one registry (returns its key as stored), or of all. */
@@ -763,8 +815,7 @@ export class Engine {
       removeAllCredentials({authFile: options.authFile})
       return undefined
     }
-    if (!options.registry) throw new UsageError('registry must be given')
-    const key = options.registry.replace(/^(docker|https?):\/\//, '')
+    const {key} = await this.loginTarget(options.registry, true)
     if (!removeCredentials(key, {authFile: options.authFile})) throw new TspodError(`not logged into ${key}`)
     return key
   }

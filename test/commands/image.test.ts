@@ -153,7 +153,7 @@ test('pull errors: one line, exit 125, and the store is unchanged', async (t) =>
 
   const unknown = await tspod(box, ['pull', `${registry.host}/no/such:tag`])
   t.is(unknown.code, 125)
-  t.regex(unknown.stderr, new RegExp(`\nError: initializing source docker://${registry.host}/no/such:tag: reading manifest tag in ${registry.host}/no/such: manifest unknown\n$`))
+  t.regex(unknown.stderr, new RegExp(`\nError: initializing source docker://${registry.host}/no/such:tag: reading manifest tag in ${registry.host}/no/such: manifest unknown: manifest unknown\n$`))
   // Nothing listens on 127.0.0.2 (the test registries bind 127.0.0.1), so this cannot race.
   const refused = await tspod(box, ['pull', `127.0.0.2:${await freePort()}/x`])
   t.is(refused.code, 125)

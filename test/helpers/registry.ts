@@ -1,7 +1,8 @@
 // A real local registry for pull tests: Debian's CNCF distribution registry (docker-registry) on
 // 127.0.0.1, plain HTTP, storage in its own temp dir, fed through the OCI distribution API.
-import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import * as https from 'node:https'
 import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -22,9 +23,21 @@ export interface PushableImage {
   blobs: Buffer[]
 }
 
+/** A registry as Podman's login tests run one: TLS with a self-signed certificate, htpasswd users. */
+export interface RegistryOptions {
+  /** serve https with a self-signed certificate for localhost and 127.0.0.1 */
+  tls?: boolean
+  /** require Basic auth with this user (stored bcrypt-hashed by apache2-utils' htpasswd) */
+  auth?: {username: string; password: string}
+  /** log every request (method, path, status) to stderr() */
+  accessLog?: boolean
+}
+
 export interface Registry {
   /** '127.0.0.1:PORT', for image references */
   host: string
+  /** with tls: a world-readable dir holding the CA certificate as domain.crt (a --cert-dir) */
+  certDir?: string
   /** 'http://127.0.0.1:PORT' */
   url: string
   port: number
@@ -53,14 +66,27 @@ export function freePort(): Promise<number> {
   })
 }
 
-function configYaml(storageDir: string, port: number): string {
+function configYaml(storageDir: string, port: number, options: RegistryOptions, dir: string): string {
   // JSON strings are valid YAML double-quoted scalars.
+  const tls = options.tls
+    ? `  tls:
+    certificate: ${JSON.stringify(path.join(dir, 'certs', 'domain.crt'))}
+    key: ${JSON.stringify(path.join(dir, 'domain.key'))}
+`
+    : ''
+  const auth = options.auth
+    ? `auth:
+  htpasswd:
+    realm: Registry Realm
+    path: ${JSON.stringify(path.join(dir, 'htpasswd'))}
+`
+    : ''
   return `version: 0.1
 log:
-  level: error
+  level: ${options.accessLog ? 'info' : 'error'}
   accesslog:
-    disabled: true
-storage:
+    disabled: ${options.accessLog ? 'false' : 'true'}
+${auth}storage:
   filesystem:
     rootdirectory: ${JSON.stringify(storageDir)}
   delete:
@@ -70,7 +96,33 @@ storage:
       enabled: false
 http:
   addr: ${JSON.stringify(`127.0.0.1:${port}`)}
-`
+${tls}`
+}
+
+/** A self-signed certificate (domain.crt, world-readable in certs/) and the htpasswd file. */
+function writeSecrets(dir: string, options: RegistryOptions): void {
+  if (options.tls) {
+    const certs = path.join(dir, 'certs')
+    mkdirSync(certs, {mode: 0o755})
+    chmodSync(dir, 0o755)
+    execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-keyout', path.join(dir, 'domain.key'), '-x509', '-days', '2', '-out', path.join(certs, 'domain.crt'), '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], {stdio: 'ignore'})
+    chmodSync(path.join(certs, 'domain.crt'), 0o644)
+  }
+  if (options.auth) {
+    writeFileSync(path.join(dir, 'htpasswd'), execFileSync('htpasswd', ['-Bbn', options.auth.username, options.auth.password]))
+  }
+}
+
+/** GET /v2/ over https without verification: the status, or a thrown error. */
+function httpsStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, {rejectUnauthorized: false, timeout: 1000}, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.on('error', reject)
+  })
 }
 
 async function check(res: Response, what: string, expected: number[]): Promise<Response> {
@@ -103,14 +155,18 @@ class LocalRegistry implements Registry {
   private stopped: Promise<void> | undefined
   private readonly onExit = () => this.killNow()
 
+  readonly certDir?: string
+
   constructor(
     readonly port: number,
     private readonly dir: string,
     readonly storageDir: string,
     private readonly child: ChildProcess,
+    private readonly options: RegistryOptions = {},
   ) {
     this.host = `127.0.0.1:${port}`
-    this.url = `http://${this.host}`
+    this.url = `${options.tls ? 'https' : 'http'}://${this.host}`
+    if (options.tls) this.certDir = path.join(dir, 'certs')
     child.stderr?.on('data', (d: Buffer) => (this.stderrText += d.toString()))
     child.stdout?.on('data', (d: Buffer) => (this.stderrText += d.toString()))
     // A test process that dies without stop() must not leave the registry or its files behind.
@@ -130,10 +186,9 @@ class LocalRegistry implements Registry {
         throw new Error(`registry exited (${how}) before answering: ${this.stderrText}`)
       }
       try {
-        const res = await fetch(`${this.url}/v2/`, {signal: AbortSignal.timeout(1000)})
-        await res.arrayBuffer()
-        if (res.status === 200) return
-        lastError = `GET /v2/ answered ${res.status}`
+        const status = this.options.tls ? await httpsStatus(`${this.url}/v2/`) : await fetch(`${this.url}/v2/`, {signal: AbortSignal.timeout(1000)}).then(async (res) => (await res.arrayBuffer(), res.status))
+        if (status === 200 || (status === 401 && this.options.auth)) return
+        lastError = `GET /v2/ answered ${status}`
       } catch (err) {
         lastError = String(err)
       }
@@ -213,16 +268,17 @@ class LocalRegistry implements Registry {
   }
 }
 
-async function startOnce(): Promise<LocalRegistry> {
+async function startOnce(options: RegistryOptions): Promise<LocalRegistry> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tspod-registry-'))
   const storageDir = path.join(dir, 'storage')
   const configFile = path.join(dir, 'config.yml')
   const port = await freePort()
-  writeFileSync(configFile, configYaml(storageDir, port))
+  writeSecrets(dir, options)
+  writeFileSync(configFile, configYaml(storageDir, port, options, dir))
   // REGISTRY_* variables override the config file; keep any from the outside out.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')))
   const child = spawn(REGISTRY_BIN, ['serve', configFile], {stdio: ['ignore', 'pipe', 'pipe'], env})
-  const registry = new LocalRegistry(port, dir, storageDir, child)
+  const registry = new LocalRegistry(port, dir, storageDir, child, options)
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve)
@@ -237,11 +293,11 @@ async function startOnce(): Promise<LocalRegistry> {
 }
 
 /** Start a registry on a free port of 127.0.0.1 and wait until it answers GET /v2/. */
-export async function startRegistry(): Promise<Registry> {
+export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
   // Another process can take the free port between our probe and the registry's bind; try again then.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce()
+      return await startOnce(options)
     } catch (err) {
       if (attempt >= 3 || !/address already in use/i.test(String(err))) throw err
     }
@@ -249,10 +305,10 @@ export async function startRegistry(): Promise<Registry> {
 }
 
 /** One registry for all tests of an ava file: started in test.before, stopped in test.after.always. */
-export function withRegistry<Context>(test: TestFn<Context>): () => Registry {
+export function withRegistry<Context>(test: TestFn<Context>, options: RegistryOptions = {}): () => Registry {
   let registry: Registry | undefined
   test.before(async () => {
-    registry = await startRegistry()
+    registry = await startRegistry(options)
   })
   test.after.always(async () => {
     await registry?.stop()

@@ -2,12 +2,14 @@
 // pipeline). The source gives raw bytes; every manifest and blob is verified here against its
 // digest as it flows, and nothing is committed unless all of it matched.
 import {Readable, Transform} from 'node:stream'
+import {createGzip} from 'node:zlib'
 
 import {TspodError, wrap} from '../../../errors'
 import {BlobInfo, BlobStall, GetBlobOptions, ImageDestination, ImageSource, ManifestBlob, Platform} from '../transports/types'
 import {DigestVerifier, sha256Digest as sha256} from '../../digest'
 import {ImageManifest, convertManifest, isManifestList, parseImageManifest, parseManifest, serializeManifest} from '../manifest/manifest'
 import {chooseInstance} from '../manifest/platform'
+import {MEDIA_TYPE_DOCKER_LAYER, MEDIA_TYPE_DOCKER_LAYER_GZIP, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_LAYER, MEDIA_TYPE_OCI_LAYER_GZIP} from '../manifest/media-types'
 import {copyLayerUncompressed, diffIds, isCompressedLayer} from './uncompressed-layer'
 
 /** Layers fetched at once. */
@@ -25,9 +27,15 @@ export type CopyEvent =
 export interface CopyOptions {
   platform?: Partial<Platform>
   onEvent?: (event: CopyEvent) => void
+  /** write the manifest in this format (push --format), converting when the source has another */
+  manifestType?: string
+  /** gzip the layers that are not compressed on the way (a registry destination wants them compressed) */
+  compressLayers?: boolean
   /** write compressed layers as their tar streams (a new manifest; the image ID stays) */
   uncompressedLayers?: boolean
 }
+
+const UNCOMPRESSED_LAYER_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPE_OCI_LAYER, MEDIA_TYPE_DOCKER_LAYER])
 
 export interface CopyResult {
   manifest: ManifestBlob
@@ -78,26 +86,42 @@ function progress(digest: string, onEvent: CopyOptions['onEvent']): Transform {
   })
 }
 
-async function copyLayer(source: ImageSource, dest: ImageDestination, layer: BlobInfo, index: number, onEvent: CopyOptions['onEvent']): Promise<void> {
-  if (await dest.tryReusingBlob(layer, {layerIndex: index})) {
+/**
+ * One layer; returns the blob written when it differs from the source's (compressed on the way).
+ * gzipType: the media type of a gzipped layer in the manifest, when uncompressed layers are gzipped.
+ */
+async function copyLayer(
+  source: ImageSource,
+  dest: ImageDestination,
+  layer: BlobInfo,
+  index: number,
+  onEvent: CopyOptions['onEvent'],
+  gzipType?: string,
+): Promise<BlobInfo | undefined> {
+  const compress = gzipType !== undefined && UNCOMPRESSED_LAYER_TYPES.has(layer.mediaType ?? '')
+  if (!compress && (await dest.tryReusingBlob(layer, {layerIndex: index}))) {
     onEvent?.({kind: 'blob-done', digest: layer.digest, reused: true})
-    return
+    return undefined
   }
   onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})
   const {stream} = await source.getBlob(layer, reportingStalls(layer.digest, onEvent))
-  const verified = stream.pipe(new DigestVerifier(layer.digest)).pipe(progress(layer.digest, onEvent))
+  let verified = stream.pipe(new DigestVerifier(layer.digest)).pipe(progress(layer.digest, onEvent))
+  if (compress) verified = verified.pipe(createGzip())
   let sourceError: Error | undefined
   stream.on('error', (err) => {
     sourceError = err
     verified.destroy(err)
   })
+  let written: BlobInfo
   try {
-    await dest.putBlob(verified, layer, {isConfig: false, layerIndex: index})
+    // a compressed blob's digest is known only once it is written
+    written = await dest.putBlob(verified, compress ? {digest: '', size: -1, mediaType: gzipType} : layer, {isConfig: false, layerIndex: index})
   } catch (err) {
     // a failed read is the source's fault: its words, not the destination's "writing blob" around them
     throw wrap(sourceError ?? err, `copying blob ${layer.digest}`)
   }
   onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
+  return compress ? {...layer, digest: written.digest, size: written.size, mediaType: gzipType} : undefined
 }
 
 /** Run fn over items with at most `limit` in flight; the first failure rejects (others finish). */
@@ -124,7 +148,13 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   }
   let {blob, manifest} = resolved
   const {listDigest} = resolved
-  if (!dest.supportedManifestTypes.includes(manifest.mediaType)) {
+  if (options.manifestType !== undefined && manifest.mediaType !== options.manifestType) {
+    if (!dest.supportedManifestTypes.includes(options.manifestType)) {
+      throw new TspodError(`manifest type ${JSON.stringify(options.manifestType)} is not supported by the destination`)
+    }
+    manifest = convertManifest(manifest, options.manifestType)
+    blob = serializeManifest(manifest)
+  } else if (!dest.supportedManifestTypes.includes(manifest.mediaType)) {
     manifest = convertManifest(manifest, dest.supportedManifestTypes[0])
     blob = serializeManifest(manifest)
   }
@@ -137,19 +167,21 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   await dest.putBlob(Readable.from([config]), manifest.config, {isConfig: true})
   onEvent?.({kind: 'blob-done', digest: manifest.config.digest, reused: false})
 
-  if (options.uncompressedLayers) {
-    const ids = diffIds(config, manifest.layers.length)
-    const layers = [...manifest.layers]
-    await boundedAll(manifest.layers, PARALLEL_BLOBS, async (layer, i) => {
-      if (!isCompressedLayer(layer)) return copyLayer(source, dest, layer, i, onEvent)
-      onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})
-      layers[i] = await copyLayerUncompressed(source, dest, layer, ids[i], i)
-      onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
-    })
-    manifest = {...manifest, layers}
+  const gzipType = options.compressLayers ? (manifest.mediaType === MEDIA_TYPE_DOCKER_MANIFEST ? MEDIA_TYPE_DOCKER_LAYER_GZIP : MEDIA_TYPE_OCI_LAYER_GZIP) : undefined
+  const ids = options.uncompressedLayers ? diffIds(config, manifest.layers.length) : []
+  const rewritten: (BlobInfo | undefined)[] = []
+  await boundedAll(manifest.layers, PARALLEL_BLOBS, async (layer, i) => {
+    if (!options.uncompressedLayers || !isCompressedLayer(layer)) {
+      rewritten[i] = await copyLayer(source, dest, layer, i, onEvent, gzipType)
+      return
+    }
+    onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})
+    rewritten[i] = await copyLayerUncompressed(source, dest, layer, ids[i], i)
+    onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
+  })
+  if (rewritten.some((layer) => layer !== undefined)) {
+    manifest = {...manifest, layers: manifest.layers.map((layer, i) => ({...layer, ...rewritten[i]}))} as ImageManifest
     blob = serializeManifest(manifest)
-  } else {
-    await boundedAll(manifest.layers, PARALLEL_BLOBS, (layer, i) => copyLayer(source, dest, layer, i, onEvent))
   }
   onEvent?.({kind: 'manifest'})
   await dest.putManifest(blob, {listDigest})

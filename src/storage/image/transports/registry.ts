@@ -3,6 +3,7 @@
 import {UsageError} from '../../../errors'
 import {dockerTransport} from './docker/transport'
 import {dockerArchiveTransport} from './docker-archive/transport'
+import {dirTransport} from './dir/transport'
 import {ociArchiveTransport} from './oci-archive/transport'
 import {ociLayoutTransport} from './oci-layout/transport'
 import {storeTransport} from './containers-storage/transport'
@@ -56,3 +57,4 @@ registerTransport(ociLayoutTransport)
 registerTransport(ociArchiveTransport)
 registerTransport(dockerArchiveTransport)
 registerTransport(storeTransport)
+registerTransport(dirTransport)

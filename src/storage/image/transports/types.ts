@@ -34,6 +34,10 @@ export interface ImageContext {
   tlsVerify?: boolean
   /** --authfile */
   authFile?: string
+  /** --cert-dir: the registry's CAs and client certificate (containers-certs.d(5)) */
+  certDir?: string
+  /** docker references ("host/repo:tag") whose repositories may already hold the blobs being written */
+  knownRepositories?: string[]
   /** --creds user:password */
   credentials?: {username: string; password: string}
   platform?: Partial<Platform>

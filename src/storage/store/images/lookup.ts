@@ -38,6 +38,25 @@ function candidates(text: string, registries: RegistriesConfig): DockerReference
   return refs
 }
 
+/**
+ * libimage's last resort for a short name ("app", "team/app:1"): an image with a name whose
+ * repository ends in "/<name>" and whose tag is the given one (latest by default), such as
+ * "registry.example.com:5000/app:latest" pulled from a registry that is not a search registry.
+ */
+function byRepoTagSuffix(store: Store, text: string): LocalMatch | undefined {
+  const match = /^([a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?$/.exec(text)
+  if (!match) return undefined
+  const [, name, tag = 'latest'] = match
+  const first = name.split('/')[0]
+  if (name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return undefined
+  const suffix = `/${name}:${tag}`
+  for (const image of store.images.list()) {
+    const found = image.names.find((n) => n.endsWith(suffix))
+    if (found) return {image, name: found}
+  }
+  return undefined
+}
+
 export interface LocalMatch {
   image: Image
   /** the image's name that the text resolved to; undefined when it matched by ID */
@@ -57,9 +76,9 @@ export function resolveLocalImage(store: Store, text: string, registries: Regist
   if (SHORT_ID.test(prefix)) {
     const matches = store.images.byIdPrefix(prefix)
     if (matches.length > 1) throw new TspodError(`${text}: ambiguous image ID prefix: ${matches.length} images match`)
-    return matches[0] && {image: matches[0]}
+    if (matches[0]) return {image: matches[0]}
   }
-  return undefined
+  return byRepoTagSuffix(store, text)
 }
 
 export function findImage(store: Store, text: string, registries: RegistriesConfig): Image | undefined {

@@ -11,7 +11,7 @@ import {BlobStream, ResumeError} from './blob-stream'
 import {looksLikeDigest, validateDigest} from './digest'
 import {describeErrorResponse, isManifestUnknown} from './distribution-error'
 import {ManifestUnknownError, RegistryResponseError, TooManyRequestsError, UnauthorizedError} from './errors'
-import {DEFAULT_TIMEOUTS, HttpResponse, NetworkError, Timeouts, httpGet} from './http-request'
+import {DEFAULT_TIMEOUTS, HttpResponse, NetworkError, RequestBody, Timeouts, TlsMaterial, httpRequest} from './http-request'
 import {manifestMatchesDigest} from './manifest-digest'
 import {RETRYABLE_STATUSES, RetryPolicy, backoffDelay, parseRetryAfter, retryPolicy, sleep} from './retry'
 import {BearerToken, TokenCache, parseTokenResponse} from './token-cache'
@@ -46,6 +46,10 @@ export interface RegistryClientOptions {
   repository: string
   /** TLS verification off, and plain http when https fails */
   insecure: boolean
+  /** a cert dir's CAs and client certificate (cert-dir.ts) */
+  tls?: TlsMaterial
+  /** what tokens are asked for: "pull", or "pull,push" for a destination */
+  actions?: 'pull' | 'pull,push'
   getCredentials?: (registry: string) => RegistryCredentials | undefined
   signal?: AbortSignal
   timeouts?: Partial<Timeouts>
@@ -58,6 +62,16 @@ export interface RegistryClientOptions {
 export interface PingResult {
   scheme: 'https' | 'http'
   challenges: AuthChallenge[]
+}
+
+/** One request of a caller that speaks the distribution API itself (an upload). */
+export interface SendOptions {
+  method: string
+  headers?: Record<string, string>
+  /** a stream body makes the request a single attempt */
+  body?: RequestBody
+  /** more token scopes: "repository:other/repo:pull" to mount a blob from there */
+  extraScopes?: string[]
 }
 
 interface Authorization {
@@ -73,6 +87,8 @@ export class RegistryClient {
   /** "<registry>/<repository>" unless displayName says otherwise */
   readonly name: string
   private readonly insecure: boolean
+  private readonly tls: TlsMaterial | undefined
+  private readonly actions: string
   private readonly lookupCredentials?: (registry: string) => RegistryCredentials | undefined
   /** aborts with options.signal; every request and blob stream listens to it */
   private readonly signal: AbortSignal
@@ -95,6 +111,8 @@ export class RegistryClient {
     this.repository = options.repository
     this.name = options.displayName ?? `${options.registry}/${options.repository}`
     this.insecure = options.insecure
+    this.tls = options.tls
+    this.actions = options.actions ?? 'pull'
     this.lookupCredentials = options.getCredentials
     this.signal = followSignal(options.signal)
     this.timeouts = {...DEFAULT_TIMEOUTS, ...options.timeouts}
@@ -127,7 +145,7 @@ export class RegistryClient {
     const headers: Record<string, string> = {'Docker-Distribution-API-Version': 'registry/2.0'}
     const bearer = challenges.find((c) => c.scheme === 'bearer')
     const credentials = this.getCredentials()
-    if (bearer) headers.Authorization = `Bearer ${(await this.fetchToken(bearer, undefined)).token}`
+    if (bearer) headers.Authorization = `Bearer ${(await this.fetchToken(bearer, [])).token}`
     else if (credentials) headers.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
     await this.withRetries(`${scheme}://${this.registry}/v2/`, headers, false, async (response) => {
       if (response.status === 200) return response.body.cancel()
@@ -165,6 +183,21 @@ export class RegistryClient {
     } catch (err) {
       throw err instanceof NetworkError ? wrap(err, context) : err
     }
+  }
+
+  /**
+   * A request to url (absolute, or a path below the registry's root such as "/v2/…/blobs/uploads/")
+   * with the registry's auth; consume gets the answer whatever its status.
+   */
+  async send<T>(url: string, options: SendOptions, consume: (response: HttpResponse) => Promise<T>): Promise<T> {
+    const {scheme} = await this.ping()
+    const absolute = new URL(url, `${scheme}://${this.registry}`).href
+    return this.withRetries(absolute, {'Docker-Distribution-API-Version': 'registry/2.0', ...options.headers}, true, consume, undefined, options)
+  }
+
+  /** An error answer as an error of the class a caller can branch on: "<context>: <the registry's words>". */
+  describeError(response: HttpResponse, context: string): Promise<RegistryResponseError> {
+    return this.responseError(response, context)
   }
 
   private manifestMatches(bytes: Buffer, digest: string, context: string): boolean {
@@ -276,15 +309,26 @@ export class RegistryClient {
     authenticate: boolean,
     consume: (response: HttpResponse) => Promise<T>,
     onStall?: (failure: NetworkError) => void,
+    send: {method?: string; body?: RequestBody; extraScopes?: string[]} = {},
   ): Promise<T> {
     let replacedToken = false
+    // a streamed body is read once: its request cannot be sent again
+    const attempts = send.body !== undefined && !Buffer.isBuffer(send.body) ? 1 : this.retry.attempts
     for (let attempt = 1; ; attempt++) {
-      const authorization = authenticate ? await this.authorize() : undefined
+      const authorization = authenticate ? await this.authorize(send.extraScopes ?? []) : undefined
       const requestHeaders: Record<string, string> = {...headers, 'User-Agent': this.userAgent}
       if (authorization) requestHeaders.Authorization = authorization.header
       try {
-        const response = await httpGet(url, {headers: requestHeaders, timeouts: this.timeouts, insecureTls: this.insecure, signal: this.signal})
-        if (response.status === 401 && authorization?.fromCache && !replacedToken) {
+        const response = await httpRequest(url, {
+          method: send.method,
+          body: send.body,
+          headers: requestHeaders,
+          timeouts: this.timeouts,
+          insecureTls: this.insecure,
+          tls: this.tls,
+          signal: this.signal,
+        })
+        if (response.status === 401 && authorization?.fromCache && !replacedToken && attempts > 1) {
           // the token expired early or was revoked: get a new one, once
           response.body.cancel()
           this.tokens.delete(authorization.tokenKey!)
@@ -292,7 +336,7 @@ export class RegistryClient {
           attempt--
           continue
         }
-        if (RETRYABLE_STATUSES.has(response.status) && attempt < this.retry.attempts) {
+        if (RETRYABLE_STATUSES.has(response.status) && attempt < attempts) {
           const retryAfter = parseRetryAfter(response.headers.get('retry-after'))
           response.body.cancel()
           await sleep(Math.min(retryAfter ?? backoffDelay(this.retry, attempt), this.retry.maxDelayMs), this.signal)
@@ -300,7 +344,7 @@ export class RegistryClient {
         }
         return await consume(response)
       } catch (err) {
-        if (err instanceof NetworkError && err.retryable && attempt < this.retry.attempts && !this.signal.aborted) {
+        if (err instanceof NetworkError && err.retryable && attempt < attempts && !this.signal.aborted) {
           if (err.timedOut) onStall?.(err)
           await sleep(backoffDelay(this.retry, attempt), this.signal)
           continue
@@ -319,7 +363,7 @@ export class RegistryClient {
   }
 
   /** The Authorization header for the first challenge of the ping that tspod can answer. */
-  private async authorize(): Promise<Authorization | undefined> {
+  private async authorize(extraScopes: string[]): Promise<Authorization | undefined> {
     const {challenges} = await this.ping()
     for (const challenge of challenges) {
       if (challenge.scheme === 'basic') {
@@ -329,13 +373,13 @@ export class RegistryClient {
         return {header: `Basic ${encoded}`, fromCache: false}
       }
       if (challenge.scheme === 'bearer') {
-        const scope = `repository:${this.repository}:pull`
-        const key = [challenge.parameters.realm, challenge.parameters.service, scope].join(' ')
+        const scopes = [`repository:${this.repository}:${this.actions}`, ...extraScopes]
+        const key = [challenge.parameters.realm, challenge.parameters.service, ...scopes].join(' ')
         const cached = this.tokens.get(key)
         if (cached !== undefined) return {header: `Bearer ${cached}`, tokenKey: key, fromCache: true}
         let pending = this.pendingTokens.get(key)
         if (pending === undefined) {
-          pending = this.fetchToken(challenge, scope).finally(() => this.pendingTokens.delete(key))
+          pending = this.fetchToken(challenge, scopes).finally(() => this.pendingTokens.delete(key))
           this.pendingTokens.set(key, pending)
         }
         const token = await pending
@@ -347,7 +391,7 @@ export class RegistryClient {
   }
 
   /** GET <realm>?account=&scope=&service= with Basic credentials when there are some. */
-  private async fetchToken(challenge: AuthChallenge, scope: string | undefined): Promise<BearerToken> {
+  private async fetchToken(challenge: AuthChallenge, scopes: string[]): Promise<BearerToken> {
     const realm = challenge.parameters.realm
     if (!realm) throw new TspodError('missing realm in bearer auth challenge')
     let url: URL
@@ -362,7 +406,7 @@ export class RegistryClient {
     const credentials = this.getCredentials()
     // sorted by key, as Go's url.Values.Encode writes them
     if (credentials?.username) url.searchParams.append('account', credentials.username)
-    if (scope !== undefined) url.searchParams.append('scope', scope)
+    for (const scope of scopes) url.searchParams.append('scope', scope)
     if (challenge.parameters.service) url.searchParams.append('service', challenge.parameters.service)
     const headers: Record<string, string> = {}
     if (credentials?.username && credentials.password) {

@@ -74,10 +74,12 @@ function codeText(code: string): string {
   return code.toLowerCase().replace(/_/g, ' ')
 }
 
-/** registryHTTPResponseToError's rewording of one distribution error. */
+/**
+ * One distribution error as containers/image 5.23 (Podman 4.3.1) prints it: a bare ErrorCode as its
+ * text, an Error (with detail or its own message) as errcode.Error.Error(), "<code>: <message>".
+ */
 function codedErrorText(e: CodedError): string {
   if (e.bare) return codeText(e.code)
-  if (e.message === DEFAULT_MESSAGES.get(e.code)) return e.message
   return `${codeText(e.code)}: ${e.message}`
 }
 
@@ -139,8 +141,8 @@ export function describeErrorResponse(response: ErrorResponse): DescribedError {
   const coded = fromHeader ?? parseBody(status, body)
   if (coded) return {text: codedErrorText(coded), errorCode: coded.code, unparsed: false}
   if (status === 401) {
-    // ErrorCodeUnauthorized.WithDetail(body): an Error whose message is the default one
-    return {text: DEFAULT_MESSAGES.get('UNAUTHORIZED')!, errorCode: 'UNAUTHORIZED', unparsed: true}
+    // ErrorCodeUnauthorized.WithDetail(body): an Error with the default message
+    return {text: `unauthorized: ${DEFAULT_MESSAGES.get('UNAUTHORIZED')!}`, errorCode: 'UNAUTHORIZED', unparsed: true}
   }
   let sample = body.subarray(0, 50).toString('utf8')
   if (body.length > 50) sample += '...'

@@ -1,6 +1,9 @@
-// One HTTP GET with fetch: redirects followed by hand (Authorization never crosses origins), a
-// deadline for the response headers, an idle deadline for every body read, TLS verification off
-// on request, and network failures worded as Go's net/http words them.
+// One HTTP request with fetch: redirects followed by hand for GET and HEAD (Authorization never
+// crosses origins), a deadline for the response headers, an idle deadline for every body chunk
+// read or sent, TLS verification off or with a cert dir's CAs and client certificate, and network
+// failures worded as Go's net/http words them.
+import * as tls from 'node:tls'
+
 import {ErrorDetails, TspodError} from '../../../../errors'
 import {goDuration} from '../../../../runtime/top/go-format'
 import {abortError} from './retry'
@@ -56,12 +59,29 @@ export function formatDuration(ms: number): string {
   return goDuration(BigInt(Math.round(ms)) * 1_000_000n)
 }
 
+/** A cert dir's contents (containers-certs.d(5)): CAs trusted besides the system's, a client certificate. */
+export interface TlsMaterial {
+  /** PEM texts of the *.crt files */
+  ca: string[]
+  /** PEM of a *.cert file and of its *.key */
+  cert?: string
+  key?: string
+}
+
+/** A request body: bytes, or a stream sent as it is read (never retried). */
+export type RequestBody = Buffer | AsyncIterable<Buffer>
+
 export interface RequestOptions {
   headers: Record<string, string>
   timeouts: Timeouts
   /** skip TLS certificate verification (https only) */
   insecureTls: boolean
+  /** CAs and client certificate for https */
+  tls?: TlsMaterial
   signal?: AbortSignal
+  /** GET unless given */
+  method?: string
+  body?: RequestBody
 }
 
 export interface HttpResponse {
@@ -77,23 +97,38 @@ const MAX_REDIRECTS = 10 // Go's http.Client default
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 
 /** GET url, following redirects; the caller must read the body to its end or cancel it. */
-export async function httpGet(url: string, options: RequestOptions): Promise<HttpResponse> {
+export function httpGet(url: string, options: RequestOptions): Promise<HttpResponse> {
+  return httpRequest(url, {...options, method: 'GET'})
+}
+
+/** Go's verb in messages: "Get", "Put", "Patch". */
+function verbOf(method: string): string {
+  return method.charAt(0) + method.slice(1).toLowerCase()
+}
+
+/**
+ * One request; redirects are followed for GET and HEAD only (an upload's Location is the next
+ * step of the upload, the caller's business). The caller reads the body to its end or cancels it.
+ */
+export async function httpRequest(url: string, options: RequestOptions): Promise<HttpResponse> {
+  const method = options.method ?? 'GET'
+  const verb = verbOf(method)
   let current = url
   let headers = {...options.headers}
   for (let redirects = 0; ; redirects++) {
-    const response = await getOnce(current, headers, options)
+    const response = await requestOnce(current, headers, options, method)
     const location = response.headers.get('location')
-    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response
+    if ((method !== 'GET' && method !== 'HEAD') || !REDIRECT_STATUSES.has(response.status) || location === null) return response
     response.body.cancel()
-    if (redirects === MAX_REDIRECTS) throw new NetworkError(`Get "${current}": stopped after ${MAX_REDIRECTS} redirects`)
+    if (redirects === MAX_REDIRECTS) throw new NetworkError(`${verb} "${current}": stopped after ${MAX_REDIRECTS} redirects`)
     let next: URL
     try {
       next = new URL(location, current)
     } catch {
-      throw new NetworkError(`Get "${current}": invalid redirect location ${JSON.stringify(location)}`)
+      throw new NetworkError(`${verb} "${current}": invalid redirect location ${JSON.stringify(location)}`)
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new NetworkError(`Get "${current}": redirect to unsupported URL ${JSON.stringify(next.href)}`)
+      throw new NetworkError(`${verb} "${current}": redirect to unsupported URL ${JSON.stringify(next.href)}`)
     }
     if (next.origin !== new URL(current).origin) headers = withoutHeader(headers, 'authorization')
     current = next.href
@@ -104,27 +139,42 @@ function withoutHeader(headers: Record<string, string>, name: string): Record<st
   return Object.fromEntries(Object.entries(headers).filter(([key]) => key.toLowerCase() !== name))
 }
 
-async function getOnce(url: string, headers: Record<string, string>, options: RequestOptions): Promise<HttpResponse> {
+async function requestOnce(url: string, headers: Record<string, string>, options: RequestOptions, method: string): Promise<HttpResponse> {
   const outer = options.signal
   if (outer?.aborted) throw abortError(outer)
+  const verb = verbOf(method)
   const controller = new AbortController()
   const onAbort = (): void => controller.abort(abortError(outer!))
   outer?.addEventListener('abort', onAbort, {once: true})
   const release = (): void => outer?.removeEventListener('abort', onAbort)
 
   const {connectMs, idleMs} = options.timeouts
-  const timer = setTimeout(() => {
-    const message = `Get "${url}": timeout awaiting response headers: no answer for ${formatDuration(connectMs)}`
-    controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true, silentMs: connectMs, url}))
-  }, connectMs)
+  let timer: NodeJS.Timeout | undefined
+  const arm = (ms: number, what: string): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      const message = `${verb} "${url}": ${what} for ${formatDuration(ms)}`
+      controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true, silentMs: ms, url}))
+    }, ms)
+  }
+  arm(connectMs, 'timeout awaiting response headers: no answer')
   let response: Response
   try {
-    const init: RequestInit = {method: 'GET', headers, redirect: 'manual', signal: controller.signal}
-    if (options.insecureTls && url.startsWith('https:')) init.dispatcher = insecureDispatcher()
+    const init: RequestInit & {duplex?: 'half'} = {method, headers, redirect: 'manual', signal: controller.signal}
+    if (options.body !== undefined) {
+      if (Buffer.isBuffer(options.body)) {
+        init.body = new Uint8Array(options.body.buffer, options.body.byteOffset, options.body.byteLength)
+      } else {
+        // a registry that stops taking the upload is as stalled as one that stops sending
+        init.body = watchedBody(options.body, () => arm(idleMs, 'idle timeout: could not send data'), () => arm(connectMs, 'timeout awaiting response headers: no answer')) as unknown as RequestInit['body']
+        init.duplex = 'half'
+      }
+    }
+    if (url.startsWith('https:') && (options.insecureTls || options.tls)) init.dispatcher = tlsDispatcher(options.insecureTls, options.tls)
     response = await fetch(url, init)
   } catch (err) {
     release()
-    throw describeFailure(err, url, 'connect', controller.signal)
+    throw describeFailure(err, url, 'connect', controller.signal, verb)
   } finally {
     clearTimeout(timer)
   }
@@ -133,8 +183,17 @@ async function getOnce(url: string, headers: Record<string, string>, options: Re
     statusText: response.statusText,
     headers: response.headers,
     url,
-    body: new BodyReader(response, url, controller, idleMs, release),
+    body: new BodyReader(response, url, controller, idleMs, release, verb),
   }
+}
+
+/** The body's chunks, re-arming the send deadline before each and the answer's deadline after the last. */
+async function* watchedBody(body: AsyncIterable<Buffer>, sending: () => void, sent: () => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    sending()
+    yield chunk
+  }
+  sent()
 }
 
 /** A response body read chunk by chunk, each read bounded by the idle timeout. */
@@ -148,6 +207,7 @@ export class BodyReader {
     private readonly controller: AbortController,
     private readonly idleMs: number,
     private readonly release: () => void,
+    private readonly verb = 'Get',
   ) {}
 
   /** The next chunk, or undefined at the end; throws NetworkError. */
@@ -159,7 +219,7 @@ export class BodyReader {
     }
     this.reader ??= this.response.body.getReader()
     const timer = setTimeout(() => {
-      const message = `Get "${this.url}": idle timeout: no data received for ${formatDuration(this.idleMs)}`
+      const message = `${this.verb} "${this.url}": idle timeout: no data received for ${formatDuration(this.idleMs)}`
       this.controller.abort(new NetworkError(message, {code: 'ETIMEDOUT', retryable: true, silentMs: this.idleMs, url: this.url}))
     }, this.idleMs)
     try {
@@ -170,7 +230,7 @@ export class BodyReader {
       }
       return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
     } catch (err) {
-      const failure = describeFailure(err, this.url, 'body', this.controller.signal)
+      const failure = describeFailure(err, this.url, 'body', this.controller.signal, this.verb)
       this.cancel()
       throw failure
     } finally {
@@ -223,28 +283,40 @@ export class BodyReader {
   }
 }
 
-let insecureAgent: NonNullable<RequestInit['dispatcher']> | undefined
+type Dispatcher = NonNullable<RequestInit['dispatcher']>
+
+const tlsAgents = new Map<string, Dispatcher>()
 
 /**
- * An undici Agent that skips certificate verification. Node bundles undici without exporting it;
- * fetch publishes its global Agent under this documented interop symbol, so its class is at hand.
+ * An undici Agent that skips certificate verification, or trusts a cert dir's CAs besides the
+ * system's and presents its client certificate. Node bundles undici without exporting it; fetch
+ * publishes its global Agent under this documented interop symbol, so its class is at hand.
  */
-function insecureDispatcher(): NonNullable<RequestInit['dispatcher']> {
-  if (insecureAgent === undefined) {
-    const key = Symbol.for('undici.globalDispatcher.1')
-    type Dispatcher = NonNullable<RequestInit['dispatcher']>
+function tlsDispatcher(insecure: boolean, material: TlsMaterial | undefined): Dispatcher {
+  const key = JSON.stringify([insecure, material ?? null])
+  let agent = tlsAgents.get(key)
+  if (agent === undefined) {
+    const symbol = Symbol.for('undici.globalDispatcher.1')
     const registry = globalThis as unknown as Record<symbol, {constructor: new (options: object) => Dispatcher} | undefined>
-    if (registry[key] === undefined) {
+    if (registry[symbol] === undefined) {
       // the first fetch call installs the global dispatcher synchronously
       fetch('data:,').catch(() => undefined)
     }
-    const global = registry[key]
+    const global = registry[symbol]
     if (global === undefined || global.constructor.name !== 'Agent') {
-      throw new TspodError('cannot skip TLS verification: fetch has no undici Agent as its global dispatcher')
+      throw new TspodError('cannot configure TLS: fetch has no undici Agent as its global dispatcher')
     }
-    insecureAgent = new global.constructor({connect: {rejectUnauthorized: false}})
+    const connect: tls.ConnectionOptions = {}
+    if (insecure) connect.rejectUnauthorized = false
+    if (material?.ca.length) connect.ca = [...tls.rootCertificates, ...material.ca]
+    if (material?.cert && material.key) {
+      connect.cert = material.cert
+      connect.key = material.key
+    }
+    agent = new global.constructor({connect})
+    tlsAgents.set(key, agent)
   }
-  return insecureAgent
+  return agent
 }
 
 interface SystemErrorLike {
@@ -266,14 +338,14 @@ const UNKNOWN_AUTHORITY = new Set([
 ])
 
 /** A fetch failure as a NetworkError with Go's wording: `Get "<url>": dial tcp …: connect: connection refused`. */
-function describeFailure(err: unknown, url: string, phase: 'connect' | 'body', signal: AbortSignal): TspodError {
+function describeFailure(err: unknown, url: string, phase: 'connect' | 'body', signal: AbortSignal, verb: string): TspodError {
   if (err instanceof TspodError) return err
   if (signal.aborted && signal.reason instanceof TspodError) return signal.reason
   let cause = (err as {cause?: unknown} | null)?.cause as SystemErrorLike | undefined
   if (cause && Array.isArray(cause.errors) && cause.errors.length > 0) cause = cause.errors[0] as SystemErrorLike
   const code = typeof cause?.code === 'string' ? cause.code : undefined
   const {text, retryable} = describeCause(cause, code, new URL(url), phase, err)
-  return new NetworkError(`Get "${url}": ${text}`, {code, retryable, cause: err, url})
+  return new NetworkError(`${verb} "${url}": ${text}`, {code, retryable, cause: err, url})
 }
 
 function describeCause(
@@ -316,14 +388,15 @@ function describeCause(
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
     case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
       return {text: 'http: server gave HTTP response to HTTPS client', retryable: false}
+    // Podman 4.3.1 is built with Go 1.19, whose crypto/tls words these without "tls: failed to verify certificate: "
     case 'CERT_HAS_EXPIRED':
     case 'CERT_NOT_YET_VALID':
-      return {text: 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid', retryable: false}
+      return {text: 'x509: certificate has expired or is not yet valid', retryable: false}
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return {text: `tls: failed to verify certificate: x509: ${String(cause?.reason ?? cause?.message)}`, retryable: false}
+      return {text: `x509: ${String(cause?.reason ?? cause?.message)}`, retryable: false}
   }
   if (code !== undefined && UNKNOWN_AUTHORITY.has(code)) {
-    return {text: 'tls: failed to verify certificate: x509: certificate signed by unknown authority', retryable: false}
+    return {text: 'x509: certificate signed by unknown authority', retryable: false}
   }
   // undici ends a body cut short with TypeError("terminated")
   if (phase === 'body' && err instanceof TypeError && err.message === 'terminated') {

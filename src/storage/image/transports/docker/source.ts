@@ -4,7 +4,7 @@ import {Readable} from 'node:stream'
 import {TspodError} from '../../../../errors'
 import {BlobInfo, GetBlobOptions, ImageContext, ImageReference, ImageSource, ManifestBlob} from '../types'
 import {RegistryClient, RegistryCredentials} from './client'
-import {Timeouts} from './http-request'
+import {Timeouts, TlsMaterial} from './http-request'
 import {RetryPolicy} from './retry'
 
 export interface DockerImageSourceOptions {
@@ -18,6 +18,7 @@ export interface DockerImageSourceOptions {
   tagOrDigest: string
   /** from registries.conf; ctx.tlsVerify, when set, decides instead */
   insecure: boolean
+  tls?: TlsMaterial
   /** auth.json lookup; ctx.credentials (--creds), when set, is used instead */
   getCredentials?: (registry: string) => RegistryCredentials | undefined
   ctx: ImageContext
@@ -42,6 +43,7 @@ export class DockerImageSource implements ImageSource {
       registry: options.registry,
       repository: options.repository,
       insecure: ctx.tlsVerify === undefined ? options.insecure : !ctx.tlsVerify,
+      tls: options.tls,
       getCredentials: credentials ? () => credentials : options.getCredentials,
       signal,
       timeouts: options.timeouts,

@@ -4,7 +4,9 @@ import {getCredentials} from '../../config/auth-file'
 import {assertNotBlocked, findRegistry} from '../../config/registries-conf'
 import {DockerReference, parseNormalizedName, registryEndpoint} from '../../reference/docker-reference'
 import {ImageContext, ImageDestination, ImageReference, ImageSource, Transport} from '../types'
-import {Timeouts} from './http-request'
+import {certDirFor, readCertDir} from './cert-dir'
+import {DockerImageDestination} from './destination'
+import {Timeouts, TlsMaterial} from './http-request'
 import {DockerImageSource} from './source'
 
 export class DockerImageReference implements ImageReference {
@@ -34,15 +36,38 @@ export class DockerImageReference implements ImageReference {
       repository: this.ref.path,
       tagOrDigest: this.ref.digest ?? this.ref.tag ?? 'latest',
       insecure,
+      tls: registryTls(registryEndpoint(this.ref.domain), ctx),
       getCredentials: () => getCredentials(this.ref.domain, this.ref.path, {authFile: ctx.authFile, env: ctx.env}),
       ctx,
       timeouts: registryTimeouts(ctx.registryIdleTimeoutMs),
     })
   }
 
-  async newDestination(): Promise<ImageDestination> {
-    throw new TspodError(`writing to docker://${this.ref.toString()} (push) is not supported by tspod`)
+  async newDestination(ctx: ImageContext): Promise<ImageDestination> {
+    const name = this.ref.toString()
+    if (ctx.registries) assertNotBlocked(ctx.registries, name)
+    const insecure = this.insecure ?? (ctx.registries ? findRegistry(ctx.registries, name)?.insecure ?? false : false)
+    if (this.ref.digest !== undefined && this.ref.tag !== undefined) {
+      throw new TspodError(`docker://${name}: a destination cannot have both a tag and a digest`)
+    }
+    return new DockerImageDestination({
+      reference: this,
+      registry: registryEndpoint(this.ref.domain),
+      repository: this.ref.path,
+      tagOrDigest: this.ref.digest ?? this.ref.tag ?? 'latest',
+      insecure,
+      tls: registryTls(registryEndpoint(this.ref.domain), ctx),
+      getCredentials: () => getCredentials(this.ref.domain, this.ref.path, {authFile: ctx.authFile, env: ctx.env}),
+      ctx,
+      timeouts: registryTimeouts(ctx.registryIdleTimeoutMs),
+    })
   }
+}
+
+/** The cert dir's CAs and client certificate for registry (--cert-dir, or certs.d/HOST[:PORT]). */
+export function registryTls(registry: string, ctx: {certDir?: string; env?: NodeJS.ProcessEnv}): TlsMaterial | undefined {
+  const dir = certDirFor(registry, {certDir: ctx.certDir, env: ctx.env})
+  return dir === undefined ? undefined : readCertDir(dir)
 }
 
 /** Silence is bounded the same way while connecting, awaiting the answer and reading it. */

@@ -85,13 +85,13 @@ test('401 with a fresh token: unauthorized, in the registry\'s words, without an
   t.is(registry.tokenRequests.length, 1)
 })
 
-test('401 without an error document reads "authentication required", as containers/image words it', async (t) => {
+test('401 without an error document reads "unauthorized: authentication required", as containers/image 5.23 words it', async (t) => {
   const {registry} = await registryWithImage()
   t.teardown(() => registry.close())
   registry.inject(`/v2/${REPO}/manifests/latest`, {status: 401, body: 'denied'})
   await t.throwsAsync(clientFor(registry).getManifest('latest'), {
     instanceOf: UnauthorizedError,
-    message: `reading manifest latest in ${registry.host}/${REPO}: authentication required`,
+    message: `reading manifest latest in ${registry.host}/${REPO}: unauthorized: authentication required`,
   })
 })
 
@@ -137,6 +137,6 @@ test('basic without credentials: authentication required', async (t) => {
   registry.requireBasic(CREDENTIALS)
   await t.throwsAsync(clientFor(registry).getManifest('latest'), {
     instanceOf: UnauthorizedError,
-    message: `reading manifest latest in ${registry.host}/${REPO}: authentication required`,
+    message: `reading manifest latest in ${registry.host}/${REPO}: unauthorized: authentication required`,
   })
 })

@@ -31,7 +31,7 @@ test('404 name unknown, and the message a registry sends with detail', async (t)
   t.is(error?.errorCode, 'NAME_UNKNOWN')
   registry.inject(MANIFEST_PATH, {status: 404, body: errorDocument('NAME_UNKNOWN', 'repository name not known to registry', {name: REPO})})
   await t.throwsAsync(clientFor(registry).getManifest('latest'), {
-    message: `reading manifest latest in ${registry.host}/${REPO}: repository name not known to registry`,
+    message: `reading manifest latest in ${registry.host}/${REPO}: name unknown: repository name not known to registry`,
   })
 })
 
@@ -203,7 +203,7 @@ test('a self-signed certificate: refused unless insecure, which turns verificati
   const manifest = '{"schemaVersion":2}'
   registry.addManifest(REPO, 'latest', manifest, 'application/vnd.oci.image.manifest.v1+json')
   await t.throwsAsync(clientFor(registry, {insecure: false}).ping(), {
-    message: `pinging container registry ${registry.host}: Get "https://${registry.host}/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+    message: `pinging container registry ${registry.host}: Get "https://${registry.host}/v2/": x509: certificate signed by unknown authority`,
   })
   const client = clientFor(registry, {insecure: true})
   t.is((await client.ping()).scheme, 'https')

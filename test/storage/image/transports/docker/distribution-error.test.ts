@@ -16,11 +16,12 @@ test('a registered code with its default message and no detail reads as the code
   t.is(describe(404, {errors: [{code: 'NAME_UNKNOWN'}]}).text, 'name unknown')
 })
 
-test('with detail and the default message, containers/image keeps just the message', (t) => {
+test('with detail, containers/image 5.23 (Podman 4.3.1) prints code and message', (t) => {
   const d = describe(404, {errors: [{code: 'NAME_UNKNOWN', message: 'repository name not known to registry', detail: {name: 'x'}}]})
-  t.is(d.text, 'repository name not known to registry')
+  t.is(d.text, 'name unknown: repository name not known to registry')
   t.false(isManifestUnknown(d, 404))
-  t.is(describe(401, {errors: [{code: 'UNAUTHORIZED', message: 'authentication required', detail: [{Type: 'repository'}]}]}).text, 'authentication required')
+  t.is(describe(401, {errors: [{code: 'UNAUTHORIZED', message: 'authentication required', detail: [{Type: 'repository'}]}]}).text, 'unauthorized: authentication required')
+  t.is(describe(404, {errors: [{code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: {Tag: 'x'}}]}).text, 'manifest unknown: manifest unknown')
 })
 
 test("a registry's own message follows the code", (t) => {
@@ -44,12 +45,12 @@ test('a "details" document (Docker Hub) reads by status', (t) => {
 
 test('a Bearer challenge error on a 401 takes precedence over the body', (t) => {
   const body = {errors: [{code: 'UNAUTHORIZED', message: 'authentication required'}]}
-  t.is(describe(401, body, 'Bearer realm="r",error="insufficient_scope"').text, 'requested access to the resource is denied')
+  t.is(describe(401, body, 'Bearer realm="r",error="insufficient_scope"').text, 'denied: requested access to the resource is denied')
   t.is(describe(401, body, 'Bearer realm="r",error="invalid_token",error_description="token expired"').text, 'unauthorized: token expired')
 })
 
 test('bodies that are not error documents', (t) => {
-  t.is(describe(401, 'nope').text, 'authentication required')
+  t.is(describe(401, 'nope').text, 'unauthorized: authentication required')
   t.is(describe(404, '<html>not here</html>').text, 'StatusCode: 404, "<html>not here</html>"')
   t.true(isManifestUnknown(describe(404, ''), 404))
   t.is(describe(403, 'x'.repeat(60)).text, `StatusCode: 403, "${'x'.repeat(50)}..."`)
