@@ -25,8 +25,6 @@ export interface CommitOptions {
   author?: string
   format: ImageFormat
   pause?: boolean
-  /** every layer flattened into one */
-  squash?: boolean
   /** the container's volumes and bind mounts as the image's VOLUMEs */
   includeVolumes?: boolean
 }
@@ -71,7 +69,6 @@ export async function commitContainer(store: Store, c: Container, options: Commi
       }
   const config: RawImageConfig = {...base, config: applyChanges(run, options.changes)}
   if (options.author !== undefined) config.author = options.author
-  if (options.squash) throw new TspodError('--squash is not supported by tspod commit yet')
   const work = store.newWorkDir('tmp')
   try {
     const file = path.join(work, 'layer.tar')

@@ -21,7 +21,6 @@ export default class Commit extends ContainerCommand {
     message: Flags.string({char: 'm', description: 'Set commit message for imported image'}),
     pause: Flags.boolean({char: 'p', description: 'Pause container during commit'}),
     quiet: Flags.boolean({char: 'q', description: 'Suppress output'}),
-    squash: Flags.boolean({char: 's', description: 'squash newly built layers into a single new layer'}),
   }
 
   async run(): Promise<void> {
@@ -37,7 +36,6 @@ export default class Commit extends ContainerCommand {
         author: flags.author,
         format,
         pause: flags.pause,
-        squash: flags.squash,
         includeVolumes: flags['include-volumes'],
         iidFile: flags.iidfile,
       },
