@@ -48,8 +48,13 @@ export const createFlags = {
   timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),
   cidfile: Flags.string({description: 'Write the container ID to the file'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
+  memory: Flags.string({char: 'm', description: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes)); 0: no limit'}),
+  'kernel-memory': Flags.string({description: 'Kernel memory limit: no longer supported, a no-op (with a warning), as in Podman 4'}),
   ...pullFlags,
 }
+
+/** Told each warning the options give; plain: Podman prints it as a bare line, not a log entry. */
+export type SpecWarn = (text: string, plain: boolean) => void
 
 export type CreateFlagValues = Partial<Interfaces.InferredFlags<typeof createFlags>> & {
   /** the global --runtime */
@@ -100,10 +105,12 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     args: args.length > 0 ? args : undefined,
     tty: f.tty,
     interactive: f.interactive,
+    memory: f.memory,
+    kernelMemory: f['kernel-memory'],
   }
 }
 
 /** The flags parsed and checked: a bad value fails here (UsageError, exit 125), before anything is created. */
-export function containerSpecOf(flags: CreateFlagValues, args: string[]): ContainerSpec {
-  return parseContainerSpec(containerOptionsOf(flags, args))
+export function containerSpecOf(flags: CreateFlagValues, args: string[], warn?: SpecWarn): ContainerSpec {
+  return parseContainerSpec(containerOptionsOf(flags, args), {warn})
 }

@@ -1,17 +1,17 @@
 // `create` and `run` flags and arguments → the Engine's create input.
 import {CreateInput, UsageError} from '../engine'
-import {CreateFlagValues, containerSpecOf} from './container-flags'
+import {CreateFlagValues, SpecWarn, containerSpecOf} from './container-flags'
 import {imageContext} from './image-flags'
 
 /** argv: the image, then the command and its arguments. */
-export function createInputOf(flags: CreateFlagValues, argv: string[], signal: AbortSignal): CreateInput {
+export function createInputOf(flags: CreateFlagValues, argv: string[], signal: AbortSignal, warn?: SpecWarn): CreateInput {
   const [image, ...command] = argv
   if (!image) throw new UsageError('requires at least 1 arg(s), only received 0')
   const f = flags as Record<string, unknown>
   return {
     image,
     // parsed and checked here, before the image is looked up or pulled
-    spec: containerSpecOf(flags, command),
+    spec: containerSpecOf(flags, command, warn),
     pullPolicy: f.pull as string | undefined,
     // checked only when the image is pulled, as before: --platform or --creds mean nothing to a local image
     pullContext: () => imageContext(flags as Parameters<typeof imageContext>[0], signal),

@@ -85,4 +85,8 @@ export interface ContainerOptions {
   logDriver?: string
   /** --log-opt KEY=VALUE */
   logOptions?: string[]
+  /** --memory SIZE (0: no limit) */
+  memory?: string
+  /** --kernel-memory: accepted and ignored, as Podman 4 */
+  kernelMemory?: string
 }

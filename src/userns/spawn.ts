@@ -105,7 +105,6 @@ function reportMessage(report: ChildReport, code: string, message: string): stri
   if (report.step === 'exec') {
     const file = report.detail
     if (code === 'ENOENT' || code === 'ENOTDIR') return `executable file \`${file}\` not found${file.includes('/') ? '' : ' in $PATH'}: ${message}`
-    if (code === 'EISDIR') return `exec \`${file}\`: is a directory`
     if (code === 'EACCES' || code === 'EPERM') return `exec \`${file}\`: permission denied`
     return `exec \`${file}\`: ${message}`
   }

@@ -25,7 +25,7 @@ export default class Run extends ContainerCommand {
     const parsed = await this.parse(Run)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const input = createInputOf(flags, argv, this.interruptSignal())
+    const input = createInputOf(flags, argv, this.interruptSignal(), this.specWarning)
     const {id, exitCode} = await this.engine(flags).run(
       input,
       {detach: flags.detach, interactive: flags.interactive, removeImage: flags.rmi},
