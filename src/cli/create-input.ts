@@ -18,3 +18,15 @@ export function createInputOf(flags: CreateFlagValues, argv: string[], signal: A
     cidFile: f.cidfile as string | undefined,
   }
 }
+
+/** `run --attach`: the output streams to show; undefined (both) without the flag. */
+export function attachedStreams(attach: string[] | undefined): {stdout: boolean; stderr: boolean} | undefined {
+  if (!attach || attach.length === 0) return undefined
+  const streams = {stdout: false, stderr: false}
+  for (const stream of attach) {
+    const name = stream.toLowerCase()
+    if (name === 'stdout' || name === 'stderr') streams[name] = true
+    else if (name !== 'stdin') throw new UsageError(`invalid stream "${stream}" for --attach - must be one of stdin, stdout, or stderr: invalid argument`)
+  }
+  return streams
+}

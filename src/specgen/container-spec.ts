@@ -84,6 +84,8 @@ export interface ContainerSpec {
   interactive: boolean
   /** --user name|uid[:group|gid], looked up in the image at create; absent: the image's User */
   user?: string
+  /** --hostuser: host users (names or uids) added to the container's /etc/passwd; absent in records older than it */
+  hostUsers?: string[]
   /** --group-add names or gids */
   groups: string[]
   /** --group-add keep-groups */

@@ -10,6 +10,8 @@ export interface ContainerOptions {
   autoRemove?: boolean
   /** --user name|uid[:group|gid] */
   user?: string
+  /** --hostuser */
+  hostUsers?: string[]
   /** --group-add: names, gids, or keep-groups alone */
   groupAdd?: string[]
   /** -e/--env KEY=VAL, KEY (the host's value) or PREFIX* */

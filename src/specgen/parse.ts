@@ -87,6 +87,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     tty: options.tty ?? false,
     interactive: options.interactive ?? false,
     user: options.user || undefined,
+    hostUsers: options.hostUsers ?? [],
     groups,
     keepGroups,
     env,

@@ -32,6 +32,7 @@ test('no options: the defaults Podman applies', (t) => {
     tty: false,
     interactive: false,
     user: undefined,
+    hostUsers: [],
     groups: [],
     keepGroups: false,
     env: [['https_proxy', 'http://proxy:3128']],

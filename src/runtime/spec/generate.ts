@@ -189,10 +189,10 @@ interface UserDatabaseFiles {
 /** The /etc/passwd and /etc/group lines Podman adds, as whole files to bind (unless the user mounts their own). */
 function userDatabaseFiles(
   input: GenerateSpecInput,
-  request: {user: string; addCurrentUser: boolean; hostUser: {uid: number; gid: number}; workdir: string; mountDestinations: string[]},
+  request: {user: string; addCurrentUser: boolean; hostUser: {uid: number; gid: number}; workdir: string; mountDestinations: string[]; hostUsers: string[]},
 ): UserDatabaseFiles {
   const result: UserDatabaseFiles = {files: [], extraPasswd: '', extraGroup: ''}
-  if (!request.addCurrentUser && request.user === '') return result
+  if (!request.addCurrentUser && request.user === '' && request.hostUsers.length === 0) return result
   const read = (file: string): string | undefined => readRootfsFile(input.image.layerDirs, file)?.toString('utf8')
   const imagePasswd = read('/etc/passwd')
   const imageGroup = read('/etc/group')
@@ -240,6 +240,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     hostUser,
     workdir: command.cwd,
     mountDestinations: [...own.mounts.map((m) => m.destination), ...own.namedVolumes.map((v) => v.destination)],
+    hostUsers: request.hostUsers ?? [],
   })
   const user = resolveUser({
     layerDirs: image.layerDirs,
