@@ -128,6 +128,8 @@ export interface ContainerSpec {
   initPath?: string
   userns: UsernsMode
   security: SecurityOptions
+  /** --privileged: every capability the user has, the host's devices, no seccomp, no masked or read-only paths; absent in older records */
+  privileged?: boolean
   /** --rm */
   autoRemove: boolean
   /** --runtime: an external OCI runtime (name or path) */

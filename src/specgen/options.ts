@@ -73,6 +73,8 @@ export interface ContainerOptions {
   noNewPrivileges?: boolean
   /** --security-opt */
   securityOpt?: string[]
+  /** --privileged */
+  privileged?: boolean
   /** --runtime */
   runtime?: string
   /** --conmon-pidfile */

@@ -111,6 +111,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     initPath: options.initPath,
     userns,
     security,
+    privileged: options.privileged ?? false,
     autoRemove: options.autoRemove ?? false,
     runtime: options.runtime,
     // the monitor writes it from its own working directory

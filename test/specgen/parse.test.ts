@@ -56,6 +56,7 @@ test('no options: the defaults Podman applies', (t) => {
     initPath: undefined,
     userns: {kind: 'host'},
     security: {mask: [], unmask: []},
+    privileged: false,
     autoRemove: false,
     runtime: undefined,
     monitorPidFile: undefined,
