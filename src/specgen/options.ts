@@ -44,6 +44,8 @@ export interface ContainerOptions {
   volumes?: string[]
   /** --tmpfs DST[:OPTIONS] */
   tmpfs?: string[]
+  /** --mount type=bind|volume|tmpfs,KEY=VALUE,... */
+  mount?: string[]
   /** --device HOST[:CONTAINER][:PERMISSIONS] */
   devices?: string[]
   /** --hostname */

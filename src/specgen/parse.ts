@@ -19,6 +19,7 @@ import {parseNetwork} from './network'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
 import {parseUserns} from './userns'
+import {mountFlagForms} from './mount-flag'
 import {parseMounts} from './volumes'
 import {KERNEL_MEMORY_WARNING, checkMemoryLimit} from './resources'
 
@@ -71,7 +72,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const userns = parseUserns(options.userns)
   const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)
   const workdir = checkWorkdir(options.workdir)
-  const mounts = parseMounts(options.volumes ?? [], options.tmpfs ?? [], {cwd: context.cwd ?? process.cwd()})
+  const long = mountFlagForms(options.mount ?? [])
+  const mounts = parseMounts([...(options.volumes ?? []), ...long.volumes], [...(options.tmpfs ?? []), ...long.tmpfs], {cwd: context.cwd ?? process.cwd()})
   const devices = parseDevices(options.devices ?? [])
   const taken = new Set(mounts.map((m) => m.destination))
   for (const device of devices) if (taken.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
