@@ -245,3 +245,16 @@ test('--kernel-memory is a warned no-op; -p with --net=host is discarded with Po
   t.is(host.stdout, 'hi\n')
   t.is(host.stderr, 'Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n')
 })
+
+test('--mount type=tmpfs and type=bind,ro; --privileged: all the user\'s capabilities, no seccomp, /run/.containerenv names the container', async (t) => {
+  const box = await sandboxWithImages(t)
+  const m = await tspod(box, ['run', '--rm', '--mount', 'type=tmpfs,dst=/scratch', '--mount', 'type=bind,src=/etc,dst=/hostetc,ro', 'busybox', 'sh', '-c', 'grep -c " /scratch tmpfs " /proc/mounts; touch /hostetc/x'])
+  t.is(m.code, 1)
+  t.is(m.stdout, '1\n')
+  t.regex(m.stderr, /Read-only file system/)
+  const p = await tspod(box, ['run', '--rm', '--privileged', '--name', 'priv', 'busybox', 'sh', '-c', '. /run/.containerenv; echo $name $image $rootless; grep Seccomp: /proc/self/status'])
+  t.is(p.code, 0, p.stderr)
+  t.is(p.stdout, 'priv localhost/busybox:latest 1\nSeccomp:\t0\n')
+  const plain = await tspod(box, ['run', '--rm', 'busybox', 'sh', '-c', 'stat -c %s /run/.containerenv; grep Seccomp: /proc/self/status'])
+  t.is(plain.stdout, '0\nSeccomp:\t2\n')
+})
