@@ -87,7 +87,6 @@ static int exists(const char *path) {
 static void fail_existing(const char *path, int err) __attribute__((noreturn));
 static void fail_existing(const char *path, int err) {
   if (err == ENOENT) fail(err, "exec-interpreter", path);
-  if (err == EACCES && is_dir(path)) err = EISDIR;
   fail(err, "exec", path);
 }
 

@@ -7,6 +7,12 @@ import {TspodCommand} from './base-command'
 
 export abstract class ContainerCommand extends TspodCommand {
   /** Each target's name printed when done, each error as it comes. */
+  /** A warning of create/run options: a bare line when Podman prints it so, else a log entry. */
+  protected specWarning = (text: string, plain: boolean): void => {
+    if (plain) process.stderr.write(`${text}\n`)
+    else this.printWarning(text)
+  }
+
   protected targetEvents(): Required<TargetEvents> {
     return {onDone: (name) => this.print(name), onError: (err) => printError(err, false)}
   }

@@ -18,6 +18,7 @@ export const createFlags = {
   unsetenv: Flags.string({...many, description: 'Unset environment default variables in container'}),
   'unsetenv-all': Flags.boolean({description: 'Unset all default environment variables in container'}),
   user: Flags.string({char: 'u', description: 'Username or UID (format: <name|uid>[:<group|gid>])'}),
+  hostuser: Flags.string({...many, description: 'Host user account (name or uid) to add to /etc/passwd within the container'}),
   workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
   entrypoint: Flags.string({description: 'Overwrite the default ENTRYPOINT of the image'}),
   hostname: Flags.string({char: 'h', description: 'Set container hostname'}),
@@ -25,6 +26,7 @@ export const createFlags = {
   'cap-add': Flags.string({...many, description: 'Add capabilities to the container'}),
   'cap-drop': Flags.string({...many, description: 'Drop capabilities from the container'}),
   volume: Flags.string({char: 'v', ...many, description: 'Bind mount a volume into the container (SRC:DST[:ro])'}),
+  mount: Flags.string({...many, description: 'Attach a filesystem mount to the container: type=bind,source=PATH,destination=DIR[,ro][,bind-propagation=P][,U] | type=volume[,source=NAME],destination=DIR[,ro] | type=tmpfs,destination=DIR[,tmpfs-size=SIZE][,tmpfs-mode=MODE]'}),
   tmpfs: Flags.string({...many, description: 'Mount a temporary filesystem (tmpfs) into a container'}),
   device: Flags.string({...many, description: 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS])'}),
   'read-only': Flags.boolean({description: 'Make containers root filesystem read-only'}),
@@ -37,9 +39,10 @@ export const createFlags = {
   publish: Flags.string({char: 'p', ...many, description: 'Publish a container\'s port, or a range of ports, to the host ([[ip:][hostPort]:]containerPort[/protocol])'}),
   init: Flags.boolean({description: 'Run an init binary inside the container that forwards signals and reaps processes'}),
   'init-path': Flags.string({description: 'Path to the container-init binary'}),
-  userns: Flags.string({description: "User namespace to use: '' or host (the user's ranges, the default), keep-id[:uid=,gid=,size=]"}),
+  userns: Flags.string({...many, description: "User namespace to use: '' or host (the user's ranges, the default), keep-id[:uid=,gid=,size=], nomap (the subordinate ranges only); the last one given wins"}),
   pull: Flags.string({options: ['always', 'missing', 'never', 'newer'], default: 'missing', description: 'Pull image policy: always, missing (the default), never; newer pulls only when missing (tspod does not compare with the registry)'}),
   quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
+  privileged: Flags.boolean({description: 'Give extended privileges to container: every capability the user has, the host\'s devices, no seccomp filter, no masked or read-only kernel paths'}),
   'security-opt': Flags.string({...many, description: 'Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=disable, apparmor=unconfined, mask=PATHS, unmask=ALL|PATHS'}),
   'log-driver': Flags.string({description: 'Logging driver for the container: k8s-file (the default), json-file (the same file) or none'}),
   'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
@@ -50,8 +53,13 @@ export const createFlags = {
   restart: Flags.string({description: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")'}),
   replace: Flags.boolean({description: 'If a container with the same name exists, replace it'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
+  memory: Flags.string({char: 'm', description: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes)); 0: no limit'}),
+  'kernel-memory': Flags.string({description: 'Kernel memory limit: no longer supported, a no-op (with a warning), as in Podman 4'}),
   ...pullFlags,
 }
+
+/** Told each warning the options give; plain: Podman prints it as a bare line, not a log entry. */
+export type SpecWarn = (text: string, plain: boolean) => void
 
 export type CreateFlagValues = Partial<Interfaces.InferredFlags<typeof createFlags>> & {
   /** the global --runtime */
@@ -71,6 +79,7 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     unsetenv: f.unsetenv,
     unsetenvAll: f['unsetenv-all'],
     user: f.user,
+    hostUsers: f.hostuser,
     workdir: f.workdir,
     entrypoint: f.entrypoint,
     hostname: f.hostname,
@@ -79,6 +88,7 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     capDrop: f['cap-drop'],
     volumes: f.volume,
     tmpfs: f.tmpfs,
+    mount: f.mount,
     devices: f.device,
     readOnly: f['read-only'],
     network: f.network,
@@ -94,19 +104,22 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     timezone: f.tz?.at(-1),
     monitorPidFile: f['conmon-pidfile'],
     securityOpt: f['security-opt'],
+    privileged: f.privileged,
     logDriver: f['log-driver'],
     logOptions: f['log-opt'],
     init: f.init,
     initPath: f['init-path'],
-    userns: f.userns,
+    userns: f.userns?.at(-1),
     runtime: f.runtime,
     args: args.length > 0 ? args : undefined,
     tty: f.tty,
     interactive: f.interactive,
+    memory: f.memory,
+    kernelMemory: f['kernel-memory'],
   }
 }
 
 /** The flags parsed and checked: a bad value fails here (UsageError, exit 125), before anything is created. */
-export function containerSpecOf(flags: CreateFlagValues, args: string[]): ContainerSpec {
-  return parseContainerSpec(containerOptionsOf(flags, args))
+export function containerSpecOf(flags: CreateFlagValues, args: string[], warn?: SpecWarn): ContainerSpec {
+  return parseContainerSpec(containerOptionsOf(flags, args), {warn})
 }

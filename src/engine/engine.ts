@@ -67,11 +67,15 @@ export interface RunOptions {
   interactive?: boolean
   /** --rmi: after a foreground run, remove the image unless another container uses it */
   removeImage?: boolean
+  /** --attach: the output streams a foreground run shows (default both) */
+  streams?: {stdout: boolean; stderr: boolean}
 }
 
 export interface RunEvents extends CreateEvents {
   /** --rmi could not remove the image: the run's exit code stays the container's */
   onImageRemovalError?: (err: Error) => void
+  /** a foreground run's container has been started */
+  onStarted?: (id: string) => void
 }
 
 export interface RunResult {

@@ -80,7 +80,11 @@ export class ContainerLifecycle {
       exitCode = await runAttached(store, records, container, {
         interactive: options.interactive ?? false,
         log: !container.config.autoRemove,
-        onLaunched: (launched) => launched.warnings.forEach((w) => events.onWarning?.(w)),
+        streams: options.streams,
+        onLaunched: (launched) => {
+          launched.warnings.forEach((w) => events.onWarning?.(w))
+          events.onStarted?.(id)
+        },
       })
     } finally {
       await removeIfAutoRemove(store, records, container)

@@ -85,6 +85,8 @@ export interface ContainerSpec {
   interactive: boolean
   /** --user name|uid[:group|gid], looked up in the image at create; absent: the image's User */
   user?: string
+  /** --hostuser: host users (names or uids) added to the container's /etc/passwd; absent in records older than it */
+  hostUsers?: string[]
   /** --group-add names or gids */
   groups: string[]
   /** --group-add keep-groups */
@@ -127,6 +129,8 @@ export interface ContainerSpec {
   initPath?: string
   userns: UsernsMode
   security: SecurityOptions
+  /** --privileged: every capability the user has, the host's devices, no seccomp, no masked or read-only paths; absent in older records */
+  privileged?: boolean
   /** --rm */
   autoRemove: boolean
   /** --restart; absent in records made before it: none */

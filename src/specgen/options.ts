@@ -12,6 +12,8 @@ export interface ContainerOptions {
   restart?: string
   /** --user name|uid[:group|gid] */
   user?: string
+  /** --hostuser */
+  hostUsers?: string[]
   /** --group-add: names, gids, or keep-groups alone */
   groupAdd?: string[]
   /** -e/--env KEY=VAL, KEY (the host's value) or PREFIX* */
@@ -44,6 +46,8 @@ export interface ContainerOptions {
   volumes?: string[]
   /** --tmpfs DST[:OPTIONS] */
   tmpfs?: string[]
+  /** --mount type=bind|volume|tmpfs,KEY=VALUE,... */
+  mount?: string[]
   /** --device HOST[:CONTAINER][:PERMISSIONS] */
   devices?: string[]
   /** --hostname */
@@ -73,6 +77,8 @@ export interface ContainerOptions {
   noNewPrivileges?: boolean
   /** --security-opt */
   securityOpt?: string[]
+  /** --privileged */
+  privileged?: boolean
   /** --runtime */
   runtime?: string
   /** --conmon-pidfile */
@@ -87,4 +93,8 @@ export interface ContainerOptions {
   logDriver?: string
   /** --log-opt KEY=VALUE */
   logOptions?: string[]
+  /** --memory SIZE (0: no limit) */
+  memory?: string
+  /** --kernel-memory: accepted and ignored, as Podman 4 */
+  kernelMemory?: string
 }

@@ -20,7 +20,9 @@ import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
 import {parseUserns} from './userns'
+import {mountFlagForms} from './mount-flag'
 import {parseMounts} from './volumes'
+import {KERNEL_MEMORY_WARNING, checkMemoryLimit} from './resources'
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -31,6 +33,8 @@ export interface ParseContext {
   cwd?: string
   /** the capabilities the kernel knows; default read from /proc */
   supportedCapabilities?: string[]
+  /** told each warning Podman prints for these options; plain: a bare line rather than a log entry */
+  warn?: (text: string, plain: boolean) => void
 }
 
 /** --label KEY=VALUE (or KEY, an empty value), later ones win. */
@@ -47,10 +51,18 @@ function checkWorkdir(workdir: string | undefined): string | undefined {
 /** Parse and check every option; throws UsageError in Podman's words for the first bad one. */
 export function parseContainerSpec(options: ContainerOptions, context: ParseContext = {}): ContainerSpec {
   if (options.name !== undefined && !NAME_PATTERN.test(options.name)) throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
+  const warn = context.warn ?? (() => undefined)
   const network = parseNetwork(options.network)
   // checked now, used at each start (a port left out is picked then)
-  const ports = parsePublish(options.publish ?? [])
-  if (ports.length > 0 && network.kind !== 'slirp4netns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  let ports = parsePublish(options.publish ?? [])
+  if (ports.length > 0 && network.kind === 'ns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
+  if (ports.length > 0 && network.kind !== 'slirp4netns') {
+    warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use', true)
+    ports = []
+  }
+  if (options.kernelMemory !== undefined) warn(KERNEL_MEMORY_WARNING, false)
+  const memoryWarning = checkMemoryLimit(options.memory)
+  if (memoryWarning) warn(memoryWarning, true)
   checkHostsOptions(network, options)
   const extraHosts = parseExtraHosts(options.addHost ?? [])
   const log = parseLogConfig(options.logDriver, options.logOptions)
@@ -61,7 +73,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const userns = parseUserns(options.userns)
   const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)
   const workdir = checkWorkdir(options.workdir)
-  const mounts = parseMounts(options.volumes ?? [], options.tmpfs ?? [], {cwd: context.cwd ?? process.cwd()})
+  const long = mountFlagForms(options.mount ?? [])
+  const mounts = parseMounts([...(options.volumes ?? []), ...long.volumes], [...(options.tmpfs ?? []), ...long.tmpfs], {cwd: context.cwd ?? process.cwd()})
   const devices = parseDevices(options.devices ?? [])
   const taken = new Set(mounts.map((m) => m.destination))
   for (const device of devices) if (taken.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
@@ -77,6 +90,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     tty: options.tty ?? false,
     interactive: options.interactive ?? false,
     user: options.user || undefined,
+    hostUsers: options.hostUsers ?? [],
     groups,
     keepGroups,
     env,
@@ -100,6 +114,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     initPath: options.initPath,
     userns,
     security,
+    privileged: options.privileged ?? false,
     autoRemove: options.autoRemove ?? false,
     restart: parseRestartPolicy(options.restart, options.autoRemove ?? false),
     runtime: options.runtime,

@@ -25,7 +25,9 @@ export function parseSecurityOpts(values: string[] | undefined): SecurityOptions
       out.noNewPrivileges = true
       continue
     }
-    const eq = opt.indexOf('=')
+    // Podman takes KEY:VALUE too (Docker's old syntax) when there is no '='
+    let eq = opt.indexOf('=')
+    if (eq < 0) eq = opt.indexOf(':')
     if (eq < 0) throw new UsageError(`invalid --security-opt 1: ${JSON.stringify(opt)}`)
     const key = opt.slice(0, eq)
     const value = opt.slice(eq + 1)

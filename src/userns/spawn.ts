@@ -97,6 +97,8 @@ function strerror(errno: number): {code: string; message: string} {
 function reportMessage(report: ChildReport, code: string, message: string): string {
   // the program exists but execve found no ELF interpreter (or #! interpreter) for it
   if (report.step === 'exec-interpreter') return `exec container process (missing dynamic library?) \`${report.detail}\`: ${message}`
+  // Podman checks a --workdir before the runtime runs, in these words
+  if (report.step === 'chdir' && code === 'ENOENT') return `workdir ${JSON.stringify(report.detail)} does not exist on container`
   if (report.step === 'chdir') return `chdir to \`${report.detail}\`: ${message}`
   if (report.step === 'chdir-magic-link')
     return `chdir to \`${report.detail}\`: the working directory goes through a /proc magic link (such as /proc/self/fd/N), which can lead out of the container: refused`
@@ -105,7 +107,6 @@ function reportMessage(report: ChildReport, code: string, message: string): stri
   if (report.step === 'exec') {
     const file = report.detail
     if (code === 'ENOENT' || code === 'ENOTDIR') return `executable file \`${file}\` not found${file.includes('/') ? '' : ' in $PATH'}: ${message}`
-    if (code === 'EISDIR') return `exec \`${file}\`: is a directory`
     if (code === 'EACCES' || code === 'EPERM') return `exec \`${file}\`: permission denied`
     return `exec \`${file}\`: ${message}`
   }

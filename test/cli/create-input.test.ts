@@ -6,7 +6,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {UsageError} from '../../src/errors'
-import {createInputOf} from '../../src/cli/create-input'
+import {attachedStreams, createInputOf} from '../../src/cli/create-input'
 
 const signal = new AbortController().signal
 
@@ -38,4 +38,15 @@ test('the pull context is made only when asked, so that --creds is checked only 
   t.deepEqual(ctx.credentials, {username: 'me', password: 'secret'})
   t.is(ctx.tlsVerify, false)
   t.is(ctx.signal, signal)
+})
+
+test('--userns given more than once: the last one wins, as Podman\'s string flag', (t) => {
+  t.deepEqual(createInputOf({userns: ['private', 'keep-id']}, ['busybox'], signal).spec.userns, {kind: 'keep-id'})
+})
+
+test('--attach: the output streams shown; stdin alone shows neither; a bad stream is a usage error', (t) => {
+  t.is(attachedStreams(undefined), undefined)
+  t.deepEqual(attachedStreams(['stdin']), {stdout: false, stderr: false})
+  t.deepEqual(attachedStreams(['STDOUT', 'stderr']), {stdout: true, stderr: true})
+  t.throws(() => attachedStreams(['stdfoo']), {instanceOf: UsageError, message: 'invalid stream "stdfoo" for --attach - must be one of stdin, stdout, or stderr: invalid argument'})
 })

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
+import {TEST_USER, TSPOD_BIN, lookupUser, runAs, tspod} from '../helpers/rootless'
 
 test('--cidfile: the id written without a newline; an existing file refused, 125; a failed create leaves none', async (t) => {
   const box = await sandboxWithImages(t)
@@ -203,4 +203,58 @@ test('--env-file through the tspod command itself (its #! line): the file is tsp
   const bad = await asInstalled(['create', '--env-file', missing, 'busybox'])
   t.is(bad.code, 125)
   t.is(bad.stderr, `Error: parsing file "${missing}": open ${missing}: no such file or directory\n`)
+})
+
+test('--attach stdin: no output shown, the container ID printed, the output still logged; a bad stream is 125', async (t) => {
+  const box = await sandboxWithImages(t)
+  const r = await tspod(box, ['run', '--name', 'att', '--attach', 'stdin', 'busybox', 'echo', 'hello'])
+  t.is(r.code, 0, r.stderr)
+  const id = (await tspod(box, ['inspect', '--format', '{{.Id}}', 'att'])).stdout
+  t.is(r.stdout, id)
+  t.is((await tspod(box, ['logs', 'att'])).stdout, 'hello\n')
+  const errOnly = await tspod(box, ['run', '--rm', '-a', 'stderr', 'busybox', 'sh', '-c', 'echo out; echo err >&2'])
+  t.is(errOnly.stdout, '')
+  t.is(errOnly.stderr, 'err\n')
+  const bad = await tspod(box, ['run', '--rm', '-a', 'stdfoo', 'busybox', 'true'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, 'Error: invalid stream "stdfoo" for --attach - must be one of stdin, stdout, or stderr: invalid argument\n')
+})
+
+test('--hostuser: the host user (by name or uid) in /etc/passwd; an unknown one fails the run with 126', async (t) => {
+  const box = await sandboxWithImages(t)
+  const me = lookupUser(TEST_USER)
+  for (const who of [TEST_USER, String(me.uid)]) {
+    const r = await tspod(box, ['run', '--rm', '--hostuser', who, 'busybox', 'grep', `^${TEST_USER}:`, '/etc/passwd'])
+    t.is(r.code, 0, r.stderr)
+    t.is(r.stdout, `${TEST_USER}:*:${me.uid}:${me.gid}::/:/bin/sh\n`)
+  }
+  t.is((await tspod(box, ['run', '--rm', 'busybox', 'grep', TEST_USER, '/etc/passwd'])).code, 1)
+  const bogus = await tspod(box, ['run', '--rm', '--hostuser', 'bogus', 'busybox', 'true'])
+  t.is(bogus.code, 126)
+  t.is(bogus.stderr, 'Error: creating temporary passwd file: user: unknown user bogus\n')
+})
+
+test('--kernel-memory is a warned no-op; -p with --net=host is discarded with Podman\'s warning', async (t) => {
+  const box = await sandboxWithImages(t)
+  const km = await tspod(box, ['run', '--rm', '--kernel-memory', '100', 'busybox', 'echo', 'hi'])
+  t.is(km.code, 0, km.stderr)
+  t.is(km.stdout, 'hi\n')
+  t.regex(km.stderr, /The --kernel-memory flag is no longer supported\. This flag is a noop\.\n$/)
+  const host = await tspod(box, ['run', '--rm', '-p', '8080', '--net=host', 'busybox', 'echo', 'hi'])
+  t.is(host.code, 0, host.stderr)
+  t.is(host.stdout, 'hi\n')
+  t.is(host.stderr, 'Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n')
+})
+
+test('--mount type=tmpfs and type=bind,ro; --privileged: all the user\'s capabilities, no seccomp, /run/.containerenv names the container', async (t) => {
+  const box = await sandboxWithImages(t)
+  const m = await tspod(box, ['run', '--rm', '--mount', 'type=tmpfs,dst=/scratch', '--mount', 'type=bind,src=/etc,dst=/hostetc,ro', 'busybox', 'sh', '-c', 'grep -c " /scratch tmpfs " /proc/mounts; touch /hostetc/x'])
+  t.is(m.code, 1)
+  t.is(m.stdout, '1\n')
+  t.regex(m.stderr, /Read-only file system/)
+  const p = await tspod(box, ['run', '--rm', '--privileged', '--name', 'priv', 'busybox', 'sh', '-c', '. /run/.containerenv; echo $name $image $rootless; grep Seccomp: /proc/self/status'])
+  t.is(p.code, 0, p.stderr)
+  t.is(p.stdout, 'priv localhost/busybox:latest 1\nSeccomp:\t0\n')
+  const plain = await tspod(box, ['run', '--rm', 'busybox', 'sh', '-c', 'stat -c %s /run/.containerenv; grep Seccomp: /proc/self/status'])
+  t.is(plain.stdout, '0\nSeccomp:\t2\n')
 })

@@ -135,3 +135,11 @@ test('keep-id containers share one copy of the layers; the default mapping uses 
   t.deepEqual(copies(box), [])
   t.deepEqual(leftovers(box), [])
 })
+
+test('exec --user NAME finds the user keep-id added to the container\'s /etc/passwd', async (t) => {
+  const box = await sandboxWithImages(t)
+  const id = (await ok(box, ['run', '-d', '--userns=keep-id', 'busybox', 'sleep', '60'])).trim()
+  const me = (await ok(box, ['exec', id, 'id', '-un'])).trim()
+  t.is(await ok(box, ['exec', '--user', me, id, 'id', '-un']), `${me}\n`)
+  await ok(box, ['rm', '-t', '0', '-f', id])
+})

@@ -325,7 +325,7 @@ test('exit codes: the process status, a signal, 127 for a missing program or int
   const dir = await exec(['/etc'])
   t.is(dir?.exitCode, 126)
   t.regex(dir!.message, podman126)
-  t.is(dir?.message, 'exec `/etc`: is a directory')
+  t.is(dir?.message, 'exec `/etc`: permission denied')
 
   const mode000 = await exec(['/noexec'], (l) => {
     const file = path.join(l.upperDir, 'noexec')

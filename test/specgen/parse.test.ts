@@ -32,6 +32,7 @@ test('no options: the defaults Podman applies', (t) => {
     tty: false,
     interactive: false,
     user: undefined,
+    hostUsers: [],
     groups: [],
     keepGroups: false,
     env: [['https_proxy', 'http://proxy:3128']],
@@ -55,6 +56,7 @@ test('no options: the defaults Podman applies', (t) => {
     initPath: undefined,
     userns: {kind: 'host'},
     security: {mask: [], unmask: []},
+    privileged: false,
     autoRemove: false,
     restart: {policy: '', retries: 0},
     runtime: undefined,
@@ -132,11 +134,26 @@ test('--env-host and -e KEY read the host when parsed; --http-proxy=false keeps 
   t.deepEqual(parseContainerSpec({httpProxy: false}, context).env, [])
 })
 
+test('-p with --net=host or none is discarded with Podman\'s warning; --kernel-memory is a warned no-op', (t) => {
+  const warnings: [string, boolean][] = []
+  const spec = parseContainerSpec({network: 'host', publish: ['8080'], kernelMemory: '100'}, {...context, warn: (text, plain) => warnings.push([text, plain])})
+  t.deepEqual(spec.ports, [])
+  t.deepEqual(warnings, [
+    ['Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use', true],
+    ['The --kernel-memory flag is no longer supported. This flag is a noop.', false],
+  ])
+})
+
+test('--security-opt no-new-privileges takes =BOOL, :BOOL or nothing', (t) => {
+  for (const [opt, want] of [['no-new-privileges', true], ['no-new-privileges=true', true], ['no-new-privileges:true', true], ['no-new-privileges=false', false]] as const)
+    t.is(parseContainerSpec({securityOpt: [opt]}, context).security.noNewPrivileges, want, opt)
+})
+
 test('bad values fail in Podman\'s words, each a UsageError', (t) => {
   const bad: [Parameters<typeof parseContainerSpec>[0], string | RegExp][] = [
     [{name: '-x'}, 'names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument'],
     [{network: 'mynet'}, 'unable to find network with name or ID mynet: network not found'],
-    [{network: 'host', publish: ['80']}, 'cannot set port bindings on an existing container network namespace'],
+    [{network: 'ns:/proc/1/ns/net', publish: ['80']}, 'cannot set port bindings on an existing container network namespace'],
     [{noHosts: true, addHost: ['a:1.2.3.4']}, '--no-hosts and --add-host cannot be set together'],
     [{addHost: ['nocolon']}, 'bad format for add-host: "nocolon"'],
     [{network: 'none', dns: ['1.1.1.1']}, 'conflicting options: dns and the network mode: none'],

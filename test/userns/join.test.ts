@@ -118,7 +118,7 @@ test('exit codes, signals and exec failures of a joined child propagate', async 
     t.is(missing.error?.exitCode, 127)
     t.is(missing.error?.message, 'executable file `no-such-cmd` not found in $PATH: No such file or directory')
     t.is(dir126.error?.exitCode, 126)
-    t.is(dir126.error?.message, 'exec `/etc`: is a directory')
+    t.is(dir126.error?.message, 'exec `/etc`: permission denied')
     // stdin reaches EOF: the intermediate process holds no copy of the pipe
     t.deepEqual(cat.exit, {code: 0, signal: null})
     t.is(cat.stdout, 'through the pipe')

@@ -81,7 +81,7 @@ test('a missing program is 127 and a directory is 126, with the path and the rea
   t.is(missing.error?.message, 'executable file `no-such-cmd` not found in $PATH: No such file or directory')
   const dir = await spawnAs(user, {namespaces: ['user'], command: {file: '/etc', argv: ['/etc'], env: []}})
   t.is(dir.error?.exitCode, 126)
-  t.is(dir.error?.message, 'exec `/etc`: is a directory')
+  t.is(dir.error?.message, 'exec `/etc`: permission denied')
 })
 
 test('a failing mount step is reported with its name and errno', async (t) => {

@@ -16,7 +16,7 @@ export default class Create extends ContainerCommand {
     const parsed = await this.parse(Create)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const input = createInputOf(flags, argv, this.interruptSignal())
+    const input = createInputOf(flags, argv, this.interruptSignal(), this.specWarning)
     const {container, warnings} = await this.engine(flags).create(input, {pullProgress: () => pullReporter(flags.quiet ?? false), onWarning: (w) => this.printWarning(w)})
     warnings.forEach((w) => this.printWarning(w))
     this.print(container.config.id)

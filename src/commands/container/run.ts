@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {createFlags} from '../../cli/container-flags'
-import {createInputOf} from '../../cli/create-input'
+import {attachedStreams, createInputOf} from '../../cli/create-input'
 import {pullReporter} from '../../cli/pull-progress'
 
 export default class Run extends ContainerCommand {
@@ -17,6 +17,7 @@ export default class Run extends ContainerCommand {
   static args = {image: Args.string({required: true, description: 'image'}), command: Args.string({description: 'command and arguments'})}
   static flags = {
     detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
+    attach: Flags.string({char: 'a', multiple: true, multipleNonGreedy: true, description: 'Attach to STDIN, STDOUT or STDERR (the streams left out still go to the log; attached to neither output, the container ID is printed)'}),
     rmi: Flags.boolean({description: 'After exit of the container, remove the image unless another container is using it (a foreground run only: ignored with -d, as Podman 4.3)'}),
     ...createFlags,
   }
@@ -25,15 +26,18 @@ export default class Run extends ContainerCommand {
     const parsed = await this.parse(Run)
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
-    const input = createInputOf(flags, argv, this.interruptSignal())
+    const streams = attachedStreams(flags.attach)
+    const input = createInputOf(flags, argv, this.interruptSignal(), this.specWarning)
     const {id, exitCode} = await this.engine(flags).run(
       input,
-      {detach: flags.detach, interactive: flags.interactive, removeImage: flags.rmi},
+      {detach: flags.detach, interactive: flags.interactive, removeImage: flags.rmi, streams},
       {
         pullProgress: () => pullReporter(flags.quiet ?? false),
         onWarning: (w) => this.printWarning(w),
         // --rmi: an error is printed, the exit code stays the container's
         onImageRemovalError: (err) => process.stderr.write(`ERRO[0000] ${err.message}\n`),
+        // attached to neither output stream, Podman prints the container's ID instead
+        onStarted: (id) => streams && !streams.stdout && !streams.stderr && this.print(id),
       },
     )
     if (flags.detach) this.print(id)

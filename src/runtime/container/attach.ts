@@ -27,6 +27,8 @@ export interface AttachOptions {
   log: boolean
   /** told as soon as the container's process is spawned (to print the warnings first) */
   onLaunched?: (launched: Launched) => void
+  /** --attach: the output streams shown here (default both); one left out still goes to the log */
+  streams?: {stdout: boolean; stderr: boolean}
 }
 
 /** Forward the signals a terminal user sends to the container's init, as Podman does. */
@@ -96,7 +98,10 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   // with a terminal, the console step makes the pty 0, 1 and 2: nothing to install
   const devNull = options.interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
   const piped = log !== undefined && !tty
-  const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', piped ? 'pipe' : 'inherit', piped ? 'pipe' : 'inherit']
+  const shown = options.streams ?? {stdout: true, stderr: true}
+  const discard = !piped && !tty && !(shown.stdout && shown.stderr) ? fs.openSync('/dev/null', 'w') : undefined
+  const outputSpec = (show: boolean): StdioSpec => (piped ? 'pipe' : show || discard === undefined ? 'inherit' : discard)
+  const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', outputSpec(shown.stdout), outputSpec(shown.stderr)]
   let launched: Launched
   try {
     // under its lock, from a fresh read to the running state recorded: a second start finds it running
@@ -112,10 +117,12 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
     throw err
   } finally {
     if (devNull !== undefined) fs.closeSync(devNull)
+    if (discard !== undefined) fs.closeSync(discard)
   }
   const {child} = launched
   options.onLaunched?.(launched)
-  const copies = piped ? [teeOutput(child.stdout!, {write: (chunk: Buffer) => (writeContainerStdout(chunk), true)}, log, 'stdout'), teeOutput(child.stderr!, process.stderr, log, 'stderr')] : []
+  const stdoutSink = shown.stdout ? {write: (chunk: Buffer) => (writeContainerStdout(chunk), true)} : undefined
+  const copies = piped ? [teeOutput(child.stdout!, stdoutSink, log, 'stdout'), teeOutput(child.stderr!, shown.stderr ? process.stderr : undefined, log, 'stderr')] : []
   let timedOut = false
   let timeout: NodeJS.Timeout | undefined
   const onTerminalOutput = log && ((chunk: Buffer) => log.write('stdout', chunk))

@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
+import {VERSION} from '../../package-info'
 import {parseImageConfig} from '../../storage/image/manifest/image-config'
 import {copyTreeAsMappedRoot} from '../../storage/store/copy-tree'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
@@ -97,7 +98,7 @@ async function createOnImage(
     if (store.layout.driver.fullCopies) await copyImageRoot(store, containerLowerDirs(store, image, generated.spec.linux)[0], dirs.upper)
     const files = [
       ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, request)),
-      ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [])]),
+      ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
     // The container's / takes the upper dir's mode: give it the image's (0555 as a rule), as

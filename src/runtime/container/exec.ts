@@ -1,6 +1,8 @@
 // `exec`: a new process in a running container. A native child joins the container's
 // namespaces (user first, mount last; a second fork enters its pid namespace) and runs the
 // same process steps as the container's own process: groups, ids, umask, capabilities.
+import * as fs from 'node:fs'
+
 import {TspodError, UsageError} from '../../errors'
 import type {NamespaceName, StdioSpec} from '../../native'
 import type {Store} from '../../storage/store/store'
@@ -47,12 +49,29 @@ function execEnv(spec: OciSpec, options: ExecOptions): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`)
 }
 
+/** A file bound over the container's own (its /etc/passwd with the users tspod added): what the container sees there. */
+function boundFile(spec: OciSpec, destination: string): string | undefined {
+  const mount = spec.mounts?.find((m) => m.destination === destination && m.type === 'bind')
+  if (!mount?.source) return undefined
+  try {
+    return fs.readFileSync(mount.source, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
 function execProcess(store: Store, c: Container, options: ExecOptions): OciProcess {
   const spec = c.config.spec
   let user = spec.process.user
   if (options.user) {
     const layout = containerLayout(store, c)
-    const resolved = resolveUser({layerDirs: [layout.upperDir, ...layout.lowerDirs], user: options.user, gidMappings: spec.linux?.gidMappings})
+    const resolved = resolveUser({
+      layerDirs: [layout.upperDir, ...layout.lowerDirs],
+      user: options.user,
+      gidMappings: spec.linux?.gidMappings,
+      extraPasswd: boundFile(spec, '/etc/passwd'),
+      extraGroup: boundFile(spec, '/etc/group'),
+    })
     user = {uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids, umask: spec.process.user.umask}
   }
   return {

@@ -31,11 +31,30 @@ export function writeContainerFiles(dir: string, files: (ContainerFile | CopiedF
   })
 }
 
+/** What a privileged container's /run/.containerenv tells about it. */
+export interface ContainerEnvFacts {
+  /** the engine and its version, e.g. tspod-0.1.0 */
+  engine: string
+  name: string
+  id: string
+  image: string
+  imageId: string
+  rootless: boolean
+}
+
 /**
- * /run/.containerenv, empty as Podman makes it for a container that is not privileged: how a
- * program learns that it runs in a container. None when the user mounts something there.
+ * /run/.containerenv: how a program learns that it runs in a container. Empty, as Podman makes
+ * it, unless the container is privileged: then shell variables name the engine, the container
+ * and its image. None when the user mounts something there.
  */
-export function containerEnvFile(mounts: OciMount[]): ContainerFile[] {
+export function containerEnvFile(mounts: OciMount[], privileged?: ContainerEnvFacts): ContainerFile[] {
   const destination = '/run/.containerenv'
-  return mounts.some((m) => m.destination === destination) ? [] : [{destination, content: '', mode: 0o644}]
+  if (mounts.some((m) => m.destination === destination)) return []
+  let content = ''
+  if (privileged) {
+    const f = privileged
+    content = `engine=${JSON.stringify(f.engine)}\nname=${JSON.stringify(f.name)}\nid=${JSON.stringify(f.id)}\nimage=${JSON.stringify(f.image)}\nimageid=${JSON.stringify(f.imageId)}\n`
+    if (f.rootless) content += 'rootless=1\n'
+  }
+  return [{destination, content, mode: 0o644}]
 }

@@ -24,6 +24,38 @@ function devicesBelow(dir: string, rel = ''): string[] {
   return found
 }
 
+/** /dev's subdirs that hold no devices of the host's to share (Podman's getDevices skips them). */
+const SKIPPED_DEV_DIRS = new Set(['pts', 'shm', 'fd', 'mqueue', '.lxc', '.lxd-mounts', '.udev'])
+
+/**
+ * --privileged: every host device under /dev, bound as rootless Podman binds them; not /dev/ptmx
+ * nor the host's terminals (/dev/tty*), which belong to the host's sessions.
+ */
+export function privilegedDeviceMounts(devDir = '/dev'): OciMount[] {
+  const found: string[] = []
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[]
+    try {
+      entries = fs.readdirSync(dir, {withFileTypes: true})
+    } catch {
+      return
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (!(dir === devDir && SKIPPED_DEV_DIRS.has(entry.name))) walk(full)
+      } else if (entry.isCharacterDevice() || entry.isBlockDevice()) found.push(full)
+    }
+  }
+  walk(devDir)
+  return found
+    .filter((p) => {
+      const inside = path.posix.join('/dev', path.relative(devDir, p))
+      return inside !== '/dev/ptmx' && !inside.startsWith('/dev/tty')
+    })
+    .map((p) => ({destination: path.posix.join('/dev', path.relative(devDir, p)), type: 'bind', source: p, options: [...DEVICE_MOUNT_OPTIONS]}))
+}
+
 /** The bind mounts for the --device values. */
 export function deviceMounts(devices: DeviceSpec[]): OciMount[] {
   const mounts: OciMount[] = []

@@ -30,12 +30,12 @@ import {
   defaultMounts,
   defaultRlimits,
 } from './defaults'
-import {deviceMounts} from './devices'
+import {deviceMounts, privilegedDeviceMounts} from './devices'
 import {buildEnv} from './env'
 import {HostFacts, readHostFacts} from './host-facts'
 import {MountFlags} from './host-mount-flags'
 import {resolveInitBinary} from './init-binary'
-import {SeccompSettings, containerSeccomp} from '../seccomp/container-profile'
+import {SeccompSettings, UNCONFINED, containerSeccomp} from '../seccomp/container-profile'
 import {applyMasks} from '../../specgen/security-opt'
 import type {ContainerSpec, VolumeMountSpec} from '../../specgen/container-spec'
 import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
@@ -68,6 +68,8 @@ export interface GenerateSpecInput {
   hostUser?: {uid: number; gid: number}
   /** the host's user database for the /etc/passwd lines Podman copies; default /etc/passwd and /etc/group */
   hostAccounts?: HostAccounts
+  /** --privileged's host devices; default every device under /dev */
+  hostDevices?: () => OciMount[]
   /** facts about this host and process; read from /proc and /sys when omitted */
   host?: HostFacts
   /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
@@ -135,6 +137,9 @@ function userMounts(input: GenerateSpecInput, initPath: string | undefined): {mo
     if (mounts.has(device.destination) || volumes.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
     mounts.set(device.destination, device)
   }
+  if (spec.privileged) {
+    for (const device of (input.hostDevices ?? privilegedDeviceMounts)()) if (!mounts.has(device.destination) && !volumes.has(device.destination)) mounts.set(device.destination, device)
+  }
 
   if (initPath !== undefined) {
     if (mounts.has(CONTAINER_INIT_PATH) || volumes.has(CONTAINER_INIT_PATH))
@@ -189,10 +194,10 @@ interface UserDatabaseFiles {
 /** The /etc/passwd and /etc/group lines Podman adds, as whole files to bind (unless the user mounts their own). */
 function userDatabaseFiles(
   input: GenerateSpecInput,
-  request: {user: string; addCurrentUser: boolean; hostUser: {uid: number; gid: number}; workdir: string; mountDestinations: string[]},
+  request: {user: string; addCurrentUser: boolean; hostUser: {uid: number; gid: number}; workdir: string; mountDestinations: string[]; hostUsers: string[]},
 ): UserDatabaseFiles {
   const result: UserDatabaseFiles = {files: [], extraPasswd: '', extraGroup: ''}
-  if (!request.addCurrentUser && request.user === '') return result
+  if (!request.addCurrentUser && request.user === '' && request.hostUsers.length === 0) return result
   const read = (file: string): string | undefined => readRootfsFile(input.image.layerDirs, file)?.toString('utf8')
   const imagePasswd = read('/etc/passwd')
   const imageGroup = read('/etc/group')
@@ -240,6 +245,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     hostUser,
     workdir: command.cwd,
     mountDestinations: [...own.mounts.map((m) => m.destination), ...own.namedVolumes.map((v) => v.destination)],
+    hostUsers: request.hostUsers ?? [],
   })
   const user = resolveUser({
     layerDirs: image.layerDirs,
@@ -263,7 +269,8 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     home: user.home,
   })
   const capabilities = processCapabilities({
-    defaults: [...DEFAULT_CAPABILITIES],
+    // --privileged: every capability this process may pass on
+    defaults: request.privileged ? [...host.boundingSet] : [...DEFAULT_CAPABILITIES],
     capAdd: request.capAdd,
     capDrop: request.capDrop,
     user: user.spec,
@@ -283,9 +290,10 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
   if (userns) namespaces.push({type: 'user'})
 
-  const masked = [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
-  if (sys === 'bind' && input.rootless) masked.push('/sys/kernel')
-  const seccomp = containerSeccomp(security.seccomp, input.containersConf ?? readContainersConf(), capabilities.bounding ?? [])
+  const masked = request.privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
+  if (sys === 'bind' && input.rootless && !request.privileged) masked.push('/sys/kernel')
+  const readonlyPaths = request.privileged ? [] : [...DEFAULT_READONLY_PATHS]
+  const seccomp = containerSeccomp(request.privileged ? UNCONFINED : security.seccomp, input.containersConf ?? readContainersConf(), capabilities.bounding ?? [])
 
   const stopSignal = imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL
   const annotations: Record<string, string> = {
@@ -318,7 +326,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
       ...(userns ? {uidMappings, gidMappings} : {}),
       namespaces,
       maskedPaths: applyMasks(masked, security, security.mask),
-      readonlyPaths: applyMasks([...DEFAULT_READONLY_PATHS], security),
+      readonlyPaths: applyMasks(readonlyPaths, security),
       ...(seccomp ? {seccomp} : {}),
     },
     annotations,

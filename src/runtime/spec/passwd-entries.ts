@@ -7,11 +7,13 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {UsageError} from '../../errors'
+import {ContainerStartError, UsageError} from '../../errors'
 import {parseGroup, parsePasswd} from './user'
 
 export interface HostAccount {
   name: string
+  uid: number
+  gid: number
   /** the GECOS field (Go's user.User.Name) */
   gecos: string
   home: string
@@ -20,6 +22,7 @@ export interface HostAccount {
 /** The host's user database, as Go's os/user sees it for the lines Podman copies. */
 export interface HostAccounts {
   userById(uid: number): HostAccount | undefined
+  userByName(name: string): HostAccount | undefined
   groupNameById(gid: number): string | undefined
 }
 
@@ -38,15 +41,24 @@ export function hostAccounts(passwd?: string, group?: string): HostAccounts {
   }
   const passwdLines = (passwd ?? read('/etc/passwd')).split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
   const groupLines = (group ?? read('/etc/group')).split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
+  const account = (line: string): HostAccount => ({name: field(line, 0), uid: Number(field(line, 2)), gid: Number(field(line, 3)), gecos: field(line, 4), home: field(line, 5)})
+  // NSS users (LDAP, sssd) that /etc/passwd does not list: only the caller's own, from getpwuid
+  const own = (): HostAccount | undefined => {
+    if (passwd !== undefined) return undefined
+    const info = os.userInfo()
+    return {name: info.username, uid: info.uid, gid: info.gid, gecos: '', home: info.homedir}
+  }
   return {
     userById(uid) {
       const line = passwdLines.find((l) => field(l, 2) === String(uid))
-      if (line) return {name: field(line, 0), gecos: field(line, 4), home: field(line, 5)}
-      if (passwd === undefined && uid === process.getuid?.()) {
-        const info = os.userInfo() // NSS users (LDAP, sssd) that /etc/passwd does not list
-        return {name: info.username, gecos: '', home: info.homedir}
-      }
-      return undefined
+      if (line) return account(line)
+      return uid === process.getuid?.() ? own() : undefined
+    },
+    userByName(name) {
+      const line = passwdLines.find((l) => field(l, 0) === name)
+      if (line) return account(line)
+      const self = own()
+      return self?.name === name ? self : undefined
     },
     groupNameById(gid) {
       const line = groupLines.find((l) => field(l, 2) === String(gid))
@@ -70,6 +82,8 @@ export interface PasswdEntriesRequest {
   workdir: string
   /** destinations of the container's mounts and volumes */
   mountDestinations: string[]
+  /** --hostuser: host users (names or uids) to add when the image does not have them */
+  hostUsers?: string[]
 }
 
 export interface PasswdEntries {
@@ -138,6 +152,15 @@ export function passwdEntries(req: PasswdEntriesRequest): PasswdEntries {
     passwd += account
       ? `${account.name}:*:${uid}:${gid}:${account.gecos}:${req.workdir}:/bin/sh\n`
       : `${uid}:*:${uid}:${gid}:container user:${req.workdir}:/bin/sh\n`
+  }
+  for (const wanted of req.hostUsers ?? []) {
+    const uid = atoi(wanted)
+    const account = uid === undefined ? req.accounts.userByName(wanted) : req.accounts.userById(uid)
+    // Podman looks the user up when it writes the container's /etc/passwd, as the container starts
+    if (!account) throw new ContainerStartError(`creating temporary passwd file: user: unknown user${uid === undefined ? '' : 'id'} ${wanted}`)
+    const added = parsePasswd(passwd).map((u) => ({name: u.name, id: u.uid}))
+    if (hasEntry([...users, ...added], account.name) || hasEntry([...users, ...added], String(account.uid))) continue
+    passwd += `${account.name}:*:${account.uid}:${account.gid}:${account.gecos}:${homeFor(account, req)}:/bin/sh\n`
   }
   if (req.user !== '') {
     const gidText = groupPart || '0'

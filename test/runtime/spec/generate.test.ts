@@ -467,3 +467,23 @@ test('--userns=keep-id without subordinate ranges, and without a user namespace 
   t.throws(() => generateSpec(input(image, {userns: 'auto'})), {instanceOf: UsageError, message: /--userns=auto is not supported by tspod/})
   t.is(generateSpec(input(image, {userns: 'host'})).spec.linux?.uidMappings, UID_MAP)
 })
+
+test('--privileged: every capability of the bounding set, no seccomp, nothing masked or read-only, the host devices bound (not ptmx, not tty*)', async (t) => {
+  const image = await busybox(t)
+  const devices = [
+    {destination: '/dev/kmsg', type: 'bind', source: '/dev/kmsg', options: ['slave', 'nosuid', 'noexec', 'rw', 'rbind']},
+    {destination: '/dev/fuse', type: 'bind', source: '/dev/fuse', options: ['slave', 'nosuid', 'noexec', 'rw', 'rbind']},
+  ]
+  const spec = generateSpec(input(image, {privileged: true, volumes: ['/tmp:/dev/fuse']}, {hostDevices: () => devices, containersConf: {}})).spec
+  t.deepEqual(spec.process.capabilities?.bounding, [...ALL_CAPS].sort())
+  t.deepEqual(spec.process.capabilities?.effective, [...ALL_CAPS].sort())
+  t.is(spec.linux?.seccomp, undefined)
+  t.deepEqual(spec.linux?.maskedPaths, [])
+  t.deepEqual(spec.linux?.readonlyPaths, [])
+  t.like(spec.mounts?.find((m) => m.destination === '/dev/kmsg'), {type: 'bind', source: '/dev/kmsg'})
+  t.is(spec.mounts?.find((m) => m.destination === '/dev/fuse')?.source, '/tmp', 'a mount of the user\'s own wins over a host device')
+  // and without it, the defaults
+  const plain = generateSpec(input(image, {}, {hostDevices: () => devices, containersConf: {}})).spec
+  t.true((plain.linux?.maskedPaths?.length ?? 0) > 0)
+  t.is(plain.mounts?.find((m) => m.destination === '/dev/kmsg'), undefined)
+})

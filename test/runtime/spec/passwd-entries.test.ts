@@ -64,3 +64,14 @@ test('an image without /etc/passwd or /etc/group gets the lines alone', (t) => {
     group: 'tspoduser:x:1002:tspoduser\n',
   })
 })
+
+test('--hostuser: host users by name or uid, home at the workdir, each once; an unknown one fails the start', (t) => {
+  t.is(passwdEntries(request({hostUsers: ['other'], workdir: '/home/podman'})).passwd, 'other:*:4000:4000::/home/podman:/bin/sh\n')
+  t.is(passwdEntries(request({hostUsers: ['4000', 'other']})).passwd, 'other:*:4000:4000::/:/bin/sh\n')
+  // the image has root already; --user 1001 adds tspoduser, which --hostuser then finds there
+  t.is(passwdEntries(request({hostUsers: ['root']})).passwd, '')
+  t.is(passwdEntries(request({user: '1001', hostUsers: ['tspoduser']})).passwd, 'tspoduser:*:1001:0:Test User,,,:/:/bin/sh\n')
+  const err = t.throws(() => passwdEntries(request({hostUsers: ['bogus']})))
+  t.is(err?.name, 'ContainerStartError')
+  t.is(err?.message, 'creating temporary passwd file: user: unknown user bogus')
+})
