@@ -13,7 +13,7 @@ import type {ImageContext} from '../storage/image/transports/types'
 import type {Image} from '../storage/store/images/images'
 import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {Store} from '../storage/store/store'
-import {createFromImage, PullPolicy} from './create'
+import {createFromImage, PullPolicy, pullReporting} from './create'
 import type {PullProgress, WarningEvents} from './events'
 
 export function buildRuntime(
@@ -28,19 +28,7 @@ export function buildRuntime(
       const local = options.pullPolicy === 'always' ? undefined : resolveLocalImage(store, name, registries)
       if (local) return local.image
       if (options.pullPolicy === 'never') throw new Error(`${name}: image not known`)
-      const {pullImage} = await import('../storage/image/pull')
-      const progress = events.pullProgress?.()
-      try {
-        return await pullImage(store, name, {
-          ctx: {...options.pullContext(), registries},
-          isTerminal: false,
-          report: progress && ((line) => progress.line(line)),
-          onEvent: progress && ((e) => progress.event(e)),
-          onWarning: events.onWarning,
-        })
-      } finally {
-        progress?.stop()
-      }
+      return pullReporting(store, name, {...options.pullContext(), registries}, events)
     },
 
     async run(image, step) {

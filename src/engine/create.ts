@@ -7,6 +7,7 @@ import type {ContainerRecords} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import {resolveLocalImage} from '../storage/store/images/lookup'
+import type {Image} from '../storage/store/images/images'
 import type {Store} from '../storage/store/store'
 import type {ContainerSpec} from '../specgen/container-spec'
 import type {ImageContext} from '../storage/image/transports/types'
@@ -49,6 +50,24 @@ export async function createFromImage(store: Store, records: ContainerRecords, r
   return created
 }
 
+/** An image pulled into the store, its progress and warnings told through the events. */
+export async function pullReporting(store: Store, name: string, ctx: ImageContext & {registries: RegistriesConfig}, events: CreateEvents): Promise<Image> {
+  // the pull machinery is loaded only when an image is missing: most runs start faster without it
+  const {pullImage} = await import('../storage/image/pull')
+  const progress = events.pullProgress?.()
+  try {
+    return await pullImage(store, name, {
+      ctx,
+      isTerminal: false,
+      report: progress && ((line) => progress.line(line)),
+      onEvent: progress && ((e) => progress.event(e)),
+      onWarning: events.onWarning,
+    })
+  } finally {
+    progress?.stop()
+  }
+}
+
 /** `--replace`: the container of that name, if any, stopped and removed (Podman's rm --force --ignore). */
 async function replaceContainer(store: Store, records: ContainerRecords, name: string): Promise<void> {
   const existing = records.list().find((c) => c.config.name === name)
@@ -61,22 +80,7 @@ async function createFromImageName(store: Store, records: ContainerRecords, regi
   const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)
   let image = match?.image
   if (!image && policy === 'never') throw new UsageError(`${imageName}: image not known`)
-  if (!image) {
-    // the pull machinery is loaded only when an image is missing: most runs start faster without it
-    const {pullImage} = await import('../storage/image/pull')
-    const progress = events.pullProgress?.()
-    try {
-      image = await pullImage(store, imageName, {
-        ctx: {...input.pullContext(), registries},
-        isTerminal: false,
-        report: progress && ((line) => progress.line(line)),
-        onEvent: progress && ((e) => progress.event(e)),
-        onWarning: events.onWarning,
-      })
-    } finally {
-      progress?.stop()
-    }
-  }
+  if (!image) image = await pullReporting(store, imageName, {...input.pullContext(), registries}, events)
   // the name the image was found by, as Podman records it (an ID stays an ID)
   const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
   return await createContainer(store, records, image, resolvedName, input.spec)

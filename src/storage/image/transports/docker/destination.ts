@@ -6,30 +6,16 @@ import {Readable} from 'node:stream'
 
 import {TspodError, wrap} from '../../../../errors'
 import {MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_MANIFEST} from '../../manifest/media-types'
-import {BlobInfo, ImageContext, ImageDestination, ImageReference, ManifestBlob} from '../types'
-import {RegistryClient, RegistryCredentials} from './client'
+import {BlobInfo, ImageDestination, ImageReference, ManifestBlob} from '../types'
+import {RegistryClient} from './client'
 import {validateDigest} from './digest'
-import {HttpResponse, Timeouts, TlsMaterial} from './http-request'
-import {RetryPolicy} from './retry'
+import {HttpResponse} from './http-request'
+import type {DockerImageSourceOptions} from './source'
 
 const MAX_ERROR_BODY_SIZE = 1024 * 1024
 
-export interface DockerImageDestinationOptions {
-  reference: ImageReference
-  /** host[:port] to contact */
-  registry: string
-  /** "library/alpine" */
-  repository: string
-  /** the tag or "sha256:…" digest the manifest is stored under */
-  tagOrDigest: string
-  /** from registries.conf; ctx.tlsVerify, when set, decides instead */
-  insecure: boolean
-  tls?: TlsMaterial
-  getCredentials?: (registry: string) => RegistryCredentials | undefined
-  ctx: ImageContext
-  timeouts?: Partial<Timeouts>
-  retry?: Partial<RetryPolicy>
-}
+/** A source's options but its user agent: the registry, repository, tag or digest, TLS and credentials. */
+export type DockerImageDestinationOptions = Omit<DockerImageSourceOptions, 'userAgent'>
 
 export class DockerImageDestination implements ImageDestination {
   readonly reference: ImageReference

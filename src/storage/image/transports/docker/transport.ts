@@ -5,7 +5,7 @@ import {assertNotBlocked, findRegistry} from '../../config/registries-conf'
 import {DockerReference, parseNormalizedName, registryEndpoint} from '../../reference/docker-reference'
 import {ImageContext, ImageDestination, ImageReference, ImageSource, Transport} from '../types'
 import {certDirFor, readCertDir} from './cert-dir'
-import {DockerImageDestination} from './destination'
+import {DockerImageDestination, DockerImageDestinationOptions} from './destination'
 import {Timeouts, TlsMaterial} from './http-request'
 import {DockerImageSource} from './source'
 
@@ -27,30 +27,22 @@ export class DockerImageReference implements ImageReference {
   }
 
   async newSource(ctx: ImageContext): Promise<ImageSource> {
-    const name = this.ref.toString()
-    if (ctx.registries) assertNotBlocked(ctx.registries, name)
-    const insecure = this.insecure ?? (ctx.registries ? findRegistry(ctx.registries, name)?.insecure ?? false : false)
-    return new DockerImageSource({
-      reference: this,
-      registry: registryEndpoint(this.ref.domain),
-      repository: this.ref.path,
-      tagOrDigest: this.ref.digest ?? this.ref.tag ?? 'latest',
-      insecure,
-      tls: registryTls(registryEndpoint(this.ref.domain), ctx),
-      getCredentials: () => getCredentials(this.ref.domain, this.ref.path, {authFile: ctx.authFile, env: ctx.env}),
-      ctx,
-      timeouts: registryTimeouts(ctx.registryIdleTimeoutMs),
-    })
+    return new DockerImageSource(this.endpointOptions(ctx))
   }
 
   async newDestination(ctx: ImageContext): Promise<ImageDestination> {
+    if (this.ref.digest !== undefined && this.ref.tag !== undefined) {
+      throw new TspodError(`docker://${this.ref.toString()}: a destination cannot have both a tag and a digest`)
+    }
+    return new DockerImageDestination(this.endpointOptions(ctx))
+  }
+
+  /** Where this reference's registry is and how to reach it: what a source and a destination both need. */
+  private endpointOptions(ctx: ImageContext): DockerImageDestinationOptions {
     const name = this.ref.toString()
     if (ctx.registries) assertNotBlocked(ctx.registries, name)
     const insecure = this.insecure ?? (ctx.registries ? findRegistry(ctx.registries, name)?.insecure ?? false : false)
-    if (this.ref.digest !== undefined && this.ref.tag !== undefined) {
-      throw new TspodError(`docker://${name}: a destination cannot have both a tag and a digest`)
-    }
-    return new DockerImageDestination({
+    return {
       reference: this,
       registry: registryEndpoint(this.ref.domain),
       repository: this.ref.path,
@@ -60,7 +52,7 @@ export class DockerImageReference implements ImageReference {
       getCredentials: () => getCredentials(this.ref.domain, this.ref.path, {authFile: ctx.authFile, env: ctx.env}),
       ctx,
       timeouts: registryTimeouts(ctx.registryIdleTimeoutMs),
-    })
+    }
   }
 }
 
