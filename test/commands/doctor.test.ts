@@ -270,7 +270,7 @@ test('a broken reference in the DB fails the database check; the DB is only read
       `image_layers names image ${IMAGE.slice(0, 12)}, which has no row in images; fix: remove the images named and pull them again (\`tspod rmi IMAGE\`)\n`,
   )
   t.deepEqual(fs.readFileSync(db), before)
-  t.deepEqual(fs.readdirSync(graph).sort(), ['containers', 'overlay', 'records-storage.done', 'staging', 'tmp', 'tspod.db'])
+  t.deepEqual(fs.readdirSync(graph).sort(), ['containers', 'overlay', 'records-storage.done', 'staging', 'store.json', 'tmp', 'tspod.db'])
 })
 
 test('a corrupt DB fails integrity_check, quoted, with the fix', async (t) => {

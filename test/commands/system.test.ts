@@ -177,7 +177,7 @@ test('system migrate stops running containers; --new-runtime moves every contain
   await ok(box, ['create', '--name', 'later', 'busybox', 'echo', 'started by the new runtime'])
 
   t.is(await ok(box, ['system', 'migrate']), `stopped ${up}\n`)
-  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.State}}']), 'later created\nup exited\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.State}}']), 'up exited\nlater created\n')
   t.is(await ok(box, ['system', 'migrate']), '', 'nothing runs: nothing to stop')
 
   const bad = await tspod(box, ['system', 'migrate', '--new-runtime', 'nosuch'])

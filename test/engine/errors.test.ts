@@ -2,6 +2,7 @@
 // each of the class (missing, in use) that gives `rm`, `rmi` and `volume rm` their exit codes.
 import test from 'ava'
 
+import {BuildStepError} from '../../src/build/step-error'
 import * as errors from '../../src/engine/errors'
 import {TspodError, UsageError} from '../../src/errors'
 import {NoSuchContainerError} from '../../src/runtime/container/records'
@@ -14,7 +15,7 @@ import {removalExitCode, volumeRemovalExitCode} from '../../src/cli/exit-codes'
 test('each is the class its library throws', (t) => {
   t.deepEqual(
     {...errors},
-    {TspodError, UsageError, NoSuchContainerError, ContainerRunningError, ImageUnknownError, ImageInUseError, NoSuchVolumeError, VolumeInUseError},
+    {TspodError, UsageError, NoSuchContainerError, ContainerRunningError, ImageUnknownError, ImageInUseError, NoSuchVolumeError, VolumeInUseError, BuildStepError},
   )
 })
 

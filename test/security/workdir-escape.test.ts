@@ -16,7 +16,8 @@ const SECRET = 'host secret'
 const SHOW = ['sh', '-c', 'pwd; cat secret; ls ..']
 
 const MAGIC = /^Error: chdir to `[^`]+`: the working directory goes through a \/proc magic link \(such as \/proc\/self\/fd\/N\), which can lead out of the container: refused\n$/
-const REFUSED = /^Error: chdir to `\/proc\/self\/fd\/3`: [^\n]+\n$/
+// fd 3 is closed in the container: its chdir fails as a missing directory, in Podman's words
+const REFUSED = /^Error: (chdir to `\/proc\/self\/fd\/3`: [^\n]+|workdir "\/proc\/self\/fd\/3" does not exist on container)\n$/
 
 /** A host directory holding a secret, open on an fd to hand to tspod as its fd 3. */
 function hostDirFd(t: {teardown(fn: () => unknown): void}, box: Sandbox): number {

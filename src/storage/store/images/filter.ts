@@ -9,7 +9,7 @@ import type {Store} from '../store'
 import {lookupImage} from './lookup'
 import {imageConfig} from './report'
 
-const KEYS = ['dangling', 'reference', 'label', 'before', 'since', 'id', 'digest', 'readonly', 'intermediate'] as const
+const KEYS = ['dangling', 'reference', 'label', 'before', 'since', 'after', 'id', 'digest', 'readonly', 'intermediate'] as const
 type FilterKey = (typeof KEYS)[number]
 
 export type ImageFilters = Map<FilterKey, string[]>
@@ -67,7 +67,8 @@ export function filterImages(store: Store, filters: ImageFilters, registries: Re
         tests.push((image) => values.every((v) => labelMatches(v, image)))
         break
       case 'before':
-      case 'since': {
+      case 'since':
+      case 'after': {
         const times = values.map((v) => addedTime(lookupImage(store, v, registries)))
         tests.push((image) => times.some((t) => (key === 'before' ? addedTime(image) < t : addedTime(image) > t)))
         break

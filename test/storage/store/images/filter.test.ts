@@ -11,7 +11,7 @@ test('values of a repeated key collect in order; each key Podman knows is taken'
     ['label', ['a=b']],
     ['dangling', ['true']],
   ])
-  for (const key of ['dangling', 'reference', 'label', 'before', 'since', 'id', 'digest', 'readonly', 'intermediate'])
+  for (const key of ['dangling', 'reference', 'label', 'before', 'since', 'after', 'id', 'digest', 'readonly', 'intermediate'])
     t.deepEqual(parseImageFilters([`${key}=x`]).get(key as 'id'), ['x'])
 })
 
