@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
-import * as fs from 'node:fs'
 
 import {TspodCommand} from '../cli/base-command'
 import {SHELLS, completionScript} from '../cli/completion/scripts'
+import {writeOutput} from '../cli/output-file'
 import {programName} from '../cli/program-name'
 
 export default class Completion extends TspodCommand {
@@ -21,7 +21,6 @@ export default class Completion extends TspodCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Completion)
     const script = completionScript(args.shell as (typeof SHELLS)[number], programName(), flags['no-desc'])
-    if (flags.file) fs.writeFileSync(flags.file, script)
-    else process.stdout.write(script)
+    writeOutput(flags.file, script)
   }
 }

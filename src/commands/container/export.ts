@@ -1,8 +1,7 @@
-import * as fs from 'node:fs'
-import {finished} from 'node:stream/promises'
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
+import {streamOutput} from '../../cli/output-file'
 import {UsageError} from '../../engine/errors'
 
 export default class ContainerExport extends TspodCommand {
@@ -14,11 +13,6 @@ export default class ContainerExport extends TspodCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ContainerExport)
     if (!flags.output && process.stdout.isTTY) throw new UsageError('refusing to export to terminal. Use -o flag or redirect')
-    const out = flags.output ? fs.createWriteStream(flags.output) : process.stdout
-    await this.engine(flags).exportContainer(args.container, out)
-    if (out !== process.stdout) {
-      if (!out.writableEnded) out.end()
-      await finished(out)
-    }
+    await streamOutput(flags.output, (out) => this.engine(flags).exportContainer(args.container, out))
   }
 }
