@@ -118,9 +118,15 @@ export class ContainerRecords {
 
   /** runtime-state.json: replaced atomically but not fsynced, as a state changes often. */
   private writeStateRecord(id: string, state: ContainerState): void {
-    // a container whose dir is gone (damage that `system check` reports) still settles
-    if (!fs.existsSync(this.store.layout.containerDir(id))) return
-    writeRecord(this.store.layout.containerRuntimeRecord(id, 'state'), {state}, false)
+    // a container whose dir is gone (damage that `system check` reports, or its removal racing
+    // this write: an --rm clean-up under a `kill`) still settles
+    const dir = this.store.layout.containerDir(id)
+    if (!fs.existsSync(dir)) return
+    try {
+      writeRecord(this.store.layout.containerRuntimeRecord(id, 'state'), {state}, false)
+    } catch (err) {
+      if (fs.existsSync(dir)) throw err
+    }
   }
 
   private read(id: string): Container | undefined {

@@ -26,7 +26,7 @@ async function openTemp(t: {teardown(fn: () => void): void}): Promise<{store: St
 }
 
 test('containers-storage is registered beside the other transports', (t) => {
-  t.deepEqual(transportNames(), ['containers-storage', 'docker', 'docker-archive', 'oci', 'oci-archive'])
+  t.deepEqual(transportNames(), ['containers-storage', 'dir', 'docker', 'docker-archive', 'oci', 'oci-archive'])
 })
 
 test('references parse and print back: a name (normalized), an id, with and without the store', (t) => {
