@@ -192,7 +192,7 @@ test('system migrate stops running containers; --new-runtime moves every contain
   t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'up', 'later']), 'tspod\ntspod\n')
   t.is(await ok(box, ['start', '-a', 'later']), 'started by the new runtime\n')
   const extra = await tspod(box, ['system', 'migrate', 'now'])
-  t.deepEqual([extra.code, extra.stderr], [125, 'Error: `tspod system reset` takes no arguments\n'])
+  t.deepEqual([extra.code, extra.stderr], [125, 'Error: `tspod system migrate` takes no arguments\n'])
 })
 
 test('system df -v: the images, containers and volumes tables, as Podman lays them out', async (t) => {
