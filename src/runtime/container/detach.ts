@@ -79,6 +79,8 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
       throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
     }
     if (current.state.status === 'running' || current.state.status === 'stopping') return []
+    // a restart (restartCount set) that the user's stop overtook
+    if (options.restartCount !== undefined && current.state.stoppedByUser) return []
     try {
       return await startDetached(store, current, options.restartCount)
     } finally {

@@ -65,10 +65,16 @@ export async function killContainer(records: ContainerRecords, c: Container, sig
  * alone. Resolves with Podman's warning when the stop signal was not enough.
  */
 export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<string | undefined> {
-  if (!isRunning(c)) return undefined
+  const restarts = (c.config.containerSpec.restart?.policy ?? 'no') !== 'no'
+  if (!isRunning(c) && !restarts) return undefined
   const marked = await withContainerLock(records.store, c.config.id, () => {
     const current = records.get(c.config.id)
-    if (!current || !isRunning(current)) return undefined
+    if (!current) return undefined
+    if (!isRunning(current)) {
+      // between two runs of a restart policy: the restart its monitor decided must not come now
+      if (restarts && !current.state.stoppedByUser) records.saveState(current.config.id, {...current.state, stoppedByUser: true})
+      return undefined
+    }
     return records.updateRunningState(c.config.id, (state) => ({...state, status: 'stopping', stoppedByUser: true})) ? current : undefined
   })
   if (!marked) return undefined

@@ -1,8 +1,8 @@
 // `diff`: what a read-write layer (a container's upper dir, or an image's top layer) changed
 // over the layers below it, as containers/storage's overlay driver reports it: a whiteout is a
 // deletion, an entry no lower layer has is an addition, one a lower layer has is a change (a
-// dir only when its size, mode or mtime differ), and the parent dir of an addition or deletion
-// counts as changed.
+// dir only when its mode, owner or mtime differ: a dir's size is the file system's business), and
+// the parent dir of an addition or deletion counts as changed.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -42,7 +42,7 @@ function isOpaque(hostPath: string): boolean {
 }
 
 function sameDir(a: fs.Stats, b: fs.Stats): boolean {
-  return a.size === b.size && a.mode === b.mode && Math.floor(a.mtimeMs) === Math.floor(b.mtimeMs)
+  return a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && Math.floor(a.mtimeMs) === Math.floor(b.mtimeMs)
 }
 
 /** The changes of `upper` over `lowers` (top first), sorted by path. */
