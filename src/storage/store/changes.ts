@@ -41,8 +41,14 @@ function isOpaque(hostPath: string): boolean {
   return OPAQUE_XATTRS.some((name) => native().getxattr(hostPath, name)?.toString('utf8') === 'y')
 }
 
-function sameDir(a: fs.Stats, b: fs.Stats): boolean {
-  return a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && Math.floor(a.mtimeMs) === Math.floor(b.mtimeMs)
+/** containers/storage's sameFsTime: equal to the nanosecond, or in the same second when one side has no nanoseconds. */
+function sameTime(a: bigint, b: bigint): boolean {
+  const second = 1_000_000_000n
+  return a === b || (a / second === b / second && (a % second === 0n || b % second === 0n))
+}
+
+function sameDir(a: fs.BigIntStats, b: fs.BigIntStats): boolean {
+  return a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && sameTime(a.mtimeNs, b.mtimeNs)
 }
 
 /** The changes of `upper` over `lowers` (top first), sorted by path. */
@@ -70,7 +76,7 @@ export function layerChanges(upper: string, lowers: string[]): Change[] {
       } else {
         const lower = inLower(at)
         if (!lower) change = {kind: 'A', path: at}
-        else if (!(st.isDirectory() && lower.type === 'directory' && sameDir(st, fs.lstatSync(lower.hostPath)))) change = {kind: 'C', path: at}
+        else if (!(st.isDirectory() && lower.type === 'directory' && sameDir(fs.lstatSync(hostPath, {bigint: true}), fs.lstatSync(lower.hostPath, {bigint: true})))) change = {kind: 'C', path: at}
       }
       if (st.isDirectory() && change) changedDirs.add(at)
       if (change && change.kind !== 'C' && inside !== '/' && !changedDirs.has(inside)) {
