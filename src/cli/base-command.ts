@@ -36,6 +36,7 @@ export abstract class TspodCommand extends Command {
         storageDriver: flags['storage-driver'],
         storageOpts: flags['storage-opt'],
         volumePath: flags.volumepath,
+        eventsBackend: flags['events-backend'],
       })
       if (logEnabled('debug')) {
         const {configFile, graphRoot, runRoot} = this.openedEngine.config

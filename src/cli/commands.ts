@@ -59,6 +59,7 @@ export const COMMANDS = lazily({
   'logout': () => require('../commands/logout'),
   'system:check': () => require('../commands/system/check'),
   'system:df': () => require('../commands/system/df'),
+  'system:events': () => require('../commands/system/events'),
   'system:migrate': () => require('../commands/system/migrate'),
   'system:prune': () => require('../commands/system/prune'),
   'system:reset': () => require('../commands/system/reset'),

@@ -43,6 +43,9 @@ import type {CommitOptions} from '../build/commit'
 import type {CreateEvents, CreateInput, PullPolicy} from './create'
 import type {PullProgress, TargetEvents, WarningEvents} from './events'
 import type {ContainerLifecycle} from './lifecycle'
+import {EventsConfig, loadEventsConfig, parseEventsBackend} from '../events/config'
+import type {PodmanEvent} from '../events/event'
+import {EventRecorder} from '../events/recorder'
 
 export interface EngineOptions {
   /** --root and --runroot: where the store is, over storage.conf */
@@ -52,6 +55,8 @@ export interface EngineOptions {
   storageDriver?: string
   storageOpts?: string[]
   volumePath?: string
+  /** --events-backend: file or none, over containers.conf's events_logger */
+  eventsBackend?: string
 }
 
 /** Several named containers, or all of them (`--all`). */
@@ -132,8 +137,23 @@ export class Engine {
   private loadedRegistries?: RegistriesConfig
   private opened?: Store
   private containerRecords?: ContainerRecords
+  private eventRecorder?: EventRecorder
 
-  constructor(private readonly options: EngineOptions = {}) {}
+  constructor(private readonly options: EngineOptions = {}) {
+    // a bad backend fails every command, as Podman's runtime refuses it
+    if (options.eventsBackend !== undefined) parseEventsBackend(options.eventsBackend, '--events-backend')
+  }
+
+  /** Where this engine's events go (containers.conf and --events-backend), read once. */
+  get eventsConfig(): EventsConfig {
+    return this.events.config
+  }
+
+  /** What records the events of the verbs. */
+  get events(): EventRecorder {
+    this.eventRecorder ??= new EventRecorder(loadEventsConfig(this.config.runRoot, this.options.eventsBackend))
+    return this.eventRecorder
+  }
 
   /** The store's configuration (storage.conf with --root/--runroot over it), read once. */
   get config(): StorageConfig {
@@ -187,7 +207,7 @@ export class Engine {
   private async lifecycle(): Promise<ContainerLifecycle> {
     const {store, records} = await this.containers()
     const {ContainerLifecycle} = await import('./lifecycle')
-    return new ContainerLifecycle(store, records, this.registries)
+    return new ContainerLifecycle(store, records, this.registries, this.events)
   }
 
   /** `create`: the image (pulled if missing) and a new container from it. */
@@ -255,25 +275,28 @@ export class Engine {
     const {isRunning} = await import('../runtime/container/report')
     const containers = options.names.map((n) => records.lookup(n))
     const tail = options.tail ?? -1
-    for (const c of containers) {
-      const cursor = new LogCursor(readableLogFile(store, c.config))
+    const cursors = containers.map((c) => new LogCursor(readableLogFile(store, c.config)))
+    const readOne = async (c: (typeof containers)[number], cursor: InstanceType<typeof LogCursor>): Promise<void> => {
       const sink = sinkFor({id: c.config.id, name: c.config.name})
       const show = (entries: LogEntry[]) => sink(timed ? entries.filter(inTime) : entries)
-      try {
-        if (tail >= 0) sink(cursor.tail(tail, inTime))
-        else cursor.readToEnd(show)
-        if (!options.follow) continue
-        for (;;) {
-          const current = records.get(c.config.id)
-          cursor.readToEnd(show)
-          // the log restarted at its size limit: the old one is read to its end, now the new one
-          if (cursor.reopenIfReplaced()) continue
-          if (!current || !isRunning(current.state)) break
-          await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
-        }
-      } finally {
-        cursor.close()
+      if (tail >= 0) sink(cursor.tail(tail, inTime))
+      else cursor.readToEnd(show)
+      if (!options.follow) return
+      for (;;) {
+        const current = records.get(c.config.id)
+        cursor.readToEnd(show)
+        // the log restarted at its size limit: the old one is read to its end, now the new one
+        if (cursor.reopenIfReplaced()) continue
+        if (!current || !isRunning(current.state)) break
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
       }
+    }
+    try {
+      // followed, each container's new lines come as they are written, whichever container writes them
+      if (options.follow) await Promise.all(containers.map((c, i) => readOne(c, cursors[i])))
+      else for (const [i, c] of containers.entries()) await readOne(c, cursors[i])
+    } finally {
+      cursors.forEach((cursor) => cursor.close())
     }
   }
 
@@ -549,6 +572,7 @@ export class Engine {
         onEvent: progress && ((e) => progress.event(e)),
         onWarning: events.onWarning,
       })
+      await this.events.image('pull', '', name)
       return image.id
     } finally {
       progress?.stop()
@@ -567,6 +591,8 @@ export class Engine {
     const work = store.newWorkDir('tmp')
     const progress = events.pushProgress?.()
     try {
+      const {lookupImage} = await import('../storage/store/images/lookup')
+      const imageId = lookupImage(store, source, this.registries).id
       const pushed = await pushImage(store, source, destination, {
         ctx: {...options.context, registries: this.registries},
         format: options.format,
@@ -575,6 +601,7 @@ export class Engine {
         tmpDir: work,
         onEvent: progress && ((e) => progress.event(e)),
       })
+      await this.events.image('push', imageId, destination ?? source)
       return pushed.manifestDigest
     } finally {
       progress?.stop()
@@ -616,6 +643,8 @@ export class Engine {
         label,
       )
       progress?.stop()
+      // the archive as the user named it; read from stdin, the file it was read into
+      await this.events.image('loadfromarchive', '', options.input ?? file)
       return loaded
     } finally {
       progress?.stop()
@@ -691,6 +720,8 @@ export class Engine {
         onEvent: progress && ((e) => progress.event(e)),
       })
       progress?.stop()
+      const {lookupImage} = await import('../storage/store/images/lookup')
+      for (const name of options.names) await this.events.image('save', lookupImage(store, name, this.registries).id, options.output ?? '/dev/stdout')
       if (work) {
         await new Promise<void>((resolve, reject) => fs.createReadStream(output!).on('error', reject).on('end', resolve).pipe(stdout, {end: false}))
       }
@@ -708,7 +739,10 @@ export class Engine {
     const force = options.force ?? false
     const all = options.all ?? false
     if (force) await removeImageUsers(store, options.names, all, this.registries)
-    return await removeImages(store, options.names, {force, all, registries: this.registries})
+    let recorded: Promise<void> = Promise.resolve()
+    const report = await removeImages(store, options.names, {force, all, registries: this.registries, onEvent: (status, id, name) => (recorded = recorded.then(() => this.events.image(status, id, name)))})
+    await recorded
+    return report
   }
 
   /** `image prune`: dangling images, or with `all` every image no container uses; returns their IDs. */
@@ -765,7 +799,10 @@ export class Engine {
     const {lookupImage} = await import('../storage/store/images/lookup')
     const {normalizeTagName} = await import('../storage/store/images/names')
     const found = lookupImage(store, image, this.registries)
-    for (const target of targets) store.images.addName(found.id, normalizeTagName(target))
+    for (const target of targets) {
+      store.images.addName(found.id, normalizeTagName(target))
+      await this.events.image('tag', found.id, target)
+    }
   }
 
   /** `untag`: names taken from an image (all of them when none is given). */
@@ -777,6 +814,7 @@ export class Engine {
     const targets = names.length > 0 ? names.map(normalizeUntagName) : found.names
     for (const name of targets) {
       if (!store.images.removeName(found.id, name)) throw new TspodError(`${name}: tag not known`)
+      await this.events.image('untag', found.id, name)
     }
   }
 
@@ -843,6 +881,7 @@ export class Engine {
       gid: options.gid,
       ignoreIfExists: options.ignoreIfExists,
     })
+    await this.events.volume('create', volume.name)
     return volume.name
   }
 
@@ -997,6 +1036,10 @@ export class Engine {
     if (options.dryRun) return {candidates: pruneCandidates(volumes, choice).map((v) => v.name), removed: [], errors: []}
     if (confirm && !(await confirm(pruneCandidates(volumes, choice).map((v) => v.name), {all: choice.all}))) return {removed: [], errors: []}
     const report = await pruneVolumes(volumes, choice)
+    for (const name of report.removed) {
+      await this.events.volume('remove', name)
+      await this.events.volume('prune', name)
+    }
     return {removed: report.removed, errors: report.errors}
   }
 
@@ -1023,6 +1066,7 @@ export class Engine {
     for (const name of names) {
       try {
         await volumes.remove(name, {removeContainers})
+        await this.events.volume('remove', name)
         events.onDone?.(name)
       } catch (err) {
         if (!(err instanceof NoSuchVolumeError && targets.force)) errors.push(err as Error)
@@ -1032,6 +1076,26 @@ export class Engine {
   }
 
   // ---- system
+
+  /**
+   * `events`: the events log's events that pass the filters, from its start when a time bound is
+   * given (else, streaming, from its end); streaming, it goes on until `until` or for ever.
+   */
+  async readEvents(options: {filters: string[]; since?: string; until?: string; stream: boolean}, onEvent: (e: PodmanEvent) => void): Promise<void> {
+    const {eventFilter} = await import('../events/filter')
+    const {readEvents} = await import('../events/log-file')
+    const {parseInputTime} = await import('../events/time')
+    const matches = eventFilter(options.filters, options.since, options.until)
+    const config = this.eventsConfig
+    await readEvents(config, {
+      stream: options.stream,
+      fromStart: Boolean(options.since || options.until),
+      untilNs: options.until ? parseInputTime(options.until, false) : undefined,
+      matches,
+      onEvent,
+    })
+  }
+
 
   /** `system prune`: stopped containers, dangling (or all unused) images, unused volumes if asked. */
   async systemPrune(options: SystemPruneOptions): Promise<SystemPruneReport> {

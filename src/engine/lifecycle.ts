@@ -24,13 +24,33 @@ import {removeIfAutoRemove} from './auto-remove'
 import {CreateEvents, CreateInput, createFromImage} from './create'
 import type {RunEvents, RunOptions, RunResult, Targets} from './engine'
 import type {TargetEvents, WarningEvents} from './events'
+import type {EventRecorder} from '../events/recorder'
 
 export class ContainerLifecycle {
   constructor(
     readonly store: Store,
     readonly records: ContainerRecords,
     private readonly registries: RegistriesConfig,
+    private readonly events: EventRecorder,
   ) {}
+
+  /** The image event of create's pull-if-missing (Podman's libimage writes it whether or not it pulled), then the container's. */
+  private async created(input: CreateInput, container: Container): Promise<void> {
+    await this.events.image('pull', '', input.image)
+    await this.events.container(container.config, 'create')
+  }
+
+  /** `--rm`: the container removed once it ended, and its remove event. */
+  private async autoRemove(container: Container): Promise<void> {
+    const there = this.records.get(container.config.id) !== undefined
+    await removeIfAutoRemove(this.store, this.records, container)
+    if (there && container.config.autoRemove && !this.records.get(container.config.id)) await this.events.container(container.config, 'remove')
+  }
+
+  /** A foreground start's init, start and attach events. */
+  private async startedAttached(container: Container): Promise<void> {
+    for (const status of ['init', 'start', 'attach']) await this.events.container(container.config, status)
+  }
 
   /** Run `action` for each named container; errors go to onError as they come, except those `ignore` accepts. */
   private async eachContainer(
@@ -57,25 +77,29 @@ export class ContainerLifecycle {
   /** `create`: the image (pulled if missing) and a new container from it. */
   async create(input: CreateInput, events: CreateEvents = {}): Promise<Created> {
     const {store, records} = this
-    return await createFromImage(store, records, this.registries, input, events)
+    const created = await createFromImage(store, records, this.registries, input, events)
+    await this.created(input, created.container)
+    return created
   }
 
   /** `run`: create, then start in the foreground (returns the exit code) or under the monitor (-d). */
   async run(input: CreateInput, options: RunOptions, events: RunEvents = {}): Promise<RunResult> {
     const {store, records} = this
     const {container, warnings} = await createFromImage(store, records, this.registries, input, events)
+    await this.created(input, container)
     const id = container.config.id
     warnings.forEach((w) => events.onWarning?.(w))
     if (options.detach) {
       try {
-        for (const w of await startDetachedOnce(store, records, id)) events.onWarning?.(w)
+        for (const w of await startDetachedOnce(store, records, id, {events: this.events.config})) events.onWarning?.(w)
       } catch (err) {
-        await removeIfAutoRemove(store, records, container)
+        await this.autoRemove(container)
         throw err
       }
       return {id}
     }
     let exitCode: number
+    let started: Promise<void> = Promise.resolve()
     try {
       exitCode = await runAttached(store, records, container, {
         interactive: options.interactive ?? false,
@@ -84,10 +108,14 @@ export class ContainerLifecycle {
         onLaunched: (launched) => {
           launched.warnings.forEach((w) => events.onWarning?.(w))
           events.onStarted?.(id)
+          started = this.startedAttached(container)
         },
       })
+      await started
+      await this.events.container(container.config, 'died', exitCode)
     } finally {
-      await removeIfAutoRemove(store, records, container)
+      await started
+      await this.autoRemove(container)
       if (options.removeImage) {
         const report = await removeImages(store, [input.image], {force: false, all: false, registries: this.registries})
         report.errors.forEach((err) => events.onImageRemovalError?.(err))
@@ -131,14 +159,21 @@ export class ContainerLifecycle {
       const container = records.lookup(names[0])
       if (isRunning(container.state)) throw new UsageError(`container ${container.config.id} is already running; tspod cannot attach to a running container`)
       let exitCode: number
+      let started: Promise<void> = Promise.resolve()
       try {
         exitCode = await runAttached(store, records, container, {
           interactive: targets.interactive ?? false,
           log: true,
-          onLaunched: (l) => l.warnings.forEach((w) => events.onWarning?.(w)),
+          onLaunched: (l) => {
+            l.warnings.forEach((w) => events.onWarning?.(w))
+            started = this.startedAttached(container)
+          },
         })
+        await started
+        await this.events.container(container.config, 'died', exitCode)
       } finally {
-        await removeIfAutoRemove(store, records, container)
+        await started
+        await this.autoRemove(container)
       }
       return {errors: [], exitCode}
     }
@@ -148,7 +183,7 @@ export class ContainerLifecycle {
       async (c) => {
         if (isRunning(c.state)) return false
         try {
-          for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+          for (const w of await startDetachedOnce(store, records, c.config.id, {events: this.events.config})) events.onWarning?.(w)
         } catch (err) {
           // Podman's start fails as the engine (125) whatever stopped the container's command
           if (err instanceof NoSuchContainerError) throw err
@@ -171,6 +206,7 @@ export class ContainerLifecycle {
       async (c) => {
         const warning = await stopContainer(records, c, targets.timeout)
         if (warning) events.onWarning?.(warning)
+        await this.events.container(c.config, 'stop')
       },
       events,
       (err) => (targets.ignore ?? false) && err instanceof NoSuchContainerError,
@@ -181,7 +217,15 @@ export class ContainerLifecycle {
   async kill(targets: Targets & {signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
     const {records} = this
     const names = targets.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : targets.names
-    return await this.eachContainer(records, names, (c) => killContainer(records, c, targets.signal), events)
+    return await this.eachContainer(
+      records,
+      names,
+      async (c) => {
+        await killContainer(records, c, targets.signal)
+        await this.events.container(c.config, 'kill')
+      },
+      events,
+    )
   }
 
   /** `restart`: stop, then start under the monitor; `running` picks every running container. */
@@ -194,7 +238,8 @@ export class ContainerLifecycle {
       names,
       async (c) => {
         await stopContainer(records, c, targets.timeout)
-        for (const w of await startDetachedOnce(store, records, c.config.id)) events.onWarning?.(w)
+        for (const w of await startDetachedOnce(store, records, c.config.id, {events: this.events.config})) events.onWarning?.(w)
+        await this.events.container(c.config, 'restart')
       },
       events,
     )
@@ -207,7 +252,10 @@ export class ContainerLifecycle {
     return await this.eachContainer(
       records,
       names,
-      (c) => removeContainer(store, records, c, {force: targets.force, timeout: targets.timeout, volumes: targets.volumes}),
+      async (c) => {
+        await removeContainer(store, records, c, {force: targets.force, timeout: targets.timeout, volumes: targets.volumes})
+        await this.events.container(c.config, 'remove')
+      },
       events,
       (err) => (targets.ignore ?? false) && err instanceof NoSuchContainerError,
     )
@@ -280,6 +328,9 @@ export class ContainerLifecycle {
       if (devNull !== undefined) fs.closeSync(devNull)
     }
     const exited = child.exited
-    return await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
+    await this.events.container(container.config, 'exec')
+    const code = await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
+    await this.events.container(container.config, 'exec_died', code)
+    return code
   }
 }

@@ -10,7 +10,7 @@ import {createInput, engineFixture} from './engine-fixture'
 
 async function lifecycleFixture(t: Parameters<typeof engineFixture>[0]) {
   const fixture = await engineFixture(t)
-  return {...fixture, lifecycle: new ContainerLifecycle(fixture.store, fixture.records, fixture.engine.registries)}
+  return {...fixture, lifecycle: new ContainerLifecycle(fixture.store, fixture.records, fixture.engine.registries, fixture.engine.events)}
 }
 
 test('start, stop, kill, restart and rm tell each target as it comes and return the failures', async (t) => {

@@ -8,6 +8,7 @@ import {spawn} from 'node:child_process'
 import * as path from 'node:path'
 
 import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
+import type {EventsConfig} from '../../events/config'
 import {PACKAGE_ROOT} from '../../package-info'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
@@ -28,6 +29,8 @@ export interface MonitorRequest {
   id: string
   /** a start by the container's restart policy: the count to record */
   restartCount?: number
+  /** where the monitor records the container's init, start and died events (none: not recorded) */
+  events?: EventsConfig
 }
 
 /** Built by `npm run build:native` (native/monitor/build.js) next to the addon. */
@@ -42,9 +45,9 @@ function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError
   return errorOfClass(ERROR_CLASSES.includes(report.errorClass) ? report.errorClass : 'EngineError', report.message)
 }
 
-function monitorArgs(store: Store, container: Container, restartCount?: number): string[] {
+function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig): string[] {
   const id = container.config.id
-  const request = JSON.stringify({storage: store.config, id, restartCount} satisfies MonitorRequest)
+  const request = JSON.stringify({storage: store.config, id, restartCount, events} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
@@ -71,7 +74,7 @@ function monitorArgs(store: Store, container: Container, restartCount?: number):
  * running, acts for this process). Two starts at once start it once. Resolves with the
  * preflight warnings.
  */
-export function startDetachedOnce(store: Store, records: ContainerRecords, id: string, options: {restartCount?: number} = {}): Promise<string[]> {
+export function startDetachedOnce(store: Store, records: ContainerRecords, id: string, options: {restartCount?: number; events?: EventsConfig} = {}): Promise<string[]> {
   return withContainerLock(store, id, async (held) => {
     const current = records.get(id)
     if (!current) {
@@ -82,7 +85,7 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
     // a restart (restartCount set) that the user's stop overtook
     if (options.restartCount !== undefined && current.state.stoppedByUser) return []
     try {
-      return await startDetached(store, current, options.restartCount)
+      return await startDetached(store, current, options.restartCount, options.events)
     } finally {
       // a --rm container whose start failed was removed by the setup step
       if (!records.get(id)) held.releaseAndRemove()
@@ -91,9 +94,9 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
 }
 
 /** Resolves with the preflight warnings once the container runs; the caller holds its lock. */
-function startDetached(store: Store, container: Container, restartCount?: number): Promise<string[]> {
+function startDetached(store: Store, container: Container, restartCount?: number, events?: EventsConfig): Promise<string[]> {
   const id = container.config.id
-  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, restartCount), {
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, restartCount, events), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',

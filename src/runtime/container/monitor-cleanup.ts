@@ -4,6 +4,7 @@
 // (as the foreground run's recordExit does) and removed a --rm container, or started the
 // container again under a new monitor when its restart policy says so (libpod's
 // handleRestartPolicy, which Podman's cleanup process runs).
+import {EventRecorder} from '../../events/recorder'
 import {Store} from '../../storage/store/store'
 import {NO_RESTART, restartsAfterExit} from '../../specgen/restart'
 import {MonitorRequest, startDetachedOnce} from './detach'
@@ -14,6 +15,7 @@ import {removeStoppedContainer} from './remove'
 
 async function cleanup(request: MonitorRequest, exitCode: number): Promise<void> {
   const store = await Store.open(request.storage)
+  const events = request.events && new EventRecorder(request.events)
   try {
     const records = ContainerRecords.open(store)
     // under the container's lock: an rm -f or a new start of it waits, or has happened
@@ -29,6 +31,7 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
         const finishedAt = readExitFile(exitFilePath(store, request.id))?.finishedAt ?? new Date().toISOString()
         records.saveState(request.id, {...state, status: 'exited', pid: 0, exitCode, finishedAt})
       }
+      if (ours) await events?.container(container.config, 'died', exitCode)
       // the exit of the run this monitor watched (recorded here, or already from its exit file);
       // as libpod, only an exit the user did not ask for (stop, kill) restarts it
       const restart = ours && !state.stoppedByUser && restartsAfterExit(container.config.containerSpec.restart ?? NO_RESTART, exitCode, state.restartCount ?? 0)
@@ -36,12 +39,13 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
       const after = records.get(request.id)
       if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') {
         await removeStoppedContainer(store, records, after)
+        await events?.container(after.config, 'remove')
         held.releaseAndRemove()
       }
       return undefined
     })
     // under a new monitor; this one ends
-    if (restartCount !== undefined) await startDetachedOnce(store, records, request.id, {restartCount})
+    if (restartCount !== undefined) await startDetachedOnce(store, records, request.id, {restartCount, events: request.events})
   } finally {
     store.close()
   }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import {finished} from 'node:stream/promises'
 
 import {errorClassOf} from '../../errors'
+import {EventRecorder} from '../../events/recorder'
 import {Store} from '../../storage/store/store'
 import type {MonitorReport, MonitorRequest} from './detach'
 import {Launched, NEVER_RAN_EXIT_CODE, exitCodeOf, launchContainer, recordExit} from './launch'
@@ -121,6 +122,12 @@ async function setup(request: MonitorRequest): Promise<void> {
       } catch {
         // it failed before its terminal existed: its exit says why
       }
+    }
+    if (request.events) {
+      // before the report, so a start is written before the monitor's died
+      const recorder = new EventRecorder(request.events)
+      await recorder.container(container.config, 'init')
+      await recorder.container(container.config, 'start')
     }
     if (container.config.timeout) tellMonitor(`kill-pid ${launched.initPid}\n`)
     const monitorReadsTerminal = handOver(child.pid, master)

@@ -23,6 +23,10 @@ export interface ContainersConf {
   seccompProfile?: string
   /** [engine] registry_idle_timeout (tspod's own key; Podman ignores it): a Go duration, and the file that set it */
   registryIdleTimeout?: {text: string; file: string}
+  /** [engine] events_logger, events_logfile_path, events_logfile_max_size (bytes; 0: no limit), when set */
+  eventsLogger?: string
+  eventsLogFilePath?: string
+  eventsLogFileMaxSize?: number
 }
 
 /** containers/common's default for seccomp_profile. */
@@ -80,7 +84,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout)\s*=/m
+const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -107,6 +111,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let logSizeMax = -1
   let logSizeFile: string | undefined
   let registryIdleTimeout: ContainersConf['registryIdleTimeout']
+  const events: Pick<ContainersConf, 'eventsLogger' | 'eventsLogFilePath' | 'eventsLogFileMaxSize'> = {}
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -116,6 +121,10 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     seccompProfile = stringKey(table, 'seccomp_profile', file) ?? seccompProfile
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
+    const engine = tableOf(doc?.engine)
+    events.eventsLogger = stringKey(engine, 'events_logger', file) ?? events.eventsLogger
+    events.eventsLogFilePath = stringKey(engine, 'events_logfile_path', file) ?? events.eventsLogFilePath
+    events.eventsLogFileMaxSize = eventsLogMaxSize(engine, file) ?? events.eventsLogFileMaxSize
   }
   if (logSizeMax >= 0 && logSizeMax < MIN_LOG_SIZE_MAX)
     throw new TspodError(`validating containers config: log size max should be negative or >= ${MIN_LOG_SIZE_MAX} (log_size_max = ${logSizeMax} in ${logSizeFile})`, {
@@ -124,7 +133,21 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   const conf: ContainersConf = {files, logSizeMax}
   if (seccompProfile !== undefined) conf.seccompProfile = seccompProfile
   if (registryIdleTimeout !== undefined) conf.registryIdleTimeout = registryIdleTimeout
+  for (const [k, v] of Object.entries(events)) if (v !== undefined) Object.assign(conf, {[k]: v})
   return conf
+}
+
+const SIZE_UNITS: Record<string, number> = {'': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15}
+
+/** events_logfile_max_size: bytes, or a size with a unit as go-units FromHumanSize reads it ("1m", "3g", "10kB"). */
+function eventsLogMaxSize(t: Table | undefined, file: string): number | undefined {
+  const value = t?.events_logfile_max_size
+  if (value === undefined) return undefined
+  const text = String(value).trim()
+  if (text === '') return undefined
+  const m = /^(\d+(?:\.\d+)?) ?([kKmMgGtTpP]?)[iI]?[bB]?$/.exec(text)
+  if (!m) throw new TspodError(`reading system config "${file}": events_logfile_max_size: invalid size: '${text}'`, {path: file})
+  return Math.trunc(Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()])
 }
 
 function tableOf(value: unknown): Table | undefined {

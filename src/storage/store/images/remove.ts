@@ -24,7 +24,10 @@ function inUseError(containerId: string): ImageInUseError {
   return new ImageInUseError(`image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`)
 }
 
-function deleteImage(store: Store, image: Image, report: RemoveReport): void {
+/** Told each name taken from an image (untag) and each image removed (remove, with the name it was asked by), in Podman's order. */
+export type ImageRemovalEvent = (status: 'untag' | 'remove', id: string, name: string) => void
+
+function deleteImage(store: Store, image: Image, report: RemoveReport, asked: string, onEvent?: ImageRemovalEvent): void {
   const user = store.images.deleteUnlessUsed(image.id)
   if (user) {
     report.errors.push(inUseError(user))
@@ -32,6 +35,8 @@ function deleteImage(store: Store, image: Image, report: RemoveReport): void {
   }
   report.untagged.push(...image.names)
   report.deleted.push(image.id)
+  for (const name of image.names) onEvent?.('untag', image.id, name)
+  onEvent?.('remove', image.id, asked)
 }
 
 /** Under the layers lock, exclusively: no pull can decide to reuse one of them meanwhile. Returns the bytes the removed layers took. */
@@ -44,7 +49,7 @@ async function removeUnusedLayers(store: Store): Promise<number> {
   })
 }
 
-export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig}): Promise<RemoveReport> {
+export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig; onEvent?: ImageRemovalEvent}): Promise<RemoveReport> {
   const report: RemoveReport = {untagged: [], deleted: [], errors: []}
   const inUse = store.imagesInUse()
   const targets = opts.all ? store.images.list().map((image) => ({text: image.id, match: {image} as LocalMatch})) : texts.map((text) => ({text, match: undefined}))
@@ -66,6 +71,7 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
       // A name of an image that has others: only that name goes.
       store.images.removeName(image.id, match.name)
       report.untagged.push(match.name)
+      opts.onEvent?.('untag', image.id, match.name)
       continue
     }
     if (!match.name && image.names.length > 1 && !opts.force && !opts.all) {
@@ -77,7 +83,7 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
       report.errors.push(inUseError(users[0]))
       continue
     }
-    deleteImage(store, image, report)
+    deleteImage(store, image, report, target.text, opts.onEvent)
   }
   if (report.deleted.length > 0) await removeUnusedLayers(store)
   return report
