@@ -21,6 +21,8 @@ function rows(summary: ImageSummary, noTrunc: boolean) {
       Repository: name.slice(0, i),
       Tag: name.slice(i + 1),
       CreatedSince: timeAgo(new Date(summary.CreatedAt)),
+      // Podman's template field is Go's time.Time String() of the Unix time (json keeps RFC 3339)
+      CreatedAt: `${new Date(summary.Created * 1000).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`,
       Size: humanSize(summary.Size),
       ReadOnly: false,
       Dangling: summary.RepoTags.length === 0,
@@ -45,7 +47,7 @@ function compareBy(field: SortField): (a: Row, b: Row) => number {
     case 'tag':
       return (a, b) => cmp(a.Tag, b.Tag)
     default:
-      return (a, b) => cmp(Date.parse(b.CreatedAt), Date.parse(a.CreatedAt))
+      return (a, b) => cmp(b.Created, a.Created)
   }
 }
 
