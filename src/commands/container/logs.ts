@@ -41,7 +41,6 @@ export default class Logs extends ContainerCommand {
     const argv = this.positionalArgs(parsed)
     const names = argv
     if (names.length === 0) throw new UsageError('logs requires at least 1 arg(s), only received 0')
-    if (flags.follow && names.length > 1) throw new UsageError('--follow works with one container at a time in tspod')
     const options = {names, follow: flags.follow, tail: flags.tail, since: flags.since, until: flags.until}
     await this.engine(flags).logs(options, (c) => {
       const prefix = names.length > 1 || flags.names ? `${flags.names ? c.name : c.id.slice(0, 12)} ` : ''
