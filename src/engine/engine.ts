@@ -44,7 +44,7 @@ import type {CreateEvents, CreateInput, PullPolicy} from './create'
 import type {PullProgress, TargetEvents, WarningEvents} from './events'
 import type {ContainerLifecycle} from './lifecycle'
 import {EventsConfig, loadEventsConfig, parseEventsBackend} from '../events/config'
-import type {PodmanEvent} from '../events/event'
+import {type PodmanEvent, newEvent} from '../events/event'
 import {EventRecorder} from '../events/recorder'
 
 export interface EngineOptions {
@@ -447,7 +447,9 @@ export class Engine {
   async rename(name: string, newName: string): Promise<void> {
     const {store, records} = await this.containers()
     const {renameContainer} = await import('../runtime/container/rename')
-    renameContainer(store, records, records.lookup(name), newName)
+    const container = records.lookup(name)
+    renameContainer(store, records, container, newName)
+    await this.events.container({...container.config, name: newName}, 'rename')
   }
 
   /** `port`: the published ports of a running container, or of every running one. */
@@ -492,6 +494,7 @@ export class Engine {
     try {
       const id = await commitContainer(store, container, {...options, name: image ? normalizeTagName(image) : undefined}, progress && ((e) => progress.event(e)))
       progress?.line('Storing signatures')
+      await this.events.container(container.config, 'commit')
       if (options.iidFile) fs.writeFileSync(options.iidFile, id)
       return id
     } finally {
@@ -546,6 +549,7 @@ export class Engine {
     const builder = new Builder(store, runtime, {...input, contextDir: context, file, tags, commitName: input.tags[0]}, {onLine: events.onLine})
     try {
       const id = await builder.build()
+      await this.events.write(newEvent('image', 'build', {Name: id}))
       if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)
       if (!input.layers) {
         const intermediate = builder.images.filter((i) => i !== id)
