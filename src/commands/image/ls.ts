@@ -22,6 +22,7 @@ function rows(summary: ImageSummary, noTrunc: boolean) {
       Tag: name.slice(i + 1),
       CreatedSince: timeAgo(new Date(summary.CreatedAt)),
       Size: humanSize(summary.Size),
+      History: (summary.History ?? []).join(', '),
       ReadOnly: false,
       Dangling: summary.RepoTags.length === 0,
     }

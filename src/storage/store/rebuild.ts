@@ -128,9 +128,9 @@ function restoreImages(
     }
     const r = record!
     db.prepare(
-      `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, r.layers.at(-1) ?? null, r.digest, manifest, r.manifestType, config, r.created, r.added, r.size)
+      `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size, names_history)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, r.layers.at(-1) ?? null, r.digest, manifest, r.manifestType, config, r.created, r.added, r.size, JSON.stringify(r.namesHistory ?? r.names.map((n) => n.name).reverse()))
     const addLayer = db.prepare('INSERT INTO image_layers (image_id, position, layer_id) VALUES (?, ?, ?)')
     r.layers.forEach((layer, i) => addLayer.run(id, i, layer))
     const addDigest = db.prepare('INSERT OR IGNORE INTO image_digests (image_id, digest) VALUES (?, ?)')

@@ -19,6 +19,8 @@ export interface Image {
   /** bytes of the unpacked layers */
   size: number
   names: string[]
+  /** every name the image has had, newest first (containers/storage's NamesHistory) */
+  namesHistory: string[]
   digests: string[]
   layers: string[]
 }
@@ -33,6 +35,7 @@ interface ImageRow {
   created: string | null
   added: string
   size: number
+  names_history: string
 }
 
 export interface NewImage {
@@ -63,6 +66,8 @@ export interface ImageRecord {
   /** layer ids, bottom to top */
   layers: string[]
   names: {name: string; added: string}[]
+  /** absent in records written before names were kept in history */
+  namesHistory?: string[]
   digests: string[]
 }
 
@@ -97,6 +102,7 @@ export class ImageStore {
       size: image.size,
       layers: image.layers,
       names,
+      namesHistory: image.namesHistory,
       digests: image.digests,
     }
     writeRecord(this.layout.imageRecord(id), record)
@@ -123,6 +129,7 @@ export class ImageStore {
       added: row.added,
       size: row.size,
       names,
+      namesHistory: JSON.parse(row.names_history) as string[],
       digests,
       layers,
     }
@@ -183,10 +190,24 @@ export class ImageStore {
         // Names a copy gives an image it already stored come before its others (containers/storage's AddNames).
         const later = Date.parse(now)
         kept.forEach((name, i) => this.setName(image.id, name, new Date(later + 1 + i).toISOString()))
+        if (image.names.length > 0) this.recordNamesHistory(image.id)
         for (const id of [...losing, image.id]) this.writeRecord(id)
       })
       .immediate()
     return this.get(image.id)!
+  }
+
+  /**
+   * After the image's names changed: each of its names, in order, goes to the front of its
+   * history (containers/storage's addNameToHistory), so the last name comes first and a name it
+   * lost stays behind them. An image that lost a name to another keeps its history as it was.
+   */
+  private recordNamesHistory(id: string): void {
+    const image = this.get(id)
+    if (!image) return
+    const history = [...image.names].reverse()
+    for (const name of image.namesHistory) if (!history.includes(name)) history.push(name)
+    this.db.prepare('UPDATE images SET names_history = ? WHERE id = ?').run(JSON.stringify(history), id)
   }
 
   private setName(id: string, name: string, now: string): void {
@@ -201,6 +222,7 @@ export class ImageStore {
       .transaction(() => {
         const losing = this.holdersOf([name]).filter((other) => other !== id)
         this.setName(id, name, new Date().toISOString())
+        this.recordNamesHistory(id)
         for (const image of [...losing, id]) this.writeRecord(image)
       })
       .immediate()
@@ -210,7 +232,10 @@ export class ImageStore {
   removeName(id: string, name: string): boolean {
     const remove = this.db.transaction((): boolean => {
       const removed = this.db.prepare('DELETE FROM image_names WHERE image_id = ? AND name = ?').run(id, name).changes === 1
-      if (removed) this.writeRecord(id)
+      if (removed) {
+        this.recordNamesHistory(id)
+        this.writeRecord(id)
+      }
       return removed
     })
     return remove.immediate()

@@ -38,7 +38,8 @@ export interface ImageSummary {
   Containers: number
   Names: string[]
   Digest: string
-  History: string[]
+  /** omitted when empty, as Podman does */
+  History?: string[]
   Created: number
   CreatedAt: string
 }
@@ -58,7 +59,7 @@ export function imageSummary(image: Image, containers = 0): ImageSummary {
     Containers: containers,
     Names: image.names,
     Digest: image.digest,
-    History: image.names,
+    ...(image.namesHistory.length > 0 ? {History: image.namesHistory} : {}),
     Created: Math.floor(new Date(created).getTime() / 1000),
     CreatedAt: created,
   }
@@ -92,6 +93,6 @@ export function inspectImage(image: Image, layout: StoreLayout) {
     ManifestType: image.manifestType,
     User: config.config.User ?? '',
     History: config.history,
-    NamesHistory: image.names,
+    NamesHistory: image.namesHistory,
   }
 }
