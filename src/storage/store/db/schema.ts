@@ -112,4 +112,14 @@ export const STORAGE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    owner: 'storage',
+    version: 5,
+    sql: `
+      -- A manifest list made by \`manifest create\` is an image without layers or config whose
+      -- manifest is the list (buildah's manifests package). list_instances is its instances data:
+      -- JSON, each instance digest to the reference it was added from; NULL for other images.
+      ALTER TABLE images ADD COLUMN list_instances TEXT;
+    `,
+  },
 ]

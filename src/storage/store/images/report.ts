@@ -7,6 +7,8 @@ import type {StoreLayout} from '../layout'
 
 /** The stored config, parsed (it was validated when the image was stored). */
 export function imageConfig(image: Image): ImageConfig {
+  // a manifest list has no config of its own: no platform, layers, labels or history
+  if (image.listInstances) return {architecture: '', os: '', rootfs: {type: 'layers', diff_ids: []}, config: {}, history: [], created: image.created ?? undefined}
   return parseImageConfig(image.config)
 }
 
