@@ -62,6 +62,7 @@ export const COMMANDS = lazily({
   'manifest:create': () => require('../commands/manifest/create'),
   'manifest:exists': () => require('../commands/manifest/exists'),
   'manifest:inspect': () => require('../commands/manifest/inspect'),
+  'manifest:push': () => require('../commands/manifest/push'),
   'manifest:remove': () => require('../commands/manifest/remove'),
   'manifest:rm': () => require('../commands/manifest/rm'),
   'system:check': () => require('../commands/system/check'),

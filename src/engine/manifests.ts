@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 
 import type {TspodError} from '../errors'
 import type {InstanceOverrides} from '../storage/image/manifest-list'
+import type {CopyEvent} from '../storage/image/copy/copy'
 import type {ImageContext} from '../storage/image/transports/types'
 import type {RemoveReport} from '../storage/store/images/remove'
 import type {Engine} from './engine'
@@ -111,4 +112,36 @@ export async function manifestRm(engine: Engine, names: string[]): Promise<Remov
   }
   const report = lists.length > 0 ? await engine.removeImages({names: lists}) : {untagged: [], deleted: [], errors: []}
   return {...report, errors: [...errors, ...report.errors]}
+}
+
+/** `manifest push`: the list (with `all`, its instances first) to a registry; with `rm` the list is removed after. Returns the list's digest. */
+export async function manifestPush(
+  engine: Engine,
+  list: string,
+  destination: string,
+  options: {all: boolean; rm?: boolean; format?: string; compressionFormat?: string; digestFile?: string; context: ImageContext},
+  events: {report?: (line: string) => void; onEvent?: (event: CopyEvent) => void} = {},
+): Promise<string> {
+  const store = await engine.store()
+  const {pushList} = await import('../storage/image/manifest-push')
+  const work = store.newWorkDir('tmp')
+  let digest: string
+  try {
+    digest = await pushList(store, list, destination, {
+      ctx: {...options.context, registries: engine.registries, tmpDir: work},
+      all: options.all,
+      format: options.format,
+      compressionFormat: options.compressionFormat,
+      digestFile: options.digestFile,
+      tmpDir: work,
+      ...events,
+    })
+  } finally {
+    fs.rmSync(work, {recursive: true, force: true})
+  }
+  if (options.rm) {
+    const report = await manifestRm(engine, [list])
+    if (report.errors.length > 0) throw report.errors[0]
+  }
+  return digest
 }

@@ -95,6 +95,21 @@ test('manifest add and inspect read a registry: the host platform instance of a 
     [(await busyboxImage()).manifestDigest, ...index.images.map((i) => i.manifestDigest)],
   )
 
+  // push: every instance under its digest, then the list under the tag; --rm drops the list after
+  const pushed = await tspod(box, ['manifest', 'push', '-q', '--rm', '--format', 'oci', '--digestfile', `${box.dir}/digest`, 'fromreg', `docker://${registry.host}/pushed:v1`])
+  t.is(pushed.code, 0, pushed.stderr)
+  t.is((await tspod(box, ['manifest', 'exists', 'fromreg'])).code, 1)
+  const served = await tspod(box, ['manifest', 'inspect', `${registry.host}/pushed:v1`])
+  const pushedList = JSON.parse(served.stdout) as ListDoc
+  t.is(pushedList.mediaType, 'application/vnd.oci.image.index.v1+json')
+  t.is(pushedList.manifests.length, 1 + index.images.length)
+  for (const m of pushedList.manifests) {
+    const instance = JSON.parse((await tspod(box, ['manifest', 'inspect', `${registry.host}/pushed@${m.digest}`])).stdout) as {mediaType: string}
+    t.is(instance.mediaType, 'application/vnd.oci.image.manifest.v1+json')
+  }
+  const pulled = await tspod(box, ['pull', '-q', `${registry.host}/pushed:v1`])
+  t.is(pulled.code, 0, pulled.stderr)
+
   const missing = await tspod(box, ['manifest', 'inspect', `${registry.host}/nothere:latest`])
   t.is(missing.code, 125)
   t.regex(missing.stderr, new RegExp(`^Error: reading image "docker://${registry.host}/nothere:latest": .*manifest unknown`))
