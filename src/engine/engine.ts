@@ -771,10 +771,11 @@ export class Engine {
     const store = await this.store()
     const {lookupImage} = await import('../storage/store/images/lookup')
     const {inspectImage} = await import('../storage/store/images/report')
+    const {platformImage} = await import('../storage/image/manifest-list')
     const records: unknown[] = []
     for (const name of names) {
       try {
-        records.push(inspectImage(lookupImage(store, name, this.registries), store.layout))
+        records.push(inspectImage(platformImage(store, lookupImage(store, name, this.registries)), store.layout))
       } catch (err) {
         onError(err)
       }

@@ -22,3 +22,5 @@ export type {Finding} from '../storage/store/check/finding'
 export type {StorageConfig} from '../storage/config/storage-conf'
 
 export {goArchitecture} from '../storage/image/manifest/platform'
+export {manifestAdd, manifestAnnotate, manifestCreate, manifestExists, manifestInspect, manifestPush, manifestRemove, manifestRm} from './manifests'
+export type {InstanceOverrides} from './manifests'

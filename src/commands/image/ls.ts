@@ -24,6 +24,7 @@ function rows(summary: ImageSummary, noTrunc: boolean) {
       // Podman's template field is Go's time.Time String() of the Unix time (json keeps RFC 3339)
       CreatedAt: `${new Date(summary.Created * 1000).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`,
       Size: humanSize(summary.Size),
+      History: (summary.History ?? []).join(', '),
       ReadOnly: false,
       Dangling: summary.RepoTags.length === 0,
     }

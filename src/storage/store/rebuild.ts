@@ -106,7 +106,8 @@ function restoreImages(
         problem = `its manifest or config cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
       }
     }
-    if (!problem && sha256Digest(config!) !== `sha256:${id}`) problem = 'its config does not match its id'
+    // a manifest list has a random id and no config (buildah's manifests package)
+    if (!problem && !record!.listInstances && sha256Digest(config!) !== `sha256:${id}`) problem = 'its config does not match its id'
     if (!problem && sha256Digest(manifest!) !== record!.digest) problem = 'its manifest does not match its digest'
     const missing = problem ? undefined : record!.layers.find((l) => !layers.has(l))
     if (missing) problem = `its layer ${short(missing)} is missing`
@@ -128,9 +129,21 @@ function restoreImages(
     }
     const r = record!
     db.prepare(
-      `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, r.layers.at(-1) ?? null, r.digest, manifest, r.manifestType, config, r.created, r.added, r.size)
+      `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size, names_history, list_instances)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      r.layers.at(-1) ?? null,
+      r.digest,
+      manifest,
+      r.manifestType,
+      config,
+      r.created,
+      r.added,
+      r.size,
+      JSON.stringify(r.namesHistory ?? r.names.map((n) => n.name).reverse()),
+      r.listInstances ? JSON.stringify(r.listInstances) : null,
+    )
     const addLayer = db.prepare('INSERT INTO image_layers (image_id, position, layer_id) VALUES (?, ?, ?)')
     r.layers.forEach((layer, i) => addLayer.run(id, i, layer))
     const addDigest = db.prepare('INSERT OR IGNORE INTO image_digests (image_id, digest) VALUES (?, ?)')

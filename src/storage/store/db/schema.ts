@@ -99,4 +99,27 @@ export const STORAGE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    owner: 'storage',
+    version: 4,
+    sql: `
+      -- Every name an image has had, newest first (containers/storage's NamesHistory): each change
+      -- of its names puts them, in order, before what was there; an untagged name stays listed.
+      -- Images stored before this migration start with their names of now.
+      ALTER TABLE images ADD COLUMN names_history TEXT NOT NULL DEFAULT '[]';
+      UPDATE images SET names_history = (
+        SELECT json_group_array(name) FROM (SELECT name FROM image_names WHERE image_id = images.id ORDER BY added DESC, name DESC)
+      );
+    `,
+  },
+  {
+    owner: 'storage',
+    version: 5,
+    sql: `
+      -- A manifest list made by \`manifest create\` is an image without layers or config whose
+      -- manifest is the list (buildah's manifests package). list_instances is its instances data:
+      -- JSON, each instance digest to the reference it was added from; NULL for other images.
+      ALTER TABLE images ADD COLUMN list_instances TEXT;
+    `,
+  },
 ]

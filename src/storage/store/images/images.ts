@@ -1,6 +1,9 @@
 // The image tables: an image (config digest as id), its layers bottom to top, names and digests.
 import {TspodError} from '../../../errors'
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
+
+import {sha256Digest} from '../../digest'
 
 import type {Database} from '../db/connection'
 import type {StoreLayout} from '../layout'
@@ -19,8 +22,12 @@ export interface Image {
   /** bytes of the unpacked layers */
   size: number
   names: string[]
+  /** every name the image has had, newest first (containers/storage's NamesHistory) */
+  namesHistory: string[]
   digests: string[]
   layers: string[]
+  /** a manifest list's instances data (instance digest → the reference it came from); undefined for an image */
+  listInstances?: Record<string, string>
 }
 
 interface ImageRow {
@@ -33,6 +40,8 @@ interface ImageRow {
   created: string | null
   added: string
   size: number
+  names_history: string
+  list_instances: string | null
 }
 
 export interface NewImage {
@@ -63,7 +72,10 @@ export interface ImageRecord {
   /** layer ids, bottom to top */
   layers: string[]
   names: {name: string; added: string}[]
+  /** absent in records written before names were kept in history */
+  namesHistory?: string[]
   digests: string[]
+  listInstances?: Record<string, string>
 }
 
 export class ImageStore {
@@ -84,8 +96,9 @@ export class ImageStore {
     }
     fs.mkdirSync(this.layout.imagesDir, {recursive: true, mode: 0o700})
     fs.mkdirSync(this.layout.imageDir(id), {recursive: true, mode: 0o700})
-    // the manifest and config never change: written once, before the record that names them
-    if (!fs.existsSync(this.layout.imageManifest(id))) writeFileAtomic(this.layout.imageManifest(id), image.manifest)
+    // an image's manifest and config never change: written once, before the record that names
+    // them; a manifest list's manifest is rewritten with each change of the list
+    if (image.listInstances || !fs.existsSync(this.layout.imageManifest(id))) writeFileAtomic(this.layout.imageManifest(id), image.manifest)
     if (!fs.existsSync(this.layout.imageConfig(id))) writeFileAtomic(this.layout.imageConfig(id), image.config)
     const names = this.db.prepare('SELECT name, added FROM image_names WHERE image_id = ? ORDER BY added, name').all(id) as {name: string; added: string}[]
     const record: ImageRecord = {
@@ -97,7 +110,9 @@ export class ImageStore {
       size: image.size,
       layers: image.layers,
       names,
+      namesHistory: image.namesHistory,
       digests: image.digests,
+      ...(image.listInstances ? {listInstances: image.listInstances} : {}),
     }
     writeRecord(this.layout.imageRecord(id), record)
   }
@@ -123,8 +138,10 @@ export class ImageStore {
       added: row.added,
       size: row.size,
       names,
+      namesHistory: JSON.parse(row.names_history) as string[],
       digests,
       layers,
+      ...(row.list_instances !== null ? {listInstances: JSON.parse(row.list_instances) as Record<string, string>} : {}),
     }
   }
 
@@ -183,10 +200,65 @@ export class ImageStore {
         // Names a copy gives an image it already stored come before its others (containers/storage's AddNames).
         const later = Date.parse(now)
         kept.forEach((name, i) => this.setName(image.id, name, new Date(later + 1 + i).toISOString()))
+        if (image.names.length > 0) this.recordNamesHistory(image.id)
         for (const id of [...losing, image.id]) this.writeRecord(id)
       })
       .immediate()
     return this.get(image.id)!
+  }
+
+  /**
+   * After the image's names changed: each of its names, in order, goes to the front of its
+   * history (containers/storage's addNameToHistory), so the last name comes first and a name it
+   * lost stays behind them. An image that lost a name to another keeps its history as it was.
+   */
+  private recordNamesHistory(id: string): void {
+    const image = this.get(id)
+    if (!image) return
+    const history = [...image.names].reverse()
+    for (const name of image.namesHistory) if (!history.includes(name)) history.push(name)
+    this.db.prepare('UPDATE images SET names_history = ? WHERE id = ?').run(JSON.stringify(history), id)
+  }
+
+  /**
+   * A new manifest list (buildah's SaveToImage): a random id, no layers, no config, the list as
+   * its manifest. Its names are not put in its history (containers/storage's CreateImage).
+   */
+  createList(names: string[], list: {manifest: Buffer; mediaType: string; instances: Record<string, string>}): Image {
+    const id = crypto.randomBytes(32).toString('hex')
+    const now = new Date().toISOString()
+    this.db
+      .transaction(() => {
+        for (const name of names) {
+          const holder = this.holdersOf([name])[0]
+          if (holder) throw new TspodError(`image name ${JSON.stringify(name)} is already associated with image ${JSON.stringify(holder)}: that name is already in use`)
+        }
+        const instances = JSON.stringify(list.instances)
+        this.db
+          .prepare(
+            `INSERT INTO images (id, top_layer, digest, manifest, manifest_type, config, created, added, size, list_instances)
+             VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, sha256Digest(list.manifest), list.manifest, list.mediaType, Buffer.alloc(0), now, now, list.manifest.length + instances.length, instances)
+        for (const name of names) this.setName(id, name, now)
+        this.writeRecord(id)
+      })
+      .immediate()
+    return this.get(id)!
+  }
+
+  /** A manifest list changed: its manifest, digest, size and instances data replaced. */
+  updateList(id: string, list: {manifest: Buffer; mediaType: string; instances: Record<string, string>}): void {
+    this.db
+      .transaction(() => {
+        const instances = JSON.stringify(list.instances)
+        const changed = this.db
+          .prepare('UPDATE images SET digest = ?, manifest = ?, manifest_type = ?, size = ?, list_instances = ? WHERE id = ? AND list_instances IS NOT NULL')
+          .run(sha256Digest(list.manifest), list.manifest, list.mediaType, list.manifest.length + instances.length, instances, id).changes
+        if (changed !== 1) throw new ImageNotKnownError(`${id}: image is not a manifest list`)
+        this.writeRecord(id)
+      })
+      .immediate()
   }
 
   private setName(id: string, name: string, now: string): void {
@@ -201,6 +273,7 @@ export class ImageStore {
       .transaction(() => {
         const losing = this.holdersOf([name]).filter((other) => other !== id)
         this.setName(id, name, new Date().toISOString())
+        this.recordNamesHistory(id)
         for (const image of [...losing, id]) this.writeRecord(image)
       })
       .immediate()
@@ -210,7 +283,10 @@ export class ImageStore {
   removeName(id: string, name: string): boolean {
     const remove = this.db.transaction((): boolean => {
       const removed = this.db.prepare('DELETE FROM image_names WHERE image_id = ? AND name = ?').run(id, name).changes === 1
-      if (removed) this.writeRecord(id)
+      if (removed) {
+        this.recordNamesHistory(id)
+        this.writeRecord(id)
+      }
       return removed
     })
     return remove.immediate()

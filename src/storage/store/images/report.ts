@@ -7,6 +7,8 @@ import type {StoreLayout} from '../layout'
 
 /** The stored config, parsed (it was validated when the image was stored). */
 export function imageConfig(image: Image): ImageConfig {
+  // a manifest list has no config of its own: no platform, layers, labels or history
+  if (image.listInstances) return {architecture: '', os: '', rootfs: {type: 'layers', diff_ids: []}, config: {}, history: [], created: image.created ?? undefined}
   return parseImageConfig(image.config)
 }
 
@@ -38,7 +40,8 @@ export interface ImageSummary {
   Containers: number
   Names: string[]
   Digest: string
-  History: string[]
+  /** omitted when empty, as Podman does */
+  History?: string[]
   Created: number
   CreatedAt: string
 }
@@ -58,7 +61,7 @@ export function imageSummary(image: Image, containers = 0): ImageSummary {
     Containers: containers,
     Names: image.names,
     Digest: image.digest,
-    History: image.names,
+    ...(image.namesHistory.length > 0 ? {History: image.namesHistory} : {}),
     Created: Math.floor(new Date(created).getTime() / 1000),
     CreatedAt: created,
   }
@@ -92,6 +95,6 @@ export function inspectImage(image: Image, layout: StoreLayout) {
     ManifestType: image.manifestType,
     User: config.config.User ?? '',
     History: config.history,
-    NamesHistory: image.names,
+    NamesHistory: image.namesHistory,
   }
 }
