@@ -185,11 +185,12 @@ for (const state of ['stopped', 'running'] as const) {
       {name: 'x/pwned', body: 'pwned\n'},
     ])
     const dotdotTar = await tarOf([{name: '../../pwned', body: 'pwned\n'}])
-    // packing (`tar c…`) in /tmp/NAME sends /evil-NAME.tar; unpacking is busybox's tar
+    // packing /tmp/NAME sends /evil-NAME.tar; the rest is busybox's sh. The shell is replaced, not
+    // tar: busybox's sh runs its tar applet through /proc/self/exe where a /proc shows it.
     await ok(box, ['cp', '-', 'evil:/'], await tarOf([
       {name: 'evil-some.tar', body: evilTar.toString('latin1')},
       {name: 'evil-other.tar', body: dotdotTar.toString('latin1')},
-      {name: 'bin/tar', body: '#!/bin/sh\ncase "$1" in c*) exec cat "/evil-${PWD##*/}.tar" ;; esac\nexec busybox tar "$@"\n', mode: 0o755},
+      {name: 'bin/sh', body: '#!/bin/busybox sh\ncase "$4" in pack) exec /bin/busybox cat "/evil-${5##*/}.tar" ;; esac\nexec /bin/busybox sh "$@"\n', mode: 0o755},
       {name: 'tmp/some', type: 'directory'},
       {name: 'tmp/other', type: 'directory'},
     ]))

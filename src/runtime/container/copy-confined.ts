@@ -1,10 +1,14 @@
-// The container's side of `cp`: a child confined to the container's root, as its root user, runs
-// the container's own `sh` and `tar`. The container is hostile, so nothing of it runs with a view
-// of the host: a running container is entered by joining its user and mount namespaces (its
-// volumes and tmpfs mounts are seen, and its root is the child's); a stopped one gets its rootfs
-// mounted in a new user and mount namespace, pivot_root into it, the host's root detached. Every
-// container path is then resolved by the kernel inside that root. What comes back is only a tar
-// stream and a line of text, both checked by the host side (copy.ts).
+// The container's side of `cp`: a child confined to the container, as its root user, runs the
+// container's own `sh` and `tar`. The container is hostile and may have replaced both, so what
+// runs is confined as the container's own processes are: a running container is entered by
+// joining all its namespaces (its volumes and tmpfs mounts are seen, its root is the child's, and
+// the child is in its pid and network namespaces, so it can neither signal nor ptrace a host
+// process nor reach the host's loopback); a stopped one gets its rootfs mounted in new user,
+// mount, pid, network, ipc and uts namespaces, pivot_root into it, the host's root detached. In
+// both the container's seccomp filter applies and its capabilities are bounded by the
+// container's bounding set. Every container path is then resolved by the kernel inside that
+// root. What comes back is only a tar stream and a line of text, both checked by the host side
+// (copy.ts).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {Readable} from 'node:stream'
@@ -14,10 +18,15 @@ import {TspodError} from '../../errors'
 import type {ChildStep, StdioSpec} from '../../native'
 import type {Store} from '../../storage/store/store'
 import {NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
-import {rootfsSteps} from '../plan'
+import type {NamespaceName} from '../../native'
+import type {UserNamespaceMapping} from '../../userns/idmap'
+import type {OciSpec} from '../oci-spec'
+import {processSteps, rootfsSteps} from '../plan'
 import {MS, mountSteps} from '../rootfs-mount'
 import {Container} from './config'
+import {joinedNamespaces} from './exec'
 import {containerLayout} from './launch'
+import {seccompCacheDir} from './paths'
 import {isAlive} from './records'
 import {isRunning} from './report'
 
@@ -82,34 +91,51 @@ function bindMountSteps(store: Store, c: Container, focus: string): ChildStep[] 
 }
 
 /**
- * In a running container's user namespace the child enters with the ids its host user maps to
- * (not 0 with --userns=keep-id): it becomes the namespace's root, so that tar sets the owners.
+ * The child's process steps: the container's root user (in a running container's user namespace
+ * the child enters with the ids its host user maps to, not 0 with --userns=keep-id), so that tar
+ * sets the owners, under the container's seccomp filter, rlimits and no_new_privs, with every
+ * capability of the container's bounding set and none beyond it.
  */
-function becomeRootSteps(pid: number): ChildStep[] {
-  const setgroups = fs.readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'allow'
-  return [
-    ...(setgroups ? [{kind: 'setgroups', name: 'setgroups', groups: []} as ChildStep] : []),
-    {kind: 'setresgid', name: 'setresgid', id: 0},
-    {kind: 'setresuid', name: 'setresuid', id: 0},
-  ]
+function helperSteps(store: Store, spec: OciSpec, mapping: UserNamespaceMapping | undefined): ChildStep[] {
+  const bounding = spec.process.capabilities?.bounding ?? []
+  const helper: OciSpec = {
+    ...spec,
+    process: {
+      ...spec.process,
+      terminal: false,
+      user: {uid: 0, gid: 0, additionalGids: [], umask: spec.process.user.umask},
+      capabilities: {bounding, effective: bounding, permitted: bounding, inheritable: [], ambient: []},
+    },
+  }
+  return processSteps(helper, mapping, {seccompCacheDir: seccompCacheDir(store)})
 }
+
+/** The id mapping's setgroups policy as the running container's user namespace has it. */
+function joinedMapping(store: Store, pid: number): UserNamespaceMapping | undefined {
+  const setgroups = fs.readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'allow' ? 'allow' : 'deny'
+  return store.mapping ? {...store.mapping, setgroups} : {mode: 'subid', uidMap: [], gidMap: [], setgroups}
+}
+
+/** The namespaces a stopped container's copy runs in: the container's own kinds, fresh. */
+const STOPPED_NAMESPACES: NamespaceName[] = ['mount', 'pid', 'net', 'ipc', 'uts']
 
 /** Spawn the confined child for one operation; stdio as given (stderr is always a pipe). */
 export async function spawnConfined(store: Store, c: Container, args: string[], stdio: [StdioSpec, StdioSpec]): Promise<NamespacedChild> {
   const command = {file: '/bin/sh', argv: ['sh', '-c', SCRIPT, 'sh', ...args], env: [containerPath(c), 'LC_ALL=C']}
   // the container path the operation is about
   const focus = path.posix.normalize(args[0] === 'pack' ? path.posix.join(args[1], args[2]) : args[1] ?? '/')
+  const spec = c.config.spec
   const running = isRunning(c.state) && isAlive(c.state.pid, c.state.pidStart)
   if (running) {
-    const userns = (c.config.spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user')
-    const namespaces = userns ? (['user', 'mount'] as const) : (['mount'] as const)
-    const steps = userns ? becomeRootSteps(c.state.pid) : []
-    return spawnInNamespaces({namespaces: [], join: {pid: c.state.pid, namespaces: [...namespaces]}, steps, command, stdio: [...stdio, 'pipe']})
+    const userns = (spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user')
+    const mapping = userns ? joinedMapping(store, c.state.pid) : undefined
+    const join = {pid: c.state.pid, namespaces: joinedNamespaces(spec)}
+    return spawnInNamespaces({namespaces: [], join, steps: helperSteps(store, spec, mapping), command, stdio: [...stdio, 'pipe']})
   }
   return spawnInNamespaces({
-    namespaces: store.mapping ? ['user', 'mount'] : ['mount'],
+    namespaces: store.mapping ? ['user', ...STOPPED_NAMESPACES] : STOPPED_NAMESPACES,
     mapping: store.mapping,
-    steps: stoppedRootSteps(store, c, focus),
+    steps: [...stoppedRootSteps(store, c, focus), ...helperSteps(store, spec, store.mapping)],
     command,
     stdio: [...stdio, 'pipe'],
   })

@@ -34,7 +34,8 @@ export interface ExecOptions {
 /** Podman's OCI namespace names → the primitive's. */
 const JOINED: Record<string, NamespaceName> = {user: 'user', ipc: 'ipc', uts: 'uts', network: 'net', pid: 'pid', cgroup: 'cgroup', mount: 'mount'}
 
-function namespacesOf(spec: OciSpec): NamespaceName[] {
+/** The namespaces of a running container, as a child joins them. */
+export function joinedNamespaces(spec: OciSpec): NamespaceName[] {
   return (spec.linux?.namespaces ?? []).map((ns) => JOINED[ns.type]).filter((n): n is NamespaceName => n !== undefined)
 }
 
@@ -93,7 +94,7 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   const proc = spec.process
   return spawnInNamespaces({
     namespaces: [],
-    join: {pid: c.state.pid, namespaces: namespacesOf(spec)},
+    join: {pid: c.state.pid, namespaces: joinedNamespaces(spec)},
     steps,
     command: {file: proc.args[0], argv: proc.args, env: proc.env ?? [], cwd: proc.cwd},
     stdio,
