@@ -117,6 +117,8 @@ export interface NativeSpawnOptions {
   /** a console socket: a `console` step sends the pty master over it */
   console?: boolean
   dieWithParent: boolean
+  /** --preserve-fds: fds 3 .. 3+N-1 of this process stay open into the program; none of the child's own fds may have one of these numbers (EBADF) */
+  preserveFds?: number
 }
 
 export interface NativeSpawnResult {

@@ -642,7 +642,8 @@ static void fork_into_pid_namespace(const struct tspod_plan *plan) {
 /* Every fd above stdio the child does not need is closed: the Node process's store database
  * (tspod.db, -wal, -shm), sockets and pipes would otherwise be open in a process a container can
  * reach through /proc/<pid>/fd. Those it needs (sync and console sockets, the stdio to install,
- * the namespace files to join, the exec helper's memfd) are marked close-on-exec. */
+ * the namespace files to join, the exec helper's memfd) are marked close-on-exec. The caller's
+ * fds asked for with --preserve-fds (3 .. 3+preserve_fds-1) are left as they are. */
 static void close_unneeded_fds(const struct tspod_plan *plan) {
   int keep[8 + 8];
   size_t n = 0;
@@ -657,16 +658,18 @@ static void close_unneeded_fds(const struct tspod_plan *plan) {
       keep[j] = keep[j - 1];
       keep[j - 1] = t;
     }
-  unsigned int next = 3;
+  unsigned int first = 3 + (unsigned int)(plan->preserve_fds > 0 ? plan->preserve_fds : 0);
+  unsigned int next = first;
   for (size_t i = 0; i < n; i++) {
     if (keep[i] < (int)next) continue;
     close_range_or_loop(next, (unsigned int)keep[i] - 1);
     next = (unsigned int)keep[i] + 1;
   }
   close_range_or_loop(next, ~0U);
-  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+  if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     for (size_t i = 0; i < n; i++)
-      if (keep[i] > 2) fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+      if (keep[i] >= (int)first) fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+  for (unsigned int fd = 3; fd < first; fd++) clear_cloexec((int)fd);
 }
 
 void tspod_child_run(const struct tspod_plan *plan) {

@@ -102,6 +102,10 @@ struct tspod_plan {
   int die_with_parent;
   int stdio[3];           /* fd to install as 0,1,2, or -1 to keep the inherited one */
   int console_fd;         /* child end of the console socket, or -1 */
+  /* --preserve-fds: fds 3 .. 3+preserve_fds-1, passed to tspod by its caller, stay open and
+   * lose close-on-exec (Node sets it on the low fds it inherits), so the program gets them. The
+   * parent checked that none of the child's own fds above has one of these numbers. */
+  int preserve_fds;
   const struct tspod_step *steps;
   size_t nsteps;
   const char *file;       /* program to execute; NULL: exit 0 after the steps */

@@ -338,6 +338,8 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   plan.nsteps = owned->steps.size();
   plan.wait_for_release = options.Get("waitForRelease").ToBoolean();
   plan.die_with_parent = options.Get("dieWithParent").ToBoolean();
+  Napi::Value preserveValue = options.Get("preserveFds");
+  plan.preserve_fds = preserveValue.IsNumber() ? preserveValue.As<Napi::Number>().Int32Value() : 0;
   plan.joins = owned->joins.data();
   plan.njoins = owned->joins.size();
 
@@ -398,6 +400,23 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       parentFds.push_back(parentEnd);
       plan.stdio[i] = childEnd;
       parentStdio[i] = parentEnd;
+    }
+  }
+
+  // --preserve-fds: the caller's fds take 3 .. 3+N-1 (src/runtime/container/preserve-fds.ts
+  // checked that); none of the child's own may sit there, or the child would keep it open
+  for (int fd : childFds) {
+    if (fd >= 3 && fd < 3 + plan.preserve_fds) {
+      CloseAll(childFds);
+      CloseAll(parentFds);
+      return ThrowErrno(env, EBADF, "preserve-fds", std::to_string(fd));
+    }
+  }
+  for (int fd : plan.stdio) {
+    if (fd >= 3 && fd < 3 + plan.preserve_fds) {
+      CloseAll(childFds);
+      CloseAll(parentFds);
+      return ThrowErrno(env, EBADF, "preserve-fds", std::to_string(fd));
     }
   }
 

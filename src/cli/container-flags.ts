@@ -46,6 +46,8 @@ export const createFlags = {
   'security-opt': Flags.string({...many, description: 'Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=disable, apparmor=unconfined, mask=PATHS, unmask=ALL|PATHS'}),
   'log-driver': Flags.string({description: 'Logging driver for the container: k8s-file (the default), json-file (the same file) or none'}),
   'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
+  'image-volume': Flags.string({description: 'Tells tspod how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore"); default: containers.conf\'s image_volume_mode, else bind'}),
+  'preserve-fds': Flags.integer({min: 0, description: 'Pass a number of additional file descriptors into the container (3 .. 3+N-1, as given to tspod; a foreground run only)'}),
   'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod-monitor; the tspod process itself for a foreground run)"}),
   tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
   timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),
@@ -64,6 +66,8 @@ export type SpecWarn = (text: string, plain: boolean) => void
 export type CreateFlagValues = Partial<Interfaces.InferredFlags<typeof createFlags>> & {
   /** the global --runtime */
   runtime?: string
+  /** the global --runtime-flag */
+  'runtime-flag'?: string[]
 }
 
 /** The flags in specgen's terms, still as given. */
@@ -111,6 +115,9 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     initPath: f['init-path'],
     userns: f.userns?.at(-1),
     runtime: f.runtime,
+    imageVolume: f['image-volume'],
+    preserveFds: f['preserve-fds'],
+    runtimeFlags: f['runtime-flag'],
     args: args.length > 0 ? args : undefined,
     tty: f.tty,
     interactive: f.interactive,

@@ -324,6 +324,12 @@ export class Engine {
     return listing.map(({summary, ports}) => ({summary, ports}))
   }
 
+  /** `--latest`: the ID of the container created last (NoSuchContainerError when there is none). */
+  async latestContainerId(): Promise<string> {
+    const {records} = await this.containers()
+    return records.latest().config.id
+  }
+
   /** `container inspect`: the records of the named containers (or the latest); a failed name goes to onError. */
   async inspectContainers(options: {names: string[]; latest?: boolean}, onError: (err: unknown) => void): Promise<unknown[]> {
     const {store, records} = await this.containers()

@@ -11,6 +11,7 @@ import type {Created} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {exitCodeOf} from '../runtime/container/launch'
+import {preserveFdsNeedForeground} from '../runtime/container/preserve-fds'
 import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filter'
 import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
@@ -85,6 +86,8 @@ export class ContainerLifecycle {
   /** `run`: create, then start in the foreground (returns the exit code) or under the monitor (-d). */
   async run(input: CreateInput, options: RunOptions, events: RunEvents = {}): Promise<RunResult> {
     const {store, records} = this
+    // nothing created for what a detached start cannot do (launch.ts checkPreservedFds)
+    if (options.detach && input.spec.preserveFds) throw preserveFdsNeedForeground(input.spec.preserveFds)
     const {container, warnings} = await createFromImage(store, records, this.registries, input, events)
     await this.created(input, container)
     const id = container.config.id

@@ -3,6 +3,7 @@
 // Containerfile RUN step, a kube YAML or a REST body. The runtime reads only this form: it
 // generates config.json from it (runtime/spec/generate.ts) and keeps it in the container's record,
 // where start, inspect and the monitor read it. No field holds flag syntax.
+import type {ImageVolumeMode} from '../storage/config/containers-conf'
 import type {LogConfig} from '../runtime/container/log-config'
 import type {PortMapping} from '../runtime/network/publish'
 import type {RestartPolicy} from './restart'
@@ -137,6 +138,12 @@ export interface ContainerSpec {
   restart?: RestartPolicy
   /** --runtime: an external OCI runtime (name or path) */
   runtime?: string
+  /** the global --runtime-flag, each as the runtime gets it (--FLAG), before its verb; absent: none */
+  runtimeFlags?: string[]
+  /** --preserve-fds: the caller's fds 3 .. 3+N-1 go into the container at each foreground start */
+  preserveFds?: number
+  /** --image-volume; absent: containers.conf's image_volume_mode, else bind */
+  imageVolume?: ImageVolumeMode
   /** --conmon-pidfile, absolute */
   monitorPidFile?: string
   /** --timeout seconds; absent or 0: none */

@@ -79,8 +79,14 @@ export interface ContainerOptions {
   securityOpt?: string[]
   /** --privileged */
   privileged?: boolean
+  /** --preserve-fds */
+  preserveFds?: number
+  /** --image-volume */
+  imageVolume?: string
   /** --runtime */
   runtime?: string
+  /** the global --runtime-flag, as given (without the leading --) */
+  runtimeFlags?: string[]
   /** --conmon-pidfile */
   monitorPidFile?: string
   /** --timeout seconds */

@@ -5,6 +5,7 @@
 import * as path from 'node:path'
 
 import {UsageError} from '../errors'
+import {ImageVolumeMode, imageVolumeModeError} from '../storage/config/containers-conf'
 import {parseLogConfig} from '../runtime/container/log-config'
 import {parsePublish} from '../runtime/network/publish'
 import {parseEntrypoint} from '../runtime/spec/command'
@@ -71,6 +72,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const security = checkSecurityOpts(options.securityOpt)
   if (options.noNewPrivileges !== undefined && security.noNewPrivileges === undefined) security.noNewPrivileges = options.noNewPrivileges
   const userns = parseUserns(options.userns)
+  const imageVolumeError = options.imageVolume === undefined ? undefined : imageVolumeModeError(options.imageVolume)
+  if (imageVolumeError) throw new UsageError(imageVolumeError)
   const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)
   const workdir = checkWorkdir(options.workdir)
   const long = mountFlagForms(options.mount ?? [])
@@ -118,6 +121,10 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     autoRemove: options.autoRemove ?? false,
     restart: parseRestartPolicy(options.restart, options.autoRemove ?? false),
     runtime: options.runtime,
+    ...(options.preserveFds ? {preserveFds: options.preserveFds} : {}),
+    ...(options.imageVolume !== undefined ? {imageVolume: options.imageVolume as ImageVolumeMode} : {}),
+    // Podman prefixes each one with -- (pkg/domain/infra runtime_libpod.go)
+    ...(options.runtimeFlags && options.runtimeFlags.length > 0 ? {runtimeFlags: options.runtimeFlags.map((f) => `--${f}`)} : {}),
     // the monitor writes it from its own working directory
     monitorPidFile: options.monitorPidFile === undefined ? undefined : path.resolve(context.cwd ?? process.cwd(), options.monitorPidFile),
     timeout: options.timeout || undefined,

@@ -46,6 +46,8 @@ export interface SpawnOptions {
   dieWithParent?: boolean
   /** a console socket for a `console` step (a terminal for the container) */
   console?: boolean
+  /** --preserve-fds: this process's fds 3 .. 3+N-1, passed to it by its caller, stay open into the program */
+  preserveFds?: number
   /**
    * Runs once the id maps are written and before the child is released to run its steps:
    * where the network of the child's namespaces is set up (it needs the child's pid). Not with `join`.
@@ -199,6 +201,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       waitForRelease: held,
       dieWithParent: options.dieWithParent ?? true,
       console: options.console ?? false,
+      preserveFds: options.preserveFds ?? 0,
     })
   } catch (err) {
     if (join) throw wrap(err, `joining the namespaces of process ${join.pid}`)

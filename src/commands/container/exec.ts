@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {ContainerCommand} from '../../cli/container-command'
+import {ContainerCommand, latestFlag} from '../../cli/container-command'
 import {UsageError} from '../../engine'
 
 export default class Exec extends ContainerCommand {
@@ -15,13 +15,15 @@ export default class Exec extends ContainerCommand {
     env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'Set environment variables'}),
     'env-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read in a file of environment variables'}),
     user: Flags.string({char: 'u', description: 'Sets the username or UID used and optionally the groupname or GID for the specified command'}),
+    latest: latestFlag,
     workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
   }
 
   async run(): Promise<void> {
     const parsed = await this.parse(Exec)
     const {flags} = parsed
-    const [name, ...command] = this.positionalArgs(parsed)
+    // with --latest every argument is the command's
+    const [name, ...command] = flags.latest ? [await this.engine(flags).latestContainerId(), ...this.positionalArgs(parsed)] : this.positionalArgs(parsed)
     if (!name) throw new UsageError('exec requires the name or ID of a container or the --latest flag')
     const code = await this.engine(flags).exec(name, {
       command,

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {ContainerCommand} from '../../cli/container-command'
+import {ContainerCommand, latestFlag} from '../../cli/container-command'
 import {LogEntry, UsageError} from '../../engine'
 
 /** Entries in order, each run of one stream in one write. */
@@ -31,6 +31,7 @@ export default class Logs extends ContainerCommand {
     tail: Flags.integer({description: 'Output the specified number of LINES at the end of the logs (-1: all)', default: -1}),
     timestamps: Flags.boolean({char: 't', description: 'Output the timestamps in the log'}),
     names: Flags.boolean({char: 'n', description: 'Output the container name in the log'}),
+    latest: latestFlag,
     since: Flags.string({description: 'Show logs since TIMESTAMP (a duration such as 10m, Unix seconds or an RFC 3339 time)'}),
     until: Flags.string({description: 'Show logs until TIMESTAMP (as --since)'}),
   }
@@ -38,7 +39,7 @@ export default class Logs extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Logs)
     const {flags} = parsed
-    const argv = this.positionalArgs(parsed)
+    const argv = await this.withLatest(this.engine(flags), this.positionalArgs(parsed), flags.latest)
     const names = argv
     if (names.length === 0) throw new UsageError('logs requires at least 1 arg(s), only received 0')
     const options = {names, follow: flags.follow, tail: flags.tail, since: flags.since, until: flags.until}

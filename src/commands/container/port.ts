@@ -1,20 +1,22 @@
 import {Args, Flags} from '@oclif/core'
 
-import {ContainerCommand} from '../../cli/container-command'
+import {ContainerCommand, latestFlag} from '../../cli/container-command'
 import {UsageError} from '../../engine'
 
 export default class Port extends ContainerCommand {
   static summary = 'List port mappings or a specific mapping for the container'
   static aliases = ['port']
   static args = {container: Args.string({description: 'container'}), port: Args.string({description: 'PRIVATE_PORT[/PROTO]'})}
-  static flags = {all: Flags.boolean({char: 'a', description: 'Display port information for all containers'})}
+  static flags = {all: Flags.boolean({char: 'a', description: 'Display port information for all containers'}), latest: latestFlag}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Port)
-    if (!args.container && !flags.all) throw new UsageError('you must supply a running container name or id')
-    const wanted = args.port ? /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(args.port) : undefined
-    if (args.port && !wanted) throw new UsageError(`invalid port "${args.port}"`)
-    for (const c of await this.engine(flags).ports({container: args.container, all: flags.all})) {
+    // with --latest the one argument is the port
+    const [container, port] = flags.latest ? [await this.engine(flags).latestContainerId(), args.container] : [args.container, args.port]
+    if (!container && !flags.all) throw new UsageError('you must supply a running container name or id')
+    const wanted = port ? /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(port) : undefined
+    if (port && !wanted) throw new UsageError(`invalid port "${port}"`)
+    for (const c of await this.engine(flags).ports({container, all: flags.all})) {
       const lines: string[] = []
       for (const p of c.ports)
         for (let i = 0; i < p.range; i++) {

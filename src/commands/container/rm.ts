@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {readCidFiles} from '../../cli/cid-files'
-import {ContainerCommand} from '../../cli/container-command'
+import {ContainerCommand, latestFlag} from '../../cli/container-command'
 import {removalExitCode} from '../../cli/exit-codes'
-import {UsageError} from '../../engine/errors'
+import {NoSuchContainerError, UsageError} from '../../engine/errors'
+import {printError} from '../../cli/exit'
 
 export default class Rm extends ContainerCommand {
   static summary = 'Remove one or more containers'
@@ -18,13 +19,20 @@ export default class Rm extends ContainerCommand {
     force: Flags.boolean({char: 'f', description: 'Force removal of a running container: stop it first'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
     time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
+    latest: latestFlag,
     volumes: Flags.boolean({char: 'v', description: 'Remove anonymous volumes associated with the container'}),
   }
 
   async run(): Promise<void> {
     const parsed = await this.parse(Rm)
     const {flags} = parsed
-    const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
+    const given = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
+    // no container for --latest is a missing target: rm's own exit status for it (1)
+    const argv = await this.withLatest(this.engine(flags), given, flags.latest).catch((err: unknown) => {
+      if (!(err instanceof NoSuchContainerError)) throw err
+      printError(err, false)
+      return this.exit(removalExitCode([err]))
+    })
     if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
     if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
     // with --force, a container that is not there is no error (Podman's rm)

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {ContainerCommand} from '../../cli/container-command'
+import {ContainerCommand, latestFlag} from '../../cli/container-command'
 import {UsageError} from '../../engine'
 
 export default class Start extends ContainerCommand {
@@ -12,13 +12,14 @@ export default class Start extends ContainerCommand {
     attach: Flags.boolean({char: 'a', description: 'Attach container\'s STDOUT and STDERR'}),
     interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
     all: Flags.boolean({description: 'Start all containers regardless of their state or configuration'}),
+    latest: latestFlag,
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
   }
 
   async run(): Promise<void> {
     const parsed = await this.parse(Start)
     const {flags} = parsed
-    const argv = this.positionalArgs(parsed)
+    const argv = await this.withLatest(this.engine(flags), this.positionalArgs(parsed), flags.latest)
     const filters = flags.filter ?? []
     if (argv.length === 0 && !flags.all && filters.length === 0) throw new UsageError('start requires at least one argument')
     if (argv.length > 1 && flags.attach) throw new UsageError('you cannot start and attach multiple containers at once')

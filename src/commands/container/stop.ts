@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {readCidFiles} from '../../cli/cid-files'
-import {ContainerCommand} from '../../cli/container-command'
+import {ContainerCommand, latestFlag} from '../../cli/container-command'
 import {UsageError} from '../../engine'
 
 export default class Stop extends ContainerCommand {
@@ -14,6 +14,7 @@ export default class Stop extends ContainerCommand {
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
     cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Stop all running containers'}),
+    latest: latestFlag,
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
     // --timeout: Podman's older name for it
     time: Flags.integer({char: 't', aliases: ['timeout'], min: 0, description: 'Seconds to wait for stop before killing the container'}),
@@ -22,7 +23,7 @@ export default class Stop extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Stop)
     const {flags} = parsed
-    const argv = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
+    const argv = await this.withLatest(this.engine(flags), [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)], flags.latest)
     if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
     const targets = {names: argv, all: flags.all, filters: flags.filter, ignore: flags.ignore, timeout: flags.time}
     const errors = await this.engine(flags).stop(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})

@@ -110,7 +110,7 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
       if (!current) throw new NoSuchContainerError(`no container with name or ID "${container.config.id}" found: no such container`)
       if (current.state.status === 'running' || current.state.status === 'stopping')
         throw new ContainerStateError(`container ${container.config.id} is already running: container state improper`)
-      return launchContainer(store, records, current, {stdio, tty})
+      return launchContainer(store, records, current, {stdio, tty, preserveFds: current.config.containerSpec.preserveFds ?? 0})
     })
   } catch (err) {
     log?.close()

@@ -26,6 +26,7 @@ import {removeExitFile} from './exit-file'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs, seccompCacheDir} from './paths'
 import {containerPreflight} from './preflight'
+import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
 import {ContainerRecords} from './records'
 
 export interface LaunchOptions {
@@ -44,6 +45,11 @@ export interface LaunchOptions {
    * copy of the fd's other end is closed (the detached monitor's), not until this process ends.
    */
   networkExitFd?: number
+  /**
+   * --preserve-fds: this process's fds 3 .. 3+N-1 go into the container; set by a foreground
+   * start (its caller's fds). A detached start (the monitor) has none to pass.
+   */
+  preserveFds?: number
   /** the times its restart policy has started it again since the user last did (kept in its state) */
   restartCount?: number
 }
@@ -114,6 +120,7 @@ function withConsoleSize(spec: OciSpec, tty: boolean): OciSpec {
 
 async function spawnNative(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
+  refuseRuntimeFlags(config.containerSpec.runtimeFlags)
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
   const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store)})
   const explain = (err: unknown) =>
@@ -129,6 +136,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
       stdio: options.stdio,
       console: options.tty,
       dieWithParent: options.dieWithParent ?? true,
+      preserveFds: options.preserveFds,
       beforeRelease: beforeRelease([fuse?.start, network?.start]),
     })
     return {child, network: network?.handle(), fuse: fuse?.handle(), initPid: child.pid, warnings: preflight.warnings, explain}
@@ -136,6 +144,18 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
     await Promise.all([network?.handle()?.stop(), fuse?.handle()?.finished()])
     throw explain(err)
   }
+}
+
+/**
+ * --runtime-flag is for an external runtime's global options (crun's --debug, --log-level...);
+ * tspod's native runtime has none, so it fails the start as crun does an option it does not
+ * know: an OCI runtime error (126), nothing started.
+ */
+function refuseRuntimeFlags(flags: string[] | undefined): void {
+  if (!flags || flags.length === 0) return
+  throw new ContainerStartError(
+    `OCI runtime error: tspod: unrecognized runtime option '${flags[0]}': tspod's native runtime takes no runtime flags (they are for --runtime crun or runc)`,
+  )
 }
 
 /** What runs in the parent while the child is held in its new namespaces, one after the other. */
@@ -212,6 +232,8 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
+    runtimeFlags: config.containerSpec.runtimeFlags,
+    preserveFds: options.preserveFds,
     containerId: config.id,
     spec: withConsoleSize(config.spec, options.tty),
     layout,
@@ -243,6 +265,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))
   }
+  checkPreservedFdsFor(config.containerSpec.preserveFds ?? 0, options.preserveFds)
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running
   if (config.monitorPidFile) writeMonitorPidFile(config.monitorPidFile, monitorPid)
@@ -264,6 +287,13 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
   return {child: spawned.child, initPid: spawned.initPid, warnings: spawned.warnings, exited}
+}
+
+/** --preserve-fds: the caller's fds for a foreground start; none for a detached one. */
+function checkPreservedFdsFor(wanted: number, passed: number | undefined): void {
+  if (wanted === 0) return
+  if (passed === undefined) throw preserveFdsNeedForeground(wanted)
+  checkPreservedFds(wanted)
 }
 
 /** --conmon-pidfile: replaced at each start (Podman's conmon overwrites it too), no newline as Podman. */

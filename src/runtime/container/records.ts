@@ -157,6 +157,16 @@ export class ContainerRecords {
     return container
   }
 
+  /** Podman's --latest: the container created last. */
+  latest(): Container {
+    const ids = this.db.prepare('SELECT id FROM containers ORDER BY created DESC').all() as {id: string}[]
+    for (const {id} of ids) {
+      const container = this.read(id)
+      if (container) return container
+    }
+    throw new NoSuchContainerError('no such container')
+  }
+
   list(): Container[] {
     const ids = this.db.prepare('SELECT id FROM containers ORDER BY created').all() as {id: string}[]
     return ids.map((r) => this.read(r.id)).filter((c): c is Container => c !== undefined)

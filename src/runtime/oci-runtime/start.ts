@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {Readable, Writable} from 'node:stream'
 
-import {ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
+import {ContainerStartError, ExecCannotInvokeError, ExecNotFoundError, TspodError} from '../../errors'
 import {NamespaceName, StdioSpec} from '../../native'
 import {explainPermissionError} from '../../storage/store/preflight/preflight'
 import type {AccessWalk} from '../../storage/store/preflight/access-walk'
@@ -26,6 +26,10 @@ import {readRuntimeLog, runtimeError, runtimeFailure} from './runtime-error'
 export interface OciRuntimeStart {
   /** 'crun', 'runc' (looked up in PATH) or a path to the runtime's executable */
   runtime: string
+  /** --runtime-flag: global options for the runtime, each as --FLAG, before its verb */
+  runtimeFlags?: string[]
+  /** --preserve-fds: fds 3 .. 3+N-1 of this process go through the helper to the runtime (`run --preserve-fds N`) */
+  preserveFds?: number
   /** the runtime's state dir (`--root`); default `<bundleDir>/runtime` */
   runtimeRoot?: string
   containerId: string
@@ -96,9 +100,10 @@ function runtimeEnv(): string[] {
     .map((name) => `${name}=${process.env[name]}`)
 }
 
-function runtimeArgs(runtime: OciRuntimeInfo, o: {root: string; log: string; bundle: string; pidFile: string; consoleSocket?: string; id: string}): string[] {
+function runtimeArgs(runtime: OciRuntimeInfo, o: {flags?: string[]; preserveFds?: number; root: string; log: string; bundle: string; pidFile: string; consoleSocket?: string; id: string}): string[] {
   return [
     runtime.path,
+    ...(o.flags ?? []),
     '--root',
     o.root,
     '--log',
@@ -111,6 +116,7 @@ function runtimeArgs(runtime: OciRuntimeInfo, o: {root: string; log: string; bun
     '--pid-file',
     o.pidFile,
     ...(o.consoleSocket ? ['--console-socket', o.consoleSocket] : []),
+    ...(o.preserveFds ? ['--preserve-fds', String(o.preserveFds)] : []),
     o.id,
   ]
 }
@@ -193,7 +199,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   let consoleSocket: ConsoleSocket | undefined
   if (o.tty) consoleSocket = await listenConsoleSocket(path.join(bundleDir, CONSOLE_SOCKET))
   const namespaces: NamespaceName[] = [...(rootless ? ['user' as const] : []), 'mount', ...(o.network ? ['net' as const] : [])]
-  const argv = runtimeArgs(runtime, {root, log: logFile, bundle: bundleDir, pidFile, consoleSocket: consoleSocket?.path, id: o.containerId})
+  const argv = runtimeArgs(runtime, {flags: o.runtimeFlags, preserveFds: o.preserveFds, root, log: logFile, bundle: bundleDir, pidFile, consoleSocket: consoleSocket?.path, id: o.containerId})
   const layout: RootfsLayout = {...o.layout, mountedBy: o.fuseOverlay ? 'fuse-overlayfs' : undefined}
   let fuse: FuseOverlayMount | undefined
   const mountFuse = o.fuseOverlay
@@ -225,6 +231,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
       stdio: o.stdio,
       beforeRelease,
       dieWithParent: o.dieWithParent ?? true,
+      preserveFds: o.preserveFds,
     })
   } catch (err) {
     consoleSocket?.close()
@@ -238,6 +245,10 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
       if (status.code !== 0 && status.code !== null) {
         const failure = runtimeFailure(readRuntimeLog(logFile))
         if (failure) throw explainPermissionError(runtimeError(runtime.name, failure), walks)
+        // no container pid and nothing logged: the runtime refused its own command line (an
+        // unknown --runtime-flag), having said why on stderr; Podman reports an OCI runtime error
+        if (!fs.existsSync(pidFile))
+          throw new ContainerStartError(`OCI runtime error: ${runtime.name} exited with status ${status.code} before it started the container`)
       }
       return status
     },

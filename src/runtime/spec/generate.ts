@@ -12,7 +12,7 @@
 import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
-import {readContainersConf} from '../../storage/config/containers-conf'
+import {ContainersConf, ImageVolumeMode, readContainersConf} from '../../storage/config/containers-conf'
 import {ImageConfig} from '../../storage/image/manifest/image-config'
 import {APPARMOR_ANNOTATION, KEEP_ORIGINAL_GROUPS_ANNOTATION, LABEL_ANNOTATION, OciIdMapping, OciMount, OciNamespace, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {processCapabilities} from './capabilities'
@@ -75,7 +75,7 @@ export interface GenerateSpecInput {
   /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
   mountFlagsOf?: (realPath: string) => MountFlags
   /** Podman's containers.conf (seccomp_profile); read from Podman's locations when omitted */
-  containersConf?: SeccompSettings
+  containersConf?: SeccompSettings & Pick<ContainersConf, 'imageVolumeMode'>
 }
 
 export interface GeneratedSpec {
@@ -123,7 +123,10 @@ export function addMounts(spec: OciSpec, mounts: OciMount[]): OciSpec {
   return {...spec, mounts: mergeMounts(spec.mounts ?? [], mounts)}
 }
 
-function userMounts(input: GenerateSpecInput, initPath: string | undefined): {mounts: OciMount[]; namedVolumes: NamedVolume[]} {
+/** Podman's tmpfs for an image VOLUME under --image-volume tmpfs (pkg/specgen/generate/storage.go). */
+const IMAGE_VOLUME_TMPFS_OPTIONS = ['rprivate', 'rw', 'nodev', 'exec']
+
+function userMounts(input: GenerateSpecInput, initPath: string | undefined, imageVolumeMode: ImageVolumeMode): {mounts: OciMount[]; namedVolumes: NamedVolume[]} {
   const {spec} = input
   const mounts = new Map<string, OciMount>()
   const volumes = new Map<string, NamedVolume>()
@@ -151,10 +154,14 @@ function userMounts(input: GenerateSpecInput, initPath: string | undefined): {mo
       if (!mounts.has(dir) && !volumes.has(dir)) mounts.set(dir, {destination: dir, type: 'tmpfs', source: 'tmpfs', options: [...READ_ONLY_TMPFS_OPTIONS]})
     }
   }
-  // the image's VOLUMEs become anonymous volumes unless something else is mounted there
-  for (const dir of Object.keys(input.image.config.config.Volumes ?? {})) {
+  // the image's VOLUMEs become anonymous volumes (bind), tmpfs mounts or nothing (ignore),
+  // unless something else is mounted there
+  for (const dir of imageVolumeMode === 'ignore' ? [] : Object.keys(input.image.config.config.Volumes ?? {})) {
     const destination = validateContainerDir(dir)
-    if (!mounts.has(destination) && !volumes.has(destination)) volumes.set(destination, {name: '', destination, options: []})
+    if (mounts.has(destination) || volumes.has(destination)) continue
+    if (imageVolumeMode === 'tmpfs')
+      mounts.set(destination, {destination, type: 'tmpfs', source: 'tmpfs', options: processMountOptions(IMAGE_VOLUME_TMPFS_OPTIONS, {tmpfs: true})})
+    else volumes.set(destination, {name: '', destination, options: []})
   }
   return {mounts: [...mounts.values()], namedVolumes: [...volumes.values()]}
 }
@@ -234,7 +241,8 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const command = resolveCommand({image: imageConfig, entrypoint: request.entrypoint, args: request.command, workdir: request.workdir})
   const args = request.init ? [CONTAINER_INIT_PATH, '--', ...command.args] : command.args
   const initPath = request.init ? resolveInitBinary({initPath: request.initPath, configured: input.initPath}) : undefined
-  const own = userMounts(input, initPath)
+  const conf = input.containersConf ?? readContainersConf()
+  const own = userMounts(input, initPath, request.imageVolume ?? conf.imageVolumeMode ?? 'bind')
 
   // keep-id runs the container as the user's own ids unless --user or the image's User says otherwise
   const keepIdUser = keepId !== undefined && !request.user && !imageConfig.User
@@ -293,7 +301,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const masked = request.privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
   if (sys === 'bind' && input.rootless && !request.privileged) masked.push('/sys/kernel')
   const readonlyPaths = request.privileged ? [] : [...DEFAULT_READONLY_PATHS]
-  const seccomp = containerSeccomp(request.privileged ? UNCONFINED : security.seccomp, input.containersConf ?? readContainersConf(), capabilities.bounding ?? [])
+  const seccomp = containerSeccomp(request.privileged ? UNCONFINED : security.seccomp, conf, capabilities.bounding ?? [])
 
   const stopSignal = imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL
   const annotations: Record<string, string> = {

@@ -21,12 +21,23 @@ export interface ContainersConf {
   logSizeMax: number
   /** [containers] seccomp_profile: a profile path, or "unconfined"; absent: the default */
   seccompProfile?: string
+  /** [engine] image_volume_mode: what becomes of an image's VOLUMEs (bind, tmpfs, ignore); absent: bind */
+  imageVolumeMode?: ImageVolumeMode
   /** [engine] registry_idle_timeout (tspod's own key; Podman ignores it): a Go duration, and the file that set it */
   registryIdleTimeout?: {text: string; file: string}
   /** [engine] events_logger, events_logfile_path, events_logfile_max_size (bytes; 0: no limit), when set */
   eventsLogger?: string
   eventsLogFilePath?: string
   eventsLogFileMaxSize?: number
+}
+
+export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
+export type ImageVolumeMode = (typeof IMAGE_VOLUME_MODES)[number]
+
+/** containers/common's ValidateImageVolumeMode, in its words. */
+export function imageVolumeModeError(mode: string): string | undefined {
+  if ((IMAGE_VOLUME_MODES as readonly string[]).includes(mode)) return undefined
+  return `invalid image volume mode ${JSON.stringify(mode)} required value: ${IMAGE_VOLUME_MODES.join(', ')}`
 }
 
 /** containers/common's default for seccomp_profile. */
@@ -84,7 +95,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size)\s*=/m
+const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -112,6 +123,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let logSizeFile: string | undefined
   let registryIdleTimeout: ContainersConf['registryIdleTimeout']
   const events: Pick<ContainersConf, 'eventsLogger' | 'eventsLogFilePath' | 'eventsLogFileMaxSize'> = {}
+  let imageVolumeMode: ImageVolumeMode | undefined
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -125,6 +137,12 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     events.eventsLogger = stringKey(engine, 'events_logger', file) ?? events.eventsLogger
     events.eventsLogFilePath = stringKey(engine, 'events_logfile_path', file) ?? events.eventsLogFilePath
     events.eventsLogFileMaxSize = eventsLogMaxSize(engine, file) ?? events.eventsLogFileMaxSize
+    const mode = stringKey(tableOf(doc?.engine), 'image_volume_mode', file)
+    if (mode !== undefined) {
+      const bad = imageVolumeModeError(mode)
+      if (bad) throw new TspodError(`validating engine configs: ${bad} (in ${file})`, {path: file})
+      imageVolumeMode = mode as ImageVolumeMode
+    }
   }
   if (logSizeMax >= 0 && logSizeMax < MIN_LOG_SIZE_MAX)
     throw new TspodError(`validating containers config: log size max should be negative or >= ${MIN_LOG_SIZE_MAX} (log_size_max = ${logSizeMax} in ${logSizeFile})`, {
@@ -134,6 +152,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (seccompProfile !== undefined) conf.seccompProfile = seccompProfile
   if (registryIdleTimeout !== undefined) conf.registryIdleTimeout = registryIdleTimeout
   for (const [k, v] of Object.entries(events)) if (v !== undefined) Object.assign(conf, {[k]: v})
+  if (imageVolumeMode !== undefined) conf.imageVolumeMode = imageVolumeMode
   return conf
 }
 

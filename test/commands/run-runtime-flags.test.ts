@@ -1,0 +1,103 @@
+// Podman's runtime-facing run flags through the CLI, as the rootless user: --preserve-fds,
+// the global --runtime-flag, --image-volume (and containers.conf's image_volume_mode), and
+// -l/--latest on the container verbs.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+async function ok(box: Sandbox, args: string[]): Promise<string> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+test('--preserve-fds: the caller\'s fds 3..3+N-1 reach the container, no others; one not passed is refused (125); -d creates nothing', async (t) => {
+  const box = await sandboxWithImages(t)
+  const file = path.join(box.dir, 'content')
+  fs.writeFileSync(file, 'from fd 4\n', {mode: 0o644})
+  const fds = [fs.openSync('/dev/null', 'r'), fs.openSync(file, 'r')]
+  t.teardown(() => fds.forEach((fd) => fs.closeSync(fd)))
+  const script = 'cat <&4; for fd in 3 4 5; do [ -e /proc/self/fd/$fd ] && echo has $fd; done; true'
+  const passed = await tspod(box, ['run', '--rm', '--preserve-fds=2', 'busybox', 'sh', '-c', script], {extraFds: fds})
+  t.is(passed.code, 0, passed.stderr)
+  // fd 5 is the shell's own (the directory [ -e ] reads): only 3 and 4 came from outside
+  t.regex(passed.stdout, /^from fd 4\nhas 3\nhas 4\n/)
+  // without the flag the same fds stay out
+  const closed = await tspod(box, ['run', '--rm', 'busybox', 'sh', '-c', '[ -e /proc/self/fd/4 ] && echo leaked; true'], {extraFds: fds})
+  t.is(closed.stdout, '')
+
+  const missing = await tspod(box, ['run', '--rm', '--preserve-fds=1', 'busybox', 'true'])
+  t.is(missing.code, 125)
+  t.is(missing.stderr, 'Error: file descriptor 3 is not available - the preserve-fds option requires that all file descriptors must be passed\n')
+  const detached = await tspod(box, ['run', '-d', '--preserve-fds=1', 'busybox', 'true'], {extraFds: fds})
+  t.is(detached.code, 125)
+  t.regex(detached.stderr, /^Error: --preserve-fds=1: .*foreground/)
+  t.is(await ok(box, ['ps', '-aq']), '')
+})
+
+test('--runtime-flag: given to crun as --FLAG before its verb; tspod\'s own runtime takes none (126, nothing left)', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.is(await ok(box, ['--runtime', 'crun', '--runtime-flag', 'debug', 'run', '--rm', 'busybox', 'echo', 'hi']), 'hi\n')
+  const unknown = await tspod(box, ['--runtime', 'crun', '--runtime-flag', 'invalidflag', 'run', '--rm', 'busybox', 'true'])
+  t.is(unknown.code, 126)
+  t.regex(unknown.stderr, /unrecognized option '--invalidflag'/)
+  t.regex(unknown.stderr, /Error: OCI runtime error: crun exited with status \d+ before it started the container/)
+
+  const native = await tspod(box, ['--runtime-flag', 'invalidflag', 'run', '--rm', 'busybox', 'true'])
+  t.is(native.code, 126)
+  t.regex(native.stderr, /^Error: OCI runtime error: tspod: unrecognized runtime option '--invalidflag'/)
+  t.is(await ok(box, ['ps', '-aq']), '')
+})
+
+test('--image-volume bind|tmpfs|ignore, and containers.conf image_volume_mode as its default', async (t) => {
+  const box = await sandboxWithImages(t)
+  const context = path.join(box.dir, 'ctx')
+  fs.mkdirSync(context)
+  fs.writeFileSync(path.join(context, 'Containerfile'), 'FROM localhost/busybox\nVOLUME /data\n')
+  fs.chmodSync(context, 0o755)
+  await ok(box, ['build', '-q', '-t', 'localhost/withvol', context])
+  const fsType = (args: string[], env?: Record<string, string>) => tspod(box, ['run', '--rm', ...args, 'localhost/withvol', 'stat', '-f', '-c', '%T', '/data'], {env})
+
+  const bind = await fsType([])
+  t.is(bind.code, 0, bind.stderr)
+  t.not(bind.stdout, 'tmpfs\n')
+  t.is((await fsType(['--image-volume', 'tmpfs'])).stdout, 'tmpfs\n')
+  const ignored = await fsType(['--image-volume', 'ignore'])
+  t.is(ignored.code, 1)
+  t.regex(ignored.stderr, /No such file or directory/)
+  const bad = await fsType(['--image-volume', 'foo'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, 'Error: invalid image volume mode "foo" required value: bind, tmpfs, ignore\n')
+
+  const conf = path.join(box.dir, 'tmpfs.conf')
+  fs.writeFileSync(conf, '[engine]\nimage_volume_mode="tmpfs"\n', {mode: 0o644})
+  t.is((await fsType([], {CONTAINERS_CONF: conf})).stdout, 'tmpfs\n')
+  t.not((await fsType(['--image-volume', 'bind'], {CONTAINERS_CONF: conf})).stdout, 'tmpfs\n')
+  t.is((await fsType(['--image-volume', 'ignore'], {CONTAINERS_CONF: conf})).code, 1)
+})
+
+test('-l/--latest: the container created last, for each verb; none is "no such container"; with names refused', async (t) => {
+  const box = await sandboxWithImages(t)
+  const none = await tspod(box, ['rm', '-l'])
+  t.is(none.code, 1)
+  t.is(none.stderr, 'Error: no such container\n')
+  t.is((await tspod(box, ['stop', '-l'])).code, 125)
+
+  await ok(box, ['create', '--name', 'older', 'busybox', 'true'])
+  const id = (await ok(box, ['run', '-d', '--name', 'newer', '-p', '8080', 'busybox', 'sh', '-c', 'echo out; sleep 100'])).trim()
+  t.is(await ok(box, ['exec', '-l', 'echo', 'in']), 'in\n')
+  t.regex(await ok(box, ['top', '-l', 'args']), /sleep 100/)
+  t.regex(await ok(box, ['port', '-l', '8080']), /^0\.0\.0\.0:\d+\n$/)
+  t.is(await ok(box, ['logs', '-l']), 'out\n')
+  t.is(await ok(box, ['stop', '-l', '-t', '0']), `${id}\n`)
+  t.is(await ok(box, ['wait', '-l']), '137\n')
+  t.is(await ok(box, ['container', 'inspect', '-l', '--format', '{{.Name}}']), 'newer\n')
+  const both = await tspod(box, ['rm', '-l', 'older'])
+  t.is(both.code, 125)
+  t.is(both.stderr, 'Error: --latest and containers cannot be used together\n')
+  t.is(await ok(box, ['rm', '-l']), `${id}\n`)
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}']), 'older\n')
+})
