@@ -2,14 +2,15 @@
 // rootless container, COPY with --chown and ignore files, the layer cache (hits, a changed file
 // reruns from its COPY down), multi-stage with --target, a failing RUN's exit code.
 import test from 'ava'
+import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {leftovers, sandboxWithImages} from '../helpers/image-sandbox'
+import {RunOptions, Sandbox, tspod} from '../helpers/rootless'
 
-async function ok(box: Sandbox, args: string[]): Promise<{stdout: string; stderr: string}> {
-  const r = await tspod(box, args)
+async function ok(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<{stdout: string; stderr: string}> {
+  const r = await tspod(box, args, opts)
   if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stdout}${r.stderr}`)
   return r
 }
@@ -72,4 +73,37 @@ test('a failing RUN exits with the command\'s code and tags nothing', async (t) 
   t.is((await ok(box, ['ps', '-aq'])).stdout, '')
   const bad = await tspod(box, ['build', context(box, {Containerfile: 'FROM busybox\nBOGUS\n'})])
   t.is(bad.code, 125)
+})
+
+test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret and build --volume, none left in the layer', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ctx = context(box, {
+    Containerfile: [
+      '# syntax=docker/dockerfile:1',
+      'FROM busybox',
+      'ARG WHO=you',
+      'COPY <<EOF /greet',
+      'hi $WHO',
+      'EOF',
+      'RUN --mount=type=bind,source=data,target=/data --mount=type=cache,target=/cache --mount=type=tmpfs,target=/tmpx --mount=type=secret,id=tok <<EOF',
+      'cat /data/f /run/secrets/tok /vol/v > /out',
+      'echo run >> /cache/c; wc -l < /cache/c',
+      'touch /tmpx/t',
+      'EOF',
+    ].join('\n'),
+    'data/f': 'from-context\n',
+  })
+  const vol = context(box, {v: 'from-volume\n'})
+  fs.writeFileSync(path.join(box.dir, 'tok'), 'the-secret\n')
+  fs.chmodSync(path.join(box.dir, 'tok'), 0o644)
+  const archive = execFileSync('tar', ['-C', ctx, '-czf', '-', '.'])
+  const args = ['build', '-t', 'mounts', '--secret', `id=tok,src=${path.join(box.dir, 'tok')}`, '-v', `${vol}:/vol:ro`, '-']
+  const first = await ok(box, args, {input: archive})
+  t.regex(first.stdout, /STEP 4\/4: RUN --mount=type=bind,source=data,target=\/data .* <<EOF\n1\n/)
+  const again = await ok(box, ['build', '--no-cache', ...args.slice(1)], {input: archive})
+  t.regex(again.stdout, /<<EOF\n2\n/)
+  const r = await ok(box, ['run', '--rm', 'mounts', 'sh', '-c', 'cat /greet /out; ls -a / /run'])
+  t.regex(r.stdout, /^hi you\nfrom-context\nthe-secret\nfrom-volume\n/)
+  t.notRegex(r.stdout, /\b(data|cache|tmpx|vol|secrets)\b/)
+  t.deepEqual(leftovers(box), [])
 })
