@@ -13,11 +13,13 @@ import {RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, s
 import {findCachedStep} from './cache'
 import {Instruction, parseContainerfile} from './containerfile'
 import {expandVariables} from './expand'
+import {parseGoDuration} from '../runtime/time-value'
 import {loadIgnore} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {copyLayer} from './layer-diff'
 import {BuildSecret, stepMounts} from './run-mounts'
 import {MergedTree} from './merged-tree'
+import {download, isRemoteContext} from './context'
 import {squashLayers} from './squash'
 import {BuildStepError} from './step-error'
 
@@ -49,6 +51,10 @@ export interface BuildOptions {
   cacheRoot?: string
   /** --squash (the build's layers as one, over its base) or --squash-all (one layer in all) */
   squash?: 'new' | 'all'
+  /** --cache-ttl: cached steps older than this many ms are not used */
+  cacheTtlMs?: number
+  /** --platform: the result's os, architecture and variant */
+  platform?: {os: string; architecture: string; variant?: string}
 }
 
 /** What the builder needs of the Engine: images by name, and RUN steps as containers. */
@@ -159,7 +165,8 @@ export class Builder {
     let result: Image | undefined
     for (const i of needed) result = await this.buildStage(stages[i], stages, globals, i === target)
     this.line(`COMMIT ${this.options.commitName ?? ''}`.trimEnd())
-    if (this.options.squash) result = await this.squash(result!)
+    // without --layers, buildah commits each stage's steps once, as one layer: the same as --squash
+    if (this.options.squash || !this.options.layers) result = await this.squash(result!)
     this.line(`--> ${shortId(result!.id)}`)
     for (const tag of this.options.tags) {
       this.store.images.addName(result!.id, tag)
@@ -171,6 +178,7 @@ export class Builder {
   /** The result's layers from the build (--squash) or all of them (--squash-all) as one. */
   private async squash(result: Image): Promise<Image> {
     const all = this.options.squash === 'all'
+    if (!all && result.id === this.targetBase?.id) return result
     const base = all ? undefined : this.targetBase
     const baseLayers = base?.layers.length ?? 0
     const config = parentConfig(result)
@@ -234,6 +242,18 @@ export class Builder {
       this.targetBase = parent
     }
     let config = parentConfig(parent)
+    // the base's ONBUILD triggers run first, as steps of this stage; they are not passed on
+    const triggers = (config.config.OnBuild ?? []).flatMap((text) => parseContainerfile(text, `${baseName} ONBUILD`))
+    const forbidden = triggers.find((t) => ['ONBUILD', 'FROM', 'MAINTAINER'].includes(t.command))
+    if (forbidden) throw new UsageError(`${forbidden.command} isn't allowed as an ONBUILD trigger (in ${baseName})`)
+    delete config.config.OnBuild
+    this.totalSteps += triggers.length
+    if (this.options.platform) {
+      const {os, architecture, variant} = this.options.platform
+      Object.assign(config, {os, architecture})
+      if (variant) config.variant = variant
+      else delete config.variant
+    }
     let fromRef = dep !== undefined ? shortId(parent!.id) : baseName
     const args = new Map<string, string>()
     const vars = () => {
@@ -244,7 +264,7 @@ export class Builder {
       }
       return v
     }
-    const steps = [...stage.steps]
+    const steps = [...triggers, ...stage.steps]
     if (last && this.options.labels.length > 0) {
       // --label: one more step on the result, as buildah adds the labels when it commits
       const rest = this.options.labels.map((l) => (l.includes('=') ? `${l.slice(0, l.indexOf('='))}=${JSON.stringify(l.slice(l.indexOf('=') + 1))}` : `${l}=""`)).join(' ')
@@ -264,8 +284,9 @@ export class Builder {
       const next: RawImageConfig = structuredClone(config)
       const step = await this.step(ins, next, parent, args, globals, vars(), stages, stage.index)
       let image: Image | undefined
-      const useCache = this.options.layers && !this.options.noCache
-      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined) : undefined
+      const useCache = this.options.layers && !this.options.noCache && !this.options.squash
+      const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform}
+      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined, limits) : undefined
       if (cached) {
         this.line(`--> Using cache ${cached.id}`)
         image = cached
@@ -301,7 +322,7 @@ export class Builder {
       parent = image
       config = parentConfig(image)
       fromRef = shortId(image.id)
-      if (!(last && isLast)) this.line(`--> ${shortId(image.id)}`)
+      if (!(last && isLast) && this.options.layers && !this.options.squash) this.line(`--> ${shortId(image.id)}`)
     }
     this.results.set(stage.index, parent)
     return parent!
@@ -382,7 +403,21 @@ export class Builder {
           if (!m) throw new UsageError(`HEALTHCHECK requires CMD or NONE (line ${ins.line})`)
           const json = m[1].trim().startsWith('[') ? (JSON.parse(m[1]) as string[]) : undefined
           c.Healthcheck = {Test: json ? ['CMD', ...json] : ['CMD-SHELL', m[1].trim()]}
+          const durations: [string, 'Interval' | 'Timeout' | 'StartPeriod'][] = [['interval', 'Interval'], ['timeout', 'Timeout'], ['start-period', 'StartPeriod']]
+          for (const [flag, field] of durations) {
+            const text = ins.flags[flag]
+            if (text === undefined) continue
+            const ms = parseGoDuration(text)
+            if (ms === undefined || ms < 0) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --${flag}: invalid duration ${JSON.stringify(text)}`)
+            c.Healthcheck[field] = Math.round(ms * 1e6)
+          }
+          if (ins.flags.retries !== undefined) {
+            if (!/^\d+$/.test(ins.flags.retries)) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --retries: invalid number ${JSON.stringify(ins.flags.retries)}`)
+            c.Healthcheck.Retries = Number(ins.flags.retries)
+          }
         }
+        const unknown = Object.keys(ins.flags).find((f) => !['interval', 'timeout', 'start-period', 'retries'].includes(f))
+        if (unknown) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK does not take --${unknown}`)
         return {createdBy: nop(`HEALTHCHECK ${rest}`)}
       }
       case 'RUN':
@@ -460,6 +495,9 @@ export class Builder {
   private async copyStep(ins: Instruction, c: RunConfig, parent: Image | undefined, vars: Map<string, string>, stages: Stage[], stageIndex: number) {
     const words = ins.json ?? splitWords(expandVariables(ins.rest, vars))
     if (words.length < 2) throw new UsageError(`${ins.command} requires at least two arguments, but only one was provided. Destination could not be determined.`)
+    const unknownFlag = Object.keys(ins.flags).find((f) => !['from', 'chown', 'chmod', 'link'].includes(f))
+    if (unknownFlag) throw new UsageError(`${ins.command} only supports the --chmod=<permissions> --chown=<uid:gid> --link and the --from=<image|stage> flags`)
+    if (ins.flags.link !== undefined && !['true', 'false'].includes(ins.flags.link)) throw new UsageError(`${ins.command} --link=${ins.flags.link}: must be true or false`)
     let sources = words.slice(0, -1)
     let dest = words[words.length - 1]
     if (!path.posix.isAbsolute(dest)) dest = path.posix.join(c.WorkingDir || '/', dest) + (dest.endsWith('/') || dest === '.' ? '/' : '')
@@ -482,7 +520,24 @@ export class Builder {
     }
     const work = this.store.newWorkDir('tmp')
     const file = path.join(work, 'layer.tar')
+    const noExtract: string[] = []
     try {
+      const remote = ins.command === 'ADD' ? sources.filter(isRemoteContext) : []
+      if (remote.length > 0) {
+        // ADD URL: the file downloaded as is (mode 0600, its Last-Modified time), never unpacked
+        const dir = path.join(work, 'remote')
+        fs.mkdirSync(dir, {mode: 0o755})
+        for (const url of remote) {
+          const name = path.posix.basename(new URL(url).pathname) || 'index.html'
+          const file = path.join(dir, name)
+          const modified = await download(url, file, undefined, `building at STEP "${ins.original}": reading "${url}"`)
+          fs.chmodSync(file, 0o600)
+          if (modified) fs.utimesSync(file, modified, modified)
+          noExtract.push(name)
+          sources = sources.map((s) => (s === url ? name : s))
+        }
+        sourceLayers = [dir, ...sourceLayers]
+      }
       if (ins.heredocs.length > 0) {
         // COPY <<EOF /path: each body a file named by its delimiter, above the other sources
         const docs = path.join(work, 'heredocs')
@@ -499,10 +554,12 @@ export class Builder {
           sourceLayers,
           ignore,
           dest,
-          destLayers: (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
+          // --link: a layer of its own, made without looking at the image below
+          destLayers: ins.flags.link === 'true' ? [] : (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
           chown,
           chmod,
           add: ins.command === 'ADD',
+          noExtract,
           keepOwners,
           step: ins.original,
         },

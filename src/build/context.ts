@@ -178,8 +178,8 @@ async function unpack(file: string, kind: Kind, root: string): Promise<void> {
   }
 }
 
-async function download(url: string, output: string, signal?: AbortSignal): Promise<void> {
-  const prefix = 'prepping temporary context directory'
+/** `url` saved at `output` (mode 0600); the time its Last-Modified header gives, if any. */
+export async function download(url: string, output: string, signal?: AbortSignal, prefix = 'prepping temporary context directory'): Promise<Date | undefined> {
   let response: Awaited<ReturnType<typeof httpGet>>
   try {
     response = await httpGet(url, {headers: {}, timeouts: DEFAULT_TIMEOUTS, insecureTls: false, signal})
@@ -198,6 +198,8 @@ async function download(url: string, output: string, signal?: AbortSignal): Prom
   } finally {
     fs.closeSync(out)
   }
+  const modified = Date.parse(response.headers.get('last-modified') ?? '')
+  return Number.isNaN(modified) ? undefined : new Date(modified)
 }
 
 /** Bring `source` (`-` with `stdin`, or an http(s) URL) into `work`. */

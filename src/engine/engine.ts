@@ -501,13 +501,38 @@ export class Engine {
       userns?: string
       /** --secret id=…,src=… */
       secrets?: string[]
+      squash?: 'new' | 'all'
+      /** --cache-ttl, a Go duration */
+      cacheTtl?: string
     },
     events: WarningEvents & {onLine?: (line: string) => void; pullProgress?: () => PullProgress} = {},
   ): Promise<string> {
     const {parseBuildSecret} = await import('../build/run-mounts')
     const {parseNetwork} = await import('../specgen/network')
     const {parseUserns} = await import('../specgen/userns')
+    const {parseGoDuration} = await import('../runtime/time-value')
+    const {hostPlatform} = await import('../storage/image/manifest/platform')
     const secrets = (input.secrets ?? []).map(parseBuildSecret)
+    let cacheTtlMs: number | undefined
+    if (input.cacheTtl !== undefined) {
+      cacheTtlMs = parseGoDuration(input.cacheTtl)
+      if (cacheTtlMs === undefined) throw new UsageError(`unable to parse value provided "${input.cacheTtl}" as --cache-ttl: time: invalid duration "${input.cacheTtl}"`)
+    }
+    // --platform (or --os/--arch/--variant): the result's platform fields, and the predefined ARGs
+    const host = hostPlatform()
+    const wanted = input.pullContext().platform
+    const platform = wanted ? {os: wanted.os ?? host.os, architecture: wanted.architecture ?? host.architecture, variant: wanted.variant ?? (wanted.architecture ? undefined : host.variant)} : undefined
+    const target = platform ?? host
+    const platformArgs: Record<string, string> = {
+      TARGETPLATFORM: [target.os, target.architecture, target.variant].filter(Boolean).join('/'),
+      TARGETOS: target.os,
+      TARGETARCH: target.architecture,
+      TARGETVARIANT: target.variant ?? '',
+      BUILDPLATFORM: [host.os, host.architecture, host.variant].filter(Boolean).join('/'),
+      BUILDOS: host.os,
+      BUILDARCH: host.architecture,
+      BUILDVARIANT: host.variant ?? '',
+    }
     parseNetwork(input.network)
     parseUserns(input.userns)
     const {store, records} = await this.containers()
@@ -544,7 +569,7 @@ export class Engine {
       }
       const tags = input.tags.map(normalizeTagName)
       const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext}, events)
-      const builder = new Builder(store, runtime, {...input, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
+      const builder = new Builder(store, runtime, {...input, buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
       const id = await builder.build()
       if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)
       if (!input.layers) {

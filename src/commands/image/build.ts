@@ -32,6 +32,13 @@ export default class ImageBuild extends TspodCommand {
     network: Flags.string({description: 'the network mode of RUN steps (slirp4netns, host, none, ns:PATH)'}),
     secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'secret file to expose to RUN --mount=type=secret (id=ID,src=PATH)'}),
     userns: Flags.string({description: 'the user namespace of RUN steps, as run --userns'}),
+    squash: Flags.boolean({description: 'squash all of the image\'s new layers into a single new layer; any preexisting layers are not squashed'}),
+    'squash-all': Flags.boolean({description: 'squash all of the image\'s layers, including the base image\'s, into one layer'}),
+    'cache-ttl': Flags.string({description: 'only consider cached images created less than this duration ago (0: no cache)'}),
+    platform: pullFlags.platform,
+    arch: pullFlags.arch,
+    os: pullFlags.os,
+    variant: pullFlags.variant,
     isolation: Flags.string({description: 'type of process isolation: oci, rootless or chroot (tspod runs every RUN step as a rootless container)'}),
     'tls-verify': pullFlags['tls-verify'],
     authfile: pullFlags.authfile,
@@ -53,6 +60,9 @@ export default class ImageBuild extends TspodCommand {
     }
     if (flags.isolation !== undefined && !['oci', 'rootless', 'chroot', 'default'].includes(flags.isolation.toLowerCase()))
       throw new UsageError(`unrecognized isolation type "${flags.isolation}"`)
+    if (flags.squash && flags['squash-all']) throw new UsageError('cannot specify --squash with --layers and --squash-all with --squash')
+    if (flags.platform !== undefined && flags.platform.includes(',')) throw new UsageError(`building for several platforms at once (--platform ${flags.platform}) is not supported by tspod: build each one`)
+    if (flags.platform !== undefined && !/^[^/]+\/[^/]+(\/[^/]+)?$/.test(flags.platform)) throw new UsageError(`invalid platform syntax for "${flags.platform}" (use OS/ARCH[/VARIANT][,...])`)
     const file = flags.file?.at(-1)
     const signal = this.interruptSignal()
     const quiet = flags.quiet
@@ -67,8 +77,10 @@ export default class ImageBuild extends TspodCommand {
           iidFile: flags.iidfile,
           tags: flags.tag ?? [],
           buildArgs,
-          layers: flags.layers,
+          layers: flags.layers && !flags.squash && !flags['squash-all'],
           noCache: flags['no-cache'],
+          squash: flags['squash-all'] ? 'all' : flags.squash ? 'new' : undefined,
+          cacheTtl: flags['cache-ttl'],
           format,
           labels: flags.label ?? [],
           target: flags.target,
