@@ -13,9 +13,14 @@ import {RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, s
 import {findCachedStep} from './cache'
 import {Instruction, parseContainerfile} from './containerfile'
 import {expandVariables} from './expand'
+import {parseGoDuration} from '../runtime/time-value'
 import {loadIgnore} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {copyLayer} from './layer-diff'
+import {BuildSecret, stepMounts} from './run-mounts'
+import {MergedTree} from './merged-tree'
+import {download, isRemoteContext} from './context'
+import {squashLayers} from './squash'
 import {BuildStepError} from './step-error'
 
 export interface BuildOptions {
@@ -34,6 +39,22 @@ export interface BuildOptions {
   target?: string
   /** the name COMMIT shows, as the user wrote it */
   commitName?: string
+  /** --volume: on every RUN */
+  volumes?: string[]
+  /** --network: every RUN's, unless the RUN says */
+  network?: string
+  /** --secret: what RUN --mount=type=secret mounts */
+  secrets?: BuildSecret[]
+  /** --userns: every RUN's */
+  userns?: string
+  /** where RUN --mount=type=cache dirs live */
+  cacheRoot?: string
+  /** --squash (the build's layers as one, over its base) or --squash-all (one layer in all) */
+  squash?: 'new' | 'all'
+  /** --cache-ttl: cached steps older than this many ms are not used */
+  cacheTtlMs?: number
+  /** --platform: the result's os, architecture and variant */
+  platform?: {os: string; architecture: string; variant?: string}
 }
 
 /** What the builder needs of the Engine: images by name, and RUN steps as containers. */
@@ -41,7 +62,21 @@ export interface BuildRuntime {
   /** a local image, pulled when missing */
   image(name: string): Promise<Image>
   /** run argv in a container of `image`; its exit code and, when 0, its changes as a layer tar at `layerFile` */
-  run(image: Image, step: {argv: string[]; env: [string, string][]; layerFile: string}): Promise<{exitCode: number; layer?: NewLayerTar}>
+  run(image: Image, step: RunStep): Promise<{exitCode: number; layer?: NewLayerTar}>
+}
+
+export interface RunStep {
+  argv: string[]
+  env: [string, string][]
+  layerFile: string
+  /** -v and --tmpfs forms: RUN --mount's, then the build's --volume */
+  volumes: string[]
+  tmpfs: string[]
+  /** --network: RUN --network's, else the build's */
+  network?: string
+  userns?: string
+  /** mount points the layer leaves out (relative paths the parent image lacks) */
+  skip: string[]
 }
 
 export interface BuildEvents {
@@ -91,6 +126,9 @@ export class Builder {
   private stepNumber = 0
   private totalSteps = 0
   private readonly ignoreLines: string[]
+  private readonly secrets: Map<string, BuildSecret>
+  /** the target stage's base image and its number of steps (what --squash collapses) */
+  private targetBase: Image | undefined
 
   constructor(
     private readonly store: Store,
@@ -98,6 +136,7 @@ export class Builder {
     private readonly options: BuildOptions,
     private readonly events: BuildEvents,
   ) {
+    this.secrets = new Map((options.secrets ?? []).map((sec) => [sec.id, sec]))
     const ignore = loadIgnore(options.contextDir)
     this.ignoreLines = ignore.empty ? [] : fs.readFileSync(fs.existsSync(path.join(options.contextDir, '.containerignore')) ? path.join(options.contextDir, '.containerignore') : path.join(options.contextDir, '.dockerignore'), 'utf8').split(/\r?\n/)
   }
@@ -125,7 +164,47 @@ export class Builder {
     this.totalSteps = needed.reduce((n, i) => n + 1 + stages[i].steps.length, 0)
     let result: Image | undefined
     for (const i of needed) result = await this.buildStage(stages[i], stages, globals, i === target)
+    this.line(`COMMIT ${this.options.commitName ?? ''}`.trimEnd())
+    // without --layers, buildah commits each stage's steps once, as one layer: the same as --squash
+    if (this.options.squash || !this.options.layers) result = await this.squash(result!)
+    this.line(`--> ${shortId(result!.id)}`)
+    for (const tag of this.options.tags) {
+      this.store.images.addName(result!.id, tag)
+      this.line(`Successfully tagged ${tag}`)
+    }
     return result!.id
+  }
+
+  /** The result's layers from the build (--squash) or all of them (--squash-all) as one. */
+  private async squash(result: Image): Promise<Image> {
+    const all = this.options.squash === 'all'
+    if (!all && result.id === this.targetBase?.id) return result
+    const base = all ? undefined : this.targetBase
+    const baseLayers = base?.layers.length ?? 0
+    const config = parentConfig(result)
+    const baseHistory = this.targetBase ? parentConfig(this.targetBase).history.length : 0
+    // the build's own entries: none with a layer but the last, which carries the squashed one
+    const added = config.history.slice(baseHistory).map((h) => ({...h, empty_layer: true}))
+    const last: RawImageConfig['history'][number] = added.pop() ?? {created_by: ''}
+    delete last.empty_layer
+    const history = [...(all ? [] : config.history.slice(0, baseHistory)), ...added]
+    const work = this.store.newWorkDir('tmp')
+    try {
+      const file = path.join(work, 'layer.tar')
+      const tarred = await squashLayers(result.layers.slice(baseLayers).map((l) => this.store.layout.blobFile(l)), file, work, !all)
+      const id = await writeImage(this.store, {
+        parent: base,
+        config: {...config, rootfs: {type: 'layers', diff_ids: base ? parentConfig(base).rootfs.diff_ids : []}, history},
+        layer: {file, ...tarred},
+        history: last,
+        format: this.options.format,
+        names: [],
+      })
+      this.made.push(id)
+      return this.store.images.get(id)!
+    } finally {
+      fs.rmSync(work, {recursive: true, force: true})
+    }
   }
 
   /** The target and every stage it takes files or its base from, in order. */
@@ -159,7 +238,22 @@ export class Builder {
     let parent: Image | undefined
     if (dep !== undefined) parent = this.results.get(dep)
     else if (baseName.toLowerCase() !== 'scratch') parent = await this.runtime.image(baseName)
+    if (last) {
+      this.targetBase = parent
+    }
     let config = parentConfig(parent)
+    // the base's ONBUILD triggers run first, as steps of this stage; they are not passed on
+    const triggers = (config.config.OnBuild ?? []).flatMap((text) => parseContainerfile(text, `${baseName} ONBUILD`))
+    const forbidden = triggers.find((t) => ['ONBUILD', 'FROM', 'MAINTAINER'].includes(t.command))
+    if (forbidden) throw new UsageError(`${forbidden.command} isn't allowed as an ONBUILD trigger (in ${baseName})`)
+    delete config.config.OnBuild
+    this.totalSteps += triggers.length
+    if (this.options.platform) {
+      const {os, architecture, variant} = this.options.platform
+      Object.assign(config, {os, architecture})
+      if (variant) config.variant = variant
+      else delete config.variant
+    }
     let fromRef = dep !== undefined ? shortId(parent!.id) : baseName
     const args = new Map<string, string>()
     const vars = () => {
@@ -170,11 +264,11 @@ export class Builder {
       }
       return v
     }
-    const steps = [...stage.steps]
+    const steps = [...triggers, ...stage.steps]
     if (last && this.options.labels.length > 0) {
       // --label: one more step on the result, as buildah adds the labels when it commits
       const rest = this.options.labels.map((l) => (l.includes('=') ? `${l.slice(0, l.indexOf('='))}=${JSON.stringify(l.slice(l.indexOf('=') + 1))}` : `${l}=""`)).join(' ')
-      steps.push({command: 'LABEL', flags: {}, rest, original: `LABEL ${rest}`, line: 0, synthetic: true} as Instruction & {synthetic: boolean})
+      steps.push({command: 'LABEL', flags: {}, flagList: [], heredocs: [], rest, original: `LABEL ${rest}`, line: 0, synthetic: true} as Instruction & {synthetic: boolean})
     }
     if (steps.length === 0) {
       const id = await writeImage(this.store, {parent, config, history: {created_by: `/bin/sh -c #(nop) ${stage.from.original}`, comment: `FROM ${fromRef}`}, format: this.options.format, names: []})
@@ -190,19 +284,21 @@ export class Builder {
       const next: RawImageConfig = structuredClone(config)
       const step = await this.step(ins, next, parent, args, globals, vars(), stages, stage.index)
       let image: Image | undefined
-      const useCache = this.options.layers && !this.options.noCache
-      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined) : undefined
+      const useCache = this.options.layers && !this.options.noCache && !this.options.squash
+      const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform}
+      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined, limits) : undefined
       if (cached) {
         this.line(`--> Using cache ${cached.id}`)
         image = cached
         if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
+        if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
       } else {
         let layer = step.layer
         const work = this.store.newWorkDir('tmp')
         try {
           if (step.runs) {
             const file = path.join(work, 'layer.tar')
-            const result = await this.runtime.run(parent!, {argv: step.runs.argv, env: step.runs.env, layerFile: file})
+            const result = await this.runtime.run(parent!, {...step.runs, layerFile: file})
             if (result.exitCode !== 0)
               throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode)
             layer = result.layer
@@ -219,21 +315,14 @@ export class Builder {
           this.made.push(id)
         } finally {
           if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
+          if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
           fs.rmSync(work, {recursive: true, force: true})
         }
       }
       parent = image
       config = parentConfig(image)
       fromRef = shortId(image.id)
-      if (!(last && isLast)) this.line(`--> ${shortId(image.id)}`)
-    }
-    if (last) {
-      this.line(`COMMIT ${this.options.commitName ?? ''}`.trimEnd())
-      this.line(`--> ${shortId(parent!.id)}`)
-      for (const tag of this.options.tags) {
-        this.store.images.addName(parent!.id, tag)
-        this.line(`Successfully tagged ${tag}`)
-      }
+      if (!(last && isLast) && this.options.layers && !this.options.squash) this.line(`--> ${shortId(image.id)}`)
     }
     this.results.set(stage.index, parent)
     return parent!
@@ -249,7 +338,7 @@ export class Builder {
     vars: Map<string, string>,
     stages: Stage[],
     stageIndex: number,
-  ): Promise<{createdBy: string; layer?: NewLayerTar; runs?: {argv: string[]; env: [string, string][]}}> {
+  ): Promise<{createdBy: string; layer?: NewLayerTar; runs?: Omit<RunStep, 'layerFile'>; work?: string}> {
     const c: RunConfig = next.config
     const expand = (t: string) => expandVariables(t, vars)
     const nop = (text: string) => `/bin/sh -c #(nop) ${text}`
@@ -314,15 +403,25 @@ export class Builder {
           if (!m) throw new UsageError(`HEALTHCHECK requires CMD or NONE (line ${ins.line})`)
           const json = m[1].trim().startsWith('[') ? (JSON.parse(m[1]) as string[]) : undefined
           c.Healthcheck = {Test: json ? ['CMD', ...json] : ['CMD-SHELL', m[1].trim()]}
+          const durations: [string, 'Interval' | 'Timeout' | 'StartPeriod'][] = [['interval', 'Interval'], ['timeout', 'Timeout'], ['start-period', 'StartPeriod']]
+          for (const [flag, field] of durations) {
+            const text = ins.flags[flag]
+            if (text === undefined) continue
+            const ms = parseGoDuration(text)
+            if (ms === undefined || ms < 0) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --${flag}: invalid duration ${JSON.stringify(text)}`)
+            c.Healthcheck[field] = Math.round(ms * 1e6)
+          }
+          if (ins.flags.retries !== undefined) {
+            if (!/^\d+$/.test(ins.flags.retries)) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --retries: invalid number ${JSON.stringify(ins.flags.retries)}`)
+            c.Healthcheck.Retries = Number(ins.flags.retries)
+          }
         }
+        const unknown = Object.keys(ins.flags).find((f) => !['interval', 'timeout', 'start-period', 'retries'].includes(f))
+        if (unknown) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK does not take --${unknown}`)
         return {createdBy: nop(`HEALTHCHECK ${rest}`)}
       }
-      case 'RUN': {
-        const argv = ins.json ?? [...(c.Shell ?? DEFAULT_SHELL), ins.rest]
-        const env = [...args].sort(([a], [b]) => a.localeCompare(b))
-        const prefix = env.length > 0 ? `|${env.length} ${env.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''
-        return {createdBy: `${prefix}/bin/sh -c ${ins.json ? JSON.stringify(ins.json) : ins.rest}`, runs: {argv, env}}
-      }
+      case 'RUN':
+        return this.runStep(ins, c, parent, args)
       case 'COPY':
       case 'ADD':
         return await this.copyStep(ins, c, parent, vars, stages, stageIndex)
@@ -331,10 +430,75 @@ export class Builder {
     }
   }
 
+  private runStep(ins: Instruction, c: RunConfig, parent: Image | undefined, args: Map<string, string>): {createdBy: string; runs: Omit<RunStep, 'layerFile'>; work: string} {
+    const shell = c.Shell ?? DEFAULT_SHELL
+    const env = [...args].sort(([a], [b]) => a.localeCompare(b))
+    const work = this.store.newWorkDir('tmp')
+    try {
+      const flags = ins.flagList.filter(([k]) => k !== 'mount' && k !== 'network')
+      if (flags.length > 0) throw new UsageError(`${this.options.file}:${ins.line}: RUN does not take --${flags[0][0]}`)
+      const network = ins.flags.network ?? this.options.network
+      if (ins.flags.network !== undefined && !['default', 'none', 'host'].includes(ins.flags.network))
+        throw new UsageError(`${this.options.file}:${ins.line}: RUN --network=${ins.flags.network}: must be default, none or host`)
+      const mounts = stepMounts(
+        ins.flagList.filter(([k]) => k === 'mount').map(([, v]) => v),
+        {contextDir: this.options.contextDir, cacheRoot: this.options.cacheRoot ?? path.join(work, 'cache'), work, secrets: this.secrets, workdir: c.WorkingDir ?? '/'},
+      )
+      let argv: string[]
+      let script = ins.rest
+      if (ins.json) argv = ins.json
+      else if (ins.heredocs.length === 1 && ins.rest.trim() === ins.rest.trim().match(/^<<-?["']?[A-Za-z_][A-Za-z0-9_]*["']?$/)?.[0]) {
+        // RUN <<EOF: the body is the script; one with a #! line runs as its own program, as BuildKit does
+        const doc = ins.heredocs[0]
+        script = doc.content
+        if (doc.content.startsWith('#!')) {
+          const file = path.join(work, `heredoc-${doc.name}`)
+          fs.writeFileSync(file, doc.content, {mode: 0o755})
+          const target = `/dev/pipes/${doc.name}`
+          mounts.volumes.push(`${file}:${target}:ro`)
+          argv = [target]
+        } else argv = [...shell, doc.content]
+      } else {
+        // a command that reads heredocs: the shell gets the line and the bodies, as written
+        script = [ins.rest, ...ins.heredocs.map((d) => d.raw)].join('\n')
+        argv = [...shell, script]
+      }
+      const volumes = [...mounts.volumes, ...(this.options.volumes ?? [])]
+      const targets = [...mounts.targets, ...(this.options.volumes ?? []).map((v) => v.split(':')[1]).filter((t) => t?.startsWith('/'))]
+      const mountFlags = ins.flagList.map(([k, v]) => `--${k}=${v} `).join('')
+      const prefix = env.length > 0 ? `|${env.length} ${env.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''
+      return {
+        createdBy: `${prefix}/bin/sh -c ${mountFlags}${ins.json ? JSON.stringify(ins.json) : script}`,
+        runs: {argv, env, volumes, tmpfs: mounts.tmpfs, network: network === 'default' ? undefined : network, userns: this.options.userns, skip: this.mountPoints(parent, targets)},
+        work,
+      }
+    } catch (err) {
+      fs.rmSync(work, {recursive: true, force: true})
+      throw err
+    }
+  }
+
+  /** The parts of each mount target that the image lacks: the runtime makes them, the layer leaves them out. */
+  private mountPoints(parent: Image | undefined, targets: string[]): string[] {
+    const tree = new MergedTree((parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse())
+    const out = new Set<string>()
+    for (const target of targets) {
+      const parts = target.split('/').filter(Boolean)
+      for (let n = 1; n <= parts.length; n++) {
+        const rel = parts.slice(0, n).join('/')
+        if (!tree.lookup(rel)) out.add(rel)
+      }
+    }
+    return [...out]
+  }
+
   private async copyStep(ins: Instruction, c: RunConfig, parent: Image | undefined, vars: Map<string, string>, stages: Stage[], stageIndex: number) {
     const words = ins.json ?? splitWords(expandVariables(ins.rest, vars))
     if (words.length < 2) throw new UsageError(`${ins.command} requires at least two arguments, but only one was provided. Destination could not be determined.`)
-    const sources = words.slice(0, -1)
+    const unknownFlag = Object.keys(ins.flags).find((f) => !['from', 'chown', 'chmod', 'link'].includes(f))
+    if (unknownFlag) throw new UsageError(`${ins.command} only supports the --chmod=<permissions> --chown=<uid:gid> --link and the --from=<image|stage> flags`)
+    if (ins.flags.link !== undefined && !['true', 'false'].includes(ins.flags.link)) throw new UsageError(`${ins.command} --link=${ins.flags.link}: must be true or false`)
+    let sources = words.slice(0, -1)
     let dest = words[words.length - 1]
     if (!path.posix.isAbsolute(dest)) dest = path.posix.join(c.WorkingDir || '/', dest) + (dest.endsWith('/') || dest === '.' ? '/' : '')
     let sourceLayers = [path.resolve(this.options.contextDir)]
@@ -356,7 +520,33 @@ export class Builder {
     }
     const work = this.store.newWorkDir('tmp')
     const file = path.join(work, 'layer.tar')
+    const noExtract: string[] = []
     try {
+      const remote = ins.command === 'ADD' ? sources.filter(isRemoteContext) : []
+      if (remote.length > 0) {
+        // ADD URL: the file downloaded as is (mode 0600, its Last-Modified time), never unpacked
+        const dir = path.join(work, 'remote')
+        fs.mkdirSync(dir, {mode: 0o755})
+        for (const url of remote) {
+          const name = path.posix.basename(new URL(url).pathname) || 'index.html'
+          const file = path.join(dir, name)
+          const modified = await download(url, file, undefined, `building at STEP "${ins.original}": reading "${url}"`)
+          fs.chmodSync(file, 0o600)
+          if (modified) fs.utimesSync(file, modified, modified)
+          noExtract.push(name)
+          sources = sources.map((s) => (s === url ? name : s))
+        }
+        sourceLayers = [dir, ...sourceLayers]
+      }
+      if (ins.heredocs.length > 0) {
+        // COPY <<EOF /path: each body a file named by its delimiter, above the other sources
+        const docs = path.join(work, 'heredocs')
+        fs.mkdirSync(docs, {mode: 0o755})
+        for (const doc of ins.heredocs) fs.writeFileSync(path.join(docs, doc.name), doc.expand ? expandVariables(doc.content, vars) : doc.content, {mode: 0o644})
+        sources = sources.map((src) => src.replace(/^<<-?["']?([A-Za-z_][A-Za-z0-9_]*)["']?$/, '$1'))
+        if (ins.flags.from) throw new UsageError(`${this.options.file}:${ins.line}: ${ins.command} --from cannot take a heredoc`)
+        sourceLayers = [docs, ...sourceLayers]
+      }
       const copied = await copyLayer(
         {
           output: file,
@@ -364,10 +554,12 @@ export class Builder {
           sourceLayers,
           ignore,
           dest,
-          destLayers: (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
+          // --link: a layer of its own, made without looking at the image below
+          destLayers: ins.flags.link === 'true' ? [] : (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
           chown,
           chmod,
           add: ins.command === 'ADD',
+          noExtract,
           keepOwners,
           step: ins.original,
         },

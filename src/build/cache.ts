@@ -17,8 +17,25 @@ function sameEntries(a: {created?: string; created_by?: string}[], b: {created?:
   return a.length === b.length && a.every((e, i) => e.created === b[i].created && e.created_by === b[i].created_by)
 }
 
+export interface CacheLimits {
+  /** --cache-ttl: only images created at or after this time (ms since the epoch) */
+  notBefore?: number
+  /** --platform: only images of this platform */
+  platform?: {os: string; architecture: string; variant?: string}
+}
+
+function platformMatches(image: Image, platform: CacheLimits['platform']): boolean {
+  if (!platform) return true
+  try {
+    const config = JSON.parse(image.config.toString()) as RawImageConfig
+    return config.os === platform.os && config.architecture === platform.architecture && (config.variant ?? undefined) === platform.variant
+  } catch {
+    return false
+  }
+}
+
 /** An image made from `parent` (undefined: scratch) by the step `createdBy`, newest first. */
-export function findCachedStep(store: Store, parent: Image | undefined, createdBy: string, withLayer: boolean): Image | undefined {
+export function findCachedStep(store: Store, parent: Image | undefined, createdBy: string, withLayer: boolean, limits: CacheLimits = {}): Image | undefined {
   const parentHistory = parent ? historyOf(parent) : []
   const parentLayers = parent?.layers ?? []
   const candidates = store.images
@@ -27,6 +44,8 @@ export function findCachedStep(store: Store, parent: Image | undefined, createdB
     .sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''))
   for (const img of candidates) {
     if (parent && img.id === parent.id) continue
+    if (limits.notBefore !== undefined && Date.parse(img.created ?? '') < limits.notBefore) continue
+    if (!platformMatches(img, limits.platform)) continue
     const history = historyOf(img)
     if (history.length !== parentHistory.length + 1) continue
     if (!sameEntries(history.slice(0, -1), parentHistory)) continue

@@ -20,6 +20,8 @@ export interface RunConfig {
   StopSignal?: string
   OnBuild?: string[] | null
   Shell?: string[]
+  /** durations in nanoseconds */
+  Healthcheck?: {Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number}
   [key: string]: unknown
 }
 

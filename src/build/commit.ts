@@ -16,6 +16,7 @@ import {RunConfig, applyChanges, setEnv} from './changes'
 import {ImageFormat, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {containerMapping, diffLayer} from './layer-diff'
 import {whilePaused} from './pause'
+import {squashLayers} from './squash'
 
 export interface CommitOptions {
   /** the normalized name to give the image; none leaves it unnamed */
@@ -27,6 +28,8 @@ export interface CommitOptions {
   pause?: boolean
   /** the container's volumes and bind mounts as the image's VOLUMEs */
   includeVolumes?: boolean
+  /** --squash: the image's layers and the container's changes as one layer, with no history before it */
+  squash?: boolean
 }
 
 /** The container's run settings over its image's config, as Podman's commit records them. */
@@ -76,11 +79,18 @@ export async function commitContainer(store: Store, c: Container, options: Commi
     if (!fs.existsSync(upper)) fs.mkdirSync(upper, {recursive: true, mode: 0o755})
     const tarUpper = () => diffLayer(upper, file, containerMapping(c.config.spec, store.mapping))
     const running = isRunning(c.state) && isAlive(c.state.pid, c.state.pidStart)
-    const layer = options.pause && running ? await whilePaused(c.state.pid, tarUpper) : await tarUpper()
+    let layer = options.pause && running ? await whilePaused(c.state.pid, tarUpper) : await tarUpper()
+    let layerFile = file
+    if (options.squash) {
+      layerFile = path.join(work, 'squashed.tar')
+      layer = await squashLayers([...image.layers.map((l) => store.layout.blobFile(l)), file], layerFile, work, false)
+      config.rootfs = {type: 'layers', diff_ids: []}
+      config.history = []
+    }
     return await writeImage(store, {
-      parent: image,
+      parent: options.squash ? undefined : image,
       config,
-      layer: {file, ...layer},
+      layer: {file: layerFile, ...layer},
       history: {created_by: '/bin/sh', comment: options.message ?? `FROM ${c.config.imageName}`, ...(options.author ? {author: options.author} : {})},
       format: options.format,
       names: options.name ? [options.name] : [],

@@ -32,6 +32,8 @@ export interface CopyLayerJob {
   chown?: {uid: number; gid: number}
   chmod?: number
   add: boolean
+  /** sources ADD copies as they are, never unpacked (files it downloaded) */
+  noExtract?: string[]
   /** keep the sources' owners (--from) when there is no --chown */
   keepOwners: boolean
   /** the instruction, for messages */
@@ -213,7 +215,7 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
         for (const name of source.readdir(rel)) await copyEntry(rel ? `${rel}/${name}` : name, destRel ? `${destRel}/${name}` : name)
         continue
       }
-      const archive = job.add && entry.stat.isFile() ? isTarArchive(entry.file) : undefined
+      const archive = job.add && entry.stat.isFile() && !job.noExtract?.includes(rel) ? isTarArchive(entry.file) : undefined
       if (archive) {
         await extract(entry.file, archive, destIsDir ? destRel : path.posix.dirname(destRel))
         continue

@@ -103,7 +103,9 @@ export async function writeImage(store: Store, spec: NewImageSpec): Promise<stri
   const now = new Date().toISOString()
   const config: RawImageConfig = structuredClone(spec.config)
   config.created = now
-  const entry = {created: now, ...spec.history, ...(spec.layer ? {} : {empty_layer: true})}
+  const entry: RawImageConfig['history'][number] = {created: now, ...spec.history}
+  if (spec.layer) delete entry.empty_layer
+  else entry.empty_layer = true
   config.history = [...config.history, entry]
   if (spec.layer) config.rootfs = {type: 'layers', diff_ids: [...config.rootfs.diff_ids, spec.layer.diffID]}
   const configBytes = Buffer.from(JSON.stringify(canonical(config)))

@@ -31,8 +31,8 @@ function workerEnv(): string[] {
 }
 
 /** Tar `source` into `output` as root of `mapping`'s namespace (in this process without one). */
-export async function diffLayer(source: string, output: string, mapping: UserNamespaceMapping | undefined): Promise<LayerTar> {
-  const job = {source: path.resolve(source), output: path.resolve(output)}
+export async function diffLayer(source: string, output: string, mapping: UserNamespaceMapping | undefined, skip?: string[]): Promise<LayerTar> {
+  const job = {source: path.resolve(source), output: path.resolve(output), skip}
   if (!mapping) return await writeLayerTar(job)
   return await inWorker<LayerTar>({kind: 'diff', ...job}, mapping)
 }

@@ -18,6 +18,8 @@ export interface LayerTarJob {
   source: string
   /** the tar file to write */
   output: string
+  /** paths (relative) the runtime made only as mount points: left out while they hold nothing else */
+  skip?: string[]
 }
 
 export interface LayerTar {
@@ -115,12 +117,20 @@ export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
   const out = new LayerTarWriter(job.output)
   const links = new Map<string, string>()
   const entry = (header: EntryHeader) => out.entry(header)
+  const skip = new Set(job.skip ?? [])
+  const mountPoint = (file: string, rel: string): boolean => {
+    if (!skip.has(rel)) return false
+    const st = fs.lstatSync(file)
+    if (st.isFile()) return st.size === 0
+    return st.isDirectory() && fs.readdirSync(file).every((n) => mountPoint(path.join(file, n), `${rel}/${n}`))
+  }
 
   const walk = async (dir: string, rel: string): Promise<void> => {
     const names = fs.readdirSync(dir).sort()
     for (const name of names) {
       const file = path.join(dir, name)
       const relName = rel ? `${rel}/${name}` : name
+      if (skip.size > 0 && mountPoint(file, relName)) continue
       const st = fs.lstatSync(file)
       if (st.isCharacterDevice() && st.rdev === 0) {
         const header = {...baseHeader(rel ? `${rel}/${WHITEOUT_PREFIX}${name}` : `${WHITEOUT_PREFIX}${name}`, st), mode: 0o600, type: 'file' as const, size: 0}

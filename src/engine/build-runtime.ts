@@ -32,13 +32,21 @@ export function buildRuntime(
     },
 
     async run(image, step) {
-      const spec = parseContainerSpec({entrypoint: JSON.stringify(step.argv), args: [], env: step.env.map(([k, v]) => `${k}=${v}`)})
+      const spec = parseContainerSpec({
+        entrypoint: JSON.stringify(step.argv),
+        args: [],
+        env: step.env.map(([k, v]) => `${k}=${v}`),
+        volumes: step.volumes,
+        tmpfs: step.tmpfs,
+        network: step.network,
+        userns: step.userns,
+      })
       const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext}, {})
       warnings.forEach((w) => events.onWarning?.(w))
       try {
         const exitCode = await runAttached(store, records, container, {interactive: false, log: false})
         if (exitCode !== 0) return {exitCode}
-        const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping))
+        const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping), step.skip)
         return {exitCode, layer: {file: step.layerFile, ...layer}}
       } finally {
         await removeContainer(store, records, records.get(container.config.id) ?? container, {force: true})

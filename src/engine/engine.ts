@@ -513,8 +513,9 @@ export class Engine {
     input: {
       context: string
       file?: string
-      /** where `-f -` reads the Containerfile */
+      /** where `-f -` reads the Containerfile, or a context of `-` its archive */
       stdin?: Readable
+      signal?: AbortSignal
       /** --iidfile: "sha256:<id>" written there */
       iidFile?: string
       tags: string[]
@@ -526,34 +527,81 @@ export class Engine {
       target?: string
       pullPolicy: PullPolicy
       pullContext: () => ImageContext
+      /** --volume, --network, --userns: every RUN step's */
+      volumes?: string[]
+      network?: string
+      userns?: string
+      /** --secret id=…,src=… */
+      secrets?: string[]
+      squash?: 'new' | 'all'
+      /** --cache-ttl, a Go duration */
+      cacheTtl?: string
     },
     events: WarningEvents & {onLine?: (line: string) => void; pullProgress?: () => PullProgress} = {},
   ): Promise<string> {
+    const {parseBuildSecret} = await import('../build/run-mounts')
+    const {parseNetwork} = await import('../specgen/network')
+    const {parseUserns} = await import('../specgen/userns')
+    const {parseGoDuration} = await import('../runtime/time-value')
+    const {hostPlatform} = await import('../storage/image/manifest/platform')
+    const secrets = (input.secrets ?? []).map(parseBuildSecret)
+    let cacheTtlMs: number | undefined
+    if (input.cacheTtl !== undefined) {
+      cacheTtlMs = parseGoDuration(input.cacheTtl)
+      if (cacheTtlMs === undefined) throw new UsageError(`unable to parse value provided "${input.cacheTtl}" as --cache-ttl: time: invalid duration "${input.cacheTtl}"`)
+    }
+    // --platform (or --os/--arch/--variant): the result's platform fields, and the predefined ARGs
+    const host = hostPlatform()
+    const wanted = input.pullContext().platform
+    const platform = wanted ? {os: wanted.os ?? host.os, architecture: wanted.architecture ?? host.architecture, variant: wanted.variant ?? (wanted.architecture ? undefined : host.variant)} : undefined
+    const target = platform ?? host
+    const platformArgs: Record<string, string> = {
+      TARGETPLATFORM: [target.os, target.architecture, target.variant].filter(Boolean).join('/'),
+      TARGETOS: target.os,
+      TARGETARCH: target.architecture,
+      TARGETVARIANT: target.variant ?? '',
+      BUILDPLATFORM: [host.os, host.architecture, host.variant].filter(Boolean).join('/'),
+      BUILDOS: host.os,
+      BUILDARCH: host.architecture,
+      BUILDVARIANT: host.variant ?? '',
+    }
+    parseNetwork(input.network)
+    parseUserns(input.userns)
     const {store, records} = await this.containers()
     const {Builder} = await import('../build/builder')
     const {buildRuntime} = await import('./build-runtime')
     const {normalizeTagName} = await import('../storage/store/images/names')
     const {removeImages} = await import('../storage/store/images/remove')
-    const context = path.resolve(input.context)
-    if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) throw new UsageError(`context directory "${input.context}" does not exist or is not a directory`)
+    const {isRemoteContext, prepareContext} = await import('../build/context')
     let work: string | undefined
-    let file: string
-    if (input.file === '-') {
-      work = store.newWorkDir('tmp')
-      file = path.join(work, 'Containerfile')
-      await pipeline(input.stdin!, fs.createWriteStream(file))
-    } else if (input.file !== undefined) {
-      file = fs.existsSync(input.file) ? path.resolve(input.file) : path.join(context, input.file)
-      if (!fs.existsSync(file)) throw new UsageError(`the specified Containerfile or Dockerfile does not exist, ${input.file}: no such file or directory`)
-    } else {
-      const found = ['Containerfile', 'Dockerfile'].map((f) => path.join(context, f)).find((f) => fs.existsSync(f))
-      if (!found) throw new UsageError(`no Containerfile or Dockerfile specified or found in context directory, ${context}: no such file or directory`)
-      file = found
-    }
-    const tags = input.tags.map(normalizeTagName)
-    const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext}, events)
-    const builder = new Builder(store, runtime, {...input, contextDir: context, file, tags, commitName: input.tags[0]}, {onLine: events.onLine})
     try {
+      let context = path.resolve(input.context)
+      let file: string | undefined
+      const remote = input.context === '-' || isRemoteContext(input.context)
+      if (remote) {
+        if (input.context === '-' && input.file === '-') throw new UsageError('cannot read both the build context and the Containerfile from standard input')
+        work = store.newWorkDir('tmp')
+        const prepared = await prepareContext(input.context, work, input.stdin, input.signal)
+        context = prepared.contextDir
+        file = prepared.file
+      } else if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) throw new UsageError(`context directory "${input.context}" does not exist or is not a directory`)
+      if (file !== undefined) {
+        // the source was the Containerfile itself
+      } else if (input.file === '-') {
+        work ??= store.newWorkDir('tmp')
+        file = path.join(work, 'Containerfile')
+        await pipeline(input.stdin!, fs.createWriteStream(file))
+      } else if (input.file !== undefined) {
+        file = !remote && fs.existsSync(input.file) ? path.resolve(input.file) : path.join(context, input.file)
+        if (!fs.existsSync(file)) throw new UsageError(`the specified Containerfile or Dockerfile does not exist, ${input.file}: no such file or directory`)
+      } else {
+        const found = ['Containerfile', 'Dockerfile'].map((f) => path.join(context, f)).find((f) => fs.existsSync(f))
+        if (!found) throw new UsageError(`no Containerfile or Dockerfile specified or found in context directory, ${context}: no such file or directory`)
+        file = found
+      }
+      const tags = input.tags.map(normalizeTagName)
+      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext}, events)
+      const builder = new Builder(store, runtime, {...input, buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
       const id = await builder.build()
       await this.events.write(newEvent('image', 'build', {Name: id}))
       if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)

@@ -26,3 +26,15 @@ test('an unknown instruction names the file and line', (t) => {
   const err = t.throws(() => parseContainerfile('FROM x\nBOGUS y\n', 'Dockerfile'), {instanceOf: UsageError})
   t.is(err!.message, 'Dockerfile:2: unknown instruction: BOGUS')
 })
+
+test('directives: syntax is read and ignored, escape applies; heredocs on RUN, COPY and ADD', (t) => {
+  const text = ['# syntax=docker/dockerfile:1', '# escape=\\', 'FROM x', 'RUN <<EOF', 'echo $A', 'EOF', 'COPY <<-"A" <<B /dst/', '\tquoted $A', 'A', 'b', 'B', 'RUN --mount=type=cache,target=/c --mount=type=tmpfs,target=/t cat <<X', 'x', 'X', 'ENV after=1'].join('\n')
+  const ins = parseContainerfile(text)
+  t.deepEqual(ins.map((i) => i.command), ['FROM', 'RUN', 'COPY', 'RUN', 'ENV'])
+  t.deepEqual(ins[1].heredocs, [{name: 'EOF', content: 'echo $A\n', expand: true, raw: 'echo $A\nEOF'}])
+  t.deepEqual(ins[2].heredocs.map((h) => [h.name, h.content, h.expand]), [['A', 'quoted $A\n', false], ['B', 'b\n', true]])
+  t.deepEqual(ins[3].flagList, [['mount', 'type=cache,target=/c'], ['mount', 'type=tmpfs,target=/t']])
+  t.is(ins[3].heredocs[0].content, 'x\n')
+  t.is(ins[4].line, 15)
+  t.throws(() => parseContainerfile('FROM x\nRUN <<EOF\necho\n'), {message: 'Containerfile:2: unterminated heredoc EOF'})
+})

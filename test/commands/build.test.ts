@@ -2,14 +2,15 @@
 // rootless container, COPY with --chown and ignore files, the layer cache (hits, a changed file
 // reruns from its COPY down), multi-stage with --target, a failing RUN's exit code.
 import test from 'ava'
+import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {leftovers, sandboxWithImages} from '../helpers/image-sandbox'
+import {RunOptions, Sandbox, tspod} from '../helpers/rootless'
 
-async function ok(box: Sandbox, args: string[]): Promise<{stdout: string; stderr: string}> {
-  const r = await tspod(box, args)
+async function ok(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<{stdout: string; stderr: string}> {
+  const r = await tspod(box, args, opts)
   if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stdout}${r.stderr}`)
   return r
 }
@@ -72,4 +73,75 @@ test('a failing RUN exits with the command\'s code and tags nothing', async (t) 
   t.is((await ok(box, ['ps', '-aq'])).stdout, '')
   const bad = await tspod(box, ['build', context(box, {Containerfile: 'FROM busybox\nBOGUS\n'})])
   t.is(bad.code, 125)
+})
+
+test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret and build --volume, none left in the layer', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ctx = context(box, {
+    Containerfile: [
+      '# syntax=docker/dockerfile:1',
+      'FROM busybox',
+      'ARG WHO=you',
+      'COPY <<EOF /greet',
+      'hi $WHO',
+      'EOF',
+      'RUN --mount=type=bind,source=data,target=/data --mount=type=cache,target=/cache --mount=type=tmpfs,target=/tmpx --mount=type=secret,id=tok <<EOF',
+      'cat /data/f /run/secrets/tok /vol/v > /out',
+      'echo run >> /cache/c; wc -l < /cache/c',
+      'touch /tmpx/t',
+      'EOF',
+    ].join('\n'),
+    'data/f': 'from-context\n',
+  })
+  const vol = context(box, {v: 'from-volume\n'})
+  fs.writeFileSync(path.join(box.dir, 'tok'), 'the-secret\n')
+  fs.chmodSync(path.join(box.dir, 'tok'), 0o644)
+  const archive = execFileSync('tar', ['-C', ctx, '-czf', '-', '.'])
+  const args = ['build', '-t', 'mounts', '--secret', `id=tok,src=${path.join(box.dir, 'tok')}`, '-v', `${vol}:/vol:ro`, '-']
+  const first = await ok(box, args, {input: archive})
+  t.regex(first.stdout, /STEP 4\/4: RUN --mount=type=bind,source=data,target=\/data .* <<EOF\n1\n/)
+  const again = await ok(box, ['build', '--no-cache', ...args.slice(1)], {input: archive})
+  t.regex(again.stdout, /<<EOF\n2\n/)
+  const r = await ok(box, ['run', '--rm', 'mounts', 'sh', '-c', 'cat /greet /out; ls -a / /run'])
+  t.regex(r.stdout, /^hi you\nfrom-context\nthe-secret\nfrom-volume\n/)
+  t.notRegex(r.stdout, /\b(data|cache|tmpx|vol|secrets)\b/)
+  t.deepEqual(leftovers(box), [])
+})
+
+test('--squash keeps the base\'s layers and makes one of the build\'s; --squash-all one in all; --platform; --cache-ttl', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ctx = context(box, {Containerfile: 'FROM multi\nCOPY a /a\nRUN echo b > /b && rm /a /data/keep.txt\nLABEL x=y\n', a: 'a\n'})
+  const layers = async (name: string) => JSON.parse((await ok(box, ['image', 'inspect', name])).stdout)[0].RootFS.Layers.length as number
+  const history = async (name: string) => JSON.parse((await ok(box, ['image', 'inspect', '--format', '{{json .History}}', name])).stdout) as {empty_layer?: boolean}[]
+  const squashed = await ok(box, ['build', '--squash', '-t', 'sq', ctx])
+  t.notRegex(squashed.stdout, /--> Using cache|--> [0-9a-f]{11}\nSTEP/)
+  t.is(await layers('sq'), (await layers('multi')) + 1)
+  const h = await history('sq')
+  t.is(h.length, (await history('multi')).length + 3)
+  t.deepEqual(h.slice(-3).map((e) => e.empty_layer ?? false), [true, true, false])
+  await ok(box, ['build', '--squash-all', '-t', 'sqa', ctx])
+  t.is(await layers('sqa'), 1)
+  t.is((await history('sqa')).length, 3)
+  t.is((await ok(box, ['run', '--rm', 'sqa', 'sh', '-c', 'ls /a 2>&1; cat /b; ls /data /opq'])).stdout, 'ls: /a: No such file or directory\nb\n/data:\nsetuid\nuser-owned.txt\n\n/opq:\nupper.txt\n')
+  t.deepEqual((await ok(box, ['images', '-a', '-q'])).stdout.trim().split('\n').length, 4)
+
+  const plain = context(box, {Containerfile: 'FROM busybox\nARG TARGETARCH\nARG TARGETPLATFORM\nLABEL arch=$TARGETARCH platform=$TARGETPLATFORM\n'})
+  await ok(box, ['build', '--platform', 'linux/arm64/v8', '-t', 'arm', plain])
+  const arm = JSON.parse((await ok(box, ['image', 'inspect', 'arm'])).stdout)[0]
+  t.is(arm.Architecture, 'arm64')
+  t.deepEqual(arm.Config.Labels, {arch: 'arm64', platform: 'linux/arm64/v8'})
+  t.is((await ok(box, ['build', '--platform', 'linux/arm64/v8', plain])).stdout.match(/Using cache/g)?.length, 3)
+  t.is((await ok(box, ['build', '--platform', 'linux/arm64/v8', '--cache-ttl', '0', plain])).stdout.match(/Using cache/g), null)
+  t.is((await ok(box, ['build', '--platform', 'linux/arm64/v8', '--cache-ttl', '1h', plain])).stdout.match(/Using cache/g)?.length, 3)
+  for (const [args, message] of [
+    [['--squash', '--squash-all'], /cannot specify --squash with --layers and --squash-all with --squash/],
+    [['--cache-ttl', 'soon'], /unable to parse value provided "soon" as --cache-ttl/],
+    [['--platform', 'bogus'], /invalid platform syntax for "bogus"/],
+    [['--isolation', 'vm'], /unrecognized isolation type "vm"/],
+    [['--secret', 'src=/x'], /incorrect secret flag format/],
+  ] as [string[], RegExp][]) {
+    const r = await tspod(box, ['build', ...args, plain])
+    t.is(r.code, 125, args.join(' '))
+    t.regex(r.stderr, message)
+  }
 })

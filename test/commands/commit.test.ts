@@ -67,3 +67,14 @@ test('--pause stops a running container while its layer is read and lets it go o
   t.is((await ok(box, ['exec', 'c4', 'echo', 'alive'])).stdout, 'alive\n')
   t.is((await ok(box, ['run', '--rm', 'paused', 'cat', '/tmp/r'])).stdout, 'running\n')
 })
+
+test('commit --squash: the image\'s layers and the changes as one layer, whiteouts applied, owners and modes kept', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '--name', 'c4', 'multi', 'sh', '-c', 'rm /data/keep.txt; echo n > /new'])
+  await ok(box, ['commit', '-q', '--squash', 'c4', 'flat'])
+  const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'flat'])).stdout)[0]
+  t.is(inspect.RootFS.Layers.length, 1)
+  t.is(JSON.parse((await ok(box, ['image', 'inspect', '--format', '{{json .History}}', 'flat'])).stdout).length, 1)
+  const out = await ok(box, ['run', '--rm', 'flat', 'sh', '-c', 'ls /data /opq; cat /new; stat -c "%u %a" /data/user-owned.txt /data/setuid'])
+  t.is(out.stdout, '/data:\nsetuid\nuser-owned.txt\n\n/opq:\nupper.txt\nn\n1234 644\n0 4755\n')
+})

@@ -21,6 +21,7 @@ export default class Commit extends ContainerCommand {
     message: Flags.string({char: 'm', description: 'Set commit message for imported image'}),
     pause: Flags.boolean({char: 'p', description: 'Pause container during commit'}),
     quiet: Flags.boolean({char: 'q', description: 'Suppress output'}),
+    squash: Flags.boolean({char: 's', description: 'squash the image\'s layers and the container\'s changes into a single layer'}),
   }
 
   async run(): Promise<void> {
@@ -38,6 +39,7 @@ export default class Commit extends ContainerCommand {
         pause: flags.pause,
         includeVolumes: flags['include-volumes'],
         iidFile: flags.iidfile,
+        squash: flags.squash,
       },
       {pullProgress: () => commitReporter(flags.quiet)},
     )

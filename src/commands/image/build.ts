@@ -13,7 +13,7 @@ export default class ImageBuild extends TspodCommand {
   static summary = 'Build an image using instructions from Containerfiles'
   static description = 'RUN steps run as rootless containers of tspod\'s own runtime (isolation "rootless"), on the same store.'
   static aliases = ['build', 'buildx:build']
-  static args = {context: Args.string({description: 'context directory (default: the current directory)'})}
+  static args = {context: Args.string({description: 'context directory, URL of a tar archive, or - (a tar archive or a Containerfile on stdin); default: the current directory'})}
   static flags = {
     file: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'pathname or URL of a Dockerfile ("-": read it from stdin)'}),
     tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'tagged name to apply to the built image'}),
@@ -28,6 +28,18 @@ export default class ImageBuild extends TspodCommand {
     // Podman's buildx --load: the built image always lands in the local store, as here
     load: Flags.boolean({hidden: true, description: 'buildx --load (the image is always stored locally)'}),
     pull: Flags.string({description: 'pull image policy: always, missing, never, newer (true: always)'}),
+    volume: Flags.string({char: 'v', multiple: true, multipleNonGreedy: true, description: 'bind mount a volume into the container of every RUN step'}),
+    network: Flags.string({description: 'the network mode of RUN steps (slirp4netns, host, none, ns:PATH)'}),
+    secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'secret file to expose to RUN --mount=type=secret (id=ID,src=PATH)'}),
+    userns: Flags.string({description: 'the user namespace of RUN steps, as run --userns'}),
+    squash: Flags.boolean({description: 'squash all of the image\'s new layers into a single new layer; any preexisting layers are not squashed'}),
+    'squash-all': Flags.boolean({description: 'squash all of the image\'s layers, including the base image\'s, into one layer'}),
+    'cache-ttl': Flags.string({description: 'only consider cached images created less than this duration ago (0: no cache)'}),
+    platform: pullFlags.platform,
+    arch: pullFlags.arch,
+    os: pullFlags.os,
+    variant: pullFlags.variant,
+    isolation: Flags.string({description: 'type of process isolation: oci, rootless or chroot (tspod runs every RUN step as a rootless container)'}),
     'tls-verify': pullFlags['tls-verify'],
     authfile: pullFlags.authfile,
     creds: pullFlags.creds,
@@ -46,6 +58,11 @@ export default class ImageBuild extends TspodCommand {
         if (process.env[a] !== undefined) buildArgs[a] = process.env[a]!
       } else buildArgs[a.slice(0, eq)] = a.slice(eq + 1)
     }
+    if (flags.isolation !== undefined && !['oci', 'rootless', 'chroot', 'default'].includes(flags.isolation.toLowerCase()))
+      throw new UsageError(`unrecognized isolation type "${flags.isolation}"`)
+    if (flags.squash && flags['squash-all']) throw new UsageError('cannot specify --squash with --layers and --squash-all with --squash')
+    if (flags.platform !== undefined && flags.platform.includes(',')) throw new UsageError(`building for several platforms at once (--platform ${flags.platform}) is not supported by tspod: build each one`)
+    if (flags.platform !== undefined && !/^[^/]+\/[^/]+(\/[^/]+)?$/.test(flags.platform)) throw new UsageError(`invalid platform syntax for "${flags.platform}" (use OS/ARCH[/VARIANT][,...])`)
     const file = flags.file?.at(-1)
     const signal = this.interruptSignal()
     const quiet = flags.quiet
@@ -56,15 +73,22 @@ export default class ImageBuild extends TspodCommand {
           context: args.context ?? '.',
           file,
           stdin: process.stdin,
+          signal,
           iidFile: flags.iidfile,
           tags: flags.tag ?? [],
           buildArgs,
-          layers: flags.layers,
+          layers: flags.layers && !flags.squash && !flags['squash-all'],
           noCache: flags['no-cache'],
+          squash: flags['squash-all'] ? 'all' : flags.squash ? 'new' : undefined,
+          cacheTtl: flags['cache-ttl'],
           format,
           labels: flags.label ?? [],
           target: flags.target,
           pullPolicy,
+          volumes: flags.volume ?? [],
+          network: flags.network,
+          secrets: flags.secret ?? [],
+          userns: flags.userns,
           pullContext: () => imageContext(flags, signal),
         },
         {
