@@ -4,7 +4,8 @@ import test from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {graphRoot} from '../helpers/image-sandbox'
+import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
+import {until} from '../helpers/processes'
 import {TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
 
 const user = lookupUser(TEST_USER)
@@ -69,4 +70,48 @@ test('network create, ls, inspect, exists, rm and prune, as netavark configs in 
   t.deepEqual(await run(['network', 'prune', '-f', '--filter', 'label=env=dev']), [0, 'one\n', ''])
   t.deepEqual(await run(['network', 'prune', '-f']), [0, 'podman3\n', ''])
   t.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.json')), [])
+})
+
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !/^\S+ \(.*\) [ZX]/.test(stat)
+  } catch {
+    return false
+  }
+}
+
+test('--network NAME: containers reach each other by name and alias over TCP through aardvark-dns, --internal has no way out, rm -f leaves nothing running', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await tspod(box, args)
+    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  await ok(['network', 'create', '--subnet', '10.123.7.0/24', 'appnet'])
+  await ok(['network', 'create', '--internal', 'closed'])
+  await ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 5432; done'])
+  const runRoot = (await ok(['info', '--format', '{{.Store.RunRoot}}'])).trim()
+  const state = JSON.parse(fs.readFileSync(path.join(runRoot, 'networks', 'rootless-netns.json'), 'utf8')) as {holder: {pid: number}; slirp4netns: {pid: number}}
+  const aardvark = Number(fs.readFileSync(path.join(runRoot, 'networks', 'aardvark-dns', 'aardvark.pid'), 'utf8'))
+
+  const client = await ok(['run', '--rm', '--network', 'appnet:alias=client', 'busybox', 'sh', '-c',
+    'ip -4 addr show eth0 | grep -o "inet [0-9./]*"; head -2 /etc/resolv.conf; ip route | grep -c "^default via 10.123.7.1"; nc db 5432 </dev/null; nc database 5432 </dev/null'])
+  const [addr, search, nameserver, defaults, byName, byAlias] = client.trim().split('\n')
+  t.is(addr, 'inet 10.123.7.3/24', 'the second address of the subnet (db has 10.123.7.2)')
+  t.deepEqual([search, nameserver, defaults], ['search dns.podman', 'nameserver 10.123.7.1', '1'])
+  t.regex(byName, /^hello from [0-9a-f]{12}$/)
+  t.is(byAlias, byName)
+
+  const internal = await ok(['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', 'ip route | grep -c default; nc -w 2 10.0.2.2 53 </dev/null 2>&1; echo rc=$?'])
+  t.regex(internal, /^0\n.*unreachable.*\nrc=1\n$/s)
+
+  const inUse = await tspod(box, ['network', 'rm', 'appnet'])
+  t.deepEqual([inUse.code, inUse.stderr], [2, 'Error: "appnet" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used\n'])
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'appnet', 'closed']), 'appnet\nclosed\n')
+  t.is(await ok(['ps', '-a', '-q']), '')
+  for (const [what, pid] of [['the rootless netns holder', state.holder.pid], ['slirp4netns', state.slirp4netns.pid], ['aardvark-dns', aardvark]] as const)
+    await t.notThrowsAsync(until(() => !alive(pid), `${what} (${pid}) to end`, 5000))
+  t.false(fs.existsSync(path.join(runRoot, 'networks', 'rootless-netns.json')))
+  t.deepEqual(fs.readdirSync(path.join(runRoot, 'networks', 'netns')), [])
 })
