@@ -95,6 +95,10 @@ export type StdioSpec = 'inherit' | 'pipe' | number
 export interface JoinTarget {
   pid: number
   namespaces: NamespaceName[]
+  /** namespace files to open instead of /proc/<pid>/ns/* (pid may then be 0) */
+  paths?: Partial<Record<NamespaceName, string>>
+  /** create the spawn's `namespaces` after the joins, inside the joined user namespace */
+  unshare?: boolean
 }
 
 export interface NativeSpawnOptions {

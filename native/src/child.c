@@ -633,6 +633,9 @@ static void fork_into_pid_namespace(const struct tspod_plan *plan) {
     intermediate_alive_fd = alive[0];
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (intermediate_died()) _exit(EXIT_CHILD_FAILED);
+  } else if (plan->unshare_flags & CLONE_NEWPID) {
+    /* the init of a pid namespace made here: it ends with the process that waits for it */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
   }
   sigset_t none;
   sigemptyset(&none);
@@ -698,6 +701,7 @@ void tspod_child_run(const struct tspod_plan *plan) {
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   }
   join_namespaces(plan);
+  if (plan->unshare_flags && unshare(plan->unshare_flags) < 0) fail(plan, errno, "unshare", "the container's namespaces");
   if (plan->fork_after_join) fork_into_pid_namespace(plan);
 
   run_steps(plan);
@@ -707,6 +711,8 @@ void tspod_child_run(const struct tspod_plan *plan) {
   if (plan->die_with_parent) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (intermediate_died()) _exit(EXIT_CHILD_FAILED);
+  } else if (plan->unshare_flags & CLONE_NEWPID) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
   }
   install_stdio(plan);
   if (plan->cwd) enter_cwd(plan);

@@ -124,6 +124,9 @@ struct tspod_plan {
   const struct tspod_join *joins;
   size_t njoins;
   int fork_after_join;
+  /* After the joins, unshare() these (a container joining a user namespace by path creates its
+   * other namespaces in it); with CLONE_NEWPID fork_after_join is set too. */
+  int unshare_flags;
 };
 
 void tspod_child_run(const struct tspod_plan *plan) __attribute__((noreturn));

@@ -231,9 +231,14 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       if (k == sizeof kJoinOrder / sizeof kJoinOrder[0]) return ThrowType(env, "spawn: unknown namespace " + name);
       wanted[k] = true;
     }
+    // join.paths {name: file}: a namespace file (a bind mount of one) instead of /proc/<pid>/ns
+    Napi::Value pathsValue = join.Get("paths");
+    Napi::Object paths = pathsValue.IsObject() ? pathsValue.As<Napi::Object>() : Napi::Object::New(env);
     for (size_t k = 0; k < sizeof kJoinOrder / sizeof kJoinOrder[0]; k++) {
       if (!wanted[k]) continue;
-      owned->strings.push_back("/proc/" + std::to_string(target) + "/ns/" + kJoinOrder[k].file);
+      Napi::Value given = paths.Get(kJoinOrder[k].name);
+      owned->strings.push_back(given.IsString() ? given.As<Napi::String>().Utf8Value()
+                                                : "/proc/" + std::to_string(target) + "/ns/" + kJoinOrder[k].file);
       const char *path = owned->strings.back().c_str();
       int fd = open(path, O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
@@ -244,6 +249,12 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       childFds.push_back(fd);
       owned->joins.push_back(tspod_join{fd, kJoinOrder[k].flag, path});
       if (kJoinOrder[k].flag == CLONE_NEWPID) owned->plan.fork_after_join = 1;
+    }
+    // join.unshare: the new namespaces are made after the joins, inside the joined user namespace
+    if (Flag(join, "unshare")) {
+      owned->plan.unshare_flags = cloneFlags & ~CLONE_NEWUSER;
+      if (cloneFlags & CLONE_NEWPID) owned->plan.fork_after_join = 1;
+      cloneFlags = 0;
     }
   }
 

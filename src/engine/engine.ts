@@ -921,6 +921,19 @@ export class Engine {
     return key
   }
 
+  // ---- networks
+
+  /** The network verbs (networks.ts), loaded on first use. */
+  async networks(): Promise<import('./networks').NetworkEngine> {
+    const {NetworkEngine} = await import('./networks')
+    const store = await this.store()
+    return new NetworkEngine(
+      store,
+      async () => (await this.containers()).records,
+      async (ids, timeout) => (await this.lifecycle()).remove({names: ids, force: true, timeout}),
+    )
+  }
+
   // ---- volumes
 
   /** `volume create`: labels and options as KEY=VALUE, as the flags give them. */

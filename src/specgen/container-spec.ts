@@ -48,6 +48,22 @@ export type UsernsMode = {kind: 'host'} | {kind: 'keep-id'; uid?: number; gid?: 
 
 /** --network: slirp4netns (the default; private and "" mean it too), host, none, or a namespace to join */
 export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string}
+  | BridgeNetworkMode
+
+/** One named network of a container, as Podman's PerNetworkOptions. */
+export interface PerNetworkOptions {
+  aliases: string[]
+  staticIps: string[]
+  staticMac?: string
+  /** eth0, eth1, ... in the order given */
+  interfaceName: string
+}
+
+/** --network NAME[,NAME...] (the default network `podman` included): netavark bridges in the rootless netns */
+export interface BridgeNetworkMode {
+  kind: 'bridge'
+  networks: Record<string, PerNetworkOptions>
+}
 
 /** --security-opt */
 export interface SecurityOptions {

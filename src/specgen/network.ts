@@ -1,11 +1,70 @@
 // `--network` as tspod takes it. Podman 4's rootless default is slirp4netns (tspod's for root
-// too: it has no bridge); pasta and named networks are not there.
+// too); named networks (bridge) run in the rootless netns (runtime/network/netavark); pasta is not there.
 import * as path from 'node:path'
 
 import {UsageError} from '../errors'
-import type {NetworkMode} from './container-spec'
+import {parseIp} from '../runtime/network/ip-address'
+import type {BridgeNetworkMode, NetworkMode, PerNetworkOptions} from './container-spec'
 
-export function parseNetwork(network: string | undefined): NetworkMode {
+/** --network-alias, --ip and --mac-address: Podman puts them on the one named network. */
+export interface NetworkExtras {
+  aliases?: string[]
+  ip?: string
+  mac?: string
+}
+
+export function parseNetwork(network: string | undefined, extras: NetworkExtras = {}): NetworkMode {
+  const mode = parseNetworkMode(network)
+  const given = (extras.aliases ?? []).length > 0 || extras.ip !== undefined || extras.mac !== undefined
+  if (!given) return mode
+  if (mode.kind !== 'bridge') throw new UsageError('networks and static ip/mac address can only be used with Bridge mode networking')
+  const names = Object.keys(mode.networks)
+  if (names.length > 1 && (extras.ip !== undefined || extras.mac !== undefined)) throw new UsageError('--ip and --mac-address can only be set for a single network')
+  const first = mode.networks[names[0]]
+  first.aliases.push(...(extras.aliases ?? []))
+  if (extras.ip !== undefined) first.staticIps.push(checkIp(extras.ip, 'ip'))
+  if (extras.mac !== undefined) first.staticMac = checkMac(extras.mac)
+  return mode
+}
+
+function checkIp(text: string, what: string): string {
+  const ip = parseIp(text)
+  if (!ip) throw new UsageError(`invalid argument "${text}" for "--${what}" flag: invalid string being converted to IP address: ${text}`)
+  return ip.text
+}
+
+function checkMac(text: string): string {
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new UsageError(`address ${text}: invalid MAC address`)
+  return text.toLowerCase()
+}
+
+/** NAME[,NAME...] or NAME:alias=A,ip=IP,mac=MAC,interface_name=IF */
+function parseNamedNetworks(value: string): BridgeNetworkMode {
+  const networks: Record<string, PerNetworkOptions> = {}
+  const entries = value.includes(':') ? [value] : value.split(',')
+  for (const entry of entries) {
+    const colon = entry.indexOf(':')
+    const name = colon < 0 ? entry : entry.slice(0, colon)
+    if (name === '') throw new UsageError(`network name cannot be empty`)
+    if (networks[name]) throw new UsageError(`network ${JSON.stringify(name)} given more than once`)
+    const opts: PerNetworkOptions = {aliases: [], staticIps: [], interfaceName: `eth${Object.keys(networks).length}`}
+    if (colon >= 0)
+      for (const option of entry.slice(colon + 1).split(',')) {
+        const eq = option.indexOf('=')
+        const key = eq < 0 ? option : option.slice(0, eq)
+        const v = eq < 0 ? '' : option.slice(eq + 1)
+        if (key === 'alias') opts.aliases.push(v)
+        else if (key === 'ip' || key === 'ip6') opts.staticIps.push(checkIp(v, 'network'))
+        else if (key === 'mac') opts.staticMac = checkMac(v)
+        else if (key === 'interface_name') opts.interfaceName = v
+        else throw new UsageError(`unknown bridge network option: ${key}`)
+      }
+    networks[name] = opts
+  }
+  return {kind: 'bridge', networks}
+}
+
+function parseNetworkMode(network: string | undefined): NetworkMode {
   if (network === undefined || network === '' || network === 'slirp4netns' || network === 'private') return {kind: 'slirp4netns'}
   if (network === 'none' || network === 'host') return {kind: network}
   if (network.startsWith('ns:')) {
@@ -15,7 +74,8 @@ export function parseNetwork(network: string | undefined): NetworkMode {
   }
   if (network.startsWith('container:')) throw new UsageError(`--network ${network} is not supported by tspod: pass ns:<path> of that container's namespace`)
   if (network === 'pasta') throw new UsageError('--network pasta is not supported by tspod: use slirp4netns (the default), host or none')
-  throw new UsageError(`unable to find network with name or ID ${network}: network not found`)
+  if (network === 'bridge') return parseNamedNetworks('podman')
+  return parseNamedNetworks(network)
 }
 
 /** The mode as inspect's NetworkMode and the container record name it: slirp4netns, host, none or ns:PATH. */

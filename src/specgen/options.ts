@@ -54,6 +54,10 @@ export interface ContainerOptions {
   hostname?: string
   /** --network: host, none, private, slirp4netns, or ns:PATH */
   network?: string
+  /** --network-alias, --ip, --mac-address: for the first named network */
+  networkAliases?: string[]
+  ip?: string
+  macAddress?: string
   /** -p/--publish [[ip:][hostPort]:]containerPort[/protocol] */
   publish?: string[]
   /** --add-host NAME:IP */

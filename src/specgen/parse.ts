@@ -53,9 +53,10 @@ function checkWorkdir(workdir: string | undefined): string | undefined {
 export function parseContainerSpec(options: ContainerOptions, context: ParseContext = {}): ContainerSpec {
   if (options.name !== undefined && !NAME_PATTERN.test(options.name)) throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
   const warn = context.warn ?? (() => undefined)
-  const network = parseNetwork(options.network)
+  const network = parseNetwork(options.network, {aliases: options.networkAliases, ip: options.ip, mac: options.macAddress})
   // checked now, used at each start (a port left out is picked then)
   let ports = parsePublish(options.publish ?? [])
+  if (ports.length > 0 && network.kind === 'bridge') throw new UsageError('publishing ports on named networks is not supported by tspod yet: use the default network mode (slirp4netns) for -p')
   if (ports.length > 0 && network.kind === 'ns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
   if (ports.length > 0 && network.kind !== 'slirp4netns') {
     warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use', true)

@@ -48,6 +48,8 @@ export interface SpawnOptions {
   console?: boolean
   /** --preserve-fds: this process's fds 3 .. 3+N-1, passed to it by its caller, stay open into the program */
   preserveFds?: number
+  /** never reap the child here (a holder that outlives this process): `exited` then never settles */
+  noReap?: boolean
   /**
    * Runs once the id maps are written and before the child is released to run its steps:
    * where the network of the child's namespaces is set up (it needs the child's pid). Not with `join`.
@@ -172,8 +174,10 @@ function wrapStdio(fds: [number, number, number]): Pick<NamespacedChild, 'stdin'
 }
 
 function checkJoin(options: SpawnOptions, join: JoinTarget): void {
-  if (!Number.isSafeInteger(join.pid) || join.pid <= 0) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
-  if (options.namespaces.length > 0)
+  const byPath = join.paths !== undefined && join.namespaces.every((ns) => join.paths![ns] !== undefined)
+  if (!byPath && (!Number.isSafeInteger(join.pid) || join.pid <= 0)) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
+  if (options.namespaces.includes('user') && join.unshare) throw new TspodError('a child joining a user namespace cannot create one')
+  if (options.namespaces.length > 0 && !join.unshare)
     throw new TspodError(`cannot create ${options.namespaces.join(', ')} namespaces while joining those of process ${join.pid}`)
   if (options.beforeRelease) throw new TspodError('a child joining namespaces is never held before release')
 }
@@ -181,7 +185,7 @@ function checkJoin(options: SpawnOptions, join: JoinTarget): void {
 export async function spawnInNamespaces(options: SpawnOptions): Promise<NamespacedChild> {
   const join = options.join
   if (join) checkJoin(options, join)
-  const withUserNs = options.namespaces.includes('user')
+  const withUserNs = options.namespaces.includes('user') && !join
   // the child waits for its id maps, and for what beforeRelease sets up
   const held = withUserNs || options.beforeRelease !== undefined
   if (withUserNs && !options.mapping) throw new TspodError('a user namespace needs an id mapping')
@@ -209,7 +213,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   }
   const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})
   const {ready, report: reportBytes} = readSyncSocket(sync, held)
-  const exitStatus = native().waitPid(spawned.pid)
+  const exitStatus = options.noReap ? new Promise<never>(() => undefined) : native().waitPid(spawned.pid)
 
   if (held) {
     try {

@@ -19,6 +19,7 @@ import {CopiedFile, containerEnvFile, writeContainerFiles} from '../spec/contain
 import {timezoneFile} from '../spec/timezone'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import {networkModeName} from '../../specgen/network'
+import {NetworkConfigs} from '../network/netavark/config'
 import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
@@ -75,6 +76,10 @@ async function createOnImage(
   zone: CopiedFile[],
 ): Promise<Created> {
   const id = crypto.randomBytes(32).toString('hex')
+  if (request.network.kind === 'bridge') {
+    const configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
+    for (const name of Object.keys(request.network.networks)) configs.lookup(name)
+  }
   const network = networkModeName(request.network)
   const name = request.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 

@@ -6,7 +6,11 @@ import * as path from 'node:path'
 
 import type {ExtraHost} from '../../specgen/container-spec'
 import {HostsEntry, containerHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../network/hosts-entries'
-import {DnsOptions, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
+import {DnsOptions, bridgeResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
+import type {NetworkStatus} from '../network/netavark/netavark'
+import type {Store} from '../../storage/store/store'
+import type {Container} from './config'
+import {containerDirs} from './paths'
 import {SLIRP4NETNS_NETWORK} from '../network/slirp4netns-network'
 import type {OciMount} from '../oci-spec'
 
@@ -71,4 +75,30 @@ export function writeEtcFiles(userdata: string, files: EtcFiles): OciMount[] {
     fs.writeFileSync(file, content, {mode: 0o644})
     return [{destination: `/etc/${name}`, type: 'bind', source: file, options: ['rbind', 'rprivate']}]
   })
+}
+
+/** The addresses a container got on its named networks (netavark's status), IPv4 first. */
+export function bridgeAddresses(status: Record<string, NetworkStatus>): string[] {
+  const ips = Object.values(status).flatMap((s) => Object.values(s.interfaces ?? {}).flatMap((i) => (i.subnets ?? []).map((n) => n.ipnet.split('/')[0])))
+  return [...ips.filter((ip) => !ip.includes(':')), ...ips.filter((ip) => ip.includes(':'))]
+}
+
+/** At each start on named networks: /etc/hosts with the address it got, /etc/resolv.conf with aardvark-dns first. */
+export function writeBridgeEtcFiles(store: Store, container: Container, status: Record<string, NetworkStatus>): void {
+  const spec = container.config.containerSpec
+  const userdata = containerDirs(store, container.config.id).userdata
+  const hostname = container.config.spec.hostname ?? container.config.id.slice(0, 12)
+  const names = [hostname, container.config.name]
+  const rewrite = (name: string, content: string): void => {
+    const file = path.join(userdata, name)
+    if (fs.existsSync(file)) fs.writeFileSync(file, content)
+  }
+  if (!spec.noHosts) {
+    const extra: HostsEntry[] = (spec.extraHosts ?? []).map((h) => ({ip: h.ip, names: [h.name]}))
+    const base = [...extra, ...parseHostsFile(readOr('/etc/hosts', ''))]
+    rewrite('hosts', hostsFile(base, containerHostsEntries(bridgeAddresses(status)[0], names, hostContainersInternalIP())))
+  }
+  const servers = Object.values(status).flatMap((s) => s.dns_server_ips ?? [])
+  const search = [...new Set(Object.values(status).flatMap((s) => s.dns_search_domains ?? []))]
+  rewrite('resolv.conf', bridgeResolvConf(servers, search, {dns: spec.dns, dnsSearch: spec.dnsSearch, dnsOption: spec.dnsOption}))
 }

@@ -6,7 +6,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {ContainerStartError, TspodError, errorOfClass} from '../../errors'
-import type {StdioSpec} from '../../native'
+import type {JoinTarget, StdioSpec} from '../../native'
+import type {BridgeNetworkMode} from '../../specgen/container-spec'
+import {writeBridgeEtcFiles} from './etc-files'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/store/lockfile'
 import {ensureMappedLayers} from '../../storage/store/mapped-layers/mapped-layers-build'
@@ -126,11 +128,12 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   const explain = (err: unknown) =>
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
-  const network = await networkStarter(config, options.networkExitFd)
+  const bridge = config.containerSpec.network.kind === 'bridge' ? await startBridgeNetworks(store, container, fuse !== undefined) : undefined
+  const network = bridge ? undefined : await networkStarter(config, options.networkExitFd)
   try {
     const child = await spawnInNamespaces({
-      namespaces: plan.namespaces,
-      mapping: plan.mapping,
+      namespaces: bridge ? plan.namespaces.filter((n) => n !== 'user' && n !== 'net') : plan.namespaces,
+      ...(bridge ? {join: bridge.join} : {mapping: plan.mapping}),
       steps: plan.steps,
       command: plan.command,
       stdio: options.stdio,
@@ -139,9 +142,11 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
       preserveFds: options.preserveFds,
       beforeRelease: beforeRelease([fuse?.start, network?.start]),
     })
-    return {child, network: network?.handle(), fuse: fuse?.handle(), initPid: child.pid, warnings: preflight.warnings, explain}
+    // joined by path, the child forks into its pid namespace: the container's init is its child
+    const initPid = bridge ? await onlyChildOf(child.pid) : child.pid
+    return {child, network: bridge?.handle ?? network?.handle(), fuse: fuse?.handle(), initPid, warnings: preflight.warnings, explain}
   } catch (err) {
-    await Promise.all([network?.handle()?.stop(), fuse?.handle()?.finished()])
+    await Promise.all([bridge?.handle.stop(), network?.handle()?.stop(), fuse?.handle()?.finished()])
     throw explain(err)
   }
 }
@@ -156,6 +161,23 @@ function refuseRuntimeFlags(flags: string[] | undefined): void {
   throw new ContainerStartError(
     `OCI runtime error: tspod: unrecognized runtime option '${flags[0]}': tspod's native runtime takes no runtime flags (they are for --runtime crun or runc)`,
   )
+}
+
+/** The one child of `pid` (found through /proc: not every kernel has /proc/<pid>/task/<pid>/children); `pid` if none comes. */
+async function onlyChildOf(pid: number): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(entry)) continue
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return Number(entry)
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return pid
 }
 
 /** What runs in the parent while the child is held in its new namespaces, one after the other. */
@@ -212,6 +234,37 @@ async function networkStarter(
   }
 }
 
+/**
+ * Named networks: the container's netns made and set up by netavark in the rootless netns, its
+ * /etc/hosts and /etc/resolv.conf written with the addresses it got; the container joins the
+ * rootless netns' user namespace and its netns by path, and makes its other namespaces there.
+ */
+async function startBridgeNetworks(store: Store, container: Container, fuse: boolean): Promise<{join: JoinTarget; handle: NetworkHandle}> {
+  if (fuse) throw new TspodError('named networks cannot be combined with storage.conf\'s mount_program (fuse-overlayfs) in tspod yet')
+  const {ContainerNetworks} = await import('../network/netavark/netavark')
+  const mode = container.config.containerSpec.network as BridgeNetworkMode
+  const networks = new ContainerNetworks(store)
+  const who = {id: container.config.id, name: container.config.name}
+  const setup = await networks.setup(who, mode)
+  let stopping: Promise<void> | undefined
+  let ended!: () => void
+  const exited = new Promise<void>((resolve) => (ended = resolve))
+  const stop = (): Promise<void> => {
+    stopping ??= networks.teardown(who, mode).catch(() => undefined).finally(ended)
+    return stopping
+  }
+  try {
+    writeBridgeEtcFiles(store, container, setup.status)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return {
+    join: {pid: 0, namespaces: ['user', 'net'], paths: {user: `/proc/${setup.holderPid}/ns/user`, net: setup.netnsPath}, unshare: true},
+    handle: {pid: setup.holderPid, ports: [], exited, stop},
+  }
+}
+
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
 /**
  * crun and runc create a missing working directory; Podman refuses a -w that does not exist in
@@ -228,6 +281,7 @@ function checkWorkdir(container: Container, layout: RootfsLayout): void {
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
   checkWorkdir(container, layout)
+  if (config.containerSpec.network.kind === 'bridge') throw new TspodError('named networks are not supported with --runtime in tspod yet')
   const network = await networkStarter(config, options.networkExitFd)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({

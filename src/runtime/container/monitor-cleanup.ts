@@ -12,12 +12,15 @@ import {exitFilePath, readExitFile} from './exit-file'
 import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
 import {removeStoppedContainer} from './remove'
+import {releaseContainerNetworks} from '../network/netavark/netavark'
 
 async function cleanup(request: MonitorRequest, exitCode: number): Promise<void> {
   const store = await Store.open(request.storage)
   const events = request.events && new EventRecorder(request.events)
   try {
     const records = ContainerRecords.open(store)
+    const ended = records.get(request.id)
+    if (ended) await releaseContainerNetworks(store, ended).catch(() => undefined)
     // under the container's lock: an rm -f or a new start of it waits, or has happened
     const restartCount = await withContainerLock(store, request.id, async (held): Promise<number | undefined> => {
       const container = records.get(request.id)

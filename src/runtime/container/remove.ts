@@ -9,6 +9,7 @@ import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
 import {stopContainer} from './stop'
+import {releaseContainerNetworks} from '../network/netavark/netavark'
 
 /** `rm` exits 2 for this one, as Podman's. */
 export class ContainerRunningError extends TspodError {
@@ -63,6 +64,7 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
  */
 export async function removeStoppedContainer(store: Store, records: ContainerRecords, c: Container, options: RemoveOptions = {}): Promise<void> {
   const dirs = containerDirs(store, c.config.id)
+  await releaseContainerNetworks(store, c).catch(() => undefined)
   if (fs.existsSync(dirs.dir)) await store.removeTrees([dirs.dir])
   fs.rmSync(bundleDir(store, c.config.id), {recursive: true, force: true})
   records.delete(c.config.id)

@@ -106,3 +106,14 @@ export function sharedNetworkResolvConf(options: ResolvConfOptions = {}): string
   if (!options.dns && !options.dnsSearch && !options.dnsOption) return host
   return formatResolvConf(options.dnsSearch ?? lastListOf(host, 'search'), options.dns ?? nameserversOf(host), options.dnsOption ?? lastListOf(host, 'options'))
 }
+
+/** On named networks: the DNS servers and search domains netavark gives (aardvark-dns), then the host's. */
+export function bridgeResolvConf(dnsServers: string[], searchDomains: string[], options: ResolvConfOptions = {}): string {
+  const host = options.hostResolvConf ?? hostResolvConf()
+  const servers = nameserversOf(host).filter((s) => !LOOPBACK.test(s))
+  return formatResolvConf(
+    options.dnsSearch ?? [...searchDomains, ...lastListOf(host, 'search')],
+    options.dns ?? [...dnsServers, ...(servers.length > 0 ? servers : DEFAULT_IPV4_DNS)],
+    options.dnsOption ?? lastListOf(host, 'options'),
+  )
+}

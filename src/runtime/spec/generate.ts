@@ -294,6 +294,8 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const namespaces: OciNamespace[] = [{type: 'pid'}]
   if (ownNetwork) namespaces.push({type: 'network'})
   if (network.kind === 'ns') namespaces.push({type: 'network', path: network.path})
+  // a named network's namespace is made at each start in the rootless netns, and joined by path
+  if (network.kind === 'bridge') namespaces.push({type: 'network'})
   namespaces.push({type: 'ipc'}, {type: 'uts'}, {type: 'mount'})
   if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
   if (userns) namespaces.push({type: 'user'})

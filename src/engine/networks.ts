@@ -1,0 +1,136 @@
+// The network verbs of the Engine: create, ls, inspect, rm, prune, exists, on netavark configs
+// in the store's networks dir (src/runtime/network/netavark).
+import {TspodError, UsageError} from '../errors'
+import type {Container} from '../runtime/container/config'
+import type {ContainerRecords} from '../runtime/container/records'
+import {DEFAULT_NETWORK, Network, NetworkConfigs, NetworkInUseError, NoSuchNetworkError} from '../runtime/network/netavark/config'
+import {CreateNetworkOptions, buildNetwork} from '../runtime/network/netavark/create'
+import {filterNetworks, parseNetworkFilters} from '../runtime/network/netavark/filter'
+import type {Store} from '../storage/store/store'
+
+/** The names of the networks a container is on. */
+export function containerNetworks(container: Container): string[] {
+  const mode = container.config.containerSpec.network
+  return mode.kind === 'bridge' ? Object.keys(mode.networks) : []
+}
+
+export class NetworkEngine {
+  readonly configs: NetworkConfigs
+
+  constructor(
+    readonly store: Store,
+    private readonly records: () => Promise<ContainerRecords>,
+    /** rm -f of the containers using a network (the lifecycle's rm) */
+    private readonly removeContainers: (ids: string[], timeout?: number) => Promise<unknown[]>,
+  ) {
+    this.configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
+  }
+
+  async create(options: CreateNetworkOptions & {ignore?: boolean}): Promise<Network> {
+    return this.configs.locked('exclusive', () => {
+      const existing = this.configs.list()
+      const found = options.name !== undefined && options.ignore ? existing.find((n) => n.name === options.name) : undefined
+      if (found) return found
+      const network = buildNetwork(options, existing)
+      this.configs.write(network)
+      return network
+    })
+  }
+
+  async list(filters: string[]): Promise<Network[]> {
+    const parsed = parseNetworkFilters(filters)
+    const networks = await this.configs.locked('shared', () => this.configs.list())
+    const inUse = parsed.needsUsage ? await this.usage() : new Map<string, string[]>()
+    return filterNetworks(networks, parsed, (name) => (inUse.get(name) ?? []).length > 0)
+  }
+
+  async inspect(names: string[]): Promise<{networks: Network[]; errors: TspodError[]}> {
+    const all = await this.configs.locked('shared', () => this.configs.list())
+    const networks: Network[] = []
+    const errors: TspodError[] = []
+    for (const name of names) {
+      try {
+        networks.push(this.configs.lookup(name, all))
+      } catch (err) {
+        if (!(err instanceof NoSuchNetworkError)) throw err
+        errors.push(new TspodError(`inspecting object: network ${name}: ${err.message}`))
+      }
+    }
+    return {networks, errors}
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      this.configs.lookup(name)
+      return true
+    } catch (err) {
+      if (err instanceof NoSuchNetworkError) return false
+      throw err
+    }
+  }
+
+  /** Container ids by the network names they are on. */
+  private async usage(): Promise<Map<string, string[]>> {
+    const records = await this.records()
+    const usage = new Map<string, string[]>()
+    for (const c of records.list()) for (const name of containerNetworks(c)) usage.set(name, [...(usage.get(name) ?? []), c.config.id])
+    return usage
+  }
+
+  /**
+   * `network rm`: each network, with -f its containers removed first; a network still in use
+   * without -f, or the default one, is an error. Names removed go to onDone as they go.
+   */
+  async remove(names: string[], options: {force?: boolean; timeout?: number}, onDone: (name: string) => void): Promise<TspodError[]> {
+    const errors: TspodError[] = []
+    for (const nameOrId of names) {
+      try {
+        let network: Network
+        try {
+          network = this.configs.lookup(nameOrId)
+        } catch (err) {
+          if (err instanceof NoSuchNetworkError && options.force) continue
+          throw err
+        }
+        if (network.name === DEFAULT_NETWORK) throw new TspodError(`default network ${DEFAULT_NETWORK} cannot be removed`)
+        const users = (await this.usage()).get(network.name) ?? []
+        if (users.length > 0) {
+          if (!options.force) throw new NetworkInUseError(`"${network.name}" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used`)
+          const failed = await this.removeContainers(users, options.timeout)
+          if (failed.length > 0) throw failed[0]
+        }
+        await this.configs.locked('exclusive', () => this.configs.remove(network.name))
+        onDone(network.name)
+      } catch (err) {
+        errors.push(err instanceof TspodError ? err : new TspodError((err as Error).message, {cause: err}))
+      }
+    }
+    return errors
+  }
+
+  /** `network prune`: every network but the default one that no container uses (and that passes the filters). */
+  async prune(filters: string[]): Promise<{removed: string[]; errors: TspodError[]}> {
+    const parsed = parseNetworkFilters(filters, {prune: true})
+    const usage = await this.usage()
+    const networks = filterNetworks(this.configs.list(), parsed, () => false).filter((n) => n.name !== DEFAULT_NETWORK && !usage.has(n.name))
+    const removed: string[] = []
+    await this.configs.locked('exclusive', () => {
+      for (const n of networks) {
+        this.configs.remove(n.name)
+        removed.push(n.name)
+      }
+    })
+    return {removed, errors: []}
+  }
+}
+
+export function splitKeyValues(list: string[], what: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of list) {
+    const eq = item.indexOf('=')
+    const key = eq < 0 ? item : item.slice(0, eq)
+    if (key === '') throw new UsageError(`invalid ${what} ${JSON.stringify(item)}: the key is empty`)
+    out[key] = eq < 0 ? '' : item.slice(eq + 1)
+  }
+  return out
+}

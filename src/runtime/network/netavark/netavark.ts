@@ -1,0 +1,178 @@
+// A container's named networks set up and torn down by netavark in the rootless netns, as
+// containers/common libnetwork/netavark runs it: the network options as JSON on stdin,
+// `--config <run dir> --rootless=true --aardvark-binary=...`, its status JSON on stdout. The
+// addresses are allocated here (Podman's IPAM: netavark takes static IPs only), from each
+// subnet's lease range or the subnet, past the gateway.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {TspodError} from '../../../errors'
+import type {BridgeNetworkMode} from '../../../specgen/container-spec'
+import {withLock} from '../../../storage/store/lockfile'
+import type {Store} from '../../../storage/store/store'
+import {bigIntToIp, ipToBigInt, lastAddress, parseCidr} from './cidr'
+import {Network, NetworkConfigs} from './config'
+import {AARDVARK_BINARY, NETAVARK_BINARY, RootlessNetns} from './rootless-netns'
+
+/** netavark's StatusBlock for one network */
+export interface NetworkStatus {
+  interfaces?: Record<string, {subnets?: {ipnet: string; gateway?: string}[]; mac_address?: string}>
+  dns_server_ips?: string[]
+  dns_search_domains?: string[]
+}
+
+export interface NetworkSetup {
+  holderPid: number
+  netnsPath: string
+  status: Record<string, NetworkStatus>
+}
+
+type Allocations = Record<string, Record<string, string>>
+
+async function withIpam<T>(runDir: string, action: (a: Allocations) => T): Promise<T> {
+  const file = path.join(runDir, 'ipam.json')
+  return withLock(path.join(runDir, 'ipam.lock'), 'exclusive', () => {
+    let alloc: Allocations = {}
+    try {
+      alloc = JSON.parse(fs.readFileSync(file, 'utf8')) as Allocations
+    } catch {
+      // none yet
+    }
+    const result = action(alloc)
+    fs.writeFileSync(file, JSON.stringify(alloc), {mode: 0o600})
+    return result
+  })
+}
+
+function allocate(network: Network, containerId: string, wanted: string[], alloc: Allocations): string[] {
+  const used = (alloc[network.name] ??= {})
+  const ips: string[] = []
+  for (const subnet of network.subnets ?? []) {
+    const cidr = parseCidr(subnet.subnet)!
+    const given = wanted.find((w) => {
+      const ip = ipToBigInt(w)
+      return ip && ip.family === cidr.family && ip.value >= cidr.base && ip.value <= lastAddress(cidr)
+    })
+    if (given) {
+      const owner = used[given]
+      if (owner && owner !== containerId) throw new TspodError(`IPAM error: requested ip address ${given} is already allocated to container ID ${owner}`)
+      used[given] = containerId
+      ips.push(given)
+      continue
+    }
+    const start = subnet.lease_range?.start_ip ? ipToBigInt(subnet.lease_range.start_ip)!.value : cidr.base + 1n
+    const end = subnet.lease_range?.end_ip ? ipToBigInt(subnet.lease_range.end_ip)!.value : lastAddress(cidr) - (cidr.family === 4 ? 1n : 0n)
+    const gateway = subnet.gateway ? ipToBigInt(subnet.gateway)!.value : undefined
+    let found: string | undefined
+    for (let v = start; v <= end && !found; v++) {
+      const text = bigIntToIp(cidr.family, v)
+      if (v !== gateway && v !== cidr.base && !used[text]) found = text
+    }
+    if (!found) throw new TspodError(`IPAM error: failed to find free IP in range: ${subnet.subnet}`)
+    used[found] = containerId
+    ips.push(found)
+  }
+  for (const w of wanted) if (!ips.includes(w)) throw new TspodError(`requested static ip ${w} not in any subnet on network ${network.name}`)
+  return ips
+}
+
+function release(containerId: string, alloc: Allocations): void {
+  for (const used of Object.values(alloc)) for (const [ip, owner] of Object.entries(used)) if (owner === containerId) delete used[ip]
+}
+
+function netavarkArgs(runDir: string, verb: 'setup' | 'teardown', netns: string): string[] {
+  return [NETAVARK_BINARY, '--config', runDir, '--rootless=true', `--aardvark-binary=${AARDVARK_BINARY}`, verb, netns]
+}
+
+function netavarkError(verb: string, out: {code: number; stdout: string; stderr: string}): TspodError {
+  let message = out.stderr.trim() || out.stdout.trim() || `exit status ${out.code}`
+  try {
+    message = (JSON.parse(out.stdout) as {error?: string}).error ?? message
+  } catch {
+    // not its JSON error
+  }
+  return new TspodError(`netavark (${verb}): ${message}`)
+}
+
+export class ContainerNetworks {
+  readonly netns: RootlessNetns
+  readonly configs: NetworkConfigs
+
+  constructor(readonly store: Store) {
+    this.netns = new RootlessNetns(store)
+    this.configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
+  }
+
+  private options(container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>): unknown {
+    const networks: Record<string, unknown> = {}
+    const info: Record<string, Network> = {}
+    for (const [name, opts] of Object.entries(mode.networks)) {
+      const network = this.configs.lookup(name)
+      info[name] = network
+      // Podman adds the short ID as an alias on networks with DNS
+      const aliases = network.dns_enabled ? [...opts.aliases, container.id.slice(0, 12)] : opts.aliases
+      networks[name] = {static_ips: ips[name], aliases, interface_name: opts.interfaceName, ...(opts.staticMac ? {static_mac: opts.staticMac} : {})}
+    }
+    return {container_id: container.id, container_name: container.name, networks, network_info: info}
+  }
+
+  /** The container's netns in the rootless netns, with an interface on each of its networks. */
+  async setup(container: {id: string; name: string}, mode: BridgeNetworkMode): Promise<NetworkSetup> {
+    const runDir = this.netns.runDir
+    fs.mkdirSync(runDir, {recursive: true, mode: 0o700})
+    const ips = await withIpam(runDir, (alloc) => {
+      release(container.id, alloc)
+      const out: Record<string, string[]> = {}
+      for (const [name, opts] of Object.entries(mode.networks)) out[name] = allocate(this.configs.lookup(name), container.id, opts.staticIps, alloc)
+      return out
+    })
+    const input = JSON.stringify(this.options(container, mode, ips))
+    let added: {holderPid: number; netnsPath: string} | undefined
+    try {
+      added = await this.netns.addContainer(container.id)
+      const out = await this.netns.exec(added.holderPid, netavarkArgs(runDir, 'setup', this.netns.netnsFile(container.id)), input)
+      if (out.code !== 0) throw netavarkError('setup', out)
+      return {...added, status: JSON.parse(out.stdout) as Record<string, NetworkStatus>}
+    } catch (err) {
+      await this.teardown(container, mode, {skipNetavark: added === undefined}).catch(() => undefined)
+      throw err
+    }
+  }
+
+  /** netavark teardown, the netns removed and the addresses freed; the rootless netns ends with its last container. */
+  async teardown(container: {id: string; name: string}, mode: BridgeNetworkMode, options: {skipNetavark?: boolean} = {}): Promise<void> {
+    const runDir = this.netns.runDir
+    const ips = await withIpam(runDir, (alloc) => {
+      const out: Record<string, string[]> = {}
+      for (const name of Object.keys(mode.networks)) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === container.id).map(([ip]) => ip)
+      return out
+    })
+    let failure: unknown
+    await this.netns.removeContainer(container.id, async (holderPid, file) => {
+      if (options.skipNetavark || !fs.existsSync(file)) return
+      let input: string
+      try {
+        input = JSON.stringify(this.options(container, mode, ips))
+      } catch (err) {
+        failure = err // a network removed meanwhile: nothing to tell netavark about it
+        return
+      }
+      const out = await this.netns.exec(holderPid, netavarkArgs(runDir, 'teardown', file), input)
+      if (out.code !== 0) failure = netavarkError('teardown', out)
+    })
+    await withIpam(runDir, (alloc) => release(container.id, alloc))
+    if (failure) throw failure
+  }
+}
+
+/**
+ * The teardown a container still owes after its end, by whoever sees the end last (a detached
+ * container's cleanup step, rm): nothing when its netns is gone already.
+ */
+export async function releaseContainerNetworks(store: Store, container: {config: {id: string; name: string; containerSpec: {network: {kind: string}}}}): Promise<void> {
+  const mode = container.config.containerSpec.network
+  if (mode.kind !== 'bridge') return
+  const networks = new ContainerNetworks(store)
+  if (!fs.existsSync(networks.netns.netnsFile(container.config.id))) return
+  await networks.teardown({id: container.config.id, name: container.config.name}, mode as BridgeNetworkMode)
+}

@@ -1,0 +1,117 @@
+// `tspod network …` end to end as the rootless user: netavark configs as Podman 4 writes them,
+// with Podman's output, errors and exit codes.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
+import {until} from '../helpers/processes'
+import {TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+
+const user = lookupUser(TEST_USER)
+
+test('network create, ls, inspect, exists, rm and prune, as netavark configs in Podman words', async (t) => {
+  const box = sandbox(user)
+  t.teardown(() => removeTree(box.dir))
+  const run = async (args: string[]) => {
+    const r = await tspod(box, args)
+    return [r.code, r.stdout, r.stderr] as const
+  }
+  t.deepEqual(await run(['network', 'ls']), [0, 'NETWORK ID    NAME        DRIVER\n2f259bab93aa  podman      bridge\n', ''])
+  t.deepEqual(await run(['network', 'create', '--label', 'env=dev', 'one']), [0, 'one\n', ''])
+  t.deepEqual(await run(['network', 'create', '--subnet', '10.99.0.5/24', '--ip-range', '10.99.0.128/25', '--internal', '--disable-dns', '--ipv6', '-o', 'mtu=1400', 'two']), [0, 'two\n', ''])
+
+  // the config files, byte for byte in Podman's layout (five-space JSON, keys in its order)
+  const dir = path.join(graphRoot(box), 'networks')
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort(), ['one.json', 'two.json'])
+  const one = JSON.parse(fs.readFileSync(path.join(dir, 'one.json'), 'utf8'))
+  t.deepEqual(Object.keys(one), ['name', 'id', 'driver', 'network_interface', 'created', 'subnets', 'ipv6_enabled', 'internal', 'dns_enabled', 'labels', 'ipam_options'])
+  t.like(one, {name: 'one', driver: 'bridge', network_interface: 'podman1', ipv6_enabled: false, internal: false, dns_enabled: true, labels: {env: 'dev'}, ipam_options: {driver: 'host-local'}})
+  t.deepEqual(one.subnets, [{subnet: '10.89.0.0/24', gateway: '10.89.0.1'}])
+  t.regex(one.id, /^[0-9a-f]{64}$/)
+  t.regex(fs.readFileSync(path.join(dir, 'one.json'), 'utf8'), /^\{\n {5}"name": "one",\n/)
+  const two = JSON.parse(fs.readFileSync(path.join(dir, 'two.json'), 'utf8'))
+  t.is(two.subnets[0].subnet, '10.99.0.0/24')
+  t.deepEqual(two.subnets[0], {subnet: '10.99.0.0/24', lease_range: {start_ip: '10.99.0.129', end_ip: '10.99.0.255'}}, 'internal: no gateway')
+  t.regex(two.subnets[1].subnet, /^fd[0-9a-f]{2}:[0-9a-f:]+::\/64$/)
+  t.like(two, {ipv6_enabled: true, internal: true, dns_enabled: false, options: {mtu: '1400'}})
+
+  // the next auto subnet skips the used one; no name: the first free podmanN
+  t.deepEqual(await run(['network', 'create']), [0, 'podman3\n', ''])
+  t.is((await run(['network', 'inspect', '--format', '{{.Name}} {{.NetworkInterface}} {{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}', 'podman3']))[1], 'podman3 podman3 10.89.1.0/24 10.89.1.1\n')
+
+  t.deepEqual(await run(['network', 'ls', '--format', '{{.Name}} {{.Labels}}', '--filter', 'label=env=dev']), [0, 'one env=dev\n', ''])
+  t.deepEqual(await run(['network', 'ls', '-q', '--filter', 'name=^p']), [0, 'podman\npodman3\n', ''])
+  t.deepEqual(await run(['network', 'ls', '--noheading', '--no-trunc', '--filter', 'driver=bridge', '--filter', 'name=one']), [0, `${one.id}  one         bridge\n`, ''])
+  t.deepEqual((await run(['network', 'ls', '-f', 'colour=red'])).slice(0, 3), [125, '', 'Error: invalid filter "colour"\n'])
+  const inspected = JSON.parse((await run(['network', 'inspect', 'one', one.id.slice(0, 10)]))[1])
+  t.deepEqual(inspected, [one, one])
+  t.deepEqual(await run(['network', 'exists', 'two']), [0, '', ''])
+  t.deepEqual(await run(['network', 'exists', 'nope']), [1, '', ''])
+
+  // Podman's errors and exit codes
+  const refused: [string[], string][] = [
+    [['network', 'create', 'one'], 'network name one already used: network already exists'],
+    [['network', 'create', 'bad/name'], 'network name bad/name invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument'],
+    [['network', 'create', '-d', 'foo', 'x'], 'unsupported driver foo: invalid argument'],
+    [['network', 'create', '--subnet', '10.89.0.0/24', 'x'], 'subnet 10.89.0.0/24 is already used on the host or by another config'],
+    [['network', 'create', '--gateway', '10.1.0.1', 'x'], 'cannot set gateway or range without subnet'],
+    [['network', 'create', '--subnet', '10.5.0.0/24', '--gateway', '10.6.0.1', 'x'], 'gateway 10.6.0.1 not in subnet 10.5.0.0/24'],
+    [['network', 'create', '-o', 'foo=bar', 'x'], 'unsupported bridge network option foo'],
+    [['network', 'rm', 'podman'], 'default network podman cannot be removed'],
+    [['network', 'inspect', 'nope'], 'inspecting object: network nope: unable to find network with name or ID nope: network not found'],
+  ]
+  for (const [args, message] of refused) {
+    const [code, , stderr] = await run(args)
+    t.deepEqual([code, stderr], [125, `Error: ${message}\n`], args.join(' '))
+  }
+  t.deepEqual(await run(['network', 'rm', 'nope']), [1, '', 'Error: unable to find network with name or ID nope: network not found\n'])
+  t.deepEqual(await run(['network', 'rm', '-f', 'nope', 'two']), [0, 'two\n', ''])
+  t.deepEqual(await run(['network', 'prune', '-f', '--filter', 'label=env=dev']), [0, 'one\n', ''])
+  t.deepEqual(await run(['network', 'prune', '-f']), [0, 'podman3\n', ''])
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.json')), [])
+})
+
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !/^\S+ \(.*\) [ZX]/.test(stat)
+  } catch {
+    return false
+  }
+}
+
+test('--network NAME: containers reach each other by name and alias over TCP through aardvark-dns, --internal has no way out, rm -f leaves nothing running', async (t) => {
+  const box = await sandboxWithImages(t)
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await tspod(box, args)
+    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  await ok(['network', 'create', '--subnet', '10.123.7.0/24', 'appnet'])
+  await ok(['network', 'create', '--internal', 'closed'])
+  await ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 5432; done'])
+  const runRoot = (await ok(['info', '--format', '{{.Store.RunRoot}}'])).trim()
+  const state = JSON.parse(fs.readFileSync(path.join(runRoot, 'networks', 'rootless-netns.json'), 'utf8')) as {holder: {pid: number}; slirp4netns: {pid: number}}
+  const aardvark = Number(fs.readFileSync(path.join(runRoot, 'networks', 'aardvark-dns', 'aardvark.pid'), 'utf8'))
+
+  const client = await ok(['run', '--rm', '--network', 'appnet:alias=client', 'busybox', 'sh', '-c',
+    'ip -4 addr show eth0 | grep -o "inet [0-9./]*"; head -2 /etc/resolv.conf; ip route | grep -c "^default via 10.123.7.1"; nc db 5432 </dev/null; nc database 5432 </dev/null'])
+  const [addr, search, nameserver, defaults, byName, byAlias] = client.trim().split('\n')
+  t.is(addr, 'inet 10.123.7.3/24', 'the second address of the subnet (db has 10.123.7.2)')
+  t.deepEqual([search, nameserver, defaults], ['search dns.podman', 'nameserver 10.123.7.1', '1'])
+  t.regex(byName, /^hello from [0-9a-f]{12}$/)
+  t.is(byAlias, byName)
+
+  const internal = await ok(['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', 'ip route | grep -c default; nc -w 2 10.0.2.2 53 </dev/null 2>&1; echo rc=$?'])
+  t.regex(internal, /^0\n.*unreachable.*\nrc=1\n$/s)
+
+  const inUse = await tspod(box, ['network', 'rm', 'appnet'])
+  t.deepEqual([inUse.code, inUse.stderr], [2, 'Error: "appnet" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used\n'])
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'appnet', 'closed']), 'appnet\nclosed\n')
+  t.is(await ok(['ps', '-a', '-q']), '')
+  for (const [what, pid] of [['the rootless netns holder', state.holder.pid], ['slirp4netns', state.slirp4netns.pid], ['aardvark-dns', aardvark]] as const)
+    await t.notThrowsAsync(until(() => !alive(pid), `${what} (${pid}) to end`, 5000))
+  t.false(fs.existsSync(path.join(runRoot, 'networks', 'rootless-netns.json')))
+  t.deepEqual(fs.readdirSync(path.join(runRoot, 'networks', 'netns')), [])
+})
