@@ -56,6 +56,8 @@ test('container and image events: what run, run -d (its monitor), rm, tag and un
   // --events-backend: none records nothing and cannot be read; journald and unknown names are refused
   await ok(box, ['--events-backend', 'none', 'tag', 'busybox', 'example.com/none'])
   t.false(fs.readFileSync(log, 'utf8').includes('example.com/none'))
+  t.is(await ok(box, ['--events-backend', 'none', 'info', '--format', '{{.Host.EventLogger}}']), 'none\n')
+  t.is(await ok(box, ['info', '--format', '{{.Host.EventLogger}}']), 'file\n')
   const none = await tspod(box, ['--events-backend', 'none', 'events', '--stream=false'])
   t.is(none.code, 125)
   t.is(none.stderr, 'Error: cannot read events with the "none" backend\n')
