@@ -1215,7 +1215,7 @@ export class Engine {
   /** `info`: host and store facts; `runtime` is --runtime. */
   async info(runtime?: string): Promise<Info> {
     const {collectInfo} = await import('../system/info')
-    return await collectInfo(this.config, this.registries, runtime)
+    return await collectInfo(this.config, this.registries, runtime, this.eventsConfig.backend)
   }
 
   /**

@@ -256,7 +256,7 @@ function registriesSection(conf: RegistriesConfig): Record<string, unknown> {
   return section
 }
 
-export async function collectInfo(given: StorageConfig, registries: RegistriesConfig, runtime?: string): Promise<Info> {
+export async function collectInfo(given: StorageConfig, registries: RegistriesConfig, runtime?: string, eventLogger = 'file'): Promise<Info> {
   const user = currentUser()
   const {mapping, section: host} = hostSection(user)
   const store = await Store.open(given)
@@ -273,7 +273,7 @@ export async function collectInfo(given: StorageConfig, registries: RegistriesCo
   }
   const probe = config.driver === 'overlay' ? await probeNativeOverlay(config.graphRoot, mapping) : undefined
   return {
-    host: {...host, ...runtimeSection(runtime)},
+    host: {...host, eventLogger, ...runtimeSection(runtime)},
     store: storeSection(config, probe, images, containers),
     registries: registriesSection(registries),
     plugins: {authorization: null, log: ['k8s-file', 'json-file', 'none'], network: [], volume: ['local']},

@@ -53,9 +53,21 @@ test('container and image events: what run, run -d (its monitor), rm, tag and un
   t.true(fs.readFileSync(log, 'utf8').includes(json.trim()))
   t.is(await ok(box, ['events', '--stream=false', '--since', '2000-01-01', '--until', '2000-01-02']), '', 'nothing in that time')
 
+  // rmi takes each name off (untag), then removes the image by the name it was given; volumes too
+  await ok(box, ['rmi', '-f', 'multi'])
+  t.is(
+    await ok(box, ['events', '--stream=false', '--filter', 'event=untag', '--filter', 'event=remove', '--filter', 'type=image', '--format', '{{.Status}}--{{.Name}}']),
+    'untag--example.com/other:latest\nuntag--localhost/multi:latest\nremove--multi\n',
+  )
+  await ok(box, ['volume', 'create', 'vol1'])
+  await ok(box, ['volume', 'rm', 'vol1'])
+  t.is(await ok(box, ['events', '--stream=false', '--filter', 'volume=vol1', '--format', '{{.Type}} {{.Status}} {{.Name}}']), 'volume create vol1\nvolume remove vol1\n')
+
   // --events-backend: none records nothing and cannot be read; journald and unknown names are refused
   await ok(box, ['--events-backend', 'none', 'tag', 'busybox', 'example.com/none'])
   t.false(fs.readFileSync(log, 'utf8').includes('example.com/none'))
+  t.is(await ok(box, ['--events-backend', 'none', 'info', '--format', '{{.Host.EventLogger}}']), 'none\n')
+  t.is(await ok(box, ['info', '--format', '{{.Host.EventLogger}}']), 'file\n')
   const none = await tspod(box, ['--events-backend', 'none', 'events', '--stream=false'])
   t.is(none.code, 125)
   t.is(none.stderr, 'Error: cannot read events with the "none" backend\n')

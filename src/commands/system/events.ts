@@ -26,7 +26,7 @@ function templateFields(e: PodmanEvent): Record<string, unknown> {
 }
 
 export default class SystemEvents extends TspodCommand {
-  static summary = 'Show podman events'
+  static summary = 'Show tspod events'
   static description =
     'Monitor events. By default, streaming mode is used, printing new events as they occur. Previous events can be listed via --since and --until. ' +
     'Events are kept in a file (containers.conf events_logger "file"; tspod has no journald backend).'
