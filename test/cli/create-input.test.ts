@@ -27,7 +27,7 @@ test('the image, the command after it, --pull and --cidfile; the spec parsed fro
 
 test('a bad flag fails here, synchronously: no Engine or store is needed to refuse it', (t) => {
   t.throws(() => createInputOf({'add-host': ['foo']}, ['busybox'], signal), {instanceOf: UsageError, message: 'bad format for add-host: "foo"'})
-  t.throws(() => createInputOf({network: 'bogus'}, ['busybox'], signal), {instanceOf: UsageError, message: /network not found$/})
+  t.throws(() => createInputOf({network: 'none', 'network-alias': ['web']}, ['busybox'], signal), {instanceOf: UsageError, message: /can only be used with Bridge mode networking$/})
   t.throws(() => createInputOf({'env-file': [path.join(os.tmpdir(), 'tspod-no-such-dir', 'env')]}, ['busybox'], signal), {instanceOf: UsageError})
 })
 

@@ -91,6 +91,10 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   await ok(['network', 'create', '--subnet', '10.123.7.0/24', 'appnet'])
   await ok(['network', 'create', '--internal', 'closed'])
   await ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 5432; done'])
+  const [mode, settings] = (await ok(['inspect', '--format', '{{.HostConfig.NetworkMode}}|{{json .NetworkSettings.Networks}}', 'db'])).trim().split('|')
+  t.is(mode, 'bridge')
+  t.like(JSON.parse(settings), {appnet: {IPAddress: '10.123.7.2', IPPrefixLen: 24, Gateway: '10.123.7.1', NetworkID: 'appnet', Aliases: [(await ok(['inspect', '--format', '{{.Id}}', 'db'])).slice(0, 12), 'database']}})
+  t.regex(JSON.parse(settings).appnet.MacAddress, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/)
   const runRoot = (await ok(['info', '--format', '{{.Store.RunRoot}}'])).trim()
   const state = JSON.parse(fs.readFileSync(path.join(runRoot, 'networks', 'rootless-netns.json'), 'utf8')) as {holder: {pid: number}; slirp4netns: {pid: number}}
   const aardvark = Number(fs.readFileSync(path.join(runRoot, 'networks', 'aardvark-dns', 'aardvark.pid'), 'utf8'))

@@ -1,4 +1,4 @@
-// parseNetwork: the --network modes tspod has (slirp4netns, host, none, ns:PATH), the ones it has
+// parseNetwork: the --network modes tspod has (slirp4netns, host, none, ns:PATH, named networks), the ones it has
 // not refused with what to use instead, and the mode's name in inspect.
 import test from 'ava'
 
@@ -19,8 +19,21 @@ test('a relative ns: path is refused', (t) => {
   t.throws(() => parseNetwork('ns:rel/path'), {instanceOf: UsageError, message: 'invalid network namespace path "rel/path": must be absolute'})
 })
 
-test('an unknown name fails as in Podman; container: and pasta say what to use instead', (t) => {
-  t.throws(() => parseNetwork('bogus'), {instanceOf: UsageError, message: 'unable to find network with name or ID bogus: network not found'})
+test('named networks: NAME[,NAME], NAME:alias=,ip=,mac=, bridge for the default one, and --network-alias, --ip, --mac-address on the one network', (t) => {
+  const plain = {aliases: [], staticIps: []}
+  t.deepEqual(parseNetwork('bogus'), {kind: 'bridge', networks: {bogus: {...plain, interfaceName: 'eth0'}}})
+  t.deepEqual(parseNetwork('bridge'), {kind: 'bridge', networks: {podman: {...plain, interfaceName: 'eth0'}}})
+  t.deepEqual(parseNetwork('a,b'), {kind: 'bridge', networks: {a: {...plain, interfaceName: 'eth0'}, b: {...plain, interfaceName: 'eth1'}}})
+  t.deepEqual(parseNetwork('a:alias=x,alias=y,ip=10.89.0.5,mac=AA:bb:cc:dd:ee:ff'), {kind: 'bridge', networks: {a: {aliases: ['x', 'y'], staticIps: ['10.89.0.5'], staticMac: 'aa:bb:cc:dd:ee:ff', interfaceName: 'eth0'}}})
+  t.deepEqual(parseNetwork('a', {aliases: ['web'], ip: '10.89.0.9'}), {kind: 'bridge', networks: {a: {aliases: ['web'], staticIps: ['10.89.0.9'], interfaceName: 'eth0'}}})
+  t.throws(() => parseNetwork(undefined, {aliases: ['web']}), {instanceOf: UsageError, message: 'networks and static ip/mac address can only be used with Bridge mode networking'})
+  t.throws(() => parseNetwork('a,b', {ip: '10.89.0.9'}), {instanceOf: UsageError, message: '--ip and --mac-address can only be set for a single network'})
+  t.throws(() => parseNetwork('a', {ip: '10.89.0.300'}), {instanceOf: UsageError, message: /invalid string being converted to IP address: 10.89.0.300$/})
+  t.throws(() => parseNetwork('a:mac=zz'), {instanceOf: UsageError, message: 'address zz: invalid MAC address'})
+  t.throws(() => parseNetwork('a:foo=1'), {instanceOf: UsageError, message: 'unknown bridge network option: foo'})
+})
+
+test('container: and pasta say what to use instead', (t) => {
   t.throws(() => parseNetwork('container:web'), {instanceOf: UsageError, message: /^--network container:web is not supported by tspod: pass ns:<path>/})
   t.throws(() => parseNetwork('pasta'), {instanceOf: UsageError, message: /^--network pasta is not supported by tspod: use slirp4netns/})
 })

@@ -66,6 +66,8 @@ export interface ContainerState {
   restartCount?: number
   /** published ports as slirp4netns forwards them while it runs (host ports resolved) */
   ports?: PortMapping[]
+  /** on named networks, while it runs: netavark's status by network */
+  networks?: Record<string, import('../network/netavark/netavark').NetworkStatus>
 }
 
 export const CREATED_STATE: ContainerState = {status: 'created', pid: 0, exitCode: 0}

@@ -261,7 +261,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
   }
   return {
     join: {pid: 0, namespaces: ['user', 'net'], paths: {user: `/proc/${setup.holderPid}/ns/user`, net: setup.netnsPath}, unshare: true},
-    handle: {pid: setup.holderPid, ports: [], exited, stop},
+    handle: {pid: setup.holderPid, ports: [], exited, stop, networks: setup.status},
   }
 }
 
@@ -333,6 +333,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     startedAt: new Date().toISOString(),
     exitCode: 0,
     ports: spawned.network?.ports,
+    ...(spawned.network?.networks ? {networks: spawned.network.networks} : {}),
     ...(options.restartCount ? {restartCount: options.restartCount} : {}),
   }
   records.saveState(config.id, running)

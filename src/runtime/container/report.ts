@@ -14,6 +14,7 @@ import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTA
 import {Container, ContainerState} from './config'
 import {humanSize} from './log-config'
 import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
+import {bridgeNetworkSettings} from '../network/netavark/inspect'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 
@@ -282,7 +283,11 @@ export function inspectContainer(c: Container, store: Store) {
     },
     Mounts: userMounts(c, store).map(inspectMount),
     Dependencies: [],
-    NetworkSettings: {Ports: portBindings(portsOf(c)), SandboxKey: running && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : ''},
+    NetworkSettings: {
+      ...(config.containerSpec.network.kind === 'bridge' ? bridgeNetworkSettings(c, running) : {}),
+      Ports: portBindings(portsOf(c)),
+      SandboxKey: running && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : '',
+    },
     Namespace: '',
     IsInfra: false,
     IsService: false,

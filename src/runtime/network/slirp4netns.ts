@@ -74,6 +74,8 @@ export interface NetworkHandle {
   exited: Promise<void>
   /** stop slirp4netns (closing its exit fd, or SIGTERM with a given exitFd; SIGKILL if it lingers); idempotent */
   stop(): Promise<void>
+  /** on named networks: what netavark set up, by network (inspect's NetworkSettings.Networks) */
+  networks?: Record<string, import('./netavark/netavark').NetworkStatus>
 }
 
 interface Slirp4netnsFeatures {
