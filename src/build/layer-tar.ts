@@ -7,7 +7,7 @@
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {Transform} from 'node:stream'
+import {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import * as tar from 'tar-stream'
 
@@ -85,11 +85,18 @@ export class LayerTarWriter {
     return new Promise((resolve, reject) => this.pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())))
   }
 
-  /** A regular file's entry with the contents of `file` (header.size its size). */
-  file(header: EntryHeader, file: string): Promise<void> {
+  /** A regular file's entry with the contents of `file`, a path or an open fd left open (header.size its size). */
+  file(header: EntryHeader, file: string | number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()))
-      fs.createReadStream(file).on('error', reject).pipe(sink)
+      const size = header.size ?? 0
+      const source =
+        typeof file === 'string'
+          ? fs.createReadStream(file)
+          : size === 0
+            ? Readable.from([])
+            : fs.createReadStream('', {fd: file, autoClose: false, start: 0, end: size - 1})
+      source.on('error', reject).pipe(sink)
     })
   }
 
@@ -112,7 +119,19 @@ export function statHeader(name: string, st: fs.Stats): EntryHeader {
 
 export {WHITEOUT_PREFIX, OPAQUE_MARKER, isOpaque, paxXattrs}
 
-/** Write the tar of `job.source` to `job.output`; returns its digest and size. */
+const O_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
+const O_FILE = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+
+function changedUnderReader(rel: string): Error {
+  return new Error(`${JSON.stringify(rel)} changed while it was read (a running container's changes are read with --pause)`)
+}
+
+/**
+ * Write the tar of `job.source` to `job.output`; returns its digest and size. A running
+ * container may swap anything in its upper dir for a symlink while it is read: each dir is held
+ * open (O_NOFOLLOW) and its entries reached through that fd, each file opened O_NOFOLLOW and
+ * checked to be what lstat saw, so nothing is ever read through a symlink.
+ */
 export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
   const out = new LayerTarWriter(job.output)
   const links = new Map<string, string>()
@@ -125,45 +144,75 @@ export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
     return st.isDirectory() && fs.readdirSync(file).every((n) => mountPoint(path.join(file, n), `${rel}/${n}`))
   }
 
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const names = fs.readdirSync(dir).sort()
-    for (const name of names) {
-      const file = path.join(dir, name)
-      const relName = rel ? `${rel}/${name}` : name
-      if (skip.size > 0 && mountPoint(file, relName)) continue
-      const st = fs.lstatSync(file)
-      if (st.isCharacterDevice() && st.rdev === 0) {
-        const header = {...baseHeader(rel ? `${rel}/${WHITEOUT_PREFIX}${name}` : `${WHITEOUT_PREFIX}${name}`, st), mode: 0o600, type: 'file' as const, size: 0}
-        await entry(header)
-        continue
-      }
-      const header = baseHeader(relName, st)
-      const pax = paxXattrs(file)
-      if (pax) header.pax = pax
-      if (st.isDirectory()) {
-        await entry({...header, name: `${relName}/`, type: 'directory'})
-        if (isOpaque(file)) await entry({...baseHeader(`${relName}/${OPAQUE_MARKER}`, st), type: 'file', size: 0})
-        await walk(file, relName)
-      } else if (st.isSymbolicLink()) {
-        await entry({...header, type: 'symlink', linkname: fs.readlinkSync(file)})
-      } else if (st.isFile()) {
-        const key = `${st.dev}:${st.ino}`
-        const first = st.nlink > 1 ? links.get(key) : undefined
-        if (first !== undefined) {
-          await entry({...header, type: 'link', linkname: first, size: 0})
-          continue
-        }
-        if (st.nlink > 1) links.set(key, relName)
-        await out.file({...header, type: 'file', size: st.size}, file)
-      } else if (st.isFIFO()) {
-        await entry({...header, type: 'fifo'})
-      } else if (st.isCharacterDevice() || st.isBlockDevice()) {
-        const major = Math.floor(st.rdev / 256) & 0xfff
-        const minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00)
-        await entry({...header, type: st.isCharacterDevice() ? 'character-device' : 'block-device', devmajor: major, devminor: minor})
-      }
-      // sockets are not kept in a layer, as containers-storage skips them
+  const walk = async (dirPath: string, rel: string): Promise<void> => {
+    let dirFd: number
+    try {
+      dirFd = fs.openSync(dirPath, O_DIR)
+    } catch (err) {
+      if (rel && ((err as NodeJS.ErrnoException).code === 'ELOOP' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')) throw changedUnderReader(rel)
+      throw err
     }
+    try {
+      // lgetxattr does not follow the magic link itself: its xattrs are read through `/.`
+      const dir = `/proc/self/fd/${dirFd}`
+      if (rel && isOpaque(`${dir}/.`)) await entry({...baseHeader(`${rel}/${OPAQUE_MARKER}`, fs.fstatSync(dirFd)), type: 'file', size: 0})
+      for (const name of fs.readdirSync(dir).sort()) {
+        const relName = rel ? `${rel}/${name}` : name
+        if (skip.size > 0 && mountPoint(`${dir}/${name}`, relName)) continue
+        await walkEntry(dir, name, relName)
+      }
+    } finally {
+      fs.closeSync(dirFd)
+    }
+  }
+
+  const walkEntry = async (dir: string, name: string, relName: string): Promise<void> => {
+    const file = `${dir}/${name}`
+    const st = fs.lstatSync(file)
+    if (st.isCharacterDevice() && st.rdev === 0) {
+      const slash = relName.lastIndexOf('/')
+      const header = {...baseHeader(`${relName.slice(0, slash + 1)}${WHITEOUT_PREFIX}${name}`, st), mode: 0o600, type: 'file' as const, size: 0}
+      await entry(header)
+      return
+    }
+    const header = baseHeader(relName, st)
+    if (st.isDirectory()) {
+      const pax = paxXattrs(file)
+      await entry({...header, ...(pax ? {pax} : {}), name: `${relName}/`, type: 'directory'})
+      await walk(file, relName)
+    } else if (st.isSymbolicLink()) {
+      await entry({...header, type: 'symlink', linkname: fs.readlinkSync(file)})
+    } else if (st.isFile()) {
+      const key = `${st.dev}:${st.ino}`
+      const first = st.nlink > 1 ? links.get(key) : undefined
+      if (first !== undefined) {
+        await entry({...header, type: 'link', linkname: first, size: 0})
+        return
+      }
+      let fd: number
+      try {
+        fd = fs.openSync(file, O_FILE)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw changedUnderReader(relName)
+        throw err
+      }
+      try {
+        const opened = fs.fstatSync(fd)
+        if (!opened.isFile() || opened.ino !== st.ino || opened.dev !== st.dev) throw changedUnderReader(relName)
+        const pax = paxXattrs(file)
+        if (st.nlink > 1) links.set(key, relName)
+        await out.file({...header, ...(pax ? {pax} : {}), type: 'file', size: st.size}, fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+    } else if (st.isFIFO()) {
+      await entry({...header, type: 'fifo'})
+    } else if (st.isCharacterDevice() || st.isBlockDevice()) {
+      const major = Math.floor(st.rdev / 256) & 0xfff
+      const minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00)
+      await entry({...header, type: st.isCharacterDevice() ? 'character-device' : 'block-device', devmajor: major, devminor: minor})
+    }
+    // sockets are not kept in a layer, as containers-storage skips them
   }
 
   try {
