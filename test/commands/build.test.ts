@@ -4,6 +4,8 @@
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import * as path from 'node:path'
 
 import {leftovers, sandboxWithImages} from '../helpers/image-sandbox'
@@ -144,4 +146,28 @@ test('--squash keeps the base\'s layers and makes one of the build\'s; --squash-
     t.is(r.code, 125, args.join(' '))
     t.regex(r.stderr, message)
   }
+})
+
+test('ONBUILD triggers run in the child and are not passed on; HEALTHCHECK options; SHELL; ADD of a URL (kept, 0600) and of a local tar (unpacked); COPY --link --chmod', async (t) => {
+  const box = await sandboxWithImages(t)
+  const archive = execFileSync('tar', ['-C', context(box, {'in-tar': 'unpacked\n'}), '-cf', '-', 'in-tar'])
+  const server = http.createServer((_req, res) => res.end(archive))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/remote.tar`
+  const base = context(box, {Containerfile: 'FROM busybox\nONBUILD RUN echo triggered > /trig\nONBUILD LABEL from=onbuild\nHEALTHCHECK --interval=5s --retries=2 CMD ["true"]\nSHELL ["/bin/sh", "-ec"]\n'})
+  await ok(box, ['build', '-q', '--format', 'docker', '-t', 'obbase', base])
+  const child = context(box, {Containerfile: `FROM obbase\nADD ${url} /r/\nADD local.tar /x/\nCOPY --link --chmod=0700 a /d/a\nRUN cat /trig; stat -c "%a %s" /r/remote.tar; cat /x/in-tar; stat -c %a /d/a\n`, a: 'a\n'})
+  fs.writeFileSync(path.join(child, 'local.tar'), archive, {mode: 0o644})
+  const built = await ok(box, ['build', '--format', 'docker', '-t', 'obchild', child])
+  t.regex(built.stdout, /^STEP 1\/5: FROM obbase\nSTEP 2\/7: RUN echo triggered > \/trig\n/)
+  t.regex(built.stdout, new RegExp(`\\ntriggered\\n600 ${archive.length}\\nunpacked\\n700\\n`))
+  const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'obchild'])).stdout)[0]
+  t.is(inspect.Config.Labels.from, 'onbuild')
+  t.is(inspect.Config.OnBuild ?? null, null)
+  t.deepEqual(inspect.Healthcheck, {Test: ['CMD', 'true'], Interval: 5e9, Retries: 2})
+  t.true(inspect.History.some((h: {created_by?: string}) => h.created_by === '/bin/sh -c #(nop) SHELL ["/bin/sh","-ec"]'))
+  const bad = await tspod(box, ['build', context(box, {Containerfile: 'FROM busybox\nCOPY --bogus=1 a /a\n', a: ''})])
+  t.is(bad.code, 125)
+  t.regex(bad.stderr, /COPY only supports the --chmod=<permissions> --chown=<uid:gid> --link and the --from=<image\|stage> flags/)
 })
