@@ -53,7 +53,7 @@ test('links out of the context, ../ sources, a tar writing through its symlink, 
   t.deepEqual(leftovers(box), [])
   // what is harmless is kept inside: a ../ tar entry under the destination, a link inside the context followed
   fs.writeFileSync(path.join(ctx, 'Containerfile'), 'FROM busybox\nADD dotdot.tar /dst/\nCOPY inside /in\nRUN test "$(cat /dst/escaped)" = x && test "$(cat /in)" = A && ! test -e /escaped && echo contained\n', {mode: 0o644})
-  const ok = await tspod(box, ['build', ctx])
+  const ok = await tspod(box, ['build', ctx], {timeoutMs: 240_000})
   t.is(ok.code, 0, ok.stderr)
   t.regex(ok.stdout, /\ncontained\n/)
   t.deepEqual(fs.readdirSync(outside), ['secret'])

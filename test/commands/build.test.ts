@@ -100,9 +100,9 @@ test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret a
   fs.chmodSync(path.join(box.dir, 'tok'), 0o644)
   const archive = execFileSync('tar', ['-C', ctx, '-czf', '-', '.'])
   const args = ['build', '-t', 'mounts', '--secret', `id=tok,src=${path.join(box.dir, 'tok')}`, '-v', `${vol}:/vol:ro`, '-']
-  const first = await ok(box, args, {input: archive})
+  const first = await ok(box, args, {input: archive, timeoutMs: 240_000})
   t.regex(first.stdout, /STEP 4\/4: RUN --mount=type=bind,source=data,target=\/data .* <<EOF\n1\n/)
-  const again = await ok(box, ['build', '--no-cache', ...args.slice(1)], {input: archive})
+  const again = await ok(box, ['build', '--no-cache', ...args.slice(1)], {input: archive, timeoutMs: 240_000})
   t.regex(again.stdout, /<<EOF\n2\n/)
   const r = await ok(box, ['run', '--rm', 'mounts', 'sh', '-c', 'cat /greet /out; ls -a / /run'])
   t.regex(r.stdout, /^hi you\nfrom-context\nthe-secret\nfrom-volume\n/)
@@ -115,13 +115,13 @@ test('--squash keeps the base\'s layers and makes one of the build\'s; --squash-
   const ctx = context(box, {Containerfile: 'FROM multi\nCOPY a /a\nRUN echo b > /b && rm /a /data/keep.txt\nLABEL x=y\n', a: 'a\n'})
   const layers = async (name: string) => JSON.parse((await ok(box, ['image', 'inspect', name])).stdout)[0].RootFS.Layers.length as number
   const history = async (name: string) => JSON.parse((await ok(box, ['image', 'inspect', '--format', '{{json .History}}', name])).stdout) as {empty_layer?: boolean}[]
-  const squashed = await ok(box, ['build', '--squash', '-t', 'sq', ctx])
+  const squashed = await ok(box, ['build', '--squash', '-t', 'sq', ctx], {timeoutMs: 240_000})
   t.notRegex(squashed.stdout, /--> Using cache|--> [0-9a-f]{11}\nSTEP/)
   t.is(await layers('sq'), (await layers('multi')) + 1)
   const h = await history('sq')
   t.is(h.length, (await history('multi')).length + 3)
   t.deepEqual(h.slice(-3).map((e) => e.empty_layer ?? false), [true, true, false])
-  await ok(box, ['build', '--squash-all', '-t', 'sqa', ctx])
+  await ok(box, ['build', '--squash-all', '-t', 'sqa', ctx], {timeoutMs: 240_000})
   t.is(await layers('sqa'), 1)
   t.is((await history('sqa')).length, 3)
   t.is((await ok(box, ['run', '--rm', 'sqa', 'sh', '-c', 'ls /a 2>&1; cat /b; ls /data /opq'])).stdout, 'ls: /a: No such file or directory\nb\n/data:\nsetuid\nuser-owned.txt\n\n/opq:\nupper.txt\n')
@@ -159,7 +159,8 @@ test('ONBUILD triggers run in the child and are not passed on; HEALTHCHECK optio
   await ok(box, ['build', '-q', '--format', 'docker', '-t', 'obbase', base])
   const child = context(box, {Containerfile: `FROM obbase\nADD ${url} /r/\nADD local.tar /x/\nCOPY --link --chmod=0700 a /d/a\nRUN cat /trig; stat -c "%a %s" /r/remote.tar; cat /x/in-tar; stat -c %a /d/a\n`, a: 'a\n'})
   fs.writeFileSync(path.join(child, 'local.tar'), archive, {mode: 0o644})
-  const built = await ok(box, ['build', '--format', 'docker', '-t', 'obchild', child])
+  // two RUN steps and a download: more than the default minute on a loaded machine
+  const built = await ok(box, ['build', '--format', 'docker', '-t', 'obchild', child], {timeoutMs: 240_000})
   t.regex(built.stdout, /^STEP 1\/5: FROM obbase\nSTEP 2\/7: RUN echo triggered > \/trig\n/)
   t.regex(built.stdout, new RegExp(`\\ntriggered\\n600 ${archive.length}\\nunpacked\\n700\\n`))
   const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'obchild'])).stdout)[0]
