@@ -141,6 +141,8 @@ test('--squash keeps the base\'s layers and makes one of the build\'s; --squash-
     [['--platform', 'bogus'], /invalid platform syntax for "bogus"/],
     [['--isolation', 'vm'], /unrecognized isolation type "vm"/],
     [['--secret', 'src=/x'], /incorrect secret flag format/],
+    [['--network', 'bogus'], /unable to find network with name or ID bogus: network not found/],
+    [['-f', path.join(context(box, {Containerfile: 'FROM busybox\nRUN --network=bridge true\n'}), 'Containerfile')], /RUN --network=bridge: must be default, none or host/],
   ] as [string[], RegExp][]) {
     const r = await tspod(box, ['build', ...args, plain])
     t.is(r.code, 125, args.join(' '))
