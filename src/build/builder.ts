@@ -418,7 +418,7 @@ export class Builder {
         }
         const unknown = Object.keys(ins.flags).find((f) => !['interval', 'timeout', 'start-period', 'retries'].includes(f))
         if (unknown) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK does not take --${unknown}`)
-        return {createdBy: nop(`HEALTHCHECK ${rest}`)}
+        return {createdBy: nop(`HEALTHCHECK ${ins.flagList.map(([k, v]) => `--${k}=${v} `).join('')}${rest}`)}
       }
       case 'RUN':
         return this.runStep(ins, c, parent, args)
@@ -561,6 +561,7 @@ export class Builder {
           add: ins.command === 'ADD',
           noExtract,
           keepOwners,
+          followLinks: !ins.flags.from,
           step: ins.original,
         },
         this.store.mapping,

@@ -36,6 +36,8 @@ export interface CopyLayerJob {
   noExtract?: string[]
   /** keep the sources' owners (--from) when there is no --chown */
   keepOwners: boolean
+  /** a named source that is a symlink is followed inside the sources' root (the build context), as buildah's copier does */
+  followLinks?: boolean
   /** the instruction, for messages */
   step: string
 }
@@ -118,7 +120,16 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
   const source = new MergedTree(job.sourceLayers)
   const target = new MergedTree(job.destLayers)
   const ignore = new IgnoreMatcher(job.ignore ?? [])
-  const matches = job.sources.flatMap((s) => expandSource(source, s, ignore, job.step))
+  const named = job.sources.flatMap((s) => expandSource(source, s, ignore, job.step))
+  // each match read from where its links lead (inside the root), named as written
+  const reads = new Map<string, string>()
+  for (const rel of named) {
+    const resolved = job.followLinks ? source.resolve(rel) : rel
+    if (resolved === undefined) throw new Error(`building at STEP "${job.step}": checking on sources under "${source.layers.at(-1)}": copier: stat: "/${rel}": no such file or directory`)
+    reads.set(rel, resolved)
+  }
+  const matches = [...reads.values()]
+  const nameOf = (resolved: string) => [...reads].find(([, r]) => r === resolved)![0]
   const dest = path.posix.normalize(job.dest)
   const destRel = cleanRel(dest)
   const destEntry = target.lookup(destRel)
@@ -187,6 +198,8 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
       reading = Promise.all([pipeline(child.stdout, extractor), exited])
     } else reading = pipeline(compression === 'gzip' ? [fs.createReadStream(file), zlib.createGunzip(), extractor] : [fs.createReadStream(file), extractor] as never)
     reading.catch(() => undefined)
+    // the archive's own symlinks: an entry below one would be written wherever it points
+    const links = new Set<string>()
     for await (const e of extractor as unknown as AsyncIterable<AsyncIterable<Buffer> & {header: tar.Header; resume(): void}>) {
       const h = e.header
       const name = cleanRel(h.name)
@@ -194,6 +207,14 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
         e.resume()
         continue
       }
+      const parts = name.split('/')
+      const through = parts.slice(0, -1).findIndex((_, i) => links.has(parts.slice(0, i + 1).join('/')))
+      if (through >= 0) {
+        e.resume()
+        throw new Error(`building at STEP "${job.step}": copier: put: error creating "/${destDir ? `${destDir}/` : ''}${name}": "${parts.slice(0, through + 1).join('/')}" is a symbolic link in ${path.basename(file)}`)
+      }
+      if (h.type === 'symlink') links.add(name)
+      else links.delete(name)
       const chunks: Buffer[] = []
       for await (const c of e) chunks.push(c as Buffer)
       const body = Buffer.concat(chunks)
@@ -220,7 +241,8 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
         await extract(entry.file, archive, destIsDir ? destRel : path.posix.dirname(destRel))
         continue
       }
-      await copyEntry(rel, destIsDir ? (destRel ? `${destRel}/${path.posix.basename(rel)}` : path.posix.basename(rel)) : destRel)
+      const base = path.posix.basename(nameOf(rel))
+      await copyEntry(rel, destIsDir ? (destRel ? `${destRel}/${base}` : base) : destRel)
     }
   } catch (err) {
     await out.fail(err as Error)

@@ -2,10 +2,22 @@
 // $VAR and ${VAR}, ${VAR:-default}, ${VAR:+alternative}, ${VAR-default}, ${VAR+alternative};
 // single quotes and a backslash before `$` keep it literal. Quotes themselves are kept: the
 // instruction's own parsing (words, JSON) removes them.
+import {UsageError} from '../errors'
+
+/** Longer expansions are refused: values that double at each ARG would otherwise exhaust memory. */
+export const MAX_EXPANSION = 4 * 1024 * 1024
+
 export function expandVariables(text: string, vars: Map<string, string>): string {
+  const out = expandText(text, vars)
+  if (out.length > MAX_EXPANSION) throw new UsageError(`variable expansion of ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is longer than ${MAX_EXPANSION} bytes`)
+  return out
+}
+
+function expandText(text: string, vars: Map<string, string>): string {
   let out = ''
   let single = false
   for (let i = 0; i < text.length; i++) {
+    if (out.length > MAX_EXPANSION) return out
     const c = text[i]
     if (c === "'" ) single = !single
     if (c === '\\' && text[i + 1] === '$') {

@@ -44,6 +44,33 @@ export class MergedTree {
     return undefined
   }
 
+  /**
+   * `rel` with its symlinks followed inside the tree, as a chroot at its root would (an absolute
+   * target starts again at the root, `..` stops there); undefined when something on the way is missing.
+   */
+  resolve(rel: string): string | undefined {
+    let pending = rel.split('/').filter((p) => p !== '' && p !== '.')
+    const done: string[] = []
+    for (let hops = 0; pending.length > 0; ) {
+      const part = pending.shift()!
+      if (part === '..') {
+        done.pop()
+        continue
+      }
+      const entry = this.lookup([...done, part].join('/'))
+      if (!entry) return undefined
+      if (entry.stat.isSymbolicLink()) {
+        if (++hops > 40) return undefined
+        const target = fs.readlinkSync(entry.file)
+        if (target.startsWith('/')) done.length = 0
+        pending = [...target.split('/').filter((p) => p !== '' && p !== '.'), ...pending]
+        continue
+      }
+      done.push(part)
+    }
+    return done.join('/')
+  }
+
   /** The names in the dir `rel`, sorted. */
   readdir(rel: string): string[] {
     const names = new Map<string, boolean>()

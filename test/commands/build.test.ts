@@ -4,6 +4,8 @@
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import * as path from 'node:path'
 
 import {leftovers, sandboxWithImages} from '../helpers/image-sandbox'
@@ -98,9 +100,9 @@ test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret a
   fs.chmodSync(path.join(box.dir, 'tok'), 0o644)
   const archive = execFileSync('tar', ['-C', ctx, '-czf', '-', '.'])
   const args = ['build', '-t', 'mounts', '--secret', `id=tok,src=${path.join(box.dir, 'tok')}`, '-v', `${vol}:/vol:ro`, '-']
-  const first = await ok(box, args, {input: archive})
+  const first = await ok(box, args, {input: archive, timeoutMs: 240_000})
   t.regex(first.stdout, /STEP 4\/4: RUN --mount=type=bind,source=data,target=\/data .* <<EOF\n1\n/)
-  const again = await ok(box, ['build', '--no-cache', ...args.slice(1)], {input: archive})
+  const again = await ok(box, ['build', '--no-cache', ...args.slice(1)], {input: archive, timeoutMs: 240_000})
   t.regex(again.stdout, /<<EOF\n2\n/)
   const r = await ok(box, ['run', '--rm', 'mounts', 'sh', '-c', 'cat /greet /out; ls -a / /run'])
   t.regex(r.stdout, /^hi you\nfrom-context\nthe-secret\nfrom-volume\n/)
@@ -113,13 +115,13 @@ test('--squash keeps the base\'s layers and makes one of the build\'s; --squash-
   const ctx = context(box, {Containerfile: 'FROM multi\nCOPY a /a\nRUN echo b > /b && rm /a /data/keep.txt\nLABEL x=y\n', a: 'a\n'})
   const layers = async (name: string) => JSON.parse((await ok(box, ['image', 'inspect', name])).stdout)[0].RootFS.Layers.length as number
   const history = async (name: string) => JSON.parse((await ok(box, ['image', 'inspect', '--format', '{{json .History}}', name])).stdout) as {empty_layer?: boolean}[]
-  const squashed = await ok(box, ['build', '--squash', '-t', 'sq', ctx])
+  const squashed = await ok(box, ['build', '--squash', '-t', 'sq', ctx], {timeoutMs: 240_000})
   t.notRegex(squashed.stdout, /--> Using cache|--> [0-9a-f]{11}\nSTEP/)
   t.is(await layers('sq'), (await layers('multi')) + 1)
   const h = await history('sq')
   t.is(h.length, (await history('multi')).length + 3)
   t.deepEqual(h.slice(-3).map((e) => e.empty_layer ?? false), [true, true, false])
-  await ok(box, ['build', '--squash-all', '-t', 'sqa', ctx])
+  await ok(box, ['build', '--squash-all', '-t', 'sqa', ctx], {timeoutMs: 240_000})
   t.is(await layers('sqa'), 1)
   t.is((await history('sqa')).length, 3)
   t.is((await ok(box, ['run', '--rm', 'sqa', 'sh', '-c', 'ls /a 2>&1; cat /b; ls /data /opq'])).stdout, 'ls: /a: No such file or directory\nb\n/data:\nsetuid\nuser-owned.txt\n\n/opq:\nupper.txt\n')
@@ -139,9 +141,36 @@ test('--squash keeps the base\'s layers and makes one of the build\'s; --squash-
     [['--platform', 'bogus'], /invalid platform syntax for "bogus"/],
     [['--isolation', 'vm'], /unrecognized isolation type "vm"/],
     [['--secret', 'src=/x'], /incorrect secret flag format/],
+    [['--network', 'bogus'], /unable to find network with name or ID bogus: network not found/],
+    [['-f', path.join(context(box, {Containerfile: 'FROM busybox\nRUN --network=bridge true\n'}), 'Containerfile')], /RUN --network=bridge: must be default, none or host/],
   ] as [string[], RegExp][]) {
     const r = await tspod(box, ['build', ...args, plain])
     t.is(r.code, 125, args.join(' '))
     t.regex(r.stderr, message)
   }
+})
+
+test('ONBUILD triggers run in the child and are not passed on; HEALTHCHECK options; SHELL; ADD of a URL (kept, 0600) and of a local tar (unpacked); COPY --link --chmod', async (t) => {
+  const box = await sandboxWithImages(t)
+  const archive = execFileSync('tar', ['-C', context(box, {'in-tar': 'unpacked\n'}), '-cf', '-', 'in-tar'])
+  const server = http.createServer((_req, res) => res.end(archive))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/remote.tar`
+  const base = context(box, {Containerfile: 'FROM busybox\nONBUILD RUN echo triggered > /trig\nONBUILD LABEL from=onbuild\nHEALTHCHECK --interval=5s --retries=2 CMD ["true"]\nSHELL ["/bin/sh", "-ec"]\n'})
+  await ok(box, ['build', '-q', '--format', 'docker', '-t', 'obbase', base])
+  const child = context(box, {Containerfile: `FROM obbase\nADD ${url} /r/\nADD local.tar /x/\nCOPY --link --chmod=0700 a /d/a\nRUN cat /trig; stat -c "%a %s" /r/remote.tar; cat /x/in-tar; stat -c %a /d/a\n`, a: 'a\n'})
+  fs.writeFileSync(path.join(child, 'local.tar'), archive, {mode: 0o644})
+  // two RUN steps and a download: more than the default minute on a loaded machine
+  const built = await ok(box, ['build', '--format', 'docker', '-t', 'obchild', child], {timeoutMs: 240_000})
+  t.regex(built.stdout, /^STEP 1\/5: FROM obbase\nSTEP 2\/7: RUN echo triggered > \/trig\n/)
+  t.regex(built.stdout, new RegExp(`\\ntriggered\\n600 ${archive.length}\\nunpacked\\n700\\n`))
+  const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'obchild'])).stdout)[0]
+  t.is(inspect.Config.Labels.from, 'onbuild')
+  t.is(inspect.Config.OnBuild ?? null, null)
+  t.deepEqual(inspect.Healthcheck, {Test: ['CMD', 'true'], Interval: 5e9, Retries: 2})
+  t.true(inspect.History.some((h: {created_by?: string}) => h.created_by === '/bin/sh -c #(nop) SHELL ["/bin/sh","-ec"]'))
+  const bad = await tspod(box, ['build', context(box, {Containerfile: 'FROM busybox\nCOPY --bogus=1 a /a\n', a: ''})])
+  t.is(bad.code, 125)
+  t.regex(bad.stderr, /COPY only supports the --chmod=<permissions> --chown=<uid:gid> --link and the --from=<image\|stage> flags/)
 })

@@ -96,5 +96,16 @@ export function inspectImage(image: Image, layout: StoreLayout) {
     User: config.config.User ?? '',
     History: config.history,
     NamesHistory: image.namesHistory,
+    ...healthcheckOf(image),
+  }
+}
+
+/** HEALTHCHECK, which the OCI config does not define: read from the stored config as Podman shows it. */
+function healthcheckOf(image: Image): {Healthcheck?: unknown} {
+  try {
+    const healthcheck = (JSON.parse(image.config.toString()) as {config?: {Healthcheck?: unknown}}).config?.Healthcheck
+    return healthcheck ? {Healthcheck: healthcheck} : {}
+  } catch {
+    return {}
   }
 }
