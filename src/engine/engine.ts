@@ -355,6 +355,7 @@ export class Engine {
     const {inspectContainer} = await import('../runtime/container/report')
     const {lookupImage} = await import('../storage/store/images/lookup')
     const {inspectImage} = await import('../storage/store/images/report')
+    const {platformImage} = await import('../storage/image/manifest-list')
     const out: unknown[] = []
     for (const name of names) {
       try {
@@ -367,7 +368,7 @@ export class Engine {
           }
         }
         try {
-          out.push(inspectImage(lookupImage(store, name, this.registries), store.layout))
+          out.push(inspectImage(platformImage(store, lookupImage(store, name, this.registries)), store.layout))
         } catch (err) {
           if (type === 'all') throw new UsageError(`no such object: "${name}"`)
           throw err

@@ -133,7 +133,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/storage/image/save.ts',
   'src/storage/store/mapped-layers/shift-copy.ts',
   'src/storage/store/containers.ts',
-  'src/storage/store/images/images.ts',
   'src/storage/store/layers.ts',
   'src/storage/store/layout.ts',
   'src/storage/store/owner.ts',

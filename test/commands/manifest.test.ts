@@ -29,6 +29,11 @@ test('manifest create, add from the store, annotate, remove, exists, inspect; im
   t.is(empty.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json')
   t.deepEqual(empty.manifests, [])
 
+  // where one image is wanted, a list stands for its instance for this platform: none yet
+  const inspected = await run(['image', 'inspect', 'mylist:1.0'])
+  t.is(inspected.code, 125)
+  t.regex(inspected.stderr, /^Error: no image found in manifest list for architecture "[^"]+", variant "[^"]*", OS "linux": image not known\n$/)
+
   const images = await run(['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.History}}', '--no-trunc'])
   t.true(images.stdout.split('\n').includes(`localhost/mylist:1.0 sha256:${id} `), images.stdout)
 

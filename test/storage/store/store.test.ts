@@ -43,7 +43,7 @@ test('opening creates the graph root (0700), its dirs and a WAL database', async
   for (const d of ['overlay', 'tmp', 'staging', 'containers']) t.true(fs.statSync(path.join(root, d)).isDirectory())
   const db = openDatabase(root)
   t.is(db.pragma('journal_mode', {simple: true}), 'wal')
-  t.is((db.prepare("SELECT version FROM schema_versions WHERE owner = 'storage'").get() as {version: number}).version, 4)
+  t.is((db.prepare("SELECT version FROM schema_versions WHERE owner = 'storage'").get() as {version: number}).version, 5)
   db.close()
 })
 
@@ -54,7 +54,7 @@ test('a database from a newer tspod is refused with a clear message', async (t) 
   db.prepare("UPDATE schema_versions SET version = 99 WHERE owner = 'storage'").run()
   db.close()
   const err = t.throws(() => openDatabase(root))
-  t.regex(err!.message, /tspod\.db has storage schema version 99, newer than this tspod understands \(4\)/)
+  t.regex(err!.message, /tspod\.db has storage schema version 99, newer than this tspod understands \(5\)/)
 })
 
 test('layers are claimed before they exist, completed once, and shared', async (t) => {
