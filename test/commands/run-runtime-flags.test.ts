@@ -101,3 +101,15 @@ test('-l/--latest: the container created last, for each verb; none is "no such c
   t.is(await ok(box, ['rm', '-l']), `${id}\n`)
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}']), 'older\n')
 })
+
+test('containers.conf [containers] userns is the --userns default; a container of its own namespace inspects as private', async (t) => {
+  const box = await sandboxWithImages(t)
+  const conf = path.join(box.dir, 'keep-id.conf')
+  fs.writeFileSync(conf, '[containers]\nuserns="keep-id"\n', {mode: 0o644})
+  const r = await tspod(box, ['run', '--rm', 'busybox', 'id', '-u'], {env: {CONTAINERS_CONF: conf}})
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout, `${box.user.uid}\n`)
+  await ok(box, ['create', '--name', 'own', '--userns=keep-id', 'busybox', 'true'])
+  await ok(box, ['create', '--name', 'shared', 'busybox', 'true'])
+  t.is(await ok(box, ['container', 'inspect', '--format', '{{.HostConfig.UsernsMode}}', 'own', 'shared']), 'private\n\n')
+})
