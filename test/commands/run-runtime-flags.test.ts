@@ -95,6 +95,7 @@ test('-l/--latest: the container created last, for each verb; none is "no such c
   t.is(await ok(box, ['stop', '-l', '-t', '0']), `${id}\n`)
   t.is(await ok(box, ['wait', '-l']), '137\n')
   t.is(await ok(box, ['container', 'inspect', '-l', '--format', '{{.Name}}']), 'newer\n')
+  t.is(await ok(box, ['inspect', '-l', '--format', '{{.Name}}']), 'newer\n')
   const both = await tspod(box, ['rm', '-l', 'older'])
   t.is(both.code, 125)
   t.is(both.stderr, 'Error: --latest and containers cannot be used together\n')
