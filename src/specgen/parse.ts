@@ -5,7 +5,7 @@
 import * as path from 'node:path'
 
 import {UsageError} from '../errors'
-import {ImageVolumeMode, imageVolumeModeError} from '../storage/config/containers-conf'
+import {ImageVolumeMode, imageVolumeModeError, readContainersConf} from '../storage/config/containers-conf'
 import {parseLogConfig} from '../runtime/container/log-config'
 import {parsePublish} from '../runtime/network/publish'
 import {parseEntrypoint} from '../runtime/spec/command'
@@ -72,7 +72,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   // a seccomp profile it names is read now, so that a bad one fails here
   const security = checkSecurityOpts(options.securityOpt)
   if (options.noNewPrivileges !== undefined && security.noNewPrivileges === undefined) security.noNewPrivileges = options.noNewPrivileges
-  const userns = parseUserns(options.userns)
+  // containers.conf's [containers] userns is the default
+  const userns = parseUserns(options.userns ?? readContainersConf().userns)
   const imageVolumeError = options.imageVolume === undefined ? undefined : imageVolumeModeError(options.imageVolume)
   if (imageVolumeError) throw new UsageError(imageVolumeError)
   const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)

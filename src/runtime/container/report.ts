@@ -330,7 +330,8 @@ export function inspectContainer(c: Container, store: Store) {
       Tmpfs: Object.fromEntries(request.mounts.filter((m) => m.type === 'tmpfs').map((m) => [m.destination, m.options.join(',')])),
       Init: request.init,
       Runtime: 'oci',
-      UsernsMode: '',
+      // Podman: "private" when the container has a user namespace of its own (keep-id, nomap, auto)
+      UsernsMode: request.userns.kind === 'host' ? '' : 'private',
       SecurityOpt: securityOpt(spec),
     },
   }

@@ -21,6 +21,8 @@ export interface ContainersConf {
   logSizeMax: number
   /** [containers] seccomp_profile: a profile path, or "unconfined"; absent: the default */
   seccompProfile?: string
+  /** [containers] userns: the --userns default (e.g. "auto"); absent: host */
+  userns?: string
   /** [engine] image_volume_mode: what becomes of an image's VOLUMEs (bind, tmpfs, ignore); absent: bind */
   imageVolumeMode?: ImageVolumeMode
   /** [engine] registry_idle_timeout (tspod's own key; Podman ignores it): a Go duration, and the file that set it */
@@ -95,7 +97,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode)\s*=/m
+const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -124,6 +126,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let registryIdleTimeout: ContainersConf['registryIdleTimeout']
   const events: Pick<ContainersConf, 'eventsLogger' | 'eventsLogFilePath' | 'eventsLogFileMaxSize'> = {}
   let imageVolumeMode: ImageVolumeMode | undefined
+  let userns: string | undefined
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -131,6 +134,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     const size = integerKey(table, 'log_size_max', file)
     if (size !== undefined) [logSizeMax, logSizeFile] = [size, file]
     seccompProfile = stringKey(table, 'seccomp_profile', file) ?? seccompProfile
+    userns = stringKey(table, 'userns', file) ?? userns
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
     const engine = tableOf(doc?.engine)
@@ -153,6 +157,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (registryIdleTimeout !== undefined) conf.registryIdleTimeout = registryIdleTimeout
   for (const [k, v] of Object.entries(events)) if (v !== undefined) Object.assign(conf, {[k]: v})
   if (imageVolumeMode !== undefined) conf.imageVolumeMode = imageVolumeMode
+  if (userns !== undefined && userns !== '') conf.userns = userns
   return conf
 }
 
