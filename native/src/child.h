@@ -120,6 +120,8 @@ struct tspod_plan {
   const struct tspod_join *joins;
   size_t njoins;
   int fork_after_join;
+  /* With joins: CLONE_NEW* flags to unshare once joined (CLONE_NEWPID: the fork makes it). */
+  int unshare_flags;
 };
 
 void tspod_child_run(const struct tspod_plan *plan) __attribute__((noreturn));

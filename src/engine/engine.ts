@@ -221,7 +221,7 @@ export class Engine {
   }
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
-  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]; depend?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).remove(targets, events)
   }
 

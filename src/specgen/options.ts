@@ -54,6 +54,10 @@ export interface ContainerOptions {
   hostname?: string
   /** --network: host, none, private, slirp4netns, or ns:PATH */
   network?: string
+  /** --ipc, --uts, --pid: a namespace mode (host, private, container:X, ns:PATH; ipc also shareable, none) */
+  ipc?: string
+  uts?: string
+  pid?: string
   /** -p/--publish [[ip:][hostPort]:]containerPort[/protocol] */
   publish?: string[]
   /** --add-host NAME:IP */

@@ -15,6 +15,7 @@ import {parseDevices} from './devices'
 import {splitGroupAdd} from './groups'
 import {resolveEnv} from './env'
 import {checkHostsOptions, parseExtraHosts} from './hosts'
+import {parseNamespaceMode} from './namespaces'
 import {parseNetwork} from './network'
 import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
@@ -102,6 +103,9 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     devices,
     hostname: options.hostname,
     network,
+    ipc: parseNamespaceMode('ipc', options.ipc),
+    uts: parseNamespaceMode('uts', options.uts),
+    pid: parseNamespaceMode('pid', options.pid),
     ports,
     extraHosts,
     noHosts: options.noHosts ?? false,

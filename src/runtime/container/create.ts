@@ -23,6 +23,7 @@ import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
+import {resolveSharedNamespaces} from './dependencies'
 import {ContainerRecords} from './records'
 
 const DEFAULT_STOP_TIMEOUT = 10
@@ -74,6 +75,7 @@ async function createOnImage(
   request: ContainerSpec,
   zone: CopiedFile[],
 ): Promise<Created> {
+  request = resolveSharedNamespaces(records, request)
   const id = crypto.randomBytes(32).toString('hex')
   const network = networkModeName(request.network)
   const name = request.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
