@@ -165,8 +165,9 @@ function planNamespaces(spec: OciSpec): {names: NamespaceName[]; joins: Namespac
     else names.push(name)
   }
   if (!names.includes('mount')) throw new TspodError('the container needs a mount namespace (linux.namespaces)')
+  const joinedType = spec.linux?.namespaces?.find((ns) => ns.path)?.type
   if (joins.length > 0 && !joins.some((j) => j.namespace === 'user'))
-    throw new TspodError(`joining the ${joins[0].namespace} namespace at \`${joins[0].path}\` needs the user namespace that owns it (linux.namespaces)`)
+    throw new TspodError(`joining the ${joinedType} namespace at \`${joins[0].path}\` needs the user namespace that owns it (linux.namespaces)`)
   return {names, joins}
 }
 

@@ -19,9 +19,11 @@ test('a relative ns: path is refused', (t) => {
   t.throws(() => parseNetwork('ns:rel/path'), {instanceOf: UsageError, message: 'invalid network namespace path "rel/path": must be absolute'})
 })
 
-test('an unknown name fails as in Podman; container: and pasta say what to use instead', (t) => {
+test('an unknown name fails as in Podman; pasta says what to use instead; container:X names the donor', (t) => {
   t.throws(() => parseNetwork('bogus'), {instanceOf: UsageError, message: 'unable to find network with name or ID bogus: network not found'})
-  t.throws(() => parseNetwork('container:web'), {instanceOf: UsageError, message: /^--network container:web is not supported by tspod: pass ns:<path>/})
+  t.deepEqual(parseNetwork('container:web'), {kind: 'container', container: 'web'})
+  t.is(networkModeName({kind: 'container', container: 'abc'}), 'container:abc')
+  t.throws(() => parseNetwork('container:'), {instanceOf: UsageError, message: 'invalid config provided: namespace mode container requires a value'})
   t.throws(() => parseNetwork('pasta'), {instanceOf: UsageError, message: /^--network pasta is not supported by tspod: use slirp4netns/})
 })
 
