@@ -181,6 +181,13 @@ export class Engine {
     this.opened?.close()
   }
 
+  /** The pod verbs (`pod create`, `pod rm`, ...). */
+  async pods(): Promise<import('./pods').PodEngine> {
+    const {store, records} = await this.containers()
+    const {PodEngine} = await import('./pods')
+    return new PodEngine(store, records, this.registries)
+  }
+
   // ---- containers
 
   /** The foreground and lifecycle verbs, loaded on first use (scripts/bundle.js puts them in the code cache). */

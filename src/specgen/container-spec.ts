@@ -115,6 +115,8 @@ export interface ContainerSpec {
   /** --hostname; absent: Podman's default for the network */
   hostname?: string
   network: NetworkMode
+  /** --pod: the pod's id once create has resolved it (the name or id as given before) */
+  pod?: string
   /** --ipc, --uts, --pid; absent in records older than them: shareable, private, private */
   ipc?: NamespaceMode
   uts?: NamespaceMode

@@ -54,6 +54,8 @@ export interface ContainerOptions {
   hostname?: string
   /** --network: host, none, private, slirp4netns, or ns:PATH */
   network?: string
+  /** --pod: a pod's name or id, or new:NAME */
+  pod?: string
   /** --ipc, --uts, --pid: a namespace mode (host, private, container:X, ns:PATH; ipc also shareable, none) */
   ipc?: string
   uts?: string

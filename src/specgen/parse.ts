@@ -103,6 +103,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     devices,
     hostname: options.hostname,
     network,
+    ...(options.pod ? {pod: options.pod} : {}),
     ipc: parseNamespaceMode('ipc', options.ipc),
     uts: parseNamespaceMode('uts', options.uts),
     pid: parseNamespaceMode('pid', options.pid),

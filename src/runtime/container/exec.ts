@@ -12,6 +12,7 @@ import {processSteps} from '../plan'
 import {EnvMap, parseEnvEntries, parseEnvFile} from '../../specgen/env'
 import {resolveUser} from '../spec/user'
 import {Container} from './config'
+import {sharedNamespaces} from './dependencies'
 import {containerLayout} from './launch'
 import {seccompCacheDir} from './paths'
 import {isAlive} from './records'
@@ -93,7 +94,8 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   const proc = spec.process
   return spawnInNamespaces({
     namespaces: [],
-    join: {pid: c.state.pid, namespaces: namespacesOf(spec)},
+    // and those it shares with another container, which its spec leaves to each start
+    join: {pid: c.state.pid, namespaces: [...new Set([...namespacesOf(spec), ...(Object.keys(sharedNamespaces(c.config.containerSpec)) as NamespaceName[])])]},
     steps,
     command: {file: proc.args[0], argv: proc.args, env: proc.env ?? [], cwd: proc.cwd},
     stdio,
