@@ -59,6 +59,11 @@ test('--pod new:NAME makes the pod; --infra=false pods share nothing; --share pi
     t.is(r.code, 125, args.join(' '))
     t.regex(r.stderr, /^Error: [^\n]+\n$/)
   }
+  // rmi -f of the pause image takes the pods of its infra containers along, members and all
+  const version = (await ok(box, ['version', '--format', '{{.Server.Version}}-{{.Server.Built}}'])).trim()
+  await ok(box, ['rmi', '-f', `localhost/podman-pause:${version}`])
+  t.is(await ok(box, ['pod', 'ps', '--format', '{{.Name}}']), 'bare\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}']), 'alone\n')
   await ok(box, ['pod', 'rm', '-a'])
   t.is((await ok(box, ['pod', 'ps', '-q'])) + (await ok(box, ['ps', '-aq'])), '', 'pods and their containers removed')
 })
