@@ -91,22 +91,16 @@ export interface SeccompSection {
 
 export type StdioSpec = 'inherit' | 'pipe' | number
 
-/** The namespaces of a running process to enter instead of creating new ones. */
-export interface JoinTarget {
-  pid: number
-  namespaces: NamespaceName[]
-  /** namespace files to open instead of /proc/<pid>/ns/* (pid may then be 0) */
-  paths?: Partial<Record<NamespaceName, string>>
-  /** create the spawn's `namespaces` after the joins, inside the joined user namespace */
-  unshare?: boolean
-}
+/** The namespaces of a running process to enter instead of creating new ones, or namespace files by path. */
+export type JoinTarget = {pid: number; namespaces: NamespaceName[]} | {paths: {namespace: NamespaceName; path: string}[]}
 
 export interface NativeSpawnOptions {
   namespaces: NamespaceName[]
   /**
    * setns() into /proc/<pid>/ns/* (opened before clone; user first, mount last) before the
    * steps; with 'pid' the child forks once more and the returned pid is the intermediate
-   * process, which forwards signals to the program and exits like it.
+   * process, which forwards signals to the program and exits like it. With `paths`, `namespaces`
+   * are unshared once joined (a new pid namespace through that fork).
    */
   join?: JoinTarget
   steps: ChildStep[]

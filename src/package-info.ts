@@ -15,3 +15,12 @@ export const PACKAGE_ROOT = findPackageRoot(__dirname)
 
 // tsc puts this file at dist/src/package-info.js; the bundler inlines the JSON.
 export const VERSION: string = require('../../package.json').version
+
+/** When this tspod was built or installed (its package.json's mtime), in Unix seconds: version's Built. */
+export function builtTime(): number {
+  try {
+    return Math.floor(fs.statSync(path.join(PACKAGE_ROOT, 'package.json')).mtimeMs / 1000)
+  } catch {
+    return 0
+  }
+}

@@ -523,6 +523,8 @@ static void join_namespaces(const struct tspod_plan *plan) {
     if (setns(j->fd, j->nstype) < 0) fail(plan, errno, "setns", j->path);
     close(j->fd);
   }
+  int flags = plan->unshare_flags & ~CLONE_NEWPID;
+  if (flags && unshare(flags) < 0) fail(plan, errno, "unshare", "the container's namespaces");
 }
 
 /* What the intermediate process of a pid-namespace join passes on to the program: every signal
@@ -625,7 +627,7 @@ static int intermediate_died(void) {
 static void fork_into_pid_namespace(const struct tspod_plan *plan) {
   int alive[2] = {-1, -1};
   if (plan->die_with_parent && pipe2(alive, O_CLOEXEC) < 0) fail(plan, errno, "pipe2", "");
-  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  long pid = syscall(SYS_clone, (unsigned long)(plan->unshare_flags & CLONE_NEWPID) | SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) fail(plan, errno, "fork into the pid namespace", "");
   if (pid > 0) supervise((pid_t)pid, alive[1]);
   if (plan->die_with_parent) {
@@ -701,7 +703,6 @@ void tspod_child_run(const struct tspod_plan *plan) {
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   }
   join_namespaces(plan);
-  if (plan->unshare_flags && unshare(plan->unshare_flags) < 0) fail(plan, errno, "unshare", "the container's namespaces");
   if (plan->fork_after_join) fork_into_pid_namespace(plan);
 
   run_steps(plan);

@@ -124,8 +124,7 @@ struct tspod_plan {
   const struct tspod_join *joins;
   size_t njoins;
   int fork_after_join;
-  /* After the joins, unshare() these (a container joining a user namespace by path creates its
-   * other namespaces in it); with CLONE_NEWPID fork_after_join is set too. */
+  /* With joins: CLONE_NEW* flags to unshare once joined (CLONE_NEWPID: the fork makes it). */
   int unshare_flags;
 };
 

@@ -213,32 +213,45 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   }
 
   // Join mode: the namespace files are opened here, so that a process that is gone or out of
-  // reach is an error of this call naming the file; the child only calls setns() on them.
+  // reach is an error of this call naming the file; the child only calls setns() on them. A join
+  // is {pid, namespaces} (that process's /proc/<pid>/ns/*) or {paths: [{namespace, path}]}.
+  // With a join, `namespaces` are not cloned but unshared by the child once it has joined (the
+  // joined user namespace grants the capabilities to make them); a new pid namespace is made by
+  // the child's fork into it.
   std::vector<int> childFds, parentFds;
   Napi::Value joinValue = options.Get("join");
   if (joinValue.IsObject()) {
     Napi::Object join = joinValue.As<Napi::Object>();
-    Napi::Value pidValue = join.Get("pid");
-    Napi::Value listValue = join.Get("namespaces");
-    if (!pidValue.IsNumber() || !listValue.IsArray()) return ThrowType(env, "spawn: join {pid, namespaces} expected");
-    long long target = pidValue.As<Napi::Number>().Int64Value();
-    Napi::Array list = listValue.As<Napi::Array>();
-    bool wanted[sizeof kJoinOrder / sizeof kJoinOrder[0]] = {};
-    for (uint32_t i = 0; i < list.Length(); i++) {
-      std::string name = list.Get(i).As<Napi::String>().Utf8Value();
-      size_t k = 0;
-      while (k < sizeof kJoinOrder / sizeof kJoinOrder[0] && name != kJoinOrder[k].name) k++;
-      if (k == sizeof kJoinOrder / sizeof kJoinOrder[0]) return ThrowType(env, "spawn: unknown namespace " + name);
-      wanted[k] = true;
-    }
-    // join.paths {name: file}: a namespace file (a bind mount of one) instead of /proc/<pid>/ns
+    const size_t kinds = sizeof kJoinOrder / sizeof kJoinOrder[0];
+    std::string paths[kinds];
     Napi::Value pathsValue = join.Get("paths");
-    Napi::Object paths = pathsValue.IsObject() ? pathsValue.As<Napi::Object>() : Napi::Object::New(env);
-    for (size_t k = 0; k < sizeof kJoinOrder / sizeof kJoinOrder[0]; k++) {
-      if (!wanted[k]) continue;
-      Napi::Value given = paths.Get(kJoinOrder[k].name);
-      owned->strings.push_back(given.IsString() ? given.As<Napi::String>().Utf8Value()
-                                                : "/proc/" + std::to_string(target) + "/ns/" + kJoinOrder[k].file);
+    if (pathsValue.IsArray()) {
+      Napi::Array list = pathsValue.As<Napi::Array>();
+      for (uint32_t i = 0; i < list.Length(); i++) {
+        Napi::Object entry = list.Get(i).As<Napi::Object>();
+        std::string name = entry.Get("namespace").As<Napi::String>().Utf8Value();
+        size_t k = 0;
+        while (k < kinds && name != kJoinOrder[k].name) k++;
+        if (k == kinds) return ThrowType(env, "spawn: unknown namespace " + name);
+        paths[k] = entry.Get("path").As<Napi::String>().Utf8Value();
+      }
+    } else {
+      Napi::Value pidValue = join.Get("pid");
+      Napi::Value listValue = join.Get("namespaces");
+      if (!pidValue.IsNumber() || !listValue.IsArray()) return ThrowType(env, "spawn: join {pid, namespaces} or {paths} expected");
+      long long target = pidValue.As<Napi::Number>().Int64Value();
+      Napi::Array list = listValue.As<Napi::Array>();
+      for (uint32_t i = 0; i < list.Length(); i++) {
+        std::string name = list.Get(i).As<Napi::String>().Utf8Value();
+        size_t k = 0;
+        while (k < kinds && name != kJoinOrder[k].name) k++;
+        if (k == kinds) return ThrowType(env, "spawn: unknown namespace " + name);
+        paths[k] = "/proc/" + std::to_string(target) + "/ns/" + kJoinOrder[k].file;
+      }
+    }
+    for (size_t k = 0; k < kinds; k++) {
+      if (paths[k].empty()) continue;
+      owned->strings.push_back(paths[k]);
       const char *path = owned->strings.back().c_str();
       int fd = open(path, O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
@@ -250,12 +263,9 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
       owned->joins.push_back(tspod_join{fd, kJoinOrder[k].flag, path});
       if (kJoinOrder[k].flag == CLONE_NEWPID) owned->plan.fork_after_join = 1;
     }
-    // join.unshare: the new namespaces are made after the joins, inside the joined user namespace
-    if (Flag(join, "unshare")) {
-      owned->plan.unshare_flags = cloneFlags & ~CLONE_NEWUSER;
-      if (cloneFlags & CLONE_NEWPID) owned->plan.fork_after_join = 1;
-      cloneFlags = 0;
-    }
+    owned->plan.unshare_flags = cloneFlags;
+    if (cloneFlags & CLONE_NEWPID) owned->plan.fork_after_join = 1;
+    cloneFlags = 0;
   }
 
   Napi::Value stepsValue = options.Get("steps");

@@ -62,7 +62,10 @@ function endFlagsAtFirstArg(command: Command.Loadable, argv: string[]): string[]
     if (arg === '--') return argv
     if (!arg.startsWith('-') || arg === '-') return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)]
     const long = arg.startsWith('--') ? arg.slice(2).split('=')[0] : undefined
-    const flag = long !== undefined ? command.flags[long] : Object.values(command.flags).find((f) => f.char === arg[1])
+    const flag =
+      long !== undefined
+        ? (command.flags[long] ?? Object.values(command.flags).find((f) => f.aliases?.includes(long)))
+        : Object.values(command.flags).find((f) => f.char === arg[1])
     // "--flag value" and "-f value" consume the next word; "--flag=value" and "-fvalue" do not.
     const inlineValue = arg.includes('=') || (long === undefined && arg.length > 2)
     i += flag?.type === 'option' && !inlineValue ? 2 : 1

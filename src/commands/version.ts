@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../cli/base-command'
-import {alignColumns} from '../cli/format/go-template'
+import {alignColumns, isJsonFormat} from '../cli/format/go-template'
 import {renderRecord} from '../cli/render'
 import {goArchitecture} from '../engine'
+import {builtTime} from '../package-info'
 
 export default class Version extends TspodCommand {
   static summary = 'Display the tspod version information'
@@ -15,8 +16,10 @@ export default class Version extends TspodCommand {
       Version: this.config.version,
       NodeVersion: process.version,
       OsArch: `linux/${goArchitecture()}`,
+      Built: builtTime(),
     }
-    if (flags.format) return this.print(renderRecord({Client: client}, flags.format))
+    // the engine is this process (Podman's local mode): templates read the Client as its Server, JSON shows the Client alone
+    if (flags.format) return this.print(renderRecord(isJsonFormat(flags.format) ? {Client: client} : {Client: client, Server: client}, flags.format))
     this.print(alignColumns(`Version:\t${client.Version}\nNode Version:\t${client.NodeVersion}\nOS/Arch:\t${client.OsArch}`))
   }
 }

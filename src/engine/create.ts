@@ -75,6 +75,10 @@ async function replaceContainer(store: Store, records: ContainerRecords, name: s
 }
 
 async function createFromImageName(store: Store, records: ContainerRecords, registries: RegistriesConfig, input: CreateInput, events: CreateEvents): Promise<Created> {
+  if (input.spec.pod !== undefined) {
+    const {PodEngine} = await import('./pods')
+    input = {...input, spec: await new PodEngine(store, records, registries).joinPod(input.spec)}
+  }
   const imageName = input.image
   const policy = input.pullPolicy ?? 'missing'
   const match = policy === 'always' ? undefined : resolveLocalImage(store, imageName, registries)

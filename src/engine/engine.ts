@@ -201,6 +201,13 @@ export class Engine {
     this.opened?.close()
   }
 
+  /** The pod verbs (`pod create`, `pod rm`, ...). */
+  async pods(): Promise<import('./pods').PodEngine> {
+    const {store, records} = await this.containers()
+    const {PodEngine} = await import('./pods')
+    return new PodEngine(store, records, this.registries)
+  }
+
   // ---- containers
 
   /** The foreground and lifecycle verbs, loaded on first use (scripts/bundle.js puts them in the code cache). */
@@ -241,7 +248,7 @@ export class Engine {
   }
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
-  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
+  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]; depend?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).remove(targets, events)
   }
 

@@ -8,6 +8,7 @@ import type {StdioSpec} from '../native'
 import {followForeground, runAttached} from '../runtime/container/attach'
 import type {Container} from '../runtime/container/config'
 import type {Created} from '../runtime/container/create'
+import {removalOrder} from '../runtime/container/dependencies'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {exitCodeOf} from '../runtime/container/launch'
@@ -249,14 +250,36 @@ export class ContainerLifecycle {
   }
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
-  async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
+  async remove(
+    targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]; depend?: boolean},
+    events: TargetEvents = {},
+  ): Promise<unknown[]> {
     const {store, records} = this
-    const names = this.filteredTargets(targets) ?? (targets.all ? records.list().map((c) => c.config.id) : targets.names)
+    // --all: containers that share another's namespaces go before it
+    const all = (): string[] => {
+      const order: string[] = []
+      for (const c of records.list()) for (const d of removalOrder(records, c)) if (!order.includes(d.config.id)) order.push(d.config.id)
+      return order
+    }
+    const names = this.filteredTargets(targets) ?? (targets.all ? all() : targets.names)
+    const options = {force: targets.force, timeout: targets.timeout, volumes: targets.volumes}
     return await this.eachContainer(
       records,
       names,
       async (c) => {
-        await removeContainer(store, records, c, {force: targets.force, timeout: targets.timeout, volumes: targets.volumes})
+        if (!targets.depend) {
+          await removeContainer(store, records, c, options)
+          await this.events.container(c.config, 'remove')
+          return
+        }
+        // --depend: its dependents first, each told as it goes; the container itself last
+        for (const d of removalOrder(records, c)) {
+          if (d.config.id === c.config.id) continue
+          await removeContainer(store, records, d, options)
+          await this.events.container(d.config, 'remove')
+          events.onDone?.(d.config.id)
+        }
+        await removeContainer(store, records, c, options)
         await this.events.container(c.config, 'remove')
       },
       events,

@@ -36,11 +36,19 @@ export interface RootfsLayout {
 }
 
 export interface ContainerPlan {
+  /** the namespaces to create */
   namespaces: NamespaceName[]
+  /** namespaces to join instead, by path (the user namespace first when one is joined) */
+  joins: NamespaceJoin[]
   /** the id maps to write for the user namespace (absent without one) */
   mapping?: UserNamespaceMapping
   steps: ChildStep[]
   command: Required<Command>
+}
+
+export interface NamespaceJoin {
+  namespace: NamespaceName
+  path: string
 }
 
 /** The smallest page size Linux runs with: mount(2) copies at most one page of option data. */
@@ -146,16 +154,21 @@ function limitValue(n: number): number {
   return n >= 2 ** 64 - 1 ? Infinity : n
 }
 
-function planNamespaces(spec: OciSpec): NamespaceName[] {
+function planNamespaces(spec: OciSpec): {names: NamespaceName[]; joins: NamespaceJoin[]} {
   const names: NamespaceName[] = []
+  const joins: NamespaceJoin[] = []
   for (const ns of spec.linux?.namespaces ?? []) {
     const name = NAMESPACES[ns.type]
     if (!name) throw new TspodError(`unknown namespace type "${ns.type}"`)
-    if (ns.path) throw new TspodError(`joining the ${ns.type} namespace at \`${ns.path}\` is not supported`)
-    if (!names.includes(name)) names.push(name)
+    if (names.includes(name) || joins.some((j) => j.namespace === name)) continue
+    if (ns.path) joins.push({namespace: name, path: ns.path})
+    else names.push(name)
   }
   if (!names.includes('mount')) throw new TspodError('the container needs a mount namespace (linux.namespaces)')
-  return names
+  const joinedType = spec.linux?.namespaces?.find((ns) => ns.path)?.type
+  if (joins.length > 0 && !joins.some((j) => j.namespace === 'user'))
+    throw new TspodError(`joining the ${joinedType} namespace at \`${joins[0].path}\` needs the user namespace that owns it (linux.namespaces)`)
+  return {names, joins}
 }
 
 function toIdMap(list: OciIdMapping[]): IdMapping[] {
@@ -345,10 +358,13 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
   if (spec.root?.path && path.resolve(spec.root.path) !== merged)
     throw new TspodError(`root.path \`${spec.root.path}\` is not the rootfs mount point \`${merged}\``)
 
-  const namespaces = planNamespaces(spec)
-  if (layout.rootless && !namespaces.includes('user'))
+  const {names: namespaces, joins} = planNamespaces(spec)
+  const joined = joins.map((j) => j.namespace)
+  if (layout.rootless && !namespaces.includes('user') && !joined.includes('user'))
     throw new TspodError('a rootless container needs a user namespace (linux.namespaces)')
   const mapping = namespaces.includes('user') ? planMapping(spec) : undefined
+  // a joined user namespace maps ids as the spec says (the donor's are the same store's): the steps follow them
+  const idMaps = mapping ?? (joined.includes('user') ? planMapping(spec) : undefined)
   if (spec.hostname !== undefined && !namespaces.includes('uts'))
     throw new TspodError('unable to set hostname without a private UTS namespace')
 
@@ -358,7 +374,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
     {kind: 'mount', name: stepName(`bind \`${merged}\``), source: merged, path: merged, flags: MS.BIND | MS.REC},
     {kind: 'mount', name: stepName(`make \`${merged}\` private`), source: 'none', path: merged, flags: MS.PRIVATE},
     {kind: 'chdir', name: stepName(`chdir to \`${merged}\``), path: merged},
-    ...rootfsMountSteps(spec, layout, namespaces, mapping),
+    ...rootfsMountSteps(spec, layout, [...namespaces, ...joined], idMaps),
     // pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only the container's.
     {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
     {kind: 'umount_detach', name: 'unmount the old root', path: '.'},
@@ -376,10 +392,11 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
   if (spec.hostname !== undefined) steps.push({kind: 'sethostname', name: 'sethostname', path: spec.hostname})
   // a new network namespace starts with lo down (planNamespaces refuses joined ones)
   if (namespaces.includes('net')) steps.push({kind: 'loopback_up', name: 'bring up lo'})
-  steps.push(...processSteps(spec, mapping, options))
+  steps.push(...processSteps(spec, idMaps, options))
 
   return {
     namespaces,
+    joins,
     mapping,
     steps,
     command: {file: proc.args[0], argv: [...proc.args], env: [...(proc.env ?? [])], cwd},

@@ -6,6 +6,7 @@
 import type {ImageVolumeMode} from '../storage/config/containers-conf'
 import type {LogConfig} from '../runtime/container/log-config'
 import type {PortMapping} from '../runtime/network/publish'
+import type {NamespaceMode} from './namespaces'
 import type {RestartPolicy} from './restart'
 
 /** -v SRC:DST[:OPTIONS] with a host path: SRC absolute (./relative already resolved). */
@@ -46,8 +47,11 @@ export interface DeviceSpec {
 /** --userns: "" or host (the user's ranges, the default), keep-id[:uid=,gid=,size=] */
 export type UsernsMode = {kind: 'host'} | {kind: 'keep-id'; uid?: number; gid?: number; size?: number}
 
-/** --network: slirp4netns (the default; private and "" mean it too), host, none, or a namespace to join */
-export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string}
+/**
+ * --network: slirp4netns (the default; private and "" mean it too), host, none, a namespace to
+ * join, or another container's (`container`: the name or id as given until create resolves it to the id)
+ */
+export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
   | BridgeNetworkMode
 
 /** One named network of a container, as Podman's PerNetworkOptions. */
@@ -128,6 +132,12 @@ export interface ContainerSpec {
   /** --hostname; absent: Podman's default for the network */
   hostname?: string
   network: NetworkMode
+  /** --pod: the pod's id once create has resolved it (the name or id as given before) */
+  pod?: string
+  /** --ipc, --uts, --pid; absent in records older than them: shareable, private, private */
+  ipc?: NamespaceMode
+  uts?: NamespaceMode
+  pid?: NamespaceMode
   /** -p/--publish, merged as Podman merges them; a host port 0 is picked at each start */
   ports: PortMapping[]
   extraHosts: ExtraHost[]

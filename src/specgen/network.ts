@@ -72,13 +72,18 @@ function parseNetworkMode(network: string | undefined): NetworkMode {
     if (!path.isAbsolute(nsPath)) throw new UsageError(`invalid network namespace path ${JSON.stringify(nsPath)}: must be absolute`)
     return {kind: 'ns', path: nsPath}
   }
-  if (network.startsWith('container:')) throw new UsageError(`--network ${network} is not supported by tspod: pass ns:<path> of that container's namespace`)
+  if (network.startsWith('container:')) {
+    const container = network.slice('container:'.length)
+    if (container === '') throw new UsageError('invalid config provided: namespace mode container requires a value')
+    return {kind: 'container', container}
+  }
   if (network === 'pasta') throw new UsageError('--network pasta is not supported by tspod: use slirp4netns (the default), host or none')
   if (network === 'bridge') return parseNamedNetworks('podman')
   return parseNamedNetworks(network)
 }
 
-/** The mode as inspect's NetworkMode and the container record name it: slirp4netns, host, none or ns:PATH. */
+/** The mode as inspect's NetworkMode and the container record name it: slirp4netns, host, none, ns:PATH or container:ID. */
 export function networkModeName(mode: NetworkMode): string {
+  if (mode.kind === 'container') return `container:${mode.container}`
   return mode.kind === 'ns' ? `ns:${mode.path}` : mode.kind
 }

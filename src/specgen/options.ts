@@ -58,6 +58,12 @@ export interface ContainerOptions {
   networkAliases?: string[]
   ip?: string
   macAddress?: string
+  /** --pod: a pod's name or id, or new:NAME */
+  pod?: string
+  /** --ipc, --uts, --pid: a namespace mode (host, private, container:X, ns:PATH; ipc also shareable, none) */
+  ipc?: string
+  uts?: string
+  pid?: string
   /** -p/--publish [[ip:][hostPort]:]containerPort[/protocol] */
   publish?: string[]
   /** --add-host NAME:IP */

@@ -16,6 +16,7 @@ import {parseDevices} from './devices'
 import {splitGroupAdd} from './groups'
 import {resolveEnv} from './env'
 import {checkHostsOptions, parseExtraHosts} from './hosts'
+import {parseNamespaceMode} from './namespaces'
 import {parseNetwork} from './network'
 import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
@@ -107,6 +108,10 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     devices,
     hostname: options.hostname,
     network,
+    ...(options.pod ? {pod: options.pod} : {}),
+    ipc: parseNamespaceMode('ipc', options.ipc),
+    uts: parseNamespaceMode('uts', options.uts),
+    pid: parseNamespaceMode('pid', options.pid),
     ports,
     extraHosts,
     noHosts: options.noHosts ?? false,

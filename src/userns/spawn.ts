@@ -26,7 +26,7 @@ export interface Command {
 }
 
 export interface SpawnOptions {
-  /** the new namespaces to create; must be empty with `join` */
+  /** the new namespaces to create; with a join by pid none, with a join by paths made once joined */
   namespaces: NamespaceName[]
   /**
    * Enter the namespaces of process `join.pid` instead (in the order user, ipc, uts, net, pid,
@@ -173,12 +173,18 @@ function wrapStdio(fds: [number, number, number]): Pick<NamespacedChild, 'stdin'
   }
 }
 
+function joinName(join: JoinTarget): string {
+  return 'pid' in join ? `process ${join.pid}` : join.paths.map((p) => p.path).join(', ')
+}
+
 function checkJoin(options: SpawnOptions, join: JoinTarget): void {
-  const byPath = join.paths !== undefined && join.namespaces.every((ns) => join.paths![ns] !== undefined)
-  if (!byPath && (!Number.isSafeInteger(join.pid) || join.pid <= 0)) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
-  if (options.namespaces.includes('user') && join.unshare) throw new TspodError('a child joining a user namespace cannot create one')
-  if (options.namespaces.length > 0 && !join.unshare)
-    throw new TspodError(`cannot create ${options.namespaces.join(', ')} namespaces while joining those of process ${join.pid}`)
+  if ('pid' in join) {
+    if (!Number.isSafeInteger(join.pid) || join.pid <= 0) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
+    if (options.namespaces.length > 0)
+      throw new TspodError(`cannot create ${options.namespaces.join(', ')} namespaces while joining those of process ${join.pid}`)
+  } else if (options.namespaces.includes('user') || !join.paths.some((p) => p.namespace === 'user')) {
+    throw new TspodError(`joining ${joinName(join)} takes the user namespace that owns them, joined first`)
+  }
   if (options.beforeRelease) throw new TspodError('a child joining namespaces is never held before release')
 }
 
@@ -208,7 +214,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       preserveFds: options.preserveFds ?? 0,
     })
   } catch (err) {
-    if (join) throw wrap(err, `joining the namespaces of process ${join.pid}`)
+    if (join) throw wrap(err, `joining the namespaces of ${joinName(join)}`)
     throw wrap(err, `creating ${options.namespaces.join(', ') || 'a child'} namespaces`)
   }
   const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})

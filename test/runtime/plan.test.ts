@@ -258,7 +258,7 @@ test('spec errors are refused with one clear line', (t) => {
     [spec({hostname: 'x', linux: {...linux, namespaces: [{type: 'mount'}, {type: 'user'}]}}), 'unable to set hostname without a private UTS namespace'],
     [spec({}, {args: []}), 'process.args must name the program to run'],
     [spec({}, {cwd: 'relative'}), 'process.cwd `relative` must be an absolute path'],
-    [spec({linux: {...linux, namespaces: [{type: 'user'}, {type: 'mount'}, {type: 'network', path: '/proc/1/ns/net'}]}}), 'joining the network namespace at `/proc/1/ns/net` is not supported'],
+    [spec({linux: {...linux, namespaces: [{type: 'user'}, {type: 'mount'}, {type: 'network', path: '/proc/1/ns/net'}]}}), 'joining the network namespace at `/proc/1/ns/net` needs the user namespace that owns it (linux.namespaces)'],
     [spec({hostname: undefined, linux: {...linux, namespaces: [{type: 'user'}]}}), 'the container needs a mount namespace (linux.namespaces)'],
     [spec({hostname: undefined, linux: {...linux, namespaces: [{type: 'mount'}]}}), 'a rootless container needs a user namespace (linux.namespaces)'],
     [spec({linux: {...linux, uidMappings: []}}), 'a user namespace needs linux.uidMappings and linux.gidMappings'],
@@ -353,4 +353,22 @@ test('a layout without lower dirs (the vfs driver) binds its upper dir, the whol
   t.is(steps.length, 1)
   t.like(steps[0], {kind: 'mount', source: '/g/containers/c/rootfs', path: '/g/containers/c/merged'})
   t.not(steps[0].kind === 'mount' ? steps[0].fstype : undefined, 'overlay')
+})
+
+test('namespaces with a path are joined (the user namespace among them), the others made; the id maps are not written again', (t) => {
+  const linux = spec().linux!
+  const plan = planContainer(
+    spec({
+      hostname: undefined,
+      linux: {...linux, namespaces: [{type: 'user', path: '/proc/7/ns/user'}, {type: 'network', path: '/proc/7/ns/net'}, {type: 'pid'}, {type: 'ipc'}, {type: 'mount'}]},
+    }),
+    LAYOUT,
+  )
+  t.deepEqual(plan.joins, [
+    {namespace: 'user', path: '/proc/7/ns/user'},
+    {namespace: 'net', path: '/proc/7/ns/net'},
+  ])
+  t.deepEqual(plan.namespaces, ['pid', 'ipc', 'mount'])
+  t.is(plan.mapping, undefined)
+  t.false(plan.steps.some((s) => s.kind === 'loopback_up'), 'a joined network is set up already')
 })

@@ -33,8 +33,10 @@ test('named networks: NAME[,NAME], NAME:alias=,ip=,mac=, bridge for the default 
   t.throws(() => parseNetwork('a:foo=1'), {instanceOf: UsageError, message: 'unknown bridge network option: foo'})
 })
 
-test('container: and pasta say what to use instead', (t) => {
-  t.throws(() => parseNetwork('container:web'), {instanceOf: UsageError, message: /^--network container:web is not supported by tspod: pass ns:<path>/})
+test('pasta says what to use instead; container:X names the donor', (t) => {
+  t.deepEqual(parseNetwork('container:web'), {kind: 'container', container: 'web'})
+  t.is(networkModeName({kind: 'container', container: 'abc'}), 'container:abc')
+  t.throws(() => parseNetwork('container:'), {instanceOf: UsageError, message: 'invalid config provided: namespace mode container requires a value'})
   t.throws(() => parseNetwork('pasta'), {instanceOf: UsageError, message: /^--network pasta is not supported by tspod: use slirp4netns/})
 })
 

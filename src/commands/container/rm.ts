@@ -21,6 +21,7 @@ export default class Rm extends ContainerCommand {
     time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
     latest: latestFlag,
     volumes: Flags.boolean({char: 'v', description: 'Remove anonymous volumes associated with the container'}),
+    depend: Flags.boolean({description: 'Remove container and all containers that depend on the selected container'}),
   }
 
   async run(): Promise<void> {
@@ -36,7 +37,7 @@ export default class Rm extends ContainerCommand {
     if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
     if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
     // with --force, a container that is not there is no error (Podman's rm)
-    const targets = {names: argv, all: flags.all, filters: flags.filter, force: flags.force, ignore: flags.ignore || flags.force, timeout: flags.time, volumes: flags.volumes}
+    const targets = {names: argv, all: flags.all, filters: flags.filter, force: flags.force, ignore: flags.ignore || flags.force, timeout: flags.time, volumes: flags.volumes, depend: flags.depend}
     const errors = await this.engine(flags).remove(targets, this.targetEvents())
     if (errors.length === 0) return
     this.exit(removalExitCode(errors))

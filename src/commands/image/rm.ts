@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {printError} from '../../cli/exit'
+import {messageFor, printError} from '../../cli/exit'
 import {removalExitCode} from '../../cli/exit-codes'
 import {ImageUnknownError, UsageError} from '../../engine/errors'
 
@@ -30,7 +30,9 @@ export default class ImageRm extends TspodCommand {
     // Podman's --force also ignores images that do not exist
     const ignoreUnknown = flags.ignore || flags.force
     const errors = report.errors.filter((e) => !(ignoreUnknown && e instanceof ImageUnknownError))
-    errors.forEach((e) => printError(e, false))
+    // as Podman's JoinErrors: one error alone, several as one multierror
+    if (errors.length > 1) process.stderr.write(`Error: ${errors.length} errors occurred:\n${errors.map((e) => `\t* ${messageFor(e)}`).join('\n')}\n`)
+    else errors.forEach((e) => printError(e, false))
     if (errors.length === 0) return
     this.exit(removalExitCode(errors))
   }

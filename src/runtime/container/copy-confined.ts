@@ -129,7 +129,7 @@ export async function spawnConfined(store: Store, c: Container, args: string[], 
   if (running) {
     const userns = (spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user')
     const mapping = userns ? joinedMapping(store, c.state.pid) : undefined
-    const join = {pid: c.state.pid, namespaces: joinedNamespaces(spec)}
+    const join = {pid: c.state.pid, namespaces: joinedNamespaces(spec, c.config.containerSpec)}
     return spawnInNamespaces({namespaces: [], join, steps: helperSteps(store, spec, mapping), command, stdio: [...stdio, 'pipe']})
   }
   return spawnInNamespaces({

@@ -24,6 +24,7 @@ import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
+import {resolveSharedNamespaces} from './dependencies'
 import {ContainerRecords} from './records'
 
 const DEFAULT_STOP_TIMEOUT = 10
@@ -75,6 +76,7 @@ async function createOnImage(
   request: ContainerSpec,
   zone: CopiedFile[],
 ): Promise<Created> {
+  request = resolveSharedNamespaces(records, request)
   const id = crypto.randomBytes(32).toString('hex')
   if (request.network.kind === 'bridge') {
     const configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)

@@ -10,8 +10,10 @@ import {NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import type {OciProcess, OciSpec} from '../oci-spec'
 import {processSteps} from '../plan'
 import {EnvMap, parseEnvEntries, parseEnvFile} from '../../specgen/env'
+import type {ContainerSpec} from '../../specgen/container-spec'
 import {resolveUser} from '../spec/user'
 import {Container} from './config'
+import {sharedNamespaces} from './dependencies'
 import {containerLayout} from './launch'
 import {seccompCacheDir} from './paths'
 import {isAlive} from './records'
@@ -35,8 +37,10 @@ export interface ExecOptions {
 const JOINED: Record<string, NamespaceName> = {user: 'user', ipc: 'ipc', uts: 'uts', network: 'net', pid: 'pid', cgroup: 'cgroup', mount: 'mount'}
 
 /** The namespaces of a running container, as a child joins them. */
-export function joinedNamespaces(spec: OciSpec): NamespaceName[] {
-  return (spec.linux?.namespaces ?? []).map((ns) => JOINED[ns.type]).filter((n): n is NamespaceName => n !== undefined)
+/** The namespaces of the container's spec, and those it shares with another container, which its spec leaves to each start. */
+export function joinedNamespaces(spec: OciSpec, containerSpec: ContainerSpec): NamespaceName[] {
+  const own = (spec.linux?.namespaces ?? []).map((ns) => JOINED[ns.type]).filter((n): n is NamespaceName => n !== undefined)
+  return [...new Set([...own, ...(Object.keys(sharedNamespaces(containerSpec)) as NamespaceName[])])]
 }
 
 function execEnv(spec: OciSpec, options: ExecOptions): string[] {
@@ -94,7 +98,7 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   const proc = spec.process
   return spawnInNamespaces({
     namespaces: [],
-    join: {pid: c.state.pid, namespaces: joinedNamespaces(spec)},
+    join: {pid: c.state.pid, namespaces: joinedNamespaces(spec, c.config.containerSpec)},
     steps,
     command: {file: proc.args[0], argv: proc.args, env: proc.env ?? [], cwd: proc.cwd},
     stdio,

@@ -17,13 +17,14 @@ import {processStartTime} from '../../storage/store/owner'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import {FUSE_OVERLAY_LOG, FuseOverlayMount, explainNativeOverlayFailure, fuseOverlayConfig, mountFuseOverlay} from '../fuse-overlay'
 import {NetworkHandle, prepareSlirp4netns, startSlirp4netns} from '../network/slirp4netns'
-import type {OciSpec} from '../oci-spec'
-import {RootfsLayout, planContainer} from '../plan'
+import type {OciNamespaceType, OciSpec} from '../oci-spec'
+import {ContainerPlan, RootfsLayout, planContainer} from '../plan'
 import {startFailureClass} from '../failure-class'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
 import {Container, ContainerState} from './config'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
+import {dependencies, joinedNamespacePaths} from './dependencies'
 import {removeExitFile} from './exit-file'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs, seccompCacheDir} from './paths'
@@ -125,6 +126,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   refuseRuntimeFlags(config.containerSpec.runtimeFlags)
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
   const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store)})
+  if (plan.joins.length > 0) return await spawnJoining(container, plan, layout, options, preflight.warnings)
   const explain = (err: unknown) =>
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
@@ -178,6 +180,39 @@ async function onlyChildOf(pid: number): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
   return pid
+}
+
+/**
+ * A container sharing another's namespaces: the child joins the donor's user namespace and the
+ * shared ones, then makes its own; with a pid namespace it forks into it, and the program there
+ * is the container's init (the intermediate process only forwards signals and exits like it).
+ */
+async function spawnJoining(container: Container, plan: ContainerPlan, layout: RootfsLayout, options: LaunchOptions, warnings: string[]): Promise<Spawned> {
+  if (layout.mountedBy) throw new TspodError(`container ${container.config.id} shares another container's namespaces: storage.conf's mount_program is not supported for it`)
+  const child = await spawnInNamespaces({
+    namespaces: plan.namespaces,
+    join: {paths: plan.joins},
+    steps: plan.steps,
+    command: plan.command,
+    stdio: options.stdio,
+    console: options.tty,
+    dieWithParent: options.dieWithParent ?? true,
+  })
+  let initPid = child.pid
+  if (plan.namespaces.includes('pid') || plan.joins.some((j) => j.namespace === 'pid')) {
+    await child.started.catch(() => undefined) // a failure shows in child.exited
+    initPid = await onlyChildOf(child.pid)
+  }
+  return {child, initPid, warnings, explain: (err) => explainProcMountRefusal(err)}
+}
+
+/** The spec with the namespaces the container shares with others (their files, their user namespace's first) at this start. */
+function withJoinedNamespaces(spec: OciSpec, joins: {namespace: string; path: string}[]): OciSpec {
+  if (joins.length === 0) return spec
+  const type = (ns: string): OciNamespaceType => (ns === 'net' ? 'network' : (ns as OciNamespaceType))
+  const joined = joins.map((j) => ({type: type(j.namespace), path: j.path}))
+  const own = (spec.linux?.namespaces ?? []).filter((n) => !joined.some((j) => j.type === n.type))
+  return {...spec, linux: {...spec.linux, namespaces: [...joined, ...own]}}
 }
 
 /** What runs in the parent while the child is held in its new namespaces, one after the other. */
@@ -260,7 +295,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
     throw err
   }
   return {
-    join: {pid: 0, namespaces: ['user', 'net'], paths: {user: `/proc/${setup.holderPid}/ns/user`, net: setup.netnsPath}, unshare: true},
+    join: {paths: [{namespace: 'user', path: `/proc/${setup.holderPid}/ns/user`}, {namespace: 'net', path: setup.netnsPath}]},
     handle: {pid: setup.holderPid, ports: [], exited, stop, networks: setup.status},
   }
 }
@@ -308,11 +343,25 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   return {child, network: network?.handle(), initPid, warnings: child.warnings, explain: (err) => err}
 }
 
+/** The namespace files of the containers this one shares namespaces with, started first as Podman does when they are not running. */
+async function namespacesToJoin(store: Store, records: ContainerRecords, container: Container): Promise<{namespace: string; path: string}[]> {
+  const deps = dependencies(container)
+  if (deps.length === 0) return []
+  const {startDetachedOnce} = await import('./detach')
+  for (const id of deps) {
+    const dep = records.get(id)
+    if (dep && dep.state.status !== 'running') await startDetachedOnce(store, records, id)
+  }
+  return joinedNamespacePaths(records, container)
+}
+
 export async function launchContainer(store: Store, records: ContainerRecords, container: Container, options: LaunchOptions): Promise<Launched> {
   const {config} = container
   // made at create; made again if it went missing (a container older than its store's copies)
   const image = store.images.get(config.imageId)
   if (image) await ensureMappedLayers(store, image, config.spec.linux)
+  const joins = await namespacesToJoin(store, records, container)
+  if (joins.length > 0) container = {...container, config: {...config, spec: withJoinedNamespaces(config.spec, joins)}}
   const layout = containerLayout(store, container)
   writeBundle(store, container)
   if (config.volumes.length > 0) {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import {ErrorClass, TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
+import {checkNoDependents} from './dependencies'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
@@ -45,6 +46,7 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
         held.releaseAndRemove() // a lock file a waiter made anew after the removal
         return undefined
       }
+      checkNoDependents(records, current)
       if (isRunning(current)) {
         if (!options.force) throw new ContainerRunningError(id)
         return current // stopped without the lock, which the exit's recording needs

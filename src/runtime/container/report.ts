@@ -10,6 +10,7 @@ import type {Store} from '../../storage/store/store'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import {KEEP_GROUPS} from '../../specgen/groups'
 import type {PortMapping} from '../network/publish'
+import {defaultNamespaceMode, namespaceModeName} from '../../specgen/namespaces'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {Container, ContainerState} from './config'
 import {humanSize} from './log-config'
@@ -320,6 +321,9 @@ export function inspectContainer(c: Container, store: Store) {
       Binds: binds(request),
       LogConfig: inspectLogConfig(c, store),
       NetworkMode: config.network,
+      IpcMode: namespaceModeName(request.ipc ?? defaultNamespaceMode('ipc')),
+      UTSMode: namespaceModeName(request.uts ?? defaultNamespaceMode('uts')),
+      PidMode: namespaceModeName(request.pid ?? defaultNamespaceMode('pid')),
       PortBindings: portBindings(config.ports),
       RestartPolicy: {Name: config.containerSpec.restart?.policy ?? '', MaximumRetryCount: config.containerSpec.restart?.retries ?? 0},
       AutoRemove: config.autoRemove,

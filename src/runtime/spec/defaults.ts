@@ -77,6 +77,8 @@ export interface DefaultMountsRequest {
   ttyGidMapped: boolean
   /** the kernel has mqueue (/proc/filesystems) */
   mqueue: boolean
+  /** --ipc: none mounts no /dev/shm; host binds the host's /dev/shm and /dev/mqueue (absent: a private namespace's own) */
+  ipc?: 'none' | 'host'
 }
 
 /** The mounts every container gets before its own volumes, in runtime-tools' order. */
@@ -88,10 +90,17 @@ export function defaultMounts(request: DefaultMountsRequest): OciMount[] {
     {destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev']},
     {destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k']},
     {destination: '/dev/pts', type: 'devpts', source: 'devpts', options: devpts},
-    {destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${DEFAULT_SHM_SIZE}`]},
   ]
-  if (request.mqueue)
-    mounts.push({destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev']})
+  if (request.ipc === 'host')
+    mounts.push(
+      {destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev']},
+      {destination: '/dev/mqueue', type: 'bind', source: '/dev/mqueue', options: ['bind', 'nosuid', 'noexec', 'nodev']},
+    )
+  else {
+    if (request.ipc !== 'none')
+      mounts.push({destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${DEFAULT_SHM_SIZE}`]})
+    if (request.mqueue) mounts.push({destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev']})
+  }
   if (request.sys === 'new') {
     mounts.push(
       {destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro']},

@@ -9,6 +9,7 @@
 // Not generated: linux.resources and cgroupsPath, the
 // /etc/hosts, /etc/hostname, /etc/resolv.conf and /run/.containerenv binds (the caller prepares
 // those files and adds them with addMounts), device nodes (the runtime binds the host's).
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
@@ -38,6 +39,7 @@ import {resolveInitBinary} from './init-binary'
 import {SeccompSettings, UNCONFINED, containerSeccomp} from '../seccomp/container-profile'
 import {applyMasks} from '../../specgen/security-opt'
 import type {ContainerSpec, VolumeMountSpec} from '../../specgen/container-spec'
+import {NamespaceMode, defaultNamespaceMode} from '../../specgen/namespaces'
 import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
 import {readRootfsFile} from './rootfs-files'
 import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
@@ -267,13 +269,18 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   })
   // Podman's SetupUserNS adds keep-id's gid to the process's groups whoever the user is
   const additionalGids = keepId ? [...new Set([keepId.gid, ...user.additionalGids])] : user.additionalGids
-  const hostname = request.hostname || input.hostname
+  const ipc = request.ipc ?? defaultNamespaceMode('ipc')
+  const uts = request.uts ?? defaultNamespaceMode('uts')
+  const pid = request.pid ?? defaultNamespaceMode('pid')
+  // a hostname is set only in a UTS namespace of the container's own
+  const ownUts = uts.kind === 'private'
+  const hostname = ownUts ? request.hostname || input.hostname : undefined
   const env = buildEnv({
     imageEnv: imageConfig.Env,
     env: request.env,
     unsetenv: request.unsetenv,
     unsetenvAll: request.unsetenvAll,
-    hostname,
+    hostname: hostname ?? request.hostname ?? input.hostname,
     home: user.home,
   })
   const capabilities = processCapabilities({
@@ -288,15 +295,30 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
 
   // A new sysfs needs the container's own network namespace (Podman's canMountSys).
   const sys = !ownNetwork && (input.rootless || userns) ? 'bind' : 'new'
-  const defaults = defaultMounts({sys, ttyGidMapped: mapped(5, gidMappings), mqueue: host.mqueue})
+  if (ipc.kind === 'host')
+    for (const dir of ['/dev/shm', '/dev/mqueue']) if (!fs.existsSync(dir)) throw new TspodError(`statfs ${dir}: no such file or directory`)
+  const defaults = defaultMounts({
+    sys,
+    ttyGidMapped: mapped(5, gidMappings),
+    mqueue: host.mqueue,
+    ...(ipc.kind === 'host' || ipc.kind === 'none' ? {ipc: ipc.kind} : {}),
+  })
   const mounts = mergeMounts(defaults, own.mounts, own.namedVolumes.map((v) => v.destination))
 
-  const namespaces: OciNamespace[] = [{type: 'pid'}]
+  // another container's namespaces are joined at each start (launch.ts): they are not in the spec
+  const namespaces: OciNamespace[] = []
+  const namespace = (type: OciNamespace['type'], mode: NamespaceMode): void => {
+    if (mode.kind === 'ns') namespaces.push({type, path: mode.path})
+    else if (mode.kind !== 'host' && mode.kind !== 'container') namespaces.push({type})
+  }
+  namespace('pid', pid)
   if (ownNetwork) namespaces.push({type: 'network'})
   if (network.kind === 'ns') namespaces.push({type: 'network', path: network.path})
   // a named network's namespace is made at each start in the rootless netns, and joined by path
   if (network.kind === 'bridge') namespaces.push({type: 'network'})
-  namespaces.push({type: 'ipc'}, {type: 'uts'}, {type: 'mount'})
+  namespace('ipc', ipc)
+  namespace('uts', uts)
+  namespaces.push({type: 'mount'})
   if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
   if (userns) namespaces.push({type: 'user'})
 
@@ -330,7 +352,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
       noNewPrivileges: security.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
     },
     root: {path: input.rootfs, readonly: request.readOnly},
-    hostname,
+    ...(hostname === undefined ? {} : {hostname}),
     mounts,
     linux: {
       ...(userns ? {uidMappings, gidMappings} : {}),

@@ -260,7 +260,13 @@ test('--network host: no network namespace, the host /sys read-only, /sys/kernel
 
   const joined = generateSpec(input(richImage(t), {network: 'ns:/run/user/1001/netns/x'})).spec
   t.deepEqual(joined.linux?.namespaces?.[1], {type: 'network', path: '/run/user/1001/netns/x'})
-  t.throws(() => generateSpec(input(richImage(t), {network: 'container:abc'})), {instanceOf: UsageError})
+  // another container's namespaces are joined at each start, by the donor's pid then: not in the spec
+  const shared = generateSpec(input(richImage(t), {network: 'container:abc', ipc: 'container:abc', uts: 'host', pid: 'container:abc'})).spec
+  t.deepEqual(shared.linux?.namespaces?.map((n) => n.type), ['mount', 'user'])
+  t.is(shared.hostname, undefined, 'no hostname without a UTS namespace of its own')
+  const noShm = generateSpec(input(richImage(t), {ipc: 'none'})).spec
+  t.deepEqual(noShm.linux?.namespaces?.map((n) => n.type), ['pid', 'network', 'ipc', 'uts', 'mount', 'user'])
+  t.false(noShm.mounts?.some((m) => m.destination === '/dev/shm'))
   for (const network of ['pasta', 'mynet']) t.throws(() => input(richImage(t), {network}), {instanceOf: UsageError})
   for (const network of ['none', 'private', 'slirp4netns'])
     t.true(generateSpec(input(richImage(t), {network})).spec.linux?.namespaces?.some((n) => n.type === 'network' && !n.path))

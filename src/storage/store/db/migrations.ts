@@ -7,7 +7,8 @@
 // A new owner: write its list (`Migration[]`, owner "<name>") beside its code and add it below.
 // Only data is imported here (the lists carry no code), so the store depends on no runtime code.
 import {RUNTIME_MIGRATIONS} from '../../../runtime/container/schema'
+import {POD_MIGRATIONS} from '../../../runtime/pod/schema'
 import {VOLUME_MIGRATIONS} from '../../../runtime/volume/schema'
 import {Migration, STORAGE_MIGRATIONS} from './schema'
 
-export const MIGRATIONS: readonly Migration[] = [...STORAGE_MIGRATIONS, ...RUNTIME_MIGRATIONS, ...VOLUME_MIGRATIONS]
+export const MIGRATIONS: readonly Migration[] = [...STORAGE_MIGRATIONS, ...RUNTIME_MIGRATIONS, ...VOLUME_MIGRATIONS, ...POD_MIGRATIONS]

@@ -1,0 +1,315 @@
+// Pods (Podman's `pod` verbs): a pod is a record and, unless --infra=false, an infra container
+// running catatonit that holds the namespaces its other containers share (net, ipc and uts by
+// default). Containers join it through --pod; the pod's state is derived from its containers'.
+import * as crypto from 'node:crypto'
+
+import {UsageError} from '../errors'
+import type {Container} from '../runtime/container/config'
+import {createContainer} from '../runtime/container/create'
+import {startDetachedOnce} from '../runtime/container/detach'
+import {randomName} from '../runtime/container/names'
+import {NoSuchContainerError, ContainerRecords} from '../runtime/container/records'
+import {removeContainer} from '../runtime/container/remove'
+import {killContainer, stopContainer} from '../runtime/container/stop'
+import {ensurePauseImage} from '../runtime/pod/pause-image'
+import {NoSuchPodError, PodConfig, PodRecords, PodStatus, podStatus} from '../runtime/pod/records'
+import type {RegistriesConfig} from '../storage/image/config/registries-conf'
+import {resolveLocalImage} from '../storage/store/images/lookup'
+import type {Store} from '../storage/store/store'
+import type {ContainerSpec} from '../specgen/container-spec'
+import {NAME_PATTERN, parseContainerSpec, parseLabels} from '../specgen/parse'
+import type {TargetEvents} from './events'
+
+export interface PodCreateOptions {
+  name?: string
+  labels: string[]
+  /** --infra (default true) */
+  infra: boolean
+  infraImage?: string
+  infraCommand?: string
+  infraName?: string
+  network?: string
+  hostname?: string
+  publish: string[]
+  /** --share: comma-separated namespaces (net, ipc, uts, pid; none or "" for none); default net,ipc,uts */
+  share?: string
+  userns?: string
+}
+
+export interface PodReport {
+  Id: string
+  Name: string
+  Created: string
+  Status: PodStatus
+  Labels: Record<string, string>
+  InfraId: string
+  Hostname: string
+  SharedNamespaces: string[]
+  Containers: {Id: string; Names: string; Status: string}[]
+}
+
+const SHAREABLE = ['net', 'ipc', 'uts', 'pid', 'cgroup', 'user']
+const DEFAULT_SHARE = ['ipc', 'net', 'uts']
+
+function parseShare(share: string | undefined, infra: boolean): string[] {
+  if (share === undefined) return infra ? DEFAULT_SHARE : []
+  const list = share === 'none' || share === '' ? [] : share.split(',').map((s) => s.trim())
+  for (const ns of list) if (!SHAREABLE.includes(ns)) throw new UsageError(`invalid kernel namespace to share: ${ns}. Options are: cgroup, ipc, net, pid, uts or none`)
+  if (list.length > 0 && !infra) throw new UsageError('cannot set share namespaces without an infra container: invalid argument')
+  // the user and cgroup namespaces are the store's and the container's own in tspod
+  return list.filter((ns) => ns !== 'user' && ns !== 'cgroup').sort()
+}
+
+export class PodEngine {
+  readonly pods: PodRecords
+
+  constructor(
+    readonly store: Store,
+    readonly records: ContainerRecords,
+    readonly registries: RegistriesConfig,
+  ) {
+    this.pods = new PodRecords(store)
+  }
+
+  /** `pod create`: the pod record and its infra container (created, not started); returns the pod. */
+  async create(options: PodCreateOptions): Promise<PodConfig> {
+    if (options.name !== undefined && !NAME_PATTERN.test(options.name)) throw new UsageError('names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument')
+    if (!options.infra && (options.infraImage || options.infraCommand || options.infraName || options.publish.length > 0 || options.network))
+      throw new UsageError('cannot set infra options (image, command, name, publish, network) without an infra container: invalid argument')
+    const share = parseShare(options.share, options.infra)
+    const taken = new Set(this.pods.list().map((p) => p.name))
+    const name = options.name ?? randomName((n) => taken.has(n))
+    if (taken.has(name)) throw new UsageError(`adding pod to state: name "${name}" is in use: pod already exists`)
+    const id = crypto.randomBytes(32).toString('hex')
+    const pod: PodConfig = {
+      id,
+      name,
+      created: new Date().toISOString(),
+      labels: parseLabels(options.labels),
+      share,
+      hostname: options.hostname,
+      infraImage: options.infraImage,
+      infraCommand: options.infraCommand === undefined ? undefined : [options.infraCommand],
+      infraName: options.infraName,
+      network: options.network,
+      publish: options.publish,
+      userns: options.userns,
+    }
+    // the infra container's options are checked before anything is stored
+    const infraSpec = options.infra ? this.infraSpec(pod) : undefined
+    this.pods.add(pod)
+    if (!infraSpec) return pod
+    try {
+      const {image, name: imageName} = pod.infraImage ? this.localImage(pod.infraImage) : await ensurePauseImage(this.store, this.registries)
+      const {container} = await createContainer(this.store, this.records, image, imageName, infraSpec)
+      pod.infraId = container.config.id
+      this.pods.replace(pod)
+      return pod
+    } catch (err) {
+      this.pods.delete(id)
+      throw err
+    }
+  }
+
+  private localImage(name: string): {image: NonNullable<ReturnType<typeof resolveLocalImage>>['image']; name: string} {
+    const found = resolveLocalImage(this.store, name, this.registries)
+    if (!found) throw new UsageError(`${name}: image not known`)
+    return {image: found.image, name: found.name ?? name}
+  }
+
+  private infraSpec(pod: PodConfig): ContainerSpec {
+    const spec = parseContainerSpec({
+      name: pod.infraName ?? `${pod.id.slice(0, 12)}-infra`,
+      network: pod.network,
+      publish: pod.publish,
+      hostname: pod.hostname ?? pod.name,
+      userns: pod.userns,
+      ...(pod.infraCommand ? {entrypoint: JSON.stringify(pod.infraCommand)} : {}),
+    })
+    return {...spec, pod: pod.id}
+  }
+
+  /**
+   * A container's spec with --pod resolved: the pod's id, and the namespaces it shares taken
+   * from the infra container. `new:NAME` creates the pod first (Podman's defaults).
+   */
+  async joinPod(spec: ContainerSpec): Promise<ContainerSpec> {
+    if (spec.pod === undefined) return spec
+    const pod = spec.pod.startsWith('new:') ? await this.create({name: spec.pod.slice(4), labels: [], infra: true, publish: []}) : this.pods.lookup(spec.pod)
+    const joined: ContainerSpec = {...spec, pod: pod.id}
+    if (!pod.infraId) return joined
+    const infra = {kind: 'container' as const, container: pod.infraId}
+    if (pod.share.includes('net')) {
+      if (spec.ports.length > 0) throw new UsageError('invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod')
+      joined.network = infra
+    }
+    if (pod.share.includes('ipc')) joined.ipc = infra
+    if (pod.share.includes('uts')) joined.uts = infra
+    if (pod.share.includes('pid')) joined.pid = infra
+    return joined
+  }
+
+  lookup(nameOrId: string): PodConfig {
+    return this.pods.lookup(nameOrId)
+  }
+
+  exists(nameOrId: string): boolean {
+    try {
+      this.pods.lookup(nameOrId)
+      return true
+    } catch (err) {
+      if (err instanceof NoSuchPodError) return false
+      throw err
+    }
+  }
+
+  private containersOf(pod: PodConfig): Container[] {
+    return this.pods.containers(this.records, pod)
+  }
+
+  report(pod: PodConfig): PodReport {
+    const containers = this.containersOf(pod)
+    return {
+      Id: pod.id,
+      Name: pod.name,
+      Created: pod.created,
+      Status: podStatus(containers),
+      Labels: pod.labels,
+      InfraId: pod.infraId ?? '',
+      Hostname: pod.hostname ?? '',
+      SharedNamespaces: pod.share,
+      Containers: containers.map((c) => ({Id: c.config.id, Names: c.config.name, Status: c.state.status})),
+    }
+  }
+
+  /** The pods `names` (or all), each acted on; errors told per pod and returned. */
+  private async each(
+    targets: {names: string[]; all?: boolean; ignore?: boolean},
+    action: (pod: PodConfig) => Promise<void>,
+    events: TargetEvents,
+  ): Promise<unknown[]> {
+    if (targets.all && targets.names.length > 0) throw new UsageError('when using the --all switch, you may not pass any pod names or IDs')
+    if (!targets.all && targets.names.length === 0) throw new UsageError('you must provide at least one name or id')
+    const errors: unknown[] = []
+    const pods = targets.all ? this.pods.list().map((p) => ({pod: p as PodConfig | undefined, name: p.id})) : targets.names.map((name) => ({pod: undefined, name}))
+    for (const {pod, name} of pods) {
+      try {
+        const p = pod ?? this.pods.lookup(name)
+        await action(p)
+        events.onDone?.(targets.all ? p.id : name === p.name ? p.id : p.id)
+      } catch (err) {
+        if (targets.ignore && err instanceof NoSuchPodError) continue
+        events.onError?.(err)
+        errors.push(err)
+      }
+    }
+    return errors
+  }
+
+  /** `pod start`: the infra container first, then the others. */
+  async start(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await this.each(targets, async (pod) => {
+      for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
+    }, events)
+  }
+
+  /** `pod stop`: the other containers first, the infra container last. */
+  async stop(targets: {names: string[]; all?: boolean; ignore?: boolean; timeout?: number}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await this.each(targets, async (pod) => {
+      for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c, targets.timeout ?? c.config.stopTimeout)
+    }, events)
+  }
+
+  async kill(targets: {names: string[]; all?: boolean; signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await this.each(targets, async (pod) => {
+      const running = this.containersOf(pod).filter((c) => c.state.status === 'running')
+      if (running.length === 0) throw new UsageError(`pod ${pod.id} has no running containers: pod state improper`)
+      for (const c of running.reverse()) await killContainer(this.records, c, targets.signal)
+    }, events)
+  }
+
+  async restart(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await this.each(targets, async (pod) => {
+      for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c)
+      for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
+    }, events)
+  }
+
+  /** `pod rm`: its containers (the infra container last) and the pod; running ones only with --force. */
+  async remove(targets: {names: string[]; all?: boolean; ignore?: boolean; force?: boolean; timeout?: number}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await this.each(targets, (pod) => this.removePod(pod, targets), events)
+  }
+
+  async removePod(pod: PodConfig, options: {force?: boolean; timeout?: number}): Promise<void> {
+    const containers = this.containersOf(pod)
+    const running = containers.filter((c) => c.state.status === 'running' || c.state.status === 'stopping')
+    if (running.length > 0 && !options.force)
+      throw new UsageError(`pod ${pod.id} has containers that are not ready to be removed: cannot remove container ${running[0].config.id} as it is running - running or paused containers cannot be removed without force: container state improper`)
+    for (const c of containers.reverse()) {
+      try {
+        await removeContainer(this.store, this.records, c, {force: true, timeout: options.timeout})
+      } catch (err) {
+        if (!(err instanceof NoSuchContainerError)) throw err
+      }
+    }
+    this.pods.delete(pod.id)
+  }
+
+  /** `pod prune`: the pods with no running container. */
+  async prune(): Promise<string[]> {
+    const removed: string[] = []
+    for (const pod of this.pods.list()) {
+      const status = podStatus(this.containersOf(pod))
+      if (status === 'Running' || status === 'Degraded') continue
+      await this.removePod(pod, {force: true})
+      removed.push(pod.id)
+    }
+    return removed
+  }
+
+  /** `pod ps`: the pods that pass every filter (id, name, label, status), as Podman's --filter. */
+  list(filters: string[] = []): PodReport[] {
+    const tests = filters.map((f) => {
+      const at = f.indexOf('=')
+      if (at < 0) throw new UsageError(`invalid filter "${f}"`)
+      const [key, value] = [f.slice(0, at), f.slice(at + 1)]
+      switch (key) {
+        case 'id':
+          return (r: PodReport) => r.Id.startsWith(value)
+        case 'name':
+          return (r: PodReport) => new RegExp(value).test(r.Name)
+        case 'label': {
+          const [k, v] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [value, undefined]
+          return (r: PodReport) => k in r.Labels && (v === undefined || r.Labels[k] === v)
+        }
+        case 'status':
+          return (r: PodReport) => r.Status.toLowerCase() === value.toLowerCase()
+        default:
+          throw new UsageError(`${key} is an invalid filter`)
+      }
+    })
+    return this.pods
+      .list()
+      .map((p) => this.report(p))
+      .filter((r) => tests.every((t) => t(r)))
+  }
+
+  /** `pod inspect`, in Podman's field names. */
+  inspect(nameOrId: string): Record<string, unknown> {
+    const pod = this.pods.lookup(nameOrId)
+    const report = this.report(pod)
+    return {
+      Id: pod.id,
+      Name: pod.name,
+      Created: pod.created,
+      State: report.Status,
+      Hostname: pod.hostname ?? '',
+      Labels: pod.labels,
+      CreateInfra: pod.infraId !== undefined,
+      InfraContainerId: pod.infraId ?? '',
+      SharedNamespaces: pod.share,
+      NumContainers: report.Containers.length,
+      Containers: report.Containers.map((c) => ({Id: c.Id, Name: c.Names, State: c.Status})),
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Pods through the CLI as the rootless user: the infra container (catatonit from the locally
+// built pause image) holds the namespaces the pod's containers share; the pod verbs and state.
+import test from 'ava'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+async function ok(box: Sandbox, args: string[]): Promise<string> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+test('a pod: its infra runs catatonit from the pause image; members share net, ipc and uts (localhost, hostname) but not pid; state, ps, inspect, rm', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.is((await tspod(box, ['pod', 'rm', '-t', '0', '--all', '--force', '--ignore'])).stdout, '', 'quiet when there are none')
+  const podId = (await ok(box, ['pod', 'create', '--name', 'p1', '--label', 'team=a'])).trim()
+  const version = (await ok(box, ['version', '--format', '{{.Server.Version}}-{{.Server.Built}}'])).trim()
+  t.is(await ok(box, ['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', 'reference=localhost/podman-pause']), `localhost/podman-pause:${version}\n`)
+  t.is(await ok(box, ['pod', 'ps', '--format', '{{.Name}} {{.Status}} {{.NumberOfContainers}} {{.Labels}}']), 'p1 Created 1 map[team:a]\n')
+
+  // a server on the pod's localhost, reached from another member
+  await ok(box, ['run', '-d', '--pod', 'p1', '--name', 'web', 'busybox', 'sh', '-c', 'echo hello-pod > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])
+  const out = await ok(box, ['run', '--rm', '--pod', 'p1', 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://127.0.0.1:8080/index.html && break; sleep 0.2; done; hostname; ps -o comm | grep -c httpd; true'])
+  t.is(out, 'hello-pod\np1\n0\n', 'localhost and hostname shared, processes not')
+  const infra = (await ok(box, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'p1'])).trim()
+  t.is(await ok(box, ['inspect', '--format', '{{.Path}} {{.Args}} {{.HostConfig.NetworkMode}}', infra]), '/catatonit [-P] slirp4netns\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}} {{.HostConfig.PidMode}}', 'web']), `container:${infra} container:${infra} container:${infra} private\n`)
+  t.is(await ok(box, ['pod', 'ps', '--ctr-names', '--format', '{{.Status}} {{.ContainerNames}}']), `Running ${podId.slice(0, 12)}-infra,web\n`)
+
+  await ok(box, ['stop', '-t', '0', 'web'])
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Degraded\n')
+  const refused = await tspod(box, ['pod', 'rm', 'p1'])
+  t.is(refused.code, 125)
+  t.regex(refused.stderr, /^Error: pod [0-9a-f]{64} has containers that are not ready to be removed: .* container state improper\n$/)
+  t.is(await ok(box, ['pod', 'stop', '-t', '0', 'p1']), `${podId}\n`)
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Exited\n')
+  t.is(await ok(box, ['pod', 'rm', 'p1']), `${podId}\n`)
+  t.is(await ok(box, ['ps', '-aq']), '')
+  t.is((await tspod(box, ['pod', 'exists', 'p1'])).code, 1)
+  const missing = await tspod(box, ['pod', 'rm', 'p1'])
+  t.is(missing.stderr, 'Error: no pod with name or ID p1 found: no such pod\n')
+})
+
+test('--pod new:NAME makes the pod; --infra=false pods share nothing; --share picks the namespaces; bad input is one line and 125', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '--pod', 'new:p2', '--name', 'member', 'busybox', 'true'])
+  t.is(await ok(box, ['pod', 'ps', '--format', '{{.Name}} {{.NumberOfContainers}}']), 'p2 2\n')
+  await ok(box, ['pod', 'create', '--infra=false', '--name', 'bare'])
+  await ok(box, ['create', '--pod', 'bare', '--name', 'alone', 'busybox', 'true'])
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}}', 'alone']), 'slirp4netns\n')
+  await ok(box, ['pod', 'create', '--share', 'pid', '--name', 'pids'])
+  const infra = (await ok(box, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'pids'])).trim()
+  await ok(box, ['create', '--pod', 'pids', '--name', 'pmember', 'busybox', 'true'])
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.PidMode}}', 'pmember']), `slirp4netns container:${infra}\n`)
+
+  for (const args of [['pod', 'create', '--share', 'bogus'], ['pod', 'create', '--name', 'p2'], ['create', '--pod', 'nosuch', 'busybox', 'true']]) {
+    const r = await tspod(box, args)
+    t.is(r.code, 125, args.join(' '))
+    t.regex(r.stderr, /^Error: [^\n]+\n$/)
+  }
+  // rmi -f of the pause image takes the pods of its infra containers along, members and all
+  const version = (await ok(box, ['version', '--format', '{{.Server.Version}}-{{.Server.Built}}'])).trim()
+  await ok(box, ['rmi', '-f', `localhost/podman-pause:${version}`])
+  t.is(await ok(box, ['pod', 'ps', '--format', '{{.Name}}']), 'bare\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}']), 'alone\n')
+  await ok(box, ['pod', 'rm', '-a'])
+  t.is((await ok(box, ['pod', 'ps', '-q'])) + (await ok(box, ['ps', '-aq'])), '', 'pods and their containers removed')
+})
