@@ -4,7 +4,7 @@ import {TspodCommand} from '../cli/base-command'
 import {alignColumns, isJsonFormat} from '../cli/format/go-template'
 import {renderRecord} from '../cli/render'
 import {goArchitecture} from '../engine'
-import {builtTime} from '../package-info'
+import {builtTime} from '../engine'
 
 export default class Version extends TspodCommand {
   static summary = 'Display the tspod version information'

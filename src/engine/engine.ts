@@ -573,9 +573,14 @@ export class Engine {
       BUILDARCH: host.architecture,
       BUILDVARIANT: host.variant ?? '',
     }
-    parseNetwork(input.network)
+    const network = parseNetwork(input.network)
     parseUserns(input.userns)
     const {store, records} = await this.containers()
+    if (network.kind === 'bridge') {
+      const {NetworkConfigs} = await import('../runtime/network/netavark/config')
+      const configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
+      for (const name of Object.keys(network.networks)) configs.lookup(name)
+    }
     const {Builder} = await import('../build/builder')
     const {buildRuntime} = await import('./build-runtime')
     const {normalizeTagName} = await import('../storage/store/images/names')

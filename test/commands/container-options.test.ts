@@ -192,7 +192,7 @@ test('doctor knows the runtime\'s and the volumes\' tables: a store with contain
   await ok(box, ['create', '-v', 'data:/data', 'busybox'])
   const doctor = await tspod(box, ['doctor', '--check', 'database'])
   t.is(doctor.code, 0, doctor.stdout)
-  t.regex(doctor.stdout, /^OK +store database: .*schema runtime v3, storage v3, volumes v1 \(known\), every reference resolves\n$/)
+  t.regex(doctor.stdout, /^OK +store database: .*schema pods v1, runtime v3, storage v5, volumes v1 \(known\), every reference resolves\n$/)
 })
 
 test('system df counts containers (their upper dirs) and volumes, and what is reclaimable', async (t) => {

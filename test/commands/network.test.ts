@@ -90,6 +90,7 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   }
   await ok(['network', 'create', '--subnet', '10.123.7.0/24', 'appnet'])
   await ok(['network', 'create', '--internal', 'closed'])
+  // the server listens again after each connection: the client retries a refused one
   await ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 5432; done'])
   const [mode, settings] = (await ok(['inspect', '--format', '{{.HostConfig.NetworkMode}}|{{json .NetworkSettings.Networks}}', 'db'])).trim().split('|')
   t.is(mode, 'bridge')
@@ -100,7 +101,7 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   const aardvark = Number(fs.readFileSync(path.join(runRoot, 'networks', 'aardvark-dns', 'aardvark.pid'), 'utf8'))
 
   const client = await ok(['run', '--rm', '--network', 'appnet:alias=client', 'busybox', 'sh', '-c',
-    'ip -4 addr show eth0 | grep -o "inet [0-9./]*"; head -2 /etc/resolv.conf; ip route | grep -c "^default via 10.123.7.1"; nc db 5432 </dev/null; nc database 5432 </dev/null'])
+    'ip -4 addr show eth0 | grep -o "inet [0-9./]*"; head -2 /etc/resolv.conf; ip route | grep -c "^default via 10.123.7.1"; for h in db database; do for i in $(seq 20); do nc $h 5432 </dev/null 2>/dev/null && break; sleep 0.5; done; done'])
   const [addr, search, nameserver, defaults, byName, byAlias] = client.trim().split('\n')
   t.is(addr, 'inet 10.123.7.3/24', 'the second address of the subnet (db has 10.123.7.2)')
   t.deepEqual([search, nameserver, defaults], ['search dns.podman', 'nameserver 10.123.7.1', '1'])

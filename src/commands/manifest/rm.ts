@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {printError} from '../../cli/exit'
+import {EXIT_ENGINE} from '../../cli/exit-codes'
 import {manifestRm, UsageError} from '../../engine'
 
 export default class ManifestRm extends TspodCommand {
@@ -18,6 +19,6 @@ export default class ManifestRm extends TspodCommand {
     for (const name of report.untagged) this.print(`Untagged: ${name}`)
     for (const id of report.deleted) this.print(`Deleted: ${id}`)
     report.errors.forEach((e) => printError(e, false))
-    if (report.errors.length > 0) this.exit(125)
+    if (report.errors.length > 0) this.exit(EXIT_ENGINE)
   }
 }

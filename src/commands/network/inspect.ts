@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {isJsonFormat} from '../../cli/format/go-template'
 import {renderRecord} from '../../cli/render'
-import {networkJson} from '../../runtime/network/netavark/config'
+import {networkJson} from '../../engine'
 import {inspectRow} from '../../cli/network-rows'
 
 export default class NetworkInspect extends TspodCommand {

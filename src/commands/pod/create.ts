@@ -1,8 +1,7 @@
-import * as fs from 'node:fs'
-
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
+import {writeOutput} from '../../cli/output-file'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
 
@@ -41,7 +40,7 @@ export default class PodCreate extends ContainerCommand {
       share: flags.share,
       userns: flags.userns,
     })
-    if (flags['pod-id-file']) fs.writeFileSync(flags['pod-id-file'], pod.id)
+    if (flags['pod-id-file']) writeOutput(flags['pod-id-file'], pod.id)
     this.print(pod.id)
   }
 }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
-import {createdSince} from '../../runtime/container/report'
+import {createdSince} from '../../engine'
 
 const HEADERS = {ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS', ContainerNames: 'NAMES', ContainerIds: 'IDS', ContainerStatuses: 'STATUS', Labels: 'LABELS'}
 

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {renderRecord} from '../../cli/render'
-import {eventJson, humanReadable, type PodmanEvent} from '../../events/event'
-import {goTimeString} from '../../events/time'
+import {eventJson, humanReadable, type PodmanEvent} from '../../engine'
+import {goTimeString} from '../../engine'
 
 /** containers/common report.IsJSON */
 const JSON_FORMAT = /^\s*(json|\{\{\s*json\s*(\.)?\s*\}\})\s*$/

@@ -2,8 +2,12 @@
 // host's tar running as root of the store's user namespace (as Podman does it there), so files
 // that containers wrote by subordinate ids keep their owners and can be read.
 import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
+import type {ChildStep} from '../../native'
+import {MS} from '../rootfs-mount'
 import type {UserNamespaceMapping} from '../../userns/idmap'
 import {runAsMappedRoot} from './mapped-root'
 
@@ -25,12 +29,64 @@ export async function exportVolumeData(mapping: UserNamespaceMapping | undefined
   })
 }
 
+/** The host dirs tar and its libraries live in; on a merged-/usr system the others are symlinks into /usr. */
+const PROGRAM_DIRS = ['/usr', '/bin', '/lib', '/lib64', '/lib32', '/libx32']
+
+/**
+ * A root holding only the host's program dirs (read-only) and the volume's data at /volume, for
+ * tar to unpack in. A container may have left symlinks in its volume (`d -> /home/user`): in
+ * this root they resolve to nothing of the host's, as Podman's chrootarchive unpacks in a chroot.
+ */
+function confinedRootSteps(root: string, dataDir: string): ChildStep[] {
+  const steps: ChildStep[] = [
+    {kind: 'mount', name: 'make `/` private', source: 'none', path: '/', flags: MS.REC | MS.PRIVATE},
+    {kind: 'mount', name: 'a tmpfs for the unpacking root', source: 'tmpfs', path: root, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV, data: 'mode=755'},
+  ]
+  for (const dir of PROGRAM_DIRS) {
+    let st: fs.Stats
+    try {
+      st = fs.lstatSync(dir)
+    } catch {
+      continue
+    }
+    const at = path.join(root, dir)
+    if (st.isSymbolicLink()) {
+      steps.push({kind: 'symlink', name: `symlink ${dir}`, source: fs.readlinkSync(dir), path: at})
+      continue
+    }
+    steps.push(
+      {kind: 'mkdirp', name: `mkdir ${dir}`, path: at, mode: 0o755},
+      {kind: 'mount', name: `bind ${dir}`, source: dir, path: at, flags: MS.BIND | MS.REC},
+      {kind: 'mount', name: `remount ${dir} read-only`, source: 'none', path: at, flags: MS.BIND | MS.REMOUNT | MS.RDONLY, keepLockedFlags: true},
+    )
+  }
+  const volume = path.join(root, 'volume')
+  steps.push(
+    {kind: 'mkdirp', name: 'mkdir /volume', path: volume, mode: 0o755},
+    {kind: 'mount', name: 'bind the volume data', source: dataDir, path: volume, flags: MS.BIND},
+    {kind: 'chdir', name: 'chdir to the unpacking root', path: root},
+    {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
+    {kind: 'umount_detach', name: 'unmount the old root', path: '.'},
+    {kind: 'chdir', name: 'chdir to /volume', path: '/volume'},
+  )
+  return steps
+}
+
 /** Unpack a tar into the volume's data dir: a file (whose compression tar detects), or from an fd. */
 export async function importVolumeData(mapping: UserNamespaceMapping | undefined, name: string, dataDir: string, source: string | number): Promise<void> {
-  await runAsMappedRoot(mapping, {
-    file: hostTar(),
-    argv: ['tar', '--numeric-owner', '--same-owner', '-xpf', typeof source === 'string' ? source : '-', '-C', dataDir],
-    stdin: typeof source === 'number' ? source : undefined,
-    doing: `importing into volume ${name}`,
-  })
+  const tar = hostTar()
+  const input = typeof source === 'number' ? source : fs.openSync(source, 'r')
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-volume-import-'))
+  try {
+    await runAsMappedRoot(mapping, {
+      file: fs.realpathSync(tar),
+      argv: ['tar', '--numeric-owner', '--same-owner', '-xpf', '-', '-C', '/volume'],
+      steps: confinedRootSteps(root, dataDir),
+      stdin: input,
+      doing: `importing into volume ${name}`,
+    })
+  } finally {
+    if (input !== source) fs.closeSync(input)
+    fs.rmSync(root, {recursive: true, force: true})
+  }
 }
