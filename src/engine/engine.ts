@@ -792,7 +792,9 @@ export class Engine {
       })
       progress?.stop()
       const {lookupImage} = await import('../storage/store/images/lookup')
-      for (const name of options.names) await this.events.image('save', lookupImage(store, name, this.registries).id, options.output ?? '/dev/stdout')
+      // without -m the names after the first are more tags of the first image, not images
+      const saved = options.multiImage ? options.names : options.names.slice(0, 1)
+      for (const name of saved) await this.events.image('save', lookupImage(store, name, this.registries).id, options.output ?? '/dev/stdout')
       if (work) {
         await new Promise<void>((resolve, reject) => fs.createReadStream(output!).on('error', reject).on('end', resolve).pipe(stdout, {end: false}))
       }

@@ -92,7 +92,8 @@ test('save -m pipes several images into one archive that load reads from stdin, 
 
   // without -m the names after the first are more tags of the first image
   const tagsOut = path.join(box.dir, 'tags.tar')
-  t.is((await tspod(box, ['save', '-q', '-o', tagsOut, 'localhost/bb:1', 'localhost/more:tag'])).code, 0)
+  const tagged = await tspod(box, ['save', '-q', '-o', tagsOut, 'localhost/bb:1', 'localhost/more:tag'])
+  t.is(tagged.code, 0, tagged.stderr)
   const manifest = JSON.parse(execFileSync('tar', ['-xOf', tagsOut, 'manifest.json']).toString())
   t.deepEqual(manifest.map((item: {RepoTags: string[]}) => item.RepoTags), [['localhost/bb:1', 'localhost/more:tag']])
 

@@ -44,6 +44,9 @@ test('no options: the defaults Podman applies', (t) => {
     devices: [],
     hostname: undefined,
     network: {kind: 'slirp4netns'},
+    ipc: {kind: 'shareable'},
+    uts: {kind: 'private'},
+    pid: {kind: 'private'},
     ports: [],
     extraHosts: [],
     noHosts: false,
@@ -152,7 +155,6 @@ test('--security-opt no-new-privileges takes =BOOL, :BOOL or nothing', (t) => {
 test('bad values fail in Podman\'s words, each a UsageError', (t) => {
   const bad: [Parameters<typeof parseContainerSpec>[0], string | RegExp][] = [
     [{name: '-x'}, 'names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument'],
-    [{network: 'mynet'}, 'unable to find network with name or ID mynet: network not found'],
     [{network: 'ns:/proc/1/ns/net', publish: ['80']}, 'cannot set port bindings on an existing container network namespace'],
     [{noHosts: true, addHost: ['a:1.2.3.4']}, '--no-hosts and --add-host cannot be set together'],
     [{addHost: ['nocolon']}, 'bad format for add-host: "nocolon"'],

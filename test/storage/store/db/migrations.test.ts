@@ -14,9 +14,9 @@ function tempDir(t: {teardown(fn: () => void): void}): string {
   return dir
 }
 
-test('the registry lists storage first, then the runtime and the volumes, each owner in version order', (t) => {
+test('the registry lists storage first, then the runtime, the volumes and the pods, each owner in version order', (t) => {
   const owners = [...new Set(MIGRATIONS.map((m) => m.owner))]
-  t.deepEqual(owners, ['storage', 'runtime', 'volumes'])
+  t.deepEqual(owners, ['storage', 'runtime', 'volumes', 'pods'])
   for (const owner of owners) {
     const versions = MIGRATIONS.filter((m) => m.owner === owner).map((m) => m.version)
     t.deepEqual(versions, versions.map((_, i) => i + 1))
