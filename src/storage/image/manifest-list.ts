@@ -19,8 +19,7 @@ import {MEDIA_TYPE_DOCKER_MANIFEST_LIST, MEDIA_TYPE_OCI_INDEX} from './manifest/
 import {serializeDockerManifestList} from './manifest/docker-schema2'
 import {serializeOciIndex} from './manifest/oci'
 import {chooseInstance} from './manifest/platform'
-import {dockerTransport} from './transports/docker/transport'
-import {formatImageName, parseImageName} from './transports/registry'
+import {formatImageName, parseTransportOrRegistry} from './transports/registry'
 import type {ImageContext, ImageReference, ImageSource} from './transports/types'
 import type {Image} from '../store/images/images'
 import {ImageUnknownError, lookupImage} from '../store/images/lookup'
@@ -82,15 +81,7 @@ export function createList(store: Store, name: string): Image {
 
 /** A reference as `manifest add` reads it: a transport prefix, else a registry (docker://). */
 export function parseAddReference(text: string, tmpDir: string): ImageReference {
-  try {
-    return parseImageName(text, {tmpDir})
-  } catch (err) {
-    try {
-      return dockerTransport.parseReference(`//${text}`)
-    } catch {
-      throw err
-    }
-  }
+  return parseTransportOrRegistry(text, {tmpDir})
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {

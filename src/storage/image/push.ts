@@ -14,7 +14,7 @@ import {resolveLocalImage} from '../store/images/lookup'
 import type {Store} from '../store/store'
 import {StoreImageReference} from './transports/containers-storage/transport'
 import {dockerTransport} from './transports/docker/transport'
-import {formatImageName, parseImageName} from './transports/registry'
+import {formatImageName, parseTransportOrRegistry} from './transports/registry'
 import {ImageContext, ImageReference} from './transports/types'
 
 /** --format: Podman's names for the manifest formats a push can write. */
@@ -50,15 +50,7 @@ export interface PushResult {
  * reference ("localhost:5000/x" has no transport "localhost").
  */
 export function parseDestination(text: string, tmpDir: string): ImageReference {
-  try {
-    return parseImageName(text, {tmpDir})
-  } catch (err) {
-    try {
-      return dockerTransport.parseReference(`//${text}`)
-    } catch {
-      throw err
-    }
-  }
+  return parseTransportOrRegistry(text, {tmpDir})
 }
 
 export async function pushImage(store: Store, sourceName: string, destinationName: string | undefined, opts: PushOptions): Promise<PushResult> {

@@ -47,6 +47,22 @@ export function parseImageName(text: string, options: ReferenceOptions = {}): Im
   return transport.parseReference(text.slice(colon + 1), options)
 }
 
+/**
+ * A transport name before the first ":", else a registry reference, as libimage parses push
+ * destinations and `manifest add` images ("localhost:5000/x" has no transport "localhost").
+ */
+export function parseTransportOrRegistry(text: string, options: ReferenceOptions = {}): ImageReference {
+  try {
+    return parseImageName(text, options)
+  } catch (err) {
+    try {
+      return dockerTransport.parseReference(`//${text}`)
+    } catch {
+      throw err
+    }
+  }
+}
+
 /** The full name of a reference: "oci:/dir:ref". */
 export function formatImageName(reference: ImageReference): string {
   return `${reference.transport.name}:${reference.toString()}`
