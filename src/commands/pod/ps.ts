@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
-import {createdSince} from '../../engine'
+import {timeAgo} from '../../cli/units'
 
 const HEADERS = {ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS', ContainerNames: 'NAMES', ContainerIds: 'IDS', ContainerStatuses: 'STATUS', Labels: 'LABELS'}
 
@@ -31,7 +31,7 @@ export default class PodPs extends TspodCommand {
     const rows = pods.map((p) => ({
       ...p,
       ID: id(p.Id),
-      Created: createdSince(p.Created),
+      Created: timeAgo(new Date(p.Created)),
       InfraID: id(p.InfraId),
       NumberOfContainers: p.Containers.length,
       ContainerNames: p.Containers.map((c) => c.Names).join(','),
