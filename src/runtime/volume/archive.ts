@@ -6,6 +6,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
+import {systemErrorText} from '../spec/system-error'
 import type {ChildStep} from '../../native'
 import {MS} from '../rootfs-mount'
 import type {UserNamespaceMapping} from '../../userns/idmap'
@@ -72,15 +73,32 @@ function confinedRootSteps(root: string, dataDir: string): ChildStep[] {
   return steps
 }
 
-/** Unpack a tar into the volume's data dir: a file (whose compression tar detects), or from an fd. */
+/** tar's flag for a file's compression, by its magic bytes: tar detects it only in a file it opens by name, which the confined root has not. */
+function compressionFlag(fd: number): string[] {
+  const head = Buffer.alloc(6)
+  const n = fs.readSync(fd, head, 0, head.length, 0)
+  const starts = (...bytes: number[]) => n >= bytes.length && bytes.every((b, i) => head[i] === b)
+  if (starts(0x1f, 0x8b)) return ['-z']
+  if (starts(0x42, 0x5a, 0x68)) return ['-j']
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return ['-J']
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return ['--zstd']
+  return []
+}
+
+/** Unpack a tar into the volume's data dir: a file (plain or compressed), or from an fd. */
 export async function importVolumeData(mapping: UserNamespaceMapping | undefined, name: string, dataDir: string, source: string | number): Promise<void> {
   const tar = hostTar()
-  const input = typeof source === 'number' ? source : fs.openSync(source, 'r')
+  let input: number
+  try {
+    input = typeof source === 'number' ? source : fs.openSync(source, 'r')
+  } catch (err) {
+    throw new TspodError(`importing into volume ${name}: ${systemErrorText(err)}`)
+  }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-volume-import-'))
   try {
     await runAsMappedRoot(mapping, {
       file: fs.realpathSync(tar),
-      argv: ['tar', '--numeric-owner', '--same-owner', '-xpf', '-', '-C', '/volume'],
+      argv: ['tar', '--numeric-owner', '--same-owner', ...(input === source ? [] : compressionFlag(input)), '-xpf', '-', '-C', '/volume'],
       steps: confinedRootSteps(root, dataDir),
       stdin: input,
       doing: `importing into volume ${name}`,
