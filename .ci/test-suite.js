@@ -43,6 +43,23 @@ const ava = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'ent
   stdio: ['ignore', 'pipe', 'inherit'],
 })
 
+// Where the time goes: each test file's span, from the result before its first one to its last one
+// (ava runs two files at once, so the spans overlap; good enough to find the slow files).
+const started = Date.now()
+let lastResultAt = started
+const spans = new Map()
+function noteTiming(title) {
+  const now = Date.now()
+  const file = title.split(' › ').slice(0, -1).join(' › ')
+  const span = spans.get(file)
+  if (span) span.end = now
+  else spans.set(file, {start: lastResultAt, end: now})
+  lastResultAt = now
+}
+function slowestFiles(count) {
+  return [...spans].map(([file, {start, end}]) => [file, end - start]).sort((a, b) => b[1] - a[1]).slice(0, count)
+}
+
 let passed = 0
 let failed = 0
 let skipped = 0
@@ -51,6 +68,7 @@ readline.createInterface({input: ava.stdout}).on('line', (line) => {
   process.stdout.write(line + '\n')
   const m = /^(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO).*)?$/.exec(line)
   if (!m) return
+  noteTiming(m[2])
   if (m[3]) skipped++
   else if (m[1] === 'ok') passed++
   else {
@@ -60,6 +78,8 @@ readline.createInterface({input: ava.stdout}).on('line', (line) => {
 })
 
 ava.on('close', (code) => {
+  const slow = slowestFiles(15).map(([file, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${file}`)
+  process.stdout.write(`\nSlowest test files (of ${((Date.now() - started) / 1000).toFixed(0)} s):\n${slow.join('\n')}\n`)
   if (failures.length) process.stdout.write(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`)
   if (skipped) process.stdout.write(`${skipped} skipped\n`)
   if (code !== 0 && failed === 0) failed = 1 // ava itself failed (a crash, a timeout, no tests)
