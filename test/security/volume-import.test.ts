@@ -55,3 +55,35 @@ test('volume import never writes through a symlink the volume holds to a host di
   const mountpoint = (await tspod(box, ['volume', 'inspect', '--format', '{{.Mountpoint}}', 'v'])).stdout.trim()
   t.is(fs.readFileSync(path.join(mountpoint, 'dir', 'file'), 'utf8'), 'hello')
 })
+
+test('volume export archives a symlink the volume holds to the user\'s files as a symlink, never what it points at', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  const hostDir = path.join(box.dir, 'private')
+  fs.mkdirSync(hostDir)
+  fs.writeFileSync(path.join(hostDir, 'key'), 'the user\'s secret')
+  fs.chownSync(hostDir, box.user.uid, box.user.gid)
+  t.is((await tspod(box, ['volume', 'create', 'v'])).code, 0)
+  // what a container leaves in its volume: links to the user's files, absolute and relative
+  const mountpoint = (await tspod(box, ['volume', 'inspect', '--format', '{{.Mountpoint}}', 'v'])).stdout.trim()
+  fs.symlinkSync(hostDir, path.join(mountpoint, 'dir-link'))
+  fs.symlinkSync(path.join(hostDir, 'key'), path.join(mountpoint, 'file-link'))
+  fs.symlinkSync(`../../../../../../../../..${hostDir}/key`, path.join(mountpoint, 'rel-link'))
+
+  const archive = path.join(box.dir, 'v.tar')
+  const exported = await tspod(box, ['volume', 'export', '-o', archive, 'v'])
+  t.is(exported.code, 0, exported.stderr)
+  const bytes = fs.readFileSync(archive)
+  const entries: {name: string; type: string; linkname?: string | null}[] = []
+  const extract = tar.extract()
+  extract.on('entry', (header, stream, next) => {
+    entries.push({name: header.name, type: header.type ?? '', linkname: header.linkname})
+    stream.resume()
+    stream.on('end', next)
+  })
+  await new Promise<void>((resolve, reject) => extract.on('finish', resolve).on('error', reject).end(bytes))
+  const links = entries.filter((e) => /link$/.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))
+  t.deepEqual(links.map((e) => [e.name.replace(/^\.\//, ''), e.type]), [['dir-link', 'symlink'], ['file-link', 'symlink'], ['rel-link', 'symlink']])
+  t.false(entries.some((e) => e.name.includes('key')), 'nothing below the linked dir is archived')
+  t.false(bytes.includes('the user\'s secret'))
+})
