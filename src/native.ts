@@ -143,8 +143,8 @@ interface Addon {
   spawn(options: NativeSpawnOptions): NativeSpawnResult
   waitPid(pid: number): Promise<NativeExit>
   receiveFd(socket: number): number
-  /** Run a short program to completion (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs. */
-  runProgram(file: string, argv: string[], timeoutMs: number): ProgramResult
+  /** Run short programs to completion, all at once (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs; their results in order. */
+  runPrograms(programs: {file: string; argv: string[]}[], timeoutMs: number): ProgramResult[]
   setWinsize(fd: number, rows: number, cols: number): void
   /** The OCI linux.seccomp section as a BPF program (struct sock_filter[]), compiled by libseccomp. */
   compileSeccomp(section: SeccompSection): Buffer
