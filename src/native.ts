@@ -80,6 +80,8 @@ export type ChildStep =
   | {kind: 'loopback_up'; name: string}
   /** seccomp(SECCOMP_SET_MODE_FILTER, flags, filter): a program from compileSeccomp */
   | {kind: 'seccomp'; name: string; filter: Buffer; flags: number}
+  /** wait for one more byte from the parent (see SpawnOptions.besideSteps); dumpable until then */
+  | {kind: 'wait_release'; name: string}
 
 /** The OCI runtime spec's linux.seccomp, as compileSeccomp reads it (action, operator and arch names as in the spec). */
 export interface SeccompSection {

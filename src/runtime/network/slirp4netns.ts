@@ -3,8 +3,9 @@
 // and a DNS forwarder on 10.0.2.3, backed by a user-mode TCP/IP stack in slirp4netns on the
 // host; published ports are forwarded through its API socket (add_hostfwd).
 //
-// It is started while the container's first process waits to be released (spawnInNamespaces'
-// beforeRelease): slirp4netns joins /proc/<pid>/ns/user and /proc/<pid>/ns/net by the pid.
+// It is started while the container's first process sets up its mounts, and that process runs
+// the container's program once it is ready (spawnInNamespaces' besideSteps): slirp4netns joins
+// /proc/<pid>/ns/user and /proc/<pid>/ns/net by the pid.
 // (The `--netns-type=path --userns-path` form cannot be combined with --enable-sandbox by a
 // non-root caller: slirp4netns then never enters the user namespace and its setegid(0) fails.)
 //
