@@ -80,6 +80,8 @@ export type ChildStep =
   | {kind: 'loopback_up'; name: string}
   /** seccomp(SECCOMP_SET_MODE_FILTER, flags, filter): a program from compileSeccomp */
   | {kind: 'seccomp'; name: string; filter: Buffer; flags: number}
+  /** wait for one more byte from the parent (see SpawnOptions.besideSteps); dumpable until then */
+  | {kind: 'wait_release'; name: string}
 
 /** The OCI runtime spec's linux.seccomp, as compileSeccomp reads it (action, operator and arch names as in the spec). */
 export interface SeccompSection {
@@ -143,8 +145,8 @@ interface Addon {
   spawn(options: NativeSpawnOptions): NativeSpawnResult
   waitPid(pid: number): Promise<NativeExit>
   receiveFd(socket: number): number
-  /** Run a short program to completion (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs. */
-  runProgram(file: string, argv: string[], timeoutMs: number): ProgramResult
+  /** Run short programs to completion, all at once (stdin and stdout /dev/null, stderr captured); SIGKILL after timeoutMs; their results in order. */
+  runPrograms(programs: {file: string; argv: string[]}[], timeoutMs: number): ProgramResult[]
   setWinsize(fd: number, rows: number, cols: number): void
   /** The OCI linux.seccomp section as a BPF program (struct sock_filter[]), compiled by libseccomp. */
   compileSeccomp(section: SeccompSection): Buffer

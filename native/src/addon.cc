@@ -35,7 +35,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setxattr", Napi::Function::New(env, SetXattr, "setxattr"));
   exports.Set("mknod", Napi::Function::New(env, Mknod, "mknod"));
   exports.Set("receiveFd", Napi::Function::New(env, ReceiveFd, "receiveFd"));
-  exports.Set("runProgram", Napi::Function::New(env, RunProgram, "runProgram"));
+  exports.Set("runPrograms", Napi::Function::New(env, RunPrograms, "runPrograms"));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp, "compileSeccomp"));
   exports.Set("tryLock", Napi::Function::New(env, TryLock, "tryLock"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));

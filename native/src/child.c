@@ -437,9 +437,20 @@ static int run_step(const struct tspod_step *s) {
   return -1;
 }
 
+static int has_wait_step(const struct tspod_plan *plan) {
+  for (size_t i = 0; i < plan->nsteps; i++)
+    if (plan->steps[i].kind == TSPOD_STEP_WAIT_RELEASE) return 1;
+  return 0;
+}
+
 static void run_steps(const struct tspod_plan *plan) {
   for (size_t i = 0; i < plan->nsteps; i++) {
     const struct tspod_step *s = &plan->steps[i];
+    if (s->kind == TSPOD_STEP_WAIT_RELEASE) {
+      wait_for_release(plan);
+      prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+      continue;
+    }
     if (run_step(s) < 0) {
       if (s->fallback_errno && errno == s->fallback_errno) continue; /* run the alternative steps */
       fail(plan, errno, s->name, s->path);
@@ -700,12 +711,16 @@ void tspod_child_run(const struct tspod_plan *plan) {
     /* tell the parent it may write the maps now: before this byte /proc/<pid> may still be root's */
     tspod_write_all(plan->sync_fd, "r", 1);
     wait_for_release(plan);
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* With a wait step the parent still enters the namespaces (slirp4netns) while the steps
+     * before it run: those mount and change no credentials (a change of the effective ids would
+     * make the child non-dumpable anyway), and no process of the container exists yet. */
+    if (!has_wait_step(plan)) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   }
   join_namespaces(plan);
   if (plan->fork_after_join) fork_into_pid_namespace(plan);
 
   run_steps(plan);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
   /* a change of the effective uid or gid (setresuid, setresgid steps) clears the parent-death
    * signal: set it again */

@@ -43,6 +43,9 @@ enum tspod_step_kind {
                                rows, cols: its window size */
   TSPOD_STEP_LOOPBACK_UP,   /* set IFF_UP on "lo" in the child's network namespace */
   TSPOD_STEP_SECCOMP,       /* seccomp(SECCOMP_SET_MODE_FILTER, flags, {filter, filter_len / 8}) */
+  TSPOD_STEP_WAIT_RELEASE,  /* wait for one more byte from the parent (what it set up beside the
+                               steps through /proc/<pid>/ns, the network, is ready); the child
+                               is dumpable until then, and only then */
 };
 
 /* tspod_step.opts */

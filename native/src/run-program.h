@@ -1,5 +1,5 @@
 #ifndef TSPOD_RUN_PROGRAM_H
 #define TSPOD_RUN_PROGRAM_H
 #include <napi.h>
-Napi::Value RunProgram(const Napi::CallbackInfo &info);
+Napi::Value RunPrograms(const Napi::CallbackInfo &info);
 #endif

@@ -52,12 +52,9 @@ export function attachTerminal(master: number, interactive: boolean, onOutput?: 
         stdin.pause()
       }
       if (rawWasSet !== undefined) (stdin as tty.ReadStream).setRawMode(rawWasSet)
+      // destroy() closes the master itself (autoClose only spares it at the stream's end), once a
+      // pending read is done: closing it here too could close whatever fd reuses its number next
       fromContainer.destroy()
-      try {
-        fs.closeSync(master)
-      } catch {
-        // already closed
-      }
     },
   }
 }

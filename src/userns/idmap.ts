@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError} from '../errors'
-import {native} from '../native'
+import {ProgramResult, native} from '../native'
 import {SUBGID_FILE, SUBUID_FILE, SubIdRange, rangesFor, readSubIdFile} from './subid'
 import {HostUser} from './user'
 
@@ -113,22 +113,29 @@ function mapArgs(map: IdMapping[]): string[] {
   return map.flatMap((m) => [String(m.containerID), String(m.hostID), String(m.size)])
 }
 
-function runMappingTool(tool: MappingTool, pid: number, map: IdMapping[]): void {
-  if (!tool.path)
-    throw new TspodError(
-      `command required for rootless mode with multiple IDs: exec: "${tool.name}": executable file not found in $PATH`,
-    )
-  let output: string | undefined
-  try {
-    const r = native().runProgram(tool.path, [tool.path, String(pid), ...mapArgs(map)], 10_000)
-    if (r.timedOut) output = 'timed out after 10 s'
-    else if (r.code !== 0) output = r.stderr.trim() || (r.signal !== null ? `killed by signal ${r.signal}` : `exit status ${r.code}`)
-  } catch (err) {
-    output = (err as Error).message
-  }
-  if (output === undefined) return
+function missingTool(tool: MappingTool): TspodError {
+  return new TspodError(`command required for rootless mode with multiple IDs: exec: "${tool.name}": executable file not found in $PATH`)
+}
+
+function mappingToolFailure(tool: MappingTool, output: string): TspodError {
   const hint = tool.setuid || tool.fileCaps ? '' : ': should have setuid or have filecaps setuid'
-  throw new TspodError(`cannot set up namespace using "${tool.path}"${hint}: ${output}`)
+  return new TspodError(`cannot set up namespace using "${tool.path}"${hint}: ${output}`)
+}
+
+/** newuidmap and newgidmap at once (neither waits for the other); the first failure, in that order, is thrown. */
+function runMappingTools(pid: number, runs: {tool: MappingTool; map: IdMapping[]}[]): void {
+  for (const {tool} of runs) if (!tool.path) throw missingTool(tool)
+  let results: ProgramResult[]
+  try {
+    results = native().runPrograms(runs.map(({tool, map}) => ({file: tool.path!, argv: [tool.path!, String(pid), ...mapArgs(map)]})), 10_000)
+  } catch (err) {
+    const failed = runs.find(({tool}) => tool.path === (err as NodeJS.ErrnoException).path) ?? runs[0]
+    throw mappingToolFailure(failed.tool, (err as Error).message)
+  }
+  for (const [i, r] of results.entries()) {
+    if (r.timedOut) throw mappingToolFailure(runs[i].tool, 'timed out after 10 s')
+    if (r.code !== 0) throw mappingToolFailure(runs[i].tool, r.stderr.trim() || (r.signal !== null ? `killed by signal ${r.signal}` : `exit status ${r.code}`))
+  }
 }
 
 function writeMapFile(file: string, content: string): void {
@@ -143,8 +150,10 @@ function writeMapFile(file: string, content: string): void {
 /** Write the maps for a child that waits in a new user namespace. */
 export async function applyUserNamespaceMapping(pid: number, mapping: UserNamespaceMapping): Promise<void> {
   if (mapping.mode === 'subid') {
-    runMappingTool(findMappingTool('newuidmap'), pid, mapping.uidMap)
-    runMappingTool(findMappingTool('newgidmap'), pid, mapping.gidMap)
+    runMappingTools(pid, [
+      {tool: findMappingTool('newuidmap'), map: mapping.uidMap},
+      {tool: findMappingTool('newgidmap'), map: mapping.gidMap},
+    ])
     // newgidmap leaves setgroups at `allow`; write it anyway so the policy never rests on a default.
     writeMapFile(`/proc/${pid}/setgroups`, mapping.setgroups)
     return

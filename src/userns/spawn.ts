@@ -7,6 +7,8 @@
 // maps are written), runs its steps, and execs. A failing step sends one
 // `struct tspod_report` and exits; a successful exec closes the socket (close-on-exec), so the
 // parent reads EOF with no report. In join mode there is no release byte: the child runs at once.
+// With besideSteps the child gets a second byte, read by a wait_release step (see withWaitStep):
+// the parent sets up what joins the child's namespaces (slirp4netns) while the steps before it run.
 import * as net from 'node:net'
 import * as fs from 'node:fs'
 import {Readable, Writable} from 'node:stream'
@@ -52,9 +54,16 @@ export interface SpawnOptions {
   noReap?: boolean
   /**
    * Runs once the id maps are written and before the child is released to run its steps:
-   * where the network of the child's namespaces is set up (it needs the child's pid). Not with `join`.
+   * what the steps need set up from outside (fuse-overlayfs mounting the rootfs). Not with `join`.
    */
   beforeRelease?: (pid: number) => Promise<void>
+  /**
+   * Runs once the child is released, while it runs its steps: what joins the child's namespaces
+   * through /proc/<pid>/ns without changing what the steps do (slirp4netns). The child waits for
+   * it before its first step that changes its credentials (the last it can be joined before), or
+   * before its program. Not with `join`.
+   */
+  besideSteps?: (pid: number) => Promise<void>
 }
 
 export interface ChildExit {
@@ -177,6 +186,23 @@ function joinName(join: JoinTarget): string {
   return 'pid' in join ? `process ${join.pid}` : join.paths.map((p) => p.path).join(', ')
 }
 
+/** Steps that change the child's credentials: it is no longer dumpable (joinable) after the first. */
+const CREDENTIAL_STEPS = new Set<ChildStep['kind']>(['setgroups', 'setresgid', 'setresuid', 'caps', 'no_new_privs', 'seccomp'])
+
+/** The steps with a wait_release step before the first credential step (never inside a fallback group), or last. */
+export function withWaitStep(steps: ChildStep[]): ChildStep[] {
+  let at = steps.findIndex((s) => CREDENTIAL_STEPS.has(s.kind))
+  if (at < 0) at = steps.length
+  for (let i = 0; i < at; i++) {
+    const fallback = 'fallback' in steps[i] ? (steps[i] as {fallback?: {steps: number}}).fallback : undefined
+    if (fallback && i + fallback.steps >= at) {
+      at = i
+      break
+    }
+  }
+  return [...steps.slice(0, at), {kind: 'wait_release', name: 'wait for the network'}, ...steps.slice(at)]
+}
+
 function checkJoin(options: SpawnOptions, join: JoinTarget): void {
   if ('pid' in join) {
     if (!Number.isSafeInteger(join.pid) || join.pid <= 0) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
@@ -185,15 +211,15 @@ function checkJoin(options: SpawnOptions, join: JoinTarget): void {
   } else if (options.namespaces.includes('user') || !join.paths.some((p) => p.namespace === 'user')) {
     throw new TspodError(`joining ${joinName(join)} takes the user namespace that owns them, joined first`)
   }
-  if (options.beforeRelease) throw new TspodError('a child joining namespaces is never held before release')
+  if (options.beforeRelease || options.besideSteps) throw new TspodError('a child joining namespaces is never held before release')
 }
 
 export async function spawnInNamespaces(options: SpawnOptions): Promise<NamespacedChild> {
   const join = options.join
   if (join) checkJoin(options, join)
   const withUserNs = options.namespaces.includes('user') && !join
-  // the child waits for its id maps, and for what beforeRelease sets up
-  const held = withUserNs || options.beforeRelease !== undefined
+  // the child waits for its id maps, and for what beforeRelease and besideSteps set up
+  const held = withUserNs || options.beforeRelease !== undefined || options.besideSteps !== undefined
   if (withUserNs && !options.mapping) throw new TspodError('a user namespace needs an id mapping')
   const command = options.command
   let spawned: NativeSpawnResult
@@ -201,7 +227,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
     spawned = native().spawn({
       namespaces: options.namespaces,
       join,
-      steps: options.steps ?? [],
+      steps: options.besideSteps ? withWaitStep(options.steps ?? []) : options.steps ?? [],
       file: command?.file,
       execHelper: command ? EXEC_HELPER_BINARY : undefined,
       argv: command?.argv ?? [],
@@ -226,19 +252,30 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       if (!(await ready)) throw new TspodError(`the child ${spawned.pid} ended before its namespaces could be set up`)
       if (withUserNs) await applyUserNamespaceMapping(spawned.pid, options.mapping!)
       await options.beforeRelease?.(spawned.pid)
+      if (options.besideSteps) {
+        // written on the fd: a child already gone must not cost the socket its unread report
+        fs.writeSync(spawned.syncFd, '1')
+        await options.besideSteps(spawned.pid)
+        fs.writeSync(spawned.syncFd, '2')
+      }
     } catch (err) {
-      sync.destroy()
-      // The child never gets its release byte, but it holds a copy of our end of the socket
-      // (cloned, not exec'd), so it would never see EOF either: end it.
+      // The child never gets its (last) release byte, but it holds a copy of our end of the
+      // socket (cloned, not exec'd), so it would never see EOF either: end it. With besideSteps
+      // the socket is read to its end first: a step that failed meanwhile is the cause of what
+      // failed beside it (once the child is gone, nothing else holds its end).
+      if (!options.besideSteps) sync.destroy()
       try {
         process.kill(spawned.pid, 'SIGKILL')
       } catch {
         // gone already
       }
       await exitStatus.catch(() => undefined)
-      throw err
+      const report = options.besideSteps ? parseReport(await reportBytes) : undefined
+      sync.destroy()
+      throw report ? errorFromReport(report) : err
     }
-    sync.end(Buffer.from('1'))
+    if (options.besideSteps) sync.end()
+    else sync.end(Buffer.from('1'))
   }
 
   const started = reportBytes.then((bytes) => {

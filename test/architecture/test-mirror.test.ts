@@ -59,7 +59,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/cli/prompt.ts',
   'src/errors.ts',
   'src/hooks/command-not-found.ts',
-  'src/native.ts',
   'src/package-info.ts',
   'src/runtime/container-stdout.ts',
   'src/runtime/container/attach.ts',

@@ -2,7 +2,11 @@
 // The namespace primitive, exercised as real users: the rootless test user (subuid ranges,
 // mapped through newuidmap/newgidmap) and a user without ranges (single mapping).
 import test from 'ava'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
+
+import {withWaitStep} from '../../src/userns/spawn'
 
 import {NOSUB_USER, TEST_USER, TestUser, lookupUser, runAs} from '../helpers/rootless'
 
@@ -99,4 +103,42 @@ test('without a user namespace, creating a mount namespace is refused to an unpr
   const report = await spawnAs(user, {namespaces: ['mount'], command: SHOW_IDENTITY})
   t.is(report.error?.code, 'EPERM')
   t.regex(report.error!.message, /^creating mount namespaces: clone: Operation not permitted/)
+})
+
+test('besideSteps joins the child while its steps run; the program starts once it is done, a failed step is the error', async (t) => {
+  const user = lookupUser(TEST_USER)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-beside-'))
+  fs.chownSync(dir, user.uid, user.gid)
+  try {
+    const [made, ready] = [path.join(dir, 'made-by-a-step'), path.join(dir, 'made-beside')]
+    const report = await spawnAs(user, {
+      namespaces: ['user', 'mount', 'pid', 'net'],
+      steps: [{kind: 'mkdir', name: 'mkdir', path: made, mode: 0o755}],
+      command: {file: '/bin/sh', argv: ['sh', '-c', `test -e ${ready} && echo ready`], env: []},
+      beside: {waitFor: made, thenCreate: ready},
+    })
+    t.is(report.error, undefined)
+    t.deepEqual(report.exit, {code: 0, signal: null})
+    t.is(report.stdout, 'ready\n')
+
+    const failed = await spawnAs(user, {
+      namespaces: ['user', 'mount', 'pid', 'net'],
+      steps: [{kind: 'mkdir', name: 'mkdir', path: path.join(dir, 'missing', 'x'), mode: 0o755}],
+      command: {file: '/bin/true', argv: ['true'], env: []},
+      beside: {waitFor: path.join(dir, 'never'), thenCreate: path.join(dir, 'never-either')},
+    })
+    t.regex(failed.error?.message ?? '', /mkdir/)
+    t.is(failed.error?.code, 'ENOENT')
+  } finally {
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('the wait step goes before the first step that changes credentials, never inside a fallback group', (t) => {
+  const mount = (name: string, fallback?: number) => ({kind: 'mount' as const, name, source: 'x', path: '/x', ...(fallback ? {fallback: {errno: 1, steps: fallback}} : {})})
+  const setresuid = {kind: 'setresuid' as const, name: 'uid', id: 0}
+  const kinds = (steps: {kind: string}[]) => steps.map((s) => s.kind)
+  t.deepEqual(kinds(withWaitStep([mount('a'), setresuid])), ['mount', 'wait_release', 'setresuid'])
+  t.deepEqual(kinds(withWaitStep([mount('a')])), ['mount', 'wait_release'])
+  t.deepEqual(kinds(withWaitStep([mount('a'), mount('b', 1), setresuid])), ['mount', 'wait_release', 'mount', 'setresuid'])
 })

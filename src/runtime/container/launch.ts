@@ -142,7 +142,9 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
       console: options.tty,
       dieWithParent: options.dieWithParent ?? true,
       preserveFds: options.preserveFds,
-      beforeRelease: beforeRelease([fuse?.start, network?.start]),
+      beforeRelease: fuse?.start,
+      // slirp4netns comes up while the child mounts the rootfs; the program starts once it is ready
+      besideSteps: network?.start,
     })
     // joined by path, the child forks into its pid namespace: the container's init is its child
     const initPid = bridge ? await onlyChildOf(child.pid) : child.pid
@@ -213,15 +215,6 @@ function withJoinedNamespaces(spec: OciSpec, joins: {namespace: string; path: st
   const joined = joins.map((j) => ({type: type(j.namespace), path: j.path}))
   const own = (spec.linux?.namespaces ?? []).filter((n) => !joined.some((j) => j.type === n.type))
   return {...spec, linux: {...spec.linux, namespaces: [...joined, ...own]}}
-}
-
-/** What runs in the parent while the child is held in its new namespaces, one after the other. */
-function beforeRelease(steps: (((pid: number) => Promise<void>) | undefined)[]): ((pid: number) => Promise<void>) | undefined {
-  const present = steps.filter((s): s is (pid: number) => Promise<void> => s !== undefined)
-  if (present.length === 0) return undefined
-  return async (pid) => {
-    for (const step of present) await step(pid)
-  }
 }
 
 /**

@@ -3,8 +3,9 @@
 // and a DNS forwarder on 10.0.2.3, backed by a user-mode TCP/IP stack in slirp4netns on the
 // host; published ports are forwarded through its API socket (add_hostfwd).
 //
-// It is started while the container's first process waits to be released (spawnInNamespaces'
-// beforeRelease): slirp4netns joins /proc/<pid>/ns/user and /proc/<pid>/ns/net by the pid.
+// It is started while the container's first process sets up its mounts, and that process runs
+// the container's program once it is ready (spawnInNamespaces' besideSteps): slirp4netns joins
+// /proc/<pid>/ns/user and /proc/<pid>/ns/net by the pid.
 // (The `--netns-type=path --userns-path` form cannot be combined with --enable-sandbox by a
 // non-root caller: slirp4netns then never enters the user namespace and its setegid(0) fails.)
 //
@@ -78,7 +79,7 @@ export interface NetworkHandle {
   networks?: Record<string, import('./netavark/netavark').NetworkStatus>
 }
 
-interface Slirp4netnsFeatures {
+export interface Slirp4netnsFeatures {
   disableHostLoopback: boolean
   mtu: boolean
   enableSandbox: boolean
@@ -89,28 +90,90 @@ interface Slirp4netnsFeatures {
 
 const featureCache = new Map<string, Promise<Slirp4netnsFeatures>>()
 
+/**
+ * What a slirp4netns program's --help said, kept across runs in the user's runtime dir (a tmpfs
+ * only they can write), keyed by the program file's identity: one process less on every start.
+ */
+interface KnownFeatures {
+  binary: string
+  /** dev, ino, size, mtime and ctime of the program file when it was asked */
+  identity: string
+  features: Slirp4netnsFeatures
+}
+
+function featuresFile(): string | undefined {
+  const runtimeDir = process.env.XDG_RUNTIME_DIR
+  if (!runtimeDir || !path.isAbsolute(runtimeDir)) return undefined
+  try {
+    const st = fs.statSync(runtimeDir)
+    if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined
+  } catch {
+    return undefined
+  }
+  return path.join(runtimeDir, 'tspod', 'slirp4netns-features.json')
+}
+
+function identityOf(binary: string): string | undefined {
+  try {
+    const st = fs.statSync(binary, {bigint: true})
+    return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':')
+  } catch {
+    return undefined
+  }
+}
+
+function knownFeatures(file: string | undefined, binary: string, identity: string | undefined): Slirp4netnsFeatures | undefined {
+  if (!file || !identity) return undefined
+  try {
+    const known = JSON.parse(fs.readFileSync(file, 'utf8')) as KnownFeatures
+    return known.binary === binary && known.identity === identity ? known.features : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function rememberFeatures(file: string | undefined, known: KnownFeatures): void {
+  if (!file) return
+  const tmp = `${file}.tmp-${process.pid}`
+  try {
+    fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
+    fs.writeFileSync(tmp, JSON.stringify(known), {mode: 0o600})
+    fs.renameSync(tmp, file)
+  } catch {
+    fs.rmSync(tmp, {force: true}) // only a cache: asked again next time
+  }
+}
+
 /** The options this slirp4netns knows, from its --help (as Podman decides which to pass). */
-function featuresOf(binary: string): Promise<Slirp4netnsFeatures> {
+export function slirp4netnsFeatures(binary: string): Promise<Slirp4netnsFeatures> {
   let features = featureCache.get(binary)
   if (!features) {
-    features = new Promise((resolve, reject) => {
-      execFile(binary, ['--help'], {timeout: READY_TIMEOUT_MS}, (err, stdout, stderr) => {
-        const help = `${stdout}${stderr}`
-        if (err) return reject(new TspodError(`checking slirp4netns binary ${binary}: ${err.message.split('\n')[0]}`, {cause: err}))
-        resolve({
-          disableHostLoopback: help.includes('--disable-host-loopback'),
-          mtu: help.includes('--mtu'),
-          enableSandbox: help.includes('--enable-sandbox'),
-          enableSeccomp: help.includes('--enable-seccomp'),
-          ipv6: help.includes('--enable-ipv6'),
-          apiSocket: help.includes('--api-socket'),
-        })
-      })
-    })
+    const file = featuresFile()
+    const identity = identityOf(binary)
+    const known = knownFeatures(file, binary, identity)
+    features = known ? Promise.resolve(known) : askFeatures(binary)
+    if (!known && identity) void features.then((f) => rememberFeatures(file, {binary, identity, features: f}), () => undefined)
     featureCache.set(binary, features)
     features.catch(() => featureCache.delete(binary))
   }
   return features
+}
+
+function askFeatures(binary: string): Promise<Slirp4netnsFeatures> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, ['--help'], {timeout: READY_TIMEOUT_MS}, (err, stdout, stderr) => {
+      const help = `${stdout}${stderr}`
+      if (err) return reject(new TspodError(`checking slirp4netns binary ${binary}: ${err.message.split('\n')[0]}`, {cause: err}))
+      resolve({
+        disableHostLoopback: help.includes('--disable-host-loopback'),
+        mtu: help.includes('--mtu'),
+        enableSandbox: help.includes('--enable-sandbox'),
+        enableSeccomp: help.includes('--enable-seccomp'),
+        ipv6: help.includes('--enable-ipv6'),
+        apiSocket: help.includes('--api-socket'),
+      })
+    })
+  })
 }
 
 const INSTALL_HINT = 'install it (apt-get install slirp4netns) or set its path'
@@ -243,7 +306,7 @@ async function check(settings: Slirp4netnsSettings): Promise<Checked> {
   checkForwardable(settings.ports)
   checkTunDevice()
   const binary = findSlirp4netns(settings.binary)
-  const features = await featuresOf(binary)
+  const features = await slirp4netnsFeatures(binary)
   if (settings.enableIPv6 && !features.ipv6) throw new TspodError('enable_ipv6 not supported')
   if (settings.ports.length > 0 && !features.apiSocket) throw new TspodError(`${binary} has no --api-socket: it cannot forward ports`)
   return {binary, features, mtu}

@@ -1,0 +1,37 @@
+// The native addon's helpers that need no namespaces. runPrograms runs its programs at once (the
+// first here only ends once the second has run: one at a time it would wait out its timeout),
+// each with its stderr and status, in order; a program that cannot start is an error naming it.
+import test from 'ava'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+import {native} from '../src/native'
+
+test('runPrograms runs its programs at once and returns each one\'s status and stderr in order', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-run-programs-'))
+  const flag = path.join(dir, 'second-ran')
+  try {
+    const results = native().runPrograms(
+      [
+        {file: '/bin/sh', argv: ['sh', '-c', `while [ ! -e ${flag} ]; do sleep 0.01; done; echo first >&2`]},
+        {file: '/bin/sh', argv: ['sh', '-c', `touch ${flag}; echo second >&2; exit 3`]},
+        {file: '/bin/sh', argv: ['sh', '-c', 'kill -TERM $$']},
+      ],
+      20_000,
+    )
+    t.deepEqual(results, [
+      {code: 0, signal: null, stderr: 'first\n', timedOut: false},
+      {code: 3, signal: null, stderr: 'second\n', timedOut: false},
+      {code: null, signal: os.constants.signals.SIGTERM, stderr: '', timedOut: false},
+    ])
+  } finally {
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('runPrograms kills a program that outlives its timeout; a missing program is an error naming it', (t) => {
+  t.like(native().runPrograms([{file: '/bin/sleep', argv: ['sleep', '30']}], 50)[0], {code: null, signal: os.constants.signals.SIGKILL, timedOut: true})
+  const err = t.throws(() => native().runPrograms([{file: '/nonexistent/newuidmap', argv: ['newuidmap']}], 1000))
+  t.like(err as object, {code: 'ENOENT', path: '/nonexistent/newuidmap'})
+})
