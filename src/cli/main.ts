@@ -3,6 +3,7 @@
 import {Command, Config, flush} from '@oclif/core'
 
 import {PACKAGE_ROOT} from '../package-info'
+import {startTrace, tracePhase} from '../trace'
 import {COMMANDS} from './commands'
 import {isExit, printError} from './exit'
 import {exitCodeFor} from './exit-codes'
@@ -88,8 +89,12 @@ function flagsEndAtFirstArg(command: Command.Loadable): boolean {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.some((a) => a === '--log-level=debug' || a === '--log-level=trace' || a === '--debug' || a === '-D') ||
     argv.some((a, i) => a === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? ''))
+  // the level is known only once the command's flags are parsed: keep the marks until then
+  if (debug) startTrace()
+  tracePhase('module load')
   try {
     const config = await Config.load(PACKAGE_ROOT)
+    tracePhase('oclif config')
     const {globals, rest} = splitLeadingGlobals(argv)
     const target = route(commandTree(config), rest, flagsEndAtFirstArg)
     if (target.kind === 'print') {

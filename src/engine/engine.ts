@@ -32,6 +32,7 @@ import type {ImageSummary} from '../storage/store/images/report'
 import type {CopiedImage} from '../storage/image/pull'
 import type {SaveFormat} from '../storage/image/save'
 import {Store} from '../storage/store/store'
+import {tracePhase} from '../trace'
 import {systemErrorText} from '../runtime/spec/system-error'
 import type {ImageContext} from '../storage/image/transports/types'
 import type {DiskUsage} from '../system/disk-usage-report'
@@ -175,7 +176,10 @@ export class Engine {
 
   /** The store, opened on first use. */
   async store(): Promise<Store> {
-    this.opened ??= await Store.open(this.config)
+    if (!this.opened) {
+      this.opened = await Store.open(this.config)
+      tracePhase('store open')
+    }
     return this.opened
   }
 
