@@ -19,11 +19,20 @@ export {default as commandNotFound} from '../hooks/command-not-found'
 
 /**
  * What scripts/bundle.js evaluates before it writes the code cache: `run` and the Engine's
- * lifecycle verbs it loads when called, so a container starts with their code compiled.
+ * lifecycle verbs it loads when called, so a container starts with their code compiled; and the
+ * listing commands that scripts call in loops, with what the Engine loads for them and the DB.
  */
 export function warmCodeCache(): void {
-  void COMMANDS['container:run']
+  for (const id of ['container:run', 'image:ls', 'container:ls', 'inspect', 'container:exists']) void COMMANDS[id]
   require('../engine/lifecycle')
+  require('../runtime/container/records')
+  require('../runtime/container/filter')
+  require('../runtime/container/report')
+  require('../storage/store/images/filter')
+  require('../storage/store/images/report')
+  require('../storage/store/images/lookup')
+  require('../storage/image/manifest-list')
+  require('better-sqlite3')
 }
 
 /**

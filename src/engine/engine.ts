@@ -188,9 +188,12 @@ export class Engine {
     const store = await this.store()
     if (!this.containerRecords) {
       const {ContainerRecords} = await import('../runtime/container/records')
-      const {removeContainer} = await import('../runtime/container/remove')
       const records = ContainerRecords.open(store)
-      for (const c of records.abandonedAutoRemove()) await removeContainer(store, records, c)
+      const abandoned = records.abandonedAutoRemove()
+      if (abandoned.length > 0) {
+        const {removeContainer} = await import('../runtime/container/remove')
+        for (const c of abandoned) await removeContainer(store, records, c)
+      }
       this.containerRecords = records
     }
     return {store, records: this.containerRecords}
@@ -836,7 +839,7 @@ export class Engine {
     const parsed = parseImageFilters(filters)
     const store = await this.store()
     const inUse = store.imagesInUse()
-    return filterImages(store, parsed, this.registries).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
+    return filterImages(store, parsed, () => this.registries).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
   }
 
   /** `image inspect`: the records of the named images; a failed name goes to onError. */
