@@ -10,13 +10,18 @@ import {TspodError} from '../../errors'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
-import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
+import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus, isLegacyConfig} from './config'
 import {NoSuchContainerError} from './errors'
 import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
-import {isLegacyConfig, upgradeConfig} from './upgrade-config'
 
 export {NoSuchContainerError}
+
+/** A stored config in today's form: the parsers that upgrade a record of the old form load only for one. */
+function upgradeConfig(stored: ContainerConfig): ContainerConfig {
+  if (!isLegacyConfig(stored)) return stored
+  return (require('./upgrade-config') as typeof import('./upgrade-config')).upgradeConfig(stored)
+}
 
 /** How long the exit code of a removed container is kept (Podman: 5 minutes). */
 const EXIT_CODE_KEPT_MS = 5 * 60_000
