@@ -18,10 +18,10 @@ const path = require('node:path')
 
 const repo = path.resolve(__dirname, '..')
 const {busyboxImage, writeOciArchive} = require(path.join(repo, 'dist/test/helpers/oci-image'))
-const {lookupUser, userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
+const {userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
+const {user, userDir} = require('./as-user')
 
 const IMAGE = 'localhost/busybox:latest'
-const user = lookupUser('tspoduser')
 const CONTAINERFILE = `FROM ${IMAGE}\nCOPY data /data\nRUN echo one > /one\nRUN dd if=/dev/zero of=/two bs=1k count=64 2>/dev/null\nRUN ls /data | wc -l > /three\n`
 
 /** argv as the test user under GNU time: {seconds, mb} or {error}. */
@@ -37,13 +37,6 @@ function timed(argv, env) {
 function must(argv, env, what) {
   const r = spawnSync('setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv], {env: userEnv(user, env), cwd: '/', encoding: 'utf8'})
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${(r.stderr || '').trim()}`)
-}
-
-function userDir(prefix) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  fs.chownSync(dir, user.uid, user.gid)
-  fs.chmodSync(dir, 0o755)
-  return dir
 }
 
 function makeContext(dir) {
@@ -64,7 +57,7 @@ function loop(build, context) {
 }
 
 function tspodSetup(archive) {
-  const dir = userDir('tspod-bench-build-')
+  const dir = userDir('tspod-bench-build-', {mode: 0o755})
   const env = {XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config')}
   const base = [process.execPath, path.join(repo, 'bin/run.js'), '--root', path.join(dir, 'graph'), '--runroot', path.join(dir, 'run')]
   must([...base, 'load', '-q', '-i', archive], env, 'tspod load')
@@ -72,7 +65,7 @@ function tspodSetup(archive) {
 }
 
 function podmanSetup(archive) {
-  const dir = userDir('podman-bench-build-')
+  const dir = userDir('podman-bench-build-', {mode: 0o755})
   const env = {HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config'), TMPDIR: path.join(dir, 'tmp')}
   fs.mkdirSync(path.join(dir, 'config', 'containers'), {recursive: true})
   fs.mkdirSync(path.join(dir, 'tmp'))
@@ -94,14 +87,14 @@ async function main() {
     const rows = []
     const tspod = tspodSetup(archive)
     dirs.push(tspod.dir)
-    const tspodCtx = userDir('tspod-bench-ctx-')
+    const tspodCtx = userDir('tspod-bench-ctx-', {mode: 0o755})
     dirs.push(tspodCtx)
     makeContext(tspodCtx)
     rows.push(['tspod build', loop(() => timed(tspod.build(tspodCtx), tspod.env), tspodCtx)])
     if (fs.existsSync('/usr/bin/podman')) {
       const podman = podmanSetup(archive)
       dirs.push(podman.dir)
-      const podmanCtx = userDir('podman-bench-ctx-')
+      const podmanCtx = userDir('podman-bench-ctx-', {mode: 0o755})
       dirs.push(podmanCtx)
       makeContext(podmanCtx)
       let runtime = []

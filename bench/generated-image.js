@@ -1,16 +1,12 @@
 'use strict'
-// What the store benchmarks share: a generated image of a given size, and timing a command as
-// the rootless test user (wall time and peak RSS through GNU time). Uses the test helpers
-// compiled in dist/ (`npm run build` first).
-const {spawnSync} = require('node:child_process')
+// What the store benchmarks share: a generated image of a given size (and, from as-user.js,
+// timing a command as the rootless test user). Uses the test helpers compiled in dist/.
 const crypto = require('node:crypto')
 const path = require('node:path')
 
 const repo = path.resolve(__dirname, '..')
 const {buildImage} = require(path.join(repo, 'dist/test/helpers/oci-image'))
-const {lookupUser, userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
-
-const user = lookupUser('tspoduser')
+const {user, timedAsUser} = require('./as-user')
 
 /** Files that compress about like real images do: half random, half repetitive text. */
 function layerEntries(index, bytes) {
@@ -29,16 +25,6 @@ function generatedImage(totalMB, layers) {
   process.stderr.write(`building a ${totalMB} MB, ${layers}-layer image...\n`)
   const per = (totalMB * 1024 * 1024) / layers
   return buildImage({layers: Array.from({length: layers}, (_, i) => layerEntries(i, per))})
-}
-
-/** argv as the test user under GNU time: {seconds, mb (peak RSS), stdout}; throws on failure. */
-function timedAsUser(argv, env, cwd = '/') {
-  const full = ['/usr/bin/time', '-f', '%e %M', 'setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv]
-  const r = spawnSync(full[0], full.slice(1), {env: userEnv(user, env), cwd, encoding: 'utf8', maxBuffer: 64 << 20})
-  const last = r.stderr.trim().split('\n').pop()
-  const [seconds, kb] = last.split(' ').map(Number)
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
-  return {seconds, mb: kb / 1024, stdout: r.stdout}
 }
 
 module.exports = {user, generatedImage, timedAsUser}

@@ -12,16 +12,13 @@ const path = require('node:path')
 
 const repo = path.resolve(__dirname, '..')
 const {startRegistry} = require(path.join(repo, 'dist/test/helpers/registry'))
-const {user, generatedImage, timedAsUser} = require('./generated-image')
+const {generatedImage} = require('./generated-image')
+const {user, userDir: sharedUserDir, timedAsUser} = require('./as-user')
 
 const TOTAL_MB = Number(process.argv[2] || 300)
 const LAYERS = 5
 
-function userDir(prefix) {
-  const dir = fs.mkdtempSync(path.join('/var/tmp', prefix))
-  fs.chownSync(dir, user.uid, user.gid)
-  return dir
-}
+const userDir = (prefix) => sharedUserDir(prefix, {base: '/var/tmp'})
 
 async function main() {
   const image = await generatedImage(TOTAL_MB, LAYERS)

@@ -11,75 +11,18 @@
 // run by run, and the difference is printed: the filter's cost, target at most 5 ms.
 // Run as root after `npm run build` (it uses the test helpers compiled in dist/):
 //   node bench/run.js [runs]
-const {execFileSync, spawnSync} = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
-const repo = path.resolve(__dirname, '..')
+const {repo, user, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating} = require('./as-user')
 const {busyboxImage, writeOciArchive} = require(path.join(repo, 'dist/test/helpers/oci-image'))
-const {lookupUser, userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
 
 const RUNS = Number(process.argv[2] || 10)
 const IMAGE = 'localhost/busybox:latest'
-const user = lookupUser('tspoduser')
-
-function asUser(argv, env) {
-  const full = ['setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv]
-  return spawnSync(full[0], full.slice(1), {env: userEnv(user, env), cwd: '/', encoding: 'utf8', maxBuffer: 16 << 20})
-}
-
-function must(r, what) {
-  if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${(r.stderr || '').trim()}`)
-  return r
-}
-
-function userDir(prefix) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  fs.chownSync(dir, user.uid, user.gid)
-  fs.chmodSync(dir, 0o700)
-  return dir
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-
-/** One warm-up, then RUNS timed runs; the median in ms, or the first failure. */
-function time(argv, env) {
-  const samples = []
-  for (let i = 0; i <= RUNS; i++) {
-    const start = process.hrtime.bigint()
-    const r = asUser(argv, env)
-    const ms = Number(process.hrtime.bigint() - start) / 1e6
-    if (r.status !== 0) return {error: (r.stderr || '').trim().split('\n').pop()}
-    if (i > 0) samples.push(ms)
-  }
-  return {ms: median(samples), min: Math.min(...samples), max: Math.max(...samples)}
-}
-
-/** Like time(), for two commands run alternately, so that drift in the machine's load hits both alike. */
-function timeAlternating(a, b, env) {
-  const samples = [[], []]
-  for (let i = 0; i <= RUNS; i++) {
-    for (const [k, argv] of [a, b].entries()) {
-      const start = process.hrtime.bigint()
-      const r = asUser(argv, env)
-      const ms = Number(process.hrtime.bigint() - start) / 1e6
-      if (r.status !== 0) return [0, 1, 2].map(() => ({error: (r.stderr || '').trim().split('\n').pop()}))
-      if (i > 0) samples[k].push(ms)
-    }
-  }
-  const [a1, b1] = samples.map((list) => ({ms: median(list), min: Math.min(...list), max: Math.max(...list)}))
-  // the median of the paired differences: robust against load that comes and goes between pairs
-  return [a1, b1, median(samples[0].map((ms, i) => ms - samples[1][i]))]
-}
 
 function tspodSetup(archive) {
-  const dir = userDir('tspod-bench-run-')
-  const env = {XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config')}
-  const base = [process.execPath, path.join(repo, 'bin/run.js'), '--root', path.join(dir, 'graph'), '--runroot', path.join(dir, 'run')]
+  const {dir, env, argv: base} = tspodWorld('tspod-bench-run-')
   must(asUser([...base, 'load', '-q', '-i', archive], env), 'tspod load')
   const run = [...base, 'run', '--rm', '--network', 'none']
   return {
@@ -92,12 +35,7 @@ function tspodSetup(archive) {
 }
 
 function podmanSetup(archive) {
-  const dir = userDir('podman-bench-run-')
-  // A private HOME and XDG dirs: Podman's database and storage.conf never touch the user's own.
-  const env = {HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config')}
-  fs.mkdirSync(path.join(dir, 'config', 'containers'), {recursive: true})
-  fs.writeFileSync(path.join(dir, 'config', 'containers', 'storage.conf'), `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`)
-  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, dir])
+  const {dir, env} = podmanWorld('podman-bench-run-')
   must(asUser(['podman', 'load', '-q', '-i', archive], env), 'podman load')
   for (const runtime of [[], ['--runtime', 'runc']]) {
     const argv = ['podman', ...runtime, 'run', '--rm', '--network', 'none', IMAGE, 'true']
@@ -118,14 +56,14 @@ async function main() {
   try {
     const tspod = tspodSetup(archive)
     dirs.push(tspod.dir)
-    const floor = time([process.execPath, '-e', '0'], {})
-    const [filtered, unconfined, filterCost] = timeAlternating(tspod.argv, tspod.unconfined, tspod.env)
+    const floor = time([process.execPath, '-e', '0'], {}, RUNS)
+    const {a: filtered, b: unconfined, difference: filterCost} = timeAlternating([tspod.argv, tspod.env], [tspod.unconfined, tspod.env], RUNS)
     const rows = [[tspod.label, filtered]]
     let podman
     if (fs.existsSync('/usr/bin/podman')) {
       podman = podmanSetup(archive)
       dirs.push(podman.dir)
-      rows.push([podman.label, podman.argv ? time(podman.argv, podman.env) : {error: 'cannot run here (see above)'}])
+      rows.push([podman.label, podman.argv ? time(podman.argv, podman.env, RUNS) : {error: 'cannot run here (see above)'}])
     } else rows.push(['podman', {error: 'not installed'}])
 
     const cell = (r) => (r.error ? `failed: ${r.error}` : `${r.ms.toFixed(1)} ms (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)})`)
@@ -142,7 +80,7 @@ async function main() {
       console.log(`tspod / podman: ${ratio.toFixed(2)} (target <= 0.50: ${ratio <= 0.5 ? 'met' : 'not met'})`)
     }
   } finally {
-    for (const dir of dirs) execFileSync('rm', ['-rf', '--one-file-system', dir])
+    removeDirs(dirs)
   }
 }
 

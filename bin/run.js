@@ -11,5 +11,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`tspod version ${require('../package.json').version}\n`)
 } else {
   const {requireCached} = require('../dist/src/cli/code-cache.js')
-  requireCached(path.join(__dirname, '..', 'dist', 'tspod.js')).main(argv)
+  // @oclif/core checks Node's version against an engines range when it loads, with semver: a few
+  // ms of every start for what package.json's engines already says. Unset again at once, so that
+  // no container (--env-host) or child sees it.
+  const given = process.env.OCLIF_DISABLE_ENGINE_WARNING
+  process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
+  const cli = requireCached(path.join(__dirname, '..', 'dist', 'tspod.js'))
+  if (given === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING
+  else process.env.OCLIF_DISABLE_ENGINE_WARNING = given
+  cli.main(argv)
 }

@@ -33,9 +33,10 @@ esbuild.buildSync({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Native addons find their binaries relative to their own package; typescript is only what
-  // oclif would use to run .ts sources in development.
-  external: ['better-sqlite3', 'node-gyp-build', 'typescript'],
+  // Native addons find their binaries relative to their own package (better-sqlite3's JS is
+  // bundled: its addon is named by path, src/storage/store/db/connection.ts); typescript is only
+  // what oclif would use to run .ts sources in development.
+  external: ['better-sqlite3/package.json', 'bindings', 'node-gyp-build', 'typescript'],
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',

@@ -2,6 +2,7 @@ import {Command, Interfaces} from '@oclif/core'
 import type {ArgOutput, FlagOutput, Input, ParserOutput, ParsingToken} from '@oclif/core/lib/interfaces/parser'
 
 import {Engine, TspodError} from '../engine'
+import {type PhaseMark, attachTraceSink, stopTrace, tracePhase} from '../trace'
 import {EXIT_BAD_LOGGING} from './exit-codes'
 import {globalFlags} from './global-flags'
 import {invocation} from './invocation'
@@ -16,6 +17,15 @@ function silenceStdout(): void {
     if (typeof done === 'function') process.nextTick(done as () => void)
     return true
   }) as typeof process.stdout.write
+}
+
+/** The phase trace (src/trace.ts) as debug lines: each phase's end since the process started, and its own length. */
+function traceLogger(): (mark: PhaseMark) => void {
+  let previous = 0
+  return ({phase, at}) => {
+    log('debug', `trace: ${phase} done at ${at.toFixed(1)} ms (+${(at - previous).toFixed(1)} ms)`)
+    previous = at
+  }
 }
 
 export type GlobalFlags = Interfaces.InferredFlags<typeof globalFlags>
@@ -67,6 +77,8 @@ export abstract class TspodCommand extends Command {
     if (flags.debug && levelGiven) this.failLogging('Setting --log-level and --debug is not allowed')
     if (!isLogLevel(level)) this.failLogging(`Log Level "${level}" is not supported, choose from: ${LOG_LEVELS.join(', ')}`)
     setLogLevel(flags.debug ? 'debug' : level)
+    if (logEnabled('debug')) attachTraceSink(traceLogger())
+    else stopTrace()
     log('info', `${programName()} filtering at log level ${flags.debug ? 'debug' : level}`)
     log('debug', `Called ${this.commandPath().join(' ')}.PersistentPreRunE(${this.commandLine()})`)
   }
@@ -92,6 +104,7 @@ export abstract class TspodCommand extends Command {
     } catch (err) {
       throw translateParseError(err, {args: spec.args ?? {}, strict: spec.strict ?? true, flags: spec.flags ?? {}}, this.commandPath(), argv ?? this.argv)
     }
+    tracePhase('argument parsing')
     const levelGiven = parsed.raw.some((t) => t.type === 'flag' && t.flag === 'log-level')
     this.applyLogLevel(parsed.flags as {'log-level'?: string; debug?: boolean}, levelGiven)
     log('trace', `parsed ${this.commandPath().join(' ')}: flags ${JSON.stringify(parsed.flags)}, arguments ${JSON.stringify(this.positionalArgs(parsed))}`)
@@ -133,6 +146,7 @@ export abstract class TspodCommand extends Command {
   }
 
   protected async finally(err: Error | undefined): Promise<unknown> {
+    tracePhase('command')
     log('debug', `Called ${this.commandPath().join(' ')}.PersistentPostRunE(${this.commandLine()})`)
     try {
       this.openedEngine?.close()

@@ -3,6 +3,7 @@
 import {Command, Config, flush} from '@oclif/core'
 
 import {PACKAGE_ROOT} from '../package-info'
+import {startTrace, tracePhase} from '../trace'
 import {COMMANDS} from './commands'
 import {isExit, printError} from './exit'
 import {exitCodeFor} from './exit-codes'
@@ -18,11 +19,20 @@ export {default as commandNotFound} from '../hooks/command-not-found'
 
 /**
  * What scripts/bundle.js evaluates before it writes the code cache: `run` and the Engine's
- * lifecycle verbs it loads when called, so a container starts with their code compiled.
+ * lifecycle verbs it loads when called, so a container starts with their code compiled; and the
+ * listing commands that scripts call in loops, with what the Engine loads for them and the DB.
  */
 export function warmCodeCache(): void {
-  void COMMANDS['container:run']
+  for (const id of ['container:run', 'image:ls', 'container:ls', 'inspect', 'container:exists']) void COMMANDS[id]
   require('../engine/lifecycle')
+  require('../runtime/container/records')
+  require('../runtime/container/filter')
+  require('../runtime/container/report')
+  require('../storage/store/images/filter')
+  require('../storage/store/images/report')
+  require('../storage/store/images/lookup')
+  require('../storage/image/manifest-list')
+  require('better-sqlite3')
 }
 
 /**
@@ -88,8 +98,12 @@ function flagsEndAtFirstArg(command: Command.Loadable): boolean {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.some((a) => a === '--log-level=debug' || a === '--log-level=trace' || a === '--debug' || a === '-D') ||
     argv.some((a, i) => a === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? ''))
+  // the level is known only once the command's flags are parsed: keep the marks until then
+  if (debug) startTrace()
+  tracePhase('module load')
   try {
     const config = await Config.load(PACKAGE_ROOT)
+    tracePhase('oclif config')
     const {globals, rest} = splitLeadingGlobals(argv)
     const target = route(commandTree(config), rest, flagsEndAtFirstArg)
     if (target.kind === 'print') {

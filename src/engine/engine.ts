@@ -32,6 +32,7 @@ import type {ImageSummary} from '../storage/store/images/report'
 import type {CopiedImage} from '../storage/image/pull'
 import type {SaveFormat} from '../storage/image/save'
 import {Store} from '../storage/store/store'
+import {tracePhase} from '../trace'
 import {systemErrorText} from '../runtime/spec/system-error'
 import type {ImageContext} from '../storage/image/transports/types'
 import type {DiskUsage} from '../system/disk-usage-report'
@@ -175,7 +176,10 @@ export class Engine {
 
   /** The store, opened on first use. */
   async store(): Promise<Store> {
-    this.opened ??= await Store.open(this.config)
+    if (!this.opened) {
+      this.opened = await Store.open(this.config)
+      tracePhase('store open')
+    }
     return this.opened
   }
 
@@ -184,9 +188,12 @@ export class Engine {
     const store = await this.store()
     if (!this.containerRecords) {
       const {ContainerRecords} = await import('../runtime/container/records')
-      const {removeContainer} = await import('../runtime/container/remove')
       const records = ContainerRecords.open(store)
-      for (const c of records.abandonedAutoRemove()) await removeContainer(store, records, c)
+      const abandoned = records.abandonedAutoRemove()
+      if (abandoned.length > 0) {
+        const {removeContainer} = await import('../runtime/container/remove')
+        for (const c of abandoned) await removeContainer(store, records, c)
+      }
       this.containerRecords = records
     }
     return {store, records: this.containerRecords}
@@ -832,7 +839,7 @@ export class Engine {
     const parsed = parseImageFilters(filters)
     const store = await this.store()
     const inUse = store.imagesInUse()
-    return filterImages(store, parsed, this.registries).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
+    return filterImages(store, parsed, () => this.registries).map((image) => imageSummary(image, inUse.get(image.id)?.length ?? 0))
   }
 
   /** `image inspect`: the records of the named images; a failed name goes to onError. */

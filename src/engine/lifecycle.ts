@@ -27,6 +27,7 @@ import {CreateEvents, CreateInput, createFromImage} from './create'
 import type {RunEvents, RunOptions, RunResult, Targets} from './engine'
 import type {TargetEvents, WarningEvents} from './events'
 import type {EventRecorder} from '../events/recorder'
+import {tracePhase} from '../trace'
 
 export class ContainerLifecycle {
   constructor(
@@ -91,6 +92,7 @@ export class ContainerLifecycle {
     if (options.detach && input.spec.preserveFds) throw preserveFdsNeedForeground(input.spec.preserveFds)
     const {container, warnings} = await createFromImage(store, records, this.registries, input, events)
     await this.created(input, container)
+    tracePhase('spec')
     const id = container.config.id
     warnings.forEach((w) => events.onWarning?.(w))
     if (options.detach) {
@@ -120,6 +122,7 @@ export class ContainerLifecycle {
     } finally {
       await started
       await this.autoRemove(container)
+      tracePhase('clean-up')
       if (options.removeImage) {
         const report = await removeImages(store, [input.image], {force: false, all: false, registries: this.registries})
         report.errors.forEach((err) => events.onImageRemovalError?.(err))

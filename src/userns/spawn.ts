@@ -18,6 +18,7 @@ import {TspodError, errorOfClass, wrap} from '../errors'
 import {ChildStep, EXEC_HELPER_BINARY, JoinTarget, NamespaceName, NativeSpawnResult, REPORT_SIZE, StdioSpec, native} from '../native'
 import {startFailureClass} from '../runtime/failure-class'
 import {UserNamespaceMapping, applyUserNamespaceMapping} from './idmap'
+import {tracePhase} from '../trace'
 
 export interface Command {
   /** program to execute; without a slash it is looked up in the child's own PATH */
@@ -243,6 +244,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
     if (join) throw wrap(err, `joining the namespaces of ${joinName(join)}`)
     throw wrap(err, `creating ${options.namespaces.join(', ') || 'a child'} namespaces`)
   }
+  tracePhase('namespaces')
   const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})
   const {ready, report: reportBytes} = readSyncSocket(sync, held)
   const exitStatus = options.noReap ? new Promise<never>(() => undefined) : native().waitPid(spawned.pid)
@@ -251,6 +253,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
     try {
       if (!(await ready)) throw new TspodError(`the child ${spawned.pid} ended before its namespaces could be set up`)
       if (withUserNs) await applyUserNamespaceMapping(spawned.pid, options.mapping!)
+      tracePhase('id maps')
       await options.beforeRelease?.(spawned.pid)
       if (options.besideSteps) {
         // written on the fd: a child already gone must not cost the socket its unread report
@@ -258,6 +261,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
         await options.besideSteps(spawned.pid)
         fs.writeSync(spawned.syncFd, '2')
       }
+      tracePhase('network')
     } catch (err) {
       // The child never gets its (last) release byte, but it holds a copy of our end of the
       // socket (cloned, not exec'd), so it would never see EOF either: end it. With besideSteps
@@ -281,6 +285,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   const started = reportBytes.then((bytes) => {
     const report = parseReport(bytes)
     if (report) throw errorFromReport(report)
+    tracePhase('mounts and exec')
   })
   started.catch(() => undefined) // callers may only await `exited`
   const exited = Promise.all([started, exitStatus]).then(([, status]) => ({

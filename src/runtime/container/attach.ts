@@ -19,6 +19,7 @@ import {logSizeLimit} from './log-config'
 import {containerDirs, logConfigOf, logFileOf} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
 import {ContainerStateError} from './stop'
+import {tracePhase} from '../../trace'
 
 export interface AttachOptions {
   /** -i: this process's stdin goes to the container */
@@ -139,6 +140,7 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
           }, container.config.timeout * 1000)
         : undefined
       const code = await recordExit(records, container, launched, {timedOut: () => timedOut})
+      tracePhase('wait')
       await Promise.all(copies)
       return code
     })

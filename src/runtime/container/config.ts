@@ -76,3 +76,8 @@ export interface Container {
   config: ContainerConfig
   state: ContainerState
 }
+
+/** True for a record of the old form (upgrade-config.ts turns it into this one). */
+export function isLegacyConfig(config: object): boolean {
+  return 'options' in config && !('containerSpec' in config)
+}

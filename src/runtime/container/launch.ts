@@ -31,6 +31,7 @@ import {bundleDir, containerDirs, seccompCacheDir} from './paths'
 import {containerPreflight} from './preflight'
 import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
 import {ContainerRecords} from './records'
+import {tracePhase} from '../../trace'
 
 export interface LaunchOptions {
   stdio: [StdioSpec, StdioSpec, StdioSpec]
@@ -362,6 +363,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))
   }
   checkPreservedFdsFor(config.containerSpec.preserveFds ?? 0, options.preserveFds)
+  tracePhase('bundle')
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running
   if (config.monitorPidFile) writeMonitorPidFile(config.monitorPidFile, monitorPid)

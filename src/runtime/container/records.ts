@@ -6,17 +6,21 @@
 // process lives, so stop, kill and rm -f still reach it.
 import * as fs from 'node:fs'
 
-import {ErrorClass, TspodError} from '../../errors'
+import {TspodError} from '../../errors'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
-import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus} from './config'
+import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus, isLegacyConfig} from './config'
+import {NoSuchContainerError} from './errors'
 import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
-import {isLegacyConfig, upgradeConfig} from './upgrade-config'
 
-export class NoSuchContainerError extends TspodError {
-  override readonly errorClass: ErrorClass = 'NoSuchObject'
+export {NoSuchContainerError}
+
+/** A stored config in today's form: the parsers that upgrade a record of the old form load only for one. */
+function upgradeConfig(stored: ContainerConfig): ContainerConfig {
+  if (!isLegacyConfig(stored)) return stored
+  return (require('./upgrade-config') as typeof import('./upgrade-config')).upgradeConfig(stored)
 }
 
 /** How long the exit code of a removed container is kept (Podman: 5 minutes). */

@@ -2,24 +2,17 @@
 // stopped first, as Podman does. Under the container's lock (lock.ts), released while it stops.
 import * as fs from 'node:fs'
 
-import {ErrorClass, TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
 import {checkNoDependents} from './dependencies'
+import {ContainerRunningError} from './errors'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
 import {stopContainer} from './stop'
 import {releaseContainerNetworks} from '../network/netavark/netavark'
 
-/** `rm` exits 2 for this one, as Podman's. */
-export class ContainerRunningError extends TspodError {
-  override readonly errorClass: ErrorClass = 'InUse'
-
-  constructor(id: string) {
-    super(`cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper`)
-  }
-}
+export {ContainerRunningError}
 
 export interface RemoveOptions {
   force?: boolean

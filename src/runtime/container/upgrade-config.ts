@@ -18,8 +18,10 @@ import {parsePublish} from '../network/publish'
 import type {OciSpec} from '../oci-spec'
 import {ALL, CAPABILITY_NAMES} from '../spec/capabilities'
 import {parseEntrypoint} from '../spec/command'
-import type {ContainerConfig} from './config'
+import {type ContainerConfig, isLegacyConfig} from './config'
 import {DEFAULT_LOG_CONFIG} from './log-config'
+
+export {isLegacyConfig}
 
 /** The options a record of the old form holds (RunOptions and CreateOptions as they were). */
 interface LegacyOptions {
@@ -64,10 +66,6 @@ interface LegacyOptions {
 
 type LegacyConfig = Omit<ContainerConfig, 'containerSpec' | 'ports'> & {options: LegacyOptions; publish?: string[]}
 
-/** True for a record of the old form. */
-export function isLegacyConfig(config: object): boolean {
-  return 'options' in config && !('containerSpec' in config)
-}
 
 function capabilities(names: string[] | undefined): string[] {
   const normal = (names ?? []).map((n) => {

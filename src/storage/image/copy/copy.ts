@@ -11,6 +11,7 @@ import {ImageManifest, convertManifest, isManifestList, parseImageManifest, pars
 import {chooseInstance} from '../manifest/platform'
 import {MEDIA_TYPE_DOCKER_LAYER, MEDIA_TYPE_DOCKER_LAYER_GZIP, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_LAYER, MEDIA_TYPE_OCI_LAYER_GZIP} from '../manifest/media-types'
 import {copyLayerUncompressed, diffIds, isCompressedLayer} from './uncompressed-layer'
+import {tracePhase} from '../../../trace'
 
 /** Layers fetched at once. */
 const PARALLEL_BLOBS = 3
@@ -146,6 +147,7 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   } catch (err) {
     throw wrap(err, `initializing source ${source.reference.transport.name}:${source.reference.toString()}`)
   }
+  tracePhase('manifest')
   let {blob, manifest} = resolved
   const {listDigest} = resolved
   if (options.manifestType !== undefined && manifest.mediaType !== options.manifestType) {
@@ -166,6 +168,7 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
     throw new TspodError(`digest mismatch, expected "${manifest.config.digest}", got "${sha256(config)}"`)
   await dest.putBlob(Readable.from([config]), manifest.config, {isConfig: true})
   onEvent?.({kind: 'blob-done', digest: manifest.config.digest, reused: false})
+  tracePhase('config')
 
   const gzipType = options.compressLayers ? (manifest.mediaType === MEDIA_TYPE_DOCKER_MANIFEST ? MEDIA_TYPE_DOCKER_LAYER_GZIP : MEDIA_TYPE_OCI_LAYER_GZIP) : undefined
   const ids = options.uncompressedLayers ? diffIds(config, manifest.layers.length) : []
@@ -179,6 +182,7 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
     rewritten[i] = await copyLayerUncompressed(source, dest, layer, ids[i], i)
     onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
   })
+  tracePhase('layers')
   if (rewritten.some((layer) => layer !== undefined)) {
     manifest = {...manifest, layers: manifest.layers.map((layer, i) => ({...layer, ...rewritten[i]}))} as ImageManifest
     blob = serializeManifest(manifest)
@@ -186,5 +190,6 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   onEvent?.({kind: 'manifest'})
   await dest.putManifest(blob, {listDigest})
   await dest.commit()
+  tracePhase('commit')
   return {manifest: blob, manifestDigest: sha256(blob.bytes), listDigest, configDigest: manifest.config.digest}
 }

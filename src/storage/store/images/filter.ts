@@ -53,7 +53,8 @@ function addedTime(image: Image): number {
   return new Date(imageConfig(image).created ?? image.added).getTime()
 }
 
-export function filterImages(store: Store, filters: ImageFilters, registries: RegistriesConfig): Image[] {
+/** `registries` is read only when a filter names an image (before, since), so a plain listing reads no config. */
+export function filterImages(store: Store, filters: ImageFilters, registries: () => RegistriesConfig): Image[] {
   const tests: ((image: Image) => boolean)[] = []
   for (const [key, values] of filters) {
     switch (key) {
@@ -69,7 +70,7 @@ export function filterImages(store: Store, filters: ImageFilters, registries: Re
       case 'before':
       case 'since':
       case 'after': {
-        const times = values.map((v) => addedTime(lookupImage(store, v, registries)))
+        const times = values.map((v) => addedTime(lookupImage(store, v, registries())))
         tests.push((image) => times.some((t) => (key === 'before' ? addedTime(image) < t : addedTime(image) > t)))
         break
       }

@@ -1,16 +1,15 @@
 // Find a local image from what a user typed, in c/common's LookupImage order: an ID, the name's
 // local candidates (alias, localhost/NAME, each search registry), Docker normalization, then a
 // unique short-ID prefix.
-import {ErrorClass, TspodError} from '../../../errors'
+import {TspodError} from '../../../errors'
 import type {RegistriesConfig} from '../../image/config/registries-conf'
 import {DockerReference, isImageId, parseNormalizedName} from '../../image/reference/docker-reference'
 import {localCandidates} from '../../image/reference/short-names'
+import {ImageUnknownError} from './errors'
 import type {Image} from './images'
 import type {Store} from '../store'
 
-export class ImageUnknownError extends TspodError {
-  override readonly errorClass: ErrorClass = 'NoSuchObject'
-}
+export {ImageUnknownError}
 
 const SHORT_ID = /^[0-9a-f]{3,63}$/
 

@@ -1,9 +1,10 @@
 // `rmi` and `image prune` as a library: Podman's rules for untagging versus deleting, then
 // removal of the layers no image uses any more, and of the layer copies made for containers'
 // id mappings from them (mapped-layers.ts).
-import {ErrorClass, TspodError} from '../../../errors'
+import {TspodError} from '../../../errors'
 import {removeUnusedMappedLayers} from '../mapped-layers/mapped-layers'
 import type {RegistriesConfig} from '../../image/config/registries-conf'
+import {ImageInUseError} from './errors'
 import type {Image} from './images'
 import type {Store} from '../store'
 import {ImageUnknownError, LocalMatch, resolveLocalImage} from './lookup'
@@ -15,9 +16,7 @@ export interface RemoveReport {
   errors: TspodError[]
 }
 
-export class ImageInUseError extends TspodError {
-  override readonly errorClass: ErrorClass = 'InUse'
-}
+export {ImageInUseError}
 
 function inUseError(containerId: string): ImageInUseError {
   // Podman's words (its rmi -f removes the containers first: the command does that)

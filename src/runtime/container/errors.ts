@@ -1,0 +1,16 @@
+// The container errors callers branch on, in a module of their own: a front end that tells them
+// apart (its exit codes) loads these classes, not the records and removal code that throws them.
+import {ErrorClass, TspodError} from '../../errors'
+
+export class NoSuchContainerError extends TspodError {
+  override readonly errorClass: ErrorClass = 'NoSuchObject'
+}
+
+/** `rm` exits 2 for this one, as Podman's. */
+export class ContainerRunningError extends TspodError {
+  override readonly errorClass: ErrorClass = 'InUse'
+
+  constructor(id: string) {
+    super(`cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper`)
+  }
+}
