@@ -57,9 +57,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const network = parseNetwork(options.network, {aliases: options.networkAliases, ip: options.ip, mac: options.macAddress})
   // checked now, used at each start (a port left out is picked then)
   let ports = parsePublish(options.publish ?? [])
-  if (ports.length > 0 && network.kind === 'bridge') throw new UsageError('publishing ports on named networks is not supported by tspod yet: use the default network mode (slirp4netns) for -p')
   if (ports.length > 0 && network.kind === 'ns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
-  if (ports.length > 0 && network.kind !== 'slirp4netns') {
+  if (ports.length > 0 && network.kind !== 'slirp4netns' && network.kind !== 'bridge') {
     warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use', true)
     ports = []
   }

@@ -280,7 +280,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
   const mode = container.config.containerSpec.network as BridgeNetworkMode
   const networks = new ContainerNetworks(store)
   const who = {id: container.config.id, name: container.config.name}
-  const setup = await networks.setup(who, mode)
+  const setup = await networks.setup(who, mode, container.config.ports)
   let stopping: Promise<void> | undefined
   let ended!: () => void
   const exited = new Promise<void>((resolve) => (ended = resolve))
@@ -296,7 +296,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
   }
   return {
     join: {paths: [{namespace: 'user', path: `/proc/${setup.holderPid}/ns/user`}, {namespace: 'net', path: setup.netnsPath}]},
-    handle: {pid: setup.holderPid, ports: [], exited, stop, networks: setup.status},
+    handle: {pid: setup.holderPid, ports: setup.ports, exited, stop, networks: setup.status},
   }
 }
 

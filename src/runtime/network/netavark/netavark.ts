@@ -10,8 +10,11 @@ import {TspodError} from '../../../errors'
 import type {BridgeNetworkMode} from '../../../specgen/container-spec'
 import {withLock} from '../../../storage/store/lockfile'
 import type {Store} from '../../../storage/store/store'
+import {resolveHostPorts} from '../host-ports'
 import {bigIntToIp, ipToBigInt, lastAddress, parseCidr} from './cidr'
+import type {PortMapping} from '../publish'
 import {Network, NetworkConfigs} from './config'
+import {forwardingAddress, netavarkPortMappings, startPortForwarder, stopPortForwarder} from './port-forwarding'
 import {AARDVARK_BINARY, NETAVARK_BINARY, RootlessNetns} from './rootless-netns'
 
 /** netavark's StatusBlock for one network */
@@ -25,6 +28,8 @@ export interface NetworkSetup {
   holderPid: number
   netnsPath: string
   status: Record<string, NetworkStatus>
+  /** the published ports, host ports picked */
+  ports: PortMapping[]
 }
 
 type Allocations = Record<string, Record<string, string>>
@@ -103,7 +108,7 @@ export class ContainerNetworks {
     this.configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
   }
 
-  private options(container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>): unknown {
+  private options(container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>, ports: PortMapping[] = []): unknown {
     const networks: Record<string, unknown> = {}
     const info: Record<string, Network> = {}
     for (const [name, opts] of Object.entries(mode.networks)) {
@@ -113,11 +118,17 @@ export class ContainerNetworks {
       const aliases = network.dns_enabled ? [...opts.aliases, container.id.slice(0, 12)] : opts.aliases
       networks[name] = {static_ips: ips[name], aliases, interface_name: opts.interfaceName, ...(opts.staticMac ? {static_mac: opts.staticMac} : {})}
     }
-    return {container_id: container.id, container_name: container.name, networks, network_info: info}
+    return {
+      container_id: container.id,
+      container_name: container.name,
+      ...(ports.length > 0 ? {port_mappings: netavarkPortMappings(ports)} : {}),
+      networks,
+      network_info: info,
+    }
   }
 
   /** The container's netns in the rootless netns, with an interface on each of its networks. */
-  async setup(container: {id: string; name: string}, mode: BridgeNetworkMode): Promise<NetworkSetup> {
+  async setup(container: {id: string; name: string}, mode: BridgeNetworkMode, ports: PortMapping[] = []): Promise<NetworkSetup> {
     const runDir = this.netns.runDir
     fs.mkdirSync(runDir, {recursive: true, mode: 0o700})
     const ips = await withIpam(runDir, (alloc) => {
@@ -126,13 +137,19 @@ export class ContainerNetworks {
       for (const [name, opts] of Object.entries(mode.networks)) out[name] = allocate(this.configs.lookup(name), container.id, opts.staticIps, alloc)
       return out
     })
-    const input = JSON.stringify(this.options(container, mode, ips))
     let added: {holderPid: number; netnsPath: string} | undefined
     try {
+      ports = await resolveHostPorts(ports)
+      const input = JSON.stringify(this.options(container, mode, ips, ports))
       added = await this.netns.addContainer(container.id)
       const out = await this.netns.exec(added.holderPid, netavarkArgs(runDir, 'setup', this.netns.netnsFile(container.id)), input)
       if (out.code !== 0) throw netavarkError('setup', out)
-      return {...added, status: JSON.parse(out.stdout) as Record<string, NetworkStatus>}
+      const status = JSON.parse(out.stdout) as Record<string, NetworkStatus>
+      if (ports.length > 0) {
+        const addresses = Object.keys(mode.networks).flatMap((name) => Object.values(status[name]?.interfaces ?? {}).flatMap((i) => (i.subnets ?? []).map((s) => s.ipnet.split('/')[0])))
+        await startPortForwarder({runDir, containerId: container.id, holderPid: added.holderPid, ports, containerIp: forwardingAddress(addresses)})
+      }
+      return {...added, status, ports}
     } catch (err) {
       await this.teardown(container, mode, {skipNetavark: added === undefined}).catch(() => undefined)
       throw err
@@ -147,6 +164,7 @@ export class ContainerNetworks {
       for (const name of Object.keys(mode.networks)) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === container.id).map(([ip]) => ip)
       return out
     })
+    stopPortForwarder(runDir, container.id)
     let failure: unknown
     await this.netns.removeContainer(container.id, async (holderPid, file) => {
       if (options.skipNetavark || !fs.existsSync(file)) return
