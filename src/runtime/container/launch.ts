@@ -131,7 +131,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
   const bridge = config.containerSpec.network.kind === 'bridge' ? await startBridgeNetworks(store, container, fuse !== undefined) : undefined
-  const network = bridge ? undefined : await networkStarter(config, options.networkExitFd)
+  const network = bridge ? undefined : await networkStarter(store, config, options.networkExitFd)
   try {
     const child = await spawnInNamespaces({
       namespaces: bridge ? plan.namespaces.filter((n) => n !== 'user' && n !== 'net') : plan.namespaces,
@@ -253,11 +253,25 @@ function fuseStarter(
   }
 }
 
-/** slirp4netns for a container that has it: host ports checked (and picked) before anything starts. */
+/** slirp4netns or pasta for a container that has it: host ports checked (and picked) before anything starts. */
 async function networkStarter(
+  store: Store,
   config: Container['config'],
   exitFd: number | undefined,
 ): Promise<{start: (pid: number) => Promise<void>; handle(): NetworkHandle | undefined} | undefined> {
+  const mode = config.containerSpec.network
+  if (mode.kind === 'pasta') {
+    const {preparePasta, startPasta} = await import('../network/pasta')
+    const ports = await preparePasta(config.ports)
+    const pidFile = path.join(containerDirs(store, config.id).userdata, 'pasta.pid')
+    let handle: NetworkHandle | undefined
+    return {
+      start: async (pid) => {
+        handle = await startPasta({pid, ports, options: mode.options, pidFile})
+      },
+      handle: () => handle,
+    }
+  }
   if (config.network !== 'slirp4netns') return undefined
   const ports = await prepareSlirp4netns({ports: config.ports})
   let handle: NetworkHandle | undefined
@@ -317,7 +331,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   const {config} = container
   checkWorkdir(container, layout)
   if (config.containerSpec.network.kind === 'bridge') throw new TspodError('named networks are not supported with --runtime in tspod yet')
-  const network = await networkStarter(config, options.networkExitFd)
+  const network = await networkStarter(store, config, options.networkExitFd)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
