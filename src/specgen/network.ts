@@ -28,13 +28,13 @@ export function parseNetwork(network: string | undefined, extras: NetworkExtras 
   return mode
 }
 
-function checkIp(text: string, what: string): string {
+export function checkIp(text: string, what: string): string {
   const ip = parseIp(text)
   if (!ip) throw new UsageError(`invalid argument "${text}" for "--${what}" flag: invalid string being converted to IP address: ${text}`)
   return ip.text
 }
 
-function checkMac(text: string): string {
+export function checkMac(text: string): string {
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new UsageError(`address ${text}: invalid MAC address`)
   return text.toLowerCase()
 }

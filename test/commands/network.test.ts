@@ -153,3 +153,48 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   t.false(fs.existsSync(path.join(runRoot, 'networks', 'rootless-netns.json')))
   t.deepEqual(fs.readdirSync(path.join(runRoot, 'networks', 'netns')), [])
 })
+
+test('network connect and disconnect, stopped and running, as Podman: interfaces and DNS names follow; reload sets them up again; errors in its words', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await tspod(box, args)
+    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  await ok(['network', 'create', '--subnet', '10.123.8.0/24', 'front'])
+  await ok(['network', 'create', '--subnet', '10.123.9.0/24', 'back'])
+  await ok(['run', '-d', '--name', 'srv', '--network', 'front', 'busybox', 'sh', '-c', 'while true; do echo hi | nc -l -p 80; done'])
+  await ok(['create', '--name', 'cli', '--network', 'back', 'busybox', 'sleep', '1000'])
+  // stopped: on the network from its next start, with the alias
+  t.is(await ok(['network', 'connect', '--alias', 'other', 'front', 'cli']), '')
+  t.is(await ok(['network', 'connect', 'front', 'cli']), '', 'already connected: nothing to do')
+  await ok(['start', 'cli'])
+  const probe = 'ip -4 -o addr | grep -o "eth[0-9] *inet [0-9.]*" | tr -s " " | sort; for i in $(seq 10); do nc srv 80 </dev/null 2>/dev/null && break; sleep 0.3; done; nc -w 1 srv 80 </dev/null 2>&1 | grep -c "bad address"; true'
+  t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\neth1 inet 10\.123\.8\.\d+\nhi\n0\n$/)
+  t.regex(await ok(['exec', 'srv', 'nslookup', 'other']), /Address: 10\.123\.8\.\d+/)
+  // running: the interface goes now, and the names with it
+  await ok(['network', 'disconnect', 'front', 'cli'])
+  t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\n1\n$/)
+  t.is(await ok(['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', 'cli']), 'back \n')
+  await ok(['network', 'connect', '--ip', '10.123.8.77', 'front', 'cli'])
+  const id = (await ok(['inspect', '--format', '{{.Id}}', 'cli'])).trim()
+  t.is(await ok(['network', 'reload', 'cli']), `${id}\n`)
+  t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\neth1 inet 10\.123\.8\.77\nhi\n0\n$/)
+
+  const refused: [string[], string][] = [
+    [['network', 'disconnect', 'back', 'srv'], `container ${(await ok(['inspect', '--format', '{{.Id}}', 'srv'])).trim()} is not connected to network back`],
+    [['network', 'connect', 'nope', 'cli'], 'unable to find network with name or ID nope: network not found'],
+    [['network', 'connect', 'front', 'nope'], 'no container with name or ID "nope" found: no such container'],
+    [['network', 'reload'], 'you must provide at least one name or id'],
+  ]
+  for (const [args, message] of refused) {
+    const r = await tspod(box, args)
+    t.deepEqual([r.code, r.stderr], [125, `Error: ${message}\n`], args.join(' '))
+  }
+  await ok(['create', '--name', 'alone', '--network', 'slirp4netns', 'busybox', 'true'])
+  const slirp = await tspod(box, ['network', 'connect', 'front', 'alone'])
+  t.deepEqual([slirp.code, slirp.stderr], [125, 'Error: "slirp4netns" is not supported: invalid network mode\n'])
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'front', 'back']), 'front\nback\n')
+  t.is(await ok(['ps', '-a', '--format', '{{.Names}}']), 'alone\n', 'rm -f removed the containers on them')
+})

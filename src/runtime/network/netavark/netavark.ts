@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError} from '../../../errors'
-import type {BridgeNetworkMode} from '../../../specgen/container-spec'
+import type {BridgeNetworkMode, PerNetworkOptions} from '../../../specgen/container-spec'
 import {withLock} from '../../../storage/store/lockfile'
 import type {Store} from '../../../storage/store/store'
 import {containerDirs} from '../../container/paths'
@@ -156,6 +156,67 @@ export class ContainerNetworks {
       await this.teardown(container, mode, {skipNetavark: added === undefined}).catch(() => undefined)
       throw err
     }
+  }
+
+  /** netavark setup or teardown of some of a running container's networks, in its netns as it is. */
+  private async runOn(verb: 'setup' | 'teardown', container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>): Promise<Record<string, NetworkStatus>> {
+    const holder = this.netns.current()
+    const file = this.netns.netnsFile(container.id)
+    if (!holder || !fs.existsSync(file)) throw new TspodError(`container ${container.id} has no network namespace in the rootless netns`)
+    const input = JSON.stringify(this.options(container, mode, ips))
+    const out = await this.netns.locked(() => this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, verb, file), input))
+    if (out.code !== 0) throw netavarkError(verb, out)
+    return verb === 'setup' ? (JSON.parse(out.stdout) as Record<string, NetworkStatus>) : {}
+  }
+
+  private leased(containerId: string, names: string[]): Promise<Record<string, string[]>> {
+    return withIpam(this.netns.runDir, (alloc) => {
+      const out: Record<string, string[]> = {}
+      for (const name of names) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === containerId).map(([ip]) => ip)
+      return out
+    })
+  }
+
+  /** `network connect` of a running container: an address leased and an interface set up on one more network (aardvark-dns told its names). */
+  async connect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions): Promise<NetworkStatus> {
+    const network = this.configs.lookup(name)
+    const ips = await withIpam(this.netns.runDir, (alloc) => ({[name]: allocate(network, container.id, opts.staticIps, alloc)}))
+    try {
+      const status = await this.runOn('setup', container, {kind: 'bridge', networks: {[name]: opts}}, ips)
+      return status[name] ?? {}
+    } catch (err) {
+      await withIpam(this.netns.runDir, (alloc) => {
+        for (const ip of ips[name]) if (alloc[name]?.[ip] === container.id) delete alloc[name][ip]
+      })
+      throw err
+    }
+  }
+
+  /** `network disconnect` of a running container: its interface on that network removed (and its names from aardvark-dns), the address freed. */
+  async disconnect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions): Promise<void> {
+    const ips = await this.leased(container.id, [name])
+    try {
+      await this.runOn('teardown', container, {kind: 'bridge', networks: {[name]: opts}}, ips)
+    } finally {
+      await withIpam(this.netns.runDir, (alloc) => {
+        for (const ip of ips[name]) if (alloc[name]?.[ip] === container.id) delete alloc[name][ip]
+      })
+    }
+  }
+
+  /** `network reload`: netavark tears the container's networks down and sets them up again with the same addresses (its firewall rules restored). */
+  async reload(container: {id: string; name: string}, mode: BridgeNetworkMode, ports: PortMapping[]): Promise<Record<string, NetworkStatus>> {
+    const ips = await this.leased(container.id, Object.keys(mode.networks))
+    const holder = this.netns.current()
+    const file = this.netns.netnsFile(container.id)
+    if (!holder || !fs.existsSync(file)) throw new TspodError(`container ${container.id} has no network namespace in the rootless netns`)
+    const input = JSON.stringify(this.options(container, mode, ips, ports))
+    return this.netns.locked(async () => {
+      await this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, 'teardown', file), input)
+      const out = await this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, 'setup', file), input)
+      if (out.code !== 0) throw netavarkError('setup', out)
+      return JSON.parse(out.stdout) as Record<string, NetworkStatus>
+    })
   }
 
   /** netavark teardown, the netns removed and the addresses freed; the rootless netns ends with its last container. */
