@@ -9,6 +9,7 @@
 //   dist/mapped-layers-worker.js  copies layers chowned for a container's id mapping (keep-id)
 //   dist/layer-check-worker.js    compares layers with their kept blobs (system check)
 //   dist/layer-diff-worker.js     tars a container's read-write layer (commit, build)
+//   dist/port-forwarder.js        publishes ports of a container on named networks
 // Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
 // that modules derive from __dirname hold in both layouts (tests load dist/src directly).
 const esbuild = require('esbuild')
@@ -26,6 +27,7 @@ esbuild.buildSync({
     'mapped-layers-worker': 'dist/src/storage/store/mapped-layers/mapped-layers-worker.js',
     'layer-check-worker': 'dist/src/storage/store/check/layer-check-worker.js',
     'layer-diff-worker': 'dist/src/build/layer-diff-worker.js',
+    'port-forwarder': 'dist/src/runtime/network/netavark/port-forwarder.js',
   },
   absWorkingDir: root,
   outdir: dist,

@@ -30,7 +30,7 @@ export const createFlags = {
   tmpfs: Flags.string({...many, description: 'Mount a temporary filesystem (tmpfs) into a container'}),
   device: Flags.string({...many, description: 'Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS])'}),
   'read-only': Flags.boolean({description: 'Make containers root filesystem read-only'}),
-  network: Flags.string({aliases: ['net'], description: 'Connect a container to a network: slirp4netns (the default, as Podman 4 rootless), host, none, container:NAME|ID, ns:PATH, or named networks NAME[,NAME...] or NAME:alias=A,ip=IP,mac=MAC'}),
+  network: Flags.string({aliases: ['net'], description: 'Connect a container to a network: pasta[:OPTIONS] or slirp4netns (the default is pasta when it works, else slirp4netns, as Podman 5; containers.conf default_rootless_network_cmd), host, none, container:NAME|ID, ns:PATH, or named networks NAME[,NAME...] or NAME:alias=A,ip=IP,mac=MAC'}),
   'network-alias': Flags.string({...many, description: 'Add network-scoped alias for the container'}),
   ip: Flags.string({description: 'Specify a static IPv4 address for the container'}),
   'mac-address': Flags.string({description: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)'}),

@@ -2,11 +2,22 @@
 // in the store's networks dir (src/runtime/network/netavark).
 import {TspodError, UsageError} from '../errors'
 import type {Container} from '../runtime/container/config'
+import {withContainerLock} from '../runtime/container/lock'
+import {isRunning} from '../runtime/container/report'
+import type {BridgeNetworkMode, PerNetworkOptions} from '../specgen/container-spec'
+import {checkIp, checkMac, networkModeName} from '../specgen/network'
 import type {ContainerRecords} from '../runtime/container/records'
 import {DEFAULT_NETWORK, Network, NetworkConfigs, NetworkInUseError, NoSuchNetworkError} from '../runtime/network/netavark/config'
 import {CreateNetworkOptions, buildNetwork} from '../runtime/network/netavark/create'
 import {filterNetworks, parseNetworkFilters} from '../runtime/network/netavark/filter'
 import type {Store} from '../storage/store/store'
+
+/** A container's named networks; another network mode cannot be connected, as Podman says. */
+function bridgeModeOf(c: Container): BridgeNetworkMode {
+  const mode = c.config.containerSpec.network
+  if (mode.kind !== 'bridge') throw new TspodError(`"${networkModeName(mode)}" is not supported: invalid network mode`)
+  return mode
+}
 
 /** The names of the networks a container is on. */
 export function containerNetworks(container: Container): string[] {
@@ -106,6 +117,101 @@ export class NetworkEngine {
       }
     }
     return errors
+  }
+
+  /**
+   * `network connect NET CTR`: the network added to the container's networks (its options as
+   * --network-alias, --ip, --mac-address give them); a running container gets its interface on
+   * it now. Already connected: nothing to do, as Podman 4.3.
+   */
+  async connect(networkName: string, nameOrId: string, options: {aliases?: string[]; ip?: string; ip6?: string; mac?: string}): Promise<void> {
+    const network = this.configs.lookup(networkName)
+    const records = await this.records()
+    const found = records.lookup(nameOrId)
+    await withContainerLock(this.store, found.config.id, async () => {
+      const c = records.lookup(found.config.id)
+      const mode = bridgeModeOf(c)
+      if (mode.networks[network.name]) return
+      const used = new Set(Object.values(mode.networks).map((n) => n.interfaceName))
+      let index = 0
+      while (used.has(`eth${index}`)) index++
+      const opts: PerNetworkOptions = {
+        aliases: [...(options.aliases ?? [])],
+        staticIps: [options.ip, options.ip6].filter((ip): ip is string => ip !== undefined).map((ip) => checkIp(ip, ip === options.ip ? 'ip' : 'ip6')),
+        interfaceName: `eth${index}`,
+        ...(options.mac !== undefined ? {staticMac: checkMac(options.mac)} : {}),
+      }
+      if (isRunning(c.state)) {
+        const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
+        const status = await new ContainerNetworks(this.store).connect({id: c.config.id, name: c.config.name}, network.name, opts)
+        records.updateRunningState(c.config.id, (state) => ({...state, networks: {...state.networks, [network.name]: status}}))
+      }
+      this.saveMode(records, c, {kind: 'bridge', networks: {...mode.networks, [network.name]: opts}})
+    })
+  }
+
+  /** `network disconnect NET CTR`: the network taken from the container's; a running container loses its interface on it now. */
+  async disconnect(networkName: string, nameOrId: string): Promise<void> {
+    const network = this.configs.lookup(networkName)
+    const records = await this.records()
+    const found = records.lookup(nameOrId)
+    await withContainerLock(this.store, found.config.id, async () => {
+      const c = records.lookup(found.config.id)
+      const mode = bridgeModeOf(c)
+      const opts = mode.networks[network.name]
+      if (!opts) throw new TspodError(`container ${c.config.id} is not connected to network ${network.name}`)
+      if (isRunning(c.state)) {
+        const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
+        await new ContainerNetworks(this.store).disconnect({id: c.config.id, name: c.config.name}, network.name, opts)
+        records.updateRunningState(c.config.id, (state) => {
+          const networks = {...state.networks}
+          delete networks[network.name]
+          return {...state, networks}
+        })
+      }
+      const networks = {...mode.networks}
+      delete networks[network.name]
+      this.saveMode(records, c, {kind: 'bridge', networks})
+    })
+  }
+
+  /**
+   * `network reload`: netavark sets the networks of each running container up again (its
+   * firewall rules restored, as after a firewall reload), with the same addresses. Ids reloaded
+   * go to onDone; a container that is not running is an error (with --all it is skipped).
+   */
+  async reload(namesOrIds: string[], options: {all?: boolean}, onDone: (id: string) => void): Promise<TspodError[]> {
+    if (!options.all && namesOrIds.length === 0) throw new UsageError('you must provide at least one name or id')
+    if (options.all && namesOrIds.length > 0) throw new UsageError('--all and containers cannot be given together')
+    const records = await this.records()
+    const targets = options.all ? records.list().filter((c) => isRunning(c.state) && c.config.containerSpec.network.kind === 'bridge') : []
+    const errors: TspodError[] = []
+    for (const nameOrId of namesOrIds)
+      try {
+        targets.push(records.lookup(nameOrId))
+      } catch (err) {
+        errors.push(err instanceof TspodError ? err : new TspodError((err as Error).message))
+      }
+    for (const target of targets) {
+      try {
+        await withContainerLock(this.store, target.config.id, async () => {
+          const c = records.lookup(target.config.id)
+          const mode = c.config.containerSpec.network
+          if (!isRunning(c.state) || mode.kind !== 'bridge') throw new TspodError('cannot reload network unless container network has been configured: container state improper')
+          const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
+          const status = await new ContainerNetworks(this.store).reload({id: c.config.id, name: c.config.name}, mode, c.state.ports ?? [])
+          records.updateRunningState(c.config.id, (state) => ({...state, networks: status}))
+        })
+        onDone(target.config.id)
+      } catch (err) {
+        errors.push(err instanceof TspodError ? err : new TspodError((err as Error).message, {cause: err}))
+      }
+    }
+    return errors
+  }
+
+  private saveMode(records: ContainerRecords, c: Container, network: BridgeNetworkMode): void {
+    records.replaceConfig({...c.config, containerSpec: {...c.config.containerSpec, network}})
   }
 
   /** `network prune`: every network but the default one that no container uses (and that passes the filters). */

@@ -51,7 +51,7 @@ export type UsernsMode = {kind: 'host'} | {kind: 'keep-id'; uid?: number; gid?: 
  * --network: slirp4netns (the default; private and "" mean it too), host, none, a namespace to
  * join, or another container's (`container`: the name or id as given until create resolves it to the id)
  */
-export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
+export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'pasta'; options: string[]} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
   | BridgeNetworkMode
 
 /** One named network of a container, as Podman's PerNetworkOptions. */

@@ -1,5 +1,6 @@
-// `--network` as tspod takes it. Podman 4's rootless default is slirp4netns (tspod's for root
-// too); named networks (bridge) run in the rootless netns (runtime/network/netavark); pasta is not there.
+// `--network` as tspod takes it. The default (no --network, or private) is the caller's: for
+// containers pasta or slirp4netns as Podman 5 chooses (runtime/network/pasta.ts), slirp4netns for
+// RUN steps of a build; named networks (bridge) run in the rootless netns (runtime/network/netavark).
 import * as path from 'node:path'
 
 import {UsageError} from '../errors'
@@ -13,8 +14,8 @@ export interface NetworkExtras {
   mac?: string
 }
 
-export function parseNetwork(network: string | undefined, extras: NetworkExtras = {}): NetworkMode {
-  const mode = parseNetworkMode(network)
+export function parseNetwork(network: string | undefined, extras: NetworkExtras = {}, defaultMode: () => NetworkMode = () => ({kind: 'slirp4netns'})): NetworkMode {
+  const mode = network === undefined || network === '' || network === 'private' ? defaultMode() : parseNetworkMode(network)
   const given = (extras.aliases ?? []).length > 0 || extras.ip !== undefined || extras.mac !== undefined
   if (!given) return mode
   if (mode.kind !== 'bridge') throw new UsageError('networks and static ip/mac address can only be used with Bridge mode networking')
@@ -27,13 +28,13 @@ export function parseNetwork(network: string | undefined, extras: NetworkExtras 
   return mode
 }
 
-function checkIp(text: string, what: string): string {
+export function checkIp(text: string, what: string): string {
   const ip = parseIp(text)
   if (!ip) throw new UsageError(`invalid argument "${text}" for "--${what}" flag: invalid string being converted to IP address: ${text}`)
   return ip.text
 }
 
-function checkMac(text: string): string {
+export function checkMac(text: string): string {
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new UsageError(`address ${text}: invalid MAC address`)
   return text.toLowerCase()
 }
@@ -64,8 +65,9 @@ function parseNamedNetworks(value: string): BridgeNetworkMode {
   return {kind: 'bridge', networks}
 }
 
-function parseNetworkMode(network: string | undefined): NetworkMode {
-  if (network === undefined || network === '' || network === 'slirp4netns' || network === 'private') return {kind: 'slirp4netns'}
+function parseNetworkMode(network: string): NetworkMode {
+  if (network === 'slirp4netns') return {kind: 'slirp4netns'}
+  if (network === 'pasta' || network.startsWith('pasta:')) return {kind: 'pasta', options: network === 'pasta' ? [] : network.slice('pasta:'.length).split(',').filter((o) => o !== '')}
   if (network === 'none' || network === 'host') return {kind: network}
   if (network.startsWith('ns:')) {
     const nsPath = network.slice(3)
@@ -77,12 +79,11 @@ function parseNetworkMode(network: string | undefined): NetworkMode {
     if (container === '') throw new UsageError('invalid config provided: namespace mode container requires a value')
     return {kind: 'container', container}
   }
-  if (network === 'pasta') throw new UsageError('--network pasta is not supported by tspod: use slirp4netns (the default), host or none')
   if (network === 'bridge') return parseNamedNetworks('podman')
   return parseNamedNetworks(network)
 }
 
-/** The mode as inspect's NetworkMode and the container record name it: slirp4netns, host, none, ns:PATH or container:ID. */
+/** The mode as inspect's NetworkMode and the container record name it: slirp4netns, pasta, host, none, ns:PATH or container:ID. */
 export function networkModeName(mode: NetworkMode): string {
   if (mode.kind === 'container') return `container:${mode.container}`
   return mode.kind === 'ns' ? `ns:${mode.path}` : mode.kind

@@ -18,6 +18,8 @@ import {resolveEnv} from './env'
 import {checkHostsOptions, parseExtraHosts} from './hosts'
 import {parseNamespaceMode} from './namespaces'
 import {parseNetwork} from './network'
+import type {NetworkMode} from './container-spec'
+import {rootlessNetworkDefault} from '../runtime/network/pasta'
 import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
@@ -54,12 +56,11 @@ function checkWorkdir(workdir: string | undefined): string | undefined {
 export function parseContainerSpec(options: ContainerOptions, context: ParseContext = {}): ContainerSpec {
   if (options.name !== undefined && !NAME_PATTERN.test(options.name)) throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
   const warn = context.warn ?? (() => undefined)
-  const network = parseNetwork(options.network, {aliases: options.networkAliases, ip: options.ip, mac: options.macAddress})
+  const network = parseNetwork(options.network, {aliases: options.networkAliases, ip: options.ip, mac: options.macAddress}, () => ({kind: rootlessNetworkDefault().cmd, options: []}) as NetworkMode)
   // checked now, used at each start (a port left out is picked then)
   let ports = parsePublish(options.publish ?? [])
-  if (ports.length > 0 && network.kind === 'bridge') throw new UsageError('publishing ports on named networks is not supported by tspod yet: use the default network mode (slirp4netns) for -p')
   if (ports.length > 0 && network.kind === 'ns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)
-  if (ports.length > 0 && network.kind !== 'slirp4netns') {
+  if (ports.length > 0 && network.kind !== 'slirp4netns' && network.kind !== 'pasta' && network.kind !== 'bridge') {
     warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use', true)
     ports = []
   }

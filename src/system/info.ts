@@ -11,6 +11,7 @@ import * as path from 'node:path'
 
 import {ContainerRecords} from '../runtime/container/records'
 import {findInPath} from '../runtime/executables'
+import {findPasta, rootlessNetworkDefault} from '../runtime/network/pasta'
 import {identifyOciRuntime} from '../runtime/oci-runtime/resolve'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
 import {goArchitecture} from '../storage/image/manifest/platform'
@@ -164,6 +165,8 @@ function hostSection(user: HostUser) {
 /** The OCI runtime of new containers (tspod's native one unless --runtime names another), and the rootless network. */
 function runtimeSection(runtime: string | undefined) {
   const slirp = findInPath(['slirp4netns'])
+  const pasta = findPasta()
+  const choice = rootlessNetworkDefault()
   const external = runtime === undefined ? undefined : identifyOciRuntime(runtime)
   const ociRuntime = external
     ? {name: external.name, package: packageOf(external.path), path: external.path, version: output(external.path, ['--version'])}
@@ -171,6 +174,10 @@ function runtimeSection(runtime: string | undefined) {
   return {
     ociRuntime,
     networkBackend: 'slirp4netns',
+    // the network of containers run without --network, and why (Podman 5's rootlessNetworkCmd)
+    rootlessNetworkCmd: choice.cmd,
+    rootlessNetworkCmdReason: choice.reason,
+    pasta: {executable: pasta ?? '', package: pasta ? packageOf(pasta) : '', version: pasta ? output(pasta, ['--version']).split('\n')[0] : ''},
     slirp4netns: {executable: slirp ?? '', package: slirp ? packageOf(slirp) : '', version: slirp ? output(slirp, ['--version']) : ''},
   }
 }

@@ -7,7 +7,7 @@ import * as net from 'node:net'
 import * as os from 'node:os'
 
 import {hostContainersInternalIP} from '../../src/runtime/network/hosts-entries'
-import {sandboxWithImages} from '../helpers/image-sandbox'
+import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {until} from '../helpers/processes'
 import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
 
@@ -35,14 +35,14 @@ async function freePort(): Promise<number> {
   return port
 }
 
-test('default network is slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts; -p publishes a port', async (t) => {
+test('--network slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts; -p publishes a port', async (t) => {
   const box = await sandboxWithImages(t)
-  const inside = await ok(box, ['run', '--rm', '--name', 'netname', '--hostname', 'nethost', 'busybox', 'sh', '-c', 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip link show lo | grep -c UP; head -1 /etc/resolv.conf; grep 10.0.2.100 /etc/hosts'])
+  const inside = await ok(box, ['run', '--rm', '--network', 'slirp4netns', '--name', 'netname', '--hostname', 'nethost', 'busybox', 'sh', '-c', 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip link show lo | grep -c UP; head -1 /etc/resolv.conf; grep 10.0.2.100 /etc/hosts'])
   t.is(inside, 'inet 10.0.2.100/24\n1\nnameserver 10.0.2.3\n10.0.2.100\tnethost netname\n')
   t.is(await ok(box, ['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ip -o link show | cut -d: -f2']), ' lo\n')
 
   const port = await freePort()
-  await ok(box, ['run', '-d', '--name', 'web', '-p', `${port}:8080`, 'busybox', 'sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])
+  await ok(box, ['run', '-d', '--name', 'web', '--network', 'slirp4netns', '-p', `${port}:8080`, 'busybox', 'sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])
   let body = ''
   for (let i = 0; i < 100 && body === ''; i++) {
     body = await get(port).catch(() => '')
@@ -61,6 +61,40 @@ test('default network is slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts;
   const none = await tspod(box, ['run', '--rm', '--network', 'none', '-p', '8080', 'busybox', 'true'])
   t.is(none.code, 0)
   t.regex(none.stderr, /Port mappings have been discarded/)
+})
+
+test('the default network is pasta (installed here): the host\'s address, its DNS forwarder, -p publishes a port; pasta ends with the container', async (t) => {
+  const box = await sandboxWithImages(t)
+  const port = await freePort()
+  const id = (await ok(box, ['run', '-d', '-p', `127.0.0.1:${port}:8080`, 'busybox', 'sh', '-c',
+    '{ ip -4 -o addr show eth0 | grep -c " inet "; head -1 /etc/resolv.conf; } > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])).trim()
+  let body = ''
+  for (let i = 0; i < 100 && body === ''; i++) {
+    body = await get(port).catch(() => '')
+    if (body === '') await new Promise((r) => setTimeout(r, 100))
+  }
+  t.is(body, '1\nnameserver 169.254.1.1\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}}', id]), 'pasta\n')
+  t.is(await ok(box, ['port', id]), `8080/tcp -> 127.0.0.1:${port}\n`)
+  const pasta = Number(fs.readFileSync(`${graphRoot(box)}/containers/${id}/userdata/pasta.pid`, 'utf8'))
+  t.regex(fs.readFileSync(`/proc/${pasta}/cmdline`, 'utf8'), /pasta/)
+  await ok(box, ['rm', '-f', '-t', '0', id])
+  // ended (a zombie init has still to reap counts)
+  const ended = (): boolean => {
+    try {
+      return /^\S+ \(.*\) [ZX]/.test(fs.readFileSync(`/proc/${pasta}/stat`, 'utf8'))
+    } catch {
+      return true
+    }
+  }
+  await t.notThrowsAsync(until(ended, 'pasta to end', 5000))
+  await t.throwsAsync(get(port), undefined, 'the port is closed with the container')
+  // containers.conf picks slirp4netns instead; info says which and why
+  const conf = `${box.dir}/containers.conf`
+  fs.writeFileSync(conf, '[network]\ndefault_rootless_network_cmd = "slirp4netns"\n')
+  fs.chmodSync(conf, 0o644)
+  const info = await tspod(box, ['info', '--format', '{{.Host.RootlessNetworkCmd}}|{{.Host.RootlessNetworkCmdReason}}'], {env: {CONTAINERS_CONF: conf}})
+  t.is(info.stdout, `slirp4netns|default_rootless_network_cmd = "slirp4netns" in ${conf}\n`)
 })
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -200,7 +200,7 @@ test('inspect: Podman\'s container shape; tspod inspect finds containers before 
   t.regex(c.State.FinishedAt, /^\d{4}-/)
   t.is(c.Config.Hostname, 'hn')
   t.true(c.Config.Env.includes('FOO=bar'))
-  t.is(c.HostConfig.NetworkMode, 'slirp4netns')
+  t.is(c.HostConfig.NetworkMode, 'pasta', 'the rootless default where pasta is installed')
   t.is(c.GraphDriver.Name, 'overlay')
   t.is(c.Driver, 'overlay')
   const [viaTop] = JSON.parse(await ok(box, ['inspect', 'ins']))
@@ -261,7 +261,7 @@ test('run -d under tspod-monitor: the exit file holds the exit code, -t logs the
   await ok(box, [...g, 'run', '-d', '-t', '--name', 'tty-bg', 'busybox', 'sh', '-c', 'tty; echo x'])
   t.is(await ok(box, [...g, 'wait', 'tty-bg']), '0\n')
   t.regex(await ok(box, [...g, 'logs', 'tty-bg']), /^\/dev\/pts\/0\r?\nx\r?\n$/)
-  await ok(box, [...g, 'run', '-d', '-t', '--name', 'tty-long', 'busybox', 'sh', '-c', 'echo up; sleep 1000'])
+  await ok(box, [...g, 'run', '-d', '-t', '--name', 'tty-long', '--network', 'slirp4netns', 'busybox', 'sh', '-c', 'echo up; sleep 1000'])
   await until(async () => /^up\r?\n$/.test(await ok(box, [...g, 'logs', 'tty-long'])), 'the terminal output in the log')
   // the container and its slirp4netns are the monitor's children (it is their subreaper) once the setup step is gone
   const [long] = JSON.parse(await ok(box, [...g, 'inspect', 'tty-long']))

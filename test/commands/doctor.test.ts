@@ -438,7 +438,7 @@ test('--format json: an array of {check, status, message, fix}, and the exit cod
   t.deepEqual(
     report.map((e) => e.check),
     [
-      'subuid', 'subgid', 'newuidmap', 'newgidmap', 'user namespaces', 'setgroups', 'native overlay', 'fuse-overlayfs', 'slirp4netns', '/dev/net/tun',
+      'subuid', 'subgid', 'newuidmap', 'newgidmap', 'user namespaces', 'setgroups', 'native overlay', 'fuse-overlayfs', 'default network', 'pasta', '/dev/net/tun',
       'graph root path', 'graph root owner', 'graph root filesystem', 'run root path', 'run root owner', 'run root filesystem',
       'XDG_RUNTIME_DIR', 'graph root space', 'store database', 'store contents', 'cgroups',
     ],

@@ -61,7 +61,7 @@ test("info has Podman's sections and keys, and YAML in key order", async (t) => 
   t.deepEqual(Object.keys(info).sort(), ['host', 'plugins', 'registries', 'store', 'version'])
   for (const key of ['arch', 'buildahVersion', 'cgroupManager', 'cgroupVersion', 'conmon', 'cpus', 'cpuUtilization', 'distribution', 'eventLogger',
     'hostname', 'idMappings', 'kernel', 'linkmode', 'logDriver', 'memFree', 'memTotal', 'networkBackend', 'ociRuntime', 'os', 'security',
-    'serviceIsRemote', 'slirp4netns', 'swapFree', 'swapTotal', 'uptime'])
+    'serviceIsRemote', 'slirp4netns', 'pasta', 'rootlessNetworkCmd', 'swapFree', 'swapTotal', 'uptime'])
     t.true(key in info.host, key)
   t.regex(info.host.buildahVersion, /^[1-9][0-9]*\.[0-9.]+/)
   t.true(fs.existsSync(info.host.conmon.path))

@@ -2,6 +2,7 @@
 // with Podman's output, errors and exit codes.
 import test from 'ava'
 import * as fs from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
 
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
@@ -81,7 +82,26 @@ function alive(pid: number): boolean {
   }
 }
 
-test('--network NAME: containers reach each other by name and alias over TCP through aardvark-dns, --internal has no way out, rm -f leaves nothing running', async (t) => {
+/** What a TCP server on the host's 127.0.0.1:port sends before it closes, retried while it refuses. */
+async function readFromHost(port: number): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = []
+        const socket = net.connect({host: '127.0.0.1', port})
+        socket.on('data', (c) => chunks.push(c))
+        socket.on('error', reject)
+        socket.on('end', () => (chunks.length > 0 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error('closed without data'))))
+      })
+    } catch (err) {
+      if (i >= 20) throw err
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+}
+
+// serial: the tests below share the user's rootless netns, whose end one of them asserts
+test.serial('--network NAME: containers reach each other by name and alias over TCP through aardvark-dns, -p reaches one from the host, --internal has no way out, rm -f leaves nothing running', async (t) => {
   const box = await sandboxWithImages(t)
   // a failure midway must not leave containers holding the user's rootless netns (ava runs teardowns last first)
   t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
@@ -93,7 +113,7 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   await ok(['network', 'create', '--subnet', '10.123.7.0/24', 'appnet'])
   await ok(['network', 'create', '--internal', 'closed'])
   // the server listens again after each connection: the client retries a refused one
-  await ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 5432; done'])
+  await ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', '-p', '127.0.0.1::5432', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 5432; done'])
   const [mode, settings] = (await ok(['inspect', '--format', '{{.HostConfig.NetworkMode}}|{{json .NetworkSettings.Networks}}', 'db'])).trim().split('|')
   t.is(mode, 'bridge')
   // addresses are leased from the user's run root, which the test sandboxes of one user share
@@ -104,6 +124,14 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   const runRoot = (await ok(['info', '--format', '{{.Store.RunRoot}}'])).trim()
   const state = JSON.parse(fs.readFileSync(path.join(runRoot, 'networks', 'rootless-netns.json'), 'utf8')) as {holder: {pid: number}; slirp4netns: {pid: number}}
   const aardvark = Number(fs.readFileSync(path.join(runRoot, 'networks', 'aardvark-dns', 'aardvark.pid'), 'utf8'))
+  const dbId = (await ok(['inspect', '--format', '{{.Id}}', 'db'])).trim()
+  const forwarder = (JSON.parse(fs.readFileSync(path.join(runRoot, 'networks', 'ports', `${dbId}.json`), 'utf8')) as {pid: number}).pid
+
+  // -p on a named network: the host port (picked) reaches the container through the port forwarder
+  const published = (await ok(['port', 'db', '5432'])).trim()
+  t.regex(published, /^127\.0\.0\.1:\d+$/)
+  const fromHost = await readFromHost(Number(published.split(':')[1]))
+  t.regex(fromHost, /^hello from [0-9a-f]{12}\n$/)
 
   const client = await ok(['run', '--rm', '--network', 'appnet:alias=client', 'busybox', 'sh', '-c',
     'ip -4 addr show eth0 | grep -o "inet [0-9./]*"; head -2 /etc/resolv.conf; ip route | grep -c "^default via 10.123.7.1"; for h in db database; do for i in $(seq 20); do nc $h 5432 </dev/null 2>/dev/null && break; sleep 0.5; done; done'])
@@ -121,8 +149,53 @@ test('--network NAME: containers reach each other by name and alias over TCP thr
   t.deepEqual([inUse.code, inUse.stderr], [2, 'Error: "appnet" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used\n'])
   t.is(await ok(['network', 'rm', '-f', '-t', '0', 'appnet', 'closed']), 'appnet\nclosed\n')
   t.is(await ok(['ps', '-a', '-q']), '')
-  for (const [what, pid] of [['the rootless netns holder', state.holder.pid], ['slirp4netns', state.slirp4netns.pid], ['aardvark-dns', aardvark]] as const)
+  for (const [what, pid] of [['the rootless netns holder', state.holder.pid], ['slirp4netns', state.slirp4netns.pid], ['aardvark-dns', aardvark], ['the port forwarder', forwarder]] as const)
     await t.notThrowsAsync(until(() => !alive(pid), `${what} (${pid}) to end`, 5000))
   t.false(fs.existsSync(path.join(runRoot, 'networks', 'rootless-netns.json')))
   t.deepEqual(fs.readdirSync(path.join(runRoot, 'networks', 'netns')), [])
+})
+
+test.serial('network connect and disconnect, stopped and running, as Podman: interfaces and DNS names follow; reload sets them up again; errors in its words', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await tspod(box, args)
+    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  await ok(['network', 'create', '--subnet', '10.123.8.0/24', 'front'])
+  await ok(['network', 'create', '--subnet', '10.123.9.0/24', 'back'])
+  await ok(['run', '-d', '--name', 'srv', '--network', 'front', 'busybox', 'sh', '-c', 'while true; do echo hi | nc -l -p 80; done'])
+  await ok(['create', '--name', 'cli', '--network', 'back', 'busybox', 'sleep', '1000'])
+  // stopped: on the network from its next start, with the alias
+  t.is(await ok(['network', 'connect', '--alias', 'other', 'front', 'cli']), '')
+  t.is(await ok(['network', 'connect', 'front', 'cli']), '', 'already connected: nothing to do')
+  await ok(['start', 'cli'])
+  const probe = 'ip -4 -o addr | grep -o "eth[0-9] *inet [0-9.]*" | tr -s " " | sort; for i in $(seq 10); do nc srv 80 </dev/null 2>/dev/null && break; sleep 0.3; done; nc -w 1 srv 80 </dev/null 2>&1 | grep -c "bad address"; true'
+  t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\neth1 inet 10\.123\.8\.\d+\nhi\n0\n$/)
+  t.regex(await ok(['exec', 'srv', 'sh', '-c', 'for i in $(seq 10); do nslookup other && break; sleep 0.3; done']), /Address: 10\.123\.8\.\d+/)
+  // running: the interface goes now, and the names with it
+  await ok(['network', 'disconnect', 'front', 'cli'])
+  t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\n1\n$/)
+  t.is(await ok(['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', 'cli']), 'back \n')
+  await ok(['network', 'connect', '--ip', '10.123.8.77', 'front', 'cli'])
+  const id = (await ok(['inspect', '--format', '{{.Id}}', 'cli'])).trim()
+  t.is(await ok(['network', 'reload', 'cli']), `${id}\n`)
+  t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\neth1 inet 10\.123\.8\.77\nhi\n0\n$/)
+
+  const refused: [string[], string][] = [
+    [['network', 'disconnect', 'back', 'srv'], `container ${(await ok(['inspect', '--format', '{{.Id}}', 'srv'])).trim()} is not connected to network back`],
+    [['network', 'connect', 'nope', 'cli'], 'unable to find network with name or ID nope: network not found'],
+    [['network', 'connect', 'front', 'nope'], 'no container with name or ID "nope" found: no such container'],
+    [['network', 'reload'], 'you must provide at least one name or id'],
+  ]
+  for (const [args, message] of refused) {
+    const r = await tspod(box, args)
+    t.deepEqual([r.code, r.stderr], [125, `Error: ${message}\n`], args.join(' '))
+  }
+  await ok(['create', '--name', 'alone', '--network', 'slirp4netns', 'busybox', 'true'])
+  const slirp = await tspod(box, ['network', 'connect', 'front', 'alone'])
+  t.deepEqual([slirp.code, slirp.stderr], [125, 'Error: "slirp4netns" is not supported: invalid network mode\n'])
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'front', 'back']), 'front\nback\n')
+  t.is(await ok(['ps', '-a', '--format', '{{.Names}}']), 'alone\n', 'rm -f removed the containers on them')
 })

@@ -24,7 +24,7 @@ test('a pod: its infra runs catatonit from the pause image; members share net, i
   const out = await ok(box, ['run', '--rm', '--pod', 'p1', 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://127.0.0.1:8080/index.html && break; sleep 0.2; done; hostname; ps -o comm | grep -c httpd; true'])
   t.is(out, 'hello-pod\np1\n0\n', 'localhost and hostname shared, processes not')
   const infra = (await ok(box, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'p1'])).trim()
-  t.is(await ok(box, ['inspect', '--format', '{{.Path}} {{.Args}} {{.HostConfig.NetworkMode}}', infra]), '/catatonit [-P] slirp4netns\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.Path}} {{.Args}} {{.HostConfig.NetworkMode}}', infra]), '/catatonit [-P] pasta\n')
   t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}} {{.HostConfig.PidMode}}', 'web']), `container:${infra} container:${infra} container:${infra} private\n`)
   t.is(await ok(box, ['pod', 'ps', '--ctr-names', '--format', '{{.Status}} {{.ContainerNames}}']), `Running ${podId.slice(0, 12)}-infra,web\n`)
 
@@ -48,11 +48,11 @@ test('--pod new:NAME makes the pod; --infra=false pods share nothing; --share pi
   t.is(await ok(box, ['pod', 'ps', '--format', '{{.Name}} {{.NumberOfContainers}}']), 'p2 2\n')
   await ok(box, ['pod', 'create', '--infra=false', '--name', 'bare'])
   await ok(box, ['create', '--pod', 'bare', '--name', 'alone', 'busybox', 'true'])
-  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}}', 'alone']), 'slirp4netns\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}}', 'alone']), 'pasta\n')
   await ok(box, ['pod', 'create', '--share', 'pid', '--name', 'pids'])
   const infra = (await ok(box, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'pids'])).trim()
   await ok(box, ['create', '--pod', 'pids', '--name', 'pmember', 'busybox', 'true'])
-  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.PidMode}}', 'pmember']), `slirp4netns container:${infra}\n`)
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.PidMode}}', 'pmember']), `pasta container:${infra}\n`)
 
   for (const args of [['pod', 'create', '--share', 'bogus'], ['pod', 'create', '--name', 'p2'], ['create', '--pod', 'nosuch', 'busybox', 'true']]) {
     const r = await tspod(box, args)

@@ -10,7 +10,7 @@ export default class Run extends ContainerCommand {
   static description =
     "Exits with the command's status (125 tspod error, 126 the command cannot run, 127 not found). " +
     'With -d the container runs in the background under a small monitor process and its output goes to its log (tspod logs). ' +
-    "Networking: slirp4netns (the default, with -p to publish ports), host, none or ns:PATH. With -t the container gets a terminal of its own (with -i, this terminal's input in raw mode)."
+    "Networking: pasta or slirp4netns (the rootless default: pasta when it works; -p publishes ports), named networks, host, none or ns:PATH. With -t the container gets a terminal of its own (with -i, this terminal's input in raw mode)."
   static aliases = ['run']
   static examples = ['<%= config.bin %> run --rm alpine id', '<%= config.bin %> run -d --name web alpine sleep 1000', '<%= config.bin %> run --rm --user 1234 -e TEST=here alpine env']
   static strict = false

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 
 import type {ExtraHost} from '../../specgen/container-spec'
 import {HostsEntry, containerHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../network/hosts-entries'
-import {DnsOptions, bridgeResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
+import {DnsOptions, bridgeResolvConf, pastaResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
 import type {NetworkStatus} from '../network/netavark/netavark'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
@@ -53,7 +53,13 @@ export function etcFilesFor(network: string, hostname: string, name: string, opt
   const hosts = options.noHosts ? undefined : hostsFile(base, containerHostsEntries(ownAddress(network), [hostname, name], hostContainersInternalIP()))
   const dns = {dns: options.dns, dnsSearch: options.dnsSearch, dnsOption: options.dnsOption}
   const resolvConf =
-    network === 'slirp4netns' ? slirp4netnsResolvConf({ipv6: true, ...dns}) : network === 'none' ? undefined : sharedNetworkResolvConf(dns)
+    network === 'slirp4netns'
+      ? slirp4netnsResolvConf({ipv6: true, ...dns})
+      : network === 'pasta'
+        ? pastaResolvConf(dns)
+        : network === 'none'
+          ? undefined
+          : sharedNetworkResolvConf(dns)
   // Podman writes the hostname without a newline
   return {hosts, hostname, resolvConf}
 }

@@ -132,7 +132,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
   const fuse = fuseStarter(store, container, layout, plan.namespaces.includes('user'), options)
   const bridge = config.containerSpec.network.kind === 'bridge' ? await startBridgeNetworks(store, container, fuse !== undefined) : undefined
-  const network = bridge ? undefined : await networkStarter(config, options.networkExitFd)
+  const network = bridge ? undefined : await networkStarter(store, config, options.networkExitFd)
   try {
     const child = await spawnInNamespaces({
       namespaces: bridge ? plan.namespaces.filter((n) => n !== 'user' && n !== 'net') : plan.namespaces,
@@ -247,11 +247,25 @@ function fuseStarter(
   }
 }
 
-/** slirp4netns for a container that has it: host ports checked (and picked) before anything starts. */
+/** slirp4netns or pasta for a container that has it: host ports checked (and picked) before anything starts. */
 async function networkStarter(
+  store: Store,
   config: Container['config'],
   exitFd: number | undefined,
 ): Promise<{start: (pid: number) => Promise<void>; handle(): NetworkHandle | undefined} | undefined> {
+  const mode = config.containerSpec.network
+  if (mode.kind === 'pasta') {
+    const {preparePasta, startPasta} = await import('../network/pasta')
+    const ports = await preparePasta(config.ports)
+    const pidFile = path.join(containerDirs(store, config.id).userdata, 'pasta.pid')
+    let handle: NetworkHandle | undefined
+    return {
+      start: async (pid) => {
+        handle = await startPasta({pid, ports, options: mode.options, pidFile})
+      },
+      handle: () => handle,
+    }
+  }
   if (config.network !== 'slirp4netns') return undefined
   const ports = await prepareSlirp4netns({ports: config.ports})
   let handle: NetworkHandle | undefined
@@ -274,7 +288,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
   const mode = container.config.containerSpec.network as BridgeNetworkMode
   const networks = new ContainerNetworks(store)
   const who = {id: container.config.id, name: container.config.name}
-  const setup = await networks.setup(who, mode)
+  const setup = await networks.setup(who, mode, container.config.ports)
   let stopping: Promise<void> | undefined
   let ended!: () => void
   const exited = new Promise<void>((resolve) => (ended = resolve))
@@ -290,7 +304,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
   }
   return {
     join: {paths: [{namespace: 'user', path: `/proc/${setup.holderPid}/ns/user`}, {namespace: 'net', path: setup.netnsPath}]},
-    handle: {pid: setup.holderPid, ports: [], exited, stop, networks: setup.status},
+    handle: {pid: setup.holderPid, ports: setup.ports, exited, stop, networks: setup.status},
   }
 }
 
@@ -311,7 +325,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   const {config} = container
   checkWorkdir(container, layout)
   if (config.containerSpec.network.kind === 'bridge') throw new TspodError('named networks are not supported with --runtime in tspod yet')
-  const network = await networkStarter(config, options.networkExitFd)
+  const network = await networkStarter(store, config, options.networkExitFd)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,

@@ -6,6 +6,9 @@ import * as fs from 'node:fs'
 
 import {SLIRP4NETNS_NETWORK} from './slirp4netns-network'
 
+/** pasta's --dns-forward address (pasta.ts passes it) */
+export const PASTA_DNS_FORWARD = '169.254.1.1'
+
 const HOST_RESOLV_CONF = '/etc/resolv.conf'
 /** where the real servers are when the host's only nameserver is a local stub resolver */
 const STUB_RESOLVER_FILES: Record<string, string> = {
@@ -96,6 +99,17 @@ export function slirp4netnsResolvConf(options: ResolvConfOptions = {}): string {
   return formatResolvConf(
     options.dnsSearch ?? lastListOf(host, 'search'),
     options.dns ?? [SLIRP4NETNS_NETWORK.dns, ...servers],
+    options.dnsOption ?? lastListOf(host, 'options'),
+  )
+}
+
+/** With pasta: its DNS forwarder first, then the host's nameservers it can reach (not loopback ones). */
+export function pastaResolvConf(options: ResolvConfOptions = {}): string {
+  const host = options.hostResolvConf ?? hostResolvConf()
+  const servers = nameserversOf(host).filter((s) => !LOOPBACK.test(s))
+  return formatResolvConf(
+    options.dnsSearch ?? lastListOf(host, 'search'),
+    options.dns ?? [PASTA_DNS_FORWARD, ...servers],
     options.dnsOption ?? lastListOf(host, 'options'),
   )
 }

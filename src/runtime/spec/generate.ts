@@ -233,7 +233,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const host = input.host ?? readHostFacts()
   // slirp4netns and none get a network namespace of their own
   const network = request.network
-  const ownNetwork = network.kind === 'slirp4netns' || network.kind === 'none'
+  const ownNetwork = network.kind === 'slirp4netns' || network.kind === 'pasta' || network.kind === 'none'
   const hostUser = input.hostUser ?? {uid: process.getuid!(), gid: process.getgid!()}
   const keepId = keepIdOf(input, hostUser)
   const uidMappings = keepId?.uidMappings ?? input.uidMappings

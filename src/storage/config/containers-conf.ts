@@ -31,6 +31,8 @@ export interface ContainersConf {
   eventsLogger?: string
   eventsLogFilePath?: string
   eventsLogFileMaxSize?: number
+  /** [network] default_rootless_network_cmd, and the file that set it; absent: pasta when it works, else slirp4netns */
+  defaultRootlessNetworkCmd?: {cmd: 'slirp4netns' | 'pasta'; file: string}
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -97,7 +99,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -127,6 +129,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   const events: Pick<ContainersConf, 'eventsLogger' | 'eventsLogFilePath' | 'eventsLogFileMaxSize'> = {}
   let imageVolumeMode: ImageVolumeMode | undefined
   let userns: string | undefined
+  let rootlessNetworkCmd: ContainersConf['defaultRootlessNetworkCmd']
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -141,6 +144,11 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     events.eventsLogger = stringKey(engine, 'events_logger', file) ?? events.eventsLogger
     events.eventsLogFilePath = stringKey(engine, 'events_logfile_path', file) ?? events.eventsLogFilePath
     events.eventsLogFileMaxSize = eventsLogMaxSize(engine, file) ?? events.eventsLogFileMaxSize
+    const cmd = stringKey(tableOf(doc?.network), 'default_rootless_network_cmd', file)
+    if (cmd !== undefined) {
+      if (cmd !== 'slirp4netns' && cmd !== 'pasta') throw new TspodError(`validating network configs: invalid default_rootless_network_cmd option "${cmd}" (in ${file}): must be "slirp4netns" or "pasta"`, {path: file})
+      rootlessNetworkCmd = {cmd, file}
+    }
     const mode = stringKey(tableOf(doc?.engine), 'image_volume_mode', file)
     if (mode !== undefined) {
       const bad = imageVolumeModeError(mode)
@@ -158,6 +166,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   for (const [k, v] of Object.entries(events)) if (v !== undefined) Object.assign(conf, {[k]: v})
   if (imageVolumeMode !== undefined) conf.imageVolumeMode = imageVolumeMode
   if (userns !== undefined && userns !== '') conf.userns = userns
+  if (rootlessNetworkCmd !== undefined) conf.defaultRootlessNetworkCmd = rootlessNetworkCmd
   return conf
 }
 

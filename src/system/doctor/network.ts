@@ -1,5 +1,7 @@
-// network: what the default network (slirp4netns, as Podman 4 rootless) needs: the program and
-// a /dev/net/tun the user can open. Without them every run without --network none|host fails.
+// network: what the default network needs (pasta or slirp4netns, chosen as Podman 5 does: see
+// runtime/network/pasta.ts) and a /dev/net/tun the user can open. Without them every run
+// without --network none|host fails.
+import {findPasta, rootlessNetworkDefault} from '../../runtime/network/pasta'
 import {checkTunDevice, findSlirp4netns} from '../../runtime/network/slirp4netns'
 import {CheckGroup, CheckResult, fail, ok} from './check-result'
 
@@ -12,13 +14,26 @@ function messageOf(err: unknown): string {
 
 export const networkChecks: CheckGroup = {
   name: GROUP,
-  summary: 'slirp4netns (the default network) and /dev/net/tun',
+  summary: 'the default network (pasta or slirp4netns) and /dev/net/tun',
   async run(): Promise<CheckResult[]> {
     const results: CheckResult[] = []
+    let choice
     try {
-      results.push(ok('slirp4netns', findSlirp4netns()))
+      choice = rootlessNetworkDefault()
+      results.push(ok('default network', `${choice.cmd}: ${choice.reason}`))
     } catch (err) {
-      results.push(fail('slirp4netns', messageOf(err), `as root: \`apt-get install slirp4netns\`, ${WORKAROUND}`))
+      results.push(fail('default network', messageOf(err), 'fix default_rootless_network_cmd in containers.conf ("pasta" or "slirp4netns")'))
+    }
+    if (choice?.cmd === 'pasta') {
+      const pasta = findPasta()
+      if (pasta) results.push(ok('pasta', pasta))
+      else results.push(fail('pasta', 'pasta is not installed', `as root: \`apt-get install passt\`, or set default_rootless_network_cmd = "slirp4netns", ${WORKAROUND}`))
+    } else {
+      try {
+        results.push(ok('slirp4netns', findSlirp4netns()))
+      } catch (err) {
+        results.push(fail('slirp4netns', messageOf(err), `as root: \`apt-get install slirp4netns\`, ${WORKAROUND}`))
+      }
     }
     try {
       checkTunDevice()

@@ -7,11 +7,16 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError} from '../../../errors'
-import type {BridgeNetworkMode} from '../../../specgen/container-spec'
+import type {BridgeNetworkMode, PerNetworkOptions} from '../../../specgen/container-spec'
 import {withLock} from '../../../storage/store/lockfile'
 import type {Store} from '../../../storage/store/store'
+import {containerDirs} from '../../container/paths'
+import {resolveHostPorts} from '../host-ports'
+import {stopPasta} from '../pasta'
 import {bigIntToIp, ipToBigInt, lastAddress, parseCidr} from './cidr'
+import type {PortMapping} from '../publish'
 import {Network, NetworkConfigs} from './config'
+import {forwardingAddress, netavarkPortMappings, startPortForwarder, stopPortForwarder} from './port-forwarding'
 import {AARDVARK_BINARY, NETAVARK_BINARY, RootlessNetns} from './rootless-netns'
 
 /** netavark's StatusBlock for one network */
@@ -25,6 +30,8 @@ export interface NetworkSetup {
   holderPid: number
   netnsPath: string
   status: Record<string, NetworkStatus>
+  /** the published ports, host ports picked */
+  ports: PortMapping[]
 }
 
 type Allocations = Record<string, Record<string, string>>
@@ -103,7 +110,7 @@ export class ContainerNetworks {
     this.configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
   }
 
-  private options(container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>): unknown {
+  private options(container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>, ports: PortMapping[] = []): unknown {
     const networks: Record<string, unknown> = {}
     const info: Record<string, Network> = {}
     for (const [name, opts] of Object.entries(mode.networks)) {
@@ -113,11 +120,17 @@ export class ContainerNetworks {
       const aliases = network.dns_enabled ? [...opts.aliases, container.id.slice(0, 12)] : opts.aliases
       networks[name] = {static_ips: ips[name], aliases, interface_name: opts.interfaceName, ...(opts.staticMac ? {static_mac: opts.staticMac} : {})}
     }
-    return {container_id: container.id, container_name: container.name, networks, network_info: info}
+    return {
+      container_id: container.id,
+      container_name: container.name,
+      ...(ports.length > 0 ? {port_mappings: netavarkPortMappings(ports)} : {}),
+      networks,
+      network_info: info,
+    }
   }
 
   /** The container's netns in the rootless netns, with an interface on each of its networks. */
-  async setup(container: {id: string; name: string}, mode: BridgeNetworkMode): Promise<NetworkSetup> {
+  async setup(container: {id: string; name: string}, mode: BridgeNetworkMode, ports: PortMapping[] = []): Promise<NetworkSetup> {
     const runDir = this.netns.runDir
     fs.mkdirSync(runDir, {recursive: true, mode: 0o700})
     const ips = await withIpam(runDir, (alloc) => {
@@ -126,17 +139,84 @@ export class ContainerNetworks {
       for (const [name, opts] of Object.entries(mode.networks)) out[name] = allocate(this.configs.lookup(name), container.id, opts.staticIps, alloc)
       return out
     })
-    const input = JSON.stringify(this.options(container, mode, ips))
     let added: {holderPid: number; netnsPath: string} | undefined
     try {
+      ports = await resolveHostPorts(ports)
+      const input = JSON.stringify(this.options(container, mode, ips, ports))
       added = await this.netns.addContainer(container.id)
       const out = await this.netns.exec(added.holderPid, netavarkArgs(runDir, 'setup', this.netns.netnsFile(container.id)), input)
       if (out.code !== 0) throw netavarkError('setup', out)
-      return {...added, status: JSON.parse(out.stdout) as Record<string, NetworkStatus>}
+      const status = JSON.parse(out.stdout) as Record<string, NetworkStatus>
+      if (ports.length > 0) {
+        const addresses = Object.keys(mode.networks).flatMap((name) => Object.values(status[name]?.interfaces ?? {}).flatMap((i) => (i.subnets ?? []).map((s) => s.ipnet.split('/')[0])))
+        await startPortForwarder({runDir, containerId: container.id, holderPid: added.holderPid, ports, containerIp: forwardingAddress(addresses)})
+      }
+      return {...added, status, ports}
     } catch (err) {
       await this.teardown(container, mode, {skipNetavark: added === undefined}).catch(() => undefined)
       throw err
     }
+  }
+
+  /** netavark setup or teardown of some of a running container's networks, in its netns as it is. */
+  private async runOn(verb: 'setup' | 'teardown', container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>): Promise<Record<string, NetworkStatus>> {
+    const holder = this.netns.current()
+    const file = this.netns.netnsFile(container.id)
+    if (!holder || !fs.existsSync(file)) throw new TspodError(`container ${container.id} has no network namespace in the rootless netns`)
+    const input = JSON.stringify(this.options(container, mode, ips))
+    const out = await this.netns.locked(() => this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, verb, file), input))
+    if (out.code !== 0) throw netavarkError(verb, out)
+    return verb === 'setup' ? (JSON.parse(out.stdout) as Record<string, NetworkStatus>) : {}
+  }
+
+  private leased(containerId: string, names: string[]): Promise<Record<string, string[]>> {
+    return withIpam(this.netns.runDir, (alloc) => {
+      const out: Record<string, string[]> = {}
+      for (const name of names) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === containerId).map(([ip]) => ip)
+      return out
+    })
+  }
+
+  /** `network connect` of a running container: an address leased and an interface set up on one more network (aardvark-dns told its names). */
+  async connect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions): Promise<NetworkStatus> {
+    const network = this.configs.lookup(name)
+    const ips = await withIpam(this.netns.runDir, (alloc) => ({[name]: allocate(network, container.id, opts.staticIps, alloc)}))
+    try {
+      const status = await this.runOn('setup', container, {kind: 'bridge', networks: {[name]: opts}}, ips)
+      return status[name] ?? {}
+    } catch (err) {
+      await withIpam(this.netns.runDir, (alloc) => {
+        for (const ip of ips[name]) if (alloc[name]?.[ip] === container.id) delete alloc[name][ip]
+      })
+      throw err
+    }
+  }
+
+  /** `network disconnect` of a running container: its interface on that network removed (and its names from aardvark-dns), the address freed. */
+  async disconnect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions): Promise<void> {
+    const ips = await this.leased(container.id, [name])
+    try {
+      await this.runOn('teardown', container, {kind: 'bridge', networks: {[name]: opts}}, ips)
+    } finally {
+      await withIpam(this.netns.runDir, (alloc) => {
+        for (const ip of ips[name]) if (alloc[name]?.[ip] === container.id) delete alloc[name][ip]
+      })
+    }
+  }
+
+  /** `network reload`: netavark tears the container's networks down and sets them up again with the same addresses (its firewall rules restored). */
+  async reload(container: {id: string; name: string}, mode: BridgeNetworkMode, ports: PortMapping[]): Promise<Record<string, NetworkStatus>> {
+    const ips = await this.leased(container.id, Object.keys(mode.networks))
+    const holder = this.netns.current()
+    const file = this.netns.netnsFile(container.id)
+    if (!holder || !fs.existsSync(file)) throw new TspodError(`container ${container.id} has no network namespace in the rootless netns`)
+    const input = JSON.stringify(this.options(container, mode, ips, ports))
+    return this.netns.locked(async () => {
+      await this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, 'teardown', file), input)
+      const out = await this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, 'setup', file), input)
+      if (out.code !== 0) throw netavarkError('setup', out)
+      return JSON.parse(out.stdout) as Record<string, NetworkStatus>
+    })
   }
 
   /** netavark teardown, the netns removed and the addresses freed; the rootless netns ends with its last container. */
@@ -147,6 +227,7 @@ export class ContainerNetworks {
       for (const name of Object.keys(mode.networks)) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === container.id).map(([ip]) => ip)
       return out
     })
+    stopPortForwarder(runDir, container.id)
     let failure: unknown
     await this.netns.removeContainer(container.id, async (holderPid, file) => {
       if (options.skipNetavark || !fs.existsSync(file)) return
@@ -171,6 +252,8 @@ export class ContainerNetworks {
  */
 export async function releaseContainerNetworks(store: Store, container: {config: {id: string; name: string; containerSpec: {network: {kind: string}}}}): Promise<void> {
   const mode = container.config.containerSpec.network
+  // pasta attached by pid does not end with the namespace
+  if (mode.kind === 'pasta') return stopPasta(path.join(containerDirs(store, container.config.id).userdata, 'pasta.pid'))
   if (mode.kind !== 'bridge') return
   const networks = new ContainerNetworks(store)
   if (!fs.existsSync(networks.netns.netnsFile(container.config.id))) return
