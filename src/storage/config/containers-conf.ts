@@ -31,6 +31,8 @@ export interface ContainersConf {
   eventsLogger?: string
   eventsLogFilePath?: string
   eventsLogFileMaxSize?: number
+  /** [engine] infra_image: the pods' infra image; absent: the locally built pause image */
+  infraImage?: string
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -97,7 +99,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns)\s*=/m
+const KNOWN_KEY = /^\s*(log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -127,6 +129,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   const events: Pick<ContainersConf, 'eventsLogger' | 'eventsLogFilePath' | 'eventsLogFileMaxSize'> = {}
   let imageVolumeMode: ImageVolumeMode | undefined
   let userns: string | undefined
+  let infraImage: string | undefined
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -141,6 +144,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     events.eventsLogger = stringKey(engine, 'events_logger', file) ?? events.eventsLogger
     events.eventsLogFilePath = stringKey(engine, 'events_logfile_path', file) ?? events.eventsLogFilePath
     events.eventsLogFileMaxSize = eventsLogMaxSize(engine, file) ?? events.eventsLogFileMaxSize
+    infraImage = stringKey(engine, 'infra_image', file) ?? infraImage
     const mode = stringKey(tableOf(doc?.engine), 'image_volume_mode', file)
     if (mode !== undefined) {
       const bad = imageVolumeModeError(mode)
@@ -158,6 +162,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   for (const [k, v] of Object.entries(events)) if (v !== undefined) Object.assign(conf, {[k]: v})
   if (imageVolumeMode !== undefined) conf.imageVolumeMode = imageVolumeMode
   if (userns !== undefined && userns !== '') conf.userns = userns
+  if (infraImage !== undefined && infraImage !== '') conf.infraImage = infraImage
   return conf
 }
 
