@@ -274,7 +274,8 @@ export class PodEngine {
 
   async removePod(pod: PodConfig, options: {force?: boolean; timeout?: number}): Promise<void> {
     const containers = this.containersOf(pod)
-    const running = containers.filter((c) => c.state.status === 'running' || c.state.status === 'stopping')
+    // the infra container is stopped with the pod; only its other running containers need --force
+    const running = containers.filter((c) => c.config.id !== pod.infraId && (c.state.status === 'running' || c.state.status === 'stopping'))
     if (running.length > 0 && !options.force)
       throw new UsageError(`pod ${pod.id} has containers that are not ready to be removed: cannot remove container ${running[0].config.id} as it is running - running or paused containers cannot be removed without force: container state improper`)
     for (const c of containers.reverse()) {
