@@ -3,6 +3,7 @@ import {Flags, Interfaces} from '@oclif/core'
 
 import {ContainerOptions, ContainerSpec, parseContainerSpec} from '../engine/container-spec'
 import {pullFlags} from './image-flags'
+import {podOf} from './pod-id-file'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
 
@@ -35,6 +36,7 @@ export const createFlags = {
   ip: Flags.string({description: 'Specify a static IPv4 address for the container'}),
   'mac-address': Flags.string({description: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)'}),
   pod: Flags.string({description: 'Run container in an existing pod, or a new one with new:NAME'}),
+  'pod-id-file': Flags.string({description: 'Run container in an existing pod and read the pod\'s ID from the specified file'}),
   ipc: Flags.string({description: 'IPC namespace to use: host, private, shareable, none, container:NAME|ID or ns:PATH'}),
   uts: Flags.string({description: 'UTS namespace to use: host, private, container:NAME|ID or ns:PATH'}),
   pid: Flags.string({description: 'PID namespace to use: private, container:NAME|ID or ns:PATH'}),
@@ -106,7 +108,7 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     networkAliases: f['network-alias'],
     ip: f.ip,
     macAddress: f['mac-address'],
-    pod: f.pod,
+    pod: podOf(f.pod, f['pod-id-file']),
     ipc: f.ipc,
     uts: f.uts,
     pid: f.pid,

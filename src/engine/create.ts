@@ -77,7 +77,7 @@ async function replaceContainer(store: Store, records: ContainerRecords, name: s
 async function createFromImageName(store: Store, records: ContainerRecords, registries: RegistriesConfig, input: CreateInput, events: CreateEvents): Promise<Created> {
   if (input.spec.pod !== undefined) {
     const {PodEngine} = await import('./pods')
-    input = {...input, spec: await new PodEngine(store, records, registries).joinPod(input.spec)}
+    input = {...input, spec: await new PodEngine(store, records, registries).joinPod(input.spec, input.pullContext)}
   }
   const imageName = input.image
   const policy = input.pullPolicy ?? 'missing'

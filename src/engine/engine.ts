@@ -317,21 +317,28 @@ export class Engine {
   /**
    * `ps`: the running containers, or all (with `all`, `last`, `latest` or a status filter), as
    * Podman lists them: oldest first unless sorted; `external` adds the store's containers that
-   * tspod's runtime has no record of.
+   * tspod's runtime has no record of; `podNames` fills in PodName (ps --pod), as Podman does only then.
    */
-  async listContainers(options: {all?: boolean; latest?: boolean; last?: number; filters?: string[]; sort?: string; external?: boolean}): Promise<ContainerListing[]> {
+  async listContainers(options: {all?: boolean; latest?: boolean; last?: number; filters?: string[]; sort?: string; external?: boolean; podNames?: boolean}): Promise<ContainerListing[]> {
     const {store, records} = await this.containers()
     const {containerFilterOf, groupFilters} = await import('../runtime/container/filter')
     const {containerSummary, externalContainerSummary, isRunning, portText, portsOf} = await import('../runtime/container/report')
+    const {PodRecords} = await import('../runtime/pod/records')
+    const podRecords = new PodRecords(store)
     const groups = groupFilters(options.filters ?? [])
-    const matches = containerFilterOf(groups, (name) => records.lookup(name))
+    const matches = containerFilterOf(groups, (name) => records.lookup(name), (name) => podRecords.idOf(name))
     const showAll = options.all || options.latest || (options.last ?? 0) > 0 || groups.has('status')
     const byCreated = (a: {created: string}, b: {created: string}) => Date.parse(a.created) - Date.parse(b.created)
     let containers = records.list().filter((c) => (showAll || isRunning(c.state)) && matches(c))
     containers.sort((a, b) => byCreated(a.config, b.config))
     if (options.latest) containers = containers.slice(-1)
     if (options.last !== undefined && options.last > 0) containers = containers.slice(-options.last)
-    const listing: (ContainerListing & {created: string})[] = containers.map((c) => ({summary: containerSummary(c, store), ports: portsOf(c).map(portText), created: c.config.created}))
+    const pods = new Map(podRecords.list().map((p) => [p.id, p]))
+    const listing: (ContainerListing & {created: string})[] = containers.map((c) => ({
+      summary: containerSummary(c, store, pods.get(c.config.containerSpec.pod ?? ''), options.podNames),
+      ports: portsOf(c).map(portText),
+      created: c.config.created,
+    }))
     if (options.external) for (const c of records.externalContainers()) listing.push({summary: externalContainerSummary(c, store), ports: [], created: c.created})
     listing.sort(byCreated)
     if (options.sort) listing.sort(PS_SORT_ORDERS[options.sort])

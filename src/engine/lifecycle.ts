@@ -6,6 +6,8 @@ import * as fs from 'node:fs'
 import {TspodError, UsageError} from '../errors'
 import type {StdioSpec} from '../native'
 import {followForeground, runAttached} from '../runtime/container/attach'
+import {stopPodIfDone} from '../runtime/pod/exit-policy'
+import {PodConfig, PodRecords} from '../runtime/pod/records'
 import type {Container} from '../runtime/container/config'
 import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
@@ -122,6 +124,7 @@ export class ContainerLifecycle {
     } finally {
       await started
       await this.autoRemove(container)
+      await stopPodIfDone(records, container)
       tracePhase('clean-up')
       if (options.removeImage) {
         const report = await removeImages(store, [input.image], {force: false, all: false, registries: this.registries})
@@ -149,7 +152,8 @@ export class ContainerLifecycle {
   private filteredTargets(targets: Targets & {filters?: string[]}): string[] | undefined {
     if (!targets.filters || targets.filters.length === 0) return undefined
     const {records} = this
-    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name)))
+    const pods = new PodRecords(records.store)
+    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name), (name) => pods.idOf(name)))
     if (targets.names.length === 0) return picked.map((c) => c.config.id)
     return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
   }
@@ -181,6 +185,7 @@ export class ContainerLifecycle {
       } finally {
         await started
         await this.autoRemove(container)
+        await stopPodIfDone(records, container)
       }
       return {errors: [], exitCode}
     }
@@ -266,12 +271,18 @@ export class ContainerLifecycle {
     }
     const names = this.filteredTargets(targets) ?? (targets.all ? all() : targets.names)
     const options = {force: targets.force, timeout: targets.timeout, volumes: targets.volumes}
+    const pods = new PodRecords(store)
     return await this.eachContainer(
       records,
       names,
       async (c) => {
+        // a pod's infra container goes only with the pod: with --depend or --all, the pod goes too
+        const pod = infraPodOf(pods, c)
+        if (pod && !targets.depend && !targets.all)
+          throw new TspodError(`container ${c.config.id} is the infra container of pod ${pod.id} and cannot be removed without removing the pod`)
         if (!targets.depend) {
           await removeContainer(store, records, c, options)
+          if (pod) pods.delete(pod.id)
           await this.events.container(c.config, 'remove')
           return
         }
@@ -283,6 +294,7 @@ export class ContainerLifecycle {
           events.onDone?.(d.config.id)
         }
         await removeContainer(store, records, c, options)
+        if (pod) pods.delete(pod.id)
         await this.events.container(c.config, 'remove')
       },
       events,
@@ -362,4 +374,11 @@ export class ContainerLifecycle {
     await this.events.container(container.config, 'exec_died', code)
     return code
   }
+}
+
+/** The pod whose infra container `c` is, if it is one. */
+function infraPodOf(pods: PodRecords, c: Container): PodConfig | undefined {
+  const podId = c.config.containerSpec.pod
+  const pod = podId === undefined ? undefined : pods.get(podId)
+  return pod?.infraId === c.config.id ? pod : undefined
 }

@@ -3,7 +3,7 @@
 // default). Containers join it through --pod; the pod's state is derived from its containers'.
 import * as crypto from 'node:crypto'
 
-import {UsageError} from '../errors'
+import {TspodError, UsageError} from '../errors'
 import type {Container} from '../runtime/container/config'
 import {createContainer} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
@@ -12,8 +12,12 @@ import {NoSuchContainerError, ContainerRecords} from '../runtime/container/recor
 import {removeContainer} from '../runtime/container/remove'
 import {killContainer, stopContainer} from '../runtime/container/stop'
 import {ensurePauseImage} from '../runtime/pod/pause-image'
+import type {TopResult} from '../runtime/top/top'
 import {NoSuchPodError, PodConfig, PodRecords, PodStatus, podStatus} from '../runtime/pod/records'
+import {readContainersConf} from '../storage/config/containers-conf'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
+import type {ImageContext} from '../storage/image/transports/types'
+import type {Image} from '../storage/store/images/images'
 import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {Store} from '../storage/store/store'
 import type {ContainerSpec} from '../specgen/container-spec'
@@ -34,6 +38,12 @@ export interface PodCreateOptions {
   /** --share: comma-separated namespaces (net, ipc, uts, pid; none or "" for none); default net,ipc,uts */
   share?: string
   userns?: string
+  /** --replace: a pod of the same name is removed first (its containers stopped) */
+  replace?: boolean
+  /** --exit-policy: continue (the default) or stop (the pod stops when its last container exits) */
+  exitPolicy?: string
+  /** how to reach a registry when the infra image must be pulled */
+  pullContext?: () => ImageContext
 }
 
 export interface PodReport {
@@ -51,11 +61,16 @@ export interface PodReport {
 const SHAREABLE = ['net', 'ipc', 'uts', 'pid', 'cgroup', 'user']
 const DEFAULT_SHARE = ['ipc', 'net', 'uts']
 
+const EXIT_POLICIES = ['continue', 'stop']
+
+/** --share: a list, none (or ""), or +LIST: the defaults and LIST. */
 function parseShare(share: string | undefined, infra: boolean): string[] {
   if (share === undefined) return infra ? DEFAULT_SHARE : []
-  const list = share === 'none' || share === '' ? [] : share.split(',').map((s) => s.trim())
-  for (const ns of list) if (!SHAREABLE.includes(ns)) throw new UsageError(`invalid kernel namespace to share: ${ns}. Options are: cgroup, ipc, net, pid, uts or none`)
-  if (list.length > 0 && !infra) throw new UsageError('cannot set share namespaces without an infra container: invalid argument')
+  if (!infra && share !== 'none' && share !== '') throw new UsageError(`cannot set share(${share}) namespaces without an infra container`)
+  const added = share.startsWith('+')
+  const given = share === 'none' || share === '' ? [] : (added ? share.slice(1) : share).split(',').map((s) => s.trim())
+  for (const ns of given) if (!SHAREABLE.includes(ns)) throw new UsageError(`invalid kernel namespace to share: ${ns}. Options are: cgroup, ipc, net, pid, uts or none`)
+  const list = added ? [...new Set([...DEFAULT_SHARE, ...given])] : given
   // the user and cgroup namespaces are the store's and the container's own in tspod
   return list.filter((ns) => ns !== 'user' && ns !== 'cgroup').sort()
 }
@@ -77,6 +92,13 @@ export class PodEngine {
     if (!options.infra && (options.infraImage || options.infraCommand || options.infraName || options.publish.length > 0 || options.network))
       throw new UsageError('cannot set infra options (image, command, name, publish, network) without an infra container: invalid argument')
     const share = parseShare(options.share, options.infra)
+    const exitPolicy = options.exitPolicy ?? 'continue'
+    if (!EXIT_POLICIES.includes(exitPolicy)) throw new UsageError(`running pod create option: invalid pod exit policy: "${exitPolicy}"`)
+    if (options.replace && options.name === undefined) throw new UsageError('cannot replace pod without --name being set')
+    if (options.replace && this.exists(options.name!)) {
+      const old = this.pods.lookup(options.name!)
+      if (old.name === options.name) await this.removePod(old, {force: true})
+    }
     const taken = new Set(this.pods.list().map((p) => p.name))
     const name = options.name ?? randomName((n) => taken.has(n))
     if (taken.has(name)) throw new UsageError(`adding pod to state: name "${name}" is in use: pod already exists`)
@@ -94,13 +116,15 @@ export class PodEngine {
       network: options.network,
       publish: options.publish,
       userns: options.userns,
+      exitPolicy: exitPolicy as PodConfig['exitPolicy'],
     }
     // the infra container's options are checked before anything is stored
     const infraSpec = options.infra ? this.infraSpec(pod) : undefined
     this.pods.add(pod)
     if (!infraSpec) return pod
     try {
-      const {image, name: imageName} = pod.infraImage ? this.localImage(pod.infraImage) : await ensurePauseImage(this.store, this.registries)
+      const infraImage = pod.infraImage ?? readContainersConf().infraImage
+      const {image, name: imageName} = infraImage ? await this.infraImageNamed(infraImage, options.pullContext) : await ensurePauseImage(this.store, this.registries)
       const {container} = await createContainer(this.store, this.records, image, imageName, infraSpec)
       pod.infraId = container.config.id
       this.pods.replace(pod)
@@ -111,10 +135,14 @@ export class PodEngine {
     }
   }
 
-  private localImage(name: string): {image: NonNullable<ReturnType<typeof resolveLocalImage>>['image']; name: string} {
+  /** --infra-image (or containers.conf's infra_image): the local image, else pulled as `create` pulls a missing one. */
+  private async infraImageNamed(name: string, pullContext: (() => ImageContext) | undefined): Promise<{image: Image; name: string}> {
     const found = resolveLocalImage(this.store, name, this.registries)
-    if (!found) throw new UsageError(`${name}: image not known`)
-    return {image: found.image, name: found.name ?? name}
+    if (found) return {image: found.image, name: found.name ?? name}
+    const {pullReporting} = await import('./create')
+    const ctx = pullContext ? pullContext() : {}
+    const image = await pullReporting(this.store, name, {...ctx, registries: this.registries}, {})
+    return {image, name: image.names[0] ?? name}
   }
 
   private infraSpec(pod: PodConfig): ContainerSpec {
@@ -133,10 +161,14 @@ export class PodEngine {
    * A container's spec with --pod resolved: the pod's id, and the namespaces it shares taken
    * from the infra container. `new:NAME` creates the pod first (Podman's defaults).
    */
-  async joinPod(spec: ContainerSpec): Promise<ContainerSpec> {
+  async joinPod(spec: ContainerSpec, pullContext?: () => ImageContext): Promise<ContainerSpec> {
     if (spec.pod === undefined) return spec
-    const pod = spec.pod.startsWith('new:') ? await this.create({name: spec.pod.slice(4), labels: [], infra: true, publish: []}) : this.pods.lookup(spec.pod)
-    const joined: ContainerSpec = {...spec, pod: pod.id}
+    const fresh = spec.pod.startsWith('new:')
+    // as Podman, a new pod takes the container's --hostname (the container then has the pod's)
+    const pod = fresh ? await this.create({name: spec.pod.slice(4), labels: [], infra: true, publish: [], hostname: spec.hostname, pullContext}) : this.pods.lookup(spec.pod)
+    const joined: ContainerSpec = {...spec, pod: pod.id, ...(fresh ? {hostname: undefined} : {})}
+    if (!fresh && spec.hostname !== undefined && pod.infraId && pod.share.includes('uts'))
+      throw new UsageError('invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration')
     if (!pod.infraId) return joined
     const infra = {kind: 'container' as const, container: pod.infraId}
     if (pod.share.includes('net')) {
@@ -242,7 +274,8 @@ export class PodEngine {
 
   async removePod(pod: PodConfig, options: {force?: boolean; timeout?: number}): Promise<void> {
     const containers = this.containersOf(pod)
-    const running = containers.filter((c) => c.state.status === 'running' || c.state.status === 'stopping')
+    // the infra container is stopped with the pod; only its other running containers need --force
+    const running = containers.filter((c) => c.config.id !== pod.infraId && (c.state.status === 'running' || c.state.status === 'stopping'))
     if (running.length > 0 && !options.force)
       throw new UsageError(`pod ${pod.id} has containers that are not ready to be removed: cannot remove container ${running[0].config.id} as it is running - running or paused containers cannot be removed without force: container state improper`)
     for (const c of containers.reverse()) {
@@ -294,6 +327,68 @@ export class PodEngine {
       .filter((r) => tests.every((t) => t(r)))
   }
 
+  /**
+   * `pod top`: the processes of the pod's running containers, one pid namespace once (a shared one
+   * is listed through its first container), rows in the pod's container order under one header.
+   */
+  async top(nameOrId: string, descriptors: string[]): Promise<TopResult> {
+    const pod = this.pods.lookup(nameOrId)
+    const {isRunning} = await import('../runtime/container/report')
+    const {topProcesses} = await import('../runtime/top/top')
+    const {pidNamespaceOf} = await import('../runtime/top/proc')
+    const running = this.containersOf(pod).filter((c) => isRunning(c.state) && c.state.pid)
+    if (running.length === 0) throw new TspodError(`pod top can only be used on pods with at least one running container`)
+    const seen = new Set<string>()
+    let result: TopResult | undefined
+    for (const c of running) {
+      const ns = pidNamespaceOf(c.state.pid!)
+      if (ns === undefined || seen.has(ns)) continue
+      seen.add(ns)
+      const one = topProcesses(c.state.pid!, descriptors.length > 0 ? descriptors : undefined)
+      result = result ? {headers: result.headers, rows: [...result.rows, ...one.rows]} : one
+    }
+    if (!result) throw new TspodError(`pod top can only be used on pods with at least one running container`)
+    return result
+  }
+
+  /**
+   * `pod logs`: the IDs of the pod's containers whose logs are shown (the infra container's are
+   * not), or the one named by --container, which must be in the pod.
+   */
+  logTargets(nameOrId: string, container?: string): string[] {
+    const pod = this.pods.lookup(nameOrId)
+    const members = this.containersOf(pod).filter((c) => c.config.id !== pod.infraId)
+    if (container === undefined) return members.map((c) => c.config.id)
+    const wanted = members.find((c) => c.config.name === container) ?? members.find((c) => c.config.id.startsWith(container))
+    if (!wanted) throw new NoSuchContainerError(`container ${container} is not in pod ${nameOrId}: no such container`)
+    return [wanted.config.id]
+  }
+
+  /** pod inspect's InfraConfig: what the infra container was made with. */
+  private infraConfig(pod: PodConfig): Record<string, unknown> {
+    const infra = pod.infraId ? this.records.get(pod.infraId) : undefined
+    const spec = infra?.config.containerSpec
+    const portBindings: Record<string, {HostIp: string; HostPort: string}[]> = {}
+    for (const p of infra?.config.ports ?? []) (portBindings[`${p.containerPort}/${p.protocol}`] ??= []).push({HostIp: p.hostIP, HostPort: String(p.hostPort)})
+    return {
+      PortBindings: portBindings,
+      HostNetwork: spec?.network.kind === 'host',
+      StaticIP: '',
+      StaticMAC: '',
+      NoManageResolvConf: false,
+      DNSServer: spec?.dns ?? null,
+      DNSSearch: spec?.dnsSearch ?? null,
+      DNSOption: spec?.dnsOption ?? null,
+      NoManageHosts: spec?.noHosts ?? false,
+      HostAdd: null,
+      Networks: spec?.network.kind === 'bridge' ? Object.keys(spec.network.networks) : null,
+      NetworkOptions: null,
+      pid_ns: 'private',
+      userns: pod.userns ?? 'host',
+      uts_ns: 'private',
+    }
+  }
+
   /** `pod inspect`, in Podman's field names. */
   inspect(nameOrId: string): Record<string, unknown> {
     const pod = this.pods.lookup(nameOrId)
@@ -305,8 +400,11 @@ export class PodEngine {
       State: report.Status,
       Hostname: pod.hostname ?? '',
       Labels: pod.labels,
+      ExitPolicy: pod.exitPolicy ?? 'continue',
       CreateInfra: pod.infraId !== undefined,
       InfraContainerId: pod.infraId ?? '',
+      InfraContainerID: pod.infraId ?? '',
+      ...(pod.infraId ? {InfraConfig: this.infraConfig(pod)} : {}),
       SharedNamespaces: pod.share,
       NumContainers: report.Containers.length,
       Containers: report.Containers.map((c) => ({Id: c.Id, Name: c.Names, State: c.Status})),

@@ -1,9 +1,32 @@
 // Pods through the CLI as the rootless user: the infra container (catatonit from the locally
 // built pause image) holds the namespaces the pod's containers share; the pod verbs and state.
 import test from 'ava'
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
+import {freePort} from '../helpers/registry'
 import {Sandbox, tspod} from '../helpers/rootless'
+
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({host: '127.0.0.1', port, path: '/index.html', timeout: 5000}, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve(body))
+    }).on('error', reject)
+  })
+}
+
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read()
+  for (let i = 0; i < 100 && !done(value); i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    value = await read()
+  }
+  return value
+}
 
 async function ok(box: Sandbox, args: string[]): Promise<string> {
   const r = await tspod(box, args)
@@ -28,11 +51,12 @@ test('a pod: its infra runs catatonit from the pause image; members share net, i
   t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}} {{.HostConfig.PidMode}}', 'web']), `container:${infra} container:${infra} container:${infra} private\n`)
   t.is(await ok(box, ['pod', 'ps', '--ctr-names', '--format', '{{.Status}} {{.ContainerNames}}']), `Running ${podId.slice(0, 12)}-infra,web\n`)
 
-  await ok(box, ['stop', '-t', '0', 'web'])
-  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Degraded\n')
+  // a running member needs --force; the infra container alone does not (it stops with the pod)
   const refused = await tspod(box, ['pod', 'rm', 'p1'])
   t.is(refused.code, 125)
   t.regex(refused.stderr, /^Error: pod [0-9a-f]{64} has containers that are not ready to be removed: .* container state improper\n$/)
+  await ok(box, ['stop', '-t', '0', 'web'])
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Degraded\n')
   t.is(await ok(box, ['pod', 'stop', '-t', '0', 'p1']), `${podId}\n`)
   t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Exited\n')
   t.is(await ok(box, ['pod', 'rm', 'p1']), `${podId}\n`)
@@ -40,6 +64,8 @@ test('a pod: its infra runs catatonit from the pause image; members share net, i
   t.is((await tspod(box, ['pod', 'exists', 'p1'])).code, 1)
   const missing = await tspod(box, ['pod', 'rm', 'p1'])
   t.is(missing.stderr, 'Error: no pod with name or ID p1 found: no such pod\n')
+  t.is(missing.code, 1)
+  t.deepEqual(await tspod(box, ['pod', 'rm', '--force', 'p1']).then((r) => [r.code, r.stdout, r.stderr]), [0, '', ''], '--force ignores a missing pod')
 })
 
 test('--pod new:NAME makes the pod; --infra=false pods share nothing; --share picks the namespaces; bad input is one line and 125', async (t) => {
@@ -66,4 +92,35 @@ test('--pod new:NAME makes the pod; --infra=false pods share nothing; --share pi
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}']), 'alone\n')
   await ok(box, ['pod', 'rm', '-a'])
   t.is((await ok(box, ['pod', 'ps', '-q'])) + (await ok(box, ['ps', '-aq'])), '', 'pods and their containers removed')
+})
+
+test('pod create -p reached from the host; --pod-id-file; shared /dev/shm; ps --pod and --filter pod=; pod top; pod logs; --exit-policy stop', async (t) => {
+  const box = await sandboxWithImages(t)
+  const port = await freePort()
+  const idFile = path.join(box.dir, 'pod-id')
+  const podId = (await ok(box, ['pod', 'create', '--name', 'p3', '-p', `${port}:8080`, '--exit-policy', 'stop', '--pod-id-file', idFile])).trim()
+  t.is(fs.readFileSync(idFile, 'utf8').trim(), podId)
+  await ok(box, ['run', '-d', '--pod', 'p3', '--name', 'srv', 'busybox', 'sh', '-c', 'echo ready; echo oops >&2; echo hi > /tmp/index.html; touch /dev/shm/mark; exec httpd -f -p 8080 -h /tmp'])
+  t.is(await poll(() => get(port).catch(() => ''), (body) => body !== ''), 'hi\n', 'the pod\'s published port reaches a member')
+  // a second member by --pod-id-file: the same /dev/shm and localhost
+  t.is(await ok(box, ['run', '--rm', '--pod-id-file', idFile, 'busybox', 'sh', '-c', 'ls /dev/shm/mark; wget -q -O - http://127.0.0.1:8080/index.html']), '/dev/shm/mark\nhi\n')
+
+  const infra = (await ok(box, ['pod', 'inspect', '--format', '{{.InfraContainerID}}', 'p3'])).trim()
+  t.is(await ok(box, ['ps', '-a', '--filter', 'pod=p3', '--format', '{{.Names}} {{.Pod}} {{.IsInfra}}']), `${podId.slice(0, 12)}-infra ${podId.slice(0, 12)} true\nsrv ${podId.slice(0, 12)} false\n`)
+  t.is(await ok(box, ['ps', '-a', '--filter', 'pod=nosuch', '--format', '{{.Names}}']), '')
+  const table = (await ok(box, ['ps', '--pod'])).split('\n')
+  t.regex(table[0], /NAMES +POD ID +PODNAME$/)
+  t.regex(table[2], new RegExp(`srv +${podId.slice(0, 12)} +p3$`))
+  const top = await ok(box, ['pod', 'top', 'p3', 'pid', 'args'])
+  t.regex(top, /^PID +COMMAND\n1 +\/catatonit -P\n1 +httpd -f -p 8080 -h \/tmp\n$/)
+
+  const logs = await tspod(box, ['pod', 'logs', '--names', 'p3'])
+  t.is(logs.stdout, 'srv ready\n')
+  t.is(logs.stderr, 'srv oops\n')
+  t.is((await tspod(box, ['pod', 'logs', '-c', infra, 'p3'])).code, 125, 'the infra container has no logs to show')
+
+  // the last member stops: with --exit-policy stop the infra container stops too
+  await ok(box, ['stop', '-t', '0', 'srv'])
+  t.is(await poll(async () => (await ok(box, ['pod', 'inspect', '--format', '{{.State}} {{.ExitPolicy}}', 'p3'])).trim(), (s) => s.startsWith('Exited')), 'Exited stop')
+  t.is(await ok(box, ['pod', 'rm', 'p3']), `${podId}\n`)
 })

@@ -1,25 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand, latestFlag} from '../../cli/container-command'
-import {LogEntry, UsageError} from '../../engine'
-
-/** Entries in order, each run of one stream in one write. */
-function print(entries: LogEntry[], timestamps: boolean, prefix: string, atLineStart: {value: boolean}): void {
-  let text = ''
-  let stream: LogEntry['stream'] | undefined
-  const flush = () => {
-    if (text !== '') (stream === 'stderr' ? process.stderr : process.stdout).write(text)
-    text = ''
-  }
-  for (const e of entries) {
-    if (e.stream !== stream) flush()
-    stream = e.stream
-    const head = atLineStart.value ? `${prefix}${timestamps ? `${e.time} ` : ''}` : ''
-    text += `${head}${e.content}${e.partial ? '' : '\n'}`
-    atLineStart.value = !e.partial
-  }
-  flush()
-}
+import {printLogEntries} from '../../cli/log-output'
+import {UsageError} from '../../engine'
 
 export default class Logs extends ContainerCommand {
   static summary = 'Fetch the logs of one or more containers'
@@ -46,7 +29,7 @@ export default class Logs extends ContainerCommand {
     await this.engine(flags).logs(options, (c) => {
       const prefix = names.length > 1 || flags.names ? `${flags.names ? c.name : c.id.slice(0, 12)} ` : ''
       const atLineStart = {value: true}
-      return (entries) => print(entries, flags.timestamps, prefix, atLineStart)
+      return (entries) => printLogEntries(entries, flags.timestamps, prefix, atLineStart)
     })
   }
 }

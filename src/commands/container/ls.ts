@@ -4,7 +4,7 @@ import {ContainerCommand} from '../../cli/container-command'
 import {renderList} from '../../cli/render'
 
 const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
-const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS', State: 'STATE', Ports: 'PORTS', Names: 'NAMES', ExitCode: 'EXIT CODE', Pid: 'PID'}
+const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS', State: 'STATE', Ports: 'PORTS', Names: 'NAMES', ExitCode: 'EXIT CODE', Pid: 'PID', Pod: 'POD ID', PodName: 'PODNAME'}
 
 export default class Ps extends ContainerCommand {
   static summary = 'List containers'
@@ -18,6 +18,7 @@ export default class Ps extends ContainerCommand {
     last: Flags.integer({description: 'Print the n last created containers (all states)'}),
     format: Flags.string({description: 'Pretty-print containers to JSON or using a Go template'}),
     external: Flags.boolean({description: 'Show containers in storage not controlled by tspod'}),
+    pod: Flags.boolean({char: 'p', description: 'Print the ID and name of the pod the containers are associated with'}),
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
     sort: Flags.string({options: ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'], description: 'Sort output by: command, created, id, image, names, runningfor, size, status'}),
   }
@@ -26,7 +27,7 @@ export default class Ps extends ContainerCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Ps)
-    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: flags.filter, sort: flags.sort, external: flags.external})
+    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: flags.filter, sort: flags.sort, external: flags.external, podNames: flags.pod})
     const summaries = listing.map((l) => l.summary)
     const id = (full: string) => (flags['no-trunc'] ? full : full.slice(0, 12))
     if (flags.quiet) {
@@ -41,8 +42,10 @@ export default class Ps extends ContainerCommand {
       Names: s.Names.join(','),
       Ports: listing[i].ports.join(', '),
       Image: s.Image,
+      Pod: id(s.Pod),
     }))
-    const out = renderList(summaries, rows, flags.format, {table: TABLE, headers: HEADERS}, flags.noheading)
+    const table = flags.pod ? `${TABLE}\t{{.Pod}}\t{{.PodName}}` : TABLE
+    const out = renderList(summaries, rows, flags.format, {table, headers: HEADERS}, flags.noheading)
     if (out) process.stdout.write(out)
   }
 }

@@ -1,14 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {ContainerCommand, latestFlag} from '../../cli/container-command'
+import {topTable} from '../../cli/top-table'
 import {UsageError} from '../../engine'
-
-/** Podman's columns: tab-separated cells padded to at least 12 characters and 2 spaces apart. */
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(12, h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] + 2))).join('').trimEnd()
-  return [line(headers), ...rows.map(line)].join('\n') + '\n'
-}
 
 export default class Top extends ContainerCommand {
   static summary = 'Display the running processes of a container'
@@ -26,6 +20,6 @@ export default class Top extends ContainerCommand {
     const [name, ...descriptors] = flags.latest ? [await this.engine(flags).latestContainerId(), ...argv] : argv
     if (!name) throw new UsageError('you must provide the name or ID of a running container')
     const {headers, rows} = await this.engine(flags).top(name, descriptors)
-    process.stdout.write(table(headers, rows))
+    process.stdout.write(topTable(headers, rows))
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
+import {imageContext} from '../../cli/image-flags'
 import {writeOutput} from '../../cli/output-file'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
@@ -22,6 +23,8 @@ export default class PodCreate extends ContainerCommand {
     share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (ipc, net, pid, uts or none)'}),
     'pod-id-file': Flags.string({description: 'Write the pod ID to the file'}),
     userns: Flags.string({description: 'User namespace to use'}),
+    replace: Flags.boolean({description: 'If a pod with the same name exists, replace it'}),
+    'exit-policy': Flags.string({description: 'Behaviour when the last container exits: continue (the default) or stop (the pod stops)'}),
   }
 
   async run(): Promise<void> {
@@ -39,6 +42,9 @@ export default class PodCreate extends ContainerCommand {
       publish: flags.publish ?? [],
       share: flags.share,
       userns: flags.userns,
+      replace: flags.replace,
+      exitPolicy: flags['exit-policy'],
+      pullContext: () => imageContext({}, this.interruptSignal()),
     })
     if (flags['pod-id-file']) writeOutput(flags['pod-id-file'], pod.id)
     this.print(pod.id)

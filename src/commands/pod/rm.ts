@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
+import {removalExitCode} from '../../cli/exit-codes'
 import {UsageError} from '../../engine/errors'
 
 export default class PodRm extends ContainerCommand {
@@ -20,6 +21,8 @@ export default class PodRm extends ContainerCommand {
     const {flags} = parsed
     if (flags.time !== undefined && !flags.force) throw new UsageError('--force option must be specified to use the --time option')
     const pods = await this.engine(flags).pods()
-    this.exitAfter(await pods.remove({names: this.positionalArgs(parsed), all: flags.all, ignore: flags.ignore, force: flags.force, timeout: flags.time}, this.targetEvents()))
+    // as Podman's: --force also ignores a missing pod; 1 when every failure was a missing pod
+    const errors = await pods.remove({names: this.positionalArgs(parsed), all: flags.all, ignore: flags.ignore || flags.force, force: flags.force, timeout: flags.time}, this.targetEvents())
+    if (errors.length > 0) this.exit(removalExitCode(errors))
   }
 }

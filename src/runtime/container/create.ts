@@ -24,6 +24,7 @@ import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
+import {sharedShmMount} from '../pod/shm'
 import {resolveSharedNamespaces} from './dependencies'
 import {ContainerRecords} from './records'
 
@@ -112,7 +113,8 @@ async function createOnImage(
     // containers-storage does; last, as the user may not write into it then.
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
     await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!)])
-    const spec = addMounts(generated.spec, files)
+    const shm = sharedShmMount(store, id, request)
+    const spec = addMounts(generated.spec, shm ? [...files, shm] : files)
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {
       id,

@@ -9,6 +9,9 @@ export type ContainerFilter = (c: Container) => boolean
 /** What `before=`/`since=` need: a container by name or ID (throws NoSuchContainerError). */
 export type ContainerLookup = (nameOrId: string) => Container
 
+/** What `pod=` needs: a pod's ID by its name or ID, undefined when there is no such pod. */
+export type PodIdLookup = (nameOrId: string) => string | undefined
+
 /** The states a status filter may name (Podman's StringToContainerStatus). */
 export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing']
 
@@ -36,7 +39,7 @@ function oldestCreated(values: string[], lookup: ContainerLookup): number {
   return Math.min(...values.map((v) => Date.parse(lookup(v).config.created)))
 }
 
-function byKey(key: string, values: string[], lookup: ContainerLookup): ContainerFilter {
+function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup): ContainerFilter {
   switch (key) {
     case 'id':
       return (c) => matchesAnyRegexp(c.config.id, values)
@@ -90,8 +93,12 @@ function byKey(key: string, values: string[], lookup: ContainerLookup): Containe
         return values.some((v) => (v === 'none' ? policy === '' : policy === v))
       }
     }
-    // tspod has no pods and no health checks: no container is in a pod or has a health status
-    case 'pod':
+    case 'pod': {
+      // a name or ID that names no pod matches nothing, as in Podman
+      const ids = values.map(podId).filter((id): id is string => id !== undefined)
+      return (c) => c.config.containerSpec.pod !== undefined && ids.includes(c.config.containerSpec.pod)
+    }
+    // tspod has no health checks: no container has a health status
     case 'health':
       return () => false
     default:
@@ -100,8 +107,8 @@ function byKey(key: string, values: string[], lookup: ContainerLookup): Containe
 }
 
 /** Filters with the same key are ORed (label filters ANDed), different keys ANDed, as Podman does. */
-export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup): ContainerFilter {
-  return containerFilterOf(groupFilters(texts), lookup)
+export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined): ContainerFilter {
+  return containerFilterOf(groupFilters(texts), lookup, podId)
 }
 
 /** KEY=VALUE texts grouped by key. */
@@ -116,8 +123,8 @@ export function groupFilters(texts: string[]): Map<string, string[]> {
   return byName
 }
 
-export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup): ContainerFilter {
-  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup))
+export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined): ContainerFilter {
+  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId))
   return (c) => tests.every((f) => f(c))
 }
 

@@ -13,6 +13,7 @@ import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
 import {removeStoppedContainer} from './remove'
 import {releaseContainerNetworks} from '../network/netavark/netavark'
+import {stopPodIfDone} from '../pod/exit-policy'
 
 async function cleanup(request: MonitorRequest, exitCode: number): Promise<void> {
   const store = await Store.open(request.storage)
@@ -49,6 +50,7 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
     })
     // under a new monitor; this one ends
     if (restartCount !== undefined) await startDetachedOnce(store, records, request.id, {restartCount, events: request.events})
+    else if (ended) await stopPodIfDone(records, ended)
   } finally {
     store.close()
   }

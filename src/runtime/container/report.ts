@@ -123,7 +123,14 @@ export interface ContainerSummary {
   Status: string
 }
 
-export function containerSummary(c: Container, store: Store): ContainerSummary {
+/** The pod a container belongs to, as `ps` shows it (its full ID, name and infra container). */
+export interface PodOfContainer {
+  id: string
+  name: string
+  infraId?: string
+}
+
+export function containerSummary(c: Container, store: Store, pod?: PodOfContainer, podName = false): ContainerSummary {
   const {config, state} = c
   return {
     AutoRemove: config.autoRemove,
@@ -136,15 +143,15 @@ export function containerSummary(c: Container, store: Store): ContainerSummary {
     Id: config.id,
     Image: config.imageName,
     ImageID: config.imageId,
-    IsInfra: false,
+    IsInfra: pod?.infraId === config.id,
     Labels: Object.keys(config.labels ?? {}).length > 0 ? config.labels : null,
     Mounts: userMounts(c, store).map((m) => m.destination),
     Names: [config.name],
     Namespaces: {},
     Networks: [],
     Pid: state.pid,
-    Pod: '',
-    PodName: '',
+    Pod: pod?.id ?? '',
+    PodName: podName ? (pod?.name ?? '') : '',
     Ports: portsOf(c).length > 0 ? portsOf(c).map((p) => ({host_ip: p.hostIP, container_port: p.containerPort, host_port: p.hostPort, range: p.range, protocol: p.protocol})) : null,
     StartedAt: unix(state.startedAt),
     State: state.status,
@@ -260,7 +267,7 @@ export function inspectContainer(c: Container, store: Store) {
     ImageDigest: image?.digest ?? '',
     ImageName: config.imageName,
     Rootfs: '',
-    Pod: '',
+    Pod: request.pod ?? '',
     ResolvConfPath: path.join(dirs.userdata, 'resolv.conf'),
     HostnamePath: path.join(dirs.userdata, 'hostname'),
     HostsPath: path.join(dirs.userdata, 'hosts'),

@@ -27,6 +27,8 @@ export interface PodConfig {
   /** -p: published on the infra container */
   publish: string[]
   userns?: string
+  /** --exit-policy; absent (pods made before it was kept): continue */
+  exitPolicy?: 'continue' | 'stop'
 }
 
 export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Exited' | 'Paused'
@@ -87,6 +89,16 @@ export class PodRecords {
     const pod = id ? this.get(id) : undefined
     if (!pod) throw new NoSuchPodError(`no pod with name or ID ${nameOrId} found: no such pod`)
     return pod
+  }
+
+  /** A pod's ID by its name or ID; undefined when there is no such pod (other errors thrown). */
+  idOf(nameOrId: string): string | undefined {
+    try {
+      return this.lookup(nameOrId).id
+    } catch (err) {
+      if (err instanceof NoSuchPodError) return undefined
+      throw err
+    }
   }
 
   /** The pod's containers, the infra container first. */

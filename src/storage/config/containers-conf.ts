@@ -33,6 +33,8 @@ export interface ContainersConf {
   eventsLogFileMaxSize?: number
   /** [network] default_rootless_network_cmd, and the file that set it; absent: pasta when it works, else slirp4netns */
   defaultRootlessNetworkCmd?: {cmd: 'slirp4netns' | 'pasta'; file: string}
+  /** [engine] infra_image: the pods' infra image; absent: the locally built pause image */
+  infraImage?: string
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -99,7 +101,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -130,6 +132,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let imageVolumeMode: ImageVolumeMode | undefined
   let userns: string | undefined
   let rootlessNetworkCmd: ContainersConf['defaultRootlessNetworkCmd']
+  let infraImage: string | undefined
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -149,6 +152,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
       if (cmd !== 'slirp4netns' && cmd !== 'pasta') throw new TspodError(`validating network configs: invalid default_rootless_network_cmd option "${cmd}" (in ${file}): must be "slirp4netns" or "pasta"`, {path: file})
       rootlessNetworkCmd = {cmd, file}
     }
+    infraImage = stringKey(engine, 'infra_image', file) ?? infraImage
     const mode = stringKey(tableOf(doc?.engine), 'image_volume_mode', file)
     if (mode !== undefined) {
       const bad = imageVolumeModeError(mode)
@@ -167,6 +171,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (imageVolumeMode !== undefined) conf.imageVolumeMode = imageVolumeMode
   if (userns !== undefined && userns !== '') conf.userns = userns
   if (rootlessNetworkCmd !== undefined) conf.defaultRootlessNetworkCmd = rootlessNetworkCmd
+  if (infraImage !== undefined && infraImage !== '') conf.infraImage = infraImage
   return conf
 }
 

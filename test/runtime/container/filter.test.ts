@@ -117,3 +117,14 @@ test("bad filters are usage errors in Podman's words", (t) => {
   t.throws(() => parseContainerFilters(['restart-policy=a', 'restart-policy=b']), {instanceOf: UsageError, message: 'a, b invalid restart policies'})
   t.throws(() => parseContainerFilters(['before=nosuch']), {instanceOf: UsageError, message: 'no container with name or ID "nosuch" found: no such container'})
 })
+
+test('pod=: a pod by name or ID, as the lookup resolves it; one that names no pod matches nothing', (t) => {
+  const inPod = {...container({id: 'c1', name: 'member', imageName: 'busybox', imageId: 'i', status: 'running', created: '2024-01-01T00:00:00Z'})} as Container
+  ;(inPod.config as {containerSpec: object}).containerSpec = {pod: 'pod1'}
+  const alone = container({id: 'c2', name: 'alone', imageName: 'busybox', imageId: 'i', status: 'running', created: '2024-01-01T00:00:00Z'})
+  const podId = (name: string) => ({p: 'pod1', pod1: 'pod1'})[name]
+  const pick = (filter: string) => [inPod, alone].filter(parseContainerFilters([filter], undefined, podId)).map((c) => c.config.name)
+  t.deepEqual(pick('pod=p'), ['member'])
+  t.deepEqual(pick('pod=pod1'), ['member'])
+  t.deepEqual(pick('pod=nosuch'), [])
+})
