@@ -380,6 +380,11 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))
   }
+  if (config.containerSpec.mounts.some((m) => m.options.includes('U'))) {
+    const {VolumeStore, chownSources, processUserInStoreIds, sourcesToChown} = await import('../volume')
+    const volumes = VolumeStore.open(store)
+    await chownSources(store.mapping, sourcesToChown(config.containerSpec.mounts, (name) => volumes.mountpoint(name)), processUserInStoreIds(store.mapping, config.spec))
+  }
   checkPreservedFdsFor(config.containerSpec.preserveFds ?? 0, options.preserveFds)
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running
