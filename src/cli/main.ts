@@ -10,6 +10,7 @@ import {splitLeadingGlobals} from './global-flags'
 import {commandTree} from './help/command-tree'
 import {route} from './help/route'
 import {invocation} from './invocation'
+import {noRemoteClient, takeRemoteFlags} from './remote'
 import {keepLastFlagValues} from './repeated-flags'
 
 // package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).
@@ -90,8 +91,11 @@ export async function main(argv: string[]): Promise<void> {
     argv.some((a, i) => a === '--log-level' && /^(debug|trace)$/.test(argv[i + 1] ?? ''))
   try {
     const config = await Config.load(PACKAGE_ROOT)
-    const {globals, rest} = splitLeadingGlobals(argv)
+    const remote = takeRemoteFlags(argv)
+    invocation.remote = remote.by !== undefined
+    const {globals, rest} = splitLeadingGlobals(remote.argv)
     const target = route(commandTree(config), rest, flagsEndAtFirstArg)
+    if (target.kind === 'run' && remote.by !== undefined) throw noRemoteClient(remote.by)
     if (target.kind === 'print') {
       process.stdout.write(target.text)
     } else if (target.kind === 'fail') {
