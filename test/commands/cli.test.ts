@@ -51,6 +51,7 @@ const BAD_INPUT: [string[], string][] = [
   [['pull'], 'Error: accepts 1 arg(s), received 0\n'],
   [['images', '--filter', 'nosuch=1'], 'Error: unsupported image filter "nosuch"\n'],
   [['rmi'], 'Error: image name or ID must be specified\n'],
+  [['kill', '-s', '-', 'nosuch'], 'Error: invalid signal: \n'],
   [['info', '--format', '{{.Host.Kernel'], ''],
   [['info', '--root', 'relative'], 'Error: graph root must be an absolute path: "relative"\n'],
 ]
