@@ -52,6 +52,7 @@ const BAD_INPUT: [string[], string][] = [
   [['images', '--filter', 'nosuch=1'], 'Error: unsupported image filter "nosuch"\n'],
   [['rmi'], 'Error: image name or ID must be specified\n'],
   [['kill', '-s', '-', 'nosuch'], 'Error: invalid signal: \n'],
+  ...['kill', 'stop', 'restart', 'start', 'rm', 'port'].map((verb): [string[], string] => [[verb, '--all', '--latest'], 'Error: --all and --latest cannot be used together\n']),
   [['info', '--format', '{{.Host.Kernel'], ''],
   [['info', '--root', 'relative'], 'Error: graph root must be an absolute path: "relative"\n'],
 ]
