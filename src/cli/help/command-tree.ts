@@ -16,7 +16,7 @@ export interface Node {
 }
 
 /** What the root says of tspod, and what `help` says of itself. */
-export const ROOT_SUMMARY = 'Manage containers, images and volumes'
+export const ROOT_SUMMARY = 'Manage pods, containers and images'
 export const HELP_SUMMARY = 'Help about any command'
 
 function summaryOf(command: Command.Loadable): string {
