@@ -35,6 +35,11 @@ export abstract class TspodCommand extends Command {
   static baseFlags = globalFlags
   /** What a listing command lists ("images"): with a damaged DB it says it cannot list them. */
   static lists?: string
+  /**
+   * The names its group's help lists it by, as cobra lists a command by its Use name and not its
+   * aliases; default: the last word of its id. Only where Podman's name is another (`image list`).
+   */
+  static listedAs?: string[]
   private openedEngine?: Engine
 
   /** The Engine, made once per command; the store it opens is closed when the command ends. */

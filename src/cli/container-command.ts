@@ -11,8 +11,9 @@ import {TspodCommand} from './base-command'
 export const latestFlag = Flags.boolean({char: 'l', description: 'Act on the latest container tspod is aware of'})
 
 export abstract class ContainerCommand extends TspodCommand {
-  /** The names given, or with --latest the latest container's ID (names and --latest together are refused). */
-  protected async withLatest(engine: Engine, names: string[], latest: boolean | undefined): Promise<string[]> {
+  /** The names given, or with --latest the latest container's ID (names, or --all, and --latest together are refused). */
+  protected async withLatest(engine: Engine, names: string[], latest: boolean | undefined, all?: boolean): Promise<string[]> {
+    if (all && latest) throw new UsageError('--all and --latest cannot be used together')
     if (!latest) return names
     if (names.length > 0) throw new UsageError('--latest and containers cannot be used together')
     return [await engine.latestContainerId()]

@@ -26,7 +26,7 @@ export function messageFor(err: unknown): string {
   if (missingArgs) return `requires at least ${missingArgs[1]} arg(s), only received 0`
   const missing = /^Flag (--\S+) expects a value$/.exec(first)
   if (missing) return `flag needs an argument: ${missing[1]}`
-  return first.trim()
+  return first.trimStart() // the end kept: Podman prints a message as it is ("invalid signal: " of an empty name)
 }
 
 export function printError(err: unknown, debug: boolean): void {

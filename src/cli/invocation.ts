@@ -1,3 +1,4 @@
 // The words that named the running command (`ps`, `container ls`), for messages that name it as
-// the user wrote it (`See 'tspod ps --help'`); main.ts sets them before the command runs.
-export const invocation: {path: string[]} = {path: []}
+// the user wrote it (`See 'tspod ps --help'`); main.ts sets them before the command runs. And
+// whether a remote service was asked for (remote.ts): root help then does not offer --remote.
+export const invocation: {path: string[]; remote?: boolean} = {path: []}

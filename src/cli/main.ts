@@ -11,6 +11,7 @@ import {splitLeadingGlobals} from './global-flags'
 import {commandTree} from './help/command-tree'
 import {route} from './help/route'
 import {invocation} from './invocation'
+import {noRemoteClient, takeRemoteFlags} from './remote'
 import {keepLastFlagValues} from './repeated-flags'
 
 // package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).
@@ -104,8 +105,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const config = await Config.load(PACKAGE_ROOT)
     tracePhase('oclif config')
-    const {globals, rest} = splitLeadingGlobals(argv)
+    const remote = takeRemoteFlags(argv)
+    invocation.remote = remote.by !== undefined
+    const {globals, rest} = splitLeadingGlobals(remote.argv)
     const target = route(commandTree(config), rest, flagsEndAtFirstArg)
+    if (target.kind === 'run' && remote.by !== undefined) throw noRemoteClient(remote.by)
     if (target.kind === 'print') {
       process.stdout.write(target.text)
     } else if (target.kind === 'fail') {

@@ -963,6 +963,14 @@ export class Engine {
     )
   }
 
+  // ---- secrets
+
+  /** The secret verbs (secrets.ts), loaded on first use; they need only the graph root, not the store. */
+  async secrets(): Promise<import('./secrets').SecretEngine> {
+    const {SecretEngine} = await import('./secrets')
+    return new SecretEngine(this.config.graphRoot)
+  }
+
   // ---- volumes
 
   /** `volume create`: labels and options as KEY=VALUE, as the flags give them. */

@@ -8,6 +8,7 @@ import type {LogConfig} from '../runtime/container/log-config'
 import type {PortMapping} from '../runtime/network/publish'
 import type {NamespaceMode} from './namespaces'
 import type {RestartPolicy} from './restart'
+import type {SecretRequest} from './secrets'
 
 /** -v SRC:DST[:OPTIONS] with a host path: SRC absolute (./relative already resolved). */
 export interface BindMountSpec {
@@ -108,6 +109,8 @@ export interface ContainerSpec {
   user?: string
   /** --hostuser: host users (names or uids) added to the container's /etc/passwd; absent in records older than it */
   hostUsers?: string[]
+  /** --secret: the secrets the container gets, mounted or in its environment; absent in records older than it */
+  secrets?: SecretRequest[]
   /** --group-add names or gids */
   groups: string[]
   /** --group-add keep-groups */

@@ -14,6 +14,8 @@ export interface ContainerOptions {
   user?: string
   /** --hostuser */
   hostUsers?: string[]
+  /** --secret NAME[,type=mount|env,target=,uid=,gid=,mode=] */
+  secrets?: string[]
   /** --group-add: names, gids, or keep-groups alone */
   groupAdd?: string[]
   /** -e/--env KEY=VAL, KEY (the host's value) or PREFIX* */

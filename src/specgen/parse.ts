@@ -23,6 +23,7 @@ import {rootlessNetworkDefault} from '../runtime/network/pasta'
 import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
+import {parseSecrets} from './secrets'
 import {parseUserns} from './userns'
 import {mountFlagForms} from './mount-flag'
 import {parseMounts} from './volumes'
@@ -98,6 +99,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     interactive: options.interactive ?? false,
     user: options.user || undefined,
     hostUsers: options.hostUsers ?? [],
+    ...(options.secrets?.length ? {secrets: parseSecrets(options.secrets)} : {}),
     groups,
     keepGroups,
     env,

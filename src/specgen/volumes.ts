@@ -25,10 +25,9 @@ export function validateContainerDir(dir: string): string {
   return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean
 }
 
-/** Options tspod cannot honour: overlay volumes, chowning the source, id-mapped mounts. */
+/** Options tspod cannot honour: overlay volumes, id-mapped mounts. */
 function unsupportedOption(option: string): string | undefined {
   if (option === 'O' || option.includes('upperdir') || option.includes('workdir')) return 'overlay volumes'
-  if (option === 'U') return 'chowning the source to the container user'
   if (option.startsWith('idmap')) return 'id-mapped mounts'
   return undefined
 }
@@ -164,6 +163,10 @@ export function processMountOptions(options: string[], context: MountOptionsCont
         continue
       case 'no-dereference':
         once('no-dereference', "the 'no-dereference' option can only be set once")
+        continue
+      case 'U':
+        // done by tspod before each start (runtime/volume/chown-sources.ts), not a mount option
+        once('U', "the 'U' option can only be set once")
         continue
       case 'nocreate':
       case 'consistency':

@@ -27,6 +27,22 @@ test('--help lists the commands that exist', async (t) => {
   t.notRegex(infoHelp.stdout, /--root/)
 })
 
+test('the remote-client flags: offered by --help, taken before the command only, refused for a command (tspod has no remote client)', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  t.regex((await tspod(box, ['--help'])).stdout, /\n {2}-r, --remote +Access remote Podman service/)
+  t.notRegex((await tspod(box, ['--url', 'unix:/x.sock', '--help'])).stdout, / --remote /)
+  const byEnv = await tspod(box, ['--help'], {env: {CONTAINER_HOST: 'foobar'}})
+  t.deepEqual([byEnv.code, / --remote /.test(byEnv.stdout)], [0, false])
+  const bare = await tspod(box, ['--remote'])
+  t.is(bare.code, 125)
+  t.regex(bare.stdout, /\nUsage:\n {2}tspod \[options\] \[command\]\n/)
+  const run = await tspod(box, ['--log-level=error', '--remote', 'version'])
+  t.deepEqual([run.code, run.stdout, run.stderr], [125, '', 'Error: tspod has no remote client to reach a Podman service (asked for by --remote): run tspod without it\n'])
+  const after = await tspod(box, ['version', '--remote'])
+  t.deepEqual([after.code, after.stderr], [125, "Error: unknown flag: --remote\nSee 'tspod version --help'\n"])
+})
+
 const BAD_INPUT: [string[], string][] = [
   [['frobnicate'], "Error: unrecognized command `tspod frobnicate`\nTry 'tspod --help' for more information\n"],
   [['info', '--bogus'], "Error: unknown flag: --bogus\nSee 'tspod info --help'\n"],
@@ -35,6 +51,8 @@ const BAD_INPUT: [string[], string][] = [
   [['pull'], 'Error: accepts 1 arg(s), received 0\n'],
   [['images', '--filter', 'nosuch=1'], 'Error: unsupported image filter "nosuch"\n'],
   [['rmi'], 'Error: image name or ID must be specified\n'],
+  [['kill', '-s', '-', 'nosuch'], 'Error: invalid signal: \n'],
+  ...['kill', 'stop', 'restart', 'start', 'rm', 'port'].map((verb): [string[], string] => [[verb, '--all', '--latest'], 'Error: --all and --latest cannot be used together\n']),
   [['info', '--format', '{{.Host.Kernel'], ''],
   [['info', '--root', 'relative'], 'Error: graph root must be an absolute path: "relative"\n'],
 ]

@@ -111,6 +111,11 @@ test('tag, untag and rmi keep Podman semantics; removing the last image removes 
   const forced = await tspod(box, ['rmi', '-f', 'testbox'])
   t.is(forced.code, 0)
   t.is(forced.stdout + forced.stderr, '')
+
+  // rmi -a: in the order the images came into the store, as Podman (containers-storage's order)
+  for (const ref of ['testbox', 'test/multi:1']) t.is((await tspod(box, ['pull', '-q', ref])).code, 0)
+  const all = await tspod(box, ['rmi', '-a'])
+  t.is(all.stdout, `Untagged: ${registry.host}/testbox:latest\nUntagged: ${registry.host}/test/multi:1\nDeleted: ${busyboxId}\nDeleted: ${multiId}\n`, all.stderr)
 })
 
 test('a pull by tag@digest names the image repo@digest, which untag takes off again', async (t) => {

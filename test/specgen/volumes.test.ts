@@ -99,7 +99,8 @@ test('format errors in Podman words', (t) => {
   t.throws(() => parseVolumes([`${src}:/d:z,Z`], ctx), {message: `invalid options "z, Z", can only specify 1 'z', 'Z', or 'O' option`})
   t.throws(() => parseVolumes([`${src}:/d:fast`], ctx), {message: 'invalid option type "fast"'})
   t.throws(() => parseVolumes([`${src}:/d:O`], ctx), {message: 'volume option "O" is not supported by tspod (overlay volumes)'})
-  t.throws(() => parseVolumes([`${src}:/d:U`], ctx), {message: /not supported by tspod \(chowning the source/})
+  t.deepEqual(parseVolumes([`${src}:/d:U`], ctx)[0].options, ['U'])
+  t.false(processMountOptions(['U', 'ro'], {tmpfs: false}).includes('U'), 'U is no mount option: tspod chowns before the start')
   t.deepEqual(validateVolumeOptions(['ro', 'cached', 'delegated']), ['ro'])
 })
 

@@ -11,12 +11,12 @@ export interface Node {
   /** the command run at this node; a group has none */
   command?: Command.Loadable
   children: Map<string, Node>
-  /** not in its group's list: a hidden command, or another name of a command listed under its longest name there (`container ls` beside `container list`) */
+  /** not in its group's list: a hidden command, or another name of a command listed under its Podman name there (`volume list` beside `volume ls`) */
   unlisted?: boolean
 }
 
 /** What the root says of tspod, and what `help` says of itself. */
-export const ROOT_SUMMARY = 'Manage containers, images and volumes'
+export const ROOT_SUMMARY = 'Manage pods, containers and images'
 export const HELP_SUMMARY = 'Help about any command'
 
 function summaryOf(command: Command.Loadable): string {
@@ -58,8 +58,9 @@ export function commandTree(config: Config): Node {
 }
 
 /**
- * A group lists each command once, as cobra lists a command by its name and not its aliases:
- * by its longest name there, the spelled-out one (`list` over `ls`, `remove` over `rm`).
+ * A group lists a command by its name and not its aliases, as cobra lists it by its Use: the
+ * last word of its id (`volume ls`, not `volume list`), or the names it declares Podman lists
+ * it by (`image list`); a command alone in a group under another name (`images`) by that name.
  */
 function markAliases(node: Node): void {
   const byCommand = new Map<Command.Loadable, Node[]>()
@@ -67,10 +68,14 @@ function markAliases(node: Node): void {
     markAliases(c)
     if (c.command && !c.command.hidden) byCommand.set(c.command, [...(byCommand.get(c.command) ?? []), c])
   }
-  for (const names of byCommand.values()) {
+  for (const [command, names] of byCommand) {
+    if (names.length === 1) continue
     const word = (n: Node) => n.path[n.path.length - 1]
-    const listed = names.reduce((a, b) => (word(b).length > word(a).length ? b : a))
-    for (const n of names) n.unlisted = n !== listed
+    const listedAs = (command as {listedAs?: unknown}).listedAs
+    const primary = Array.isArray(listedAs) ? (listedAs as string[]) : [command.id.split(':').pop()!]
+    const listed = names.filter((n) => primary.includes(word(n)))
+    if (listed.length === 0) listed.push(names.reduce((a, b) => (word(b).length > word(a).length ? b : a)))
+    for (const n of names) n.unlisted = !listed.includes(n)
   }
 }
 

@@ -3,7 +3,9 @@
 import type {Command} from '@oclif/core'
 
 import {globalFlags} from '../global-flags'
+import {invocation} from '../invocation'
 import {programName} from '../program-name'
+import {REMOTE_FLAG_HELP} from '../remote'
 import type {Node} from './command-tree'
 import {ownFlags, synopsisTail} from './usage'
 
@@ -75,6 +77,8 @@ function rootOptions(): string {
     .filter(([, flag]) => !flag.hidden)
     .map(([name, flag]) => ({...(flag as unknown as FlagLike), name}))
   flags.push({name: 'help', type: 'boolean', description: `Help for ${programName()}`}, {name: 'version', char: 'v', type: 'boolean', description: `version for ${programName()}`})
+  // as Podman: --remote is not offered when a remote service is already asked for
+  flags.push(...REMOTE_FLAG_HELP.filter((f) => !(invocation.remote && f.name === 'remote')).map((f) => ({...f}) as FlagLike))
   return flagUsages(flags.sort((a, b) => a.name.localeCompare(b.name)))
 }
 

@@ -21,7 +21,7 @@ export default class Kill extends ContainerCommand {
     const parsed = await this.parse(Kill)
     const {flags} = parsed
     const sig = parseSignal(flags.signal)
-    const argv = await this.withLatest(this.engine(flags), [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)], flags.latest)
+    const argv = await this.withLatest(this.engine(flags), [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)], flags.latest, flags.all)
     if (argv.length === 0 && !flags.all) throw new UsageError('you must provide at least one name or id')
     const errors = await this.engine(flags).kill({names: argv, all: flags.all, signal: sig}, this.targetEvents())
     this.exitAfter(errors)

@@ -9,6 +9,8 @@ const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command
 export default class Ps extends ContainerCommand {
   static summary = 'List containers'
   static aliases = ['ps', 'container:list', 'container:ps']
+  // Podman has `container list` (alias ls) and `container ps`, and its help lists both
+  static listedAs = ['list', 'ps']
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Show all the containers, default is only running containers'}),
     quiet: Flags.boolean({char: 'q', description: 'Print the numeric IDs of the containers only'}),

@@ -12,6 +12,7 @@ export default class Port extends ContainerCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Port)
     // with --latest the one argument is the port
+    if (flags.all && flags.latest) throw new UsageError('--all and --latest cannot be used together')
     const [container, port] = flags.latest ? [await this.engine(flags).latestContainerId(), args.container] : [args.container, args.port]
     if (!container && !flags.all) throw new UsageError('you must supply a running container name or id')
     const wanted = port ? /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(port) : undefined

@@ -29,7 +29,7 @@ export default class Rm extends ContainerCommand {
     const {flags} = parsed
     const given = [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)]
     // no container for --latest is a missing target: rm's own exit status for it (1)
-    const argv = await this.withLatest(this.engine(flags), given, flags.latest).catch((err: unknown) => {
+    const argv = await this.withLatest(this.engine(flags), given, flags.latest, flags.all).catch((err: unknown) => {
       if (!(err instanceof NoSuchContainerError)) throw err
       printError(err, false)
       return this.exit(removalExitCode([err]))

@@ -19,7 +19,7 @@ export default class Start extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Start)
     const {flags} = parsed
-    const argv = await this.withLatest(this.engine(flags), this.positionalArgs(parsed), flags.latest)
+    const argv = await this.withLatest(this.engine(flags), this.positionalArgs(parsed), flags.latest, flags.all)
     const filters = flags.filter ?? []
     if (argv.length === 0 && !flags.all && filters.length === 0) throw new UsageError('start requires at least one argument')
     if (argv.length > 1 && flags.attach) throw new UsageError('you cannot start and attach multiple containers at once')

@@ -23,7 +23,7 @@ export default class Stop extends ContainerCommand {
   async run(): Promise<void> {
     const parsed = await this.parse(Stop)
     const {flags} = parsed
-    const argv = await this.withLatest(this.engine(flags), [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)], flags.latest)
+    const argv = await this.withLatest(this.engine(flags), [...this.positionalArgs(parsed), ...readCidFiles(flags.cidfile)], flags.latest, flags.all)
     if (argv.length === 0 && !flags.all && (flags.filter ?? []).length === 0) throw new UsageError('you must provide at least one name or id')
     const targets = {names: argv, all: flags.all, filters: flags.filter, ignore: flags.ignore, timeout: flags.time}
     const errors = await this.engine(flags).stop(targets, {...this.targetEvents(), onWarning: (w) => this.printWarning(w)})

@@ -55,6 +55,7 @@ function compareBy(field: SortField): (a: Row, b: Row) => number {
 export default class ImageLs extends TspodCommand {
   static summary = 'List images in local storage'
   static aliases = ['images', 'image:list']
+  static listedAs = ['list']
   static args = {name: Args.string({description: 'only images with this repository name'})}
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Show all images (default hides intermediate images)'}),

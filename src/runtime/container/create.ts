@@ -27,6 +27,7 @@ import {containerDirs} from './paths'
 import {sharedShmMount} from '../pod/shm'
 import {resolveSharedNamespaces} from './dependencies'
 import {ContainerRecords} from './records'
+import {checkSecretsExist, writeSecretFiles} from '../secret/container-secrets'
 
 const DEFAULT_STOP_TIMEOUT = 10
 
@@ -83,6 +84,7 @@ async function createOnImage(
     const configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
     for (const name of Object.keys(request.network.networks)) configs.lookup(name)
   }
+  if (request.secrets?.length) checkSecretsExist(store.config.graphRoot, request.secrets)
   const network = networkModeName(request.network)
   const name = request.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
@@ -114,7 +116,8 @@ async function createOnImage(
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
     await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!)])
     const shm = sharedShmMount(store, id, request)
-    const spec = addMounts(generated.spec, shm ? [...files, shm] : files)
+    const secrets = await writeSecretFiles(store, image, generated.spec.linux, dirs.userdata, request.secrets ?? [])
+    const spec = addMounts(generated.spec, [...files, ...secrets, ...(shm ? [shm] : [])])
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {
       id,

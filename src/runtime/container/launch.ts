@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import {ContainerStartError, TspodError, errorOfClass} from '../../errors'
 import type {JoinTarget, StdioSpec} from '../../native'
 import type {BridgeNetworkMode} from '../../specgen/container-spec'
+import {secretEnv} from '../secret/container-secrets'
 import {writeBridgeEtcFiles} from './etc-files'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/store/lockfile'
@@ -209,6 +210,16 @@ async function spawnJoining(container: Container, plan: ContainerPlan, layout: R
   return {child, initPid, warnings, explain: (err) => explainProcMountRefusal(err)}
 }
 
+/** The spec with the variables of the container's env secrets (--secret type=env), read at each start. */
+function withSecretEnv(store: Store, container: Container): Container {
+  const env = secretEnv(store.config.graphRoot, container.config.containerSpec.secrets)
+  const {spec} = container.config
+  if (env.length === 0 || !spec.process) return container
+  const names = new Set(env.map((e) => e.slice(0, e.indexOf('='))))
+  const kept = (spec.process.env ?? []).filter((e) => !names.has(e.split('=')[0]))
+  return {...container, config: {...container.config, spec: {...spec, process: {...spec.process, env: [...kept, ...env]}}}}
+}
+
 /** The spec with the namespaces the container shares with others (their files, their user namespace's first) at this start. */
 function withJoinedNamespaces(spec: OciSpec, joins: {namespace: string; path: string}[]): OciSpec {
   if (joins.length === 0) return spec
@@ -370,11 +381,17 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   if (image) await ensureMappedLayers(store, image, config.spec.linux)
   const joins = await namespacesToJoin(store, records, container)
   if (joins.length > 0) container = {...container, config: {...config, spec: withJoinedNamespaces(config.spec, joins)}}
+  container = withSecretEnv(store, container)
   const layout = containerLayout(store, container)
   writeBundle(store, container)
   if (config.volumes.length > 0) {
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))
+  }
+  if (config.containerSpec.mounts.some((m) => m.options.includes('U'))) {
+    const {VolumeStore, chownSources, processUserInStoreIds, sourcesToChown} = await import('../volume')
+    const volumes = VolumeStore.open(store)
+    await chownSources(store.mapping, sourcesToChown(config.containerSpec.mounts, (name) => volumes.mountpoint(name)), processUserInStoreIds(store.mapping, config.spec))
   }
   checkPreservedFdsFor(config.containerSpec.preserveFds ?? 0, options.preserveFds)
   tracePhase('bundle')

@@ -38,13 +38,27 @@ test('groups from the topics, each command and alias under its words, help besid
   t.is(root.children.get('help')!.summary, HELP_SUMMARY)
 })
 
-test('a group lists a command once, by its longest name; hidden commands are not listed', (t) => {
+test('a group lists a command once, by its id; hidden commands are not listed', (t) => {
   const root = commandTree(config)
   const group = root.children.get('container')!
   t.falsy(group.children.get('list')!.unlisted)
   t.true(group.children.get('ls')!.unlisted)
   t.falsy(root.children.get('ps')!.unlisted, 'the only name of it at the top')
   t.true(root.children.get('__complete')!.unlisted)
+})
+
+test("a group lists a command by its id's word, or by the names it is listed as in Podman", (t) => {
+  const volumeLs = command('volume:ls', {aliases: ['volume:list']})
+  const imageLs = command('image:ls', {aliases: ['image:list', 'images']})
+  Object.assign(imageLs, {listedAs: ['list']})
+  const containerLs = command('container:ls', {aliases: ['container:list', 'container:ps']})
+  Object.assign(containerLs, {listedAs: ['list', 'ps']})
+  const root = commandTree({topics: [], commands: [volumeLs, imageLs, containerLs]} as unknown as Config)
+  const listed = (group: string) => [...root.children.get(group)!.children.entries()].filter(([, n]) => !n.unlisted).map(([w]) => w).sort()
+  t.deepEqual(listed('volume'), ['ls'])
+  t.deepEqual(listed('image'), ['list'])
+  t.deepEqual(listed('container'), ['list', 'ps'])
+  t.falsy(root.children.get('images')!.unlisted)
 })
 
 test('the deepest node the leading words name', (t) => {

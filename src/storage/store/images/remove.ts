@@ -51,7 +51,8 @@ async function removeUnusedLayers(store: Store): Promise<number> {
 export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig; onEvent?: ImageRemovalEvent}): Promise<RemoveReport> {
   const report: RemoveReport = {untagged: [], deleted: [], errors: []}
   const inUse = store.imagesInUse()
-  const targets = opts.all ? store.images.list().map((image) => ({text: image.id, match: {image} as LocalMatch})) : texts.map((text) => ({text, match: undefined}))
+  // -a: in the order the images came into the store, as containers-storage lists them to Podman
+  const targets = opts.all ? store.images.list().reverse().map((image) => ({text: image.id, match: {image} as LocalMatch})) : texts.map((text) => ({text, match: undefined}))
   for (const target of targets) {
     let match: LocalMatch | undefined
     try {
