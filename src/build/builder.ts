@@ -16,7 +16,8 @@ import {expandVariables} from './expand'
 import {parseGoDuration} from '../runtime/time-value'
 import {loadIgnore} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
-import {copyLayer} from './layer-diff'
+import {copyDigest, copyLayer} from './layer-diff'
+import type {CopyLayerJob} from './copy-layer'
 import {BuildSecret, stepMounts} from './run-mounts'
 import {MergedTree} from './merged-tree'
 import {download, isRemoteContext} from './context'
@@ -286,14 +287,13 @@ export class Builder {
       let image: Image | undefined
       const useCache = this.options.layers && !this.options.noCache && !this.options.squash
       const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform}
-      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined, limits) : undefined
+      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.copy !== undefined || step.runs !== undefined, limits) : undefined
       if (cached) {
         this.line(`--> Using cache ${cached.id}`)
         image = cached
-        if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
         if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
       } else {
-        let layer = step.layer
+        let layer: NewLayerTar | undefined
         const work = this.store.newWorkDir('tmp')
         try {
           if (step.runs) {
@@ -303,6 +303,7 @@ export class Builder {
               throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode)
             layer = result.layer
           }
+          if (step.copy) layer = {file: step.copy.output, ...(await this.writeCopy(step.copy))}
           const id = await writeImage(this.store, {
             parent,
             config: next,
@@ -314,7 +315,6 @@ export class Builder {
           image = this.store.images.get(id)!
           this.made.push(id)
         } finally {
-          if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
           if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
           fs.rmSync(work, {recursive: true, force: true})
         }
@@ -338,7 +338,7 @@ export class Builder {
     vars: Map<string, string>,
     stages: Stage[],
     stageIndex: number,
-  ): Promise<{createdBy: string; layer?: NewLayerTar; runs?: Omit<RunStep, 'layerFile'>; work?: string}> {
+  ): Promise<{createdBy: string; copy?: CopyLayerJob; runs?: Omit<RunStep, 'layerFile'>; work?: string}> {
     const c: RunConfig = next.config
     const expand = (t: string) => expandVariables(t, vars)
     const nop = (text: string) => `/bin/sh -c #(nop) ${text}`
@@ -519,7 +519,6 @@ export class Builder {
       chmod = parseInt(ins.flags.chmod, 8)
     }
     const work = this.store.newWorkDir('tmp')
-    const file = path.join(work, 'layer.tar')
     const noExtract: string[] = []
     try {
       const remote = ins.command === 'ADD' ? sources.filter(isRemoteContext) : []
@@ -547,33 +546,41 @@ export class Builder {
         if (ins.flags.from) throw new UsageError(`${this.options.file}:${ins.line}: ${ins.command} --from cannot take a heredoc`)
         sourceLayers = [docs, ...sourceLayers]
       }
-      const copied = await copyLayer(
-        {
-          output: file,
-          sources,
-          sourceLayers,
-          ignore,
-          dest,
-          // --link: a layer of its own, made without looking at the image below
-          destLayers: ins.flags.link === 'true' ? [] : (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
-          chown,
-          chmod,
-          add: ins.command === 'ADD',
-          noExtract,
-          keepOwners,
-          followLinks: !ins.flags.from,
-          step: ins.original,
-        },
-        this.store.mapping,
-      )
+      const job: CopyLayerJob = {
+        output: path.join(work, 'layer.tar'),
+        sources,
+        sourceLayers,
+        ignore,
+        dest,
+        // --link: a layer of its own, made without looking at the image below
+        destLayers: ins.flags.link === 'true' ? [] : (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
+        chown,
+        chmod,
+        add: ins.command === 'ADD',
+        noExtract,
+        keepOwners,
+        followLinks: !ins.flags.from,
+        step: ins.original,
+      }
+      // the key first; the layer is written only when no cached step has it
+      const digest = await copyDigest(job, this.store.mapping, !ins.flags.from)
       const kind = sources.length === 1 && !/[*?[]/.test(sources[0]) ? 'file' : 'multi'
       const flags = Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')
       return {
-        createdBy: `/bin/sh -c #(nop) ${ins.command} ${flags}${kind}:${copied.contentDigest.slice(7)} in ${dest} `,
-        layer: {file, diffID: copied.diffID, size: copied.size},
+        createdBy: `/bin/sh -c #(nop) ${ins.command} ${flags}${kind}:${digest.slice(7)} in ${dest} `,
+        copy: job,
+        work,
       }
     } catch (err) {
       fs.rmSync(work, {recursive: true, force: true})
+      throw err instanceof TspodError ? err : new TspodError((err as Error).message)
+    }
+  }
+
+  private async writeCopy(job: CopyLayerJob) {
+    try {
+      return await copyLayer(job, this.store.mapping)
+    } catch (err) {
       throw err instanceof TspodError ? err : new TspodError((err as Error).message)
     }
   }

@@ -9,7 +9,7 @@ import type {OciSpec} from '../runtime/oci-spec'
 import {collect} from '../storage/store/remove-tree'
 import type {UserNamespaceMapping} from '../userns/idmap'
 import {spawnInNamespaces} from '../userns/spawn'
-import {CopiedLayer, CopyLayerJob, writeCopyLayer} from './copy-layer'
+import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from './copy-layer'
 import {LayerTar, writeLayerTar} from './layer-tar'
 import type {LayerWorkerJob} from './layer-diff-worker'
 
@@ -38,9 +38,27 @@ export async function diffLayer(source: string, output: string, mapping: UserNam
 }
 
 /** A COPY/ADD layer, written as root of the store's namespace (in this process without one). */
-export async function copyLayer(job: CopyLayerJob, mapping: UserNamespaceMapping | undefined): Promise<CopiedLayer> {
+export async function copyLayer(job: CopyLayerJob, mapping: UserNamespaceMapping | undefined): Promise<LayerTar> {
   if (!mapping) return await writeCopyLayer(job)
-  return await inWorker<CopiedLayer>({kind: 'copy', ...job}, mapping)
+  return await inWorker<LayerTar>({kind: 'copy', ...job}, mapping)
+}
+
+/**
+ * A COPY/ADD's cache key (copy-layer.ts). Sources the user owns (the context) are read in this
+ * process, sparing a worker; an image's layers, or a context file only the namespace's root can
+ * read, as root of the store's namespace.
+ */
+export async function copyDigest(job: CopyLayerJob, mapping: UserNamespaceMapping | undefined, ownSources: boolean): Promise<string> {
+  if (!mapping) return await copySourcesDigest(job)
+  if (ownSources) {
+    try {
+      return await copySourcesDigest(job)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'EACCES' && code !== 'EPERM') throw err
+    }
+  }
+  return (await inWorker<{digest: string}>({kind: 'digest', ...job}, mapping)).digest
 }
 
 async function inWorker<T>(job: LayerWorkerJob, mapping: UserNamespaceMapping): Promise<T> {

@@ -5,7 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as tar from 'tar-stream'
 
-import {CopyLayerJob, writeCopyLayer} from '../../src/build/copy-layer'
+import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from '../../src/build/copy-layer'
 import {tarEntries} from '../helpers/tar-entries'
 
 function setup(t: {teardown(fn: () => void): void}) {
@@ -36,15 +36,30 @@ function setup(t: {teardown(fn: () => void): void}) {
 test('a glob into an existing dir: no entry for the dir itself, owners 0:0 unless --chown, modes kept or --chmod', async (t) => {
   const {job} = setup(t)
   const j = job({sources: ['*.txt'], dest: '/tmp'})
-  const r = await writeCopyLayer(j)
+  await writeCopyLayer(j)
   const entries = await tarEntries(j.output)
   t.deepEqual(entries.map((e) => e.name), ['tmp/a.txt', 'tmp/b.txt'])
   t.true(entries.every((e) => e.uid === 0 && e.gid === 0))
   const j2 = job({sources: ['*.txt'], dest: '/tmp', chown: {uid: 5, gid: 6}, chmod: 0o600})
-  const r2 = await writeCopyLayer(j2)
+  await writeCopyLayer(j2)
   const e2 = await tarEntries(j2.output)
   t.true(e2.every((e) => e.uid === 5 && e.gid === 6 && e.mode === 0o600))
-  t.not(r.contentDigest, r2.contentDigest)
+})
+
+test('the cache key hashes contents, modes and owners, not times, and writes nothing', async (t) => {
+  const {ctx, job} = setup(t)
+  const j = job({sources: ['.'], dest: '/app/'})
+  const key = await copySourcesDigest(j)
+  t.false(fs.existsSync(j.output))
+  fs.utimesSync(path.join(ctx, 'sub', 'd'), 1, 1)
+  t.is(await copySourcesDigest(j), key)
+  t.not(await copySourcesDigest({...j, chown: {uid: 5, gid: 6}}), key)
+  t.not(await copySourcesDigest({...j, chmod: 0o600}), key)
+  fs.chmodSync(path.join(ctx, 'a.txt'), 0o600)
+  const moded = await copySourcesDigest(j)
+  t.not(moded, key)
+  fs.writeFileSync(path.join(ctx, 'sub', 'd'), 'E')
+  t.not(await copySourcesDigest(j), moded)
 })
 
 test('a dir copies its contents; missing dest dirs are created; ignored files are left out', async (t) => {
