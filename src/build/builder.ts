@@ -16,7 +16,7 @@ import {expandVariables} from './expand'
 import {parseGoDuration} from '../runtime/time-value'
 import {loadIgnore} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
-import {copyDigest, copyLayer} from './layer-diff'
+import {LayerWorker, copyDigest, copyLayer} from './layer-diff'
 import type {CopyLayerJob} from './copy-layer'
 import {BuildSecret, stepMounts} from './run-mounts'
 import {MergedTree} from './merged-tree'
@@ -78,6 +78,8 @@ export interface RunStep {
   userns?: string
   /** mount points the layer leaves out (relative paths the parent image lacks) */
   skip: string[]
+  /** the build's layer worker, for the step's diff when the container has the store's namespace */
+  layerWorker?: LayerWorker
 }
 
 export interface BuildEvents {
@@ -130,6 +132,7 @@ export class Builder {
   private readonly secrets: Map<string, BuildSecret>
   /** the target stage's base image and its number of steps (what --squash collapses) */
   private targetBase: Image | undefined
+  private readonly layerWorker: LayerWorker | undefined
 
   constructor(
     private readonly store: Store,
@@ -138,6 +141,7 @@ export class Builder {
     private readonly events: BuildEvents,
   ) {
     this.secrets = new Map((options.secrets ?? []).map((sec) => [sec.id, sec]))
+    this.layerWorker = store.mapping && new LayerWorker(store.mapping)
     const ignore = loadIgnore(options.contextDir)
     this.ignoreLines = ignore.empty ? [] : fs.readFileSync(fs.existsSync(path.join(options.contextDir, '.containerignore')) ? path.join(options.contextDir, '.containerignore') : path.join(options.contextDir, '.dockerignore'), 'utf8').split(/\r?\n/)
   }
@@ -148,6 +152,14 @@ export class Builder {
 
   /** Build; returns the result's id. */
   async build(): Promise<string> {
+    try {
+      return await this.buildAll()
+    } finally {
+      await this.layerWorker?.close()
+    }
+  }
+
+  private async buildAll(): Promise<string> {
     const text = fs.readFileSync(this.options.file, 'utf8')
     const {globalArgs, stages} = splitStages(parseContainerfile(text, this.options.file))
     const globals = new Map<string, string>()
@@ -199,6 +211,7 @@ export class Builder {
         layer: {file, ...tarred},
         history: last,
         format: this.options.format,
+        unpackWith: this.layerWorker?.unpack,
         names: [],
       })
       this.made.push(id)
@@ -272,7 +285,8 @@ export class Builder {
       steps.push({command: 'LABEL', flags: {}, flagList: [], heredocs: [], rest, original: `LABEL ${rest}`, line: 0, synthetic: true} as Instruction & {synthetic: boolean})
     }
     if (steps.length === 0) {
-      const id = await writeImage(this.store, {parent, config, history: {created_by: `/bin/sh -c #(nop) ${stage.from.original}`, comment: `FROM ${fromRef}`}, format: this.options.format, names: []})
+      const id = await writeImage(this.store, {parent, config, history: {created_by: `/bin/sh -c #(nop) ${stage.from.original}`, comment: `FROM ${fromRef}`}, format: this.options.format,
+        unpackWith: this.layerWorker?.unpack, names: []})
       parent = this.store.images.get(id)!
       this.made.push(id)
     }
@@ -298,7 +312,7 @@ export class Builder {
         try {
           if (step.runs) {
             const file = path.join(work, 'layer.tar')
-            const result = await this.runtime.run(parent!, {...step.runs, layerFile: file})
+            const result = await this.runtime.run(parent!, {...step.runs, layerFile: file, layerWorker: this.layerWorker})
             if (result.exitCode !== 0)
               throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode)
             layer = result.layer
@@ -310,10 +324,11 @@ export class Builder {
             layer,
             history: {created_by: step.createdBy, comment: `FROM ${fromRef}`},
             format: this.options.format,
+        unpackWith: this.layerWorker?.unpack,
             names: [],
           })
           image = this.store.images.get(id)!
-          this.made.push(id)
+          this.made.push(id);
         } finally {
           if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
           fs.rmSync(work, {recursive: true, force: true})
@@ -563,7 +578,7 @@ export class Builder {
         step: ins.original,
       }
       // the key first; the layer is written only when no cached step has it
-      const digest = await copyDigest(job, this.store.mapping, !ins.flags.from)
+      const digest = await copyDigest(job, this.store.mapping, !ins.flags.from, this.layerWorker)
       const kind = sources.length === 1 && !/[*?[]/.test(sources[0]) ? 'file' : 'multi'
       const flags = Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')
       return {
@@ -579,7 +594,7 @@ export class Builder {
 
   private async writeCopy(job: CopyLayerJob) {
     try {
-      return await copyLayer(job, this.store.mapping)
+      return await copyLayer(job, this.store.mapping, this.layerWorker)
     } catch (err) {
       throw err instanceof TspodError ? err : new TspodError((err as Error).message)
     }
