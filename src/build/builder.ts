@@ -11,6 +11,7 @@ import type {Image} from '../storage/store/images/images'
 import type {Store} from '../storage/store/store'
 import {RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, splitWords} from './changes'
 import {findCachedStep} from './cache'
+import {FileSums} from './file-sums'
 import {Instruction, parseContainerfile} from './containerfile'
 import {expandVariables} from './expand'
 import {parseGoDuration} from '../runtime/time-value'
@@ -133,6 +134,7 @@ export class Builder {
   /** the target stage's base image and its number of steps (what --squash collapses) */
   private targetBase: Image | undefined
   private readonly layerWorker: LayerWorker | undefined
+  private readonly fileSums: FileSums
 
   constructor(
     private readonly store: Store,
@@ -142,6 +144,7 @@ export class Builder {
   ) {
     this.secrets = new Map((options.secrets ?? []).map((sec) => [sec.id, sec]))
     this.layerWorker = store.mapping && new LayerWorker(store.mapping)
+    this.fileSums = new FileSums(path.join(store.layout.graphRoot, 'build-file-sums.json'))
     const ignore = loadIgnore(options.contextDir)
     this.ignoreLines = ignore.empty ? [] : fs.readFileSync(fs.existsSync(path.join(options.contextDir, '.containerignore')) ? path.join(options.contextDir, '.containerignore') : path.join(options.contextDir, '.dockerignore'), 'utf8').split(/\r?\n/)
   }
@@ -155,6 +158,7 @@ export class Builder {
     try {
       return await this.buildAll()
     } finally {
+      this.fileSums.save()
       await this.layerWorker?.close()
     }
   }
@@ -578,7 +582,7 @@ export class Builder {
         step: ins.original,
       }
       // the key first; the layer is written only when no cached step has it
-      const digest = await copyDigest(job, this.store.mapping, !ins.flags.from, this.layerWorker)
+      const digest = await copyDigest(job, this.store.mapping, !ins.flags.from, this.layerWorker, this.fileSums)
       const kind = sources.length === 1 && !/[*?[]/.test(sources[0]) ? 'file' : 'multi'
       const flags = Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')
       return {

@@ -13,6 +13,7 @@ import {pipeline} from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import * as tar from 'tar-stream'
 
+import {FileSums} from './file-sums'
 import {EntryHeader, LayerTar, LayerTarWriter, statHeader} from './layer-tar'
 import {IgnoreMatcher} from './ignore'
 import {MergedTree} from './merged-tree'
@@ -159,19 +160,12 @@ async function walkSource(job: CopyLayerJob, sources: Sources, srcRel: string, d
  * are the sources' own: where they land depends only on the destination and the parent image,
  * which the key holds besides. An archive ADD unpacks is hashed as the file it is.
  */
-export async function copySourcesDigest(job: CopyLayerJob): Promise<string> {
+export async function copySourcesDigest(job: CopyLayerJob, sums = new FileSums()): Promise<string> {
   const sources = resolveSources(job)
   const content = crypto.createHash('sha256')
-  const buf = Buffer.alloc(1 << 20)
   const visit: Visit = async (header, file) => {
     content.update(JSON.stringify([header.name, header.type, header.mode, header.uid, header.gid, header.linkname ?? '', header.size ?? 0]))
-    if (!file) return
-    const fd = fs.openSync(file, 'r')
-    try {
-      for (let n; (n = fs.readSync(fd, buf)) > 0; ) content.update(buf.subarray(0, n))
-    } finally {
-      fs.closeSync(fd)
-    }
+    if (file) content.update(sums.sum(file, fs.lstatSync(file)))
   }
   for (const [name, rel] of sources.reads) {
     content.update(`\0${name}\0`)

@@ -11,6 +11,7 @@ import {collect} from '../storage/store/remove-tree'
 import type {UserNamespaceMapping} from '../userns/idmap'
 import {NamespacedChild, spawnInNamespaces} from '../userns/spawn'
 import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from './copy-layer'
+import type {FileSums} from './file-sums'
 import {LayerTar, writeLayerTar} from './layer-tar'
 import type {LayerWorkerJob} from './layer-diff-worker'
 
@@ -49,11 +50,11 @@ export async function copyLayer(job: CopyLayerJob, mapping: UserNamespaceMapping
  * process, sparing a worker; an image's layers, or a context file only the namespace's root can
  * read, as root of the store's namespace.
  */
-export async function copyDigest(job: CopyLayerJob, mapping: UserNamespaceMapping | undefined, ownSources: boolean, worker?: LayerWorker): Promise<string> {
-  if (!mapping) return await copySourcesDigest(job)
+export async function copyDigest(job: CopyLayerJob, mapping: UserNamespaceMapping | undefined, ownSources: boolean, worker?: LayerWorker, sums?: FileSums): Promise<string> {
+  if (!mapping) return await copySourcesDigest(job, sums)
   if (ownSources) {
     try {
-      return await copySourcesDigest(job)
+      return await copySourcesDigest(job, sums)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code !== 'EACCES' && code !== 'EPERM') throw err

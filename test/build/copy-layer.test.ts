@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import * as tar from 'tar-stream'
 
 import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from '../../src/build/copy-layer'
+import {FileSums} from '../../src/build/file-sums'
 import {tarEntries} from '../helpers/tar-entries'
 
 function setup(t: {teardown(fn: () => void): void}) {
@@ -89,4 +90,23 @@ test('ADD unpacks a local tar archive into the destination', async (t) => {
   const entries = await tarEntries(j.output)
   t.deepEqual(entries.map((e) => e.name), ['opt/', 'opt/x/', 'opt/x/y'])
   t.like(entries[2], {uid: 7, body: 'Y'})
+})
+
+test('file sums: an unchanged file is not read again (its kept sum is used); a rewrite of the same size and mtime is', async (t) => {
+  const {dir, ctx} = setup(t)
+  const store = path.join(dir, 'sums.json')
+  const file = path.join(ctx, 'a.txt')
+  const first = new FileSums(store, 0)
+  const sum = first.sum(file, fs.lstatSync(file))
+  first.save()
+  // a kept sum stands for the file while lstat says the same
+  const kept = JSON.parse(fs.readFileSync(store, 'utf8')) as Record<string, {sha256: string}>
+  t.is(kept[file].sha256, sum)
+  kept[file].sha256 = 'planted'
+  fs.writeFileSync(store, JSON.stringify(kept))
+  t.is(new FileSums(store, 0).sum(file, fs.lstatSync(file)), 'planted')
+  const {mtime} = fs.statSync(file)
+  fs.writeFileSync(file, 'Z')
+  fs.utimesSync(file, mtime, mtime)
+  t.not(new FileSums(store, 0).sum(file, fs.lstatSync(file)), 'planted')
 })
