@@ -15,7 +15,7 @@ import {FileSums} from './file-sums'
 import {Instruction, parseContainerfile} from './containerfile'
 import {expandVariables} from './expand'
 import {parseGoDuration} from '../runtime/time-value'
-import {loadIgnore} from './ignore'
+import {ignoreFileLines} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {LayerWorker, copyDigest, copyLayer} from './layer-diff'
 import type {CopyLayerJob} from './copy-layer'
@@ -55,6 +55,8 @@ export interface BuildOptions {
   squash?: 'new' | 'all'
   /** --cache-ttl: cached steps older than this many ms are not used */
   cacheTtlMs?: number
+  /** --ignorefile: the ignore file instead of the context's .containerignore or .dockerignore */
+  ignoreFile?: string
   /** --platform: the result's os, architecture and variant */
   platform?: {os: string; architecture: string; variant?: string}
 }
@@ -145,8 +147,7 @@ export class Builder {
     this.secrets = new Map((options.secrets ?? []).map((sec) => [sec.id, sec]))
     this.layerWorker = store.mapping && new LayerWorker(store.mapping)
     this.fileSums = new FileSums(path.join(store.layout.graphRoot, 'build-file-sums.json'))
-    const ignore = loadIgnore(options.contextDir)
-    this.ignoreLines = ignore.empty ? [] : fs.readFileSync(fs.existsSync(path.join(options.contextDir, '.containerignore')) ? path.join(options.contextDir, '.containerignore') : path.join(options.contextDir, '.dockerignore'), 'utf8').split(/\r?\n/)
+    this.ignoreLines = ignoreFileLines(options.contextDir, options.ignoreFile)
   }
 
   private line(text: string): void {

@@ -75,6 +75,14 @@ test('a failing RUN exits with the command\'s code and tags nothing', async (t) 
   t.is((await ok(box, ['ps', '-aq'])).stdout, '')
   const bad = await tspod(box, ['build', context(box, {Containerfile: 'FROM busybox\nBOGUS\n'})])
   t.is(bad.code, 125)
+  // --ignorefile's patterns instead of the context's (a source it leaves out is missing); --pull-never
+  const ignoring = context(box, {Containerfile: 'FROM busybox\nCOPY a.txt /\n', 'a.txt': 'A', '.containerignore': 'other\n', 'mine': 'a.txt\n'})
+  const ignored = await tspod(box, ['build', '--pull-never', '--ignorefile', path.join(ignoring, 'mine'), ignoring])
+  t.is(ignored.code, 125)
+  t.regex(ignored.stderr, /Error: building at STEP "COPY a.txt \/": .*"\/a.txt": no such file or directory/)
+  const both = await tspod(box, ['build', '--pull', 'never', '--pull-never', ignoring])
+  t.is(both.code, 125)
+  t.regex(both.stderr, /Error: can only set one of 'pull' or 'pull-always' or 'pull-never'/)
 })
 
 test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret and build --volume, none left in the layer', async (t) => {
