@@ -163,9 +163,14 @@ async function walkSource(job: CopyLayerJob, sources: Sources, srcRel: string, d
 export async function copySourcesDigest(job: CopyLayerJob, sums = new FileSums()): Promise<string> {
   const sources = resolveSources(job)
   const content = crypto.createHash('sha256')
+  const linked = new Map<string, string>()
   const visit: Visit = async (header, file) => {
-    content.update(JSON.stringify([header.name, header.type, header.mode, header.uid, header.gid, header.linkname ?? '', header.size ?? 0]))
-    if (file) content.update(sums.sum(file, fs.lstatSync(file)))
+    const st = file ? fs.lstatSync(file) : undefined
+    const key = st && st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined
+    const first = key ? linked.get(key) : undefined
+    if (key && first === undefined) linked.set(key, header.name)
+    content.update(JSON.stringify([header.name, header.type, header.mode, header.uid, header.gid, header.linkname ?? '', header.size ?? 0, first ?? '']))
+    if (file) content.update(sums.sum(file, st!))
   }
   for (const [name, rel] of sources.reads) {
     content.update(`\0${name}\0`)
@@ -192,9 +197,16 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<LayerTar> {
   const out = new LayerTarWriter(job.output)
   const emitted = new Set<string>()
 
+  // files linked together in the sources stay one inode in the layer (a link to the first name)
+  const linked = new Map<string, string>()
   const put: Visit = async (header, file) => {
-    if (file) await out.file(header, file)
-    else await out.entry(header)
+    const st = file ? fs.lstatSync(file) : undefined
+    const first = st && st.nlink > 1 ? linked.get(`${st.dev}:${st.ino}`) : undefined
+    if (first !== undefined) await out.entry({...header, type: 'link', linkname: first, size: 0})
+    else if (file) {
+      if (st!.nlink > 1) linked.set(`${st!.dev}:${st!.ino}`, header.name)
+      await out.file(header, file)
+    } else await out.entry(header)
     emitted.add(header.name.replace(/\/$/, ''))
   }
 

@@ -63,11 +63,14 @@ test('the cache key hashes contents, modes and owners, not times, and writes not
   t.not(await copySourcesDigest(j), moded)
 })
 
-test('a dir copies its contents; missing dest dirs are created; ignored files are left out', async (t) => {
-  const {job} = setup(t)
+test('a dir copies its contents; missing dest dirs are created; ignored files are left out; hard links stay links', async (t) => {
+  const {ctx, job} = setup(t)
+  fs.linkSync(path.join(ctx, 'a.txt'), path.join(ctx, 'sub', 'e'))
   const j = job({sources: ['.'], dest: '/app/', ignore: ['*.log']})
   await writeCopyLayer(j)
-  t.deepEqual((await tarEntries(j.output)).map((e) => e.name), ['app/', 'app/a.txt', 'app/b.txt', 'app/sub/', 'app/sub/d'])
+  const entries = await tarEntries(j.output)
+  t.deepEqual(entries.map((e) => e.name), ['app/', 'app/a.txt', 'app/b.txt', 'app/sub/', 'app/sub/d', 'app/sub/e'])
+  t.like(entries[5], {type: 'link', linkname: 'app/a.txt'})
 })
 
 test('a missing source is an error naming the step', async (t) => {

@@ -83,6 +83,9 @@ test('a failing RUN exits with the command\'s code and tags nothing', async (t) 
   const both = await tspod(box, ['build', '--pull', 'never', '--pull-never', ignoring])
   t.is(both.code, 125)
   t.regex(both.stderr, /Error: can only set one of 'pull' or 'pull-always' or 'pull-never'/)
+  const noAuth = await tspod(box, ['build', '--authfile', '/nonexistent/auth.json', ignoring])
+  t.is(noAuth.code, 125)
+  t.regex(noAuth.stderr, /^Error: checking authfile: stat \/nonexistent\/auth.json: no such file or directory$/m)
 })
 
 test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret and build --volume, none left in the layer', async (t) => {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {Args, Flags} from '@oclif/core'
@@ -69,6 +70,7 @@ export default class ImageBuild extends TspodCommand {
     if (flags.squash && flags['squash-all']) throw new UsageError('cannot specify --squash with --layers and --squash-all with --squash')
     if (flags.platform !== undefined && flags.platform.includes(',')) throw new UsageError(`building for several platforms at once (--platform ${flags.platform}) is not supported by tspod: build each one`)
     if (flags.platform !== undefined && !/^[^/]+\/[^/]+(\/[^/]+)?$/.test(flags.platform)) throw new UsageError(`invalid platform syntax for "${flags.platform}" (use OS/ARCH[/VARIANT][,...])`)
+    if (flags.authfile !== undefined && !fs.existsSync(flags.authfile)) throw new UsageError(`checking authfile: stat ${flags.authfile}: no such file or directory`)
     const file = flags.file?.at(-1)
     const signal = this.interruptSignal()
     const quiet = flags.quiet
