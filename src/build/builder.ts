@@ -256,7 +256,12 @@ export class Builder {
     const dep = this.stageIndex(stages, baseName, stage.index)
     let parent: Image | undefined
     if (dep !== undefined) parent = this.results.get(dep)
-    else if (baseName.toLowerCase() !== 'scratch') parent = await this.runtime.image(baseName)
+    else if (baseName.toLowerCase() !== 'scratch') {
+      // as buildah, a base image that cannot be had fails the stage's build container
+      parent = await this.runtime.image(baseName).catch((err: Error) => {
+        throw new TspodError(`creating build container: ${err.message}`)
+      })
+    }
     if (last) {
       this.targetBase = parent
     }
