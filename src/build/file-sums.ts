@@ -14,8 +14,8 @@ interface Sum {
   sha256: string
 }
 
-/** a sum is kept only for a file unchanged for this long when it was read */
-const SETTLED_MS = 2000
+/** a sum is kept only for a file unchanged for this long when it was read (well above the coarse clock file times use) */
+const SETTLED_MS = 100
 /** past this many sums, only those of the last build are kept */
 const MAX_SUMS = 50000
 
