@@ -11,12 +11,14 @@ import type {Image} from '../storage/store/images/images'
 import type {Store} from '../storage/store/store'
 import {RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, splitWords} from './changes'
 import {findCachedStep} from './cache'
+import {FileSums} from './file-sums'
 import {Instruction, parseContainerfile} from './containerfile'
 import {expandVariables} from './expand'
 import {parseGoDuration} from '../runtime/time-value'
-import {loadIgnore} from './ignore'
+import {ignoreFileLines} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
-import {copyLayer} from './layer-diff'
+import {LayerWorker, copyDigest, copyLayer} from './layer-diff'
+import type {CopyLayerJob} from './copy-layer'
 import {BuildSecret, stepMounts} from './run-mounts'
 import {MergedTree} from './merged-tree'
 import {download, isRemoteContext} from './context'
@@ -53,6 +55,8 @@ export interface BuildOptions {
   squash?: 'new' | 'all'
   /** --cache-ttl: cached steps older than this many ms are not used */
   cacheTtlMs?: number
+  /** --ignorefile: the ignore file instead of the context's .containerignore or .dockerignore */
+  ignoreFile?: string
   /** --platform: the result's os, architecture and variant */
   platform?: {os: string; architecture: string; variant?: string}
 }
@@ -77,6 +81,8 @@ export interface RunStep {
   userns?: string
   /** mount points the layer leaves out (relative paths the parent image lacks) */
   skip: string[]
+  /** the build's layer worker, for the step's diff when the container has the store's namespace */
+  layerWorker?: LayerWorker
 }
 
 export interface BuildEvents {
@@ -129,6 +135,8 @@ export class Builder {
   private readonly secrets: Map<string, BuildSecret>
   /** the target stage's base image and its number of steps (what --squash collapses) */
   private targetBase: Image | undefined
+  private readonly layerWorker: LayerWorker | undefined
+  private readonly fileSums: FileSums
 
   constructor(
     private readonly store: Store,
@@ -137,8 +145,9 @@ export class Builder {
     private readonly events: BuildEvents,
   ) {
     this.secrets = new Map((options.secrets ?? []).map((sec) => [sec.id, sec]))
-    const ignore = loadIgnore(options.contextDir)
-    this.ignoreLines = ignore.empty ? [] : fs.readFileSync(fs.existsSync(path.join(options.contextDir, '.containerignore')) ? path.join(options.contextDir, '.containerignore') : path.join(options.contextDir, '.dockerignore'), 'utf8').split(/\r?\n/)
+    this.layerWorker = store.mapping && new LayerWorker(store.mapping)
+    this.fileSums = new FileSums(path.join(store.layout.graphRoot, 'build-file-sums.json'))
+    this.ignoreLines = ignoreFileLines(options.contextDir, options.ignoreFile)
   }
 
   private line(text: string): void {
@@ -147,6 +156,15 @@ export class Builder {
 
   /** Build; returns the result's id. */
   async build(): Promise<string> {
+    try {
+      return await this.buildAll()
+    } finally {
+      this.fileSums.save()
+      await this.layerWorker?.close()
+    }
+  }
+
+  private async buildAll(): Promise<string> {
     const text = fs.readFileSync(this.options.file, 'utf8')
     const {globalArgs, stages} = splitStages(parseContainerfile(text, this.options.file))
     const globals = new Map<string, string>()
@@ -198,6 +216,7 @@ export class Builder {
         layer: {file, ...tarred},
         history: last,
         format: this.options.format,
+        unpackWith: this.layerWorker?.unpack,
         names: [],
       })
       this.made.push(id)
@@ -237,7 +256,12 @@ export class Builder {
     const dep = this.stageIndex(stages, baseName, stage.index)
     let parent: Image | undefined
     if (dep !== undefined) parent = this.results.get(dep)
-    else if (baseName.toLowerCase() !== 'scratch') parent = await this.runtime.image(baseName)
+    else if (baseName.toLowerCase() !== 'scratch') {
+      // as buildah, a base image that cannot be had fails the stage's build container
+      parent = await this.runtime.image(baseName).catch((err: Error) => {
+        throw new TspodError(`creating build container: ${err.message}`)
+      })
+    }
     if (last) {
       this.targetBase = parent
     }
@@ -271,7 +295,8 @@ export class Builder {
       steps.push({command: 'LABEL', flags: {}, flagList: [], heredocs: [], rest, original: `LABEL ${rest}`, line: 0, synthetic: true} as Instruction & {synthetic: boolean})
     }
     if (steps.length === 0) {
-      const id = await writeImage(this.store, {parent, config, history: {created_by: `/bin/sh -c #(nop) ${stage.from.original}`, comment: `FROM ${fromRef}`}, format: this.options.format, names: []})
+      const id = await writeImage(this.store, {parent, config, history: {created_by: `/bin/sh -c #(nop) ${stage.from.original}`, comment: `FROM ${fromRef}`}, format: this.options.format,
+        unpackWith: this.layerWorker?.unpack, names: []})
       parent = this.store.images.get(id)!
       this.made.push(id)
     }
@@ -286,35 +311,35 @@ export class Builder {
       let image: Image | undefined
       const useCache = this.options.layers && !this.options.noCache && !this.options.squash
       const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform}
-      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.layer !== undefined || step.runs !== undefined, limits) : undefined
+      const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.copy !== undefined || step.runs !== undefined, limits) : undefined
       if (cached) {
         this.line(`--> Using cache ${cached.id}`)
         image = cached
-        if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
         if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
       } else {
-        let layer = step.layer
+        let layer: NewLayerTar | undefined
         const work = this.store.newWorkDir('tmp')
         try {
           if (step.runs) {
             const file = path.join(work, 'layer.tar')
-            const result = await this.runtime.run(parent!, {...step.runs, layerFile: file})
+            const result = await this.runtime.run(parent!, {...step.runs, layerFile: file, layerWorker: this.layerWorker})
             if (result.exitCode !== 0)
               throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode)
             layer = result.layer
           }
+          if (step.copy) layer = {file: step.copy.output, ...(await this.writeCopy(step.copy))}
           const id = await writeImage(this.store, {
             parent,
             config: next,
             layer,
             history: {created_by: step.createdBy, comment: `FROM ${fromRef}`},
             format: this.options.format,
+        unpackWith: this.layerWorker?.unpack,
             names: [],
           })
           image = this.store.images.get(id)!
-          this.made.push(id)
+          this.made.push(id);
         } finally {
-          if (step.layer) fs.rmSync(path.dirname(step.layer.file), {recursive: true, force: true})
           if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
           fs.rmSync(work, {recursive: true, force: true})
         }
@@ -338,7 +363,7 @@ export class Builder {
     vars: Map<string, string>,
     stages: Stage[],
     stageIndex: number,
-  ): Promise<{createdBy: string; layer?: NewLayerTar; runs?: Omit<RunStep, 'layerFile'>; work?: string}> {
+  ): Promise<{createdBy: string; copy?: CopyLayerJob; runs?: Omit<RunStep, 'layerFile'>; work?: string}> {
     const c: RunConfig = next.config
     const expand = (t: string) => expandVariables(t, vars)
     const nop = (text: string) => `/bin/sh -c #(nop) ${text}`
@@ -519,7 +544,6 @@ export class Builder {
       chmod = parseInt(ins.flags.chmod, 8)
     }
     const work = this.store.newWorkDir('tmp')
-    const file = path.join(work, 'layer.tar')
     const noExtract: string[] = []
     try {
       const remote = ins.command === 'ADD' ? sources.filter(isRemoteContext) : []
@@ -547,33 +571,41 @@ export class Builder {
         if (ins.flags.from) throw new UsageError(`${this.options.file}:${ins.line}: ${ins.command} --from cannot take a heredoc`)
         sourceLayers = [docs, ...sourceLayers]
       }
-      const copied = await copyLayer(
-        {
-          output: file,
-          sources,
-          sourceLayers,
-          ignore,
-          dest,
-          // --link: a layer of its own, made without looking at the image below
-          destLayers: ins.flags.link === 'true' ? [] : (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
-          chown,
-          chmod,
-          add: ins.command === 'ADD',
-          noExtract,
-          keepOwners,
-          followLinks: !ins.flags.from,
-          step: ins.original,
-        },
-        this.store.mapping,
-      )
+      const job: CopyLayerJob = {
+        output: path.join(work, 'layer.tar'),
+        sources,
+        sourceLayers,
+        ignore,
+        dest,
+        // --link: a layer of its own, made without looking at the image below
+        destLayers: ins.flags.link === 'true' ? [] : (parent?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse(),
+        chown,
+        chmod,
+        add: ins.command === 'ADD',
+        noExtract,
+        keepOwners,
+        followLinks: !ins.flags.from,
+        step: ins.original,
+      }
+      // the key first; the layer is written only when no cached step has it
+      const digest = await copyDigest(job, this.store.mapping, !ins.flags.from, this.layerWorker, this.fileSums)
       const kind = sources.length === 1 && !/[*?[]/.test(sources[0]) ? 'file' : 'multi'
       const flags = Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')
       return {
-        createdBy: `/bin/sh -c #(nop) ${ins.command} ${flags}${kind}:${copied.contentDigest.slice(7)} in ${dest} `,
-        layer: {file, diffID: copied.diffID, size: copied.size},
+        createdBy: `/bin/sh -c #(nop) ${ins.command} ${flags}${kind}:${digest.slice(7)} in ${dest} `,
+        copy: job,
+        work,
       }
     } catch (err) {
       fs.rmSync(work, {recursive: true, force: true})
+      throw err instanceof TspodError ? err : new TspodError((err as Error).message)
+    }
+  }
+
+  private async writeCopy(job: CopyLayerJob) {
+    try {
+      return await copyLayer(job, this.store.mapping, this.layerWorker)
+    } catch (err) {
       throw err instanceof TspodError ? err : new TspodError((err as Error).message)
     }
   }

@@ -13,6 +13,7 @@ import {pipeline} from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import * as tar from 'tar-stream'
 
+import {FileSums} from './file-sums'
 import {EntryHeader, LayerTar, LayerTarWriter, statHeader} from './layer-tar'
 import {IgnoreMatcher} from './ignore'
 import {MergedTree} from './merged-tree'
@@ -40,11 +41,6 @@ export interface CopyLayerJob {
   followLinks?: boolean
   /** the instruction, for messages */
   step: string
-}
-
-export interface CopiedLayer extends LayerTar {
-  /** sha256 of what was copied (names, types, modes, owners, contents), not of times */
-  contentDigest: string
 }
 
 const GLOB = /[*?[]/
@@ -116,18 +112,80 @@ function isTarArchive(file: string): 'gzip' | 'xz' | 'bzip2' | 'tar' | undefined
   return undefined
 }
 
-export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
+interface Sources {
+  source: MergedTree
+  ignore: IgnoreMatcher
+  /** each match, read from where its links lead, by the name it was given */
+  reads: Map<string, string>
+}
+
+function resolveSources(job: CopyLayerJob): Sources {
   const source = new MergedTree(job.sourceLayers)
-  const target = new MergedTree(job.destLayers)
   const ignore = new IgnoreMatcher(job.ignore ?? [])
   const named = job.sources.flatMap((s) => expandSource(source, s, ignore, job.step))
-  // each match read from where its links lead (inside the root), named as written
   const reads = new Map<string, string>()
   for (const rel of named) {
     const resolved = job.followLinks ? source.resolve(rel) : rel
     if (resolved === undefined) throw new Error(`building at STEP "${job.step}": checking on sources under "${source.layers.at(-1)}": copier: stat: "/${rel}": no such file or directory`)
     reads.set(rel, resolved)
   }
+  return {source, ignore, reads}
+}
+
+type Visit = (header: EntryHeader, file?: string) => Promise<void>
+
+/** The entries of `srcRel` (a dir: itself and all below it) named under `destName`, ignored ones left out. */
+async function walkSource(job: CopyLayerJob, sources: Sources, srcRel: string, destName: string, visit: Visit, seen: Set<string>): Promise<void> {
+  const {source, ignore} = sources
+  if (source.layers.length === 1 && srcRel !== '' && ignore.ignores(srcRel) && !ignore.mayReinclude()) return
+  const entry = source.lookup(srcRel)
+  if (!entry) return
+  const st = entry.stat
+  const ignored = srcRel !== '' && ignore.ignores(srcRel)
+  const {uid, gid} = job.chown ?? (job.keepOwners ? {uid: st.uid, gid: st.gid} : {uid: 0, gid: 0})
+  const header: EntryHeader = {...statHeader(destName, st), uid, gid, mode: job.chmod ?? st.mode & 0o7777}
+  if (st.isDirectory()) {
+    if (!ignored && !seen.has(destName)) await visit({...header, name: `${destName}/`, type: 'directory'})
+    for (const name of source.readdir(srcRel)) await walkSource(job, sources, srcRel ? `${srcRel}/${name}` : name, `${destName}/${name}`, visit, seen)
+    return
+  }
+  if (ignored) return
+  if (st.isSymbolicLink()) await visit({...header, type: 'symlink', linkname: fs.readlinkSync(entry.file)})
+  else if (st.isFile()) await visit({...header, type: 'file', size: st.size}, entry.file)
+}
+
+/**
+ * The cache key of a COPY/ADD: sha256 of what it copies (names, types, modes, owners, link
+ * targets, contents; not times), as buildah's content digest, without writing the layer. Names
+ * are the sources' own: where they land depends only on the destination and the parent image,
+ * which the key holds besides. An archive ADD unpacks is hashed as the file it is.
+ */
+export async function copySourcesDigest(job: CopyLayerJob, sums = new FileSums()): Promise<string> {
+  const sources = resolveSources(job)
+  const content = crypto.createHash('sha256')
+  const linked = new Map<string, string>()
+  const visit: Visit = async (header, file) => {
+    const st = file ? fs.lstatSync(file) : undefined
+    const key = st && st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined
+    const first = key ? linked.get(key) : undefined
+    if (key && first === undefined) linked.set(key, header.name)
+    content.update(JSON.stringify([header.name, header.type, header.mode, header.uid, header.gid, header.linkname ?? '', header.size ?? 0, first ?? '']))
+    if (file) content.update(sums.sum(file, st!))
+  }
+  for (const [name, rel] of sources.reads) {
+    content.update(`\0${name}\0`)
+    const entry = sources.source.lookup(rel)!
+    if (entry.stat.isDirectory()) {
+      for (const child of sources.source.readdir(rel)) await walkSource(job, sources, rel ? `${rel}/${child}` : child, child, visit, new Set())
+    } else await walkSource(job, sources, rel, path.posix.basename(name), visit, new Set())
+  }
+  return `sha256:${content.digest('hex')}`
+}
+
+export async function writeCopyLayer(job: CopyLayerJob): Promise<LayerTar> {
+  const sources = resolveSources(job)
+  const {source, reads} = sources
+  const target = new MergedTree(job.destLayers)
   const matches = [...reads.values()]
   const nameOf = (resolved: string) => [...reads].find(([, r]) => r === resolved)![0]
   const dest = path.posix.normalize(job.dest)
@@ -137,20 +195,16 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
   const destIsDir = job.dest.endsWith('/') || matches.length > 1 || (destEntry?.stat.isDirectory() ?? false) || (single?.stat.isDirectory() ?? false)
 
   const out = new LayerTarWriter(job.output)
-  const content = crypto.createHash('sha256')
   const emitted = new Set<string>()
-  const owners = (st: fs.Stats) => job.chown ?? (job.keepOwners ? {uid: st.uid, gid: st.gid} : {uid: 0, gid: 0})
 
-  const put = async (header: EntryHeader, file?: string) => {
-    content.update(JSON.stringify([header.name, header.type, header.mode, header.uid, header.gid, header.linkname ?? '', header.size ?? 0]))
-    if (file) {
-      const fd = fs.openSync(file, 'r')
-      try {
-        const buf = Buffer.alloc(1 << 20)
-        for (let n; (n = fs.readSync(fd, buf)) > 0; ) content.update(buf.subarray(0, n))
-      } finally {
-        fs.closeSync(fd)
-      }
+  // files linked together in the sources stay one inode in the layer (a link to the first name)
+  const linked = new Map<string, string>()
+  const put: Visit = async (header, file) => {
+    const st = file ? fs.lstatSync(file) : undefined
+    const first = st && st.nlink > 1 ? linked.get(`${st.dev}:${st.ino}`) : undefined
+    if (first !== undefined) await out.entry({...header, type: 'link', linkname: first, size: 0})
+    else if (file) {
+      if (st!.nlink > 1) linked.set(`${st!.dev}:${st!.ino}`, header.name)
       await out.file(header, file)
     } else await out.entry(header)
     emitted.add(header.name.replace(/\/$/, ''))
@@ -167,23 +221,7 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
     }
   }
 
-  const copyEntry = async (srcRel: string, destName: string) => {
-    if (source.layers.length === 1 && srcRel !== '' && ignore.ignores(srcRel) && !ignore.mayReinclude()) return
-    const entry = source.lookup(srcRel)
-    if (!entry) return
-    const st = entry.stat
-    const ignored = srcRel !== '' && ignore.ignores(srcRel)
-    const {uid, gid} = owners(st)
-    const header: EntryHeader = {...statHeader(destName, st), uid, gid, mode: job.chmod ?? st.mode & 0o7777}
-    if (st.isDirectory()) {
-      if (!ignored && !emitted.has(destName)) await put({...header, name: `${destName}/`, type: 'directory'})
-      for (const name of source.readdir(srcRel)) await copyEntry(srcRel ? `${srcRel}/${name}` : name, `${destName}/${name}`)
-      return
-    }
-    if (ignored) return
-    if (st.isSymbolicLink()) await put({...header, type: 'symlink', linkname: fs.readlinkSync(entry.file)})
-    else if (st.isFile()) await put({...header, type: 'file', size: st.size}, entry.file)
-  }
+  const copyEntry = (srcRel: string, destName: string) => walkSource(job, sources, srcRel, destName, put, emitted)
 
   const extract = async (file: string, compression: 'gzip' | 'xz' | 'bzip2' | 'tar', destDir: string) => {
     const extractor = tar.extract()
@@ -220,8 +258,6 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
       const body = Buffer.concat(chunks)
       const header: EntryHeader = {...h, name: `${destDir ? `${destDir}/` : ''}${name}${h.type === 'directory' ? '/' : ''}`}
       if (h.type === 'link' && h.linkname) header.linkname = `${destDir ? `${destDir}/` : ''}${cleanRel(h.linkname)}`
-      content.update(JSON.stringify([header.name, h.type, h.mode, h.uid, h.gid, h.linkname ?? '', body.length]))
-      content.update(body)
       await out.entry(header, body)
     }
     await reading
@@ -248,6 +284,5 @@ export async function writeCopyLayer(job: CopyLayerJob): Promise<CopiedLayer> {
     await out.fail(err as Error)
     throw err
   }
-  const written = await out.finish()
-  return {...written, contentDigest: `sha256:${content.digest('hex')}`}
+  return await out.finish()
 }

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
+import {UsageError} from '../errors'
+
 interface Pattern {
   regex: RegExp
   exclusion: boolean
@@ -75,17 +77,20 @@ export class IgnoreMatcher {
 }
 
 /** The context's ignore file: `ignoreFile` when given, else .containerignore, else .dockerignore. */
-export function loadIgnore(contextDir: string, ignoreFile?: string): IgnoreMatcher {
+/** The lines of `ignoreFile`, else of the context's .containerignore or .dockerignore (none: []). */
+export function ignoreFileLines(contextDir: string, ignoreFile?: string): string[] {
   const candidates = ignoreFile ? [ignoreFile] : [path.join(contextDir, '.containerignore'), path.join(contextDir, '.dockerignore')]
   for (const file of candidates) {
-    let text: string
     try {
-      text = fs.readFileSync(file, 'utf8')
+      return fs.readFileSync(file, 'utf8').split(/\r?\n/)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !ignoreFile) continue
-      throw err
+      throw new UsageError(`reading ignore file ${JSON.stringify(file)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
     }
-    return new IgnoreMatcher(text.split(/\r?\n/))
   }
-  return new IgnoreMatcher([])
+  return []
+}
+
+export function loadIgnore(contextDir: string, ignoreFile?: string): IgnoreMatcher {
+  return new IgnoreMatcher(ignoreFileLines(contextDir, ignoreFile))
 }

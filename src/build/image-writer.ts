@@ -22,6 +22,7 @@ import {StoreDestination} from '../storage/image/transports/containers-storage/d
 import type {ImageReference} from '../storage/image/transports/types'
 import {hexOf} from '../storage/store/images/chain-id'
 import type {Image} from '../storage/store/images/images'
+import type {UnpackOptions} from '../storage/store/archive/unpack'
 import type {Store} from '../storage/store/store'
 import type {RunConfig} from './changes'
 
@@ -57,6 +58,8 @@ export interface NewImageSpec {
   names: string[]
   onEvent?: (event: CopyEvent) => void
   onWarning?: (message: string) => void
+  /** a worker in the store's namespace that unpacks the new layer */
+  unpackWith?: UnpackOptions['unpackWith']
 }
 
 /** A parent's config as a mutable object; an empty Linux one for scratch. */
@@ -124,7 +127,7 @@ export async function writeImage(store: Store, spec: NewImageSpec): Promise<stri
   }
 
   const reference = {toString: () => configDigest} as unknown as ImageReference
-  const dest = new StoreDestination(reference, store, {names: spec.names, onWarning: spec.onWarning})
+  const dest = new StoreDestination(reference, store, {names: spec.names, onWarning: spec.onWarning, unpackWith: spec.unpackWith})
   const onEvent = spec.onEvent
   try {
     await dest.putBlob(Readable.from([configBytes]), manifest.config, {isConfig: true})

@@ -1,23 +1,45 @@
 // The process that writes layer tars inside a user namespace, as its root (spawned by
-// layer-diff.ts): a container's read-write layer (commit, RUN) or a COPY/ADD layer. Reads the job
-// as JSON on stdin; writes one JSON line ({ok: true, …result} or {ok: false, error}) on stdout.
+// layer-diff.ts): a container's read-write layer (commit, RUN) or a COPY/ADD layer. Reads jobs as
+// JSON lines on stdin, one at a time, until stdin ends (a build keeps one worker for all its
+// steps); writes one JSON line per job ({ok: true, …result} or {ok: false, error}) on stdout.
+import {createInterface} from 'node:readline'
+
 import {emitLine, runWorker} from '../storage/store/worker-io'
-import {CopyLayerJob, writeCopyLayer} from './copy-layer'
+import {UnpackWorkerJob, applyLayerJob} from '../storage/store/archive/unpack'
+import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from './copy-layer'
 import {LayerTarJob, writeLayerTar} from './layer-tar'
 
-export type LayerWorkerJob = ({kind: 'diff'} & LayerTarJob) | ({kind: 'copy'} & CopyLayerJob)
+export type LayerWorkerJob =
+  | ({kind: 'diff'} & LayerTarJob)
+  | ({kind: 'copy'} & CopyLayerJob)
+  | ({kind: 'digest'} & CopyLayerJob)
+  | ({kind: 'unpack'} & UnpackWorkerJob)
+
+async function runJob(job: LayerWorkerJob): Promise<object> {
+  if (job.kind === 'copy') return await writeCopyLayer(job)
+  if (job.kind === 'digest') return {digest: await copySourcesDigest(job)}
+  if (job.kind === 'unpack') {
+    // the step's new layer into the store, as the store's unpack worker would
+    const warnings: string[] = []
+    const layers = []
+    for (const [i, layer] of job.layers.entries()) layers.push(await applyLayerJob(layer, i, {ignoreChownErrors: job.ignoreChownErrors, onWarning: (w) => warnings.push(w)}))
+    return {layers, warnings}
+  }
+  return await writeLayerTar(job)
+}
 
 async function main(): Promise<number> {
-  try {
-    let text = ''
-    for await (const chunk of process.stdin) text += chunk
-    const job = JSON.parse(text) as LayerWorkerJob
-    emitLine({ok: true, ...(job.kind === 'copy' ? await writeCopyLayer(job) : await writeLayerTar(job))})
-    return 0
-  } catch (err) {
-    emitLine({ok: false, error: (err as Error).message})
-    return 1
+  let code = 0
+  for await (const line of createInterface({input: process.stdin, crlfDelay: Infinity})) {
+    if (!line.trim()) continue
+    try {
+      emitLine({ok: true, ...(await runJob(JSON.parse(line) as LayerWorkerJob))})
+    } catch (err) {
+      emitLine({ok: false, error: (err as Error).message})
+      code = 1
+    }
   }
+  return code
 }
 
 runWorker(main)

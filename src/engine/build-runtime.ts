@@ -46,7 +46,7 @@ export function buildRuntime(
       try {
         const exitCode = await runAttached(store, records, container, {interactive: false, log: false})
         if (exitCode !== 0) return {exitCode}
-        const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping), step.skip)
+        const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping), step.skip, step.layerWorker)
         return {exitCode, layer: {file: step.layerFile, ...layer}}
       } finally {
         await removeContainer(store, records, records.get(container.config.id) ?? container, {force: true})

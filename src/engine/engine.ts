@@ -558,6 +558,8 @@ export class Engine {
       squash?: 'new' | 'all'
       /** --cache-ttl, a Go duration */
       cacheTtl?: string
+      /** --ignorefile */
+      ignoreFile?: string
     },
     events: WarningEvents & {onLine?: (line: string) => void; pullProgress?: () => PullProgress} = {},
   ): Promise<string> {

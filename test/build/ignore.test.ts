@@ -35,6 +35,12 @@ test('.containerignore wins over .dockerignore; none is an empty matcher', (t) =
   fs.writeFileSync(path.join(dir, '.containerignore'), 'b\n')
   t.false(loadIgnore(dir).ignores('a'))
   t.true(loadIgnore(dir).ignores('b'))
+  // --ignorefile: that file instead of the context's; a missing one is an error
+  fs.writeFileSync(path.join(dir, 'mine'), 'c\n')
+  const chosen = loadIgnore(dir, path.join(dir, 'mine'))
+  t.true(chosen.ignores('c'))
+  t.false(chosen.ignores('b'))
+  t.throws(() => loadIgnore(dir, path.join(dir, 'nope')), {message: /^reading ignore file ".*nope": no such file or directory$/})
 })
 
 test('BuildKit\'s documented .dockerignore cases', (t) => {

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
@@ -28,6 +31,9 @@ export default class ImageBuild extends TspodCommand {
     // Podman's buildx --load: the built image always lands in the local store, as here
     load: Flags.boolean({hidden: true, description: 'buildx --load (the image is always stored locally)'}),
     pull: Flags.string({description: 'pull image policy: always, missing, never, newer (true: always)'}),
+    'pull-always': Flags.boolean({hidden: true, description: 'pull the image even if the named image is present in store'}),
+    'pull-never': Flags.boolean({hidden: true, description: 'do not pull the image, use the image present in store if available'}),
+    ignorefile: Flags.string({description: 'path to an alternate .containerignore file'}),
     volume: Flags.string({char: 'v', multiple: true, multipleNonGreedy: true, description: 'bind mount a volume into the container of every RUN step'}),
     network: Flags.string({description: 'the network mode of RUN steps (slirp4netns, host, none, ns:PATH)'}),
     secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'secret file to expose to RUN --mount=type=secret (id=ID,src=PATH)'}),
@@ -49,7 +55,8 @@ export default class ImageBuild extends TspodCommand {
     const {args, flags} = await this.parse(ImageBuild)
     const format = flags.format.toLowerCase()
     if (format !== 'oci' && format !== 'docker') throw new UsageError(`unrecognized image type "${flags.format}"`)
-    const pullPolicy = PULL_POLICIES[(flags.pull ?? 'missing').toLowerCase()]
+    if ([flags.pull !== undefined, flags['pull-always'], flags['pull-never']].filter(Boolean).length > 1) throw new UsageError("can only set one of 'pull' or 'pull-always' or 'pull-never'")
+    const pullPolicy = PULL_POLICIES[(flags.pull ?? (flags['pull-always'] ? 'always' : flags['pull-never'] ? 'never' : 'missing')).toLowerCase()]
     if (!pullPolicy) throw new UsageError(`unsupported pull policy "${flags.pull}"`)
     const buildArgs: Record<string, string> = {}
     for (const a of flags['build-arg'] ?? []) {
@@ -63,6 +70,7 @@ export default class ImageBuild extends TspodCommand {
     if (flags.squash && flags['squash-all']) throw new UsageError('cannot specify --squash with --layers and --squash-all with --squash')
     if (flags.platform !== undefined && flags.platform.includes(',')) throw new UsageError(`building for several platforms at once (--platform ${flags.platform}) is not supported by tspod: build each one`)
     if (flags.platform !== undefined && !/^[^/]+\/[^/]+(\/[^/]+)?$/.test(flags.platform)) throw new UsageError(`invalid platform syntax for "${flags.platform}" (use OS/ARCH[/VARIANT][,...])`)
+    if (flags.authfile !== undefined && !fs.existsSync(flags.authfile)) throw new UsageError(`checking authfile: stat ${flags.authfile}: no such file or directory`)
     const file = flags.file?.at(-1)
     const signal = this.interruptSignal()
     const quiet = flags.quiet
@@ -81,6 +89,7 @@ export default class ImageBuild extends TspodCommand {
           noCache: flags['no-cache'],
           squash: flags['squash-all'] ? 'all' : flags.squash ? 'new' : undefined,
           cacheTtl: flags['cache-ttl'],
+          ignoreFile: flags.ignorefile === undefined ? undefined : path.resolve(flags.ignorefile),
           format,
           labels: flags.label ?? [],
           target: flags.target,

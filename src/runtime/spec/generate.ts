@@ -159,7 +159,8 @@ function userMounts(input: GenerateSpecInput, initPath: string | undefined, imag
   // the image's VOLUMEs become anonymous volumes (bind), tmpfs mounts or nothing (ignore),
   // unless something else is mounted there
   for (const dir of imageVolumeMode === 'ignore' ? [] : Object.keys(input.image.config.config.Volumes ?? {})) {
-    const destination = validateContainerDir(dir)
+    // a relative VOLUME (as Docker's parser leaves `VOLUME ['/a', '/b']`) is taken from /, as Podman does
+    const destination = validateContainerDir(path.posix.join('/', dir))
     if (mounts.has(destination) || volumes.has(destination)) continue
     if (imageVolumeMode === 'tmpfs')
       mounts.set(destination, {destination, type: 'tmpfs', source: 'tmpfs', options: processMountOptions(IMAGE_VOLUME_TMPFS_OPTIONS, {tmpfs: true})})

@@ -301,7 +301,7 @@ test('a user namespace without gid 5 gets devpts without gid=5', (t) => {
 test('volumes, tmpfs and image VOLUMEs: binds in the spec, volumes for the caller', (t) => {
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-spec-vol-'))
   t.teardown(() => fs.rmSync(src, {recursive: true, force: true}))
-  const image = richImage(t, imageConfig({Cmd: ['/bin/sh'], Volumes: {'/var/lib/db': {}, '/data': {}}}))
+  const image = richImage(t, imageConfig({Cmd: ['/bin/sh'], Volumes: {'/var/lib/db': {}, '/data': {}, '[/etc/foo,': {}}}))
   const generated = generateSpec(input(image, {volumes: [`${src}:/data:ro`, 'cache:/var/cache', `${src}:/data/inner`], tmpfs: ['/dev/shm:size=1g', '/scratch']}))
   const mounts = generated.spec.mounts!
   t.deepEqual(
@@ -313,6 +313,8 @@ test('volumes, tmpfs and image VOLUMEs: binds in the spec, volumes for the calle
   t.deepEqual(generated.namedVolumes, [
     {name: 'cache', destination: '/var/cache', options: []},
     {name: '', destination: '/var/lib/db', options: []},
+    // a relative one (Docker's parser leaves `VOLUME ['/a']` so) is taken from /
+    {name: '', destination: '/[/etc/foo,', options: []},
   ])
 
   // the caller creates the volumes and adds their binds
@@ -320,7 +322,7 @@ test('volumes, tmpfs and image VOLUMEs: binds in the spec, volumes for the calle
   t.teardown(() => fs.rmSync(volumeDir, {recursive: true, force: true}))
   const withVolumes = addMounts(generated.spec, generated.namedVolumes.map((v) => volumeMount(v, volumeDir, noFlags)))
   t.deepEqual(withVolumes.mounts?.find((m) => m.destination === '/var/lib/db'), {destination: '/var/lib/db', type: 'bind', source: volumeDir, options: ['rprivate', 'rbind']})
-  t.is(withVolumes.mounts?.length, mounts.length + 2)
+  t.is(withVolumes.mounts?.length, mounts.length + 3)
   const cacheIndex = withVolumes.mounts!.findIndex((m) => m.destination === '/var/cache')
   t.true(cacheIndex > withVolumes.mounts!.findIndex((m) => m.destination === '/proc'))
   // a user /dev replaces every default mount under /dev

@@ -33,6 +33,8 @@ export interface UnpackOptions {
   mapping: UserNamespaceMapping | undefined
   ignoreChownErrors: boolean
   onWarning?: (message: string) => void
+  /** a worker already running in `mapping`'s namespace, used instead of spawning one */
+  unpackWith?: (job: UnpackWorkerJob) => Promise<{layers: UnpackedLayer[]; warnings: string[]}>
 }
 
 export interface UnpackedLayer {
@@ -101,6 +103,11 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
       ...(j.fullTree ? {fullTree: {parent: j.fullTree.parent === undefined ? undefined : path.resolve(j.fullTree.parent)}} : {}),
     })),
     ignoreChownErrors: opts.ignoreChownErrors,
+  }
+  if (opts.unpackWith) {
+    const done = await opts.unpackWith(job)
+    done.warnings.forEach((w) => opts.onWarning?.(w))
+    return done.layers
   }
   const child = await spawnInNamespaces({
     namespaces: ['user'],

@@ -13,7 +13,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {TspodError, wrap} from '../../../../errors'
 import {ignoreChownErrors} from '../../../config/storage-conf'
-import {unpackLayers} from '../../../store/archive/unpack'
+import {UnpackOptions, unpackLayers} from '../../../store/archive/unpack'
 import {sha256Digest} from '../../../digest'
 import {ImageConfig, parseImageConfig} from '../../manifest/image-config'
 import {parseImageManifest} from '../../manifest/manifest'
@@ -31,6 +31,8 @@ export interface StoreDestinationOptions {
   /** fully qualified names to give the image ("docker.io/library/alpine:latest") */
   names: string[]
   onWarning?: (message: string) => void
+  /** a worker already running in the store's namespace that unpacks layers (a build's) */
+  unpackWith?: UnpackOptions['unpackWith']
 }
 
 /** A layer this pull unpacked into a staging dir, waiting for commit to move it into place. */
@@ -131,7 +133,7 @@ export class StoreDestination implements ImageDestination {
       fs.mkdirSync(contents)
       const [unpacked] = await unpackLayers(
         [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index, fullTree}],
-        {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning},
+        {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning, unpackWith: this.options.unpackWith},
       )
       fs.renameSync(blob, path.join(staging, 'blob'))
       return {id, staging, size: unpacked.size}
