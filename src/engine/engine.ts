@@ -208,6 +208,13 @@ export class Engine {
     return new PodEngine(store, records, this.registries)
   }
 
+  /** The kube verbs (`kube generate`, `kube play`, `kube down`). */
+  async kube(): Promise<import('./kube').KubeEngine> {
+    const {store, records} = await this.containers()
+    const {KubeEngine} = await import('./kube')
+    return new KubeEngine(store, records, {pods: () => this.pods(), create: async (input, events) => (await this.create(input, events)).container.config.id})
+  }
+
   // ---- containers
 
   /** The foreground and lifecycle verbs, loaded on first use (scripts/bundle.js puts them in the code cache). */
