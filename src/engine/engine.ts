@@ -212,7 +212,7 @@ export class Engine {
   async kube(): Promise<import('./kube').KubeEngine> {
     const {store, records} = await this.containers()
     const {KubeEngine} = await import('./kube')
-    return new KubeEngine(store, records, {pods: () => this.pods(), create: async (input, events) => (await this.create(input, events)).container.config.id})
+    return new KubeEngine(store, records, this.registries, {pods: () => this.pods(), create: async (input, events) => (await this.create(input, events)).container.config.id})
   }
 
   // ---- containers
@@ -384,7 +384,7 @@ export class Engine {
         try {
           out.push(inspectImage(platformImage(store, lookupImage(store, name, this.registries)), store.layout))
         } catch (err) {
-          if (type === 'all') throw new UsageError(`no such object: "${name}"`)
+          if (type === 'all') throw new UsageError(`inspecting object: no such object: "${name}"`)
           throw err
         }
       } catch (err) {

@@ -13,8 +13,10 @@ import type {ContainerSource, PodSource} from '../kube/generate'
 import type {PlayOptions} from '../kube/play'
 import {parseImageConfig} from '../storage/image/manifest/image-config'
 import type {ImageContext} from '../storage/image/transports/types'
+import type {RegistriesConfig} from '../storage/image/config/registries-conf'
+import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {Store} from '../storage/store/store'
-import type {CreateEvents, CreateInput} from './create'
+import {type CreateEvents, type CreateInput, pullReporting} from './create'
 import type {PodEngine} from './pods'
 import type {TargetEvents} from './events'
 
@@ -38,6 +40,7 @@ export class KubeEngine {
   constructor(
     private readonly store: Store,
     private readonly records: ContainerRecords,
+    private readonly registries: RegistriesConfig,
     private readonly hooks: KubeHooks,
   ) {}
 
@@ -117,8 +120,10 @@ export class KubeEngine {
       try {
         for (const c of planned.containers) {
           const {parseContainerSpec} = await import('../specgen/parse')
-          const spec = {...parseContainerSpec({...c.options, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id}
-          containers.push(await this.hooks.create({image: c.image, spec, pullPolicy: c.pullPolicy, pullContext: pull.pullContext}, pull.events))
+          // the image's user unless the YAML names one, as Podman's kube specgen sets it
+          const user = c.options.user ?? (await this.imageUser(c.image, c.pullPolicy, pull))
+          const spec = {...parseContainerSpec({...c.options, user, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id}
+          containers.push(await this.hooks.create({image: c.image, spec, pullPolicy: 'missing', pullContext: pull.pullContext}, pull.events))
         }
       } catch (err) {
         await pods.removePod(pod, {force: true}).catch(() => undefined)
@@ -131,6 +136,14 @@ export class KubeEngine {
       report.pods.push({id: pod.id, containers, errors})
     }
     return report
+  }
+
+  /** The image in the store (pulled as its pull policy says) and its User, if it names one. */
+  private async imageUser(name: string, policy: string, pull: {pullContext: () => ImageContext; events: CreateEvents}): Promise<string | undefined> {
+    let image = policy === 'always' ? undefined : resolveLocalImage(this.store, name, this.registries)?.image
+    if (!image && policy === 'never') throw new UsageError(`${name}: image not known`)
+    image ??= await pullReporting(this.store, name, {...pull.pullContext(), registries: this.registries}, pull.events)
+    return parseImageConfig(image.config).config.User || undefined
   }
 
   /** `kube down` (and `kube play --down`): the YAML's pods stopped, then removed with their containers. */

@@ -208,6 +208,8 @@ export class KubeGenerator {
       }
       hostname ??= ownHostname(member.record)
       const {container, volumes: vols, bindOptions} = this.container(member)
+      // kube play names a pod's containers POD-NAME: without that prefix, playing this YAML gives the same names back
+      if (container.name.startsWith(`${kubeName(pod.name)}-`) && container.name.length > kubeName(pod.name).length + 1) container.name = container.name.slice(kubeName(pod.name).length + 1)
       for (const [src, opt] of Object.entries(bindOptions)) annotations[BIND_MOUNT_ANNOTATION] = this.truncate(`${src}:${opt}`)
       if (sharesNet) {
         delete container.ports

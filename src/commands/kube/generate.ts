@@ -6,7 +6,7 @@ import {TspodError} from '../../errors'
 
 export default class KubeGenerate extends TspodCommand {
   static summary = 'Generate Kubernetes YAML from containers, pods or volumes.'
-  static description = `Command generates Kubernetes Pod, Service or PersistenVolumeClaim YAML (v1 specification) from containers, pods or volumes.
+  static description = `Command generates Kubernetes Pod, Service or PersistentVolumeClaim YAML (v1 specification) from containers, pods or volumes.
 
   Whether the input is for a container or pod, the specification is always generated as a pod (or, with --type deployment, a Deployment).`
   static strict = false
