@@ -90,11 +90,11 @@ export class KubeEngine {
   /** `kube play`: everything in the YAML checked first, then volumes, pods and their containers, started unless `start` is false. */
   async play(
     text: string,
-    options: PlayOptions & {replace: boolean},
+    options: Omit<PlayOptions, 'selinuxEnabled'> & {replace: boolean},
     pull: {pullContext: () => ImageContext; events: CreateEvents},
   ): Promise<KubePlayReport> {
     const {planPlay, podNames} = await import('../kube/play')
-    const plan = planPlay(text, options)
+    const plan = planPlay(text, {...options, selinuxEnabled: fs.existsSync('/sys/fs/selinux/enforce')})
     for (const w of plan.warnings) pull.events.onWarning?.(w)
     if (options.replace) await this.down(podNames(text), {ignoreMissing: true})
     const pods = await this.hooks.pods()
@@ -144,6 +144,12 @@ export class KubeEngine {
     if (!image && policy === 'never') throw new UsageError(`${name}: image not known`)
     image ??= await pullReporting(this.store, name, {...pull.pullContext(), registries: this.registries}, pull.events)
     return parseImageConfig(image.config).config.User || undefined
+  }
+
+  /** `kube down` of a YAML text: the pods its Pods and Deployments became. */
+  async downYaml(text: string, events: {stop?: TargetEvents} = {}): Promise<KubeDownReport> {
+    const {podNames} = await import('../kube/play')
+    return await this.down(podNames(text), {}, events)
   }
 
   /** `kube down` (and `kube play --down`): the YAML's pods stopped, then removed with their containers. */

@@ -1,5 +1,5 @@
-import KubeGenerate from '../kube/generate'
+import {KubeGenerateCommand} from '../../cli/kube-commands'
 
-export default class GenerateKube extends KubeGenerate {
-  static examples = KubeGenerate.examples.map((e) => e.replace('kube generate', 'generate kube'))
+export default class GenerateKube extends KubeGenerateCommand {
+  static examples = KubeGenerateCommand.examples.map((e) => e.replace('kube generate', 'generate kube'))
 }

@@ -15,8 +15,7 @@ export default class KubeDown extends TspodCommand {
     const {args, flags} = await this.parse(KubeDown)
     const text = await readKubeInput(args.kubefile)
     const kube = await this.engine(flags).kube()
-    const {podNames} = await import('../../kube/play')
-    const report = await kube.down(podNames(text), {}, {stop: {onError: (err) => printError(err, false)}})
+    const report = await kube.downYaml(text, {stop: {onError: (err) => printError(err, false)}})
     this.print(['Pods stopped:', ...report.stopped, 'Pods removed:', ...report.removed].join('\n'))
     if (report.errors.length > 0) throw report.errors.at(-1) as Error
   }

@@ -1,5 +1,5 @@
-import KubePlay from '../kube/play'
+import {KubePlayCommand} from '../../cli/kube-commands'
 
-export default class PlayKube extends KubePlay {
-  static examples = KubePlay.examples.map((e) => e.replace('kube play', 'play kube'))
+export default class PlayKube extends KubePlayCommand {
+  static examples = KubePlayCommand.examples.map((e) => e.replace('kube play', 'play kube'))
 }
