@@ -215,6 +215,13 @@ export class Engine {
     return new PodEngine(store, records, this.registries)
   }
 
+  /** The kube verbs (`kube generate`, `kube play`, `kube down`). */
+  async kube(): Promise<import('./kube').KubeEngine> {
+    const {store, records} = await this.containers()
+    const {KubeEngine} = await import('./kube')
+    return new KubeEngine(store, records, this.registries, {pods: () => this.pods(), create: async (input, events) => (await this.create(input, events)).container.config.id})
+  }
+
   // ---- containers
 
   /** The foreground and lifecycle verbs, loaded on first use (scripts/bundle.js puts them in the code cache). */
@@ -391,7 +398,7 @@ export class Engine {
         try {
           out.push(inspectImage(platformImage(store, lookupImage(store, name, this.registries)), store.layout))
         } catch (err) {
-          if (type === 'all') throw new UsageError(`no such object: "${name}"`)
+          if (type === 'all') throw new UsageError(`inspecting object: no such object: "${name}"`)
           throw err
         }
       } catch (err) {

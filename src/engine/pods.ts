@@ -173,7 +173,8 @@ export class PodEngine {
     const infra = {kind: 'container' as const, container: pod.infraId}
     if (pod.share.includes('net')) {
       if (spec.ports.length > 0) throw new UsageError('invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod')
-      joined.network = infra
+      // the host's network namespace belongs to the host's user namespace: members use it directly, as Podman's do
+      joined.network = this.records.get(pod.infraId)?.config.containerSpec.network.kind === 'host' ? {kind: 'host'} : infra
     }
     if (pod.share.includes('ipc')) joined.ipc = infra
     if (pod.share.includes('uts')) joined.uts = infra

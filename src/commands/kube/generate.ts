@@ -1,0 +1,3 @@
+import {KubeGenerateCommand} from '../../cli/kube-commands'
+
+export default class KubeGenerate extends KubeGenerateCommand {}

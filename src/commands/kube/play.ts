@@ -1,0 +1,3 @@
+import {KubePlayCommand} from '../../cli/kube-commands'
+
+export default class KubePlay extends KubePlayCommand {}

@@ -1,0 +1,5 @@
+import {KubePlayCommand} from '../../cli/kube-commands'
+
+export default class PlayKube extends KubePlayCommand {
+  static examples = KubePlayCommand.examples.map((e) => e.replace('kube play', 'play kube'))
+}

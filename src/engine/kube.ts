@@ -1,0 +1,166 @@
+// `kube generate`, `kube play` and `kube down` (src/kube/) over the store: the containers, pods
+// and volumes they read, and the pod, container and volume verbs they create through.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {TspodError, UsageError} from '../errors'
+import {VERSION} from '../package-info'
+import type {ContainerRecords} from '../runtime/container/records'
+import {NoSuchContainerError} from '../runtime/container/records'
+import {NoSuchPodError} from '../runtime/pod/records'
+import {NoSuchVolumeError, VolumeStore} from '../runtime/volume'
+import type {ContainerSource, PodSource} from '../kube/generate'
+import type {PlayOptions} from '../kube/play'
+import {parseImageConfig} from '../storage/image/manifest/image-config'
+import type {ImageContext} from '../storage/image/transports/types'
+import type {RegistriesConfig} from '../storage/image/config/registries-conf'
+import {resolveLocalImage} from '../storage/store/images/lookup'
+import type {Store} from '../storage/store/store'
+import {type CreateEvents, type CreateInput, pullReporting} from './create'
+import type {PodEngine} from './pods'
+import type {TargetEvents} from './events'
+
+export interface KubePlayReport {
+  volumes: string[]
+  pods: {id: string; containers: string[]; errors: string[]}[]
+}
+
+export interface KubeDownReport {
+  stopped: string[]
+  removed: string[]
+  errors: unknown[]
+}
+
+export interface KubeHooks {
+  pods: () => Promise<PodEngine>
+  create: (input: CreateInput, events: CreateEvents) => Promise<string>
+}
+
+export class KubeEngine {
+  constructor(
+    private readonly store: Store,
+    private readonly records: ContainerRecords,
+    private readonly registries: RegistriesConfig,
+    private readonly hooks: KubeHooks,
+  ) {}
+
+  private source(id: string): ContainerSource {
+    const record = this.records.lookup(id)
+    const image = this.store.images.get(record.config.imageId)
+    return {record, image: image ? parseImageConfig(image.config).config : {}}
+  }
+
+  /** `kube generate`: YAML for the named containers, pods and volumes; warnings told as they come. */
+  async generate(names: string[], options: {service: boolean; type: string}, onWarning: (w: string) => void): Promise<string> {
+    if (options.type !== 'pod' && options.type !== 'deployment') throw new UsageError(`invalid generation type - only pods and deployments are currently supported: ${options.type}`)
+    const {KubeGenerator} = await import('../kube/generate')
+    const pods = await this.hooks.pods()
+    const volumes = VolumeStore.open(this.store)
+    const input = {containers: [] as ContainerSource[], pods: [] as PodSource[], volumes: [] as ReturnType<VolumeStore['lookup']>[]}
+    for (const name of names) {
+      try {
+        const c = this.records.lookup(name)
+        if (c.config.containerSpec.pod) throw new TspodError(`container ${c.config.id} is associated with pod ${c.config.containerSpec.pod}: use generate on the pod itself`)
+        input.containers.push(this.source(c.config.id))
+        continue
+      } catch (err) {
+        if (!(err instanceof NoSuchContainerError)) throw err
+      }
+      try {
+        const pod = pods.lookup(name)
+        input.pods.push({pod, containers: pods.pods.containers(this.records, pod).map((c) => this.source(c.config.id))})
+        continue
+      } catch (err) {
+        if (!(err instanceof NoSuchPodError)) throw err
+      }
+      try {
+        input.volumes.push(volumes.lookup(name))
+        continue
+      } catch (err) {
+        if (!(err instanceof NoSuchVolumeError)) throw err
+      }
+      throw new TspodError(`name or ID ${JSON.stringify(name)} not found`)
+    }
+    const generator = new KubeGenerator({...input, service: options.service, type: options.type, version: `tspod-${VERSION}`})
+    const text = generator.render()
+    for (const w of generator.warnings) onWarning(w)
+    return text
+  }
+
+  /** `kube play`: everything in the YAML checked first, then volumes, pods and their containers, started unless `start` is false. */
+  async play(
+    text: string,
+    options: Omit<PlayOptions, 'selinuxEnabled'> & {replace: boolean},
+    pull: {pullContext: () => ImageContext; events: CreateEvents},
+  ): Promise<KubePlayReport> {
+    const {planPlay, podNames} = await import('../kube/play')
+    const plan = planPlay(text, {...options, selinuxEnabled: fs.existsSync('/sys/fs/selinux/enforce')})
+    for (const w of plan.warnings) pull.events.onWarning?.(w)
+    if (options.replace) await this.down(podNames(text), {ignoreMissing: true})
+    const pods = await this.hooks.pods()
+    const volumes = VolumeStore.open(this.store)
+    const report: KubePlayReport = {volumes: [], pods: []}
+    for (const v of plan.volumes) {
+      await volumes.create({name: v.name, labels: v.labels, options: v.options, uid: v.uid, gid: v.gid})
+      report.volumes.push(v.name)
+    }
+    for (const planned of plan.pods) {
+      for (const h of planned.hostPaths) {
+        if (h.kind === 'directory') fs.mkdirSync(h.path, {recursive: true, mode: 0o755})
+        else if (!fs.existsSync(h.path)) fs.closeSync(fs.openSync(h.path, 'a', 0o644))
+      }
+      for (const cm of planned.configMapVolumes) {
+        const volume = await volumes.create({name: cm.name, ignoreIfExists: true})
+        const dir = volumes.mountpoint(volume.name)
+        for (const [file, data] of Object.entries(cm.files)) fs.writeFileSync(path.join(dir, file), data, {mode: 0o644})
+      }
+      const share = planned.sharePid ? 'ipc,net,uts,pid' : undefined
+      const pod = await pods.create({name: planned.name, labels: Object.entries(planned.labels).map(([k, v]) => `${k}=${v}`), infra: true, network: planned.network, hostname: planned.hostname, publish: planned.publish, share, userns: options.userns})
+      const containers: string[] = []
+      try {
+        for (const c of planned.containers) {
+          const {parseContainerSpec} = await import('../specgen/parse')
+          // the image's user unless the YAML names one, as Podman's kube specgen sets it
+          const user = c.options.user ?? (await this.imageUser(c.image, c.pullPolicy, pull))
+          const spec = {...parseContainerSpec({...c.options, user, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id}
+          containers.push(await this.hooks.create({image: c.image, spec, pullPolicy: 'missing', pullContext: pull.pullContext}, pull.events))
+        }
+      } catch (err) {
+        await pods.removePod(pod, {force: true}).catch(() => undefined)
+        throw err
+      }
+      const errors: string[] = []
+      if (options.start) {
+        await pods.start({names: [pod.id]}, {onError: (err) => errors.push(`starting container: ${err instanceof Error ? err.message : String(err)}`)})
+      }
+      report.pods.push({id: pod.id, containers, errors})
+    }
+    return report
+  }
+
+  /** The image in the store (pulled as its pull policy says) and its User, if it names one. */
+  private async imageUser(name: string, policy: string, pull: {pullContext: () => ImageContext; events: CreateEvents}): Promise<string | undefined> {
+    let image = policy === 'always' ? undefined : resolveLocalImage(this.store, name, this.registries)?.image
+    if (!image && policy === 'never') throw new UsageError(`${name}: image not known`)
+    image ??= await pullReporting(this.store, name, {...pull.pullContext(), registries: this.registries}, pull.events)
+    return parseImageConfig(image.config).config.User || undefined
+  }
+
+  /** `kube down` of a YAML text: the pods its Pods and Deployments became. */
+  async downYaml(text: string, events: {stop?: TargetEvents} = {}): Promise<KubeDownReport> {
+    const {podNames} = await import('../kube/play')
+    return await this.down(podNames(text), {}, events)
+  }
+
+  /** `kube down` (and `kube play --down`): the YAML's pods stopped, then removed with their containers. */
+  async down(names: string[], options: {ignoreMissing?: boolean} = {}, events: {stop?: TargetEvents; remove?: TargetEvents} = {}): Promise<KubeDownReport> {
+    const pods = await this.hooks.pods()
+    const report: KubeDownReport = {stopped: [], removed: [], errors: []}
+    // a missing pod fails the whole verb before anything is stopped, as Podman's
+    const present = names.filter((n) => (options.ignoreMissing ? pods.exists(n) : pods.lookup(n) !== undefined))
+    if (present.length === 0) return report
+    report.errors.push(...(await pods.stop({names: present, ignore: options.ignoreMissing}, {onDone: (id) => report.stopped.push(id), onError: events.stop?.onError})))
+    report.errors.push(...(await pods.remove({names: present, ignore: options.ignoreMissing, force: true}, {onDone: (id) => report.removed.push(id), onError: events.remove?.onError})))
+    return report
+  }
+}
