@@ -10,11 +10,9 @@
 //   node bench/all.js [runs] [pullMB]
 const {spawnSync} = require('node:child_process')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 
-const {repo, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating, timedAsUser, userDir} = require('./as-user')
-const {busyboxImage, writeOciArchive} = require(path.join(repo, 'dist/test/helpers/oci-image'))
+const {repo, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating, timedAsUser, userDir, busyboxArchive} = require('./as-user')
 const {startRegistry} = require(path.join(repo, 'dist/test/helpers/registry'))
 const {generatedImage} = require('./generated-image')
 
@@ -96,11 +94,7 @@ function attempt(action) {
 }
 
 async function main() {
-  const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-bench-image-'))
-  fs.chmodSync(archiveDir, 0o755)
-  const archive = path.join(archiveDir, 'busybox.tar')
-  await writeOciArchive(archive, [{image: await busyboxImage(), ref: IMAGE}])
-  fs.chmodSync(archive, 0o644)
+  const {dir: archiveDir, archive} = await busyboxArchive(IMAGE)
   const dirs = [archiveDir]
   try {
     const t = tspodWorld('tspod-bench-all-')

@@ -124,4 +124,15 @@ function timedAsUser(argv, env, cwd = '/') {
   return {seconds, mb: kb / 1024, stdout: r.stdout}
 }
 
-module.exports = {repo, user, TSPOD, asUser, must, userDir, removeDirs, tspodWorld, podmanWorld, median, time, timeAlternating, timedAsUser}
+/** The locally built busybox image as `ref`, in an OCI archive both engines' users can read; its dir is to be removed. */
+async function busyboxArchive(ref) {
+  const {busyboxImage, writeOciArchive} = require(path.join(repo, 'dist/test/helpers/oci-image'))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-bench-image-'))
+  fs.chmodSync(dir, 0o755)
+  const archive = path.join(dir, 'busybox.tar')
+  await writeOciArchive(archive, [{image: await busyboxImage(), ref}])
+  fs.chmodSync(archive, 0o644)
+  return {dir, archive}
+}
+
+module.exports = {repo, user, TSPOD, asUser, must, userDir, removeDirs, tspodWorld, podmanWorld, median, time, timeAlternating, timedAsUser, busyboxArchive}

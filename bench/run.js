@@ -12,11 +12,8 @@
 // Run as root after `npm run build` (it uses the test helpers compiled in dist/):
 //   node bench/run.js [runs]
 const fs = require('node:fs')
-const os = require('node:os')
-const path = require('node:path')
 
-const {repo, user, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating} = require('./as-user')
-const {busyboxImage, writeOciArchive} = require(path.join(repo, 'dist/test/helpers/oci-image'))
+const {repo, user, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating, busyboxArchive} = require('./as-user')
 
 const RUNS = Number(process.argv[2] || 10)
 const IMAGE = 'localhost/busybox:latest'
@@ -47,11 +44,7 @@ function podmanSetup(archive) {
 }
 
 async function main() {
-  const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-bench-image-'))
-  fs.chmodSync(archiveDir, 0o755)
-  const archive = path.join(archiveDir, 'busybox.tar')
-  await writeOciArchive(archive, [{image: await busyboxImage(), ref: IMAGE}])
-  fs.chmodSync(archive, 0o644)
+  const {dir: archiveDir, archive} = await busyboxArchive(IMAGE)
   const dirs = [archiveDir]
   try {
     const tspod = tspodSetup(archive)
