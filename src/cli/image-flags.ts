@@ -1,5 +1,6 @@
 // Flags shared by the commands that read images from somewhere (pull, load, create, run).
 import {Flags} from '@oclif/core'
+import * as fs from 'node:fs'
 
 import {UsageError} from '../engine'
 import {registryIdleTimeoutMs} from '../engine/registry'
@@ -44,4 +45,9 @@ export function imageContext(flags: PullFlagValues, signal: AbortSignal): ImageC
     credentials = {username: flags.creds.slice(0, i), password: flags.creds.slice(i + 1)}
   }
   return {signal, tlsVerify: flags['tls-verify'], authFile: flags.authfile, credentials, platform: platformOf(flags), registryIdleTimeoutMs: registryIdleTimeoutMs()}
+}
+
+/** --authfile names a file that must exist, as Podman checks before it builds. */
+export function checkAuthfile(file: string | undefined): void {
+  if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`checking authfile: stat ${file}: no such file or directory`)
 }

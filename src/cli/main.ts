@@ -2,6 +2,7 @@
 // once, Podman style.
 import {Command, Config, flush} from '@oclif/core'
 
+import {loadHotPathModules} from '../engine/warm-up'
 import {PACKAGE_ROOT} from '../package-info'
 import {startTrace, tracePhase} from '../trace'
 import {COMMANDS} from './commands'
@@ -25,15 +26,7 @@ export {default as commandNotFound} from '../hooks/command-not-found'
  */
 export function warmCodeCache(): void {
   for (const id of ['container:run', 'image:ls', 'container:ls', 'inspect', 'container:exists']) void COMMANDS[id]
-  require('../engine/lifecycle')
-  require('../runtime/container/records')
-  require('../runtime/container/filter')
-  require('../runtime/container/report')
-  require('../storage/store/images/filter')
-  require('../storage/store/images/report')
-  require('../storage/store/images/lookup')
-  require('../storage/image/manifest-list')
-  require('better-sqlite3')
+  loadHotPathModules()
 }
 
 /**

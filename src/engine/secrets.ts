@@ -1,6 +1,7 @@
 // The secret verbs of the Engine: create, ls, inspect, rm, exists, on the file driver's store
 // under the graph root (src/runtime/secret).
 import {TspodError} from '../errors'
+import {parseKeyValues} from '../runtime/volume/create-options'
 import {NoSuchSecretError, SecretStore} from '../runtime/secret/secret-store'
 import {SecretInfo, matchesSecretFilters, parseSecretFilters, secretInfo} from '../runtime/secret/report'
 
@@ -8,8 +9,10 @@ export interface CreateSecretOptions {
   name: string
   data: Buffer
   driver?: string
-  driverOptions?: Record<string, string>
-  labels?: Record<string, string>
+  /** --driver-opts KEY=VALUE[,KEY=VALUE] as given */
+  driverOptions?: string[]
+  /** --label KEY=VALUE as given */
+  labels?: string[]
 }
 
 export class SecretEngine {
@@ -20,7 +23,11 @@ export class SecretEngine {
   }
 
   async create(options: CreateSecretOptions): Promise<string> {
-    return this.secrets.create(options.name, options.data, {driver: options.driver, driverOptions: options.driverOptions, labels: options.labels})
+    return this.secrets.create(options.name, options.data, {
+      driver: options.driver,
+      driverOptions: parseKeyValues((options.driverOptions ?? []).flatMap((o) => o.split(',')), 'options'),
+      labels: parseKeyValues(options.labels ?? [], 'labels'),
+    })
   }
 
   list(filters: string[]): SecretInfo[] {

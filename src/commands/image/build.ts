@@ -1,11 +1,8 @@
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
-import {imageContext, pullFlags} from '../../cli/image-flags'
+import {checkAuthfile, imageContext, pullFlags} from '../../cli/image-flags'
 import {UsageError} from '../../engine'
 import {BuildStepError} from '../../engine/errors'
 import type {PullPolicy} from '../../engine/create'
@@ -70,7 +67,7 @@ export default class ImageBuild extends TspodCommand {
     if (flags.squash && flags['squash-all']) throw new UsageError('cannot specify --squash with --layers and --squash-all with --squash')
     if (flags.platform !== undefined && flags.platform.includes(',')) throw new UsageError(`building for several platforms at once (--platform ${flags.platform}) is not supported by tspod: build each one`)
     if (flags.platform !== undefined && !/^[^/]+\/[^/]+(\/[^/]+)?$/.test(flags.platform)) throw new UsageError(`invalid platform syntax for "${flags.platform}" (use OS/ARCH[/VARIANT][,...])`)
-    if (flags.authfile !== undefined && !fs.existsSync(flags.authfile)) throw new UsageError(`checking authfile: stat ${flags.authfile}: no such file or directory`)
+    checkAuthfile(flags.authfile)
     const file = flags.file?.at(-1)
     const signal = this.interruptSignal()
     const quiet = flags.quiet
@@ -89,7 +86,7 @@ export default class ImageBuild extends TspodCommand {
           noCache: flags['no-cache'],
           squash: flags['squash-all'] ? 'all' : flags.squash ? 'new' : undefined,
           cacheTtl: flags['cache-ttl'],
-          ignoreFile: flags.ignorefile === undefined ? undefined : path.resolve(flags.ignorefile),
+          ignoreFile: flags.ignorefile,
           format,
           labels: flags.label ?? [],
           target: flags.target,

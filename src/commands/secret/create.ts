@@ -1,25 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import * as fs from 'node:fs'
 
 import {TspodCommand} from '../../cli/base-command'
-import {UsageError} from '../../engine/errors'
-import {parseKeyValues} from '../../runtime/volume/create-options'
-
-/** Read the secret's data: a file, stdin for `-`, or (--env) the named environment variable. */
-function secretData(source: string, env: boolean): Buffer {
-  if (env) {
-    const value = process.env[source]
-    if (value === undefined) throw new UsageError(`cannot create store secret data: environment variable ${source} is not set`)
-    return Buffer.from(value)
-  }
-  try {
-    return fs.readFileSync(source === '-' ? 0 : source)
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e.code === 'EISDIR') return Buffer.alloc(0) // as Podman: no data, refused for its size
-    throw new UsageError(`open ${source}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`)
-  }
-}
+import {secretData} from '../../cli/secret-input'
 
 export default class SecretCreate extends TspodCommand {
   static summary = 'Create a new secret'
@@ -46,8 +28,8 @@ export default class SecretCreate extends TspodCommand {
       name: args.name,
       data,
       driver: flags.driver,
-      driverOptions: parseKeyValues((flags['driver-opts'] ?? []).flatMap((o) => o.split(',')), 'options'),
-      labels: parseKeyValues(flags.label ?? [], 'labels'),
+      driverOptions: flags['driver-opts'],
+      labels: flags.label,
     })
     this.print(id)
   }

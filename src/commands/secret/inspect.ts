@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../../cli/base-command'
 import {renderInspect} from '../../cli/render'
 import {UsageError} from '../../engine/errors'
-import {prettySecret} from '../../runtime/secret/report'
+import {prettySecret} from '../../engine'
 
 export default class SecretInspect extends TspodCommand {
   static summary = 'Inspect a secret'

@@ -1,10 +1,9 @@
 // The store's metadata DB, read only (doctor never migrates or cleans it): SQLite's own
 // integrity check, a schema version this tspod knows, and references that point somewhere.
-import type BetterSqlite3 from 'better-sqlite3'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {DB_FILE, Database} from '../../storage/store/db/connection'
+import {DB_FILE, Database, sqliteDatabase} from '../../storage/store/db/connection'
 import {MIGRATIONS} from '../../storage/store/db/migrations'
 import {CheckGroup, CheckResult, fail, ok, warn} from './check-result'
 import {DoctorContext} from './context'
@@ -23,8 +22,7 @@ export function databaseFile(ctx: DoctorContext): string {
  */
 export function openReadOnly(file: string): Database | undefined {
   if (!fs.existsSync(file)) return undefined
-  const Ctor = require('better-sqlite3') as typeof BetterSqlite3
-  const db = new Ctor(file, {fileMustExist: true, timeout: 5000})
+  const db = sqliteDatabase(file, {fileMustExist: true, timeout: 5000})
   db.pragma('query_only = ON')
   return db
 }
