@@ -57,7 +57,7 @@ function checkWorkdir(workdir: string | undefined): string | undefined {
 export function parseContainerSpec(options: ContainerOptions, context: ParseContext = {}): ContainerSpec {
   if (options.name !== undefined && !NAME_PATTERN.test(options.name)) throw new UsageError(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
   const warn = context.warn ?? (() => undefined)
-  const network = parseNetwork(options.network, {aliases: options.networkAliases, ip: options.ip, mac: options.macAddress}, () => ({kind: rootlessNetworkDefault().cmd, options: []}) as NetworkMode)
+  const network = parseNetwork(options.network, {aliases: options.networkAliases, ip: options.ip, mac: options.macAddress}, (): NetworkMode => (rootlessNetworkDefault().cmd === 'pasta' ? {kind: 'pasta', options: []} : {kind: 'slirp4netns'}))
   // checked now, used at each start (a port left out is picked then)
   let ports = parsePublish(options.publish ?? [])
   if (ports.length > 0 && network.kind === 'ns') throw new UsageError(`cannot set port bindings on an existing container network namespace`)

@@ -33,11 +33,12 @@ test('named networks: NAME[,NAME], NAME:alias=,ip=,mac=, bridge for the default 
   t.throws(() => parseNetwork('a:foo=1'), {instanceOf: UsageError, message: 'unknown bridge network option: foo'})
 })
 
-test('pasta says what to use instead; container:X names the donor', (t) => {
+test('pasta with its options; container:X names the donor', (t) => {
   t.deepEqual(parseNetwork('container:web'), {kind: 'container', container: 'web'})
   t.is(networkModeName({kind: 'container', container: 'abc'}), 'container:abc')
   t.throws(() => parseNetwork('container:'), {instanceOf: UsageError, message: 'invalid config provided: namespace mode container requires a value'})
-  t.throws(() => parseNetwork('pasta'), {instanceOf: UsageError, message: /^--network pasta is not supported by tspod: use slirp4netns/})
+  t.deepEqual(parseNetwork('pasta'), {kind: 'pasta', options: []})
+  t.deepEqual(parseNetwork('pasta:--mtu,1500,-T,8080'), {kind: 'pasta', options: ['--mtu', '1500', '-T', '8080']})
 })
 
 test('the mode\'s name: the kind, or ns:PATH', (t) => {

@@ -37,6 +37,8 @@ export interface RootlessNetworkChoice {
 export function rootlessNetworkDefault(conf: Pick<ContainersConf, 'defaultRootlessNetworkCmd'> = readContainersConf()): RootlessNetworkChoice {
   const set = conf.defaultRootlessNetworkCmd
   if (set) return {cmd: set.cmd, reason: `default_rootless_network_cmd = "${set.cmd}" in ${set.file}`}
+  // started as root, pasta runs as nobody, which cannot join a user namespace root owns
+  if (process.getuid?.() === 0) return {cmd: 'slirp4netns', reason: 'tspod runs as root, and pasta started by root drops to nobody: slirp4netns'}
   const pasta = findPasta()
   if (!pasta) return {cmd: 'slirp4netns', reason: 'pasta is not installed (Debian package passt): slirp4netns is the fallback'}
   try {
