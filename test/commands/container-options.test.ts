@@ -2,11 +2,11 @@
 // external runtime (--runtime crun), --init, --userns=keep-id and top.
 import test from 'ava'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
 import * as net from 'node:net'
 import * as os from 'node:os'
 
 import {hostContainersInternalIP} from '../../src/runtime/network/hosts-entries'
+import {httpGet} from '../helpers/http-get'
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {until} from '../helpers/processes'
 import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
@@ -17,15 +17,6 @@ async function ok(box: Sandbox, args: string[]): Promise<string> {
   return r.stdout
 }
 
-function get(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get({host: '127.0.0.1', port, path: '/index.html', timeout: 5000}, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve(body))
-    }).on('error', reject)
-  })
-}
 
 async function freePort(): Promise<number> {
   const server = net.createServer()
@@ -45,14 +36,14 @@ test('--network slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts; -p publi
   await ok(box, ['run', '-d', '--name', 'web', '--network', 'slirp4netns', '-p', `${port}:8080`, 'busybox', 'sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])
   let body = ''
   for (let i = 0; i < 100 && body === ''; i++) {
-    body = await get(port).catch(() => '')
+    body = await httpGet(port).catch(() => '')
     if (body === '') await new Promise((r) => setTimeout(r, 100))
   }
   t.is(body, 'hello-web\n')
   t.is(await ok(box, ['port', 'web']), `8080/tcp -> 0.0.0.0:${port}\n`)
   t.is(await ok(box, ['ps', '--format', '{{.Ports}}']), `0.0.0.0:${port}->8080/tcp\n`)
   await ok(box, ['rm', '-f', '-t', '0', 'web'])
-  await t.throwsAsync(get(port), undefined, 'the port is closed with the container')
+  await t.throwsAsync(httpGet(port), undefined, 'the port is closed with the container')
 
   const bad = await tspod(box, ['run', '--rm', '-p', '80:80:80:80', 'busybox', 'true'])
   t.is(bad.code, 125)
@@ -70,7 +61,7 @@ test('the default network is pasta (installed here): the host\'s address, its DN
     '{ ip -4 -o addr show eth0 | grep -c " inet "; head -1 /etc/resolv.conf; } > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'])).trim()
   let body = ''
   for (let i = 0; i < 100 && body === ''; i++) {
-    body = await get(port).catch(() => '')
+    body = await httpGet(port).catch(() => '')
     if (body === '') await new Promise((r) => setTimeout(r, 100))
   }
   t.is(body, '1\nnameserver 169.254.1.1\n')
@@ -88,7 +79,7 @@ test('the default network is pasta (installed here): the host\'s address, its DN
     }
   }
   await t.notThrowsAsync(until(ended, 'pasta to end', 5000))
-  await t.throwsAsync(get(port), undefined, 'the port is closed with the container')
+  await t.throwsAsync(httpGet(port), undefined, 'the port is closed with the container')
   // containers.conf picks slirp4netns instead; info says which and why
   const conf = `${box.dir}/containers.conf`
   fs.writeFileSync(conf, '[network]\ndefault_rootless_network_cmd = "slirp4netns"\n')

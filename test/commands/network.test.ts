@@ -7,7 +7,7 @@ import * as path from 'node:path'
 
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {until} from '../helpers/processes'
-import {TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
 
 const user = lookupUser(TEST_USER)
 
@@ -100,16 +100,19 @@ async function readFromHost(port: number): Promise<string> {
   }
 }
 
+/** tspod's stdout; its failure thrown with the command line and stderr. */
+async function tspodOk(box: Sandbox, args: string[]): Promise<string> {
+  const r = await tspod(box, args)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
 // serial: the tests below share the user's rootless netns, whose end one of them asserts
 test.serial('--network NAME: containers reach each other by name and alias over TCP through aardvark-dns, -p reaches one from the host, --internal has no way out, rm -f leaves nothing running', async (t) => {
   const box = await sandboxWithImages(t)
   // a failure midway must not leave containers holding the user's rootless netns (ava runs teardowns last first)
   t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await tspod(box, args)
-    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-    return r.stdout
-  }
+  const ok = (args: string[]) => tspodOk(box, args)
   await ok(['network', 'create', '--subnet', '10.123.7.0/24', 'appnet'])
   await ok(['network', 'create', '--internal', 'closed'])
   // the server listens again after each connection: the client retries a refused one
@@ -158,11 +161,7 @@ test.serial('--network NAME: containers reach each other by name and alias over 
 test.serial('network connect and disconnect, stopped and running, as Podman: interfaces and DNS names follow; reload sets them up again; errors in its words', async (t) => {
   const box = await sandboxWithImages(t)
   t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await tspod(box, args)
-    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-    return r.stdout
-  }
+  const ok = (args: string[]) => tspodOk(box, args)
   await ok(['network', 'create', '--subnet', '10.123.8.0/24', 'front'])
   await ok(['network', 'create', '--subnet', '10.123.9.0/24', 'back'])
   await ok(['run', '-d', '--name', 'srv', '--network', 'front', 'busybox', 'sh', '-c', 'while true; do echo hi | nc -l -p 80; done'])

@@ -2,22 +2,13 @@
 // built pause image) holds the namespaces the pod's containers share; the pod verbs and state.
 import test from 'ava'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
 import * as path from 'node:path'
 
+import {httpGet} from '../helpers/http-get'
 import {sandboxWithImages} from '../helpers/image-sandbox'
 import {freePort} from '../helpers/registry'
 import {Sandbox, tspod} from '../helpers/rootless'
 
-function get(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get({host: '127.0.0.1', port, path: '/index.html', timeout: 5000}, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve(body))
-    }).on('error', reject)
-  })
-}
 
 async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read()
@@ -101,7 +92,7 @@ test('pod create -p reached from the host; --pod-id-file; shared /dev/shm; ps --
   const podId = (await ok(box, ['pod', 'create', '--name', 'p3', '-p', `${port}:8080`, '--exit-policy', 'stop', '--pod-id-file', idFile])).trim()
   t.is(fs.readFileSync(idFile, 'utf8').trim(), podId)
   await ok(box, ['run', '-d', '--pod', 'p3', '--name', 'srv', 'busybox', 'sh', '-c', 'echo ready; echo oops >&2; echo hi > /tmp/index.html; touch /dev/shm/mark; exec httpd -f -p 8080 -h /tmp'])
-  t.is(await poll(() => get(port).catch(() => ''), (body) => body !== ''), 'hi\n', 'the pod\'s published port reaches a member')
+  t.is(await poll(() => httpGet(port).catch(() => ''), (body) => body !== ''), 'hi\n', 'the pod\'s published port reaches a member')
   // a second member by --pod-id-file: the same /dev/shm and localhost
   t.is(await ok(box, ['run', '--rm', '--pod-id-file', idFile, 'busybox', 'sh', '-c', 'ls /dev/shm/mark; wget -q -O - http://127.0.0.1:8080/index.html']), '/dev/shm/mark\nhi\n')
 
