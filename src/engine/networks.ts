@@ -145,9 +145,17 @@ export class NetworkEngine {
         const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
         const status = await new ContainerNetworks(this.store).connect({id: c.config.id, name: c.config.name}, network.name, opts)
         records.updateRunningState(c.config.id, (state) => ({...state, networks: {...state.networks, [network.name]: status}}))
+        await this.rewriteEtcFiles(records, c.config.id)
       }
       this.saveMode(records, c, {kind: 'bridge', networks: {...mode.networks, [network.name]: opts}})
     })
+  }
+
+  /** A running container's /etc/hosts and /etc/resolv.conf follow its networks (Podman's add/removeNameserver): a network's aardvark-dns comes and goes with it. */
+  private async rewriteEtcFiles(records: ContainerRecords, id: string): Promise<void> {
+    const {writeBridgeEtcFiles} = await import('../runtime/container/etc-files')
+    const c = records.lookup(id)
+    writeBridgeEtcFiles(this.store, c, c.state.networks ?? {})
   }
 
   /** `network disconnect NET CTR`: the network taken from the container's; a running container loses its interface on it now. */
@@ -168,6 +176,7 @@ export class NetworkEngine {
           delete networks[network.name]
           return {...state, networks}
         })
+        await this.rewriteEtcFiles(records, c.config.id)
       }
       const networks = {...mode.networks}
       delete networks[network.name]
