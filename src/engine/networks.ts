@@ -125,12 +125,7 @@ export class NetworkEngine {
    * it now. Already connected: nothing to do, as Podman 4.3.
    */
   async connect(networkName: string, nameOrId: string, options: {aliases?: string[]; ip?: string; ip6?: string; mac?: string}): Promise<void> {
-    const network = this.configs.lookup(networkName)
-    const records = await this.records()
-    const found = records.lookup(nameOrId)
-    await withContainerLock(this.store, found.config.id, async () => {
-      const c = records.lookup(found.config.id)
-      const mode = bridgeModeOf(c)
+    await this.withBridgeContainer(networkName, nameOrId, async (network, records, c, mode) => {
       if (mode.networks[network.name]) return
       const used = new Set(Object.values(mode.networks).map((n) => n.interfaceName))
       let index = 0
@@ -151,6 +146,21 @@ export class NetworkEngine {
     })
   }
 
+  /** The network and the container (read again under its lock) with its bridge networks, for connect and disconnect. */
+  private async withBridgeContainer(
+    networkName: string,
+    nameOrId: string,
+    change: (network: Network, records: ContainerRecords, c: Container, mode: BridgeNetworkMode) => Promise<void>,
+  ): Promise<void> {
+    const network = this.configs.lookup(networkName)
+    const records = await this.records()
+    const found = records.lookup(nameOrId)
+    await withContainerLock(this.store, found.config.id, async () => {
+      const c = records.lookup(found.config.id)
+      await change(network, records, c, bridgeModeOf(c))
+    })
+  }
+
   /** A running container's /etc/hosts and /etc/resolv.conf follow its networks (Podman's add/removeNameserver): a network's aardvark-dns comes and goes with it. */
   private async rewriteEtcFiles(records: ContainerRecords, id: string): Promise<void> {
     const {writeBridgeEtcFiles} = await import('../runtime/container/etc-files')
@@ -160,12 +170,7 @@ export class NetworkEngine {
 
   /** `network disconnect NET CTR`: the network taken from the container's; a running container loses its interface on it now. */
   async disconnect(networkName: string, nameOrId: string): Promise<void> {
-    const network = this.configs.lookup(networkName)
-    const records = await this.records()
-    const found = records.lookup(nameOrId)
-    await withContainerLock(this.store, found.config.id, async () => {
-      const c = records.lookup(found.config.id)
-      const mode = bridgeModeOf(c)
+    await this.withBridgeContainer(networkName, nameOrId, async (network, records, c, mode) => {
       const opts = mode.networks[network.name]
       if (!opts) throw new TspodError(`container ${c.config.id} is not connected to network ${network.name}`)
       if (isRunning(c.state)) {
