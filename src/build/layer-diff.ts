@@ -8,6 +8,7 @@ import {TspodError} from '../errors'
 import type {OciSpec} from '../runtime/oci-spec'
 import type {UnpackWorkerJob, UnpackedLayer} from '../storage/store/archive/unpack'
 import {collect} from '../storage/store/remove-tree'
+import {workerFailure} from '../storage/store/worker-io'
 import type {UserNamespaceMapping} from '../userns/idmap'
 import {NamespacedChild, spawnInNamespaces} from '../userns/spawn'
 import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from './copy-layer'
@@ -100,9 +101,7 @@ export class LayerWorker {
       if (next.done) {
         this.child = undefined
         const exit = await child.exited
-        const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
-        const output = (await stderr).trim()
-        throw new TspodError(`${job.kind === 'diff' ? "reading the container's changes: " : ''}layer worker failed (${how})${output ? `: ${output}` : ''}`)
+        throw new TspodError(`${job.kind === 'diff' ? "reading the container's changes: " : ''}layer ${workerFailure(exit, await stderr)}`)
       }
       if (next.value.trim()) return parseResult<T>(next.value, job)
     }

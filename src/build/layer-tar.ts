@@ -85,19 +85,23 @@ export class LayerTarWriter {
     return new Promise((resolve, reject) => this.pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())))
   }
 
-  /** A regular file's entry with the contents of `file`, a path or an open fd left open (header.size its size). */
-  file(header: EntryHeader, file: string | number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()))
-      const size = header.size ?? 0
-      const source =
-        typeof file === 'string'
-          ? fs.createReadStream(file)
-          : size === 0
-            ? Readable.from([])
-            : fs.createReadStream('', {fd: file, autoClose: false, start: 0, end: size - 1})
-      source.on('error', reject).pipe(sink)
+  /**
+   * A regular file's entry with the contents of `file`, a path or an open fd left open (header.size
+   * its size). A file that shrinks while it is read fails with tar-stream's "Size mismatch".
+   */
+  async file(header: EntryHeader, file: string | number): Promise<void> {
+    let sink!: NodeJS.WritableStream
+    const entryWritten = new Promise<void>((resolve, reject) => {
+      sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()))
     })
+    const size = header.size ?? 0
+    const source =
+      typeof file === 'string'
+        ? fs.createReadStream(file)
+        : size === 0
+          ? Readable.from([])
+          : fs.createReadStream('', {fd: file, autoClose: false, start: 0, end: size - 1})
+    await Promise.all([pipeline(source, sink), entryWritten])
   }
 
   async finish(): Promise<LayerTar> {
@@ -121,6 +125,9 @@ export {WHITEOUT_PREFIX, OPAQUE_MARKER, isOpaque, paxXattrs}
 
 const O_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
 const O_FILE = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+
+/** tar-stream's error for an entry whose body is shorter than its header says */
+const SIZE_MISMATCH = 'Size mismatch'
 
 function changedUnderReader(rel: string): Error {
   return new Error(`${JSON.stringify(rel)} changed while it was read (a running container's changes are read with --pause)`)
@@ -201,7 +208,9 @@ export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
         if (!opened.isFile() || opened.ino !== st.ino || opened.dev !== st.dev) throw changedUnderReader(relName)
         const pax = paxXattrs(file)
         if (st.nlink > 1) links.set(key, relName)
-        await out.file({...header, ...(pax ? {pax} : {}), type: 'file', size: st.size}, fd)
+        await out.file({...header, ...(pax ? {pax} : {}), type: 'file', size: st.size}, fd).catch((err: Error) => {
+          throw err.message === SIZE_MISMATCH ? changedUnderReader(relName) : err
+        })
       } finally {
         fs.closeSync(fd)
       }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {writeLayerTar} from '../../src/build/layer-tar'
+import {LayerTarWriter, writeLayerTar} from '../../src/build/layer-tar'
 import {native} from '../../src/native'
 import {tarEntries} from '../helpers/tar-entries'
 
@@ -35,4 +35,15 @@ test('whiteouts, opaque dirs, owners, links; the digest is of the bytes written'
   t.is(result.size, fs.statSync(out).size)
   const {createHash} = await import('node:crypto')
   t.is(result.diffID, `sha256:${createHash('sha256').update(fs.readFileSync(out)).digest('hex')}`)
+})
+
+test('a file shorter than its header says (it shrank while read) fails the entry, never the process', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-layer-tar-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  fs.writeFileSync(path.join(dir, 'short'), 'abc')
+  const out = new LayerTarWriter(path.join(dir, 'layer.tar'))
+  const fd = fs.openSync(path.join(dir, 'short'), 'r')
+  t.teardown(() => fs.closeSync(fd))
+  await t.throwsAsync(out.file({name: 'short', size: 4096}, fd), {message: 'Size mismatch'})
+  await out.fail(new Error('stopped'))
 })

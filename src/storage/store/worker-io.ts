@@ -19,3 +19,14 @@ export function runWorker(main: () => Promise<number>): void {
     process.exitCode = code
   })
 }
+
+/**
+ * Why a worker ended without answering every job: how it exited and the line of its stderr that
+ * says what went wrong (an uncaught error's message, not the first line of its stack).
+ */
+export function workerFailure(exit: {code: number | null; signal: string | null}, stderr: string): string {
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean)
+  const cause = lines.find((l) => /^[A-Za-z]*Error\b[^:]*:/.test(l)) ?? lines[0]
+  return `worker failed (${how})${cause ? `: ${cause}` : ''}`
+}

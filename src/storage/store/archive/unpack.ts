@@ -9,6 +9,7 @@ import {UserNamespaceMapping} from '../../../userns/idmap'
 import {spawnInNamespaces} from '../../../userns/spawn'
 import {copyTree} from '../copy-tree'
 import {collect} from '../remove-tree'
+import {workerFailure} from '../worker-io'
 import {AppliedLayer, applyLayer} from './apply-layer'
 
 export interface LayerUnpackJob {
@@ -136,9 +137,7 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
   const exit = await child.exited
   if (failure !== undefined) throw new TspodError(failure)
   if (exit.code !== 0 || results.length !== jobs.length) {
-    const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
-    const output = (await stderr).trim()
-    throw new TspodError(`unpacking layers: worker failed (${how})${output ? `: ${output}` : ''}`)
+    throw new TspodError(`unpacking layers: ${workerFailure(exit, await stderr)}`)
   }
   return results
 }

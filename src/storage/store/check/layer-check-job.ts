@@ -8,6 +8,7 @@ import {TspodError} from '../../../errors'
 import {UserNamespaceMapping} from '../../../userns/idmap'
 import {spawnInNamespaces} from '../../../userns/spawn'
 import {collect} from '../remove-tree'
+import {workerFailure} from '../worker-io'
 import {LayerCompareOptions, LayerComparison, compareLayerWithBlob} from './layer-compare'
 
 export interface LayerCheckJob {
@@ -75,8 +76,6 @@ export async function compareLayers(job: LayerCheckJob, mapping: UserNamespaceMa
   const exit = await child.exited
   if (fatal !== undefined) throw new TspodError(fatal)
   if (exit.code !== 0 || answered !== job.layers.length) {
-    const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
-    const output = (await stderr).trim()
-    throw new TspodError(`checking layers: worker failed (${how})${output ? `: ${output}` : ''}`)
+    throw new TspodError(`checking layers: ${workerFailure(exit, await stderr)}`)
   }
 }

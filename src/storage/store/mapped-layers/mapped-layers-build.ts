@@ -11,6 +11,7 @@ import {spawnInNamespaces} from '../../../userns/spawn'
 import {IdShift, shiftId} from './id-shift'
 import {ContainerIdMaps, MappedLayersPlan, mappedLayerDir, mappedLayersPlan, mappedLayersRoot} from './mapped-layers'
 import {collect} from '../remove-tree'
+import {workerFailure} from '../worker-io'
 import {ShiftedCopyJob, copyLayerShifted} from './shift-copy'
 import type {Image} from '../images/images'
 import type {Store} from '../store'
@@ -57,9 +58,7 @@ async function copyInNamespace(store: Store, job: MappedLayersJob): Promise<void
   const exit = await child.exited
   if (failure !== undefined) throw new TspodError(failure)
   if (exit.code !== 0 || copied !== job.layers.length) {
-    const how = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`
-    const output = (await stderr).trim()
-    throw new TspodError(`copying layers for a container's id mapping: worker failed (${how})${output ? `: ${output}` : ''}`)
+    throw new TspodError(`copying layers for a container's id mapping: ${workerFailure(exit, await stderr)}`)
   }
 }
 
