@@ -1,5 +1,6 @@
 // A rootless sandbox that pulls from a given local registry: registries.conf with the registry
 // as the only (insecure) search registry, through CONTAINERS_REGISTRIES_CONF.
+import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -36,17 +37,37 @@ export function leftovers(box: Sandbox): string[] {
   })
 }
 
-/** A rootless sandbox with localhost/busybox and localhost/multi loaded (from locally built images). */
+/**
+ * A rootless sandbox with localhost/busybox and localhost/multi loaded (from locally built images).
+ * The images are loaded once per test process into a template store, which each sandbox gets a
+ * copy of (`cp -a`: owners, modes, xattrs and links as the load left them): the same store a
+ * load makes, without a load per test.
+ */
 export async function sandboxWithImages(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
+  const template = await imagesTemplate()
   const box = sandbox(lookupUser(TEST_USER))
   t.teardown(() => removeTree(box.dir))
-  const archive = path.join(box.dir, 'images.tar')
-  await writeOciArchive(archive, [
-    {image: await busyboxImage(), ref: 'localhost/busybox:latest'},
-    {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
-  ])
-  fs.chmodSync(archive, 0o644)
-  const load = await tspod(box, ['load', '-q', '-i', archive])
-  if (load.code !== 0) throw new Error(load.stderr)
+  execFileSync('cp', ['-a', path.join(template.dir, 'data'), box.dir])
+  const record = path.join(graphRoot(box), 'store.json')
+  fs.writeFileSync(record, fs.readFileSync(record, 'utf8').split(template.dir).join(box.dir))
   return box
+}
+
+let template: Promise<Sandbox> | undefined
+
+function imagesTemplate(): Promise<Sandbox> {
+  template ??= (async () => {
+    const box = sandbox(lookupUser(TEST_USER))
+    process.on('exit', () => removeTree(box.dir))
+    const archive = path.join(box.dir, 'images.tar')
+    await writeOciArchive(archive, [
+      {image: await busyboxImage(), ref: 'localhost/busybox:latest'},
+      {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
+    ])
+    fs.chmodSync(archive, 0o644)
+    const load = await tspod(box, ['load', '-q', '-i', archive])
+    if (load.code !== 0) throw new Error(load.stderr)
+    return box
+  })()
+  return template
 }
