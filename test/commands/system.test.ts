@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
 import {processAlive} from '../helpers/processes'
-import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, TEST_USER, lookupUser, tspod} from '../helpers/rootless'
 
 const user = lookupUser(TEST_USER)
 
@@ -21,21 +21,24 @@ async function ok(box: Sandbox, args: string[], input?: string): Promise<string>
  * A sandbox with its own XDG_RUNTIME_DIR, so that a reset deletes a run root of its own (the
  * other tests share the user's), with busybox and multi loaded.
  */
-async function privateSandbox(t: {teardown(fn: () => unknown): void}): Promise<Sandbox & {runtimeDir: string; archive: string}> {
-  const box = sandbox(user)
-  t.teardown(() => removeTree(box.dir))
+async function privateSandbox(t: {teardown(fn: () => unknown): void}): Promise<Sandbox & {runtimeDir: string}> {
+  const box = await sandboxWithImages(t)
   const runtimeDir = path.join(box.dir, 'run')
   fs.mkdirSync(runtimeDir, {mode: 0o700})
   fs.chownSync(runtimeDir, user.uid, user.gid)
   box.env.XDG_RUNTIME_DIR = runtimeDir
+  return {...box, runtimeDir}
+}
+
+/** busybox and multi as an archive `load` reads. */
+async function imagesArchive(box: Sandbox): Promise<string> {
   const archive = path.join(box.dir, 'images.tar')
   await writeOciArchive(archive, [
     {image: await busyboxImage(), ref: 'localhost/busybox:latest'},
     {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
   ])
   fs.chmodSync(archive, 0o644)
-  await ok(box, ['load', '-q', '-i', archive])
-  return {...box, runtimeDir, archive}
+  return archive
 }
 
 /** A container that ends at once on SIGTERM (busybox sh as pid 1 ignores it otherwise). */
@@ -79,7 +82,7 @@ test('system reset: asks first, then stops every container and deletes all of th
   // a fresh store: empty, and it works
   t.is(await ok(box, ['images', '-q']), '')
   t.is(await ok(box, ['volume', 'ls', '-q']), '')
-  await ok(box, ['load', '-q', '-i', box.archive])
+  await ok(box, ['load', '-q', '-i', await imagesArchive(box)])
   t.is(await ok(box, ['run', '--rm', 'busybox', 'echo', 'fresh']), 'fresh\n')
 })
 
