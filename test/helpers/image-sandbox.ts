@@ -47,10 +47,18 @@ export async function sandboxWithImages(t: {teardown(fn: () => unknown): void}):
   const template = await imagesTemplate()
   const box = sandbox(lookupUser(TEST_USER))
   t.teardown(() => removeTree(box.dir))
-  execFileSync('cp', ['-a', path.join(template.dir, 'data'), box.dir])
-  const record = path.join(graphRoot(box), 'store.json')
-  fs.writeFileSync(record, fs.readFileSync(record, 'utf8').split(template.dir).join(box.dir))
+  copyStore(template, box)
   return box
+}
+
+/**
+ * `from`'s store as `to`'s (which has none yet), copied with `cp -a`: owners, modes, xattrs and
+ * links as they are. The store records one absolute path, its volume path, rewritten here.
+ */
+export function copyStore(from: Sandbox, to: Sandbox): void {
+  execFileSync('cp', ['-a', path.join(from.dir, 'data'), to.dir])
+  const record = path.join(graphRoot(to), 'store.json')
+  fs.writeFileSync(record, fs.readFileSync(record, 'utf8').split(from.dir).join(to.dir))
 }
 
 let template: Promise<Sandbox> | undefined

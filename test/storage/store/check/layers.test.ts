@@ -11,7 +11,7 @@ import test from 'ava'
 
 import type {Finding} from '../../../../src/storage/store/check/finding'
 import type {StoreCheckRequest} from '../../../helpers/store-check'
-import {graphRoot, registrySandbox} from '../../../helpers/image-sandbox'
+import {copyStore, graphRoot, registrySandbox} from '../../../helpers/image-sandbox'
 import {HOSTILE_KINDS, busyboxImage, buildImage, busyboxLayer, multiLayerImage, oddEntriesImage, writeOciArchive} from '../../../helpers/oci-image'
 import {Registry, startRegistry} from '../../../helpers/registry'
 import {REPO, Sandbox, TEST_USER, lookupUser, removeTree, runAs, sandbox, tspod} from '../../../helpers/rootless'
@@ -80,14 +80,17 @@ test.before(async () => {
   await registry.push('check/busybox', 'latest', await busyboxImage())
   await registry.push('check/multi', 'latest', await multiLayerImage())
   await registry.push('check/odd', 'latest', await oddImage())
+  const pulled = registrySandbox(registry.host)
+  for (const image of IMAGES) {
+    const r = await tspod(pulled, ['pull', '-q', image])
+    if (r.code !== 0) throw new Error(`pull ${image}: ${r.stderr}`)
+  }
   for (const name of SCENARIOS) {
     const box = registrySandbox(registry.host)
+    copyStore(pulled, box)
     boxes.set(name, box)
-    for (const image of IMAGES) {
-      const r = await tspod(box, ['pull', '-q', image])
-      if (r.code !== 0) throw new Error(`pull ${image}: ${r.stderr}`)
-    }
   }
+  removeTree(pulled.dir)
   await registry.stop() // every repair below works with no network
 })
 
@@ -272,7 +275,7 @@ test('--max: layers left when the time is up are named as not checked', async (t
 
 test('a layer that a running container uses is checked clean, and not rebuilt while the container runs', async (t) => {
   const box = sandboxFor('running')
-  const started = await tspod(box, ['run', '-d', '--name', 'busy', '--network', 'none', 'check/multi', 'sleep', '60'])
+  const started = await tspod(box, ['run', '-d', '--name', 'busy', '--network', 'none', 'check/multi', 'sleep', '1000'])
   t.is(started.code, 0, started.stderr)
   try {
     t.deepEqual(messages(await check(box)), [])
