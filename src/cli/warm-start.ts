@@ -6,8 +6,20 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-/** The listing commands that scripts call in loops, and a lookup that fails (the error path). */
-const WARM_COMMANDS = [['images'], ['ps', '-a'], ['container', 'exists', 'warm-up'], ['inspect', 'warm-up'], ['volume', 'ls']]
+/**
+ * The listing commands that scripts call in loops, a lookup that fails (the error path), and
+ * run/start/exec up to their lookup of what does not exist there (their argument parsing).
+ */
+const WARM_COMMANDS = [
+  ['images'],
+  ['ps', '-a'],
+  ['container', 'exists', 'warm-up'],
+  ['inspect', 'warm-up'],
+  ['volume', 'ls'],
+  ['run', '--pull=never', '--rm', '--network', 'none', 'warm-up', 'true'],
+  ['start', 'warm-up'],
+  ['exec', 'warm-up', 'true'],
+]
 
 type Write = typeof process.stdout.write
 
