@@ -13,22 +13,25 @@
 // Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
 // that modules derive from __dirname hold in both layouts (tests load dist/src directly).
 const esbuild = require('esbuild')
+const fs = require('node:fs')
 const path = require('node:path')
 
 const root = path.resolve(__dirname, '..')
 const dist = path.join(root, 'dist')
 
+const entryPoints = {
+  tspod: 'dist/src/cli/main.js',
+  'monitor-setup': 'dist/src/runtime/container/monitor-setup.js',
+  'monitor-cleanup': 'dist/src/runtime/container/monitor-cleanup.js',
+  'unpack-worker': 'dist/src/storage/store/archive/unpack-worker.js',
+  'mapped-layers-worker': 'dist/src/storage/store/mapped-layers/mapped-layers-worker.js',
+  'layer-check-worker': 'dist/src/storage/store/check/layer-check-worker.js',
+  'layer-diff-worker': 'dist/src/build/layer-diff-worker.js',
+  'port-forwarder': 'dist/src/runtime/network/netavark/port-forwarder.js',
+}
+
 esbuild.buildSync({
-  entryPoints: {
-    tspod: 'dist/src/cli/main.js',
-    'monitor-setup': 'dist/src/runtime/container/monitor-setup.js',
-    'monitor-cleanup': 'dist/src/runtime/container/monitor-cleanup.js',
-    'unpack-worker': 'dist/src/storage/store/archive/unpack-worker.js',
-    'mapped-layers-worker': 'dist/src/storage/store/mapped-layers/mapped-layers-worker.js',
-    'layer-check-worker': 'dist/src/storage/store/check/layer-check-worker.js',
-    'layer-diff-worker': 'dist/src/build/layer-diff-worker.js',
-    'port-forwarder': 'dist/src/runtime/network/netavark/port-forwarder.js',
-  },
+  entryPoints,
   absWorkingDir: root,
   outdir: dist,
   bundle: true,
@@ -44,8 +47,22 @@ esbuild.buildSync({
   logLevel: 'warning',
 })
 
+// Pure ASCII, so that Node reads each bundle into a one-byte string without UTF-8 decoding.
+const {asciiSource} = require(path.join(dist, 'src/cli/ascii-source.js'))
+for (const name of Object.keys(entryPoints)) {
+  const file = path.join(dist, `${name}.js`)
+  const source = fs.readFileSync(file, 'utf8')
+  const ascii = asciiSource(source)
+  if (ascii !== source) fs.writeFileSync(file, ascii)
+}
+
 const {writeCodeCache} = require(path.join(dist, 'src/cli/code-cache.js'))
 // run's module graph (most of the runtime, which the other container commands share) is evaluated
-// once, so its top-level code is in the cache too; the rest compiles on first use.
-const bytes = writeCodeCache(path.join(dist, 'tspod.js'), (cli) => cli.warmCodeCache())
-console.log(`dist/tspod.js bundled, code cache ${Math.round(bytes / 1024)} KiB`)
+// once, and the listing commands run once, so their code is in the cache; the rest compiles on first use.
+writeCodeCache(path.join(dist, 'tspod.js'), (cli) => cli.warmCodeCache()).then(
+  (bytes) => console.log(`dist/tspod.js bundled, code cache ${Math.round(bytes / 1024)} KiB`),
+  (err) => {
+    console.error(err)
+    process.exitCode = 1
+  },
+)

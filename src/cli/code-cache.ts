@@ -56,9 +56,9 @@ export function requireCached(file: string): Record<string, unknown> {
  * Evaluate `file`, let `warm` run what should be compiled ahead (V8 compiles functions lazily,
  * on first call, and the cache holds what was compiled so far), and write the code to `file`.cache.
  */
-export function writeCodeCache(file: string, warm: (exports: Record<string, unknown>) => void = () => undefined): number {
+export async function writeCodeCache(file: string, warm: (exports: Record<string, unknown>) => unknown = () => undefined): Promise<number> {
   const script = compile(file, undefined)
-  warm(evaluate(file, script))
+  await warm(evaluate(file, script))
   const data = script.createCachedData()
   fs.writeFileSync(`${file}.cache`, data)
   return data.length

@@ -14,19 +14,21 @@ import {route} from './help/route'
 import {invocation} from './invocation'
 import {noRemoteClient, takeRemoteFlags} from './remote'
 import {keepLastFlagValues} from './repeated-flags'
+import {warmStartPath} from './warm-start'
 
 // package.json's oclif.commands and oclif.hooks name these exports of the bundle (dist/tspod.js).
 export {COMMANDS}
 export {default as commandNotFound} from '../hooks/command-not-found'
 
 /**
- * What scripts/bundle.js evaluates before it writes the code cache: `run` and the Engine's
- * lifecycle verbs it loads when called, so a container starts with their code compiled; and the
- * listing commands that scripts call in loops, with what the Engine loads for them and the DB.
+ * What scripts/bundle.js runs before it writes the code cache: `run` and the Engine's lifecycle
+ * verbs it loads when called, so a container starts with their code compiled; and the listing
+ * commands that scripts call in loops, run once (warm-start.ts) with all of the start path.
  */
-export function warmCodeCache(): void {
+export async function warmCodeCache(): Promise<void> {
   for (const id of ['container:run', 'image:ls', 'container:ls', 'inspect', 'container:exists']) void COMMANDS[id]
   loadHotPathModules()
+  await warmStartPath(main)
 }
 
 /**

@@ -20,3 +20,7 @@ test('every script started from a path beside its module has a bundle in dist/',
   t.true(scripts.length >= 3, scripts.join(' '))
   for (const script of scripts) t.true(fs.existsSync(path.join(REPO, 'dist', script)), `dist/${script} (scripts/bundle.js entryPoints)`)
 })
+
+test('the CLI bundle is pure ASCII, so Node reads it without decoding UTF-8', (t) => {
+  t.true(/^[\x00-\x7f]*$/.test(fs.readFileSync(path.join(REPO, 'dist', 'tspod.js'), 'latin1')))
+})
