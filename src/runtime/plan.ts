@@ -16,6 +16,7 @@ import {Command} from '../userns/spawn'
 import {IdMapping, UserNamespaceMapping} from '../userns/idmap'
 import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciSpec} from './oci-spec'
 import {seccompStep} from './seccomp/compile'
+import {toRootlessIds} from './spec/userns'
 import {MS, containerPath, devSteps, maskSteps, mountSteps, readonlySteps, stepName} from './rootfs-mount'
 
 export interface RootfsLayout {
@@ -263,6 +264,39 @@ function rootfsPropagation(spec: OciSpec): number {
 export interface PlanOptions {
   /** where compiled seccomp programs are kept between runs (the run root's seccomp/ dir) */
   seccompCacheDir?: string
+  /** the store's rootless namespace, for a container whose maps leave the user out (see nestedUserns) */
+  storeMapping?: UserNamespaceMapping
+}
+
+/** The maps of a nest_userns step: "inside outside size" lines. */
+function mapText(map: IdMapping[]): string {
+  return map.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('')
+}
+
+/**
+ * A container whose maps leave out the user's own ids (--userns=nomap, auto) cannot reach the
+ * store from its namespace (its dirs are the user's, mode 0700), as Podman's crun cannot: the
+ * child starts in the store's rootless namespace, mounts the rootfs there, and only then enters
+ * a namespace of the container's maps below it (a nest_userns step, maps in rootless ids).
+ */
+function nestedUserns(spec: OciSpec, storeMapping: UserNamespaceMapping | undefined): {outer: UserNamespaceMapping; step: ChildStep} | undefined {
+  const uidMap = toIdMap(spec.linux?.uidMappings ?? [])
+  const gidMap = toIdMap(spec.linux?.gidMappings ?? [])
+  if (storeMapping?.mode !== 'subid' || uidMap.length === 0 || gidMap.length === 0) return undefined
+  if (idMappedOnHost(uidMap, process.getuid!()) && idMappedOnHost(gidMap, process.getgid!())) return undefined
+  return {
+    outer: storeMapping,
+    step: {
+      kind: 'nest_userns',
+      name: "create the container's user namespace",
+      source: mapText(toRootlessIds(uidMap, storeMapping.uidMap)),
+      data: mapText(toRootlessIds(gidMap, storeMapping.gidMap)),
+    },
+  }
+}
+
+function idMappedOnHost(map: IdMapping[], hostId: number): boolean {
+  return map.some((m) => hostId >= m.hostID && hostId < m.hostID + m.size)
 }
 
 /**
@@ -362,7 +396,8 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
   const joined = joins.map((j) => j.namespace)
   if (layout.rootless && !namespaces.includes('user') && !joined.includes('user'))
     throw new TspodError('a rootless container needs a user namespace (linux.namespaces)')
-  const mapping = namespaces.includes('user') ? planMapping(spec) : undefined
+  const nest = namespaces.includes('user') ? nestedUserns(spec, options.storeMapping) : undefined
+  const mapping = namespaces.includes('user') ? (nest?.outer ?? planMapping(spec)) : undefined
   // a joined user namespace maps ids as the spec says (the donor's are the same store's): the steps follow them
   const idMaps = mapping ?? (joined.includes('user') ? planMapping(spec) : undefined)
   if (spec.hostname !== undefined && !namespaces.includes('uts'))
@@ -392,6 +427,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
   if (spec.hostname !== undefined) steps.push({kind: 'sethostname', name: 'sethostname', path: spec.hostname})
   // a new network namespace starts with lo down (planNamespaces refuses joined ones)
   if (namespaces.includes('net')) steps.push({kind: 'loopback_up', name: 'bring up lo'})
+  if (nest) steps.push(nest.step)
   steps.push(...processSteps(spec, idMaps, options))
 
   return {
