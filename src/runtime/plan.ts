@@ -14,7 +14,7 @@ import {ChildStep, NamespaceName} from '../native'
 import {overlayMountOptions} from '../storage/store/driver/overlay'
 import {Command} from '../userns/spawn'
 import {IdMapping, UserNamespaceMapping} from '../userns/idmap'
-import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciSpec} from './oci-spec'
+import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciMount, OciSpec} from './oci-spec'
 import {seccompStep} from './seccomp/compile'
 import {toRootlessIds} from './spec/userns'
 import {MS, containerPath, devSteps, maskSteps, mountSteps, readonlySteps, stepName} from './rootfs-mount'
@@ -279,20 +279,52 @@ function mapText(map: IdMapping[]): string {
  * child starts in the store's rootless namespace, mounts the rootfs there, and only then enters
  * a namespace of the container's maps below it (a nest_userns step, maps in rootless ids).
  */
-function nestedUserns(spec: OciSpec, storeMapping: UserNamespaceMapping | undefined): {outer: UserNamespaceMapping; step: ChildStep} | undefined {
+interface NestedUserns {
+  outer: UserNamespaceMapping
+  step: ChildStep
+  /** the container's maps in the ids of the outer namespace */
+  uidMap: IdMapping[]
+  gidMap: IdMapping[]
+}
+
+function nestedUserns(spec: OciSpec, storeMapping: UserNamespaceMapping | undefined): NestedUserns | undefined {
   const uidMap = toIdMap(spec.linux?.uidMappings ?? [])
   const gidMap = toIdMap(spec.linux?.gidMappings ?? [])
   if (storeMapping?.mode !== 'subid' || uidMap.length === 0 || gidMap.length === 0) return undefined
   if (idMappedOnHost(uidMap, process.getuid!()) && idMappedOnHost(gidMap, process.getgid!())) return undefined
+  const inner = {uid: toRootlessIds(uidMap, storeMapping.uidMap), gid: toRootlessIds(gidMap, storeMapping.gidMap)}
   return {
     outer: storeMapping,
-    step: {
-      kind: 'nest_userns',
-      name: "create the container's user namespace",
-      source: mapText(toRootlessIds(uidMap, storeMapping.uidMap)),
-      data: mapText(toRootlessIds(gidMap, storeMapping.gidMap)),
-    },
+    step: {kind: 'nest_userns', name: "create the container's user namespace", source: mapText(inner.uid), data: mapText(inner.gid)},
+    uidMap: inner.uid,
+    gidMap: inner.gid,
   }
+}
+
+/**
+ * Mounted before the nesting, a tmpfs or devpts would take its owner and its uid=/gid= from the
+ * outer namespace: they are given in its ids, the container's root by default for a tmpfs, so
+ * that the container sees them as it would have mounted them itself.
+ */
+function mountsForNesting(mounts: OciMount[], nest: NestedUserns): OciMount[] {
+  const outer = (map: IdMapping[], id: number): number => {
+    const m = map.find((r) => id >= r.containerID && id < r.containerID + r.size)
+    if (!m) throw new TspodError(`id ${id} of a mount option is not mapped in the container's user namespace`)
+    return m.hostID + id - m.containerID
+  }
+  return mounts.map((m) => {
+    if (m.type !== 'tmpfs' && m.type !== 'devpts') return m
+    const options = (m.options ?? []).map((o) => {
+      const [key, value] = o.split('=', 2)
+      if ((key === 'uid' || key === 'gid') && value !== undefined && /^\d+$/.test(value))
+        return `${key}=${outer(key === 'uid' ? nest.uidMap : nest.gidMap, Number(value))}`
+      return o
+    })
+    if (m.type === 'tmpfs')
+      for (const key of ['uid', 'gid'] as const)
+        if (!options.some((o) => o.startsWith(`${key}=`))) options.push(`${key}=${outer(key === 'uid' ? nest.uidMap : nest.gidMap, 0)}`)
+    return {...m, options}
+  })
 }
 
 function idMappedOnHost(map: IdMapping[], hostId: number): boolean {
@@ -409,7 +441,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
     {kind: 'mount', name: stepName(`bind \`${merged}\``), source: merged, path: merged, flags: MS.BIND | MS.REC},
     {kind: 'mount', name: stepName(`make \`${merged}\` private`), source: 'none', path: merged, flags: MS.PRIVATE},
     {kind: 'chdir', name: stepName(`chdir to \`${merged}\``), path: merged},
-    ...rootfsMountSteps(spec, layout, [...namespaces, ...joined], idMaps),
+    ...rootfsMountSteps(nest ? {...spec, mounts: mountsForNesting(spec.mounts ?? [], nest)} : spec, layout, [...namespaces, ...joined], idMaps),
     // pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only the container's.
     {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
     {kind: 'umount_detach', name: 'unmount the old root', path: '.'},

@@ -389,6 +389,10 @@ test('maps that leave the user out (nomap, auto): the child starts in the store\
   t.deepEqual(kinds.slice(at - 1, at + 2), ['loopback_up', 'nest_userns', 'setsid'])
   t.true(kinds.indexOf('pivot_root') < at)
   t.like(plan.steps[at], {source: '0 1 2000\n2000 2501 10\n', data: '0 1 2000\n2000 2501 10\n'})
+  // mounted in the outer namespace: a tmpfs is the container root's, devpts's gid=5 the container's tty group
+  const data = (fstype: string) => plan.steps.filter((s) => s.kind === 'mount' && s.fstype === fstype).map((s) => (s as {data?: string}).data)
+  t.true(data('tmpfs').some((d) => d?.endsWith('uid=1,gid=1')), String(data('tmpfs')))
+  t.true(data('devpts').some((d) => d?.includes('gid=6')), String(data('devpts')))
   // maps with the user in them need no nesting, nor does a store without subordinate ranges
   const withUser = planContainer(spec({linux: {...spec().linux, uidMappings: store.uidMap, gidMappings: store.gidMap}}), LAYOUT, {storeMapping: store})
   t.false(withUser.steps.some((s) => s.kind === 'nest_userns'))
