@@ -82,6 +82,11 @@ export type ChildStep =
   | {kind: 'seccomp'; name: string; filter: Buffer; flags: number}
   /** wait for one more byte from the parent (see SpawnOptions.besideSteps); dumpable until then */
   | {kind: 'wait_release'; name: string}
+  /**
+   * unshare a user namespace below the child's, with these maps (lines "inside outside size", in
+   * the child's namespace ids), written by a helper the child leaves behind in its own namespace
+   */
+  | {kind: 'nest_userns'; name: string; source: string; data: string}
 
 /** The OCI runtime spec's linux.seccomp, as compileSeccomp reads it (action, operator and arch names as in the spec). */
 export interface SeccompSection {

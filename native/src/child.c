@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/filter.h>
+#include <linux/nsfs.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
@@ -372,6 +373,91 @@ static int loopback_up(void) {
   return r;
 }
 
+/* ---- a user namespace below the child's ------------------------------------------------------ */
+
+static int read_full(int fd, void *buf, size_t size) {
+  ssize_t n;
+  do n = read(fd, buf, size);
+  while (n < 0 && errno == EINTR);
+  return n == (ssize_t)size ? 0 : -1;
+}
+
+/* Write one id map of process pid (its /proc, the child's own after pivot_root) in one write. */
+static int write_id_map(pid_t pid, const char *file, const char *text) {
+  char path[64];
+  static const char prefix[] = "/proc/";
+  char digits[16];
+  int n = 0;
+  unsigned int v = (unsigned int)pid;
+  do digits[n++] = (char)('0' + v % 10);
+  while ((v /= 10) > 0 && n < (int)sizeof digits);
+  char *p = path;
+  memcpy(p, prefix, sizeof prefix - 1);
+  p += sizeof prefix - 1;
+  while (n > 0) *p++ = digits[--n];
+  *p++ = '/';
+  size_t flen = strlen(file);
+  memcpy(p, file, flen + 1);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  size_t len = strlen(text);
+  ssize_t w = write(fd, text, len);
+  int err = w == (ssize_t)len ? 0 : (w < 0 ? errno : EIO);
+  close(fd);
+  return err;
+}
+
+/* The maps of a user namespace must be written from its parent namespace by a process holding
+ * CAP_SETUID/CAP_SETGID there: a helper forked before the unshare stays behind to write them
+ * (writing gid_map with CAP_SETGID leaves setgroups allowed). */
+static int nest_userns(const struct tspod_step *s) {
+  int go[2], done[2];
+  if (pipe2(go, O_CLOEXEC) < 0) return -1;
+  if (pipe2(done, O_CLOEXEC) < 0) {
+    close_keep_errno(go[0]);
+    close_keep_errno(go[1]);
+    return -1;
+  }
+  pid_t self = (pid_t)syscall(SYS_getpid);
+  /* /proc/<pid> of a non-dumpable process is real root's, whom the helper cannot pass for: the
+   * child is dumpable while the helper writes (no process of the container exists yet) */
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  long helper = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (helper < 0) {
+    int err = errno;
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    close(go[0]), close(go[1]), close(done[0]), close(done[1]);
+    errno = err;
+    return -1;
+  }
+  if (helper == 0) {
+    close(go[1]);
+    close(done[0]);
+    char byte;
+    if (read_full(go[0], &byte, 1) < 0) _exit(EXIT_CHILD_FAILED);
+    int err = write_id_map(self, "uid_map", s->source);
+    if (!err) err = write_id_map(self, "gid_map", s->data);
+    tspod_write_all(done[1], (const char *)&err, sizeof err);
+    _exit(0);
+  }
+  close(go[0]);
+  close(done[1]);
+  int err = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+  if (!err) tspod_write_all(go[1], "g", 1);
+  close(go[1]); /* on failure the helper reads EOF and exits */
+  int helper_err = EIO;
+  if (read_full(done[0], &helper_err, sizeof helper_err) < 0 && !err) err = EIO;
+  close(done[0]);
+  while (waitpid((pid_t)helper, NULL, 0) < 0 && errno == EINTR) {}
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!err) err = helper_err;
+  if (err) {
+    errno = err;
+    return -1;
+  }
+  return 0;
+}
+
 static int run_step(const struct tspod_step *s) {
   int in_root = (s->opts & TSPOD_OPT_IN_ROOT) != 0;
   int condition = check_condition(s);
@@ -427,6 +513,8 @@ static int run_step(const struct tspod_step *s) {
     return open_console(plan_console_fd, s->rows, s->cols);
   case TSPOD_STEP_LOOPBACK_UP:
     return loopback_up();
+  case TSPOD_STEP_NEST_USERNS:
+    return nest_userns(s);
   case TSPOD_STEP_SECCOMP: {
     /* no no_new_privs needed: the child still holds CAP_SYS_ADMIN in its user namespace */
     struct sock_fprog prog = {(unsigned short)(s->filter_len / sizeof(struct sock_filter)), (struct sock_filter *)s->filter};
@@ -528,8 +616,25 @@ static void exec_through_helper(const struct tspod_plan *plan) {
 
 /* ---- join mode ------------------------------------------------------------------------------ */
 
+/* The user namespace that owns the other joined namespaces, when it is not the joined one (a
+ * container whose user namespace was nested below them by nest_userns): an fd to enter first, or -1. */
+static int owner_of_joined(const struct tspod_plan *plan) {
+  if (plan->njoins < 2 || plan->joins[0].nstype != CLONE_NEWUSER) return -1;
+  int owner = ioctl(plan->joins[plan->njoins - 1].fd, NS_GET_USERNS);
+  if (owner < 0) return -1;
+  struct stat a, b;
+  if (fstat(owner, &a) == 0 && fstat(plan->joins[0].fd, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) return owner;
+  close(owner);
+  return -1;
+}
+
 static void join_namespaces(const struct tspod_plan *plan) {
-  for (size_t i = 0; i < plan->njoins; i++) {
+  /* the others are entered from their owner, the nested user namespace last */
+  int owner = owner_of_joined(plan);
+  if (owner >= 0 && setns(owner, CLONE_NEWUSER) < 0) fail(plan, errno, "setns", plan->joins[0].path);
+  if (owner >= 0) close(owner);
+  for (size_t n = 0; n < plan->njoins; n++) {
+    size_t i = owner < 0 ? n : (n + 1) % plan->njoins;
     const struct tspod_join *j = &plan->joins[i];
     if (setns(j->fd, j->nstype) < 0) fail(plan, errno, "setns", j->path);
     close(j->fd);

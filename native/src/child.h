@@ -46,6 +46,11 @@ enum tspod_step_kind {
   TSPOD_STEP_WAIT_RELEASE,  /* wait for one more byte from the parent (what it set up beside the
                                steps through /proc/<pid>/ns, the network, is ready); the child
                                is dumpable until then, and only then */
+  TSPOD_STEP_NEST_USERNS,   /* unshare a user namespace below the child's own, whose maps (source:
+                               uid_map text, data: gid_map text, in the ids of the child's
+                               namespace) a forked helper left behind in that namespace writes:
+                               what was mounted before keeps the access of the ids the container's
+                               own maps leave out (--userns=nomap, auto) */
 };
 
 /* tspod_step.opts */

@@ -48,7 +48,7 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"rlimit", TSPOD_STEP_RLIMIT},     {"caps", TSPOD_STEP_CAPS},             {"no_new_privs", TSPOD_STEP_NO_NEW_PRIVS},
       {"setsid", TSPOD_STEP_SETSID},     {"console", TSPOD_STEP_CONSOLE},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
       {"loopback_up", TSPOD_STEP_LOOPBACK_UP}, {"seccomp", TSPOD_STEP_SECCOMP},
-      {"wait_release", TSPOD_STEP_WAIT_RELEASE},
+      {"wait_release", TSPOD_STEP_WAIT_RELEASE}, {"nest_userns", TSPOD_STEP_NEST_USERNS},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }

@@ -14,8 +14,9 @@ import {ChildStep, NamespaceName} from '../native'
 import {overlayMountOptions} from '../storage/store/driver/overlay'
 import {Command} from '../userns/spawn'
 import {IdMapping, UserNamespaceMapping} from '../userns/idmap'
-import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciSpec} from './oci-spec'
+import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciMount, OciSpec} from './oci-spec'
 import {seccompStep} from './seccomp/compile'
+import {toRootlessIds} from './spec/userns'
 import {MS, containerPath, devSteps, maskSteps, mountSteps, readonlySteps, stepName} from './rootfs-mount'
 
 export interface RootfsLayout {
@@ -263,6 +264,71 @@ function rootfsPropagation(spec: OciSpec): number {
 export interface PlanOptions {
   /** where compiled seccomp programs are kept between runs (the run root's seccomp/ dir) */
   seccompCacheDir?: string
+  /** the store's rootless namespace, for a container whose maps leave the user out (see nestedUserns) */
+  storeMapping?: UserNamespaceMapping
+}
+
+/** The maps of a nest_userns step: "inside outside size" lines. */
+function mapText(map: IdMapping[]): string {
+  return map.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('')
+}
+
+/**
+ * A container whose maps leave out the user's own ids (--userns=nomap, auto) cannot reach the
+ * store from its namespace (its dirs are the user's, mode 0700), as Podman's crun cannot: the
+ * child starts in the store's rootless namespace, mounts the rootfs there, and only then enters
+ * a namespace of the container's maps below it (a nest_userns step, maps in rootless ids).
+ */
+interface NestedUserns {
+  outer: UserNamespaceMapping
+  step: ChildStep
+  /** the container's maps in the ids of the outer namespace */
+  uidMap: IdMapping[]
+  gidMap: IdMapping[]
+}
+
+function nestedUserns(spec: OciSpec, storeMapping: UserNamespaceMapping | undefined): NestedUserns | undefined {
+  const uidMap = toIdMap(spec.linux?.uidMappings ?? [])
+  const gidMap = toIdMap(spec.linux?.gidMappings ?? [])
+  if (storeMapping?.mode !== 'subid' || uidMap.length === 0 || gidMap.length === 0) return undefined
+  if (idMappedOnHost(uidMap, process.getuid!()) && idMappedOnHost(gidMap, process.getgid!())) return undefined
+  const inner = {uid: toRootlessIds(uidMap, storeMapping.uidMap), gid: toRootlessIds(gidMap, storeMapping.gidMap)}
+  return {
+    outer: storeMapping,
+    step: {kind: 'nest_userns', name: "create the container's user namespace", source: mapText(inner.uid), data: mapText(inner.gid)},
+    uidMap: inner.uid,
+    gidMap: inner.gid,
+  }
+}
+
+/**
+ * Mounted before the nesting, a tmpfs or devpts would take its owner and its uid=/gid= from the
+ * outer namespace: they are given in its ids, the container's root by default for a tmpfs, so
+ * that the container sees them as it would have mounted them itself.
+ */
+function mountsForNesting(mounts: OciMount[], nest: NestedUserns): OciMount[] {
+  const outer = (map: IdMapping[], id: number): number => {
+    const m = map.find((r) => id >= r.containerID && id < r.containerID + r.size)
+    if (!m) throw new TspodError(`id ${id} of a mount option is not mapped in the container's user namespace`)
+    return m.hostID + id - m.containerID
+  }
+  return mounts.map((m) => {
+    if (m.type !== 'tmpfs' && m.type !== 'devpts') return m
+    const options = (m.options ?? []).map((o) => {
+      const [key, value] = o.split('=', 2)
+      if ((key === 'uid' || key === 'gid') && value !== undefined && /^\d+$/.test(value))
+        return `${key}=${outer(key === 'uid' ? nest.uidMap : nest.gidMap, Number(value))}`
+      return o
+    })
+    if (m.type === 'tmpfs')
+      for (const key of ['uid', 'gid'] as const)
+        if (!options.some((o) => o.startsWith(`${key}=`))) options.push(`${key}=${outer(key === 'uid' ? nest.uidMap : nest.gidMap, 0)}`)
+    return {...m, options}
+  })
+}
+
+function idMappedOnHost(map: IdMapping[], hostId: number): boolean {
+  return map.some((m) => hostId >= m.hostID && hostId < m.hostID + m.size)
 }
 
 /**
@@ -362,7 +428,8 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
   const joined = joins.map((j) => j.namespace)
   if (layout.rootless && !namespaces.includes('user') && !joined.includes('user'))
     throw new TspodError('a rootless container needs a user namespace (linux.namespaces)')
-  const mapping = namespaces.includes('user') ? planMapping(spec) : undefined
+  const nest = namespaces.includes('user') ? nestedUserns(spec, options.storeMapping) : undefined
+  const mapping = namespaces.includes('user') ? (nest?.outer ?? planMapping(spec)) : undefined
   // a joined user namespace maps ids as the spec says (the donor's are the same store's): the steps follow them
   const idMaps = mapping ?? (joined.includes('user') ? planMapping(spec) : undefined)
   if (spec.hostname !== undefined && !namespaces.includes('uts'))
@@ -374,7 +441,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
     {kind: 'mount', name: stepName(`bind \`${merged}\``), source: merged, path: merged, flags: MS.BIND | MS.REC},
     {kind: 'mount', name: stepName(`make \`${merged}\` private`), source: 'none', path: merged, flags: MS.PRIVATE},
     {kind: 'chdir', name: stepName(`chdir to \`${merged}\``), path: merged},
-    ...rootfsMountSteps(spec, layout, [...namespaces, ...joined], idMaps),
+    ...rootfsMountSteps(nest ? {...spec, mounts: mountsForNesting(spec.mounts ?? [], nest)} : spec, layout, [...namespaces, ...joined], idMaps),
     // pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only the container's.
     {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
     {kind: 'umount_detach', name: 'unmount the old root', path: '.'},
@@ -392,6 +459,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
   if (spec.hostname !== undefined) steps.push({kind: 'sethostname', name: 'sethostname', path: spec.hostname})
   // a new network namespace starts with lo down (planNamespaces refuses joined ones)
   if (namespaces.includes('net')) steps.push({kind: 'loopback_up', name: 'bring up lo'})
+  if (nest) steps.push(nest.step)
   steps.push(...processSteps(spec, idMaps, options))
 
   return {

@@ -6,6 +6,7 @@
 import type {ImageVolumeMode} from '../storage/config/containers-conf'
 import type {LogConfig} from '../runtime/container/log-config'
 import type {PortMapping} from '../runtime/network/publish'
+import type {IdMapping} from '../userns/idmap'
 import type {NamespaceMode} from './namespaces'
 import type {RestartPolicy} from './restart'
 import type {SecretRequest} from './secrets'
@@ -46,7 +47,17 @@ export interface DeviceSpec {
 }
 
 /** --userns: "" or host (the user's ranges, the default), keep-id[:uid=,gid=,size=] */
-export type UsernsMode = {kind: 'host'} | {kind: 'keep-id'; uid?: number; gid?: number; size?: number}
+export type UsernsMode =
+  | {kind: 'host'}
+  | {kind: 'keep-id'; uid?: number; gid?: number; size?: number}
+  /** the subordinate ranges only: the user's own id is not mapped (rootless only) */
+  | {kind: 'nomap'}
+  /**
+   * a range of the subordinate ids no other auto container uses; size: its length (default from
+   * the image); uidMappings/gidMappings (uidmapping=, gidmapping=): ranges it must map, their
+   * hostIDs in the ids of the rootless namespace
+   */
+  | {kind: 'auto'; size?: number; uidMappings?: IdMapping[]; gidMappings?: IdMapping[]}
 
 /**
  * --network: slirp4netns (the default; private and "" mean it too), host, none, a namespace to

@@ -188,7 +188,7 @@ function joinName(join: JoinTarget): string {
 }
 
 /** Steps that change the child's credentials: it is no longer dumpable (joinable) after the first. */
-const CREDENTIAL_STEPS = new Set<ChildStep['kind']>(['setgroups', 'setresgid', 'setresuid', 'caps', 'no_new_privs', 'seccomp'])
+const CREDENTIAL_STEPS = new Set<ChildStep['kind']>(['nest_userns', 'setgroups', 'setresgid', 'setresuid', 'caps', 'no_new_privs', 'seccomp'])
 
 /** The steps with a wait_release step before the first credential step (never inside a fallback group), or last. */
 export function withWaitStep(steps: ChildStep[]): ChildStep[] {

@@ -372,3 +372,29 @@ test('namespaces with a path are joined (the user namespace among them), the oth
   t.is(plan.mapping, undefined)
   t.false(plan.steps.some((s) => s.kind === 'loopback_up'), 'a joined network is set up already')
 })
+
+test('maps that leave the user out (nomap, auto): the child starts in the store\'s namespace and nests the container\'s below it before its ids change', (t) => {
+  const me = {uid: process.getuid!(), gid: process.getgid!()}
+  const store = {
+    mode: 'subid' as const,
+    uidMap: [{containerID: 0, hostID: me.uid, size: 1}, {containerID: 1, hostID: 100000, size: 65536}],
+    gidMap: [{containerID: 0, hostID: me.gid, size: 1}, {containerID: 1, hostID: 100000, size: 65536}],
+    setgroups: 'allow' as const,
+  }
+  const own = [{containerID: 0, hostID: 100000, size: 2000}, {containerID: 2000, hostID: 100500 + 2000, size: 10}]
+  const plan = planContainer(spec({linux: {...spec().linux, uidMappings: own, gidMappings: own}}), LAYOUT, {storeMapping: store})
+  t.deepEqual(plan.mapping, store)
+  const kinds = plan.steps.map((s) => s.kind)
+  const at = kinds.indexOf('nest_userns')
+  t.deepEqual(kinds.slice(at - 1, at + 2), ['loopback_up', 'nest_userns', 'setsid'])
+  t.true(kinds.indexOf('pivot_root') < at)
+  t.like(plan.steps[at], {source: '0 1 2000\n2000 2501 10\n', data: '0 1 2000\n2000 2501 10\n'})
+  // mounted in the outer namespace: a tmpfs is the container root's, devpts's gid=5 the container's tty group
+  const data = (fstype: string) => plan.steps.filter((s) => s.kind === 'mount' && s.fstype === fstype).map((s) => (s as {data?: string}).data)
+  t.true(data('tmpfs').some((d) => d?.endsWith('uid=1,gid=1')), String(data('tmpfs')))
+  t.true(data('devpts').some((d) => d?.includes('gid=6')), String(data('devpts')))
+  // maps with the user in them need no nesting, nor does a store without subordinate ranges
+  const withUser = planContainer(spec({linux: {...spec().linux, uidMappings: store.uidMap, gidMappings: store.gidMap}}), LAYOUT, {storeMapping: store})
+  t.false(withUser.steps.some((s) => s.kind === 'nest_userns'))
+  t.false(planContainer(spec({linux: {...spec().linux, uidMappings: own, gidMappings: own}}), LAYOUT).steps.some((s) => s.kind === 'nest_userns'))
+})

@@ -45,6 +45,14 @@ export interface Created {
  * A container from a parsed spec (specgen/parse.ts). What is checked here depends on the host
  * at create: the zone file, the runtime, and (generateSpec) the image's users and the mounts' sources.
  */
+/** The maps of the containers with --userns=auto: a new one takes other ids. */
+function autoUsernsTaken(records: ContainerRecords): {uidMappings: OciIdMapping[]; gidMappings: OciIdMapping[]}[] {
+  return records
+    .list()
+    .filter((c) => c.config.containerSpec.userns.kind === 'auto')
+    .map((c) => ({uidMappings: c.config.spec.linux?.uidMappings ?? [], gidMappings: c.config.spec.linux?.gidMappings ?? []}))
+}
+
 export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, request: ContainerSpec): Promise<Created> {
   const zone = request.timezone === undefined ? [] : [timezoneFile(request.timezone)]
   if (request.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(request.runtime)
@@ -101,6 +109,7 @@ async function createOnImage(
     rootless: store.mapping !== undefined,
     uidMappings: store.mapping && ociMappings(store.mapping.uidMap),
     gidMappings: store.mapping && ociMappings(store.mapping.gidMap),
+    ...(request.userns.kind === 'auto' ? {autoUsernsTaken: autoUsernsTaken(records)} : {}),
   })
   for (const d of [dirs.dir, dirs.upper, dirs.work, dirs.merged, dirs.userdata]) fs.mkdirSync(d, {recursive: true, mode: 0o700})
   try {

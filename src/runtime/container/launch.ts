@@ -127,7 +127,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   const {config} = container
   refuseRuntimeFlags(config.containerSpec.runtimeFlags)
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
-  const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store)})
+  const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store), storeMapping: store.mapping})
   if (plan.joins.length > 0) return await spawnJoining(container, plan, layout, options, preflight.warnings)
   const explain = (err: unknown) =>
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())

@@ -44,7 +44,7 @@ import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
 import {readRootfsFile} from './rootfs-files'
 import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
 import {resolveUser} from './user'
-import {KeepIdResult, keepIdMappings} from './userns'
+import {KeepIdResult, autoMappings, autoUsernsSize, keepIdMappings, nomapMappings} from './userns'
 import {processMountOptions, validateContainerDir} from '../../specgen/volumes'
 
 export const OCI_VERSION = '1.0.2-dev'
@@ -64,6 +64,8 @@ export interface GenerateSpecInput {
   /** the container's user namespace; required when rootless */
   uidMappings?: OciIdMapping[]
   gidMappings?: OciIdMapping[]
+  /** --userns=auto: the maps (host ids) of the other auto containers, whose ids this one must not take */
+  autoUsernsTaken?: {uidMappings: OciIdMapping[]; gidMappings: OciIdMapping[]}[]
   /** containers.conf `init_path`: the init binary for --init when --init-path is not given; else it is searched for */
   initPath?: string
   /** the host user running tspod (keep-id maps it into the container); default this process's uid and gid */
@@ -195,6 +197,30 @@ function keepIdOf(input: GenerateSpecInput, hostUser: {uid: number; gid: number}
   return {uid: mode.uid ?? 0, gid: mode.gid ?? 0, addCurrentUser}
 }
 
+/** The highest ids the image's /etc/passwd and /etc/group name (containers/storage also reads its layers' owners, which tspod does not record). */
+function imageIds(input: GenerateSpecInput): {uids: number[]; gids: number[]} {
+  const ids = (file: string, field: number): number[] =>
+    (readRootfsFile(input.image.layerDirs, file)?.toString('utf8') ?? '')
+      .split('\n')
+      .map((line) => Number(line.split(':')[field]))
+      .filter((n) => Number.isInteger(n) && n >= 0)
+  return {uids: ids('/etc/passwd', 2), gids: [...ids('/etc/passwd', 3), ...ids('/etc/group', 2)]}
+}
+
+/** --userns=nomap and auto: maps of the container's own, inside the user's subordinate ranges (rootless only). */
+function ownUserNamespace(input: GenerateSpecInput): {uidMappings: OciIdMapping[]; gidMappings: OciIdMapping[]} | undefined {
+  const mode = input.spec.userns
+  if (mode.kind !== 'nomap' && mode.kind !== 'auto') return undefined
+  if (!input.rootless || !input.uidMappings?.length || !input.gidMappings?.length) throw new UsageError(`${mode.kind} is only supported in rootless mode`)
+  if (mode.kind === 'nomap') return {uidMappings: nomapMappings(input.uidMappings), gidMappings: nomapMappings(input.gidMappings)}
+  const image = mode.size === undefined ? imageIds(input) : undefined
+  const taken = input.autoUsernsTaken ?? []
+  return {
+    uidMappings: autoMappings(mode.size ?? autoUsernsSize(image!.uids), input.uidMappings, taken.map((t) => t.uidMappings), mode.uidMappings),
+    gidMappings: autoMappings(mode.size ?? autoUsernsSize(image!.gids), input.gidMappings, taken.map((t) => t.gidMappings), mode.gidMappings),
+  }
+}
+
 interface UserDatabaseFiles {
   files: ContainerFile[]
   extraPasswd: string
@@ -237,15 +263,16 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const ownNetwork = network.kind === 'slirp4netns' || network.kind === 'pasta' || network.kind === 'none'
   const hostUser = input.hostUser ?? {uid: process.getuid!(), gid: process.getgid!()}
   const keepId = keepIdOf(input, hostUser)
-  const uidMappings = keepId?.uidMappings ?? input.uidMappings
-  const gidMappings = keepId?.gidMappings ?? input.gidMappings
+  const own = ownUserNamespace(input)
+  const uidMappings = keepId?.uidMappings ?? own?.uidMappings ?? input.uidMappings
+  const gidMappings = keepId?.gidMappings ?? own?.gidMappings ?? input.gidMappings
   const userns = (uidMappings?.length ?? 0) > 0
 
   const command = resolveCommand({image: imageConfig, entrypoint: request.entrypoint, args: request.command, workdir: request.workdir})
   const args = request.init ? [CONTAINER_INIT_PATH, '--', ...command.args] : command.args
   const initPath = request.init ? resolveInitBinary({initPath: request.initPath, configured: input.initPath}) : undefined
   const conf = input.containersConf ?? readContainersConf()
-  const own = userMounts(input, initPath, request.imageVolume ?? conf.imageVolumeMode ?? 'bind')
+  const mountsOf = userMounts(input, initPath, request.imageVolume ?? conf.imageVolumeMode ?? 'bind')
 
   // keep-id runs the container as the user's own ids unless --user or the image's User says otherwise
   const keepIdUser = keepId !== undefined && !request.user && !imageConfig.User
@@ -255,7 +282,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     addCurrentUser: keepId?.addCurrentUser ?? false,
     hostUser,
     workdir: command.cwd,
-    mountDestinations: [...own.mounts.map((m) => m.destination), ...own.namedVolumes.map((v) => v.destination)],
+    mountDestinations: [...mountsOf.mounts.map((m) => m.destination), ...mountsOf.namedVolumes.map((v) => v.destination)],
     hostUsers: request.hostUsers ?? [],
   })
   const user = resolveUser({
@@ -304,7 +331,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     mqueue: host.mqueue,
     ...(ipc.kind === 'host' || ipc.kind === 'none' ? {ipc: ipc.kind} : {}),
   })
-  const mounts = mergeMounts(defaults, own.mounts, own.namedVolumes.map((v) => v.destination))
+  const mounts = mergeMounts(defaults, mountsOf.mounts, mountsOf.namedVolumes.map((v) => v.destination))
 
   // another container's namespaces are joined at each start (launch.ts): they are not in the spec
   const namespaces: OciNamespace[] = []
@@ -366,7 +393,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   }
   return {
     spec,
-    namedVolumes: own.namedVolumes,
+    namedVolumes: mountsOf.namedVolumes,
     createWorkingDir: command.createWorkingDir,
     keepGroups: user.keepGroups,
     warnings: user.warnings,

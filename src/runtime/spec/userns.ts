@@ -83,3 +83,74 @@ export function toRootlessIds(hostMappings: OciIdMapping[], rootless: OciIdMappi
 export function isRootlessMapping(mappings: OciIdMapping[] | undefined, rootless: OciIdMapping[]): boolean {
   return mappings === undefined || sameIdMapping(mappings, rootless)
 }
+
+/** --userns=nomap: the container's ids on the subordinate ranges only; the user's own id stays out. */
+export function nomapMappings(rootless: OciIdMapping[]): OciIdMapping[] {
+  const size = rangeSize(rootless)
+  if (size === 0) throw new TspodError('nomap: the user has no subordinate ids (/etc/subuid, /etc/subgid) to map')
+  return compose([{containerID: 0, hostID: 1, size}], rootless)
+}
+
+/** containers/storage's auto_userns_min_size and auto_userns_max_size defaults. */
+export const AUTO_USERNS_MIN_SIZE = 1024
+export const AUTO_USERNS_MAX_SIZE = 65536
+/** the overflow id ("nobody"), which containers/storage leaves out of an image's highest id */
+const OVERFLOW_ID = 65534
+
+/** The size containers/storage gives an auto namespace without size=: the image's highest id + 1, at least the minimum. */
+export function autoUsernsSize(imageIds: number[]): number {
+  const highest = Math.max(0, ...imageIds.filter((id) => id !== OVERFLOW_ID))
+  return Math.min(AUTO_USERNS_MAX_SIZE, Math.max(AUTO_USERNS_MIN_SIZE, highest + 1))
+}
+
+type Interval = [number, number]
+
+/** [from, to) intervals of `within` that none of `out` covers, in order. */
+function subtract(within: Interval, out: Interval[]): Interval[] {
+  const free: Interval[] = []
+  let start = within[0]
+  for (const [from, to] of [...out].sort((a, b) => a[0] - b[0])) {
+    if (to <= start) continue
+    if (from >= within[1]) break
+    if (from > start) free.push([start, from])
+    start = Math.max(start, to)
+  }
+  if (start < within[1]) free.push([start, within[1]])
+  return free
+}
+
+/**
+ * --userns=auto, in the ids of the rootless namespace as containers/storage picks them: the
+ * container ids 0..size-1 that `additional` (uidmapping=/gidmapping=, given in rootless ids) does
+ * not map, in order, on the subordinate ids (1.. of the rootless namespace) that neither another
+ * auto container's maps (`taken`, host ids) nor `additional` use; then `additional` itself.
+ * Composed into host ids.
+ */
+export function autoMappings(size: number, rootless: OciIdMapping[], taken: OciIdMapping[][], additional: OciIdMapping[] = []): OciIdMapping[] {
+  const total = Math.max(size, ...additional.map((m) => m.containerID + m.size))
+  const end = 1 + rangeSize(rootless)
+  const used: Interval[] = [
+    ...taken.flatMap((maps) => toRootlessIds(maps, rootless)).map((m): Interval => [m.hostID, m.hostID + m.size]),
+    ...additional.map((m): Interval => [m.hostID, m.hostID + m.size]),
+  ]
+  const free = subtract([1, end], used)
+  const wanted = subtract([0, total], additional.map((m): Interval => [m.containerID, m.containerID + m.size]))
+  const need = wanted.reduce((sum, [from, to]) => sum + to - from, 0)
+  const have = free.reduce((sum, [from, to]) => sum + to - from, 0)
+  if (total === 0 || need > have)
+    throw new TspodError(`not enough unused IDs in user namespace: --userns=auto needs ${need} of the ${end - 1} subordinate ids, ${have} of them unused by other containers`)
+  const out: OciIdMapping[] = []
+  let f = 0
+  for (const [from, to] of wanted) {
+    let id = from
+    while (id < to) {
+      const [hostFrom, hostTo] = free[f]
+      const n = Math.min(to - id, hostTo - hostFrom)
+      out.push({containerID: id, hostID: hostFrom, size: n})
+      id += n
+      free[f] = [hostFrom + n, hostTo]
+      if (free[f][0] === hostTo) f++
+    }
+  }
+  return compose([...out, ...additional], rootless)
+}

@@ -471,7 +471,11 @@ test('--userns=keep-id without subordinate ranges, and without a user namespace 
   t.throws(() => generateSpec(input(image, {userns: 'keep-id:size=10'}, {rootless: false, uidMappings: undefined, gidMappings: undefined})), {
     message: 'cannot set max size for user namespace when not running rootless',
   })
-  t.throws(() => generateSpec(input(image, {userns: 'auto'})), {instanceOf: UsageError, message: /--userns=auto is not supported by tspod/})
+  // Podman's rootful refusal of nomap
+  t.throws(() => generateSpec(input(image, {userns: 'nomap'}, {rootless: false, uidMappings: undefined, gidMappings: undefined})), {
+    instanceOf: UsageError,
+    message: 'nomap is only supported in rootless mode',
+  })
   t.is(generateSpec(input(image, {userns: 'host'})).spec.linux?.uidMappings, UID_MAP)
 })
 

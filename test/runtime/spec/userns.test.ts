@@ -1,7 +1,7 @@
 // --userns: the values tspod takes, and keep-id's maps as Podman's nested namespace ends up with them.
 import test from 'ava'
 
-import {isRootlessMapping, keepIdMappings, toRootlessIds} from '../../../src/runtime/spec/userns'
+import {autoMappings, autoUsernsSize, isRootlessMapping, keepIdMappings, nomapMappings, toRootlessIds} from '../../../src/runtime/spec/userns'
 
 const ROOTLESS = {
   uidMappings: [
@@ -78,4 +78,25 @@ test('toRootlessIds: keep-id\'s host maps back in the rootless namespace\'s ids,
   t.false(isRootlessMapping(keep.uidMappings, ROOTLESS.uidMappings))
   t.true(isRootlessMapping([...ROOTLESS.uidMappings].reverse(), ROOTLESS.uidMappings))
   t.throws(() => toRootlessIds([{containerID: 0, hostID: 5, size: 1}], ROOTLESS.uidMappings), {message: 'id 5 is outside the rootless user namespace'})
+})
+
+test('nomap: every subordinate id from container id 0, the user\'s own id left out; none without ranges', (t) => {
+  t.deepEqual(nomapMappings(ROOTLESS.uidMappings), [{containerID: 0, hostID: 100000, size: 65536}])
+  t.throws(() => nomapMappings([{containerID: 0, hostID: 1001, size: 1}]), {message: /no subordinate ids/})
+})
+
+test('auto: the image\'s highest id + 1 (nobody aside, 1024 at least); the first free run of subordinate ids; uidmapping= ranges kept aside', (t) => {
+  t.is(autoUsernsSize([0, 1, 65534]), 1024)
+  t.is(autoUsernsSize([0, 5000]), 5001)
+  const first = autoMappings(1024, ROOTLESS.uidMappings, [])
+  t.deepEqual(first, [{containerID: 0, hostID: 100000, size: 1024}])
+  // another auto container's ids are not taken again
+  t.deepEqual(autoMappings(100, ROOTLESS.uidMappings, [first]), [{containerID: 0, hostID: 101024, size: 100}])
+  // uidmapping=0:5:10 (rootless ids): container ids 10.. go around host ids 5..14, as containers-storage does
+  t.deepEqual(autoMappings(100, ROOTLESS.uidMappings, [], [{containerID: 0, hostID: 5, size: 10}]), [
+    {containerID: 10, hostID: 100000, size: 4},
+    {containerID: 14, hostID: 100014, size: 86},
+    {containerID: 0, hostID: 100004, size: 10},
+  ])
+  t.throws(() => autoMappings(65537, ROOTLESS.uidMappings, []), {message: /^not enough unused IDs in user namespace/})
 })
