@@ -4,6 +4,7 @@ import {Flags, Interfaces} from '@oclif/core'
 import {ContainerOptions, ContainerSpec, parseContainerSpec} from '../engine/container-spec'
 import {pullFlags} from './image-flags'
 import {podOf} from './pod-id-file'
+import {parseSignal} from './signal'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
 
@@ -64,6 +65,7 @@ export const createFlags = {
   cidfile: Flags.string({description: 'Write the container ID to the file'}),
   restart: Flags.string({description: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")'}),
   replace: Flags.boolean({description: 'If a container with the same name exists, replace it'}),
+  'stop-signal': Flags.string({description: 'Signal to stop a container (a name as SIGTERM or TERM, or a number); default: the image\'s StopSignal, else SIGTERM'}),
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   memory: Flags.string({char: 'm', description: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes)); 0: no limit'}),
   'kernel-memory': Flags.string({description: 'Kernel memory limit: no longer supported, a no-op (with a warning), as in Podman 4'}),
@@ -121,6 +123,7 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     dnsSearch: f['dns-search'],
     dnsOption: f['dns-option'],
     stopTimeout: f['stop-timeout'],
+    stopSignal: f['stop-signal'] === undefined ? undefined : parseSignal(f['stop-signal']),
     timeout: f.timeout,
     // Podman's last --tz wins
     timezone: f.tz?.at(-1),

@@ -192,6 +192,8 @@ export interface ContainerSpec {
   timezone?: string
   /** --stop-timeout seconds */
   stopTimeout?: number
+  /** --stop-signal: overrides the image's StopSignal */
+  stopSignal?: number
   /** --log-driver, --log-opt */
   log: LogConfig
 }

@@ -107,6 +107,8 @@ export interface ContainerOptions {
   timezone?: string
   /** --stop-timeout seconds */
   stopTimeout?: number
+  /** --stop-signal, as a number */
+  stopSignal?: number
   /** --log-driver */
   logDriver?: string
   /** --log-opt KEY=VALUE */

@@ -140,6 +140,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     timeout: options.timeout || undefined,
     timezone: options.timezone,
     stopTimeout: options.stopTimeout,
+    stopSignal: options.stopSignal,
     log,
   }
 }

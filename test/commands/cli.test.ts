@@ -77,3 +77,12 @@ test('version prints the client block, and formats like Podman', async (t) => {
   t.is((await tspod(box, ['version', '--format', '{{.Client.Version}}'])).stdout, `${version}\n`)
   t.is(JSON.parse((await tspod(box, ['version', '--format', 'json'])).stdout).Client.Version, version)
 })
+
+test('create --stop-signal is parsed as kill -s: a bad one is refused before anything is made', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  for (const [given, error] of [['99', 'Error: valid signals are 1 through 64\n'], ['SIGBOGUS', 'Error: invalid signal: SIGBOGUS\n']]) {
+    const r = await tspod(box, ['create', `--stop-signal=${given}`, 'no-such-image'])
+    t.deepEqual([r.code, r.stderr], [125, error], given)
+  }
+})

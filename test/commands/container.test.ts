@@ -399,13 +399,13 @@ test('export writes the container root as a tar; import makes it an image again,
   await ok(box, ['rm', 'exported'])
 })
 
-test('lifecycle flags: start --all with names, kill -s forms, rm --force of a missing one, stop --timeout, run --restart', async (t) => {
+test('lifecycle flags: start --all with names, kill -s forms, --stop-signal, rm --force of a missing one, stop --timeout, run --restart', async (t) => {
   const box = await sandboxWithImages(t)
   const both = await tspod(box, ['start', '--all', 'x'])
   t.is(both.code, 125)
   t.is(both.stderr, 'Error: either start all containers or the container(s) provided in the arguments\n')
-  const id = (await ok(box, ['run', '-d', '--name', 'k', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000'])).trim()
-  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.RestartPolicy.Name}} {{.RestartCount}}', 'k']), 'unless-stopped 0\n')
+  const id = (await ok(box, ['run', '-d', '--name', 'k', '--restart', 'unless-stopped', '--stop-signal', 'int', 'busybox', 'sleep', '1000'])).trim()
+  t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.RestartPolicy.Name}} {{.RestartCount}} {{.Config.StopSignal}}', 'k']), 'unless-stopped 0 2\n')
   for (const sig of ['-1', '-INT', 'SIGCONT', 'usr1']) t.is(await ok(box, ['kill', '-s', sig, 'k']), 'k\n')
   const bad = await tspod(box, ['kill', '-s', '-65', 'k'])
   t.is(bad.code, 125)

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
+import {programName} from '../../cli/program-name'
 
 export default class VolumeMount extends TspodCommand {
   static summary = 'Mount volume'
@@ -13,7 +14,7 @@ export default class VolumeMount extends TspodCommand {
 
   async run(): Promise<void> {
     const parsed = await this.parse(VolumeMount)
-    const mounted = await this.engine(parsed.flags).mountVolumes(this.positionalArgs(parsed), `${this.config.bin} volume mount`)
+    const mounted = await this.engine(parsed.flags).mountVolumes(this.positionalArgs(parsed), `${programName()} volume mount`)
     for (const mountpoint of mounted) this.print(mountpoint)
   }
 }

@@ -1,7 +1,6 @@
 // Containers in Podman's JSON shapes: `podman ps --format json` entries and `podman container
 // inspect` records. Field names and nesting are Podman's, so scripts and Go templates written
 // for Podman work unchanged.
-import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
@@ -18,11 +17,6 @@ import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
 import {bridgeNetworkSettings} from '../network/netavark/inspect'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
-
-function signalName(n: number): string {
-  const entry = Object.entries(os.constants.signals as Record<string, number>).find(([, v]) => v === n)
-  return entry ? entry[0] : String(n)
-}
 
 function unix(iso: string | undefined): number {
   return iso ? Math.floor(Date.parse(iso) / 1000) : 0
@@ -318,7 +312,7 @@ export function inspectContainer(c: Container, store: Store) {
       OnBuild: null,
       Labels: Object.keys(config.labels ?? {}).length > 0 ? config.labels : null,
       Annotations: spec.annotations ?? {},
-      StopSignal: signalName(config.stopSignal),
+      StopSignal: config.stopSignal,
       StopTimeout: config.stopTimeout,
       Umask: '0022',
       Timeout: 0,

@@ -355,7 +355,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const readonlyPaths = request.privileged ? [] : [...DEFAULT_READONLY_PATHS]
   const seccomp = containerSeccomp(request.privileged ? UNCONFINED : security.seccomp, conf, capabilities.bounding ?? [])
 
-  const stopSignal = imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL
+  const stopSignal = request.stopSignal ?? (imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL)
   const annotations: Record<string, string> = {
     'io.container.manager': 'libpod',
     'org.opencontainers.image.stopSignal': String(stopSignal),

@@ -381,6 +381,12 @@ test('the image StopSignal becomes the stop-signal annotations', (t) => {
   t.throws(() => generateSpec(input(richImage(t, imageConfig({Cmd: ['/bin/sh'], StopSignal: 'SIGNOPE'})))), {message: 'invalid signal: SIGNOPE'})
 })
 
+test('--stop-signal overrides the image StopSignal', (t) => {
+  const spec = generateSpec(input(richImage(t, imageConfig({Cmd: ['/bin/sh'], StopSignal: 'SIGKILL'})), {stopSignal: 2})).spec
+  t.is(spec.annotations?.['org.opencontainers.image.stopSignal'], '2')
+  t.is(spec.annotations?.['org.systemd.property.KillSignal'], '2')
+})
+
 test('root.path must be absolute and rootless needs id mappings (field note 3)', (t) => {
   const image = richImage(t)
   t.throws(() => generateSpec(input(image, {}, {rootfs: 'overlay/abc/merged'})), {
