@@ -21,6 +21,7 @@ import {IMAGE_MANIFEST_TYPES} from '../../manifest/media-types'
 import {chainIds, hexOf} from '../../../store/images/chain-id'
 import type {Store} from '../../../store/store'
 import {BlobInfo, ImageDestination, ImageReference, ManifestBlob} from '../types'
+import {tracePhase} from '../../../../trace'
 
 
 const BUSY_LAYER_WAIT_MS = 10 * 60_000
@@ -95,7 +96,7 @@ export class StoreDestination implements ImageDestination {
     // files: those are unpacked from the file, in order at commit.
     let tee: PassThrough | undefined
     if (!options.isConfig && index !== undefined && this.config && !this.store.layout.driver.fullCopies && !this.options.unpackWith && !this.unpacks.has(index)) {
-      tee = new PassThrough({highWaterMark: 1024 * 1024})
+      tee = new PassThrough({highWaterMark: 64 * 1024})
       finished(stream, (err) => err && tee!.destroy(err))
       stream.pipe(tee)
     }
@@ -204,6 +205,7 @@ export class StoreDestination implements ImageDestination {
       else if (!this.store.layers.has(ids[i])) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
     }
     const staged = await this.settleUnpacks()
+    tracePhase('unpacks')
     await this.store.withLayersLock('shared', () => this.register(ids, staged))
   }
 
