@@ -14,41 +14,6 @@ export async function readLayersJob<T extends {layers: unknown[]}>(): Promise<T>
   return job
 }
 
-/**
- * The job on stdin's first line (or all of stdin when it has no newline), as readLayersJob checks
- * it; what follows the line stays in stdin, paused, for the job to read.
- */
-export function readJobLine<T extends {layers: unknown[]}>(): Promise<T> {
-  const stdin = process.stdin
-  return new Promise<T>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    const done = (text: string, rest?: Buffer): void => {
-      stdin.removeListener('data', onData)
-      stdin.removeListener('end', onEnd)
-      stdin.removeListener('error', reject)
-      stdin.pause()
-      if (rest && rest.length > 0) stdin.unshift(rest)
-      try {
-        const job = JSON.parse(text) as T
-        if (!Array.isArray(job.layers)) throw new Error('"layers" must be an array')
-        resolve(job)
-      } catch (err) {
-        reject(err)
-      }
-    }
-    const onData = (chunk: Buffer): void => {
-      const nl = chunk.indexOf(0x0a)
-      if (nl < 0) return void chunks.push(chunk)
-      chunks.push(chunk.subarray(0, nl))
-      done(Buffer.concat(chunks).toString('utf8'), chunk.subarray(nl + 1))
-    }
-    const onEnd = (): void => done(Buffer.concat(chunks).toString('utf8'))
-    stdin.on('data', onData)
-    stdin.once('end', onEnd)
-    stdin.once('error', reject)
-  })
-}
-
 export function runWorker(main: () => Promise<number>): void {
   void main().then((code) => {
     process.exitCode = code

@@ -3,18 +3,17 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {createInterface} from 'node:readline'
-import {Readable} from 'node:stream'
 
 import {TspodError, wrap} from '../../../errors'
 import {UserNamespaceMapping} from '../../../userns/idmap'
-import {NamespacedChild, spawnInNamespaces} from '../../../userns/spawn'
+import {spawnInNamespaces} from '../../../userns/spawn'
 import {copyTree} from '../copy-tree'
 import {collect} from '../remove-tree'
 import {workerFailure} from '../worker-io'
 import {AppliedLayer, applyLayer} from './apply-layer'
 
 export interface LayerUnpackJob {
-  /** the (compressed) layer blob file; STDIN_BLOB: the worker reads it on stdin, after the job's line */
+  /** the (compressed) layer blob file */
   blob: string
   /** an existing, empty directory to unpack into */
   dest: string
@@ -37,11 +36,6 @@ export interface UnpackOptions {
   onWarning?: (message: string) => void
   /** a worker already running in `mapping`'s namespace, used instead of spawning one */
   unpackWith?: (job: UnpackWorkerJob) => Promise<{layers: UnpackedLayer[]; warnings: string[]}>
-  /**
-   * The blob of the single job as it arrives (a download): unpacked as it flows, not read from
-   * job.blob. Not with unpackWith.
-   */
-  input?: Readable
 }
 
 export interface UnpackedLayer {
@@ -62,9 +56,6 @@ export type UnpackWorkerLine =
 
 export const UNPACK_WORKER = path.join(__dirname, 'unpack-worker.js')
 
-/** The blob name of a job whose blob follows the job's JSON line on the worker's stdin. */
-export const STDIN_BLOB = '-'
-
 function layerLabel(job: LayerUnpackJob, position: number): string {
   return `layer ${job.index ?? position} (blob ${job.digest ?? job.blob})`
 }
@@ -73,7 +64,7 @@ function layerLabel(job: LayerUnpackJob, position: number): string {
 export async function applyLayerJob(
   job: LayerUnpackJob,
   position: number,
-  opts: {ignoreChownErrors: boolean; onWarning?: (message: string) => void; input?: Readable},
+  opts: {ignoreChownErrors: boolean; onWarning?: (message: string) => void},
 ): Promise<UnpackedLayer> {
   let applied: AppliedLayer
   try {
@@ -83,7 +74,7 @@ export async function applyLayerJob(
       // writable until it is moved into place, where it is given that mode again
       fs.chmodSync(job.dest, 0o700)
     }
-    applied = await applyLayer(opts.input ?? fs.createReadStream(job.blob, {highWaterMark: 256 * 1024}), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers'})
+    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers'})
   } catch (err) {
     throw wrap(err, layerLabel(job, position))
   }
@@ -100,8 +91,6 @@ export async function applyLayerJob(
  * new user namespace, as its root.
  */
 export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions): Promise<UnpackedLayer[]> {
-  const {input} = opts
-  if (input && (jobs.length !== 1 || opts.unpackWith)) throw new TspodError('a streamed layer is unpacked alone, by its own worker')
   if (!opts.mapping) {
     const results: UnpackedLayer[] = []
     for (const [i, job] of jobs.entries()) results.push(await applyLayerJob(job, i, opts))
@@ -110,7 +99,7 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
   const job: UnpackWorkerJob = {
     layers: jobs.map((j) => ({
       ...j,
-      blob: input ? STDIN_BLOB : path.resolve(j.blob),
+      blob: path.resolve(j.blob),
       dest: path.resolve(j.dest),
       ...(j.fullTree ? {fullTree: {parent: j.fullTree.parent === undefined ? undefined : path.resolve(j.fullTree.parent)}} : {}),
     })),
@@ -121,36 +110,14 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
     done.warnings.forEach((w) => opts.onWarning?.(w))
     return done.layers
   }
-  // a failed download must not look like the end of the blob to the worker: it is killed
-  let inputError: Error | undefined
-  let child: NamespacedChild | undefined
-  const kill = (): void => {
-    try {
-      if (child) process.kill(child.pid, 'SIGKILL')
-    } catch {
-      // gone already
-    }
-  }
-  if (input) {
-    if (input.destroyed) throw input.errored ?? new TspodError('the layer blob stream was closed')
-    input.once('error', (err) => {
-      inputError ??= err
-      kill()
-    })
-  }
-  child = await spawnInNamespaces({
+  const child = await spawnInNamespaces({
     namespaces: ['user'],
     mapping: opts.mapping,
     command: {file: process.execPath, argv: [process.execPath, UNPACK_WORKER], env: workerEnv()},
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
-  if (!input) child.stdin!.end(JSON.stringify(job))
-  else if (inputError) kill()
-  else {
-    child.stdin!.write(`${JSON.stringify(job)}\n`)
-    input.pipe(child.stdin!)
-  }
+  child.stdin!.end(JSON.stringify(job))
   const stderr = collect(child.stderr!)
   const results: UnpackedLayer[] = []
   let failure: string | undefined
@@ -168,7 +135,6 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
     else failure ??= parsed.error
   }
   const exit = await child.exited
-  if (inputError) throw inputError
   if (failure !== undefined) throw new TspodError(failure)
   if (exit.code !== 0 || results.length !== jobs.length) {
     throw new TspodError(`unpacking layers: ${workerFailure(exit, await stderr)}`)

@@ -7,7 +7,7 @@
 // it until the image that reuses it is registered (docs/design/locking.md).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {PassThrough, Readable, finished} from 'node:stream'
+import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -34,12 +34,6 @@ export interface StoreDestinationOptions {
   onWarning?: (message: string) => void
   /** a worker already running in the store's namespace that unpacks layers (a build's) */
   unpackWith?: UnpackOptions['unpackWith']
-}
-
-/** A layer blob on its way: its bytes for the unpack, and the writing of its file. */
-interface StreamedBlob {
-  tee: PassThrough
-  written: Promise<void>
 }
 
 /** A layer this pull unpacked into a staging dir, waiting for commit to move it into place. */
@@ -90,20 +84,8 @@ export class StoreDestination implements ImageDestination {
 
   async putBlob(stream: Readable, info: BlobInfo, options: {isConfig: boolean; layerIndex?: number}): Promise<BlobInfo> {
     const file = path.join(this.tmp, hexOf(info.digest))
-    const index = options.layerIndex
-    // A layer is unpacked as it downloads, its bytes going to the file and to the unpack at
-    // once. A full-tree driver's layer needs its parent's tree first, and a build's worker reads
-    // files: those are unpacked from the file, in order at commit.
-    let tee: PassThrough | undefined
-    if (!options.isConfig && index !== undefined && this.config && !this.store.layout.driver.fullCopies && !this.options.unpackWith && !this.unpacks.has(index)) {
-      tee = new PassThrough({highWaterMark: 64 * 1024})
-      finished(stream, (err) => err && tee!.destroy(err))
-      stream.pipe(tee)
-    }
-    const written = pipeline(stream, fs.createWriteStream(file, {mode: 0o600}))
-    if (tee) this.startUnpack(index!, info, file, {tee, written})
     try {
-      await written
+      await pipeline(stream, fs.createWriteStream(file, {mode: 0o600}))
     } catch (err) {
       fs.rmSync(file, {force: true})
       throw wrap(err, `writing blob ${info.digest}`)
@@ -119,14 +101,17 @@ export class StoreDestination implements ImageDestination {
       this.config = {bytes, digest: info.digest, diffIDs: parsed.rootfs.diff_ids, created: parsed.created}
     } else {
       this.blobFiles.set(info.digest, file)
+      // Unpack while the other blobs are still downloading (a full-tree driver's layer needs
+      // its parent's tree first: those are unpacked in order at commit).
+      if (options.layerIndex !== undefined && this.config && !this.store.layout.driver.fullCopies) this.startUnpack(options.layerIndex, {...info, size: fs.statSync(file).size}, file)
     }
     return {...info, size: fs.statSync(file).size}
   }
 
-  private startUnpack(index: number, info: BlobInfo, blob: string, streaming?: StreamedBlob): Promise<StagedLayer | undefined> {
+  private startUnpack(index: number, info: BlobInfo, blob: string): Promise<StagedLayer | undefined> {
     let unpack = this.unpacks.get(index)
     if (!unpack) {
-      unpack = this.unpackLayer(index, info, blob, streaming)
+      unpack = this.unpackLayer(index, info, blob)
       unpack.catch(() => undefined) // awaited by commit or close
       this.unpacks.set(index, unpack)
     }
@@ -135,45 +120,28 @@ export class StoreDestination implements ImageDestination {
 
   /**
    * Claim layer `index` and unpack its blob into a staging dir, keeping the blob beside it (so
-   * that save writes the very bytes pulled); undefined when the layer already exists. With
-   * `streaming`, the blob is read as it downloads, unless another pull holds the layer: then it
-   * is unpacked from the file once written, when that pull has given up its claim.
+   * that save writes the very bytes pulled); undefined when the layer already exists.
    */
-  private async unpackLayer(index: number, info: BlobInfo, blob: string, streaming?: StreamedBlob): Promise<StagedLayer | undefined> {
+  private async unpackLayer(index: number, info: BlobInfo, blob: string): Promise<StagedLayer | undefined> {
     const digest = info.digest
     const id = this.layerIds()[index]
+    if (id === undefined) throw new TspodError(`layer ${index} (blob ${digest}) has no DiffID in the image config`)
+    if (await this.waitUntilClaimable(id, index, info)) return undefined
+    const fullTree = this.store.layout.driver.fullCopies ? {parent: await this.parentTree(index)} : undefined
+    const staging = this.store.newWorkDir('staging')
     try {
-      if (id === undefined) throw new TspodError(`layer ${index} (blob ${digest}) has no DiffID in the image config`)
-      if (streaming) {
-        const claim = await this.claim(id, index, info)
-        if (claim === 'exists') return undefined
-        if (claim === 'busy') {
-          streaming.tee.resume()
-          await streaming.written
-          streaming = undefined
-        }
-      }
-      if (!streaming && (await this.waitUntilClaimable(id, index, info))) return undefined
-      const fullTree = this.store.layout.driver.fullCopies ? {parent: await this.parentTree(index)} : undefined
-      const staging = this.store.newWorkDir('staging')
-      try {
-        const contents = this.store.layout.driver.stagedContentsDir(staging)
-        fs.mkdirSync(contents)
-        const [unpacked] = await unpackLayers(
-          [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index, fullTree}],
-          {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning, unpackWith: this.options.unpackWith, input: streaming?.tee},
-        )
-        if (streaming) await streaming.written
-        fs.renameSync(blob, path.join(staging, 'blob'))
-        return {id, staging, size: unpacked.size}
-      } catch (err) {
-        await this.store.removeTrees([staging])
-        this.store.layers.delete([id])
-        throw err
-      }
-    } finally {
-      // the download goes on to its file whatever became of the unpack (its failure shows at commit)
-      streaming?.tee.resume()
+      const contents = this.store.layout.driver.stagedContentsDir(staging)
+      fs.mkdirSync(contents)
+      const [unpacked] = await unpackLayers(
+        [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index, fullTree}],
+        {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning, unpackWith: this.options.unpackWith},
+      )
+      fs.renameSync(blob, path.join(staging, 'blob'))
+      return {id, staging, size: unpacked.size}
+    } catch (err) {
+      await this.store.removeTrees([staging])
+      this.store.layers.delete([id])
+      throw err
     }
   }
 
@@ -264,24 +232,6 @@ export class StoreDestination implements ImageDestination {
     throw failed.reason
   }
 
-  /** One attempt at claiming layer `id` for this process: 'busy' while another pull writes it. */
-  private claim(id: string, index: number, blob: BlobInfo): Promise<'exists' | 'busy' | 'claimed'> {
-    // under the lock: the layer we find complete is pinned before a deletion can decide on it,
-    // and a dead pull's claim we take over is not the one Store.cleanAbandoned removes
-    return this.store.withLayersLock('shared', () => {
-      const result = this.store.layers.claim({
-        id,
-        parent: index > 0 ? this.layerIds()[index - 1] : null,
-        diffDigest: this.config!.diffIDs[index],
-        compressedDigest: blob.digest,
-        compressedSize: blob.size,
-        compressedMediaType: blob.mediaType,
-      })
-      if (result === 'exists') this.pin(id)
-      return result
-    })
-  }
-
   /**
    * Claim layer `id` for this process. Returns true when the layer already exists (or another
    * pull finished it meanwhile), false when we now own it.
@@ -289,7 +239,20 @@ export class StoreDestination implements ImageDestination {
   private async waitUntilClaimable(id: string, index: number, blob: BlobInfo): Promise<boolean> {
     const deadline = Date.now() + BUSY_LAYER_WAIT_MS
     for (;;) {
-      const claim = await this.claim(id, index, blob)
+      // under the lock: the layer we find complete is pinned before a deletion can decide on it,
+      // and a dead pull's claim we take over is not the one Store.cleanAbandoned removes
+      const claim = await this.store.withLayersLock('shared', () => {
+        const result = this.store.layers.claim({
+          id,
+          parent: index > 0 ? this.layerIds()[index - 1] : null,
+          diffDigest: this.config!.diffIDs[index],
+          compressedDigest: blob.digest,
+          compressedSize: blob.size,
+          compressedMediaType: blob.mediaType,
+        })
+        if (result === 'exists') this.pin(id)
+        return result
+      })
       if (claim !== 'busy') return claim === 'exists'
       if (Date.now() > deadline) throw new TspodError(`layer ${id}: still being written by another tspod process`)
       await sleep(200)
