@@ -55,7 +55,7 @@ test('each format decompresses to the same tar, fed in small chunks', async (t) 
   }
 })
 
-test('a zstd blob written by the zstd tool decompresses (fzstd)', async (t) => {
+test('a zstd blob written by the zstd tool decompresses', async (t) => {
   const {out, compression} = await decompress(ZSTD_FIXTURE, 16)
   t.is(compression, 'zstd')
   t.is(out.length, 4096)
@@ -72,6 +72,7 @@ test('damaged streams fail with the format named', async (t) => {
   })
   const zst = zstdStored(TAR)
   await t.throwsAsync(decompress(zst.subarray(0, zst.length - 10)), {message: 'corrupt zstd layer: unexpected EOF'})
+  await t.throwsAsync(decompress(Buffer.concat([zst.subarray(0, 4), Buffer.alloc(64, 0xa5)])), {message: /^corrupt zstd layer: \S/})
   await t.throwsAsync(decompress(Buffer.from('PK\x03\x04 not a layer at all, just some bytes')), {
     message: 'unsupported or corrupt layer compression',
   })

@@ -21,6 +21,7 @@ import {IMAGE_MANIFEST_TYPES} from '../../manifest/media-types'
 import {chainIds, hexOf} from '../../../store/images/chain-id'
 import type {Store} from '../../../store/store'
 import {BlobInfo, ImageDestination, ImageReference, ManifestBlob} from '../types'
+import {tracePhase} from '../../../../trace'
 
 
 const BUSY_LAYER_WAIT_MS = 10 * 60_000
@@ -172,6 +173,7 @@ export class StoreDestination implements ImageDestination {
       else if (!this.store.layers.has(ids[i])) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
     }
     const staged = await this.settleUnpacks()
+    tracePhase('unpacks')
     await this.store.withLayersLock('shared', () => this.register(ids, staged))
   }
 
