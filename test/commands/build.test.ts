@@ -55,14 +55,25 @@ test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from
 test('multi-stage with COPY --from and --target; --iidfile, --label, -f', async (t) => {
   const box = await sandboxWithImages(t)
   const ctx = context(box, {
-    'build.df': 'FROM busybox AS one\nRUN echo built > /out\nFROM busybox AS two\nCOPY --from=one /out /copied\nFROM two\nRUN cat /copied\n',
+    'build.df': [
+      'FROM busybox AS one',
+      'RUN echo built > /out',
+      'FROM busybox AS two',
+      'COPY --from=one /out /copied',
+      // RUN --mount from a stage and from an image; a new cache dir's owner and mode, locked
+      'RUN --mount=type=bind,from=one,source=/out,target=/m/out --mount=type=bind,from=busybox,source=/etc,target=/be --mount=type=cache,target=/c,uid=1000,gid=1001,mode=0750,sharing=locked cat /m/out > /fromone && ls /be/passwd >> /fromone && stat -c %u:%g:%a /c >> /fromone',
+      'FROM two',
+      'RUN cat /copied',
+      '',
+    ].join('\n'),
   })
   const iid = path.join(box.dir, 'iid')
   await ok(box, ['build', '-f', path.join(ctx, 'build.df'), '--target', 'two', '--label', 'x=y', '--iidfile', iid, '-t', 'ms', ctx])
   t.regex(fs.readFileSync(iid, 'utf8'), /^sha256:[0-9a-f]{64}$/)
-  t.is((await ok(box, ['run', '--rm', 'ms', 'cat', '/copied'])).stdout, 'built\n')
+  t.is((await ok(box, ['run', '--rm', 'ms', 'sh', '-c', 'cat /copied /fromone; ls -d /m /be /c 2>&1 | wc -l'])).stdout, 'built\nbuilt\n/be/passwd\n1000:1001:750\n3\n')
   const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'ms'])).stdout)[0]
   t.is(inspect.Config.Labels.x, 'y')
+  t.deepEqual(leftovers(box), [])
 })
 
 test('a failing RUN exits with the command\'s code and tags nothing', async (t) => {
