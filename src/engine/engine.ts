@@ -560,6 +560,11 @@ export class Engine {
       volumes?: string[]
       network?: string
       userns?: string
+      /** the global --runtime and --runtime-flag: every RUN step's */
+      runtime?: string
+      runtimeFlags?: string[]
+      /** --logfile: an open file the RUN steps' output goes to */
+      outputFd?: number
       /** --secret id=…,src=… */
       secrets?: string[]
       squash?: 'new' | 'all'
@@ -598,6 +603,8 @@ export class Engine {
     }
     const network = parseNetwork(input.network)
     parseUserns(input.userns)
+    // as Podman's, a runtime that cannot be found fails the build before it starts
+    if (input.runtime !== undefined) (await import('../runtime/oci-runtime')).resolveOciRuntime(input.runtime)
     const {store, records} = await this.containers()
     if (network.kind === 'bridge') {
       const {NetworkConfigs} = await import('../runtime/network/netavark/config')
@@ -632,11 +639,12 @@ export class Engine {
         if (!fs.existsSync(file)) throw new UsageError(`the specified Containerfile or Dockerfile does not exist, ${input.file}: no such file or directory`)
       } else {
         const found = ['Containerfile', 'Dockerfile'].map((f) => path.join(context, f)).find((f) => fs.existsSync(f))
-        if (!found) throw new UsageError(`no Containerfile or Dockerfile specified or found in context directory, ${context}: no such file or directory`)
+        // as Podman's, which looks for Containerfile, then stats Dockerfile
+        if (!found) throw new UsageError(`stat ${path.join(context, 'Dockerfile')}: no such file or directory`)
         file = found
       }
       const tags = input.tags.map(normalizeTagName)
-      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext}, events)
+      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd}, events)
       const builder = new Builder(store, runtime, {...input, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
       const id = await builder.build()
       await this.events.write(newEvent('image', 'build', {Name: id}))
