@@ -21,7 +21,7 @@ export function buildRuntime(
   store: Store,
   records: ContainerRecords,
   registries: RegistriesConfig,
-  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number},
+  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number; ulimits?: string[]; securityOpt?: string[]},
   events: WarningEvents & {pullProgress?: () => PullProgress} = {},
 ): BuildRuntime {
   return {
@@ -43,6 +43,8 @@ export function buildRuntime(
         userns: step.userns,
         runtime: options.runtime,
         runtimeFlags: options.runtimeFlags,
+        ulimit: options.ulimits,
+        securityOpt: options.securityOpt,
       })
       const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext}, {})
       warnings.forEach((w) => events.onWarning?.(w))

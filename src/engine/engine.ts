@@ -563,6 +563,9 @@ export class Engine {
       /** the global --runtime and --runtime-flag: every RUN step's */
       runtime?: string
       runtimeFlags?: string[]
+      /** --ulimit, --security-opt: every RUN step's */
+      ulimits?: string[]
+      securityOpt?: string[]
       /** --logfile: an open file the RUN steps' output goes to */
       outputFd?: number
       /** --secret id=…,src=… */
@@ -603,6 +606,10 @@ export class Engine {
     }
     const network = parseNetwork(input.network)
     parseUserns(input.userns)
+    const {parseUlimits} = await import('../specgen/ulimits')
+    const {checkSecurityOpts} = await import('../specgen/security-opt')
+    parseUlimits(input.ulimits)
+    checkSecurityOpts(input.securityOpt)
     // as Podman's, a runtime that cannot be found fails the build before it starts
     if (input.runtime !== undefined) (await import('../runtime/oci-runtime')).resolveOciRuntime(input.runtime)
     const {store, records} = await this.containers()
@@ -644,7 +651,7 @@ export class Engine {
         file = found
       }
       const tags = input.tags.map(normalizeTagName)
-      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd}, events)
+      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd, ulimits: input.ulimits, securityOpt: input.securityOpt}, events)
       const builder = new Builder(store, runtime, {...input, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
       const id = await builder.build()
       await this.events.write(newEvent('image', 'build', {Name: id}))

@@ -42,7 +42,8 @@ test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from
   t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nA\n')
   t.is((await ok(box, ['run', '--rm', 'b1', 'sh', '-c', 'stat -c %u:%g /app/a.txt; ls /app; pwd; echo $K; ls /etc/group 2>&1 || true'])).stdout, '1234:1234\na.txt\n/app\nv\nls: /etc/group: No such file or directory\n')
 
-  const again = await ok(box, ['build', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
+  // a boolean flag's value as Go's ParseBool reads it
+  const again = await ok(box, ['build', '--layers=T', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
   t.is(again.stdout.match(/--> Using cache/g)?.length, 6)
   t.is(again.stdout.trim().split('\n').at(-1), first.stdout.trim().split('\n').at(-1))
 
@@ -52,7 +53,7 @@ test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from
   t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nchanged\n')
 })
 
-test('multi-stage with COPY --from and --target; --iidfile, --label, -f', async (t) => {
+test('multi-stage with COPY --from and --target; RUN --mount from= and cache options; --ulimit, --security-opt; --iidfile, --label, -f', async (t) => {
   const box = await sandboxWithImages(t)
   const ctx = context(box, {
     'build.df': [
@@ -61,16 +62,16 @@ test('multi-stage with COPY --from and --target; --iidfile, --label, -f', async 
       'FROM busybox AS two',
       'COPY --from=one /out /copied',
       // RUN --mount from a stage and from an image; a new cache dir's owner and mode, locked
-      'RUN --mount=type=bind,from=one,source=/out,target=/m/out --mount=type=bind,from=busybox,source=/etc,target=/be --mount=type=cache,target=/c,uid=1000,gid=1001,mode=0750,sharing=locked cat /m/out > /fromone && ls /be/passwd >> /fromone && stat -c %u:%g:%a /c >> /fromone',
+      'RUN --mount=type=bind,from=one,source=/out,target=/m/out --mount=type=bind,from=busybox,source=/etc,target=/be --mount=type=cache,target=/c,uid=1000,gid=1001,mode=0750,sharing=locked cat /m/out > /fromone && ls /be/passwd >> /fromone && stat -c %u:%g:%a /c >> /fromone && echo $(ulimit -n):$(ulimit -Hn) >> /fromone && grep -c "^Seccomp:.0" /proc/self/status >> /fromone',
       'FROM two',
       'RUN cat /copied',
       '',
     ].join('\n'),
   })
   const iid = path.join(box.dir, 'iid')
-  await ok(box, ['build', '-f', path.join(ctx, 'build.df'), '--target', 'two', '--label', 'x=y', '--iidfile', iid, '-t', 'ms', ctx])
+  await ok(box, ['build', '--ulimit', 'nofile=101:102', '--security-opt', 'seccomp=unconfined', '-f', path.join(ctx, 'build.df'), '--target', 'two', '--label', 'x=y', '--iidfile', iid, '-t', 'ms', ctx])
   t.regex(fs.readFileSync(iid, 'utf8'), /^sha256:[0-9a-f]{64}$/)
-  t.is((await ok(box, ['run', '--rm', 'ms', 'sh', '-c', 'cat /copied /fromone; ls -d /m /be /c 2>&1 | wc -l'])).stdout, 'built\nbuilt\n/be/passwd\n1000:1001:750\n3\n')
+  t.is((await ok(box, ['run', '--rm', 'ms', 'sh', '-c', 'cat /copied /fromone; ls -d /m /be /c 2>&1 | wc -l'])).stdout, 'built\nbuilt\n/be/passwd\n1000:1001:750\n101:102\n1\n3\n')
   const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'ms'])).stdout)[0]
   t.is(inspect.Config.Labels.x, 'y')
   t.deepEqual(leftovers(box), [])

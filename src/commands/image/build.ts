@@ -53,6 +53,8 @@ export default class ImageBuild extends TspodCommand {
     'tls-verify': pullFlags['tls-verify'],
     authfile: pullFlags.authfile,
     creds: pullFlags.creds,
+    ulimit: Flags.string({multiple: true, multipleNonGreedy: true, description: 'ulimit options of every RUN step (TYPE=SOFT[:HARD])'}),
+    'security-opt': Flags.string({multiple: true, multipleNonGreedy: true, description: 'security options of every RUN step (seccomp=PROFILE|unconfined, apparmor=..., label=..., no-new-privileges)'}),
     logfile: Flags.string({description: 'log to file instead of stdout/stderr (the steps, the RUN output and the image ID)'}),
   }
 
@@ -116,6 +118,8 @@ export default class ImageBuild extends TspodCommand {
           runtime: flags.runtime,
           runtimeFlags: flags['runtime-flag'],
           outputFd: logFd,
+          ulimits: flags.ulimit,
+          securityOpt: flags['security-opt'],
           pullContext: () => imageContext(flags, signal),
         },
         {
