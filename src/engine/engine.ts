@@ -627,13 +627,17 @@ export class Engine {
     try {
       let context = path.resolve(input.context)
       let file: string | undefined
-      const remote = input.context === '-' || isRemoteContext(input.context)
+      const {cloneGitContext, isGitContext} = await import('../build/git-context')
+      const remote = input.context === '-' || isRemoteContext(input.context) || isGitContext(input.context)
       if (remote) {
         if (input.context === '-' && input.file === '-') throw new UsageError('cannot read both the build context and the Containerfile from standard input')
         work = store.newWorkDir('tmp')
-        const prepared = await prepareContext(input.context, work, input.stdin, input.signal)
-        context = prepared.contextDir
-        file = prepared.file
+        if (isGitContext(input.context)) context = await cloneGitContext(input.context, path.join(work, 'git'), input.signal)
+        else {
+          const prepared = await prepareContext(input.context, work, input.stdin, input.signal)
+          context = prepared.contextDir
+          file = prepared.file
+        }
       } else if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) throw new UsageError(`context directory "${input.context}" does not exist or is not a directory`)
       if (file !== undefined) {
         // the source was the Containerfile itself

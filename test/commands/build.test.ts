@@ -2,7 +2,7 @@
 // rootless container, COPY with --chown and ignore files, the layer cache (hits, a changed file
 // reruns from its COPY down), multi-stage with --target, a failing RUN's exit code.
 import test from 'ava'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -77,7 +77,7 @@ test('multi-stage with COPY --from and --target; RUN --mount from= and cache opt
   t.deepEqual(leftovers(box), [])
 })
 
-test('a failing RUN exits with the command\'s code and tags nothing', async (t) => {
+test('a failing RUN exits with the command\'s code and tags nothing; bad inputs; a git repository as the context', async (t) => {
   const box = await sandboxWithImages(t)
   const ctx = context(box, {Containerfile: 'FROM busybox\nRUN exit 3\n'})
   const r = await tspod(box, ['build', '-t', 'fails', ctx])
@@ -101,6 +101,32 @@ test('a failing RUN exits with the command\'s code and tags nothing', async (t) 
   const noAuth = await tspod(box, ['build', '--authfile', '/nonexistent/auth.json', ignoring])
   t.is(noAuth.code, 125)
   t.regex(noAuth.stderr, /^Error: checking authfile: stat \/nonexistent\/auth.json: no such file or directory$/m)
+  const noFile = await tspod(box, ['build', context(box, {other: ''})])
+  t.regex(noFile.stderr, /^Error: stat \/.*\/Dockerfile: no such file or directory$/m)
+
+  // git://HOST/REPO#REF:SUBDIR, fetched from a local git daemon
+  const repos = path.join(box.dir, 'repos')
+  const repo = context(box, {'sub/Containerfile': 'FROM busybox\nCOPY hello /hello\n', 'sub/hello': 'from-git\n'})
+  fs.mkdirSync(repos, {mode: 0o755})
+  const git = (args: string[], cwd: string) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], {cwd, stdio: 'ignore'})
+  git(['init', '-q', '-b', 'main', '.'], repo)
+  git(['add', '.'], repo)
+  git(['commit', '-qm', 'one'], repo)
+  fs.renameSync(path.join(repo, '.git'), path.join(repos, 'r.git'))
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const daemon = spawn('git', ['daemon', `--base-path=${repos}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr'], {stdio: 'ignore'})
+  t.teardown(() => daemon.kill())
+  let built = await tspod(box, ['build', '-q', '-t', 'fromgit', `git://127.0.0.1:${port}/r.git#main:sub`])
+  for (let i = 0; i < 20 && built.code !== 0 && /Connection refused|unable to connect/.test(built.stderr); i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    built = await tspod(box, ['build', '-q', '-t', 'fromgit', `git://127.0.0.1:${port}/r.git#main:sub`])
+  }
+  t.is(built.code, 0, built.stderr)
+  t.is((await ok(box, ['run', '--rm', 'fromgit', 'cat', '/hello'])).stdout, 'from-git\n')
+  const noRepo = await tspod(box, ['build', `git://127.0.0.1:${port}/nope.git`])
+  t.is(noRepo.code, 125)
+  t.regex(noRepo.stderr, /^Error: cloning "git:\/\/127.0.0.1:\d+\/nope.git": failed while performing `git fetch`: .*not exported/m)
+  t.deepEqual(leftovers(box), [])
 })
 
 test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret and build --volume, none left in the layer', async (t) => {
