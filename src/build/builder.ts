@@ -17,12 +17,14 @@ import {expandVariables} from './expand'
 import {parseGoDuration} from '../runtime/time-value'
 import {ignoreFileLines} from './ignore'
 import {ImageFormat, NewLayerTar, RawImageConfig, parentConfig, writeImage} from './image-writer'
-import {LayerWorker, copyDigest, copyLayer} from './layer-diff'
+import {LayerWorker, chownInNamespace, copyDigest, copyLayer} from './layer-diff'
 import type {CopyLayerJob} from './copy-layer'
-import {BuildSecret, stepMounts} from './run-mounts'
+import {BuildSecret, keyValues, stepMounts} from './run-mounts'
 import {MergedTree} from './merged-tree'
 import {download, isRemoteContext} from './context'
 import {squashLayers} from './squash'
+import {applyLayerJob} from '../storage/store/archive/unpack'
+import {HeldLock, lock} from '../storage/store/lockfile'
 import {BuildStepError} from './step-error'
 
 export interface BuildOptions {
@@ -65,8 +67,8 @@ export interface BuildOptions {
 export interface BuildRuntime {
   /** a local image, pulled when missing */
   image(name: string): Promise<Image>
-  /** run argv in a container of `image`; its exit code and, when 0, its changes as a layer tar at `layerFile` */
-  run(image: Image, step: RunStep): Promise<{exitCode: number; layer?: NewLayerTar}>
+  /** run argv in a container of `image`; its exit code and, when 0, its changes as a layer tar at `layerFile`; a container that could not start: exit code 1 and why */
+  run(image: Image, step: RunStep): Promise<{exitCode: number; layer?: NewLayerTar; startError?: string}>
 }
 
 export interface RunStep {
@@ -124,6 +126,11 @@ function argDefault(ins: Instruction): [string, string | undefined] {
 
 function shortId(id: string): string {
   return id.slice(0, 11)
+}
+
+/** The stages or images a RUN's `--mount from=` flags name. */
+function mountFroms(ins: Instruction): string[] {
+  return ins.flagList.filter(([k]) => k === 'mount').flatMap(([, v]) => keyValues(v, '--mount').get('from') ?? [])
 }
 
 export class Builder {
@@ -232,7 +239,11 @@ export class Builder {
     const visit = (i: number) => {
       if (needed.has(i)) return
       needed.add(i)
-      const refs = [expandVariables(stages[i].from.rest.split(/\s+/)[0], globals), ...stages[i].steps.filter((s) => s.flags.from).map((s) => s.flags.from)]
+      const refs = [
+        expandVariables(stages[i].from.rest.split(/\s+/)[0], globals),
+        ...stages[i].steps.filter((s) => s.flags.from).map((s) => s.flags.from),
+        ...stages[i].steps.flatMap((s) => (s.command === 'RUN' ? mountFroms(s) : [])),
+      ]
       for (const ref of refs) {
         const dep = this.stageIndex(stages, ref, i)
         if (dep !== undefined) visit(dep)
@@ -315,16 +326,24 @@ export class Builder {
       if (cached) {
         this.line(`--> Using cache ${cached.id}`)
         image = cached
-        if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
+        if (step.work) await this.removeWork(step.work, step.mappedWork)
       } else {
         let layer: NewLayerTar | undefined
         const work = this.store.newWorkDir('tmp')
         try {
           if (step.runs) {
             const file = path.join(work, 'layer.tar')
-            const result = await this.runtime.run(parent!, {...step.runs, layerFile: file, layerWorker: this.layerWorker})
+            // sharing=locked caches: one step at a time, across builds
+            const held: HeldLock[] = []
+            let result: Awaited<ReturnType<BuildRuntime['run']>>
+            try {
+              for (const lockFile of step.locks ?? []) held.push(await lock(lockFile, 'exclusive'))
+              result = await this.runtime.run(parent!, {...step.runs, layerFile: file, layerWorker: this.layerWorker})
+            } finally {
+              for (const h of held) h.release()
+            }
             if (result.exitCode !== 0)
-              throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode)
+              throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode, result.startError)
             layer = result.layer
           }
           if (step.copy) layer = {file: step.copy.output, ...(await this.writeCopy(step.copy))}
@@ -340,7 +359,7 @@ export class Builder {
           image = this.store.images.get(id)!
           this.made.push(id);
         } finally {
-          if (step.work) fs.rmSync(step.work, {recursive: true, force: true})
+          if (step.work) await this.removeWork(step.work, step.mappedWork)
           fs.rmSync(work, {recursive: true, force: true})
         }
       }
@@ -363,7 +382,7 @@ export class Builder {
     vars: Map<string, string>,
     stages: Stage[],
     stageIndex: number,
-  ): Promise<{createdBy: string; copy?: CopyLayerJob; runs?: Omit<RunStep, 'layerFile'>; work?: string}> {
+  ): Promise<{createdBy: string; copy?: CopyLayerJob; runs?: Omit<RunStep, 'layerFile'>; work?: string; locks?: string[]; mappedWork?: boolean}> {
     const c: RunConfig = next.config
     const expand = (t: string) => expandVariables(t, vars)
     const nop = (text: string) => `/bin/sh -c #(nop) ${text}`
@@ -446,7 +465,7 @@ export class Builder {
         return {createdBy: nop(`HEALTHCHECK ${ins.flagList.map(([k, v]) => `--${k}=${v} `).join('')}${rest}`)}
       }
       case 'RUN':
-        return this.runStep(ins, c, parent, args)
+        return await this.runStep(ins, c, parent, args, stages, stageIndex)
       case 'COPY':
       case 'ADD':
         return await this.copyStep(ins, c, parent, vars, stages, stageIndex)
@@ -455,7 +474,14 @@ export class Builder {
     }
   }
 
-  private runStep(ins: Instruction, c: RunConfig, parent: Image | undefined, args: Map<string, string>): {createdBy: string; runs: Omit<RunStep, 'layerFile'>; work: string} {
+  private async runStep(
+    ins: Instruction,
+    c: RunConfig,
+    parent: Image | undefined,
+    args: Map<string, string>,
+    stages: Stage[],
+    stageIndex: number,
+  ): Promise<{createdBy: string; runs: Omit<RunStep, 'layerFile'>; work: string; locks: string[]; mappedWork: boolean}> {
     const shell = c.Shell ?? DEFAULT_SHELL
     const env = [...args].sort(([a], [b]) => a.localeCompare(b))
     const work = this.store.newWorkDir('tmp')
@@ -465,10 +491,17 @@ export class Builder {
       const network = ins.flags.network ?? this.options.network
       if (ins.flags.network !== undefined && !['default', 'none', 'host'].includes(ins.flags.network))
         throw new UsageError(`${this.options.file}:${ins.line}: RUN --network=${ins.flags.network}: must be default, none or host`)
-      const mounts = stepMounts(
-        ins.flagList.filter(([k]) => k === 'mount').map(([, v]) => v),
-        {contextDir: this.options.contextDir, cacheRoot: this.options.cacheRoot ?? path.join(work, 'cache'), work, secrets: this.secrets, workdir: c.WorkingDir ?? '/'},
-      )
+      const mountValues = ins.flagList.filter(([k]) => k === 'mount').map(([, v]) => v)
+      const fromSources = await this.mountSources(mountValues, stages, stageIndex, work, ins.original)
+      const mounts = stepMounts(mountValues, {
+        contextDir: this.options.contextDir,
+        cacheRoot: this.options.cacheRoot ?? path.join(work, 'cache'),
+        work,
+        secrets: this.secrets,
+        workdir: c.WorkingDir ?? '/',
+        fromSources,
+      })
+      for (const {dir, uid, gid} of mounts.chowns) await chownInNamespace(dir, uid, gid, this.store.mapping, this.layerWorker)
       let argv: string[]
       let script = ins.rest
       if (ins.json) argv = ins.json
@@ -496,11 +529,53 @@ export class Builder {
         createdBy: `${prefix}/bin/sh -c ${mountFlags}${ins.json ? JSON.stringify(ins.json) : script}`,
         runs: {argv, env, volumes, tmpfs: mounts.tmpfs, network: network === 'default' ? undefined : network, userns: this.options.userns, skip: this.mountPoints(parent, targets)},
         work,
+        locks: mounts.locks,
+        mappedWork: fromSources.size > 0,
       }
     } catch (err) {
-      fs.rmSync(work, {recursive: true, force: true})
+      await this.removeWork(work, true)
       throw err
     }
+  }
+
+  /**
+   * Each `--mount from=STAGE|IMAGE` source as a scratch copy of that path of the stage's or
+   * image's tree, made as the store's namespace root (so owners and modes are the image's).
+   */
+  private async mountSources(values: string[], stages: Stage[], stageIndex: number, work: string, step: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>()
+    for (const value of values) {
+      const f = keyValues(value, '--mount')
+      const from = f.get('from')
+      const type = f.get('type') ?? 'bind'
+      if (from === undefined || (type !== 'bind' && type !== 'cache')) continue
+      const dep = this.stageIndex(stages, from, stageIndex)
+      // as buildah, a cache takes its source from a stage only
+      if (dep === undefined && type === 'cache') throw new UsageError(`RUN --mount: no stage found with name ${from}`)
+      const image = dep !== undefined ? this.results.get(dep) : await this.runtime.image(from)
+      const layers = (image?.layers ?? []).map((l) => this.store.layout.diffDir(l)).reverse()
+      const rel = path.posix.normalize(`/${f.get('source') ?? f.get('src') ?? '/'}`).slice(1).replace(/\/+$/, '')
+      const entry = new MergedTree(layers).lookup(rel)
+      if (!entry) throw new UsageError(`RUN --mount from=${from}: source ${JSON.stringify(`/${rel}`)}: no such file or directory`)
+      const n = out.size
+      const tarFile = path.join(work, `from-${n}.tar`)
+      const dir = path.join(work, `from-${n}`)
+      fs.mkdirSync(dir, {mode: 0o755})
+      const job: CopyLayerJob = {output: tarFile, sources: [rel || '.'], sourceLayers: layers, dest: '/', destLayers: [], add: false, keepOwners: true, followLinks: false, step}
+      await this.writeCopy(job)
+      const unpack = {layers: [{blob: tarFile, dest: dir}], ignoreChownErrors: false}
+      if (this.layerWorker) await this.layerWorker.unpack(unpack)
+      else await applyLayerJob(unpack.layers[0], 0, unpack)
+      fs.rmSync(tarFile, {force: true})
+      out.set(value, entry.stat.isDirectory() ? dir : path.join(dir, path.posix.basename(rel)))
+    }
+    return out
+  }
+
+  /** A step's work dir, which may hold files of the namespace's other ids (--mount from= copies). */
+  private async removeWork(work: string, mapped = false): Promise<void> {
+    if (mapped && this.store.mapping) await this.store.removeTrees([work])
+    else fs.rmSync(work, {recursive: true, force: true})
   }
 
   /** The parts of each mount target that the image lacks: the runtime makes them, the layer leaves them out. */

@@ -137,11 +137,11 @@ type Visit = (header: EntryHeader, file?: string) => Promise<void>
 /** The entries of `srcRel` (a dir: itself and all below it) named under `destName`, ignored ones left out. */
 async function walkSource(job: CopyLayerJob, sources: Sources, srcRel: string, destName: string, visit: Visit, seen: Set<string>): Promise<void> {
   const {source, ignore} = sources
-  if (source.layers.length === 1 && srcRel !== '' && ignore.ignores(srcRel) && !ignore.mayReinclude()) return
+  const ignored = srcRel !== '' && ignore.ignores(srcRel)
+  if (ignored && !ignore.mayReincludeBelow(srcRel)) return
   const entry = source.lookup(srcRel)
   if (!entry) return
   const st = entry.stat
-  const ignored = srcRel !== '' && ignore.ignores(srcRel)
   const {uid, gid} = job.chown ?? (job.keepOwners ? {uid: st.uid, gid: st.gid} : {uid: 0, gid: 0})
   const header: EntryHeader = {...statHeader(destName, st), uid, gid, mode: job.chmod ?? st.mode & 0o7777}
   if (st.isDirectory()) {

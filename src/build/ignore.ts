@@ -10,6 +10,8 @@ import {UsageError} from '../errors'
 interface Pattern {
   regex: RegExp
   exclusion: boolean
+  /** the cleaned pattern */
+  text: string
 }
 
 function patternRegex(pattern: string): RegExp {
@@ -50,7 +52,7 @@ export class IgnoreMatcher {
         let p = exclusion ? l.slice(1).trim() : l
         p = path.posix.normalize(p).replace(/^\/+/, '').replace(/\/+$/, '')
         if (p === '.' ) p = '*'
-        return {regex: patternRegex(p), exclusion}
+        return {regex: patternRegex(p), exclusion, text: p}
       })
   }
 
@@ -70,9 +72,13 @@ export class IgnoreMatcher {
     return ignored
   }
 
-  /** Could something below the dir `rel` be re-included by a `!` pattern? */
-  mayReinclude(): boolean {
-    return this.patterns.some((p) => p.exclusion)
+  /**
+   * Is an ignored dir `rel` still looked into, for a `!` pattern that may re-include something
+   * below it? As buildah's copier decides: only when such a pattern's text starts with `rel`
+   * (so `!*\/x` does not bring back what an ignored dir holds, `!dir/x` does).
+   */
+  mayReincludeBelow(rel: string): boolean {
+    return this.patterns.some((p) => p.exclusion && `${p.text}/`.startsWith(rel))
   }
 }
 

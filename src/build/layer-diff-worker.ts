@@ -1,7 +1,9 @@
 // The process that writes layer tars inside a user namespace, as its root (spawned by
-// layer-diff.ts): a container's read-write layer (commit, RUN) or a COPY/ADD layer. Reads jobs as
-// JSON lines on stdin, one at a time, until stdin ends (a build keeps one worker for all its
-// steps); writes one JSON line per job ({ok: true, …result} or {ok: false, error}) on stdout.
+// layer-diff.ts): a container's read-write layer (commit, RUN) or a COPY/ADD layer; it also
+// unpacks a build step's new layer into the store and gives a new cache mount dir its owner.
+// Reads jobs as JSON lines on stdin, one at a time, until stdin ends (a build keeps one worker for
+// all its steps); writes one JSON line per job ({ok: true, …result} or {ok: false, error}) on stdout.
+import * as fs from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {emitLine, runWorker} from '../storage/store/worker-io'
@@ -14,10 +16,16 @@ export type LayerWorkerJob =
   | ({kind: 'copy'} & CopyLayerJob)
   | ({kind: 'digest'} & CopyLayerJob)
   | ({kind: 'unpack'} & UnpackWorkerJob)
+  | {kind: 'chown'; dir: string; uid: number; gid: number}
 
 async function runJob(job: LayerWorkerJob): Promise<object> {
   if (job.kind === 'copy') return await writeCopyLayer(job)
   if (job.kind === 'digest') return {digest: await copySourcesDigest(job)}
+  if (job.kind === 'chown') {
+    // a new cache dir, owned by ids of the namespace (as `RUN --mount=type=cache,uid=…` asks)
+    fs.lchownSync(job.dir, job.uid, job.gid)
+    return {}
+  }
   if (job.kind === 'unpack') {
     // the step's new layer into the store, as the store's unpack worker would
     const warnings: string[] = []

@@ -1,6 +1,7 @@
 // A container's changes as one layer tar: its upper dir tarred once, inside a user namespace with
 // the container's own id mapping (so the tar holds the ids the container saw, mapped back from the
 // host's subordinate ids), or in this process when there is no user namespace (real root).
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {createInterface} from 'node:readline'
 
@@ -62,6 +63,12 @@ export async function copyDigest(job: CopyLayerJob, mapping: UserNamespaceMappin
     }
   }
   return (await inWorker<{digest: string}>({kind: 'digest', ...job}, mapping, worker)).digest
+}
+
+/** `dir` (the user's own) owned by uid:gid of the store's namespace (in this process without one). */
+export async function chownInNamespace(dir: string, uid: number, gid: number, mapping: UserNamespaceMapping | undefined, worker?: LayerWorker): Promise<void> {
+  if (!mapping) return fs.lchownSync(dir, uid, gid)
+  await inWorker<object>({kind: 'chown', dir, uid, gid}, mapping, worker)
 }
 
 /**

@@ -32,7 +32,8 @@ export async function warmCodeCache(): Promise<void> {
 }
 
 /**
- * Podman (cobra) accepts `--flag=true|false` for boolean flags; oclif does not. Rewrite them to
+ * Podman (cobra) accepts `--flag=VALUE` for boolean flags, VALUE as Go's strconv.ParseBool reads
+ * it (1, t, T, true, TRUE, True and the same forms of false); oclif does not. Rewrite them to
  * `--flag` / `--no-flag` (or drop `=false` of a flag without a negation, false being its default);
  * the short form `-a=false` too.
  */
@@ -40,15 +41,15 @@ function normalizeBooleans(command: Command.Loadable, argv: string[]): string[] 
   const out: string[] = []
   for (const arg of argv) {
     if (arg === '--') return [...out, ...argv.slice(out.length)]
-    const short = /^-([a-zA-Z])=(true|false)$/.exec(arg)
+    const short = /^-([a-zA-Z])=(1|t|T|true|TRUE|True|0|f|F|false|FALSE|False)$/.exec(arg)
     const byChar = short ? Object.entries(command.flags).find(([, f]) => f.char === short[1]) : undefined
-    const m = byChar ? ([arg, byChar[0], short![2]] as const) : /^--([^=]+)=(true|false)$/.exec(arg)
+    const m = byChar ? ([arg, byChar[0], short![2]] as const) : /^--([^=]+)=(1|t|T|true|TRUE|True|0|f|F|false|FALSE|False)$/.exec(arg)
     const flag = m ? command.flags[m[1]] : undefined
     if (!m || !flag || flag.type !== 'boolean') {
       out.push(arg)
       continue
     }
-    if (m[2] === 'true') out.push(`--${m[1]}`)
+    if (/^(1|t|true)$/i.test(m[2])) out.push(`--${m[1]}`)
     else if (flag.allowNo) out.push(`--no-${m[1]}`)
   }
   return out

@@ -2,6 +2,7 @@
 // a rootless container of the step's image, run in the foreground on the same store and runtime
 // (its output on ours), its changes tarred as a layer, and the container removed whatever happened.
 import {BuildRuntime} from '../build/builder'
+import {TspodError} from '../errors'
 import {containerMapping, diffLayer} from '../build/layer-diff'
 import {runAttached} from '../runtime/container/attach'
 import {containerDirs} from '../runtime/container/paths'
@@ -20,7 +21,7 @@ export function buildRuntime(
   store: Store,
   records: ContainerRecords,
   registries: RegistriesConfig,
-  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext},
+  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number; ulimits?: string[]; securityOpt?: string[]},
   events: WarningEvents & {pullProgress?: () => PullProgress} = {},
 ): BuildRuntime {
   return {
@@ -40,11 +41,21 @@ export function buildRuntime(
         tmpfs: step.tmpfs,
         network: step.network,
         userns: step.userns,
+        runtime: options.runtime,
+        runtimeFlags: options.runtimeFlags,
+        ulimit: options.ulimits,
+        securityOpt: options.securityOpt,
       })
       const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext}, {})
       warnings.forEach((w) => events.onWarning?.(w))
       try {
-        const exitCode = await runAttached(store, records, container, {interactive: false, log: false})
+        let exitCode: number
+        try {
+          exitCode = await runAttached(store, records, container, {interactive: false, log: false, outputFd: options.outputFd})
+        } catch (err) {
+          if (!(err instanceof TspodError) || err.errorClass !== 'CannotInvoke') throw err
+          return {exitCode: 1, startError: err.message}
+        }
         if (exitCode !== 0) return {exitCode}
         const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping), step.skip, step.layerWorker)
         return {exitCode, layer: {file: step.layerFile, ...layer}}

@@ -560,6 +560,14 @@ export class Engine {
       volumes?: string[]
       network?: string
       userns?: string
+      /** the global --runtime and --runtime-flag: every RUN step's */
+      runtime?: string
+      runtimeFlags?: string[]
+      /** --ulimit, --security-opt: every RUN step's */
+      ulimits?: string[]
+      securityOpt?: string[]
+      /** --logfile: an open file the RUN steps' output goes to */
+      outputFd?: number
       /** --secret id=…,src=… */
       secrets?: string[]
       squash?: 'new' | 'all'
@@ -598,6 +606,12 @@ export class Engine {
     }
     const network = parseNetwork(input.network)
     parseUserns(input.userns)
+    const {parseUlimits} = await import('../specgen/ulimits')
+    const {checkSecurityOpts} = await import('../specgen/security-opt')
+    parseUlimits(input.ulimits)
+    checkSecurityOpts(input.securityOpt)
+    // as Podman's, a runtime that cannot be found fails the build before it starts
+    if (input.runtime !== undefined) (await import('../runtime/oci-runtime')).resolveOciRuntime(input.runtime)
     const {store, records} = await this.containers()
     if (network.kind === 'bridge') {
       const {NetworkConfigs} = await import('../runtime/network/netavark/config')
@@ -613,13 +627,17 @@ export class Engine {
     try {
       let context = path.resolve(input.context)
       let file: string | undefined
-      const remote = input.context === '-' || isRemoteContext(input.context)
+      const {cloneGitContext, isGitContext} = await import('../build/git-context')
+      const remote = input.context === '-' || isRemoteContext(input.context) || isGitContext(input.context)
       if (remote) {
         if (input.context === '-' && input.file === '-') throw new UsageError('cannot read both the build context and the Containerfile from standard input')
         work = store.newWorkDir('tmp')
-        const prepared = await prepareContext(input.context, work, input.stdin, input.signal)
-        context = prepared.contextDir
-        file = prepared.file
+        if (isGitContext(input.context)) context = await cloneGitContext(input.context, path.join(work, 'git'), input.signal)
+        else {
+          const prepared = await prepareContext(input.context, work, input.stdin, input.signal)
+          context = prepared.contextDir
+          file = prepared.file
+        }
       } else if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) throw new UsageError(`context directory "${input.context}" does not exist or is not a directory`)
       if (file !== undefined) {
         // the source was the Containerfile itself
@@ -632,11 +650,12 @@ export class Engine {
         if (!fs.existsSync(file)) throw new UsageError(`the specified Containerfile or Dockerfile does not exist, ${input.file}: no such file or directory`)
       } else {
         const found = ['Containerfile', 'Dockerfile'].map((f) => path.join(context, f)).find((f) => fs.existsSync(f))
-        if (!found) throw new UsageError(`no Containerfile or Dockerfile specified or found in context directory, ${context}: no such file or directory`)
+        // as Podman's, which looks for Containerfile, then stats Dockerfile
+        if (!found) throw new UsageError(`stat ${path.join(context, 'Dockerfile')}: no such file or directory`)
         file = found
       }
       const tags = input.tags.map(normalizeTagName)
-      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext}, events)
+      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd, ulimits: input.ulimits, securityOpt: input.securityOpt}, events)
       const builder = new Builder(store, runtime, {...input, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
       const id = await builder.build()
       await this.events.write(newEvent('image', 'build', {Name: id}))

@@ -5,6 +5,7 @@
 // where start, inspect and the monitor read it. No field holds flag syntax.
 import type {ImageVolumeMode} from '../storage/config/containers-conf'
 import type {LogConfig} from '../runtime/container/log-config'
+import type {OciRlimit} from '../runtime/oci-spec'
 import type {PortMapping} from '../runtime/network/publish'
 import type {IdMapping} from '../userns/idmap'
 import type {NamespaceMode} from './namespaces'
@@ -178,6 +179,8 @@ export interface ContainerSpec {
   restart?: RestartPolicy
   /** --runtime: an external OCI runtime (name or path) */
   runtime?: string
+  /** --ulimit: limits in place of the defaults of their types; absent: the defaults */
+  ulimits?: OciRlimit[]
   /** the global --runtime-flag, each as the runtime gets it (--FLAG), before its verb; absent: none */
   runtimeFlags?: string[]
   /** --preserve-fds: the caller's fds 3 .. 3+N-1 go into the container at each foreground start */

@@ -97,6 +97,8 @@ export interface ContainerOptions {
   imageVolume?: string
   /** --runtime */
   runtime?: string
+  /** --ulimit TYPE=SOFT[:HARD] */
+  ulimit?: string[]
   /** the global --runtime-flag, as given (without the leading --) */
   runtimeFlags?: string[]
   /** --conmon-pidfile */

@@ -24,6 +24,7 @@ import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
 import {parseSecrets} from './secrets'
+import {parseUlimits} from './ulimits'
 import {parseUserns} from './userns'
 import {mountFlagForms} from './mount-flag'
 import {parseMounts} from './volumes'
@@ -131,6 +132,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     autoRemove: options.autoRemove ?? false,
     restart: parseRestartPolicy(options.restart, options.autoRemove ?? false),
     runtime: options.runtime,
+    ...(options.ulimit && options.ulimit.length > 0 ? {ulimits: parseUlimits(options.ulimit)} : {}),
     ...(options.preserveFds ? {preserveFds: options.preserveFds} : {}),
     ...(options.imageVolume !== undefined ? {imageVolume: options.imageVolume as ImageVolumeMode} : {}),
     // Podman prefixes each one with -- (pkg/domain/infra runtime_libpod.go)

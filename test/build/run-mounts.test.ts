@@ -34,6 +34,23 @@ test('bind (ro by default, rw a copy), cache (kept by id), tmpfs, secret (0400 a
   t.is(fs.readFileSync(secret, 'utf8'), 'secret')
   t.deepEqual(m.targets, ['/d', '/app/rel', '/c', '/c2', '/t', '/run/secrets/tok'])
   t.deepEqual(stepMounts(['type=secret,id=missing'], ctx).volumes, [])
+  t.deepEqual(m.chowns, [])
+  t.deepEqual(m.locks, [])
+})
+
+test('cache: mode, uid and gid of a new dir (an existing one kept), sharing=locked names its lock; from= a given source', (t) => {
+  const ctx = setup(t)
+  const m = stepMounts(['type=cache,target=/c,id=new,mode=0700,uid=1000,gid=1001,sharing=locked'], ctx)
+  const dir = m.volumes[0].split(':')[0]
+  t.is(fs.statSync(dir).mode & 0o777, 0o700)
+  t.deepEqual(m.chowns, [{dir, uid: 1000, gid: 1001}])
+  t.deepEqual(m.locks, [`${dir}.lock`])
+  const again = stepMounts(['type=cache,target=/c,id=new,mode=0777,uid=5'], ctx)
+  t.deepEqual(again.chowns, [])
+  t.is(fs.statSync(dir).mode & 0o777, 0o700)
+  const value = 'type=bind,from=base,source=/etc,target=/e'
+  const from = stepMounts([value, `${value},rw`], {...ctx, fromSources: new Map([[value, '/copy'], [`${value},rw`, '/copy2']])})
+  t.deepEqual(from.volumes, ['/copy:/e:ro', '/copy2:/e'])
 })
 
 test('bad mounts and secrets are one-line usage errors', (t) => {
@@ -43,7 +60,10 @@ test('bad mounts and secrets are one-line usage errors', (t) => {
     ['type=bind,source=../x,target=/p', /no such file or directory in the build context/],
     ['type=nfs,target=/x', /unsupported mount type "nfs"/],
     ['type=bind,target=/x,bogus=1', /unexpected key "bogus"/],
-    ['type=bind,from=stage,target=/x', /from= .* is not supported/],
+    ['type=bind,from=stage,target=/x', /no stage or image "stage" to mount from/],
+    ['type=cache,target=/x,sharing=private', /unrecognized value "private" for field `sharing`/],
+    ['type=cache,target=/x,uid=me', /unable to parse cache uid/],
+    ['type=cache,target=/x,mode=999', /unable to parse cache mode/],
     ['type=secret,id=missing,required', /secret "missing" is required/],
     ['type=cache', /a target is required/],
   ]

@@ -2,7 +2,7 @@
 // rootless container, COPY with --chown and ignore files, the layer cache (hits, a changed file
 // reruns from its COPY down), multi-stage with --target, a failing RUN's exit code.
 import test from 'ava'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -42,7 +42,8 @@ test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from
   t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nA\n')
   t.is((await ok(box, ['run', '--rm', 'b1', 'sh', '-c', 'stat -c %u:%g /app/a.txt; ls /app; pwd; echo $K; ls /etc/group 2>&1 || true'])).stdout, '1234:1234\na.txt\n/app\nv\nls: /etc/group: No such file or directory\n')
 
-  const again = await ok(box, ['build', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
+  // a boolean flag's value as Go's ParseBool reads it
+  const again = await ok(box, ['build', '--layers=T', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
   t.is(again.stdout.match(/--> Using cache/g)?.length, 6)
   t.is(again.stdout.trim().split('\n').at(-1), first.stdout.trim().split('\n').at(-1))
 
@@ -52,20 +53,31 @@ test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from
   t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nchanged\n')
 })
 
-test('multi-stage with COPY --from and --target; --iidfile, --label, -f', async (t) => {
+test('multi-stage with COPY --from and --target; RUN --mount from= and cache options; --ulimit, --security-opt; --iidfile, --label, -f', async (t) => {
   const box = await sandboxWithImages(t)
   const ctx = context(box, {
-    'build.df': 'FROM busybox AS one\nRUN echo built > /out\nFROM busybox AS two\nCOPY --from=one /out /copied\nFROM two\nRUN cat /copied\n',
+    'build.df': [
+      'FROM busybox AS one',
+      'RUN echo built > /out',
+      'FROM busybox AS two',
+      'COPY --from=one /out /copied',
+      // RUN --mount from a stage and from an image; a new cache dir's owner and mode, locked
+      'RUN --mount=type=bind,from=one,source=/out,target=/m/out --mount=type=bind,from=busybox,source=/etc,target=/be --mount=type=cache,target=/c,uid=1000,gid=1001,mode=0750,sharing=locked cat /m/out > /fromone && ls /be/passwd >> /fromone && stat -c %u:%g:%a /c >> /fromone && echo $(ulimit -n):$(ulimit -Hn) >> /fromone && grep -c "^Seccomp:.0" /proc/self/status >> /fromone',
+      'FROM two',
+      'RUN cat /copied',
+      '',
+    ].join('\n'),
   })
   const iid = path.join(box.dir, 'iid')
-  await ok(box, ['build', '-f', path.join(ctx, 'build.df'), '--target', 'two', '--label', 'x=y', '--iidfile', iid, '-t', 'ms', ctx])
+  await ok(box, ['build', '--ulimit', 'nofile=101:102', '--security-opt', 'seccomp=unconfined', '-f', path.join(ctx, 'build.df'), '--target', 'two', '--label', 'x=y', '--iidfile', iid, '-t', 'ms', ctx])
   t.regex(fs.readFileSync(iid, 'utf8'), /^sha256:[0-9a-f]{64}$/)
-  t.is((await ok(box, ['run', '--rm', 'ms', 'cat', '/copied'])).stdout, 'built\n')
+  t.is((await ok(box, ['run', '--rm', 'ms', 'sh', '-c', 'cat /copied /fromone; ls -d /m /be /c 2>&1 | wc -l'])).stdout, 'built\nbuilt\n/be/passwd\n1000:1001:750\n101:102\n1\n3\n')
   const inspect = JSON.parse((await ok(box, ['image', 'inspect', 'ms'])).stdout)[0]
   t.is(inspect.Config.Labels.x, 'y')
+  t.deepEqual(leftovers(box), [])
 })
 
-test('a failing RUN exits with the command\'s code and tags nothing', async (t) => {
+test('a failing RUN exits with the command\'s code and tags nothing; bad inputs; a git repository as the context', async (t) => {
   const box = await sandboxWithImages(t)
   const ctx = context(box, {Containerfile: 'FROM busybox\nRUN exit 3\n'})
   const r = await tspod(box, ['build', '-t', 'fails', ctx])
@@ -89,6 +101,32 @@ test('a failing RUN exits with the command\'s code and tags nothing', async (t) 
   const noAuth = await tspod(box, ['build', '--authfile', '/nonexistent/auth.json', ignoring])
   t.is(noAuth.code, 125)
   t.regex(noAuth.stderr, /^Error: checking authfile: stat \/nonexistent\/auth.json: no such file or directory$/m)
+  const noFile = await tspod(box, ['build', context(box, {other: ''})])
+  t.regex(noFile.stderr, /^Error: stat \/.*\/Dockerfile: no such file or directory$/m)
+
+  // git://HOST/REPO#REF:SUBDIR, fetched from a local git daemon
+  const repos = path.join(box.dir, 'repos')
+  const repo = context(box, {'sub/Containerfile': 'FROM busybox\nCOPY hello /hello\n', 'sub/hello': 'from-git\n'})
+  fs.mkdirSync(repos, {mode: 0o755})
+  const git = (args: string[], cwd: string) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], {cwd, stdio: 'ignore'})
+  git(['init', '-q', '-b', 'main', '.'], repo)
+  git(['add', '.'], repo)
+  git(['commit', '-qm', 'one'], repo)
+  fs.renameSync(path.join(repo, '.git'), path.join(repos, 'r.git'))
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const daemon = spawn('git', ['daemon', `--base-path=${repos}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr'], {stdio: 'ignore'})
+  t.teardown(() => daemon.kill())
+  let built = await tspod(box, ['build', '-q', '-t', 'fromgit', `git://127.0.0.1:${port}/r.git#main:sub`])
+  for (let i = 0; i < 20 && built.code !== 0 && /Connection refused|unable to connect/.test(built.stderr); i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    built = await tspod(box, ['build', '-q', '-t', 'fromgit', `git://127.0.0.1:${port}/r.git#main:sub`])
+  }
+  t.is(built.code, 0, built.stderr)
+  t.is((await ok(box, ['run', '--rm', 'fromgit', 'cat', '/hello'])).stdout, 'from-git\n')
+  const noRepo = await tspod(box, ['build', `git://127.0.0.1:${port}/nope.git`])
+  t.is(noRepo.code, 125)
+  t.regex(noRepo.stderr, /^Error: cloning "git:\/\/127.0.0.1:\d+\/nope.git": failed while performing `git fetch`: .*not exported/m)
+  t.deepEqual(leftovers(box), [])
 })
 
 test('a tar context on stdin; heredocs; RUN --mount bind, cache, tmpfs, secret and build --volume, none left in the layer', async (t) => {

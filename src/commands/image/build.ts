@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import * as fs from 'node:fs'
 
 import {TspodCommand} from '../../cli/base-command'
 import {pullReporter} from '../../cli/pull-progress'
@@ -9,6 +10,12 @@ import type {PullPolicy} from '../../engine/create'
 
 const PULL_POLICIES: Record<string, PullPolicy> = {true: 'always', false: 'missing', always: 'always', missing: 'missing', never: 'never', newer: 'newer', ifmissing: 'missing', ifnewer: 'newer'}
 
+/** Podman's default for --layers: true, unless $BUILDAH_LAYERS says false or 0. */
+function layersDefault(): boolean {
+  const env = process.env.BUILDAH_LAYERS ?? ''
+  return !(env.toLowerCase() === 'false' || env === '0')
+}
+
 export default class ImageBuild extends TspodCommand {
   static summary = 'Build an image using instructions from Containerfiles'
   static description = 'RUN steps run as rootless containers of tspod\'s own runtime (isolation "rootless"), on the same store.'
@@ -18,7 +25,7 @@ export default class ImageBuild extends TspodCommand {
     file: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'pathname or URL of a Dockerfile ("-": read it from stdin)'}),
     tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'tagged name to apply to the built image'}),
     'build-arg': Flags.string({multiple: true, multipleNonGreedy: true, description: 'argument=value to supply to the builder'}),
-    layers: Flags.boolean({default: true, allowNo: true, description: 'use intermediate layers during build and cache them'}),
+    layers: Flags.boolean({allowNo: true, description: 'use intermediate layers during build and cache them (default: true, false when $BUILDAH_LAYERS is false or 0)'}),
     'no-cache': Flags.boolean({description: 'do not use existing cached images for the container build'}),
     quiet: Flags.boolean({char: 'q', description: 'refrain from announcing build instructions and image read/write progress'}),
     iidfile: Flags.string({description: 'file to write the image ID to'}),
@@ -46,6 +53,9 @@ export default class ImageBuild extends TspodCommand {
     'tls-verify': pullFlags['tls-verify'],
     authfile: pullFlags.authfile,
     creds: pullFlags.creds,
+    ulimit: Flags.string({multiple: true, multipleNonGreedy: true, description: 'ulimit options of every RUN step (TYPE=SOFT[:HARD])'}),
+    'security-opt': Flags.string({multiple: true, multipleNonGreedy: true, description: 'security options of every RUN step (seccomp=PROFILE|unconfined, apparmor=..., label=..., no-new-privileges)'}),
+    logfile: Flags.string({description: 'log to file instead of stdout/stderr (the steps, the RUN output and the image ID)'}),
   }
 
   async run(): Promise<void> {
@@ -71,6 +81,16 @@ export default class ImageBuild extends TspodCommand {
     const file = flags.file?.at(-1)
     const signal = this.interruptSignal()
     const quiet = flags.quiet
+    // --logfile: what the build would print goes there, as Podman's (its errors still to stderr)
+    let logFd: number | undefined
+    if (flags.logfile !== undefined) {
+      try {
+        logFd = fs.openSync(flags.logfile, 'w', 0o600)
+      } catch (err) {
+        throw new UsageError(`opening ${flags.logfile}: ${(err as Error).message}`)
+      }
+    }
+    const out = (text: string) => (logFd === undefined ? this.print(text) : fs.writeSync(logFd, text.endsWith('\n') ? text : `${text}\n`))
     let id: string
     try {
       id = await this.engine(flags).build(
@@ -82,7 +102,7 @@ export default class ImageBuild extends TspodCommand {
           iidFile: flags.iidfile,
           tags: flags.tag ?? [],
           buildArgs,
-          layers: flags.layers && !flags.squash && !flags['squash-all'],
+          layers: (flags.layers ?? layersDefault()) && !flags.squash && !flags['squash-all'],
           noCache: flags['no-cache'],
           squash: flags['squash-all'] ? 'all' : flags.squash ? 'new' : undefined,
           cacheTtl: flags['cache-ttl'],
@@ -95,21 +115,30 @@ export default class ImageBuild extends TspodCommand {
           network: flags.network,
           secrets: flags.secret ?? [],
           userns: flags.userns,
+          runtime: flags.runtime,
+          runtimeFlags: flags['runtime-flag'],
+          outputFd: logFd,
+          ulimits: flags.ulimit,
+          securityOpt: flags['security-opt'],
           pullContext: () => imageContext(flags, signal),
         },
         {
-          onLine: quiet ? undefined : (line) => this.print(line),
-          onWarning: (w) => this.printWarning(w),
+          onLine: quiet ? undefined : out,
+          onWarning: (w) => (logFd === undefined ? this.printWarning(w) : out(`WARN[0000] ${w}`)),
           pullProgress: () => pullReporter(quiet),
         },
       )
     } catch (err) {
       if (err instanceof BuildStepError) {
+        if (err.runtimeMessage) process.stderr.write(`${err.runtimeMessage}\n`)
         process.stderr.write(`Error: ${err.message}\n`)
         this.exit(err.exitCode)
       }
       throw err
+    } finally {
+      if (logFd !== undefined) fs.closeSync(logFd)
     }
-    this.print(id)
+    if (logFd === undefined) this.print(id)
+    else fs.appendFileSync(flags.logfile!, `${id}\n`)
   }
 }

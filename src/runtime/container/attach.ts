@@ -30,6 +30,8 @@ export interface AttachOptions {
   onLaunched?: (launched: Launched) => void
   /** --attach: the output streams shown here (default both); one left out still goes to the log */
   streams?: {stdout: boolean; stderr: boolean}
+  /** an open file both output streams go to instead of ours (build --logfile) */
+  outputFd?: number
 }
 
 /** Forward the signals a terminal user sends to the container's init, as Podman does. */
@@ -101,7 +103,7 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   const piped = log !== undefined && !tty
   const shown = options.streams ?? {stdout: true, stderr: true}
   const discard = !piped && !tty && !(shown.stdout && shown.stderr) ? fs.openSync('/dev/null', 'w') : undefined
-  const outputSpec = (show: boolean): StdioSpec => (piped ? 'pipe' : show || discard === undefined ? 'inherit' : discard)
+  const outputSpec = (show: boolean): StdioSpec => (piped ? 'pipe' : show || discard === undefined ? (options.outputFd ?? 'inherit') : discard)
   const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', outputSpec(shown.stdout), outputSpec(shown.stderr)]
   let launched: Launched
   try {

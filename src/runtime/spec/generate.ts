@@ -9,6 +9,7 @@
 // Not generated: linux.resources and cgroupsPath, the
 // /etc/hosts, /etc/hostname, /etc/resolv.conf and /run/.containerenv binds (the caller prepares
 // those files and adds them with addMounts), device nodes (the runtime binds the host's).
+import {withUlimits} from '../../specgen/ulimits'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -376,7 +377,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
       env,
       cwd: command.cwd,
       capabilities,
-      rlimits: defaultRlimits({clamp: input.rootless || !host.capSysResource, limits: host.limits}),
+      rlimits: withUlimits(defaultRlimits({clamp: input.rootless || !host.capSysResource, limits: host.limits}), request.ulimits),
       noNewPrivileges: security.noNewPrivileges ?? DEFAULT_NO_NEW_PRIVILEGES,
     },
     root: {path: input.rootfs, readonly: request.readOnly},
