@@ -47,6 +47,7 @@ export class KubePlayCommand extends TspodCommand {
   static args = {kubefile: Args.string({required: true, description: 'a YAML file, - for stdin, or an http(s) URL'})}
   static examples = ['<%= config.bin %> kube play nginx.yml', 'cat nginx.yml | <%= config.bin %> kube play -', '<%= config.bin %> kube play https://example.com/nginx.yml']
   static flags = {
+    annotation: Flags.string({...many, description: 'Add annotations to pods (key=value)'}),
     authfile: Flags.string({description: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override'}),
     configmap: Flags.string({...many, description: '`Pathname` of a YAML file containing a kubernetes configmap'}),
     creds: Flags.string({description: '`Credentials` (USERNAME:PASSWORD) to use for authenticating to a registry'}),
@@ -86,6 +87,7 @@ export class KubePlayCommand extends TspodCommand {
         logOptions: slice(flags['log-opt']),
         userns: flags.userns ?? process.env.PODMAN_USERNS,
         noHosts: flags['no-hosts'],
+        annotations: flags.annotation ?? [],
       },
       {pullContext: () => imageContext(flags, signal), events: {pullProgress: () => pullReporter(flags.quiet), onWarning: (w) => this.printWarning(w)}},
     )

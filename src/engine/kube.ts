@@ -20,6 +20,10 @@ import {type CreateEvents, type CreateInput, pullReporting} from './create'
 import type {PodEngine} from './pods'
 import type {TargetEvents} from './events'
 
+// what Podman's kube play marks a pod's containers with (pkg/annotations)
+const SANDBOX_ID_ANNOTATION = 'io.kubernetes.cri-o.SandboxID'
+const CONTAINER_TYPE_ANNOTATION = 'io.kubernetes.cri-o.ContainerType'
+
 export interface KubePlayReport {
   volumes: string[]
   pods: {id: string; containers: string[]; errors: string[]}[]
@@ -90,11 +94,11 @@ export class KubeEngine {
   /** `kube play`: everything in the YAML checked first, then volumes, pods and their containers, started unless `start` is false. */
   async play(
     text: string,
-    options: Omit<PlayOptions, 'selinuxEnabled'> & {replace: boolean},
+    options: Omit<PlayOptions, 'selinuxEnabled' | 'annotations'> & {replace: boolean; annotations: string[]},
     pull: {pullContext: () => ImageContext; events: CreateEvents},
   ): Promise<KubePlayReport> {
-    const {planPlay, podNames} = await import('../kube/play')
-    const plan = planPlay(text, {...options, selinuxEnabled: fs.existsSync('/sys/fs/selinux/enforce')})
+    const {planPlay, podNames, parseAnnotationFlags} = await import('../kube/play')
+    const plan = planPlay(text, {...options, annotations: parseAnnotationFlags(options.annotations), selinuxEnabled: fs.existsSync('/sys/fs/selinux/enforce')})
     for (const w of plan.warnings) pull.events.onWarning?.(w)
     if (options.replace) await this.down(podNames(text), {ignoreMissing: true})
     const pods = await this.hooks.pods()
@@ -122,7 +126,8 @@ export class KubeEngine {
           const {parseContainerSpec} = await import('../specgen/parse')
           // the image's user unless the YAML names one, as Podman's kube specgen sets it
           const user = c.options.user ?? (await this.imageUser(c.image, c.pullPolicy, pull))
-          const spec = {...parseContainerSpec({...c.options, user, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id}
+          const annotations = {...planned.annotations, ...(pod.infraId ? {[SANDBOX_ID_ANNOTATION]: pod.infraId, [CONTAINER_TYPE_ANNOTATION]: 'container'} : {})}
+          const spec = {...parseContainerSpec({...c.options, user, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id, annotations}
           containers.push(await this.hooks.create({image: c.image, spec, pullPolicy: 'missing', pullContext: pull.pullContext}, pull.events))
         }
       } catch (err) {

@@ -94,8 +94,15 @@ test('kube play -> kube generate -> kube play on a fresh store: same containers,
   t.is(bad.code, 125)
   t.is(bad.stderr, 'Error: kube kind Job is not supported by tspod: Pod, Deployment, PersistentVolumeClaim and ConfigMap are\n')
 
-  const played = await ok(first, ['kube', 'play', '--start=false', '-'], YAML(hostDir, port))
+  const long = 'x'.repeat(64)
+  const tooLong = await tspod(first, ['kube', 'play', '--annotation', `team=${long}`, '-'], {input: YAML(hostDir, port)})
+  t.is(tooLong.code, 125)
+  t.is(tooLong.stderr, `Error: annotation exceeds maximum size, 63, of kubernetes annotation: ${long}\n`)
+
+  const played = await ok(first, ['kube', 'play', '--start=false', '--annotation', 'team=shop', '-'], YAML(hostDir, port))
   t.regex(played, /^Volumes:\ndata\nPod:\n[0-9a-f]{64}\nContainer:\n[0-9a-f]{64}\n\n$/)
+  const infraId = (await ok(first, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'shop'])).trim()
+  t.is(await ok(first, ['inspect', '--format', '{{index .Config.Annotations "team"}} {{index .Config.Annotations "io.kubernetes.cri-o.SandboxID"}}', 'shop-web']), `shop ${infraId}\n`, "--annotation and the pod's infra id on its container")
   const before = await facts(first, hostDir)
   t.regex(before, /^shop-web sleep \[100\] \/tmp\nGREETING=hello,MODE=fast\n\{"80\/tcp":\[\{"HostIp":"","HostPort":"\d+"\}\]\}\nbind:BOX\/data\/tspod\/storage\/volumes\/data\/_data:\/data:rw,bind:HOST:\/host:ro$/)
 
