@@ -127,3 +127,16 @@ test('kube play -> kube generate -> kube play on a fresh store: same containers,
   t.is(again.code, 125)
   t.is(again.stderr, 'Error: no pod with name or ID shop found: no such pod\n')
 })
+
+test('kube play --build: an image with a Containerfile in CONTEXT/NAME/ is built under the YAML\'s name; --context-dir needs --build', async (t) => {
+  const box = await kubeSandbox(t)
+  const context = path.join(box.dir, 'ctx')
+  fs.mkdirSync(path.join(context, 'userimage'), {recursive: true})
+  fs.writeFileSync(path.join(context, 'userimage', 'Containerfile'), 'FROM localhost/busybox:latest\nUSER 1234\n')
+  fs.chownSync(context, box.user.uid, box.user.gid)
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: built}\nspec:\n  containers:\n  - {name: app, image: example.com/org/userimage, command: [id]}\n'
+  const noBuild = await tspod(box, ['kube', 'play', '--context-dir', context, '-'], {input: yaml})
+  t.deepEqual([noBuild.code, noBuild.stderr], [125, 'Error: --build must be specified when using --context-dir option\n'])
+  await ok(box, ['kube', 'play', '--start=false', '--build', '--context-dir', context, '-'], yaml)
+  t.is(await ok(box, ['inspect', '--format', '{{.Config.User}} {{.ImageName}}', 'built-app']), '1234 example.com/org/userimage:latest\n')
+})
