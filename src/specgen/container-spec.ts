@@ -52,8 +52,15 @@ export type UsernsMode = {kind: 'host'} | {kind: 'keep-id'; uid?: number; gid?: 
  * --network: slirp4netns (the default; private and "" mean it too), host, none, a namespace to
  * join, or another container's (`container`: the name or id as given until create resolves it to the id)
  */
-export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'pasta'; options: string[]} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
+export type NetworkMode = {kind: 'slirp4netns'; options?: Slirp4netnsModeOptions} | {kind: 'pasta'; options: string[]} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
   | BridgeNetworkMode
+
+/** `--network slirp4netns:OPTIONS` (absent: slirp4netns' defaults, as Podman's). Ports always go through slirp4netns' own forwarding (Podman's port_handler=slirp4netns). */
+export interface Slirp4netnsModeOptions {
+  allowHostLoopback?: boolean
+  enableIPv6?: boolean
+  mtu?: number
+}
 
 /** One named network of a container, as Podman's PerNetworkOptions. */
 export interface PerNetworkOptions {

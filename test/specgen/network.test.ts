@@ -9,6 +9,16 @@ test('no value, slirp4netns and private are slirp4netns (Podman 4\'s rootless de
   for (const value of [undefined, '', 'slirp4netns', 'private']) t.deepEqual(parseNetwork(value), {kind: 'slirp4netns'})
 })
 
+test('slirp4netns:OPTIONS as Podman reads them: allow_host_loopback, enable_ipv6, mtu, port_handler=slirp4netns (how tspod always forwards)', (t) => {
+  t.deepEqual(parseNetwork('slirp4netns:port_handler=slirp4netns,allow_host_loopback=true,enable_ipv6=false,mtu=1500'), {kind: 'slirp4netns', options: {allowHostLoopback: true, enableIPv6: false, mtu: 1500}})
+  t.is(networkModeName(parseNetwork('slirp4netns:mtu=1500')), 'slirp4netns')
+  t.throws(() => parseNetwork('slirp4netns:mtu=12'), {instanceOf: UsageError, message: 'invalid mtu "12"'})
+  t.throws(() => parseNetwork('slirp4netns:allow_host_loopback=yes'), {instanceOf: UsageError, message: 'invalid value of allow_host_loopback for slirp4netns: "yes"'})
+  t.throws(() => parseNetwork('slirp4netns:port_handler=bogus'), {instanceOf: UsageError, message: 'unknown port_handler for slirp4netns: "bogus"'})
+  t.throws(() => parseNetwork('slirp4netns:port_handler=rootlesskit'), {instanceOf: UsageError, message: /^port_handler=rootlesskit is not supported by tspod/})
+  t.throws(() => parseNetwork('slirp4netns:bogus'), {instanceOf: UsageError, message: 'unknown option for slirp4netns: "bogus"'})
+})
+
 test('host, none and an absolute ns: path', (t) => {
   t.deepEqual(parseNetwork('host'), {kind: 'host'})
   t.deepEqual(parseNetwork('none'), {kind: 'none'})
