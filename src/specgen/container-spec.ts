@@ -57,6 +57,8 @@ export type NetworkMode = {kind: 'slirp4netns'; options?: Slirp4netnsModeOptions
 
 /** `--network slirp4netns:OPTIONS` (absent: slirp4netns' defaults, as Podman's). Ports always go through slirp4netns' own forwarding (Podman's port_handler=slirp4netns). */
 export interface Slirp4netnsModeOptions {
+  /** cidr=: the IPv4 network slirp4netns configures (default 10.0.2.0/24) */
+  cidr?: string
   allowHostLoopback?: boolean
   enableIPv6?: boolean
   mtu?: number

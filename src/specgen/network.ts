@@ -94,7 +94,12 @@ function parseSlirp4netnsOptions(options: string[]): Slirp4netnsModeOptions {
         parsed.mtu = mtu
         break
       }
-      case 'cidr':
+      case 'cidr': {
+        const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value)
+        if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new UsageError(`invalid cidr ${JSON.stringify(value)}`)
+        parsed.cidr = value
+        break
+      }
       case 'outbound_addr':
       case 'outbound_addr6':
         throw new UsageError(`slirp4netns option ${option} is not supported by tspod`)

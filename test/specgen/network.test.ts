@@ -3,6 +3,7 @@
 import test from 'ava'
 
 import {UsageError} from '../../src/errors'
+import {slirp4netnsAddresses} from '../../src/runtime/network/slirp4netns-network'
 import {networkModeName, parseNetwork} from '../../src/specgen/network'
 
 test('no value, slirp4netns and private are slirp4netns (Podman 4\'s rootless default)', (t) => {
@@ -17,6 +18,9 @@ test('slirp4netns:OPTIONS as Podman reads them: allow_host_loopback, enable_ipv6
   t.throws(() => parseNetwork('slirp4netns:port_handler=bogus'), {instanceOf: UsageError, message: 'unknown port_handler for slirp4netns: "bogus"'})
   t.throws(() => parseNetwork('slirp4netns:port_handler=rootlesskit'), {instanceOf: UsageError, message: /^port_handler=rootlesskit is not supported by tspod/})
   t.throws(() => parseNetwork('slirp4netns:bogus'), {instanceOf: UsageError, message: 'unknown option for slirp4netns: "bogus"'})
+  t.deepEqual(parseNetwork('slirp4netns:cidr=172.26.254.0/24'), {kind: 'slirp4netns', options: {cidr: '172.26.254.0/24'}})
+  t.throws(() => parseNetwork('slirp4netns:cidr=10.0.0.0'), {instanceOf: UsageError, message: 'invalid cidr "10.0.0.0"'})
+  t.deepEqual(slirp4netnsAddresses('172.26.254.0/24'), {containerIP: '172.26.254.100', gateway: '172.26.254.2', dns: '172.26.254.3'})
 })
 
 test('host, none and an absolute ns: path', (t) => {
