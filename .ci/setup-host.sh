@@ -15,8 +15,9 @@ set -euo pipefail
 # (native/exec-helper); g++ for the addon. libseccomp-dev: the addon compiles seccomp profiles
 # with libseccomp (native/src/seccomp.cc). netavark, aardvark-dns: named networks (`network create`,
 # `--network NAME`) run Debian's netavark in the rootless network namespace, which starts
-# aardvark-dns for container names, as Podman 4 does. passt: pasta, `--network pasta`.
-PACKAGES=(uidmap busybox-static libseccomp-dev docker-registry apache2-utils openssl acl podman crun skopeo umoci fuse-overlayfs slirp4netns netavark aardvark-dns passt catatonit runc time zstd python3 make gcc libc6-dev g++)
+# aardvark-dns for container names, as Podman 4 does. passt: pasta, `--network pasta`. zstd:
+# zstd layers are decompressed by Debian's zstd. iperf3: bench/net.js.
+PACKAGES=(uidmap busybox-static libseccomp-dev docker-registry apache2-utils openssl acl podman crun skopeo umoci fuse-overlayfs slirp4netns netavark aardvark-dns passt catatonit runc time zstd python3 iperf3 make gcc libc6-dev g++)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

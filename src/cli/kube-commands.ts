@@ -47,7 +47,10 @@ export class KubePlayCommand extends TspodCommand {
   static args = {kubefile: Args.string({required: true, description: 'a YAML file, - for stdin, or an http(s) URL'})}
   static examples = ['<%= config.bin %> kube play nginx.yml', 'cat nginx.yml | <%= config.bin %> kube play -', '<%= config.bin %> kube play https://example.com/nginx.yml']
   static flags = {
+    annotation: Flags.string({...many, description: 'Add annotations to pods (key=value)'}),
     authfile: Flags.string({description: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override'}),
+    build: Flags.boolean({allowNo: true, description: 'Build all images in a YAML (given Containerfiles exist)'}),
+    'context-dir': Flags.string({description: 'Path to top level of context directory'}),
     configmap: Flags.string({...many, description: '`Pathname` of a YAML file containing a kubernetes configmap'}),
     creds: Flags.string({description: '`Credentials` (USERNAME:PASSWORD) to use for authenticating to a registry'}),
     down: Flags.boolean({hidden: true, description: 'Stop pods defined in the YAML file'}),
@@ -86,8 +89,11 @@ export class KubePlayCommand extends TspodCommand {
         logOptions: slice(flags['log-opt']),
         userns: flags.userns ?? process.env.PODMAN_USERNS,
         noHosts: flags['no-hosts'],
+        annotations: flags.annotation ?? [],
+        build: flags.build,
+        contextDir: flags['context-dir'],
       },
-      {pullContext: () => imageContext(flags, signal), events: {pullProgress: () => pullReporter(flags.quiet), onWarning: (w) => this.printWarning(w)}},
+      {pullContext: () => imageContext(flags, signal), events: {pullProgress: () => pullReporter(flags.quiet), onWarning: (w) => this.printWarning(w), onLine: (line) => this.print(line)}},
     )
     const lines: string[] = []
     if (report.volumes.length > 0) lines.push('Volumes:', ...report.volumes)

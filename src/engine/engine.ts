@@ -219,7 +219,13 @@ export class Engine {
   async kube(): Promise<import('./kube').KubeEngine> {
     const {store, records} = await this.containers()
     const {KubeEngine} = await import('./kube')
-    return new KubeEngine(store, records, this.registries, {pods: () => this.pods(), create: async (input, events) => (await this.create(input, events)).container.config.id})
+    return new KubeEngine(store, records, this.registries, {
+      pods: () => this.pods(),
+      create: async (input, events) => (await this.create(input, events)).container.config.id,
+      // podman build's defaults: cached layers, OCI format, base images pulled when missing
+      build: (input, events) =>
+        this.build({context: input.context, file: input.file, tags: [input.tag], buildArgs: {}, layers: true, noCache: false, format: 'oci', labels: [], pullPolicy: 'missing', pullContext: input.pullContext}, events),
+    })
   }
 
   // ---- containers

@@ -20,6 +20,10 @@ import {type CreateEvents, type CreateInput, pullReporting} from './create'
 import type {PodEngine} from './pods'
 import type {TargetEvents} from './events'
 
+// what Podman's kube play marks a pod's containers with (pkg/annotations)
+const SANDBOX_ID_ANNOTATION = 'io.kubernetes.cri-o.SandboxID'
+const CONTAINER_TYPE_ANNOTATION = 'io.kubernetes.cri-o.ContainerType'
+
 export interface KubePlayReport {
   volumes: string[]
   pods: {id: string; containers: string[]; errors: string[]}[]
@@ -34,6 +38,23 @@ export interface KubeDownReport {
 export interface KubeHooks {
   pods: () => Promise<PodEngine>
   create: (input: CreateInput, events: CreateEvents) => Promise<string>
+  /** `build` of `file` in `context`, tagged `tag` */
+  build: (input: {context: string; file: string; tag: string; pullContext: () => ImageContext}, events: KubeEvents) => Promise<string>
+}
+
+export type KubeEvents = CreateEvents & {onLine?: (line: string) => void}
+
+/** --build and --context-dir: build (true), never build (false), or build what is not in the store (absent) */
+export interface KubeBuildOptions {
+  build?: boolean
+  /** where IMAGE/Containerfile is looked for; default the working directory */
+  contextDir?: string
+}
+
+/** The Containerfile (else Dockerfile) for an image in the context: DIR/NAME/Containerfile, NAME its last path part without tag or digest, as Podman's. */
+export function kubeBuildFile(image: string, dir: string): string | undefined {
+  const name = image.split(':')[0].split('/').at(-1)!.split('@')[0]
+  return ['Containerfile', 'Dockerfile'].map((f) => path.join(dir, name, f)).find((f) => fs.existsSync(f))
 }
 
 export class KubeEngine {
@@ -90,11 +111,12 @@ export class KubeEngine {
   /** `kube play`: everything in the YAML checked first, then volumes, pods and their containers, started unless `start` is false. */
   async play(
     text: string,
-    options: Omit<PlayOptions, 'selinuxEnabled'> & {replace: boolean},
-    pull: {pullContext: () => ImageContext; events: CreateEvents},
+    options: Omit<PlayOptions, 'selinuxEnabled' | 'annotations'> & KubeBuildOptions & {replace: boolean; annotations: string[]},
+    pull: {pullContext: () => ImageContext; events: KubeEvents},
   ): Promise<KubePlayReport> {
-    const {planPlay, podNames} = await import('../kube/play')
-    const plan = planPlay(text, {...options, selinuxEnabled: fs.existsSync('/sys/fs/selinux/enforce')})
+    if (options.contextDir !== undefined && options.build !== true) throw new UsageError('--build must be specified when using --context-dir option')
+    const {planPlay, podNames, parseAnnotationFlags} = await import('../kube/play')
+    const plan = planPlay(text, {...options, annotations: parseAnnotationFlags(options.annotations), selinuxEnabled: fs.existsSync('/sys/fs/selinux/enforce')})
     for (const w of plan.warnings) pull.events.onWarning?.(w)
     if (options.replace) await this.down(podNames(text), {ignoreMissing: true})
     const pods = await this.hooks.pods()
@@ -121,8 +143,10 @@ export class KubeEngine {
         for (const c of planned.containers) {
           const {parseContainerSpec} = await import('../specgen/parse')
           // the image's user unless the YAML names one, as Podman's kube specgen sets it
+          await this.buildImage(c.image, options, pull)
           const user = c.options.user ?? (await this.imageUser(c.image, c.pullPolicy, pull))
-          const spec = {...parseContainerSpec({...c.options, user, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id}
+          const annotations = {...planned.annotations, ...(pod.infraId ? {[SANDBOX_ID_ANNOTATION]: pod.infraId, [CONTAINER_TYPE_ANNOTATION]: 'container'} : {})}
+          const spec = {...parseContainerSpec({...c.options, user, userns: c.options.userns ?? options.userns}, {warn: (w) => pull.events.onWarning?.(w)}), pod: pod.id, annotations}
           containers.push(await this.hooks.create({image: c.image, spec, pullPolicy: 'missing', pullContext: pull.pullContext}, pull.events))
         }
       } catch (err) {
@@ -136,6 +160,14 @@ export class KubeEngine {
       report.pods.push({id: pod.id, containers, errors})
     }
     return report
+  }
+
+  /** The image built from its Containerfile in the context dir, if there is one and --build asks (or, without --build, the store lacks the image). */
+  private async buildImage(image: string, options: KubeBuildOptions, pull: {pullContext: () => ImageContext; events: KubeEvents}): Promise<void> {
+    if (options.build === false) return
+    const file = kubeBuildFile(image, path.resolve(options.contextDir ?? '.'))
+    if (!file || (options.build !== true && resolveLocalImage(this.store, image, this.registries))) return
+    await this.hooks.build({context: path.dirname(file), file, tag: image, pullContext: pull.pullContext}, pull.events)
   }
 
   /** The image in the store (pulled as its pull policy says) and its User, if it names one. */

@@ -52,7 +52,8 @@ export class NetworkEngine {
     const parsed = parseNetworkFilters(filters)
     const networks = await this.configs.locked('shared', () => this.configs.list())
     const inUse = parsed.needsUsage ? await this.usage() : new Map<string, string[]>()
-    return filterNetworks(networks, parsed, (name) => (inUse.get(name) ?? []).length > 0)
+    // by name, as Podman lists them
+    return filterNetworks(networks, parsed, (name) => (inUse.get(name) ?? []).length > 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   async inspect(names: string[]): Promise<{networks: Network[]; errors: TspodError[]}> {

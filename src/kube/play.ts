@@ -28,6 +28,8 @@ export interface PlayOptions {
   userns?: string
   /** --no-hosts */
   noHosts: boolean
+  /** --annotation KEY=VALUE: on every pod's containers, on top of the YAML's */
+  annotations?: Record<string, string>
   /** SELinux is enabled on the host (/sys/fs/selinux) */
   selinuxEnabled: boolean
 }
@@ -40,6 +42,8 @@ export interface PlannedPod {
   network?: string
   publish: string[]
   sharePid: boolean
+  /** the pod's annotations (the YAML's and --annotation), which its containers carry */
+  annotations: Record<string, string>
   /** hostPath sources to make first (DirectoryOrCreate, FileOrCreate) */
   hostPaths: {path: string; kind: 'directory' | 'file'}[]
   /** volumes made from ConfigMaps: name and files */
@@ -52,6 +56,19 @@ export interface PlayPlan {
   volumes: {name: string; labels: Record<string, string>; options: Record<string, string>; uid?: number; gid?: number}[]
   pods: PlannedPod[]
   warnings: string[]
+}
+
+/** `--annotation KEY=VALUE` flags: each needs its '=' and a value Kubernetes accepts (63 characters at most). */
+export function parseAnnotationFlags(values: string[]): Record<string, string> {
+  const annotations: Record<string, string> = {}
+  for (const a of values) {
+    const eq = a.indexOf('=')
+    if (eq < 0) throw new UsageError(`annotation ${JSON.stringify(a)} must include an '=' sign`)
+    const value = a.slice(eq + 1)
+    if (value.length > MAX_KUBE_ANNOTATION) throw new UsageError(`annotation exceeds maximum size, ${MAX_KUBE_ANNOTATION}, of kubernetes annotation: ${value}`)
+    annotations[a.slice(0, eq)] = value
+  }
+  return annotations
 }
 
 /** The pod names a YAML's Pods and Deployments become (what `kube down` removes). */
@@ -218,6 +235,7 @@ function planPod(name: string, doc: PodDocument, annotations: Record<string, str
     network,
     publish: [...published.values()],
     sharePid: spec.shareProcessNamespace === true,
+    annotations: {...annotations, ...options.annotations},
     hostPaths,
     configMapVolumes,
     containers,

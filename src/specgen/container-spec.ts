@@ -64,8 +64,17 @@ export type UsernsMode =
  * --network: slirp4netns (the default; private and "" mean it too), host, none, a namespace to
  * join, or another container's (`container`: the name or id as given until create resolves it to the id)
  */
-export type NetworkMode = {kind: 'slirp4netns'} | {kind: 'pasta'; options: string[]} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
+export type NetworkMode = {kind: 'slirp4netns'; options?: Slirp4netnsModeOptions} | {kind: 'pasta'; options: string[]} | {kind: 'host'} | {kind: 'none'} | {kind: 'ns'; path: string} | {kind: 'container'; container: string}
   | BridgeNetworkMode
+
+/** `--network slirp4netns:OPTIONS` (absent: slirp4netns' defaults, as Podman's). Ports always go through slirp4netns' own forwarding (Podman's port_handler=slirp4netns). */
+export interface Slirp4netnsModeOptions {
+  /** cidr=: the IPv4 network slirp4netns configures (default 10.0.2.0/24) */
+  cidr?: string
+  allowHostLoopback?: boolean
+  enableIPv6?: boolean
+  mtu?: number
+}
 
 /** One named network of a container, as Podman's PerNetworkOptions. */
 export interface PerNetworkOptions {
@@ -149,6 +158,8 @@ export interface ContainerSpec {
   network: NetworkMode
   /** --pod: the pod's id once create has resolved it (the name or id as given before) */
   pod?: string
+  /** OCI annotations set by the caller (kube play: the pod's); absent in older records */
+  annotations?: Record<string, string>
   /** --ipc, --uts, --pid; absent in records older than them: shareable, private, private */
   ipc?: NamespaceMode
   uts?: NamespaceMode

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 
 import {UsageError} from '../errors'
 import {parseIp} from '../runtime/network/ip-address'
-import type {BridgeNetworkMode, NetworkMode, PerNetworkOptions} from './container-spec'
+import type {BridgeNetworkMode, NetworkMode, PerNetworkOptions, Slirp4netnsModeOptions} from './container-spec'
 
 /** --network-alias, --ip and --mac-address: Podman puts them on the one named network. */
 export interface NetworkExtras {
@@ -65,8 +65,54 @@ function parseNamedNetworks(value: string): BridgeNetworkMode {
   return {kind: 'bridge', networks}
 }
 
+function trueOrFalse(option: string, value: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true'
+  throw new UsageError(`invalid value of ${option} for slirp4netns: ${JSON.stringify(value)}`)
+}
+
+/** slirp4netns:OPTION=VALUE,... with Podman's option names and messages (libpod/networking_slirp4netns.go). */
+function parseSlirp4netnsOptions(options: string[]): Slirp4netnsModeOptions {
+  const parsed: Slirp4netnsModeOptions = {}
+  for (const o of options) {
+    const eq = o.indexOf('=')
+    if (eq < 0) throw new UsageError(`unknown option for slirp4netns: ${JSON.stringify(o)}`)
+    const [option, value] = [o.slice(0, eq), o.slice(eq + 1)]
+    switch (option) {
+      case 'port_handler':
+        if (value === 'rootlesskit') throw new UsageError('port_handler=rootlesskit is not supported by tspod: it forwards ports through slirp4netns (port_handler=slirp4netns)')
+        if (value !== 'slirp4netns') throw new UsageError(`unknown port_handler for slirp4netns: ${JSON.stringify(value)}`)
+        break
+      case 'allow_host_loopback':
+        parsed.allowHostLoopback = trueOrFalse(option, value)
+        break
+      case 'enable_ipv6':
+        parsed.enableIPv6 = trueOrFalse(option, value)
+        break
+      case 'mtu': {
+        const mtu = /^\d+$/.test(value) ? Number(value) : NaN
+        if (!(mtu >= 68)) throw new UsageError(`invalid mtu ${JSON.stringify(value)}`)
+        parsed.mtu = mtu
+        break
+      }
+      case 'cidr': {
+        const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value)
+        if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new UsageError(`invalid cidr ${JSON.stringify(value)}`)
+        parsed.cidr = value
+        break
+      }
+      case 'outbound_addr':
+      case 'outbound_addr6':
+        throw new UsageError(`slirp4netns option ${option} is not supported by tspod`)
+      default:
+        throw new UsageError(`unknown option for slirp4netns: ${JSON.stringify(o)}`)
+    }
+  }
+  return parsed
+}
+
 function parseNetworkMode(network: string): NetworkMode {
   if (network === 'slirp4netns') return {kind: 'slirp4netns'}
+  if (network.startsWith('slirp4netns:')) return {kind: 'slirp4netns', options: parseSlirp4netnsOptions(network.slice('slirp4netns:'.length).split(','))}
   if (network === 'pasta' || network.startsWith('pasta:')) return {kind: 'pasta', options: network === 'pasta' ? [] : network.slice('pasta:'.length).split(',').filter((o) => o !== '')}
   if (network === 'none' || network === 'host') return {kind: network}
   if (network.startsWith('ns:')) {

@@ -26,10 +26,10 @@ async function freePort(): Promise<number> {
   return port
 }
 
-test('--network slirp4netns: tap0 10.0.2.100, lo up, its DNS and hosts; -p publishes a port', async (t) => {
+test('--network slirp4netns[:OPTIONS]: tap0 .100 of the cidr asked, with the mtu asked, lo up, its DNS and hosts; -p publishes a port', async (t) => {
   const box = await sandboxWithImages(t)
-  const inside = await ok(box, ['run', '--rm', '--network', 'slirp4netns', '--name', 'netname', '--hostname', 'nethost', 'busybox', 'sh', '-c', 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip link show lo | grep -c UP; head -1 /etc/resolv.conf; grep 10.0.2.100 /etc/hosts'])
-  t.is(inside, 'inet 10.0.2.100/24\n1\nnameserver 10.0.2.3\n10.0.2.100\tnethost netname\n')
+  const inside = await ok(box, ['run', '--rm', '--network', 'slirp4netns:mtu=1500,port_handler=slirp4netns,cidr=10.0.3.0/24', '--name', 'netname', '--hostname', 'nethost', 'busybox', 'sh', '-c', 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip link show lo | grep -c UP; head -1 /etc/resolv.conf; grep 10.0.3.100 /etc/hosts; ip link show tap0 | grep -o "mtu [0-9]*"'])
+  t.is(inside, 'inet 10.0.3.100/24\n1\nnameserver 10.0.3.3\n10.0.3.100\tnethost netname\nmtu 1500\n')
   t.is(await ok(box, ['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ip -o link show | cut -d: -f2']), ' lo\n')
 
   const port = await freePort()

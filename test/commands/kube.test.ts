@@ -94,8 +94,15 @@ test('kube play -> kube generate -> kube play on a fresh store: same containers,
   t.is(bad.code, 125)
   t.is(bad.stderr, 'Error: kube kind Job is not supported by tspod: Pod, Deployment, PersistentVolumeClaim and ConfigMap are\n')
 
-  const played = await ok(first, ['kube', 'play', '--start=false', '-'], YAML(hostDir, port))
+  const long = 'x'.repeat(64)
+  const tooLong = await tspod(first, ['kube', 'play', '--annotation', `team=${long}`, '-'], {input: YAML(hostDir, port)})
+  t.is(tooLong.code, 125)
+  t.is(tooLong.stderr, `Error: annotation exceeds maximum size, 63, of kubernetes annotation: ${long}\n`)
+
+  const played = await ok(first, ['kube', 'play', '--start=false', '--annotation', 'team=shop', '-'], YAML(hostDir, port))
   t.regex(played, /^Volumes:\ndata\nPod:\n[0-9a-f]{64}\nContainer:\n[0-9a-f]{64}\n\n$/)
+  const infraId = (await ok(first, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'shop'])).trim()
+  t.is(await ok(first, ['inspect', '--format', '{{index .Config.Annotations "team"}} {{index .Config.Annotations "io.kubernetes.cri-o.SandboxID"}}', 'shop-web']), `shop ${infraId}\n`, "--annotation and the pod's infra id on its container")
   const before = await facts(first, hostDir)
   t.regex(before, /^shop-web sleep \[100\] \/tmp\nGREETING=hello,MODE=fast\n\{"80\/tcp":\[\{"HostIp":"","HostPort":"\d+"\}\]\}\nbind:BOX\/data\/tspod\/storage\/volumes\/data\/_data:\/data:rw,bind:HOST:\/host:ro$/)
 
@@ -119,4 +126,17 @@ test('kube play -> kube generate -> kube play on a fresh store: same containers,
   const again = await tspod(second, ['kube', 'play', '--down', '-'], {input: yaml})
   t.is(again.code, 125)
   t.is(again.stderr, 'Error: no pod with name or ID shop found: no such pod\n')
+})
+
+test('kube play --build: an image with a Containerfile in CONTEXT/NAME/ is built under the YAML\'s name; --context-dir needs --build', async (t) => {
+  const box = await kubeSandbox(t)
+  const context = path.join(box.dir, 'ctx')
+  fs.mkdirSync(path.join(context, 'userimage'), {recursive: true})
+  fs.writeFileSync(path.join(context, 'userimage', 'Containerfile'), 'FROM localhost/busybox:latest\nUSER 1234\n')
+  fs.chownSync(context, box.user.uid, box.user.gid)
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: built}\nspec:\n  containers:\n  - {name: app, image: example.com/org/userimage, command: [id]}\n'
+  const noBuild = await tspod(box, ['kube', 'play', '--context-dir', context, '-'], {input: yaml})
+  t.deepEqual([noBuild.code, noBuild.stderr], [125, 'Error: --build must be specified when using --context-dir option\n'])
+  await ok(box, ['kube', 'play', '--start=false', '--build', '--context-dir', context, '-'], yaml)
+  t.is(await ok(box, ['inspect', '--format', '{{.Config.User}} {{.ImageName}}', 'built-app']), '1234 example.com/org/userimage:latest\n')
 })

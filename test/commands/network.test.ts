@@ -42,6 +42,7 @@ test('network create, ls, inspect, exists, rm and prune, as netavark configs in 
   t.is((await run(['network', 'inspect', '--format', '{{.Name}} {{.NetworkInterface}} {{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}', 'podman3']))[1], 'podman3 podman3 10.89.1.0/24 10.89.1.1\n')
 
   t.deepEqual(await run(['network', 'ls', '--format', '{{.Name}} {{.Labels}}', '--filter', 'label=env=dev']), [0, 'one env=dev\n', ''])
+  t.deepEqual(await run(['network', 'ls', '-q']), [0, 'one\npodman\npodman3\ntwo\n', ''], 'by name, as Podman lists them')
   t.deepEqual(await run(['network', 'ls', '-q', '--filter', 'name=^p']), [0, 'podman\npodman3\n', ''])
   t.deepEqual(await run(['network', 'ls', '--noheading', '--no-trunc', '--filter', 'driver=bridge', '--filter', 'name=one']), [0, `${one.id}  one         bridge\n`, ''])
   t.deepEqual((await run(['network', 'ls', '-f', 'colour=red'])).slice(0, 3), [125, '', 'Error: invalid filter "colour"\n'])

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import {httpGet} from '../helpers/http-get'
 import {sandboxWithImages} from '../helpers/image-sandbox'
 import {freePort} from '../helpers/registry'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, processesUsing, tspod} from '../helpers/rootless'
 
 
 async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -50,8 +50,11 @@ test('a pod: its infra runs catatonit from the pause image; members share net, i
   t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Degraded\n')
   t.is(await ok(box, ['pod', 'stop', '-t', '0', 'p1']), `${podId}\n`)
   t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Exited\n')
-  t.is(await ok(box, ['pod', 'rm', 'p1']), `${podId}\n`)
+  await ok(box, ['pod', 'start', 'p1'])
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'p1']), 'Running\n')
+  t.is(await ok(box, ['pod', 'rm', '-f', '-t', '0', 'p1']), `${podId}\n`)
   t.is(await ok(box, ['ps', '-aq']), '')
+  t.deepEqual(processesUsing(box.dir), [], 'pod rm -f leaves no container, monitor or pasta running')
   t.is((await tspod(box, ['pod', 'exists', 'p1'])).code, 1)
   const missing = await tspod(box, ['pod', 'rm', 'p1'])
   t.is(missing.stderr, 'Error: no pod with name or ID p1 found: no such pod\n')

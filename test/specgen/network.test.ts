@@ -3,10 +3,24 @@
 import test from 'ava'
 
 import {UsageError} from '../../src/errors'
+import {slirp4netnsAddresses} from '../../src/runtime/network/slirp4netns-network'
 import {networkModeName, parseNetwork} from '../../src/specgen/network'
 
 test('no value, slirp4netns and private are slirp4netns (Podman 4\'s rootless default)', (t) => {
   for (const value of [undefined, '', 'slirp4netns', 'private']) t.deepEqual(parseNetwork(value), {kind: 'slirp4netns'})
+})
+
+test('slirp4netns:OPTIONS as Podman reads them: allow_host_loopback, enable_ipv6, mtu, port_handler=slirp4netns (how tspod always forwards)', (t) => {
+  t.deepEqual(parseNetwork('slirp4netns:port_handler=slirp4netns,allow_host_loopback=true,enable_ipv6=false,mtu=1500'), {kind: 'slirp4netns', options: {allowHostLoopback: true, enableIPv6: false, mtu: 1500}})
+  t.is(networkModeName(parseNetwork('slirp4netns:mtu=1500')), 'slirp4netns')
+  t.throws(() => parseNetwork('slirp4netns:mtu=12'), {instanceOf: UsageError, message: 'invalid mtu "12"'})
+  t.throws(() => parseNetwork('slirp4netns:allow_host_loopback=yes'), {instanceOf: UsageError, message: 'invalid value of allow_host_loopback for slirp4netns: "yes"'})
+  t.throws(() => parseNetwork('slirp4netns:port_handler=bogus'), {instanceOf: UsageError, message: 'unknown port_handler for slirp4netns: "bogus"'})
+  t.throws(() => parseNetwork('slirp4netns:port_handler=rootlesskit'), {instanceOf: UsageError, message: /^port_handler=rootlesskit is not supported by tspod/})
+  t.throws(() => parseNetwork('slirp4netns:bogus'), {instanceOf: UsageError, message: 'unknown option for slirp4netns: "bogus"'})
+  t.deepEqual(parseNetwork('slirp4netns:cidr=172.26.254.0/24'), {kind: 'slirp4netns', options: {cidr: '172.26.254.0/24'}})
+  t.throws(() => parseNetwork('slirp4netns:cidr=10.0.0.0'), {instanceOf: UsageError, message: 'invalid cidr "10.0.0.0"'})
+  t.deepEqual(slirp4netnsAddresses('172.26.254.0/24'), {containerIP: '172.26.254.100', gateway: '172.26.254.2', dns: '172.26.254.3'})
 })
 
 test('host, none and an absolute ns: path', (t) => {

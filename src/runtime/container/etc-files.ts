@@ -11,13 +11,15 @@ import type {NetworkStatus} from '../network/netavark/netavark'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
 import {containerDirs} from './paths'
-import {SLIRP4NETNS_NETWORK} from '../network/slirp4netns-network'
+import {slirp4netnsAddresses} from '../network/slirp4netns-network'
 import type {OciMount} from '../oci-spec'
 
 /** --add-host, --no-hosts and the DNS flags, parsed (specgen/hosts.ts). */
 export interface EtcFileOptions extends DnsOptions {
   extraHosts?: ExtraHost[]
   noHosts?: boolean
+  /** slirp4netns' cidr= option: the network its addresses come from */
+  slirp4netnsCidr?: string
 }
 
 export interface EtcFiles {
@@ -40,8 +42,8 @@ function readOr(file: string, fallback: string): string {
  * The container's address for its own names: slirp4netns' 10.0.2.100, 127.0.0.1 in a network
  * namespace of its own without a network (none), none on the host's network or a joined one.
  */
-function ownAddress(network: string): string | undefined {
-  if (network === 'slirp4netns') return SLIRP4NETNS_NETWORK.containerIP
+function ownAddress(network: string, slirp4netnsCidr: string | undefined): string | undefined {
+  if (network === 'slirp4netns') return slirp4netnsAddresses(slirp4netnsCidr).containerIP
   return network === 'none' ? '127.0.0.1' : undefined
 }
 
@@ -50,11 +52,11 @@ export function etcFilesFor(network: string, hostname: string, name: string, opt
   // --add-host entries come first, then the host's file, as in containers/common etchosts
   const extra: HostsEntry[] = (options.extraHosts ?? []).map((h) => ({ip: h.ip, names: [h.name]}))
   const base = [...extra, ...parseHostsFile(readOr('/etc/hosts', ''))]
-  const hosts = options.noHosts ? undefined : hostsFile(base, containerHostsEntries(ownAddress(network), [hostname, name], hostContainersInternalIP()))
+  const hosts = options.noHosts ? undefined : hostsFile(base, containerHostsEntries(ownAddress(network, options.slirp4netnsCidr), [hostname, name], hostContainersInternalIP()))
   const dns = {dns: options.dns, dnsSearch: options.dnsSearch, dnsOption: options.dnsOption}
   const resolvConf =
     network === 'slirp4netns'
-      ? slirp4netnsResolvConf({ipv6: true, ...dns})
+      ? slirp4netnsResolvConf({ipv6: true, ...dns, slirp4netnsDns: slirp4netnsAddresses(options.slirp4netnsCidr).dns})
       : network === 'pasta'
         ? pastaResolvConf(dns)
         : network === 'none'

@@ -278,11 +278,12 @@ async function networkStarter(
     }
   }
   if (config.network !== 'slirp4netns') return undefined
-  const ports = await prepareSlirp4netns({ports: config.ports})
+  const settings = mode.kind === 'slirp4netns' ? mode.options : undefined
+  const ports = await prepareSlirp4netns({...settings, ports: config.ports})
   let handle: NetworkHandle | undefined
   return {
     start: async (pid) => {
-      handle = await startSlirp4netns({pid, ports, exitFd})
+      handle = await startSlirp4netns({...settings, pid, ports, exitFd})
     },
     handle: () => handle,
   }

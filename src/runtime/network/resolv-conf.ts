@@ -91,14 +91,14 @@ function formatResolvConf(search: string[], servers: string[], opts: string[]): 
 }
 
 /** The container's /etc/resolv.conf content with slirp4netns networking. */
-export function slirp4netnsResolvConf(options: ResolvConfOptions = {}): string {
+export function slirp4netnsResolvConf(options: ResolvConfOptions & {slirp4netnsDns?: string} = {}): string {
   const host = options.hostResolvConf ?? hostResolvConf()
   const ipv6 = options.ipv6 ?? false
   let servers = nameserversOf(host).filter((s) => !LOOPBACK.test(s) && (ipv6 || !IPV6_ONLY.test(s)))
   if (servers.length === 0) servers = ipv6 ? [...DEFAULT_IPV4_DNS, ...DEFAULT_IPV6_DNS] : DEFAULT_IPV4_DNS
   return formatResolvConf(
     options.dnsSearch ?? lastListOf(host, 'search'),
-    options.dns ?? [SLIRP4NETNS_NETWORK.dns, ...servers],
+    options.dns ?? [options.slirp4netnsDns ?? SLIRP4NETNS_NETWORK.dns, ...servers],
     options.dnsOption ?? lastListOf(host, 'options'),
   )
 }

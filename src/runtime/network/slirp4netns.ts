@@ -42,6 +42,8 @@ export interface Slirp4netnsSettings {
   mtu?: number
   /** IPv6 (fd00::/64 by router advertisement) as Podman 4 does; default: when slirp4netns supports it */
   enableIPv6?: boolean
+  /** --cidr: the IPv4 network to configure; default 10.0.2.0/24 */
+  cidr?: string
   /** let the container reach the host's 127.0.0.1 as 10.0.2.2; default false (Podman's allow_host_loopback) */
   allowHostLoopback?: boolean
   /** the slirp4netns program; default: `slirp4netns` looked up in $PATH (Podman's network_cmd_path) */
@@ -342,6 +344,7 @@ export async function startSlirp4netns(options: Slirp4netnsOptions): Promise<Net
   const args: string[] = []
   if (!options.allowHostLoopback && features.disableHostLoopback) args.push('--disable-host-loopback')
   if (features.mtu) args.push(`--mtu=${mtu}`)
+  if (options.cidr !== undefined) args.push(`--cidr=${options.cidr}`)
   if (features.enableSandbox) args.push('--enable-sandbox')
   if (features.enableSeccomp) args.push('--enable-seccomp')
   if ((options.enableIPv6 ?? true) && features.ipv6) args.push('--enable-ipv6')

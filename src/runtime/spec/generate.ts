@@ -358,6 +358,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
 
   const stopSignal = request.stopSignal ?? (imageConfig.StopSignal ? parseStopSignal(imageConfig.StopSignal) : DEFAULT_STOP_SIGNAL)
   const annotations: Record<string, string> = {
+    ...request.annotations,
     'io.container.manager': 'libpod',
     'org.opencontainers.image.stopSignal': String(stopSignal),
     'org.systemd.property.KillSignal': String(stopSignal),
