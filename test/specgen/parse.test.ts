@@ -66,6 +66,7 @@ test('no options: the defaults Podman applies', (t) => {
     monitorPidFile: undefined,
     timeout: undefined,
     timezone: undefined,
+    stopSignal: undefined,
     stopTimeout: undefined,
     log: {driver: 'k8s-file', size: 0},
   })
