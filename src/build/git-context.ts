@@ -1,6 +1,6 @@
 // A git repository as the build context, as buildah's: `git://…`, or an http(s) URL whose path
 // ends in .git, with an optional `#REF[:SUBDIR]`. The repository is fetched with the host's git
-// (`git init`, `git fetch --depth=1 origin REF`, REF defaulting to HEAD, then a checkout) into a
+// (`git init`, `git fetch --depth=1 origin REF`, REF defaulting to HEAD, then a checkout of what was fetched) into a
 // work dir; SUBDIR of it, or all of it, is the context.
 import {execFile} from 'node:child_process'
 import * as fs from 'node:fs'
@@ -43,7 +43,7 @@ export async function cloneGitContext(source: string, dir: string, signal?: Abor
   await git(['init', '-q', dir], dir, 'init', source, signal)
   await git(['remote', 'add', 'origin', repo], dir, 'remote add', source, signal)
   await git(['fetch', '-q', '--depth=1', 'origin', '--', ref ?? 'HEAD'], dir, 'fetch', source, signal)
-  await git(['checkout', '-q', ref ?? 'FETCH_HEAD'], dir, 'checkout', source, signal)
+  await git(['checkout', '-q', 'FETCH_HEAD'], dir, 'checkout', source, signal)
   if (subdir === undefined) return dir
   const context = path.join(dir, path.posix.normalize(`/${subdir}`))
   if (!fs.statSync(context, {throwIfNoEntry: false})?.isDirectory()) throw new TspodError(`cloning ${JSON.stringify(source)}: ${subdir}: no such directory in the repository`)

@@ -178,7 +178,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/storage/image/transports/oci-layout/file-writes.ts',
   'src/storage/image/transports/oci-layout/layout.ts',
   'src/storage/image/transports/oci-layout/source.ts',
-  'src/storage/store/worker-io.ts',
   'src/system/disk-usage-report.ts',
   'src/system/doctor/context.ts',
   'src/system/doctor/disk-space.ts',

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import * as fs from 'node:fs'
 
 import {TspodCommand} from '../../cli/base-command'
+import {LogFile} from '../../cli/log-file'
 import {pullReporter} from '../../cli/pull-progress'
 import {checkAuthfile, imageContext, pullFlags} from '../../cli/image-flags'
 import {UsageError} from '../../engine'
@@ -82,15 +82,8 @@ export default class ImageBuild extends TspodCommand {
     const signal = this.interruptSignal()
     const quiet = flags.quiet
     // --logfile: what the build would print goes there, as Podman's (its errors still to stderr)
-    let logFd: number | undefined
-    if (flags.logfile !== undefined) {
-      try {
-        logFd = fs.openSync(flags.logfile, 'w', 0o600)
-      } catch (err) {
-        throw new UsageError(`opening ${flags.logfile}: ${(err as Error).message}`)
-      }
-    }
-    const out = (text: string) => (logFd === undefined ? this.print(text) : fs.writeSync(logFd, text.endsWith('\n') ? text : `${text}\n`))
+    const log = flags.logfile === undefined ? undefined : LogFile.open(flags.logfile)
+    const out = (text: string) => (log === undefined ? this.print(text) : log.line(text))
     let id: string
     try {
       id = await this.engine(flags).build(
@@ -117,28 +110,30 @@ export default class ImageBuild extends TspodCommand {
           userns: flags.userns,
           runtime: flags.runtime,
           runtimeFlags: flags['runtime-flag'],
-          outputFd: logFd,
+          outputFd: log?.fd,
           ulimits: flags.ulimit,
           securityOpt: flags['security-opt'],
           pullContext: () => imageContext(flags, signal),
         },
         {
           onLine: quiet ? undefined : out,
-          onWarning: (w) => (logFd === undefined ? this.printWarning(w) : out(`WARN[0000] ${w}`)),
+          onWarning: (w) => (log === undefined ? this.printWarning(w) : log.line(`WARN[0000] ${w}`)),
           pullProgress: () => pullReporter(quiet),
         },
       )
     } catch (err) {
+      log?.close()
       if (err instanceof BuildStepError) {
         if (err.runtimeMessage) process.stderr.write(`${err.runtimeMessage}\n`)
         process.stderr.write(`Error: ${err.message}\n`)
         this.exit(err.exitCode)
       }
       throw err
-    } finally {
-      if (logFd !== undefined) fs.closeSync(logFd)
     }
-    if (logFd === undefined) this.print(id)
-    else fs.appendFileSync(flags.logfile!, `${id}\n`)
+    if (log === undefined) this.print(id)
+    else {
+      log.line(id)
+      log.close()
+    }
   }
 }
