@@ -46,7 +46,7 @@ export const createFlags = {
   'no-hosts': Flags.boolean({description: 'Do not create /etc/hosts within the container, instead use the version from the image'}),
   dns: Flags.string({...many, description: 'Set custom DNS servers'}),
   'dns-search': Flags.string({...many, description: 'Set custom DNS search domains'}),
-  'dns-option': Flags.string({...many, description: 'Set custom DNS options'}),
+  'dns-option': Flags.string({...many, aliases: ['dns-opt'], description: 'Set custom DNS options'}),
   publish: Flags.string({char: 'p', ...many, description: 'Publish a container\'s port, or a range of ports, to the host ([[ip:][hostPort]:]containerPort[/protocol])'}),
   init: Flags.boolean({description: 'Run an init binary inside the container that forwards signals and reaps processes'}),
   'init-path': Flags.string({description: 'Path to the container-init binary'}),

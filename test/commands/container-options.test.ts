@@ -124,7 +124,8 @@ test('--add-host, --no-hosts, --dns, --dns-search, --dns-option and /etc/mtab, w
   const dns = ['--dns', '1.1.1.1', '--dns', '9.9.9.9', '--dns-search', 'example.com', '--dns-option', 'ndots:2']
   const resolv = 'search example.com\nnameserver 1.1.1.1\nnameserver 9.9.9.9\noptions ndots:2\n'
   t.is(await ok(box, ['run', '--rm', ...dns, 'busybox', 'cat', '/etc/resolv.conf']), resolv)
-  t.is(await ok(box, ['run', '--rm', '--network', 'host', ...dns, 'busybox', 'cat', '/etc/resolv.conf']), resolv)
+  // --dns-opt: Podman's old name for --dns-option, still accepted
+  t.is(await ok(box, ['run', '--rm', '--network', 'host', ...dns.slice(0, -2), '--dns-opt', 'ndots:2', 'busybox', 'cat', '/etc/resolv.conf']), resolv)
   t.is(await ok(box, ['run', '--rm', '--dns', '1.1.1.1', '--dns-search', '.', 'busybox', 'cat', '/etc/resolv.conf']), 'nameserver 1.1.1.1\n')
   // --no-hosts: the image's /etc/hosts (busybox has none); every container gets /etc/mtab
   t.is(await ok(box, ['run', '--rm', '--no-hosts', '--network', 'none', 'busybox', 'sh', '-c', 'ls /etc; readlink /etc/mtab']), 'group\nhostname\nmtab\npasswd\n/proc/mounts\n')
