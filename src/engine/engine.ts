@@ -853,7 +853,7 @@ export class Engine {
   }
 
   /** `rmi`: the images (with force, the containers using them first); the report says what went and what failed. */
-  async removeImages(options: {names: string[]; all?: boolean; force?: boolean}): Promise<RemoveReport> {
+  async removeImages(options: {names: string[]; all?: boolean; force?: boolean; noPrune?: boolean}): Promise<RemoveReport> {
     const store = await this.store()
     const {removeImageUsers} = await import('./container-users')
     const {removeImages} = await import('../storage/store/images/remove')
@@ -861,7 +861,7 @@ export class Engine {
     const all = options.all ?? false
     if (force) await removeImageUsers(store, options.names, all, this.registries)
     let recorded: Promise<void> = Promise.resolve()
-    const report = await removeImages(store, options.names, {force, all, registries: this.registries, onEvent: (status, id, name) => (recorded = recorded.then(() => this.events.image(status, id, name)))})
+    const report = await removeImages(store, options.names, {force, all, noPrune: options.noPrune, registries: this.registries, onEvent: (status, id, name) => (recorded = recorded.then(() => this.events.image(status, id, name)))})
     await recorded
     return report
   }

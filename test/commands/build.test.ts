@@ -51,6 +51,20 @@ test('steps, RUN, COPY --chown, ENV/WORKDIR/CMD; a rebuild takes every step from
   const changed = await ok(box, ['build', '-q', '-t', 'b1', '--build-arg', 'WHO=you', ctx])
   t.regex(changed.stdout, /^[0-9a-f]{64}\n$/)
   t.is((await ok(box, ['run', '--rm', 'b1'])).stdout, 'hello you\nchanged\n')
+
+  // the steps' images: intermediate ones (unnamed, with images made from them) only with -a; the
+  // first b1, untagged by the rebuild, is dangling and shown
+  const listed = async (...args: string[]) => (await ok(box, ['images', ...args, '--format', '{{.Repository}}:{{.Tag}}'])).stdout.trim().split('\n').sort()
+  t.deepEqual(await listed(), ['<none>:<none>', 'localhost/b1:latest', 'localhost/busybox:latest', 'localhost/multi:latest'])
+  t.is((await listed('-a')).length, 4 + 7)
+  t.is((await listed('-a', '--filter', 'intermediate=true')).length, 7)
+  // rmi takes the parents only the new b1 needed (its COPY and ENV steps), then stops at one the first b1 still needs
+  const rmi = await ok(box, ['rmi', 'b1'])
+  t.regex(rmi.stdout, /^Untagged: localhost\/b1:latest\n(Deleted: [0-9a-f]{64}\n){3}$/)
+  t.is((await listed('-a')).length, 4 + 7 - 3)
+  // prune: the dangling first b1, then each parent it leaves dangling, down to busybox
+  await ok(box, ['image', 'prune', '-f'])
+  t.deepEqual(await listed('-a'), ['localhost/busybox:latest', 'localhost/multi:latest'])
 })
 
 test('multi-stage with COPY --from and --target; RUN --mount from= and cache options; --ulimit, --security-opt; --iidfile, --label, -f', async (t) => {

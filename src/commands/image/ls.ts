@@ -74,7 +74,9 @@ export default class ImageLs extends TspodCommand {
     const {args, flags} = await this.parse(ImageLs)
     const sort = flags.sort as SortField
     if (!SORT_FIELDS.includes(sort)) throw new UsageError(`"${flags.sort}" is not a valid field for sorting. Choose from: ${SORT_FIELDS.join(', ')}`)
-    const summaries = await this.engine(flags).listImages([...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : [])])
+    // as Podman's: intermediate images (a build's unnamed steps with images made from them) only with -a
+    const filters = [...(flags.filter ?? []), ...(args.name ? [`reference=${args.name}`] : []), ...(flags.all ? [] : ['intermediate=false'])]
+    const summaries = await this.engine(flags).listImages(filters)
     if (flags.quiet) {
       const ids = [...new Set(summaries.map((s) => (flags['no-trunc'] ? `sha256:${s.Id}` : s.Id.slice(0, 12))))]
       if (ids.length > 0) this.print(ids.join('\n'))

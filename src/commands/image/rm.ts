@@ -15,6 +15,7 @@ export default class ImageRm extends TspodCommand {
     all: Flags.boolean({char: 'a', description: 'Remove all images'}),
     force: Flags.boolean({char: 'f', description: 'Force Removal of the image, and of the containers using it; ignore images that do not exist'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors if a specified image does not exist'}),
+    'no-prune': Flags.boolean({description: 'Do not remove dangling images'}),
   }
 
   async run(): Promise<void> {
@@ -24,7 +25,7 @@ export default class ImageRm extends TspodCommand {
     const names = argv
     if (names.length === 0 && !flags.all) throw new UsageError('image name or ID must be specified')
     if (names.length > 0 && flags.all) throw new UsageError('when using the --all switch, you may not pass any images names or IDs')
-    const report = await this.engine(flags).removeImages({names, all: flags.all, force: flags.force})
+    const report = await this.engine(flags).removeImages({names, all: flags.all, force: flags.force, noPrune: flags['no-prune']})
     for (const name of report.untagged) this.print(`Untagged: ${name}`)
     for (const id of report.deleted) this.print(`Deleted: ${id}`)
     // Podman's --force also ignores images that do not exist

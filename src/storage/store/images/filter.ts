@@ -6,6 +6,7 @@ import {UsageError} from '../../../errors'
 import type {RegistriesConfig} from '../../image/config/registries-conf'
 import type {Image} from './images'
 import type {Store} from '../store'
+import {ImageTree} from './image-tree'
 import {lookupImage} from './lookup'
 import {imageConfig} from './report'
 
@@ -56,10 +57,12 @@ function addedTime(image: Image): number {
 /** `registries` is read only when a filter names an image (before, since), so a plain listing reads no config. */
 export function filterImages(store: Store, filters: ImageFilters, registries: () => RegistriesConfig): Image[] {
   const tests: ((image: Image) => boolean)[] = []
+  const images = store.images.list()
+  const tree = new ImageTree(images)
   for (const [key, values] of filters) {
     switch (key) {
       case 'dangling':
-        tests.push((image) => values.some((v) => bool(key, v) === (image.names.length === 0)))
+        tests.push((image) => values.some((v) => bool(key, v) === tree.isDangling(image)))
         break
       case 'reference':
         tests.push((image) => values.some((v) => referenceMatches(v, image)))
@@ -84,10 +87,9 @@ export function filterImages(store: Store, filters: ImageFilters, registries: ()
         tests.push((image) => values.some((v) => bool(key, v) === false))
         break
       case 'intermediate':
-        // tspod never stores intermediate (build) images
-        tests.push((image) => values.some((v) => bool(key, v) === false))
+        tests.push((image) => values.some((v) => bool(key, v) === tree.isIntermediate(image)))
         break
     }
   }
-  return store.images.list().filter((image) => tests.every((t) => t(image)))
+  return images.filter((image) => tests.every((t) => t(image)))
 }

@@ -5,6 +5,7 @@ import {TspodError} from '../../../errors'
 import {removeUnusedMappedLayers} from '../mapped-layers/mapped-layers'
 import type {RegistriesConfig} from '../../image/config/registries-conf'
 import {ImageInUseError} from './errors'
+import {ImageTree} from './image-tree'
 import type {Image} from './images'
 import type {Store} from '../store'
 import {ImageUnknownError, LocalMatch, resolveLocalImage} from './lookup'
@@ -26,16 +27,32 @@ function inUseError(containerId: string): ImageInUseError {
 /** Told each name taken from an image (untag) and each image removed (remove, with the name it was asked by), in Podman's order. */
 export type ImageRemovalEvent = (status: 'untag' | 'remove', id: string, name: string) => void
 
-function deleteImage(store: Store, image: Image, report: RemoveReport, asked: string, onEvent?: ImageRemovalEvent): void {
+function deleteImage(store: Store, image: Image, report: RemoveReport, asked: string, onEvent?: ImageRemovalEvent): boolean {
   const user = store.images.deleteUnlessUsed(image.id)
   if (user) {
     report.errors.push(inUseError(user))
-    return
+    return false
   }
   report.untagged.push(...image.names)
   report.deleted.push(image.id)
   for (const name of image.names) onEvent?.('untag', image.id, name)
   onEvent?.('remove', image.id, asked)
+  return true
+}
+
+/**
+ * After an image went, its parent too if that is now dangling (unnamed, no other image made from
+ * it, no container on it), and so on up: a build's intermediate images go with the last image
+ * that needs them, as libimage removes them.
+ */
+function deleteDanglingParents(store: Store, parent: Image | undefined, inUse: Map<string, string[]>, report: RemoveReport, onEvent?: ImageRemovalEvent): void {
+  while (parent) {
+    const tree = new ImageTree(store.images.list())
+    const current = store.images.get(parent.id)
+    if (!current || !tree.isDangling(current) || inUse.has(current.id)) return
+    parent = tree.parent(current)
+    if (!deleteImage(store, current, report, '', onEvent)) return
+  }
 }
 
 /** Under the layers lock, exclusively: no pull can decide to reuse one of them meanwhile. Returns the bytes the removed layers took. */
@@ -48,7 +65,7 @@ async function removeUnusedLayers(store: Store): Promise<number> {
   })
 }
 
-export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig; onEvent?: ImageRemovalEvent}): Promise<RemoveReport> {
+export async function removeImages(store: Store, texts: string[], opts: {force: boolean; all: boolean; registries: RegistriesConfig; onEvent?: ImageRemovalEvent; noPrune?: boolean}): Promise<RemoveReport> {
   const report: RemoveReport = {untagged: [], deleted: [], errors: []}
   const inUse = store.imagesInUse()
   // -a: in the order the images came into the store, as containers-storage lists them to Podman
@@ -83,7 +100,8 @@ export async function removeImages(store: Store, texts: string[], opts: {force: 
       report.errors.push(inUseError(users[0]))
       continue
     }
-    deleteImage(store, image, report, target.text, opts.onEvent)
+    const parent = opts.noPrune ? undefined : new ImageTree(store.images.list()).parent(image)
+    if (deleteImage(store, image, report, target.text, opts.onEvent)) deleteDanglingParents(store, parent, inUse, report, opts.onEvent)
   }
   if (report.deleted.length > 0) await removeUnusedLayers(store)
   return report
@@ -95,14 +113,24 @@ export interface PrunedImages {
   reclaimedBytes: number
 }
 
-/** Dangling images (no name), or with `all` every image no container uses; `wanted` narrows the choice (prune filters). */
+/**
+ * Dangling images (unnamed, no image made from them), or with `all` every image no container
+ * uses; `wanted` narrows the choice (prune filters). Removing a dangling image can leave its
+ * parent dangling: rounds go on until one removes nothing, as Podman prunes.
+ */
 export async function pruneImages(store: Store, opts: {all: boolean; wanted?: (image: Image) => boolean}): Promise<PrunedImages> {
   const ids: string[] = []
   const inUse = store.imagesInUse()
-  for (const image of store.images.list()) {
-    if ((!opts.all && image.names.length > 0) || inUse.has(image.id) || (opts.wanted && !opts.wanted(image))) continue
-    // a container made on it since the list above keeps it
-    if (store.images.deleteUnlessUsed(image.id) === undefined) ids.push(image.id)
+  for (let removed = true; removed; ) {
+    removed = false
+    const tree = new ImageTree(store.images.list())
+    for (const image of tree.images) {
+      if ((!opts.all && !tree.isDangling(image)) || inUse.has(image.id) || (opts.wanted && !opts.wanted(image))) continue
+      // a container made on it since the list above keeps it
+      if (store.images.deleteUnlessUsed(image.id) !== undefined) continue
+      ids.push(image.id)
+      removed = true
+    }
   }
   const reclaimedBytes = await removeUnusedLayers(store)
   return {ids, reclaimedBytes}
