@@ -235,3 +235,45 @@ test('push to oci:, oci-archive:, docker-archive: and dir:, each pulled back as 
   }
   t.is(fs.readFileSync(path.join(box.dir, 'plain-dir', 'version'), 'utf8'), 'Directory Transport Version: 1.1\n')
 })
+
+test('--compression-format zstd: an OCI layout and a registry get zstd layers under an OCI manifest, which tspod and Podman pull and run', async (t) => {
+  const registry = await tlsRegistry(t)
+  const box = await sandboxWithImages(t)
+  const id = await imageId(box, 'localhost/busybox')
+  const layout = path.join(box.dir, 'zstd-layout')
+  const pushed = await tspod(box, ['push', '-q', '--compression-format', 'zstd', 'localhost/busybox', `oci:${layout}:v1`])
+  t.is(pushed.code, 0, pushed.stderr)
+  const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8'))
+  const blob = (digest: string) => fs.readFileSync(path.join(layout, 'blobs', 'sha256', digest.slice('sha256:'.length)))
+  const manifest = JSON.parse(blob(index.manifests[0].digest).toString())
+  t.is(manifest.mediaType, OCI)
+  for (const layer of manifest.layers) {
+    t.is(layer.mediaType, 'application/vnd.oci.image.layer.v1.tar+zstd')
+    t.deepEqual([...blob(layer.digest).subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd])
+  }
+  const other = sandbox(box.user)
+  t.teardown(() => removeTree(other.dir))
+  const pulled = await tspod(other, ['pull', '-q', `oci:${layout}:v1`])
+  t.is(pulled.stdout.trim(), id, pulled.stderr)
+
+  const docker = await tspod(box, ['push', '--compression-format', 'zstd', '--format', 'v2s2', 'localhost/busybox', `oci:${layout}:v2`])
+  t.is(docker.code, 125)
+  t.regex(docker.stderr, /^Error: zstd compression is not supported for docker images .*\n$/)
+
+  const host = registry.host
+  const toRegistry = await tspod(box, ['push', '-q', '--tls-verify=false', '--creds', CREDS, '--compression-format', 'zstd', 'localhost/busybox', `${host}/zstd/app:1`])
+  t.is(toRegistry.code, 0, toRegistry.stderr)
+  const remote = JSON.parse((await registryGet(registry, '/v2/zstd/app/manifests/1', `${OCI},${V2S2}`)).body.toString())
+  t.is(remote.mediaType, OCI)
+  t.true(remote.layers.every((l: {mediaType: string}) => l.mediaType.endsWith('+zstd')))
+  const root = path.join(box.dir, 'podman')
+  const podman = (args: string[]) =>
+    runAs(box.user, ['podman', '--root', `${root}/root`, '--runroot', `${root}/run`, '--storage-driver', 'vfs', '--events-backend', 'file', '--cgroup-manager', 'cgroupfs', '--runtime', 'crun', ...args], {
+      env: {...box.env, CONTAINERS_CONF: '/dev/null'},
+      timeoutMs: 120_000,
+    })
+  const podmanPulled = await podman(['pull', '-q', '--tls-verify=false', '--creds', CREDS, `${host}/zstd/app:1`])
+  t.is(podmanPulled.code, 0, podmanPulled.stderr)
+  const ran = await podman(['run', '--rm', '--network', 'none', `${host}/zstd/app:1`, 'echo', 'zstd from tspod'])
+  t.is(ran.stdout, 'zstd from tspod\n', ran.stderr)
+})

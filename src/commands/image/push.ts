@@ -17,7 +17,7 @@ export default class ImagePush extends TspodCommand {
   static flags = {
     authfile: Flags.string({description: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override'}),
     'cert-dir': Flags.string({description: 'Path to a directory containing TLS certificates and keys'}),
-    'compression-format': Flags.string({description: 'compression format to use (gzip)'}),
+    'compression-format': Flags.string({description: 'compression format to use (gzip, zstd)'}),
     creds: Flags.string({description: 'Credentials (USERNAME:PASSWORD) to use for authenticating to a registry'}),
     digestfile: Flags.string({description: 'Write the digest of the pushed image to the specified file'}),
     format: Flags.string({char: 'f', description: 'Manifest type (oci, v2s2) to use in the destination (default is manifest type of source, with fallbacks)'}),

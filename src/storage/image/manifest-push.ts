@@ -127,7 +127,7 @@ export async function pushList(store: Store, listName: string, destinationName: 
         const inner = await dockerTransport.parseReference(`//${repository}@${instance.digest}`).newDestination({...ctx, knownRepositories: []})
         const dest = new ByDigestDestination(inner, repository, ctx)
         try {
-          const copied = await copyImage(source, dest, {onEvent: opts.onEvent, manifestType: format?.image, compressLayers: true})
+          const copied = await copyImage(source, dest, {onEvent: opts.onEvent, manifestType: format?.image, layerCompression: {format: 'gzip', recompress: false}})
           instance.digest = copied.manifestDigest
           instance.size = copied.manifest.bytes.length
           instance.mediaType = copied.manifest.mediaType

@@ -8,12 +8,15 @@ import {TspodError, UsageError} from '../../errors'
 import {BlobLocations} from './blob-locations'
 import type {RegistriesConfig} from './config/registries-conf'
 import {CopyEvent, copyImage} from './copy/copy'
+import {CompressionFormat, LayerCompression, parseCompressionFormat} from './copy/layer-compression'
 import {parseImageManifest} from './manifest/manifest'
 import {MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_MANIFEST} from './manifest/media-types'
 import {resolveLocalImage} from '../store/images/lookup'
 import type {Store} from '../store/store'
 import {StoreImageReference} from './transports/containers-storage/transport'
 import {dockerTransport} from './transports/docker/transport'
+import {OCI_ARCHIVE_TRANSPORT_NAME} from './transports/oci-archive/transport'
+import {OCI_TRANSPORT_NAME} from './transports/oci-layout/transport'
 import {formatImageName, parseTransportOrRegistry} from './transports/registry'
 import {ImageContext, ImageReference} from './transports/types'
 
@@ -59,11 +62,9 @@ export async function pushImage(store: Store, sourceName: string, destinationNam
     if (opts.format === 'v2s1') throw new UsageError('Docker schema 1 manifests (v2s1) are not supported by tspod: use oci or v2s2')
     throw new UsageError(`unknown format ${JSON.stringify(opts.format)}. Choose one of the supported formats: 'oci', 'v2s2', or 'docker'`)
   }
-  if (opts.compressionFormat !== undefined && opts.compressionFormat !== 'gzip') {
-    if (opts.compressionFormat === 'zstd' || opts.compressionFormat === 'zstd:chunked') {
-      throw new UsageError(`compression format ${JSON.stringify(opts.compressionFormat)} is not supported by tspod: use gzip`)
-    }
-    throw new UsageError(`cannot find compressor for ${JSON.stringify(opts.compressionFormat)}`)
+  const compressionFormat = opts.compressionFormat === undefined ? undefined : parseCompressionFormat(opts.compressionFormat)
+  if (compressionFormat === 'zstd' && manifestType === MEDIA_TYPE_DOCKER_MANIFEST) {
+    throw new UsageError('zstd compression is not supported for docker images (--format v2s2): push with --format oci, or --compression-format gzip')
   }
   const match = resolveLocalImage(store, sourceName, opts.ctx.registries)
   if (!match) throw new UsageError(`${sourceName}: image not known`)
@@ -76,9 +77,15 @@ export async function pushImage(store: Store, sourceName: string, destinationNam
     const {config, layers} = parseImageManifest(sourceManifest.bytes, sourceManifest.mediaType)
     const blobs = [config.digest, ...layers.map((l) => l.digest)]
     const ctx: ImageContext = {...opts.ctx, knownRepositories: [...match.image.names, ...(registry ? locations.repositoriesFor(blobs) : [])]}
+    const layerCompression = compressionOf(destination.transport.name, compressionFormat)
     const dest = await destination.newDestination(ctx)
     try {
-      const copied = await copyImage(source, dest, {onEvent: opts.onEvent, manifestType, compressLayers: registry})
+      const copied = await copyImage(source, dest, {
+        onEvent: opts.onEvent,
+        // zstd layers need an OCI manifest
+        manifestType: manifestType ?? (layerCompression?.format === 'zstd' ? MEDIA_TYPE_OCI_MANIFEST : undefined),
+        layerCompression,
+      })
       const repository = destination.dockerReference()?.replace(/[:@][^/]*$/, '')
       if (registry && repository !== undefined) {
         const written = parseImageManifest(copied.manifest.bytes, copied.manifest.mediaType)
@@ -92,6 +99,17 @@ export async function pushImage(store: Store, sourceName: string, destinationNam
   } finally {
     await source.close()
   }
+}
+
+/**
+ * What a destination does to layers, as containers/image's destinations ask: a registry wants
+ * them compressed (gzip unless told), an OCI layout or archive compresses only when a format is
+ * given, docker-archive: and dir: keep the blobs as they are (the flag is ignored, as Podman does).
+ */
+function compressionOf(transport: string, format: CompressionFormat | undefined): LayerCompression | undefined {
+  if (transport === dockerTransport.name) return format ? {format, recompress: true} : {format: 'gzip', recompress: false}
+  if ((transport === OCI_TRANSPORT_NAME || transport === OCI_ARCHIVE_TRANSPORT_NAME) && format) return {format, recompress: true}
+  return undefined
 }
 
 function writeDigestFile(file: string, digest: string): void {

@@ -31,5 +31,6 @@ test('bad --format and --compression-format values are usage errors, before the 
   })
   await t.throwsAsync(pushImage(store, 'x', undefined, {...opts, format: 'v2s1'}), {instanceOf: UsageError, message: /schema 1/})
   await t.throwsAsync(pushImage(store, 'x', undefined, {...opts, compressionFormat: 'lz9'}), {instanceOf: UsageError, message: 'cannot find compressor for "lz9"'})
-  await t.throwsAsync(pushImage(store, 'x', undefined, {...opts, compressionFormat: 'zstd'}), {instanceOf: UsageError, message: /not supported by tspod: use gzip/})
+  await t.throwsAsync(pushImage(store, 'x', undefined, {...opts, compressionFormat: 'zstd:chunked'}), {instanceOf: UsageError, message: /"zstd:chunked" is not supported by tspod: use zstd or gzip/})
+  await t.throwsAsync(pushImage(store, 'x', undefined, {...opts, compressionFormat: 'zstd', format: 'v2s2'}), {instanceOf: UsageError, message: /zstd compression is not supported for docker images/})
 })

@@ -2,14 +2,14 @@
 // pipeline). The source gives raw bytes; every manifest and blob is verified here against its
 // digest as it flows, and nothing is committed unless all of it matched.
 import {Readable, Transform} from 'node:stream'
-import {createGzip} from 'node:zlib'
 
 import {TspodError, wrap} from '../../../errors'
 import {BlobInfo, BlobStall, GetBlobOptions, ImageDestination, ImageSource, ManifestBlob, Platform} from '../transports/types'
 import {DigestVerifier, sha256Digest as sha256} from '../../digest'
 import {ImageManifest, convertManifest, isManifestList, parseImageManifest, parseManifest, serializeManifest} from '../manifest/manifest'
 import {chooseInstance} from '../manifest/platform'
-import {MEDIA_TYPE_DOCKER_LAYER, MEDIA_TYPE_DOCKER_LAYER_GZIP, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_LAYER, MEDIA_TYPE_OCI_LAYER_GZIP} from '../manifest/media-types'
+import {createLayerDecompressor} from '../../store/archive/decompress'
+import {LayerCompression, compressedMediaType, isCompressedMediaType, layerCompressor} from './layer-compression'
 import {copyLayerUncompressed, diffIds, isCompressedLayer} from './uncompressed-layer'
 import {tracePhase} from '../../../trace'
 
@@ -30,13 +30,11 @@ export interface CopyOptions {
   onEvent?: (event: CopyEvent) => void
   /** write the manifest in this format (push --format), converting when the source has another */
   manifestType?: string
-  /** gzip the layers that are not compressed on the way (a registry destination wants them compressed) */
-  compressLayers?: boolean
+  /** compress layers on the way (a registry destination wants them compressed; push --compression-format) */
+  layerCompression?: LayerCompression
   /** write compressed layers as their tar streams (a new manifest; the image ID stays) */
   uncompressedLayers?: boolean
 }
-
-const UNCOMPRESSED_LAYER_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPE_OCI_LAYER, MEDIA_TYPE_DOCKER_LAYER])
 
 export interface CopyResult {
   manifest: ManifestBlob
@@ -87,27 +85,37 @@ function progress(digest: string, onEvent: CopyOptions['onEvent']): Transform {
   })
 }
 
-/**
- * One layer; returns the blob written when it differs from the source's (compressed on the way).
- * gzipType: the media type of a gzipped layer in the manifest, when uncompressed layers are gzipped.
- */
+/** The streams that turn a layer blob into `mediaType`'s compression: none, or (decompress and) compress. */
+function recompression(layer: BlobInfo, mediaType: string | undefined, compression: LayerCompression | undefined): Transform[] {
+  if (mediaType === undefined || compression === undefined) return []
+  const compressor = layerCompressor(compression.format)
+  return isCompressedMediaType(layer.mediaType) ? [createLayerDecompressor(), compressor] : [compressor]
+}
+
+/** One layer; returns the blob written when it differs from the source's (compressed on the way). */
 async function copyLayer(
   source: ImageSource,
   dest: ImageDestination,
   layer: BlobInfo,
   index: number,
   onEvent: CopyOptions['onEvent'],
-  gzipType?: string,
+  compression?: LayerCompression,
 ): Promise<BlobInfo | undefined> {
-  const compress = gzipType !== undefined && UNCOMPRESSED_LAYER_TYPES.has(layer.mediaType ?? '')
-  if (!compress && (await dest.tryReusingBlob(layer, {layerIndex: index}))) {
+  const mediaType = compression && compressedMediaType(layer.mediaType ?? '', compression)
+  // A compressed blob the destination has is used as it is, in whatever compression (as
+  // containers/image does); an uncompressed one is never sent uncompressed, so not looked for.
+  if ((mediaType === undefined || isCompressedMediaType(layer.mediaType)) && (await dest.tryReusingBlob(layer, {layerIndex: index}))) {
     onEvent?.({kind: 'blob-done', digest: layer.digest, reused: true})
     return undefined
   }
+  const stages = recompression(layer, mediaType, compression)
   onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})
   const {stream} = await source.getBlob(layer, reportingStalls(layer.digest, onEvent))
-  let verified = stream.pipe(new DigestVerifier(layer.digest)).pipe(progress(layer.digest, onEvent))
-  if (compress) verified = verified.pipe(createGzip())
+  let verified: Readable = stream.pipe(new DigestVerifier(layer.digest)).pipe(progress(layer.digest, onEvent))
+  for (const stage of stages) {
+    verified.on('error', (err) => stage.destroy(err))
+    verified = verified.pipe(stage)
+  }
   let sourceError: Error | undefined
   stream.on('error', (err) => {
     sourceError = err
@@ -116,13 +124,13 @@ async function copyLayer(
   let written: BlobInfo
   try {
     // a compressed blob's digest is known only once it is written
-    written = await dest.putBlob(verified, compress ? {digest: '', size: -1, mediaType: gzipType} : layer, {isConfig: false, layerIndex: index})
+    written = await dest.putBlob(verified, mediaType ? {digest: '', size: -1, mediaType} : layer, {isConfig: false, layerIndex: index})
   } catch (err) {
     // a failed read is the source's fault: its words, not the destination's "writing blob" around them
     throw wrap(sourceError ?? err, `copying blob ${layer.digest}`)
   }
   onEvent?.({kind: 'blob-done', digest: layer.digest, reused: false})
-  return compress ? {...layer, digest: written.digest, size: written.size, mediaType: gzipType} : undefined
+  return mediaType ? {...layer, digest: written.digest, size: written.size, mediaType} : undefined
 }
 
 /** Run fn over items with at most `limit` in flight; the first failure rejects (others finish). */
@@ -170,12 +178,11 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   onEvent?.({kind: 'blob-done', digest: manifest.config.digest, reused: false})
   tracePhase('config')
 
-  const gzipType = options.compressLayers ? (manifest.mediaType === MEDIA_TYPE_DOCKER_MANIFEST ? MEDIA_TYPE_DOCKER_LAYER_GZIP : MEDIA_TYPE_OCI_LAYER_GZIP) : undefined
   const ids = options.uncompressedLayers ? diffIds(config, manifest.layers.length) : []
   const rewritten: (BlobInfo | undefined)[] = []
   await boundedAll(manifest.layers, PARALLEL_BLOBS, async (layer, i) => {
     if (!options.uncompressedLayers || !isCompressedLayer(layer)) {
-      rewritten[i] = await copyLayer(source, dest, layer, i, onEvent, gzipType)
+      rewritten[i] = await copyLayer(source, dest, layer, i, onEvent, options.layerCompression)
       return
     }
     onEvent?.({kind: 'blob-start', digest: layer.digest, size: layer.size, isConfig: false})

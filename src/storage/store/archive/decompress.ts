@@ -1,12 +1,10 @@
 // Layer blobs arrive gzip- or zstd-compressed, or as a plain tar. The format is decided from the
 // first bytes, as containers-image's DetectCompression does, never from a media type.
-import {ChildProcess, spawn} from 'node:child_process'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import {Transform, TransformCallback} from 'node:stream'
 import * as zlib from 'node:zlib'
 
 import {TspodError} from '../../../errors'
+import {ProgramTransform, findProgram} from './program-stream'
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none'
 
@@ -69,78 +67,6 @@ function loadZstd(): ZstdModule {
     }
   }
   return zstdModule
-}
-
-let zstdTool: string | null | undefined
-
-/** The zstd program on PATH (Debian's zstd package), or null. */
-function findZstdTool(): string | null {
-  if (zstdTool === undefined) {
-    zstdTool = null
-    for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-      const file = path.join(dir, 'zstd')
-      try {
-        fs.accessSync(file, fs.constants.X_OK)
-        zstdTool = file
-        break
-      } catch {
-        // not here
-      }
-    }
-  }
-  return zstdTool
-}
-
-/**
- * zstd through the zstd program (native; about 10x faster than fzstd, measured): the blob on its
- * stdin, the tar on its stdout, with backpressure both ways. Its failure is "corrupt zstd layer: …".
- */
-class ZstdToolDecompress extends Transform {
-  private readonly child: ChildProcess
-  private stderr = ''
-  private readonly exited: Promise<number | null>
-  private readonly drained: Promise<void>
-
-  constructor(tool: string) {
-    super()
-    this.child = spawn(tool, ['-d', '-c', '-q'], {stdio: ['pipe', 'pipe', 'pipe']})
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (err) => {
-        this.stderr ||= err.message
-        resolve(null)
-      })
-      this.child.once('close', (code) => resolve(code))
-    })
-    this.child.stdin!.on('error', () => undefined) // its exit status tells
-    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text))
-    this.child.stdout!.on('data', (data: Buffer) => {
-      if (!this.push(data)) this.child.stdout!.pause()
-    })
-    this.drained = new Promise((resolve) => this.child.stdout!.once('close', () => resolve()))
-  }
-
-  override _read(size: number): void {
-    this.child.stdout?.resume()
-    super._read(size)
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (this.child.stdin!.write(chunk)) done()
-    else this.child.stdin!.once('drain', () => done())
-  }
-
-  override _flush(done: TransformCallback): void {
-    this.child.stdin!.end()
-    void Promise.all([this.exited, this.drained]).then(([code]) => {
-      if (code === 0) return done()
-      done(zstdToolError(this.stderr, code))
-    })
-  }
-
-  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
-    callback(err)
-  }
 }
 
 /** zstd's "Read error (39) : premature end" is fzstd's "unexpected EOF"; otherwise its reason, after the last " : ". */
@@ -236,8 +162,9 @@ export function createLayerDecompressor(onDetect?: (compression: LayerCompressio
       // zlib's default 16 KiB output chunks make gunzip ~5x slower than 256 KiB ones (measured).
       if (compression === 'gzip') inner = zlib.createGunzip({chunkSize: 256 * 1024})
       else if (compression === 'zstd') {
-        const tool = findZstdTool()
-        inner = tool ? new ZstdToolDecompress(tool) : new ZstdDecompress()
+        // Debian's zstd program where installed: about 10x faster than fzstd (measured)
+        const tool = findProgram('zstd')
+        inner = tool ? new ProgramTransform(tool, ['-d', '-c', '-q'], zstdToolError) : new ZstdDecompress()
       }
       else inner = passThrough()
     } catch (err) {
