@@ -5,7 +5,12 @@
 // holding the same locally built busybox image. The Containerfile: FROM that image, a COPY of a
 // 50 MB context (50 files of 1 MB), three RUN steps that write files. Three builds each, timed
 // with GNU time (wall, peak RSS): cold (empty cache), the rebuild with nothing changed, and the
-// rebuild after one context file changed (COPY and the RUNs below it rerun).
+// rebuild after one context file changed (COPY and the RUNs below it rerun). The two tools' builds
+// alternate, so that the load of a busy machine drifting meanwhile hits both alike; each rebuild
+// is measured `runs` times (argument, default 3; a new file content each time), and the ratios
+// are the medians of the paired runs'.
+// CPU seconds (user + sys of the command and the children it waited for) are printed next to
+// wall time, since wall time on a loaded machine says little.
 // Goals (issue 13): cold at most Podman's time; both rebuilds at most half of Podman's.
 // Both build with `--network none` (Podman's rootless default, slirp4netns, needs /dev/net/tun,
 // which is 0600 root here). Run as root after `npm run build` (it uses the test helpers in dist/):
@@ -26,12 +31,12 @@ const CONTAINERFILE = `FROM ${IMAGE}\nCOPY data /data\nRUN echo one > /one\nRUN 
 
 /** argv as the test user under GNU time: {seconds, mb} or {error}. */
 function timed(argv, env) {
-  const full = ['/usr/bin/time', '-f', '%e %M', 'setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv]
+  const full = ['/usr/bin/time', '-f', '%e %M %U %S', 'setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv]
   const r = spawnSync(full[0], full.slice(1), {env: userEnv(user, env), cwd: '/', encoding: 'utf8', maxBuffer: 64 << 20})
   const lines = (r.stderr || '').trim().split('\n')
   if (r.status !== 0) return {error: lines.filter((l) => l.startsWith('Error')).pop() ?? lines.slice(-2, -1)[0] ?? `exit ${r.status}`}
-  const [seconds, kb] = lines.pop().split(' ').map(Number)
-  return {seconds, mb: kb / 1024}
+  const [seconds, kb, userS, sysS] = lines.pop().split(' ').map(Number)
+  return {seconds, mb: kb / 1024, cpu: userS + sysS}
 }
 
 function must(argv, env, what) {
@@ -47,13 +52,38 @@ function makeContext(dir) {
   execFileSync('chmod', ['-R', 'a+rX', dir])
 }
 
-/** cold, nothing changed, one file changed: the three timings of one tool. */
-function loop(build, context) {
-  const cold = build()
-  const same = build()
-  fs.writeFileSync(path.join(context, 'data', 'f07'), crypto.randomBytes(1 << 20))
-  const changed = build()
-  return [cold, same, changed]
+const RUNS = Number(process.argv[2] ?? 3)
+
+function median(values) {
+  const v = [...values].sort((a, b) => a - b)
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2
+}
+
+/** The run of median wall time among `results`, or the first failure. */
+function medianRun(results) {
+  const failed = results.find((r) => r.error)
+  if (failed) return failed
+  return [...results].sort((a, b) => a.seconds - b.seconds)[(results.length - 1) >> 1]
+}
+
+/**
+ * The tools' builds in turn, `runs` rounds (so that load drifting during the run hits each alike):
+ * per tool the median run, and the medians of the paired wall and CPU ratios (first / second).
+ * `before(tool)` runs ahead of each build (a context file changed).
+ */
+function alternate(tools, runs, before = () => undefined) {
+  const results = tools.map(() => [])
+  for (let i = 0; i < runs; i++)
+    for (const [k, tool] of tools.entries()) {
+      before(tool)
+      results[k].push(tool.build())
+    }
+  const pairs = results[0].map((a, i) => [a, results[1]?.[i]]).filter(([a, b]) => b && !a.error && !b.error)
+  return {
+    runs: results.map(medianRun),
+    wall: pairs.length ? median(pairs.map(([a, b]) => a.seconds / b.seconds)) : undefined,
+    cpu: pairs.length ? median(pairs.map(([a, b]) => a.cpu / b.cpu)) : undefined,
+  }
 }
 
 function tspodSetup(archive) {
@@ -84,13 +114,12 @@ async function main() {
   fs.chmodSync(archive, 0o644)
   const dirs = [work]
   try {
-    const rows = []
     const tspod = tspodSetup(archive)
     dirs.push(tspod.dir)
     const tspodCtx = userDir('tspod-bench-ctx-', {mode: 0o755})
     dirs.push(tspodCtx)
     makeContext(tspodCtx)
-    rows.push(['tspod build', loop(() => timed(tspod.build(tspodCtx), tspod.env), tspodCtx)])
+    const tools = [{label: 'tspod build', context: tspodCtx, build: () => timed(tspod.build(tspodCtx), tspod.env)}]
     if (fs.existsSync('/usr/bin/podman')) {
       const podman = podmanSetup(archive)
       dirs.push(podman.dir)
@@ -106,23 +135,23 @@ async function main() {
       // a fresh store for the timed cold build (the probe filled the cache)
       must(['podman', 'system', 'reset', '-f'], podman.env, 'podman system reset')
       must(['podman', 'load', '-q', '-i', archive], podman.env, 'podman load')
-      rows.push([`podman ${runtime.length ? '--runtime runc ' : ''}build`, loop(() => timed(podman.build(podmanCtx, runtime), podman.env), podmanCtx)])
-    } else rows.push(['podman build', [0, 1, 2].map(() => ({error: 'not installed'}))])
+      tools.push({label: `podman ${runtime.length ? '--runtime runc ' : ''}build`, context: podmanCtx, build: () => timed(podman.build(podmanCtx, runtime), podman.env)})
+    } else process.stderr.write('podman is not installed: tspod alone\n')
 
-    const cell = (r) => (r.error ? `failed: ${r.error}` : `${r.seconds.toFixed(2)} s ${r.mb.toFixed(0).padStart(4)} MB`)
+    const changeFile = (tool) => fs.writeFileSync(path.join(tool.context, 'data', 'f07'), crypto.randomBytes(1 << 20))
+    const phases = [alternate(tools, 1), alternate(tools, RUNS), alternate(tools, RUNS, changeFile)]
+
+    const cell = (r) => (r.error ? `failed: ${r.error}` : `${r.seconds.toFixed(2)} s ${r.cpu.toFixed(2)} CPU-s ${r.mb.toFixed(0).padStart(4)} MB`)
     const heads = ['cold', 'rebuild, no change', 'rebuild, 1 file changed']
-    const width = Math.max(...rows.map(([label]) => label.length))
-    console.log(`build of FROM busybox + COPY 50 MB + 3 RUN, --network none, as ${user.name}: wall time and peak RSS (GNU time)`)
-    console.log(`${''.padEnd(width)}  ${heads.map((h) => h.padEnd(26)).join('')}`)
-    for (const [label, results] of rows) console.log(`${label.padEnd(width)}  ${results.map((r) => cell(r).padEnd(26)).join('')}`)
-    const [t, p] = rows.map(([, r]) => r)
-    if (t && p) {
-      const goals = [1, 0.5, 0.5]
-      for (const [i, head] of heads.entries()) {
-        if (t[i].error || p[i].error) continue
-        const ratio = t[i].seconds / p[i].seconds
-        console.log(`${head}: tspod / podman ${ratio.toFixed(2)} (goal <= ${goals[i].toFixed(2)}: ${ratio <= goals[i] ? 'met' : 'not met'})`)
-      }
+    const width = Math.max(...tools.map((tool) => tool.label.length))
+    console.log(`build of FROM busybox + COPY 50 MB + 3 RUN, --network none, as ${user.name}: wall time, CPU time (user + sys) and peak RSS (GNU time); the tools' builds alternated, rebuilds: median of ${RUNS}`)
+    console.log(`${''.padEnd(width)}  ${heads.map((h) => h.padEnd(34)).join('')}`)
+    for (const [k, tool] of tools.entries()) console.log(`${tool.label.padEnd(width)}  ${phases.map((phase) => cell(phase.runs[k]).padEnd(34)).join('')}`)
+    const goals = [1, 0.5, 0.5]
+    for (const [i, head] of heads.entries()) {
+      const {wall, cpu} = phases[i]
+      if (wall === undefined) continue
+      console.log(`${head}: tspod / podman ${wall.toFixed(2)} wall, ${cpu.toFixed(2)} CPU, median of paired runs (goal <= ${goals[i].toFixed(2)}: ${wall <= goals[i] ? 'met' : 'not met'})`)
     }
   } finally {
     for (const dir of dirs) execFileSync('rm', ['-rf', '--one-file-system', dir])

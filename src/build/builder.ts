@@ -26,6 +26,7 @@ import {squashLayers} from './squash'
 import {applyLayerJob} from '../storage/store/archive/unpack'
 import {HeldLock, lock} from '../storage/store/lockfile'
 import {BuildStepError} from './step-error'
+import {tracePhase} from '../trace'
 
 export interface BuildOptions {
   contextDir: string
@@ -319,10 +320,12 @@ export class Builder {
       }
       const next: RawImageConfig = structuredClone(config)
       const step = await this.step(ins, next, parent, args, globals, vars(), stages, stage.index)
+      tracePhase('step key')
       let image: Image | undefined
       const useCache = this.options.layers && !this.options.noCache && !this.options.squash
       const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform}
       const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.copy !== undefined || step.runs !== undefined, limits) : undefined
+      tracePhase('cache lookup')
       if (cached) {
         this.line(`--> Using cache ${cached.id}`)
         image = cached
@@ -346,7 +349,10 @@ export class Builder {
               throw new BuildStepError(`building at STEP "${ins.original}": while running runtime: exit status ${result.exitCode}`, result.exitCode, result.startError)
             layer = result.layer
           }
-          if (step.copy) layer = {file: step.copy.output, ...(await this.writeCopy(step.copy))}
+          if (step.copy) {
+            layer = {file: step.copy.output, ...(await this.writeCopy(step.copy))}
+            tracePhase('copy layer')
+          }
           const id = await writeImage(this.store, {
             parent,
             config: next,
@@ -357,7 +363,8 @@ export class Builder {
             names: [],
           })
           image = this.store.images.get(id)!
-          this.made.push(id);
+          this.made.push(id)
+          tracePhase('image written')
         } finally {
           if (step.work) await this.removeWork(step.work, step.mappedWork)
           fs.rmSync(work, {recursive: true, force: true})

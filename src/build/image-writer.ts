@@ -2,7 +2,6 @@
 // tar: its config and manifest made here, its blobs handed to the store's own destination (the
 // one a pull writes through), so the new layer is unpacked, registered and cleaned up exactly as
 // a pulled one. The parent's layers are reused (pinned), never copied.
-import * as fs from 'node:fs'
 import {Readable} from 'node:stream'
 
 import {sha256Digest} from '../storage/digest'
@@ -41,6 +40,7 @@ export interface RawImageConfig {
 }
 
 export interface NewLayerTar {
+  /** moved into the store by writeImage */
   file: string
   diffID: string
   size: number
@@ -137,7 +137,7 @@ export async function writeImage(store: Store, spec: NewImageSpec): Promise<stri
     }
     if (newLayer) {
       onEvent?.({kind: 'blob-start', digest: newLayer.digest, size: newLayer.size, isConfig: false})
-      await dest.putBlob(fs.createReadStream(spec.layer!.file), newLayer, {isConfig: false, layerIndex: layers.length})
+      await dest.putBlobFile(spec.layer!.file, newLayer, {layerIndex: layers.length})
       onEvent?.({kind: 'blob-done', digest: newLayer.digest, reused: false})
     }
     onEvent?.({kind: 'blob-start', digest: configDigest, size: configBytes.length, isConfig: true})

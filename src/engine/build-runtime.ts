@@ -16,6 +16,7 @@ import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {Store} from '../storage/store/store'
 import {createFromImage, PullPolicy, pullReporting} from './create'
 import type {PullProgress, WarningEvents} from './events'
+import {tracePhase} from '../trace'
 
 export function buildRuntime(
   store: Store,
@@ -47,6 +48,7 @@ export function buildRuntime(
         securityOpt: options.securityOpt,
       })
       const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext}, {})
+      tracePhase('container created')
       warnings.forEach((w) => events.onWarning?.(w))
       try {
         let exitCode: number
@@ -58,9 +60,11 @@ export function buildRuntime(
         }
         if (exitCode !== 0) return {exitCode}
         const layer = await diffLayer(containerDirs(store, container.config.id).upper, step.layerFile, containerMapping(container.config.spec, store.mapping), step.skip, step.layerWorker)
+        tracePhase('layer diff')
         return {exitCode, layer: {file: step.layerFile, ...layer}}
       } finally {
         await removeContainer(store, records, records.get(container.config.id) ?? container, {force: true})
+        tracePhase('container removal')
       }
     },
   }

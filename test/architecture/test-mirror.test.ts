@@ -47,9 +47,8 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/runtime/pod/records.ts',
   'src/runtime/pod/schema.ts',
   // covered end to end by test/commands/network.test.ts, container-options.test.ts (pasta and the
-  // port forwarder on a named network), pod.test.ts (the pods' /dev/shm and exit policy) and
-  // build.test.ts (the kept file sums): unit tests to come
-  'src/build/file-sums.ts',
+  // port forwarder on a named network) and pod.test.ts (the pods' /dev/shm and exit policy): unit
+  // tests to come
   'src/runtime/network/netavark/port-forwarder.ts',
   'src/runtime/network/netavark/port-forwarding.ts',
   'src/runtime/network/pasta.ts',

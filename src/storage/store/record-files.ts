@@ -13,9 +13,10 @@ export const RECORD_VERSION = 1
 
 /**
  * Write `data` to `file` atomically: a temp file beside it, fsynced, renamed over it; the dir is
- * fsynced with `durable` (records that a rebuild depends on).
+ * fsynced with `durable` (records that a rebuild depends on). `syncTheDir` false leaves the dir to
+ * the caller's next durable write into it (one dir fsync covers every rename in that dir).
  */
-export function writeFileAtomic(file: string, data: string | Buffer, durable = true): void {
+export function writeFileAtomic(file: string, data: string | Buffer, durable = true, syncTheDir = durable): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`)
   try {
     const fd = fs.openSync(tmp, 'w', 0o600)
@@ -26,7 +27,7 @@ export function writeFileAtomic(file: string, data: string | Buffer, durable = t
       fs.closeSync(fd)
     }
     fs.renameSync(tmp, file)
-    if (durable) syncDir(path.dirname(file))
+    if (durable && syncTheDir) syncDir(path.dirname(file))
   } catch (err) {
     fs.rmSync(tmp, {force: true})
     throw wrap(err, `writing record file ${file}`)

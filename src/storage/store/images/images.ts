@@ -59,6 +59,13 @@ export interface NewImage {
   digests: string[]
 }
 
+/** The names history after a names change: the names, last first, then the history's others. */
+function namesHistoryOf(image: Image): string[] {
+  const history = [...image.names].reverse()
+  for (const name of image.namesHistory) if (!history.includes(name)) history.push(name)
+  return history
+}
+
 export class ImageNotKnownError extends TspodError {}
 
 /** images/<id>/image.json; the manifest and config bytes are the files beside it. */
@@ -97,9 +104,10 @@ export class ImageStore {
     fs.mkdirSync(this.layout.imagesDir, {recursive: true, mode: 0o700})
     fs.mkdirSync(this.layout.imageDir(id), {recursive: true, mode: 0o700})
     // an image's manifest and config never change: written once, before the record that names
-    // them; a manifest list's manifest is rewritten with each change of the list
-    if (image.listInstances || !fs.existsSync(this.layout.imageManifest(id))) writeFileAtomic(this.layout.imageManifest(id), image.manifest)
-    if (!fs.existsSync(this.layout.imageConfig(id))) writeFileAtomic(this.layout.imageConfig(id), image.config)
+    // them; a manifest list's manifest is rewritten with each change of the list. The record's
+    // write syncs the dir, and with it their names.
+    if (image.listInstances || !fs.existsSync(this.layout.imageManifest(id))) writeFileAtomic(this.layout.imageManifest(id), image.manifest, true, false)
+    if (!fs.existsSync(this.layout.imageConfig(id))) writeFileAtomic(this.layout.imageConfig(id), image.config, true, false)
     const names = this.db.prepare('SELECT name, added FROM image_names WHERE image_id = ? ORDER BY added, name').all(id) as {name: string; added: string}[]
     const record: ImageRecord = {
       id,
@@ -215,9 +223,7 @@ export class ImageStore {
   private recordNamesHistory(id: string): void {
     const image = this.get(id)
     if (!image) return
-    const history = [...image.names].reverse()
-    for (const name of image.namesHistory) if (!history.includes(name)) history.push(name)
-    this.db.prepare('UPDATE images SET names_history = ? WHERE id = ?').run(JSON.stringify(history), id)
+    this.db.prepare('UPDATE images SET names_history = ? WHERE id = ?').run(JSON.stringify(namesHistoryOf(image)), id)
   }
 
   /**
@@ -268,7 +274,11 @@ export class ImageStore {
   }
 
   addName(id: string, name: string): void {
-    if (!this.get(id)) throw new ImageNotKnownError(`${id}: image not known`)
+    const image = this.get(id)
+    if (!image) throw new ImageNotKnownError(`${id}: image not known`)
+    // already its newest name, its history as a names change would make it: nothing to write
+    // (a rebuild that changed nothing tags without touching the store)
+    if (image.names.at(-1) === name && JSON.stringify(namesHistoryOf(image)) === JSON.stringify(image.namesHistory)) return
     this.db
       .transaction(() => {
         const losing = this.holdersOf([name]).filter((other) => other !== id)

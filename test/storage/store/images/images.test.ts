@@ -70,3 +70,24 @@ test('the migration gives images stored before it their names of now as history'
   t.deepEqual(JSON.parse((db.prepare("SELECT names_history FROM images WHERE id = 'c'").get() as {names_history: string}).names_history), ['localhost/y:latest', 'localhost/x:latest'])
   db.close()
 })
+
+test('tagging an image with the name it got last writes nothing; an older name of it moves last', async (t) => {
+  const store = await openTemp(t)
+  const id = 'e'.repeat(64)
+  store.images.put(image(id, ['localhost/base:latest']))
+  store.images.addName(id, 'localhost/one:latest')
+  const record = store.layout.imageRecord(id)
+  const written = fs.statSync(record, {bigint: true})
+  store.images.addName(id, 'localhost/one:latest')
+  const again = fs.statSync(record, {bigint: true})
+  t.is(again.ino, written.ino, 'the record is not rewritten')
+  t.is(again.mtimeNs, written.mtimeNs)
+  t.deepEqual(store.images.get(id)!.names, ['localhost/base:latest', 'localhost/one:latest'])
+  t.deepEqual(store.images.get(id)!.namesHistory, ['localhost/one:latest', 'localhost/base:latest'])
+
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5) // the name's time moves on
+  store.images.addName(id, 'localhost/base:latest')
+  t.deepEqual(store.images.get(id)!.names, ['localhost/one:latest', 'localhost/base:latest'])
+  t.deepEqual(store.images.get(id)!.namesHistory, ['localhost/base:latest', 'localhost/one:latest'])
+  t.not(fs.statSync(record, {bigint: true}).ino, written.ino)
+})

@@ -90,6 +90,27 @@ export class StoreDestination implements ImageDestination {
       fs.rmSync(file, {force: true})
       throw wrap(err, `writing blob ${info.digest}`)
     }
+    return this.stored(file, info, options)
+  }
+
+  /**
+   * A layer blob this process wrote itself (a build's), moved into the store rather than copied
+   * when it is on the store's filesystem; `source` is gone afterwards.
+   */
+  async putBlobFile(source: string, info: BlobInfo, options: {layerIndex?: number}): Promise<BlobInfo> {
+    const file = path.join(this.tmp, hexOf(info.digest))
+    try {
+      fs.renameSync(source, file)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw wrap(err, `writing blob ${info.digest}`)
+      const stored = await this.putBlob(fs.createReadStream(source), info, {isConfig: false, ...options})
+      fs.rmSync(source, {force: true})
+      return stored
+    }
+    return this.stored(file, info, {isConfig: false, ...options})
+  }
+
+  private stored(file: string, info: BlobInfo, options: {isConfig: boolean; layerIndex?: number}): BlobInfo {
     if (options.isConfig) {
       const bytes = fs.readFileSync(file)
       let parsed: ImageConfig
