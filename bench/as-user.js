@@ -12,7 +12,8 @@ const path = require('node:path')
 const repo = path.resolve(__dirname, '..')
 const {lookupUser, userEnv} = require(path.join(repo, 'dist/test/helpers/rootless'))
 
-const user = lookupUser('tspoduser')
+// BENCH_USER: another rootless user with subordinate ids (a helper's own, so that runs do not collide)
+const user = lookupUser(process.env.BENCH_USER || 'tspoduser')
 const TSPOD = [process.execPath, path.join(repo, 'bin/run.js')]
 
 function setpriv(argv) {
@@ -124,6 +125,73 @@ function timedAsUser(argv, env, cwd = '/') {
   return {seconds, mb: kb / 1024, stdout: r.stdout}
 }
 
+/** The pids of `root` and of all its descendants, from /proc. */
+function processTree(root) {
+  const children = new Map()
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (!children.has(ppid)) children.set(ppid, [])
+      children.get(ppid).push(Number(name))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = []
+  for (const queue = [root]; queue.length > 0; ) {
+    const pid = queue.pop()
+    tree.push(pid)
+    queue.push(...(children.get(pid) ?? []))
+  }
+  return tree
+}
+
+function rssKb(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * argv as the test user under GNU time, its process tree sampled every 20 ms:
+ * {seconds (wall), cpu (user+sys seconds of it and every child it waited for), mb (peak RSS of
+ * the largest process), sumMb (largest sampled sum of the tree's RSS), processes (seen)}; throws on failure.
+ */
+function measuredAsUser(argv, env, cwd = '/') {
+  const {spawn} = require('node:child_process')
+  const full = ['/usr/bin/time', '-f', '%e %U %S %M', ...setpriv(argv)]
+  return new Promise((resolve, reject) => {
+    const child = spawn(full[0], full.slice(1), {env: userEnv(user, env), cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    let sumKb = 0
+    const seen = new Set()
+    const sampler = setInterval(() => {
+      let total = 0
+      for (const pid of processTree(child.pid)) {
+        if (pid === child.pid) continue // GNU time itself
+        seen.add(pid)
+        total += rssKb(pid)
+      }
+      sumKb = Math.max(sumKb, total)
+    }, 20)
+    child.on('close', (code) => {
+      clearInterval(sampler)
+      const last = stderr.trim().split('\n').pop()
+      const [seconds, user_, sys, kb] = last.split(' ').map(Number)
+      if (code !== 0) return reject(new Error(`${argv.join(' ')} failed: ${stderr}`))
+      resolve({seconds, cpu: user_ + sys, mb: kb / 1024, sumMb: sumKb / 1024, processes: seen.size, stdout})
+    })
+  })
+}
+
 /** The locally built busybox image as `ref`, in an OCI archive both engines' users can read; its dir is to be removed. */
 async function busyboxArchive(ref) {
   const {busyboxImage, writeOciArchive} = require(path.join(repo, 'dist/test/helpers/oci-image'))
@@ -135,4 +203,4 @@ async function busyboxArchive(ref) {
   return {dir, archive}
 }
 
-module.exports = {repo, user, TSPOD, asUser, must, userDir, removeDirs, tspodWorld, podmanWorld, median, time, timeAlternating, timedAsUser, busyboxArchive}
+module.exports = {repo, user, TSPOD, asUser, must, userDir, removeDirs, tspodWorld, podmanWorld, median, time, timeAlternating, timedAsUser, measuredAsUser, busyboxArchive}

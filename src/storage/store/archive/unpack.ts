@@ -2,15 +2,12 @@
 // (so image owners land on subordinate ids), and removing such trees again.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {createInterface} from 'node:readline'
 
 import {TspodError, wrap} from '../../../errors'
 import {UserNamespaceMapping} from '../../../userns/idmap'
-import {spawnInNamespaces} from '../../../userns/spawn'
 import {copyTree} from '../copy-tree'
-import {collect} from '../remove-tree'
-import {workerFailure} from '../worker-io'
 import {AppliedLayer, applyLayer} from './apply-layer'
+import {UnpackProcess} from './unpack-process'
 
 export interface LayerUnpackJob {
   /** the (compressed) layer blob file */
@@ -34,8 +31,11 @@ export interface UnpackOptions {
   mapping: UserNamespaceMapping | undefined
   ignoreChownErrors: boolean
   onWarning?: (message: string) => void
-  /** a worker already running in `mapping`'s namespace, used instead of spawning one */
-  unpackWith?: (job: UnpackWorkerJob) => Promise<{layers: UnpackedLayer[]; warnings: string[]}>
+  /**
+   * a worker already running in `mapping`'s namespace, used instead of spawning one; it hands
+   * warnings to `onWarning` as they come, or returns them
+   */
+  unpackWith?: (job: UnpackWorkerJob, onWarning?: (message: string) => void) => Promise<{layers: UnpackedLayer[]; warnings: string[]}>
 }
 
 export interface UnpackedLayer {
@@ -44,17 +44,11 @@ export interface UnpackedLayer {
   entries: number
 }
 
-/** What the worker reads on stdin. */
+/** A job of the unpack worker: layers unpacked in order. */
 export interface UnpackWorkerJob {
   layers: LayerUnpackJob[]
   ignoreChownErrors: boolean
 }
-
-/** One line of the worker's stdout. */
-export type UnpackWorkerLine =
-  {warning: string} | {ok: true; diffID: string; size: number; entries: number} | {ok: false; error: string}
-
-export const UNPACK_WORKER = path.join(__dirname, 'unpack-worker.js')
 
 function layerLabel(job: LayerUnpackJob, position: number): string {
   return `layer ${job.index ?? position} (blob ${job.digest ?? job.blob})`
@@ -88,7 +82,7 @@ export async function applyLayerJob(
 /**
  * Unpack each job's blob into its dest, in order, stopping at the first failure (its error is
  * thrown; earlier layers stay unpacked). With a mapping this runs in a worker process inside a
- * new user namespace, as its root.
+ * new user namespace, as its root (`unpackWith`'s, or one started for these jobs).
  */
 export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions): Promise<UnpackedLayer[]> {
   if (!opts.mapping) {
@@ -105,46 +99,16 @@ export async function unpackLayers(jobs: LayerUnpackJob[], opts: UnpackOptions):
     })),
     ignoreChownErrors: opts.ignoreChownErrors,
   }
+  const onWarning = (warning: string): void => opts.onWarning?.(warning)
   if (opts.unpackWith) {
-    const done = await opts.unpackWith(job)
-    done.warnings.forEach((w) => opts.onWarning?.(w))
+    const done = await opts.unpackWith(job, onWarning)
+    done.warnings.forEach(onWarning)
     return done.layers
   }
-  const child = await spawnInNamespaces({
-    namespaces: ['user'],
-    mapping: opts.mapping,
-    command: {file: process.execPath, argv: [process.execPath, UNPACK_WORKER], env: workerEnv()},
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
-  child.stdin!.end(JSON.stringify(job))
-  const stderr = collect(child.stderr!)
-  const results: UnpackedLayer[] = []
-  let failure: string | undefined
-  for await (const line of createInterface({input: child.stdout!, crlfDelay: Infinity})) {
-    if (!line.trim()) continue
-    let parsed: UnpackWorkerLine
-    try {
-      parsed = JSON.parse(line) as UnpackWorkerLine
-    } catch {
-      failure ??= `unexpected output from the unpack worker: ${line}`
-      continue
-    }
-    if ('warning' in parsed) opts.onWarning?.(parsed.warning)
-    else if (parsed.ok) results.push({diffID: parsed.diffID, size: parsed.size, entries: parsed.entries})
-    else failure ??= parsed.error
+  const worker = new UnpackProcess(opts.mapping)
+  try {
+    return (await worker.unpack(job, onWarning)).layers
+  } finally {
+    await worker.close()
   }
-  const exit = await child.exited
-  if (failure !== undefined) throw new TspodError(failure)
-  if (exit.code !== 0 || results.length !== jobs.length) {
-    throw new TspodError(`unpacking layers: ${workerFailure(exit, await stderr)}`)
-  }
-  return results
-}
-
-/** All of a stream's text, once it ends (or fails). */
-
-function workerEnv(): string[] {
-  const keep = ['PATH', 'HOME', 'LANG', 'NODE_OPTIONS']
-  return keep.filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`)
 }

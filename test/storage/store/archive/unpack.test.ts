@@ -8,7 +8,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 
-import {UNPACK_WORKER, unpackLayers} from '../../../../src/storage/store/archive/unpack'
+import {unpackLayers} from '../../../../src/storage/store/archive/unpack'
+import {UNPACK_WORKER} from '../../../../src/storage/store/archive/unpack-process'
 import {removeAsMappedRoot} from '../../../../src/storage/store/remove-tree'
 import {buildTar, sha256} from './layer-tar'
 
@@ -54,14 +55,23 @@ test('without a mapping, layers unpack in this process and DiffIDs are checked',
   t.false(fs.existsSync(jobs[1].dest))
 })
 
-test('the worker answers a malformed job with one error line and exit status 1', (t) => {
-  const r = spawnSync(process.execPath, [UNPACK_WORKER], {input: '{"layers": 5}', encoding: 'utf8'})
+test('the worker answers each job on its own line, a malformed one with its error, and exits 1 after a failure', (t) => {
+  const r = spawnSync(process.execPath, [UNPACK_WORKER], {input: '{"id": 0, "job": {"layers": 5}}\n', encoding: 'utf8'})
   t.is(r.status, 1)
-  t.deepEqual(JSON.parse(r.stdout), {ok: false, error: 'invalid unpack job: "layers" must be an array'})
-  const missing = spawnSync(process.execPath, [UNPACK_WORKER], {
-    input: JSON.stringify({layers: [{blob: '/nonexistent/blob', dest: os.tmpdir()}], ignoreChownErrors: false}),
-    encoding: 'utf8',
-  })
-  t.is(missing.status, 1)
-  t.regex(JSON.parse(missing.stdout).error, /^layer 0 \(blob \/nonexistent\/blob\): .*ENOENT/)
+  t.deepEqual(JSON.parse(r.stdout), {id: 0, ok: false, error: 'invalid unpack job: "layers" must be an array'})
+  const dir = tempDir()
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const tar = buildTar([{name: 'a', data: 'one'}])
+  fs.writeFileSync(path.join(dir, 'good.gz'), zlib.gzipSync(tar))
+  fs.mkdirSync(path.join(dir, 'dest'))
+  const jobs = [
+    {id: 7, job: {layers: [{blob: '/nonexistent/blob', dest: dir}], ignoreChownErrors: false}},
+    {id: 8, job: {layers: [{blob: path.join(dir, 'good.gz'), dest: path.join(dir, 'dest')}], ignoreChownErrors: false}},
+  ]
+  const both = spawnSync(process.execPath, [UNPACK_WORKER], {input: jobs.map((j) => JSON.stringify(j)).join('\n'), encoding: 'utf8'})
+  t.is(both.status, 1)
+  const lines = both.stdout.trim().split('\n').map((l) => JSON.parse(l))
+  t.regex(lines.find((l) => l.id === 7).error, /^layer 0 \(blob \/nonexistent\/blob\): .*ENOENT/)
+  t.deepEqual(lines.find((l) => l.id === 8), {id: 8, ok: true, layers: [{diffID: sha256(tar), size: 3, entries: 1}]})
+  t.is(fs.readFileSync(path.join(dir, 'dest/a'), 'utf8'), 'one')
 })

@@ -14,6 +14,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {TspodError, wrap} from '../../../../errors'
 import {ignoreChownErrors} from '../../../config/storage-conf'
 import {UnpackOptions, unpackLayers} from '../../../store/archive/unpack'
+import {UnpackProcess} from '../../../store/archive/unpack-process'
 import {sha256Digest} from '../../../digest'
 import {ImageConfig, parseImageConfig} from '../../manifest/image-config'
 import {parseImageManifest} from '../../manifest/manifest'
@@ -53,6 +54,8 @@ export class StoreDestination implements ImageDestination {
   private readonly blobFiles = new Map<string, string>()
   /** existing layers this pull reuses, pinned until commit registers the image (or close) */
   private readonly pinned = new Set<string>()
+  /** the worker that unpacks all of this pull's layers in the store's namespace (unless given one) */
+  private readonly unpackProcess: UnpackProcess | undefined
 
   constructor(
     readonly reference: ImageReference,
@@ -60,6 +63,7 @@ export class StoreDestination implements ImageDestination {
     private readonly options: StoreDestinationOptions,
   ) {
     this.tmp = store.newWorkDir('tmp')
+    this.unpackProcess = store.mapping && !options.unpackWith ? new UnpackProcess(store.mapping) : undefined
   }
 
   private layerIds(): string[] {
@@ -155,7 +159,7 @@ export class StoreDestination implements ImageDestination {
       fs.mkdirSync(contents)
       const [unpacked] = await unpackLayers(
         [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index, fullTree}],
-        {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning, unpackWith: this.options.unpackWith},
+        {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning, unpackWith: this.options.unpackWith ?? this.unpackProcess?.unpack},
       )
       fs.renameSync(blob, path.join(staging, 'blob'))
       return {id, staging, size: unpacked.size}
@@ -194,6 +198,7 @@ export class StoreDestination implements ImageDestination {
       else if (!this.store.layers.has(ids[i])) throw new TspodError(`layer ${i} (blob ${layer.digest}) was not downloaded`)
     }
     const staged = await this.settleUnpacks()
+    await this.unpackProcess?.close()
     tracePhase('unpacks')
     await this.store.withLayersLock('shared', () => this.register(ids, staged))
   }
@@ -287,6 +292,7 @@ export class StoreDestination implements ImageDestination {
     } catch {
       // settleUnpacks already undid the layers of a failed unpack
     } finally {
+      await this.unpackProcess?.close()
       this.unpinAll()
       fs.rmSync(this.tmp, {recursive: true, force: true})
     }
