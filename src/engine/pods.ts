@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto'
 
 import {TspodError, UsageError} from '../errors'
+import {goStruct} from '../go-struct'
 import type {Container} from '../runtime/container/config'
 import {createContainer} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
@@ -370,7 +371,7 @@ export class PodEngine {
     const infra = pod.infraId ? this.records.get(pod.infraId) : undefined
     const spec = infra?.config.containerSpec
     const portBindings: Record<string, {HostIp: string; HostPort: string}[]> = {}
-    for (const p of infra?.config.ports ?? []) (portBindings[`${p.containerPort}/${p.protocol}`] ??= []).push({HostIp: p.hostIP, HostPort: String(p.hostPort)})
+    for (const p of infra?.config.ports ?? []) (portBindings[`${p.containerPort}/${p.protocol}`] ??= []).push(goStruct({HostIp: p.hostIP, HostPort: String(p.hostPort)}))
     return {
       PortBindings: portBindings,
       HostNetwork: spec?.network.kind === 'host',
@@ -408,7 +409,7 @@ export class PodEngine {
       ...(pod.infraId ? {InfraConfig: this.infraConfig(pod)} : {}),
       SharedNamespaces: pod.share,
       NumContainers: report.Containers.length,
-      Containers: report.Containers.map((c) => ({Id: c.Id, Name: c.Names, State: c.Status})),
+      Containers: report.Containers.map((c) => goStruct({Id: c.Id, Name: c.Names, State: c.Status})),
     }
   }
 }

@@ -94,6 +94,7 @@ test('pod create -p reached from the host; --pod-id-file; shared /dev/shm; ps --
   const idFile = path.join(box.dir, 'pod-id')
   const podId = (await ok(box, ['pod', 'create', '--name', 'p3', '-p', `${port}:8080`, '--exit-policy', 'stop', '--pod-id-file', idFile])).trim()
   t.is(fs.readFileSync(idFile, 'utf8').trim(), podId)
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.InfraConfig.PortBindings}}', 'p3']), `map[8080/tcp:[{ ${port}}]]\n`, 'a Go struct prints as {fields}')
   await ok(box, ['run', '-d', '--pod', 'p3', '--name', 'srv', 'busybox', 'sh', '-c', 'echo ready; echo oops >&2; echo hi > /tmp/index.html; touch /dev/shm/mark; exec httpd -f -p 8080 -h /tmp'])
   t.is(await poll(() => httpGet(port).catch(() => ''), (body) => body !== ''), 'hi\n', 'the pod\'s published port reaches a member')
   // a second member by --pod-id-file: the same /dev/shm and localhost
