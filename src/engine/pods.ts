@@ -15,6 +15,7 @@ import {killContainer, stopContainer} from '../runtime/container/stop'
 import {ensurePauseImage} from '../runtime/pod/pause-image'
 import type {TopResult} from '../runtime/top/top'
 import {NoSuchPodError, PodConfig, PodRecords, PodStatus, podStatus} from '../runtime/pod/records'
+import {podsOfService, stopServiceIfDone} from '../runtime/pod/service-container'
 import {readContainersConf} from '../storage/config/containers-conf'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import type {ImageContext} from '../storage/image/transports/types'
@@ -45,6 +46,8 @@ export interface PodCreateOptions {
   exitPolicy?: string
   /** how to reach a registry when the infra image must be pulled */
   pullContext?: () => ImageContext
+  /** the service container (serviceContainer()) the pod's life is tied to */
+  serviceContainerId?: string
 }
 
 export interface PodReport {
@@ -118,6 +121,7 @@ export class PodEngine {
       publish: options.publish,
       userns: options.userns,
       exitPolicy: exitPolicy as PodConfig['exitPolicy'],
+      serviceContainerId: options.serviceContainerId,
     }
     // the infra container's options are checked before anything is stored
     const infraSpec = options.infra ? this.infraSpec(pod) : undefined
@@ -240,17 +244,34 @@ export class PodEngine {
     return errors
   }
 
-  /** `pod start`: the infra container first, then the others. */
+  /**
+   * kube play --service-container: a created container from the pause image, named `name`, with
+   * no network, that the pods given its id start and stop with (runtime/pod/service-container).
+   */
+  async createServiceContainer(name: string): Promise<string> {
+    const {image, name: imageName} = await ensurePauseImage(this.store, this.registries)
+    const spec = {...parseContainerSpec({name, network: 'none'}), isService: true}
+    const {container} = await createContainer(this.store, this.records, image, imageName, spec)
+    return container.config.id
+  }
+
+  /** `pod start`: its service container, then the infra container, then the others. */
   async start(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
+      await this.startService(pod)
       for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
     }, events)
+  }
+
+  private async startService(pod: PodConfig): Promise<void> {
+    if (pod.serviceContainerId && this.records.get(pod.serviceContainerId)) await startDetachedOnce(this.store, this.records, pod.serviceContainerId)
   }
 
   /** `pod stop`: the other containers first, the infra container last. */
   async stop(targets: {names: string[]; all?: boolean; ignore?: boolean; timeout?: number}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
       for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c, targets.timeout ?? c.config.stopTimeout)
+      await stopServiceIfDone(this.records, pod.serviceContainerId)
     }, events)
   }
 
@@ -259,12 +280,14 @@ export class PodEngine {
       const running = this.containersOf(pod).filter((c) => c.state.status === 'running')
       if (running.length === 0) throw new UsageError(`pod ${pod.id} has no running containers: pod state improper`)
       for (const c of running.reverse()) await killContainer(this.records, c, targets.signal)
+      await this.stopServiceOnceStopped(pod)
     }, events)
   }
 
   async restart(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
       for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c)
+      await this.startService(pod)
       for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
     }, events)
   }
@@ -288,6 +311,23 @@ export class PodEngine {
       }
     }
     this.pods.delete(pod.id)
+    await this.removeServiceIfUnused(pod.serviceContainerId)
+  }
+
+  /** After `pod kill`: the service container stops once the killed containers have exited. */
+  private async stopServiceOnceStopped(pod: PodConfig): Promise<void> {
+    if (pod.serviceContainerId === undefined) return
+    for (let i = 0; i < 50 && this.containersOf(pod).some((c) => c.state.status === 'running' || c.state.status === 'stopping'); i++) await new Promise((r) => setTimeout(r, 100))
+    await stopServiceIfDone(this.records, pod.serviceContainerId)
+  }
+
+  /** The service container goes with the last pod tied to it. */
+  private async removeServiceIfUnused(serviceId: string | undefined): Promise<void> {
+    if (serviceId === undefined || podsOfService(this.pods, serviceId).length > 0) return
+    const service = this.records.get(serviceId)
+    if (service) await removeContainer(this.store, this.records, service, {force: true}).catch((err) => {
+      if (!(err instanceof NoSuchContainerError)) throw err
+    })
   }
 
   /** `pod prune`: the pods with no running container. */

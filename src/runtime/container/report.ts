@@ -293,7 +293,7 @@ export function inspectContainer(c: Container, store: Store) {
     },
     Namespace: '',
     IsInfra: false,
-    IsService: false,
+    IsService: config.containerSpec.isService === true,
     Config: {
       Hostname: spec.hostname ?? '',
       Domainname: '',
