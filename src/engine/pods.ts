@@ -36,6 +36,11 @@ export interface PodCreateOptions {
   infraName?: string
   network?: string
   hostname?: string
+  /** --add-host, --dns, --dns-search, --dns-option: the infra container's /etc/hosts and resolv.conf, which its members share */
+  addHost?: string[]
+  dns?: string[]
+  dnsSearch?: string[]
+  dnsOption?: string[]
   publish: string[]
   /** --share: comma-separated namespaces (net, ipc, uts, pid; none or "" for none); default net,ipc,uts */
   share?: string
@@ -124,7 +129,7 @@ export class PodEngine {
       serviceContainerId: options.serviceContainerId,
     }
     // the infra container's options are checked before anything is stored
-    const infraSpec = options.infra ? this.infraSpec(pod) : undefined
+    const infraSpec = options.infra ? this.infraSpec(pod, options) : undefined
     this.pods.add(pod)
     if (!infraSpec) return pod
     try {
@@ -150,9 +155,13 @@ export class PodEngine {
     return {image, name: image.names[0] ?? name}
   }
 
-  private infraSpec(pod: PodConfig): ContainerSpec {
+  private infraSpec(pod: PodConfig, dns: Pick<PodCreateOptions, 'addHost' | 'dns' | 'dnsSearch' | 'dnsOption'>): ContainerSpec {
     const spec = parseContainerSpec({
       name: pod.infraName ?? `${pod.id.slice(0, 12)}-infra`,
+      addHost: dns.addHost,
+      dns: dns.dns,
+      dnsSearch: dns.dnsSearch,
+      dnsOption: dns.dnsOption,
       network: pod.network,
       publish: pod.publish,
       hostname: pod.hostname ?? pod.name,

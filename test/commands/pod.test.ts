@@ -119,3 +119,16 @@ test('pod create -p reached from the host; --pod-id-file; shared /dev/shm; ps --
   t.is(await poll(async () => (await ok(box, ['pod', 'inspect', '--format', '{{.State}} {{.ExitPolicy}}', 'p3'])).trim(), (s) => s.startsWith('Exited')), 'Exited stop')
   t.is(await ok(box, ['pod', 'rm', 'p3']), `${podId}\n`)
 })
+
+test('pod create --add-host, --dns, --dns-search, --dns-option: the infra container\'s /etc/hosts and resolv.conf, which its members share with its hostname', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(async () => void (await tspod(box, ['pod', 'rm', '-a', '-f', '-t', '0'])))
+  await ok(box, ['pod', 'create', '--name', 'named', '--hostname', 'h.example.net', '--add-host', 'foo.xyz:172.20.1.2', '--dns', '172.20.9.9', '--dns-search', 'srch.abc', '--dns-option', 'ndots:3'])
+  const seen = await ok(box, ['run', '--rm', '--pod', 'named', 'busybox', 'sh', '-c', 'cat /etc/hosts; echo =; cat /etc/resolv.conf; echo =; hostname'])
+  const [hosts, resolv, rest] = seen.split('=\n')
+  t.true(hosts.startsWith('172.20.1.2\tfoo.xyz\n'), hosts)
+  t.regex(hosts, /\n\S+\th\.example\.net [0-9a-f]{12}-infra\n/, 'the pod\'s hostname on the infra container\'s address')
+  t.is(resolv, 'search srch.abc\nnameserver 172.20.9.9\noptions ndots:3\n')
+  t.is(rest, 'h.example.net\n')
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.InfraConfig.DNSServer}} {{.InfraConfig.DNSSearch}} {{.InfraConfig.DNSOption}}', 'named']), '[172.20.9.9] [srch.abc] [ndots:3]\n')
+})
