@@ -61,6 +61,7 @@ export class KubePlayCommand extends TspodCommand {
     publish: Flags.string({...many, description: 'Publish a container\'s port, or a range of ports, to the host'}),
     quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
     replace: Flags.boolean({description: 'Delete and recreate pods defined in the YAML file'}),
+    'service-container': Flags.boolean({hidden: true, description: 'Starts a service container before all pods'}),
     start: Flags.boolean({default: true, allowNo: true, description: 'Start the pod after creating it'}),
     'tls-verify': Flags.boolean({allowNo: true, description: 'Require HTTPS and verify certificates when contacting registries'}),
     userns: Flags.string({description: 'User namespace to use'}),
@@ -82,6 +83,7 @@ export class KubePlayCommand extends TspodCommand {
       {
         start: flags.start,
         replace: flags.replace,
+        serviceContainer: flags['service-container'],
         networks: flags.network ?? [],
         publish: flags.publish ?? [],
         configMapFiles: slice(flags.configmap),

@@ -8,9 +8,11 @@ import {VERSION} from '../package-info'
 import type {ContainerRecords} from '../runtime/container/records'
 import {NoSuchContainerError} from '../runtime/container/records'
 import {NoSuchPodError} from '../runtime/pod/records'
+import {podsOfService, serviceContainerName} from '../runtime/pod/service-container'
+import {removeContainer} from '../runtime/container/remove'
 import {NoSuchVolumeError, VolumeStore} from '../runtime/volume'
 import type {ContainerSource, PodSource} from '../kube/generate'
-import type {PlayOptions} from '../kube/play'
+import type {PlayOptions, PlayPlan} from '../kube/play'
 import {parseImageConfig} from '../storage/image/manifest/image-config'
 import type {ImageContext} from '../storage/image/transports/types'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
@@ -111,7 +113,7 @@ export class KubeEngine {
   /** `kube play`: everything in the YAML checked first, then volumes, pods and their containers, started unless `start` is false. */
   async play(
     text: string,
-    options: Omit<PlayOptions, 'selinuxEnabled' | 'annotations'> & KubeBuildOptions & {replace: boolean; annotations: string[]},
+    options: Omit<PlayOptions, 'selinuxEnabled' | 'annotations'> & KubeBuildOptions & {replace: boolean; annotations: string[]; serviceContainer?: boolean},
     pull: {pullContext: () => ImageContext; events: KubeEvents},
   ): Promise<KubePlayReport> {
     if (options.contextDir !== undefined && options.build !== true) throw new UsageError('--build must be specified when using --context-dir option')
@@ -126,18 +128,50 @@ export class KubeEngine {
       await volumes.create({name: v.name, labels: v.labels, options: v.options, uid: v.uid, gid: v.gid})
       report.volumes.push(v.name)
     }
+    const serviceContainerId = options.serviceContainer && plan.pods.length > 0 ? await this.serviceContainer(text, options.replace, pods) : undefined
+    try {
+      await this.playPods(plan, options, pull, {pods, volumes, report, serviceContainerId})
+    } catch (err) {
+      if (serviceContainerId && podsOfService(pods.pods, serviceContainerId).length === 0) await this.removeContainer(serviceContainerId)
+      throw err
+    }
+    return report
+  }
+
+  /** The YAML's service container, made anew (an old one of its name goes with --replace). */
+  private async serviceContainer(text: string, replace: boolean, pods: PodEngine): Promise<string> {
+    const name = serviceContainerName(text)
+    if (replace) {
+      const old = this.records.list().find((c) => c.config.name === name)
+      if (old) await this.removeContainer(old.config.id)
+    }
+    return await pods.createServiceContainer(name)
+  }
+
+  private async removeContainer(id: string): Promise<void> {
+    const c = this.records.get(id)
+    if (c) await removeContainer(this.store, this.records, c, {force: true}).catch(() => undefined)
+  }
+
+  private async playPods(
+    plan: PlayPlan,
+    options: KubeBuildOptions & {start: boolean; userns?: string},
+    pull: {pullContext: () => ImageContext; events: KubeEvents},
+    into: {pods: PodEngine; volumes: VolumeStore; report: KubePlayReport; serviceContainerId?: string},
+  ): Promise<void> {
+    const {pods, report} = into
     for (const planned of plan.pods) {
       for (const h of planned.hostPaths) {
         if (h.kind === 'directory') fs.mkdirSync(h.path, {recursive: true, mode: 0o755})
         else if (!fs.existsSync(h.path)) fs.closeSync(fs.openSync(h.path, 'a', 0o644))
       }
       for (const cm of planned.configMapVolumes) {
-        const volume = await volumes.create({name: cm.name, ignoreIfExists: true})
-        const dir = volumes.mountpoint(volume.name)
+        const volume = await into.volumes.create({name: cm.name, ignoreIfExists: true})
+        const dir = into.volumes.mountpoint(volume.name)
         for (const [file, data] of Object.entries(cm.files)) fs.writeFileSync(path.join(dir, file), data, {mode: 0o644})
       }
       const share = planned.sharePid ? 'ipc,net,uts,pid' : undefined
-      const pod = await pods.create({name: planned.name, labels: Object.entries(planned.labels).map(([k, v]) => `${k}=${v}`), infra: true, network: planned.network, hostname: planned.hostname, publish: planned.publish, share, userns: options.userns})
+      const pod = await pods.create({name: planned.name, labels: Object.entries(planned.labels).map(([k, v]) => `${k}=${v}`), infra: true, network: planned.network, hostname: planned.hostname, publish: planned.publish, share, userns: options.userns, exitPolicy: 'stop', serviceContainerId: into.serviceContainerId})
       const containers: string[] = []
       try {
         for (const c of planned.containers) {
@@ -159,7 +193,6 @@ export class KubeEngine {
       }
       report.pods.push({id: pod.id, containers, errors})
     }
-    return report
   }
 
   /** The image built from its Containerfile in the context dir, if there is one and --build asks (or, without --build, the store lacks the image). */

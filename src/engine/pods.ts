@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto'
 
 import {TspodError, UsageError} from '../errors'
+import {goStruct} from '../go-struct'
 import type {Container} from '../runtime/container/config'
 import {createContainer} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
@@ -11,9 +12,11 @@ import {randomName} from '../runtime/container/names'
 import {NoSuchContainerError, ContainerRecords} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {killContainer, stopContainer} from '../runtime/container/stop'
+import {readCgroupInfo} from '../runtime/host'
 import {ensurePauseImage} from '../runtime/pod/pause-image'
 import type {TopResult} from '../runtime/top/top'
 import {NoSuchPodError, PodConfig, PodRecords, PodStatus, podStatus} from '../runtime/pod/records'
+import {podsOfService, stopServiceIfDone} from '../runtime/pod/service-container'
 import {readContainersConf} from '../storage/config/containers-conf'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import type {ImageContext} from '../storage/image/transports/types'
@@ -34,6 +37,11 @@ export interface PodCreateOptions {
   infraName?: string
   network?: string
   hostname?: string
+  /** --add-host, --dns, --dns-search, --dns-option: the infra container's /etc/hosts and resolv.conf, which its members share */
+  addHost?: string[]
+  dns?: string[]
+  dnsSearch?: string[]
+  dnsOption?: string[]
   publish: string[]
   /** --share: comma-separated namespaces (net, ipc, uts, pid; none or "" for none); default net,ipc,uts */
   share?: string
@@ -44,6 +52,8 @@ export interface PodCreateOptions {
   exitPolicy?: string
   /** how to reach a registry when the infra image must be pulled */
   pullContext?: () => ImageContext
+  /** the service container (serviceContainer()) the pod's life is tied to */
+  serviceContainerId?: string
 }
 
 export interface PodReport {
@@ -117,9 +127,10 @@ export class PodEngine {
       publish: options.publish,
       userns: options.userns,
       exitPolicy: exitPolicy as PodConfig['exitPolicy'],
+      serviceContainerId: options.serviceContainerId,
     }
     // the infra container's options are checked before anything is stored
-    const infraSpec = options.infra ? this.infraSpec(pod) : undefined
+    const infraSpec = options.infra ? this.infraSpec(pod, options) : undefined
     this.pods.add(pod)
     if (!infraSpec) return pod
     try {
@@ -145,9 +156,13 @@ export class PodEngine {
     return {image, name: image.names[0] ?? name}
   }
 
-  private infraSpec(pod: PodConfig): ContainerSpec {
+  private infraSpec(pod: PodConfig, dns: Pick<PodCreateOptions, 'addHost' | 'dns' | 'dnsSearch' | 'dnsOption'>): ContainerSpec {
     const spec = parseContainerSpec({
       name: pod.infraName ?? `${pod.id.slice(0, 12)}-infra`,
+      addHost: dns.addHost,
+      dns: dns.dns,
+      dnsSearch: dns.dnsSearch,
+      dnsOption: dns.dnsOption,
       network: pod.network,
       publish: pod.publish,
       hostname: pod.hostname ?? pod.name,
@@ -239,17 +254,34 @@ export class PodEngine {
     return errors
   }
 
-  /** `pod start`: the infra container first, then the others. */
+  /**
+   * kube play --service-container: a created container from the pause image, named `name`, with
+   * no network, that the pods given its id start and stop with (runtime/pod/service-container).
+   */
+  async createServiceContainer(name: string): Promise<string> {
+    const {image, name: imageName} = await ensurePauseImage(this.store, this.registries)
+    const spec = {...parseContainerSpec({name, network: 'none'}), isService: true}
+    const {container} = await createContainer(this.store, this.records, image, imageName, spec)
+    return container.config.id
+  }
+
+  /** `pod start`: its service container, then the infra container, then the others. */
   async start(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
+      await this.startService(pod)
       for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
     }, events)
+  }
+
+  private async startService(pod: PodConfig): Promise<void> {
+    if (pod.serviceContainerId && this.records.get(pod.serviceContainerId)) await startDetachedOnce(this.store, this.records, pod.serviceContainerId)
   }
 
   /** `pod stop`: the other containers first, the infra container last. */
   async stop(targets: {names: string[]; all?: boolean; ignore?: boolean; timeout?: number}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
       for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c, targets.timeout ?? c.config.stopTimeout)
+      await stopServiceIfDone(this.records, pod.serviceContainerId)
     }, events)
   }
 
@@ -258,12 +290,40 @@ export class PodEngine {
       const running = this.containersOf(pod).filter((c) => c.state.status === 'running')
       if (running.length === 0) throw new UsageError(`pod ${pod.id} has no running containers: pod state improper`)
       for (const c of running.reverse()) await killContainer(this.records, c, targets.signal)
+      await this.stopServiceOnceStopped(pod)
     }, events)
+  }
+
+  /**
+   * `pod pause`: freezing a container needs its cgroup, and tspod's containers have none of
+   * their own. Rootless on cgroup v1 Podman refuses the same way; elsewhere tspod says so.
+   */
+  async pause(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await this.each(targets, async (pod) => {
+      if (!this.containersOf(pod).some((c) => c.state.status === 'running')) return
+      throw new TspodError(this.rootlessOnCgroupV1() ? 'can not pause pods containing rootless containers with cgroup V1: this container does not have a cgroup' : 'pod pause is not supported by tspod: its containers have no cgroup of their own to freeze')
+    }, events)
+  }
+
+  /** `pod unpause`: no container of tspod's is ever paused, so there is nothing to resume. */
+  async unpause(targets: {names: string[]; all?: boolean}): Promise<unknown[]> {
+    return await this.each(targets, async () => undefined, {})
+  }
+
+  /** `pod stats`: refused before any pod is looked up, as Podman refuses it rootless on cgroup v1; tspod's containers have no cgroup to read. */
+  stats(): never {
+    if (this.rootlessOnCgroupV1()) throw new TspodError('pod stats is not supported in rootless mode without cgroups v2')
+    throw new TspodError('pod stats is not supported by tspod: its containers have no cgroup of their own to read')
+  }
+
+  private rootlessOnCgroupV1(): boolean {
+    return this.store.mapping !== undefined && readCgroupInfo().version === 'v1'
   }
 
   async restart(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
       for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c)
+      await this.startService(pod)
       for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
     }, events)
   }
@@ -287,6 +347,23 @@ export class PodEngine {
       }
     }
     this.pods.delete(pod.id)
+    await this.removeServiceIfUnused(pod.serviceContainerId)
+  }
+
+  /** After `pod kill`: the service container stops once the killed containers have exited. */
+  private async stopServiceOnceStopped(pod: PodConfig): Promise<void> {
+    if (pod.serviceContainerId === undefined) return
+    for (let i = 0; i < 50 && this.containersOf(pod).some((c) => c.state.status === 'running' || c.state.status === 'stopping'); i++) await new Promise((r) => setTimeout(r, 100))
+    await stopServiceIfDone(this.records, pod.serviceContainerId)
+  }
+
+  /** The service container goes with the last pod tied to it. */
+  private async removeServiceIfUnused(serviceId: string | undefined): Promise<void> {
+    if (serviceId === undefined || podsOfService(this.pods, serviceId).length > 0) return
+    const service = this.records.get(serviceId)
+    if (service) await removeContainer(this.store, this.records, service, {force: true}).catch((err) => {
+      if (!(err instanceof NoSuchContainerError)) throw err
+    })
   }
 
   /** `pod prune`: the pods with no running container. */
@@ -370,7 +447,7 @@ export class PodEngine {
     const infra = pod.infraId ? this.records.get(pod.infraId) : undefined
     const spec = infra?.config.containerSpec
     const portBindings: Record<string, {HostIp: string; HostPort: string}[]> = {}
-    for (const p of infra?.config.ports ?? []) (portBindings[`${p.containerPort}/${p.protocol}`] ??= []).push({HostIp: p.hostIP, HostPort: String(p.hostPort)})
+    for (const p of infra?.config.ports ?? []) (portBindings[`${p.containerPort}/${p.protocol}`] ??= []).push(goStruct({HostIp: p.hostIP, HostPort: String(p.hostPort)}))
     return {
       PortBindings: portBindings,
       HostNetwork: spec?.network.kind === 'host',
@@ -408,7 +485,7 @@ export class PodEngine {
       ...(pod.infraId ? {InfraConfig: this.infraConfig(pod)} : {}),
       SharedNamespaces: pod.share,
       NumContainers: report.Containers.length,
-      Containers: report.Containers.map((c) => ({Id: c.Id, Name: c.Names, State: c.Status})),
+      Containers: report.Containers.map((c) => goStruct({Id: c.Id, Name: c.Names, State: c.Status})),
     }
   }
 }

@@ -158,6 +158,8 @@ export interface ContainerSpec {
   network: NetworkMode
   /** --pod: the pod's id once create has resolved it (the name or id as given before) */
   pod?: string
+  /** a pod's service container (kube play --service-container) */
+  isService?: boolean
   /** OCI annotations set by the caller (kube play: the pod's); absent in older records */
   annotations?: Record<string, string>
   /** --ipc, --uts, --pid; absent in records older than them: shareable, private, private */

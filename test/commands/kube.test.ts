@@ -2,6 +2,7 @@
 // play -> generate -> play on a fresh store gives the same containers, ports, env and volumes;
 // kube down leaves no container or process behind; an unsupported kind is one line and 125.
 import test, {type ExecutionContext} from 'ava'
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
 import * as path from 'node:path'
@@ -139,4 +140,46 @@ test('kube play --build: an image with a Containerfile in CONTEXT/NAME/ is built
   t.deepEqual([noBuild.code, noBuild.stderr], [125, 'Error: --build must be specified when using --context-dir option\n'])
   await ok(box, ['kube', 'play', '--start=false', '--build', '--context-dir', context, '-'], yaml)
   t.is(await ok(box, ['inspect', '--format', '{{.Config.User}} {{.ImageName}}', 'built-app']), '1234 example.com/org/userimage:latest\n')
+})
+
+async function running(box: Sandbox, name: string): Promise<string> {
+  return (await ok(box, ['container', 'inspect', '--format', '{{.State.Running}}', name])).trim()
+}
+
+/** The container's running state once it is `want` (monitors record exits a moment later), else as it is after ~10 s. */
+async function runningBecomes(box: Sandbox, name: string, want: string): Promise<string> {
+  let state = await running(box, name)
+  for (let i = 0; i < 50 && state !== want; i++) {
+    await new Promise((r) => setTimeout(r, 200))
+    state = await running(box, name)
+  }
+  return state
+}
+
+test('kube play --service-container: the YAML\'s service container (pause image, no network) starts and stops with its pod, cannot be removed before it, and goes with it; played pods stop with their last container', async (t) => {
+  const box = await kubeSandbox(t)
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: tied}\nspec:\n  containers:\n  - {name: main, image: localhost/busybox:latest, command: [sleep, "100"]}\n'
+  const file = path.join(box.dir, 'tied.yaml')
+  fs.writeFileSync(file, yaml)
+  await ok(box, ['kube', 'play', '--service-container=true', file])
+  const service = `${crypto.createHash('sha256').update(yaml).digest('hex').slice(0, 12)}-service`
+  t.is(await ok(box, ['container', 'inspect', '--format', '{{.State.Running}} {{.IsService}} {{.Path}} {{.HostConfig.NetworkMode}}', service]), 'true true /catatonit none\n')
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.ExitPolicy}}', 'tied']), 'stop\n')
+  t.is(await ok(box, ['ps', '--format', '{{.Names}}:{{.Pod}}', '--filter', `name=${service}`]), `${service}:\n`, 'in no pod')
+
+  await ok(box, ['stop', '-t', '0', 'tied-main'])
+  t.is(await runningBecomes(box, service, 'false'), 'false', 'the pod exited (exit policy stop): its service container stopped')
+  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'tied']), 'Exited\n')
+  await ok(box, ['pod', 'restart', 'tied'])
+  t.is(await running(box, service), 'true')
+
+  const refused = await tspod(box, ['container', 'rm', service])
+  t.is(refused.code, 125)
+  t.regex(refused.stderr, /^Error: container [0-9a-f]{64} is the service container of pod\(s\) [0-9a-f]{64} and cannot be removed without removing the pod\(s\)\n$/)
+  await ok(box, ['pod', 'kill', 'tied'])
+  t.is(await runningBecomes(box, service, 'false'), 'false')
+  await ok(box, ['pod', 'rm', 'tied'])
+  t.is((await tspod(box, ['container', 'exists', service])).code, 1, 'removed with its pod')
+  t.is(await ok(box, ['ps', '-aq']), '')
+  t.deepEqual(processesUsing(box.dir), [])
 })

@@ -20,7 +20,7 @@ import {timezoneFile} from '../spec/timezone'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import {networkModeName} from '../../specgen/network'
 import {NetworkConfigs} from '../network/netavark/config'
-import {defaultHostname, etcFilesFor, writeEtcFiles} from './etc-files'
+import {defaultHostname, etcFilesFor, joinedEtcMounts, writeEtcFiles} from './etc-files'
 import {addMtabLink} from './mtab-link'
 import {randomName} from './names'
 import {containerDirs} from './paths'
@@ -115,8 +115,11 @@ async function createOnImage(
   try {
     await ensureMappedLayers(store, image, generated.spec.linux)
     if (store.layout.driver.fullCopies) await copyImageRoot(store, containerLowerDirs(store, image, generated.spec.linux)[0], dirs.upper)
+    const etcFiles = etcFilesFor(network, hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined})
+    const donor = request.network.kind === 'container' ? records.get(request.network.container) : undefined
+    const joined = donor ? joinedEtcMounts(containerDirs(store, donor.config.id).userdata, request.noHosts === true) : []
     const files = [
-      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined})),
+      ...writeEtcFiles(dirs.userdata, donor ? {hostname: etcFiles.hostname} : etcFiles),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
@@ -126,7 +129,7 @@ async function createOnImage(
     await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!)])
     const shm = sharedShmMount(store, id, request)
     const secrets = await writeSecretFiles(store, image, generated.spec.linux, dirs.userdata, request.secrets ?? [])
-    const spec = addMounts(generated.spec, [...files, ...secrets, ...(shm ? [shm] : [])])
+    const spec = addMounts(generated.spec, [...files, ...joined, ...secrets, ...(shm ? [shm] : [])])
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {
       id,

@@ -39,11 +39,13 @@ function readOr(file: string, fallback: string): string {
 }
 
 /**
- * The container's address for its own names: slirp4netns' 10.0.2.100, 127.0.0.1 in a network
- * namespace of its own without a network (none), none on the host's network or a joined one.
+ * The container's address for its own names: slirp4netns' 10.0.2.100, with pasta the host's
+ * address that pasta copies into the container (as Podman 5 lists pasta's), 127.0.0.1 in a
+ * network namespace of its own without a network (none), none on the host's network or a joined one.
  */
 function ownAddress(network: string, slirp4netnsCidr: string | undefined): string | undefined {
   if (network === 'slirp4netns') return slirp4netnsAddresses(slirp4netnsCidr).containerIP
+  if (network === 'pasta') return hostContainersInternalIP()
   return network === 'none' ? '127.0.0.1' : undefined
 }
 
@@ -83,6 +85,18 @@ export function writeEtcFiles(userdata: string, files: EtcFiles): OciMount[] {
     fs.writeFileSync(file, content, {mode: 0o644})
     return [{destination: `/etc/${name}`, type: 'bind', source: file, options: ['rbind', 'rprivate']}]
   })
+}
+
+/**
+ * A container that joins another's network namespace (a pod's member, --network container:X)
+ * sees that container's /etc/hosts and /etc/resolv.conf, the same files, as Podman's does: the
+ * pod's --add-host and --dns apply to its members. Its /etc/hostname stays its own.
+ */
+export function joinedEtcMounts(donorUserdata: string, noHosts: boolean): OciMount[] {
+  return (noHosts ? ['resolv.conf'] : ['hosts', 'resolv.conf'])
+    .map((name) => ({name, source: path.join(donorUserdata, name)}))
+    .filter(({source}) => fs.existsSync(source))
+    .map(({name, source}) => ({destination: `/etc/${name}`, type: 'bind', source, options: ['rbind', 'rprivate']}))
 }
 
 /** The addresses a container got on its named networks (netavark's status), IPv4 first. */

@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import type {Store} from '../../storage/store/store'
 import {Container} from './config'
 import {checkNoDependents} from './dependencies'
+import {checkNotServiceOfPods} from '../pod/service-container'
 import {ContainerRunningError} from './errors'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
@@ -40,6 +41,7 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
         return undefined
       }
       checkNoDependents(records, current)
+      checkNotServiceOfPods(records, current)
       if (isRunning(current)) {
         if (!options.force) throw new ContainerRunningError(id)
         return current // stopped without the lock, which the exit's recording needs

@@ -3,6 +3,7 @@
 // for Podman work unchanged.
 import * as path from 'node:path'
 
+import {goStruct} from '../../go-struct'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
@@ -86,7 +87,7 @@ function portBindings(ports: PortMapping[]): Record<string, {HostIp: string; Hos
   for (const p of ports)
     for (let i = 0; i < p.range; i++) {
       const key = `${p.containerPort + i}/${p.protocol}`
-      out[key] = [...(out[key] ?? []), {HostIp: p.hostIP, HostPort: p.hostPort === 0 ? '' : String(p.hostPort + i)}]
+      out[key] = [...(out[key] ?? []), goStruct({HostIp: p.hostIP, HostPort: p.hostPort === 0 ? '' : String(p.hostPort + i)})]
     }
   return out
 }
@@ -292,7 +293,7 @@ export function inspectContainer(c: Container, store: Store) {
     },
     Namespace: '',
     IsInfra: false,
-    IsService: false,
+    IsService: config.containerSpec.isService === true,
     Config: {
       Hostname: spec.hostname ?? '',
       Domainname: '',

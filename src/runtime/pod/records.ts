@@ -29,6 +29,8 @@ export interface PodConfig {
   userns?: string
   /** --exit-policy; absent (pods made before it was kept): continue */
   exitPolicy?: 'continue' | 'stop'
+  /** kube play --service-container: the id of the service container this pod's life is tied to */
+  serviceContainerId?: string
 }
 
 export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Exited' | 'Paused'

@@ -4,6 +4,8 @@
 // JavaScript has one number type: an integral number is treated as a Go int, any other as a
 // float64. null and undefined are Go's nil (undefined is also a missing field or map key).
 
+import {isGoStruct} from '../../../go-struct'
+
 // ---- fmt ----------------------------------------------------------------------------------
 
 interface Spec {
@@ -62,6 +64,8 @@ function printArg(v: unknown, verb: string, spec: Spec): string {
   if (v instanceof Date) return verb === 'v' || verb === 's' ? pad(goTime(v), spec) : badVerb(verb, v)
   // Slices and maps apply the verb to each element, as fmt does.
   if (Array.isArray(v)) return `[${v.map((e) => printArg(e, verb, spec)).join(' ')}]`
+  // A struct: its fields in order, named with %+v.
+  if (isRecord(v) && isGoStruct(v)) return `{${Object.entries(v).map(([k, e]) => (spec.plus ? `${k}:` : '') + printArg(e, verb, spec)).join(' ')}}`
   if (isRecord(v)) {
     const keys = Object.keys(v).sort()
     return `map[${keys.map((k) => `${printArg(k, verb, spec)}:${printArg(v[k], verb, spec)}`).join(' ')}]`
@@ -284,7 +288,7 @@ export function isTrue(value: unknown): boolean {
   if (typeof value === 'string') return value.length > 0
   if (typeof value === 'bigint') return value !== 0n
   if (Array.isArray(value)) return value.length > 0
-  if (isRecord(value)) return Object.keys(value).length > 0
+  if (isRecord(value)) return isGoStruct(value) || Object.keys(value).length > 0
   return true
 }
 

@@ -4,6 +4,7 @@
 import test from 'ava'
 
 import {FUNCTIONS, formatValue, goType, isTrue, json, sprint, sprintf} from '../../../../src/cli/format/go-template/functions'
+import {goStruct} from '../../../../src/go-struct'
 
 test('sprintf: widths, flags, %q, %v of slices, %x, precision', (t) => {
   t.is(sprintf('%d|%5s|%-4s|%q|%v|%x|%.2f', [42, 'ab', 'c', 'q"', [1, 'a'], 255, 3.14159]), '42|   ab|c   |"q\\""|[1 a]|ff|3.14')
@@ -28,4 +29,13 @@ test('Go type names and json without HTML escaping, as containers/common\'s json
 
 test('the functions Podman\'s templates offer', (t) => {
   t.deepEqual(Object.keys(FUNCTIONS).sort(), ['and', 'eq', 'ge', 'gt', 'index', 'join', 'json', 'le', 'len', 'lower', 'lt', 'ne', 'not', 'or', 'pad', 'print', 'printf', 'println', 'slice', 'split', 'title', 'truncate', 'upper'])
+})
+
+test('a record marked as a Go struct prints its fields in order, as fmt prints a struct', (t) => {
+  const binding = goStruct({HostIp: '', HostPort: '8080'})
+  // Podman 4.3.1: pod inspect --format '{{.InfraConfig.PortBindings}}' after `pod create -p 8080:80`
+  t.is(formatValue({'80/tcp': [binding]}), 'map[80/tcp:[{ 8080}]]')
+  t.is(sprintf('%+v|%v', [binding, goStruct({A: null, B: [1, 2]})]), '{HostIp: HostPort:8080}|{<nil> [1 2]}')
+  t.true(isTrue(goStruct({})))
+  t.is(json(binding), '{"HostIp":"","HostPort":"8080"}')
 })
