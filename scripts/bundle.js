@@ -3,6 +3,7 @@
 // `npm run build:bundle`, after tsc: bundle each program tspod runs into one file in dist/, so a
 // start reads one file instead of hundreds, then write the CLI bundle's V8 code cache.
 //   dist/tspod.js            the CLI (bin/run.js), exporting oclif's COMMANDS
+//   dist/command-table.json  its commands by their words, for a start without oclif's config
 //   dist/monitor-setup.js    run by tspod-monitor to start a detached container
 //   dist/monitor-cleanup.js  run by tspod-monitor after the container exits
 //   dist/unpack-worker.js    unpacks layers inside the user namespace
@@ -55,6 +56,10 @@ for (const name of Object.keys(entryPoints)) {
   const ascii = asciiSource(source)
   if (ascii !== source) fs.writeFileSync(file, ascii)
 }
+
+// The command table (scripts/command-table.js) before the code cache: the warm-up runs the start
+// path that reads it.
+require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'command-table.js')], {stdio: 'inherit'})
 
 const {writeCodeCache} = require(path.join(dist, 'src/cli/code-cache.js'))
 // run's module graph (most of the runtime, which the other container commands share) is evaluated
