@@ -1,7 +1,6 @@
 // Podman's flags (pflag) take the last value given when a flag that takes one value is repeated:
 // `run --name a --name b` names the container b. oclif refuses a repeat, so the earlier
 // occurrences are dropped from argv before oclif parses it.
-import type {Command} from '@oclif/core'
 
 interface Occurrence {
   flag: string
@@ -10,7 +9,7 @@ interface Occurrence {
   words: number
 }
 
-type FlagMap = Command.Loadable['flags']
+type FlagMap = Record<string, {type: string; char?: string; multiple?: boolean}>
 
 function byChar(flags: FlagMap, char: string): string | undefined {
   return Object.entries(flags).find(([, f]) => f.char === char)?.[0]

@@ -3,6 +3,7 @@
 // flag; or else the command to run and its arguments.
 import type {Command} from '@oclif/core'
 
+import type {FlagShape} from '../command-args'
 import {CommandLineError, seeHelp} from '../command-line-error'
 import {programName} from '../program-name'
 import {BOOLEAN_GLOBAL_FLAGS, GLOBAL_FLAGS_WITH_VALUE} from '../global-flags'
@@ -29,7 +30,7 @@ function isGlobalFlag(arg: string): boolean {
  * `-h` of its own (`run -h` is --hostname). Flags end at `--`, and at the first argument of a
  * command whose flags end there (`run IMAGE --help` is the container's).
  */
-export function asksForHelp(command: Command.Loadable, args: string[], flagsEndAtFirstArg: boolean): boolean {
+export function asksForHelp(command: {flags: Record<string, FlagShape>}, args: string[], flagsEndAtFirstArg: boolean): boolean {
   const ownH = Object.values(command.flags).some((f) => f.char === 'h')
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
