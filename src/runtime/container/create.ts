@@ -116,7 +116,7 @@ async function createOnImage(
     await ensureMappedLayers(store, image, generated.spec.linux)
     if (store.layout.driver.fullCopies) await copyImageRoot(store, containerLowerDirs(store, image, generated.spec.linux)[0], dirs.upper)
     const files = [
-      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined})),
+      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined, pastaOptions: request.network.kind === 'pasta' ? request.network.options : undefined, imageLayerDirs: lowerDirs})),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)

@@ -39,15 +39,15 @@ export function hostContainersInternalIP(interfaces = os.networkInterfaces()): s
 /**
  * The entries Podman adds after the base file: localhost on 127.0.0.1 and ::1,
  * host.containers.internal on `hostIP` (none when undefined), and the container's `names` on
- * `ownAddress` (none on the host's network or a joined one).
+ * each of its own addresses (one a named network; none on the host's network or a joined one).
  */
-export function containerHostsEntries(ownAddress: string | undefined, names: string[], hostIP: string | undefined): HostsEntry[] {
+export function containerHostsEntries(ownAddresses: string | string[] | undefined, names: string[], hostIP: string | undefined): HostsEntry[] {
   const entries: HostsEntry[] = [
     {ip: '127.0.0.1', names: ['localhost']},
     {ip: '::1', names: ['localhost']},
   ]
   if (hostIP) entries.push({ip: hostIP, names: [HOST_CONTAINERS_INTERNAL]})
-  if (ownAddress && names.length > 0) entries.push({ip: ownAddress, names})
+  if (names.length > 0) for (const ip of [ownAddresses ?? []].flat()) entries.push({ip, names})
   return entries
 }
 

@@ -42,3 +42,10 @@ test('hosts: the host address is its first global unicast one, IPv4 first', (t) 
   t.is(hostContainersInternalIP({lo: [lo]}), undefined)
   t.deepEqual(containerHostsEntries('10.0.2.100', ['web'], undefined).at(-1), {ip: '10.0.2.100', names: ['web']})
 })
+
+test('hosts: on named networks the container\'s names on each of its addresses', (t) => {
+  t.deepEqual(containerHostsEntries(['10.89.0.2', '10.89.1.2'], ['abc', 'web'], undefined).slice(2), [
+    {ip: '10.89.0.2', names: ['abc', 'web']},
+    {ip: '10.89.1.2', names: ['abc', 'web']},
+  ])
+})
