@@ -62,3 +62,13 @@ test('--http-proxy: the host\'s proxy variables by default, none with --http-pro
   t.is(await ok(box, ['run', '--rm', ...script], {...env, CONTAINERS_CONF: conf}), '')
   t.is(await ok(box, ['run', '--rm', '--http-proxy', ...script], {...env, CONTAINERS_CONF: conf}), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=http://proxy.example:3128\nno_proxy=localhost\n')
 })
+
+test('containers of a pod share the infra container\'s /etc/hosts: each adds its name on 127.0.0.1 while it runs', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['pod', 'create', '--name', 'pd', '--infra-name', 'pd-infra'])
+  const first = await ok(box, ['run', '--pod', 'pd', '--name', 'one', 'busybox', 'cat', '/etc/hosts'])
+  t.regex(first, /\tpd pd-infra\n127\.0\.0\.1\tone\n$/)
+  const second = await ok(box, ['run', '--pod', 'pd', '--name', 'two', 'busybox', 'sh', '-c', 'cat /etc/hosts; hostname'])
+  t.is(second, first.replace('\tone\n', '\ttwo\n') + 'pd\n', 'the first one\'s entry is gone once it ended')
+  await ok(box, ['pod', 'rm', '-f', 'pd'])
+})

@@ -70,3 +70,19 @@ export function hostsFile(base: HostsEntry[], entries: HostsEntry[]): string {
 export function formatHostsEntries(entries: HostsEntry[]): string {
   return entries.map((e) => `${e.ip}\t${e.names.join(' ')}\n`).join('')
 }
+
+/**
+ * `text` with each of `entries` appended, with only the names it does not have yet (etchosts
+ * Add: containers joining another's network add themselves to its hosts file).
+ */
+export function withHostsEntries(text: string, entries: HostsEntry[]): string {
+  const taken = new Set(parseHostsFile(text).flatMap((e) => e.names))
+  const added = entries.map((e) => ({ip: e.ip, names: e.names.filter((n) => !taken.has(n))})).filter((e) => e.names.length > 0)
+  return text + formatHostsEntries(added)
+}
+
+/** `text` without the entries on the address of one of `entries` that share a name with it (etchosts Remove), reformatted. */
+export function withoutHostsEntries(text: string, entries: HostsEntry[]): string {
+  const matches = (e: HostsEntry) => entries.some((r) => r.ip === e.ip && e.names.some((n) => r.names.includes(n)))
+  return formatHostsEntries(parseHostsFile(text).filter((e) => !matches(e)))
+}
