@@ -64,6 +64,13 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   })
 }
 
+/** The hostname of the container whose UTS namespace it joins (a pod's infra), for /etc/hostname. */
+function joinedHostname(records: ContainerRecords, request: ContainerSpec): string | undefined {
+  if (request.uts?.kind !== 'container') return undefined
+  const donor = records.get(request.uts.container)
+  return donor && (donor.config.spec.hostname ?? donor.config.id.slice(0, 12))
+}
+
 function imageRemoved(image: Image): TspodError {
   return new TspodError(`image ${image.id} was removed while the container was being created: image not known`)
 }
@@ -116,7 +123,7 @@ async function createOnImage(
     await ensureMappedLayers(store, image, generated.spec.linux)
     if (store.layout.driver.fullCopies) await copyImageRoot(store, containerLowerDirs(store, image, generated.spec.linux)[0], dirs.upper)
     const files = [
-      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined, pastaOptions: request.network.kind === 'pasta' ? request.network.options : undefined, imageLayerDirs: lowerDirs})),
+      ...writeEtcFiles(dirs.userdata, etcFilesFor(network, joinedHostname(records, request) ?? hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined, pastaOptions: request.network.kind === 'pasta' ? request.network.options : undefined, imageLayerDirs: lowerDirs})),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)
