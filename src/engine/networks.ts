@@ -214,7 +214,11 @@ export class NetworkEngine {
           const mode = c.config.containerSpec.network
           if (!isRunning(c.state) || mode.kind !== 'bridge') throw new TspodError('cannot reload network unless container network has been configured: container state improper')
           const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
-          const status = await new ContainerNetworks(this.store).reload({id: c.config.id, name: c.config.name}, mode, c.state.ports ?? [])
+          // the same MAC addresses as well as the same addresses, as Podman's reload keeps them
+          const networks = Object.fromEntries(
+            Object.entries(mode.networks).map(([name, opts]) => [name, {...opts, staticMac: opts.staticMac ?? c.state.networks?.[name]?.interfaces?.[opts.interfaceName]?.mac_address}]),
+          )
+          const status = await new ContainerNetworks(this.store).reload({id: c.config.id, name: c.config.name}, {...mode, networks}, c.state.ports ?? [])
           records.updateRunningState(c.config.id, (state) => ({...state, networks: status}))
         })
         onDone(target.config.id)

@@ -76,8 +76,9 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   // a seccomp profile it names is read now, so that a bad one fails here
   const security = checkSecurityOpts(options.securityOpt)
   if (options.noNewPrivileges !== undefined && security.noNewPrivileges === undefined) security.noNewPrivileges = options.noNewPrivileges
+  const containersConf = readContainersConf()
   // containers.conf's [containers] userns is the default
-  const userns = parseUserns(options.userns ?? readContainersConf().userns)
+  const userns = parseUserns(options.userns ?? containersConf.userns)
   const imageVolumeError = options.imageVolume === undefined ? undefined : imageVolumeModeError(options.imageVolume)
   if (imageVolumeError) throw new UsageError(imageVolumeError)
   const entrypoint = options.entrypoint === undefined ? undefined : parseEntrypoint(options.entrypoint)
@@ -88,7 +89,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const taken = new Set(mounts.map((m) => m.destination))
   for (const device of devices) if (taken.has(device.destination)) throw new UsageError(`${device.destination}: duplicate mount destination`)
   const {groups, keepGroups} = splitGroupAdd(options.groupAdd ?? [])
-  const env = resolveEnv(options, context.hostEnv ?? process.env)
+  // containers.conf's [containers] http_proxy is the --http-proxy default
+  const env = resolveEnv({...options, httpProxy: options.httpProxy ?? containersConf.httpProxy}, context.hostEnv ?? process.env)
   const {capAdd, capDrop} = parseCapabilities(options.capAdd ?? [], options.capDrop ?? [], context.supportedCapabilities)
   return {
     name: options.name,

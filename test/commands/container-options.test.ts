@@ -41,6 +41,8 @@ test('--network slirp4netns[:OPTIONS]: tap0 .100 of the cidr asked, with the mtu
   }
   t.is(body, 'hello-web\n')
   t.is(await ok(box, ['port', 'web']), `8080/tcp -> 0.0.0.0:${port}\n`)
+  const unpublished = await tspod(box, ['port', 'web', '99/tcp'])
+  t.deepEqual([unpublished.code, unpublished.stdout, unpublished.stderr], [125, '', 'Error: failed to find published port "99/tcp"\n'])
   t.is(await ok(box, ['ps', '--format', '{{.Ports}}']), `0.0.0.0:${port}->8080/tcp\n`)
   await ok(box, ['rm', '-f', '-t', '0', 'web'])
   await t.throwsAsync(httpGet(port), undefined, 'the port is closed with the container')

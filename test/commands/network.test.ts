@@ -180,7 +180,10 @@ test.serial('network connect and disconnect, stopped and running, as Podman: int
   t.is(await ok(['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', 'cli']), 'back \n')
   await ok(['network', 'connect', '--ip', '10.123.8.77', 'front', 'cli'])
   const id = (await ok(['inspect', '--format', '{{.Id}}', 'cli'])).trim()
+  const macs = "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.MacAddress}} {{end}}"
+  const before = await ok(['inspect', '--format', macs, 'cli'])
   t.is(await ok(['network', 'reload', 'cli']), `${id}\n`)
+  t.is(await ok(['inspect', '--format', macs, 'cli']), before, 'the same MAC addresses')
   t.regex(await ok(['exec', 'cli', 'sh', '-c', probe]), /^eth0 inet 10\.123\.9\.\d+\neth1 inet 10\.123\.8\.77\nhi\n0\n$/)
 
   const refused: [string[], string][] = [

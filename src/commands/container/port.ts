@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand, latestFlag} from '../../cli/container-command'
-import {UsageError} from '../../engine'
+import {TspodError, UsageError} from '../../engine'
 
 export default class Port extends ContainerCommand {
   static summary = 'List port mappings or a specific mapping for the container'
@@ -17,6 +17,7 @@ export default class Port extends ContainerCommand {
     if (!container && !flags.all) throw new UsageError('you must supply a running container name or id')
     const wanted = port ? /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(port) : undefined
     if (port && !wanted) throw new UsageError(`invalid port "${port}"`)
+    let found = false
     for (const c of await this.engine(flags).ports({container, all: flags.all})) {
       const lines: string[] = []
       for (const p of c.ports)
@@ -28,6 +29,8 @@ export default class Port extends ContainerCommand {
         }
       if (flags.all && lines.length > 0) this.print(c.id.slice(0, 12))
       if (lines.length > 0) this.print(lines.join('\n'))
+      found ||= lines.length > 0
     }
+    if (wanted && !found && !flags.all) throw new TspodError(`failed to find published port ${JSON.stringify(port)}`)
   }
 }

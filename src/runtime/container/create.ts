@@ -64,6 +64,13 @@ export async function createContainer(store: Store, records: ContainerRecords, i
   })
 }
 
+/** The hostname of the container whose UTS namespace it joins (a pod's infra), for /etc/hostname. */
+function joinedHostname(records: ContainerRecords, request: ContainerSpec): string | undefined {
+  if (request.uts?.kind !== 'container') return undefined
+  const donor = records.get(request.uts.container)
+  return donor && (donor.config.spec.hostname ?? donor.config.id.slice(0, 12))
+}
+
 function imageRemoved(image: Image): TspodError {
   return new TspodError(`image ${image.id} was removed while the container was being created: image not known`)
 }
@@ -115,7 +122,12 @@ async function createOnImage(
   try {
     await ensureMappedLayers(store, image, generated.spec.linux)
     if (store.layout.driver.fullCopies) await copyImageRoot(store, containerLowerDirs(store, image, generated.spec.linux)[0], dirs.upper)
-    const etcFiles = etcFilesFor(network, hostname, name, {...request, slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined})
+    const etcFiles = etcFilesFor(network, joinedHostname(records, request) ?? hostname, name, {
+      ...request,
+      slirp4netnsCidr: request.network.kind === 'slirp4netns' ? request.network.options?.cidr : undefined,
+      pastaOptions: request.network.kind === 'pasta' ? request.network.options : undefined,
+      imageLayerDirs: lowerDirs,
+    })
     const donor = request.network.kind === 'container' ? records.get(request.network.container) : undefined
     const joined = donor ? joinedEtcMounts(containerDirs(store, donor.config.id).userdata, request.noHosts === true) : []
     const files = [

@@ -5,6 +5,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import type {ExtraHost} from '../../specgen/container-spec'
+import {readContainersConf} from '../../storage/config/containers-conf'
+import {TspodError} from '../../errors'
 import {HostsEntry, containerHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../network/hosts-entries'
 import {DnsOptions, bridgeResolvConf, pastaResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
 import type {NetworkStatus} from '../network/netavark/netavark'
@@ -20,6 +22,10 @@ export interface EtcFileOptions extends DnsOptions {
   noHosts?: boolean
   /** slirp4netns' cidr= option: the network its addresses come from */
   slirp4netnsCidr?: string
+  /** pasta's options (--network pasta:OPTIONS): an -a/--address there is the container's address */
+  pastaOptions?: string[]
+  /** the image's layer dirs, top first: where base_hosts_file = "image" reads /etc/hosts */
+  imageLayerDirs?: string[]
 }
 
 export interface EtcFiles {
@@ -39,22 +45,60 @@ function readOr(file: string, fallback: string): string {
 }
 
 /**
- * The container's address for its own names: slirp4netns' 10.0.2.100, with pasta the host's
- * address that pasta copies into the container (as Podman 5 lists pasta's), 127.0.0.1 in a
- * network namespace of its own without a network (none), none on the host's network or a joined one.
+ * --add-host entries, then the base file containers.conf's base_hosts_file names, as in
+ * containers/common etchosts: the host's /etc/hosts when unset (none when it is missing),
+ * "image" the image's own, "none" no base, else that file.
  */
-function ownAddress(network: string, slirp4netnsCidr: string | undefined): string | undefined {
-  if (network === 'slirp4netns') return slirp4netnsAddresses(slirp4netnsCidr).containerIP
-  if (network === 'pasta') return hostContainersInternalIP()
+function baseHostsEntries(extraHosts: ExtraHost[], imageLayerDirs: string[]): HostsEntry[] {
+  const extra: HostsEntry[] = extraHosts.map((h) => ({ip: h.ip, names: [h.name]}))
+  const setting = readContainersConf().baseHostsFile
+  let text: string
+  if (setting === undefined) text = readOr('/etc/hosts', '')
+  else if (setting === 'none') text = ''
+  else if (setting === 'image') text = imageLayerDirs.map((d) => readOr(path.join(d, 'etc/hosts'), '\0')).find((t) => t !== '\0') ?? ''
+  else {
+    try {
+      text = fs.readFileSync(setting, 'utf8')
+    } catch (err) {
+      throw new TspodError(`failed to create new hosts file: open ${setting}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`, {path: setting})
+    }
+  }
+  return [...extra, ...parseHostsFile(text)]
+}
+
+/** host.containers.internal's address: containers.conf's host_containers_internal_ip ("none": no entry), else the host's. */
+function hostsInternalIP(): string | undefined {
+  const setting = readContainersConf().hostContainersInternalIp
+  if (setting === 'none') return undefined
+  return setting ?? hostContainersInternalIP()
+}
+
+/** The address pasta gives the container: its -a/--address option, else the host's own (pasta copies it). */
+function pastaAddress(options: string[]): string | undefined {
+  for (let i = 0; i < options.length; i++) {
+    const m = /^(?:-a|--address)(?:=(.*))?$/.exec(options[i])
+    if (m) return m[1] ?? options[i + 1]
+    if (options[i].startsWith('-a') && options[i].length > 2) return options[i].slice(2)
+  }
+  return hostContainersInternalIP()
+}
+
+/**
+ * The container's address for its own names: slirp4netns' 10.0.2.100, pasta's (as Podman 5),
+ * 127.0.0.1 in a network namespace of its own without a network (none), none on the host's
+ * network or a joined one.
+ */
+function ownAddress(network: string, options: EtcFileOptions): string | undefined {
+  if (network === 'slirp4netns') return slirp4netnsAddresses(options.slirp4netnsCidr).containerIP
+  if (network === 'pasta') return pastaAddress(options.pastaOptions ?? [])
   return network === 'none' ? '127.0.0.1' : undefined
 }
 
 /** The files for a container named `name` with `hostname` on `network` (create.ts's networkMode). */
 export function etcFilesFor(network: string, hostname: string, name: string, options: EtcFileOptions = {}): EtcFiles {
-  // --add-host entries come first, then the host's file, as in containers/common etchosts
-  const extra: HostsEntry[] = (options.extraHosts ?? []).map((h) => ({ip: h.ip, names: [h.name]}))
-  const base = [...extra, ...parseHostsFile(readOr('/etc/hosts', ''))]
-  const hosts = options.noHosts ? undefined : hostsFile(base, containerHostsEntries(ownAddress(network, options.slirp4netnsCidr), [hostname, name], hostContainersInternalIP()))
+  const hosts = options.noHosts
+    ? undefined
+    : hostsFile(baseHostsEntries(options.extraHosts ?? [], options.imageLayerDirs ?? []), containerHostsEntries(ownAddress(network, options), [hostname, name], hostsInternalIP()))
   const dns = {dns: options.dns, dnsSearch: options.dnsSearch, dnsOption: options.dnsOption}
   const resolvConf =
     network === 'slirp4netns'
@@ -106,7 +150,7 @@ export function bridgeAddresses(status: Record<string, NetworkStatus>): string[]
 }
 
 /** At each start on named networks: /etc/hosts with the address it got, /etc/resolv.conf with aardvark-dns first. */
-export function writeBridgeEtcFiles(store: Store, container: Container, status: Record<string, NetworkStatus>): void {
+export function writeBridgeEtcFiles(store: Store, container: Container, status: Record<string, NetworkStatus>, imageLayerDirs: string[] = []): void {
   const spec = container.config.containerSpec
   const userdata = containerDirs(store, container.config.id).userdata
   const hostname = container.config.spec.hostname ?? container.config.id.slice(0, 12)
@@ -116,9 +160,7 @@ export function writeBridgeEtcFiles(store: Store, container: Container, status: 
     if (fs.existsSync(file)) fs.writeFileSync(file, content)
   }
   if (!spec.noHosts) {
-    const extra: HostsEntry[] = (spec.extraHosts ?? []).map((h) => ({ip: h.ip, names: [h.name]}))
-    const base = [...extra, ...parseHostsFile(readOr('/etc/hosts', ''))]
-    rewrite('hosts', hostsFile(base, containerHostsEntries(bridgeAddresses(status)[0], names, hostContainersInternalIP())))
+    rewrite('hosts', hostsFile(baseHostsEntries(spec.extraHosts ?? [], imageLayerDirs), containerHostsEntries(bridgeAddresses(status), names, hostsInternalIP())))
   }
   const servers = Object.values(status).flatMap((s) => s.dns_server_ips ?? [])
   const search = [...new Set(Object.values(status).flatMap((s) => s.dns_search_domains ?? []))]

@@ -10,6 +10,7 @@ import type {JoinTarget, StdioSpec} from '../../native'
 import type {BridgeNetworkMode} from '../../specgen/container-spec'
 import {secretEnv} from '../secret/container-secrets'
 import {writeBridgeEtcFiles} from './etc-files'
+import {shareHostsFile} from './shared-hosts'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/store/lockfile'
 import {ensureMappedLayers} from '../../storage/store/mapped-layers/mapped-layers-build'
@@ -383,6 +384,18 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   const joins = await namespacesToJoin(store, records, container)
   if (joins.length > 0) container = {...container, config: {...config, spec: withJoinedNamespaces(config.spec, joins)}}
   container = withSecretEnv(store, container)
+  const sharedHosts = shareHostsFile(store, records, container)
+  if (sharedHosts) container = sharedHosts.container
+  try {
+    return await launchPrepared(store, records, container, options, sharedHosts?.release)
+  } catch (err) {
+    sharedHosts?.release()
+    throw err
+  }
+}
+
+async function launchPrepared(store: Store, records: ContainerRecords, container: Container, options: LaunchOptions, release: (() => void) | undefined): Promise<Launched> {
+  const {config} = container
   const layout = containerLayout(store, container)
   writeBundle(store, container)
   if (config.volumes.length > 0) {
@@ -414,7 +427,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   }
   records.saveState(config.id, running)
   const exited = spawned.child.exited
-    .finally(() => Promise.all([spawned.network?.stop(), spawned.fuse?.finished()]))
+    .finally(() => Promise.all([spawned.network?.stop(), spawned.fuse?.finished(), release?.()]))
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
   return {child: spawned.child, initPid: spawned.initPid, warnings: spawned.warnings, exited}

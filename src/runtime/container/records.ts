@@ -261,7 +261,10 @@ export class ContainerRecords {
     const runRootWiped = !fs.existsSync(bundleDir(this.store, config.id))
     // the exit code its monitor wrote, before its cleanup step records it (or died first)
     const exit = runRootWiped ? undefined : readExitFile(exitFilePath(this.store, config.id))
-    if (!exit && !runRootWiped && (isAlive(state.monitorPid, state.monitorStart) || isAlive(state.pid, state.pidStart))) return container
+    if (!exit && !runRootWiped && isAlive(state.pid, state.pidStart)) return container
+    // its process ended and its monitor has not recorded it yet (it tears the network down
+    // first): no pid, as Podman reports it once the runtime says stopped
+    if (!exit && !runRootWiped && isAlive(state.monitorPid, state.monitorStart)) return state.pid === 0 ? container : {config, state: {...state, pid: 0}}
     const settled: ContainerState = exit
       ? {...state, status: 'exited' as ContainerStatus, pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt}
       : {

@@ -39,15 +39,15 @@ export function hostContainersInternalIP(interfaces = os.networkInterfaces()): s
 /**
  * The entries Podman adds after the base file: localhost on 127.0.0.1 and ::1,
  * host.containers.internal on `hostIP` (none when undefined), and the container's `names` on
- * `ownAddress` (none on the host's network or a joined one).
+ * each of its own addresses (one a named network; none on the host's network or a joined one).
  */
-export function containerHostsEntries(ownAddress: string | undefined, names: string[], hostIP: string | undefined): HostsEntry[] {
+export function containerHostsEntries(ownAddresses: string | string[] | undefined, names: string[], hostIP: string | undefined): HostsEntry[] {
   const entries: HostsEntry[] = [
     {ip: '127.0.0.1', names: ['localhost']},
     {ip: '::1', names: ['localhost']},
   ]
   if (hostIP) entries.push({ip: hostIP, names: [HOST_CONTAINERS_INTERNAL]})
-  if (ownAddress && names.length > 0) entries.push({ip: ownAddress, names})
+  if (names.length > 0) for (const ip of [ownAddresses ?? []].flat()) entries.push({ip, names})
   return entries
 }
 
@@ -69,4 +69,20 @@ export function hostsFile(base: HostsEntry[], entries: HostsEntry[]): string {
 /** hosts(5) lines, as Podman writes them (a tab between the address and the names). */
 export function formatHostsEntries(entries: HostsEntry[]): string {
   return entries.map((e) => `${e.ip}\t${e.names.join(' ')}\n`).join('')
+}
+
+/**
+ * `text` with each of `entries` appended, with only the names it does not have yet (etchosts
+ * Add: containers joining another's network add themselves to its hosts file).
+ */
+export function withHostsEntries(text: string, entries: HostsEntry[]): string {
+  const taken = new Set(parseHostsFile(text).flatMap((e) => e.names))
+  const added = entries.map((e) => ({ip: e.ip, names: e.names.filter((n) => !taken.has(n))})).filter((e) => e.names.length > 0)
+  return text + formatHostsEntries(added)
+}
+
+/** `text` without the entries on the address of one of `entries` that share a name with it (etchosts Remove), reformatted. */
+export function withoutHostsEntries(text: string, entries: HostsEntry[]): string {
+  const matches = (e: HostsEntry) => entries.some((r) => r.ip === e.ip && e.names.some((n) => r.names.includes(n)))
+  return formatHostsEntries(parseHostsFile(text).filter((e) => !matches(e)))
 }

@@ -35,6 +35,12 @@ export interface ContainersConf {
   defaultRootlessNetworkCmd?: {cmd: 'slirp4netns' | 'pasta'; file: string}
   /** [engine] infra_image: the pods' infra image; absent: the locally built pause image */
   infraImage?: string
+  /** [containers] http_proxy: the --http-proxy default; absent: true */
+  httpProxy?: boolean
+  /** [containers] base_hosts_file: the file /etc/hosts starts from; absent: the host's /etc/hosts ("image": the image's, "none": none) */
+  baseHostsFile?: string
+  /** [containers] host_containers_internal_ip: the address of host.containers.internal; absent: the host's */
+  hostContainersInternalIp?: string
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -101,7 +107,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|http_proxy|base_hosts_file|host_containers_internal_ip)\s*=/m
 
 function setsKnownKey(file: string): boolean {
   try {
@@ -109,6 +115,13 @@ function setsKnownKey(file: string): boolean {
   } catch {
     return true // readToml says why
   }
+}
+
+function booleanKey(t: Table | undefined, key: string, file: string): boolean | undefined {
+  const value = t?.[key]
+  if (value === undefined) return undefined
+  if (typeof value !== 'boolean') throw new TspodError(`reading system config "${file}": ${key} must be true or false`, {path: file})
+  return value
 }
 
 function stringKey(t: Table | undefined, key: string, file: string): string | undefined {
@@ -133,6 +146,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let userns: string | undefined
   let rootlessNetworkCmd: ContainersConf['defaultRootlessNetworkCmd']
   let infraImage: string | undefined
+  const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -141,6 +155,9 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     if (size !== undefined) [logSizeMax, logSizeFile] = [size, file]
     seccompProfile = stringKey(table, 'seccomp_profile', file) ?? seccompProfile
     userns = stringKey(table, 'userns', file) ?? userns
+    hosts.httpProxy = booleanKey(table, 'http_proxy', file) ?? hosts.httpProxy
+    hosts.baseHostsFile = stringKey(table, 'base_hosts_file', file) ?? hosts.baseHostsFile
+    hosts.hostContainersInternalIp = stringKey(table, 'host_containers_internal_ip', file) ?? hosts.hostContainersInternalIp
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
     const engine = tableOf(doc?.engine)
@@ -172,6 +189,9 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (userns !== undefined && userns !== '') conf.userns = userns
   if (rootlessNetworkCmd !== undefined) conf.defaultRootlessNetworkCmd = rootlessNetworkCmd
   if (infraImage !== undefined && infraImage !== '') conf.infraImage = infraImage
+  if (hosts.httpProxy !== undefined) conf.httpProxy = hosts.httpProxy
+  if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile
+  if (hosts.hostContainersInternalIp) conf.hostContainersInternalIp = hosts.hostContainersInternalIp
   return conf
 }
 

@@ -1,14 +1,17 @@
 // Container records in a real-root temporary store: lookup in Podman's words, state changes
 // that never overwrite a recorded exit, and the exit codes kept after removal.
 import test from 'ava'
+import {spawnSync} from 'node:child_process'
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {CREATED_STATE, ContainerConfig} from '../../../src/runtime/container/config'
+import {bundleDir} from '../../../src/runtime/container/paths'
 import {ContainerRecords} from '../../../src/runtime/container/records'
 import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
+import {processStartTime} from '../../../src/storage/store/owner'
 import {Store} from '../../../src/storage/store/store'
 import {parseContainerSpec} from '../../../src/specgen/parse'
 
@@ -72,4 +75,16 @@ test('an exited container\'s code outlives its removal (for wait); a created one
   const never = records.add(config('never')).config
   records.delete(never.id)
   t.is(records.removedExitCode(never.id), undefined)
+})
+
+test('a running container whose process ended before its monitor recorded it: no pid, still running until the monitor says so', async (t) => {
+  const {store, records} = await openTemp(t)
+  const c = records.add(config('gone')).config
+  fs.mkdirSync(bundleDir(store, c.id), {recursive: true})
+  const child = spawnSync('true')
+  const deadPid = child.pid!
+  records.saveState(c.id, {status: 'running', pid: deadPid, pidStart: 'gone', monitorPid: process.pid, monitorStart: processStartTime(process.pid), exitCode: 0})
+  t.like(records.get(c.id)!.state, {status: 'running', pid: 0})
+  records.saveState(c.id, {status: 'running', pid: process.pid, pidStart: processStartTime(process.pid), monitorPid: process.pid, monitorStart: processStartTime(process.pid), exitCode: 0})
+  t.is(records.get(c.id)!.state.pid, process.pid, 'alive: its pid')
 })

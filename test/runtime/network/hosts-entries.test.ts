@@ -2,7 +2,7 @@
 // the host's eth0 address 192.0.2.2).
 import test from 'ava'
 
-import {containerHostsEntries, formatHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../../../src/runtime/network/hosts-entries'
+import {containerHostsEntries, formatHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile, withHostsEntries, withoutHostsEntries} from '../../../src/runtime/network/hosts-entries'
 
 test('hosts: localhost, host.containers.internal on the host address, the container names on its own address', (t) => {
   const entries = containerHostsEntries('10.0.2.100', ['abc123def456', 'web'], '192.0.2.2')
@@ -41,4 +41,20 @@ test('hosts: the host address is its first global unicast one, IPv4 first', (t) 
   t.is(hostContainersInternalIP({lo: [lo], eth0: [linkLocal, v6]}), '2001:db8::5')
   t.is(hostContainersInternalIP({lo: [lo]}), undefined)
   t.deepEqual(containerHostsEntries('10.0.2.100', ['web'], undefined).at(-1), {ip: '10.0.2.100', names: ['web']})
+})
+
+test('hosts: on named networks the container\'s names on each of its addresses', (t) => {
+  t.deepEqual(containerHostsEntries(['10.89.0.2', '10.89.1.2'], ['abc', 'web'], undefined).slice(2), [
+    {ip: '10.89.0.2', names: ['abc', 'web']},
+    {ip: '10.89.1.2', names: ['abc', 'web']},
+  ])
+})
+
+test('hosts: entries added with only the names a file lacks, and taken out by address and one shared name (etchosts Add and Remove)', (t) => {
+  const text = '127.0.0.1\tlocalhost\n10.0.2.100\tpod infra\n'
+  const added = withHostsEntries(text, [{ip: '127.0.0.1', names: ['pod', 'web']}])
+  t.is(added, `${text}127.0.0.1\tweb\n`)
+  t.is(withHostsEntries(added, [{ip: '127.0.0.1', names: ['pod', 'web']}]), added, 'nothing new')
+  t.is(withoutHostsEntries(added, [{ip: '127.0.0.1', names: ['pod', 'web']}]), text)
+  t.is(withoutHostsEntries(added, [{ip: '10.9.9.9', names: ['web']}]), added, 'another address: kept')
 })

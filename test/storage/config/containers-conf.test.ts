@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {containersConfFiles, loadContainersConf} from '../../../src/storage/config/containers-conf'
+import {containersConfFiles, loadContainersConf, readContainersConf} from '../../../src/storage/config/containers-conf'
 
 function tempDir(t: {teardown(fn: () => void): void}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-conf-'))
@@ -57,4 +57,14 @@ test('log_size_max must be an integer, negative or at least 8192, as containers/
   t.throws(() => loadContainersConf({CONTAINERS_CONF: file}, 1000), {message: new RegExp(`^${file}: invalid TOML: `)})
   write(file, '[engine\n# log_size_max = 1\n')
   t.is(loadContainersConf({CONTAINERS_CONF: file}, 1000).logSizeMax, -1, 'a file that sets no key tspod reads is not parsed')
+})
+
+test('[containers] http_proxy, base_hosts_file and host_containers_internal_ip: a later file wins; http_proxy must be a boolean', (t) => {
+  const dir = tempDir(t)
+  const first = write(path.join(dir, 'a.conf'), '[containers]\nhttp_proxy = false\nbase_hosts_file = "/a/hosts"\n')
+  const second = write(path.join(dir, 'b.conf'), '[containers]\nbase_hosts_file = "image"\nhost_containers_internal_ip = "10.1.2.3"\n')
+  t.like(readContainersConf([first, second]), {httpProxy: false, baseHostsFile: 'image', hostContainersInternalIp: '10.1.2.3'})
+  t.is(readContainersConf([second]).httpProxy, undefined, 'unset: the flag\'s default (true)')
+  const bad = write(path.join(dir, 'bad.conf'), '[containers]\nhttp_proxy = "no"\n')
+  t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": http_proxy must be true or false`})
 })
