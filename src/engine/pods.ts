@@ -12,7 +12,6 @@ import {randomName} from '../runtime/container/names'
 import {NoSuchContainerError, ContainerRecords} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {killContainer, stopContainer} from '../runtime/container/stop'
-import {readCgroupInfo} from '../runtime/host'
 import {ensurePauseImage} from '../runtime/pod/pause-image'
 import type {TopResult} from '../runtime/top/top'
 import {NoSuchPodError, PodConfig, PodRecords, PodStatus, podStatus} from '../runtime/pod/records'
@@ -292,32 +291,6 @@ export class PodEngine {
       for (const c of running.reverse()) await killContainer(this.records, c, targets.signal)
       await this.stopServiceOnceStopped(pod)
     }, events)
-  }
-
-  /**
-   * `pod pause`: freezing a container needs its cgroup, and tspod's containers have none of
-   * their own. Rootless on cgroup v1 Podman refuses the same way; elsewhere tspod says so.
-   */
-  async pause(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
-    return await this.each(targets, async (pod) => {
-      if (!this.containersOf(pod).some((c) => c.state.status === 'running')) return
-      throw new TspodError(this.rootlessOnCgroupV1() ? 'can not pause pods containing rootless containers with cgroup V1: this container does not have a cgroup' : 'pod pause is not supported by tspod: its containers have no cgroup of their own to freeze')
-    }, events)
-  }
-
-  /** `pod unpause`: no container of tspod's is ever paused, so there is nothing to resume. */
-  async unpause(targets: {names: string[]; all?: boolean}): Promise<unknown[]> {
-    return await this.each(targets, async () => undefined, {})
-  }
-
-  /** `pod stats`: refused before any pod is looked up, as Podman refuses it rootless on cgroup v1; tspod's containers have no cgroup to read. */
-  stats(): never {
-    if (this.rootlessOnCgroupV1()) throw new TspodError('pod stats is not supported in rootless mode without cgroups v2')
-    throw new TspodError('pod stats is not supported by tspod: its containers have no cgroup of their own to read')
-  }
-
-  private rootlessOnCgroupV1(): boolean {
-    return this.store.mapping !== undefined && readCgroupInfo().version === 'v1'
   }
 
   async restart(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {

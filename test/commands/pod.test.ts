@@ -132,22 +132,3 @@ test('pod create --add-host, --dns, --dns-search, --dns-option: the infra contai
   t.is(rest, 'h.example.net\n')
   t.is(await ok(box, ['pod', 'inspect', '--format', '{{.InfraConfig.DNSServer}} {{.InfraConfig.DNSSearch}} {{.InfraConfig.DNSOption}}', 'named']), '[172.20.9.9] [srch.abc] [ndots:3]\n')
 })
-
-test('pod pause, unpause and stats: refused as Podman refuses them rootless on cgroup v1 (tspod\'s containers have no cgroup of their own); a missing pod is named', async (t) => {
-  const box = await sandboxWithImages(t)
-  t.teardown(async () => void (await tspod(box, ['pod', 'rm', '-a', '-f', '-t', '0'])))
-  const cgroupV1 = fs.statfsSync('/sys/fs/cgroup').type !== 0x63677270
-  await ok(box, ['pod', 'create', '--name', 'frozen'])
-  await ok(box, ['run', '-d', '--pod', 'frozen', 'busybox', 'sleep', '100'])
-  const stats = await tspod(box, ['pod', 'stats', '--no-stream', 'frozen'])
-  t.deepEqual([stats.code, stats.stdout], [125, ''])
-  t.is(stats.stderr, cgroupV1 ? 'Error: pod stats is not supported in rootless mode without cgroups v2\n' : 'Error: pod stats is not supported by tspod: its containers have no cgroup of their own to read\n')
-  const paused = await tspod(box, ['pod', 'pause', 'frozen'])
-  t.is(paused.code, 125)
-  t.is(paused.stderr, cgroupV1 ? 'Error: can not pause pods containing rootless containers with cgroup V1: this container does not have a cgroup\n' : 'Error: pod pause is not supported by tspod: its containers have no cgroup of their own to freeze\n')
-  const unpaused = await tspod(box, ['pod', 'unpause', 'frozen'])
-  t.deepEqual([unpaused.code, unpaused.stdout, unpaused.stderr], [0, '', ''], 'nothing is paused')
-  const missing = await tspod(box, ['pod', 'pause', 'nosuch'])
-  t.deepEqual([missing.code, missing.stderr], [125, 'Error: no pod with name or ID nosuch found: no such pod\n'])
-  t.is(await ok(box, ['pod', 'inspect', '--format', '{{.State}}', 'frozen']), 'Running\n')
-})
