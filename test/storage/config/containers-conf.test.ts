@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {containersConfFiles, loadContainersConf} from '../../../src/storage/config/containers-conf'
+import {containersConfFiles, loadContainersConf, readContainersConf} from '../../../src/storage/config/containers-conf'
 
 function tempDir(t: {teardown(fn: () => void): void}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-conf-'))
@@ -57,4 +57,19 @@ test('log_size_max must be an integer, negative or at least 8192, as containers/
   t.throws(() => loadContainersConf({CONTAINERS_CONF: file}, 1000), {message: new RegExp(`^${file}: invalid TOML: `)})
   write(file, '[engine\n# log_size_max = 1\n')
   t.is(loadContainersConf({CONTAINERS_CONF: file}, 1000).logSizeMax, -1, 'a file that sets no key tspod reads is not parsed')
+})
+
+test('[engine] runtime and [engine.runtimes]: a later file\'s runtime wins; the paths tables of all files merge', (t) => {
+  const dir = tempDir(t)
+  const system = write(path.join(dir, 'a.conf'), '[engine]\nruntime = "runc"\n[engine.runtimes]\ncrun = ["/opt/crun", "/usr/bin/crun"]\n')
+  const user = write(path.join(dir, 'b.conf'), '[engine]\nruntime = "crun"\n[engine.runtimes]\nmine = ["/opt/mine"]\n')
+  const conf = readContainersConf([system, user])
+  t.is(conf.runtime, 'crun')
+  t.deepEqual(conf.runtimePaths, {crun: ['/opt/crun', '/usr/bin/crun'], mine: ['/opt/mine']})
+  const onlyTable = write(path.join(dir, 'c.conf'), '[engine.runtimes]\n# a comment\n\nkrun = ["/opt/krun"]\n')
+  t.deepEqual(readContainersConf([onlyTable]).runtimePaths, {krun: ['/opt/krun']}, 'a file setting only the table is read')
+  const commented = write(path.join(dir, 'd.conf'), '[engine]\n#runtime = "crun"\n[engine.runtimes]\n#crun = ["/x"]\n')
+  t.deepEqual(readContainersConf([commented]), {files: [commented], logSizeMax: -1})
+  const bad = write(path.join(dir, 'e.conf'), '[engine.runtimes]\ncrun = "/usr/bin/crun"\n')
+  t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": [engine.runtimes] crun must be a list of paths, as crun = ["/usr/bin/crun"]`})
 })
