@@ -260,3 +260,28 @@ test('run/create --volumes-from: the donor\'s volumes and binds, in its mode or 
   t.deepEqual([badOption.code, badOption.stderr], [125, 'Error: cannot set ro or rw options more than once\n'])
   t.is(await run(['ps', '-a', '--format', '{{.Names}}', '--sort', 'names']), 'donor\nreader\n')
 })
+
+test('a tmpfs mount starts with what the container has at its destination (tmpcopyup, Podman\'s default), with either runtime; notmpcopyup leaves it empty', async (t) => {
+  const box = await sandboxWithImages(t)
+  const run = async (args: string[]) => {
+    const r = await tspod(box, args)
+    t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+    return r.stdout
+  }
+  const script = 'grep -c "^root:" /etc/passwd; grep " /etc " /proc/mounts | cut -d" " -f3; stat -c "%u %a" /etc /etc/passwd'
+  // the tmpfs root keeps its own mode, as crun leaves it; the files keep theirs
+  const passwd = (await run(['run', '--rm', 'busybox', 'stat', '-c', '%u %a', '/etc/passwd'])).trim()
+  t.is(await run(['run', '--rm', '--tmpfs', '/etc', 'busybox', 'sh', '-c', script]), `1\ntmpfs\n0 1777\n${passwd}\n`)
+  t.is(await run(['--runtime', 'crun', 'run', '--rm', '--mount', 'type=tmpfs,dst=/etc', 'busybox', 'sh', '-c', script]), `1\ntmpfs\n0 1777\n${passwd}\n`)
+  t.is(await run(['run', '--rm', '--tmpfs', '/etc:notmpcopyup', 'busybox', 'sh', '-c', 'test -e /etc/passwd && echo copied || echo empty']), 'empty\n')
+
+  // what cp puts into a created container's dir is there once a tmpfs is mounted over it
+  await run(['create', '--name', 'scratch', '--mount', 'type=tmpfs,dst=/tmp', 'busybox', 'sleep', '1000'])
+  const file = path.join(box.dir, 'copied')
+  fs.writeFileSync(file, 'from the host\n', {mode: 0o644})
+  await run(['cp', file, 'scratch:/tmp'])
+  await run(['start', 'scratch'])
+  t.is(await run(['exec', 'scratch', 'cat', '/tmp/copied']), 'from the host\n')
+  const twice = await tspod(box, ['run', '--rm', '--tmpfs', '/x:tmpcopyup,notmpcopyup', 'busybox', 'true'])
+  t.deepEqual([twice.code, twice.stderr], [125, "Error: the 'tmpcopyup' or 'notmpcopyup' option can only be set once: duplicate mount option passed\n"])
+})
