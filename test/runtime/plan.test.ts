@@ -297,6 +297,10 @@ test('mount options: flags set and cleared in order, propagation, bind, filesyst
     copyUp: false,
   })
   t.true(parseMountOptions(['rw', 'tmpcopyup'], '/x').copyUp)
+  // only a tmpfs is copied up into; the child copies when it mounts it
+  const steps = planContainer(spec({mounts: [{destination: '/x', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup']}, {destination: '/y', type: 'tmpfs', source: 'tmpfs', options: []}]}), LAYOUT).steps
+  t.like(find(steps, 'mount `tmpfs` to `/x`'), {kind: 'mount', copyUp: true})
+  t.false('copyUp' in find(steps, 'mount `tmpfs` to `/y`'))
   t.deepEqual(parseMountOptions(['bind', 'relatime', 'strictatime', 'nostrictatime'], '/x'), {
     flags: MS.RELATIME,
     bind: true,
