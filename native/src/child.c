@@ -739,15 +739,27 @@ static void exec_through_helper(const struct tspod_plan *plan) {
 
 /* ---- join mode ------------------------------------------------------------------------------ */
 
-/* The user namespace that owns the other joined namespaces, when it is not the joined one (a
- * container whose user namespace was nested below them by nest_userns): an fd to enter first, or -1. */
+/* The user namespace that owns some of the other joined namespaces, when it is the parent of the
+ * joined one (a container whose user namespace was nested below them, by nest_userns or by crun
+ * with keep-id, which may own its mount namespace below it): an fd to enter first, or -1. */
 static int owner_of_joined(const struct tspod_plan *plan) {
   if (plan->njoins < 2 || plan->joins[0].nstype != CLONE_NEWUSER) return -1;
-  int owner = ioctl(plan->joins[plan->njoins - 1].fd, NS_GET_USERNS);
-  if (owner < 0) return -1;
-  struct stat a, b;
-  if (fstat(owner, &a) == 0 && fstat(plan->joins[0].fd, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) return owner;
-  close(owner);
+  int parent = ioctl(plan->joins[0].fd, NS_GET_PARENT);
+  if (parent < 0) return -1;
+  struct stat p;
+  if (fstat(parent, &p) < 0) {
+    close(parent);
+    return -1;
+  }
+  for (size_t i = 1; i < plan->njoins; i++) {
+    int owner = ioctl(plan->joins[i].fd, NS_GET_USERNS);
+    if (owner < 0) continue;
+    struct stat o;
+    int same = fstat(owner, &o) == 0 && o.st_ino == p.st_ino && o.st_dev == p.st_dev;
+    close(owner);
+    if (same) return parent;
+  }
+  close(parent);
   return -1;
 }
 
