@@ -151,3 +151,18 @@ test('containers.conf [engine] runtime is the default runtime of run, create, bu
   }
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--sort', 'names']), 'byconf\nbypath\nnative\n')
 })
+
+test('-w on a dir a volume or bind mount provides (not in the image) works with crun as natively; one nowhere is refused (126)', async (t) => {
+  const box = await sandboxWithImages(t)
+  const dir = path.join(box.dir, 'workdir-volume')
+  fs.mkdirSync(dir)
+  fs.writeFileSync(path.join(dir, 'content'), 'in the volume\n', {mode: 0o644})
+  fs.chownSync(dir, box.user.uid, box.user.gid)
+  for (const runtime of ['crun', 'tspod']) {
+    const r = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/NotOnTheImage', '-v', `${dir}:/NotOnTheImage`, 'busybox', 'cat', 'content'])
+    t.deepEqual([r.code, r.stdout], [0, 'in the volume\n'], `${runtime}: ${r.stderr}`)
+    const missing = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/i/do/not/exist', 'busybox', 'pwd'])
+    t.is(missing.code, 126, runtime)
+    t.regex(missing.stderr, /^Error: workdir "\/i\/do\/not\/exist" does not exist on container/, runtime)
+  }
+})

@@ -321,13 +321,19 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
 }
 
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
+/** The workdir is a bind mount's or a volume's destination, or under one: the mount provides it. */
+function onMount(container: Container, workdir: string): boolean {
+  return (container.config.spec.mounts ?? []).some((m) => m.type === 'bind' && (workdir === m.destination || workdir.startsWith(`${m.destination.replace(/\/$/, '')}/`)))
+}
+
 /**
  * crun and runc create a missing working directory; Podman refuses a -w that does not exist in
- * the container before it calls them, as tspod's own runtime fails its chdir step.
+ * the container before it calls them, as tspod's own runtime fails its chdir step, unless a
+ * volume or bind mount holds it (libpod's resolveWorkDir).
  */
 function checkWorkdir(container: Container, layout: RootfsLayout): void {
   const workdir = container.config.containerSpec.workdir
-  if (workdir === undefined) return
+  if (workdir === undefined || onMount(container, workdir)) return
   const entry = statRootfsPath([layout.upperDir, ...layout.lowerDirs], workdir, {followSymlinks: true})
   if (entry?.type !== 'directory')
     throw errorOfClass(startFailureClass({step: 'chdir', code: 'ENOENT'}), `workdir "${workdir}" does not exist on container ${container.config.id}`)
