@@ -158,9 +158,12 @@ test('-w on a dir a volume or bind mount provides (not in the image) works with 
   fs.mkdirSync(dir)
   fs.writeFileSync(path.join(dir, 'content'), 'in the volume\n', {mode: 0o644})
   fs.chownSync(dir, box.user.uid, box.user.gid)
+  fs.chownSync(path.join(dir, 'content'), box.user.uid, box.user.gid)
   for (const runtime of ['crun', 'tspod']) {
     const r = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/NotOnTheImage', '-v', `${dir}:/NotOnTheImage`, 'busybox', 'cat', 'content'])
     t.deepEqual([r.code, r.stdout], [0, 'in the volume\n'], `${runtime}: ${r.stderr}`)
+    const above = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/NotOnTheImage', '-v', `${path.join(dir, 'content')}:/NotOnTheImage/foo`, 'busybox', 'cat', 'foo'])
+    t.deepEqual([above.code, above.stdout], [0, 'in the volume\n'], `${runtime}, a dir above a mount: ${above.stderr}`)
     const missing = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/i/do/not/exist', 'busybox', 'pwd'])
     t.is(missing.code, 126, runtime)
     t.regex(missing.stderr, /^Error: workdir "\/i\/do\/not\/exist" does not exist on container/, runtime)

@@ -321,9 +321,10 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
 }
 
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
-/** The workdir is a bind mount's or a volume's destination, or under one: the mount provides it. */
+/** The workdir is in a bind mount or a volume, or on the way to one (the runtime creates the dirs above a mount). */
 function onMount(container: Container, workdir: string): boolean {
-  return (container.config.spec.mounts ?? []).some((m) => m.type === 'bind' && (workdir === m.destination || workdir.startsWith(`${m.destination.replace(/\/$/, '')}/`)))
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer.replace(/\/$/, '')}/`)
+  return (container.config.spec.mounts ?? []).some((m) => m.type === 'bind' && (within(workdir, m.destination) || within(m.destination, workdir)))
 }
 
 /**
