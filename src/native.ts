@@ -41,6 +41,8 @@ export type ChildStep =
       sourceInRoot?: boolean
       /** add the flags the kernel locked on the mount (nosuid, nodev, noexec, ro, atime): for remounts */
       keepLockedFlags?: boolean
+      /** copy what the dir at `path` held into the new mount, owners, modes and times kept (tmpcopyup) */
+      copyUp?: boolean
       fallback?: StepFallback
     } & StepPlacement)
   | ({kind: 'umount'; name: string; path: string; flags?: number} & StepPlacement)

@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
@@ -213,18 +214,140 @@ static unsigned long locked_flags(const char *target, unsigned long flags) {
   return flags;
 }
 
+/* ---- tmpcopyup: the dir's content, copied into the tmpfs mounted over it (as crun does) ---- */
+
+static int copy_tree(int from, int to);
+
+static int copy_file_data(int from, const char *name, int to, const struct stat *st) {
+  int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (in < 0) return -1;
+  int out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
+  if (out < 0) {
+    close_keep_errno(in);
+    return -1;
+  }
+  char buf[65536];
+  ssize_t n;
+  int r = 0;
+  while ((n = read(in, buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      r = -1;
+      break;
+    }
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = write(out, buf + done, (size_t)(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        r = -1;
+        break;
+      }
+      done += w;
+    }
+    if (r < 0) break;
+  }
+  close_keep_errno(in);
+  close_keep_errno(out);
+  return r;
+}
+
+/* One entry of from into to: owner, mode and times kept; a special file is made again. */
+static int copy_entry(int from, const char *name, int to) {
+  struct stat st;
+  if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) < 0) return -1;
+  if (S_ISDIR(st.st_mode)) {
+    if (mkdirat(to, name, st.st_mode & 07777) < 0) return -1;
+    int sub_from = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub_from < 0) return -1;
+    int sub_to = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub_to < 0) {
+      close_keep_errno(sub_from);
+      return -1;
+    }
+    int r = copy_tree(sub_from, sub_to);
+    close_keep_errno(sub_from);
+    close_keep_errno(sub_to);
+    if (r < 0) return -1;
+  } else if (S_ISREG(st.st_mode)) {
+    if (copy_file_data(from, name, to, &st) < 0) return -1;
+  } else if (S_ISLNK(st.st_mode)) {
+    char target[4096];
+    ssize_t len = readlinkat(from, name, target, sizeof target - 1);
+    if (len < 0) return -1;
+    target[len] = '\0';
+    if (symlinkat(target, to, name) < 0) return -1;
+  } else if (mknodat(to, name, st.st_mode, st.st_rdev) < 0) {
+    return -1;
+  }
+  if (fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL) return -1;
+  if (!S_ISLNK(st.st_mode) && fchmodat(to, name, st.st_mode & 07777, 0) < 0) return -1;
+  struct timespec times[2] = {st.st_atim, st.st_mtim};
+  utimensat(to, name, times, AT_SYMLINK_NOFOLLOW);
+  return 0;
+}
+
+/* Takes ownership of neither fd: a dup is read, so from stays open for the caller. */
+static int copy_tree(int from, int to) {
+  int listing = dup(from);
+  if (listing < 0) return -1;
+  DIR *dir = fdopendir(listing);
+  if (!dir) {
+    close_keep_errno(listing);
+    return -1;
+  }
+  int r = 0;
+  struct dirent *entry;
+  errno = 0;
+  while ((entry = readdir(dir)) != NULL) {
+    if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+    if (copy_entry(from, entry->d_name, to) < 0) {
+      r = -1;
+      break;
+    }
+  }
+  if (r == 0 && errno != 0 && entry == NULL) r = -1;
+  int saved = errno;
+  closedir(dir);
+  errno = saved;
+  return r;
+}
+
+/* The mount root keeps its own owner and mode (1777 unless mode= says otherwise), as crun's
+ * tmpcopyup leaves it. The path is resolved again: it reaches the new mount now, which the fds
+ * taken before it do not. */
+static int copy_up(int from, const char *path, int in_root) {
+  int at = open_path(path, O_DIRECTORY, in_root);
+  if (at < 0) return -1;
+  int to = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  close_keep_errno(at);
+  if (to < 0) return -1;
+  int r = copy_tree(from, to);
+  close_keep_errno(to);
+  return r;
+}
+
 static int do_mount(const struct tspod_step *s) {
   char target_buf[32], source_buf[32];
   int target_fd, source_fd;
   const char *target = at_path(s->path, s->opts & TSPOD_OPT_IN_ROOT, &target_fd, target_buf);
   if (!target) return -1;
   const char *source = at_path(s->source, s->opts & TSPOD_OPT_SOURCE_IN_ROOT, &source_fd, source_buf);
+  /* the dir as it is before the mount hides it: read through this fd afterwards */
+  int below = -1;
+  if ((s->opts & TSPOD_OPT_COPY_UP) && (below = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+    close_keep_errno(source_fd);
+    close_keep_errno(target_fd);
+    return -1;
+  }
   int r = -1;
   if (source || !s->source) {
     unsigned long flags = s->flags;
     if (s->opts & TSPOD_OPT_KEEP_LOCKED) flags = locked_flags(target, flags);
     r = mount(source, target, s->fstype, flags, s->data);
   }
+  /* the new mount is reached by the path again: the O_PATH fd still names the dir below it */
+  if (r == 0 && below >= 0) r = copy_up(below, s->path, s->opts & TSPOD_OPT_IN_ROOT);
+  close_keep_errno(below);
   close_keep_errno(source_fd);
   close_keep_errno(target_fd);
   return r;
@@ -616,15 +739,27 @@ static void exec_through_helper(const struct tspod_plan *plan) {
 
 /* ---- join mode ------------------------------------------------------------------------------ */
 
-/* The user namespace that owns the other joined namespaces, when it is not the joined one (a
- * container whose user namespace was nested below them by nest_userns): an fd to enter first, or -1. */
+/* The user namespace that owns some of the other joined namespaces, when it is the parent of the
+ * joined one (a container whose user namespace was nested below them, by nest_userns or by crun
+ * with keep-id, which may own its mount namespace below it): an fd to enter first, or -1. */
 static int owner_of_joined(const struct tspod_plan *plan) {
   if (plan->njoins < 2 || plan->joins[0].nstype != CLONE_NEWUSER) return -1;
-  int owner = ioctl(plan->joins[plan->njoins - 1].fd, NS_GET_USERNS);
-  if (owner < 0) return -1;
-  struct stat a, b;
-  if (fstat(owner, &a) == 0 && fstat(plan->joins[0].fd, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) return owner;
-  close(owner);
+  int parent = ioctl(plan->joins[0].fd, NS_GET_PARENT);
+  if (parent < 0) return -1;
+  struct stat p;
+  if (fstat(parent, &p) < 0) {
+    close(parent);
+    return -1;
+  }
+  for (size_t i = 1; i < plan->njoins; i++) {
+    int owner = ioctl(plan->joins[i].fd, NS_GET_USERNS);
+    if (owner < 0) continue;
+    struct stat o;
+    int same = fstat(owner, &o) == 0 && o.st_ino == p.st_ino && o.st_dev == p.st_dev;
+    close(owner);
+    if (same) return parent;
+  }
+  close(parent);
   return -1;
 }
 

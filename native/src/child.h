@@ -60,6 +60,7 @@ enum tspod_step_kind {
 #define TSPOD_OPT_ONLY_DIR 0x08       /* skip the step unless path is a directory */
 #define TSPOD_OPT_ONLY_NONDIR 0x10    /* skip the step if path is a directory */
 #define TSPOD_OPT_KEEP_LOCKED 0x20    /* mount: add the flags the kernel locks (from statfs of path) */
+#define TSPOD_OPT_COPY_UP 0x40        /* mount: copy what the dir under the new mount held into it (tmpcopyup) */
 
 enum tspod_caps_set { TSPOD_CAPS_BOUNDING, TSPOD_CAPS_EFFECTIVE, TSPOD_CAPS_PERMITTED, TSPOD_CAPS_INHERITABLE, TSPOD_CAPS_AMBIENT };
 

@@ -109,6 +109,7 @@ unsigned int Options(const Napi::Object &s) {
   if (Flag(s, "sourceInRoot")) opts |= TSPOD_OPT_SOURCE_IN_ROOT;
   if (Flag(s, "optional")) opts |= TSPOD_OPT_OPTIONAL;
   if (Flag(s, "keepLockedFlags")) opts |= TSPOD_OPT_KEEP_LOCKED;
+  if (Flag(s, "copyUp")) opts |= TSPOD_OPT_COPY_UP;
   Napi::Value onlyIf = s.Get("onlyIf");
   if (onlyIf.IsString()) {
     std::string kind = onlyIf.As<Napi::String>().Utf8Value();

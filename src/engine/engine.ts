@@ -617,7 +617,9 @@ export class Engine {
     parseUlimits(input.ulimits)
     checkSecurityOpts(input.securityOpt)
     // as Podman's, a runtime that cannot be found fails the build before it starts
-    if (input.runtime !== undefined) (await import('../runtime/oci-runtime')).resolveOciRuntime(input.runtime)
+    const {chosenRuntime, resolveOciRuntime} = await import('../runtime/oci-runtime/resolve')
+    const runtime = chosenRuntime(input.runtime)
+    if (runtime !== undefined) resolveOciRuntime(runtime)
     const {store, records} = await this.containers()
     if (network.kind === 'bridge') {
       const {NetworkConfigs} = await import('../runtime/network/netavark/config')

@@ -74,7 +74,7 @@ const PROPAGATION_OPTIONS: Record<string, number> = {
 }
 
 /** crun extensions that change what a mount contains; tspod does not implement them. */
-const UNSUPPORTED_OPTIONS = new Set(['tmpcopyup', 'copy-symlink', 'idmap', 'ridmap', 'rro', 'rrw'])
+const UNSUPPORTED_OPTIONS = new Set(['copy-symlink', 'idmap', 'ridmap', 'rro', 'rrw'])
 /** Options that ask for what tspod does anyway. */
 const NO_OP_OPTIONS = new Set(['remount', 'defaults', 'notmpcopyup'])
 
@@ -87,10 +87,12 @@ export interface MountOptions {
   propagation: number
   /** options the filesystem itself parses (mode=755, size=65536k, newinstance, ...) */
   data: string[]
+  /** tmpcopyup (crun's): the new mount starts with a copy of the dir it hides */
+  copyUp: boolean
 }
 
 export function parseMountOptions(options: string[], destination: string): MountOptions {
-  const parsed: MountOptions = {flags: 0, bind: false, recursive: false, propagation: 0, data: []}
+  const parsed: MountOptions = {flags: 0, bind: false, recursive: false, propagation: 0, data: [], copyUp: false}
   for (const option of options) {
     const flag = FLAG_OPTIONS[option]
     if (flag) {
@@ -100,6 +102,8 @@ export function parseMountOptions(options: string[], destination: string): Mount
       parsed.recursive ||= option === 'rbind'
     } else if (option in PROPAGATION_OPTIONS) {
       parsed.propagation = PROPAGATION_OPTIONS[option]
+    } else if (option === 'tmpcopyup') {
+      parsed.copyUp = true
     } else if (UNSUPPORTED_OPTIONS.has(option)) {
       throw new TspodError(`mount option "${option}" for \`${destination}\` is not supported`)
     } else if (!NO_OP_OPTIONS.has(option)) {
@@ -203,6 +207,7 @@ function newMountSteps(type: string, source: string, dest: string, opts: MountOp
       flags: opts.flags,
       data: opts.data.join(','),
       inRoot: true,
+      ...(opts.copyUp && type === 'tmpfs' ? {copyUp: true} : {}),
     },
   ]
   if (opts.propagation)

@@ -39,6 +39,13 @@ export interface TmpfsMountSpec {
 
 export type MountSpec = BindMountSpec | VolumeMountSpec | TmpfsMountSpec
 
+/** --volumes-from CONTAINER[:OPTIONS]: the container's volumes and bind mounts, with ro, rw or z */
+export interface VolumesFromSpec {
+  /** the name or id as given; create resolves it */
+  container: string
+  options: string[]
+}
+
 /** --device HOST[:CONTAINER][:PERMISSIONS]; HOST is a device node or a dir of them. */
 export interface DeviceSpec {
   source: string
@@ -152,6 +159,8 @@ export interface ContainerSpec {
   capDrop: string[]
   /** -v and --tmpfs, in the order given (binds and volumes first, as Podman merges them) */
   mounts: MountSpec[]
+  /** --volumes-from, in the order given (a later one wins at a destination; -v, --mount and --tmpfs win over all) */
+  volumesFrom?: VolumesFromSpec[]
   devices: DeviceSpec[]
   /** --hostname; absent: Podman's default for the network */
   hostname?: string

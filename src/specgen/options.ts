@@ -50,6 +50,8 @@ export interface ContainerOptions {
   tmpfs?: string[]
   /** --mount type=bind|volume|tmpfs,KEY=VALUE,... */
   mount?: string[]
+  /** --volumes-from CONTAINER[:ro|rw|z] */
+  volumesFrom?: string[]
   /** --device HOST[:CONTAINER][:PERMISSIONS] */
   devices?: string[]
   /** --hostname */

@@ -8,6 +8,7 @@ import {UsageError} from '../errors'
 import {ImageVolumeMode, imageVolumeModeError, readContainersConf} from '../storage/config/containers-conf'
 import {parseLogConfig} from '../runtime/container/log-config'
 import {parsePublish} from '../runtime/network/publish'
+import {chosenRuntime} from '../runtime/oci-runtime/resolve'
 import {parseEntrypoint} from '../runtime/spec/command'
 import {zoneFilePath} from '../runtime/spec/timezone'
 import {parseCapabilities} from './capabilities'
@@ -28,6 +29,7 @@ import {parseUlimits} from './ulimits'
 import {parseUserns} from './userns'
 import {mountFlagForms} from './mount-flag'
 import {parseMounts} from './volumes'
+import {parseVolumesFrom} from './volumes-from'
 import {KERNEL_MEMORY_WARNING, checkMemoryLimit} from './resources'
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
@@ -111,6 +113,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     capAdd,
     capDrop,
     mounts,
+    ...(options.volumesFrom?.length ? {volumesFrom: parseVolumesFrom(options.volumesFrom)} : {}),
     devices,
     hostname: options.hostname,
     network,
@@ -133,7 +136,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     privileged: options.privileged ?? false,
     autoRemove: options.autoRemove ?? false,
     restart: parseRestartPolicy(options.restart, options.autoRemove ?? false),
-    runtime: options.runtime,
+    runtime: chosenRuntime(options.runtime),
     ...(options.ulimit && options.ulimit.length > 0 ? {ulimits: parseUlimits(options.ulimit)} : {}),
     ...(options.preserveFds ? {preserveFds: options.preserveFds} : {}),
     ...(options.imageVolume !== undefined ? {imageVolume: options.imageVolume as ImageVolumeMode} : {}),

@@ -141,7 +141,8 @@ export function processMountOptions(options: string[], context: MountOptionsCont
         break
       case 'tmpcopyup':
         tmpfsOnly('tmpcopyup')
-        throw new UsageError(`mount option "tmpcopyup" is not supported by tspod (its tmpfs mounts start empty)`)
+        once('copyup', "the 'tmpcopyup' or 'notmpcopyup' option can only be set once")
+        break
       case 'notmpcopyup':
         tmpfsOnly('notmpcopyup')
         once('copyup', "the 'tmpcopyup' or 'notmpcopyup' option can only be set once")
@@ -182,6 +183,8 @@ export function processMountOptions(options: string[], context: MountOptionsCont
   if (!found.has('suid') && defaults.nosuid) out.push('nosuid')
   if (!found.has('dev') && defaults.nodev) out.push('nodev')
   if (!tmpfs && !found.has('bind')) out.push('rbind')
+  // Podman's default: a tmpfs starts with what the image has at its destination
+  if (tmpfs && !found.has('copyup')) out.push('tmpcopyup')
   return out
 }
 
@@ -251,7 +254,7 @@ export function parseVolumes(specs: string[], context: {cwd: string}): (BindMoun
   return [...binds.values(), ...volumes.values()]
 }
 
-/** `--tmpfs DST[:OPTIONS]`: tmpfs mounts that start empty. */
+/** `--tmpfs DST[:OPTIONS]`: tmpfs mounts, holding a copy of what the image has there unless notmpcopyup. */
 export function parseTmpfs(specs: string[]): TmpfsMountSpec[] {
   const mounts = new Map<string, {mount: TmpfsMountSpec; complete: string[]}>()
   for (const spec of specs) {

@@ -12,7 +12,7 @@ import * as path from 'node:path'
 import {ContainerRecords} from '../runtime/container/records'
 import {findInPath} from '../runtime/executables'
 import {findPasta, rootlessNetworkDefault} from '../runtime/network/pasta'
-import {identifyOciRuntime} from '../runtime/oci-runtime/resolve'
+import {chosenRuntime, identifyOciRuntime} from '../runtime/oci-runtime/resolve'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
 import {goArchitecture} from '../storage/image/manifest/platform'
 import {StorageConfig, configFilePath, ignoreChownErrors} from '../storage/config/storage-conf'
@@ -162,12 +162,13 @@ function hostSection(user: HostUser) {
   }
 }
 
-/** The OCI runtime of new containers (tspod's native one unless --runtime names another), and the rootless network. */
+/** The OCI runtime of new containers (tspod's native one unless --runtime or containers.conf names another), and the rootless network. */
 function runtimeSection(runtime: string | undefined) {
   const slirp = findInPath(['slirp4netns'])
   const pasta = findPasta()
   const choice = rootlessNetworkDefault()
-  const external = runtime === undefined ? undefined : identifyOciRuntime(runtime)
+  const chosen = chosenRuntime(runtime)
+  const external = chosen === undefined ? undefined : identifyOciRuntime(chosen)
   const ociRuntime = external
     ? {name: external.name, package: packageOf(external.path), path: external.path, version: output(external.path, ['--version'])}
     : {name: 'tspod', package: `tspod_${VERSION}`, path: path.join(PACKAGE_ROOT, 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`}

@@ -275,3 +275,19 @@ test('into a stopped container: through its volume and the bind mount inside it;
   await ok(box, ['cp', '-a=false', '-', 'kc:/tmp/'], await tarOf([{name: 'a.txt', body: 'a', uid: 1042, gid: 1043}]))
   t.is(await ok(box, ['exec', 'kc', 'stat', '-c', '%u:%g', '/tmp/a.txt']), '1042:1043\n')
 })
+
+test('cp into a running --userns=keep-id container, by crun (its user namespace nested below the others) and natively: the file is the container user\'s', async (t) => {
+  const box = await sandboxWithImages(t)
+  const dir = hostDir(box, 'keep-id-src')
+  writeAsUser(box, path.join(dir, 'hostfile'), 'content\n')
+  for (const runtime of ['crun', 'tspod']) {
+    const name = `keep-${runtime}`
+    const started = await tspod(box, ['--runtime', runtime, 'run', `--user=${box.user.uid}`, '--userns=keep-id', '-d', '--name', name, 'busybox', 'sleep', '1000'])
+    t.is(started.code, 0, started.stderr)
+    const copied = await tspod(box, ['cp', path.join(dir, 'hostfile'), `${name}:/tmp/hostfile`])
+    t.is(copied.code, 0, `${runtime}: ${copied.stderr}`)
+    const owner = await tspod(box, ['exec', name, 'stat', '-c', '%u', '/tmp/hostfile'])
+    t.is(owner.stdout, `${box.user.uid}\n`, runtime)
+    await tspod(box, ['rm', '-f', '-t', '0', name])
+  }
+})

@@ -114,3 +114,58 @@ test('containers.conf [containers] userns is the --userns default; a container o
   await ok(box, ['create', '--name', 'shared', 'busybox', 'true'])
   t.is(await ok(box, ['container', 'inspect', '--format', '{{.HostConfig.UsernsMode}}', 'own', 'shared']), 'private\n\n')
 })
+
+test('containers.conf [engine] runtime is the default runtime of run, create, build and info; --runtime overrides it; an unknown one is refused (125)', async (t) => {
+  const box = await sandboxWithImages(t)
+  const conf = (name: string, text: string): {CONTAINERS_CONF: string} => {
+    const file = path.join(box.dir, name)
+    fs.writeFileSync(file, text, {mode: 0o644})
+    return {CONTAINERS_CONF: file}
+  }
+  const withCrun = conf('crun.conf', '[engine]\nruntime = "crun"\n')
+  const run = async (args: string[], env: Record<string, string>) => {
+    const r = await tspod(box, args, {env})
+    t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+    return r.stdout
+  }
+  t.is(await run(['info', '--format', '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'], withCrun), 'crun /usr/bin/crun\n')
+  t.is(await run(['run', '--name', 'byconf', 'busybox', 'echo', 'hi'], withCrun), 'hi\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'byconf']), 'crun\n')
+  await run(['--runtime', 'tspod', 'create', '--name', 'native', 'busybox', 'true'], withCrun)
+  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'native']), 'tspod\n')
+
+  // a runtime by path is kept as given; [engine.runtimes] says where a name is
+  const copy = path.join(box.dir, 'myruntime')
+  fs.copyFileSync('/usr/bin/crun', copy)
+  fs.chmodSync(copy, 0o755)
+  await run(['--runtime', copy, 'create', '--name', 'bypath', 'busybox', 'true'], withCrun)
+  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'bypath']), `${copy}\n`)
+  const listed = conf('listed.conf', `[engine]\nruntime = "mine"\n[engine.runtimes]\nmine = ["${copy}"]\n`)
+  t.is(await run(['info', '--format', '{{.Host.OCIRuntime.Path}}'], listed), `${copy}\n`)
+
+  const missing = conf('missing.conf', '[engine]\nruntime = "idonotexist"\n')
+  for (const args of [['run', '--rm', 'busybox', 'true'], ['create', 'busybox', 'true'], ['build', '-t', 'never', box.dir]]) {
+    const r = await tspod(box, args, {env: missing})
+    t.is(r.code, 125, args[0])
+    t.is(r.stderr, 'Error: default OCI runtime "idonotexist" not found: invalid argument\n', args[0])
+  }
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--sort', 'names']), 'byconf\nbypath\nnative\n')
+})
+
+test('-w on a dir a volume or bind mount provides (not in the image) works with crun as natively; one nowhere is refused (126)', async (t) => {
+  const box = await sandboxWithImages(t)
+  const dir = path.join(box.dir, 'workdir-volume')
+  fs.mkdirSync(dir)
+  fs.writeFileSync(path.join(dir, 'content'), 'in the volume\n', {mode: 0o644})
+  fs.chownSync(dir, box.user.uid, box.user.gid)
+  fs.chownSync(path.join(dir, 'content'), box.user.uid, box.user.gid)
+  for (const runtime of ['crun', 'tspod']) {
+    const r = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/NotOnTheImage', '-v', `${dir}:/NotOnTheImage`, 'busybox', 'cat', 'content'])
+    t.deepEqual([r.code, r.stdout], [0, 'in the volume\n'], `${runtime}: ${r.stderr}`)
+    const above = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/NotOnTheImage', '-v', `${path.join(dir, 'content')}:/NotOnTheImage/foo`, 'busybox', 'cat', 'foo'])
+    t.deepEqual([above.code, above.stdout], [0, 'in the volume\n'], `${runtime}, a dir above a mount: ${above.stderr}`)
+    const missing = await tspod(box, ['--runtime', runtime, 'run', '--rm', '-w', '/i/do/not/exist', 'busybox', 'pwd'])
+    t.is(missing.code, 126, runtime)
+    t.regex(missing.stderr, /^Error: workdir "\/i\/do\/not\/exist" does not exist on container/, runtime)
+  }
+})

@@ -233,3 +233,55 @@ test('-v SRC:DST:U gives the source to the container user (its subordinate ids o
   const twice = await tspod(box, ['run', '--rm', '-v', `${src}:/data:U,U`, 'localhost/busybox', 'true'])
   t.deepEqual([twice.code, twice.stderr], [125, 'Error: invalid options "U, U", can only specify 1 \'U\' option\n'])
 })
+
+test('run/create --volumes-from: the donor\'s volumes and binds, in its mode or as ro/rw says; --rm keeps the shared volumes; an unknown donor is 125', async (t) => {
+  const box = await sandboxWithImages(t)
+  const host = path.join(box.dir, 'shared-host')
+  fs.mkdirSync(host)
+  fs.chmodSync(host, 0o777)
+  const run = async (args: string[]) => {
+    const r = await tspod(box, args)
+    t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+    return r.stdout
+  }
+  await run(['run', '--name', 'donor', '-v', 'named:/named', '-v', '/anon', '-v', `${host}:/host:ro`, 'busybox', 'sh', '-c', 'echo n > /named/f; echo a > /anon/f'])
+  const script = 'cat /named/f /anon/f; touch /host/x 2>/dev/null && echo host writable || echo host read-only'
+  t.is(await run(['run', '--rm', '--volumes-from', 'donor', 'busybox', 'sh', '-c', script]), 'n\na\nhost read-only\n')
+  t.is(await run(['run', '--rm', '--volumes-from', 'donor:rw', 'busybox', 'sh', '-c', script]), 'n\na\nhost writable\n')
+  t.is((await run(['volume', 'ls', '-q'])).split('\n').filter(Boolean).length, 2, 'the --rm containers took no volume with them')
+
+  await run(['create', '--name', 'reader', '--volumes-from', 'donor:ro', '-v', `${host}:/named`, 'busybox', 'true'])
+  t.is(await run(['inspect', '--format', '{{.HostConfig.VolumesFrom}} {{len .Mounts}}', 'reader']), '[donor:ro] 2\n')
+  t.is(await run(['inspect', '--format', '{{.HostConfig.VolumesFrom}}', 'donor']), '[]\n')
+
+  const unknown = await tspod(box, ['run', '--rm', '--volumes-from', 'nosuch', 'busybox', 'true'])
+  t.deepEqual([unknown.code, unknown.stderr], [125, 'Error: looking up container "nosuch" for volumes-from: no container with name or ID "nosuch" found: no such container\n'])
+  const badOption = await tspod(box, ['create', '--volumes-from', 'donor:rw,ro', 'busybox', 'true'])
+  t.deepEqual([badOption.code, badOption.stderr], [125, 'Error: cannot set ro or rw options more than once\n'])
+  t.is(await run(['ps', '-a', '--format', '{{.Names}}', '--sort', 'names']), 'donor\nreader\n')
+})
+
+test('a tmpfs mount starts with what the container has at its destination (tmpcopyup, Podman\'s default), with either runtime; notmpcopyup leaves it empty', async (t) => {
+  const box = await sandboxWithImages(t)
+  const run = async (args: string[]) => {
+    const r = await tspod(box, args)
+    t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+    return r.stdout
+  }
+  const script = 'grep -c "^root:" /etc/passwd; grep " /etc " /proc/mounts | cut -d" " -f3; stat -c "%u %a" /etc /etc/passwd'
+  // the tmpfs root keeps its own mode, as crun leaves it; the files keep theirs
+  const passwd = (await run(['run', '--rm', 'busybox', 'stat', '-c', '%u %a', '/etc/passwd'])).trim()
+  t.is(await run(['run', '--rm', '--tmpfs', '/etc', 'busybox', 'sh', '-c', script]), `1\ntmpfs\n0 1777\n${passwd}\n`)
+  t.is(await run(['--runtime', 'crun', 'run', '--rm', '--mount', 'type=tmpfs,dst=/etc', 'busybox', 'sh', '-c', script]), `1\ntmpfs\n0 1777\n${passwd}\n`)
+  t.is(await run(['run', '--rm', '--tmpfs', '/etc:notmpcopyup', 'busybox', 'sh', '-c', 'test -e /etc/passwd && echo copied || echo empty']), 'empty\n')
+
+  // what cp puts into a created container's dir is there once a tmpfs is mounted over it
+  await run(['create', '--name', 'scratch', '--mount', 'type=tmpfs,dst=/tmp', 'busybox', 'sleep', '1000'])
+  const file = path.join(box.dir, 'copied')
+  fs.writeFileSync(file, 'from the host\n', {mode: 0o644})
+  await run(['cp', file, 'scratch:/tmp'])
+  await run(['start', 'scratch'])
+  t.is(await run(['exec', 'scratch', 'cat', '/tmp/copied']), 'from the host\n')
+  const twice = await tspod(box, ['run', '--rm', '--tmpfs', '/x:tmpcopyup,notmpcopyup', 'busybox', 'true'])
+  t.deepEqual([twice.code, twice.stderr], [125, "Error: the 'tmpcopyup' or 'notmpcopyup' option can only be set once: duplicate mount option passed\n"])
+})

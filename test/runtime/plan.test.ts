@@ -267,7 +267,7 @@ test('spec errors are refused with one clear line', (t) => {
     [spec({}, {rlimits: [{type: 'RLIMIT_FOO', soft: 1, hard: 1}]}), 'unknown rlimit `RLIMIT_FOO`'],
     [spec({mounts: [{destination: 'tmp', type: 'tmpfs'}]}), 'mount destination `tmp` must be an absolute path'],
     [spec({mounts: [{destination: '/', type: 'tmpfs'}]}), 'mount destination `/` is not allowed: the rootfs is mounted there'],
-    [spec({mounts: [{destination: '/run', type: 'tmpfs', options: ['tmpcopyup']}]}), 'mount option "tmpcopyup" for `/run` is not supported'],
+    [spec({mounts: [{destination: '/run', type: 'tmpfs', options: ['copy-symlink']}]}), 'mount option "copy-symlink" for `/run` is not supported'],
     [spec({linux: {...linux, rootfsPropagation: 'sideways'}}), 'invalid rootfsPropagation "sideways"'],
   ]
   for (const [s, message] of cases) t.throws(() => planContainer(s, LAYOUT), {message}, String(message))
@@ -294,13 +294,20 @@ test('mount options: flags set and cleared in order, propagation, bind, filesyst
     recursive: true,
     propagation: MS.SLAVE | MS.REC,
     data: ['mode=755', 'size=1m'],
+    copyUp: false,
   })
+  t.true(parseMountOptions(['rw', 'tmpcopyup'], '/x').copyUp)
+  // only a tmpfs is copied up into; the child copies when it mounts it
+  const steps = planContainer(spec({mounts: [{destination: '/x', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup']}, {destination: '/y', type: 'tmpfs', source: 'tmpfs', options: []}]}), LAYOUT).steps
+  t.like(find(steps, 'mount `tmpfs` to `/x`'), {kind: 'mount', copyUp: true})
+  t.false('copyUp' in find(steps, 'mount `tmpfs` to `/y`'))
   t.deepEqual(parseMountOptions(['bind', 'relatime', 'strictatime', 'nostrictatime'], '/x'), {
     flags: MS.RELATIME,
     bind: true,
     recursive: false,
     propagation: 0,
     data: [],
+    copyUp: false,
   })
   const c = native().constants
   for (const name of ['RDONLY', 'NOSUID', 'NODEV', 'NOEXEC', 'REMOUNT', 'BIND', 'MOVE', 'REC', 'PRIVATE', 'SLAVE', 'SHARED', 'STRICTATIME', 'RELATIME', 'NOATIME'] as const)

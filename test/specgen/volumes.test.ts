@@ -117,20 +117,22 @@ test('duplicate destinations: identical repeats are fine, conflicts are not', (t
   t.throws(() => parseMounts(['vol:/d'], ['/d:size=1m'], ctx), {message: '/d: duplicate mount destination'})
 })
 
-test('--tmpfs: destination and options; empty tmpfs mounts (no tmpcopyup)', (t) => {
+test('--tmpfs: destination and options; tmpcopyup unless notmpcopyup, as Podman', (t) => {
   t.deepEqual(parseTmpfs(['/run/x', '/scratch:rw,size=64m,mode=1777,noexec']), [
     {type: 'tmpfs', destination: '/run/x', options: []},
     {type: 'tmpfs', destination: '/scratch', options: ['rw', 'size=64m', 'mode=1777', 'noexec']},
   ])
-  t.deepEqual(processMountOptions([], {tmpfs: true}), ['rprivate', 'nosuid', 'nodev'])
-  t.deepEqual(processMountOptions(['rw', 'size=64m', 'mode=1777', 'noexec'], {tmpfs: true}), ['rw', 'size=64m', 'mode=1777', 'noexec', 'rprivate', 'nosuid', 'nodev'])
+  t.deepEqual(processMountOptions([], {tmpfs: true}), ['rprivate', 'nosuid', 'nodev', 'tmpcopyup'])
+  t.deepEqual(processMountOptions(['rw', 'size=64m', 'mode=1777', 'noexec'], {tmpfs: true}), ['rw', 'size=64m', 'mode=1777', 'noexec', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup'])
   t.deepEqual(processMountOptions(parseTmpfs(['/a:notmpcopyup'])[0].options, {tmpfs: true}), ['rprivate', 'nosuid', 'nodev'])
+  t.deepEqual(processMountOptions(parseTmpfs(['/a:tmpcopyup'])[0].options, {tmpfs: true}), ['tmpcopyup', 'rprivate', 'nosuid', 'nodev'])
   t.is(parseTmpfs(['/a:size=1m', '/a:size=1m']).length, 1)
   t.throws(() => parseTmpfs(['rel']), {message: 'invalid container path "rel", must be an absolute path'})
   t.throws(() => parseTmpfs(['/a:bind']), {message: "the 'bind' and 'rbind' options are not allowed with tmpfs mounts: invalid mount option"})
   t.throws(() => parseTmpfs(['/a:size=1m,size=2m']), {message: 'only one tmpfs size can be specified: duplicate mount option passed'})
   t.throws(() => parseTmpfs(['/a:bogus']), {message: 'unknown mount option "bogus": invalid mount option'})
-  t.throws(() => parseTmpfs(['/a:tmpcopyup']), {message: /"tmpcopyup" is not supported by tspod/})
+  t.throws(() => parseTmpfs(['/a:tmpcopyup,notmpcopyup']), {message: "the 'tmpcopyup' or 'notmpcopyup' option can only be set once: duplicate mount option passed"})
+  t.throws(() => processMountOptions(['tmpcopyup'], {tmpfs: false, source: '/', flagsOf: plain}), {message: "the 'tmpcopyup' option is only allowed with tmpfs mounts: invalid mount option"})
   t.throws(() => parseTmpfs(['/a:size=1m', '/a:size=2m']), {message: '/a: duplicate mount destination'})
   t.throws(() => processMountOptions(['size=1m'], {tmpfs: false, source: '/', flagsOf: plain}), {
     message: "the 'size' option is only allowed with tmpfs mounts: invalid mount option",

@@ -26,6 +26,7 @@ import {randomName} from './names'
 import {containerDirs} from './paths'
 import {sharedShmMount} from '../pod/shm'
 import {resolveSharedNamespaces} from './dependencies'
+import {mountsWithVolumesFrom} from './volumes-from'
 import {ContainerRecords} from './records'
 import {checkSecretsExist, writeSecretFiles} from '../secret/container-secrets'
 
@@ -94,6 +95,7 @@ async function createOnImage(
   zone: CopiedFile[],
 ): Promise<Created> {
   request = resolveSharedNamespaces(records, request)
+  const withVolumesFrom = mountsWithVolumesFrom(records, request)
   const id = crypto.randomBytes(32).toString('hex')
   if (request.network.kind === 'bridge') {
     const configs = NetworkConfigs.forGraphRoot(store.config.graphRoot)
@@ -110,7 +112,8 @@ async function createOnImage(
   const imageConfig = parseImageConfig(image.config)
   const generated = generateSpec({
     image: {config: imageConfig, layerDirs: lowerDirs},
-    spec: request,
+    // the stored request keeps the mounts as given; --volumes-from's are resolved once, here
+    spec: {...request, mounts: withVolumesFrom.mounts},
     rootfs: dirs.merged,
     hostname,
     rootless: store.mapping !== undefined,
@@ -172,7 +175,7 @@ async function createOnImage(
       if ((err as {code?: string}).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw imageRemoved(image)
       throw err
     }
-    if (generated.namedVolumes.length === 0) return {container, warnings: generated.warnings}
+    if (generated.namedVolumes.length === 0) return {container, warnings: [...withVolumesFrom.warnings, ...generated.warnings]}
     try {
       // volume_users rows refer to the container's row: it comes first
       const {VolumeStore, attachNamedVolumes} = await import('../volume')
@@ -187,7 +190,7 @@ async function createOnImage(
       records.delete(id)
       throw err
     }
-    return {container, warnings: generated.warnings}
+    return {container, warnings: [...withVolumesFrom.warnings, ...generated.warnings]}
   } catch (err) {
     // its upper dir may be read-only to the user (a layer root's 0555) or the container root's (keep-id)
     await store.removeTrees([dirs.dir]).catch(() => undefined)

@@ -322,13 +322,20 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
 }
 
 /** --runtime: the external runtime runs the same spec; tspod only mounts its rootfs (see oci-runtime/). */
+/** The workdir is in a bind mount or a volume, or on the way to one (the runtime creates the dirs above a mount). */
+function onMount(container: Container, workdir: string): boolean {
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer.replace(/\/$/, '')}/`)
+  return (container.config.spec.mounts ?? []).some((m) => m.type === 'bind' && (within(workdir, m.destination) || within(m.destination, workdir)))
+}
+
 /**
  * crun and runc create a missing working directory; Podman refuses a -w that does not exist in
- * the container before it calls them, as tspod's own runtime fails its chdir step.
+ * the container before it calls them, as tspod's own runtime fails its chdir step, unless a
+ * volume or bind mount holds it (libpod's resolveWorkDir).
  */
 function checkWorkdir(container: Container, layout: RootfsLayout): void {
   const workdir = container.config.containerSpec.workdir
-  if (workdir === undefined) return
+  if (workdir === undefined || onMount(container, workdir)) return
   const entry = statRootfsPath([layout.upperDir, ...layout.lowerDirs], workdir, {followSymlinks: true})
   if (entry?.type !== 'directory')
     throw errorOfClass(startFailureClass({step: 'chdir', code: 'ENOENT'}), `workdir "${workdir}" does not exist on container ${container.config.id}`)

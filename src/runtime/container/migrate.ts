@@ -6,13 +6,11 @@
 // (its config's `runtime`) and is started with it from then on.
 import {UsageError} from '../../errors'
 import type {Store} from '../../storage/store/store'
+import {NATIVE_RUNTIME} from '../oci-runtime/resolve'
 import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
 import {isRunning} from './report'
 import {stopContainer} from './stop'
-
-/** The name `inspect` shows for tspod's own runtime (OCIRuntime); it is stored as no runtime. */
-export const NATIVE_RUNTIME = 'tspod'
 
 export interface MigrateReport {
   /** containers that were running and are stopped now */

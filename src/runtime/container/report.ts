@@ -16,6 +16,7 @@ import {Container, ContainerState} from './config'
 import {humanSize} from './log-config'
 import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
 import {bridgeNetworkSettings} from '../network/netavark/inspect'
+import {volumesFromText} from '../../specgen/volumes-from'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 
@@ -63,7 +64,8 @@ export function commandOf(c: Container): string[] {
 
 function userMounts(c: Container, store: Store): OciMount[] {
   const userdata = containerDirs(store, c.config.id).userdata
-  const own = new Set(c.config.containerSpec.mounts.map((m) => m.destination))
+  // its -v/--mount/--tmpfs, and the volumes it uses (an image VOLUME's, --volumes-from's)
+  const own = new Set([...c.config.containerSpec.mounts, ...c.config.volumes].map((m) => m.destination))
   return (c.config.spec.mounts ?? []).filter((m) => own.has(m.destination) && !m.source?.startsWith(userdata))
 }
 
@@ -321,6 +323,7 @@ export function inspectContainer(c: Container, store: Store) {
     },
     HostConfig: {
       Binds: binds(request),
+      VolumesFrom: (request.volumesFrom ?? []).map(volumesFromText),
       LogConfig: inspectLogConfig(c, store),
       NetworkMode: config.network,
       IpcMode: namespaceModeName(request.ipc ?? defaultNamespaceMode('ipc')),

@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {UsageError} from '../../errors'
+import {ContainersConf, readContainersConf} from '../../storage/config/containers-conf'
 
 /** Where containers.conf's [engine.runtimes] looks for crun and runc when PATH has neither. */
 const DEFAULT_RUNTIME_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/sbin', '/bin', '/run/current-system/sw/bin']
@@ -32,14 +33,31 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** The runtime's executable: a name through PATH, a path (anything with a slash) as given. */
-export function resolveOciRuntime(name: string, searchPath: string = process.env.PATH ?? ''): string {
+/** The name of tspod's native runtime: what `inspect` shows (OCIRuntime) for it, and what --runtime or containers.conf's [engine] runtime call it (stored as no runtime). */
+export const NATIVE_RUNTIME = 'tspod'
+
+/**
+ * The runtime of a new container or RUN step, as Podman chooses it: --runtime, else containers.conf's
+ * [engine] runtime; undefined is tspod's native runtime (neither set, or either set to "tspod").
+ */
+export function chosenRuntime(flag: string | undefined, conf: Pick<ContainersConf, 'runtime'> = readContainersConf()): string | undefined {
+  const name = flag ?? conf.runtime
+  return name === NATIVE_RUNTIME ? undefined : name
+}
+
+/**
+ * The runtime's executable: a path (anything with a slash) as given; a name in the paths that
+ * containers.conf's [engine.runtimes] lists for it, then through PATH, then the usual bin dirs.
+ */
+export function resolveOciRuntime(name: string, searchPath: string = process.env.PATH ?? '', runtimePaths: Record<string, string[]> | undefined = readContainersConf().runtimePaths): string {
   if (name === '') throw new UsageError('default OCI runtime "" not found: invalid argument')
   if (name.includes('/')) {
     const file = path.resolve(name)
     if (!isExecutableFile(file)) throw new UsageError(`no valid executable found for OCI runtime ${name}: invalid argument`)
     return file
   }
+  const listed = (runtimePaths?.[name] ?? []).find((file) => path.isAbsolute(file) && isExecutableFile(file))
+  if (listed) return listed
   const dirs = [...searchPath.split(':').filter((d) => path.isAbsolute(d)), ...DEFAULT_RUNTIME_DIRS]
   for (const dir of dirs) {
     const file = path.join(dir, name)

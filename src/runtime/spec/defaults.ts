@@ -65,7 +65,7 @@ export const RLIMIT_DEFAULT_VALUE = 1048576
 export const CONTAINER_INIT_PATH = '/run/podman-init'
 /** Dirs that get a tmpfs with `--read-only` unless `--read-only-tmpfs=false`. */
 export const READ_ONLY_TMPFS_DIRS: readonly string[] = ['/tmp', '/var/tmp', '/run']
-export const READ_ONLY_TMPFS_OPTIONS: readonly string[] = ['rw', 'rprivate', 'nosuid', 'nodev']
+export const READ_ONLY_TMPFS_OPTIONS: readonly string[] = ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']
 
 export interface DefaultMountsRequest {
   /**

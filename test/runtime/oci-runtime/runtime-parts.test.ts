@@ -11,7 +11,7 @@ import {exitCodeFor} from '../../../src/cli/exit-codes'
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError, UsageError} from '../../../src/errors'
 import {startWithOciRuntime} from '../../../src/runtime/oci-runtime'
 import {externalRuntimeSpec, specJson} from '../../../src/runtime/oci-runtime/bundle'
-import {identifyOciRuntime, parseRuntimeVersion, resolveOciRuntime, versionAtLeast} from '../../../src/runtime/oci-runtime/resolve'
+import {chosenRuntime, identifyOciRuntime, parseRuntimeVersion, resolveOciRuntime, versionAtLeast} from '../../../src/runtime/oci-runtime/resolve'
 import {parseRuntimeLog, runtimeError, runtimeFailure} from '../../../src/runtime/oci-runtime/runtime-error'
 import {OciSpec} from '../../../src/runtime/oci-spec'
 
@@ -24,6 +24,23 @@ test('a runtime by name is looked up in PATH; an unknown name or a missing path 
   t.is(t.throws(() => resolveOciRuntime('/tmp/nosuch/rt'))?.message, 'no valid executable found for OCI runtime /tmp/nosuch/rt: invalid argument')
   t.is(t.throws(() => resolveOciRuntime('/etc/passwd'))?.message, 'no valid executable found for OCI runtime /etc/passwd: invalid argument', 'not executable')
   t.is(resolveOciRuntime('/usr/bin/crun'), '/usr/bin/crun')
+})
+
+test('containers.conf\'s [engine.runtimes] paths for a name come before PATH; a listed path that is not there is passed over', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-rt-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  fs.symlinkSync('/usr/bin/crun', path.join(dir, 'crun'))
+  t.is(resolveOciRuntime('crun', process.env.PATH, {crun: [path.join(dir, 'missing'), path.join(dir, 'crun')]}), path.join(dir, 'crun'))
+  t.is(resolveOciRuntime('crun', process.env.PATH, {crun: [path.join(dir, 'missing')]}), '/usr/bin/crun')
+  t.is(resolveOciRuntime('mine', '/nonexistent', {mine: [path.join(dir, 'crun')]}), path.join(dir, 'crun'), 'a name only the table knows')
+})
+
+test('the runtime chosen: --runtime over containers.conf\'s runtime; "tspod" or neither is the native runtime', (t) => {
+  t.is(chosenRuntime(undefined, {}), undefined)
+  t.is(chosenRuntime(undefined, {runtime: 'crun'}), 'crun')
+  t.is(chosenRuntime('runc', {runtime: 'crun'}), 'runc')
+  t.is(chosenRuntime('tspod', {runtime: 'crun'}), undefined)
+  t.is(chosenRuntime(undefined, {runtime: 'tspod'}), undefined)
 })
 
 test('a runtime is identified by its --version, whatever its file is called', (t) => {

@@ -308,7 +308,7 @@ test('volumes, tmpfs and image VOLUMEs: binds in the spec, volumes for the calle
     ['/proc', '/dev', '/sys', '/data', '/scratch', '/dev/pts', '/dev/mqueue', '/data/inner', '/dev/shm', '/sys/fs/cgroup'],
   )
   t.deepEqual(mounts.find((m) => m.destination === '/data'), {destination: '/data', type: 'bind', source: src, options: ['ro', 'rprivate', 'rbind']})
-  t.deepEqual(mounts.find((m) => m.destination === '/dev/shm'), {destination: '/dev/shm', type: 'tmpfs', source: 'tmpfs', options: ['size=1g', 'rprivate', 'nosuid', 'nodev']})
+  t.deepEqual(mounts.find((m) => m.destination === '/dev/shm'), {destination: '/dev/shm', type: 'tmpfs', source: 'tmpfs', options: ['size=1g', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']})
   t.deepEqual(generated.namedVolumes, [
     {name: 'cache', destination: '/var/cache', options: []},
     {name: '', destination: '/var/lib/db', options: []},
@@ -337,9 +337,9 @@ test('--read-only: read-only root with tmpfs on /tmp, /var/tmp and /run unless m
   const image = richImage(t)
   const {spec} = generateSpec(input(image, {readOnly: true, tmpfs: ['/run:size=1m']}))
   t.true(spec.root.readonly)
-  t.deepEqual(spec.mounts?.find((m) => m.destination === '/tmp'), {destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'rprivate', 'nosuid', 'nodev']})
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/tmp'), {destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']})
   t.true(spec.mounts?.some((m) => m.destination === '/var/tmp'))
-  t.deepEqual(spec.mounts?.find((m) => m.destination === '/run')?.options, ['size=1m', 'rprivate', 'nosuid', 'nodev'])
+  t.deepEqual(spec.mounts?.find((m) => m.destination === '/run')?.options, ['size=1m', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup'])
   const noTmpfs = generateSpec(input(image, {readOnly: true, readOnlyTmpfs: false})).spec
   t.false(noTmpfs.mounts?.some((m) => m.destination === '/tmp'))
 })

@@ -59,6 +59,21 @@ test('log_size_max must be an integer, negative or at least 8192, as containers/
   t.is(loadContainersConf({CONTAINERS_CONF: file}, 1000).logSizeMax, -1, 'a file that sets no key tspod reads is not parsed')
 })
 
+test('[engine] runtime and [engine.runtimes]: a later file\'s runtime wins; the paths tables of all files merge', (t) => {
+  const dir = tempDir(t)
+  const system = write(path.join(dir, 'a.conf'), '[engine]\nruntime = "runc"\n[engine.runtimes]\ncrun = ["/opt/crun", "/usr/bin/crun"]\n')
+  const user = write(path.join(dir, 'b.conf'), '[engine]\nruntime = "crun"\n[engine.runtimes]\nmine = ["/opt/mine"]\n')
+  const conf = readContainersConf([system, user])
+  t.is(conf.runtime, 'crun')
+  t.deepEqual(conf.runtimePaths, {crun: ['/opt/crun', '/usr/bin/crun'], mine: ['/opt/mine']})
+  const onlyTable = write(path.join(dir, 'c.conf'), '[engine.runtimes]\n# a comment\n\nkrun = ["/opt/krun"]\n')
+  t.deepEqual(readContainersConf([onlyTable]).runtimePaths, {krun: ['/opt/krun']}, 'a file setting only the table is read')
+  const commented = write(path.join(dir, 'd.conf'), '[engine]\n#runtime = "crun"\n[engine.runtimes]\n#crun = ["/x"]\n')
+  t.deepEqual(readContainersConf([commented]), {files: [commented], logSizeMax: -1})
+  const bad = write(path.join(dir, 'e.conf'), '[engine.runtimes]\ncrun = "/usr/bin/crun"\n')
+  t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": [engine.runtimes] crun must be a list of paths, as crun = ["/usr/bin/crun"]`})
+})
+
 test('[containers] http_proxy, base_hosts_file and host_containers_internal_ip: a later file wins; http_proxy must be a boolean', (t) => {
   const dir = tempDir(t)
   const first = write(path.join(dir, 'a.conf'), '[containers]\nhttp_proxy = false\nbase_hosts_file = "/a/hosts"\n')
