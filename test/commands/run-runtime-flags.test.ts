@@ -169,3 +169,15 @@ test('-w on a dir a volume or bind mount provides (not in the image) works with 
     t.regex(missing.stderr, /^Error: workdir "\/i\/do\/not\/exist" does not exist on container/, runtime)
   }
 })
+
+test('with crun, a program that cannot run is one "Error: crun: …" line, not crun\'s echo of it too (127, 126)', async (t) => {
+  const box = await sandboxWithImages(t)
+  const missing = await tspod(box, ['--runtime', 'crun', 'run', '--rm', 'busybox', '/no/such/command'])
+  t.is(missing.code, 127)
+  t.regex(missing.stderr, /^Error: crun: executable file `\/no\/such\/command` not found in \$PATH: No such file or directory: [^\n]*\n$/)
+  const dir = await tspod(box, ['--runtime', 'crun', 'run', '--rm', 'busybox', '/etc'])
+  t.is(dir.code, 126)
+  t.regex(dir.stderr, /^Error: crun: [^\n]*\n$/)
+  const echoed = await tspod(box, ['--runtime', 'crun', 'run', '--rm', 'busybox', 'sh', '-c', 'echo "open executable: a line of its own" >&2; exit 3'])
+  t.deepEqual([echoed.code, echoed.stderr], [3, 'open executable: a line of its own\n'], 'the same words from the container itself are kept')
+})

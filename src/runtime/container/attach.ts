@@ -18,6 +18,7 @@ import {LogStream, LogWriter} from './log-file'
 import {logSizeLimit} from './log-config'
 import {containerDirs, logConfigOf, logFileOf} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
+import {withoutRuntimeEcho} from './runtime-echo'
 import {ContainerStateError} from './stop'
 import {tracePhase} from '../../trace'
 
@@ -100,7 +101,8 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   const log = logFile !== undefined ? new LogWriter(logFile, logSizeLimit(logConfigOf(container.config))) : undefined
   // with a terminal, the console step makes the pty 0, 1 and 2: nothing to install
   const devNull = options.interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
-  const piped = log !== undefined && !tty
+  // an external runtime's output goes through tspod too, for its echo of an exec failure (runtime-echo.ts)
+  const piped = (log !== undefined || container.config.runtime !== undefined) && !tty
   const shown = options.streams ?? {stdout: true, stderr: true}
   const discard = !piped && !tty && !(shown.stdout && shown.stderr) ? fs.openSync('/dev/null', 'w') : undefined
   const outputSpec = (show: boolean): StdioSpec => (piped ? 'pipe' : show || discard === undefined ? (options.outputFd ?? 'inherit') : discard)
@@ -125,7 +127,9 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
   const {child} = launched
   options.onLaunched?.(launched)
   const stdoutSink = shown.stdout ? {write: (chunk: Buffer) => (writeContainerStdout(chunk), true)} : undefined
-  const copies = piped ? [teeOutput(child.stdout!, stdoutSink, log, 'stdout'), teeOutput(child.stderr!, shown.stderr ? process.stderr : undefined, log, 'stderr')] : []
+  const copies = piped
+    ? [teeOutput(child.stdout!, stdoutSink, log, 'stdout'), teeOutput(withoutRuntimeEcho(child.stderr!, launched.exited), shown.stderr ? process.stderr : undefined, log, 'stderr')]
+    : []
   let timedOut = false
   let timeout: NodeJS.Timeout | undefined
   const onTerminalOutput = log && ((chunk: Buffer) => log.write('stdout', chunk))
