@@ -2,53 +2,16 @@
 // that never overwrite a recorded exit, and the exit codes kept after removal.
 import test from 'ava'
 import {spawnSync} from 'node:child_process'
-import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 
-import {CREATED_STATE, ContainerConfig} from '../../../src/runtime/container/config'
+import {CREATED_STATE} from '../../../src/runtime/container/config'
 import {bundleDir} from '../../../src/runtime/container/paths'
-import {ContainerRecords} from '../../../src/runtime/container/records'
-import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
 import {processStartTime} from '../../../src/storage/store/owner'
-import {Store} from '../../../src/storage/store/store'
-import {parseContainerSpec} from '../../../src/specgen/parse'
-
-const IMAGE_ID = 'e'.repeat(64)
-
-async function openTemp(t: {teardown(fn: () => unknown): void}): Promise<{store: Store; records: ContainerRecords}> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-records-'))
-  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
-  const store = await Store.open(loadStorageConfig({root: path.join(dir, 'graph'), runRoot: path.join(dir, 'run')}), undefined)
-  t.teardown(() => store.close())
-  store.images.put({id: IMAGE_ID, digest: `sha256:${'d'.repeat(64)}`, manifest: Buffer.from('{}'), manifestType: 'application/vnd.oci.image.manifest.v1+json', config: Buffer.from('{}'), created: null, size: 0, layers: [], names: [], digests: []})
-  return {store, records: ContainerRecords.open(store)}
-}
-
-function config(name: string): ContainerConfig {
-  return {
-    id: crypto.randomBytes(32).toString('hex'),
-    name,
-    labels: {},
-    imageId: IMAGE_ID,
-    imageName: 'img',
-    created: new Date().toISOString(),
-    spec: {ociVersion: '1.0.2', process: {user: {uid: 0, gid: 0}, args: ['true'], cwd: '/'}, root: {path: '/x'}},
-    containerSpec: parseContainerSpec({network: 'none'}),
-    autoRemove: false,
-    keepGroups: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    ports: [],
-    network: 'none',
-    volumes: [],
-  }
-}
+import {containerConfig, tempRecords} from '../../helpers/container-records'
 
 test('lookup: exact name first, then a unique id prefix; Podman\'s errors otherwise', async (t) => {
-  const {records} = await openTemp(t)
-  const a = records.add(config('alpha')).config
+  const {records} = await tempRecords(t)
+  const a = records.add(containerConfig('alpha')).config
   t.is(records.lookup('alpha').config.id, a.id)
   t.is(records.lookup(a.id.slice(0, 6)).config.id, a.id)
   t.is(t.throws(() => records.lookup('nothere'))!.message, 'no container with name or ID "nothere" found: no such container')
@@ -56,8 +19,8 @@ test('lookup: exact name first, then a unique id prefix; Podman\'s errors otherw
 })
 
 test('updateRunningState changes a running container only: a recorded exit is never overwritten', async (t) => {
-  const {records} = await openTemp(t)
-  const c = records.add(config('c')).config
+  const {records} = await tempRecords(t)
+  const c = records.add(containerConfig('c')).config
   t.false(records.updateRunningState(c.id, (s) => ({...s, status: 'stopping'})), 'created: untouched')
   records.saveState(c.id, {status: 'exited', pid: 0, exitCode: 3})
   t.false(records.updateRunningState(c.id, (s) => ({...s, status: 'stopping', stoppedByUser: true})))
@@ -66,20 +29,20 @@ test('updateRunningState changes a running container only: a recorded exit is ne
 })
 
 test('an exited container\'s code outlives its removal (for wait); a created one leaves none', async (t) => {
-  const {records} = await openTemp(t)
-  const gone = records.add(config('gone')).config
+  const {records} = await tempRecords(t)
+  const gone = records.add(containerConfig('gone')).config
   records.saveState(gone.id, {status: 'exited', pid: 0, exitCode: 42})
   records.delete(gone.id)
   t.is(records.get(gone.id), undefined)
   t.is(records.removedExitCode(gone.id), 42)
-  const never = records.add(config('never')).config
+  const never = records.add(containerConfig('never')).config
   records.delete(never.id)
   t.is(records.removedExitCode(never.id), undefined)
 })
 
 test('a running container whose process ended before its monitor recorded it: no pid, still running until the monitor says so', async (t) => {
-  const {store, records} = await openTemp(t)
-  const c = records.add(config('gone')).config
+  const {store, records} = await tempRecords(t)
+  const c = records.add(containerConfig('gone')).config
   fs.mkdirSync(bundleDir(store, c.id), {recursive: true})
   const child = spawnSync('true')
   const deadPid = child.pid!

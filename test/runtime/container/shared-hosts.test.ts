@@ -2,54 +2,27 @@
 // there (the donor's hostname when it shares its UTS namespace), the file rewritten in place,
 // and the entry taken out again; in a real temporary store.
 import test from 'ava'
-import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 
-import {Container, ContainerConfig} from '../../../src/runtime/container/config'
+import {Container} from '../../../src/runtime/container/config'
 import {containerDirs} from '../../../src/runtime/container/paths'
 import {ContainerRecords} from '../../../src/runtime/container/records'
 import {shareHostsFile} from '../../../src/runtime/container/shared-hosts'
 import {ContainerSpec} from '../../../src/specgen/container-spec'
 import {parseContainerSpec} from '../../../src/specgen/parse'
-import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
-import {Store} from '../../../src/storage/store/store'
-
-const IMAGE_ID = 'e'.repeat(64)
-
-async function openTemp(t: {teardown(fn: () => unknown): void}): Promise<{store: Store; records: ContainerRecords}> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-shared-hosts-'))
-  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
-  const store = await Store.open(loadStorageConfig({root: path.join(dir, 'graph'), runRoot: path.join(dir, 'run')}), undefined)
-  t.teardown(() => store.close())
-  store.images.put({id: IMAGE_ID, digest: `sha256:${'d'.repeat(64)}`, manifest: Buffer.from('{}'), manifestType: 'application/vnd.oci.image.manifest.v1+json', config: Buffer.from('{}'), created: null, size: 0, layers: [], names: [], digests: []})
-  return {store, records: ContainerRecords.open(store)}
-}
+import {containerConfig, tempRecords} from '../../helpers/container-records'
 
 function add(records: ContainerRecords, name: string, containerSpec: ContainerSpec, hostname?: string): Container {
-  const config: ContainerConfig = {
-    id: crypto.randomBytes(32).toString('hex'),
-    name,
-    labels: {},
-    imageId: IMAGE_ID,
-    imageName: 'img',
-    created: new Date().toISOString(),
+  const config = containerConfig(name, {
     spec: {ociVersion: '1.0.2', hostname, process: {user: {uid: 0, gid: 0}, args: ['true'], cwd: '/'}, root: {path: '/x'}, mounts: [{destination: '/etc/hosts', type: 'bind', source: '/own/hosts', options: ['rbind']}]},
     containerSpec,
-    autoRemove: false,
-    keepGroups: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    ports: [],
-    network: 'none',
-    volumes: [],
-  }
+  })
   return records.add(config)
 }
 
 test('joined network: the donor\'s hosts file mounted, the names added once on 127.0.0.1 and taken out on release', async (t) => {
-  const {store, records} = await openTemp(t)
+  const {store, records} = await tempRecords(t, 'tspod-shared-hosts-')
   const infra = add(records, 'infra', parseContainerSpec({network: 'none'}), 'mypod')
   const file = path.join(containerDirs(store, infra.config.id).userdata, 'hosts')
   fs.mkdirSync(path.dirname(file), {recursive: true})

@@ -2,47 +2,15 @@
 // container runs: starting and stopping it are covered by test/commands/kube.test.ts).
 import test from 'ava'
 import * as crypto from 'node:crypto'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 
 import {CREATED_STATE, ContainerConfig} from '../../../src/runtime/container/config'
-import {ContainerRecords} from '../../../src/runtime/container/records'
 import {PodConfig, PodRecords} from '../../../src/runtime/pod/records'
 import {checkNotServiceOfPods, podsOfService, serviceContainerName, stopServiceIfDone} from '../../../src/runtime/pod/service-container'
-import {loadStorageConfig} from '../../../src/storage/config/storage-conf'
-import {Store} from '../../../src/storage/store/store'
 import {parseContainerSpec} from '../../../src/specgen/parse'
-
-const IMAGE_ID = 'e'.repeat(64)
-
-async function openTemp(t: {teardown(fn: () => unknown): void}): Promise<{store: Store; records: ContainerRecords}> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-service-'))
-  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
-  const store = await Store.open(loadStorageConfig({root: path.join(dir, 'graph'), runRoot: path.join(dir, 'run')}), undefined)
-  t.teardown(() => store.close())
-  store.images.put({id: IMAGE_ID, digest: `sha256:${'d'.repeat(64)}`, manifest: Buffer.from('{}'), manifestType: 'application/vnd.oci.image.manifest.v1+json', config: Buffer.from('{}'), created: null, size: 0, layers: [], names: [], digests: []})
-  return {store, records: ContainerRecords.open(store)}
-}
+import {containerConfig, tempRecords} from '../../helpers/container-records'
 
 function config(name: string, isService: boolean): ContainerConfig {
-  return {
-    id: crypto.randomBytes(32).toString('hex'),
-    name,
-    labels: {},
-    imageId: IMAGE_ID,
-    imageName: 'img',
-    created: new Date().toISOString(),
-    spec: {ociVersion: '1.0.2', process: {user: {uid: 0, gid: 0}, args: ['true'], cwd: '/'}, root: {path: '/x'}},
-    containerSpec: {...parseContainerSpec({network: 'none'}), isService},
-    autoRemove: false,
-    keepGroups: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    ports: [],
-    network: 'none',
-    volumes: [],
-  }
+  return containerConfig(name, {containerSpec: {...parseContainerSpec({network: 'none'}), isService}})
 }
 
 const pod = (name: string, serviceContainerId?: string): PodConfig => ({id: crypto.randomBytes(32).toString('hex'), name, created: new Date().toISOString(), labels: {}, share: [], publish: [], serviceContainerId})
@@ -54,7 +22,7 @@ test('the name is the first 12 hex digits of the YAML\'s sha256 and "-service", 
 })
 
 test('a service container cannot be removed while a pod of it exists; other containers are not concerned', async (t) => {
-  const {store, records} = await openTemp(t)
+  const {store, records} = await tempRecords(t, 'tspod-service-')
   const service = records.add(config('s-service', true))
   const plain = records.add(config('plain', false))
   const pods = new PodRecords(store)
@@ -69,7 +37,7 @@ test('a service container cannot be removed while a pod of it exists; other cont
 })
 
 test('stopping a service container that is not running, or none, does nothing', async (t) => {
-  const {records} = await openTemp(t)
+  const {records} = await tempRecords(t, 'tspod-service-')
   const service = records.add(config('s-service', true))
   await stopServiceIfDone(records, service.config.id)
   await stopServiceIfDone(records, undefined)
