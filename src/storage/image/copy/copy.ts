@@ -10,7 +10,7 @@ import {ImageManifest, convertManifest, isManifestList, parseImageManifest, pars
 import {chooseInstance} from '../manifest/platform'
 import {createLayerDecompressor} from '../../store/archive/decompress'
 import {LayerCompression, compressedMediaType, isCompressedMediaType, layerCompressor} from './layer-compression'
-import {copyLayerUncompressed, diffIds, isCompressedLayer} from './uncompressed-layer'
+import {copyLayerUncompressed, diffIds} from './uncompressed-layer'
 import {tracePhase} from '../../../trace'
 
 /** Layers fetched at once. */
@@ -181,7 +181,7 @@ export async function copyImage(source: ImageSource, dest: ImageDestination, opt
   const ids = options.uncompressedLayers ? diffIds(config, manifest.layers.length) : []
   const rewritten: (BlobInfo | undefined)[] = []
   await boundedAll(manifest.layers, PARALLEL_BLOBS, async (layer, i) => {
-    if (!options.uncompressedLayers || !isCompressedLayer(layer)) {
+    if (!options.uncompressedLayers || !isCompressedMediaType(layer.mediaType)) {
       rewritten[i] = await copyLayer(source, dest, layer, i, onEvent, options.layerCompression)
       return
     }

@@ -57,6 +57,12 @@ export function isCompressedMediaType(mediaType: string | undefined): boolean {
   return known !== undefined && known.form !== 'none'
 }
 
+/** The media type of a compressed layer's tar stream (same family), or undefined for any other type. */
+export function uncompressedMediaType(mediaType: string): string | undefined {
+  const known = formOf(mediaType)
+  return known && known.form !== 'none' ? known.family.none : undefined
+}
+
 /**
  * The media type `mediaType`'s layer gets under `compression`, or undefined when it goes as it
  * is (already in that format, compressed otherwise without `recompress`, or of an unknown type).

@@ -3,29 +3,9 @@
 import {TspodError, wrap} from '../../../errors'
 import {DigestVerifier} from '../../digest'
 import {createLayerDecompressor} from '../../store/archive/decompress'
-import {
-  MEDIA_TYPE_DOCKER_FOREIGN_LAYER,
-  MEDIA_TYPE_DOCKER_FOREIGN_LAYER_GZIP,
-  MEDIA_TYPE_DOCKER_LAYER,
-  MEDIA_TYPE_DOCKER_LAYER_GZIP,
-  MEDIA_TYPE_OCI_LAYER,
-  MEDIA_TYPE_OCI_LAYER_GZIP,
-  MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE,
-  MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE_GZIP,
-  MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE_ZSTD,
-  MEDIA_TYPE_OCI_LAYER_ZSTD,
-} from '../manifest/media-types'
+import {uncompressedMediaType} from './layer-compression'
 import type {ManifestBlobInfo} from '../manifest/types'
 import type {ImageDestination, ImageSource} from '../transports/types'
-
-const UNCOMPRESSED: Record<string, string> = {
-  [MEDIA_TYPE_OCI_LAYER_GZIP]: MEDIA_TYPE_OCI_LAYER,
-  [MEDIA_TYPE_OCI_LAYER_ZSTD]: MEDIA_TYPE_OCI_LAYER,
-  [MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE_GZIP]: MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE,
-  [MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE_ZSTD]: MEDIA_TYPE_OCI_LAYER_NONDISTRIBUTABLE,
-  [MEDIA_TYPE_DOCKER_LAYER_GZIP]: MEDIA_TYPE_DOCKER_LAYER,
-  [MEDIA_TYPE_DOCKER_FOREIGN_LAYER_GZIP]: MEDIA_TYPE_DOCKER_FOREIGN_LAYER,
-}
 
 /** The config's rootfs.diff_ids: the digests of the layers' tar streams, bottom first. */
 export function diffIds(config: Buffer, layerCount: number): string[] {
@@ -41,13 +21,9 @@ export function diffIds(config: Buffer, layerCount: number): string[] {
   return ids as string[]
 }
 
-export function isCompressedLayer(layer: ManifestBlobInfo): boolean {
-  return UNCOMPRESSED[layer.mediaType] !== undefined
-}
-
-/** Copy a compressed layer (isCompressedLayer) as its tar; returns the layer as the new manifest lists it. */
+/** Copy a compressed layer (isCompressedMediaType) as its tar; returns the layer as the new manifest lists it. */
 export async function copyLayerUncompressed(source: ImageSource, dest: ImageDestination, layer: ManifestBlobInfo, diffId: string, index: number): Promise<ManifestBlobInfo> {
-  const mediaType = UNCOMPRESSED[layer.mediaType]
+  const mediaType = uncompressedMediaType(layer.mediaType)!
   const {stream} = await source.getBlob(layer)
   const verifier = stream.pipe(new DigestVerifier(layer.digest))
   const tar = verifier.pipe(createLayerDecompressor())

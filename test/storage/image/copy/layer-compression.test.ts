@@ -5,7 +5,7 @@ import {Readable} from 'node:stream'
 import {buffer} from 'node:stream/consumers'
 
 import {UsageError} from '../../../../src/errors'
-import {compressedMediaType, isCompressedMediaType, layerCompressor, parseCompressionFormat} from '../../../../src/storage/image/copy/layer-compression'
+import {compressedMediaType, isCompressedMediaType, layerCompressor, parseCompressionFormat, uncompressedMediaType} from '../../../../src/storage/image/copy/layer-compression'
 import {createLayerDecompressor, detectCompression} from '../../../../src/storage/store/archive/decompress'
 
 const OCI = 'application/vnd.oci.image.layer.v1.tar'
@@ -33,6 +33,17 @@ test('media types: compressed when plain, recompressed only when asked, zstd nev
   t.true(isCompressedMediaType(`${OCI}+zstd`))
   t.false(isCompressedMediaType(OCI))
   t.false(isCompressedMediaType(undefined))
+})
+
+test('gzip and zstd layers are compressed, plain tar layers are not; a compressed one\'s tar is of its own family', (t) => {
+  t.true(isCompressedMediaType(`${OCI}+gzip`))
+  t.true(isCompressedMediaType(`${OCI}+zstd`))
+  t.true(isCompressedMediaType(`${DOCKER}.gzip`))
+  t.false(isCompressedMediaType(OCI))
+  t.is(uncompressedMediaType(`${OCI}+zstd`), OCI)
+  t.is(uncompressedMediaType(`${DOCKER}.gzip`), DOCKER)
+  t.is(uncompressedMediaType('application/vnd.docker.image.rootfs.foreign.diff.tar.gzip'), 'application/vnd.docker.image.rootfs.foreign.diff.tar')
+  t.is(uncompressedMediaType(OCI), undefined)
 })
 
 for (const format of ['gzip', 'zstd'] as const) {
