@@ -9,10 +9,9 @@
 // largest process of run --rm and of the pull (GNU time). Run as root after `npm run build`:
 //   node bench/all.js [runs] [pullMB]
 const {spawnSync} = require('node:child_process')
-const fs = require('node:fs')
 const path = require('node:path')
 
-const {repo, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating, timedAsUser, userDir, busyboxArchive} = require('./as-user')
+const {repo, asUser, must, removeDirs, tspodWorld, podmanWorld, time, timeAlternating, timedAsUser, busyboxArchive, insecureRegistriesConf} = require('./as-user')
 const {startRegistry} = require(path.join(repo, 'dist/test/helpers/registry'))
 const {generatedImage} = require('./generated-image')
 
@@ -57,11 +56,7 @@ async function pulls(dirs) {
   try {
     await registry.push('bench/big', 'latest', image)
     const ref = `${registry.host}/bench/big:latest`
-    const confDir = userDir('bench-registries-', {mode: 0o755})
-    dirs.push(confDir)
-    const conf = path.join(confDir, 'registries.conf')
-    fs.writeFileSync(conf, `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`)
-    fs.chmodSync(conf, 0o644)
+    const conf = insecureRegistriesConf(registry.host, dirs)
     const results = {tspod: [], podman: []}
     for (let i = 0; i < PULL_RUNS; i++) {
       const t = tspodWorld('tspod-bench-pull-')

@@ -203,4 +203,14 @@ async function busyboxArchive(ref) {
   return {dir, archive}
 }
 
-module.exports = {repo, user, TSPOD, asUser, must, userDir, removeDirs, tspodWorld, podmanWorld, median, time, timeAlternating, timedAsUser, measuredAsUser, busyboxArchive}
+/** A registries.conf, readable by the test user, that makes the local registry at `host` insecure (plain http): its path; its dir goes into `dirs` to be removed. */
+function insecureRegistriesConf(host, dirs) {
+  const dir = userDir('bench-registries-', {mode: 0o755})
+  dirs.push(dir)
+  const conf = path.join(dir, 'registries.conf')
+  fs.writeFileSync(conf, `[[registry]]\nlocation = "${host}"\ninsecure = true\n`)
+  fs.chmodSync(conf, 0o644)
+  return conf
+}
+
+module.exports = {repo, user, TSPOD, asUser, must, userDir, removeDirs, tspodWorld, podmanWorld, median, time, timeAlternating, timedAsUser, measuredAsUser, busyboxArchive, insecureRegistriesConf}

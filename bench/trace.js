@@ -6,10 +6,9 @@
 // DIR (another checkout, after `npm run build`), and the table has both columns: a before/after
 // of a change measured in one run. Run as root after `npm run build`:
 //   node bench/trace.js [runs] [pullMB] [--compare DIR]
-const fs = require('node:fs')
 const path = require('node:path')
 
-const {repo, asUser, must, removeDirs, tspodWorld, userDir, busyboxArchive, median} = require('./as-user')
+const {repo, asUser, must, removeDirs, tspodWorld, busyboxArchive, median, insecureRegistriesConf} = require('./as-user')
 const {startRegistry} = require(path.join(repo, 'dist/test/helpers/registry'))
 const {generatedImage} = require('./generated-image')
 
@@ -92,10 +91,7 @@ async function main() {
     try {
       await registry.push('bench/big', 'latest', image)
       const ref = `${registry.host}/bench/big:latest`
-      const confDir = userDir('bench-registries-', {mode: 0o755})
-      dirs.push(confDir)
-      const conf = path.join(confDir, 'registries.conf')
-      fs.writeFileSync(conf, `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`, {mode: 0o644})
+      const conf = insecureRegistriesConf(registry.host, dirs)
       const removeImage = (world, bin) => asUser([...storeArgv(world, bin), 'rmi', '-a', '-f'], world.env)
       const mb = image.layers.reduce((s, l) => s + l.size, 0) / 1e6
       printTable(`pull (5 layers, ${mb.toFixed(0)} MB)`, phasesOf(worlds, ['pull', '-q', ref], {runs: Math.min(RUNS, 3), env: {CONTAINERS_REGISTRIES_CONF: conf}, before: removeImage}))
