@@ -159,6 +159,8 @@ interface Addon {
   compileSeccomp(section: SeccompSection): Buffer
   /** flock(fd, LOCK_NB): true once held (or released), false while another open file description holds a conflicting lock */
   tryLock(fd: number, mode: 'shared' | 'exclusive' | 'unlock'): boolean
+  /** fcntl(fd, F_OFD_SETLK) over the whole file (containers/storage's lock files): true once held (or released), false while another holder has a conflicting lock */
+  tryRecordLock(fd: number, mode: 'shared' | 'exclusive' | 'unlock'): boolean
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void

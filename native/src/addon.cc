@@ -6,6 +6,7 @@
 
 #include "fs.h"
 #include "lock.h"
+#include "record-lock.h"
 #include "console.h"
 #include "run-program.h"
 #include "seccomp.h"
@@ -38,6 +39,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runPrograms", Napi::Function::New(env, RunPrograms, "runPrograms"));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp, "compileSeccomp"));
   exports.Set("tryLock", Napi::Function::New(env, TryLock, "tryLock"));
+  exports.Set("tryRecordLock", Napi::Function::New(env, TryRecordLock, "tryRecordLock"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
   exports.Set("constants", Constants(env));
   return exports;

@@ -269,7 +269,38 @@ export class Engine {
 
   /** `rm`: each container (running ones only with force, stopped first), with its anonymous volumes if asked. */
   async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]; depend?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
-    return await (await this.lifecycle()).remove(targets, events)
+    const lifecycle = await this.lifecycle()
+    if (targets.all || (targets.filters ?? []).length > 0 || targets.names.length === 0) return await lifecycle.remove(targets, events)
+    // as Podman: a name tspod has no container for may be a container of containers/storage (buildah's)
+    const {records} = await this.containers()
+    const {NoSuchContainerError} = await import('../runtime/container/records')
+    const {ContainersStorage} = await import('../storage/containers-storage/store')
+    const {removeCsContainer} = await import('../storage/containers-storage/remove-container')
+    const {storeMapping} = await import('../storage/store/store')
+    const storage = new ContainersStorage()
+    const errors: unknown[] = []
+    const ours: string[] = []
+    for (const name of targets.names) {
+      try {
+        records.lookup(name)
+        ours.push(name)
+        continue
+      } catch (err) {
+        if (!(err instanceof NoSuchContainerError)) {
+          ours.push(name)
+          continue
+        }
+      }
+      try {
+        if (await removeCsContainer(storage, name, {force: targets.force, mapping: storeMapping()})) events.onDone?.(name)
+        else ours.push(name)
+      } catch (err) {
+        events.onError?.(err)
+        errors.push(err)
+      }
+    }
+    if (ours.length === 0) return errors
+    return [...errors, ...(await lifecycle.remove({...targets, names: ours}, events))]
   }
 
   /** `wait`: each container's exit code once it has stopped (a --rm container's is kept a while after it is gone). */
@@ -352,7 +383,13 @@ export class Engine {
       ports: portsOf(c).map(portText),
       created: c.config.created,
     }))
-    if (options.external) for (const c of records.externalContainers()) listing.push({summary: externalContainerSummary(c, store), ports: [], created: c.created})
+    if (options.external) {
+      const {storeOnlyContainer} = await import('../runtime/container/report')
+      const {ContainersStorage} = await import('../storage/containers-storage/store')
+      const {listExternalContainers} = await import('../storage/containers-storage/containers')
+      const external = [...records.externalContainers().map((c) => storeOnlyContainer(c, store)), ...(await listExternalContainers(new ContainersStorage()))]
+      for (const c of external) listing.push({summary: externalContainerSummary(c), ports: [], created: c.created})
+    }
     listing.sort(byCreated)
     if (options.sort) listing.sort(PS_SORT_ORDERS[options.sort])
     return listing.map(({summary, ports}) => ({summary, ports}))
@@ -434,7 +471,13 @@ export class Engine {
         const changes = layerChanges(containerDirs(store, c.config.id).upper, image ? lowerDirsOf(image.layers) : [])
         return changes.filter((change) => !RUNTIME_MADE_PATHS.has(change.path))
       } catch (err) {
-        if (!(err instanceof NoSuchContainerError) || options.type === 'container') throw err
+        if (!(err instanceof NoSuchContainerError) || options.latest) throw err
+        // a container of containers/storage (buildah's), which Podman diffs too
+        const {ContainersStorage} = await import('../storage/containers-storage/store')
+        const {externalContainerChanges} = await import('../storage/containers-storage/containers')
+        const external = await externalContainerChanges(new ContainersStorage(), name!)
+        if (external) return external.filter((change) => !RUNTIME_MADE_PATHS.has(change.path))
+        if (options.type === 'container') throw err
       }
     }
     const image = findImage(store, name!, this.registries)
@@ -452,7 +495,11 @@ export class Engine {
       return true
     } catch (err) {
       if (!(err instanceof NoSuchContainerError)) throw err
-      return (options.external ?? false) && records.lookupExternal(name) !== undefined
+      if (!options.external) return false
+      if (records.lookupExternal(name) !== undefined) return true
+      const {ContainersStorage} = await import('../storage/containers-storage/store')
+      const {lookupExternalContainer} = await import('../storage/containers-storage/containers')
+      return (await lookupExternalContainer(new ContainersStorage(), name)) !== undefined
     }
   }
 

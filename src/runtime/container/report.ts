@@ -5,6 +5,7 @@ import * as path from 'node:path'
 
 import {goStruct} from '../../go-struct'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
+import type {ExternalContainer} from '../../storage/containers-storage/containers'
 import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
 import type {ContainerSpec} from '../../specgen/container-spec'
@@ -107,10 +108,10 @@ export interface ContainerSummary {
   ImageID: string
   IsInfra: boolean
   Labels: Record<string, string> | null
-  Mounts: string[]
+  Mounts: string[] | null
   Names: string[]
   Namespaces: Record<string, string>
-  Networks: string[]
+  Networks: string[] | null
   Pid: number
   Pod: string
   PodName: string
@@ -157,27 +158,28 @@ export function containerSummary(c: Container, store: Store, pod?: PodOfContaine
 }
 
 /**
- * A container in the store that tspod's runtime has no record of, as `ps --external` lists it
- * (Podman's ListStorageContainer): state "storage", command "storage", its image's first name.
+ * A container in containers/storage (or in tspod's store) that tspod's runtime has no record of,
+ * as `ps --external` lists it (Podman's ListStorageContainer): state "storage", no mounts or
+ * networks, its command "buildah" or "storage".
  */
-export function externalContainerSummary(c: StorageContainer, store: Store): ContainerSummary {
+export function externalContainerSummary(c: ExternalContainer): ContainerSummary {
   return {
     AutoRemove: false,
-    Command: ['storage'],
+    Command: [c.command],
     Created: unix(c.created),
     CreatedAt: createdSince(c.created),
     Exited: false,
     ExitedAt: 0,
     ExitCode: 0,
     Id: c.id,
-    Image: store.images.get(c.imageId)?.names[0] ?? '',
+    Image: c.image,
     ImageID: c.imageId,
     IsInfra: false,
     Labels: null,
-    Mounts: [],
+    Mounts: null,
     Names: [c.name],
     Namespaces: {},
-    Networks: [],
+    Networks: null,
     Pid: 0,
     Pod: '',
     PodName: '',
@@ -186,6 +188,11 @@ export function externalContainerSummary(c: StorageContainer, store: Store): Con
     State: 'storage',
     Status: 'Storage',
   }
+}
+
+/** A container of tspod's store without a runtime record (a creation cut short), in the shape of an external one. */
+export function storeOnlyContainer(c: StorageContainer, store: Store): ExternalContainer {
+  return {id: c.id, name: c.name, imageId: c.imageId, image: store.images.get(c.imageId)?.names[0] ?? '', created: c.created, command: 'storage'}
 }
 
 function inspectMount(m: OciMount) {

@@ -1,6 +1,6 @@
 // `diff`: what a read-write layer (a container's upper dir, or an image's top layer) changed
-// over the layers below it, as containers/storage's overlay driver reports it: a whiteout is a
-// deletion, an entry no lower layer has is an addition, one a lower layer has is a change (a
+// over the layers below it, as containers/storage's overlay driver reports it: a whiteout (a 0/0
+// device or a `.wh.` file) is a deletion, an entry no lower layer has is an addition, one a lower layer has is a change (a
 // dir only when its mode, owner or mtime differ: a dir's size is the file system's business), and
 // the parent dir of an addition or deletion counts as changed.
 import * as fs from 'node:fs'
@@ -37,8 +37,12 @@ function isWhiteout(st: fs.Stats): boolean {
   return st.isCharacterDevice() && st.rdev === 0
 }
 
+/** AUFS-style whiteouts, as a layer keeps them where it cannot make 0/0 devices: `.wh.NAME` deletes NAME, `.wh..wh..opq` makes its dir opaque. */
+const WHITEOUT_PREFIX = '.wh.'
+const OPAQUE_MARKER = '.wh..wh..opq'
+
 function isOpaque(hostPath: string): boolean {
-  return OPAQUE_XATTRS.some((name) => native().getxattr(hostPath, name)?.toString('utf8') === 'y')
+  return OPAQUE_XATTRS.some((name) => native().getxattr(hostPath, name)?.toString('utf8') === 'y') || fs.existsSync(path.join(hostPath, OPAQUE_MARKER))
 }
 
 /** containers/storage's sameFsTime: equal to the nanosecond, or in the same second when one side has no nanoseconds. */
@@ -64,11 +68,12 @@ export function layerChanges(upper: string, lowers: string[]): Change[] {
       throw wrap(err, `reading ${inside} of the read-write layer (${dir})`)
     }
     for (const name of names) {
+      if (name === OPAQUE_MARKER) continue
       const hostPath = path.join(dir, name)
-      const at = path.posix.join(inside, name)
+      const at = path.posix.join(inside, name.startsWith(WHITEOUT_PREFIX) ? name.slice(WHITEOUT_PREFIX.length) : name)
       const st = fs.lstatSync(hostPath)
       let change: Change | undefined
-      if (isWhiteout(st)) {
+      if (isWhiteout(st) || name.startsWith(WHITEOUT_PREFIX)) {
         change = {kind: 'D', path: at}
       } else if (st.isDirectory() && isOpaque(hostPath) && inLower(at)) {
         // a dir removed and made again hides everything below it
