@@ -58,3 +58,15 @@ test('with no lower layers every entry is an addition', (t) => {
   const upper = tree(t, {'bin/sh': 'sh'})
   t.deepEqual(layerChanges(upper, []), [{kind: 'A', path: '/bin'}, {kind: 'A', path: '/bin/sh'}])
 })
+
+test('AUFS-style whiteouts: .wh.NAME deletes NAME, .wh..wh..opq makes its dir opaque (a deletion of what it hid)', (t) => {
+  const lower = tree(t, {'etc/services': 'x', 'etc/hosts': 'h', 'opt/tool/bin': 'x'})
+  const upper = tree(t, {'etc/.wh.services': '', 'opt/tool/.wh..wh..opq': '', 'opt/tool/new': ''})
+  t.deepEqual(layerChanges(upper, [lower]), [
+    {kind: 'C', path: '/etc'},
+    {kind: 'D', path: '/etc/services'},
+    {kind: 'C', path: '/opt'},
+    {kind: 'D', path: '/opt/tool'},
+    {kind: 'A', path: '/opt/tool/new'},
+  ])
+})
