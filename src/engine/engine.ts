@@ -476,7 +476,7 @@ export class Engine {
         const {ContainersStorage} = await import('../storage/containers-storage/store')
         const {externalContainerChanges} = await import('../storage/containers-storage/containers')
         const external = await externalContainerChanges(new ContainersStorage(), name!)
-        if (external) return external.filter((change) => !RUNTIME_MADE_PATHS.has(change.path))
+        if (external) return external
         if (options.type === 'container') throw err
       }
     }

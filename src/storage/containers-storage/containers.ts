@@ -3,7 +3,7 @@
 // name ("unknown" without one), its image's first name ever given ("scratch" for a buildah
 // container from no image), and "buildah" as its command when buildah made it, else "storage".
 import {TspodError} from '../../errors'
-import {layerChanges, type Change} from '../store/changes'
+import {layerChanges, RUNTIME_MADE_PATHS, type Change} from '../store/changes'
 import {findCsContainer, layerChain, type ContainersStorage} from './store'
 
 export interface ExternalContainer {
@@ -39,9 +39,13 @@ export async function lookupExternalContainer(storage: ContainersStorage, nameOr
   return findCsContainer((await storage.snapshot()).containers, nameOrId)?.id
 }
 
+/** Paths Podman leaves out of every diff (libpod's initInodes): the runtime's own, and /etc/mtab, which Podman links to /proc/mounts. */
+const UNREPORTED_PATHS = new Set([...RUNTIME_MADE_PATHS, '/etc/mtab'])
+
 /**
  * What the container changed over its image: its read-write layer over the layers below it, as
- * containers/storage's Changes reports them; undefined when the store has no such container.
+ * containers/storage's Changes reports them, less the paths Podman leaves out; undefined when
+ * the store has no such container.
  */
 export async function externalContainerChanges(storage: ContainersStorage, nameOrId: string): Promise<Change[] | undefined> {
   if (!storage.exists()) return undefined
@@ -51,6 +55,6 @@ export async function externalContainerChanges(storage: ContainersStorage, nameO
     const [top, ...below] = layerChain(layers, container.layer)
     // only overlay keeps a layer's own changes apart: a vfs layer is a full tree, which would need a content comparison
     if (storage.location.driver !== 'overlay') throw new TspodError(`diff of a containers/storage container needs its overlay driver (this store uses ${storage.location.driver})`)
-    return layerChanges(storage.layerFilesDir(top.id), below.map((l) => storage.layerFilesDir(l.id)))
+    return layerChanges(storage.layerFilesDir(top.id), below.map((l) => storage.layerFilesDir(l.id))).filter((change) => !UNREPORTED_PATHS.has(change.path))
   })
 }

@@ -37,7 +37,7 @@ test('each container with its first name, its image\'s first name ever given, "b
   t.is(await lookupExternalContainer(storage, 'nosuch'), undefined)
 })
 
-test("a container's changes: its layer's additions, whiteouts (0/0 devices and .wh. files) and changed files over every layer below", async (t) => {
+test("a container's changes (less the runtime's own paths): its layer's additions, whiteouts (0/0 devices and .wh. files) and changed files over every layer below", async (t) => {
   const storage = csStore(t, {containers: [{id: A, names: ['w'], layer: 'top'}], layers: [{id: 'base'}, {id: 'mid', parent: 'base'}, {id: 'top', parent: 'mid'}]})
   const diff = (layer: string, ...parts: string[]) => path.join(storage.layerFilesDir(layer), ...parts)
   fs.mkdirSync(diff('base', 'etc'))
@@ -51,6 +51,10 @@ test("a container's changes: its layer's additions, whiteouts (0/0 devices and .
   fs.mkdirSync(diff('top', 'opt'))
   fs.writeFileSync(diff('top', 'opt', '.wh.tool'), '')
   fs.writeFileSync(diff('top', 'added'), '')
+  // what the runtime (buildah run) makes for its own mounts is left out, as Podman leaves it out
+  fs.writeFileSync(diff('top', 'etc', 'hosts'), '')
+  fs.writeFileSync(diff('top', 'etc', 'mtab'), '')
+  fs.mkdirSync(diff('top', 'run'))
   const changes = await externalContainerChanges(storage, 'w')
   t.deepEqual(changes, [
     {kind: 'A', path: '/added'},
