@@ -10,6 +10,7 @@
 //   dist/mapped-layers-worker.js  copies layers chowned for a container's id mapping (keep-id)
 //   dist/layer-check-worker.js    compares layers with their kept blobs (system check)
 //   dist/layer-diff-worker.js     tars a container's read-write layer (commit, build)
+//   dist/changes-worker.js        reads a read-write layer's changes (diff) inside the user namespace
 //   dist/port-forwarder.js        publishes ports of a container on named networks
 // Each bundle sits in dist/ under the same name its module has in dist/src/..., so the paths
 // that modules derive from __dirname hold in both layouts (tests load dist/src directly).
@@ -28,6 +29,7 @@ const entryPoints = {
   'mapped-layers-worker': 'dist/src/storage/store/mapped-layers/mapped-layers-worker.js',
   'layer-check-worker': 'dist/src/storage/store/check/layer-check-worker.js',
   'layer-diff-worker': 'dist/src/build/layer-diff-worker.js',
+  'changes-worker': 'dist/src/storage/store/changes-worker.js',
   'port-forwarder': 'dist/src/runtime/network/netavark/port-forwarder.js',
 }
 

@@ -475,7 +475,8 @@ export class Engine {
         // a container of containers/storage (buildah's), which Podman diffs too
         const {ContainersStorage} = await import('../storage/containers-storage/store')
         const {externalContainerChanges} = await import('../storage/containers-storage/containers')
-        const external = await externalContainerChanges(new ContainersStorage(), name!)
+        const {storeMapping} = await import('../storage/store/store')
+        const external = await externalContainerChanges(new ContainersStorage(), name!, storeMapping())
         if (external) return external
         if (options.type === 'container') throw err
       }

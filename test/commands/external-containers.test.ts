@@ -39,6 +39,13 @@ test('diff of a buildah container: its overlay layer over the image (a deletion 
   t.is(await ok(box, ['container', 'diff', 'bctr']), 'A /added\nC /etc\nC /etc/group\nD /etc/passwd\n')
 })
 
+test('diff of a buildah container reads a dir that a subordinate id closed to the user (in the user namespace)', async (t) => {
+  const box = await buildahSandbox(t)
+  await buildah(box, ['from', '--quiet', '--name', 'bctr', box.image])
+  await buildah(box, ['unshare', 'sh', '-c', 'set -e; m=$(buildah mount bctr); mkdir "$m/x"; touch "$m/x/f"; chown -R 1000:1000 "$m/x"; chmod 700 "$m/x"; buildah umount bctr'])
+  t.is(await ok(box, ['diff', 'bctr']), 'A /x\nA /x/f\n')
+})
+
 test('rm of a buildah container removes it from containers/storage: buildah no longer sees it, its layer is gone, the store stays usable', async (t) => {
   const box = await buildahSandbox(t)
   const id = await changedBuildahContainer(box, 'bctr')

@@ -3,7 +3,9 @@
 // name ("unknown" without one), its image's first name ever given ("scratch" for a buildah
 // container from no image), and "buildah" as its command when buildah made it, else "storage".
 import {TspodError} from '../../errors'
-import {layerChanges, RUNTIME_MADE_PATHS, type Change} from '../store/changes'
+import type {UserNamespaceMapping} from '../../userns/idmap'
+import {RUNTIME_MADE_PATHS, type Change} from '../store/changes'
+import {layerChangesAsMappedRoot} from '../store/changes-as-root'
 import {findCsContainer, layerChain, type ContainersStorage} from './store'
 
 export interface ExternalContainer {
@@ -47,14 +49,15 @@ const UNREPORTED_PATHS = new Set([...RUNTIME_MADE_PATHS, '/etc/mtab'])
  * containers/storage's Changes reports them, less the paths Podman leaves out; undefined when
  * the store has no such container.
  */
-export async function externalContainerChanges(storage: ContainersStorage, nameOrId: string): Promise<Change[] | undefined> {
+export async function externalContainerChanges(storage: ContainersStorage, nameOrId: string, mapping: UserNamespaceMapping | undefined): Promise<Change[] | undefined> {
   if (!storage.exists()) return undefined
-  return await storage.locked('shared', ({containers, layers}) => {
+  return await storage.locked('shared', async ({containers, layers}) => {
     const container = findCsContainer(containers, nameOrId)
     if (!container) return undefined
     const [top, ...below] = layerChain(layers, container.layer)
     // only overlay keeps a layer's own changes apart: a vfs layer is a full tree, which would need a content comparison
     if (storage.location.driver !== 'overlay') throw new TspodError(`diff of a containers/storage container needs its overlay driver (this store uses ${storage.location.driver})`)
-    return layerChanges(storage.layerFilesDir(top.id), below.map((l) => storage.layerFilesDir(l.id))).filter((change) => !UNREPORTED_PATHS.has(change.path))
+    const changes = await layerChangesAsMappedRoot(storage.layerFilesDir(top.id), below.map((l) => storage.layerFilesDir(l.id)), mapping)
+    return changes.filter((change) => !UNREPORTED_PATHS.has(change.path))
   })
 }

@@ -55,7 +55,7 @@ test("a container's changes (less the runtime's own paths): its layer's addition
   fs.writeFileSync(diff('top', 'etc', 'hosts'), '')
   fs.writeFileSync(diff('top', 'etc', 'mtab'), '')
   fs.mkdirSync(diff('top', 'run'))
-  const changes = await externalContainerChanges(storage, 'w')
+  const changes = await externalContainerChanges(storage, 'w', undefined)
   t.deepEqual(changes, [
     {kind: 'A', path: '/added'},
     {kind: 'C', path: '/etc'},
@@ -64,11 +64,11 @@ test("a container's changes (less the runtime's own paths): its layer's addition
     {kind: 'C', path: '/opt'},
     {kind: 'D', path: '/opt/tool'},
   ])
-  t.is(await externalContainerChanges(storage, 'nosuch'), undefined)
+  t.is(await externalContainerChanges(storage, 'nosuch', undefined), undefined)
 })
 
 test('no store: no containers, no changes', async (t) => {
   const storage = new ContainersStorage({graphRoot: '/nonexistent/graph', runRoot: '/nonexistent/run', driver: 'overlay'})
   t.deepEqual(await listExternalContainers(storage), [])
-  t.is(await externalContainerChanges(storage, 'x'), undefined)
+  t.is(await externalContainerChanges(storage, 'x', undefined), undefined)
 })
