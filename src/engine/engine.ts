@@ -461,14 +461,15 @@ export class Engine {
     const {NoSuchContainerError} = await import('../runtime/container/records')
     const {containerDirs} = await import('../runtime/container/paths')
     const {findImage} = await import('../storage/store/images/lookup')
-    const {layerChanges, RUNTIME_MADE_PATHS} = await import('../storage/store/changes')
+    const {RUNTIME_MADE_PATHS} = await import('../storage/store/changes')
+    const {layerChangesAsMappedRoot} = await import('../storage/store/changes-as-root')
     const lowerDirsOf = (layers: string[]) => layers.map((layer) => store.layout.diffDir(layer)).reverse()
     if (options.latest || options.type !== 'image') {
       try {
         const c = options.latest ? records.list().at(-1) : records.lookup(name!)
         if (!c) throw new UsageError('no containers to diff')
         const image = store.images.get(c.config.imageId)
-        const changes = layerChanges(containerDirs(store, c.config.id).upper, image ? lowerDirsOf(image.layers) : [])
+        const changes = await layerChangesAsMappedRoot(containerDirs(store, c.config.id).upper, image ? lowerDirsOf(image.layers) : [], store.mapping)
         return changes.filter((change) => !RUNTIME_MADE_PATHS.has(change.path))
       } catch (err) {
         if (!(err instanceof NoSuchContainerError) || options.latest) throw err
@@ -484,7 +485,7 @@ export class Engine {
     const image = findImage(store, name!, this.registries)
     if (!image) throw new TspodError(`${name} not found: layer not known`)
     if (image.layers.length === 0) return []
-    return layerChanges(store.layout.diffDir(image.layers.at(-1)!), lowerDirsOf(image.layers.slice(0, -1)))
+    return await layerChangesAsMappedRoot(store.layout.diffDir(image.layers.at(-1)!), lowerDirsOf(image.layers.slice(0, -1)), store.mapping)
   }
 
   /** `container exists`: false when there is no such container (with `external`, in the store either); other errors are thrown. */
