@@ -1,6 +1,7 @@
 // The native addon's helpers that need no namespaces. runPrograms runs its programs at once (the
 // first here only ends once the second has run: one at a time it would wait out its timeout),
 // each with its stderr and status, in order; a program that cannot start is an error naming it.
+// tryRecordLock takes fcntl locks that conflict between open file descriptions, as between processes.
 import test from 'ava'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -34,4 +35,20 @@ test('runPrograms kills a program that outlives its timeout; a missing program i
   t.like(native().runPrograms([{file: '/bin/sleep', argv: ['sleep', '30']}], 50)[0], {code: null, signal: os.constants.signals.SIGKILL, timedOut: true})
   const err = t.throws(() => native().runPrograms([{file: '/nonexistent/newuidmap', argv: ['newuidmap']}], 1000))
   t.like(err as object, {code: 'ENOENT', path: '/nonexistent/newuidmap'})
+})
+
+test('tryRecordLock: fcntl record locks of open file descriptions: exclusive against any other, shared with shared', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-recordlock-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const file = path.join(dir, 'layers.lock')
+  const [a, b] = [fs.openSync(file, 'w+'), fs.openSync(file, 'r+')]
+  t.teardown(() => [a, b].forEach((fd) => fs.closeSync(fd)))
+  t.true(native().tryRecordLock(a, 'exclusive'))
+  t.false(native().tryRecordLock(b, 'exclusive'))
+  t.false(native().tryRecordLock(b, 'shared'))
+  t.true(native().tryRecordLock(a, 'unlock'))
+  t.true(native().tryRecordLock(b, 'shared'))
+  t.true(native().tryRecordLock(a, 'shared'))
+  t.false(native().tryRecordLock(a, 'exclusive'))
+  t.throws(() => native().tryRecordLock(a, 'both' as 'shared'), {instanceOf: TypeError})
 })
