@@ -1,8 +1,8 @@
 // `diff`: what a read-write layer (a container's upper dir, or an image's top layer) changed
 // over the layers below it, as containers/storage's overlay driver reports it: a whiteout (a 0/0
-// device or a `.wh.` file) is a deletion, an entry no lower layer has is an addition, one a lower layer has is a change (a
-// dir only when its mode, owner or mtime differ: a dir's size is the file system's business), and
-// the parent dir of an addition or deletion counts as changed.
+// device or a `.wh.` file) is a deletion, an entry no lower layer has is an addition, one a lower
+// layer has is a change (a dir only when its mode, owner or mtime differ: a dir's size is the file
+// system's business), and the parent dir of an addition or deletion counts as changed.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
