@@ -271,7 +271,8 @@ export class Engine {
   async remove(targets: Targets & {force?: boolean; ignore?: boolean; timeout?: number; volumes?: boolean; filters?: string[]; depend?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     const lifecycle = await this.lifecycle()
     if (targets.all || (targets.filters ?? []).length > 0 || targets.names.length === 0) return await lifecycle.remove(targets, events)
-    // as Podman: a name tspod has no container for may be a container of containers/storage (buildah's)
+    // as Podman: a name tspod has no container for may be a container only its store knows, or one
+    // of containers/storage (buildah's)
     const {records} = await this.containers()
     const {NoSuchContainerError} = await import('../runtime/container/records')
     const {ContainersStorage} = await import('../storage/containers-storage/store')
@@ -292,7 +293,11 @@ export class Engine {
         }
       }
       try {
-        if (await removeCsContainer(storage, name, {force: targets.force, mapping: storeMapping()})) events.onDone?.(name)
+        const storeOnly = records.lookupExternal(name)
+        if (storeOnly) {
+          await records.removeExternal(storeOnly.id)
+          events.onDone?.(name)
+        } else if (await removeCsContainer(storage, name, {force: targets.force, mapping: storeMapping()})) events.onDone?.(name)
         else ours.push(name)
       } catch (err) {
         events.onError?.(err)

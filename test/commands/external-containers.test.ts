@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {buildah, buildahSandbox, changedBuildahContainer, type BuildahSandbox} from '../helpers/buildah-store'
-import {tspod} from '../helpers/rootless'
+import {REPO, runAs, tspod} from '../helpers/rootless'
 
 async function ok(box: BuildahSandbox, args: string[]): Promise<string> {
   const r = await tspod(box, args)
@@ -86,4 +86,24 @@ test('no containers/storage store: ps --external lists nothing; a damaged contai
   t.is(r.code, 125)
   t.is(r.stderr.split('\n').length, 2)
   t.true(r.stderr.startsWith(`Error: ${file} is damaged: `), r.stderr)
+})
+
+test('rm of a container only tspod\'s store knows (a creation cut short) removes it too; ps --external shows it as storage', async (t) => {
+  const box = await buildahSandbox(t)
+  await ok(box, ['pull', '-q', box.image])
+  const imageId = (await ok(box, ['images', '-q', '--no-trunc'])).trim().replace(/^sha256:/, '')
+  const dist = (...parts: string[]) => JSON.stringify(path.join(REPO, 'dist', 'src', ...parts))
+  const script = `
+    const {Store} = require(${dist('storage', 'store', 'store.js')})
+    const {loadStorageConfig} = require(${dist('storage', 'config', 'storage-conf.js')})
+    Store.open(loadStorageConfig()).then((store) => {
+      store.containers.create({id: '${'c'.repeat(64)}', name: 'cut-short', imageId: '${imageId}', created: new Date().toISOString()})
+      store.close()
+    })`
+  const made = await runAs(box.user, [process.execPath, '-e', script], {env: box.env})
+  t.is(made.code, 0, made.stderr)
+  t.is(await ok(box, ['ps', '--external', '--format', '{{.Names}} {{.Command}} {{.Status}} {{.ImageID}}']), `cut-short storage Storage ${imageId}\n`)
+  t.is((await tspod(box, ['container', 'exists', 'cut-short'])).code, 1)
+  t.is(await ok(box, ['rm', 'cut-short']), 'cut-short\n')
+  t.is(await ok(box, ['ps', '--external', '--format', '{{.Names}}']), '')
 })

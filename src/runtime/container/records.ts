@@ -193,6 +193,16 @@ export class ContainerRecords {
     return byPrefix.length === 1 ? byPrefix[0] : undefined
   }
 
+  /**
+   * Remove a container only the store knows (an external one, as Podman's rm removes a storage
+   * container): its row and record, then its dirs.
+   */
+  async removeExternal(id: string): Promise<void> {
+    const dir = this.store.layout.containerDir(id)
+    this.store.containers.delete(id)
+    if (fs.existsSync(dir)) await this.store.removeTrees([dir])
+  }
+
   /** --rm containers that ended without their monitor to remove them (it was killed). */
   abandonedAutoRemove(): Container[] {
     const rows = this.db

@@ -3,6 +3,7 @@
 import test from 'ava'
 import {spawnSync} from 'node:child_process'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 
 import {CREATED_STATE} from '../../../src/runtime/container/config'
 import {bundleDir} from '../../../src/runtime/container/paths'
@@ -50,4 +51,22 @@ test('a running container whose process ended before its monitor recorded it: no
   t.like(records.get(c.id)!.state, {status: 'running', pid: 0})
   records.saveState(c.id, {status: 'running', pid: process.pid, pidStart: processStartTime(process.pid), monitorPid: process.pid, monitorStart: processStartTime(process.pid), exitCode: 0})
   t.is(records.get(c.id)!.state.pid, process.pid, 'alive: its pid')
+})
+
+test('a container only the store knows is external: found by name or prefix, and removed with its dirs', async (t) => {
+  const {store, records} = await tempRecords(t)
+  const kept = containerConfig('kept')
+  records.add(kept)
+  const id = 'f'.repeat(64)
+  store.containers.create({id, name: 'cut-short', imageId: kept.imageId, created: new Date().toISOString()})
+  fs.mkdirSync(path.join(store.layout.containerDir(id), 'userdata'), {recursive: true})
+  t.deepEqual(records.externalContainers().map((c) => c.id), [id])
+  t.is(records.lookupExternal('cut-short')?.id, id)
+  t.is(records.lookupExternal('fff')?.id, id)
+  t.is(records.lookupExternal('kept'), undefined)
+  await records.removeExternal(id)
+  t.deepEqual(records.externalContainers(), [])
+  t.is(store.containers.get(id), undefined)
+  t.false(fs.existsSync(store.layout.containerDir(id)))
+  t.truthy(records.get(kept.id))
 })
