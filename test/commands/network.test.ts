@@ -202,3 +202,51 @@ test.serial('network connect and disconnect, stopped and running, as Podman: int
   t.is(await ok(['network', 'rm', '-f', '-t', '0', 'front', 'back']), 'front\nback\n')
   t.is(await ok(['ps', '-a', '--format', '{{.Names}}']), 'alone\n', 'rm -f removed the containers on them')
 })
+
+/** Whether a TCP connection to the host's 127.0.0.1:port gets data: one try, no retries. */
+async function answersOnHost(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let got = false
+    const socket = net.connect({host: '127.0.0.1', port})
+    socket.setTimeout(3000, () => socket.destroy())
+    socket.on('data', () => (got = true))
+    socket.on('error', () => undefined)
+    socket.on('close', () => resolve(got))
+  })
+}
+
+test.serial('network disconnect and connect of a running container with -p: a new address and MAC, the published port follows it, DNS and /etc/hosts too; a second network keeps it when the first goes', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const ok = (args: string[]) => tspodOk(box, args)
+  await ok(['network', 'create', '--subnet', '10.123.10.0/24', 'first'])
+  await ok(['network', 'create', '--subnet', '10.123.11.0/24', 'second'])
+  await ok(['run', '-d', '--name', 'web', '--network', 'first', '-p', '127.0.0.1::80', 'busybox', 'sh', '-c', 'while true; do echo hi | nc -l -p 80; done'])
+  await ok(['run', '-d', '--name', 'peer', '--network', 'first', 'busybox', 'sleep', '1000'])
+  const port = Number((await ok(['port', 'web', '80'])).trim().split(':')[1])
+  const address = async (network: string) => (await ok(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}} {{(index .NetworkSettings.Networks "${network}").MacAddress}}`, 'web'])).trim().split(' ')
+  const resolved = (name: string) => ok(['exec', 'peer', 'sh', '-c', `nslookup ${name} 2>/dev/null | sed -n 's/^Address: //p' | tail -1`])
+  t.is(await readFromHost(port), 'hi\n')
+  const [ip, mac] = await address('first')
+  t.is((await resolved('web')).trim(), ip)
+
+  t.is(await ok(['network', 'disconnect', 'first', 'web']), '')
+  t.false(await answersOnHost(port), 'no address: the published port answers nothing')
+  t.notRegex(await ok(['exec', 'web', 'cat', '/etc/hosts']), new RegExp(`^${ip.replace(/\./g, '\\.')}\\s`, 'm'))
+
+  t.is(await ok(['network', 'connect', 'first', 'web']), '')
+  const [newIp, newMac] = await address('first')
+  t.not(newIp, ip, 'the next free address, as Podman\'s IPAM hands out')
+  t.regex(newIp, /^10\.123\.10\.\d+$/)
+  t.not(newMac, mac)
+  t.is(await readFromHost(port), 'hi\n', 'the published port follows the container to its new address')
+  t.regex(await ok(['exec', 'web', 'cat', '/etc/hosts']), new RegExp(`^${newIp.replace(/\./g, '\\.')}\\s`, 'm'))
+  t.is((await resolved('web')).trim(), newIp, 'aardvark-dns answers the new address')
+
+  // a second network: the port stays where it is; the first gone, it moves to the second
+  await ok(['network', 'connect', 'second', 'web'])
+  t.is(await readFromHost(port), 'hi\n')
+  await ok(['network', 'disconnect', 'first', 'web'])
+  t.is(await readFromHost(port), 'hi\n', 'the published port moved to the address on the second network')
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'first', 'second']), 'first\nsecond\n')
+})
