@@ -250,3 +250,28 @@ test.serial('network disconnect and connect of a running container with -p: a ne
   t.is(await readFromHost(port), 'hi\n', 'the published port moved to the address on the second network')
   t.is(await ok(['network', 'rm', '-f', '-t', '0', 'first', 'second']), 'first\nsecond\n')
 })
+
+test.serial('containers.conf dns_servers, dns_searches and dns_options go into resolv.conf before the DNS flags, on slirp4netns, the host\'s network and named networks (in place of aardvark-dns)', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const conf = path.join(box.dir, 'containers.conf')
+  fs.writeFileSync(conf, '[containers]\ndns_servers = ["1.1.1.1", "100.100.100.100"]\ndns_searches = ["example.com"]\ndns_options = ["ndots:2"]\n')
+  fs.chownSync(conf, box.user.uid, box.user.gid)
+  const resolvConf = async (args: string[], withConf = true) => {
+    const r = await tspod(box, ['run', '--rm', ...args, 'busybox', 'cat', '/etc/resolv.conf'], withConf ? {env: {CONTAINERS_CONF: conf}} : {})
+    if (r.code !== 0) throw new Error(`tspod run ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  const fromConf = 'search example.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n'
+  t.is(await resolvConf(['--network', 'slirp4netns']), fromConf)
+  t.is(await resolvConf(['--network', 'host']), fromConf)
+  t.is(
+    await resolvConf(['--network', 'slirp4netns', '--dns', '9.9.9.9', '--dns-search', 'foo.com', '--dns-option', 'attempts:3']),
+    'search example.com foo.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\nnameserver 9.9.9.9\noptions ndots:2 attempts:3\n',
+  )
+  t.is(await resolvConf(['--network', 'slirp4netns', '--dns-search', '.']), 'nameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n')
+  await tspodOk(box, ['network', 'create', '--subnet', '10.123.12.0/24', 'confdns'])
+  t.is(await resolvConf(['--network', 'confdns']), fromConf, 'the servers given replace aardvark-dns')
+  t.regex(await resolvConf(['--network', 'confdns'], false), /^search dns\.podman\nnameserver 10\.123\.12\.1\n/)
+  await tspodOk(box, ['network', 'rm', 'confdns'])
+})
