@@ -275,3 +275,23 @@ test.serial('containers.conf dns_servers, dns_searches and dns_options go into r
   t.regex(await resolvConf(['--network', 'confdns'], false), /^search dns\.podman\nnameserver 10\.123\.12\.1\n/)
   await tspodOk(box, ['network', 'rm', 'confdns'])
 })
+
+test.serial('-p with sctp: refused at start in Podman\'s words on named networks, slirp4netns and pasta (none carries sctp), exit 125, the container left created', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  await tspodOk(box, ['network', 'create', '--subnet', '10.123.13.0/24', 'sctpnet'])
+  const refusals: [string, string][] = [
+    ['sctpnet', 'rootlessport spec was not validated?'],
+    ['slirp4netns', 'from slirp4netns while setting up port redirection: map[desc:bad request: add_hostfwd: bad arguments.proto]'],
+    ['pasta', "can't forward protocol: sctp"],
+  ]
+  for (const [network, message] of refusals) {
+    const r = await tspod(box, ['run', '--name', `sctp-${network}`, '--network', network, '-p', '127.0.0.1::80/sctp', 'busybox', 'true'])
+    t.deepEqual([r.code, r.stderr], [125, `Error: ${message}\n`], network)
+    t.is(await tspodOk(box, ['inspect', '--format', '{{.State.Status}}', `sctp-${network}`]), 'created\n', network)
+  }
+  const runRoot = (await tspodOk(box, ['info', '--format', '{{.Store.RunRoot}}'])).trim()
+  t.false(fs.existsSync(path.join(runRoot, 'networks', 'rootless-netns.json')), 'the rootless netns ended with the refusal')
+  await tspodOk(box, ['rm', '-a'])
+  await tspodOk(box, ['network', 'rm', 'sctpnet'])
+})

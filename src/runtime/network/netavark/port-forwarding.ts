@@ -85,18 +85,19 @@ export function forwardingAddress(addresses: string[]): string {
 /** Bind every host port (their host ports picked already) and start the forwarder for them. */
 export async function startPortForwarder(options: {runDir: string; containerId: string; holderPid: number; ports: PortMapping[]; containerIp: string}): Promise<void> {
   if (options.ports.length === 0) return
+  // Podman's words: its rootlessport (rootlesskit's port driver) carries tcp and udp only
+  if (options.ports.some((p) => p.protocol === 'sctp')) throw new TspodError('rootlessport spec was not validated?')
   const bound: Bound[] = []
   const targets: ForwarderTarget[] = []
   try {
     for (const port of options.ports) {
-      if (port.protocol === 'sctp') throw new TspodError('sctp ports cannot be published on named networks: the port forwarder carries tcp and udp')
       for (let i = 0; i < port.range; i++) {
         const hostPort = port.hostPort + i
         const socket = await (port.protocol === 'udp' ? bindUdp : bindTcp)(bindAddress(port), hostPort).catch((err: NodeJS.ErrnoException) => {
           throw err instanceof TspodError ? err : hostPortError(err, port, hostPort)
         })
         bound.push(socket)
-        targets.push({fd: 3 + targets.length, protocol: port.protocol, family: net.isIPv6(bindAddress(port)) ? 6 : 4, port: port.containerPort + i})
+        targets.push({fd: 3 + targets.length, protocol: port.protocol === 'udp' ? 'udp' : 'tcp', family: net.isIPv6(bindAddress(port)) ? 6 : 4, port: port.containerPort + i})
       }
     }
     fs.mkdirSync(path.join(options.runDir, 'ports'), {recursive: true, mode: 0o700})
