@@ -225,7 +225,9 @@ test.serial('network disconnect and connect of a running container with -p: a ne
   await ok(['run', '-d', '--name', 'peer', '--network', 'first', 'busybox', 'sleep', '1000'])
   const port = Number((await ok(['port', 'web', '80'])).trim().split(':')[1])
   const address = async (network: string) => (await ok(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}} {{(index .NetworkSettings.Networks "${network}").MacAddress}}`, 'web'])).trim().split(' ')
-  const resolved = (name: string) => ok(['exec', 'peer', 'sh', '-c', `nslookup ${name} 2>/dev/null | sed -n 's/^Address: //p' | tail -1`])
+  // aardvark-dns reloads its config when netavark signals it: ask again until it answers
+  const resolved = (name: string) =>
+    ok(['exec', 'peer', 'sh', '-c', `for i in $(seq 20); do a=$(nslookup ${name} 2>/dev/null | sed -n 's/^Address: //p' | tail -1); [ -n "$a" ] && break; sleep 0.25; done; echo "$a"`])
   t.is(await readFromHost(port), 'hi\n')
   const [ip, mac] = await address('first')
   t.is((await resolved('web')).trim(), ip)
