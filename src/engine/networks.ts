@@ -112,6 +112,7 @@ export class NetworkEngine {
           if (failed.length > 0) throw failed[0]
         }
         await this.configs.locked('exclusive', () => this.configs.remove(network.name))
+        await this.forgetAddresses(network.name)
         onDone(network.name)
       } catch (err) {
         errors.push(err instanceof TspodError ? err : new TspodError((err as Error).message, {cause: err}))
@@ -139,7 +140,7 @@ export class NetworkEngine {
       }
       if (isRunning(c.state)) {
         const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
-        const status = await new ContainerNetworks(this.store).connect({id: c.config.id, name: c.config.name}, network.name, opts)
+        const status = await new ContainerNetworks(this.store).connect({id: c.config.id, name: c.config.name}, network.name, opts, c.state.ports ?? [], c.state.networks ?? {})
         records.updateRunningState(c.config.id, (state) => ({...state, networks: {...state.networks, [network.name]: status}}))
         await this.rewriteEtcFiles(records, c.config.id)
       }
@@ -176,12 +177,10 @@ export class NetworkEngine {
       if (!opts) throw new TspodError(`container ${c.config.id} is not connected to network ${network.name}`)
       if (isRunning(c.state)) {
         const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
-        await new ContainerNetworks(this.store).disconnect({id: c.config.id, name: c.config.name}, network.name, opts)
-        records.updateRunningState(c.config.id, (state) => {
-          const networks = {...state.networks}
-          delete networks[network.name]
-          return {...state, networks}
-        })
+        const remaining = {...c.state.networks}
+        delete remaining[network.name]
+        await new ContainerNetworks(this.store).disconnect({id: c.config.id, name: c.config.name}, network.name, opts, c.state.ports ?? [], remaining)
+        records.updateRunningState(c.config.id, (state) => ({...state, networks: remaining}))
         await this.rewriteEtcFiles(records, c.config.id)
       }
       const networks = {...mode.networks}
@@ -229,6 +228,12 @@ export class NetworkEngine {
     return errors
   }
 
+  /** A removed network's IPAM leases and last address: one made again under its name starts from its first address, as in Podman. */
+  private async forgetAddresses(name: string): Promise<void> {
+    const {forgetNetworkAddresses} = await import('../runtime/network/netavark/netavark')
+    await forgetNetworkAddresses(this.store, name)
+  }
+
   private saveMode(records: ContainerRecords, c: Container, network: BridgeNetworkMode): void {
     records.replaceConfig({...c.config, containerSpec: {...c.config.containerSpec, network}})
   }
@@ -245,6 +250,7 @@ export class NetworkEngine {
         removed.push(n.name)
       }
     })
+    for (const name of removed) await this.forgetAddresses(name)
     return {removed, errors: []}
   }
 }

@@ -202,3 +202,98 @@ test.serial('network connect and disconnect, stopped and running, as Podman: int
   t.is(await ok(['network', 'rm', '-f', '-t', '0', 'front', 'back']), 'front\nback\n')
   t.is(await ok(['ps', '-a', '--format', '{{.Names}}']), 'alone\n', 'rm -f removed the containers on them')
 })
+
+/** Whether a TCP connection to the host's 127.0.0.1:port gets data: one try, no retries. */
+async function answersOnHost(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let got = false
+    const socket = net.connect({host: '127.0.0.1', port})
+    socket.setTimeout(3000, () => socket.destroy())
+    socket.on('data', () => (got = true))
+    socket.on('error', () => undefined)
+    socket.on('close', () => resolve(got))
+  })
+}
+
+test.serial('network disconnect and connect of a running container with -p: a new address and MAC, the published port follows it, DNS and /etc/hosts too; a second network keeps it when the first goes', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const ok = (args: string[]) => tspodOk(box, args)
+  await ok(['network', 'create', '--subnet', '10.123.10.0/24', 'first'])
+  await ok(['network', 'create', '--subnet', '10.123.11.0/24', 'second'])
+  await ok(['run', '-d', '--name', 'web', '--network', 'first', '-p', '127.0.0.1::80', 'busybox', 'sh', '-c', 'while true; do echo hi | nc -l -p 80; done'])
+  await ok(['run', '-d', '--name', 'peer', '--network', 'first', 'busybox', 'sleep', '1000'])
+  const port = Number((await ok(['port', 'web', '80'])).trim().split(':')[1])
+  const address = async (network: string) => (await ok(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}} {{(index .NetworkSettings.Networks "${network}").MacAddress}}`, 'web'])).trim().split(' ')
+  // aardvark-dns reloads its config when netavark signals it: ask again until it answers
+  const resolved = (name: string) =>
+    ok(['exec', 'peer', 'sh', '-c', `for i in $(seq 20); do a=$(nslookup ${name} 2>/dev/null | sed -n 's/^Address: //p' | tail -1); [ -n "$a" ] && break; sleep 0.25; done; echo "$a"`])
+  t.is(await readFromHost(port), 'hi\n')
+  const [ip, mac] = await address('first')
+  t.is((await resolved('web')).trim(), ip)
+
+  t.is(await ok(['network', 'disconnect', 'first', 'web']), '')
+  t.false(await answersOnHost(port), 'no address: the published port answers nothing')
+  t.notRegex(await ok(['exec', 'web', 'cat', '/etc/hosts']), new RegExp(`^${ip.replace(/\./g, '\\.')}\\s`, 'm'))
+
+  t.is(await ok(['network', 'connect', 'first', 'web']), '')
+  const [newIp, newMac] = await address('first')
+  t.not(newIp, ip, 'the next free address, as Podman\'s IPAM hands out')
+  t.regex(newIp, /^10\.123\.10\.\d+$/)
+  t.not(newMac, mac)
+  t.is(await readFromHost(port), 'hi\n', 'the published port follows the container to its new address')
+  t.regex(await ok(['exec', 'web', 'cat', '/etc/hosts']), new RegExp(`^${newIp.replace(/\./g, '\\.')}\\s`, 'm'))
+  t.is((await resolved('web')).trim(), newIp, 'aardvark-dns answers the new address')
+
+  // a second network: the port stays where it is; the first gone, it moves to the second
+  await ok(['network', 'connect', 'second', 'web'])
+  t.is(await readFromHost(port), 'hi\n')
+  await ok(['network', 'disconnect', 'first', 'web'])
+  t.is(await readFromHost(port), 'hi\n', 'the published port moved to the address on the second network')
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'first', 'second']), 'first\nsecond\n')
+})
+
+test.serial('containers.conf dns_servers, dns_searches and dns_options go into resolv.conf before the DNS flags, on slirp4netns, the host\'s network and named networks (in place of aardvark-dns)', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const conf = path.join(box.dir, 'containers.conf')
+  fs.writeFileSync(conf, '[containers]\ndns_servers = ["1.1.1.1", "100.100.100.100"]\ndns_searches = ["example.com"]\ndns_options = ["ndots:2"]\n')
+  fs.chownSync(conf, box.user.uid, box.user.gid)
+  const resolvConf = async (args: string[], withConf = true) => {
+    const r = await tspod(box, ['run', '--rm', ...args, 'busybox', 'cat', '/etc/resolv.conf'], withConf ? {env: {CONTAINERS_CONF: conf}} : {})
+    if (r.code !== 0) throw new Error(`tspod run ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  const fromConf = 'search example.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n'
+  t.is(await resolvConf(['--network', 'slirp4netns']), fromConf)
+  t.is(await resolvConf(['--network', 'host']), fromConf)
+  t.is(
+    await resolvConf(['--network', 'slirp4netns', '--dns', '9.9.9.9', '--dns-search', 'foo.com', '--dns-option', 'attempts:3']),
+    'search example.com foo.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\nnameserver 9.9.9.9\noptions ndots:2 attempts:3\n',
+  )
+  t.is(await resolvConf(['--network', 'slirp4netns', '--dns-search', '.']), 'nameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n')
+  await tspodOk(box, ['network', 'create', '--subnet', '10.123.12.0/24', 'confdns'])
+  t.is(await resolvConf(['--network', 'confdns']), fromConf, 'the servers given replace aardvark-dns')
+  t.regex(await resolvConf(['--network', 'confdns'], false), /^search dns\.podman\nnameserver 10\.123\.12\.1\n/)
+  await tspodOk(box, ['network', 'rm', 'confdns'])
+})
+
+test.serial('-p with sctp: refused at start in Podman\'s words on named networks, slirp4netns and pasta (none carries sctp), exit 125, the container left created', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  await tspodOk(box, ['network', 'create', '--subnet', '10.123.13.0/24', 'sctpnet'])
+  const refusals: [string, string][] = [
+    ['sctpnet', 'rootlessport spec was not validated?'],
+    ['slirp4netns', 'from slirp4netns while setting up port redirection: map[desc:bad request: add_hostfwd: bad arguments.proto]'],
+    ['pasta', "can't forward protocol: sctp"],
+  ]
+  for (const [network, message] of refusals) {
+    const r = await tspod(box, ['run', '--name', `sctp-${network}`, '--network', network, '-p', '127.0.0.1::80/sctp', 'busybox', 'true'])
+    t.deepEqual([r.code, r.stderr], [125, `Error: ${message}\n`], network)
+    t.is(await tspodOk(box, ['inspect', '--format', '{{.State.Status}}', `sctp-${network}`]), 'created\n', network)
+  }
+  const runRoot = (await tspodOk(box, ['info', '--format', '{{.Store.RunRoot}}'])).trim()
+  t.false(fs.existsSync(path.join(runRoot, 'networks', 'rootless-netns.json')), 'the rootless netns ended with the refusal')
+  await tspodOk(box, ['rm', '-a'])
+  await tspodOk(box, ['network', 'rm', 'sctpnet'])
+})

@@ -8,7 +8,7 @@ import type {ExtraHost} from '../../specgen/container-spec'
 import {readContainersConf} from '../../storage/config/containers-conf'
 import {TspodError} from '../../errors'
 import {HostsEntry, containerHostsEntries, hostContainersInternalIP, hostsFile, parseHostsFile} from '../network/hosts-entries'
-import {DnsOptions, bridgeResolvConf, pastaResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf} from '../network/resolv-conf'
+import {DnsOptions, bridgeResolvConf, pastaResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf, withConfDns} from '../network/resolv-conf'
 import type {NetworkStatus} from '../network/netavark/netavark'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
@@ -99,7 +99,7 @@ export function etcFilesFor(network: string, hostname: string, name: string, opt
   const hosts = options.noHosts
     ? undefined
     : hostsFile(baseHostsEntries(options.extraHosts ?? [], options.imageLayerDirs ?? []), containerHostsEntries(ownAddress(network, options), [hostname, name], hostsInternalIP()))
-  const dns = {dns: options.dns, dnsSearch: options.dnsSearch, dnsOption: options.dnsOption}
+  const dns = withConfDns(readContainersConf(), options)
   const resolvConf =
     network === 'slirp4netns'
       ? slirp4netnsResolvConf({ipv6: true, ...dns, slirp4netnsDns: slirp4netnsAddresses(options.slirp4netnsCidr).dns})
@@ -164,5 +164,5 @@ export function writeBridgeEtcFiles(store: Store, container: Container, status: 
   }
   const servers = Object.values(status).flatMap((s) => s.dns_server_ips ?? [])
   const search = [...new Set(Object.values(status).flatMap((s) => s.dns_search_domains ?? []))]
-  rewrite('resolv.conf', bridgeResolvConf(servers, search, {dns: spec.dns, dnsSearch: spec.dnsSearch, dnsOption: spec.dnsOption}))
+  rewrite('resolv.conf', bridgeResolvConf(servers, search, withConfDns(readContainersConf(), spec)))
 }

@@ -53,7 +53,8 @@ export function rootlessNetworkDefault(conf: Pick<ContainersConf, 'defaultRootle
 export function pastaPortArgs(ports: PortMapping[]): string[] {
   const args: string[] = []
   for (const p of ports) {
-    if (p.protocol === 'sctp') throw new TspodError('pasta cannot forward sctp ports')
+    // Podman 5's words: pasta carries tcp and udp only (its man page lists SCTP among its limitations)
+    if (p.protocol === 'sctp') throw new TspodError(`can't forward protocol: ${p.protocol}`)
     const span = (start: number): string => (p.range > 1 ? `${start}-${start + p.range - 1}` : `${start}`)
     args.push(p.protocol === 'udp' ? '-u' : '-t', `${p.hostIP ? `${p.hostIP}/` : ''}${span(p.hostPort)}:${span(p.containerPort)}`)
   }

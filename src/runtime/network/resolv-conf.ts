@@ -74,6 +74,27 @@ export interface DnsOptions {
   dnsOption?: string[]
 }
 
+/** containers.conf's [containers] DNS keys (ContainersConf's) */
+export interface ConfDns {
+  dnsServers?: string[]
+  dnsSearches?: string[]
+  dnsOptions?: string[]
+}
+
+/**
+ * The DNS settings a container's resolv.conf is written with: containers.conf's dns_servers,
+ * dns_searches and dns_options, then its own --dns, --dns-search and --dns-option, joined as
+ * Podman 4.3 joins them (generateResolvConf); a list left empty is none given (the network's
+ * or the host's are used).
+ */
+export function withConfDns(conf: ConfDns, own: DnsOptions): DnsOptions {
+  const join = (fromConf: string[] | undefined, given: string[] | undefined): string[] | undefined => {
+    const all = [...(fromConf ?? []), ...(given ?? [])]
+    return all.length > 0 ? all : undefined
+  }
+  return {dns: join(conf.dnsServers, own.dns), dnsSearch: join(conf.dnsSearches, own.dnsSearch), dnsOption: join(conf.dnsOptions, own.dnsOption)}
+}
+
 export interface ResolvConfOptions extends DnsOptions {
   /** the host's resolver configuration; default hostResolvConf() */
   hostResolvConf?: string
@@ -81,10 +102,10 @@ export interface ResolvConfOptions extends DnsOptions {
   ipv6?: boolean
 }
 
-/** containers/common's layout: search, then the nameservers, then options; a search of "." is none. */
+/** containers/common's layout: search, then the nameservers, then options; a search with "." among it is none. */
 function formatResolvConf(search: string[], servers: string[], opts: string[]): string {
   let out = ''
-  if (search.length > 0 && search.join(' ') !== '.') out += `search ${search.join(' ')}\n`
+  if (search.length > 0 && !search.includes('.')) out += `search ${search.join(' ')}\n`
   for (const server of servers) out += `nameserver ${server}\n`
   if (opts.length > 0) out += `options ${opts.join(' ')}\n`
   return out

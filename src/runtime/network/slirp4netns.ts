@@ -225,8 +225,8 @@ export function checkTunDevice(): void {
 /** slirp4netns forwards tcp and udp on IPv4 host addresses only: refuse the rest before starting. */
 function checkForwardable(ports: PortMapping[]): void {
   for (const port of ports) {
-    if (port.protocol !== 'tcp' && port.protocol !== 'udp')
-      throw new TspodError(`cannot publish ${formatPortMapping(port)}: slirp4netns forwards only tcp and udp ports`)
+    // Podman's words with port_handler=slirp4netns, which tspod's forwarding is: slirp4netns' API refuses the protocol
+    if (port.protocol !== 'tcp' && port.protocol !== 'udp') throw new TspodError('from slirp4netns while setting up port redirection: map[desc:bad request: add_hostfwd: bad arguments.proto]')
     if (port.hostIP.includes(':'))
       throw new TspodError(`cannot publish ${formatPortMapping(port)}: slirp4netns forwards ports on IPv4 host addresses only`)
   }

@@ -43,6 +43,10 @@ export interface ContainersConf {
   baseHostsFile?: string
   /** [containers] host_containers_internal_ip: the address of host.containers.internal; absent: the host's */
   hostContainersInternalIp?: string
+  /** [containers] dns_servers, dns_searches, dns_options: before each container's --dns, --dns-search, --dns-option in its resolv.conf; absent when empty */
+  dnsServers?: string[]
+  dnsSearches?: string[]
+  dnsOptions?: string[]
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -109,7 +113,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|http_proxy|base_hosts_file|host_containers_internal_ip)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options)\s*=/m
 /** an [engine.runtimes] table with at least one entry not commented out */
 const RUNTIMES_TABLE = /^\s*\[engine\.runtimes\][^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\w"-]+\s*=/m
 
@@ -127,6 +131,13 @@ function booleanKey(t: Table | undefined, key: string, file: string): boolean | 
   if (value === undefined) return undefined
   if (typeof value !== 'boolean') throw new TspodError(`reading system config "${file}": ${key} must be true or false`, {path: file})
   return value
+}
+
+function stringListKey(t: Table | undefined, key: string, file: string): string[] | undefined {
+  const value = t?.[key]
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new TspodError(`reading system config "${file}": ${key} must be a list of strings`, {path: file})
+  return value as string[]
 }
 
 function stringKey(t: Table | undefined, key: string, file: string): string | undefined {
@@ -153,6 +164,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let infraImage: string | undefined
   const runtimePaths: Record<string, string[]> = {}
   const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
+  const dns: Pick<ContainersConf, 'dnsServers' | 'dnsSearches' | 'dnsOptions'> = {}
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -164,6 +176,9 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     hosts.httpProxy = booleanKey(table, 'http_proxy', file) ?? hosts.httpProxy
     hosts.baseHostsFile = stringKey(table, 'base_hosts_file', file) ?? hosts.baseHostsFile
     hosts.hostContainersInternalIp = stringKey(table, 'host_containers_internal_ip', file) ?? hosts.hostContainersInternalIp
+    dns.dnsServers = stringListKey(table, 'dns_servers', file) ?? dns.dnsServers
+    dns.dnsSearches = stringListKey(table, 'dns_searches', file) ?? dns.dnsSearches
+    dns.dnsOptions = stringListKey(table, 'dns_options', file) ?? dns.dnsOptions
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
     const engine = tableOf(doc?.engine)
@@ -200,6 +215,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (hosts.httpProxy !== undefined) conf.httpProxy = hosts.httpProxy
   if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile
   if (hosts.hostContainersInternalIp) conf.hostContainersInternalIp = hosts.hostContainersInternalIp
+  for (const [k, v] of Object.entries(dns)) if (v !== undefined && v.length > 0) Object.assign(conf, {[k]: v})
   return conf
 }
 

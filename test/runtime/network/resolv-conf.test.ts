@@ -2,7 +2,7 @@
 // slirp4netns` (seen here: "nameserver 10.0.2.3" then the host's "nameserver 10.255.255.53").
 import test from 'ava'
 
-import {hostResolvConf, slirp4netnsResolvConf} from '../../../src/runtime/network/resolv-conf'
+import {bridgeResolvConf, hostResolvConf, sharedNetworkResolvConf, slirp4netnsResolvConf, withConfDns} from '../../../src/runtime/network/resolv-conf'
 
 test('resolv.conf: the slirp4netns forwarder first, then the host nameservers it can reach', (t) => {
   t.is(slirp4netnsResolvConf({hostResolvConf: 'nameserver 10.255.255.53\n'}), 'nameserver 10.0.2.3\nnameserver 10.255.255.53\n')
@@ -50,4 +50,22 @@ test('resolv.conf: behind a local stub resolver, the real servers are read', (t)
   t.is(hostResolvConf(read), 'nameserver 127.0.0.1\n', 'NetworkManager file missing: keep /etc/resolv.conf')
   delete files['/etc/resolv.conf']
   t.is(hostResolvConf(read), '')
+})
+
+test('containers.conf dns_servers, dns_searches and dns_options come first and the container\'s --dns, --dns-search and --dns-option after, as Podman 4.3 joins them', (t) => {
+  const conf = {dnsServers: ['1.1.1.1', '100.100.100.100'], dnsSearches: ['example.com'], dnsOptions: ['ndots:2']}
+  t.deepEqual(withConfDns(conf, {}), {dns: ['1.1.1.1', '100.100.100.100'], dnsSearch: ['example.com'], dnsOption: ['ndots:2']})
+  t.deepEqual(withConfDns(conf, {dns: ['9.9.9.9'], dnsSearch: ['foo.com'], dnsOption: ['attempts:3']}), {
+    dns: ['1.1.1.1', '100.100.100.100', '9.9.9.9'],
+    dnsSearch: ['example.com', 'foo.com'],
+    dnsOption: ['ndots:2', 'attempts:3'],
+  })
+  t.deepEqual(withConfDns({}, {dns: [], dnsSearch: ['a']}), {dns: undefined, dnsSearch: ['a'], dnsOption: undefined}, 'none of either: the network\'s or the host\'s')
+  const host = 'search corp.example\nnameserver 192.0.2.1\noptions edns0\n'
+  const joined = withConfDns(conf, {})
+  t.is(slirp4netnsResolvConf({hostResolvConf: host, ...joined}), 'search example.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n')
+  t.is(bridgeResolvConf(['10.89.0.1'], ['dns.podman'], {hostResolvConf: host, ...joined}), 'search example.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n', 'the servers given replace aardvark-dns')
+  t.is(sharedNetworkResolvConf({hostResolvConf: host, ...withConfDns({dnsOptions: ['ndots:2']}, {})}), 'search corp.example\nnameserver 192.0.2.1\noptions ndots:2\n')
+  // a "." among the search domains (--dns-search .) leaves none
+  t.is(slirp4netnsResolvConf({hostResolvConf: host, ...withConfDns(conf, {dnsSearch: ['.']})}), 'nameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n')
 })

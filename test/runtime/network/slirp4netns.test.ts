@@ -220,7 +220,7 @@ test.serial('a missing slirp4netns program is named, with the fix', async (t) =>
 test.serial('ports slirp4netns cannot forward are refused before it starts', async (t) => {
   const sctp = startFixture({publish: ['8080:80/sctp'], script: 'true'})
   const sctpFailed = await sctp.waitFor((e) => e.event === 'error' || e.event === 'done')
-  t.is(sctpFailed.error?.message, 'cannot publish 8080:80/sctp: slirp4netns forwards only tcp and udp ports')
+  t.is(sctpFailed.error?.message, 'from slirp4netns while setting up port redirection: map[desc:bad request: add_hostfwd: bad arguments.proto]', 'Podman\'s words with port_handler=slirp4netns')
   const v6 = startFixture({publish: ['[::1]:8080:80'], script: 'true'})
   const v6Failed = await v6.waitFor((e) => e.event === 'error' || e.event === 'done')
   t.is(v6Failed.error?.message, 'cannot publish [::1]:8080:80/tcp: slirp4netns forwards ports on IPv4 host addresses only')

@@ -83,3 +83,14 @@ test('[containers] http_proxy, base_hosts_file and host_containers_internal_ip: 
   const bad = write(path.join(dir, 'bad.conf'), '[containers]\nhttp_proxy = "no"\n')
   t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": http_proxy must be true or false`})
 })
+
+test('[containers] dns_servers, dns_searches and dns_options: lists of strings, a later file\'s list replacing (an empty one clearing) the earlier', (t) => {
+  const dir = tempDir(t)
+  const first = write(path.join(dir, 'a.conf'), '[containers]\ndns_servers = ["1.1.1.1", "100.100.100.100"]\ndns_searches = ["example.com"]\ndns_options = ["ndots:2"]\n')
+  const second = write(path.join(dir, 'b.conf'), '[containers]\ndns_searches = []\ndns_options = ["attempts:3", "edns0"]\n')
+  t.like(readContainersConf([first]), {dnsServers: ['1.1.1.1', '100.100.100.100'], dnsSearches: ['example.com'], dnsOptions: ['ndots:2']})
+  const both = readContainersConf([first, second])
+  t.deepEqual([both.dnsServers, both.dnsSearches, both.dnsOptions], [['1.1.1.1', '100.100.100.100'], undefined, ['attempts:3', 'edns0']])
+  const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndns_servers = "1.1.1.1"\n')
+  t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": dns_servers must be a list of strings`})
+})

@@ -2,21 +2,20 @@
 // containers/common libnetwork/netavark runs it: the network options as JSON on stdin,
 // `--config <run dir> --rootless=true --aardvark-binary=...`, its status JSON on stdout. The
 // addresses are allocated here (Podman's IPAM: netavark takes static IPs only), from each
-// subnet's lease range or the subnet, past the gateway.
+// subnet's lease range or the subnet, past the gateway (ipam.ts).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {TspodError} from '../../../errors'
 import type {BridgeNetworkMode, PerNetworkOptions} from '../../../specgen/container-spec'
-import {withLock} from '../../../storage/store/lockfile'
 import type {Store} from '../../../storage/store/store'
 import {containerDirs} from '../../container/paths'
 import {resolveHostPorts} from '../host-ports'
 import {stopPasta} from '../pasta'
-import {bigIntToIp, ipToBigInt, lastAddress, parseCidr} from './cidr'
 import type {PortMapping} from '../publish'
 import {Network, NetworkConfigs} from './config'
-import {forwardingAddress, netavarkPortMappings, startPortForwarder, stopPortForwarder} from './port-forwarding'
+import {allocate, forgetNetwork, leasedIps, releaseContainer, withIpam} from './ipam'
+import {forwardingAddress, netavarkPortMappings, retargetPortForwarder, startPortForwarder, stopPortForwarder} from './port-forwarding'
 import {AARDVARK_BINARY, NETAVARK_BINARY, RootlessNetns} from './rootless-netns'
 
 /** netavark's StatusBlock for one network */
@@ -34,59 +33,6 @@ export interface NetworkSetup {
   ports: PortMapping[]
 }
 
-type Allocations = Record<string, Record<string, string>>
-
-async function withIpam<T>(runDir: string, action: (a: Allocations) => T): Promise<T> {
-  const file = path.join(runDir, 'ipam.json')
-  return withLock(path.join(runDir, 'ipam.lock'), 'exclusive', () => {
-    let alloc: Allocations = {}
-    try {
-      alloc = JSON.parse(fs.readFileSync(file, 'utf8')) as Allocations
-    } catch {
-      // none yet
-    }
-    const result = action(alloc)
-    fs.writeFileSync(file, JSON.stringify(alloc), {mode: 0o600})
-    return result
-  })
-}
-
-function allocate(network: Network, containerId: string, wanted: string[], alloc: Allocations): string[] {
-  const used = (alloc[network.name] ??= {})
-  const ips: string[] = []
-  for (const subnet of network.subnets ?? []) {
-    const cidr = parseCidr(subnet.subnet)!
-    const given = wanted.find((w) => {
-      const ip = ipToBigInt(w)
-      return ip && ip.family === cidr.family && ip.value >= cidr.base && ip.value <= lastAddress(cidr)
-    })
-    if (given) {
-      const owner = used[given]
-      if (owner && owner !== containerId) throw new TspodError(`IPAM error: requested ip address ${given} is already allocated to container ID ${owner}`)
-      used[given] = containerId
-      ips.push(given)
-      continue
-    }
-    const start = subnet.lease_range?.start_ip ? ipToBigInt(subnet.lease_range.start_ip)!.value : cidr.base + 1n
-    const end = subnet.lease_range?.end_ip ? ipToBigInt(subnet.lease_range.end_ip)!.value : lastAddress(cidr) - (cidr.family === 4 ? 1n : 0n)
-    const gateway = subnet.gateway ? ipToBigInt(subnet.gateway)!.value : undefined
-    let found: string | undefined
-    for (let v = start; v <= end && !found; v++) {
-      const text = bigIntToIp(cidr.family, v)
-      if (v !== gateway && v !== cidr.base && !used[text]) found = text
-    }
-    if (!found) throw new TspodError(`IPAM error: failed to find free IP in range: ${subnet.subnet}`)
-    used[found] = containerId
-    ips.push(found)
-  }
-  for (const w of wanted) if (!ips.includes(w)) throw new TspodError(`requested static ip ${w} not in any subnet on network ${network.name}`)
-  return ips
-}
-
-function release(containerId: string, alloc: Allocations): void {
-  for (const used of Object.values(alloc)) for (const [ip, owner] of Object.entries(used)) if (owner === containerId) delete used[ip]
-}
-
 function netavarkArgs(runDir: string, verb: 'setup' | 'teardown', netns: string): string[] {
   return [NETAVARK_BINARY, '--config', runDir, '--rootless=true', `--aardvark-binary=${AARDVARK_BINARY}`, verb, netns]
 }
@@ -99,6 +45,18 @@ function netavarkError(verb: string, out: {code: number; stdout: string; stderr:
     // not its JSON error
   }
   return new TspodError(`netavark (${verb}): ${message}`)
+}
+
+/** The container's addresses in netavark's status of its networks. */
+function statusAddresses(status: Record<string, NetworkStatus>): string[] {
+  return Object.values(status).flatMap((s) => Object.values(s.interfaces ?? {}).flatMap((i) => (i.subnets ?? []).map((subnet) => subnet.ipnet.split('/')[0])))
+}
+
+/** A removed network's address leases and last address forgotten, as Podman drops its IPAM bucket. */
+export async function forgetNetworkAddresses(store: Store, name: string): Promise<void> {
+  const runDir = new RootlessNetns(store).runDir
+  if (!fs.existsSync(path.join(runDir, 'ipam.json'))) return
+  await withIpam(runDir, (state) => forgetNetwork(state, name))
 }
 
 export class ContainerNetworks {
@@ -133,10 +91,10 @@ export class ContainerNetworks {
   async setup(container: {id: string; name: string}, mode: BridgeNetworkMode, ports: PortMapping[] = []): Promise<NetworkSetup> {
     const runDir = this.netns.runDir
     fs.mkdirSync(runDir, {recursive: true, mode: 0o700})
-    const ips = await withIpam(runDir, (alloc) => {
-      release(container.id, alloc)
+    const ips = await withIpam(runDir, (state) => {
+      releaseContainer(state, container.id)
       const out: Record<string, string[]> = {}
-      for (const [name, opts] of Object.entries(mode.networks)) out[name] = allocate(this.configs.lookup(name), container.id, opts.staticIps, alloc)
+      for (const [name, opts] of Object.entries(mode.networks)) out[name] = allocate(this.configs.lookup(name), container.id, opts.staticIps, state)
       return out
     })
     let added: {holderPid: number; netnsPath: string} | undefined
@@ -147,10 +105,7 @@ export class ContainerNetworks {
       const out = await this.netns.exec(added.holderPid, netavarkArgs(runDir, 'setup', this.netns.netnsFile(container.id)), input)
       if (out.code !== 0) throw netavarkError('setup', out)
       const status = JSON.parse(out.stdout) as Record<string, NetworkStatus>
-      if (ports.length > 0) {
-        const addresses = Object.keys(mode.networks).flatMap((name) => Object.values(status[name]?.interfaces ?? {}).flatMap((i) => (i.subnets ?? []).map((s) => s.ipnet.split('/')[0])))
-        await startPortForwarder({runDir, containerId: container.id, holderPid: added.holderPid, ports, containerIp: forwardingAddress(addresses)})
-      }
+      if (ports.length > 0) await startPortForwarder({runDir, containerId: container.id, holderPid: added.holderPid, ports, containerIp: forwardingAddress(statusAddresses(status))})
       return {...added, status, ports}
     } catch (err) {
       await this.teardown(container, mode, {skipNetavark: added === undefined}).catch(() => undefined)
@@ -159,48 +114,57 @@ export class ContainerNetworks {
   }
 
   /** netavark setup or teardown of some of a running container's networks, in its netns as it is. */
-  private async runOn(verb: 'setup' | 'teardown', container: {id: string; name: string}, mode: BridgeNetworkMode, ips: Record<string, string[]>): Promise<Record<string, NetworkStatus>> {
+  private async runOn(
+    verb: 'setup' | 'teardown',
+    container: {id: string; name: string},
+    mode: BridgeNetworkMode,
+    ips: Record<string, string[]>,
+    ports: PortMapping[],
+  ): Promise<Record<string, NetworkStatus>> {
     const holder = this.netns.current()
     const file = this.netns.netnsFile(container.id)
     if (!holder || !fs.existsSync(file)) throw new TspodError(`container ${container.id} has no network namespace in the rootless netns`)
-    const input = JSON.stringify(this.options(container, mode, ips))
+    const input = JSON.stringify(this.options(container, mode, ips, ports))
     const out = await this.netns.locked(() => this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, verb, file), input))
     if (out.code !== 0) throw netavarkError(verb, out)
     return verb === 'setup' ? (JSON.parse(out.stdout) as Record<string, NetworkStatus>) : {}
   }
 
   private leased(containerId: string, names: string[]): Promise<Record<string, string[]>> {
-    return withIpam(this.netns.runDir, (alloc) => {
-      const out: Record<string, string[]> = {}
-      for (const name of names) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === containerId).map(([ip]) => ip)
-      return out
-    })
+    return withIpam(this.netns.runDir, (state) => leasedIps(state, containerId, names))
   }
 
-  /** `network connect` of a running container: an address leased and an interface set up on one more network (aardvark-dns told its names). */
-  async connect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions): Promise<NetworkStatus> {
+  /**
+   * `network connect` of a running container: an address leased (the next free one, as Podman's
+   * IPAM) and an interface set up on one more network, with its published ports for netavark
+   * (aardvark-dns told its names). `others` is the status of the networks it is on already: the
+   * port forwarder is pointed at the new address when it had none there.
+   */
+  async connect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions, ports: PortMapping[], others: Record<string, NetworkStatus>): Promise<NetworkStatus> {
     const network = this.configs.lookup(name)
-    const ips = await withIpam(this.netns.runDir, (alloc) => ({[name]: allocate(network, container.id, opts.staticIps, alloc)}))
+    const ips = await withIpam(this.netns.runDir, (state) => ({[name]: allocate(network, container.id, opts.staticIps, state)}))
     try {
-      const status = await this.runOn('setup', container, {kind: 'bridge', networks: {[name]: opts}}, ips)
-      return status[name] ?? {}
+      const status = (await this.runOn('setup', container, {kind: 'bridge', networks: {[name]: opts}}, ips, ports))[name] ?? {}
+      retargetPortForwarder(this.netns.runDir, container.id, statusAddresses({...others, [name]: status}))
+      return status
     } catch (err) {
-      await withIpam(this.netns.runDir, (alloc) => {
-        for (const ip of ips[name]) if (alloc[name]?.[ip] === container.id) delete alloc[name][ip]
-      })
+      await withIpam(this.netns.runDir, (state) => releaseContainer(state, container.id, name))
       throw err
     }
   }
 
-  /** `network disconnect` of a running container: its interface on that network removed (and its names from aardvark-dns), the address freed. */
-  async disconnect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions): Promise<void> {
+  /**
+   * `network disconnect` of a running container: its interface on that network removed (and its
+   * names from aardvark-dns), the address freed; the port forwarder follows it to an address on
+   * the networks left (`remaining`, their status), or refuses connections when none is left.
+   */
+  async disconnect(container: {id: string; name: string}, name: string, opts: PerNetworkOptions, ports: PortMapping[], remaining: Record<string, NetworkStatus>): Promise<void> {
     const ips = await this.leased(container.id, [name])
     try {
-      await this.runOn('teardown', container, {kind: 'bridge', networks: {[name]: opts}}, ips)
+      await this.runOn('teardown', container, {kind: 'bridge', networks: {[name]: opts}}, ips, ports)
     } finally {
-      await withIpam(this.netns.runDir, (alloc) => {
-        for (const ip of ips[name]) if (alloc[name]?.[ip] === container.id) delete alloc[name][ip]
-      })
+      retargetPortForwarder(this.netns.runDir, container.id, statusAddresses(remaining))
+      await withIpam(this.netns.runDir, (state) => releaseContainer(state, container.id, name))
     }
   }
 
@@ -222,11 +186,7 @@ export class ContainerNetworks {
   /** netavark teardown, the netns removed and the addresses freed; the rootless netns ends with its last container. */
   async teardown(container: {id: string; name: string}, mode: BridgeNetworkMode, options: {skipNetavark?: boolean} = {}): Promise<void> {
     const runDir = this.netns.runDir
-    const ips = await withIpam(runDir, (alloc) => {
-      const out: Record<string, string[]> = {}
-      for (const name of Object.keys(mode.networks)) out[name] = Object.entries(alloc[name] ?? {}).filter(([, o]) => o === container.id).map(([ip]) => ip)
-      return out
-    })
+    const ips = await withIpam(runDir, (state) => leasedIps(state, container.id, Object.keys(mode.networks)))
     stopPortForwarder(runDir, container.id)
     let failure: unknown
     await this.netns.removeContainer(container.id, async (holderPid, file) => {
@@ -241,7 +201,7 @@ export class ContainerNetworks {
       const out = await this.netns.exec(holderPid, netavarkArgs(runDir, 'teardown', file), input)
       if (out.code !== 0) failure = netavarkError('teardown', out)
     })
-    await withIpam(runDir, (alloc) => release(container.id, alloc))
+    await withIpam(runDir, (state) => releaseContainer(state, container.id))
     if (failure) throw failure
   }
 }

@@ -3,6 +3,9 @@
 // the rootless netns' user and network namespaces and dials the container's address on its
 // bridge for each connection. netavark is given the same mappings, for its DNAT inside the
 // netns. The forwarder's pid is kept in the run dir until the container's network is torn down.
+// The address it dials is a file next to it, read for each new connection, so that network
+// connect and disconnect move the published ports to the container's new address (Podman's
+// rootlessport reload) without binding them again.
 import {spawn} from 'node:child_process'
 import * as dgram from 'node:dgram'
 import * as fs from 'node:fs'
@@ -27,6 +30,17 @@ interface ForwarderRecord {
 
 function recordFile(runDir: string, containerId: string): string {
   return path.join(runDir, 'ports', `${containerId}.json`)
+}
+
+function addressFile(runDir: string, containerId: string): string {
+  return path.join(runDir, 'ports', `${containerId}.address`)
+}
+
+/** Replaced whole (renamed into place), so that the forwarder never reads half of it. */
+function writeAddress(runDir: string, containerId: string, ip: string): void {
+  const file = addressFile(runDir, containerId)
+  fs.writeFileSync(`${file}.tmp`, ip, {mode: 0o600})
+  fs.renameSync(`${file}.tmp`, file)
 }
 
 /** netavark's port_mappings for the same ports */
@@ -71,27 +85,29 @@ export function forwardingAddress(addresses: string[]): string {
 /** Bind every host port (their host ports picked already) and start the forwarder for them. */
 export async function startPortForwarder(options: {runDir: string; containerId: string; holderPid: number; ports: PortMapping[]; containerIp: string}): Promise<void> {
   if (options.ports.length === 0) return
+  // Podman's words: its rootlessport (rootlesskit's port driver) carries tcp and udp only
+  if (options.ports.some((p) => p.protocol === 'sctp')) throw new TspodError('rootlessport spec was not validated?')
   const bound: Bound[] = []
   const targets: ForwarderTarget[] = []
   try {
     for (const port of options.ports) {
-      if (port.protocol === 'sctp') throw new TspodError('sctp ports cannot be published on named networks: the port forwarder carries tcp and udp')
       for (let i = 0; i < port.range; i++) {
         const hostPort = port.hostPort + i
         const socket = await (port.protocol === 'udp' ? bindUdp : bindTcp)(bindAddress(port), hostPort).catch((err: NodeJS.ErrnoException) => {
           throw err instanceof TspodError ? err : hostPortError(err, port, hostPort)
         })
         bound.push(socket)
-        targets.push({fd: 3 + targets.length, protocol: port.protocol, ip: options.containerIp, port: port.containerPort + i})
+        targets.push({fd: 3 + targets.length, protocol: port.protocol === 'udp' ? 'udp' : 'tcp', family: net.isIPv6(bindAddress(port)) ? 6 : 4, port: port.containerPort + i})
       }
     }
     fs.mkdirSync(path.join(options.runDir, 'ports'), {recursive: true, mode: 0o700})
+    writeAddress(options.runDir, options.containerId, options.containerIp)
     const log = fs.openSync(path.join(options.runDir, 'ports', `${options.containerId}.log`), 'w', 0o600)
     let child
     try {
       child = spawn(
         NSENTER,
-        ['--preserve-credentials', '-U', '-n', '-t', String(options.holderPid), '--', process.execPath, PORT_FORWARDER_SCRIPT, JSON.stringify(targets)],
+        ['--preserve-credentials', '-U', '-n', '-t', String(options.holderPid), '--', process.execPath, PORT_FORWARDER_SCRIPT, JSON.stringify(targets), addressFile(options.runDir, options.containerId)],
         {stdio: ['ignore', 'pipe', log, ...bound.map((b) => b.fd)], detached: true},
       )
     } finally {
@@ -128,6 +144,27 @@ export async function startPortForwarder(options: {runDir: string; containerId: 
   }
 }
 
+/**
+ * After network connect or disconnect: the forwarder (if the container has one) keeps its
+ * address while the container still has it (as Podman keeps rootlessport's child IP when a
+ * second network is added), else dials the first of `addresses` (forwardingAddress), or refuses
+ * connections when the container has none left. UDP clients it had are dropped (SIGHUP) so that
+ * their next datagrams go to the new address.
+ */
+export function retargetPortForwarder(runDir: string, containerId: string, addresses: string[]): void {
+  let record: ForwarderRecord
+  let current: string
+  try {
+    record = JSON.parse(fs.readFileSync(recordFile(runDir, containerId), 'utf8')) as ForwarderRecord
+    current = fs.readFileSync(addressFile(runDir, containerId), 'utf8')
+  } catch {
+    return // no ports published
+  }
+  if (addresses.includes(current)) return
+  writeAddress(runDir, containerId, addresses.length > 0 ? forwardingAddress(addresses) : '')
+  if (isAlive(record.pid, record.start)) process.kill(record.pid, 'SIGHUP')
+}
+
 /** The container's forwarder ended (if it runs) and forgotten. */
 export function stopPortForwarder(runDir: string, containerId: string): void {
   const file = recordFile(runDir, containerId)
@@ -139,4 +176,5 @@ export function stopPortForwarder(runDir: string, containerId: string): void {
   }
   fs.rmSync(file, {force: true})
   fs.rmSync(path.join(runDir, 'ports', `${containerId}.log`), {force: true})
+  fs.rmSync(addressFile(runDir, containerId), {force: true})
 }
