@@ -10,15 +10,16 @@
  *    (`<time> <stdout|stderr> <F|P> <content>`; P: the chunk read ended inside a line); with
  *    --log-size-max, an entry that would take the log past that size starts a new, empty log;
  *  - once the container has exited: reads the rest of its output, closes the fd slirp4netns
- *    watches and waits for it to exit, writes the exit code to the exit file (from then on
+ *    watches, sends SIGTERM to the helper named by --end-pidfile (pasta, which does not end with
+ *    the container's namespaces) and waits for them to exit, writes the exit code to the exit file (from then on
  *    tspod takes the container as exited), and execs the "cleanup" program (tspod's Node code
  *    again) with the exit code as its last argument, which records the exit and removes the
  *    container when it was run with --rm.
  *
  * If this process is killed the container keeps running, as under conmon.
  *
- * Usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] --exit-file FILE --cleanup ARG [--cleanup ARG]...
- *                      -- SETUP...
+ * Usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE]
+ *                      --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
  *
  * The setup program gets: fd 0, 1, 2 /dev/null; fd 3 the CLI's report pipe; fd 4 the read end
  * of the pipe slirp4netns is to watch (--exit-fd); fd 5 and 6 the write ends of the output
@@ -150,6 +151,7 @@ static long now_ms(void) {
 /* ---- the log ------------------------------------------------------------------------------ */
 
 static const char *log_path;
+static const char *end_pidfile;
 static int log_fd = -1;
 /* --log-size-max: the most bytes the log may hold (0: no limit), and what it holds now. */
 static long long log_size_max;
@@ -476,11 +478,41 @@ static void reap_all(int signal_fd) {
   }
 }
 
+/* The helper named in the --end-pidfile file asked to end (SIGTERM), when it is a child of this
+ * process: as a child it cannot have died and had its pid reused without this process reaping it. */
+static void end_helper(void) {
+  if (!end_pidfile) return;
+  char buf[32];
+  int fd = open(end_pidfile, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return;
+  buf[n] = 0;
+  char *end;
+  errno = 0;
+  long pid = strtol(buf, &end, 10);
+  if (errno || end == buf || pid <= 1 || pid > INT_MAX) return;
+  char path[64], stat[512];
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  n = read(fd, stat, sizeof stat - 1);
+  close(fd);
+  if (n <= 0) return;
+  stat[n] = 0;
+  char *after_name = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
+  char state;
+  long ppid;
+  if (!after_name || sscanf(after_name + 1, " %c %ld", &state, &ppid) != 2 || ppid != (long)getpid()) return;
+  kill((pid_t)pid, SIGTERM);
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 static void usage(void) __attribute__((noreturn));
 static void usage(void) {
-  fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
+  fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
 }
 
 static long timeout_s;
@@ -512,6 +544,7 @@ int main(int argc, char **argv) {
       log_size_max = strtoll(argv[++i], &end, 10);
       if (errno || *end || end == argv[i] || log_size_max < 0) usage();
     } else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
+    else if (strcmp(argv[i], "--end-pidfile") == 0) end_pidfile = argv[++i];
     else if (strcmp(argv[i], "--timeout") == 0) {
       char *end;
       errno = 0;
@@ -621,6 +654,7 @@ int main(int argc, char **argv) {
   out_flush();
   close(log_fd);
   close(alive[1]); /* slirp4netns exits */
+  end_helper();
   reap_all(signal_fd);
   /* Last: whoever sees the exit file finds all the output in the log (tspod logs -f), and the
    * container's ports free again (a restart binds them). */

@@ -26,6 +26,22 @@ async function freePort(): Promise<number> {
   return port
 }
 
+test('a detached container\'s pasta is ended by its monitor before the exit file is written (stop does not wait out a grace period for it)', async (t) => {
+  const box = await sandboxWithImages(t)
+  const runRoot = `${box.dir}/run`
+  const id = (await ok(box, ['--runroot', runRoot, 'run', '-d', '--network', 'pasta', 'busybox', 'sleep', '1'])).trim()
+  const pasta = Number(fs.readFileSync(`${graphRoot(box)}/containers/${id}/userdata/pasta.pid`, 'utf8'))
+  const exitFile = `${runRoot}/containers/${id}/exit`
+  await until(() => fs.existsSync(exitFile), 'the exit file', 20_000)
+  let stat = ''
+  try {
+    stat = fs.readFileSync(`/proc/${pasta}/stat`, 'utf8')
+  } catch {
+    // reaped: gone
+  }
+  t.false(/^\S+ \(.*\) [^ZX]/.test(stat), `pasta (${pasta}) still ran when the exit file appeared: ${stat}`)
+})
+
 test('--network slirp4netns[:OPTIONS]: tap0 .100 of the cidr asked, with the mtu asked, lo up, its DNS and hosts; -p publishes a port', async (t) => {
   const box = await sandboxWithImages(t)
   const inside = await ok(box, ['run', '--rm', '--network', 'slirp4netns:mtu=1500,port_handler=slirp4netns,cidr=10.0.3.0/24', '--name', 'netname', '--hostname', 'nethost', 'busybox', 'sh', '-c', 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip link show lo | grep -c UP; head -1 /etc/resolv.conf; grep 10.0.3.100 /etc/hosts; ip link show tap0 | grep -o "mtu [0-9]*"'])

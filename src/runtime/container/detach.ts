@@ -15,7 +15,7 @@ import type {Container} from './config'
 import {exitFilePath} from './exit-file'
 import {withContainerLock} from './lock'
 import {logSizeLimit} from './log-config'
-import {containerDirs, logConfigOf, logFileOf} from './paths'
+import {containerDirs, logConfigOf, logFileOf, pastaPidFile} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
 
 /**
@@ -57,6 +57,8 @@ function monitorArgs(store: Store, container: Container, restartCount?: number, 
     logFileOf(store, container.config) ?? '/dev/null',
     ...(sizeMax > 0 ? ['--log-size-max', String(sizeMax)] : []),
     ...(container.config.timeout ? ['--timeout', String(container.config.timeout)] : []),
+    // pasta does not end with the container: the monitor ends it before it waits for its children
+    ...(container.config.containerSpec.network.kind === 'pasta' ? ['--end-pidfile', pastaPidFile(store, id)] : []),
     '--exit-file',
     exitFilePath(store, id),
     ...cleanup.flatMap((arg) => ['--cleanup', arg]),

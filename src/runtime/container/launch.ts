@@ -29,7 +29,7 @@ import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layer
 import {dependencies, joinedNamespacePaths} from './dependencies'
 import {removeExitFile} from './exit-file'
 import {withContainerLock} from './lock'
-import {bundleDir, containerDirs, seccompCacheDir} from './paths'
+import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir} from './paths'
 import {containerPreflight} from './preflight'
 import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
 import {ContainerRecords} from './records'
@@ -269,7 +269,7 @@ async function networkStarter(
   if (mode.kind === 'pasta') {
     const {preparePasta, startPasta} = await import('../network/pasta')
     const ports = await preparePasta(config.ports)
-    const pidFile = path.join(containerDirs(store, config.id).userdata, 'pasta.pid')
+    const pidFile = pastaPidFile(store, config.id)
     let handle: NetworkHandle | undefined
     return {
       start: async (pid) => {

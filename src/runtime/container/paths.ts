@@ -29,6 +29,11 @@ export function containerDirs(store: Store, id: string): ContainerDirs {
   }
 }
 
+/** The pid file of the container's pasta (--network pasta), which its monitor and clean-up end. */
+export function pastaPidFile(store: Store, id: string): string {
+  return path.join(containerDirs(store, id).userdata, 'pasta.pid')
+}
+
 /** <runRoot>/containers/<id>: config.json for the runtime; gone after a reboot. */
 export function bundleDir(store: Store, id: string): string {
   return path.join(store.config.runRoot, 'containers', id)

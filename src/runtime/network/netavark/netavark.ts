@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import {TspodError} from '../../../errors'
 import type {BridgeNetworkMode, PerNetworkOptions} from '../../../specgen/container-spec'
 import type {Store} from '../../../storage/store/store'
-import {containerDirs} from '../../container/paths'
+import {pastaPidFile} from '../../container/paths'
 import {resolveHostPorts} from '../host-ports'
 import {stopPasta} from '../pasta'
 import type {PortMapping} from '../publish'
@@ -213,7 +213,7 @@ export class ContainerNetworks {
 export async function releaseContainerNetworks(store: Store, container: {config: {id: string; name: string; containerSpec: {network: {kind: string}}}}): Promise<void> {
   const mode = container.config.containerSpec.network
   // pasta attached by pid does not end with the namespace
-  if (mode.kind === 'pasta') return stopPasta(path.join(containerDirs(store, container.config.id).userdata, 'pasta.pid'))
+  if (mode.kind === 'pasta') return stopPasta(pastaPidFile(store, container.config.id))
   if (mode.kind !== 'bridge') return
   const networks = new ContainerNetworks(store)
   if (!fs.existsSync(networks.netns.netnsFile(container.config.id))) return
