@@ -15,7 +15,7 @@ import type {Store} from '../storage/store/store'
 import {RunConfig, applyChanges, setEnv} from './changes'
 import {ImageFormat, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {containerMapping, diffLayer} from './layer-diff'
-import {whilePaused} from './pause'
+import {whilePaused} from '../runtime/container/pause'
 import {squashLayers} from './squash'
 
 export interface CommitOptions {
