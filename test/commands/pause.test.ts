@@ -137,3 +137,44 @@ test('pod pause/unpause: every running container of the pod, infra included; the
   t.is(await ok(box, ['pod', 'rm', '-f', 'pp']), `${podId}\n`)
   t.is(await ok(box, ['ps', '-aq']), '')
 })
+
+test('a container that joined another\'s pid namespace is not paused with it; each pauses on its own', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'owner', 'busybox', 'sleep', '300'])
+  await ok(box, ['run', '-d', '--name', 'joiner', '--pid', 'container:owner', 'busybox', 'sleep', '300'])
+  const pidOf = async (name: string) => Number(await ok(box, ['inspect', '--format', '{{.State.Pid}}', name]))
+  const [owner, joiner] = [await pidOf('owner'), await pidOf('joiner')]
+  await ok(box, ['pause', 'owner'])
+  t.is(processState(owner), 'T')
+  t.not(processState(joiner), 'T', 'the joiner runs on')
+  await ok(box, ['pause', 'joiner'])
+  await ok(box, ['unpause', 'owner'])
+  t.not(processState(owner), 'T')
+  t.is(processState(joiner), 'T', 'the joiner stays paused')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}}', '--filter', 'status=paused']), 'joiner Paused\n')
+  await ok(box, ['rm', '-f', '-t', '0', 'joiner', 'owner'])
+})
+
+test('a paused foreground run waits on, and ends with its command\'s code after unpause; a restart policy does not fire on pause', async (t) => {
+  const box = await sandboxWithImages(t)
+  const fg = tspod(box, ['run', '--name', 'fg', 'busybox', 'sh', '-c', 'sleep 3; echo done; exit 4'])
+  let ended = false
+  void fg.then(() => (ended = true))
+  for (let i = 0; i < 100 && (await tspod(box, ['inspect', '--format', '{{.State.Status}}', 'fg'])).stdout !== 'running\n'; i++) await sleep(100)
+  await ok(box, ['pause', 'fg'])
+  // paused before its 3 s were up (else pause had failed): 4 s later it would have ended unpaused
+  await sleep(4000)
+  t.false(ended, 'the foreground CLI did not take the stopped command for an exited one')
+  await ok(box, ['unpause', 'fg'])
+  const r = await fg
+  t.is(r.code, 4)
+  t.is(r.stdout, 'done\n')
+
+  await ok(box, ['run', '-d', '--name', 'always', '--restart', 'always', 'busybox', 'sleep', '300'])
+  await ok(box, ['pause', 'always'])
+  await sleep(1000)
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.RestartCount}}', 'always']), 'paused 0\n')
+  await ok(box, ['unpause', 'always'])
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}} {{.RestartCount}}', 'always']), 'running 0\n')
+  await ok(box, ['rm', '-f', '-t', '0', 'always', 'fg'])
+})

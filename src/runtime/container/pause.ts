@@ -3,7 +3,7 @@
 // SIGSTOP to every process of the container instead, and SIGCONT to resume them. The one
 // difference a user sees: a paused process shows state T (stopped) in `ps`, not D (frozen).
 import {TspodError} from '../../errors'
-import {Container} from './config'
+import {Container, hasProcesses} from './config'
 import {ContainerStateError, NoSuchContainerError} from './errors'
 import {withContainerLock} from './lock'
 import {containerProcesses, processState, signalEach} from './processes'
@@ -37,10 +37,10 @@ async function settled(pids: number[]): Promise<boolean> {
  * round. Returns the stopped pids; on failure the stopped ones are continued and PauseError
  * thrown.
  */
-export async function stopAllProcesses(initPid: number): Promise<number[]> {
+export async function stopAllProcesses(initPid: number, others: number[] = []): Promise<number[]> {
   const stopped = new Set<number>()
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const fresh = containerProcesses(initPid).filter((p) => !stopped.has(p))
+    const fresh = containerProcesses(initPid, others).filter((p) => !stopped.has(p))
     if (fresh.length === 0) return [...stopped]
     signalEach(fresh, 'SIGSTOP')
     for (const p of fresh) stopped.add(p)
@@ -51,8 +51,16 @@ export async function stopAllProcesses(initPid: number): Promise<number[]> {
 }
 
 /** Every process of the container continued (SIGCONT). */
-export function continueAllProcesses(initPid: number): void {
-  signalEach(containerProcesses(initPid), 'SIGCONT')
+export function continueAllProcesses(initPid: number, others: number[] = []): void {
+  signalEach(containerProcesses(initPid, others), 'SIGCONT')
+}
+
+/** The inits of the other containers with processes: those that joined `c`'s pid namespace are not `c`'s. */
+export function otherInits(records: ContainerRecords, c: Container): number[] {
+  return records
+    .list()
+    .filter((o) => o.config.id !== c.config.id && hasProcesses(o.state) && o.state.pid > 0)
+    .map((o) => o.state.pid)
 }
 
 /** Run `action` with the container's processes stopped, continuing them after (`commit --pause`). */
@@ -81,7 +89,7 @@ export async function pauseContainer(records: ContainerRecords, c: Container): P
     if (status !== 'running') throw new ContainerStateError(`"${status}" is not running, can't pause: container state improper`)
     // its process ended, its monitor has not recorded it yet
     if (!isAlive(current.state.pid, current.state.pidStart)) throw new ContainerStateError(`"exited" is not running, can't pause: container state improper`)
-    await stopAllProcesses(current.state.pid)
+    await stopAllProcesses(current.state.pid, otherInits(records, current))
     // it may have ended meanwhile (the exit is recorded without this lock): nothing is left to continue
     if (!records.updateRunningState(c.config.id, (state) => ({...state, status: 'paused'})))
       throw new ContainerStateError(`"exited" is not running, can't pause: container state improper`)
@@ -93,7 +101,7 @@ export async function unpauseContainer(records: ContainerRecords, c: Container):
   await withContainerLock(records.store, c.config.id, () => {
     const current = currentOf(records, c)
     if (current.state.status !== 'paused') throw new ContainerStateError(`"${c.config.id}" is not paused, can't unpause: container state improper`)
-    if (isAlive(current.state.pid, current.state.pidStart)) continueAllProcesses(current.state.pid)
+    if (isAlive(current.state.pid, current.state.pidStart)) continueAllProcesses(current.state.pid, otherInits(records, current))
     records.updateRunningState(c.config.id, (state) => ({...state, status: 'running'}))
   })
 }

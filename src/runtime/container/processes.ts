@@ -42,26 +42,39 @@ function ownsPidNamespace(pid: number): boolean {
   }
 }
 
-/** The container's processes on the host, from its init's pid (the init included). */
-export function containerProcesses(initPid: number): number[] {
-  const pids = fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-  const ns = pidNamespace(initPid)
-  if (ns !== undefined && ns !== pidNamespace(process.pid) && ownsPidNamespace(initPid)) return pids.filter((p) => pidNamespace(p) === ns)
-  const tree = new Set([initPid])
+/** `roots` and their descendants among `pids`. */
+function treesOf(roots: number[], pids: number[]): Set<number> {
+  const parents = new Map(pids.map((p) => [p, parentOf(p)]))
+  const tree = new Set(roots)
   for (let grew = true; grew; ) {
     grew = false
-    for (const p of pids) {
-      const parent = parentOf(p)
+    for (const [p, parent] of parents) {
       if (!tree.has(p) && parent !== undefined && tree.has(parent)) {
         tree.add(p)
         grew = true
       }
     }
   }
-  return [...tree]
+  return tree
+}
+
+/**
+ * The container's processes on the host, from its init's pid (the init included). `others`:
+ * the inits of other containers, whose trees are left out when they joined this one's pid
+ * namespace (`--pid container:`, a pod sharing pid).
+ */
+export function containerProcesses(initPid: number, others: number[] = []): number[] {
+  const pids = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+  const ns = pidNamespace(initPid)
+  if (ns === undefined || ns === pidNamespace(process.pid) || !ownsPidNamespace(initPid)) return [...treesOf([initPid], pids)]
+  const inNamespace = pids.filter((p) => pidNamespace(p) === ns)
+  const joined = others.filter((p) => p !== initPid && inNamespace.includes(p))
+  if (joined.length === 0) return inNamespace
+  const theirs = treesOf(joined, inNamespace)
+  return inNamespace.filter((p) => !theirs.has(p))
 }
 
 /** The signal to each pid; one gone meanwhile is skipped. */

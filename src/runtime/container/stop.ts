@@ -7,6 +7,7 @@ import * as os from 'node:os'
 import {Container, hasProcesses} from './config'
 import {ContainerStateError} from './errors'
 import {withContainerLock} from './lock'
+import {otherInits} from './pause'
 import {containerProcesses, signalEach} from './processes'
 import {ContainerRecords, NoSuchContainerError, isAlive} from './records'
 
@@ -112,7 +113,7 @@ export async function killPausedContainer(records: ContainerRecords, c: Containe
     const current = records.get(c.config.id)
     if (!current || current.state.status !== 'paused') return false
     if (!records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) return false
-    const rest = isAlive(current.state.pid, current.state.pidStart) ? containerProcesses(current.state.pid) : []
+    const rest = isAlive(current.state.pid, current.state.pidStart) ? containerProcesses(current.state.pid, otherInits(records, current)) : []
     signal(current, 'SIGKILL')
     signalEach(rest, 'SIGCONT')
     return true
