@@ -105,6 +105,7 @@ test('pause/unpause --all, --filter, --latest, --cidfile; missing names and no n
   const b = fs.readFileSync(cidfile, 'utf8').trim()
   t.is(await ok(box, ['pause', '--all']), `${a}\n${b}\n`, 'the created one passed over in silence')
   t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}}', '--filter', 'status=paused']), 'a Paused\nb Paused\n')
+  t.is(await ok(box, ['info', '--format', '{{.Store.ContainerStore.Paused}} {{.Store.ContainerStore.Running}} {{.Store.ContainerStore.Stopped}}']), '2 0 1\n')
   t.is(await ok(box, ['unpause', '--filter', 'name=a']), `${a}\n`)
   t.is(await ok(box, ['unpause', '--all']), `${b}\n`, 'only the paused one')
   t.is(await ok(box, ['pause', '--latest']), `${b}\n`)
