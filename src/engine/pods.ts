@@ -321,7 +321,8 @@ export class PodEngine {
 
   async kill(targets: {names: string[]; all?: boolean; signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
-      const running = this.containersOf(pod).filter((c) => c.state.status === 'running')
+      // a paused container is signalled too (SIGKILL ends it), as libpod's Pod.Kill
+      const running = this.containersOf(pod).filter((c) => c.state.status === 'running' || c.state.status === 'paused')
       if (running.length === 0) throw new UsageError(`pod ${pod.id} has no running containers: pod state improper`)
       for (const c of running.reverse()) await killContainer(this.records, c, targets.signal)
       await this.stopServiceOnceStopped(pod)

@@ -119,7 +119,7 @@ test('pause/unpause --all, --filter, --latest, --cidfile; missing names and no n
   await ok(box, ['rm', '-f', '-t', '0', 'a', 'b', 'idle'])
 })
 
-test('pod pause/unpause: every running container of the pod, infra included; the pod Paused, then Running; pod rm -f of a paused pod', async (t) => {
+test('pod pause/unpause: every running container of the pod, infra included; the pod Paused, then Running; pod rm -f and pod kill reach a paused pod', async (t) => {
   const box = await sandboxWithImages(t)
   privateEventsLog(box)
   const podId = (await ok(box, ['pod', 'create', '--name', 'pp'])).trim()
@@ -137,6 +137,14 @@ test('pod pause/unpause: every running container of the pod, infra included; the
   t.deepEqual((await refused(box, ['pod', 'rm', 'pp']))[0], 125)
   t.is(await ok(box, ['pod', 'rm', '-f', 'pp']), `${podId}\n`)
   t.is(await ok(box, ['ps', '-aq']), '')
+
+  // pod kill reaches paused containers, as libpod's
+  await ok(box, ['pod', 'create', '--name', 'pk'])
+  await ok(box, ['run', '-d', '--pod', 'pk', '--name', 'pkm', 'busybox', 'sleep', '300'])
+  await ok(box, ['pod', 'pause', 'pk'])
+  await ok(box, ['pod', 'kill', 'pk'])
+  t.is(await ok(box, ['wait', 'pkm']), '137\n')
+  t.is(await ok(box, ['pod', 'rm', 'pk']).then((out) => out.length > 0), true)
 })
 
 test('a container that joined another\'s pid namespace is not paused with it; each pauses on its own', async (t) => {
