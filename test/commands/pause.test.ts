@@ -135,6 +135,8 @@ test('pod pause/unpause: every running container of the pod, infra included; the
   t.deepEqual(await refused(box, ['pod', 'pause', 'nosuch']), [125, 'Error: no pod with name or ID nosuch found: no such pod\n'])
   t.deepEqual(await refused(box, ['pod', 'unpause', '--latest', 'pp']), [125, 'Error: --latest and containers cannot be used together\n'])
   t.deepEqual((await refused(box, ['pod', 'rm', 'pp']))[0], 125)
+  t.is(await ok(box, ['pod', 'stop', '-t', '0', 'pp']), `${podId}\n`, 'pod stop passes paused containers over, as Podman\'s')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Status}}']), 'Paused\nPaused\n')
   t.is(await ok(box, ['pod', 'rm', '-f', 'pp']), `${podId}\n`)
   t.is(await ok(box, ['ps', '-aq']), '')
 
