@@ -1,7 +1,8 @@
 // Pausing a container's processes by signal. Podman freezes the container's cgroup; a rootless
 // user on this kind of host (cgroup v1) has no cgroup of its own to freeze, so tspod sends
 // SIGSTOP to every process of the container instead, and SIGCONT to resume them. The one
-// difference a user sees: a paused process shows state T (stopped) in `ps`, not D (frozen).
+// difference a user sees: a paused process shows state T (stopped) in `ps`, which a cgroup
+// freeze does not.
 import {TspodError} from '../../errors'
 import {Container, hasProcesses} from './config'
 import {ContainerStateError, NoSuchContainerError} from './errors'
@@ -12,7 +13,7 @@ import {ContainerRecords, isAlive} from './records'
 /** Rounds of stopping before the container is taken as still spawning faster than it is stopped. */
 const MAX_ROUNDS = 50
 const SETTLE_POLL_MS = 5
-const SETTLE_TIMEOUT_MS = 2000
+const SETTLE_TIMEOUT_MS = 1000
 
 export class PauseError extends TspodError {}
 
@@ -20,15 +21,16 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
-/** Each pid is stopped (T, or t under a tracer) or gone, waited for up to SETTLE_TIMEOUT_MS. */
-async function settled(pids: number[]): Promise<boolean> {
+/**
+ * Until each pid is stopped (T, or t under a tracer) or gone, for up to SETTLE_TIMEOUT_MS: one
+ * still running could fork before it stops. One in uninterruptible sleep (D) keeps its SIGSTOP
+ * pending and stops on its way out of the kernel, without forking first, so the wait ends
+ * either way.
+ */
+async function settle(pids: number[]): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS
-  for (;;) {
-    const states = pids.map(processState)
-    if (states.every((s) => s === undefined || s === 'T' || s === 't' || s === 'Z' || s === 'X')) return true
-    if (Date.now() >= deadline) return false
-    await sleep(SETTLE_POLL_MS)
-  }
+  const done = (s: string | undefined) => s === undefined || s === 'T' || s === 't' || s === 'Z' || s === 'X'
+  while (!pids.map(processState).every(done) && Date.now() < deadline) await sleep(SETTLE_POLL_MS)
 }
 
 /**
@@ -44,7 +46,7 @@ export async function stopAllProcesses(initPid: number, others: number[] = []): 
     if (fresh.length === 0) return [...stopped]
     signalEach(fresh, 'SIGSTOP')
     for (const p of fresh) stopped.add(p)
-    if (!(await settled(fresh))) break
+    await settle(fresh)
   }
   signalEach([...stopped], 'SIGCONT')
   throw new PauseError('the container\'s processes could not all be stopped')
@@ -64,12 +66,12 @@ export function otherInits(records: ContainerRecords, c: Container): number[] {
 }
 
 /** Run `action` with the container's processes stopped, continuing them after (`commit --pause`). */
-export async function whilePaused<T>(initPid: number, action: () => Promise<T>): Promise<T> {
-  await stopAllProcesses(initPid)
+export async function whilePaused<T>(initPid: number, action: () => Promise<T>, others: number[] = []): Promise<T> {
+  await stopAllProcesses(initPid, others)
   try {
     return await action()
   } finally {
-    continueAllProcesses(initPid)
+    continueAllProcesses(initPid, others)
   }
 }
 
