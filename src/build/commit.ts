@@ -8,14 +8,14 @@ import * as path from 'node:path'
 import {TspodError} from '../errors'
 import type {Container} from '../runtime/container/config'
 import {containerDirs} from '../runtime/container/paths'
-import {isAlive} from '../runtime/container/records'
+import {ContainerRecords, isAlive} from '../runtime/container/records'
 import {isRunning} from '../runtime/container/report'
 import type {CopyEvent} from '../storage/image/copy/copy'
 import type {Store} from '../storage/store/store'
 import {RunConfig, applyChanges, setEnv} from './changes'
 import {ImageFormat, RawImageConfig, parentConfig, writeImage} from './image-writer'
 import {containerMapping, diffLayer} from './layer-diff'
-import {whilePaused} from './pause'
+import {otherInits, whilePaused} from '../runtime/container/pause'
 import {squashLayers} from './squash'
 
 export interface CommitOptions {
@@ -79,7 +79,8 @@ export async function commitContainer(store: Store, c: Container, options: Commi
     if (!fs.existsSync(upper)) fs.mkdirSync(upper, {recursive: true, mode: 0o755})
     const tarUpper = () => diffLayer(upper, file, containerMapping(c.config.spec, store.mapping))
     const running = isRunning(c.state) && isAlive(c.state.pid, c.state.pidStart)
-    let layer = options.pause && running ? await whilePaused(c.state.pid, tarUpper) : await tarUpper()
+    const paused = () => whilePaused(c.state.pid, tarUpper, otherInits(ContainerRecords.open(store), c))
+    let layer = options.pause && running ? await paused() : await tarUpper()
     let layerFile = file
     if (options.squash) {
       layerFile = path.join(work, 'squashed.tar')

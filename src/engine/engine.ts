@@ -212,7 +212,7 @@ export class Engine {
   async pods(): Promise<import('./pods').PodEngine> {
     const {store, records} = await this.containers()
     const {PodEngine} = await import('./pods')
-    return new PodEngine(store, records, this.registries)
+    return new PodEngine(store, records, this.registries, this.events)
   }
 
   /** The kube verbs (`kube generate`, `kube play`, `kube down`). */
@@ -260,6 +260,16 @@ export class Engine {
   /** `kill`: a signal to each container. */
   async kill(targets: Targets & {signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).kill(targets, events)
+  }
+
+  /** `pause`: each container's processes stopped (SIGSTOP), its state "paused". */
+  async pause(targets: Targets & {filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).setPaused(true, targets, events)
+  }
+
+  /** `unpause`: each paused container's processes continued (SIGCONT). */
+  async unpause(targets: Targets & {filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).setPaused(false, targets, events)
   }
 
   /** `restart`: stop, then start under the monitor; `running` picks every running container. */
@@ -335,7 +345,7 @@ export class Engine {
     }
     const {store, records} = await this.containers()
     const {LogCursor, readableLogFile} = await import('../runtime/container/log-reader')
-    const {isRunning} = await import('../runtime/container/report')
+    const {hasProcesses} = await import('../runtime/container/config')
     const containers = options.names.map((n) => records.lookup(n))
     const tail = options.tail ?? -1
     const cursors = containers.map((c) => new LogCursor(readableLogFile(store, c.config)))
@@ -350,7 +360,7 @@ export class Engine {
         cursor.readToEnd(show)
         // the log restarted at its size limit: the old one is read to its end, now the new one
         if (cursor.reopenIfReplaced()) continue
-        if (!current || !isRunning(current.state)) break
+        if (!current || !hasProcesses(current.state)) break
         await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))
       }
     }

@@ -8,7 +8,7 @@ import type {StdioSpec} from '../native'
 import {followForeground, runAttached} from '../runtime/container/attach'
 import {stopPodIfDone} from '../runtime/pod/exit-policy'
 import {PodConfig, PodRecords} from '../runtime/pod/records'
-import type {Container} from '../runtime/container/config'
+import {Container, hasProcesses} from '../runtime/container/config'
 import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
 import {startDetachedOnce} from '../runtime/container/detach'
@@ -19,7 +19,7 @@ import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filt
 import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {isRunning} from '../runtime/container/report'
-import {killContainer, stopContainer, waitForState} from '../runtime/container/stop'
+import {ContainerStateError, killContainer, stopContainer, waitForState} from '../runtime/container/stop'
 import {parseGoDuration} from '../runtime/time-value'
 import type {RegistriesConfig} from '../storage/image/config/registries-conf'
 import {removeImages} from '../storage/store/images/remove'
@@ -168,6 +168,7 @@ export class ContainerLifecycle {
     if (targets.attach) {
       if (names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once')
       const container = records.lookup(names[0])
+      if (container.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${container.config.id}: container state improper`)
       if (isRunning(container.state)) throw new UsageError(`container ${container.config.id} is already running; tspod cannot attach to a running container`)
       let exitCode: number
       let started: Promise<void> = Promise.resolve()
@@ -228,7 +229,7 @@ export class ContainerLifecycle {
   /** `kill`: a signal to each container. */
   async kill(targets: Targets & {signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
     const {records} = this
-    const names = targets.all ? records.list().filter((c) => c.state.status === 'running').map((c) => c.config.id) : targets.names
+    const names = targets.all ? records.list().filter((c) => c.state.status === 'running' || c.state.status === 'paused').map((c) => c.config.id) : targets.names
     return await this.eachContainer(
       records,
       names,
@@ -237,6 +238,27 @@ export class ContainerLifecycle {
         await this.events.container(c.config, 'kill')
       },
       events,
+    )
+  }
+
+  /**
+   * `pause`/`unpause`: each container's processes stopped or continued (pause.ts). With `all`,
+   * every container, those in another state passed over in silence, as Podman's; with filters,
+   * the matching ones, told by ID.
+   */
+  async setPaused(paused: boolean, targets: Targets & {filters?: string[]}, events: TargetEvents = {}): Promise<unknown[]> {
+    const {records} = this
+    const {pauseContainer, unpauseContainer} = await import('../runtime/container/pause')
+    const names = this.filteredTargets(targets) ?? (targets.all ? records.list().map((c) => c.config.id) : targets.names)
+    return await this.eachContainer(
+      records,
+      names,
+      async (c) => {
+        await (paused ? pauseContainer(records, c) : unpauseContainer(records, c))
+        await this.events.container(c.config, paused ? 'pause' : 'unpause')
+      },
+      events,
+      (err) => (targets.all ?? false) && err instanceof ContainerStateError,
     )
   }
 
@@ -249,6 +271,7 @@ export class ContainerLifecycle {
       records,
       names,
       async (c) => {
+        if (c.state.status === 'paused') throw new ContainerStateError('unable to restart a container in a paused or unknown state: container state improper')
         await stopContainer(records, c, targets.timeout)
         for (const w of await startDetachedOnce(store, records, c.config.id, {events: this.events.config})) events.onWarning?.(w)
         await this.events.container(c.config, 'restart')
@@ -341,8 +364,8 @@ export class ContainerLifecycle {
           const forExit = conditions.length === 0 || conditions.some((s) => s === 'stopped' || s === 'exited')
           // tspod's created is Podman's configured or created
           const states = conditions.map((s) => (s === 'configured' ? 'created' : s))
-          const done = await waitForState(records, c.config.id, (now) => (forExit && !isRunning(now.state)) || states.includes(now.state.status), Infinity, intervalMs)
-          if (done && !(forExit && !isRunning(done.state))) return events.onExitCode(-1)
+          const done = await waitForState(records, c.config.id, (now) => (forExit && !hasProcesses(now.state)) || states.includes(now.state.status), Infinity, intervalMs)
+          if (done && !(forExit && !hasProcesses(done.state))) return events.onExitCode(-1)
           events.onExitCode(done ? done.state.exitCode! : (records.removedExitCode(c.config.id) ?? -1))
         },
         {onError: events.onError},

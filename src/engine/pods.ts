@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto'
 
 import {TspodError, UsageError} from '../errors'
 import {goStruct} from '../go-struct'
-import type {Container} from '../runtime/container/config'
+import {Container, hasProcesses} from '../runtime/container/config'
 import {createContainer} from '../runtime/container/create'
 import {startDetachedOnce} from '../runtime/container/detach'
 import {randomName} from '../runtime/container/names'
@@ -24,6 +24,7 @@ import {resolveLocalImage} from '../storage/store/images/lookup'
 import type {Store} from '../storage/store/store'
 import type {ContainerSpec} from '../specgen/container-spec'
 import {NAME_PATTERN, parseContainerSpec, parseLabels} from '../specgen/parse'
+import type {EventRecorder} from '../events/recorder'
 import type {TargetEvents} from './events'
 
 export interface PodCreateOptions {
@@ -91,6 +92,8 @@ export class PodEngine {
     readonly store: Store,
     readonly records: ContainerRecords,
     readonly registries: RegistriesConfig,
+    /** where pod and container events go (none recorded without it) */
+    private readonly events?: EventRecorder,
   ) {
     this.pods = new PodRecords(store)
   }
@@ -264,6 +267,14 @@ export class PodEngine {
     return container.config.id
   }
 
+  /** The names given, or with --latest the latest pod's ID (Podman's refusals of --latest with names or --all). */
+  withLatest(names: string[], latest: boolean | undefined, all: boolean | undefined): string[] {
+    if (!latest) return names
+    if (names.length > 0) throw new UsageError('--latest and containers cannot be used together')
+    if (all) throw new UsageError('--all and --latest cannot be used together')
+    return [this.pods.latest().id]
+  }
+
   /** `pod start`: its service container, then the infra container, then the others. */
   async start(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
@@ -276,28 +287,55 @@ export class PodEngine {
     if (pod.serviceContainerId && this.records.get(pod.serviceContainerId)) await startDetachedOnce(this.store, this.records, pod.serviceContainerId)
   }
 
-  /** `pod stop`: the other containers first, the infra container last. */
+  /**
+   * `pod pause`/`pod unpause`: each of its running (paused) containers, the infra container
+   * included, paused (continued), each on its own: one that fails does not keep the others
+   * from it; then the pod's event, as Podman's.
+   */
+  async setPaused(paused: boolean, targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
+    const {pauseContainer, unpauseContainer} = await import('../runtime/container/pause')
+    return await this.each(targets, async (pod) => {
+      const errors: unknown[] = []
+      for (const c of this.containersOf(pod)) {
+        if (c.state.status !== (paused ? 'running' : 'paused')) continue
+        try {
+          await (paused ? pauseContainer(this.records, c) : unpauseContainer(this.records, c))
+          await this.events?.container(c.config, paused ? 'pause' : 'unpause')
+        } catch (err) {
+          errors.push(err)
+        }
+      }
+      await this.events?.pod(paused ? 'pause' : 'unpause', pod.id, pod.name)
+      // Podman prints each container's error; tspod's pods report one error a pod, the first
+      if (errors.length > 0) throw errors[0]
+    }, events)
+  }
+
+  /** `pod stop`: the other containers first, the infra container last; paused ones are left, as Podman's. */
   async stop(targets: {names: string[]; all?: boolean; ignore?: boolean; timeout?: number}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
-      for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c, targets.timeout ?? c.config.stopTimeout)
+      for (const c of this.containersOf(pod).reverse()) if (c.state.status !== 'paused') await stopContainer(this.records, c, targets.timeout ?? c.config.stopTimeout)
       await stopServiceIfDone(this.records, pod.serviceContainerId)
     }, events)
   }
 
   async kill(targets: {names: string[]; all?: boolean; signal: NodeJS.Signals | number}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
-      const running = this.containersOf(pod).filter((c) => c.state.status === 'running')
+      // a paused container is signalled too (SIGKILL ends it), as libpod's Pod.Kill
+      const running = this.containersOf(pod).filter((c) => c.state.status === 'running' || c.state.status === 'paused')
       if (running.length === 0) throw new UsageError(`pod ${pod.id} has no running containers: pod state improper`)
       for (const c of running.reverse()) await killContainer(this.records, c, targets.signal)
       await this.stopServiceOnceStopped(pod)
     }, events)
   }
 
+  /** `pod restart`: its containers stopped and started again, paused ones left as they are (Podman's). */
   async restart(targets: {names: string[]; all?: boolean}, events: TargetEvents = {}): Promise<unknown[]> {
     return await this.each(targets, async (pod) => {
-      for (const c of this.containersOf(pod).reverse()) await stopContainer(this.records, c)
+      const unpaused = (c: Container) => c.state.status !== 'paused'
+      for (const c of this.containersOf(pod).reverse().filter(unpaused)) await stopContainer(this.records, c)
       await this.startService(pod)
-      for (const c of this.containersOf(pod)) await startDetachedOnce(this.store, this.records, c.config.id)
+      for (const c of this.containersOf(pod).filter(unpaused)) await startDetachedOnce(this.store, this.records, c.config.id)
     }, events)
   }
 
@@ -309,9 +347,12 @@ export class PodEngine {
   async removePod(pod: PodConfig, options: {force?: boolean; timeout?: number}): Promise<void> {
     const containers = this.containersOf(pod)
     // the infra container is stopped with the pod; only its other running containers need --force
-    const running = containers.filter((c) => c.config.id !== pod.infraId && (c.state.status === 'running' || c.state.status === 'stopping'))
-    if (running.length > 0 && !options.force)
-      throw new UsageError(`pod ${pod.id} has containers that are not ready to be removed: cannot remove container ${running[0].config.id} as it is running - running or paused containers cannot be removed without force: container state improper`)
+    const running = containers.filter((c) => c.config.id !== pod.infraId && hasProcesses(c.state))
+    if (running.length > 0 && !options.force) {
+      const [first] = running
+      const status = first.state.status === 'paused' ? 'paused' : 'running'
+      throw new UsageError(`pod ${pod.id} has containers that are not ready to be removed: cannot remove container ${first.config.id} as it is ${status} - running or paused containers cannot be removed without force: container state improper`)
+    }
     for (const c of containers.reverse()) {
       try {
         await removeContainer(this.store, this.records, c, {force: true, timeout: options.timeout})
@@ -326,7 +367,7 @@ export class PodEngine {
   /** After `pod kill`: the service container stops once the killed containers have exited. */
   private async stopServiceOnceStopped(pod: PodConfig): Promise<void> {
     if (pod.serviceContainerId === undefined) return
-    for (let i = 0; i < 50 && this.containersOf(pod).some((c) => c.state.status === 'running' || c.state.status === 'stopping'); i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 50 && this.containersOf(pod).some((c) => hasProcesses(c.state)); i++) await new Promise((r) => setTimeout(r, 100))
     await stopServiceIfDone(this.records, pod.serviceContainerId)
   }
 
@@ -344,7 +385,7 @@ export class PodEngine {
     const removed: string[] = []
     for (const pod of this.pods.list()) {
       const status = podStatus(this.containersOf(pod))
-      if (status === 'Running' || status === 'Degraded') continue
+      if (status === 'Running' || status === 'Degraded' || status === 'Paused') continue
       await this.removePod(pod, {force: true})
       removed.push(pod.id)
     }

@@ -32,6 +32,11 @@ export class EventRecorder {
     await this.write(newEvent('image', status, {ID: id, Name: name}))
   }
 
+  /** A pod event: the pod's ID and name. */
+  async pod(status: string, id: string, name: string): Promise<void> {
+    await this.write(newEvent('pod', status, {ID: id, Name: name}))
+  }
+
   async volume(status: string, name: string): Promise<void> {
     await this.write(newEvent('volume', status, {Name: name}))
   }

@@ -275,7 +275,8 @@ export async function collectInfo(given: StorageConfig, registries: RegistriesCo
     images = store.images.list().length
     const states = ContainerRecords.open(store).list().map((c) => c.state.status)
     const running = states.filter((s) => s === 'running' || s === 'stopping').length
-    containers = {number: states.length, paused: 0, running, stopped: states.length - running}
+    const paused = states.filter((s) => s === 'paused').length
+    containers = {number: states.length, paused, running, stopped: states.length - running - paused}
   } finally {
     store.close()
   }

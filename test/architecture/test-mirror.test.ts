@@ -45,7 +45,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/runtime/network/netavark/netavark.ts',
   'src/runtime/network/netavark/rootless-netns.ts',
   'src/runtime/pod/pause-image.ts',
-  'src/runtime/pod/records.ts',
   'src/runtime/pod/schema.ts',
   // covered end to end by test/commands/network.test.ts, container-options.test.ts (pasta and the
   // port forwarder on a named network) and pod.test.ts (the pods' /dev/shm and exit policy): unit
@@ -71,7 +70,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/package-info.ts',
   'src/runtime/container-stdout.ts',
   'src/runtime/container/attach.ts',
-  'src/runtime/container/config.ts',
   'src/runtime/container/copy-confined.ts',
   'src/runtime/container/copy.ts',
   'src/runtime/container/create.ts',

@@ -113,6 +113,7 @@ export async function runAttached(store: Store, records: ContainerRecords, conta
     launched = await withContainerLock(store, container.config.id, () => {
       const current = records.get(container.config.id)
       if (!current) throw new NoSuchContainerError(`no container with name or ID "${container.config.id}" found: no such container`)
+      if (current.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${container.config.id}: container state improper`)
       if (current.state.status === 'running' || current.state.status === 'stopping')
         throw new ContainerStateError(`container ${container.config.id} is already running: container state improper`)
       return launchContainer(store, records, current, {stdio, tty, preserveFds: current.config.containerSpec.preserveFds ?? 0})

@@ -44,7 +44,12 @@ export interface ContainerConfig {
 }
 
 /** Podman's states, in the words its `State.Status` uses. */
-export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited'
+export type ContainerStatus = 'created' | 'running' | 'stopping' | 'paused' | 'exited'
+
+/** Its processes exist: running, being stopped, or paused (stopped by signal, see pause.ts). */
+export function hasProcesses(state: ContainerState): boolean {
+  return state.status === 'running' || state.status === 'stopping' || state.status === 'paused'
+}
 
 export interface ContainerState {
   status: ContainerStatus

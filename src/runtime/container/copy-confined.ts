@@ -23,12 +23,11 @@ import type {UserNamespaceMapping} from '../../userns/idmap'
 import type {OciSpec} from '../oci-spec'
 import {processSteps, rootfsSteps} from '../plan'
 import {MS, mountSteps} from '../rootfs-mount'
-import {Container} from './config'
+import {Container, hasProcesses} from './config'
 import {joinedNamespaces} from './exec'
 import {containerLayout} from './launch'
 import {seccompCacheDir} from './paths'
 import {isAlive} from './records'
-import {isRunning} from './report'
 
 /**
  * $1 the operation, then paths in the container. `probe` prints one line per path: `dir`, `file`
@@ -125,7 +124,8 @@ export async function spawnConfined(store: Store, c: Container, args: string[], 
   // the container path the operation is about
   const focus = path.posix.normalize(args[0] === 'pack' ? path.posix.join(args[1], args[2]) : args[1] ?? '/')
   const spec = c.config.spec
-  const running = isRunning(c.state) && isAlive(c.state.pid, c.state.pidStart)
+  // a paused container's namespaces are joined as a running one's (its stopped processes need not run)
+  const running = hasProcesses(c.state) && isAlive(c.state.pid, c.state.pidStart)
   if (running) {
     const userns = (spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user')
     const mapping = userns ? joinedMapping(store, c.state.pid) : undefined

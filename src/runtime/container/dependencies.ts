@@ -4,7 +4,7 @@
 import {TspodError, UsageError} from '../../errors'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import type {NamespaceMode} from '../../specgen/namespaces'
-import type {Container} from './config'
+import {Container, hasProcesses} from './config'
 import {ContainerRecords, isAlive} from './records'
 
 export type SharedNamespace = 'net' | 'ipc' | 'uts' | 'pid'
@@ -87,7 +87,7 @@ export function joinedNamespacePaths(records: ContainerRecords, container: Conta
   for (const [ns, id] of Object.entries(shared) as [SharedNamespace, string][]) {
     const donor = records.get(id)
     if (!donor) throw new TspodError(`the container ${id} whose ${ns} namespace ${container.config.id} shares is gone: no such container`)
-    if (donor.state.status !== 'running' || !isAlive(donor.state.pid, donor.state.pidStart))
+    if (!hasProcesses(donor.state) || !isAlive(donor.state.pid, donor.state.pidStart))
       throw new TspodError(`cannot get namespace path unless container ${id} is running: container is stopped`)
     // the donor's user namespace first: it grants the capabilities to join the others
     if (paths.length === 0) paths.push({namespace: 'user', path: `/proc/${donor.state.pid}/ns/user`})

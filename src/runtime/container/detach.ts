@@ -12,6 +12,7 @@ import type {EventsConfig} from '../../events/config'
 import {PACKAGE_ROOT} from '../../package-info'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
+import {ContainerStateError} from './errors'
 import {exitFilePath} from './exit-file'
 import {withContainerLock} from './lock'
 import {logSizeLimit} from './log-config'
@@ -83,6 +84,7 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
       held.releaseAndRemove()
       throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
     }
+    if (current.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${id}: container state improper`)
     if (current.state.status === 'running' || current.state.status === 'stopping') return []
     // a restart (restartCount set) that the user's stop overtook
     if (options.restartCount !== undefined && current.state.stoppedByUser) return []

@@ -24,7 +24,7 @@ import {ContainerPlan, RootfsLayout, planContainer} from '../plan'
 import {startFailureClass} from '../failure-class'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
-import {Container, ContainerState} from './config'
+import {Container, ContainerState, hasProcesses} from './config'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import {dependencies, joinedNamespacePaths} from './dependencies'
 import {removeExitFile} from './exit-file'
@@ -378,7 +378,8 @@ async function namespacesToJoin(store: Store, records: ContainerRecords, contain
   const {startDetachedOnce} = await import('./detach')
   for (const id of deps) {
     const dep = records.get(id)
-    if (dep && dep.state.status !== 'running') await startDetachedOnce(store, records, id)
+    // a paused one's namespaces are there to join
+    if (dep && !hasProcesses(dep.state)) await startDetachedOnce(store, records, id)
   }
   return joinedNamespacePaths(records, container)
 }

@@ -9,7 +9,7 @@ import type {Store} from '../../storage/store/store'
 import {NATIVE_RUNTIME} from '../oci-runtime/resolve'
 import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
-import {isRunning} from './report'
+import {hasProcesses} from './config'
 import {stopContainer} from './stop'
 
 export interface MigrateReport {
@@ -33,7 +33,8 @@ export async function migrateContainers(store: Store, records: ContainerRecords,
   const report: MigrateReport = {stopped: [], errors: []}
   for (const c of records.list()) {
     try {
-      if (isRunning(c.state)) {
+      // a paused one is refused by stop, and reported
+      if (hasProcesses(c.state)) {
         await stopContainer(records, c)
         report.stopped.push(c.config.id)
       }
@@ -42,7 +43,7 @@ export async function migrateContainers(store: Store, records: ContainerRecords,
       await withContainerLock(store, c.config.id, () => {
         const current = records.get(c.config.id)
         // one started again meanwhile keeps its runtime until it is stopped and migrated again
-        if (!current || isRunning(current.state)) return
+        if (!current || hasProcesses(current.state)) return
         records.replaceConfig({...current.config, runtime})
       })
     } catch (err) {

@@ -8,6 +8,7 @@ import {EventRecorder} from '../../events/recorder'
 import {Store} from '../../storage/store/store'
 import {NO_RESTART, restartsAfterExit} from '../../specgen/restart'
 import {MonitorRequest, startDetachedOnce} from './detach'
+import {hasProcesses} from './config'
 import {exitFilePath, readExitFile} from './exit-file'
 import {withContainerLock} from './lock'
 import {ContainerRecords} from './records'
@@ -31,7 +32,7 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
       }
       const {state} = container
       const ours = state.monitorPid === process.pid
-      if (ours && (state.status === 'running' || state.status === 'stopping')) {
+      if (ours && hasProcesses(state)) {
         const finishedAt = readExitFile(exitFilePath(store, request.id))?.finishedAt ?? new Date().toISOString()
         records.saveState(request.id, {...state, status: 'exited', pid: 0, exitCode, finishedAt})
       }
@@ -41,7 +42,7 @@ async function cleanup(request: MonitorRequest, exitCode: number): Promise<void>
       const restart = ours && !state.stoppedByUser && restartsAfterExit(container.config.containerSpec.restart ?? NO_RESTART, exitCode, state.restartCount ?? 0)
       if (restart) return (state.restartCount ?? 0) + 1
       const after = records.get(request.id)
-      if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') {
+      if (after?.config.autoRemove && !hasProcesses(after.state)) {
         await removeStoppedContainer(store, records, after)
         await events?.container(after.config, 'remove')
         held.releaseAndRemove()

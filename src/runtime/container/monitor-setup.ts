@@ -11,6 +11,7 @@ import {finished} from 'node:stream/promises'
 import {errorClassOf} from '../../errors'
 import {EventRecorder} from '../../events/recorder'
 import {Store} from '../../storage/store/store'
+import {hasProcesses} from './config'
 import type {MonitorReport, MonitorRequest} from './detach'
 import {Launched, NEVER_RAN_EXIT_CODE, exitCodeOf, launchContainer, recordExit} from './launch'
 import {NoSuchContainerError, ContainerRecords} from './records'
@@ -67,7 +68,7 @@ function copyTerminal(master: number): Promise<void> {
 /** Before the report: under the starting CLI's lock. */
 async function removeIfAutoRemove(store: Store, records: ContainerRecords, id: string): Promise<void> {
   const after = records.get(id)
-  if (after?.config.autoRemove && after.state.status !== 'running' && after.state.status !== 'stopping') await removeStoppedContainer(store, records, after)
+  if (after?.config.autoRemove && !hasProcesses(after.state)) await removeStoppedContainer(store, records, after)
 }
 
 async function setup(request: MonitorRequest): Promise<void> {

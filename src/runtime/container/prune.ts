@@ -2,11 +2,10 @@
 // running (and that `keep` does not keep), with the space its read-write layer took.
 import {diskUsage} from '../../storage/store/disk-usage'
 import type {Store} from '../../storage/store/store'
-import {Container} from './config'
+import {Container, hasProcesses} from './config'
 import {containerDirs} from './paths'
 import {ContainerRecords} from './records'
 import {removeContainer} from './remove'
-import {isRunning} from './report'
 
 export interface PrunedContainers {
   removed: {id: string; size: number}[]
@@ -16,7 +15,7 @@ export interface PrunedContainers {
 export async function pruneContainers(store: Store, records: ContainerRecords, wanted: (c: Container) => boolean = () => true): Promise<PrunedContainers> {
   const report: PrunedContainers = {removed: [], errors: []}
   for (const c of records.list()) {
-    if (isRunning(c.state) || !wanted(c)) continue
+    if (hasProcesses(c.state) || !wanted(c)) continue
     const size = diskUsage(containerDirs(store, c.config.id).upper)
     try {
       // removeContainer reads the state again under the container's lock: one started meanwhile

@@ -10,7 +10,7 @@ import {TspodError} from '../../errors'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
-import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus, isLegacyConfig} from './config'
+import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus, hasProcesses, isLegacyConfig} from './config'
 import {NoSuchContainerError} from './errors'
 import {exitFilePath, readExitFile} from './exit-file'
 import {bundleDir} from './paths'
@@ -206,7 +206,7 @@ export class ContainerRecords {
   /** --rm containers that ended without their monitor to remove them (it was killed). */
   abandonedAutoRemove(): Container[] {
     const rows = this.db
-      .prepare(`SELECT c.json AS config FROM container_configs c JOIN container_states s ON s.id = c.id WHERE s.status IN ('running', 'stopping', 'exited')`)
+      .prepare(`SELECT c.json AS config FROM container_configs c JOIN container_states s ON s.id = c.id WHERE s.status IN ('running', 'stopping', 'paused', 'exited')`)
       .all() as {config: string}[]
     return rows
       .map((r) => upgradeConfig(JSON.parse(r.config) as ContainerConfig))
@@ -216,16 +216,16 @@ export class ContainerRecords {
   }
 
   /**
-   * Change the stored state while it is still running, in one transaction: the monitor may
-   * record the exit at any moment, and an exit must never be overwritten with a stale state.
-   * Returns false when it was not running any more.
+   * Change the stored state while it is still running (or paused), in one transaction: the
+   * monitor may record the exit at any moment, and an exit must never be overwritten with a
+   * stale state. Returns false when it was not running any more.
    */
   updateRunningState(id: string, change: (state: ContainerState) => ContainerState): boolean {
     const update = this.db.transaction((): boolean => {
       const row = this.db.prepare('SELECT json FROM container_states WHERE id = ?').get(id) as {json: string} | undefined
       if (!row) return false
       const state = JSON.parse(row.json) as ContainerState
-      if (state.status !== 'running' && state.status !== 'stopping') return false
+      if (!hasProcesses(state)) return false
       this.saveState(id, change(state))
       return true
     })
@@ -267,7 +267,7 @@ export class ContainerRecords {
 
   private settle(container: Container): Container {
     const {state, config} = container
-    if (state.status !== 'running' && state.status !== 'stopping') return container
+    if (!hasProcesses(state)) return container
     const runRootWiped = !fs.existsSync(bundleDir(this.store, config.id))
     // the exit code its monitor wrote, before its cleanup step records it (or died first)
     const exit = runRootWiped ? undefined : readExitFile(exitFilePath(this.store, config.id))

@@ -1,16 +1,16 @@
-// `rm`: a container's dirs, bundle and records. A running one is refused unless forced, then
+// `rm`: a container's dirs, bundle and records. A running or paused one is refused unless forced, then
 // stopped first, as Podman does. Under the container's lock (lock.ts), released while it stops.
 import * as fs from 'node:fs'
 
 import type {Store} from '../../storage/store/store'
-import {Container} from './config'
+import {Container, hasProcesses} from './config'
 import {checkNoDependents} from './dependencies'
 import {checkNotServiceOfPods} from '../pod/service-container'
 import {ContainerRunningError} from './errors'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
 import {ContainerRecords} from './records'
-import {stopContainer} from './stop'
+import {killPausedContainer, stopContainer} from './stop'
 import {releaseContainerNetworks} from '../network/netavark/netavark'
 
 export {ContainerRunningError}
@@ -23,9 +23,6 @@ export interface RemoveOptions {
   volumes?: boolean
 }
 
-function isRunning(c: Container): boolean {
-  return c.state.status === 'running' || c.state.status === 'stopping'
-}
 
 /**
  * Remove the container, stopping it first when forced. Its state is read again under its lock;
@@ -42,8 +39,8 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
       }
       checkNoDependents(records, current)
       checkNotServiceOfPods(records, current)
-      if (isRunning(current)) {
-        if (!options.force) throw new ContainerRunningError(id)
+      if (hasProcesses(current.state)) {
+        if (!options.force) throw new ContainerRunningError(id, current.state.status === 'paused' ? 'paused' : 'running')
         return current // stopped without the lock, which the exit's recording needs
       }
       await removeStoppedContainer(store, records, current, options)
@@ -51,7 +48,8 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
       return undefined
     })
     if (!toStop) return
-    await stopContainer(records, toStop, options.timeout)
+    if (toStop.state.status === 'paused') await killPausedContainer(records, toStop)
+    else await stopContainer(records, toStop, options.timeout)
   }
 }
 

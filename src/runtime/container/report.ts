@@ -13,7 +13,7 @@ import {KEEP_GROUPS} from '../../specgen/groups'
 import type {PortMapping} from '../network/publish'
 import {defaultNamespaceMode, namespaceModeName} from '../../specgen/namespaces'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
-import {Container, ContainerState} from './config'
+import {Container, ContainerState, hasProcesses} from './config'
 import {humanSize} from './log-config'
 import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
 import {bridgeNetworkSettings} from '../network/netavark/inspect'
@@ -47,8 +47,9 @@ function humanDuration(ms: number): string {
   return `${Math.floor(d / 365)} years`
 }
 
-/** "Up 5 seconds", "Exited (0) 3 minutes ago", "Created", as `podman ps` STATUS. */
+/** "Up 5 seconds", "Exited (0) 3 minutes ago", "Paused", "Created", as `podman ps` STATUS. */
 export function statusText(state: ContainerState, now = Date.now()): string {
+  if (state.status === 'paused') return 'Paused'
   if (isRunning(state)) return `Up ${humanDuration(now - Date.parse(state.startedAt ?? new Date(now).toISOString()))}`
   if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt ?? new Date(now).toISOString()))} ago`
   return 'Created'
@@ -72,7 +73,7 @@ function userMounts(c: Container, store: Store): OciMount[] {
 
 /** The ports a container publishes now (resolved) or will (as given, a left-out host port as 0). */
 export function portsOf(c: Container): PortMapping[] {
-  return isRunning(c.state) && c.state.ports ? c.state.ports : c.config.ports
+  return hasProcesses(c.state) && c.state.ports ? c.state.ports : c.config.ports
 }
 
 function portRange(start: number, range: number): string {
@@ -244,6 +245,8 @@ export function inspectContainer(c: Container, store: Store) {
   const image = store.images.get(config.imageId)
   const [path0, ...args] = spec.process.args
   const running = isRunning(state)
+  // a paused container's processes, monitor and network are there: only Running is false
+  const live = hasProcesses(state)
   const lowerDirs = image ? containerLowerDirs(store, image, spec.linux) : []
   return {
     Id: config.id,
@@ -254,12 +257,12 @@ export function inspectContainer(c: Container, store: Store) {
       OciVersion: spec.ociVersion,
       Status: state.status,
       Running: running,
-      Paused: false,
+      Paused: state.status === 'paused',
       Restarting: false,
       OOMKilled: false,
       Dead: false,
       Pid: state.pid,
-      ConmonPid: running ? (state.monitorPid ?? 0) : 0,
+      ConmonPid: live ? (state.monitorPid ?? 0) : 0,
       ExitCode: state.exitCode,
       Error: state.error ?? '',
       StartedAt: state.startedAt ?? ZERO_TIME,
@@ -296,9 +299,9 @@ export function inspectContainer(c: Container, store: Store) {
     Mounts: userMounts(c, store).map(inspectMount),
     Dependencies: [],
     NetworkSettings: {
-      ...(config.containerSpec.network.kind === 'bridge' ? bridgeNetworkSettings(c, running) : {}),
+      ...(config.containerSpec.network.kind === 'bridge' ? bridgeNetworkSettings(c, live) : {}),
       Ports: portBindings(portsOf(c)),
-      SandboxKey: running && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : '',
+      SandboxKey: live && config.network !== 'host' ? `/proc/${state.pid}/ns/net` : '',
     },
     Namespace: '',
     IsInfra: false,

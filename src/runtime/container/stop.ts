@@ -4,14 +4,16 @@
 // recording takes that lock).
 import * as os from 'node:os'
 
-import {TspodError} from '../../errors'
-import {Container} from './config'
+import {Container, hasProcesses} from './config'
+import {ContainerStateError} from './errors'
 import {withContainerLock} from './lock'
+import {otherInits} from './pause'
+import {containerProcesses, signalEach} from './processes'
 import {ContainerRecords, NoSuchContainerError, isAlive} from './records'
 
 const POLL_MS = 50
 
-export class ContainerStateError extends TspodError {}
+export {ContainerStateError}
 
 function isRunning(c: Container): boolean {
   return c.state.status === 'running' || c.state.status === 'stopping'
@@ -23,7 +25,7 @@ function sleep(ms: number): Promise<void> {
 
 /** The container once it is no longer running (or removed: undefined); null when `timeoutMs` passed first. */
 export async function waitForExit(records: ContainerRecords, id: string, timeoutMs = Infinity, pollMs = POLL_MS): Promise<Container | undefined | null> {
-  return await waitForState(records, id, (c) => !isRunning(c), timeoutMs, pollMs)
+  return await waitForState(records, id, (c) => !hasProcesses(c.state), timeoutMs, pollMs)
 }
 
 /** The container once `reached` holds for it (or removed: undefined); null when `timeoutMs` passed first. */
@@ -46,7 +48,11 @@ function signal(c: Container, sig: NodeJS.Signals | number): void {
   }
 }
 
-/** `kill -s`: only a running container can be signalled, in Podman's words otherwise. */
+/**
+ * `kill -s`: only a running (or paused) container can be signalled, in Podman's words otherwise.
+ * A paused container gets the signal as a frozen one does: SIGKILL ends it, others wait for
+ * `unpause`.
+ */
 export async function killContainer(records: ContainerRecords, c: Container, sig: NodeJS.Signals | number): Promise<void> {
   await withContainerLock(records.store, c.config.id, (held) => {
     const current = records.get(c.config.id)
@@ -54,22 +60,28 @@ export async function killContainer(records: ContainerRecords, c: Container, sig
       held.releaseAndRemove()
       throw new NoSuchContainerError(`no container with name or ID "${c.config.id}" found: no such container`)
     }
-    if (!isRunning(current))
+    if (!hasProcesses(current.state))
       throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${current.state.status}: container state improper`)
     if (records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) signal(current, sig)
   })
 }
 
+/** Podman's `stop` of a paused container fails so (its clean-up step refuses it); `unpause` first. */
+function pausedStopError(id: string): ContainerStateError {
+  return new ContainerStateError(`container ${id} is running or paused, refusing to clean up: container state improper`)
+}
+
 /**
  * `stop -t`: the stop signal, then SIGKILL after `timeoutSec`; a container not running is left
- * alone. Resolves with Podman's warning when the stop signal was not enough.
+ * alone, a paused one refused. Resolves with Podman's warning when the stop signal was not enough.
  */
 export async function stopContainer(records: ContainerRecords, c: Container, timeoutSec = c.config.stopTimeout): Promise<string | undefined> {
   const restarts = (c.config.containerSpec.restart?.policy ?? 'no') !== 'no'
-  if (!isRunning(c) && !restarts) return undefined
+  if (!hasProcesses(c.state) && !restarts) return undefined
   const marked = await withContainerLock(records.store, c.config.id, () => {
     const current = records.get(c.config.id)
     if (!current) return undefined
+    if (current.state.status === 'paused') throw pausedStopError(c.config.id)
     if (!isRunning(current)) {
       // between two runs of a restart policy: the restart its monitor decided must not come now
       if (restarts && !current.state.stoppedByUser) records.saveState(current.config.id, {...current.state, stoppedByUser: true})
@@ -89,4 +101,22 @@ export async function stopContainer(records: ContainerRecords, c: Container, tim
   signal(c, 'SIGKILL')
   await waitForExit(records, c.config.id)
   return warning
+}
+
+/**
+ * `rm -f` of a paused container: SIGKILL to its init, which ends it even while stopped (as
+ * Podman kills a frozen one), then SIGCONT to what is left of it (processes outside a pid
+ * namespace of its own outlive their init), and the wait for the exit to be recorded.
+ */
+export async function killPausedContainer(records: ContainerRecords, c: Container): Promise<void> {
+  const killed = await withContainerLock(records.store, c.config.id, () => {
+    const current = records.get(c.config.id)
+    if (!current || current.state.status !== 'paused') return false
+    if (!records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) return false
+    const rest = isAlive(current.state.pid, current.state.pidStart) ? containerProcesses(current.state.pid, otherInits(records, current)) : []
+    signal(current, 'SIGKILL')
+    signalEach(rest, 'SIGCONT')
+    return true
+  })
+  if (killed) await waitForExit(records, c.config.id)
 }

@@ -13,5 +13,5 @@ export const storeCheckRuntime: RuntimeHooks = {
       else store.containers.delete(id)
     }
   },
-  containerIsRunning: (store, id) => ['running', 'stopping'].includes(ContainerRecords.open(store).get(id)?.state.status ?? ''),
+  containerIsRunning: (store, id) => ['running', 'stopping', 'paused'].includes(ContainerRecords.open(store).get(id)?.state.status ?? ''),
 }

@@ -3,6 +3,7 @@
 // (and its service container, if no other pod of it runs).
 import type {Container} from '../container/config'
 import type {ContainerRecords} from '../container/records'
+import {hasProcesses} from '../container/config'
 import {isRunning} from '../container/report'
 import {stopContainer} from '../container/stop'
 import {PodRecords} from './records'
@@ -15,7 +16,7 @@ export async function stopPodIfDone(records: ContainerRecords, ended: Container)
   const pod = pods.get(podId)
   if (!pod || pod.exitPolicy !== 'stop' || pod.infraId === undefined || pod.infraId === ended.config.id) return
   const members = pods.containers(records, pod)
-  if (members.some((c) => c.config.id !== pod.infraId && isRunning(c.state))) return
+  if (members.some((c) => c.config.id !== pod.infraId && hasProcesses(c.state))) return
   const infra = members.find((c) => c.config.id === pod.infraId)
   if (infra && isRunning(infra.state)) await stopContainer(records, infra)
   await stopServiceIfDone(records, pod.serviceContainerId)

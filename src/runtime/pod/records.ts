@@ -33,16 +33,24 @@ export interface PodConfig {
   serviceContainerId?: string
 }
 
-export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Exited' | 'Paused'
+export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Paused' | 'Exited' | 'Stopped'
 
-/** Podman's pod state: no containers or all created: Created; all running: Running; some: Degraded; none: Exited. */
+/**
+ * Podman's pod state from its containers' (libpod createPodStatusResults): none: Created; all
+ * running: Running; some: Degraded; all paused: Paused; all exited: Exited; some exited (the
+ * rest created or paused): Stopped; else Created.
+ */
 export function podStatus(containers: Container[]): PodStatus {
+  const count = (...states: string[]) => containers.filter((c) => states.includes(c.state.status)).length
+  const running = count('running', 'stopping')
+  const exited = count('exited')
   if (containers.length === 0) return 'Created'
-  const running = containers.filter((c) => c.state.status === 'running' || c.state.status === 'stopping').length
   if (running === containers.length) return 'Running'
   if (running > 0) return 'Degraded'
-  if (containers.every((c) => c.state.status === 'created')) return 'Created'
-  return 'Exited'
+  if (count('paused') === containers.length) return 'Paused'
+  if (exited === containers.length) return 'Exited'
+  if (exited > 0) return 'Stopped'
+  return 'Created'
 }
 
 export class PodRecords {
@@ -101,6 +109,14 @@ export class PodRecords {
       if (err instanceof NoSuchPodError) return undefined
       throw err
     }
+  }
+
+  /** Podman's --latest: the pod created last. */
+  latest(): PodConfig {
+    const row = this.db.prepare('SELECT id FROM pods ORDER BY created DESC LIMIT 1').get() as {id: string} | undefined
+    const pod = row ? this.get(row.id) : undefined
+    if (!pod) throw new NoSuchPodError('no such pod')
+    return pod
   }
 
   /** The pod's containers, the infra container first. */

@@ -36,6 +36,6 @@ export async function stopServiceIfDone(records: ContainerRecords, serviceId: st
   const service = records.get(serviceId)
   if (!service || !isRunning(service.state)) return
   const pods = new PodRecords(records.store)
-  const busy = podsOfService(pods, serviceId).some((p) => ['Running', 'Degraded'].includes(podStatus(pods.containers(records, p))))
+  const busy = podsOfService(pods, serviceId).some((p) => ['Running', 'Degraded', 'Paused'].includes(podStatus(pods.containers(records, p))))
   if (!busy) await stopContainer(records, service)
 }
