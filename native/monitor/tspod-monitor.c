@@ -458,15 +458,76 @@ static void drain(void) {
   }
 }
 
-/* Wait for what is left of this process's children (slirp4netns ending, the setup process if
- * it saw the exit itself), for at most REAP_MS. */
-static void reap_all(int signal_fd) {
+/* The parent and session of a process, from /proc/<pid>/stat; 0 when it is gone. */
+static int parent_and_session(pid_t pid, long *ppid, long *session) {
+  char path[64], stat[512];
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, stat, sizeof stat - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  stat[n] = 0;
+  char *after_name = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
+  char state;
+  long pgrp;
+  return after_name && sscanf(after_name + 1, " %c %ld %ld %ld", &state, ppid, &pgrp, session) == 4;
+}
+
+/* The helper named in the --end-pidfile file asked to end (SIGTERM), when it is a child of this
+ * process (as a child, it cannot have died and had its pid reused without this process reaping
+ * it); its pid, or 0. */
+static pid_t end_helper(void) {
+  if (!end_pidfile) return 0;
+  char buf[32];
+  int fd = open(end_pidfile, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  char *end;
+  errno = 0;
+  long pid = strtol(buf, &end, 10);
+  long ppid, session;
+  if (errno || end == buf || pid <= 1 || pid > INT_MAX) return 0;
+  if (!parent_and_session((pid_t)pid, &ppid, &session) || ppid != (long)getpid()) return 0;
+  kill((pid_t)pid, SIGTERM);
+  return (pid_t)pid;
+}
+
+/* Whether a child this process still has is one to wait for: one in this process's session
+ * (slirp4netns, the setup process if it saw the exit itself) or the ended helper. A child in a
+ * session of its own is another container's monitor (a pod's infra, started by this container's
+ * setup, became this subreaper's child) and lives on. */
+static int has_child_to_wait_for(pid_t helper) {
+  char path[64], list[4096];
+  snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)getpid(), (long)getpid());
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 1; /* cannot tell: wait as before */
+  ssize_t n = read(fd, list, sizeof list - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  list[n] = 0;
+  long own = (long)getsid(0);
+  for (char *p = list, *end; *p; p = end) {
+    long pid = strtol(p, &end, 10);
+    if (end == p) break;
+    long ppid, session;
+    if (pid == helper || (parent_and_session((pid_t)pid, &ppid, &session) && session == own)) return 1;
+  }
+  return 0;
+}
+
+/* Reap this process's ended children, waiting (for at most REAP_MS) while one it waits for runs. */
+static void reap_all(int signal_fd, pid_t helper) {
   long deadline = now_ms() + REAP_MS;
   for (;;) {
     int status;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid > 0 || (pid < 0 && errno == EINTR)) continue;
     if (pid < 0) return; /* ECHILD: none left */
+    if (!has_child_to_wait_for(helper)) return;
     long left = deadline - now_ms();
     if (left <= 0) return;
     struct pollfd p = {signal_fd, POLLIN, 0};
@@ -476,36 +537,6 @@ static void reap_all(int signal_fd) {
       }
     }
   }
-}
-
-/* The helper named in the --end-pidfile file asked to end (SIGTERM), when it is a child of this
- * process: as a child it cannot have died and had its pid reused without this process reaping it. */
-static void end_helper(void) {
-  if (!end_pidfile) return;
-  char buf[32];
-  int fd = open(end_pidfile, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return;
-  buf[n] = 0;
-  char *end;
-  errno = 0;
-  long pid = strtol(buf, &end, 10);
-  if (errno || end == buf || pid <= 1 || pid > INT_MAX) return;
-  char path[64], stat[512];
-  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  n = read(fd, stat, sizeof stat - 1);
-  close(fd);
-  if (n <= 0) return;
-  stat[n] = 0;
-  char *after_name = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
-  char state;
-  long ppid;
-  if (!after_name || sscanf(after_name + 1, " %c %ld", &state, &ppid) != 2 || ppid != (long)getpid()) return;
-  kill((pid_t)pid, SIGTERM);
 }
 
 /* ---- main ----------------------------------------------------------------------------------- */
@@ -654,8 +685,7 @@ int main(int argc, char **argv) {
   out_flush();
   close(log_fd);
   close(alive[1]); /* slirp4netns exits */
-  end_helper();
-  reap_all(signal_fd);
+  reap_all(signal_fd, end_helper());
   /* Last: whoever sees the exit file finds all the output in the log (tspod logs -f), and the
    * container's ports free again (a restart binds them). */
   write_exit_file(exit_path, exit_code);
