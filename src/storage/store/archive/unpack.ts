@@ -16,6 +16,8 @@ export interface LayerUnpackJob {
   dest: string
   /** the config's DiffID for this layer; a mismatch fails the layer */
   expectedDiffID?: string
+  /** the DiffID the blob's writer computed as it wrote it (ApplyLayerOptions): not hashed again */
+  knownDiffID?: string
   /** the blob's digest and the layer's index in the image, for messages */
   digest?: string
   index?: number
@@ -68,7 +70,7 @@ export async function applyLayerJob(
       // writable until it is moved into place, where it is given that mode again
       fs.chmodSync(job.dest, 0o700)
     }
-    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers'})
+    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers', knownDiffID: job.knownDiffID})
   } catch (err) {
     throw wrap(err, layerLabel(job, position))
   }
