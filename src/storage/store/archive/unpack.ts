@@ -52,6 +52,12 @@ export interface UnpackWorkerJob {
   ignoreChownErrors: boolean
 }
 
+/**
+ * Reads of the blob file: 1 MB rather than the stream default of 64 KB, so that a plain tar's
+ * file contents reach their files in a sixteenth of the writes (and chunks through the streams).
+ */
+const BLOB_READ_CHUNK = 1 << 20
+
 function layerLabel(job: LayerUnpackJob, position: number): string {
   return `layer ${job.index ?? position} (blob ${job.digest ?? job.blob})`
 }
@@ -70,7 +76,7 @@ export async function applyLayerJob(
       // writable until it is moved into place, where it is given that mode again
       fs.chmodSync(job.dest, 0o700)
     }
-    applied = await applyLayer(fs.createReadStream(job.blob), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers', knownDiffID: job.knownDiffID})
+    applied = await applyLayer(fs.createReadStream(job.blob, {highWaterMark: BLOB_READ_CHUNK}), job.dest, {...opts, whiteouts: job.fullTree ? 'remove' : 'markers', knownDiffID: job.knownDiffID})
   } catch (err) {
     throw wrap(err, layerLabel(job, position))
   }
