@@ -99,7 +99,8 @@ export class ContainerRecords {
    * `transient`: a container its creator removes again within the same command (a build's RUN
    * step). Its record files are not fsynced: if they are lost in a crash, the container is a
    * leftover the command would have removed anyway, and a DB rebuild removes a container whose
-   * record is missing or damaged (rebuild.ts); while the DB stands, it does not read them.
+   * record is missing or damaged (rebuild.ts, rebuild-records.ts); while the DB stands, it does
+   * not read them.
    */
   add(config: ContainerConfig, {transient = false}: {transient?: boolean} = {}): Container {
     const insert = this.db.transaction(() => {
