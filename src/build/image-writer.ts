@@ -137,7 +137,7 @@ export async function writeImage(store: Store, spec: NewImageSpec): Promise<stri
     }
     if (newLayer) {
       onEvent?.({kind: 'blob-start', digest: newLayer.digest, size: newLayer.size, isConfig: false})
-      await dest.putBlobFile(spec.layer!.file, newLayer, {layerIndex: layers.length})
+      await dest.putBlobFile(spec.layer!.file, newLayer, {layerIndex: layers.length, digestComputed: true})
       onEvent?.({kind: 'blob-done', digest: newLayer.digest, reused: false})
     }
     onEvent?.({kind: 'blob-start', digest: configDigest, size: configBytes.length, isConfig: true})

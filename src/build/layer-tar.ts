@@ -7,8 +7,6 @@
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {Readable, Transform} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
 import * as tar from 'tar-stream'
 
 import {native} from '../native'
@@ -65,7 +63,29 @@ function baseHeader(name: string, st: fs.Stats): EntryHeader {
 /** reads of 1 MB rather than the stream default of 64 KB: a third less CPU for a context of large files */
 const READ_CHUNK = 1 << 20
 
-/** An uncompressed tar being written to a file, hashed as it goes. */
+function isDestroyed(sink: NodeJS.WritableStream): boolean {
+  return (sink as unknown as {destroyed: boolean}).destroyed
+}
+
+/** Until `sink` takes more (true) or is destroyed (false: the entry's callback has the error). */
+function drained(sink: NodeJS.WritableStream): Promise<boolean> {
+  if (isDestroyed(sink)) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const done = (): void => {
+      sink.removeListener('drain', done)
+      sink.removeListener('close', done)
+      resolve(!isDestroyed(sink))
+    }
+    sink.on('drain', done)
+    sink.on('close', done)
+  })
+}
+
+/**
+ * An uncompressed tar being written to a file, hashed as it goes. The tar's chunks are written
+ * to the file as the packer makes them, synchronously: this runs in a worker that does one job
+ * at a time, and a write stream's round trips through the thread pool cost more than the writes.
+ */
 export class LayerTarWriter {
   private readonly pack = tar.pack()
   private readonly hash = crypto.createHash('sha256')
@@ -73,14 +93,22 @@ export class LayerTarWriter {
   private readonly written: Promise<void>
 
   constructor(output: string) {
-    const counter = new Transform({
-      transform: (chunk: Buffer, _enc, done) => {
-        this.hash.update(chunk)
-        this.size += chunk.length
-        done(null, chunk)
-      },
-    })
-    this.written = pipeline(this.pack, counter, fs.createWriteStream(output, {mode: 0o600}))
+    const fd = fs.openSync(output, 'w', 0o600)
+    this.written = new Promise<void>((resolve, reject) => {
+      this.pack.on('data', (data: unknown) => {
+        const chunk = data as Buffer
+        try {
+          this.hash.update(chunk)
+          this.size += chunk.length
+          for (let offset = 0; offset < chunk.length; ) offset += fs.writeSync(fd, chunk, offset, chunk.length - offset)
+        } catch (err) {
+          this.pack.destroy(err as Error)
+        }
+      })
+      this.pack.on('end', resolve)
+      this.pack.on('error', reject)
+      this.pack.on('close', () => reject(new Error('the layer tar was cut short')))
+    }).finally(() => fs.closeSync(fd))
     this.written.catch(() => undefined) // awaited by finish or fail
   }
 
@@ -97,14 +125,29 @@ export class LayerTarWriter {
     const entryWritten = new Promise<void>((resolve, reject) => {
       sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()))
     })
-    const size = header.size ?? 0
-    const source =
-      typeof file === 'string'
-        ? fs.createReadStream(file, {highWaterMark: READ_CHUNK})
-        : size === 0
-          ? Readable.from([])
-          : fs.createReadStream('', {fd: file, autoClose: false, start: 0, end: size - 1})
-    await Promise.all([pipeline(source, sink), entryWritten])
+    entryWritten.catch(() => undefined) // awaited below
+    sink.on('error', () => undefined) // the entry's callback has it
+    // read synchronously, as the tar is written (LayerTarWriter): a path to its end, an fd its header's size from the start
+    const fd = typeof file === 'string' ? fs.openSync(file, 'r') : file
+    try {
+      let position = 0
+      let left = typeof file === 'string' ? Infinity : (header.size ?? 0)
+      while (left > 0) {
+        const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, left))
+        const n = fs.readSync(fd, chunk, 0, chunk.length, typeof file === 'string' ? null : position)
+        if (n === 0) break
+        position += n
+        left -= n
+        if (!sink.write(n < chunk.length ? chunk.subarray(0, n) : chunk) && !(await drained(sink))) break
+      }
+    } catch (err) {
+      ;(sink as unknown as {destroy(err: Error): void}).destroy(err as Error)
+      throw err
+    } finally {
+      if (typeof file === 'string') fs.closeSync(fd)
+    }
+    if (!isDestroyed(sink)) sink.end()
+    await entryWritten
   }
 
   async finish(): Promise<LayerTar> {

@@ -47,7 +47,7 @@ export function buildRuntime(
         ulimit: options.ulimits,
         securityOpt: options.securityOpt,
       })
-      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext}, {})
+      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext, transient: true}, {})
       tracePhase('container created')
       warnings.forEach((w) => events.onWarning?.(w))
       try {

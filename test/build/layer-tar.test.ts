@@ -47,3 +47,31 @@ test('a file shorter than its header says (it shrank while read) fails the entry
   await t.throwsAsync(out.file({name: 'short', size: 4096}, fd), {message: 'Size mismatch'})
   await out.fail(new Error('stopped'))
 })
+
+test('files of several read chunks, by path and by fd, are written whole; an fd is read from its start for its header\'s size', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-layer-tar-'))
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const {createHash, randomBytes} = await import('node:crypto')
+  const big = randomBytes(3 * (1 << 20) + 1234)
+  fs.writeFileSync(path.join(dir, 'big'), big)
+  const tarFile = path.join(dir, 'layer.tar')
+  const out = new LayerTarWriter(tarFile)
+  await out.file({name: 'by-path', size: big.length, mode: 0o644, uid: 0, gid: 0, mtime: new Date(0)}, path.join(dir, 'big'))
+  const fd = fs.openSync(path.join(dir, 'big'), 'r')
+  t.teardown(() => fs.closeSync(fd))
+  fs.readSync(fd, Buffer.alloc(10), 0, 10, null) // the fd's offset moved: the entry still starts at 0
+  await out.file({name: 'by-fd', size: 2 * (1 << 20), mode: 0o644, uid: 0, gid: 0, mtime: new Date(0)}, fd)
+  await out.entry({name: 'small', mode: 0o644, uid: 0, gid: 0, mtime: new Date(0)}, Buffer.from('tail'))
+  const result = await out.finish()
+  const entries = await tarEntries(tarFile)
+  t.deepEqual(entries.map((e) => e.name), ['by-path', 'by-fd', 'small'])
+  t.is(fs.statSync(tarFile).size, result.size)
+  t.is(result.diffID, `sha256:${createHash('sha256').update(fs.readFileSync(tarFile)).digest('hex')}`)
+  t.is(tarBody(tarFile, 0, big.length).compare(big), 0, 'the whole file by path')
+  t.is(tarBody(tarFile, 512 + Math.ceil(big.length / 512) * 512, 2 * (1 << 20)).compare(big.subarray(0, 2 * (1 << 20))), 0, 'the fd from its start, its header\'s size')
+})
+
+/** The body of the tar entry whose header starts at `offset`. */
+function tarBody(file: string, offset: number, size: number): Buffer {
+  return fs.readFileSync(file).subarray(offset + 512, offset + 512 + size)
+}

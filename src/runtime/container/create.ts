@@ -54,14 +54,15 @@ function autoUsernsTaken(records: ContainerRecords): {uidMappings: OciIdMapping[
     .map((c) => ({uidMappings: c.config.spec.linux?.uidMappings ?? [], gidMappings: c.config.spec.linux?.gidMappings ?? []}))
 }
 
-export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, request: ContainerSpec): Promise<Created> {
+/** `transient`: removed again by the same command (records.ts, add). */
+export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, request: ContainerSpec, {transient = false}: {transient?: boolean} = {}): Promise<Created> {
   const zone = request.timezone === undefined ? [] : [timezoneFile(request.timezone)]
   if (request.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(request.runtime)
   // under the layers lock (shared) until the container's row keeps the image: rmi cannot delete
   // the layers this reads and copies meanwhile (docs/design/locking.md)
   return store.withLayersLock('shared', () => {
     if (!store.images.get(image.id)) throw imageRemoved(image)
-    return createOnImage(store, records, image, imageName, request, zone)
+    return createOnImage(store, records, image, imageName, request, zone, transient)
   })
 }
 
@@ -93,6 +94,7 @@ async function createOnImage(
   imageName: string,
   request: ContainerSpec,
   zone: CopiedFile[],
+  transient: boolean,
 ): Promise<Created> {
   request = resolveSharedNamespaces(records, request)
   const withVolumesFrom = mountsWithVolumesFrom(records, request)
@@ -169,7 +171,7 @@ async function createOnImage(
     }
     let container: Container
     try {
-      container = records.add(config)
+      container = records.add(config, {transient})
     } catch (err) {
       // rmi deleted the image row (it takes no lock for that) since the check above
       if ((err as {code?: string}).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw imageRemoved(image)

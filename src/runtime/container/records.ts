@@ -95,12 +95,19 @@ export class ContainerRecords {
     return this.store.database
   }
 
-  add(config: ContainerConfig): Container {
+  /**
+   * `transient`: a container its creator removes again within the same command (a build's RUN
+   * step). Its record files are not fsynced: if they are lost in a crash, the container is a
+   * leftover the command would have removed anyway, and a DB rebuild removes a container whose
+   * record is missing or damaged (rebuild.ts, rebuild-records.ts); while the DB stands, it does
+   * not read them.
+   */
+  add(config: ContainerConfig, {transient = false}: {transient?: boolean} = {}): Container {
     const insert = this.db.transaction(() => {
-      this.store.containers.create({id: config.id, name: config.name, imageId: config.imageId, created: config.created})
+      this.store.containers.create({id: config.id, name: config.name, imageId: config.imageId, created: config.created}, !transient)
       this.db.prepare('INSERT INTO container_configs (id, json) VALUES (?, ?)').run(config.id, JSON.stringify(config))
       this.db.prepare('INSERT INTO container_states (id, status, json) VALUES (?, ?, ?)').run(config.id, CREATED_STATE.status, JSON.stringify(CREATED_STATE))
-      this.writeConfigRecord(config)
+      this.writeConfigRecord(config, !transient)
       this.writeStateRecord(config.id, CREATED_STATE)
     })
     insert.immediate()
@@ -116,8 +123,8 @@ export class ContainerRecords {
   }
 
   /** containers/<id>/runtime-config.json (the store's record files: a rebuilt DB reads it). */
-  private writeConfigRecord(config: ContainerConfig): void {
-    writeRecord(this.store.layout.containerRuntimeRecord(config.id, 'config'), {config})
+  private writeConfigRecord(config: ContainerConfig, durable = true): void {
+    writeRecord(this.store.layout.containerRuntimeRecord(config.id, 'config'), {config}, durable)
   }
 
   /** runtime-state.json: replaced atomically but not fsynced, as a state changes often. */

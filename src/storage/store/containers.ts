@@ -35,18 +35,18 @@ export class ContainerStore {
    * containers/<id>/container.json from the row (inside the transaction that changed it); the
    * container's dir is made if it is not there yet.
    */
-  writeRecord(id: string): void {
+  writeRecord(id: string, durable = true): void {
     const container = this.get(id)
     if (!container) {
       removeRecord(this.layout.containerRecord(id))
       return
     }
     fs.mkdirSync(this.layout.containerDir(id), {recursive: true, mode: 0o700})
-    writeRecord(this.layout.containerRecord(id), container)
+    writeRecord(this.layout.containerRecord(id), container, durable)
   }
 
-  /** Podman's words when the name is taken. */
-  create(container: StorageContainer): void {
+  /** Podman's words when the name is taken. `durable` false: its record is not fsynced (records.ts, add). */
+  create(container: StorageContainer, durable = true): void {
     const taken = this.db.prepare('SELECT id FROM containers WHERE name = ?').get(container.name) as {id: string} | undefined
     if (taken)
       throw new NameInUseError(
@@ -56,7 +56,7 @@ export class ContainerStore {
       this.db
         .prepare('INSERT INTO containers (id, name, image_id, created) VALUES (?, ?, ?, ?)')
         .run(container.id, container.name, container.imageId, container.created)
-      this.writeRecord(container.id)
+      this.writeRecord(container.id, durable)
     })()
   }
 

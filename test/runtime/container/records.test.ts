@@ -1,13 +1,14 @@
 // Container records in a real-root temporary store: lookup in Podman's words, state changes
 // that never overwrite a recorded exit, and the exit codes kept after removal.
-import test from 'ava'
+import test, {ExecutionContext} from 'ava'
 import {spawnSync} from 'node:child_process'
-import * as fs from 'node:fs'
+import nodeFs, * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {CREATED_STATE} from '../../../src/runtime/container/config'
 import {bundleDir} from '../../../src/runtime/container/paths'
 import {processStartTime} from '../../../src/storage/store/owner'
+import {readRecord} from '../../../src/storage/store/record-files'
 import {containerConfig, tempRecords} from '../../helpers/container-records'
 
 test('lookup: exact name first, then a unique id prefix; Podman\'s errors otherwise', async (t) => {
@@ -18,6 +19,32 @@ test('lookup: exact name first, then a unique id prefix; Podman\'s errors otherw
   t.is(t.throws(() => records.lookup('nothere'))!.message, 'no container with name or ID "nothere" found: no such container')
   t.is(records.get(a.id)!.state.status, CREATED_STATE.status)
 })
+
+test.serial('a transient container (a build step\'s) has its record files written but not fsynced; any other\'s are fsynced', async (t) => {
+  const {store, records} = await tempRecords(t)
+  const fsyncs = countingFsyncs(t)
+  const transient = records.add(containerConfig('step'), {transient: true}).config
+  t.is(fsyncs.count, 0)
+  t.is(readRecord<{id: string}>(store.layout.containerRecord(transient.id))?.id, transient.id)
+  t.is(readRecord<{config: {id: string}}>(store.layout.containerRuntimeRecord(transient.id, 'config'))?.config.id, transient.id)
+  records.add(containerConfig('kept'))
+  t.true(fsyncs.count >= 2, 'the storage and the runtime record, each fsynced')
+})
+
+/** Counts fs.fsyncSync calls until the test ends (serial tests run alone: no other test's count). */
+function countingFsyncs(t: ExecutionContext): {count: number} {
+  const counter = {count: 0}
+  // the module object itself (a namespace import's properties are read-only getters onto it)
+  const original = nodeFs.fsyncSync
+  nodeFs.fsyncSync = (fd: number) => {
+    counter.count++
+    original(fd)
+  }
+  t.teardown(() => {
+    nodeFs.fsyncSync = original
+  })
+  return counter
+}
 
 test('updateRunningState changes a running container only: a recorded exit is never overwritten', async (t) => {
   const {records} = await tempRecords(t)

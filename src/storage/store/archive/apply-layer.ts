@@ -33,6 +33,11 @@ export interface ApplyLayerOptions {
    * loses everything this layer did not write into it.
    */
   whiteouts?: 'markers' | 'remove'
+  /**
+   * The DiffID of an uncompressed layer whose writer hashed these very bytes as it wrote them (a
+   * build's own layer): returned as it is, the tar is not hashed a second time.
+   */
+  knownDiffID?: string
 }
 
 export interface AppliedLayer {
@@ -494,7 +499,7 @@ export async function applyLayer(layer: Readable, dest: string, opts: ApplyLayer
 
   let compression: LayerCompression = 'none'
   const decompressor = createLayerDecompressor((c) => (compression = c))
-  const hasher = new HashingPassThrough()
+  const hasher = opts.knownDiffID === undefined ? new HashingPassThrough() : undefined
   // allowUnknownFormat: old v7 headers (no ustar magic) are still valid layers for Go's archive/tar
   const extract = tar.extract({allowUnknownFormat: true} as Parameters<typeof tar.extract>[0])
   const tap: XattrTap = tapPaxXattrs(extract)
@@ -503,8 +508,9 @@ export async function applyLayer(layer: Readable, dest: string, opts: ApplyLayer
   }
   layer.on('error', fail)
   decompressor.on('error', fail)
-  hasher.on('error', fail)
-  layer.pipe(decompressor).pipe(hasher).pipe(extract)
+  hasher?.on('error', fail)
+  if (hasher) layer.pipe(decompressor).pipe(hasher).pipe(extract)
+  else layer.pipe(decompressor).pipe(extract)
 
   const writer = new LayerWriter(root, opts)
   const entries = extract[Symbol.asyncIterator]() as AsyncIterator<TarEntry>
@@ -536,9 +542,9 @@ export async function applyLayer(layer: Readable, dest: string, opts: ApplyLayer
     if (!done) {
       layer.destroy()
       decompressor.destroy()
-      hasher.destroy()
+      hasher?.destroy()
       extract.destroy()
     }
   }
-  return {diffID: `sha256:${hasher.hash.digest('hex')}`, size: writer.size, entries: writer.entries, compression}
+  return {diffID: hasher ? `sha256:${hasher.hash.digest('hex')}` : opts.knownDiffID!, size: writer.size, entries: writer.entries, compression}
 }

@@ -2,9 +2,9 @@
 import {TspodError} from '../../../errors'
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
+import type BetterSqlite3 from 'better-sqlite3'
 
 import {sha256Digest} from '../../digest'
-
 import type {Database} from '../db/connection'
 import type {StoreLayout} from '../layout'
 import {writeFileAtomic, writeRecord} from '../record-files'
@@ -131,10 +131,18 @@ export class ImageStore {
     return [...new Set(names.flatMap((n) => (holder.all(n) as {image_id: string}[]).map((r) => r.image_id)))]
   }
 
+  /** hydrate's queries, prepared once: a listing (a build's cache lookup at every step) hydrates every image */
+  private hydrateQueries?: {names: BetterSqlite3.Statement; digests: BetterSqlite3.Statement; layers: BetterSqlite3.Statement}
+
   private hydrate(row: ImageRow): Image {
-    const names = (this.db.prepare('SELECT name FROM image_names WHERE image_id = ? ORDER BY added, name').all(row.id) as {name: string}[]).map((r) => r.name)
-    const digests = (this.db.prepare('SELECT digest FROM image_digests WHERE image_id = ? ORDER BY digest').all(row.id) as {digest: string}[]).map((r) => r.digest)
-    const layers = (this.db.prepare('SELECT layer_id FROM image_layers WHERE image_id = ? ORDER BY position').all(row.id) as {layer_id: string}[]).map((r) => r.layer_id)
+    const queries = (this.hydrateQueries ??= {
+      names: this.db.prepare('SELECT name FROM image_names WHERE image_id = ? ORDER BY added, name'),
+      digests: this.db.prepare('SELECT digest FROM image_digests WHERE image_id = ? ORDER BY digest'),
+      layers: this.db.prepare('SELECT layer_id FROM image_layers WHERE image_id = ? ORDER BY position'),
+    })
+    const names = (queries.names.all(row.id) as {name: string}[]).map((r) => r.name)
+    const digests = (queries.digests.all(row.id) as {digest: string}[]).map((r) => r.digest)
+    const layers = (queries.layers.all(row.id) as {layer_id: string}[]).map((r) => r.layer_id)
     return {
       id: row.id,
       topLayer: row.top_layer,

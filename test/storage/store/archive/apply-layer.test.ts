@@ -2,6 +2,7 @@
 // applyLayer in this process (as real root): metadata, whiteouts, every hostile entry class, and
 // damaged archives. Ownership as the rootless user is in unpack-rootless.test.ts.
 import test, {ExecutionContext} from 'ava'
+import nodeCrypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -122,6 +123,35 @@ test('a busybox-like layer: modes with setuid/setgid/sticky, symlinks, hardlinks
   t.deepEqual(native().getxattr(ping, 'user.binary'), BINARY_XATTR, 'binary PAX xattr values survive byte for byte')
   t.is(native().getxattr(ping, 'security.selinux'), null)
 })
+
+test.serial('knownDiffID (a build\'s own layer, hashed as it was written): returned as given, the tar not hashed again', async (t) => {
+  const w = world(t)
+  const tar = buildTar(BUSYBOX_LIKE)
+  const known = `sha256:${'ab'.repeat(32)}`
+  const hashes = countingHashes(t)
+  const result = await applyLayer(Readable.from([tar]), w.dest, {ignoreChownErrors: false, knownDiffID: known})
+  t.deepEqual(result, {diffID: known, size: 12 + 5 + 30, entries: BUSYBOX_LIKE.length, compression: 'none'})
+  t.is(hashes.count, 0, 'no sha256 over the tar')
+  t.is(fs.readFileSync(path.join(w.dest, 'etc/passwd'), 'utf8'), 'root:x:0:0:root:/root:/bin/sh\n')
+  const without = await apply(tar, world(t).dest)
+  t.is(without.diffID, sha256(tar), 'without it the tar is hashed')
+  t.true(hashes.count > 0)
+})
+
+/** Counts the sha256 hashes made until the test ends (serial tests run alone: no other test's count). */
+function countingHashes(t: ExecutionContext): {count: number} {
+  const counter = {count: 0}
+  // the module object itself (a namespace import's properties are read-only getters onto it)
+  const original = nodeCrypto.createHash
+  nodeCrypto.createHash = ((algorithm: string, options?: nodeCrypto.HashOptions) => {
+    if (algorithm === 'sha256') counter.count++
+    return original(algorithm, options)
+  }) as typeof nodeCrypto.createHash
+  t.teardown(() => {
+    nodeCrypto.createHash = original
+  })
+  return counter
+}
 
 test('whiteouts become char 0/0 nodes and opaque dirs get trusted.overlay.opaque (real root)', async (t) => {
   const w = world(t)

@@ -3,6 +3,7 @@
 // the worker's protocol when its job is malformed.
 import test from 'ava'
 import {spawnSync} from 'node:child_process'
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -53,6 +54,25 @@ test('without a mapping, layers unpack in this process and DiffIDs are checked',
   await removeAsMappedRoot([jobs[0].dest, jobs[1].dest], undefined)
   t.false(fs.existsSync(jobs[0].dest))
   t.false(fs.existsSync(jobs[1].dest))
+})
+
+test.serial('a plain blob of several read chunks unpacks whole; a missing blob fails its layer; a refused dest leaves no fd open', async (t) => {
+  const dir = tempDir()
+  t.teardown(() => fs.rmSync(dir, {recursive: true, force: true}))
+  const big = crypto.randomBytes(2.5 * (1 << 20))
+  const tar = buildTar([{name: 'big', data: big}, {name: 'after', data: 'end'}])
+  const blob = path.join(dir, 'plain.tar')
+  fs.writeFileSync(blob, tar)
+  fs.mkdirSync(path.join(dir, 'dest'))
+  const [result] = await unpackLayers([{blob, dest: path.join(dir, 'dest'), expectedDiffID: sha256(tar)}], {mapping: undefined, ignoreChownErrors: false})
+  t.is(result.diffID, sha256(tar))
+  t.is(fs.readFileSync(path.join(dir, 'dest/big')).compare(big), 0)
+  t.is(fs.readFileSync(path.join(dir, 'dest/after'), 'utf8'), 'end')
+  fs.mkdirSync(path.join(dir, 'dest2'))
+  await t.throwsAsync(unpackLayers([{blob: path.join(dir, 'missing.tar'), dest: path.join(dir, 'dest2'), index: 3}], {mapping: undefined, ignoreChownErrors: false}), {message: /^layer 3 .*ENOENT/})
+  const fds = fs.readdirSync('/proc/self/fd').length
+  await t.throwsAsync(unpackLayers([{blob, dest: path.join(dir, 'plain.tar')}], {mapping: undefined, ignoreChownErrors: false}), {message: /is not a directory/})
+  t.is(fs.readdirSync('/proc/self/fd').length, fds, 'the blob was never opened')
 })
 
 test('the worker answers each job on its own line, a malformed one with its error, and exits 1 after a failure', (t) => {

@@ -52,6 +52,8 @@ export class StoreDestination implements ImageDestination {
   /** per layer index: its unpack, started as soon as its blob is stored (undefined: it existed) */
   private readonly unpacks = new Map<number, Promise<StagedLayer | undefined>>()
   private readonly blobFiles = new Map<string, string>()
+  /** blobs putBlobFile was given with their digest computed by their writer */
+  private readonly digestsComputed = new Set<string>()
   /** existing layers this pull reuses, pinned until commit registers the image (or close) */
   private readonly pinned = new Set<string>()
   /** the worker that unpacks all of this pull's layers in the store's namespace (unless given one) */
@@ -99,9 +101,12 @@ export class StoreDestination implements ImageDestination {
 
   /**
    * A layer blob this process wrote itself (a build's), moved into the store rather than copied
-   * when it is on the store's filesystem; `source` is gone afterwards.
+   * when it is on the store's filesystem; `source` is gone afterwards. `digestComputed`: an
+   * uncompressed tar whose digest (its DiffID) the writer computed from the bytes it wrote, so
+   * the unpack need not hash it again.
    */
-  async putBlobFile(source: string, info: BlobInfo, options: {layerIndex?: number}): Promise<BlobInfo> {
+  async putBlobFile(source: string, info: BlobInfo, options: {layerIndex?: number; digestComputed?: boolean}): Promise<BlobInfo> {
+    if (options.digestComputed) this.digestsComputed.add(info.digest)
     const file = path.join(this.tmp, hexOf(info.digest))
     try {
       fs.renameSync(source, file)
@@ -158,7 +163,7 @@ export class StoreDestination implements ImageDestination {
       const contents = this.store.layout.driver.stagedContentsDir(staging)
       fs.mkdirSync(contents)
       const [unpacked] = await unpackLayers(
-        [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], digest, index, fullTree}],
+        [{blob, dest: contents, expectedDiffID: this.config!.diffIDs[index], knownDiffID: this.digestsComputed.has(digest) ? digest : undefined, digest, index, fullTree}],
         {mapping: this.store.mapping, ignoreChownErrors: ignoreChownErrors(this.store.config), onWarning: this.options.onWarning, unpackWith: this.options.unpackWith ?? this.unpackProcess?.unpack},
       )
       fs.renameSync(blob, path.join(staging, 'blob'))

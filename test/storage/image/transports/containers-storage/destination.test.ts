@@ -3,6 +3,7 @@
 // when it is on the store's filesystem, by a copy when it is not; either way the caller's file
 // is gone and the layer is the same. As real root: the store writes directly.
 import test from 'ava'
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -58,4 +59,29 @@ test('a layer file on another filesystem is copied in and removed', async (t) =>
   t.false(fs.existsSync(source))
   t.deepEqual(fs.readFileSync(store.layout.blobFile(layerId)), data)
   t.true(fs.existsSync(path.join(store.layout.diffDir(layerId), 'bin', 'busybox')))
+})
+
+/** A layer file put in under `digest`, which the config also names as its DiffID. */
+async function putUnderDigest(t: {teardown(fn: () => void): void}, store: Store, digest: string, digestComputed: boolean): Promise<void> {
+  const layer = await busyboxLayer()
+  const source = path.join(store.newWorkDir('tmp'), 'layer.tar')
+  fs.writeFileSync(source, layer.data)
+  const config = Buffer.from(JSON.stringify({architecture: 'amd64', os: 'linux', config: {}, rootfs: {type: 'layers', diff_ids: [digest]}, history: [{created_by: 'test'}]}))
+  const configDigest = `sha256:${crypto.createHash('sha256').update(config).digest('hex')}`
+  const dest = new StoreDestination({} as ImageReference, store, {names: ['localhost/computed:latest']})
+  t.teardown(() => dest.close())
+  await dest.putBlob(Readable.from([config]), {digest: configDigest, size: config.length}, {isConfig: true})
+  await dest.putBlobFile(source, {digest, size: layer.data.length, mediaType: layer.mediaType}, {layerIndex: 0, digestComputed})
+  const manifest = {schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length}, layers: [{mediaType: layer.mediaType, digest, size: layer.data.length}]}
+  await dest.putManifest({bytes: Buffer.from(JSON.stringify(manifest)), mediaType: manifest.mediaType})
+  await dest.commit()
+}
+
+test('digestComputed: the digest its writer computed is taken as the DiffID, the layer is not hashed again', async (t) => {
+  const named = `sha256:${'c'.repeat(64)}`
+  const trusted = await openTemp(t)
+  await putUnderDigest(t, trusted, named, true)
+  t.is(trusted.images.byName('localhost/computed:latest')!.layers.length, 1, 'unpacked and registered under the digest given')
+  const checked = await openTemp(t)
+  await t.throwsAsync(putUnderDigest(t, checked, named, false), {message: /does not match config's DiffID/})
 })
