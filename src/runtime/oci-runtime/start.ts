@@ -39,7 +39,7 @@ export interface OciRuntimeStart {
   layout: RootfsLayout
   /** the store's mapping; undefined when tspod runs as real root */
   mapping?: UserNamespaceMapping
-  /** an existing private dir: config.json, the pid file, the runtime's log and console socket go there */
+  /** an existing private dir: config.json, the pid file and the runtime's log go there */
   bundleDir: string
   stdio: [StdioSpec, StdioSpec, StdioSpec]
   /** -t: the runtime sends the container's pty master over --console-socket (see consoleMaster); not with runc */
@@ -103,7 +103,6 @@ export interface OciRuntimeChild {
 
 const PID_FILE = 'pidfile'
 const LOG_FILE = 'oci-log'
-const CONSOLE_SOCKET = 'console.sock'
 
 /** The runtime's environment: enough to run, nothing of the container's (that is in config.json). */
 function runtimeEnv(): string[] {
@@ -214,7 +213,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, {ownNetwork: o.network !== undefined, rootless: o.mapping}))
 
   let consoleSocket: ConsoleSocket | undefined
-  if (o.tty) consoleSocket = await listenConsoleSocket(path.join(bundleDir, CONSOLE_SOCKET))
+  if (o.tty) consoleSocket = await listenConsoleSocket()
   const namespaces: NamespaceName[] = [...(rootless && !userNamespace ? ['user' as const] : []), 'mount', ...(o.network ? ['net' as const] : [])]
   const argv = runtimeArgs(runtime, {flags: o.runtimeFlags, preserveFds: o.preserveFds, root, log: logFile, bundle: bundleDir, pidFile, consoleSocket: consoleSocket?.path, id: o.containerId})
   const layout: RootfsLayout = {...o.layout, mountedBy: o.fuseOverlay ? 'fuse-overlayfs' : undefined}
