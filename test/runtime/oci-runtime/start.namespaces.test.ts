@@ -49,6 +49,19 @@ test.serial('--runtime crun and runc on a named network: each gets its address, 
   await ok(box, ['network', 'rm', 'ocinet'])
 })
 
+test.serial('--userns=keep-id and nomap on a named network, natively and with crun: an address, /etc/hosts names it (its file, the container root\'s, written again at start)', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  await ok(box, ['network', 'create', '--subnet', '10.123.42.0/24', 'ocimapped'])
+  for (const userns of ['keep-id', 'nomap'])
+    for (const runtime of ['tspod', 'crun']) {
+      const name = `${userns}-${runtime}`
+      const out = await ok(box, ['--runtime', runtime, 'run', '--rm', '--name', name, `--userns=${userns}`, '--network', 'ocimapped', 'busybox', 'sh', '-c', 'ip -4 addr show eth0 | grep -o "inet [0-9./]*"; grep -c "[[:space:]]' + name + '$" /etc/hosts'])
+      t.regex(out, /^inet 10\.123\.42\.\d+\/24\n1\n$/, name)
+    }
+  await ok(box, ['network', 'rm', 'ocimapped'])
+})
+
 test('--runtime crun joins a donor\'s namespaces: --network container:X (native or crun donor) and a pod', async (t) => {
   const box = await sandboxWithImages(t)
   t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
