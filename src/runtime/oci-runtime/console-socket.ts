@@ -69,6 +69,9 @@ export async function listenConsoleSocket(tmpDir = os.tmpdir()): Promise<Console
     rejectMaster = reject
     server.once('connection', (socket) => {
       server.close()
+      // the runtime is connected: nothing else may connect, and a detached container's starter
+      // may be gone before it would call close
+      fs.rmSync(dir, {recursive: true, force: true})
       receiveMaster(socket, () => closed).then(resolve, reject)
     })
   })

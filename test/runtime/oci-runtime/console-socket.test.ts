@@ -12,7 +12,7 @@ import {listenConsoleSocket} from '../../../src/runtime/oci-runtime/console-sock
 import {sandboxWithImages} from '../../helpers/image-sandbox'
 import {tspod} from '../../helpers/rootless'
 
-test('the socket is console.sock in a new 0700 dir under the temp dir, 0600; close removes the dir', async (t) => {
+test('the socket is console.sock in a new 0700 dir under the temp dir, 0600; removed once the runtime connects', async (t) => {
   const socket = await listenConsoleSocket()
   const dir = path.dirname(socket.path)
   t.is(path.basename(socket.path), 'console.sock')
@@ -23,6 +23,8 @@ test('the socket is console.sock in a new 0700 dir under the temp dir, 0600; clo
   // a runtime that connects and closes without sending a terminal: the master is refused
   await new Promise<void>((resolve) => net.connect(socket.path, resolve).end())
   await t.throwsAsync(socket.master)
+  // gone once the runtime has connected, before close
+  t.false(fs.existsSync(dir))
   socket.close()
   t.false(fs.existsSync(dir))
 })
@@ -45,6 +47,7 @@ test('run -td with crun from a deep run root: the terminal reaches the container
   const id = run.stdout.trim()
   const tty = await tspod(box, ['--runroot', runRoot, 'exec', id, 'sh', '-c', 'readlink /proc/1/fd/0'])
   t.deepEqual([tty.code, tty.stdout, tty.stderr], [0, '/dev/pts/0\n', ''])
+  t.deepEqual(fs.readdirSync('/tmp').filter((e) => e.startsWith('tspod-term.') && fs.statSync(path.join('/tmp', e)).uid === box.user.uid), [], 'no socket dir left')
   const rm = await tspod(box, ['--runroot', runRoot, 'rm', '-f', '-t', '0', id])
   t.is(rm.code, 0, rm.stderr)
 })
