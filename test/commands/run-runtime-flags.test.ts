@@ -115,7 +115,7 @@ test('containers.conf [containers] userns is the --userns default; a container o
   t.is(await ok(box, ['container', 'inspect', '--format', '{{.HostConfig.UsernsMode}}', 'own', 'shared']), 'private\n\n')
 })
 
-test('--runtime picks the runtime of run, create, build and info, [engine.runtimes] says where a name is; containers.conf\'s runtime leaves tspod\'s own the default; an unknown one is refused (125)', async (t) => {
+test('containers.conf [engine] runtime is the default runtime of run, create, build and info; --runtime overrides it; an unknown one is refused (125)', async (t) => {
   const box = await sandboxWithImages(t)
   const conf = (name: string, text: string): {CONTAINERS_CONF: string} => {
     const file = path.join(box.dir, name)
@@ -128,12 +128,11 @@ test('--runtime picks the runtime of run, create, build and info, [engine.runtim
     t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
     return r.stdout
   }
-  t.is(await run(['info', '--format', '{{.Host.OCIRuntime.Name}}'], withCrun), 'tspod\n')
-  t.is(await run(['--runtime', 'crun', 'info', '--format', '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'], withCrun), 'crun /usr/bin/crun\n')
+  t.is(await run(['info', '--format', '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'], withCrun), 'crun /usr/bin/crun\n')
   t.is(await run(['run', '--name', 'byconf', 'busybox', 'echo', 'hi'], withCrun), 'hi\n')
-  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'byconf']), 'tspod\n')
-  t.is(await run(['--runtime', 'crun', 'run', '--name', 'byflag', 'busybox', 'echo', 'hi'], withCrun), 'hi\n')
-  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'byflag']), 'crun\n')
+  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'byconf']), 'crun\n')
+  await run(['--runtime', 'tspod', 'create', '--name', 'native', 'busybox', 'true'], withCrun)
+  t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'native']), 'tspod\n')
 
   // a runtime by path is kept as given; [engine.runtimes] says where a name is
   const copy = path.join(box.dir, 'myruntime')
@@ -141,15 +140,16 @@ test('--runtime picks the runtime of run, create, build and info, [engine.runtim
   fs.chmodSync(copy, 0o755)
   await run(['--runtime', copy, 'create', '--name', 'bypath', 'busybox', 'true'], withCrun)
   t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'bypath']), `${copy}\n`)
-  const listed = conf('listed.conf', `[engine.runtimes]\nmine = ["${copy}"]\n`)
-  t.is(await run(['--runtime', 'mine', 'info', '--format', '{{.Host.OCIRuntime.Path}}'], listed), `${copy}\n`)
+  const listed = conf('listed.conf', `[engine]\nruntime = "mine"\n[engine.runtimes]\nmine = ["${copy}"]\n`)
+  t.is(await run(['info', '--format', '{{.Host.OCIRuntime.Path}}'], listed), `${copy}\n`)
 
+  const missing = conf('missing.conf', '[engine]\nruntime = "idonotexist"\n')
   for (const args of [['run', '--rm', 'busybox', 'true'], ['create', 'busybox', 'true'], ['build', '-t', 'never', box.dir]]) {
-    const r = await tspod(box, ['--runtime', 'idonotexist', ...args])
+    const r = await tspod(box, args, {env: missing})
     t.is(r.code, 125, args[0])
     t.is(r.stderr, 'Error: default OCI runtime "idonotexist" not found: invalid argument\n', args[0])
   }
-  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--sort', 'names']), 'byconf\nbyflag\nbypath\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}}', '--sort', 'names']), 'byconf\nbypath\nnative\n')
 })
 
 test('-w on a dir a volume or bind mount provides (not in the image) works with crun as natively; one nowhere is refused (126)', async (t) => {

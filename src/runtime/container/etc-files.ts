@@ -149,6 +149,22 @@ export function bridgeAddresses(status: Record<string, NetworkStatus>): string[]
   return [...ips.filter((ip) => !ip.includes(':')), ...ips.filter((ip) => ip.includes(':'))]
 }
 
+/**
+ * Write `file` again. Under --userns=keep-id, nomap or auto it belongs to the container's root (a
+ * subordinate id) and is not the user's to open: a new copy (the user's, its mode kept, readable
+ * in the container as before) then replaces it in the user's userdata dir.
+ */
+function replaceFile(file: string, content: string): void {
+  try {
+    fs.writeFileSync(file, content)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES') throw err
+    const next = `${file}.new`
+    fs.writeFileSync(next, content, {mode: fs.statSync(file).mode & 0o777})
+    fs.renameSync(next, file)
+  }
+}
+
 /** At each start on named networks: /etc/hosts with the address it got, /etc/resolv.conf with aardvark-dns first. */
 export function writeBridgeEtcFiles(store: Store, container: Container, status: Record<string, NetworkStatus>, imageLayerDirs: string[] = []): void {
   const spec = container.config.containerSpec
@@ -157,7 +173,7 @@ export function writeBridgeEtcFiles(store: Store, container: Container, status: 
   const names = [hostname, container.config.name]
   const rewrite = (name: string, content: string): void => {
     const file = path.join(userdata, name)
-    if (fs.existsSync(file)) fs.writeFileSync(file, content)
+    if (fs.existsSync(file)) replaceFile(file, content)
   }
   if (!spec.noHosts) {
     rewrite('hosts', hostsFile(baseHostsEntries(spec.extraHosts ?? [], imageLayerDirs), containerHostsEntries(bridgeAddresses(status), names, hostsInternalIP())))

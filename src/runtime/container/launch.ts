@@ -295,7 +295,7 @@ async function networkStarter(
  * /etc/hosts and /etc/resolv.conf written with the addresses it got; the container joins the
  * rootless netns' user namespace and its netns by path, and makes its other namespaces there.
  */
-async function startBridgeNetworks(store: Store, container: Container, fuse: boolean): Promise<{join: JoinTarget; handle: NetworkHandle}> {
+async function startBridgeNetworks(store: Store, container: Container, fuse: boolean): Promise<{join: Extract<JoinTarget, {paths: unknown}>; handle: NetworkHandle}> {
   if (fuse) throw new TspodError('named networks cannot be combined with storage.conf\'s mount_program (fuse-overlayfs) in tspod yet')
   const {ContainerNetworks} = await import('../network/netavark/netavark')
   const mode = container.config.containerSpec.network as BridgeNetworkMode
@@ -344,15 +344,24 @@ function checkWorkdir(container: Container, layout: RootfsLayout): void {
 async function spawnWithRuntime(store: Store, container: Container, layout: RootfsLayout, options: LaunchOptions): Promise<Spawned> {
   const {config} = container
   checkWorkdir(container, layout)
-  if (config.containerSpec.network.kind === 'bridge') throw new TspodError('named networks are not supported with --runtime in tspod yet')
-  const network = await networkStarter(store, config, options.networkExitFd)
+  const fuse = layout.mountedBy === 'fuse-overlayfs' ? fuseOverlayConfig(store.config) : undefined
+  const joins = (config.spec.linux?.namespaces ?? []).some((ns) => ns.path)
+  if (joins && fuse) throw new TspodError(`container ${config.id} shares another container's namespaces: storage.conf's mount_program is not supported for it`)
+  // a named network: netavark sets up the netns in the rootless netns; the runtime runs in that
+  // namespace's user namespace and joins the netns by path, as Podman hands it to crun
+  const bridge = config.containerSpec.network.kind === 'bridge' ? await startBridgeNetworks(store, container, fuse !== undefined) : undefined
+  // a container joining another's namespaces has no network of its own making, as with the native runtime
+  const network = bridge || joins ? undefined : await networkStarter(store, config, options.networkExitFd)
+  const networkHandle = () => bridge?.handle ?? network?.handle()
+  const netns = bridge?.join.paths.find((p) => p.namespace === 'net')
+  const spec = withConsoleSize(netns ? withJoinedNamespaces(config.spec, [netns]) : config.spec, options.tty)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,
     runtimeFlags: config.containerSpec.runtimeFlags,
     preserveFds: options.preserveFds,
     containerId: config.id,
-    spec: withConsoleSize(config.spec, options.tty),
+    spec,
     layout,
     mapping: store.mapping,
     bundleDir: bundleDir(store, config.id),
@@ -360,15 +369,17 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
     tty: options.tty,
     keepGroups: config.keepGroups,
     network: network?.start,
+    userNamespace: bridge?.join.paths.find((p) => p.namespace === 'user')?.path,
+    reachableDirs: [containerDirs(store, config.id).userdata, store.layout.volumesDir],
     dieWithParent: options.dieWithParent ?? true,
-    fuseOverlay: layout.mountedBy === 'fuse-overlayfs' ? fuseOverlayConfig(store.config) : undefined,
+    fuseOverlay: fuse,
   }).catch(async (err) => {
-    await network?.handle()?.stop()
+    await networkHandle()?.stop()
     throw err
   })
   await child.started.catch(() => undefined) // a failure shows in child.exited
   const initPid = await child.containerPid().catch(() => child.pid)
-  return {child, network: network?.handle(), initPid, warnings: child.warnings, explain: (err) => err}
+  return {child, network: networkHandle(), initPid, warnings: child.warnings, explain: (err) => err}
 }
 
 /** The namespace files of the containers this one shares namespaces with, started first as Podman does when they are not running. */

@@ -1,10 +1,12 @@
 // config.json for an external runtime, Podman's rootless way: the runtime runs inside tspod's
 // user namespace (where the overlay is already mounted), so the spec has no user namespace and
 // no id maps — the runtime is already "root" of the mapped namespace. A container mapped
-// otherwise (--userns=keep-id) gets a user namespace nested in that one, with its maps in that
-// namespace's ids, as Podman gives crun. Everything else (mounts
-// with their bind sources, process, hostname, capabilities, rlimits, masked and read-only paths,
-// annotations such as keep-groups) is passed on unchanged.
+// otherwise (--userns=keep-id, nomap, auto) gets a user namespace nested in that one, with its
+// maps in that namespace's ids, as Podman gives crun. A user namespace joined by path (a pod's, a
+// --network container:X donor's) is the one the runtime itself runs in, so it leaves the spec too;
+// the other namespaces joined by path (a named network's netns, a donor's) stay for the runtime to
+// join. Everything else (mounts with their bind sources, process, hostname, capabilities,
+// rlimits, masked and read-only paths, annotations such as keep-groups) is passed on unchanged.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -32,6 +34,11 @@ export function nestedUserNamespace(uidMappings: IdMapping[], gidMappings: IdMap
   return !(isRootlessMapping(uidMappings, rootless.uidMap) && isRootlessMapping(gidMappings, rootless.gidMap))
 }
 
+/** The user namespace the spec joins by path: the runtime is started in it instead of one of tspod's making. */
+export function joinedUserNamespace(spec: OciSpec): string | undefined {
+  return spec.linux?.namespaces?.find((ns) => ns.type === 'user' && ns.path)?.path
+}
+
 export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean, options: ExternalSpecOptions = {}): OciSpec {
   const copy = structuredClone(spec) as OciSpec
   copy.root = {...copy.root, path: path.resolve(rootfs)}
@@ -39,15 +46,18 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
   const linux = copy.linux
   if (linux) {
     const rootless = options.rootless
-    const nested = rootless !== undefined && linux.uidMappings !== undefined && linux.gidMappings !== undefined && nestedUserNamespace(linux.uidMappings, linux.gidMappings, rootless)
+    const sharesUser = joinedUserNamespace(copy) !== undefined
+    const nested =
+      !sharesUser && rootless !== undefined && linux.uidMappings !== undefined && linux.gidMappings !== undefined && nestedUserNamespace(linux.uidMappings, linux.gidMappings, rootless)
     const inherited = new Set([...(nested ? [] : ['user']), ...(options.ownNetwork ? ['network'] : [])])
     linux.namespaces = (linux.namespaces ?? []).filter((ns) => !inherited.has(ns.type))
     if (nested) {
       linux.uidMappings = toRootlessIds(linux.uidMappings!, rootless.uidMap)
       linux.gidMappings = toRootlessIds(linux.gidMappings!, rootless.gidMap)
-      // a network namespace tspod made belongs to the outer user namespace: the nested one cannot
-      // mount a sysfs for it, so /sys is the host's, read-only (Podman's canMountSys)
-      if (options.ownNetwork) copy.mounts = copy.mounts?.map((m) => (m.type === 'sysfs' ? HOST_SYS : m))
+      // a network namespace tspod made or joins belongs to the outer user namespace: the nested
+      // one cannot mount a sysfs for it, so /sys is the host's, read-only (Podman's canMountSys)
+      const outerNetwork = options.ownNetwork || linux.namespaces.some((ns) => ns.type === 'network' && ns.path)
+      if (outerNetwork) copy.mounts = copy.mounts?.map((m) => (m.type === 'sysfs' ? HOST_SYS : m))
     } else {
       delete linux.uidMappings
       delete linux.gidMappings

@@ -4,8 +4,14 @@
 // Node cannot receive a file descriptor on a net.Socket, so the connection is accepted paused
 // (libuv must never read it: a plain read() would discard the descriptor) and the message is
 // taken off its fd with the addon's recvmsg, retried until the runtime has sent it.
+//
+// The socket lives in a private dir of its own under the temp dir, as conmon's `conmon-term.XXXXXX`:
+// a container's run dir (the run root, then its 64-digit id) is often longer than a unix socket
+// path may be (107 bytes).
 import * as fs from 'node:fs'
 import * as net from 'node:net'
+import * as os from 'node:os'
+import * as path from 'node:path'
 
 import {TspodError, wrap} from '../../errors'
 import {native} from '../../native'
@@ -48,9 +54,14 @@ function receiveMaster(socket: net.Socket, isClosed: () => boolean): Promise<num
   })
 }
 
-export async function listenConsoleSocket(file: string): Promise<ConsoleSocket> {
-  if (Buffer.byteLength(file) > SUN_PATH_MAX) throw new TspodError(`console socket path \`${file}\` is too long for a unix socket`)
-  fs.rmSync(file, {force: true})
+/** Listen on `console.sock` in a new private dir under `tmpDir` (default the temp dir); `close` removes both. */
+export async function listenConsoleSocket(tmpDir = os.tmpdir()): Promise<ConsoleSocket> {
+  const dir = fs.mkdtempSync(path.join(tmpDir, 'tspod-term.'))
+  const file = path.join(dir, 'console.sock')
+  if (Buffer.byteLength(file) > SUN_PATH_MAX) {
+    fs.rmSync(dir, {recursive: true, force: true})
+    throw new TspodError(`console socket path \`${file}\` is too long for a unix socket: set TMPDIR to a shorter dir`)
+  }
   let closed = false
   const server = net.createServer({pauseOnConnect: true})
   let rejectMaster: (err: Error) => void = () => undefined
@@ -58,6 +69,9 @@ export async function listenConsoleSocket(file: string): Promise<ConsoleSocket> 
     rejectMaster = reject
     server.once('connection', (socket) => {
       server.close()
+      // the runtime is connected: nothing else may connect, and a detached container's starter
+      // may be gone before it would call close
+      fs.rmSync(dir, {recursive: true, force: true})
       receiveMaster(socket, () => closed).then(resolve, reject)
     })
   })
@@ -65,6 +79,9 @@ export async function listenConsoleSocket(file: string): Promise<ConsoleSocket> 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(wrap(err, `listening on the console socket \`${file}\``)))
     server.listen(file, () => resolve())
+  }).catch((err) => {
+    fs.rmSync(dir, {recursive: true, force: true})
+    throw err
   })
   fs.chmodSync(file, 0o600)
   return {
@@ -74,7 +91,7 @@ export async function listenConsoleSocket(file: string): Promise<ConsoleSocket> 
       closed = true
       server.close()
       rejectMaster(new TspodError('the OCI runtime did not send the container terminal'))
-      fs.rmSync(file, {force: true})
+      fs.rmSync(dir, {recursive: true, force: true})
     },
   }
 }

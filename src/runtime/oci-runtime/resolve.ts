@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {UsageError} from '../../errors'
-import {readContainersConf} from '../../storage/config/containers-conf'
+import {ContainersConf, readContainersConf} from '../../storage/config/containers-conf'
 
 /** Where containers.conf's [engine.runtimes] looks for crun and runc when PATH has neither. */
 const DEFAULT_RUNTIME_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/sbin', '/bin', '/run/current-system/sw/bin']
@@ -37,13 +37,12 @@ function isExecutableFile(file: string): boolean {
 export const NATIVE_RUNTIME = 'tspod'
 
 /**
- * The runtime of a new container or RUN step: --runtime; undefined (or "tspod") is tspod's native
- * runtime. Unlike Podman, containers.conf's [engine] runtime does not change the default: tspod's
- * own runtime does what its external-runtime path cannot yet (named networks, --userns=nomap|auto),
- * so a file written for Podman ("crun") would take those away (README, "Runtimes").
+ * The runtime of a new container or RUN step, as Podman chooses it: --runtime, else containers.conf's
+ * [engine] runtime; undefined is tspod's native runtime (neither set, or either set to "tspod").
  */
-export function chosenRuntime(flag: string | undefined): string | undefined {
-  return flag === NATIVE_RUNTIME ? undefined : flag
+export function chosenRuntime(flag: string | undefined, conf: Pick<ContainersConf, 'runtime'> = readContainersConf()): string | undefined {
+  const name = flag ?? conf.runtime
+  return name === NATIVE_RUNTIME ? undefined : name
 }
 
 /**

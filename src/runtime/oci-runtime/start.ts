@@ -10,16 +10,17 @@ import {ContainerStartError, ExecCannotInvokeError, ExecNotFoundError, TspodErro
 import {NamespaceName, StdioSpec} from '../../native'
 import {explainPermissionError} from '../../storage/store/preflight/preflight'
 import type {AccessWalk} from '../../storage/store/preflight/access-walk'
-import type {UserNamespaceMapping} from '../../userns/idmap'
+import type {IdMapping, UserNamespaceMapping} from '../../userns/idmap'
 import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import type {HostUser} from '../../userns/user'
 import {FUSE_OVERLAY_LOG, FuseOverlayConfig, FuseOverlayMount, mountFuseOverlay} from '../fuse-overlay'
 import type {OciSpec} from '../oci-spec'
 import type {RootfsLayout} from '../plan'
-import {externalRuntimeSpec, writeBundleConfig} from './bundle'
+import {externalRuntimeSpec, joinedUserNamespace, nestedUserNamespace, writeBundleConfig} from './bundle'
 import {ConsoleSocket, listenConsoleSocket} from './console-socket'
 import {helperSteps} from './helper-steps'
 import {checkOciRuntimeAccess} from './preflight'
+import {makeSearchable} from './reachable-dirs'
 import {OciRuntimeInfo, identifyOciRuntime} from './resolve'
 import {readRuntimeLog, runtimeError, runtimeFailure} from './runtime-error'
 
@@ -38,7 +39,7 @@ export interface OciRuntimeStart {
   layout: RootfsLayout
   /** the store's mapping; undefined when tspod runs as real root */
   mapping?: UserNamespaceMapping
-  /** an existing private dir: config.json, the pid file, the runtime's log and console socket go there */
+  /** an existing private dir: config.json, the pid file and the runtime's log go there */
   bundleDir: string
   stdio: [StdioSpec, StdioSpec, StdioSpec]
   /** -t: the runtime sends the container's pty master over --console-socket (see consoleMaster); not with runc */
@@ -60,6 +61,17 @@ export interface OciRuntimeStart {
    * by itself once the runtime's container and the helper have ended.
    */
   fuseOverlay?: FuseOverlayConfig
+  /**
+   * The user namespace the runtime runs in, joined by path: the rootless network namespace's for
+   * a named network (its netns is in the spec by path). Default: the one the spec joins (a pod's,
+   * a donor's), else a new one with the store's maps.
+   */
+  userNamespace?: string
+  /**
+   * Dirs besides the rootfs that the runtime reaches as the container's root when the container
+   * has a user namespace of its own (its /etc files, volumes): made searchable as Podman does.
+   */
+  reachableDirs?: string[]
 }
 
 export interface OciRuntimeChild {
@@ -91,7 +103,6 @@ export interface OciRuntimeChild {
 
 const PID_FILE = 'pidfile'
 const LOG_FILE = 'oci-log'
-const CONSOLE_SOCKET = 'console.sock'
 
 /** The runtime's environment: enough to run, nothing of the container's (that is in config.json). */
 function runtimeEnv(): string[] {
@@ -178,12 +189,17 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   const rootless = o.mapping !== undefined
   if (rootless !== o.layout.rootless)
     throw new TspodError(`internal error: the rootfs layout is ${o.layout.rootless ? '' : 'not '}rootless but a store mapping is ${rootless ? '' : 'not '}given`)
+  const sharedUser = joinedUserNamespace(o.spec)
+  const userNamespace = o.userNamespace ?? sharedUser
+  if (userNamespace && o.network) throw new TspodError(`internal error: a container joining the user namespace \`${userNamespace}\` gets no network of tspod's making`)
+  const ownUser = sharedUser === undefined ? nestedRootIds(o.spec, o.mapping) : undefined
+  if (ownUser) for (const dir of [o.layout.mergedDir, o.bundleDir, ...(o.reachableDirs ?? [])]) makeSearchable(dir, ownUser.uid, ownUser.gid)
   const {walks, warnings} = checkOciRuntimeAccess({
     runtime,
     layout: o.layout,
     mounts: o.spec.mounts ?? [],
     mapping: o.mapping,
-    containerMaps: o.spec.linux,
+    containerMaps: sharedUser ? undefined : o.spec.linux,
     keepGroups: o.keepGroups,
     user: o.user,
   })
@@ -197,8 +213,8 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, {ownNetwork: o.network !== undefined, rootless: o.mapping}))
 
   let consoleSocket: ConsoleSocket | undefined
-  if (o.tty) consoleSocket = await listenConsoleSocket(path.join(bundleDir, CONSOLE_SOCKET))
-  const namespaces: NamespaceName[] = [...(rootless ? ['user' as const] : []), 'mount', ...(o.network ? ['net' as const] : [])]
+  if (o.tty) consoleSocket = await listenConsoleSocket()
+  const namespaces: NamespaceName[] = [...(rootless && !userNamespace ? ['user' as const] : []), 'mount', ...(o.network ? ['net' as const] : [])]
   const argv = runtimeArgs(runtime, {flags: o.runtimeFlags, preserveFds: o.preserveFds, root, log: logFile, bundle: bundleDir, pidFile, consoleSocket: consoleSocket?.path, id: o.containerId})
   const layout: RootfsLayout = {...o.layout, mountedBy: o.fuseOverlay ? 'fuse-overlayfs' : undefined}
   let fuse: FuseOverlayMount | undefined
@@ -225,7 +241,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   try {
     child = await spawnInNamespaces({
       namespaces,
-      mapping: o.mapping,
+      ...(userNamespace ? {join: {paths: [{namespace: 'user' as const, path: userNamespace}]}} : {mapping: o.mapping}),
       steps: [...helperSteps({layout, runtime, bundleDir, rootless}), ...(o.network ? [{kind: 'loopback_up' as const, name: 'bring up lo'}] : [])],
       command: {file: runtime.path, argv, env: runtimeEnv(), cwd: bundleDir},
       stdio: o.stdio,
@@ -305,6 +321,16 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
       }
     },
   }
+}
+
+/** The host ids of the container's root when it gets a user namespace nested in the store's (keep-id, nomap, auto). */
+function nestedRootIds(spec: OciSpec, mapping: UserNamespaceMapping | undefined): {uid: number; gid: number} | undefined {
+  const {uidMappings, gidMappings} = spec.linux ?? {}
+  if (!mapping || !uidMappings || !gidMappings || !nestedUserNamespace(uidMappings, gidMappings, mapping)) return undefined
+  const hostId = (map: IdMapping[]) => map.find((m) => m.containerID === 0)?.hostID
+  const uid = hostId(uidMappings)
+  const gid = hostId(gidMappings)
+  return uid === undefined || gid === undefined ? undefined : {uid, gid}
 }
 
 /**

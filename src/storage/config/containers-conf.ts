@@ -35,6 +35,8 @@ export interface ContainersConf {
   defaultRootlessNetworkCmd?: {cmd: 'slirp4netns' | 'pasta'; file: string}
   /** [engine] infra_image: the pods' infra image; absent: the locally built pause image */
   infraImage?: string
+  /** [engine] runtime: the OCI runtime of new containers and RUN steps when --runtime is not given (a name or a path) */
+  runtime?: string
   /** [engine.runtimes]: for a runtime's name, the paths tried before PATH */
   runtimePaths?: Record<string, string[]>
   /** [containers] http_proxy: the --http-proxy default; absent: true */
@@ -113,7 +115,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options)\s*=/m
 /** an [engine.runtimes] table with at least one entry not commented out */
 const RUNTIMES_TABLE = /^\s*\[engine\.runtimes\][^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\w"-]+\s*=/m
 
@@ -162,6 +164,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let userns: string | undefined
   let rootlessNetworkCmd: ContainersConf['defaultRootlessNetworkCmd']
   let infraImage: string | undefined
+  let runtime: string | undefined
   const runtimePaths: Record<string, string[]> = {}
   const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
   const dns: Pick<ContainersConf, 'dnsServers' | 'dnsSearches' | 'dnsOptions'> = {}
@@ -191,6 +194,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
       rootlessNetworkCmd = {cmd, file}
     }
     infraImage = stringKey(engine, 'infra_image', file) ?? infraImage
+    runtime = stringKey(engine, 'runtime', file) ?? runtime
     Object.assign(runtimePaths, runtimesTable(tableOf(engine?.runtimes), file))
     const mode = stringKey(tableOf(doc?.engine), 'image_volume_mode', file)
     if (mode !== undefined) {
@@ -211,6 +215,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (userns !== undefined && userns !== '') conf.userns = userns
   if (rootlessNetworkCmd !== undefined) conf.defaultRootlessNetworkCmd = rootlessNetworkCmd
   if (infraImage !== undefined && infraImage !== '') conf.infraImage = infraImage
+  if (runtime !== undefined && runtime !== '') conf.runtime = runtime
   if (Object.keys(runtimePaths).length > 0) conf.runtimePaths = runtimePaths
   if (hosts.httpProxy !== undefined) conf.httpProxy = hosts.httpProxy
   if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile

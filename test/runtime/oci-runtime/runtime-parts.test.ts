@@ -35,10 +35,12 @@ test('containers.conf\'s [engine.runtimes] paths for a name come before PATH; a 
   t.is(resolveOciRuntime('mine', '/nonexistent', {mine: [path.join(dir, 'crun')]}), path.join(dir, 'crun'), 'a name only the table knows')
 })
 
-test('the runtime chosen: --runtime; "tspod" or none is the native runtime', (t) => {
-  t.is(chosenRuntime(undefined), undefined)
-  t.is(chosenRuntime('runc'), 'runc')
-  t.is(chosenRuntime('tspod'), undefined)
+test('the runtime chosen: --runtime over containers.conf\'s runtime; "tspod" or neither is the native runtime', (t) => {
+  t.is(chosenRuntime(undefined, {}), undefined)
+  t.is(chosenRuntime(undefined, {runtime: 'crun'}), 'crun')
+  t.is(chosenRuntime('runc', {runtime: 'crun'}), 'runc')
+  t.is(chosenRuntime('tspod', {runtime: 'crun'}), undefined)
+  t.is(chosenRuntime(undefined, {runtime: 'tspod'}), undefined)
 })
 
 test('a runtime is identified by its --version, whatever its file is called', (t) => {

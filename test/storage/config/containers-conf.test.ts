@@ -59,12 +59,12 @@ test('log_size_max must be an integer, negative or at least 8192, as containers/
   t.is(loadContainersConf({CONTAINERS_CONF: file}, 1000).logSizeMax, -1, 'a file that sets no key tspod reads is not parsed')
 })
 
-test('[engine.runtimes]: the paths tables of all files merge; [engine] runtime is not read', (t) => {
+test('[engine] runtime and [engine.runtimes]: a later file\'s runtime wins; the paths tables of all files merge', (t) => {
   const dir = tempDir(t)
   const system = write(path.join(dir, 'a.conf'), '[engine]\nruntime = "runc"\n[engine.runtimes]\ncrun = ["/opt/crun", "/usr/bin/crun"]\n')
   const user = write(path.join(dir, 'b.conf'), '[engine]\nruntime = "crun"\n[engine.runtimes]\nmine = ["/opt/mine"]\n')
   const conf = readContainersConf([system, user])
-  t.false('runtime' in conf)
+  t.is(conf.runtime, 'crun')
   t.deepEqual(conf.runtimePaths, {crun: ['/opt/crun', '/usr/bin/crun'], mine: ['/opt/mine']})
   const onlyTable = write(path.join(dir, 'c.conf'), '[engine.runtimes]\n# a comment\n\nkrun = ["/opt/krun"]\n')
   t.deepEqual(readContainersConf([onlyTable]).runtimePaths, {krun: ['/opt/krun']}, 'a file setting only the table is read')

@@ -139,7 +139,7 @@ export function nestedRootFinding(ctx: FindingContext, step: PathStep, root: Nes
   const commands = [`chmod o+${bits} ${d}`, ...(userOwns && step.gid !== ctx.user.gid ? [`chgrp ${shellQuote(primary)} ${d}`] : [])]
   const notes = commands.map((c) => (c.startsWith('chmod') ? 'if every user may pass through it' : 'then the container maps its group'))
   const message =
-    `${describeStep(ctx, step)} is not ${verbed(step)} by the container's root under --userns=keep-id: an external runtime works ` +
+    `${describeStep(ctx, step)} is not ${verbed(step)} by the container's root in a user namespace of its own (--userns=keep-id, nomap, auto): an external runtime works ` +
     `as a subordinate id (${root.uid}:${root.gid}) in a user namespace of the container's own, which is neither its owner nor in its group, ` +
     `and capabilities do not cover an inode whose owner or group that namespace does not map; the ${ctx.role} ${ctx.target} cannot be reached ` +
     'there and the runtime fails with "Permission denied"'
