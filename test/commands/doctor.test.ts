@@ -138,7 +138,25 @@ test('the user with its ranges: subids, tools, namespaces and setgroups are all 
   )
   t.true(out[5].includes('allow under the subordinate mapping (written by newgidmap)'))
   t.true(out[5].includes('--group-add=keep-groups is available'))
-  t.is(out[6], `OK   XDG_RUNTIME_DIR: /run/user/${user.uid} exists, owned by you, mode 0700`)
+  t.regex(out[6], new RegExp(`^OK   XDG_RUNTIME_DIR: /run/user/${user.uid} exists, owned by you, mode 07(00|11)`))
+})
+
+test('XDG_RUNTIME_DIR modes: 0700 and 0711 (searchable, as an external runtime needs it) are OK; readable by others is a WARN', async (t) => {
+  const b = box(t)
+  const modes: Array<[number, number, string]> = [
+    [0o700, 0, 'OK   XDG_RUNTIME_DIR: {dir} exists, owned by you, mode 0700'],
+    [0o711, 0, 'OK   XDG_RUNTIME_DIR: {dir} exists, owned by you, mode 0711 (others can only pass through it, to what they know the name of)'],
+    [0o755, 1, 'WARN XDG_RUNTIME_DIR: {dir} has mode 0755: other users can list or change your runtime state; fix: `chmod 0700 {dir}`'],
+  ]
+  for (const [mode, code, line] of modes) {
+    const dir = path.join(b.dir, `run-${mode.toString(8)}`)
+    fs.mkdirSync(dir)
+    fs.chownSync(dir, user.uid, user.gid)
+    fs.chmodSync(dir, mode)
+    const r = await tspod(b, ['doctor', '--check', 'runtime-dir'], {env: {XDG_RUNTIME_DIR: dir}})
+    t.is(r.code, code)
+    t.is(r.stdout, `${line.replaceAll('{dir}', dir)}\n`)
+  }
 })
 
 test('XDG_RUNTIME_DIR unset, missing, or someone else\'s', async (t) => {

@@ -1,5 +1,7 @@
-// XDG_RUNTIME_DIR: set by a login session, present, owned by the user, mode 0700 (Podman keeps
-// its run root and pause process there; tspod its run root).
+// XDG_RUNTIME_DIR: set by a login session, present, owned by the user, neither readable nor
+// writable by others (Podman keeps its run root and pause process there; tspod its run root).
+// 0711 is fine: an external runtime running a container with a user namespace of its own reaches
+// the run dir below it as a subordinate id, so tspod (as Podman's makeAccessible) adds --x.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -40,13 +42,14 @@ function checkRuntimeDir(ctx: DoctorContext): CheckResult {
       `\`export XDG_RUNTIME_DIR=${expected}\` (a shell from su or sudo keeps the other user's), or ${session}`,
     )
   const mode = st.mode & 0o777
-  if (mode !== 0o700) return warn(CHECK, `${dir} has mode 0${mode.toString(8)}, not 0700: other users can look into your runtime state`, `\`chmod 0700 ${shellQuote(dir)}\``)
-  return ok(CHECK, `${dir} exists, owned by you, mode 0700`)
+  if (mode & 0o066) return warn(CHECK, `${dir} has mode 0${mode.toString(8)}: other users can list or change your runtime state`, `\`chmod 0700 ${shellQuote(dir)}\``)
+  const through = mode & 0o011 ? ' (others can only pass through it, to what they know the name of)' : ''
+  return ok(CHECK, `${dir} exists, owned by you, mode 0${mode.toString(8)}${through}`)
 }
 
 export const runtimeDirChecks: CheckGroup = {
   name: 'runtime-dir',
-  summary: 'XDG_RUNTIME_DIR set, present, owned by the user, mode 0700',
+  summary: 'XDG_RUNTIME_DIR set, present, owned by the user, not readable or writable by others',
   async run(ctx) {
     return [checkRuntimeDir(ctx)]
   },
