@@ -458,16 +458,22 @@ static void drain(void) {
   }
 }
 
+/* The start of a small file as a string; 0 when it cannot be read or is empty. */
+static int read_text(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  return 1;
+}
+
 /* The parent and session of a process, from /proc/<pid>/stat; 0 when it is gone. */
 static int parent_and_session(pid_t pid, long *ppid, long *session) {
   char path[64], stat[512];
   snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, stat, sizeof stat - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  stat[n] = 0;
+  if (!read_text(path, stat, sizeof stat)) return 0;
   char *after_name = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
   char state;
   long pgrp;
@@ -480,12 +486,7 @@ static int parent_and_session(pid_t pid, long *ppid, long *session) {
 static pid_t end_helper(void) {
   if (!end_pidfile) return 0;
   char buf[32];
-  int fd = open(end_pidfile, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
+  if (!read_text(end_pidfile, buf, sizeof buf)) return 0;
   char *end;
   errno = 0;
   long pid = strtol(buf, &end, 10);
@@ -503,12 +504,8 @@ static pid_t end_helper(void) {
 static int has_child_to_wait_for(pid_t helper) {
   char path[64], list[4096];
   snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)getpid(), (long)getpid());
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 1; /* cannot tell: wait as before */
-  ssize_t n = read(fd, list, sizeof list - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  list[n] = 0;
+  if (access(path, R_OK) != 0) return 1; /* cannot tell: wait for every child */
+  if (!read_text(path, list, sizeof list)) return 0; /* none */
   long own = (long)getsid(0);
   for (char *p = list, *end; *p; p = end) {
     long pid = strtol(p, &end, 10);

@@ -9,11 +9,21 @@ import {checkNotServiceOfPods} from '../pod/service-container'
 import {ContainerRunningError} from './errors'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs} from './paths'
-import {ContainerRecords} from './records'
+import {ContainerRecords, isAlive} from './records'
 import {killPausedContainer, stopContainer} from './stop'
 import {releaseContainerNetworks} from '../network/netavark/netavark'
 
 export {ContainerRunningError}
+
+/** How long a forced removal waits for the stopped container's monitor to finish its clean-up step. */
+const MONITOR_END_MS = 5000
+const POLL_MS = 20
+
+/** Until the process (pid and start time) has ended, for at most `timeoutMs`. */
+async function processEnded(pid: number | undefined, start: string | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (isAlive(pid, start) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+}
 
 export interface RemoveOptions {
   force?: boolean
@@ -30,6 +40,9 @@ export interface RemoveOptions {
  */
 export async function removeContainer(store: Store, records: ContainerRecords, c: Container, options: RemoveOptions = {}): Promise<void> {
   const id = c.config.id
+  // the monitors of the runs stopped here: their clean-up step runs on after the exit (it finds
+  // the container gone), and the removal is over when they have ended (pod rm -f leaves nothing)
+  const monitors: Array<{pid?: number; start?: string}> = []
   for (;;) {
     const toStop = await withContainerLock(store, id, async (held) => {
       const current = records.get(id)
@@ -47,10 +60,12 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
       held.releaseAndRemove()
       return undefined
     })
-    if (!toStop) return
+    if (!toStop) break
+    monitors.push({pid: toStop.state.monitorPid, start: toStop.state.monitorStart})
     if (toStop.state.status === 'paused') await killPausedContainer(records, toStop)
     else await stopContainer(records, toStop, options.timeout)
   }
+  for (const monitor of monitors) if (monitor.pid !== process.pid) await processEnded(monitor.pid, monitor.start, MONITOR_END_MS)
 }
 
 /**
