@@ -332,6 +332,11 @@ export class Engine {
     return await (await this.lifecycle()).exec(name, options)
   }
 
+  /** `exec --detach`: a process left running in the container; returns the exec session's ID. */
+  async execDetached(name: string, options: ExecOptions): Promise<string> {
+    return await (await this.lifecycle()).execDetached(name, options)
+  }
+
   /** `logs`: each container's log entries to its sink; with `follow`, until the container stops. */
   async logs(options: LogsOptions, sinkFor: (c: {id: string; name: string}) => LogSink): Promise<void> {
     const {parseTimeValue} = await import('../runtime/time-value')

@@ -1,6 +1,7 @@
 // The container lifecycle verbs of the Engine: create (pull-if-missing), run, start, stop, kill,
 // restart, rm, wait and exec, with the `--rm` clean-up and the foreground loop each written once.
 // engine.ts loads this module when one of them is called.
+import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
 import {TspodError, UsageError} from '../errors'
@@ -396,6 +397,29 @@ export class ContainerLifecycle {
     const code = await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
     await this.events.container(container.config, 'exec_died', code)
     return code
+  }
+
+  /**
+   * `exec --detach`: the process started in the background, its stdio /dev/null (Podman's
+   * detached session logs nothing); returns the exec session's ID once the program runs. A
+   * program that cannot run is an engine error here (125), as Podman's for a detached session.
+   */
+  async execDetached(name: string, options: ExecOptions): Promise<string> {
+    const {store, records} = this
+    const {execInContainer} = await import('../runtime/container/exec')
+    const container = records.lookup(name)
+    const devNull = fs.openSync('/dev/null', 'r+')
+    try {
+      const child = await execInContainer(store, container, {...options, detach: true}, [devNull, devNull, devNull])
+      child.exited.catch(() => undefined) // never settles (never reaped here) unless the start fails: `started` tells that
+      await child.started.catch((err: unknown) => {
+        throw new TspodError(err instanceof Error ? err.message : String(err))
+      })
+    } finally {
+      fs.closeSync(devNull)
+    }
+    await this.events.container(container.config, 'exec')
+    return crypto.randomBytes(32).toString('hex')
   }
 }
 

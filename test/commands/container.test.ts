@@ -351,6 +351,61 @@ test('exec joins the running container: its namespaces, env, user and cwd; 126/1
   t.is(stopped.stderr, 'Error: can only create exec sessions on running containers: container state improper\n')
 })
 
+/** The host pid of the process whose argv is `argv`, if one runs. */
+function pidOfCommand(argv: string[]): number | undefined {
+  const wanted = argv.join('\0') + '\0'
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8') === wanted && processAlive(Number(entry))) return Number(entry)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined
+}
+
+function parentOf(pid: number): number {
+  return Number(/^PPid:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
+}
+
+for (const runtime of ['tspod', 'crun']) {
+  test(`exec -d (${runtime}): prints the session ID at once, the process runs on after the CLI, output discarded, gone with rm -f; errors 125`, async (t) => {
+    const box = await sandboxWithImages(t)
+    await ok(box, ['--runtime', runtime, 'run', '-d', '--name', 'dx', 'busybox', 'sleep', '1000'])
+    const sleeper = ['sleep', `${runtime === 'crun' ? 2001 : 2002}`]
+    // waits for /tmp/go, which only the test writes once the CLI has returned
+    const script = `echo to-out; echo to-err >&2; while [ ! -e /tmp/go ]; do sleep 0.1; done; touch /tmp/done; exec ${sleeper.join(' ')}`
+    const r = await tspod(box, ['exec', '-d', 'dx', 'sh', '-c', script])
+    t.is(r.code, 0, r.stderr)
+    t.regex(r.stdout, /^[0-9a-f]{64}\n$/)
+    t.is(r.stderr, '')
+    t.is((await tspod(box, ['exec', 'dx', 'test', '-e', '/tmp/done'])).code, 1, 'the CLI returned before the process did its work')
+    await ok(box, ['exec', 'dx', 'touch', '/tmp/go'])
+    await until(async () => (await tspod(box, ['exec', 'dx', 'test', '-e', '/tmp/done'])).code === 0, '/tmp/done from the detached process')
+    await until(() => pidOfCommand(sleeper) !== undefined, 'the detached process to exec sleep')
+    const pid = pidOfCommand(sleeper)!
+    const outside = parentOf(pid)
+    const logs = await tspod(box, ['logs', 'dx'])
+    t.is(logs.stdout + logs.stderr, '', 'a detached session logs nothing, as Podman\'s')
+
+    const missing = await tspod(box, ['exec', '-d', 'dx', '/no/such/command'])
+    t.is(missing.code, 125)
+    t.regex(missing.stderr, /^Error: .*not found.*\n$/)
+    t.is(missing.stdout, '')
+    const notExecutable = await tspod(box, ['exec', '-d', 'dx', '/etc'])
+    t.is(notExecutable.code, 125)
+    t.regex(notExecutable.stderr, /^Error: .*permission denied\n$/)
+    t.is((await tspod(box, ['exec', '-d', '-t', 'dx', 'true'])).code, 125)
+
+    await ok(box, ['rm', '-f', '-t', '0', 'dx'])
+    await until(() => !processAlive(pid) && !processAlive(outside), 'the detached process and its supervisor to end with the container')
+    const gone = await tspod(box, ['exec', '-d', 'dx', 'true'])
+    t.is(gone.code, 125)
+    t.regex(gone.stderr, /^Error: no container with name or ID "dx" found/)
+  })
+}
+
 test('named volumes outlive containers, are copied up from the image, :ro holds; anonymous ones go with rm -v and --rm', async (t) => {
   const box = await sandboxWithImages(t)
   await ok(box, ['run', '--rm', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f'])

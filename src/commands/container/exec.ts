@@ -5,11 +5,12 @@ import {UsageError} from '../../engine'
 
 export default class Exec extends ContainerCommand {
   static summary = 'Run a process in a running container'
-  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found)."
+  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found). With --detach, prints the exec session's ID once the process runs; its output is discarded and it ends with the container."
   static aliases = ['exec']
   static strict = false
   static args = {container: Args.string({required: true, description: 'container'}), command: Args.string({description: 'command and arguments'})}
   static flags = {
+    detach: Flags.boolean({char: 'd', description: 'Run the exec session in detached mode (backgrounded)'}),
     interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
     tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY'}),
     env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'Set environment variables'}),
@@ -25,7 +26,7 @@ export default class Exec extends ContainerCommand {
     // with --latest every argument is the command's
     const [name, ...command] = flags.latest ? [await this.engine(flags).latestContainerId(), ...this.positionalArgs(parsed)] : this.positionalArgs(parsed)
     if (!name) throw new UsageError('exec requires the name or ID of a container or the --latest flag')
-    const code = await this.engine(flags).exec(name, {
+    const options = {
       command,
       interactive: flags.interactive,
       tty: flags.tty ?? false,
@@ -33,7 +34,12 @@ export default class Exec extends ContainerCommand {
       envFile: flags['env-file'],
       user: flags.user,
       workdir: flags.workdir,
-    })
+    }
+    if (flags.detach) {
+      this.print(await this.engine(flags).execDetached(name, options))
+      return
+    }
+    const code = await this.engine(flags).exec(name, options)
     if (code !== 0) this.exit(code)
   }
 }

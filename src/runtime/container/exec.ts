@@ -31,6 +31,11 @@ export interface ExecOptions {
   /** -w */
   workdir?: string
   /** --privileged is not supported; caps are the container's */
+  /**
+   * -d: the process outlives the CLI (no parent-death signal, never reaped here); it ends with
+   * the container, whose pid namespace it is in.
+   */
+  detach?: boolean
 }
 
 /** Podman's OCI namespace names → the primitive's. */
@@ -93,6 +98,8 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   if (options.command.length === 0) throw new UsageError('must provide a non-empty command to start an exec session')
   if (!isRunning(c.state) || !isAlive(c.state.pid, c.state.pidStart)) throw new TspodError('can only create exec sessions on running containers: container state improper')
   if (options.workdir !== undefined && !options.workdir.startsWith('/')) throw new UsageError(`workdir "${options.workdir}" must be an absolute path`)
+  // the pty master would close with the CLI, hanging the process up: nothing outlives the CLI to hold it
+  if (options.detach && options.tty) throw new UsageError('exec --detach with --tty is not supported: the terminal would close when tspod exits')
   const spec: OciSpec = {...c.config.spec, process: execProcess(store, c, options)}
   const steps = processSteps(spec, store.mapping, {seccompCacheDir: seccompCacheDir(store)})
   const proc = spec.process
@@ -103,5 +110,7 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
     command: {file: proc.args[0], argv: proc.args, env: proc.env ?? [], cwd: proc.cwd},
     stdio,
     console: options.tty ?? false,
+    dieWithParent: !options.detach,
+    noReap: options.detach,
   })
 }
