@@ -410,8 +410,25 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
     if (i === devIndex) steps.push(...devSteps({freshDev, devpts}))
   })
   if (devIndex < 0) steps.push(...devSteps({freshDev: false, devpts: false}))
+  // through the container's own /proc, before /proc/sys is made read-only
+  steps.push(...sysctlSteps(spec.linux?.sysctl ?? {}))
   steps.push(...maskSteps(spec.linux?.maskedPaths ?? []), ...readonlySteps(spec.linux?.readonlyPaths ?? []))
   return steps
+}
+
+/**
+ * linux.sysctl: each value written to /proc/sys/KEY (dots as slashes), as crun does. The child is
+ * still root of the container's user namespace, so the value's ids (ping_group_range) are the
+ * container's, and the namespaces it owns accept the write.
+ */
+export function sysctlSteps(sysctl: Record<string, string>): ChildStep[] {
+  return Object.entries(sysctl).map(([key, value]) => ({
+    kind: 'write',
+    name: stepName(`set sysctl \`${key}\``),
+    path: `/proc/sys/${key.replaceAll('.', '/')}`,
+    data: value,
+    inRoot: true,
+  }))
 }
 
 /** Turn a runtime spec and the rootfs layout into the child's namespaces, id maps, steps and command. */
