@@ -405,3 +405,21 @@ test('maps that leave the user out (nomap, auto): the child starts in the store\
   t.false(withUser.steps.some((s) => s.kind === 'nest_userns'))
   t.false(planContainer(spec({linux: {...spec().linux, uidMappings: own, gidMappings: own}}), LAYOUT).steps.some((s) => s.kind === 'nest_userns'))
 })
+
+test('linux.sysctl: each value written through the container\'s /proc, after /proc is mounted and before /proc/sys goes read-only', (t) => {
+  const base = spec()
+  const steps = planContainer({...base, linux: {...base.linux, sysctl: {'net.ipv4.ping_group_range': '0 0', 'kernel.shmmni': '100'}}}, LAYOUT).steps
+  t.deepEqual(
+    steps.filter((s) => s.kind === 'write'),
+    [
+      {kind: 'write', name: 'set sysctl `net.ipv4.ping_group_range`', path: '/proc/sys/net/ipv4/ping_group_range', data: '0 0', inRoot: true},
+      {kind: 'write', name: 'set sysctl `kernel.shmmni`', path: '/proc/sys/kernel/shmmni', data: '100', inRoot: true},
+    ],
+  )
+  const all = names(steps)
+  const first = all.indexOf('set sysctl `net.ipv4.ping_group_range`')
+  t.true(first > all.findIndex((n) => n.includes('`/proc`')))
+  t.true(first < all.indexOf('make `/proc/sys` read-only'))
+  t.true(first < all.indexOf('pivot_root'))
+  t.deepEqual(planContainer(spec(), LAYOUT).steps.filter((s) => s.kind === 'write'), [])
+})
