@@ -62,3 +62,20 @@ export function mergeSysctls(defaults: Map<string, string>, own: Map<string, str
   }
   return out
 }
+
+const PING_GROUP_RANGE = 'net.ipv4.ping_group_range'
+
+/**
+ * The sysctls as a process of an outer user namespace must write them for the container: the gids
+ * of ping_group_range are read in the writer's namespace, and the container's map (container id
+ * to outer id) says which they are there. An empty range or an unmapped id is left as given.
+ */
+export function sysctlsForOuterWriter(sysctls: Record<string, string>, gidMap: readonly {containerID: number; hostID: number; size: number}[]): Record<string, string> {
+  const value = sysctls[PING_GROUP_RANGE]
+  if (value === undefined) return sysctls
+  const ids = value.trim().split(/\s+/).map(Number)
+  if (ids.length !== 2 || !ids.every(Number.isInteger) || ids[0] > ids[1]) return sysctls
+  const outer = ids.map((id) => gidMap.find((m) => id >= m.containerID && id < m.containerID + m.size))
+  if (outer.some((m) => m === undefined)) return sysctls
+  return {...sysctls, [PING_GROUP_RANGE]: ids.map((id, i) => id - outer[i]!.containerID + outer[i]!.hostID).join(' ')}
+}

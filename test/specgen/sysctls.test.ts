@@ -2,7 +2,7 @@
 import test from 'ava'
 
 import {UsageError} from '../../src/errors'
-import {DEFAULT_SYSCTLS, SysctlNamespaces, mergeSysctls, parseSysctls} from '../../src/specgen/sysctls'
+import {DEFAULT_SYSCTLS, SysctlNamespaces, mergeSysctls, parseSysctls, sysctlsForOuterWriter} from '../../src/specgen/sysctls'
 
 const OWN: SysctlNamespaces = {network: 'own', ipc: 'own', uts: 'own'}
 
@@ -49,4 +49,13 @@ test('a --sysctl for a namespace of the host is refused', (t) => {
     instanceOf: UsageError,
     message: "sysctl fs.mqueue.msg_max=20 can't be set since IPC Namespace set to host: invalid argument",
   })
+})
+
+test('written from an outer user namespace: ping_group_range as the gids the container\'s map gives them there', (t) => {
+  const map = [{containerID: 0, hostID: 1, size: 1000}, {containerID: 1000, hostID: 0, size: 1}]
+  t.deepEqual(sysctlsForOuterWriter({'net.ipv4.ping_group_range': '0 0', 'net.core.somaxconn': '5'}, map), {'net.ipv4.ping_group_range': '1 1', 'net.core.somaxconn': '5'})
+  t.deepEqual(sysctlsForOuterWriter({'net.ipv4.ping_group_range': '1000 1000'}, map), {'net.ipv4.ping_group_range': '0 0'})
+  // an empty range, an unmapped id: as given
+  t.deepEqual(sysctlsForOuterWriter({'net.ipv4.ping_group_range': '1 0'}, map), {'net.ipv4.ping_group_range': '1 0'})
+  t.deepEqual(sysctlsForOuterWriter({'net.ipv4.ping_group_range': '0 5000'}, map), {'net.ipv4.ping_group_range': '0 5000'})
 })

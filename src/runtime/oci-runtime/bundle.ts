@@ -11,7 +11,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import type {IdMapping} from '../../userns/idmap'
-import {OciDeviceCgroupRule, OciIdMapping, OciMount, OciSpec} from '../oci-spec'
+import {sysctlsForOuterWriter} from '../../specgen/sysctls'
+import {OciDeviceCgroupRule, OciMount, OciSpec} from '../oci-spec'
 import {isRootlessMapping, toRootlessIds} from '../spec/userns'
 
 export const CONFIG_FILE = 'config.json'
@@ -90,22 +91,8 @@ export function outerSysctls(spec: OciSpec, options: ExternalSpecOptions): Recor
   const linux = spec.linux
   if (!options.ownNetwork || !options.rootless || !linux?.sysctl || !linux.uidMappings || !linux.gidMappings) return {}
   if (joinedUserNamespace(spec) !== undefined || !nestedUserNamespace(linux.uidMappings, linux.gidMappings, options.rootless)) return {}
-  const gidMap = toRootlessIds(linux.gidMappings, options.rootless.gidMap)
-  const sysctls = netSysctls(linux.sysctl)
-  // its group ids are read in the writer's user namespace: the container's, as crun writes it
-  if (sysctls[PING_GROUP_RANGE] !== undefined) sysctls[PING_GROUP_RANGE] = outerGroupRange(sysctls[PING_GROUP_RANGE], gidMap)
-  return sysctls
-}
-
-const PING_GROUP_RANGE = 'net.ipv4.ping_group_range'
-
-/** "LOW HIGH" of the container's gids as the ids of the namespace the map leads to; an empty range or an unmapped id stays as given. */
-function outerGroupRange(value: string, gidMap: OciIdMapping[]): string {
-  const ids = value.trim().split(/\s+/).map(Number)
-  if (ids.length !== 2 || !ids.every(Number.isInteger) || ids[0] > ids[1]) return value
-  const outer = ids.map((id) => gidMap.find((m) => id >= m.containerID && id < m.containerID + m.size))
-  if (outer.some((m) => m === undefined)) return value
-  return ids.map((id, i) => id - outer[i]!.containerID + outer[i]!.hostID).join(' ')
+  // crun would write them inside the container's namespace: its gids are the outer ones here
+  return sysctlsForOuterWriter(netSysctls(linux.sysctl), toRootlessIds(linux.gidMappings, options.rootless.gidMap))
 }
 
 /**
