@@ -427,12 +427,17 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
   return steps
 }
 
+const SYSCTL_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/
+
 /**
  * linux.sysctl: each value written to /proc/sys/KEY (dots as slashes), as crun does. The child is
  * still root of the container's user namespace, so the value's ids (ping_group_range) are the
  * container's, and the namespaces it owns accept the write.
  */
 export function sysctlSteps(sysctl: Record<string, string>): ChildStep[] {
+  // a key from a spec (kube YAML, containers.conf) is a name below /proc/sys, never a way out of it
+  const badKey = Object.keys(sysctl).find((key) => !SYSCTL_KEY.test(key))
+  if (badKey !== undefined) throw new TspodError(`sysctl ${JSON.stringify(badKey)} is not a sysctl name: dot-separated words of letters, digits, "_" and "-"`)
   return Object.entries(sysctl).map(([key, value]) => ({
     kind: 'write',
     name: stepName(`set sysctl \`${key}\``),

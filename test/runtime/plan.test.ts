@@ -425,4 +425,6 @@ test('linux.sysctl: each value written through the container\'s /proc, after /pr
   t.true(first < all.indexOf('make `/proc/sys` read-only'))
   t.true(first < all.indexOf('pivot_root'))
   t.deepEqual(planContainer(spec(), LAYOUT).steps.filter((s) => s.kind === 'write'), [])
+  for (const key of ['net./../../self/attr/current', 'net..x', 'kernel', '/proc/sys/net/x', 'net.ipv4.x y'])
+    t.throws(() => planContainer({...base, linux: {...base.linux, sysctl: {[key]: '1'}}}, LAYOUT), {message: /is not a sysctl name/}, key)
 })
