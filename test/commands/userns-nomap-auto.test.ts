@@ -6,20 +6,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, idMapLines as maps, tspod} from '../helpers/rootless'
 
 async function ok(box: Sandbox, args: string[], env?: Record<string, string>): Promise<string> {
   const r = await tspod(box, args, env ? {env} : {})
   if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
   return r.stdout
-}
-
-/** /proc/self/uid_map or gid_map lines as [inside, outside, size] */
-function maps(text: string): number[][] {
-  return text
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number))
 }
 
 function subidStart(box: Sandbox): number {

@@ -114,6 +114,14 @@ export function removeTree(dir: string): void {
 }
 
 /** Pids (other than ours) whose command line or environment mentions `dir`. */
+/** /proc/<pid>/uid_map or gid_map lines as [inside, outside, size] */
+export function idMapLines(text: string): number[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+}
+
 export function processesUsing(dir: string): number[] {
   const pids: number[] = []
   for (const entry of fs.readdirSync('/proc')) {
