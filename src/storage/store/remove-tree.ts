@@ -19,6 +19,7 @@ export async function collect(stream: Readable): Promise<string> {
 }
 
 const PERMISSION_ERRORS = new Set(['EACCES', 'EPERM'])
+const REMOVE_ATTEMPTS = 3
 
 /**
  * Remove `entry` (not following symlinks, not crossing into another filesystem) as the host
@@ -40,10 +41,19 @@ function removeAsUser(entry: string, device?: number): boolean {
     }
     if (device !== undefined && st.dev !== device) return false
     if (st.uid === process.getuid!() && (st.mode & 0o700) !== 0o700) fs.chmodSync(entry, 0o700)
-    let removed = true
-    for (const name of fs.readdirSync(entry)) removed = removeAsUser(path.join(entry, name), st.dev) && removed
-    if (removed) fs.rmdirSync(entry)
-    return removed
+    // a writer that was still finishing (a stopped container's monitor) may add an entry between
+    // the listing and the rmdir: list again, a few times
+    for (let attempt = 1; ; attempt++) {
+      let removed = true
+      for (const name of fs.readdirSync(entry)) removed = removeAsUser(path.join(entry, name), st.dev) && removed
+      if (!removed) return false
+      try {
+        fs.rmdirSync(entry)
+        return true
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= REMOVE_ATTEMPTS) throw err
+      }
+    }
   } catch (err) {
     if (PERMISSION_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) return false
     throw err
