@@ -5,7 +5,7 @@ import test from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {sandboxWithImages} from '../helpers/image-sandbox'
+import {privateEventsLog, sandboxWithImages} from '../helpers/image-sandbox'
 import {Sandbox, tspod} from '../helpers/rootless'
 
 async function ok(box: Sandbox, args: string[]): Promise<string> {
@@ -14,15 +14,6 @@ async function ok(box: Sandbox, args: string[]): Promise<string> {
   return r.stdout
 }
 
-/** The sandbox's own events log (containers.conf events_logfile_path under its XDG_CONFIG_HOME). */
-function privateEventsLog(box: Sandbox): string {
-  const log = path.join(box.dir, 'events', 'events.log')
-  const conf = path.join(box.env.XDG_CONFIG_HOME, 'containers', 'containers.conf')
-  fs.mkdirSync(path.dirname(conf), {recursive: true})
-  fs.writeFileSync(conf, `[engine]\nevents_logger = "file"\nevents_logfile_path = "${log}"\n`)
-  fs.chmodSync(conf, 0o644)
-  return log
-}
 
 test('container and image events: what run, run -d (its monitor), rm, tag and untag record, read back with filters and formats', async (t) => {
   const box = await sandboxWithImages(t)

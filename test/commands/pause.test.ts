@@ -5,7 +5,8 @@ import test from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {sandboxWithImages} from '../helpers/image-sandbox'
+import {processState} from '../../src/runtime/container/processes'
+import {privateEventsLog, sandboxWithImages} from '../helpers/image-sandbox'
 import {processAlive} from '../helpers/processes'
 import {Sandbox, tspod} from '../helpers/rootless'
 
@@ -27,19 +28,7 @@ async function counted(box: Sandbox, name: string): Promise<number> {
   return (await ok(box, ['logs', name])).split('\n').filter(Boolean).length
 }
 
-function processState(pid: number): string {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return stat.slice(stat.lastIndexOf(')') + 2)[0]
-}
 
-/** The sandbox's own events log (containers.conf events_logfile_path under its XDG_CONFIG_HOME). */
-function privateEventsLog(box: Sandbox): void {
-  const log = path.join(box.dir, 'events', 'events.log')
-  const conf = path.join(box.env.XDG_CONFIG_HOME, 'containers', 'containers.conf')
-  fs.mkdirSync(path.dirname(conf), {recursive: true})
-  fs.writeFileSync(conf, `[engine]\nevents_logger = "file"\nevents_logfile_path = "${log}"\n`)
-  fs.chmodSync(conf, 0o644)
-}
 
 test('a paused counter stops advancing and resumes after unpause; ps, inspect and the process state say paused; wait does not return', async (t) => {
   const box = await sandboxWithImages(t)

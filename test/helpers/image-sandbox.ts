@@ -79,3 +79,13 @@ function imagesTemplate(): Promise<Sandbox> {
   })()
   return template
 }
+
+/** The sandbox's own events log (containers.conf events_logfile_path under its XDG_CONFIG_HOME). */
+export function privateEventsLog(box: Sandbox): string {
+  const log = path.join(box.dir, 'events', 'events.log')
+  const conf = path.join(box.env.XDG_CONFIG_HOME, 'containers', 'containers.conf')
+  fs.mkdirSync(path.dirname(conf), {recursive: true})
+  fs.writeFileSync(conf, `[engine]\nevents_logger = "file"\nevents_logfile_path = "${log}"\n`)
+  fs.chmodSync(conf, 0o644)
+  return log
+}
