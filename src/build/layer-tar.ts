@@ -234,7 +234,15 @@ export async function writeLayerTar(job: LayerTarJob): Promise<LayerTar> {
       await entry({...header, ...(pax ? {pax} : {}), name: `${relName}/`, type: 'directory'})
       await walk(file, relName)
     } else if (st.isSymbolicLink()) {
-      await entry({...header, type: 'symlink', linkname: fs.readlinkSync(file)})
+      let linkname: string
+      try {
+        linkname = fs.readlinkSync(file)
+      } catch (err) {
+        // swapped for a non-link (EINVAL) or removed since the lstat
+        if (['EINVAL', 'ENOENT'].includes((err as NodeJS.ErrnoException).code ?? '')) throw changedUnderReader(relName)
+        throw err
+      }
+      await entry({...header, type: 'symlink', linkname})
     } else if (st.isFile()) {
       const key = `${st.dev}:${st.ino}`
       const first = st.nlink > 1 ? links.get(key) : undefined
