@@ -11,7 +11,8 @@ import type {UnpackWorkerJob, UnpackedLayer} from '../storage/store/archive/unpa
 import {collect} from '../storage/store/remove-tree'
 import {workerFailure} from '../storage/store/worker-io'
 import type {UserNamespaceMapping} from '../userns/idmap'
-import {NamespacedChild, spawnInNamespaces} from '../userns/spawn'
+import {spawnNodeWorker} from '../userns/node-worker'
+import type {NamespacedChild} from '../userns/spawn'
 import {CopyLayerJob, copySourcesDigest, writeCopyLayer} from './copy-layer'
 import type {FileSums} from './file-sums'
 import {LayerTar, writeLayerTar} from './layer-tar'
@@ -27,11 +28,6 @@ export function containerMapping(spec: OciSpec, storeMapping: UserNamespaceMappi
   if (uidMap.length === 0 || gidMap.length === 0) return storeMapping
   const single = uidMap.length === 1 && uidMap[0].size === 1 && gidMap.length === 1 && gidMap[0].size === 1
   return {mode: single ? 'single' : 'subid', uidMap, gidMap, setgroups: single ? 'deny' : 'allow'}
-}
-
-function workerEnv(): string[] {
-  const keep = ['PATH', 'HOME', 'LANG', 'NODE_OPTIONS']
-  return keep.filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`)
 }
 
 /** Tar `source` into `output` as root of `mapping`'s namespace (in this process without one). */
@@ -94,7 +90,7 @@ export class LayerWorker {
 
   private async exchange<T>(job: LayerWorkerJob): Promise<T> {
     if (!this.child) {
-      this.child = spawnWorker(this.mapping).then((child) => ({
+      this.child = spawnNodeWorker(LAYER_DIFF_WORKER, this.mapping).then((child) => ({
         child,
         lines: createInterface({input: child.stdout!, crlfDelay: Infinity})[Symbol.asyncIterator](),
         stderr: collect(child.stderr!),
@@ -140,17 +136,6 @@ function parseResult<T>(line: string, job: LayerWorkerJob): T {
   if (!parsed.ok) throw new TspodError(`${what}${parsed.error}`)
   const {ok: _ok, ...rest} = parsed
   return rest as unknown as T
-}
-
-async function spawnWorker(mapping: UserNamespaceMapping): Promise<NamespacedChild> {
-  const child = await spawnInNamespaces({
-    namespaces: ['user'],
-    mapping,
-    command: {file: process.execPath, argv: [process.execPath, LAYER_DIFF_WORKER], env: workerEnv()},
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
-  return child
 }
 
 async function inWorker<T>(job: LayerWorkerJob, mapping: UserNamespaceMapping, worker?: LayerWorker): Promise<T> {

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import type {UserNamespaceMapping} from '../../userns/idmap'
-import {spawnInNamespaces} from '../../userns/spawn'
+import {spawnNodeWorker} from '../../userns/node-worker'
 import {layerChanges, type Change} from './changes'
 import {collect} from './remove-tree'
 import {workerFailure} from './worker-io'
@@ -14,10 +14,6 @@ export const CHANGES_WORKER = path.join(__dirname, 'changes-worker.js')
 
 const PERMISSION_ERRORS = new Set(['EACCES', 'EPERM'])
 
-function workerEnv(): string[] {
-  return ['PATH', 'HOME', 'LANG', 'NODE_OPTIONS'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`)
-}
-
 /** The changes of `upper` over `lowers` (top first); inside `mapping`'s namespace when the host user may not read them. */
 export async function layerChangesAsMappedRoot(upper: string, lowers: string[], mapping: UserNamespaceMapping | undefined): Promise<Change[]> {
   try {
@@ -25,13 +21,7 @@ export async function layerChangesAsMappedRoot(upper: string, lowers: string[], 
   } catch (err) {
     if (!mapping || !PERMISSION_ERRORS.has((err as NodeJS.ErrnoException).code ?? '')) throw err
   }
-  const child = await spawnInNamespaces({
-    namespaces: ['user'],
-    mapping,
-    command: {file: process.execPath, argv: [process.execPath, CHANGES_WORKER], env: workerEnv()},
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
+  const child = await spawnNodeWorker(CHANGES_WORKER, mapping)
   child.stdin!.end(JSON.stringify({layers: [upper, ...lowers].map((d) => path.resolve(d))}))
   const [stdout, stderr] = [collect(child.stdout!), collect(child.stderr!)]
   const exit = await child.exited

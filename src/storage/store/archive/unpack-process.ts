@@ -7,7 +7,8 @@ import {createInterface} from 'node:readline'
 
 import {TspodError} from '../../../errors'
 import type {UserNamespaceMapping} from '../../../userns/idmap'
-import {NamespacedChild, spawnInNamespaces} from '../../../userns/spawn'
+import {spawnNodeWorker} from '../../../userns/node-worker'
+import type {NamespacedChild} from '../../../userns/spawn'
 import {collect} from '../remove-tree'
 import {workerFailure} from '../worker-io'
 import type {UnpackWorkerJob, UnpackedLayer} from './unpack'
@@ -74,13 +75,7 @@ export class UnpackProcess {
   }
 
   private async spawn(): Promise<NamespacedChild> {
-    const child = await spawnInNamespaces({
-      namespaces: ['user'],
-      mapping: this.mapping,
-      command: {file: process.execPath, argv: [process.execPath, UNPACK_WORKER], env: workerEnv()},
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
+    const child = await spawnNodeWorker(UNPACK_WORKER, this.mapping)
     this.ended = this.readAnswers(child)
     return child
   }
@@ -120,9 +115,4 @@ export class UnpackProcess {
     if (line.ok) waiting.resolve({layers: line.layers, warnings: waiting.warnings})
     else waiting.reject(new TspodError(line.error))
   }
-}
-
-function workerEnv(): string[] {
-  const keep = ['PATH', 'HOME', 'LANG', 'NODE_OPTIONS']
-  return keep.filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`)
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import {createInterface} from 'node:readline'
 
 import {TspodError} from '../../../errors'
+import {spawnNodeWorker} from '../../../userns/node-worker'
 import {spawnInNamespaces} from '../../../userns/spawn'
 import {IdShift, shiftId} from './id-shift'
 import {ContainerIdMaps, MappedLayersPlan, mappedLayerDir, mappedLayersPlan, mappedLayersRoot} from './mapped-layers'
@@ -28,19 +29,8 @@ export type MappedLayersLine = {ok: true; entries: number} | {ok: false; error: 
 
 export const MAPPED_LAYERS_WORKER = path.join(__dirname, 'mapped-layers-worker.js')
 
-function workerEnv(): string[] {
-  const keep = ['PATH', 'HOME', 'LANG', 'NODE_OPTIONS']
-  return keep.filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`)
-}
-
 async function copyInNamespace(store: Store, job: MappedLayersJob): Promise<void> {
-  const child = await spawnInNamespaces({
-    namespaces: ['user'],
-    mapping: store.mapping!,
-    command: {file: process.execPath, argv: [process.execPath, MAPPED_LAYERS_WORKER], env: workerEnv()},
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  child.stdin!.on('error', () => undefined) // a worker that died early shows in its exit status
+  const child = await spawnNodeWorker(MAPPED_LAYERS_WORKER, store.mapping!)
   child.stdin!.end(JSON.stringify(job))
   const stderr = collect(child.stderr!)
   let copied = 0
