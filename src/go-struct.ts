@@ -14,3 +14,12 @@ export function goStruct<T extends object>(fields: T): T {
 export function isGoStruct(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, GO_STRUCT)
 }
+
+/**
+ * Gives a record keyed by Go field names the JSON that Go's struct tags give it: the `json`
+ * template function and JSON output print `tagged` instead (`{"subnet": …}` for a field `Subnet`).
+ */
+export function withJsonTags<T extends object>(fields: T, tagged: unknown): T {
+  Object.defineProperty(fields, 'toJSON', {value: () => tagged, enumerable: false})
+  return fields
+}

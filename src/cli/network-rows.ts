@@ -1,5 +1,6 @@
 // A network as Podman's templates see it (types.Network's Go field names; ls adds its own).
 import type {Network} from '../runtime/network/netavark/config'
+import {withJsonTags} from '../go-struct'
 
 export function networkRow(n: Network, truncate: boolean): Record<string, unknown> {
   const labels = Object.entries(n.labels ?? {})
@@ -9,18 +10,18 @@ export function networkRow(n: Network, truncate: boolean): Record<string, unknow
 }
 
 export function inspectRow(n: Network): Record<string, unknown> {
-  return {
+  return withJsonTags({
     Name: n.name,
     ID: n.id,
     Driver: n.driver,
     NetworkInterface: n.network_interface ?? '',
     Created: n.created,
-    Subnets: (n.subnets ?? []).map((s) => ({Subnet: s.subnet, Gateway: s.gateway ?? '', LeaseRange: s.lease_range})),
+    Subnets: (n.subnets ?? []).map((s) => withJsonTags({Subnet: s.subnet, Gateway: s.gateway ?? '', LeaseRange: s.lease_range}, s)),
     IPv6Enabled: n.ipv6_enabled,
     Internal: n.internal,
     DNSEnabled: n.dns_enabled,
     Labels: n.labels ?? {},
     Options: n.options ?? {},
     IPAMOptions: n.ipam_options ?? {},
-  }
+  }, n)
 }

@@ -35,7 +35,6 @@ const NO_TEST_NEEDED: Record<string, string> = {
 const NOT_YET_MIRRORED = new Set<string>([
   // landed together with networks, pods and events; covered end to end by test/commands/network,
   // pod, namespaces, events and run-runtime-flags tests: unit tests to come
-  'src/cli/network-rows.ts',
   'src/engine/networks.ts',
   'src/engine/pods.ts',
   'src/runtime/container/dependencies.ts',
