@@ -106,7 +106,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/runtime/oci-runtime/runtime-error.ts',
   'src/runtime/oci-spec.ts',
   'src/runtime/preflight-paths.ts',
-  'src/runtime/rootfs-mount.ts',
   'src/runtime/spec/host-facts.ts',
   'src/runtime/terminal.ts',
   'src/runtime/volume/errors.ts',
