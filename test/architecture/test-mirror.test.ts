@@ -74,7 +74,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/runtime/container/copy.ts',
   'src/runtime/container/create.ts',
   'src/runtime/container/detach.ts',
-  'src/runtime/container/etc-files.ts',
   'src/runtime/container/exec.ts',
   'src/runtime/container/launch.ts',
   'src/runtime/container/lock.ts',
