@@ -211,7 +211,11 @@ export class NetworkEngine {
         await withContainerLock(this.store, target.config.id, async () => {
           const c = records.lookup(target.config.id)
           const mode = c.config.containerSpec.network
-          if (!isRunning(c.state) || mode.kind !== 'bridge') throw new TspodError('cannot reload network unless container network has been configured: container state improper')
+          if (!isRunning(c.state)) throw new TspodError('cannot reload network unless container network has been configured: container state improper')
+          // as Podman's reloadContainerNetwork: only named networks are set up again; slirp4netns
+          // and pasta have a namespace of tspod's making, the other modes none of it
+          if (mode.kind === 'slirp4netns' || mode.kind === 'pasta') throw new TspodError(`"${mode.kind}" is not supported: invalid network mode`)
+          if (mode.kind !== 'bridge') throw new TspodError(`container ${c.config.id} network is not configured, refusing to reload: container state improper`)
           const {ContainerNetworks} = await import('../runtime/network/netavark/netavark')
           // the same MAC addresses as well as the same addresses, as Podman's reload keeps them
           const networks = Object.fromEntries(

@@ -396,7 +396,6 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
   const freshDev = devIndex >= 0 && mounts[devIndex].type === 'tmpfs'
   const devpts = mounts.some((m, i) => destinations[i] === '/dev/pts' && m.type === 'devpts')
   const ctx = {
-    rootless: layout.rootless,
     pidNamespace: namespaces.includes('pid'),
     gidMapped: (gid: number) => idMapped(mapping?.gidMap, gid),
   }

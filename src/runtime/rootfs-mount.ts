@@ -129,7 +129,6 @@ export function stepName(text: string): string {
 }
 
 export interface MountContext {
-  rootless: boolean
   /** the container has its own pid namespace (a new proc instance needs one) */
   pidNamespace: boolean
   /** whether a gid of the container is mapped in its user namespace */
@@ -251,10 +250,10 @@ export function mountSteps(mount: OciMount, ctx: MountContext): ChildStep[] {
       if (!ctx.pidNamespace) return [mkdirp(dest), ...bindSteps('/proc', dest, {...opts, propagation: 0}, true)]
       return newMountSteps('proc', 'proc', dest, opts)
     case 'sysfs':
-      // A new sysfs needs a network namespace owned by the container's user namespace and a fully
-      // visible host /sys; as in Podman's rootless specs, a rootless container gets the host's, read-only.
-      if (ctx.rootless) return [mkdirp(dest), ...bindSteps('/sys', dest, {...opts, flags: opts.flags | MS.RDONLY}, true)]
-      return newMountSteps('sysfs', source, dest, opts)
+      // A sysfs shows the network namespace the child is in (joined before the mounts). The kernel
+      // refuses it (EPERM) where that namespace's owner is not a user namespace the child is root
+      // of, or the host's /sys is not fully visible; then the host's, read-only, as crun does.
+      return withFallback(newMountSteps('sysfs', source, dest, opts), bindSteps('/sys', dest, {...opts, propagation: 0, flags: opts.flags | MS.RDONLY}, true))
     case 'cgroup':
     case 'cgroup2':
       return [mkdirp(dest), ...bindSteps('/sys/fs/cgroup', dest, opts, true)]

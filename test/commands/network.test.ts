@@ -297,3 +297,29 @@ test.serial('-p with sctp: refused at start in Podman\'s words on named networks
   await tspodOk(box, ['rm', '-a'])
   await tspodOk(box, ['network', 'rm', 'sctpnet'])
 })
+
+test('network reload refuses what is not on a named network, in Podman\'s words for each mode', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const run = async (args: string[]) => {
+    const r = await tspod(box, args)
+    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout.trim()
+  }
+  const ids: Record<string, string> = {}
+  for (const network of ['slirp4netns', 'pasta', 'host', 'none']) ids[network] = await run(['run', '-d', '--name', `r-${network}`, '--network', network, 'busybox', 'sleep', '300'])
+  ids.joined = await run(['run', '-d', '--name', 'r-joined', '--network', 'container:r-slirp4netns', 'busybox', 'sleep', '300'])
+  ids.created = await run(['create', '--name', 'r-created', '--network', 'slirp4netns', 'busybox', 'true'])
+  const expected: Record<string, string> = {
+    slirp4netns: '"slirp4netns" is not supported: invalid network mode',
+    pasta: '"pasta" is not supported: invalid network mode',
+    host: `container ${ids.host} network is not configured, refusing to reload: container state improper`,
+    none: `container ${ids.none} network is not configured, refusing to reload: container state improper`,
+    joined: `container ${ids.joined} network is not configured, refusing to reload: container state improper`,
+    created: 'cannot reload network unless container network has been configured: container state improper',
+  }
+  for (const [name, message] of Object.entries(expected)) {
+    const r = await tspod(box, ['network', 'reload', `r-${name}`])
+    t.deepEqual([r.code, r.stdout, r.stderr], [125, '', `Error: ${message}\n`], name)
+  }
+})

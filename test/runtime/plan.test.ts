@@ -110,7 +110,7 @@ test('the order: rootfs mounted, made private and pivoted into before groups, id
   t.deepEqual(plan.mapping, {mode: 'subid', uidMap: USER_MAP, gidMap: USER_MAP, setgroups: 'allow'})
 })
 
-test('spec mounts: a new proc without fallback, a fresh /dev with bound host devices and symlinks, devpts, mqueue with its fallback, the host /sys read-only', (t) => {
+test('spec mounts: a new proc without fallback, a fresh /dev with bound host devices and symlinks, devpts, mqueue and sysfs with their fallbacks', (t) => {
   const steps = planContainer(spec(), LAYOUT).steps
   t.deepEqual(find(steps, 'mount `proc` to `/proc`'), {
     kind: 'mount',
@@ -141,9 +141,11 @@ test('spec mounts: a new proc without fallback, a fresh /dev with bound host dev
   t.like(steps[mqueue + 1], {kind: 'mount', source: '/dev/mqueue', path: '/dev/mqueue', flags: MS.BIND | MS.REC})
   t.like(steps[mqueue + 2], {kind: 'mount', flags: MS.BIND | MS.REMOUNT | MS.NOSUID | MS.NOEXEC | MS.NODEV, keepLockedFlags: true})
 
-  const sys = steps.filter((s) => s.kind === 'mount' && s.path === '/sys')
-  t.like(sys[0], {source: '/sys', flags: MS.BIND | MS.REC})
-  t.like(sys[1], {flags: MS.BIND | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV, keepLockedFlags: true})
+  // a sysfs of the network namespace the child is in; the host's, read-only, where the kernel refuses one
+  const sys = steps.findIndex((s) => s.name === 'mount `sysfs` to `/sys`')
+  t.like(steps[sys], {fstype: 'sysfs', source: 'sysfs', flags: MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV, fallback: {errno: os.constants.errno.EPERM, steps: 2}})
+  t.like(steps[sys + 1], {kind: 'mount', source: '/sys', path: '/sys', flags: MS.BIND | MS.REC})
+  t.like(steps[sys + 2], {kind: 'mount', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV, keepLockedFlags: true})
 })
 
 test('masked paths: /dev/null over a file, a read-only tmpfs over a dir, skipped when missing; read-only paths', (t) => {

@@ -86,7 +86,7 @@ function bindMountSteps(store: Store, c: Container, focus: string): ChildStep[] 
   )
   const deepest = binds.sort((a, b) => path.posix.normalize(b.destination).length - path.posix.normalize(a.destination).length)[0]
   if (!deepest) return []
-  return mountSteps(deepest, {rootless: store.mapping !== undefined, pidNamespace: true, gidMapped: () => true})
+  return mountSteps(deepest, {pidNamespace: true, gidMapped: () => true})
 }
 
 /**

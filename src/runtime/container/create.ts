@@ -2,6 +2,7 @@
 // and its OCI spec, generated once from the image config and its ContainerSpec, as Podman does.
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import {VERSION} from '../../package-info'
@@ -134,9 +135,11 @@ async function createOnImage(
       imageLayerDirs: lowerDirs,
     })
     const donor = request.network.kind === 'container' ? records.get(request.network.container) : undefined
-    const joined = donor ? joinedEtcMounts(containerDirs(store, donor.config.id).userdata, request.noHosts === true) : []
+    // the user's own mounts over /etc/hosts, /etc/hostname or /etc/resolv.conf stay
+    const userDestinations = new Set(withVolumesFrom.mounts.map((m) => path.posix.normalize(m.destination).replace(/(.)\/+$/, '$1')))
+    const joined = (donor ? joinedEtcMounts(containerDirs(store, donor.config.id).userdata, request.noHosts === true) : []).filter((m) => !userDestinations.has(m.destination))
     const files = [
-      ...writeEtcFiles(dirs.userdata, donor ? {hostname: etcFiles.hostname} : etcFiles),
+      ...writeEtcFiles(dirs.userdata, donor ? {hostname: etcFiles.hostname} : etcFiles, userDestinations),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
     const mtab = addMtabLink(dirs.upper, lowerDirs)

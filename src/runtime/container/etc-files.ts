@@ -1,5 +1,6 @@
 // The container's /etc/hosts, /etc/hostname and /etc/resolv.conf, as Podman 4 writes them for
-// each network mode: into its userdata dir when it is created, bind-mounted read-write.
+// each network mode: into its userdata dir when it is created, bind-mounted read-write, and
+// written again at each start from the settings of that moment (Podman's init does the same).
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -117,7 +118,11 @@ export function defaultHostname(network: string, id: string): string {
   return network === 'host' ? os.hostname() : id.slice(0, 12)
 }
 
-export function writeEtcFiles(userdata: string, files: EtcFiles): OciMount[] {
+/**
+ * The files written into the userdata dir and their bind mounts; a file the user mounts
+ * something of their own over (`userDestinations`) is written but not mounted, so theirs stays.
+ */
+export function writeEtcFiles(userdata: string, files: EtcFiles, userDestinations: ReadonlySet<string> = new Set()): OciMount[] {
   const contents: [string, string | undefined][] = [
     ['hosts', files.hosts],
     ['hostname', files.hostname],
@@ -127,6 +132,7 @@ export function writeEtcFiles(userdata: string, files: EtcFiles): OciMount[] {
     if (content === undefined) return []
     const file = path.join(userdata, name)
     fs.writeFileSync(file, content, {mode: 0o644})
+    if (userDestinations.has(`/etc/${name}`)) return []
     return [{destination: `/etc/${name}`, type: 'bind', source: file, options: ['rbind', 'rprivate']}]
   })
 }
@@ -162,6 +168,29 @@ function replaceFile(file: string, content: string): void {
     const next = `${file}.new`
     fs.writeFileSync(next, content, {mode: fs.statSync(file).mode & 0o777})
     fs.renameSync(next, file)
+  }
+}
+
+/**
+ * At each start of a container off named networks that does not join another's network:
+ * /etc/hosts and /etc/resolv.conf written again, as at create, from the host's files and
+ * containers.conf as they are now (its --dns, --add-host and the like are kept in its spec).
+ * Only the files it was given are written; a joined container's are its donor's.
+ */
+export function rewriteEtcFiles(store: Store, container: Container, imageLayerDirs: string[]): void {
+  const spec = container.config.containerSpec
+  if (spec.network.kind === 'bridge' || spec.network.kind === 'container') return
+  const userdata = containerDirs(store, container.config.id).userdata
+  const hostname = readOr(path.join(userdata, 'hostname'), container.config.spec.hostname ?? defaultHostname(container.config.network, container.config.id))
+  const files = etcFilesFor(container.config.network, hostname, container.config.name, {
+    ...spec,
+    slirp4netnsCidr: spec.network.kind === 'slirp4netns' ? spec.network.options?.cidr : undefined,
+    pastaOptions: spec.network.kind === 'pasta' ? spec.network.options : undefined,
+    imageLayerDirs,
+  })
+  for (const [name, content] of [['hosts', files.hosts], ['resolv.conf', files.resolvConf]] as const) {
+    const file = path.join(userdata, name)
+    if (content !== undefined && fs.existsSync(file)) replaceFile(file, content)
   }
 }
 

@@ -9,7 +9,7 @@ import {ContainerStartError, TspodError, errorOfClass} from '../../errors'
 import type {JoinTarget, StdioSpec} from '../../native'
 import type {BridgeNetworkMode} from '../../specgen/container-spec'
 import {secretEnv} from '../secret/container-secrets'
-import {writeBridgeEtcFiles} from './etc-files'
+import {rewriteEtcFiles, writeBridgeEtcFiles} from './etc-files'
 import {shareHostsFile} from './shared-hosts'
 import {configFilePath} from '../../storage/config/storage-conf'
 import type {HeldLock} from '../../storage/store/lockfile'
@@ -417,6 +417,7 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
   const {config} = container
   const layout = containerLayout(store, container)
   writeBundle(store, container)
+  rewriteEtcFiles(store, container, layout.lowerDirs)
   if (config.volumes.length > 0) {
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))

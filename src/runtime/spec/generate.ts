@@ -39,7 +39,7 @@ import {MountFlags} from './host-mount-flags'
 import {resolveInitBinary} from './init-binary'
 import {SeccompSettings, UNCONFINED, containerSeccomp} from '../seccomp/container-profile'
 import {applyMasks} from '../../specgen/security-opt'
-import type {ContainerSpec, VolumeMountSpec} from '../../specgen/container-spec'
+import type {ContainerSpec, NetworkMode, VolumeMountSpec} from '../../specgen/container-spec'
 import {NamespaceMode, defaultNamespaceMode} from '../../specgen/namespaces'
 import {HostAccounts, hostAccounts, passwdEntries} from './passwd-entries'
 import {readRootfsFile} from './rootfs-files'
@@ -251,6 +251,19 @@ function userDatabaseFiles(
   return result
 }
 
+/**
+ * Whether the container gets a sysfs of its own (showing its network namespace's interfaces) or
+ * the host's /sys read-only, as Podman's canMountSys decides: the host's network is the host's
+ * sysfs for a rootless or user-namespaced container, and a user namespace of the container's own
+ * cannot mount a sysfs for a network namespace it joins (another container's, a path). Where a
+ * mount is tried and the kernel still refuses it, the runtime binds the host's /sys instead.
+ */
+export function canMountSys(network: NetworkMode, options: {rootless: boolean; newUserns: boolean}): boolean {
+  if (network.kind === 'host') return !options.rootless && !options.newUserns
+  if (options.newUserns) return ['slirp4netns', 'pasta', 'none', 'bridge'].includes(network.kind)
+  return true
+}
+
 /** Build config.json for one container. Throws UsageError, in Podman's words, for what only the image or the host at create can refuse (an unknown user, a missing bind source, a mount conflict). */
 export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const {spec: request, image} = input
@@ -322,8 +335,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
     host: {supported: host.supportedCapabilities, bounding: host.boundingSet},
   })
 
-  // A new sysfs needs the container's own network namespace (Podman's canMountSys).
-  const sys = !ownNetwork && (input.rootless || userns) ? 'bind' : 'new'
+  const sys = canMountSys(network, {rootless: input.rootless, newUserns: input.rootless ? keepId !== undefined || own !== undefined : userns}) ? 'new' : 'bind'
   if (ipc.kind === 'host')
     for (const dir of ['/dev/shm', '/dev/mqueue']) if (!fs.existsSync(dir)) throw new TspodError(`statfs ${dir}: no such file or directory`)
   const defaults = defaultMounts({

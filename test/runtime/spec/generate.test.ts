@@ -9,7 +9,8 @@ import {Readable} from 'node:stream'
 
 import {TspodError, UsageError} from '../../../src/errors'
 import {supportedCapabilities} from '../../../src/runtime/spec/capabilities'
-import {GenerateSpecInput, addMounts, generateSpec, volumeMount} from '../../../src/runtime/spec/generate'
+import {GenerateSpecInput, addMounts, canMountSys, generateSpec, volumeMount} from '../../../src/runtime/spec/generate'
+import type {NetworkMode} from '../../../src/specgen/container-spec'
 import type {ContainerOptions} from '../../../src/specgen/options'
 import {parseContainerSpec} from '../../../src/specgen/parse'
 import {writeContainerFiles} from '../../../src/runtime/spec/container-files'
@@ -269,6 +270,22 @@ test('--network host: no network namespace, the host /sys read-only, /sys/kernel
   t.false(noShm.mounts?.some((m) => m.destination === '/dev/shm'))
   for (const network of ['none', 'private', 'slirp4netns', 'pasta'])
     t.true(generateSpec(input(richImage(t), {network})).spec.linux?.namespaces?.some((n) => n.type === 'network' && !n.path))
+})
+
+test('canMountSys, as Podman\'s: the host network binds the host /sys rootless or in a user namespace; a user namespace of its own gets a sysfs only for a network namespace it makes', (t) => {
+  const modes: NetworkMode[] = [
+    {kind: 'slirp4netns'}, {kind: 'pasta', options: []}, {kind: 'none'}, {kind: 'bridge', networks: {}}, {kind: 'container', container: 'x'}, {kind: 'ns', path: '/run/netns/x'}, {kind: 'host'},
+  ]
+  const verdicts = (options: {rootless: boolean; newUserns: boolean}) => modes.map((mode) => canMountSys(mode, options))
+  t.deepEqual(verdicts({rootless: true, newUserns: false}), [true, true, true, true, true, true, false], 'rootless: joined namespaces are in its user namespace')
+  t.deepEqual(verdicts({rootless: true, newUserns: true}), [true, true, true, true, false, false, false], 'keep-id, nomap, auto')
+  t.deepEqual(verdicts({rootless: false, newUserns: false}), [true, true, true, true, true, true, true], 'real root')
+  t.deepEqual(verdicts({rootless: false, newUserns: true}), [true, true, true, true, false, false, false], 'real root with --uidmap')
+
+  const sysOf = (spec: {mounts?: {destination: string; type?: string}[]}) => spec.mounts?.find((m) => m.destination === '/sys')?.type
+  t.is(sysOf(generateSpec(input(richImage(t), {network: 'container:abc'})).spec), 'sysfs', 'a rootless container joining another\'s network')
+  t.is(sysOf(generateSpec(input(richImage(t), {network: 'container:abc', userns: 'keep-id'})).spec), 'bind')
+  t.is(sysOf(generateSpec(input(richImage(t), {network: 'slirp4netns', userns: 'keep-id'})).spec), 'sysfs')
 })
 
 test('cgroup v2 hosts give the container a cgroup namespace; rootful without mappings has no user namespace', (t) => {
