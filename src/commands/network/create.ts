@@ -8,7 +8,7 @@ const multi = {multiple: true, multipleNonGreedy: true} as const
 export default class NetworkCreate extends TspodCommand {
   static summary = 'Create networks for containers and pods'
   static description =
-    'A bridge network as a netavark config (<graph root>/networks/NAME.json, as Podman 4 writes it). Without --subnet the first free /24 ' +
+    'A bridge or macvlan network as a netavark config (<graph root>/networks/NAME.json, as Podman 4 writes it). Without --subnet the first free /24 ' +
     'of 10.89.0.0/16 upwards is used (Podman\'s default subnet pools); --ipv6 adds a random fd00::/8 /64. Containers on it run in the rootless network namespace.'
   static examples = ['<%= config.bin %> network create podman1', '<%= config.bin %> network create --subnet 192.5.0.0/16 --label env=dev mynet']
   static args = {name: Args.string({description: 'network name'})}
