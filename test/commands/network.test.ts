@@ -337,4 +337,10 @@ test.serial('-d macvlan: created, inspected and removed as Podman writes it; eac
 
   t.is(await ok(['network', 'rm', '-f', '-t', '0', 'mv']), 'mv\n')
   t.is(await ok(['ps', '-a', '-q']), '')
+
+  // Podman's deprecated --macvlan DEVICE, with its warning
+  const old = await tspod(box, ['network', 'create', '--macvlan', 'lo', '--subnet', '10.124.0.0/24', 'oldstyle'])
+  t.deepEqual([old.code, old.stdout, old.stderr], [0, 'oldstyle\n', 'WARN[0000] The --macvlan option is deprecated, use `--driver macvlan --opt parent=<device>` instead\n'])
+  t.is(await ok(['network', 'inspect', '--format', '{{.Driver}} {{.NetworkInterface}}', 'oldstyle']), 'macvlan lo\n')
+  await ok(['network', 'rm', 'oldstyle'])
 })

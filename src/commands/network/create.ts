@@ -21,12 +21,14 @@ export default class NetworkCreate extends TspodCommand {
     'ipam-driver': Flags.string({description: 'IP Address Management Driver'}),
     ipv6: Flags.boolean({description: 'enable IPv6 networking'}),
     label: Flags.string({...multi, description: 'set metadata on a network'}),
+    macvlan: Flags.string({hidden: true, description: 'create a Macvlan connection based on this device'}),
     opt: Flags.string({char: 'o', ...multi, description: 'Set driver specific options'}),
     subnet: Flags.string({...multi, description: 'subnets in CIDR format'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NetworkCreate)
+    if (flags.macvlan) this.printWarning('The --macvlan option is deprecated, use `--driver macvlan --opt parent=<device>` instead')
     const networks = await this.engine(flags).networks()
     const network = await networks.create({
       name: args.name,
@@ -40,6 +42,7 @@ export default class NetworkCreate extends TspodCommand {
       labels: splitKeyValues(flags.label ?? [], 'label'),
       options: splitKeyValues(flags.opt ?? [], 'option'),
       ipamDriver: flags['ipam-driver'],
+      macvlanParent: flags.macvlan,
     })
     this.print(network.name)
   }

@@ -23,6 +23,8 @@ export interface CreateNetworkOptions {
   labels: Record<string, string>
   options: Record<string, string>
   ipamDriver?: string
+  /** the parent device of Podman's deprecated --macvlan (which sets the driver) */
+  macvlanParent?: string
 }
 
 /** The drivers of netavark networks, as libnetwork lists them (`info`'s plugins.network). */
@@ -132,7 +134,7 @@ function completeBridge(network: Network, cidrs: Cidr[], ipv6: boolean, existing
 
 /** A new network from the create flags; `existing` are all networks (the default one included). */
 export function buildNetwork(options: CreateNetworkOptions, existing: Network[]): Network {
-  const driver = options.driver || 'bridge'
+  const driver = options.macvlanParent ? MACVLAN_DRIVER : options.driver || 'bridge'
   if (!NETWORK_DRIVERS.includes(driver)) throw invalid(`unsupported driver ${driver}`)
   if (options.name !== undefined) {
     validateNetworkName(options.name)
@@ -173,9 +175,9 @@ export function buildNetwork(options: CreateNetworkOptions, existing: Network[])
   checkIpamDriver(ipamDriver, subnets.length)
 
   const netOptions = {...options.options}
-  let networkInterface: string | undefined
-  // Podman's -o parent= names a macvlan's parent interface, not an option
-  if (driver === MACVLAN_DRIVER && 'parent' in netOptions) {
+  let networkInterface = options.macvlanParent || undefined
+  // Podman's -o parent= names a macvlan's parent interface, not an option (unless --macvlan named it)
+  if (driver === MACVLAN_DRIVER && !networkInterface && 'parent' in netOptions) {
     networkInterface = netOptions.parent || undefined
     delete netOptions.parent
   }

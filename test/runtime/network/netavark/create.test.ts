@@ -20,6 +20,12 @@ test('a macvlan network: no interface of its own, -o parent= is its network_inte
   t.is(plain.subnets!.length, 1)
 })
 
+test("Podman's deprecated --macvlan DEVICE: the driver macvlan, the device its parent; -o parent= is then an option it refuses", (t) => {
+  t.like(create({macvlanParent: 'lo', subnets: ['10.98.0.0/24']}), {driver: 'macvlan', network_interface: 'lo'})
+  t.throws(() => create({macvlanParent: 'lo', subnets: ['10.98.0.0/24'], options: {parent: 'lo'}}), {message: 'unsupported macvlan network option parent'})
+  t.throws(() => create({macvlanParent: 'lo'}), {message: 'macvlan driver needs at least one subnet specified, DHCP is not yet supported with netavark'})
+})
+
 test('--internal keeps the gateway while DNS is on; ipam none turns DNS off and takes no subnet', (t) => {
   t.deepEqual(create({driver: 'macvlan', subnets: ['10.98.0.0/24'], internal: true}).subnets, [{subnet: '10.98.0.0/24', gateway: '10.98.0.1'}])
   t.deepEqual(create({driver: 'macvlan', subnets: ['10.98.0.0/24'], internal: true, disableDns: true}).subnets, [{subnet: '10.98.0.0/24'}])
