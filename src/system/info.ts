@@ -11,6 +11,7 @@ import * as path from 'node:path'
 
 import {ContainerRecords} from '../runtime/container/records'
 import {findInPath} from '../runtime/executables'
+import {NETWORK_DRIVERS} from '../runtime/network/netavark/create'
 import {findPasta, rootlessNetworkDefault} from '../runtime/network/pasta'
 import {chosenRuntime, identifyOciRuntime} from '../runtime/oci-runtime/resolve'
 import {maxUserNamespaces, readCgroupInfo, readDistribution} from '../runtime/host'
@@ -174,7 +175,8 @@ function runtimeSection(runtime: string | undefined) {
     : {name: 'tspod', package: `tspod_${VERSION}`, path: path.join(PACKAGE_ROOT, 'bin', 'run.js'), version: `tspod native runtime ${VERSION}`}
   return {
     ociRuntime,
-    networkBackend: 'slirp4netns',
+    // named networks are netavark's; slirp4netns (or pasta) is the rootless default and links the rootless netns out
+    networkBackend: 'netavark',
     // the network of containers run without --network, and why (Podman 5's rootlessNetworkCmd)
     rootlessNetworkCmd: choice.cmd,
     rootlessNetworkCmdReason: choice.reason,
@@ -285,7 +287,7 @@ export async function collectInfo(given: StorageConfig, registries: RegistriesCo
     host: {...host, eventLogger, ...runtimeSection(runtime)},
     store: storeSection(config, probe, images, containers),
     registries: registriesSection(registries),
-    plugins: {authorization: null, log: ['k8s-file', 'json-file', 'none'], network: [], volume: ['local']},
+    plugins: {authorization: null, log: ['k8s-file', 'json-file', 'none'], network: [...NETWORK_DRIVERS], volume: ['local']},
     version: {
       APIVersion: VERSION,
       Version: VERSION,

@@ -39,7 +39,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/engine/pods.ts',
   'src/runtime/container/dependencies.ts',
   'src/runtime/network/netavark/config.ts',
-  'src/runtime/network/netavark/create.ts',
   'src/runtime/network/netavark/inspect.ts',
   'src/runtime/network/netavark/netavark.ts',
   'src/runtime/network/netavark/rootless-netns.ts',

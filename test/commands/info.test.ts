@@ -49,7 +49,7 @@ test('info accepts Go templates the way Podman users write them', async (t) => {
   t.is(JSON.parse(json.stdout)[0].host_id, box.user.uid)
   // what Podman's system tests read: the runtime's name, the network, the containers
   const runtime = await tspod(box, ['info', '--format', '{{ .Host.OCIRuntime.Name }} {{.Host.NetworkBackend}} {{.Store.ContainerStore.Number}}'])
-  t.is(runtime.stdout, 'tspod slirp4netns 0\n')
+  t.is(runtime.stdout, 'tspod netavark 0\n')
 })
 
 test("info has Podman's sections and keys, and YAML in key order", async (t) => {
@@ -73,6 +73,7 @@ test("info has Podman's sections and keys, and YAML in key order", async (t) => 
   t.true(info.store.graphRootAllocated >= info.store.graphRootUsed)
   t.deepEqual(info.store.containerStore, {number: 0, paused: 0, running: 0, stopped: 0})
   t.deepEqual(info.plugins.volume, ['local'])
+  t.deepEqual(info.plugins.network, ['bridge', 'macvlan'], 'as Podman with netavark')
   t.is(info.version.Version, info.version.APIVersion)
   const yaml = await tspod(box, ['info'])
   t.regex(yaml.stdout, /\n {2}conmon:\n {4}package: /)

@@ -323,3 +323,50 @@ test('network reload refuses what is not on a named network, in Podman\'s words 
     t.deepEqual([r.code, r.stdout, r.stderr], [125, '', `Error: ${message}\n`], name)
   }
 })
+
+test.serial('-d macvlan: created, inspected and removed as Podman writes it; each container\'s eth0 a macvlan with an address of the subnet, reaching another by address (not by name), errors in Podman\'s words', async (t) => {
+  const box = await sandboxWithImages(t)
+  t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
+  const ok = (args: string[]) => tspodOk(box, args)
+  const refused: [string[], string][] = [
+    [['network', 'create', '-d', 'macvlan', 'x'], 'macvlan driver needs at least one subnet specified, DHCP is not yet supported with netavark'],
+    [['network', 'create', '-d', 'macvlan', '--subnet', '10.124.0.0/24', '-o', 'parent=nosuch0', 'x'], 'parent interface nosuch0 does not exist'],
+    [['network', 'create', '-d', 'macvlan', '--subnet', '10.124.0.0/24', '-o', 'mode=foo', 'x'], 'unknown macvlan mode "foo"'],
+    [['network', 'create', '-d', 'macvlan', '--subnet', '10.124.0.0/24', '-o', 'vlan=3', 'x'], 'unsupported macvlan network option vlan'],
+    [['network', 'create', '-d', 'macvlan', '--ipam-driver', 'dhcp', 'x'], 'dhcp ipam driver is not yet supported with netavark'],
+  ]
+  for (const [args, message] of refused) {
+    const r = await tspod(box, args)
+    t.deepEqual([r.code, r.stderr], [125, `Error: ${message}\n`], args.join(' '))
+  }
+
+  t.is(await ok(['network', 'create', '-d', 'macvlan', '--subnet', '10.124.0.0/24', '-o', 'mtu=1400', 'mv']), 'mv\n')
+  const [inspected] = JSON.parse(await ok(['network', 'inspect', 'mv']))
+  t.deepEqual(Object.keys(inspected), ['name', 'id', 'driver', 'created', 'subnets', 'ipv6_enabled', 'internal', 'dns_enabled', 'options', 'ipam_options'])
+  t.like(inspected, {driver: 'macvlan', subnets: [{subnet: '10.124.0.0/24', gateway: '10.124.0.1'}], dns_enabled: true, options: {mtu: '1400'}, ipam_options: {driver: 'host-local'}})
+  t.is(await ok(['network', 'ls', '--filter', 'driver=macvlan', '--format', '{{.Name}} {{.Driver}}']), 'mv macvlan\n')
+
+  await ok(['run', '-d', '--name', 'server', '--network', 'mv', 'busybox', 'sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'])
+  const settings = JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings.Networks}}', 'server']))
+  const serverIp = settings.mv.IPAddress as string
+  t.regex(serverIp, /^10\.124\.0\.([2-9]|[1-9]\d+)$/)
+  t.like(settings.mv, {IPPrefixLen: 24, Gateway: '10.124.0.1', NetworkID: 'mv'})
+  const client = await ok(['run', '--rm', '--network', 'mv', 'busybox', 'sh', '-c',
+    `ip link show eth0 | grep -o "mtu [0-9]*"; ip -4 addr show eth0 | grep -o "inet [0-9./]*"; ip route | grep "^default"; for i in $(seq 20); do nc -w 2 ${serverIp} 8080 </dev/null 2>/dev/null && break; sleep 0.5; done; nc -w 2 server 8080 </dev/null >/dev/null 2>&1; echo by name: $?`])
+  const [mtu, addr, route, byAddress, byName] = client.trim().split('\n')
+  t.is(mtu, 'mtu 1400')
+  t.regex(addr, /^inet 10\.124\.0\.\d+\/24$/)
+  t.not(addr, `inet ${serverIp}/24`)
+  t.regex(route, /^default via 10\.124\.0\.1 dev eth0/)
+  t.regex(byAddress, /^hello from [0-9a-f]{12}$/)
+  t.is(byName, 'by name: 1', 'aardvark-dns serves bridge networks only')
+
+  t.is(await ok(['network', 'rm', '-f', '-t', '0', 'mv']), 'mv\n')
+  t.is(await ok(['ps', '-a', '-q']), '')
+
+  // Podman's deprecated --macvlan DEVICE, with its warning
+  const old = await tspod(box, ['network', 'create', '--macvlan', 'lo', '--subnet', '10.124.0.0/24', 'oldstyle'])
+  t.deepEqual([old.code, old.stdout, old.stderr], [0, 'oldstyle\n', 'WARN[0000] The --macvlan option is deprecated, use `--driver macvlan --opt parent=<device>` instead\n'])
+  t.is(await ok(['network', 'inspect', '--format', '{{.Driver}} {{.NetworkInterface}}', 'oldstyle']), 'macvlan lo\n')
+  await ok(['network', 'rm', 'oldstyle'])
+})

@@ -1,12 +1,15 @@
-// `network create` as containers/common libnetwork builds a netavark network: name and
-// interface, subnets (given, or the first free one of the default pools, and a random ULA /64
-// for --ipv6), gateways, lease ranges, driver options; refused in Podman's words.
+// `network create` as containers/common libnetwork builds a netavark network: name, subnets with
+// their gateways and lease ranges, the IPAM driver, then what the driver adds and checks (a
+// bridge: its interface, free subnets of the default pools, a random ULA /64 for --ipv6; a
+// macvlan: macvlan.ts), the gateways last; refused in Podman's words.
 import * as crypto from 'node:crypto'
 import * as os from 'node:os'
 
 import {TspodError} from '../../../errors'
 import {Cidr, bigIntToIp, contains, formatCidr, ipToBigInt, lastAddress, nextSubnet, overlaps, parseCidr} from './cidr'
 import {Network, NetworkSubnet, createdNow} from './config'
+import {parseBool, parseMtu, parseVlan} from './driver-options'
+import {MACVLAN_DRIVER, checkMacvlan} from './macvlan'
 
 export interface CreateNetworkOptions {
   name?: string
@@ -20,7 +23,12 @@ export interface CreateNetworkOptions {
   labels: Record<string, string>
   options: Record<string, string>
   ipamDriver?: string
+  /** the parent device of Podman's deprecated --macvlan (which sets the driver) */
+  macvlanParent?: string
 }
+
+/** The drivers of netavark networks, as libnetwork lists them (`info`'s plugins.network). */
+export const NETWORK_DRIVERS = ['bridge', MACVLAN_DRIVER]
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -32,8 +40,6 @@ const DEFAULT_POOLS: [string, number][] = [
   ['10.96.0.0/11', 24],
   ['10.128.0.0/9', 24],
 ]
-
-const BRIDGE_OPTIONS = ['mtu', 'vlan', 'isolate', 'metric']
 
 function invalid(message: string): TspodError {
   return new TspodError(`${message}: invalid argument`)
@@ -85,14 +91,51 @@ function parseSubnetFlag(text: string): Cidr {
   return c
 }
 
+/** libnetwork's validateIPAMDriver: netavark takes host-local (the default) and none. */
+function checkIpamDriver(driver: string, subnets: number): void {
+  if (driver === '' || driver === 'host-local') return
+  if (driver === 'none') {
+    if (subnets > 0) throw new TspodError('none ipam driver is set but subnets are given')
+    return
+  }
+  if (driver === 'dhcp') throw new TspodError('dhcp ipam driver is not yet supported with netavark')
+  throw new TspodError(`unsupported ipam driver ${JSON.stringify(driver)}`)
+}
+
+/** libnetwork's bridge options, checked (isolate written as netavark reads a boolean). */
+function checkBridgeOptions(options: Record<string, string>): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'mtu') parseMtu(value)
+    else if (key === 'vlan') parseVlan(value)
+    else if (key === 'isolate') options[key] = String(parseBool(value))
+    else throw new TspodError(`unsupported bridge network option ${key}`)
+  }
+}
+
+/**
+ * A bridge gets the first free podmanN as its interface and, with host-local IPAM, the first
+ * free IPv4 subnet of the pools when none is given; with --ipv6 both families (a random ULA /64).
+ */
+function completeBridge(network: Network, cidrs: Cidr[], ipv6: boolean, existing: Network[], used: Cidr[]): void {
+  network.network_interface = freeDeviceName(existing)
+  const ipam = network.ipam_options?.driver ?? ''
+  if (ipam !== '' && ipam !== 'host-local') return
+  const auto = (c: Cidr): void => {
+    network.subnets!.push({subnet: formatCidr(c)})
+    cidrs.push(c)
+  }
+  if (cidrs.length === 0) auto(freeIPv4Subnet(used))
+  if (ipv6) {
+    if (!cidrs.some((c) => c.family === 4)) auto(freeIPv4Subnet(used))
+    if (!cidrs.some((c) => c.family === 6)) auto(randomIPv6Subnet(used))
+  }
+  network.ipam_options = {driver: 'host-local'}
+}
+
 /** A new network from the create flags; `existing` are all networks (the default one included). */
 export function buildNetwork(options: CreateNetworkOptions, existing: Network[]): Network {
-  const driver = options.driver || 'bridge'
-  if (driver !== 'bridge') throw invalid(`unsupported driver ${driver}`)
-  if (options.ipamDriver && options.ipamDriver !== 'host-local') {
-    if (options.ipamDriver === 'dhcp') throw new TspodError('dhcp ipam driver is not yet supported with netavark')
-    if (options.ipamDriver !== 'none') throw invalid(`unsupported ipam driver "${options.ipamDriver}"`)
-  }
+  const driver = options.macvlanParent ? MACVLAN_DRIVER : options.driver || 'bridge'
+  if (!NETWORK_DRIVERS.includes(driver)) throw invalid(`unsupported driver ${driver}`)
   if (options.name !== undefined) {
     validateNetworkName(options.name)
     if (existing.some((n) => n.name === options.name)) throw new TspodError(`network name ${options.name} already used: network already exists`)
@@ -101,21 +144,10 @@ export function buildNetwork(options: CreateNetworkOptions, existing: Network[])
   if (options.gateways.length > options.subnets.length) throw new TspodError('cannot set more gateways than subnets')
   if (options.ipRanges.length > options.subnets.length) throw new TspodError('cannot set more ranges than subnets')
 
-  const netOptions: Record<string, string> = {}
-  for (const [key, value] of Object.entries(options.options)) {
-    if (!BRIDGE_OPTIONS.includes(key)) throw new TspodError(`unsupported bridge network option ${key}`)
-    if ((key === 'mtu' || key === 'vlan' || key === 'metric') && !/^-?[0-9]+$/.test(value)) throw new TspodError(`strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`)
-    if (key === 'mtu' && Number(value) < 0) throw new TspodError(`mtu ${value} can not be negative`)
-    if (key === 'vlan' && (Number(value) < 0 || Number(value) > 4094)) throw new TspodError(`vlan ID ${value} must be between 0 and 4094`)
-    if (key === 'isolate' && !['true', 'false', '1', '0', 't', 'f', 'TRUE', 'FALSE', 'True', 'False', 'T', 'F'].includes(value))
-      throw new TspodError(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`)
-    netOptions[key] = value
-  }
-
-  const used = usedSubnets(existing)
+  // only a bridge must not overlap the host's or another network's subnets
+  const used = driver === 'bridge' ? usedSubnets(existing) : []
   const subnets: NetworkSubnet[] = []
   const cidrs: Cidr[] = []
-  const addGateway = !options.internal
   options.subnets.forEach((text, i) => {
     const cidr = parseSubnetFlag(text)
     if (used.some((u) => overlaps(u, cidr)) || cidrs.some((u) => overlaps(u, cidr))) throw new TspodError(`subnet ${formatCidr(cidr)} is already used on the host or by another config`)
@@ -126,7 +158,7 @@ export function buildNetwork(options: CreateNetworkOptions, existing: Network[])
       if (!ip) throw new TspodError(`invalid argument "${gw}" for "--gateway" flag: invalid string being converted to IP address: ${gw}`)
       if (!contains(cidr, ip.family, ip.value)) throw new TspodError(`gateway ${bigIntToIp(ip.family, ip.value)} not in subnet ${formatCidr(cidr)}`)
       subnet.gateway = bigIntToIp(ip.family, ip.value)
-    } else if (addGateway) subnet.gateway = bigIntToIp(cidr.family, cidr.base + 1n)
+    }
     const range = options.ipRanges[i]
     if (range !== undefined) {
       const r = parseCidr(range)
@@ -139,30 +171,57 @@ export function buildNetwork(options: CreateNetworkOptions, existing: Network[])
     subnets.push(subnet)
     cidrs.push(cidr)
   })
-  const families = new Set(cidrs.map((c) => c.family))
-  const ipv6 = options.ipv6 || families.has(6)
-  const auto = (c: Cidr): void => {
-    subnets.push(addGateway ? {subnet: formatCidr(c), gateway: bigIntToIp(c.family, c.base + 1n)} : {subnet: formatCidr(c)})
-    cidrs.push(c)
-  }
-  if (cidrs.length === 0) auto(freeIPv4Subnet(used))
-  if (ipv6 && !cidrs.some((c) => c.family === 6)) auto(randomIPv6Subnet(used))
+  const ipamDriver = options.ipamDriver ?? ''
+  checkIpamDriver(ipamDriver, subnets.length)
 
-  const interfaceName = freeDeviceName(existing)
-  const name = options.name ?? interfaceName
+  const netOptions = {...options.options}
+  let networkInterface = options.macvlanParent || undefined
+  // Podman's -o parent= names a macvlan's parent interface, not an option (unless --macvlan named it)
+  if (driver === MACVLAN_DRIVER && !networkInterface && 'parent' in netOptions) {
+    networkInterface = netOptions.parent || undefined
+    delete netOptions.parent
+  }
+  const name = options.name ?? freeDeviceName(existing)
   const network: Network = {
     name,
     id: crypto.randomBytes(32).toString('hex'),
     driver,
-    network_interface: interfaceName,
+    ...(networkInterface ? {network_interface: networkInterface} : {}),
     created: createdNow(),
     subnets,
-    ipv6_enabled: ipv6,
+    ipv6_enabled: Boolean(options.ipv6),
     internal: Boolean(options.internal),
     dns_enabled: !options.disableDns,
   }
   if (Object.keys(options.labels).length > 0) network.labels = options.labels
   if (Object.keys(netOptions).length > 0) network.options = netOptions
-  network.ipam_options = {driver: options.ipamDriver === 'none' ? 'none' : 'host-local'}
-  return network
+  if (ipamDriver !== '') network.ipam_options = {driver: ipamDriver}
+
+  if (driver === 'bridge') {
+    checkBridgeOptions(netOptions)
+    completeBridge(network, cidrs, Boolean(options.ipv6), existing, used)
+  } else checkMacvlan(network)
+
+  if (network.ipam_options?.driver === 'none') network.dns_enabled = false
+  const addGateway = !network.internal || network.dns_enabled
+  network.subnets!.forEach((subnet, i) => {
+    if (subnet.gateway === undefined && addGateway) subnet.gateway = bigIntToIp(cidrs[i].family, cidrs[i].base + 1n)
+  })
+  if (cidrs.some((c) => c.family === 6)) network.ipv6_enabled = true
+  const {labels, options: opts, ipam_options, subnets: finalSubnets, ...head} = network
+  // the keys in Podman's order, empty ones left out as its omitempty does
+  return {
+    name: head.name,
+    id: head.id,
+    driver: head.driver,
+    ...(head.network_interface ? {network_interface: head.network_interface} : {}),
+    created: head.created,
+    ...(finalSubnets && finalSubnets.length > 0 ? {subnets: finalSubnets} : {}),
+    ipv6_enabled: head.ipv6_enabled,
+    internal: head.internal,
+    dns_enabled: head.dns_enabled,
+    ...(labels ? {labels} : {}),
+    ...(opts ? {options: opts} : {}),
+    ...(ipam_options ? {ipam_options} : {}),
+  }
 }

@@ -37,14 +37,15 @@ function netavarkArgs(runDir: string, verb: 'setup' | 'teardown', netns: string)
   return [NETAVARK_BINARY, '--config', runDir, '--rootless=true', `--aardvark-binary=${AARDVARK_BINARY}`, verb, netns]
 }
 
-function netavarkError(verb: string, out: {code: number; stdout: string; stderr: string}): TspodError {
+/** netavark's JSON error as libnetwork words it: `netavark: MESSAGE`, whichever step failed. */
+function netavarkError(out: {code: number; stdout: string; stderr: string}): TspodError {
   let message = out.stderr.trim() || out.stdout.trim() || `exit status ${out.code}`
   try {
     message = (JSON.parse(out.stdout) as {error?: string}).error ?? message
   } catch {
     // not its JSON error
   }
-  return new TspodError(`netavark (${verb}): ${message}`)
+  return new TspodError(`netavark: ${message}`)
 }
 
 /** The container's addresses in netavark's status of its networks. */
@@ -103,7 +104,7 @@ export class ContainerNetworks {
       const input = JSON.stringify(this.options(container, mode, ips, ports))
       added = await this.netns.addContainer(container.id)
       const out = await this.netns.exec(added.holderPid, netavarkArgs(runDir, 'setup', this.netns.netnsFile(container.id)), input)
-      if (out.code !== 0) throw netavarkError('setup', out)
+      if (out.code !== 0) throw netavarkError(out)
       const status = JSON.parse(out.stdout) as Record<string, NetworkStatus>
       if (ports.length > 0) await startPortForwarder({runDir, containerId: container.id, holderPid: added.holderPid, ports, containerIp: forwardingAddress(statusAddresses(status))})
       return {...added, status, ports}
@@ -126,7 +127,7 @@ export class ContainerNetworks {
     if (!holder || !fs.existsSync(file)) throw new TspodError(`container ${container.id} has no network namespace in the rootless netns`)
     const input = JSON.stringify(this.options(container, mode, ips, ports))
     const out = await this.netns.locked(() => this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, verb, file), input))
-    if (out.code !== 0) throw netavarkError(verb, out)
+    if (out.code !== 0) throw netavarkError(out)
     return verb === 'setup' ? (JSON.parse(out.stdout) as Record<string, NetworkStatus>) : {}
   }
 
@@ -178,7 +179,7 @@ export class ContainerNetworks {
     return this.netns.locked(async () => {
       await this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, 'teardown', file), input)
       const out = await this.netns.exec(holder.holderPid, netavarkArgs(this.netns.runDir, 'setup', file), input)
-      if (out.code !== 0) throw netavarkError('setup', out)
+      if (out.code !== 0) throw netavarkError(out)
       return JSON.parse(out.stdout) as Record<string, NetworkStatus>
     })
   }
@@ -199,7 +200,7 @@ export class ContainerNetworks {
         return
       }
       const out = await this.netns.exec(holderPid, netavarkArgs(runDir, 'teardown', file), input)
-      if (out.code !== 0) failure = netavarkError('teardown', out)
+      if (out.code !== 0) failure = netavarkError(out)
     })
     await withIpam(runDir, (state) => releaseContainer(state, container.id))
     if (failure) throw failure
