@@ -22,7 +22,7 @@ export function buildRuntime(
   store: Store,
   records: ContainerRecords,
   registries: RegistriesConfig,
-  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number; ulimits?: string[]; securityOpt?: string[]},
+  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number; ulimits?: string[]; securityOpt?: string[]; defaultMountsFile?: string},
   events: WarningEvents & {pullProgress?: () => PullProgress} = {},
 ): BuildRuntime {
   return {
@@ -47,7 +47,7 @@ export function buildRuntime(
         ulimit: options.ulimits,
         securityOpt: options.securityOpt,
       })
-      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext, transient: true}, {})
+      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext, transient: true, defaultMountsFile: options.defaultMountsFile}, {})
       tracePhase('container created')
       warnings.forEach((w) => events.onWarning?.(w))
       try {
