@@ -42,6 +42,7 @@ import type {Info} from '../system/info'
 import type {SystemPruneOptions, SystemPruneReport} from '../system/prune'
 import type {CommitOptions} from '../build/commit'
 import type {CreateEvents, CreateInput, PullPolicy} from './create'
+import type {RunStepDns} from './build-runtime'
 import type {PullProgress, TargetEvents, WarningEvents} from './events'
 import type {ContainerLifecycle} from './lifecycle'
 import {EventsConfig, loadEventsConfig, parseEventsBackend} from '../events/config'
@@ -650,6 +651,8 @@ export class Engine {
       /** --ulimit, --security-opt: every RUN step's */
       ulimits?: string[]
       securityOpt?: string[]
+      /** --dns, --dns-search, --dns-option: every RUN step's resolv.conf */
+      dns?: RunStepDns
       /** --logfile: an open file the RUN steps' output goes to */
       outputFd?: number
       /** --secret id=…,src=… */
@@ -741,7 +744,7 @@ export class Engine {
         file = found
       }
       const tags = input.tags.map(normalizeTagName)
-      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd, ulimits: input.ulimits, securityOpt: input.securityOpt, defaultMountsFile: this.options.defaultMountsFile}, events)
+      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd, ulimits: input.ulimits, securityOpt: input.securityOpt, dns: input.dns, defaultMountsFile: this.options.defaultMountsFile}, events)
       const {chosenMountsConf, readMountsConf} = await import('../runtime/default-mounts/mounts-conf')
       const mountsConf = chosenMountsConf(this.options.defaultMountsFile)
       const defaultMountTargets = mountsConf === undefined ? [] : readMountsConf(mountsConf).filter((e) => fs.existsSync(e.host)).map((e) => e.container)
