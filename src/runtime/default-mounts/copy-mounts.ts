@@ -12,7 +12,7 @@ import type {DefaultMountEntry} from './mounts-conf'
 
 export interface DefaultMountsCopy {
   mounts: OciMount[]
-  /** every file, dir and symlink made (for giving them to the container's root) */
+  /** every file, dir and symlink copied (for giving them to the container's root); the dirs above the copies stay the user's, as the userdata dir */
   paths: string[]
   /** Podman's warnings: a host path that does not exist, or a file whose mounts were all dropped */
   warnings: string[]
@@ -68,9 +68,8 @@ export function copyDefaultMounts(confFile: string, entries: DefaultMountEntry[]
         throw failure(err, 'stat', entry.host)
       }
       if (!st.isDirectory() && !st.isFile()) throw new CopyError(`unsupported file type for: ${JSON.stringify(entry.host)}`)
-      if (made.length === 0) made.push(...makeDirs(path.dirname(copyRoot), [path.basename(copyRoot)]))
       const parts = entry.container.split('/').filter(Boolean)
-      made.push(...makeDirs(copyRoot, parts.slice(0, -1)))
+      makeDirs(path.dirname(copyRoot), [path.basename(copyRoot), ...parts.slice(0, -1)])
       const copy = path.join(copyRoot, ...parts)
       // the host path itself may be a symlink the host's admin wrote: it is read through, as Podman's
       const source = fs.realpathSync(entry.host)
@@ -88,8 +87,7 @@ export function copyDefaultMounts(confFile: string, entries: DefaultMountEntry[]
 }
 
 /** The dirs `parts` under `base`, each made (mode 0700) unless it is a dir already; a symlink is never followed. */
-function makeDirs(base: string, parts: string[]): string[] {
-  const made: string[] = []
+function makeDirs(base: string, parts: string[]): void {
   let dir = base
   for (const part of parts) {
     dir = path.join(dir, part)
@@ -100,12 +98,8 @@ function makeDirs(base: string, parts: string[]): string[] {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw failure(err, 'lstat', dir)
     }
     if (st && !st.isDirectory()) throw new CopyError(`create container dir ${dir}: not a directory`)
-    if (!st) {
-      attempt('mkdir', dir, () => fs.mkdirSync(dir, {mode: 0o700}))
-      made.push(dir)
-    }
+    if (!st) attempt('mkdir', dir, () => fs.mkdirSync(dir, {mode: 0o700}))
   }
-  return made
 }
 
 /** A new file at `to` (never through a symlink, never over a file) with `from`'s bytes and `mode` (no set-id bits). */

@@ -36,6 +36,11 @@ test('run: a dir and a file from --default-mounts-file, copies the container may
   const own = await tspod(box, ['run', `--default-mounts-file=${conf}`, '--rm', '-v', `${box.dir}/single:/run/secrets/token:ro`, 'busybox', 'cat', '/run/secrets/token'])
   t.is(own.code, 0, own.stderr)
   t.is(own.stdout, 'one\n')
+
+  // in a user namespace of its own the copies are its root's, and reachable
+  const auto = await tspod(box, [`--default-mounts-file=${conf}`, 'run', '--rm', '--userns=auto', 'busybox', 'sh', '-c', 'stat -c %u:%g /run/secrets/token /etc/single.conf; cat /run/secrets/token'])
+  t.is(auto.code, 0, auto.stderr)
+  t.is(auto.stdout, '0:0\n0:0\nabc\n')
 })
 
 test('no flag: the rootless user\'s ~/.config/containers/mounts.conf; a named file that does not exist gives no mounts', async (t) => {
