@@ -51,7 +51,7 @@ function attempt<T>(op: string, file: string, fn: () => T): T {
  */
 export function copyDefaultMounts(confFile: string, entries: DefaultMountEntry[], copyRoot: string, taken: Set<string> = new Set()): DefaultMountsCopy {
   const warnings: string[] = []
-  const made: string[] = []
+  const copied: string[] = []
   const mounts: OciMount[] = []
   const seen = new Set(taken)
   try {
@@ -72,9 +72,15 @@ export function copyDefaultMounts(confFile: string, entries: DefaultMountEntry[]
       makeDirs(path.dirname(copyRoot), [path.basename(copyRoot), ...parts.slice(0, -1)])
       const copy = path.join(copyRoot, ...parts)
       // the host path itself may be a symlink the host's admin wrote: it is read through, as Podman's
-      const source = fs.realpathSync(entry.host)
-      if (st.isDirectory()) copyDir(source, copy, st.mode & 0o777, made)
-      else copyFile(source, copy, st.mode & 0o777, made)
+      const source = attempt('stat', entry.host, () => fs.realpathSync(entry.host))
+      if (st.isFile()) copyFile(source, copy, st.mode & 0o777, copied)
+      else {
+        try {
+          copyDir(source, copy, st.mode & 0o777, copied)
+        } catch (err) {
+          throw err instanceof CopyError ? new CopyError(`getting host subscription data: failed to read subscriptions from ${JSON.stringify(source)}: ${err.message}`) : err
+        }
+      }
       mounts.push({destination: entry.container, type: 'bind', source: copy, options: ['rbind', 'rprivate']})
       seen.add(entry.container)
     }
@@ -83,7 +89,7 @@ export function copyDefaultMounts(confFile: string, entries: DefaultMountEntry[]
     // what was copied stays in the container's dir (removed with it), unmounted
     return {mounts: [], paths: [], warnings: [...warnings, `Failed to mount subscriptions, skipping entry in ${confFile}: ${err.message}`]}
   }
-  return {mounts, paths: made, warnings}
+  return {mounts, paths: copied, warnings}
 }
 
 /** The dirs `parts` under `base`, each made (mode 0700) unless it is a dir already; a symlink is never followed. */

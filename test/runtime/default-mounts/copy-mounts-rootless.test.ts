@@ -68,6 +68,15 @@ test('a file the user cannot read drops every mount of the mounts.conf, with one
   t.notRegex(r.stdout, /one|two/)
   t.is(r.stderr, `WARN[0000] Failed to mount subscriptions, skipping entry in ${conf}: open ${unreadable}: permission denied\n`)
 
+  // one unreadable file inside a dir: Podman's words name the dir being read
+  write(box, 'dir/ok', 'ok\n')
+  fs.writeFileSync(path.join(box.dir, 'dir/locked'), 'root only\n', {mode: 0o600})
+  fs.chownSync(path.join(box.dir, 'dir/locked'), 0, 0)
+  const dirConf = write(box, 'dir-mounts.conf', `${box.dir}/dir:/run/dir\n`)
+  const inDir = await tspod(box, [`--default-mounts-file=${dirConf}`, 'run', '--rm', 'busybox', 'sh', '-c', 'ls /run/dir 2>&1; true'])
+  t.is(inDir.stdout, 'ls: /run/dir: No such file or directory\n')
+  t.is(inDir.stderr, `WARN[0000] Failed to mount subscriptions, skipping entry in ${dirConf}: getting host subscription data: failed to read subscriptions from ${JSON.stringify(`${box.dir}/dir`)}: open ${box.dir}/dir/locked: permission denied\n`)
+
   const empty = await tspod(box, ['--default-mounts-file=', 'ps'])
   t.is(empty.code, 125)
   t.is(empty.stderr, 'Error: configuring runtime: invalid argument\n')
