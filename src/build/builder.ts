@@ -46,6 +46,8 @@ export interface BuildOptions {
   commitName?: string
   /** --volume: on every RUN */
   volumes?: string[]
+  /** where mounts.conf's default mounts go in each RUN step: mount points left out of its layer */
+  defaultMountTargets?: string[]
   /** --network: every RUN's, unless the RUN says */
   network?: string
   /** --secret: what RUN --mount=type=secret mounts */
@@ -529,7 +531,7 @@ export class Builder {
         argv = [...shell, script]
       }
       const volumes = [...mounts.volumes, ...(this.options.volumes ?? [])]
-      const targets = [...mounts.targets, ...(this.options.volumes ?? []).map((v) => v.split(':')[1]).filter((t) => t?.startsWith('/'))]
+      const targets = [...mounts.targets, ...(this.options.volumes ?? []).map((v) => v.split(':')[1]).filter((t) => t?.startsWith('/')), ...(this.options.defaultMountTargets ?? [])]
       const mountFlags = ins.flagList.map(([k, v]) => `--${k}=${v} `).join('')
       const prefix = env.length > 0 ? `|${env.length} ${env.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''
       return {

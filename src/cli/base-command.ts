@@ -52,6 +52,7 @@ export abstract class TspodCommand extends Command {
         storageOpts: flags['storage-opt'],
         volumePath: flags.volumepath,
         eventsBackend: flags['events-backend'],
+        defaultMountsFile: flags['default-mounts-file'],
       })
       if (logEnabled('debug')) {
         const {configFile, graphRoot, runRoot} = this.openedEngine.config

@@ -13,6 +13,8 @@ export const globalFlags = {
   runtime: Flags.string({description: "Path or name of the OCI runtime for new containers (crun, runc); default: tspod's native runtime", helpGroup: 'GLOBAL'}),
   'events-backend': Flags.string({description: 'Events backend to use ("file"|"none"; tspod has no journald backend)', helpGroup: 'GLOBAL'}),
   'runtime-flag': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add global flags for the container runtime (each given to it as --FLAG; tspod\'s native runtime takes none)', helpGroup: 'GLOBAL'}),
+  // hidden, as Podman's (its man pages call it a testing aid)
+  'default-mounts-file': Flags.string({hidden: true, description: 'Path to default mounts file', helpGroup: 'GLOBAL'}),
   noout: Flags.boolean({description: "Do not output to stdout (a container's output still is)", helpGroup: 'GLOBAL'}),
   // checked by TspodCommand (an unknown level exits 1, as Podman's), so any value parses here
   'log-level': Flags.string({default: 'warn', description: `Log messages above specified level (${LOG_LEVELS.join(', ')})`, helpGroup: 'GLOBAL'}),
@@ -21,7 +23,7 @@ export const globalFlags = {
 }
 
 /** Global flags that take a value as the next argument when not written with `=`. */
-export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--events-backend', '--root', '--runroot', '--runtime', '--runtime-flag', '--log-level', '--storage-driver', '--storage-opt', '--volumepath'])
+export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--default-mounts-file', '--events-backend', '--root', '--runroot', '--runtime', '--runtime-flag', '--log-level', '--storage-driver', '--storage-opt', '--volumepath'])
 
 /** Global flags that take no value. */
 export const BOOLEAN_GLOBAL_FLAGS = new Set(['--noout', '--debug', '-D'])

@@ -18,11 +18,18 @@ import {createFromImage, PullPolicy, pullReporting} from './create'
 import type {PullProgress, WarningEvents} from './events'
 import {tracePhase} from '../trace'
 
+/** build's --dns, --dns-search and --dns-option, as run's for each RUN step's container */
+export interface RunStepDns {
+  servers?: string[]
+  search?: string[]
+  options?: string[]
+}
+
 export function buildRuntime(
   store: Store,
   records: ContainerRecords,
   registries: RegistriesConfig,
-  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number; ulimits?: string[]; securityOpt?: string[]},
+  options: {pullPolicy: PullPolicy; pullContext: () => ImageContext; runtime?: string; runtimeFlags?: string[]; outputFd?: number; ulimits?: string[]; securityOpt?: string[]; dns?: RunStepDns; defaultMountsFile?: string},
   events: WarningEvents & {pullProgress?: () => PullProgress} = {},
 ): BuildRuntime {
   return {
@@ -46,8 +53,11 @@ export function buildRuntime(
         runtimeFlags: options.runtimeFlags,
         ulimit: options.ulimits,
         securityOpt: options.securityOpt,
+        dns: options.dns?.servers,
+        dnsSearch: options.dns?.search,
+        dnsOption: options.dns?.options,
       })
-      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext, transient: true}, {})
+      const {container, warnings} = await createFromImage(store, records, registries, {image: image.id, spec, pullPolicy: 'never', pullContext: options.pullContext, transient: true, defaultMountsFile: options.defaultMountsFile}, {})
       tracePhase('container created')
       warnings.forEach((w) => events.onWarning?.(w))
       try {

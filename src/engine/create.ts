@@ -30,6 +30,8 @@ export interface CreateInput {
   replace?: boolean
   /** removed again by the same command (a build's RUN step): its record files are not fsynced */
   transient?: boolean
+  /** --default-mounts-file: the only mounts.conf read */
+  defaultMountsFile?: string
 }
 
 export interface CreateEvents extends WarningEvents {
@@ -89,5 +91,5 @@ async function createFromImageName(store: Store, records: ContainerRecords, regi
   if (!image) image = await pullReporting(store, imageName, {...input.pullContext(), registries}, events)
   // the name the image was found by, as Podman records it (an ID stays an ID)
   const resolvedName = match ? (match.name ?? imageName) : (image.names[0] ?? imageName)
-  return await createContainer(store, records, image, resolvedName, input.spec, {transient: input.transient})
+  return await createContainer(store, records, image, resolvedName, input.spec, {transient: input.transient, defaultMountsFile: input.defaultMountsFile})
 }

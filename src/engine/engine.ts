@@ -42,6 +42,7 @@ import type {Info} from '../system/info'
 import type {SystemPruneOptions, SystemPruneReport} from '../system/prune'
 import type {CommitOptions} from '../build/commit'
 import type {CreateEvents, CreateInput, PullPolicy} from './create'
+import type {RunStepDns} from './build-runtime'
 import type {PullProgress, TargetEvents, WarningEvents} from './events'
 import type {ContainerLifecycle} from './lifecycle'
 import {EventsConfig, loadEventsConfig, parseEventsBackend} from '../events/config'
@@ -58,6 +59,8 @@ export interface EngineOptions {
   volumePath?: string
   /** --events-backend: file or none, over containers.conf's events_logger */
   eventsBackend?: string
+  /** --default-mounts-file: the only mounts.conf read for new containers and RUN steps */
+  defaultMountsFile?: string
 }
 
 /** Several named containers, or all of them (`--all`). */
@@ -143,6 +146,8 @@ export class Engine {
   constructor(private readonly options: EngineOptions = {}) {
     // a bad backend fails every command, as Podman's runtime refuses it
     if (options.eventsBackend !== undefined) parseEventsBackend(options.eventsBackend, '--events-backend')
+    // Podman's runtime option refuses an empty path in these words
+    if (options.defaultMountsFile === '') throw new TspodError('configuring runtime: invalid argument')
   }
 
   /** Where this engine's events go (containers.conf and --events-backend), read once. */
@@ -239,12 +244,17 @@ export class Engine {
 
   /** `create`: the image (pulled if missing) and a new container from it. */
   async create(input: CreateInput, events: CreateEvents = {}): Promise<Created> {
-    return await (await this.lifecycle()).create(input, events)
+    return await (await this.lifecycle()).create(this.withDefaultMounts(input), events)
+  }
+
+  /** A create's input with --default-mounts-file, when given. */
+  private withDefaultMounts(input: CreateInput): CreateInput {
+    return this.options.defaultMountsFile === undefined ? input : {...input, defaultMountsFile: this.options.defaultMountsFile}
   }
 
   /** `run`: create, then start in the foreground (returns the exit code) or under the monitor (-d). */
   async run(input: CreateInput, options: RunOptions, events: RunEvents = {}): Promise<RunResult> {
-    return await (await this.lifecycle()).run(input, options, events)
+    return await (await this.lifecycle()).run(this.withDefaultMounts(input), options, events)
   }
 
   /** `start`: each container under the detached monitor; with `attach`, one container in the foreground, whose exit code is returned. */
@@ -641,6 +651,8 @@ export class Engine {
       /** --ulimit, --security-opt: every RUN step's */
       ulimits?: string[]
       securityOpt?: string[]
+      /** --dns, --dns-search, --dns-option: every RUN step's resolv.conf */
+      dns?: RunStepDns
       /** --logfile: an open file the RUN steps' output goes to */
       outputFd?: number
       /** --secret id=…,src=… */
@@ -732,8 +744,11 @@ export class Engine {
         file = found
       }
       const tags = input.tags.map(normalizeTagName)
-      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd, ulimits: input.ulimits, securityOpt: input.securityOpt}, events)
-      const builder = new Builder(store, runtime, {...input, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
+      const runtime = buildRuntime(store, records, this.registries, {pullPolicy: input.pullPolicy, pullContext: input.pullContext, runtime: input.runtime, runtimeFlags: input.runtimeFlags, outputFd: input.outputFd, ulimits: input.ulimits, securityOpt: input.securityOpt, dns: input.dns, defaultMountsFile: this.options.defaultMountsFile}, events)
+      const {chosenMountsConf, readMountsConf} = await import('../runtime/default-mounts/mounts-conf')
+      const mountsConf = chosenMountsConf(this.options.defaultMountsFile)
+      const defaultMountTargets = mountsConf === undefined ? [] : readMountsConf(mountsConf).filter((e) => fs.existsSync(e.host)).map((e) => e.container)
+      const builder = new Builder(store, runtime, {...input, defaultMountTargets, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
       const id = await builder.build()
       await this.events.write(newEvent('image', 'build', {Name: id}))
       if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)

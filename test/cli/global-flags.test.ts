@@ -7,6 +7,7 @@ test('leading global flags with values, in both spellings, and boolean ones', (t
   t.deepEqual(splitLeadingGlobals(['--root', '/x', 'info', '-f', 'json']), {globals: ['--root', '/x'], rest: ['info', '-f', 'json']})
   t.deepEqual(splitLeadingGlobals(['--runroot=/r', '--noout', '--log-level', 'debug', 'ps', '-a']), {globals: ['--runroot=/r', '--noout', '--log-level', 'debug'], rest: ['ps', '-a']})
   t.deepEqual(splitLeadingGlobals(['--runtime', 'crun', 'run', 'img']), {globals: ['--runtime', 'crun'], rest: ['run', 'img']})
+  t.deepEqual(splitLeadingGlobals(['--default-mounts-file', '/m.conf', 'build', '.']), {globals: ['--default-mounts-file', '/m.conf'], rest: ['build', '.']})
 })
 
 test('the first word that is not a global flag ends them; later ones stay where they are', (t) => {

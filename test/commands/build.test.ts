@@ -240,3 +240,10 @@ test('ONBUILD triggers run in the child and are not passed on; HEALTHCHECK optio
   t.is(bad.code, 125)
   t.regex(bad.stderr, /COPY only supports the --chmod=<permissions> --chown=<uid:gid> --link and the --from=<image\|stage> flags/)
 })
+
+test('--dns, --dns-search and --dns-option: every RUN step\'s resolv.conf, as run\'s flags', async (t) => {
+  const box = await sandboxWithImages(t)
+  const dir = context(box, {Containerfile: 'FROM busybox\nRUN cat /etc/resolv.conf\n'})
+  const {stdout} = await ok(box, ['build', '--dns-search', 'nx.example', '--dns', '10.9.9.9', '--dns-option', 'ndots:3', '-t', 'dnsbuilt', dir])
+  t.regex(stdout, /STEP 2\/2: RUN cat \/etc\/resolv.conf\nsearch nx.example\nnameserver 10.9.9.9\noptions ndots:3\n/)
+})

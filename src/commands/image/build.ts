@@ -54,6 +54,9 @@ export default class ImageBuild extends TspodCommand {
     authfile: pullFlags.authfile,
     creds: pullFlags.creds,
     ulimit: Flags.string({multiple: true, multipleNonGreedy: true, description: 'ulimit options of every RUN step (TYPE=SOFT[:HARD])'}),
+    dns: Flags.string({multiple: true, multipleNonGreedy: true, description: 'set custom DNS servers of every RUN step'}),
+    'dns-search': Flags.string({multiple: true, multipleNonGreedy: true, description: 'set custom DNS search domains of every RUN step'}),
+    'dns-option': Flags.string({multiple: true, multipleNonGreedy: true, description: 'set custom DNS options of every RUN step'}),
     'security-opt': Flags.string({multiple: true, multipleNonGreedy: true, description: 'security options of every RUN step (seccomp=PROFILE|unconfined, apparmor=..., label=..., no-new-privileges)'}),
     logfile: Flags.string({description: 'log to file instead of stdout/stderr (the steps, the RUN output and the image ID)'}),
   }
@@ -112,6 +115,7 @@ export default class ImageBuild extends TspodCommand {
           runtimeFlags: flags['runtime-flag'],
           outputFd: log?.fd,
           ulimits: flags.ulimit,
+          dns: {servers: flags.dns, search: flags['dns-search'], options: flags['dns-option']},
           securityOpt: flags['security-opt'],
           pullContext: () => imageContext(flags, signal),
         },

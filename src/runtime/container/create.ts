@@ -30,6 +30,9 @@ import {resolveSharedNamespaces} from './dependencies'
 import {mountsWithVolumesFrom} from './volumes-from'
 import {ContainerRecords} from './records'
 import {checkSecretsExist, writeSecretFiles} from '../secret/container-secrets'
+import {copyDefaultMounts, DefaultMountsCopy} from '../default-mounts/copy-mounts'
+import {chosenMountsConf, readMountsConf} from '../default-mounts/mounts-conf'
+import type {OciMount} from '../oci-spec'
 
 const DEFAULT_STOP_TIMEOUT = 10
 
@@ -55,16 +58,32 @@ function autoUsernsTaken(records: ContainerRecords): {uidMappings: OciIdMapping[
     .map((c) => ({uidMappings: c.config.spec.linux?.uidMappings ?? [], gidMappings: c.config.spec.linux?.gidMappings ?? []}))
 }
 
-/** `transient`: removed again by the same command (records.ts, add). */
-export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, request: ContainerSpec, {transient = false}: {transient?: boolean} = {}): Promise<Created> {
+export interface CreateOptions {
+  /** removed again by the same command (records.ts, add) */
+  transient?: boolean
+  /** --default-mounts-file: the only mounts.conf read */
+  defaultMountsFile?: string
+}
+
+export async function createContainer(store: Store, records: ContainerRecords, image: Image, imageName: string, request: ContainerSpec, options: CreateOptions = {}): Promise<Created> {
   const zone = request.timezone === undefined ? [] : [timezoneFile(request.timezone)]
   if (request.runtime !== undefined) (await import('../oci-runtime')).resolveOciRuntime(request.runtime)
   // under the layers lock (shared) until the container's row keeps the image: rmi cannot delete
   // the layers this reads and copies meanwhile (docs/design/locking.md)
   return store.withLayersLock('shared', () => {
     if (!store.images.get(image.id)) throw imageRemoved(image)
-    return createOnImage(store, records, image, imageName, request, zone, transient)
+    return createOnImage(store, records, image, imageName, request, zone, options)
   })
+}
+
+/**
+ * mounts.conf's host files and dirs, copied into the container's userdata dir and bound there; a
+ * destination the container has a mount at already keeps that mount, as Podman's.
+ */
+function containerDefaultMounts(flag: string | undefined, userdata: string, present: OciMount[]): DefaultMountsCopy {
+  const file = chosenMountsConf(flag)
+  if (file === undefined) return {mounts: [], paths: [], warnings: []}
+  return copyDefaultMounts(file, readMountsConf(file), path.join(userdata, 'default-mounts'), new Set(present.map((m) => m.destination)))
 }
 
 /** The hostname of the container whose UTS namespace it joins (a pod's infra), for /etc/hostname. */
@@ -95,7 +114,7 @@ async function createOnImage(
   imageName: string,
   request: ContainerSpec,
   zone: CopiedFile[],
-  transient: boolean,
+  {transient = false, defaultMountsFile}: CreateOptions,
 ): Promise<Created> {
   request = resolveSharedNamespaces(records, request)
   const withVolumesFrom = mountsWithVolumesFrom(records, request)
@@ -142,14 +161,16 @@ async function createOnImage(
       ...writeEtcFiles(dirs.userdata, donor ? {hostname: etcFiles.hostname} : etcFiles, userDestinations),
       ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
+    const shm = sharedShmMount(store, id, request)
+    const secrets = await writeSecretFiles(store, image, generated.spec.linux, dirs.userdata, request.secrets ?? [])
+    const own = [...files, ...joined, ...secrets, ...(shm ? [shm] : [])]
+    const defaults = containerDefaultMounts(defaultMountsFile, dirs.userdata, [...(generated.spec.mounts ?? []), ...own])
     const mtab = addMtabLink(dirs.upper, lowerDirs)
     // The container's / takes the upper dir's mode: give it the image's (0555 as a rule), as
     // containers-storage does; last, as the user may not write into it then.
     if (lowerDirs.length > 0) fs.chmodSync(dirs.upper, fs.statSync(lowerDirs[0]).mode & 0o7777)
-    await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!)])
-    const shm = sharedShmMount(store, id, request)
-    const secrets = await writeSecretFiles(store, image, generated.spec.linux, dirs.userdata, request.secrets ?? [])
-    const spec = addMounts(generated.spec, [...files, ...joined, ...secrets, ...(shm ? [shm] : [])])
+    await chownToContainerRoot(store, image, generated.spec.linux, [dirs.upper, ...mtab, ...files.map((m) => m.source!), ...defaults.paths])
+    const spec = addMounts(generated.spec, [...own, ...defaults.mounts])
     const stopSignal = Number(spec.annotations?.['org.opencontainers.image.stopSignal'] ?? DEFAULT_STOP_SIGNAL)
     const config: ContainerConfig = {
       id,
@@ -180,7 +201,8 @@ async function createOnImage(
       if ((err as {code?: string}).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw imageRemoved(image)
       throw err
     }
-    if (generated.namedVolumes.length === 0) return {container, warnings: [...withVolumesFrom.warnings, ...generated.warnings]}
+    const warnings = [...defaults.warnings, ...withVolumesFrom.warnings, ...generated.warnings]
+    if (generated.namedVolumes.length === 0) return {container, warnings}
     try {
       // volume_users rows refer to the container's row: it comes first
       const {VolumeStore, attachNamedVolumes} = await import('../volume')
@@ -195,7 +217,7 @@ async function createOnImage(
       records.delete(id)
       throw err
     }
-    return {container, warnings: [...withVolumesFrom.warnings, ...generated.warnings]}
+    return {container, warnings}
   } catch (err) {
     // its upper dir may be read-only to the user (a layer root's 0555) or the container root's (keep-id)
     await store.removeTrees([dirs.dir]).catch(() => undefined)

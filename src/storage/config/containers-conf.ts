@@ -49,6 +49,8 @@ export interface ContainersConf {
   dnsServers?: string[]
   dnsSearches?: string[]
   dnsOptions?: string[]
+  /** [containers] default_mounts_file: the only mounts.conf read (as --default-mounts-file); absent when empty */
+  defaultMountsFile?: string
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -115,7 +117,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options|default_mounts_file)\s*=/m
 /** an [engine.runtimes] table with at least one entry not commented out */
 const RUNTIMES_TABLE = /^\s*\[engine\.runtimes\][^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\w"-]+\s*=/m
 
@@ -164,6 +166,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let userns: string | undefined
   let rootlessNetworkCmd: ContainersConf['defaultRootlessNetworkCmd']
   let infraImage: string | undefined
+  let defaultMountsFile: string | undefined
   let runtime: string | undefined
   const runtimePaths: Record<string, string[]> = {}
   const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
@@ -182,6 +185,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     dns.dnsServers = stringListKey(table, 'dns_servers', file) ?? dns.dnsServers
     dns.dnsSearches = stringListKey(table, 'dns_searches', file) ?? dns.dnsSearches
     dns.dnsOptions = stringListKey(table, 'dns_options', file) ?? dns.dnsOptions
+    defaultMountsFile = stringKey(table, 'default_mounts_file', file) ?? defaultMountsFile
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
     const engine = tableOf(doc?.engine)
@@ -216,6 +220,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (rootlessNetworkCmd !== undefined) conf.defaultRootlessNetworkCmd = rootlessNetworkCmd
   if (infraImage !== undefined && infraImage !== '') conf.infraImage = infraImage
   if (runtime !== undefined && runtime !== '') conf.runtime = runtime
+  if (defaultMountsFile) conf.defaultMountsFile = defaultMountsFile
   if (Object.keys(runtimePaths).length > 0) conf.runtimePaths = runtimePaths
   if (hosts.httpProxy !== undefined) conf.httpProxy = hosts.httpProxy
   if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile

@@ -94,3 +94,13 @@ test('[containers] dns_servers, dns_searches and dns_options: lists of strings, 
   const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndns_servers = "1.1.1.1"\n')
   t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": dns_servers must be a list of strings`})
 })
+
+test('[containers] default_mounts_file: a later file wins; an empty one is unset', (t) => {
+  const dir = tempDir(t)
+  const first = write(path.join(dir, 'a.conf'), '[containers]\ndefault_mounts_file = "/srv/mounts.conf"\n')
+  const empty = write(path.join(dir, 'b.conf'), '[containers]\ndefault_mounts_file = ""\n')
+  t.is(readContainersConf([first]).defaultMountsFile, '/srv/mounts.conf')
+  t.is(readContainersConf([empty]).defaultMountsFile, undefined)
+  const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndefault_mounts_file = 3\n')
+  t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": default_mounts_file must be a string`})
+})
