@@ -11,6 +11,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import type {IdMapping} from '../../userns/idmap'
+import {sysctlsForOuterWriter} from '../../specgen/sysctls'
 import {OciDeviceCgroupRule, OciMount, OciSpec} from '../oci-spec'
 import {isRootlessMapping, toRootlessIds} from '../spec/userns'
 
@@ -51,6 +52,17 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
       !sharesUser && rootless !== undefined && linux.uidMappings !== undefined && linux.gidMappings !== undefined && nestedUserNamespace(linux.uidMappings, linux.gidMappings, rootless)
     const inherited = new Set([...(nested ? [] : ['user']), ...(options.ownNetwork ? ['network'] : [])])
     linux.namespaces = (linux.namespaces ?? []).filter((ns) => !inherited.has(ns.type))
+    // crun sets net.* sysctls only in a network namespace the spec names; the one it runs in is
+    // named by its own /proc/self path (joining it changes nothing), as Podman names its netns path
+    if (options.ownNetwork && !nested && Object.keys(linux.sysctl ?? {}).some((key) => key.startsWith('net.')))
+      linux.namespaces.push({type: 'network', path: '/proc/self/ns/net'})
+    // A nested user namespace does not own the network namespace tspod made or joins (Podman lets
+    // crun make it then), so crun could not write there: tspod's helper sets them (outerSysctls).
+    if (nested && linux.sysctl) {
+      const outer = netSysctls(linux.sysctl)
+      for (const key of Object.keys(outer)) delete linux.sysctl[key]
+      if (Object.keys(linux.sysctl).length === 0) delete linux.sysctl
+    }
     if (nested) {
       linux.uidMappings = toRootlessIds(linux.uidMappings!, rootless.uidMap)
       linux.gidMappings = toRootlessIds(linux.gidMappings!, rootless.gidMap)
@@ -65,6 +77,22 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
     if (!rootless) linux.resources = {...linux.resources, devices: deviceCgroupRules(copy.mounts ?? [])}
   }
   return copy
+}
+
+function netSysctls(sysctl: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(sysctl).filter(([key]) => key.startsWith('net.')))
+}
+
+/**
+ * The net.* sysctls tspod's helper writes in the network namespace it made, before the runtime
+ * runs: those a nested user namespace could not (see externalRuntimeSpec).
+ */
+export function outerSysctls(spec: OciSpec, options: ExternalSpecOptions): Record<string, string> {
+  const linux = spec.linux
+  if (!options.ownNetwork || !options.rootless || !linux?.sysctl || !linux.uidMappings || !linux.gidMappings) return {}
+  if (joinedUserNamespace(spec) !== undefined || !nestedUserNamespace(linux.uidMappings, linux.gidMappings, options.rootless)) return {}
+  // crun would write them inside the container's namespace: its gids are the outer ones here
+  return sysctlsForOuterWriter(netSysctls(linux.sysctl), toRootlessIds(linux.gidMappings, options.rootless.gidMap))
 }
 
 /**

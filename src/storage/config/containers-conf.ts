@@ -49,6 +49,8 @@ export interface ContainersConf {
   dnsServers?: string[]
   dnsSearches?: string[]
   dnsOptions?: string[]
+  /** [containers] default_sysctls: KEY=VALUE items set in each container that owns the namespace; absent: containers/common's default */
+  defaultSysctls?: string[]
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -115,7 +117,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options|default_sysctls)\s*=/m
 /** an [engine.runtimes] table with at least one entry not commented out */
 const RUNTIMES_TABLE = /^\s*\[engine\.runtimes\][^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\w"-]+\s*=/m
 
@@ -168,6 +170,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   const runtimePaths: Record<string, string[]> = {}
   const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
   const dns: Pick<ContainersConf, 'dnsServers' | 'dnsSearches' | 'dnsOptions'> = {}
+  let defaultSysctls: string[] | undefined
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -182,6 +185,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     dns.dnsServers = stringListKey(table, 'dns_servers', file) ?? dns.dnsServers
     dns.dnsSearches = stringListKey(table, 'dns_searches', file) ?? dns.dnsSearches
     dns.dnsOptions = stringListKey(table, 'dns_options', file) ?? dns.dnsOptions
+    defaultSysctls = stringListKey(table, 'default_sysctls', file) ?? defaultSysctls
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
     const engine = tableOf(doc?.engine)
@@ -221,6 +225,8 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile
   if (hosts.hostContainersInternalIp) conf.hostContainersInternalIp = hosts.hostContainersInternalIp
   for (const [k, v] of Object.entries(dns)) if (v !== undefined && v.length > 0) Object.assign(conf, {[k]: v})
+  // an empty list is kept: it turns the default off
+  if (defaultSysctls !== undefined) conf.defaultSysctls = defaultSysctls
   return conf
 }
 

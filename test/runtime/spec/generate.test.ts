@@ -136,6 +136,8 @@ test('golden: busybox image, rootless, no options', async (t) => {
       readonlyPaths: ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
       // Podman's default profile (the installed seccomp.json decides like the built-in one)
       seccomp: ociSeccomp(defaultProfile(), hostSeccompTarget([...DEFAULT_CAPABILITIES])),
+      // containers.conf's default_sysctls, containers/common's default
+      sysctl: {'net.ipv4.ping_group_range': '0 0'},
     },
     annotations: {
       'io.container.manager': 'libpod',
@@ -269,6 +271,17 @@ test('--network host: no network namespace, the host /sys read-only, /sys/kernel
   t.false(noShm.mounts?.some((m) => m.destination === '/dev/shm'))
   for (const network of ['none', 'private', 'slirp4netns', 'pasta'])
     t.true(generateSpec(input(richImage(t), {network})).spec.linux?.namespaces?.some((n) => n.type === 'network' && !n.path))
+})
+
+test('linux.sysctl: default_sysctls where the container owns the namespace, --sysctl over them, a host one refused', (t) => {
+  const conf = {containersConf: {defaultSysctls: ['net.ipv4.ping_group_range=0 0', 'fs.mqueue.msg_max=20']}}
+  const sysctl = (options: ContainerOptions) => generateSpec(input(richImage(t), options, conf)).spec.linux?.sysctl
+  t.deepEqual(sysctl({}), {'net.ipv4.ping_group_range': '0 0', 'fs.mqueue.msg_max': '20'})
+  t.deepEqual(sysctl({network: 'pasta', sysctl: ['net.ipv4.ping_group_range=0 1000', 'kernel.shmmni=10']}), {'net.ipv4.ping_group_range': '0 1000', 'fs.mqueue.msg_max': '20', 'kernel.shmmni': '10'})
+  t.deepEqual(sysctl({network: 'host'}), {'fs.mqueue.msg_max': '20'})
+  t.deepEqual(sysctl({network: 'container:abc', ipc: 'container:abc'}), undefined)
+  t.throws(() => sysctl({network: 'host', sysctl: ['net.core.somaxconn=1']}), {message: "sysctl net.core.somaxconn=1 can't be set since Network Namespace set to host: invalid argument"})
+  t.throws(() => generateSpec(input(richImage(t), {}, {containersConf: {defaultSysctls: ['vm.swappiness=1']}})), {message: "sysctl 'vm.swappiness' is not allowed"})
 })
 
 test('cgroup v2 hosts give the container a cgroup namespace; rootful without mappings has no user namespace', (t) => {

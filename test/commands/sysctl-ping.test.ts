@@ -1,0 +1,113 @@
+// ping in a rootless container: containers.conf's default_sysctls (containers/common's default
+// net.ipv4.ping_group_range=0 0) lets the container's gid 0 open ICMP echo sockets in every
+// network namespace the container owns, as with Podman 4.3.1 + crun here; --sysctl overrides it,
+// and --network host refuses a net.* one. A static probe (built here with gcc -static) opens an
+// ICMP datagram socket (what an unprivileged ping uses; busybox's ping wants a raw socket, which
+// needs CAP_NET_RAW) and pings 127.0.0.1. Podman gave, for each of slirp4netns, pasta (Podman 5's),
+// a named network, none and a pod member: root and --user 1000:0 "reply", --user 1000:1000
+// "socket: Permission denied"; with --network host "socket: Permission denied" for all.
+import test from 'ava'
+import {execFileSync} from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+import {sandboxWithImages} from '../helpers/image-sandbox'
+import {Sandbox, tspod} from '../helpers/rootless'
+
+const PROBE_SOURCE = `
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+int main(void) {
+  int s = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+  if (s < 0) { printf("socket: %s\\n", strerror(errno)); return 1; }
+  struct sockaddr_in to = {.sin_family = AF_INET};
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  struct icmphdr echo = {.type = ICMP_ECHO};
+  echo.un.echo.sequence = htons(1);
+  if (sendto(s, &echo, sizeof echo, 0, (struct sockaddr *)&to, sizeof to) < 0) { printf("sendto: %s\\n", strerror(errno)); return 1; }
+  struct timeval wait = {5, 0};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  char reply[256];
+  if (recv(s, reply, sizeof reply, 0) < 0) { printf("recv: %s\\n", strerror(errno)); return 1; }
+  printf("reply\\n");
+  return 0;
+}
+`
+
+const REPLY = 'reply\n'
+const DENIED = 'socket: Permission denied\n'
+
+async function boxWithProbe(t: Parameters<typeof sandboxWithImages>[0]): Promise<{box: Sandbox; probe: string}> {
+  const box = await sandboxWithImages(t)
+  const src = path.join(box.dir, 'icmp-echo.c')
+  const probe = path.join(box.dir, 'icmp-echo')
+  fs.writeFileSync(src, PROBE_SOURCE)
+  execFileSync('gcc', ['-static', '-O2', '-o', probe, src])
+  fs.chmodSync(probe, 0o755)
+  return {box, probe}
+}
+
+async function ping(box: Sandbox, probe: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const r = await tspod(box, ['run', '--rm', '-v', `${probe}:/icmp-echo:ro`, ...args, 'busybox', '/icmp-echo'], {env})
+  if (r.code !== 0 && r.code !== 1) throw new Error(`tspod run ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+function writeConf(box: Sandbox, text: string): string {
+  const file = path.join(box.dir, 'containers.conf')
+  fs.writeFileSync(file, text)
+  fs.chownSync(file, box.user.uid, box.user.gid)
+  return file
+}
+
+test('the container\'s gid 0 pings in each network namespace it owns, a pod member in its pod\'s; not with --network host', async (t) => {
+  const {box, probe} = await boxWithProbe(t)
+  t.is((await tspod(box, ['network', 'create', 'pingnet'])).code, 0)
+  t.is((await tspod(box, ['pod', 'create', '--name', 'pingpod'])).code, 0)
+  t.teardown(() => tspod(box, ['pod', 'rm', '-f', 'pingpod']))
+  for (const mode of [['--network', 'slirp4netns'], ['--network', 'pasta'], ['--network', 'pingnet'], ['--network', 'none'], ['--pod', 'pingpod']]) {
+    t.is(await ping(box, probe, mode), REPLY, `${mode.join(' ')} as root`)
+    t.is(await ping(box, probe, [...mode, '--user', '1000:0']), REPLY, `${mode.join(' ')} as 1000:0`)
+    t.is(await ping(box, probe, [...mode, '--user', '1000:1000']), DENIED, `${mode.join(' ')} as 1000:1000`)
+  }
+  t.is(await ping(box, probe, ['--network', 'host']), DENIED)
+})
+
+test('with crun: the same, and with keep-id the container\'s root pings, not the keep-id user', async (t) => {
+  const {box, probe} = await boxWithProbe(t)
+  const crun = async (args: string[]) => {
+    const r = await tspod(box, ['--runtime', 'crun', 'run', '--rm', '-v', `${probe}:/icmp-echo:ro`, ...args, 'busybox', '/icmp-echo'])
+    if (r.code !== 0 && r.code !== 1) throw new Error(`tspod --runtime crun run ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  for (const mode of [['--network', 'slirp4netns'], ['--network', 'pasta'], ['--network', 'none']]) {
+    t.is(await crun(mode), REPLY, `crun ${mode.join(' ')} as root`)
+    t.is(await crun([...mode, '--user', '1000:1000']), DENIED, `crun ${mode.join(' ')} as 1000:1000`)
+  }
+  t.is(await crun(['--network', 'slirp4netns', '--userns', 'keep-id']), DENIED)
+  t.is(await crun(['--network', 'slirp4netns', '--userns', 'keep-id', '--user', '0:0']), REPLY)
+  t.is(await crun(['--network', 'host']), DENIED)
+})
+
+test('containers.conf default_sysctls replaces the default, --sysctl overrides it; a net.* --sysctl with --network host is refused', async (t) => {
+  const {box, probe} = await boxWithProbe(t)
+  const conf = writeConf(box, '[containers]\ndefault_sysctls = ["net.ipv4.ping_group_range=0 2000"]\n')
+  t.is(await ping(box, probe, ['--user', '1000:1000'], {CONTAINERS_CONF: conf}), REPLY)
+  t.is(await ping(box, probe, ['--sysctl', 'net.ipv4.ping_group_range=1 0'], {CONTAINERS_CONF: conf}), DENIED)
+  const none = writeConf(box, '[containers]\ndefault_sysctls = []\n')
+  t.is(await ping(box, probe, [], {CONTAINERS_CONF: none}), DENIED)
+  const shown = await tspod(box, ['run', '--rm', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=80', '--sysctl', 'kernel.shm_rmid_forced=1', 'busybox', 'cat', '/proc/sys/net/ipv4/ip_unprivileged_port_start', '/proc/sys/kernel/shm_rmid_forced', '/proc/sys/net/ipv4/ping_group_range'])
+  t.is(shown.stdout, '80\n1\n0\t0\n')
+  const host = await tspod(box, ['run', '--rm', '--network', 'host', '--sysctl', 'net.ipv4.ping_group_range=0 0', 'busybox', 'true'])
+  t.is(host.code, 125)
+  t.is(host.stderr.trim(), "Error: sysctl net.ipv4.ping_group_range=0 0 can't be set since Network Namespace set to host: invalid argument")
+  const bad = await tspod(box, ['run', '--rm', '--sysctl', 'kernel.foo=1', 'busybox', 'true'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr.trim(), "Error: sysctl 'kernel.foo' is not allowed")
+})
