@@ -44,26 +44,51 @@ function namespaceOf(key: string): Namespace | undefined {
   return undefined
 }
 
+const PING_GROUP_RANGE = 'net.ipv4.ping_group_range'
+
+/** The two gids of a ping_group_range value; undefined when it is not two whole numbers. */
+function groupRange(value: string): [number, number] | undefined {
+  const ids = value.trim().split(/\s+/).map(Number)
+  return ids.length === 2 && ids.every((id) => Number.isSafeInteger(id) && id >= 0) ? [ids[0], ids[1]] : undefined
+}
+
+/**
+ * The gid of a ping_group_range value the container's user namespace does not map: the kernel
+ * takes both ends as ids of the writer's namespace and refuses an unmapped one (EINVAL).
+ */
+function unmappedGroup(key: string, value: string, hasGroup: (gid: number) => boolean): number | undefined {
+  if (key !== PING_GROUP_RANGE) return undefined
+  return groupRange(value)?.find((gid) => !hasGroup(gid))
+}
+
 /**
  * linux.sysctl of the spec: containers.conf's defaults, each left out (with an info line) when the
  * container does not own its namespace (the host's, or one it joins, whose owner has it set),
- * then the user's --sysctl over them; a --sysctl for a namespace of the host fails.
+ * then the user's --sysctl over them; a --sysctl for a namespace of the host fails. hasGroup says
+ * whether the container's user namespace maps a gid (all, without one): a default
+ * ping_group_range naming a group the container cannot have (gid 0 under --userns=keep-id with a
+ * single-id map) is left out, as it could allow no process of the container; the user's own fails.
  */
-export function mergeSysctls(defaults: Map<string, string>, own: Map<string, string>, namespaces: SysctlNamespaces): Record<string, string> {
+export function mergeSysctls(
+  defaults: Map<string, string>,
+  own: Map<string, string>,
+  namespaces: SysctlNamespaces,
+  hasGroup: (gid: number) => boolean = () => true,
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of defaults) {
     const ns = namespaceOf(key)
-    if (ns === undefined || namespaces[ns] === 'own') out[key] = value
+    if ((ns === undefined || namespaces[ns] === 'own') && unmappedGroup(key, value, hasGroup) === undefined) out[key] = value
   }
   for (const [key, value] of own) {
     const ns = namespaceOf(key)
     if (ns && namespaces[ns] === 'host') throw new UsageError(`sysctl ${key}=${value} can't be set since ${NAMESPACE_TITLE[ns]} Namespace set to host: invalid argument`)
+    const gid = unmappedGroup(key, value, hasGroup)
+    if (gid !== undefined) throw new UsageError(`sysctl ${key}=${value} can't be set since the container's user namespace does not map gid ${gid}: invalid argument`)
     out[key] = value
   }
   return out
 }
-
-const PING_GROUP_RANGE = 'net.ipv4.ping_group_range'
 
 /**
  * The sysctls as a process of an outer user namespace must write them for the container: the gids

@@ -40,6 +40,21 @@ test("--sysctl over the defaults; the defaults of a namespace the container does
   t.deepEqual(mergeSysctls(new Map(), own, {...OWN, network: 'joined'}), {'net.ipv4.ping_group_range': '0 5'})
 })
 
+test('a ping_group_range naming a gid the container\'s user namespace lacks: a default is left out, the user\'s own refused', (t) => {
+  const onlyGid1000 = (gid: number) => gid === 1000
+  const defaults = parseSysctls(['net.ipv4.ping_group_range=0 0', 'net.core.somaxconn=5'])
+  t.deepEqual(mergeSysctls(defaults, new Map(), OWN, onlyGid1000), {'net.core.somaxconn': '5'})
+  t.deepEqual(mergeSysctls(parseSysctls(['net.ipv4.ping_group_range=1000 1000']), new Map(), OWN, onlyGid1000), {'net.ipv4.ping_group_range': '1000 1000'})
+  // an empty range is two gids too: the kernel maps both ends
+  t.deepEqual(mergeSysctls(parseSysctls(['net.ipv4.ping_group_range=1 0']), new Map(), OWN, onlyGid1000), {})
+  t.throws(() => mergeSysctls(defaults, parseSysctls(['net.ipv4.ping_group_range=1000 2000']), OWN, onlyGid1000), {
+    instanceOf: UsageError,
+    message: "sysctl net.ipv4.ping_group_range=1000 2000 can't be set since the container's user namespace does not map gid 2000: invalid argument",
+  })
+  // without a user namespace every gid is there
+  t.deepEqual(mergeSysctls(defaults, new Map(), OWN), {'net.ipv4.ping_group_range': '0 0', 'net.core.somaxconn': '5'})
+})
+
 test('a --sysctl for a namespace of the host is refused', (t) => {
   t.throws(() => mergeSysctls(new Map(), parseSysctls(['net.core.somaxconn=1024']), {...OWN, network: 'host'}), {
     instanceOf: UsageError,

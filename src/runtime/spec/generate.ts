@@ -358,7 +358,9 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
   if (userns) namespaces.push({type: 'user'})
 
-  const sysctl = mergeSysctls(parseSysctls(conf.defaultSysctls ?? DEFAULT_SYSCTLS), new Map(Object.entries(request.sysctls ?? {})), sysctlNamespaces(network, ipc, uts))
+  const sysctl = mergeSysctls(parseSysctls(conf.defaultSysctls ?? DEFAULT_SYSCTLS), new Map(Object.entries(request.sysctls ?? {})), sysctlNamespaces(network, ipc, uts), (gid) =>
+    mapped(gid, userns ? gidMappings : undefined),
+  )
 
   const masked = request.privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
   if (sys === 'bind' && input.rootless && !request.privileged) masked.push('/sys/kernel')

@@ -284,6 +284,21 @@ test('linux.sysctl: default_sysctls where the container owns the namespace, --sy
   t.throws(() => generateSpec(input(richImage(t), {}, {containersConf: {defaultSysctls: ['vm.swappiness=1']}})), {message: "sysctl 'vm.swappiness' is not allowed"})
 })
 
+test('linux.sysctl under --userns=keep-id without subordinate ranges: the default ping_group_range names gid 0, which the container lacks: left out; the user\'s own fails', (t) => {
+  const single = {hostUser: {uid: 1001, gid: 1002}, hostAccounts: HOST_ACCOUNTS, uidMappings: [{containerID: 0, hostID: 1001, size: 1}], gidMappings: [{containerID: 0, hostID: 1002, size: 1}]}
+  const sysctl = (options: ContainerOptions) => generateSpec(input(richImage(t), options, {...single, containersConf: {defaultSysctls: ['net.ipv4.ping_group_range=0 0', 'kernel.shmmni=10']}})).spec.linux?.sysctl
+  t.deepEqual(sysctl({userns: 'keep-id'}), {'kernel.shmmni': '10'})
+  t.deepEqual(sysctl({userns: 'keep-id', sysctl: ['net.ipv4.ping_group_range=1002 1002']}), {'net.ipv4.ping_group_range': '1002 1002', 'kernel.shmmni': '10'})
+  t.throws(() => sysctl({userns: 'keep-id', sysctl: ['net.ipv4.ping_group_range=0 1002']}), {
+    instanceOf: UsageError,
+    message: "sysctl net.ipv4.ping_group_range=0 1002 can't be set since the container's user namespace does not map gid 0: invalid argument",
+  })
+  // the same user without keep-id is the container's root: gid 0 is its own gid
+  t.deepEqual(sysctl({}), {'net.ipv4.ping_group_range': '0 0', 'kernel.shmmni': '10'})
+  // rootful, no user namespace: every gid is the host's
+  t.deepEqual(generateSpec(input(richImage(t), {}, {rootless: false, uidMappings: undefined, gidMappings: undefined})).spec.linux?.sysctl, {'net.ipv4.ping_group_range': '0 0'})
+})
+
 test('cgroup v2 hosts give the container a cgroup namespace; rootful without mappings has no user namespace', (t) => {
   const v2 = generateSpec(input(richImage(t), {}, {host: {...HOST, cgroupVersion: 'v2', thermalThrottlePaths: ['/sys/devices/system/cpu/cpu0/thermal_throttle']}})).spec
   t.true(v2.linux?.namespaces?.some((n) => n.type === 'cgroup'))
