@@ -89,6 +89,8 @@ export type ChildStep =
    * the child's namespace ids), written by a helper the child leaves behind in its own namespace
    */
   | {kind: 'nest_userns'; name: string; source: string; data: string}
+  /** write data to the file at path, which must exist (a sysctl under /proc/sys) */
+  | ({kind: 'write'; name: string; path: string; data: string} & StepPlacement)
 
 /** The OCI runtime spec's linux.seccomp, as compileSeccomp reads it (action, operator and arch names as in the spec). */
 export interface SeccompSection {

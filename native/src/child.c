@@ -161,6 +161,26 @@ static int mkdirp(const char *path, mode_t mode, int in_root) {
   return 0;
 }
 
+/* data written to the file at path, which must exist: a sysctl's /proc/sys file takes it in one write. */
+static int write_file(const char *path, const char *data, int in_root) {
+  int at = open_path(path, 0, in_root);
+  if (at < 0) return -1;
+  char buf[32];
+  /* an O_PATH fd cannot be written: the file it found is opened again through it */
+  int fd = open(fd_path(buf, at), O_WRONLY | O_CLOEXEC);
+  close_keep_errno(at);
+  if (fd < 0) return -1;
+  size_t len = strlen(data);
+  ssize_t n = write(fd, data, len);
+  close_keep_errno(fd);
+  if (n < 0) return -1;
+  if ((size_t)n != len) {
+    errno = EIO;
+    return -1;
+  }
+  return 0;
+}
+
 /* An empty file as a bind-mount target; whatever exists at path already is left alone. A
  * dangling symlink is not followed out of the root: O_EXCL|O_NOFOLLOW makes it fail. */
 static int touch(const char *path, mode_t mode, int in_root) {
@@ -638,6 +658,8 @@ static int run_step(const struct tspod_step *s) {
     return loopback_up();
   case TSPOD_STEP_NEST_USERNS:
     return nest_userns(s);
+  case TSPOD_STEP_WRITE:
+    return write_file(s->path, s->data, in_root);
   case TSPOD_STEP_SECCOMP: {
     /* no no_new_privs needed: the child still holds CAP_SYS_ADMIN in its user namespace */
     struct sock_fprog prog = {(unsigned short)(s->filter_len / sizeof(struct sock_filter)), (struct sock_filter *)s->filter};

@@ -51,6 +51,7 @@ enum tspod_step_kind {
                                namespace) a forked helper left behind in that namespace writes:
                                what was mounted before keeps the access of the ids the container's
                                own maps leave out (--userns=nomap, auto) */
+  TSPOD_STEP_WRITE,         /* write data to the existing file at path (a sysctl under /proc/sys) */
 };
 
 /* tspod_step.opts */

@@ -111,6 +111,8 @@ export interface OciLinux {
   rootfsPropagation?: string
   /** absent: no filter (seccomp=unconfined) */
   seccomp?: OciSeccomp
+  /** sysctl key (net.ipv4.ping_group_range) to value, written in the container's namespaces */
+  sysctl?: Record<string, string>
 }
 
 export interface OciSpec {

@@ -15,6 +15,7 @@ import {overlayMountOptions} from '../storage/store/driver/overlay'
 import {Command} from '../userns/spawn'
 import {IdMapping, UserNamespaceMapping} from '../userns/idmap'
 import {KEEP_ORIGINAL_GROUPS_ANNOTATION, OciIdMapping, OciMount, OciSpec} from './oci-spec'
+import {sysctlsForOuterWriter} from '../specgen/sysctls'
 import {seccompStep} from './seccomp/compile'
 import {toRootlessIds} from './spec/userns'
 import {MS, containerPath, devSteps, maskSteps, mountSteps, readonlySteps, stepName} from './rootfs-mount'
@@ -301,6 +302,16 @@ function nestedUserns(spec: OciSpec, storeMapping: UserNamespaceMapping | undefi
   }
 }
 
+/** What the child does before it nests the container's user namespace, in the outer namespace's ids. */
+function nestedSpec(spec: OciSpec, nest: NestedUserns): OciSpec {
+  const sysctl = spec.linux?.sysctl
+  return {
+    ...spec,
+    mounts: mountsForNesting(spec.mounts ?? [], nest),
+    ...(sysctl && spec.linux ? {linux: {...spec.linux, sysctl: sysctlsForOuterWriter(sysctl, nest.gidMap)}} : {}),
+  }
+}
+
 /**
  * Mounted before the nesting, a tmpfs or devpts would take its owner and its uid=/gid= from the
  * outer namespace: they are given in its ids, the container's root by default for a tmpfs, so
@@ -409,8 +420,30 @@ function rootfsMountSteps(spec: OciSpec, layout: RootfsLayout, namespaces: Names
     if (i === devIndex) steps.push(...devSteps({freshDev, devpts}))
   })
   if (devIndex < 0) steps.push(...devSteps({freshDev: false, devpts: false}))
+  // through the container's own /proc, before /proc/sys is made read-only
+  steps.push(...sysctlSteps(spec.linux?.sysctl ?? {}))
   steps.push(...maskSteps(spec.linux?.maskedPaths ?? []), ...readonlySteps(spec.linux?.readonlyPaths ?? []))
   return steps
+}
+
+const SYSCTL_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/
+
+/**
+ * linux.sysctl: each value written to /proc/sys/KEY (dots as slashes), as crun does. The child is
+ * still root of the container's user namespace, so the value's ids (ping_group_range) are the
+ * container's, and the namespaces it owns accept the write.
+ */
+export function sysctlSteps(sysctl: Record<string, string>): ChildStep[] {
+  // a key from a spec (kube YAML, containers.conf) is a name below /proc/sys, never a way out of it
+  const badKey = Object.keys(sysctl).find((key) => !SYSCTL_KEY.test(key))
+  if (badKey !== undefined) throw new TspodError(`sysctl ${JSON.stringify(badKey)} is not a sysctl name: dot-separated words of letters, digits, "_" and "-"`)
+  return Object.entries(sysctl).map(([key, value]) => ({
+    kind: 'write',
+    name: stepName(`set sysctl \`${key}\``),
+    path: `/proc/sys/${key.replaceAll('.', '/')}`,
+    data: value,
+    inRoot: true,
+  }))
 }
 
 /** Turn a runtime spec and the rootfs layout into the child's namespaces, id maps, steps and command. */
@@ -440,7 +473,7 @@ export function planContainer(spec: OciSpec, layout: RootfsLayout, options: Plan
     {kind: 'mount', name: stepName(`bind \`${merged}\``), source: merged, path: merged, flags: MS.BIND | MS.REC},
     {kind: 'mount', name: stepName(`make \`${merged}\` private`), source: 'none', path: merged, flags: MS.PRIVATE},
     {kind: 'chdir', name: stepName(`chdir to \`${merged}\``), path: merged},
-    ...rootfsMountSteps(nest ? {...spec, mounts: mountsForNesting(spec.mounts ?? [], nest)} : spec, layout, [...namespaces, ...joined], idMaps),
+    ...rootfsMountSteps(nest ? nestedSpec(spec, nest) : spec, layout, [...namespaces, ...joined], idMaps),
     // pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only the container's.
     {kind: 'pivot_root', name: 'pivot_root', path: '.', source: '.'},
     {kind: 'umount_detach', name: 'unmount the old root', path: '.'},

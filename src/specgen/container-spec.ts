@@ -203,6 +203,8 @@ export interface ContainerSpec {
   runtime?: string
   /** --ulimit: limits in place of the defaults of their types; absent: the defaults */
   ulimits?: OciRlimit[]
+  /** --sysctl: key to value, over containers.conf's default_sysctls; absent: none given */
+  sysctls?: Record<string, string>
   /** the global --runtime-flag, each as the runtime gets it (--FLAG), before its verb; absent: none */
   runtimeFlags?: string[]
   /** --preserve-fds: the caller's fds 3 .. 3+N-1 go into the container at each foreground start */

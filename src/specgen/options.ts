@@ -99,6 +99,8 @@ export interface ContainerOptions {
   imageVolume?: string
   /** --runtime */
   runtime?: string
+  /** --sysctl KEY=VALUE */
+  sysctl?: string[]
   /** --ulimit TYPE=SOFT[:HARD] */
   ulimit?: string[]
   /** the global --runtime-flag, as given (without the leading --) */

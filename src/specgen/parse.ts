@@ -25,6 +25,7 @@ import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
 import {parseSecrets} from './secrets'
+import {parseSysctls} from './sysctls'
 import {parseUlimits} from './ulimits'
 import {parseUserns} from './userns'
 import {mountFlagForms} from './mount-flag'
@@ -138,6 +139,7 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     restart: parseRestartPolicy(options.restart, options.autoRemove ?? false),
     runtime: chosenRuntime(options.runtime),
     ...(options.ulimit && options.ulimit.length > 0 ? {ulimits: parseUlimits(options.ulimit)} : {}),
+    ...(options.sysctl && options.sysctl.length > 0 ? {sysctls: Object.fromEntries(parseSysctls(options.sysctl))} : {}),
     ...(options.preserveFds ? {preserveFds: options.preserveFds} : {}),
     ...(options.imageVolume !== undefined ? {imageVolume: options.imageVolume as ImageVolumeMode} : {}),
     // Podman prefixes each one with -- (pkg/domain/infra runtime_libpod.go)

@@ -402,8 +402,31 @@ test('maps that leave the user out (nomap, auto): the child starts in the store\
   const data = (fstype: string) => plan.steps.filter((s) => s.kind === 'mount' && s.fstype === fstype).map((s) => (s as {data?: string}).data)
   t.true(data('tmpfs').some((d) => d?.endsWith('uid=1,gid=1')), String(data('tmpfs')))
   t.true(data('devpts').some((d) => d?.includes('gid=6')), String(data('devpts')))
+  // written before the nesting too: ping_group_range's gids as the outer namespace's
+  const withSysctl = planContainer(spec({linux: {...spec().linux, uidMappings: own, gidMappings: own, sysctl: {'net.ipv4.ping_group_range': '0 0'}}}), LAYOUT, {storeMapping: store})
+  t.like(withSysctl.steps.find((s) => s.kind === 'write'), {path: '/proc/sys/net/ipv4/ping_group_range', data: '1 1'})
   // maps with the user in them need no nesting, nor does a store without subordinate ranges
   const withUser = planContainer(spec({linux: {...spec().linux, uidMappings: store.uidMap, gidMappings: store.gidMap}}), LAYOUT, {storeMapping: store})
   t.false(withUser.steps.some((s) => s.kind === 'nest_userns'))
   t.false(planContainer(spec({linux: {...spec().linux, uidMappings: own, gidMappings: own}}), LAYOUT).steps.some((s) => s.kind === 'nest_userns'))
+})
+
+test('linux.sysctl: each value written through the container\'s /proc, after /proc is mounted and before /proc/sys goes read-only', (t) => {
+  const base = spec()
+  const steps = planContainer({...base, linux: {...base.linux, sysctl: {'net.ipv4.ping_group_range': '0 0', 'kernel.shmmni': '100'}}}, LAYOUT).steps
+  t.deepEqual(
+    steps.filter((s) => s.kind === 'write'),
+    [
+      {kind: 'write', name: 'set sysctl `net.ipv4.ping_group_range`', path: '/proc/sys/net/ipv4/ping_group_range', data: '0 0', inRoot: true},
+      {kind: 'write', name: 'set sysctl `kernel.shmmni`', path: '/proc/sys/kernel/shmmni', data: '100', inRoot: true},
+    ],
+  )
+  const all = names(steps)
+  const first = all.indexOf('set sysctl `net.ipv4.ping_group_range`')
+  t.true(first > all.findIndex((n) => n.includes('`/proc`')))
+  t.true(first < all.indexOf('make `/proc/sys` read-only'))
+  t.true(first < all.indexOf('pivot_root'))
+  t.deepEqual(planContainer(spec(), LAYOUT).steps.filter((s) => s.kind === 'write'), [])
+  for (const key of ['net./../../self/attr/current', 'net..x', 'kernel', '/proc/sys/net/x', 'net.ipv4.x y'])
+    t.throws(() => planContainer({...base, linux: {...base.linux, sysctl: {[key]: '1'}}}, LAYOUT), {message: /is not a sysctl name/}, key)
 })

@@ -11,6 +11,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import type {IdMapping} from '../../userns/idmap'
+import {sysctlsForOuterWriter} from '../../specgen/sysctls'
 import {OciDeviceCgroupRule, OciMount, OciSpec} from '../oci-spec'
 import {isRootlessMapping, toRootlessIds} from '../spec/userns'
 
@@ -46,14 +47,20 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
   const linux = copy.linux
   if (linux) {
     const rootless = options.rootless
-    const sharesUser = joinedUserNamespace(copy) !== undefined
-    const nested =
-      !sharesUser && rootless !== undefined && linux.uidMappings !== undefined && linux.gidMappings !== undefined && nestedUserNamespace(linux.uidMappings, linux.gidMappings, rootless)
+    const nested = nestedFor(copy, options)
     const inherited = new Set([...(nested ? [] : ['user']), ...(options.ownNetwork ? ['network'] : [])])
     linux.namespaces = (linux.namespaces ?? []).filter((ns) => !inherited.has(ns.type))
+    // The net.* sysctls of a network namespace the runtime does not make are tspod's helper's to
+    // write (helperSysctls): runc refuses them in the namespace it runs in (tspod's own), and a
+    // nested user namespace cannot write in one its parent owns (a named network's), which Podman
+    // avoids by letting crun make that one and configuring it after.
+    if (linux.sysctl && helperWritesNetSysctls(copy, options, nested)) {
+      for (const key of Object.keys(netSysctls(linux.sysctl))) delete linux.sysctl[key]
+      if (Object.keys(linux.sysctl).length === 0) delete linux.sysctl
+    }
     if (nested) {
-      linux.uidMappings = toRootlessIds(linux.uidMappings!, rootless.uidMap)
-      linux.gidMappings = toRootlessIds(linux.gidMappings!, rootless.gidMap)
+      linux.uidMappings = toRootlessIds(linux.uidMappings!, rootless!.uidMap)
+      linux.gidMappings = toRootlessIds(linux.gidMappings!, rootless!.gidMap)
       // a network namespace tspod made or joins belongs to the outer user namespace: the nested
       // one cannot mount a sysfs for it, so /sys is the host's, read-only (Podman's canMountSys)
       const outerNetwork = options.ownNetwork || linux.namespaces.some((ns) => ns.type === 'network' && ns.path)
@@ -65,6 +72,49 @@ export function externalRuntimeSpec(spec: OciSpec, rootfs: string, tty: boolean,
     if (!rootless) linux.resources = {...linux.resources, devices: deviceCgroupRules(copy.mounts ?? [])}
   }
   return copy
+}
+
+function netSysctls(sysctl: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(sysctl).filter(([key]) => key.startsWith('net.')))
+}
+
+/** The network namespace the spec joins by path (a named network's, a donor's). */
+export function joinedNetworkNamespace(spec: OciSpec): string | undefined {
+  return spec.linux?.namespaces?.find((ns) => ns.type === 'network' && ns.path)?.path
+}
+
+function nestedFor(spec: OciSpec, options: ExternalSpecOptions): boolean {
+  const {uidMappings, gidMappings} = spec.linux ?? {}
+  return joinedUserNamespace(spec) === undefined && options.rootless !== undefined && uidMappings !== undefined && gidMappings !== undefined && nestedUserNamespace(uidMappings, gidMappings, options.rootless)
+}
+
+/** tspod's network namespace (the runtime runs in it), or a joined one below a nested user namespace. */
+function helperWritesNetSysctls(spec: OciSpec, options: ExternalSpecOptions, nested: boolean): boolean {
+  return options.ownNetwork === true || (nested && joinedNetworkNamespace(spec) !== undefined)
+}
+
+/**
+ * The net.* sysctls tspod's helper writes, before the runtime runs, in the network namespace it
+ * made (ownNetwork) or joins (helperNetworkNamespace), in the ids of its own user namespace:
+ * those externalRuntimeSpec takes out of the runtime's spec.
+ */
+export function helperSysctls(spec: OciSpec, options: ExternalSpecOptions): Record<string, string> {
+  const linux = spec.linux
+  if (!linux?.sysctl) return {}
+  const nested = nestedFor(spec, options)
+  if (!helperWritesNetSysctls(spec, options, nested)) return {}
+  const sysctls = netSysctls(linux.sysctl)
+  // the runtime would write them in the container's user namespace: the helper's is the outer one
+  return nested ? sysctlsForOuterWriter(sysctls, toRootlessIds(linux.gidMappings!, options.rootless!.gidMap)) : sysctls
+}
+
+/**
+ * The network namespace the helper joins to write them: one joined by path below a nested user
+ * namespace (it owns none of its own then); undefined when it writes in its own or writes none.
+ */
+export function helperNetworkNamespace(spec: OciSpec, options: ExternalSpecOptions): string | undefined {
+  if (options.ownNetwork || Object.keys(helperSysctls(spec, options)).length === 0) return undefined
+  return joinedNetworkNamespace(spec)
 }
 
 /**

@@ -15,8 +15,8 @@ import {ChildExit, NamespacedChild, spawnInNamespaces} from '../../userns/spawn'
 import type {HostUser} from '../../userns/user'
 import {FUSE_OVERLAY_LOG, FuseOverlayConfig, FuseOverlayMount, mountFuseOverlay} from '../fuse-overlay'
 import type {OciSpec} from '../oci-spec'
-import type {RootfsLayout} from '../plan'
-import {externalRuntimeSpec, joinedUserNamespace, nestedUserNamespace, writeBundleConfig} from './bundle'
+import {RootfsLayout, sysctlSteps} from '../plan'
+import {externalRuntimeSpec, helperNetworkNamespace, helperSysctls, joinedUserNamespace, nestedUserNamespace, writeBundleConfig} from './bundle'
 import {ConsoleSocket, listenConsoleSocket} from './console-socket'
 import {helperSteps} from './helper-steps'
 import {checkOciRuntimeAccess} from './preflight'
@@ -210,7 +210,11 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   const pidFile = path.join(bundleDir, PID_FILE)
   const logFile = path.join(bundleDir, LOG_FILE)
   for (const file of [pidFile, logFile]) fs.rmSync(file, {force: true})
-  writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, {ownNetwork: o.network !== undefined, rootless: o.mapping}))
+  const specOptions = {ownNetwork: o.network !== undefined, rootless: o.mapping}
+  writeBundleConfig(bundleDir, externalRuntimeSpec(o.spec, o.layout.mergedDir, o.tty ?? false, specOptions))
+  const sysctlWrites = sysctlSteps(helperSysctls(o.spec, specOptions)).map((step) => ({...step, inRoot: false}))
+  const sysctlNetwork = helperNetworkNamespace(o.spec, specOptions)
+  if (sysctlNetwork && !userNamespace) throw new TspodError(`internal error: the network namespace \`${sysctlNetwork}\` is joined without the user namespace that owns it`)
 
   let consoleSocket: ConsoleSocket | undefined
   if (o.tty) consoleSocket = await listenConsoleSocket()
@@ -241,8 +245,8 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
   try {
     child = await spawnInNamespaces({
       namespaces,
-      ...(userNamespace ? {join: {paths: [{namespace: 'user' as const, path: userNamespace}]}} : {mapping: o.mapping}),
-      steps: [...helperSteps({layout, runtime, bundleDir, rootless}), ...(o.network ? [{kind: 'loopback_up' as const, name: 'bring up lo'}] : [])],
+      ...(userNamespace ? {join: {paths: [{namespace: 'user' as const, path: userNamespace}, ...(sysctlNetwork ? [{namespace: 'net' as const, path: sysctlNetwork}] : [])]}} : {mapping: o.mapping}),
+      steps: [...helperSteps({layout, runtime, bundleDir, rootless}), ...(o.network ? [{kind: 'loopback_up' as const, name: 'bring up lo'}] : []), ...sysctlWrites],
       command: {file: runtime.path, argv, env: runtimeEnv(), cwd: bundleDir},
       stdio: o.stdio,
       beforeRelease,

@@ -47,6 +47,7 @@ import {DEFAULT_STOP_SIGNAL, parseStopSignal} from './stop-signal'
 import {resolveUser} from './user'
 import {KeepIdResult, autoMappings, autoUsernsSize, keepIdMappings, nomapMappings} from './userns'
 import {processMountOptions, validateContainerDir} from '../../specgen/volumes'
+import {DEFAULT_SYSCTLS, SysctlNamespaces, mergeSysctls, parseSysctls} from '../../specgen/sysctls'
 
 export const OCI_VERSION = '1.0.2-dev'
 
@@ -80,7 +81,7 @@ export interface GenerateSpecInput {
   /** flags of the host mount under a bind source; read from /proc/self/mountinfo when omitted */
   mountFlagsOf?: (realPath: string) => MountFlags
   /** Podman's containers.conf (seccomp_profile); read from Podman's locations when omitted */
-  containersConf?: SeccompSettings & Pick<ContainersConf, 'imageVolumeMode'>
+  containersConf?: SeccompSettings & Pick<ContainersConf, 'imageVolumeMode' | 'defaultSysctls'>
 }
 
 export interface GeneratedSpec {
@@ -265,6 +266,12 @@ export function canMountSys(network: NetworkMode, options: {rootless: boolean; n
 }
 
 /** Build config.json for one container. Throws UsageError, in Podman's words, for what only the image or the host at create can refuse (an unknown user, a missing bind source, a mount conflict). */
+/** Whose namespaces the container's sysctls would land in (Podman: a path given with ns: is the container's own). */
+function sysctlNamespaces(network: ContainerSpec['network'], ipc: NamespaceMode, uts: NamespaceMode): SysctlNamespaces {
+  const owner = (kind: string): 'own' | 'host' | 'joined' => (kind === 'host' ? 'host' : kind === 'container' ? 'joined' : 'own')
+  return {network: owner(network.kind), ipc: owner(ipc.kind), uts: owner(uts.kind)}
+}
+
 export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   const {spec: request, image} = input
   const imageConfig = image.config.config
@@ -363,6 +370,10 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
   if (host.cgroupVersion === 'v2') namespaces.push({type: 'cgroup'})
   if (userns) namespaces.push({type: 'user'})
 
+  const sysctl = mergeSysctls(parseSysctls(conf.defaultSysctls ?? DEFAULT_SYSCTLS), new Map(Object.entries(request.sysctls ?? {})), sysctlNamespaces(network, ipc, uts), (gid) =>
+    mapped(gid, userns ? gidMappings : undefined),
+  )
+
   const masked = request.privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]
   if (sys === 'bind' && input.rootless && !request.privileged) masked.push('/sys/kernel')
   const readonlyPaths = request.privileged ? [] : [...DEFAULT_READONLY_PATHS]
@@ -402,6 +413,7 @@ export function generateSpec(input: GenerateSpecInput): GeneratedSpec {
       maskedPaths: applyMasks(masked, security, security.mask),
       readonlyPaths: applyMasks(readonlyPaths, security),
       ...(seccomp ? {seccomp} : {}),
+      ...(Object.keys(sysctl).length > 0 ? {sysctl} : {}),
     },
     annotations,
   }

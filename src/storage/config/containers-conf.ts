@@ -51,6 +51,8 @@ export interface ContainersConf {
   dnsOptions?: string[]
   /** [containers] default_mounts_file: the only mounts.conf read (as --default-mounts-file); absent when empty */
   defaultMountsFile?: string
+  /** [containers] default_sysctls: KEY=VALUE items set in each container that owns the namespace; absent: containers/common's default */
+  defaultSysctls?: string[]
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -117,7 +119,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options|default_mounts_file)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options|default_mounts_file|default_sysctls)\s*=/m
 /** an [engine.runtimes] table with at least one entry not commented out */
 const RUNTIMES_TABLE = /^\s*\[engine\.runtimes\][^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\w"-]+\s*=/m
 
@@ -171,6 +173,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   const runtimePaths: Record<string, string[]> = {}
   const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
   const dns: Pick<ContainersConf, 'dnsServers' | 'dnsSearches' | 'dnsOptions'> = {}
+  let defaultSysctls: string[] | undefined
   for (const file of files) {
     if (!setsKnownKey(file)) continue
     const doc = readToml(file)
@@ -186,6 +189,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     dns.dnsSearches = stringListKey(table, 'dns_searches', file) ?? dns.dnsSearches
     dns.dnsOptions = stringListKey(table, 'dns_options', file) ?? dns.dnsOptions
     defaultMountsFile = stringKey(table, 'default_mounts_file', file) ?? defaultMountsFile
+    defaultSysctls = stringListKey(table, 'default_sysctls', file) ?? defaultSysctls
     const idle = stringKey(tableOf(doc?.engine), 'registry_idle_timeout', file)
     if (idle !== undefined) registryIdleTimeout = {text: idle, file}
     const engine = tableOf(doc?.engine)
@@ -226,6 +230,8 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile
   if (hosts.hostContainersInternalIp) conf.hostContainersInternalIp = hosts.hostContainersInternalIp
   for (const [k, v] of Object.entries(dns)) if (v !== undefined && v.length > 0) Object.assign(conf, {[k]: v})
+  // an empty list is kept: it turns the default off
+  if (defaultSysctls !== undefined) conf.defaultSysctls = defaultSysctls
   return conf
 }
 

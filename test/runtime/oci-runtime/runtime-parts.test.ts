@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import {exitCodeFor} from '../../../src/cli/exit-codes'
 import {ExecCannotInvokeError, ExecNotFoundError, TspodError, UsageError} from '../../../src/errors'
 import {startWithOciRuntime} from '../../../src/runtime/oci-runtime'
-import {externalRuntimeSpec, specJson} from '../../../src/runtime/oci-runtime/bundle'
+import {externalRuntimeSpec, helperNetworkNamespace, helperSysctls, specJson} from '../../../src/runtime/oci-runtime/bundle'
 import {chosenRuntime, identifyOciRuntime, parseRuntimeVersion, resolveOciRuntime, versionAtLeast} from '../../../src/runtime/oci-runtime/resolve'
 import {parseRuntimeLog, runtimeError, runtimeFailure} from '../../../src/runtime/oci-runtime/runtime-error'
 import {OciSpec} from '../../../src/runtime/oci-spec'
@@ -110,6 +110,45 @@ test('config.json as real root: a device cgroup that denies all but the devices 
   })
   const rootless = {uidMap: [{containerID: 0, hostID: 1001, size: 1}], gidMap: [{containerID: 0, hostID: 1002, size: 1}]}
   t.false('resources' in externalRuntimeSpec(withDevice, '/store/c/merged', false, {rootless}).linux!)
+})
+
+test("config.json sysctls: net.* ones of tspod's network namespace (as root too) are its helper's to write, not the runtime's; in a nested user namespace, ping_group_range as outer gids", (t) => {
+  const rootless = {uidMap: [{containerID: 0, hostID: 1001, size: 1}, {containerID: 1, hostID: 100000, size: 65536}], gidMap: [{containerID: 0, hostID: 1002, size: 1}, {containerID: 1, hostID: 100000, size: 65536}]}
+  const sysctl = {'net.ipv4.ping_group_range': '0 0', 'kernel.shmmni': '100'}
+  const plain: OciSpec = {...spec, linux: {...spec.linux!, uidMappings: [{containerID: 0, hostID: 1001, size: 1}, {containerID: 1, hostID: 100000, size: 65536}], gidMappings: rootless.gidMap, sysctl}}
+  // runc refuses a net.* sysctl in the namespace it runs in: the runtime gets none of them
+  for (const options of [{ownNetwork: true, rootless}, {ownNetwork: true}]) {
+    const own = externalRuntimeSpec(plain, '/store/c/merged', false, options)
+    t.deepEqual(own.linux?.namespaces, [{type: 'pid'}, {type: 'mount'}, {type: 'uts'}])
+    t.deepEqual(own.linux?.sysctl, {'kernel.shmmni': '100'})
+    t.deepEqual(helperSysctls(plain, options), {'net.ipv4.ping_group_range': '0 0'})
+    t.is(helperNetworkNamespace(plain, options), undefined)
+  }
+  // a network namespace the runtime makes or joins (--network none, a named one): the runtime's
+  const named: OciSpec = {...plain, linux: {...plain.linux!, namespaces: plain.linux!.namespaces!.map((ns) => (ns.type === 'network' ? {type: 'network', path: '/run/netns/c'} : ns))}}
+  for (const s of [plain, named]) {
+    t.deepEqual(externalRuntimeSpec(s, '/store/c/merged', false, {rootless}).linux?.sysctl, sysctl)
+    t.deepEqual(helperSysctls(s, {rootless}), {})
+  }
+  // keep-id for host uid/gid 1001/1002 as container 1000/1000: container gid 0 is outer gid 1
+  const keepIdGids = [{containerID: 0, hostID: 100000, size: 1000}, {containerID: 1000, hostID: 1002, size: 1}, {containerID: 1001, hostID: 101000, size: 64536}]
+  const keepIdUids = [{containerID: 0, hostID: 100000, size: 1000}, {containerID: 1000, hostID: 1001, size: 1}, {containerID: 1001, hostID: 101000, size: 64536}]
+  const keepId: OciSpec = {...plain, linux: {...plain.linux!, uidMappings: keepIdUids, gidMappings: keepIdGids}}
+  const nested = externalRuntimeSpec(keepId, '/store/c/merged', false, {ownNetwork: true, rootless})
+  t.deepEqual(nested.linux?.sysctl, {'kernel.shmmni': '100'})
+  t.false(nested.linux!.namespaces!.some((ns) => ns.type === 'network'))
+  t.deepEqual(helperSysctls(keepId, {ownNetwork: true, rootless}), {'net.ipv4.ping_group_range': '1 1'})
+  t.deepEqual(helperSysctls({...keepId, linux: {...keepId.linux!, sysctl: {'net.ipv4.ping_group_range': '1 0'}}}, {ownNetwork: true, rootless}), {'net.ipv4.ping_group_range': '1 0'})
+  // keep-id on a named network: the nested namespace cannot write in the joined netns; the helper joins it
+  const keepIdNamed: OciSpec = {...named, linux: {...named.linux!, uidMappings: keepIdUids, gidMappings: keepIdGids}}
+  const joined = externalRuntimeSpec(keepIdNamed, '/store/c/merged', false, {rootless})
+  t.deepEqual(joined.linux?.sysctl, {'kernel.shmmni': '100'})
+  t.true(joined.linux!.namespaces!.some((ns) => ns.type === 'network' && ns.path === '/run/netns/c'))
+  t.deepEqual(helperSysctls(keepIdNamed, {rootless}), {'net.ipv4.ping_group_range': '1 1'})
+  t.is(helperNetworkNamespace(keepIdNamed, {rootless}), '/run/netns/c')
+  // keep-id with --network none: the runtime makes the netns in the nested namespace and writes them
+  t.deepEqual(externalRuntimeSpec(keepId, '/store/c/merged', false, {rootless}).linux?.sysctl, sysctl)
+  t.deepEqual(helperSysctls(keepId, {rootless}), {})
 })
 
 test('the runtime log: crun and runc JSON lines, the last error wins; warnings are no failure', (t) => {

@@ -137,6 +137,8 @@ test('golden: busybox image, rootless, no options', async (t) => {
       readonlyPaths: ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
       // Podman's default profile (the installed seccomp.json decides like the built-in one)
       seccomp: ociSeccomp(defaultProfile(), hostSeccompTarget([...DEFAULT_CAPABILITIES])),
+      // containers.conf's default_sysctls, containers/common's default
+      sysctl: {'net.ipv4.ping_group_range': '0 0'},
     },
     annotations: {
       'io.container.manager': 'libpod',
@@ -286,6 +288,32 @@ test('canMountSys, as Podman\'s: the host network binds the host /sys rootless o
   t.is(sysOf(generateSpec(input(richImage(t), {network: 'container:abc'})).spec), 'sysfs', 'a rootless container joining another\'s network')
   t.is(sysOf(generateSpec(input(richImage(t), {network: 'container:abc', userns: 'keep-id'})).spec), 'bind')
   t.is(sysOf(generateSpec(input(richImage(t), {network: 'slirp4netns', userns: 'keep-id'})).spec), 'sysfs')
+})
+
+test('linux.sysctl: default_sysctls where the container owns the namespace, --sysctl over them, a host one refused', (t) => {
+  const conf = {containersConf: {defaultSysctls: ['net.ipv4.ping_group_range=0 0', 'fs.mqueue.msg_max=20']}}
+  const sysctl = (options: ContainerOptions) => generateSpec(input(richImage(t), options, conf)).spec.linux?.sysctl
+  t.deepEqual(sysctl({}), {'net.ipv4.ping_group_range': '0 0', 'fs.mqueue.msg_max': '20'})
+  t.deepEqual(sysctl({network: 'pasta', sysctl: ['net.ipv4.ping_group_range=0 1000', 'kernel.shmmni=10']}), {'net.ipv4.ping_group_range': '0 1000', 'fs.mqueue.msg_max': '20', 'kernel.shmmni': '10'})
+  t.deepEqual(sysctl({network: 'host'}), {'fs.mqueue.msg_max': '20'})
+  t.deepEqual(sysctl({network: 'container:abc', ipc: 'container:abc'}), undefined)
+  t.throws(() => sysctl({network: 'host', sysctl: ['net.core.somaxconn=1']}), {message: "sysctl net.core.somaxconn=1 can't be set since Network Namespace set to host: invalid argument"})
+  t.throws(() => generateSpec(input(richImage(t), {}, {containersConf: {defaultSysctls: ['vm.swappiness=1']}})), {message: "sysctl 'vm.swappiness' is not allowed"})
+})
+
+test('linux.sysctl under --userns=keep-id without subordinate ranges: the default ping_group_range names gid 0, which the container lacks: left out; the user\'s own fails', (t) => {
+  const single = {hostUser: {uid: 1001, gid: 1002}, hostAccounts: HOST_ACCOUNTS, uidMappings: [{containerID: 0, hostID: 1001, size: 1}], gidMappings: [{containerID: 0, hostID: 1002, size: 1}]}
+  const sysctl = (options: ContainerOptions) => generateSpec(input(richImage(t), options, {...single, containersConf: {defaultSysctls: ['net.ipv4.ping_group_range=0 0', 'kernel.shmmni=10']}})).spec.linux?.sysctl
+  t.deepEqual(sysctl({userns: 'keep-id'}), {'kernel.shmmni': '10'})
+  t.deepEqual(sysctl({userns: 'keep-id', sysctl: ['net.ipv4.ping_group_range=1002 1002']}), {'net.ipv4.ping_group_range': '1002 1002', 'kernel.shmmni': '10'})
+  t.throws(() => sysctl({userns: 'keep-id', sysctl: ['net.ipv4.ping_group_range=0 1002']}), {
+    instanceOf: UsageError,
+    message: "sysctl net.ipv4.ping_group_range=0 1002 can't be set since the container's user namespace does not map gid 0: invalid argument",
+  })
+  // the same user without keep-id is the container's root: gid 0 is its own gid
+  t.deepEqual(sysctl({}), {'net.ipv4.ping_group_range': '0 0', 'kernel.shmmni': '10'})
+  // rootful, no user namespace: every gid is the host's
+  t.deepEqual(generateSpec(input(richImage(t), {}, {rootless: false, uidMappings: undefined, gidMappings: undefined})).spec.linux?.sysctl, {'net.ipv4.ping_group_range': '0 0'})
 })
 
 test('cgroup v2 hosts give the container a cgroup namespace; rootful without mappings has no user namespace', (t) => {

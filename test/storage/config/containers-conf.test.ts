@@ -104,3 +104,14 @@ test('[containers] default_mounts_file: a later file wins; an empty one is unset
   const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndefault_mounts_file = 3\n')
   t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": default_mounts_file must be a string`})
 })
+
+test('[containers] default_sysctls: a list of strings, absent unless set, an empty list kept (no defaults)', (t) => {
+  const dir = tempDir(t)
+  const first = write(path.join(dir, 'a.conf'), '[containers]\ndefault_sysctls = ["net.ipv4.ping_group_range=0 1000"]\n')
+  const second = write(path.join(dir, 'b.conf'), '[containers]\ndefault_sysctls = []\n')
+  t.deepEqual(readContainersConf([first]).defaultSysctls, ['net.ipv4.ping_group_range=0 1000'])
+  t.deepEqual(readContainersConf([first, second]).defaultSysctls, [])
+  t.is(readContainersConf([write(path.join(dir, 'c.conf'), '[containers]\nuserns = "host"\n')]).defaultSysctls, undefined)
+  const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndefault_sysctls = "net.x=1"\n')
+  t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": default_sysctls must be a list of strings`})
+})
