@@ -167,7 +167,7 @@ export class NetworkEngine {
   private async rewriteEtcFiles(records: ContainerRecords, id: string): Promise<void> {
     const {writeBridgeEtcFiles} = await import('../runtime/container/etc-files')
     const c = records.lookup(id)
-    writeBridgeEtcFiles(this.store, c, c.state.networks ?? {})
+    await writeBridgeEtcFiles(this.store, c, c.state.networks ?? {})
   }
 
   /** `network disconnect NET CTR`: the network taken from the container's; a running container loses its interface on it now. */

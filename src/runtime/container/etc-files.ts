@@ -14,6 +14,8 @@ import type {NetworkStatus} from '../network/netavark/netavark'
 import type {Store} from '../../storage/store/store'
 import type {Container} from './config'
 import {containerDirs} from './paths'
+import {spawnInNamespaces} from '../../userns/spawn'
+import {collect} from '../../storage/store/remove-tree'
 import {slirp4netnsAddresses} from '../network/slirp4netns-network'
 import type {OciMount} from '../oci-spec'
 
@@ -160,16 +162,35 @@ export function bridgeAddresses(status: Record<string, NetworkStatus>): string[]
  * subordinate id) and is not the user's to open: a new copy (the user's, its mode kept, readable
  * in the container as before) then replaces it in the user's userdata dir.
  */
-function replaceFile(file: string, content: string): void {
+/**
+ * Write `content` over `file` unless it already holds it. A file the container's root owns under
+ * a mapping where that root is not the user (keep-id and the like) is closed to the user: it is
+ * replaced as root of the store's user namespace, keeping its owner and mode, so the container
+ * sees the same owner as before.
+ */
+async function replaceFile(store: Store, file: string, content: string): Promise<void> {
+  if (fs.readFileSync(file, 'utf8') === content) return
   try {
     fs.writeFileSync(file, content)
+    return
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EACCES') throw err
-    const next = `${file}.new`
-    fs.writeFileSync(next, content, {mode: fs.statSync(file).mode & 0o777})
-    fs.renameSync(next, file)
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES' || !store.mapping) throw err
   }
+  const child = await spawnInNamespaces({
+    namespaces: ['user'],
+    mapping: store.mapping,
+    command: {file: '/bin/sh', argv: ['sh', '-c', REPLACE_KEEPING_OWNER, 'sh', path.resolve(file)], env: ['PATH=/usr/bin:/bin', 'LC_ALL=C']},
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  child.stdin!.on('error', () => undefined) // a child that died early shows in its exit status
+  child.stdin!.end(content)
+  child.stdout!.resume()
+  const stderr = collect(child.stderr!)
+  const exit = await child.exited
+  if (exit.code !== 0) throw new TspodError(`${file}: writing it as the container's root: ${(await stderr).trim().split('\n')[0] || `exit status ${exit.code}`}`)
 }
+
+const REPLACE_KEEPING_OWNER = 'cat > "$1.new" && chown --reference="$1" -- "$1.new" && chmod --reference="$1" -- "$1.new" && mv -f -- "$1.new" "$1"'
 
 /**
  * At each start of a container off named networks that does not join another's network:
@@ -177,7 +198,7 @@ function replaceFile(file: string, content: string): void {
  * containers.conf as they are now (its --dns, --add-host and the like are kept in its spec).
  * Only the files it was given are written; a joined container's are its donor's.
  */
-export function rewriteEtcFiles(store: Store, container: Container, imageLayerDirs: string[]): void {
+export async function rewriteEtcFiles(store: Store, container: Container, imageLayerDirs: string[]): Promise<void> {
   const spec = container.config.containerSpec
   if (spec.network.kind === 'bridge' || spec.network.kind === 'container') return
   const userdata = containerDirs(store, container.config.id).userdata
@@ -190,24 +211,24 @@ export function rewriteEtcFiles(store: Store, container: Container, imageLayerDi
   })
   for (const [name, content] of [['hosts', files.hosts], ['resolv.conf', files.resolvConf]] as const) {
     const file = path.join(userdata, name)
-    if (content !== undefined && fs.existsSync(file)) replaceFile(file, content)
+    if (content !== undefined && fs.existsSync(file)) await replaceFile(store, file, content)
   }
 }
 
 /** At each start on named networks: /etc/hosts with the address it got, /etc/resolv.conf with aardvark-dns first. */
-export function writeBridgeEtcFiles(store: Store, container: Container, status: Record<string, NetworkStatus>, imageLayerDirs: string[] = []): void {
+export async function writeBridgeEtcFiles(store: Store, container: Container, status: Record<string, NetworkStatus>, imageLayerDirs: string[] = []): Promise<void> {
   const spec = container.config.containerSpec
   const userdata = containerDirs(store, container.config.id).userdata
   const hostname = container.config.spec.hostname ?? container.config.id.slice(0, 12)
   const names = [hostname, container.config.name]
-  const rewrite = (name: string, content: string): void => {
+  const rewrite = async (name: string, content: string): Promise<void> => {
     const file = path.join(userdata, name)
-    if (fs.existsSync(file)) replaceFile(file, content)
+    if (fs.existsSync(file)) await replaceFile(store, file, content)
   }
   if (!spec.noHosts) {
-    rewrite('hosts', hostsFile(baseHostsEntries(spec.extraHosts ?? [], imageLayerDirs), containerHostsEntries(bridgeAddresses(status), names, hostsInternalIP())))
+    await rewrite('hosts', hostsFile(baseHostsEntries(spec.extraHosts ?? [], imageLayerDirs), containerHostsEntries(bridgeAddresses(status), names, hostsInternalIP())))
   }
   const servers = Object.values(status).flatMap((s) => s.dns_server_ips ?? [])
   const search = [...new Set(Object.values(status).flatMap((s) => s.dns_search_domains ?? []))]
-  rewrite('resolv.conf', bridgeResolvConf(servers, search, withConfDns(readContainersConf(), spec)))
+  await rewrite('resolv.conf', bridgeResolvConf(servers, search, withConfDns(readContainersConf(), spec)))
 }

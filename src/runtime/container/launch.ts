@@ -310,7 +310,7 @@ async function startBridgeNetworks(store: Store, container: Container, fuse: boo
     return stopping
   }
   try {
-    writeBridgeEtcFiles(store, container, setup.status)
+    await writeBridgeEtcFiles(store, container, setup.status)
   } catch (err) {
     await stop()
     throw err
@@ -417,7 +417,7 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
   const {config} = container
   const layout = containerLayout(store, container)
   writeBundle(store, container)
-  rewriteEtcFiles(store, container, layout.lowerDirs)
+  await rewriteEtcFiles(store, container, layout.lowerDirs)
   if (config.volumes.length > 0) {
     const {VolumeStore, prepareVolumes, processUserInStoreIds} = await import('../volume')
     await prepareVolumes(VolumeStore.open(store), config.volumes, {lowerDirs: layout.lowerDirs, fullRoot: store.layout.driver.fullCopies ? layout.upperDir : undefined}, processUserInStoreIds(store.mapping, config.spec))
