@@ -168,7 +168,8 @@ function planNamespaces(spec: OciSpec): {names: NamespaceName[]; joins: Namespac
   }
   if (!names.includes('mount')) throw new TspodError('the container needs a mount namespace (linux.namespaces)')
   const joinedType = spec.linux?.namespaces?.find((ns) => ns.path)?.type
-  if (joins.length > 0 && !joins.some((j) => j.namespace === 'user'))
+  // real root may join namespaces of its own user namespace (a root container without one); anyone else needs the owner's
+  if (joins.length > 0 && !joins.some((j) => j.namespace === 'user') && (names.includes('user') || process.geteuid?.() !== 0))
     throw new TspodError(`joining the ${joinedType} namespace at \`${joins[0].path}\` needs the user namespace that owns it (linux.namespaces)`)
   return {names, joins}
 }

@@ -209,7 +209,8 @@ function checkJoin(options: SpawnOptions, join: JoinTarget): void {
     if (!Number.isSafeInteger(join.pid) || join.pid <= 0) throw new TspodError(`cannot join the namespaces of pid ${join.pid}`)
     if (options.namespaces.length > 0)
       throw new TspodError(`cannot create ${options.namespaces.join(', ')} namespaces while joining those of process ${join.pid}`)
-  } else if (options.namespaces.includes('user') || !join.paths.some((p) => p.namespace === 'user')) {
+  } else if (options.namespaces.includes('user') || (!join.paths.some((p) => p.namespace === 'user') && process.geteuid?.() !== 0)) {
+    // (real root joins namespaces of its own user namespace without entering one)
     throw new TspodError(`joining ${joinName(join)} takes the user namespace that owns them, joined first`)
   }
   if (options.beforeRelease || options.besideSteps) throw new TspodError('a child joining namespaces is never held before release')

@@ -1,6 +1,8 @@
 // Containers that share another's namespaces (--network/--ipc/--uts/--pid container:X): the
 // references resolved to ids at create, what `rm` refuses while dependents exist, and the
 // namespace files a start joins (Podman's dependency containers).
+import * as fs from 'node:fs'
+
 import {TspodError, UsageError} from '../../errors'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import type {NamespaceMode} from '../../specgen/namespaces'
@@ -89,9 +91,16 @@ export function joinedNamespacePaths(records: ContainerRecords, container: Conta
     if (!donor) throw new TspodError(`the container ${id} whose ${ns} namespace ${container.config.id} shares is gone: no such container`)
     if (!hasProcesses(donor.state) || !isAlive(donor.state.pid, donor.state.pidStart))
       throw new TspodError(`cannot get namespace path unless container ${id} is running: container is stopped`)
-    // the donor's user namespace first: it grants the capabilities to join the others
-    if (paths.length === 0) paths.push({namespace: 'user', path: `/proc/${donor.state.pid}/ns/user`})
+    // the donor's user namespace first: it grants the capabilities to join the others (real root's
+    // containers may have none of their own, and setns into one's own user namespace is EINVAL)
+    const donorUserns = `/proc/${donor.state.pid}/ns/user`
+    if (paths.length === 0 && !sameNamespace(donorUserns, '/proc/self/ns/user')) paths.push({namespace: 'user', path: donorUserns})
     paths.push({namespace: ns, path: `/proc/${donor.state.pid}/ns/${ns}`})
   }
   return paths
+}
+
+function sameNamespace(a: string, b: string): boolean {
+  const [x, y] = [fs.statSync(a), fs.statSync(b)]
+  return x.dev === y.dev && x.ino === y.ino
 }
