@@ -1,7 +1,6 @@
 // The container lifecycle verbs of the Engine: create (pull-if-missing), run, start, stop, kill,
 // restart, rm, wait and exec, with the `--rm` clean-up and the foreground loop each written once.
 // engine.ts loads this module when one of them is called.
-import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
 import {TspodError, UsageError} from '../errors'
@@ -14,6 +13,7 @@ import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
+import {newExecSessionId, recordExecSession, removeExecSession} from '../runtime/container/exec-sessions'
 import {exitCodeOf} from '../runtime/container/launch'
 import {preserveFdsNeedForeground} from '../runtime/container/preserve-fds'
 import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filter'
@@ -393,10 +393,18 @@ export class ContainerLifecycle {
       if (devNull !== undefined) fs.closeSync(devNull)
     }
     const exited = child.exited
-    await this.events.container(container.config, 'exec')
-    const code = await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
-    await this.events.container(container.config, 'exec_died', code)
-    return code
+    const session = await child.started.then(
+      () => recordExecSession(store, container.config.id, {id: newExecSessionId(), pid: child.pid, detached: false, command: options.command}),
+      () => undefined, // it never ran: its exit tells why
+    )
+    try {
+      await this.events.container(container.config, 'exec')
+      const code = await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
+      await this.events.container(container.config, 'exec_died', code)
+      return code
+    } finally {
+      if (session) removeExecSession(store, container.config.id, session.id)
+    }
   }
 
   /**
@@ -409,17 +417,19 @@ export class ContainerLifecycle {
     const {execInContainer} = await import('../runtime/container/exec')
     const container = records.lookup(name)
     const devNull = fs.openSync('/dev/null', 'r+')
+    let session
     try {
       const child = await execInContainer(store, container, {...options, detach: true}, [devNull, devNull, devNull])
       child.exited.catch(() => undefined) // never settles (never reaped here) unless the start fails: `started` tells that
       await child.started.catch((err: unknown) => {
         throw new TspodError(err instanceof Error ? err.message : String(err))
       })
+      session = recordExecSession(store, container.config.id, {id: newExecSessionId(), pid: child.pid, detached: true, command: options.command})
     } finally {
       fs.closeSync(devNull)
     }
     await this.events.container(container.config, 'exec')
-    return crypto.randomBytes(32).toString('hex')
+    return session.id
   }
 }
 

@@ -406,6 +406,34 @@ for (const runtime of ['tspod', 'crun']) {
   })
 }
 
+test('inspect ExecIDs: a foreground session while it runs, a detached one (the ID exec -d printed) until the container starts again', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'sessions', 'busybox', 'sleep', '1000'])
+  const execIds = async () => JSON.parse(await ok(box, ['inspect', '--format', '{{json .ExecIDs}}', 'sessions'])) as string[]
+  t.deepEqual(await execIds(), [])
+  const script = 'touch /tmp/running; while [ ! -e /tmp/go ]; do sleep 0.1; done'
+  const setpriv = ['--reuid', String(box.user.uid), '--regid', String(box.user.gid), '--init-groups', '--']
+  const foreground = spawn('setpriv', [...setpriv, process.execPath, TSPOD_BIN, 'exec', 'sessions', 'sh', '-c', script], {env: userEnv(box.user, box.env), stdio: 'ignore'})
+  const foregroundEnded = new Promise<number | null>((resolve) => foreground.on('exit', resolve))
+  await until(async () => (await tspod(box, ['exec', 'sessions', 'test', '-e', '/tmp/running'])).code === 0, 'the foreground session to run')
+  const [running] = await execIds()
+  t.regex(running ?? '', /^[0-9a-f]{64}$/)
+  t.is((await execIds()).length, 1, 'the probing execs are gone once they ended')
+  await ok(box, ['exec', 'sessions', 'touch', '/tmp/go'])
+  t.is(await foregroundEnded, 0)
+  t.deepEqual(await execIds(), [], 'a foreground session goes with its process')
+
+  const detached = [(await ok(box, ['exec', '-d', 'sessions', 'true'])).trim(), (await ok(box, ['exec', '-d', 'sessions', 'sleep', '1000'])).trim()]
+  t.deepEqual(await execIds(), [...detached].sort(), 'detached sessions stay, ended or not')
+  const [record] = JSON.parse(await ok(box, ['inspect', 'sessions']))
+  t.deepEqual(record.ExecIDs, [...detached].sort())
+  await ok(box, ['stop', '-t', '0', 'sessions'])
+  t.deepEqual(await execIds(), [...detached].sort(), 'kept after the container stops, as Podman 4.3.1 does')
+  await ok(box, ['start', 'sessions'])
+  t.deepEqual(await execIds(), [], 'a new start has no sessions')
+  await ok(box, ['rm', '-f', '-t', '0', 'sessions'])
+})
+
 test('named volumes outlive containers, are copied up from the image, :ro holds; anonymous ones go with rm -v and --rm', async (t) => {
   const box = await sandboxWithImages(t)
   await ok(box, ['run', '--rm', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f'])
