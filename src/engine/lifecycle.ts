@@ -13,6 +13,8 @@ import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
+import {DEFAULT_DETACH_KEYS, parseDetachKeys} from '../runtime/detach-keys'
+import {loadContainersConf} from '../storage/config/containers-conf'
 import {newExecSessionId, recordExecSession, removeExecSession} from '../runtime/container/exec-sessions'
 import {exitCodeOf} from '../runtime/container/launch'
 import {preserveFdsNeedForeground} from '../runtime/container/preserve-fds'
@@ -377,12 +379,13 @@ export class ContainerLifecycle {
   }
 
   /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */
-  async exec(name: string, options: ExecOptions): Promise<number> {
+  async exec(name: string, options: ExecOptions): Promise<number | undefined> {
     const {store, records} = this
-    const {execInContainer} = await import('../runtime/container/exec')
+    const {execInContainer, keepTerminalOpen} = await import('../runtime/container/exec')
     const container = records.lookup(name)
     const tty = options.tty ?? false
     const interactive = options.interactive ?? false
+    const detachKeys = parseDetachKeys(options.detachKeys ?? loadContainersConf().detachKeys ?? DEFAULT_DETACH_KEYS)
     // without -i or -t the process reads /dev/null, as Podman's
     const devNull = interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
     const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', 'inherit', 'inherit']
@@ -399,11 +402,15 @@ export class ContainerLifecycle {
     )
     try {
       await this.events.container(container.config, 'exec')
-      const code = await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
+      const detach = {keys: detachKeys, onDetach: (master: number) => (keepTerminalOpen(master), undefined)}
+      const code = await followForeground(child, {tty, interactive, detach}, async (): Promise<number | undefined> => exitCodeOf(await exited))
+      if (code === undefined) return undefined // detached: the session runs on, its record with it
       await this.events.container(container.config, 'exec_died', code)
-      return code
-    } finally {
       if (session) removeExecSession(store, container.config.id, session.id)
+      return code
+    } catch (err) {
+      if (session) removeExecSession(store, container.config.id, session.id)
+      throw err
     }
   }
 
