@@ -434,6 +434,29 @@ test('inspect ExecIDs: a foreground session while it runs, a detached one (the I
   await ok(box, ['rm', '-f', '-t', '0', 'sessions'])
 })
 
+test('exec -it --detach-keys: typing them leaves the session running (exit 0, in ExecIDs); "" passes them to the process; a bad key is Podman\'s error', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'dk', 'busybox', 'sleep', '1000'])
+  const onTerminal = (args: string, input: string) => runAs(box.user, ['script', '-qec', `${process.execPath} ${TSPOD_BIN} ${args}`, '/dev/null'], {env: box.env, input})
+  // ctrl-x: a key the host terminal passes on as it is, before tspod puts it in raw mode
+  const detached = await onTerminal(`exec -it --detach-keys=ctrl-x dk sh -c 'exec sleep 3004'`, '\x18')
+  t.is(detached.code, 0, detached.stderr)
+  await until(() => pidOfCommand(['sleep', '3004']) !== undefined, 'the detached session to run on')
+  const [session] = JSON.parse(await ok(box, ['inspect', '--format', '{{json .ExecIDs}}', 'dk'])) as string[]
+  t.regex(session ?? '', /^[0-9a-f]{64}$/)
+
+  const disabled = await onTerminal(`exec -it --detach-keys= dk sh -c 'head -c 1 | od -An -tx1'`, '\x18\n')
+  t.is(disabled.code, 0, disabled.stderr)
+  t.regex(disabled.stdout, / 18\r*\n/)
+
+  const bad = await tspod(box, ['exec', '--detach-keys=ctrl-1', 'dk', 'true'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, "Error: invalid detach keys: Unknown character: 'ctrl-1'\n")
+  const pid = pidOfCommand(['sleep', '3004'])!
+  await ok(box, ['rm', '-f', '-t', '0', 'dk'])
+  await until(() => !processAlive(pid), 'the detached session to end with the container')
+})
+
 test('named volumes outlive containers, are copied up from the image, :ro holds; anonymous ones go with rm -v and --rm', async (t) => {
   const box = await sandboxWithImages(t)
   await ok(box, ['run', '--rm', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f'])

@@ -94,3 +94,12 @@ test('[containers] dns_servers, dns_searches and dns_options: lists of strings, 
   const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndns_servers = "1.1.1.1"\n')
   t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": dns_servers must be a list of strings`})
 })
+
+test('[engine] detach_keys: the --detach-keys default, a later file winning; "" kept (it disables detaching)', (t) => {
+  const dir = tempDir(t)
+  const first = write(path.join(dir, 'a.conf'), '[engine]\ndetach_keys = "ctrl-x"\n')
+  const second = write(path.join(dir, 'b.conf'), '[engine]\ndetach_keys = ""\n')
+  t.is(readContainersConf([first]).detachKeys, 'ctrl-x')
+  t.is(readContainersConf([first, second]).detachKeys, '')
+  t.is(readContainersConf([]).detachKeys, undefined)
+})
