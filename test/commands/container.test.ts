@@ -445,6 +445,11 @@ test('exec -it --detach-keys: typing them leaves the session running (exit 0, in
   const [session] = JSON.parse(await ok(box, ['inspect', '--format', '{{json .ExecIDs}}', 'dk'])) as string[]
   t.regex(session ?? '', /^[0-9a-f]{64}$/)
 
+  // with the default keys watched, a session that ends is followed to its end as ever
+  const ended = await onTerminal(`exec -it dk sh -c 'echo bye; exit 4'`, '')
+  t.is(ended.code, 4, ended.stderr)
+  t.regex(ended.stdout, /^bye\r*\n$/)
+
   const disabled = await onTerminal(`exec -it --detach-keys= dk sh -c 'head -c 1 | od -An -tx1'`, '\x18\n')
   t.is(disabled.code, 0, disabled.stderr)
   t.regex(disabled.stdout, / 18\r*\n/)
