@@ -421,16 +421,20 @@ export class ContainerLifecycle {
    */
   async execDetached(name: string, options: ExecOptions): Promise<string> {
     const {store, records} = this
-    const {execInContainer} = await import('../runtime/container/exec')
+    const {execInContainer, keepTerminalOpen} = await import('../runtime/container/exec')
     const container = records.lookup(name)
     const devNull = fs.openSync('/dev/null', 'r+')
     let session
     try {
-      const child = await execInContainer(store, container, {...options, detach: true}, [devNull, devNull, devNull])
+      // with -t the console step makes the terminal its 0, 1 and 2
+      const stdio: [StdioSpec, StdioSpec, StdioSpec] = options.tty ? ['inherit', 'inherit', 'inherit'] : [devNull, devNull, devNull]
+      const child = await execInContainer(store, container, {...options, detach: true}, stdio)
       child.exited.catch(() => undefined) // never settles (never reaped here) unless the start fails: `started` tells that
       await child.started.catch((err: unknown) => {
         throw new TspodError(err instanceof Error ? err.message : String(err))
       })
+      // -t: its terminal is held for it once this process is gone, as conmon holds it
+      if (options.tty) keepTerminalOpen(child.consoleMaster())
       session = recordExecSession(store, container.config.id, {id: newExecSessionId(), pid: child.pid, detached: true, command: options.command})
     } finally {
       fs.closeSync(devNull)

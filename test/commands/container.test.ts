@@ -396,7 +396,12 @@ for (const runtime of ['tspod', 'crun']) {
     const notExecutable = await tspod(box, ['exec', '-d', 'dx', '/etc'])
     t.is(notExecutable.code, 125)
     t.regex(notExecutable.stderr, /^Error: .*permission denied\n$/)
-    t.is((await tspod(box, ['exec', '-d', '-t', 'dx', 'true'])).code, 125)
+    // -t: the session has a terminal, held open after the CLI returned (as Podman's conmon holds it)
+    const withTty = await tspod(box, ['exec', '-d', '-t', 'dx', 'sh', '-c', `tty > /tmp/tty; exec sleep ${sleeper[1]}1`])
+    t.is(withTty.code, 0, withTty.stderr)
+    t.regex(withTty.stdout, /^[0-9a-f]{64}\n$/)
+    await until(async () => /^\/dev\/pts\/\d+\n$/.test((await tspod(box, ['exec', 'dx', 'cat', '/tmp/tty'])).stdout), 'the detached session\'s tty')
+    await until(() => pidOfCommand(['sleep', `${sleeper[1]}1`]) !== undefined, 'the detached terminal session to run on')
 
     await ok(box, ['rm', '-f', '-t', '0', 'dx'])
     await until(() => !processAlive(pid) && !processAlive(outside), 'the detached process and its supervisor to end with the container')

@@ -6,7 +6,7 @@ import {UsageError} from '../../engine'
 
 export default class Exec extends ContainerCommand {
   static summary = 'Run a process in a running container'
-  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found). With --detach, prints the exec session's ID once the process runs; its output is discarded and it ends with the container."
+  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found). With --detach, prints the exec session's ID once the process runs; its output is discarded (with --tty its terminal is held open for it) and it ends with the container."
   static aliases = ['exec']
   static strict = false
   static args = {container: Args.string({required: true, description: 'container'}), command: Args.string({description: 'command and arguments'})}

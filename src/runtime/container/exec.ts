@@ -101,8 +101,6 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   if (options.command.length === 0) throw new UsageError('must provide a non-empty command to start an exec session')
   if (!isRunning(c.state) || !isAlive(c.state.pid, c.state.pidStart)) throw new TspodError('can only create exec sessions on running containers: container state improper')
   if (options.workdir !== undefined && !options.workdir.startsWith('/')) throw new UsageError(`workdir "${options.workdir}" must be an absolute path`)
-  // the pty master would close with the CLI, hanging the process up: nothing outlives the CLI to hold it
-  if (options.detach && options.tty) throw new UsageError('exec --detach with --tty is not supported: the terminal would close when tspod exits')
   const spec: OciSpec = {...c.config.spec, process: execProcess(store, c, options)}
   const steps = processSteps(spec, store.mapping, {seccompCacheDir: seccompCacheDir(store)})
   const proc = spec.process
@@ -120,7 +118,7 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
 }
 
 /**
- * After a detach: the session's terminal stays open without this process, its output read and
+ * After a detach (or for `exec -d -t`): the session's terminal stays open without this process, its output read and
  * discarded (as conmon does for a session nobody is attached to), so the process neither gets a
  * hangup nor blocks on a full terminal. The reader (cat) ends when the session's side closes.
  */
