@@ -47,6 +47,8 @@ export async function main(argv: string[]): Promise<void> {
       invocation.path = fast.path
       await runFast(table, fast)
     } else await fullStart(argv)
+    // a detached terminal's process runs on with nothing more to print: its watch must not hold this one
+    if (invocation.leftRunning) process.exit()
     await flush()
   } catch (err) {
     if (!isExit(err)) printError(err, debug)

@@ -337,8 +337,8 @@ export class Engine {
     return await (await this.lifecycle()).wait(names, events, options)
   }
 
-  /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */
-  async exec(name: string, options: ExecOptions): Promise<number> {
+  /** `exec`: a process in a running container, followed in the foreground; returns its exit code, or undefined when the user detached (it runs on). */
+  async exec(name: string, options: ExecOptions): Promise<number | undefined> {
     return await (await this.lifecycle()).exec(name, options)
   }
 

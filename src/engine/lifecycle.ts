@@ -1,7 +1,6 @@
 // The container lifecycle verbs of the Engine: create (pull-if-missing), run, start, stop, kill,
 // restart, rm, wait and exec, with the `--rm` clean-up and the foreground loop each written once.
 // engine.ts loads this module when one of them is called.
-import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 
 import {TspodError, UsageError} from '../errors'
@@ -14,6 +13,9 @@ import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
 import {startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
+import {DEFAULT_DETACH_KEYS, parseDetachKeys} from '../runtime/detach-keys'
+import {loadContainersConf} from '../storage/config/containers-conf'
+import {newExecSessionId, recordExecSession, removeExecSession} from '../runtime/container/exec-sessions'
 import {exitCodeOf} from '../runtime/container/launch'
 import {preserveFdsNeedForeground} from '../runtime/container/preserve-fds'
 import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filter'
@@ -377,12 +379,13 @@ export class ContainerLifecycle {
   }
 
   /** `exec`: a process in a running container, followed in the foreground; returns its exit code. */
-  async exec(name: string, options: ExecOptions): Promise<number> {
+  async exec(name: string, options: ExecOptions): Promise<number | undefined> {
     const {store, records} = this
-    const {execInContainer} = await import('../runtime/container/exec')
+    const {execInContainer, keepTerminalOpen} = await import('../runtime/container/exec')
     const container = records.lookup(name)
     const tty = options.tty ?? false
     const interactive = options.interactive ?? false
+    const detachKeys = parseDetachKeys(options.detachKeys ?? loadContainersConf().detachKeys ?? DEFAULT_DETACH_KEYS)
     // without -i or -t the process reads /dev/null, as Podman's
     const devNull = interactive || tty ? undefined : fs.openSync('/dev/null', 'r')
     const stdio: [StdioSpec, StdioSpec, StdioSpec] = [devNull ?? 'inherit', 'inherit', 'inherit']
@@ -393,10 +396,22 @@ export class ContainerLifecycle {
       if (devNull !== undefined) fs.closeSync(devNull)
     }
     const exited = child.exited
-    await this.events.container(container.config, 'exec')
-    const code = await followForeground(child, {tty, interactive}, async () => exitCodeOf(await exited))
-    await this.events.container(container.config, 'exec_died', code)
-    return code
+    const session = await child.started.then(
+      () => recordExecSession(store, container.config.id, {id: newExecSessionId(), pid: child.pid, detached: false, command: options.command}),
+      () => undefined, // it never ran: its exit tells why
+    )
+    try {
+      await this.events.container(container.config, 'exec')
+      const detach = {keys: detachKeys, onDetach: (master: number) => (keepTerminalOpen(master), undefined)}
+      const code = await followForeground(child, {tty, interactive, detach}, async (): Promise<number | undefined> => exitCodeOf(await exited))
+      if (code === undefined) return undefined // detached: the session runs on, its record with it
+      await this.events.container(container.config, 'exec_died', code)
+      if (session) removeExecSession(store, container.config.id, session.id)
+      return code
+    } catch (err) {
+      if (session) removeExecSession(store, container.config.id, session.id)
+      throw err
+    }
   }
 
   /**
@@ -406,20 +421,26 @@ export class ContainerLifecycle {
    */
   async execDetached(name: string, options: ExecOptions): Promise<string> {
     const {store, records} = this
-    const {execInContainer} = await import('../runtime/container/exec')
+    const {execInContainer, keepTerminalOpen} = await import('../runtime/container/exec')
     const container = records.lookup(name)
     const devNull = fs.openSync('/dev/null', 'r+')
+    let session
     try {
-      const child = await execInContainer(store, container, {...options, detach: true}, [devNull, devNull, devNull])
+      // with -t the console step makes the terminal its 0, 1 and 2
+      const stdio: [StdioSpec, StdioSpec, StdioSpec] = options.tty ? ['inherit', 'inherit', 'inherit'] : [devNull, devNull, devNull]
+      const child = await execInContainer(store, container, {...options, detach: true}, stdio)
       child.exited.catch(() => undefined) // never settles (never reaped here) unless the start fails: `started` tells that
       await child.started.catch((err: unknown) => {
         throw new TspodError(err instanceof Error ? err.message : String(err))
       })
+      // -t: its terminal is held for it once this process is gone, as conmon holds it
+      if (options.tty) keepTerminalOpen(child.consoleMaster())
+      session = recordExecSession(store, container.config.id, {id: newExecSessionId(), pid: child.pid, detached: true, command: options.command})
     } finally {
       fs.closeSync(devNull)
     }
     await this.events.container(container.config, 'exec')
-    return crypto.randomBytes(32).toString('hex')
+    return session.id
   }
 }
 

@@ -396,7 +396,12 @@ for (const runtime of ['tspod', 'crun']) {
     const notExecutable = await tspod(box, ['exec', '-d', 'dx', '/etc'])
     t.is(notExecutable.code, 125)
     t.regex(notExecutable.stderr, /^Error: .*permission denied\n$/)
-    t.is((await tspod(box, ['exec', '-d', '-t', 'dx', 'true'])).code, 125)
+    // -t: the session has a terminal, held open after the CLI returned (as Podman's conmon holds it)
+    const withTty = await tspod(box, ['exec', '-d', '-t', 'dx', 'sh', '-c', `tty > /tmp/tty; exec sleep ${sleeper[1]}1`])
+    t.is(withTty.code, 0, withTty.stderr)
+    t.regex(withTty.stdout, /^[0-9a-f]{64}\n$/)
+    await until(async () => /^\/dev\/pts\/\d+\n$/.test((await tspod(box, ['exec', 'dx', 'cat', '/tmp/tty'])).stdout), 'the detached session\'s tty')
+    await until(() => pidOfCommand(['sleep', `${sleeper[1]}1`]) !== undefined, 'the detached terminal session to run on')
 
     await ok(box, ['rm', '-f', '-t', '0', 'dx'])
     await until(() => !processAlive(pid) && !processAlive(outside), 'the detached process and its supervisor to end with the container')
@@ -405,6 +410,62 @@ for (const runtime of ['tspod', 'crun']) {
     t.regex(gone.stderr, /^Error: no container with name or ID "dx" found/)
   })
 }
+
+test('inspect ExecIDs: a foreground session while it runs, a detached one (the ID exec -d printed) until the container starts again', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'sessions', 'busybox', 'sleep', '1000'])
+  const execIds = async () => JSON.parse(await ok(box, ['inspect', '--format', '{{json .ExecIDs}}', 'sessions'])) as string[]
+  t.deepEqual(await execIds(), [])
+  const script = 'touch /tmp/running; while [ ! -e /tmp/go ]; do sleep 0.1; done'
+  const setpriv = ['--reuid', String(box.user.uid), '--regid', String(box.user.gid), '--init-groups', '--']
+  const foreground = spawn('setpriv', [...setpriv, process.execPath, TSPOD_BIN, 'exec', 'sessions', 'sh', '-c', script], {env: userEnv(box.user, box.env), stdio: 'ignore'})
+  const foregroundEnded = new Promise<number | null>((resolve) => foreground.on('exit', resolve))
+  await until(async () => (await tspod(box, ['exec', 'sessions', 'test', '-e', '/tmp/running'])).code === 0, 'the foreground session to run')
+  const [running] = await execIds()
+  t.regex(running ?? '', /^[0-9a-f]{64}$/)
+  t.is((await execIds()).length, 1, 'the probing execs are gone once they ended')
+  await ok(box, ['exec', 'sessions', 'touch', '/tmp/go'])
+  t.is(await foregroundEnded, 0)
+  t.deepEqual(await execIds(), [], 'a foreground session goes with its process')
+
+  const detached = [(await ok(box, ['exec', '-d', 'sessions', 'true'])).trim(), (await ok(box, ['exec', '-d', 'sessions', 'sleep', '1000'])).trim()]
+  t.deepEqual(await execIds(), [...detached].sort(), 'detached sessions stay, ended or not')
+  const [record] = JSON.parse(await ok(box, ['inspect', 'sessions']))
+  t.deepEqual(record.ExecIDs, [...detached].sort())
+  await ok(box, ['stop', '-t', '0', 'sessions'])
+  t.deepEqual(await execIds(), [...detached].sort(), 'kept after the container stops, as Podman 4.3.1 does')
+  await ok(box, ['start', 'sessions'])
+  t.deepEqual(await execIds(), [], 'a new start has no sessions')
+  await ok(box, ['rm', '-f', '-t', '0', 'sessions'])
+})
+
+test('exec -it --detach-keys: typing them leaves the session running (exit 0, in ExecIDs); "" passes them to the process; a bad key is Podman\'s error', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['run', '-d', '--name', 'dk', 'busybox', 'sleep', '1000'])
+  const onTerminal = (args: string, input: string) => runAs(box.user, ['script', '-qec', `${process.execPath} ${TSPOD_BIN} ${args}`, '/dev/null'], {env: box.env, input})
+  // ctrl-x: a key the host terminal passes on as it is, before tspod puts it in raw mode
+  const detached = await onTerminal(`exec -it --detach-keys=ctrl-x dk sh -c 'exec sleep 3004'`, '\x18')
+  t.is(detached.code, 0, detached.stderr)
+  await until(() => pidOfCommand(['sleep', '3004']) !== undefined, 'the detached session to run on')
+  const [session] = JSON.parse(await ok(box, ['inspect', '--format', '{{json .ExecIDs}}', 'dk'])) as string[]
+  t.regex(session ?? '', /^[0-9a-f]{64}$/)
+
+  // with the default keys watched, a session that ends is followed to its end as ever
+  const ended = await onTerminal(`exec -it dk sh -c 'echo bye; exit 4'`, '')
+  t.is(ended.code, 4, ended.stderr)
+  t.regex(ended.stdout, /^bye\r*\n$/)
+
+  const disabled = await onTerminal(`exec -it --detach-keys= dk sh -c 'head -c 1 | od -An -tx1'`, '\x18\n')
+  t.is(disabled.code, 0, disabled.stderr)
+  t.regex(disabled.stdout, / 18\r*\n/)
+
+  const bad = await tspod(box, ['exec', '--detach-keys=ctrl-1', 'dk', 'true'])
+  t.is(bad.code, 125)
+  t.is(bad.stderr, "Error: invalid detach keys: Unknown character: 'ctrl-1'\n")
+  const pid = pidOfCommand(['sleep', '3004'])!
+  await ok(box, ['rm', '-f', '-t', '0', 'dk'])
+  await until(() => !processAlive(pid), 'the detached session to end with the container')
+})
 
 test('named volumes outlive containers, are copied up from the image, :ro holds; anonymous ones go with rm -v and --rm', async (t) => {
   const box = await sandboxWithImages(t)

@@ -1,16 +1,18 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand, latestFlag} from '../../cli/container-command'
+import {invocation} from '../../cli/invocation'
 import {UsageError} from '../../engine'
 
 export default class Exec extends ContainerCommand {
   static summary = 'Run a process in a running container'
-  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found). With --detach, prints the exec session's ID once the process runs; its output is discarded and it ends with the container."
+  static description = "Exits with the process's status (125 tspod error, 126 the command cannot run, 127 not found). With --detach, prints the exec session's ID once the process runs; its output is discarded (with --tty its terminal is held open for it) and it ends with the container."
   static aliases = ['exec']
   static strict = false
   static args = {container: Args.string({required: true, description: 'container'}), command: Args.string({description: 'command and arguments'})}
   static flags = {
     detach: Flags.boolean({char: 'd', description: 'Run the exec session in detached mode (backgrounded)'}),
+    'detach-keys': Flags.string({description: 'Select the key sequence for detaching a container. Format is a single character [a-Z] or ctrl-<value> where <value> is one of: a-z, @, ^, [, , or _'}),
     interactive: Flags.boolean({char: 'i', description: 'Make STDIN available to the contained process'}),
     tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY'}),
     env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'Set environment variables'}),
@@ -34,12 +36,15 @@ export default class Exec extends ContainerCommand {
       envFile: flags['env-file'],
       user: flags.user,
       workdir: flags.workdir,
+      detachKeys: flags['detach-keys'],
     }
     if (flags.detach) {
       this.print(await this.engine(flags).execDetached(name, options))
       return
     }
     const code = await this.engine(flags).exec(name, options)
-    if (code !== 0) this.exit(code)
+    // undefined: the user detached, the session runs on
+    if (code === undefined) invocation.leftRunning = true
+    else if (code !== 0) this.exit(code)
   }
 }

@@ -68,6 +68,11 @@ export interface ForegroundOptions {
   interactive: boolean
   /** a copy of the terminal's output (the container's log) */
   onTerminalOutput?: (chunk: Buffer) => void
+  /**
+   * --detach-keys (with tty and interactive): once typed, `onDetach` gets the pty master (to hand
+   * on: this process closes its copy right after) and its result is the loop's, the process left running.
+   */
+  detach?: {keys: Buffer; onDetach: (master: number) => unknown}
 }
 
 /**
@@ -76,19 +81,25 @@ export interface ForegroundOptions {
  */
 export async function followForeground<T>(child: NamespacedChild, options: ForegroundOptions, until: () => Promise<T>): Promise<T> {
   let terminal: AttachedTerminal | undefined
+  let master = -1
   if (options.tty) {
     await child.started.catch(() => undefined) // a failure shows when the exit is recorded
     try {
-      terminal = attachTerminal(child.consoleMaster(), options.interactive, options.onTerminalOutput)
+      master = child.consoleMaster()
+      terminal = attachTerminal(master, options.interactive, options.onTerminalOutput, options.interactive ? options.detach?.keys : undefined)
     } catch {
       // the child failed before it sent its terminal
     }
   }
   const stopForwarding = forwardSignals(child.pid)
   try {
-    const result = await until()
-    await terminal?.closed
-    return result
+    const ended = until().then(async (result) => {
+      await terminal?.closed
+      return {result}
+    })
+    const detached = terminal?.detachRequested.then(() => ({detachedWith: options.detach!.onDetach(master) as T}))
+    const end = await (detached ? Promise.race([ended, detached]) : ended)
+    return 'result' in end ? end.result : end.detachedWith
   } finally {
     terminal?.detach()
     stopForwarding()

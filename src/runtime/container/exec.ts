@@ -1,6 +1,7 @@
 // `exec`: a new process in a running container. A native child joins the container's
 // namespaces (user first, mount last; a second fork enters its pid namespace) and runs the
 // same process steps as the container's own process: groups, ids, umask, capabilities.
+import {spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 
 import {TspodError, UsageError} from '../../errors'
@@ -36,6 +37,8 @@ export interface ExecOptions {
    * the container, whose pid namespace it is in.
    */
   detach?: boolean
+  /** --detach-keys, as written; undefined: containers.conf's detach_keys, else ctrl-p,ctrl-q */
+  detachKeys?: string
 }
 
 /** Podman's OCI namespace names → the primitive's. */
@@ -98,8 +101,6 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
   if (options.command.length === 0) throw new UsageError('must provide a non-empty command to start an exec session')
   if (!isRunning(c.state) || !isAlive(c.state.pid, c.state.pidStart)) throw new TspodError('can only create exec sessions on running containers: container state improper')
   if (options.workdir !== undefined && !options.workdir.startsWith('/')) throw new UsageError(`workdir "${options.workdir}" must be an absolute path`)
-  // the pty master would close with the CLI, hanging the process up: nothing outlives the CLI to hold it
-  if (options.detach && options.tty) throw new UsageError('exec --detach with --tty is not supported: the terminal would close when tspod exits')
   const spec: OciSpec = {...c.config.spec, process: execProcess(store, c, options)}
   const steps = processSteps(spec, store.mapping, {seccompCacheDir: seccompCacheDir(store)})
   const proc = spec.process
@@ -110,7 +111,19 @@ export async function execInContainer(store: Store, c: Container, options: ExecO
     command: {file: proc.args[0], argv: proc.args, env: proc.env ?? [], cwd: proc.cwd},
     stdio,
     console: options.tty ?? false,
-    dieWithParent: !options.detach,
+    // a session the user can detach from (-it) lives on without this process, as under conmon
+    dieWithParent: !options.detach && !(options.tty && options.interactive),
     noReap: options.detach,
   })
+}
+
+/**
+ * After a detach (or for `exec -d -t`): the session's terminal stays open without this process, its output read and
+ * discarded (as conmon does for a session nobody is attached to), so the process neither gets a
+ * hangup nor blocks on a full terminal. The reader (cat) ends when the session's side closes.
+ */
+export function keepTerminalOpen(master: number): void {
+  const reader = spawn('cat', [], {stdio: [master, 'ignore', 'ignore'], detached: true})
+  reader.on('error', () => undefined) // no cat: the session gets its hangup, as if nobody held it
+  reader.unref()
 }

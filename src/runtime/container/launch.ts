@@ -28,6 +28,7 @@ import {Container, ContainerState, hasProcesses} from './config'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import {dependencies, joinedNamespacePaths} from './dependencies'
 import {removeExitFile} from './exit-file'
+import {clearExecSessions} from './exec-sessions'
 import {withContainerLock} from './lock'
 import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir} from './paths'
 import {containerPreflight} from './preflight'
@@ -98,6 +99,7 @@ function writeBundle(store: Store, container: Container): void {
   const dir = bundleDir(store, container.config.id)
   fs.mkdirSync(dir, {recursive: true, mode: 0o700})
   removeExitFile(store, container.config.id)
+  clearExecSessions(store, container.config.id)
   if (!container.config.runtime) fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(container.config.spec, null, 2), {mode: 0o600})
 }
 

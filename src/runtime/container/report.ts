@@ -14,6 +14,7 @@ import type {PortMapping} from '../network/publish'
 import {defaultNamespaceMode, namespaceModeName} from '../../specgen/namespaces'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {Container, ContainerState, hasProcesses} from './config'
+import {listExecSessions} from './exec-sessions'
 import {humanSize} from './log-config'
 import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
 import {bridgeNetworkSettings} from '../network/netavark/inspect'
@@ -291,7 +292,7 @@ export function inspectContainer(c: Container, store: Store) {
     AppArmorProfile: '',
     EffectiveCaps: spec.process.capabilities?.effective ?? [],
     BoundingCaps: spec.process.capabilities?.bounding ?? [],
-    ExecIDs: [],
+    ExecIDs: listExecSessions(store, config.id).map((s) => s.id),
     GraphDriver: {
       Name: store.layout.driver.name,
       Data: store.layout.driver.fullCopies ? {} : {LowerDir: lowerDirs.join(':'), UpperDir: dirs.upper, WorkDir: dirs.work, MergedDir: dirs.merged},

@@ -53,6 +53,8 @@ export interface ContainersConf {
   defaultMountsFile?: string
   /** [containers] default_sysctls: KEY=VALUE items set in each container that owns the namespace; absent: containers/common's default */
   defaultSysctls?: string[]
+  /** [engine] detach_keys: the --detach-keys default ("" disables detaching); absent: ctrl-p,ctrl-q */
+  detachKeys?: string
 }
 
 export const IMAGE_VOLUME_MODES = ['bind', 'tmpfs', 'ignore'] as const
@@ -119,7 +121,7 @@ function integerKey(t: Table | undefined, key: string, file: string): number | u
 }
 
 /** The keys tspod reads. A file that sets none of them is not parsed (Debian's shipped one sets nothing): no TOML parser loaded for it. */
-const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options|default_mounts_file|default_sysctls)\s*=/m
+const KNOWN_KEY = /^\s*(default_rootless_network_cmd|log_size_max|seccomp_profile|registry_idle_timeout|events_logger|events_logfile_path|events_logfile_max_size|image_volume_mode|userns|infra_image|runtime|http_proxy|base_hosts_file|host_containers_internal_ip|dns_servers|dns_searches|dns_options|default_mounts_file|default_sysctls|detach_keys)\s*=/m
 /** an [engine.runtimes] table with at least one entry not commented out */
 const RUNTIMES_TABLE = /^\s*\[engine\.runtimes\][^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[\w"-]+\s*=/m
 
@@ -170,6 +172,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   let infraImage: string | undefined
   let defaultMountsFile: string | undefined
   let runtime: string | undefined
+  let detachKeys: string | undefined
   const runtimePaths: Record<string, string[]> = {}
   const hosts: Pick<ContainersConf, 'httpProxy' | 'baseHostsFile' | 'hostContainersInternalIp'> = {}
   const dns: Pick<ContainersConf, 'dnsServers' | 'dnsSearches' | 'dnsOptions'> = {}
@@ -203,6 +206,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
     }
     infraImage = stringKey(engine, 'infra_image', file) ?? infraImage
     runtime = stringKey(engine, 'runtime', file) ?? runtime
+    detachKeys = stringKey(engine, 'detach_keys', file) ?? detachKeys
     Object.assign(runtimePaths, runtimesTable(tableOf(engine?.runtimes), file))
     const mode = stringKey(tableOf(doc?.engine), 'image_volume_mode', file)
     if (mode !== undefined) {
@@ -225,6 +229,7 @@ export function readContainersConf(files: string[] = containersConfFiles()): Con
   if (infraImage !== undefined && infraImage !== '') conf.infraImage = infraImage
   if (runtime !== undefined && runtime !== '') conf.runtime = runtime
   if (defaultMountsFile) conf.defaultMountsFile = defaultMountsFile
+  if (detachKeys !== undefined) conf.detachKeys = detachKeys
   if (Object.keys(runtimePaths).length > 0) conf.runtimePaths = runtimePaths
   if (hosts.httpProxy !== undefined) conf.httpProxy = hosts.httpProxy
   if (hosts.baseHostsFile) conf.baseHostsFile = hosts.baseHostsFile

@@ -115,3 +115,12 @@ test('[containers] default_sysctls: a list of strings, absent unless set, an emp
   const bad = write(path.join(dir, 'bad.conf'), '[containers]\ndefault_sysctls = "net.x=1"\n')
   t.throws(() => readContainersConf([bad]), {message: `reading system config "${bad}": default_sysctls must be a list of strings`})
 })
+
+test('[engine] detach_keys: the --detach-keys default, a later file winning; "" kept (it disables detaching)', (t) => {
+  const dir = tempDir(t)
+  const first = write(path.join(dir, 'a.conf'), '[engine]\ndetach_keys = "ctrl-x"\n')
+  const second = write(path.join(dir, 'b.conf'), '[engine]\ndetach_keys = ""\n')
+  t.is(readContainersConf([first]).detachKeys, 'ctrl-x')
+  t.is(readContainersConf([first, second]).detachKeys, '')
+  t.is(readContainersConf([]).detachKeys, undefined)
+})
