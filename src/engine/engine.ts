@@ -1292,13 +1292,13 @@ export class Engine {
     await this.withMountRecords((mounts, session) => releaseRemovedImageMounts(this.opened!, mounts, session))
   }
 
-  /** The mount counters of the run root, under their lock, with this process's mount session. */
+  /** The mount counters of the graph root, under their lock, with this process's mount session. */
   private async withMountRecords<T>(action: (records: import('../runtime/mount/mount-records').MountRecords, session: import('../runtime/mount/mount-session').MountSession) => Promise<T> | T): Promise<T> {
     const store = await this.store()
     const {MountRecords} = await import('../runtime/mount/mount-records')
     const {currentMountSession} = await import('../runtime/mount/mount-session')
     const session = currentMountSession()
-    return MountRecords.update(store.config.runRoot, (records) => action(records, session))
+    return MountRecords.update(store.config.graphRoot, (records) => action(records, session))
   }
 
   /** `volume unmount`: a plain volume has no mount to undo; each name found is returned. */

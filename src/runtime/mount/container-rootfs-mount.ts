@@ -49,7 +49,7 @@ export async function unmountContainerRoot(id: string, records: MountRecords, se
  */
 export async function releaseContainerMounts(store: Store, id: string): Promise<void> {
   const session = currentMountSession()
-  await MountRecords.update(store.config.runRoot, async (records) => {
+  await MountRecords.update(store.config.graphRoot, async (records) => {
     for (const entry of records.take('container', id)) {
       if (entry.session.namespace === session.namespace && entry.session.pid === session.pid) await unmountPoint(entry.mountpoint)
     }

@@ -1,6 +1,6 @@
 // `image mount`/`image unmount`: an image's root, read-only — the overlay of its layers with no
 // upper dir (a single layer, or the vfs driver's full copy of the top one, bound read-only) — on
-// a dir of the run root, in the caller's mount namespace, with a counter per session.
+// a dir of the graph root, in the caller's mount namespace, with a counter per session.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -22,7 +22,7 @@ function escapeOverlayPath(dir: string): string {
 }
 
 export function imageMountpoint(store: Store, imageId: string): string {
-  return path.join(store.config.runRoot, 'image-mounts', imageId)
+  return path.join(store.config.graphRoot, 'image-mounts', imageId)
 }
 
 function readOnlyBind(source: string, target: string): ChildStep[] {

@@ -1,7 +1,7 @@
 // The mount counters of `mount` and `image mount`, as containers/storage keeps one per layer:
 // mounting again only counts, unmounting counts down and unmounts at zero (or at once, forced).
 //
-// One file in the run root, `rootfs-mounts.json`, under an exclusive lock: for each container or
+// One file in the graph root, `rootfs-mounts.json` (as containers/storage's mountpoints.json), under an exclusive lock: for each container or
 // image, one entry per mount session (see mount-session.ts) with its count and mount point. An
 // entry of a session that has ended is dropped when the file is read: its mount went with its
 // namespace, so nothing stale is left to show as mounted or to block a removal.
@@ -25,10 +25,9 @@ export class MountRecords {
   private constructor(private readonly data: RecordFile) {}
 
   /** Read the records under the lock, let `action` change them, write them back. */
-  static async update<T>(runRoot: string, action: (records: MountRecords) => Promise<T> | T): Promise<T> {
-    fs.mkdirSync(runRoot, {recursive: true, mode: 0o700})
-    const file = path.join(runRoot, 'rootfs-mounts.json')
-    return withLock(path.join(runRoot, 'rootfs-mounts.lock'), 'exclusive', async () => {
+  static async update<T>(graphRoot: string, action: (records: MountRecords) => Promise<T> | T): Promise<T> {
+    const file = path.join(graphRoot, 'rootfs-mounts.json')
+    return withLock(path.join(graphRoot, 'rootfs-mounts.lock'), 'exclusive', async () => {
       const records = new MountRecords(readRecords(file))
       try {
         return await action(records)

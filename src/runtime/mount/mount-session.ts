@@ -49,7 +49,13 @@ export function sameSession(a: MountSession, b: MountSession): boolean {
   return a.namespace === b.namespace && a.pid === b.pid && a.start === b.start
 }
 
-/** The session's first process still runs in its namespace: the mounts made there still exist. */
+/**
+ * The session's first process still runs (in its namespace, where that can be read): the mounts
+ * made there still exist. Another `unshare` session's namespace links cannot be read from this
+ * one (each session is a user namespace of its own); its start time still tells a reused pid.
+ */
 export function sessionAlive(session: MountSession): boolean {
-  return isAlive(session.pid, session.start) && namespaceOf(session.pid) === session.namespace
+  if (!isAlive(session.pid, session.start)) return false
+  const namespace = namespaceOf(session.pid)
+  return namespace === undefined || namespace === session.namespace
 }
