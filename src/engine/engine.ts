@@ -951,7 +951,9 @@ export class Engine {
   async pruneImages(options: {all?: boolean}): Promise<string[]> {
     const store = await this.store()
     const {pruneImages} = await import('../storage/store/images/remove')
-    return (await pruneImages(store, {all: options.all ?? false})).ids
+    const {ids} = await pruneImages(store, {all: options.all ?? false})
+    if (ids.length > 0) await this.releaseRemovedImageMounts()
+    return ids
   }
 
   /** `images`: summaries of the images that pass the filters (KEY=VALUE, as --filter). */
@@ -1247,16 +1249,16 @@ export class Engine {
     })
   }
 
-  /** `image mount`: mount the images' roots read-only in this mount namespace; returns the mount points. */
-  async mountImages(options: {names: string[]; all?: boolean}, command: string): Promise<string[]> {
+  /** `image mount`: mount the images' roots read-only in this mount namespace; returns their IDs and mount points. */
+  async mountImages(options: {names: string[]; all?: boolean}, command: string): Promise<Array<{id: string; mountpoint: string}>> {
     refuseRootlessMount(command)
     const store = await this.store()
     const {lookupImage} = await import('../storage/store/images/lookup')
     const images = options.all ? store.images.list() : options.names.map((n) => lookupImage(store, n, this.registries))
     const {mountImageRoot} = await import('../runtime/mount/image-rootfs-mount')
     return this.withMountRecords(async (mounts, session) => {
-      const points: string[] = []
-      for (const image of images) points.push(await mountImageRoot(store, image, mounts, session))
+      const points: Array<{id: string; mountpoint: string}> = []
+      for (const image of images) points.push({id: image.id, mountpoint: await mountImageRoot(store, image, mounts, session)})
       return points
     })
   }

@@ -28,7 +28,8 @@ export default class ContainerMount extends ContainerCommand {
     const names = this.positionalArgs(parsed)
     const command = `${programName()} ${this.commandPath().join(' ')}`
     if (flags.all && flags.latest) throw new UsageError('--all and --latest cannot be used together')
-    if ((flags.all || flags.latest) && names.length > 0) throw new UsageError('when using the --all or --latest switch, you may not pass any containers names or IDs')
+    if (flags.all && names.length > 0) throw new UsageError('no arguments are needed with --all')
+    if (flags.latest && names.length > 0) throw new UsageError('--latest and containers cannot be used together')
     if (flags.format !== undefined && flags.format !== 'json') throw new UsageError(`unknown --format argument: ${JSON.stringify(flags.format)}`)
     const engine = this.engine(flags)
     if (names.length > 0 || flags.all || flags.latest) {

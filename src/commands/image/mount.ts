@@ -26,13 +26,14 @@ export default class ImageMount extends TspodCommand {
     if (flags.all && names.length > 0) throw new UsageError('when using the --all switch, you may not pass any image names or IDs')
     if (flags.format !== undefined && flags.format !== 'json') throw new UsageError(`unknown --format argument: ${JSON.stringify(flags.format)}`)
     const engine = this.engine(flags)
-    if (names.length > 0) {
-      for (const mountpoint of await engine.mountImages({names}, command)) this.print(mountpoint)
+    const justMounted = names.length > 0 ? await engine.mountImages({names}, command) : undefined
+    if (justMounted && flags.format !== 'json') {
+      for (const m of justMounted) this.print(m.mountpoint)
       return
     }
-    // --all mounts every image, then lists the mounted ones, as Podman
+    // --all mounts every image, then lists the mounted ones, as Podman; json with images: just those
     if (flags.all) await engine.mountImages({names: [], all: true}, command)
-    const mounted = await engine.listMountedImages(command)
+    const mounted = (await engine.listMountedImages(command)).filter((m) => !justMounted || justMounted.some((j) => j.id === m.id))
     if (flags.format === 'json') {
       const rows = mounted.map((m) => ({id: m.id, Names: [m.digest], Repositories: m.repositories, mountpoint: m.mountpoint}))
       this.print(JSON.stringify(rows, null, 1))

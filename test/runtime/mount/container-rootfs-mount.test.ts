@@ -50,6 +50,8 @@ test('in one unshare session: the root is mounted and counted, unmounted at zero
     'grep -c " $p " /proc/self/mountinfo',
     'echo "after rm: $($T mount | wc -l)"',
     '$T mount --format yaml',
+    '$T mount -a c1',
+    '$T mount -l c1',
   ].join('\n')
   const r = await tspod(box, inSession(script))
   const lines = r.stdout.split('\n')
@@ -63,7 +65,7 @@ test('in one unshare session: the root is mounted and counted, unmounted at zero
   t.is(lines[7], 'after -f: 0')
   t.is(lines[8], '0', 'rm unmounted it')
   t.is(lines[9], 'after rm: 0')
-  t.regex(r.stderr, /Error: unknown --format argument: "yaml"\n$/)
+  t.regex(r.stderr, /Error: unknown --format argument: "yaml"\nError: no arguments are needed with --all\nError: --latest and containers cannot be used together\n$/)
 })
 
 test('a mount ends with its unshare session: a later session lists nothing and rm works', async (t) => {

@@ -45,6 +45,8 @@ test('in one unshare session: a read-only root of the layers, counted and unmoun
     '$T rmi localhost/multi >/dev/null && echo removed',
     'grep -c " $p " /proc/self/mountinfo',
     'echo "after rmi: $($T image mount | wc -l)"',
+    '$T image mount --format json localhost/busybox | tr -d " \\n"; echo',
+    '$T image umount -a >/dev/null',
   ].join('\n')
   const r = await tspod(box, inSession(script))
   const lines = r.stdout.split('\n')
@@ -58,4 +60,6 @@ test('in one unshare session: a read-only root of the layers, counted and unmoun
   t.is(lines[7], 'removed')
   t.is(lines[8], '0', 'rmi unmounted it')
   t.is(lines[9], 'after rmi: 0')
+  // with images and --format json: their records, Podman's keys
+  t.regex(lines[10], /^\[\{"id":"[0-9a-f]{64}","Names":\["sha256:[0-9a-f]{64}"\],"Repositories":\["localhost\/busybox:latest"\],"mountpoint":"\/.+"\}\]$/)
 })
