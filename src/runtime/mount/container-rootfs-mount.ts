@@ -5,13 +5,12 @@ import * as fs from 'node:fs'
 
 import {TspodError} from '../../errors'
 import type {Store} from '../../storage/store/store'
-import {unshareSessionUid} from '../../userns/user'
 import type {Container} from '../container/config'
 import {containerLayout} from '../container/launch'
 import {rootfsSteps} from '../plan'
-import {isMountPoint, runMountSteps, unmountPoint} from './mount-points'
+import {isMountPoint, layersWrittenRootless, runMountSteps, unmountPoint} from './mount-points'
 import {MountRecords} from './mount-records'
-import {MountSession, currentMountSession} from './mount-session'
+import {MountSession, currentMountSession, sameSession} from './mount-session'
 
 /** Mount the container's root (or count one more mount); returns the mount point. */
 export async function mountContainerRoot(store: Store, c: Container, records: MountRecords, session: MountSession): Promise<string> {
@@ -21,8 +20,7 @@ export async function mountContainerRoot(store: Store, c: Container, records: Mo
     records.set('container', id, {...entry, count: entry.count + 1})
     return entry.mountpoint
   }
-  // files of a rootless store are written as the rootless user: overlay reads them with userxattr
-  const layout = {...containerLayout(store, c), rootless: store.mapping !== undefined || unshareSessionUid() !== undefined}
+  const layout = {...containerLayout(store, c), rootless: layersWrittenRootless(store)}
   if (layout.mountedBy) throw new TspodError(`cannot mount container ${c.config.name}: its storage uses fuse-overlayfs (storage.conf's mount_program), which tspod only runs for a container's own start`)
   fs.mkdirSync(layout.mergedDir, {recursive: true, mode: 0o700})
   await runMountSteps(rootfsSteps(layout))
@@ -51,7 +49,7 @@ export async function releaseContainerMounts(store: Store, id: string): Promise<
   const session = currentMountSession()
   await MountRecords.update(store.config.graphRoot, async (records) => {
     for (const entry of records.take('container', id)) {
-      if (entry.session.namespace === session.namespace && entry.session.pid === session.pid) await unmountPoint(entry.mountpoint)
+      if (sameSession(entry.session, session)) await unmountPoint(entry.mountpoint)
     }
   })
 }

@@ -7,19 +7,13 @@ import * as path from 'node:path'
 import {TspodError} from '../../errors'
 import type {ChildStep} from '../../native'
 import type {Image} from '../../storage/store/images/images'
+import {escapeOverlayPath} from '../../storage/store/driver/overlay'
 import type {Store} from '../../storage/store/store'
-import {unshareSessionUid} from '../../userns/user'
+import {MOUNT_DATA_LIMIT} from '../plan'
 import {MS, stepName} from '../rootfs-mount'
-import {isMountPoint, runMountSteps, unmountPoint} from './mount-points'
+import {isMountPoint, layersWrittenRootless, runMountSteps, unmountPoint} from './mount-points'
 import {MountRecords} from './mount-records'
-import {MountSession} from './mount-session'
-
-/** The kernel's limit on a mount's data: one page, its NUL included. */
-const MOUNT_DATA_LIMIT = 4095
-
-function escapeOverlayPath(dir: string): string {
-  return dir.replace(/[\\:,]/g, (c) => `\\${c}`)
-}
+import {MountSession, sameSession} from './mount-session'
 
 export function imageMountpoint(store: Store, imageId: string): string {
   return path.join(store.config.graphRoot, 'image-mounts', imageId)
@@ -51,7 +45,7 @@ export async function mountImageRoot(store: Store, image: Image, records: MountR
   }
   const target = imageMountpoint(store, image.id)
   fs.mkdirSync(target, {recursive: true, mode: 0o700})
-  await runMountSteps(imageRootSteps(store, image, target, store.mapping !== undefined || unshareSessionUid() !== undefined))
+  await runMountSteps(imageRootSteps(store, image, target, layersWrittenRootless(store)))
   records.set('image', image.id, {session, count: 1, mountpoint: target})
   return target
 }
@@ -74,7 +68,7 @@ export async function releaseRemovedImageMounts(store: Store, records: MountReco
   for (const id of records.ids('image')) {
     if (store.images.get(id)) continue
     for (const entry of records.take('image', id)) {
-      if (entry.session.namespace === session.namespace && entry.session.pid === session.pid) await unmountPoint(entry.mountpoint)
+      if (sameSession(entry.session, session)) await unmountPoint(entry.mountpoint)
     }
   }
 }

@@ -3,7 +3,9 @@
 import * as fs from 'node:fs'
 
 import type {ChildStep} from '../../native'
+import type {Store} from '../../storage/store/store'
 import {spawnInNamespaces} from '../../userns/spawn'
+import {unshareSessionUid} from '../../userns/user'
 import {stepName} from '../rootfs-mount'
 
 /** Run mount steps here; a failing step throws with its name. */
@@ -27,4 +29,12 @@ export function isMountPoint(dir: string): boolean {
 export async function unmountPoint(dir: string): Promise<void> {
   if (!isMountPoint(dir)) return
   await runMountSteps([{kind: 'umount', name: stepName(`unmount \`${dir}\``), path: dir}])
+}
+
+/**
+ * The store's layers were written in the rootless user's namespace (their whiteouts are
+ * user.overlay.* xattrs, read with userxattr), also when tspod runs inside `unshare` as its root.
+ */
+export function layersWrittenRootless(store: Store): boolean {
+  return store.mapping !== undefined || unshareSessionUid() !== undefined
 }
