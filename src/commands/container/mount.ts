@@ -19,7 +19,7 @@ export default class ContainerMount extends ContainerCommand {
     all: Flags.boolean({char: 'a', description: 'Mount all containers'}),
     format: Flags.string({description: 'Print the mounted containers in specified format (json)'}),
     latest: latestFlag,
-    'no-trunc': Flags.boolean({description: 'Do not truncate output'}),
+    'no-trunc': Flags.boolean({aliases: ['notruncate'], description: 'Do not truncate output'}),
   }
 
   async run(): Promise<void> {

@@ -73,7 +73,7 @@ test('a mount ends with its unshare session: a later session lists nothing and r
   t.is((await tspod(box, ['create', '--name', 'c1', 'localhost/busybox', 'true'])).code, 0)
   const first = await tspod(box, inSession('$T mount c1 >/dev/null && $T mount | wc -l'))
   t.is(first.stdout, '1\n', first.stderr)
-  const later = await tspod(box, inSession('$T mount | wc -l; $T umount c1'))
+  const later = await tspod(box, inSession('$T mount --notruncate | wc -l; $T umount c1'))
   t.is(later.stdout, '0\nc1\n', later.stderr)
   t.is((await tspod(box, ['rm', 'c1'])).code, 0)
 })
