@@ -136,6 +136,15 @@ export const PS_SORT_ORDERS: Record<string, (a: ContainerListing, b: ContainerLi
 
 const FOLLOW_POLL_MS = 100
 
+/** Podman mounts (volumes, containers, images) only in its user namespace: a rootless user outside `unshare` gets these words. */
+function rootlessMountError(command: string): TspodError {
+  return new TspodError(`cannot run command ${JSON.stringify(command)} in rootless mode, must execute \`${command.split(' ')[0]} unshare\` first`)
+}
+
+function refuseRootlessMount(command: string): void {
+  if (process.getuid!() !== 0) throw rootlessMountError(command)
+}
+
 export class Engine {
   private loadedConfig?: StorageConfig
   private loadedRegistries?: RegistriesConfig
@@ -949,6 +958,7 @@ export class Engine {
     let recorded: Promise<void> = Promise.resolve()
     const report = await removeImages(store, options.names, {force, all, noPrune: options.noPrune, registries: this.registries, onEvent: (status, id, name) => (recorded = recorded.then(() => this.events.image(status, id, name)))})
     await recorded
+    if (report.deleted.length > 0) await this.releaseRemovedImageMounts()
     return report
   }
 
@@ -956,7 +966,9 @@ export class Engine {
   async pruneImages(options: {all?: boolean}): Promise<string[]> {
     const store = await this.store()
     const {pruneImages} = await import('../storage/store/images/remove')
-    return (await pruneImages(store, {all: options.all ?? false})).ids
+    const {ids} = await pruneImages(store, {all: options.all ?? false})
+    if (ids.length > 0) await this.releaseRemovedImageMounts()
+    return ids
   }
 
   /** `images`: summaries of the images that pass the filters (KEY=VALUE, as --filter). */
@@ -1197,14 +1209,113 @@ export class Engine {
    */
   async mountVolumes(names: string[], command: string): Promise<string[]> {
     const {VolumeStore, volumeFilesystem} = await import('../runtime/volume')
-    const {isRootless} = await import('../userns/user')
-    if (isRootless()) throw new TspodError(`cannot run command ${JSON.stringify(command)} in rootless mode, must execute \`${command.split(' ')[0]} unshare\` first`)
+    refuseRootlessMount(command)
     const volumes = VolumeStore.open(await this.store())
     return names.map((name) => {
       const volume = volumes.lookup(name)
       if (volumeFilesystem(volume.options)) throw new TspodError(`volume ${volume.name} is mounted for each container that uses it: volume mount takes only volumes without a type`)
       return volumes.mountpoint(volume.name)
     })
+  }
+
+  /**
+   * `mount`: mount the containers' roots (all with `all`, the latest with `latest`) in this mount
+   * namespace, as Podman does only inside its user namespace; returns the mount points.
+   */
+  async mountContainers(options: {names: string[]; all?: boolean; latest?: boolean}, command: string): Promise<string[]> {
+    refuseRootlessMount(command)
+    const {records} = await this.containers()
+    const targets = options.all ? records.list() : options.latest ? [records.latest()] : options.names.map((n) => records.lookup(n))
+    const {mountContainerRoot} = await import('../runtime/mount/container-rootfs-mount')
+    return this.withMountRecords(async (mounts, session) => {
+      const points: string[] = []
+      for (const c of targets) points.push(await mountContainerRoot(this.opened!, c, mounts, session))
+      return points
+    })
+  }
+
+  /** `mount` without containers: those mounted in this session, with their names and mount points. */
+  async listMountedContainers(command: string): Promise<Array<{id: string; names: string[]; mountpoint: string}>> {
+    refuseRootlessMount(command)
+    const {records} = await this.containers()
+    return this.withMountRecords((mounts, session) =>
+      mounts.mountedIn('container', session).flatMap(({id, mountpoint}) => {
+        const c = records.get(id)
+        return c ? [{id, names: [c.config.name], mountpoint}] : []
+      }),
+    )
+  }
+
+  /**
+   * `unmount`: count each container's mount down (with `force`, to zero); returns the names given
+   * (the IDs with `all`), a container not mounted included, as Podman prints them.
+   */
+  async unmountContainers(options: {names: string[]; all?: boolean; latest?: boolean; force?: boolean}): Promise<string[]> {
+    const {records} = await this.containers()
+    const {unmountContainerRoot} = await import('../runtime/mount/container-rootfs-mount')
+    return this.withMountRecords(async (mounts, session) => {
+      const targets = options.all
+        ? mounts.mountedIn('container', session).map(({id}) => ({id, shown: id}))
+        : options.latest
+          ? [{id: records.latest().config.id, shown: records.latest().config.id}]
+          : options.names.map((n) => ({id: records.lookup(n).config.id, shown: n}))
+      for (const t of targets) await unmountContainerRoot(t.id, mounts, session, options.force ?? false)
+      return targets.map((t) => t.shown)
+    })
+  }
+
+  /** `image mount`: mount the images' roots read-only in this mount namespace; returns their IDs and mount points. */
+  async mountImages(options: {names: string[]; all?: boolean}, command: string): Promise<Array<{id: string; mountpoint: string}>> {
+    refuseRootlessMount(command)
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const images = options.all ? store.images.list() : options.names.map((n) => lookupImage(store, n, this.registries))
+    const {mountImageRoot} = await import('../runtime/mount/image-rootfs-mount')
+    return this.withMountRecords(async (mounts, session) => {
+      const points: Array<{id: string; mountpoint: string}> = []
+      for (const image of images) points.push({id: image.id, mountpoint: await mountImageRoot(store, image, mounts, session)})
+      return points
+    })
+  }
+
+  /** `image mount` without images: those mounted in this session. */
+  async listMountedImages(command: string): Promise<Array<{id: string; digest: string; repositories: string[]; mountpoint: string}>> {
+    refuseRootlessMount(command)
+    const store = await this.store()
+    return this.withMountRecords((mounts, session) =>
+      mounts.mountedIn('image', session).flatMap(({id, mountpoint}) => {
+        const image = store.images.get(id)
+        return image ? [{id, digest: image.digest, repositories: image.names, mountpoint}] : []
+      }),
+    )
+  }
+
+  /** `image unmount`: count each image's mount down (with `force`, to zero); returns the IDs that were mounted. */
+  async unmountImages(options: {names: string[]; all?: boolean; force?: boolean}): Promise<string[]> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {unmountImageRoot} = await import('../runtime/mount/image-rootfs-mount')
+    return this.withMountRecords(async (mounts, session) => {
+      const ids = options.all ? mounts.mountedIn('image', session).map((m) => m.id) : options.names.map((n) => lookupImage(store, n, this.registries).id)
+      const unmounted: string[] = []
+      for (const id of ids) if (await unmountImageRoot(id, mounts, session, options.force ?? false)) unmounted.push(id)
+      return unmounted
+    })
+  }
+
+  /** Podman's rmi takes a mounted image: the mounts of removed images are undone (here) and forgotten. */
+  private async releaseRemovedImageMounts(): Promise<void> {
+    const {releaseRemovedImageMounts} = await import('../runtime/mount/image-rootfs-mount')
+    await this.withMountRecords((mounts, session) => releaseRemovedImageMounts(this.opened!, mounts, session))
+  }
+
+  /** The mount counters of the graph root, under their lock, with this process's mount session. */
+  private async withMountRecords<T>(action: (records: import('../runtime/mount/mount-records').MountRecords, session: import('../runtime/mount/mount-session').MountSession) => Promise<T> | T): Promise<T> {
+    const store = await this.store()
+    const {MountRecords} = await import('../runtime/mount/mount-records')
+    const {currentMountSession} = await import('../runtime/mount/mount-session')
+    const session = currentMountSession()
+    return MountRecords.update(store.config.graphRoot, (records) => action(records, session))
   }
 
   /** `volume unmount`: a plain volume has no mount to undo; each name found is returned. */

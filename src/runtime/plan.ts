@@ -54,7 +54,7 @@ export interface NamespaceJoin {
 }
 
 /** The smallest page size Linux runs with: mount(2) copies at most one page of option data. */
-const MOUNT_DATA_LIMIT = 4096 - 1
+export const MOUNT_DATA_LIMIT = 4096 - 1
 
 /** Capability numbers (linux/capability.h). */
 export const CAPABILITIES: Record<string, number> = {

@@ -20,3 +20,18 @@ export function currentUser(): HostUser {
 export function isRootless(user: HostUser = currentUser()): boolean {
   return user.uid !== 0
 }
+
+/**
+ * Inside `tspod unshare` (or `podman unshare`): the rootless user's uid, as root of its user
+ * namespace. The commands run there use that user's store, as Podman does; undefined elsewhere.
+ */
+export function unshareSessionUid(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if (env._CONTAINERS_USERNS_CONFIGURED !== 'done' || process.getuid!() !== 0) return undefined
+  const uid = Number(env._CONTAINERS_ROOTLESS_UID)
+  return Number.isInteger(uid) && uid > 0 ? uid : undefined
+}
+
+/** The uid whose store and run root tspod uses: the rootless user's, inside `unshare` too. */
+export function storeOwnerUid(env: NodeJS.ProcessEnv = process.env): number {
+  return unshareSessionUid(env) ?? process.getuid!()
+}

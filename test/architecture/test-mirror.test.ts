@@ -186,7 +186,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/system/info.ts',
   'src/system/prune.ts',
   'src/system/reset.ts',
-  'src/userns/user.ts',
 ])
 
 /** Repo-relative paths of the .ts files under dir. */

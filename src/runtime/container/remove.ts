@@ -75,6 +75,8 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
 export async function removeStoppedContainer(store: Store, records: ContainerRecords, c: Container, options: RemoveOptions = {}): Promise<void> {
   const dirs = containerDirs(store, c.config.id)
   await releaseContainerNetworks(store, c).catch(() => undefined)
+  const {releaseContainerMounts} = await import('../mount/container-rootfs-mount')
+  await releaseContainerMounts(store, c.config.id)
   if (fs.existsSync(dirs.dir)) await store.removeTrees([dirs.dir])
   fs.rmSync(bundleDir(store, c.config.id), {recursive: true, force: true})
   records.delete(c.config.id)

@@ -5,6 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {TspodError, UsageError} from '../../errors'
+import {storeOwnerUid} from '../../userns/user'
 
 export interface OverlayOptions {
   mountProgram?: string
@@ -170,7 +171,7 @@ function absolute(value: string, what: string): string {
 export function loadStorageConfig(
   overrides: StorageOverrides = {},
   env: Env = process.env,
-  uid: number = process.getuid!(),
+  uid: number = storeOwnerUid(env),
 ): StorageConfig {
   const file = configFilePath(env)
   const doc = readToml(file)

@@ -18,7 +18,8 @@ export function overlayOpaqueXattr(namespace: 'user' | 'trusted'): string {
   return `${namespace}.overlay.opaque`
 }
 
-function escapeOverlayPath(dir: string): string {
+/** A dir in overlay's mount data: `\\`, `:` and `,` escaped. */
+export function escapeOverlayPath(dir: string): string {
   return dir.replace(/[\\:,]/g, (c) => `\\${c}`)
 }
 
