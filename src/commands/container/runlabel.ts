@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
-import {imageContext, pullFlags} from '../../cli/image-flags'
+import {imageContext} from '../../cli/image-flags'
 import {selfInvocation} from '../../cli/program-name'
 import {pullReporter} from '../../cli/pull-progress'
 
@@ -20,9 +20,9 @@ export default class Runlabel extends TspodCommand {
     arg: Args.string({description: 'arguments appended to the command'}),
   }
   static flags = {
-    authfile: pullFlags.authfile,
-    'cert-dir': Flags.string({description: 'Pathname of a directory containing TLS certificates and keys'}),
-    creds: pullFlags.creds,
+    authfile: Flags.string({description: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override'}),
+    'cert-dir': Flags.string({description: 'Pathname of a directory containing TLS certificates and keys', helpValue: 'Pathname'}),
+    creds: Flags.string({description: 'Credentials (USERNAME:PASSWORD) to use for authenticating to a registry', helpValue: 'Credentials'}),
     display: Flags.boolean({description: 'Preview the command that the label would run'}),
     name: Flags.string({char: 'n', description: 'Assign a name to the container'}),
     opt1: Flags.string({description: 'Optional parameter to pass for install', hidden: true}),
@@ -30,7 +30,7 @@ export default class Runlabel extends TspodCommand {
     opt3: Flags.string({description: 'Optional parameter to pass for install', hidden: true}),
     quiet: Flags.boolean({char: 'q', description: 'Suppress output information when installing images'}),
     replace: Flags.boolean({description: 'Replace existing container with a new one from the image'}),
-    'tls-verify': pullFlags['tls-verify'],
+    'tls-verify': Flags.boolean({description: 'Require HTTPS and verify certificates when contacting registries', allowNo: true}),
   }
 
   async run(): Promise<void> {
