@@ -36,6 +36,8 @@ export interface RunlabelInput {
   quiet?: boolean
   /** --replace: the container the command names with --name is removed first */
   replace?: boolean
+  /** the deprecated --pull (default true): false, a missing image is an error instead of pulled */
+  pull?: boolean
   /** --authfile: must exist, as Podman checks first */
   authfile?: string
   /** how to reach a registry when the image must be pulled */
@@ -64,9 +66,9 @@ export async function runlabel(deps: RunlabelDeps, input: RunlabelInput, events:
   if (input.authfile !== undefined && !fs.existsSync(input.authfile)) throw new UsageError(`stat ${input.authfile}: no such file or directory`)
   const {store, registries} = deps
   const quietEvents = input.quiet ? {...events, pullProgress: undefined} : events
-  const image =
-    resolveLocalImage(store, input.image, registries)?.image ??
-    (await pullReporting(store, input.image, {...input.pullContext(), registries}, quietEvents))
+  let image = resolveLocalImage(store, input.image, registries)?.image
+  if (!image && input.pull === false) throw new UsageError(`${input.image}: image not known`)
+  image ??= await pullReporting(store, input.image, {...input.pullContext(), registries}, quietEvents)
 
   const value = labelValue(imageConfig(image).config?.Labels, input.label)
   if (value === undefined) throw new TspodError(`cannot find the value of label: ${input.label} in image: ${input.image}`)

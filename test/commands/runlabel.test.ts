@@ -51,12 +51,15 @@ test('run: the label\'s tspod command runs a container; a failing command is exi
   t.is(failed.stderr, `Error: \`${TSPOD_BIN} run --rm localhost/app:latest false\` failed: exit status 1\n`)
 })
 
-test('a missing label: Podman\'s error, exit 125; runlabel has no top-level alias', async (t) => {
+test('a missing label: Podman\'s error, exit 125; runlabel has no top-level alias; the deprecated --pull=false does not pull', async (t) => {
   const box = await labelledImage(t)
   const r = await tspod(box, ['container', 'runlabel', '--display', 'run', 'app'])
   t.is(r.code, 125)
   t.is(r.stderr, 'Error: cannot find the value of label: run in image: app\n')
   t.is((await tspod(box, ['runlabel', 'install', 'app'])).code, 125)
+  const notPulled = await tspod(box, ['container', 'runlabel', '--pull=false', 'install', 'nosuch'])
+  t.is(notPulled.code, 125)
+  t.is(notPulled.stderr, 'Flag --pull has been deprecated, tspod will pull if not found in local storage\nError: nosuch: image not known\n')
 })
 
 test('--replace removes the container of the name the command creates; without it the name is taken', async (t) => {

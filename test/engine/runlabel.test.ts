@@ -93,6 +93,11 @@ test('--replace removes the container the command names with --name; without it 
   await t.notThrowsAsync(runlabel(deps, input('web', 'labelled', {quiet: true, replace: true})), 'no such container: nothing to replace')
 })
 
+test('with --pull=false a missing image is not pulled: image not known', async (t) => {
+  const {deps} = await labelledFixture(t)
+  await t.throwsAsync(runlabel(deps, input('run', 'nosuch', {display: true, pull: false})), {message: 'nosuch: image not known'})
+})
+
 test('--authfile must exist', async (t) => {
   const {deps} = await labelledFixture(t)
   await t.throwsAsync(runlabel(deps, input('install', 'labelled', {display: true, authfile: '/nonexistent/auth.json'})), {message: 'stat /nonexistent/auth.json: no such file or directory'})

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {imageContext} from '../../cli/image-flags'
-import {selfInvocation} from '../../cli/program-name'
+import {programName, selfInvocation} from '../../cli/program-name'
 import {pullReporter} from '../../cli/pull-progress'
 
 export default class Runlabel extends TspodCommand {
@@ -28,6 +28,7 @@ export default class Runlabel extends TspodCommand {
     opt1: Flags.string({description: 'Optional parameter to pass for install', hidden: true}),
     opt2: Flags.string({description: 'Optional parameter to pass for install', hidden: true}),
     opt3: Flags.string({description: 'Optional parameter to pass for install', hidden: true}),
+    pull: Flags.boolean({char: 'p', description: 'Pull the image if it does not exist locally prior to executing the label contents', hidden: true, allowNo: true}),
     quiet: Flags.boolean({char: 'q', description: 'Suppress output information when installing images'}),
     replace: Flags.boolean({description: 'Replace existing container with a new one from the image'}),
     'tls-verify': Flags.boolean({description: 'Require HTTPS and verify certificates when contacting registries', allowNo: true}),
@@ -37,6 +38,7 @@ export default class Runlabel extends TspodCommand {
     const parsed = await this.parse(Runlabel)
     const {flags} = parsed
     const [label, image, ...args] = this.positionalArgs(parsed)
+    if (flags.pull !== undefined) process.stderr.write(`Flag --pull has been deprecated, ${programName()} will pull if not found in local storage\n`)
     const signal = this.interruptSignal()
     const result = await this.engine(flags).runlabel(
       {
@@ -51,6 +53,7 @@ export default class Runlabel extends TspodCommand {
         display: flags.display,
         quiet: flags.quiet,
         replace: flags.replace,
+        pull: flags.pull ?? true,
         pullContext: () => ({...imageContext(flags, signal), certDir: flags['cert-dir']}),
         self: selfInvocation(),
         env: process.env,
