@@ -34,6 +34,7 @@ export const COMMANDS = lazily({
   'container:restart': () => require('../commands/container/restart'),
   'container:rm': () => require('../commands/container/rm'),
   'container:run': () => require('../commands/container/run'),
+  'container:runlabel': () => require('../commands/container/runlabel'),
   'container:start': () => require('../commands/container/start'),
   'container:stop': () => require('../commands/container/stop'),
   'container:top': () => require('../commands/container/top'),

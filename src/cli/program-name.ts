@@ -9,3 +9,12 @@ export function programName(script: string | undefined = process.argv[1]): strin
   const base = script ? path.basename(script) : ''
   return base === '' || base === ENTRY_SCRIPT ? 'tspod' : base
 }
+
+/**
+ * How to run this same tspod again (a label's `podman` stands for it, as Podman runs
+ * /proc/self/exe), and the path it is shown by: its entry script as the user started it.
+ */
+export function selfInvocation(): {argv: string[]; shown: string} {
+  const script = process.argv[1]
+  return {argv: [process.execPath, ...process.execArgv, '--', script], shown: script}
+}

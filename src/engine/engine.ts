@@ -266,6 +266,17 @@ export class Engine {
     return await (await this.lifecycle()).run(this.withDefaultMounts(input), options, events)
   }
 
+  /** `container runlabel`: the command an image's label describes, returned (--display) or run on the host. */
+  async runlabel(input: import('./runlabel').RunlabelInput, events: CreateEvents = {}): Promise<import('./runlabel').RunlabelResult> {
+    const {store, records} = await this.containers()
+    const {runlabel} = await import('./runlabel')
+    return await runlabel(
+      {store, records, registries: this.registries, removeContainer: async (id) => await (await this.lifecycle()).remove({names: [id], force: true})},
+      input,
+      events,
+    )
+  }
+
   /** `start`: each container under the detached monitor; with `attach`, one container in the foreground, whose exit code is returned. */
   async start(targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
     return await (await this.lifecycle()).start(targets, events)

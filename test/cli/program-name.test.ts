@@ -3,7 +3,7 @@ import test from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {programName} from '../../src/cli/program-name'
+import {programName, selfInvocation} from '../../src/cli/program-name'
 import {lookupUser, removeTree, runAs, sandbox, TEST_USER, TSPOD_BIN} from '../helpers/rootless'
 
 test('tspod names itself by the name it was started as', (t) => {
@@ -23,4 +23,12 @@ test('started by another name (a link), it uses that name', async (t) => {
   } finally {
     removeTree(box.dir)
   }
+})
+
+test('tspod runs itself again through Node and its entry script, shown by that script\'s path', (t) => {
+  const self = selfInvocation()
+  t.is(self.argv[0], process.execPath)
+  t.is(self.argv.at(-1), process.argv[1])
+  t.is(self.argv.at(-2), '--', 'nothing after the script is read by Node')
+  t.is(self.shown, process.argv[1])
 })
