@@ -662,6 +662,11 @@ static void run_steps(const struct tspod_plan *plan) {
       prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
       continue;
     }
+    if (s->kind == TSPOD_STEP_HOLD) {
+      tspod_write_all(plan->sync_fd, "h", 1);
+      wait_for_release(plan);
+      continue;
+    }
     if (run_step(s) < 0) {
       if (s->fallback_errno && errno == s->fallback_errno) continue; /* run the alternative steps */
       fail(plan, errno, s->name, s->path);

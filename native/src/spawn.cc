@@ -49,6 +49,7 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"setsid", TSPOD_STEP_SETSID},     {"console", TSPOD_STEP_CONSOLE},     {"umount_detach", TSPOD_STEP_UMOUNT_DETACH},
       {"loopback_up", TSPOD_STEP_LOOPBACK_UP}, {"seccomp", TSPOD_STEP_SECCOMP},
       {"wait_release", TSPOD_STEP_WAIT_RELEASE}, {"nest_userns", TSPOD_STEP_NEST_USERNS},
+      {"hold", TSPOD_STEP_HOLD},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }
