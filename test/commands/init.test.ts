@@ -108,3 +108,15 @@ test.serial('init --all, --latest; no names, names with --all and a missing one 
   t.deepEqual(await refused(box, ['init', 'nope']), [125, 'Error: no container with name or ID "nope" found: no such container\n'])
   await ok(box, ['rm', '-a'])
 })
+
+test.serial('--timeout counts from start, not from init: a container held longer than its timeout still runs once started', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '--name', 't', '--timeout', '2', 'busybox', 'sleep', '100'])
+  await ok(box, ['init', 't'])
+  await new Promise((resolve) => setTimeout(resolve, 2500))
+  await ok(box, ['start', 't'])
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}}', 't']), 'running\n')
+  t.is(await ok(box, ['wait', 't']), '-1\n', 'killed by its timeout after all')
+  await ok(box, ['rm', 't'])
+})

@@ -180,7 +180,9 @@ async function setup(request: MonitorRequest): Promise<void> {
       if (!request.init) await recorder.container(container.config, 'init')
       await recorder.container(container.config, 'start')
     }
-    if (container.config.timeout) tellMonitor(`kill-pid ${launched.initPid}\n`)
+    // released by --runtime's helper, the runtime's container init is recorded now
+    const initPid = request.init ? (records.get(request.id)?.state.pid ?? launched.initPid) : launched.initPid
+    if (container.config.timeout) tellMonitor(`kill-pid ${initPid}\n`)
     const monitorReadsTerminal = handOver(child.pid, master)
     reply({ok: true, warnings: launched.warnings})
     let copied: Promise<void> | undefined
