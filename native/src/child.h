@@ -51,7 +51,8 @@ enum tspod_step_kind {
                                namespace) a forked helper left behind in that namespace writes:
                                what was mounted before keeps the access of the ids the container's
                                own maps leave out (--userns=nomap, auto) */
-  TSPOD_STEP_HOLD,          /* `init`: every step before it done, send the byte 'h' and wait for
+  TSPOD_STEP_HOLD,          /* `init`: every step before it done and the program found (a
+                               missing one fails as the exec would), send the byte 'h' and wait for
                                one more byte from the parent (`start`) before the program runs;
                                nothing about dumpable changes (the child stays non-dumpable) */
 };

@@ -336,6 +336,7 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       throw new TspodError(`the child ${spawned.pid} ended before it was ready to start`)
     })
     child.holding.catch(() => undefined)
+    exited.catch(() => undefined) // a caller told by `holding` of a failure need not await it too
     child.release = () => {
       try {
         fs.writeSync(spawned.syncFd, '1')

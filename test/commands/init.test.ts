@@ -120,3 +120,14 @@ test.serial('--timeout counts from start, not from init: a container held longer
   t.is(await ok(box, ['wait', 't']), '-1\n', 'killed by its timeout after all')
   await ok(box, ['rm', 't'])
 })
+
+test.serial('init of a container whose program cannot be found fails as crun\'s create does (125, still created)', async (t) => {
+  const box = await sandboxWithImages(t)
+  await ok(box, ['create', '--name', 'n', 'busybox', 'nonexist'])
+  t.deepEqual(await refused(box, ['init', 'n']), [125, 'Error: executable file `nonexist` not found in $PATH: No such file or directory\n'])
+  t.is(await ok(box, ['inspect', '--format', '{{.State.Status}}', 'n']), 'created\n')
+  t.is(await ok(box, ['ps', '-a', '--format', '{{.Names}} {{.Status}}']), 'n Created\n')
+  await ok(box, ['create', '--name', 'abs', 'busybox', '/bin/nonexist'])
+  t.is((await refused(box, ['init', 'abs']))[0], 125)
+  await ok(box, ['rm', 'n', 'abs'])
+})

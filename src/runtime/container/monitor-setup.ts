@@ -91,7 +91,8 @@ async function holdUntilStart(store: Store, records: ContainerRecords, container
     let err = holdError as Error
     await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error) => (err = e))
     await removeIfAutoRemove(store, records, request.id)
-    report({ok: false, message: err.message, errorClass: errorClassOf(err)})
+    // Podman's init fails as the engine (125) whatever the runtime's create said
+    report({ok: false, message: err.message, errorClass: 'EngineError'})
     return undefined
   }
   const listener = await listenForStart(bundleDir(store, request.id))
