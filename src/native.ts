@@ -84,6 +84,8 @@ export type ChildStep =
   | {kind: 'seccomp'; name: string; filter: Buffer; flags: number}
   /** wait for one more byte from the parent (see SpawnOptions.besideSteps); dumpable until then */
   | {kind: 'wait_release'; name: string}
+  /** `init`: the steps before it done, send 'h' and wait for one more byte (`start`) before the program */
+  | {kind: 'hold'; name: string}
   /**
    * unshare a user namespace below the child's, with these maps (lines "inside outside size", in
    * the child's namespace ids), written by a helper the child leaves behind in its own namespace

@@ -277,6 +277,10 @@ static pid_t container_pid; /* 0 until the setup process says which it is */
 static int container_exited;
 static int exit_code;
 static pid_t kill_pid;
+static long timeout_s;
+/* --timeout counts from the program's start (the kill-pid line): an initialized container's
+ * process may be held long before it */
+static long kill_deadline;
 
 /* A copy of fd above the range the setup process's fds are placed in, so that placing one
  * (dup2, which clears close-on-exec) never overwrites another still to be placed. */
@@ -343,6 +347,7 @@ static void status_line(char *line) {
     reply(answer);
   } else if (sscanf(line, "kill-pid %ld", &pid) == 1 && pid > 0) {
     kill_pid = (pid_t)pid;
+    if (timeout_s > 0) kill_deadline = now_ms() + timeout_s * 1000;
   } else if (sscanf(line, "exit %ld", &code) == 1) {
     container_exited = 1;
     exit_code = (int)code;
@@ -543,8 +548,6 @@ static void usage(void) {
   fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
 }
 
-static long timeout_s;
-
 int main(int argc, char **argv) {
   /* the monitor outlives the CLI next to a container of the same user: nothing of it (fds, memory)
    * is to be read through /proc/<pid>; fds 0-3 are what it is given, all above are closed below */
@@ -633,18 +636,17 @@ int main(int argc, char **argv) {
   set_nonblocking(err[0]);
   set_nonblocking(status_fd);
 
-  long deadline = timeout_s > 0 ? now_ms() + timeout_s * 1000 : 0;
   int timed_out = 0;
   /* Until the container has exited, or the setup process is gone without starting one. */
   while (!container_exited && !(setup_reaped && container_pid == 0)) {
     int wait_ms = -1;
-    if (deadline && !timed_out) {
-      long left = deadline - now_ms();
-      if (left <= 0 && kill_pid > 0) {
+    if (kill_deadline && !timed_out) {
+      long left = kill_deadline - now_ms();
+      if (left <= 0) {
         kill(kill_pid, SIGKILL);
         timed_out = 1;
       } else {
-        wait_ms = left <= 0 ? 100 : (int)left; /* its pid is not known yet */
+        wait_ms = (int)left;
       }
     }
     struct pollfd fds[5];

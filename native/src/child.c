@@ -670,6 +670,37 @@ static int run_step(const struct tspod_step *s) {
   return -1;
 }
 
+/* The hold step's check that the program can be found, as crun finds it while it creates a
+ * container (`init`) rather than when it starts it: only what the exec could never find (no
+ * such absolute path, nothing of that name in $PATH) fails here; the exec reports the rest. */
+static int program_exists(const struct tspod_plan *plan) {
+  struct stat st;
+  const char *file = plan->file;
+  if (!file) return 1;
+  if (strchr(file, '/')) return file[0] != '/' || stat(file, &st) == 0 || errno != ENOENT;
+  const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (char *const *e = plan->envp; e && *e; e++)
+    if (strncmp(*e, "PATH=", 5) == 0) path = *e + 5;
+  char candidate[4096];
+  size_t flen = strlen(file);
+  for (const char *p = path;;) {
+    const char *end = strchr(p, ':');
+    size_t dlen = end ? (size_t)(end - p) : strlen(p);
+    if (dlen > 0 && dlen + flen + 2 <= sizeof candidate) {
+      memcpy(candidate, p, dlen);
+      candidate[dlen] = '/';
+      memcpy(candidate + dlen + 1, file, flen + 1);
+      int found = stat(candidate, &st);
+      if (found == 0 && !S_ISDIR(st.st_mode)) return 1;
+      if (found < 0 && errno != ENOENT && errno != ENOTDIR) return 1; /* the exec says what */
+    } else if (dlen == 0) {
+      return 1; /* an empty entry is the working directory, not set yet: the exec looks */
+    }
+    if (!end) return 0;
+    p = end + 1;
+  }
+}
+
 static int has_wait_step(const struct tspod_plan *plan) {
   for (size_t i = 0; i < plan->nsteps; i++)
     if (plan->steps[i].kind == TSPOD_STEP_WAIT_RELEASE) return 1;
@@ -682,6 +713,12 @@ static void run_steps(const struct tspod_plan *plan) {
     if (s->kind == TSPOD_STEP_WAIT_RELEASE) {
       wait_for_release(plan);
       prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+      continue;
+    }
+    if (s->kind == TSPOD_STEP_HOLD) {
+      if (!program_exists(plan)) fail(plan, ENOENT, "exec", plan->file);
+      tspod_write_all(plan->sync_fd, "h", 1);
+      wait_for_release(plan);
       continue;
     }
     if (run_step(s) < 0) {

@@ -52,6 +52,10 @@ enum tspod_step_kind {
                                what was mounted before keeps the access of the ids the container's
                                own maps leave out (--userns=nomap, auto) */
   TSPOD_STEP_WRITE,         /* write data to the existing file at path (a sysctl under /proc/sys) */
+  TSPOD_STEP_HOLD,          /* `init`: every step before it done and the program found (a
+                               missing one fails as the exec would), send the byte 'h' and wait for
+                               one more byte from the parent (`start`) before the program runs;
+                               nothing about dumpable changes (the child stays non-dumpable) */
 };
 
 /* tspod_step.opts */

@@ -50,6 +50,7 @@ bool StepKind(const std::string &kind, tspod_step_kind *out) {
       {"loopback_up", TSPOD_STEP_LOOPBACK_UP}, {"seccomp", TSPOD_STEP_SECCOMP},
       {"wait_release", TSPOD_STEP_WAIT_RELEASE}, {"nest_userns", TSPOD_STEP_NEST_USERNS},
       {"write", TSPOD_STEP_WRITE},
+      {"hold", TSPOD_STEP_HOLD},
   };
   for (const auto &k : kinds)
     if (kind == k.name) { *out = k.kind; return true; }

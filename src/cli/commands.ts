@@ -22,6 +22,7 @@ export const COMMANDS = lazily({
   'container:exec': () => require('../commands/container/exec'),
   'container:export': () => require('../commands/container/export'),
   'container:exists': () => require('../commands/container/exists'),
+  'container:init': () => require('../commands/container/init'),
   'container:inspect': () => require('../commands/container/inspect'),
   'container:kill': () => require('../commands/container/kill'),
   'container:logs': () => require('../commands/container/logs'),

@@ -282,6 +282,11 @@ export class Engine {
     return await (await this.lifecycle()).start(targets, events)
   }
 
+  /** `init`: each container's process made and held before its program, its state "initialized"; `start` runs the program. */
+  async init(targets: Targets, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+    return await (await this.lifecycle()).init(targets, events)
+  }
+
   /** `stop`: the stop signal, then SIGKILL after the timeout. */
   async stop(targets: Targets & {ignore?: boolean; timeout?: number; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
     return await (await this.lifecycle()).stop(targets, events)

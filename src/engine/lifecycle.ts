@@ -11,7 +11,7 @@ import {PodConfig, PodRecords} from '../runtime/pod/records'
 import {Container, hasProcesses} from '../runtime/container/config'
 import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
-import {startDetachedOnce} from '../runtime/container/detach'
+import {initDetachedOnce, startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {DEFAULT_DETACH_KEYS, parseDetachKeys} from '../runtime/detach-keys'
 import {loadContainersConf} from '../storage/config/containers-conf'
@@ -172,6 +172,7 @@ export class ContainerLifecycle {
       if (names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once')
       const container = records.lookup(names[0])
       if (container.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${container.config.id}: container state improper`)
+      if (container.state.status === 'initialized') return {errors: [], exitCode: await this.startInitializedAttached(container, events)}
       if (isRunning(container.state)) throw new UsageError(`container ${container.config.id} is already running; tspod cannot attach to a running container`)
       let exitCode: number
       let started: Promise<void> = Promise.resolve()
@@ -210,6 +211,41 @@ export class ContainerLifecycle {
       events,
     )
     return {errors}
+  }
+
+  /** `start -a` of an initialized container: its program released under its monitor, its output followed from the log. */
+  private async startInitializedAttached(container: Container, events: WarningEvents): Promise<number> {
+    const {store, records} = this
+    const {followStartedOutput} = await import('../runtime/container/initialized-attach')
+    const exitCode = await followStartedOutput(store, records, container, async () => {
+      for (const w of await startDetachedOnce(store, records, container.config.id, {events: this.events.config})) events.onWarning?.(w)
+      await this.events.container(container.config, 'attach')
+    })
+    await this.autoRemove(container)
+    return exitCode
+  }
+
+  /**
+   * `init`: each container's process made under its monitor and held before its program
+   * (Podman's "initialized"); with `all`, every container, those already initialized or
+   * running left as they are without an error, as Podman's.
+   */
+  async init(targets: Targets, events: TargetEvents & WarningEvents = {}): Promise<unknown[]> {
+    const {store, records} = this
+    const names = targets.all ? records.list().map((c) => c.config.id) : targets.names
+    return await this.eachContainer(
+      records,
+      names,
+      async (c) => {
+        try {
+          for (const w of await initDetachedOnce(store, records, c.config.id, {events: this.events.config})) events.onWarning?.(w)
+        } catch (err) {
+          // still told by ID, as Podman's
+          if (!(targets.all && err instanceof ContainerStateError)) throw err
+        }
+      },
+      events,
+    )
   }
 
   /** `stop`: the stop signal, then SIGKILL after the timeout; `all` tells every container, stopped ones too, as Podman's. */

@@ -65,6 +65,11 @@ export interface SpawnOptions {
    * before its program. Not with `join`.
    */
   besideSteps?: (pid: number) => Promise<void>
+  /**
+   * `init`: the child runs every step, then waits before its program until release() (`start`);
+   * `holding` tells when it waits there.
+   */
+  hold?: boolean
 }
 
 export interface ChildExit {
@@ -83,6 +88,10 @@ export interface NamespacedChild {
   exited: Promise<ChildExit>
   /** the pty master of a `console` step, once `started` has resolved */
   consoleMaster(): number
+  /** with `hold`: resolves once every step is done and the child waits; rejects with the failing step */
+  holding?: Promise<void>
+  /** with `hold`: let the held child run its program */
+  release?(): void
 }
 
 interface ChildReport {
@@ -145,16 +154,22 @@ function signalName(signal: number | null): NodeJS.Signals | null {
 interface SyncReader {
   /** resolves true on the held child's ready byte, false when the socket ends without it */
   ready: Promise<boolean>
+  /** resolves true on a hold step's byte, false when the socket ends without it */
+  holding: Promise<boolean>
   /** everything after the ready byte (a held child) or all of it, once the socket ends */
   report: Promise<Buffer>
 }
 
-function readSyncSocket(socket: net.Socket, held: boolean): SyncReader {
+function readSyncSocket(socket: net.Socket, held: boolean, hold: boolean): SyncReader {
   let chunks: Buffer[] = []
   let resolveReady: (ready: boolean) => void = () => undefined
   const ready = new Promise<boolean>((resolve) => (resolveReady = resolve))
+  let resolveHolding: (holding: boolean) => void = () => undefined
+  const holding = new Promise<boolean>((resolve) => (resolveHolding = resolve))
   let awaitingReady = held
+  let awaitingHold = hold
   if (!held) resolveReady(false)
+  if (!hold) resolveHolding(false)
   const report = new Promise<Buffer>((resolve) => {
     socket.on('data', (c: Buffer) => {
       if (awaitingReady && c.length > 0) {
@@ -162,17 +177,24 @@ function readSyncSocket(socket: net.Socket, held: boolean): SyncReader {
         resolveReady(true)
         c = c.subarray(1)
       }
+      // the hold step's byte comes alone; a failing step's report is one write of REPORT_SIZE bytes
+      if (!awaitingReady && awaitingHold && c.length > 0 && c.length < REPORT_SIZE && c[0] === 'h'.charCodeAt(0)) {
+        awaitingHold = false
+        resolveHolding(true)
+        c = c.subarray(1)
+      }
       chunks.push(c)
     })
     const end = () => {
       resolveReady(false)
+      resolveHolding(false)
       resolve(Buffer.concat(chunks))
       chunks = []
     }
     socket.on('error', end)
     socket.on('close', end)
   })
-  return {ready, report}
+  return {ready, holding, report}
 }
 
 function wrapStdio(fds: [number, number, number]): Pick<NamespacedChild, 'stdin' | 'stdout' | 'stderr'> {
@@ -224,12 +246,14 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   const held = withUserNs || options.beforeRelease !== undefined || options.besideSteps !== undefined
   if (withUserNs && !options.mapping) throw new TspodError('a user namespace needs an id mapping')
   const command = options.command
+  let steps = options.besideSteps ? withWaitStep(options.steps ?? []) : options.steps ?? []
+  if (options.hold) steps = [...steps, {kind: 'hold', name: 'wait for start'}]
   let spawned: NativeSpawnResult
   try {
     spawned = native().spawn({
       namespaces: options.namespaces,
       join,
-      steps: options.besideSteps ? withWaitStep(options.steps ?? []) : options.steps ?? [],
+      steps,
       file: command?.file,
       execHelper: command ? EXEC_HELPER_BINARY : undefined,
       argv: command?.argv ?? [],
@@ -247,7 +271,8 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
   }
   tracePhase('namespaces')
   const sync = new net.Socket({fd: spawned.syncFd, readable: true, writable: true})
-  const {ready, report: reportBytes} = readSyncSocket(sync, held)
+  const hold = options.hold ?? false
+  const {ready, holding, report: reportBytes} = readSyncSocket(sync, held, hold)
   const exitStatus = options.noReap ? new Promise<never>(() => undefined) : native().waitPid(spawned.pid)
 
   if (held) {
@@ -279,8 +304,9 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       sync.destroy()
       throw report ? errorFromReport(report) : err
     }
-    if (options.besideSteps) sync.end()
-    else sync.end(Buffer.from('1'))
+    // a held-for-start child still reads its last byte from the socket: it stays open
+    if (!options.besideSteps) fs.writeSync(spawned.syncFd, '1')
+    if (!hold) sync.end()
   }
 
   const started = reportBytes.then((bytes) => {
@@ -303,5 +329,23 @@ export async function spawnInNamespaces(options: SpawnOptions): Promise<Namespac
       fs.closeSync(spawned.consoleFd)
     }
   }
-  return {pid: spawned.pid, ...wrapStdio(spawned.stdio), started, exited, consoleMaster}
+  const child: NamespacedChild = {pid: spawned.pid, ...wrapStdio(spawned.stdio), started, exited, consoleMaster}
+  if (hold) {
+    child.holding = holding.then(async (isHolding) => {
+      if (isHolding) return
+      await started
+      throw new TspodError(`the child ${spawned.pid} ended before it was ready to start`)
+    })
+    child.holding.catch(() => undefined)
+    exited.catch(() => undefined) // a caller told by `holding` of a failure need not await it too
+    child.release = () => {
+      try {
+        fs.writeSync(spawned.syncFd, '1')
+      } catch {
+        // the child is gone: `exited` tells how
+      }
+      sync.end()
+    }
+  }
+  return child
 }

@@ -88,6 +88,15 @@ test('a missing program is 127 and a directory is 126, with the path and the rea
   t.is(dir.error?.message, 'exec `/etc`: permission denied')
 })
 
+test('hold: the child waits before its program until released; a program that cannot be found fails while it is held', async (t) => {
+  const user = lookupUser(TEST_USER)
+  const held = await spawnAs(user, {namespaces: ['user'], hold: true, command: {file: 'sh', argv: ['sh', '-c', 'echo ran'], env: ['PATH=/usr/bin:/bin']}})
+  t.like(held, {held: true, outputWhileHeld: '', stdout: 'ran\n', exit: {code: 0, signal: null}})
+  const missing = await spawnAs(user, {namespaces: ['user'], hold: true, command: {file: 'no-such-cmd', argv: ['no-such-cmd'], env: ['PATH=/usr/bin:/bin']}})
+  t.is(missing.error?.message, 'executable file `no-such-cmd` not found in $PATH: No such file or directory')
+  t.is((missing as {held?: boolean}).held, undefined)
+})
+
 test('a failing mount step is reported with its name and errno', async (t) => {
   const user = lookupUser(TEST_USER)
   const report = await spawnAs(user, {

@@ -44,11 +44,14 @@ export interface ContainerConfig {
 }
 
 /** Podman's states, in the words its `State.Status` uses. */
-export type ContainerStatus = 'created' | 'running' | 'stopping' | 'paused' | 'exited'
+export type ContainerStatus = 'created' | 'initialized' | 'running' | 'stopping' | 'paused' | 'exited'
 
-/** Its processes exist: running, being stopped, or paused (stopped by signal, see pause.ts). */
+/**
+ * Its processes exist: running, being stopped, paused (stopped by signal, see pause.ts), or
+ * initialized (`init`: its process made and held before its program, see launch.ts).
+ */
 export function hasProcesses(state: ContainerState): boolean {
-  return state.status === 'running' || state.status === 'stopping' || state.status === 'paused'
+  return state.status === 'running' || state.status === 'stopping' || state.status === 'paused' || state.status === 'initialized'
 }
 
 export interface ContainerState {

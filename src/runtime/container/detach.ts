@@ -11,13 +11,14 @@ import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
 import type {EventsConfig} from '../../events/config'
 import {PACKAGE_ROOT} from '../../package-info'
 import type {Store} from '../../storage/store/store'
-import type {Container} from './config'
+import {Container, hasProcesses} from './config'
 import {ContainerStateError} from './errors'
 import {exitFilePath} from './exit-file'
 import {withContainerLock} from './lock'
 import {logSizeLimit} from './log-config'
-import {containerDirs, logConfigOf, logFileOf, pastaPidFile} from './paths'
+import {bundleDir, containerDirs, logConfigOf, logFileOf, pastaPidFile} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
+import {requestStart} from './start-socket'
 
 /**
  * What the setup step sends on fd 3 once it knows: the container runs, or why it does not (the
@@ -32,6 +33,8 @@ export interface MonitorRequest {
   restartCount?: number
   /** where the monitor records the container's init, start and died events (none: not recorded) */
   events?: EventsConfig
+  /** `init`: the container's process held before its program until a `start` (start-socket.ts) */
+  init?: boolean
 }
 
 /** Built by `npm run build:native` (native/monitor/build.js) next to the addon. */
@@ -46,9 +49,9 @@ function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError
   return errorOfClass(ERROR_CLASSES.includes(report.errorClass) ? report.errorClass : 'EngineError', report.message)
 }
 
-function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig): string[] {
+function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): string[] {
   const id = container.config.id
-  const request = JSON.stringify({storage: store.config, id, restartCount, events} satisfies MonitorRequest)
+  const request = JSON.stringify({storage: store.config, id, restartCount, events, ...(init ? {init} : {})} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
@@ -86,6 +89,7 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
     }
     if (current.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${id}: container state improper`)
     if (current.state.status === 'running' || current.state.status === 'stopping') return []
+    if (current.state.status === 'initialized') return await startInitialized(store, id)
     // a restart (restartCount set) that the user's stop overtook
     if (options.restartCount !== undefined && current.state.stoppedByUser) return []
     try {
@@ -97,10 +101,44 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
   })
 }
 
-/** Resolves with the preflight warnings once the container runs; the caller holds its lock. */
-function startDetached(store: Store, container: Container, restartCount?: number, events?: EventsConfig): Promise<string[]> {
+/**
+ * `init`: the container's process made under its monitor and held before its program, as
+ * Podman's init has the runtime create it; a container whose process exists already is refused
+ * in Podman's words. Resolves with the preflight warnings.
+ */
+export function initDetachedOnce(store: Store, records: ContainerRecords, id: string, options: {events?: EventsConfig} = {}): Promise<string[]> {
+  return withContainerLock(store, id, async (held) => {
+    const current = records.get(id)
+    if (!current) {
+      held.releaseAndRemove()
+      throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
+    }
+    if (hasProcesses(current.state)) throw new ContainerStateError(`container ${id} has already been created in runtime: container state improper`)
+    try {
+      return await startDetached(store, current, undefined, options.events, true)
+    } finally {
+      if (!records.get(id)) held.releaseAndRemove()
+    }
+  })
+}
+
+/** An initialized container's program run by the setup step holding it; the caller holds its lock. */
+async function startInitialized(store: Store, id: string): Promise<string[]> {
+  const text = await requestStart(bundleDir(store, id), id)
+  let report: MonitorReport
+  try {
+    report = JSON.parse(text) as MonitorReport
+  } catch {
+    throw new TspodError(`the monitor of initialized container ${id} ended before the container started`)
+  }
+  if (!report.ok) throw errorFor(report)
+  return report.warnings
+}
+
+/** Resolves with the preflight warnings once the container runs (or, with `init`, is held); the caller holds its lock. */
+function startDetached(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): Promise<string[]> {
   const id = container.config.id
-  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, restartCount, events), {
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, restartCount, events, init), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',

@@ -13,7 +13,7 @@ export type ContainerLookup = (nameOrId: string) => Container
 export type PodIdLookup = (nameOrId: string) => string | undefined
 
 /** The states a status filter may name (Podman's StringToContainerStatus). */
-export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing']
+export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'initialized', 'running', 'stopped', 'paused', 'exited', 'removing']
 
 function matchesAnyRegexp(text: string, patterns: string[]): boolean {
   return patterns.some((p) => {

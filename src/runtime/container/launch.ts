@@ -59,6 +59,11 @@ export interface LaunchOptions {
   preserveFds?: number
   /** the times its restart policy has started it again since the user last did (kept in its state) */
   restartCount?: number
+  /**
+   * `init`: the container's process is made (namespaces, mounts, network) and held before its
+   * program, recorded as initialized; Launched.release runs the program.
+   */
+  hold?: boolean
 }
 
 export interface Launched {
@@ -69,6 +74,10 @@ export interface Launched {
   warnings: string[]
   /** the container's exit, with kernel permission errors explained */
   exited: Promise<ChildExit>
+  /** with `hold`: resolves once the process waits before its program (rejects: the step that failed) */
+  holding?: Promise<void>
+  /** with `hold`: the program runs, and the container is recorded as running */
+  release?(): Promise<void>
 }
 
 /** 128 + signal for a process killed by a signal, as Podman reports it. */
@@ -111,6 +120,8 @@ interface Spawned {
   fuse?: FuseOverlayMount
   /** the container's init on the host (the external runtime's child, with --runtime) */
   initPid: number
+  /** with `hold` and --runtime: the container's init once released (the runtime creates it then) */
+  releasedPid?: () => Promise<number>
   warnings: string[]
   explain(err: unknown): unknown
 }
@@ -147,6 +158,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
       console: options.tty,
       dieWithParent: options.dieWithParent ?? true,
       preserveFds: options.preserveFds,
+      hold: options.hold,
       beforeRelease: fuse?.start,
       // slirp4netns comes up while the child mounts the rootfs; the program starts once it is ready
       besideSteps: network?.start,
@@ -204,10 +216,11 @@ async function spawnJoining(container: Container, plan: ContainerPlan, layout: R
     stdio: options.stdio,
     console: options.tty,
     dieWithParent: options.dieWithParent ?? true,
+    hold: options.hold,
   })
   let initPid = child.pid
   if (plan.namespaces.includes('pid') || plan.joins.some((j) => j.namespace === 'pid')) {
-    await child.started.catch(() => undefined) // a failure shows in child.exited
+    await (child.holding ?? child.started).catch(() => undefined) // a failure shows in child.exited
     initPid = await onlyChildOf(child.pid)
   }
   return {child, initPid, warnings, explain: (err) => explainProcMountRefusal(err)}
@@ -375,12 +388,16 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
     reachableDirs: [containerDirs(store, config.id).userdata, store.layout.volumesDir],
     dieWithParent: options.dieWithParent ?? true,
     fuseOverlay: fuse,
+    hold: options.hold,
   }).catch(async (err) => {
     await networkHandle()?.stop()
     throw err
   })
+  const releasedPid = () => child.containerPid().catch(() => child.pid)
+  // held, the runtime has not run yet: the helper holding the rootfs and network is the process
+  if (options.hold) return {child, network: networkHandle(), initPid: child.pid, releasedPid, warnings: child.warnings, explain: (err) => err}
   await child.started.catch(() => undefined) // a failure shows in child.exited
-  const initPid = await child.containerPid().catch(() => child.pid)
+  const initPid = await releasedPid()
   return {child, network: networkHandle(), initPid, warnings: child.warnings, explain: (err) => err}
 }
 
@@ -436,23 +453,34 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
   if (config.monitorPidFile) writeMonitorPidFile(config.monitorPidFile, monitorPid)
   const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const running: ContainerState = {
-    status: 'running',
+    status: options.hold ? 'initialized' : 'running',
     pid: spawned.initPid,
     pidStart: processStartTime(spawned.initPid),
     monitorPid,
     monitorStart: processStartTime(monitorPid),
-    startedAt: new Date().toISOString(),
+    ...(options.hold ? {} : {startedAt: new Date().toISOString()}),
     exitCode: 0,
     ports: spawned.network?.ports,
     ...(spawned.network?.networks ? {networks: spawned.network.networks} : {}),
     ...(options.restartCount ? {restartCount: options.restartCount} : {}),
   }
-  records.saveState(config.id, running)
   const exited = spawned.child.exited
     .finally(() => Promise.all([spawned.network?.stop(), spawned.fuse?.finished(), release?.()]))
     .catch((err) => Promise.reject(spawned.explain(err)))
   exited.catch(() => undefined)
-  return {child: spawned.child, initPid: spawned.initPid, warnings: spawned.warnings, exited}
+  const launched: Launched = {child: spawned.child, initPid: spawned.initPid, warnings: spawned.warnings, exited}
+  if (options.hold) {
+    const holding = spawned.child.holding!.catch((err) => Promise.reject(spawned.explain(err)))
+    holding.catch(() => undefined)
+    launched.holding = holding
+    launched.release = async () => {
+      spawned.child.release!()
+      const pid = spawned.releasedPid ? await spawned.releasedPid() : spawned.initPid
+      records.saveState(config.id, {...running, status: 'running', pid, pidStart: processStartTime(pid), startedAt: new Date().toISOString()})
+    }
+  }
+  records.saveState(config.id, running)
+  return launched
 }
 
 /** --preserve-fds: the caller's fds for a foreground start; none for a detached one. */

@@ -16,6 +16,9 @@ import type {MonitorReport, MonitorRequest} from './detach'
 import {Launched, NEVER_RAN_EXIT_CODE, exitCodeOf, launchContainer, recordExit} from './launch'
 import {NoSuchContainerError, ContainerRecords} from './records'
 import {removeStoppedContainer} from './remove'
+import {bundleDir} from './paths'
+import {listenForStart} from './start-socket'
+import type {Container} from './config'
 
 /** the starting CLI's end: one MonitorReport */
 const REPORT_FD = 3
@@ -71,6 +74,45 @@ async function removeIfAutoRemove(store: Store, records: ContainerRecords, id: s
   if (after?.config.autoRemove && !hasProcesses(after.state)) await removeStoppedContainer(store, records, after)
 }
 
+/** Where the outcome of the start goes: the starting CLI's fd 3, or the connection of an initialized container's `start`. */
+type Reply = (message: MonitorReport) => void
+
+/**
+ * `init`: once the held process waits before its program, the init CLI is told and the setup
+ * step waits for a `start` (start-socket.ts), whose connection gets the start's report; or for
+ * the held process to end (stop, rm), whose exit the monitor then records as any other.
+ * Undefined when there is nothing to start.
+ */
+async function holdUntilStart(store: Store, records: ContainerRecords, container: Container, launched: Launched, request: MonitorRequest): Promise<Reply | undefined> {
+  try {
+    await launched.holding
+  } catch (holdError) {
+    // it never got ready: recorded as created with the reason, as a failed start is
+    let err = holdError as Error
+    await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error) => (err = e))
+    await removeIfAutoRemove(store, records, request.id)
+    // Podman's init fails as the engine (125) whatever the runtime's create said
+    report({ok: false, message: err.message, errorClass: 'EngineError'})
+    return undefined
+  }
+  const listener = await listenForStart(bundleDir(store, request.id))
+  if (request.events) await new EventRecorder(request.events).container(container.config, 'init')
+  report({ok: true, warnings: launched.warnings})
+  const ended = launched.child.exited.then(
+    () => undefined,
+    () => undefined,
+  )
+  const connection = await Promise.race([listener.connection, ended])
+  listener.close()
+  if (!connection) {
+    handOver(launched.child.pid, -1)
+    tellMonitor(`exit ${await launched.child.exited.then(exitCodeOf, () => NEVER_RAN_EXIT_CODE)}\n`)
+    return undefined
+  }
+  connection.on('error', () => undefined) // a start that gave up waiting: the record tells it
+  return (message) => connection.end(JSON.stringify(message))
+}
+
 async function setup(request: MonitorRequest): Promise<void> {
   for (const sig of ['SIGHUP', 'SIGINT', 'SIGPIPE'] as const) process.on(sig, () => undefined)
   const store = await Store.open(request.storage)
@@ -93,11 +135,19 @@ async function setup(request: MonitorRequest): Promise<void> {
         monitorPid: process.ppid,
         networkExitFd: NETWORK_EXIT_FD,
         restartCount: request.restartCount,
+        hold: request.init,
       })
     } finally {
       fs.closeSync(devNull)
     }
     const {child} = launched
+    let reply: Reply = report
+    if (request.init) {
+      const startReply = await holdUntilStart(store, records, container, launched, request)
+      if (!startReply) return
+      reply = startReply
+      await launched.release!()
+    }
     // as soon as this process reaps it (launched.exited waits for slirp4netns to stop as well)
     let exitCode: number | undefined
     child.exited.then(
@@ -112,7 +162,7 @@ async function setup(request: MonitorRequest): Promise<void> {
       let err = startError as Error
       await recordExit(records, container, launched, {lockHeld: true}).catch((e: Error) => (err = e))
       await removeIfAutoRemove(store, records, request.id)
-      report({ok: false, message: err.message, errorClass: errorClassOf(err)})
+      reply({ok: false, message: err.message, errorClass: errorClassOf(err)})
       return
     }
 
@@ -127,12 +177,15 @@ async function setup(request: MonitorRequest): Promise<void> {
     if (request.events) {
       // before the report, so a start is written before the monitor's died
       const recorder = new EventRecorder(request.events)
-      await recorder.container(container.config, 'init')
+      // an initialized container's init was recorded by `init`
+      if (!request.init) await recorder.container(container.config, 'init')
       await recorder.container(container.config, 'start')
     }
-    if (container.config.timeout) tellMonitor(`kill-pid ${launched.initPid}\n`)
+    // released by --runtime's helper, the runtime's container init is recorded now
+    const initPid = request.init ? (records.get(request.id)?.state.pid ?? launched.initPid) : launched.initPid
+    if (container.config.timeout) tellMonitor(`kill-pid ${initPid}\n`)
     const monitorReadsTerminal = handOver(child.pid, master)
-    report({ok: true, warnings: launched.warnings})
+    reply({ok: true, warnings: launched.warnings})
     let copied: Promise<void> | undefined
     if (master >= 0 && !monitorReadsTerminal) {
       copied = copyTerminal(master)

@@ -53,7 +53,8 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
       checkNoDependents(records, current)
       checkNotServiceOfPods(records, current)
       if (hasProcesses(current.state)) {
-        if (!options.force) throw new ContainerRunningError(id, current.state.status === 'paused' ? 'paused' : 'running')
+        // an initialized one's program never ran: removed without --force, as Podman's
+        if (!options.force && current.state.status !== 'initialized') throw new ContainerRunningError(id, current.state.status === 'paused' ? 'paused' : 'running')
         return current // stopped without the lock, which the exit's recording needs
       }
       await removeStoppedContainer(store, records, current, options)
@@ -62,7 +63,8 @@ export async function removeContainer(store: Store, records: ContainerRecords, c
     })
     if (!toStop) break
     monitors.push({pid: toStop.state.monitorPid, start: toStop.state.monitorStart})
-    if (toStop.state.status === 'paused') await killPausedContainer(records, toStop)
+    // an initialized one's program never ran: nothing to stop gracefully (Podman's runtime deletes it with SIGKILL)
+    if (toStop.state.status === 'paused' || toStop.state.status === 'initialized') await killPausedContainer(records, toStop)
     else await stopContainer(records, toStop, options.timeout)
   }
   for (const monitor of monitors) if (monitor.pid !== process.pid) await processEnded(monitor.pid, monitor.start, MONITOR_END_MS)

@@ -48,9 +48,10 @@ function humanDuration(ms: number): string {
   return `${Math.floor(d / 365)} years`
 }
 
-/** "Up 5 seconds", "Exited (0) 3 minutes ago", "Paused", "Created", as `podman ps` STATUS. */
+/** "Up 5 seconds", "Exited (0) 3 minutes ago", "Paused", "Initialized", "Created", as `podman ps` STATUS. */
 export function statusText(state: ContainerState, now = Date.now()): string {
   if (state.status === 'paused') return 'Paused'
+  if (state.status === 'initialized') return 'Initialized'
   if (isRunning(state)) return `Up ${humanDuration(now - Date.parse(state.startedAt ?? new Date(now).toISOString()))}`
   if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt ?? new Date(now).toISOString()))} ago`
   return 'Created'

@@ -15,8 +15,9 @@ const POLL_MS = 50
 
 export {ContainerStateError}
 
+/** Its processes can be stopped: running, or held by `init` before its program. */
 function isRunning(c: Container): boolean {
-  return c.state.status === 'running' || c.state.status === 'stopping'
+  return c.state.status === 'running' || c.state.status === 'stopping' || c.state.status === 'initialized'
 }
 
 function sleep(ms: number): Promise<void> {
@@ -60,7 +61,8 @@ export async function killContainer(records: ContainerRecords, c: Container, sig
       held.releaseAndRemove()
       throw new NoSuchContainerError(`no container with name or ID "${c.config.id}" found: no such container`)
     }
-    if (!hasProcesses(current.state))
+    // an initialized one's program has not run: Podman's kill refuses it too
+    if (!hasProcesses(current.state) || current.state.status === 'initialized')
       throw new ContainerStateError(`can only kill running containers. ${c.config.id} is in state ${current.state.status}: container state improper`)
     if (records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) signal(current, sig)
   })
@@ -106,12 +108,13 @@ export async function stopContainer(records: ContainerRecords, c: Container, tim
 /**
  * `rm -f` of a paused container: SIGKILL to its init, which ends it even while stopped (as
  * Podman kills a frozen one), then SIGCONT to what is left of it (processes outside a pid
- * namespace of its own outlive their init), and the wait for the exit to be recorded.
+ * namespace of its own outlive their init), and the wait for the exit to be recorded. `rm` of
+ * an initialized one (its process held before its program) ends it the same way.
  */
 export async function killPausedContainer(records: ContainerRecords, c: Container): Promise<void> {
   const killed = await withContainerLock(records.store, c.config.id, () => {
     const current = records.get(c.config.id)
-    if (!current || current.state.status !== 'paused') return false
+    if (!current || (current.state.status !== 'paused' && current.state.status !== 'initialized')) return false
     if (!records.updateRunningState(c.config.id, (state) => ({...state, stoppedByUser: true}))) return false
     const rest = isAlive(current.state.pid, current.state.pidStart) ? containerProcesses(current.state.pid, otherInits(records, current)) : []
     signal(current, 'SIGKILL')

@@ -72,6 +72,11 @@ export interface OciRuntimeStart {
    * has a user namespace of its own (its /etc files, volumes): made searchable as Podman does.
    */
   reachableDirs?: string[]
+  /**
+   * `init`: the helper mounts the rootfs (and the network is set up) and waits before it execs
+   * the runtime, until release(); the runtime creates and starts the container then.
+   */
+  hold?: boolean
 }
 
 export interface OciRuntimeChild {
@@ -99,6 +104,10 @@ export interface OciRuntimeChild {
   consoleMaster(): number
   /** send a signal to the container's init directly (SIGKILL cannot go through the runtime) */
   kill(signal?: NodeJS.Signals): Promise<void>
+  /** with `hold`: resolves once the helper waits before the runtime; rejects as `exited` does */
+  holding?: Promise<void>
+  /** with `hold`: the helper execs the runtime */
+  release?(): void
 }
 
 const PID_FILE = 'pidfile'
@@ -252,6 +261,7 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
       beforeRelease,
       dieWithParent: o.dieWithParent ?? true,
       preserveFds: o.preserveFds,
+      hold: o.hold,
     })
   } catch (err) {
     consoleSocket?.close()
@@ -301,7 +311,10 @@ export async function startWithOciRuntime(o: OciRuntimeStart): Promise<OciRuntim
     if (pid === undefined) throw new TspodError(`the OCI runtime ${runtime.name} wrote no pid file \`${pidFile}\``)
     return pid
   }
+  const holding = child.holding?.catch((err) => Promise.reject(helperError(err, runtime, walks)))
+  holding?.catch(() => undefined)
   return {
+    ...(holding ? {holding, release: child.release} : {}),
     pid: child.pid,
     runtime,
     warnings,
