@@ -24,7 +24,7 @@ export const POD_STATES: Record<string, string[]> = {
   'pod:pause': ['running', 'degraded'],
   'pod:stats': ['running', 'degraded'],
   'pod:stop': ['running', 'degraded'],
-  'pod:unpause': ['paused'],
+  'pod:unpause': ['paused', 'degraded'],
 }
 
 type Kind = 'containers' | 'images' | 'volumes' | 'networks' | 'pods' | 'secrets' | 'registries'
