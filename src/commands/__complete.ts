@@ -35,6 +35,7 @@ export default class Complete extends TspodCommand {
       if (kind === 'volumes') return (await engine.listVolumes([])).records.map((v) => v.Name)
       if (kind === 'networks') return (await (await engine.networks()).list([])).flatMap((n) => [...ids(partial, n.id), n.name])
       if (kind === 'secrets') return (await engine.secrets()).list([]).flatMap((s) => [...ids(partial, s.ID), s.Spec.Name])
+      if (kind === 'descriptors') return engine.topDescriptors()
       return engine.registries.unqualifiedSearchRegistries
     }
     const rootfs: RootfsSource = (target) => (dir) =>

@@ -554,6 +554,12 @@ export class Engine {
     return topProcesses(container.state.pid!, descriptors.length > 0 ? descriptors : undefined)
   }
 
+  /** The ps(1) descriptors `top` takes, sorted. */
+  async topDescriptors(): Promise<string[]> {
+    const {listDescriptors} = await import('../runtime/top/descriptors')
+    return listDescriptors()
+  }
+
   /** `rename` */
   async rename(name: string, newName: string): Promise<void> {
     const {store, records} = await this.containers()

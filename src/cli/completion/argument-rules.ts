@@ -27,7 +27,7 @@ export const POD_STATES: Record<string, string[]> = {
   'pod:unpause': ['paused', 'degraded'],
 }
 
-type Kind = 'containers' | 'images' | 'volumes' | 'networks' | 'pods' | 'secrets' | 'registries'
+type Kind = 'containers' | 'images' | 'volumes' | 'networks' | 'pods' | 'secrets' | 'registries' | 'descriptors'
 
 /** Verbs whose argument is any of several kinds of object (`inspect NAME`, `generate kube NAME`). */
 const COMMAND_KINDS: Record<string, Kind[]> = {
@@ -36,13 +36,15 @@ const COMMAND_KINDS: Record<string, Kind[]> = {
   'generate:kube': ['containers', 'pods', 'volumes'],
   'kube:generate': ['containers', 'pods', 'volumes'],
   'image:ls': ['images'],
+  // Podman completes volumes for both of its arguments
+  'volume:import': ['volumes'],
 }
 
-/** Argument names that are images whatever their verb: manifest lists and their entries, new tags. */
-const IMAGE_ARGUMENTS = new Set(['list', 'lists', 'digest', 'target'])
+/** Argument names that are images whatever their verb: manifest lists and their entries, new tags, push destinations. */
+const IMAGE_ARGUMENTS = new Set(['list', 'lists', 'digest', 'target', 'destination'])
 
 /** Argument names the shell completes as host paths (or a command): left to its file completion. */
-const HOST_PATH_ARGUMENTS = new Set(['context', 'kubefile', 'source', 'file', 'path', 'command', 'destination'])
+const HOST_PATH_ARGUMENTS = new Set(['context', 'kubefile', 'source', 'file', 'path', 'command'])
 
 /** Values of an argument that is one of a fixed set. */
 const FIXED_VALUES: Record<string, string[]> = {'completion:shell': ['bash', 'zsh', 'fish', 'powershell']}
@@ -58,6 +60,7 @@ export function argumentCompletion(commandId: string, argName: string): Argument
   const name = argName.toLowerCase()
   for (const kind of ['container', 'image', 'volume', 'network', 'pod', 'secret'] as const) if (name.startsWith(kind)) return {kinds: [`${kind}s`]}
   if (name.startsWith('registr')) return {kinds: ['registries']}
+  if (name === 'descriptors') return {kinds: ['descriptors']}
   if (IMAGE_ARGUMENTS.has(name) || (commandId === 'image:untag' && name === 'name')) return {kinds: ['images']}
   if (HOST_PATH_ARGUMENTS.has(name)) return 'host-paths'
   return 'nothing'

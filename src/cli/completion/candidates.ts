@@ -22,7 +22,8 @@ export interface Completion {
 }
 
 /** The names in the store a positional argument can be. */
-export type NameKind = 'containers' | 'images' | 'volumes' | 'networks' | 'pods' | 'secrets' | 'registries'
+/** `descriptors`: the ps(1) descriptors `top` takes, not names in the store. */
+export type NameKind = 'containers' | 'images' | 'volumes' | 'networks' | 'pods' | 'secrets' | 'registries' | 'descriptors'
 /** The names of a kind that may complete `partial` (the caller filters them by it), of containers or pods only those in `states` when given. */
 export type NameSource = (kind: NameKind, partial: string, states?: string[]) => Promise<string[]>
 /** Lists a dir inside an image's or a container's rootfs, for completing paths in them. */

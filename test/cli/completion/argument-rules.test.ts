@@ -10,6 +10,9 @@ test('an argument\'s name says which objects complete it', (t) => {
   t.deepEqual(argumentCompletion('login', 'registry'), {kinds: ['registries']})
   t.deepEqual(argumentCompletion('manifest:add', 'list'), {kinds: ['images']})
   t.deepEqual(argumentCompletion('image:untag', 'name'), {kinds: ['images']})
+  t.deepEqual(argumentCompletion('image:push', 'destination'), {kinds: ['images']}, 'as Podman: images for every argument')
+  t.deepEqual(argumentCompletion('volume:import', 'source'), {kinds: ['volumes']}, 'as Podman: volumes for every argument')
+  t.deepEqual(argumentCompletion('container:top', 'descriptors'), {kinds: ['descriptors']})
 })
 
 test('verbs taking several kinds of object complete all of them', (t) => {
