@@ -77,6 +77,9 @@ export async function complete(root: Node, words: string[], names: NameSource, r
   }
   if (pendingFlag) {
     const values = (pendingFlag.options ?? []).map((name) => ({name}))
+    // a Go template: `json` while nothing else is typed, as Podman's AutocompleteFormat (its struct fields are Go's reflection)
+    if (pendingFlag.name === 'format' && values.length === 0)
+      return {candidates: 'json'.startsWith(partial) ? [{name: 'json'}] : [], directive: DIRECTIVE.noFileComp}
     return values.length > 0 ? {candidates: matching(values, partial), directive: DIRECTIVE.noFileComp} : {candidates: [], directive: DIRECTIVE.default}
   }
   if (!flagsEnded && partial.startsWith('-')) {
