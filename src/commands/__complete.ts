@@ -1,7 +1,7 @@
 import {Config} from '@oclif/core'
 
 import {GlobalFlags, TspodCommand} from '../cli/base-command'
-import {DIRECTIVE, NameKind, complete, renderCompletion} from '../cli/completion/candidates'
+import {DIRECTIVE, NameKind, RootfsSource, complete, directiveNames, renderCompletion} from '../cli/completion/candidates'
 import {commandTree} from '../cli/help/command-tree'
 
 /** cobra's hidden completion command, which the scripts of `tspod completion` call: its words are not parsed as flags. */
@@ -19,18 +19,38 @@ export default class Complete extends TspodCommand {
     // as Podman's: IDs once two characters are typed; an image's name also without its leading path parts once one is
     const ids = (partial: string, id: string) => (partial.length >= 2 && id.startsWith(partial) ? [id.slice(0, 12)] : [])
     const tails = (name: string) => name.split('/').map((_, i, parts) => parts.slice(i).join('/'))
-    const names = async (kind: NameKind, partial: string): Promise<string[]> => {
-      if (kind === 'containers') return (await engine.listContainers({all: true})).flatMap((c) => [...c.summary.Names, ...ids(partial, c.summary.Id)])
+    const inStates = (states: string[] | undefined, state: string) => states === undefined || states.includes(state.toLowerCase())
+    const names = async (kind: NameKind, partial: string, states?: string[]): Promise<string[]> => {
+      if (kind === 'containers')
+        return (await engine.listContainers({all: true}))
+          .filter((c) => inStates(states, c.summary.State))
+          .flatMap((c) => [...ids(partial, c.summary.Id), c.summary.Names[0]])
+      if (kind === 'pods')
+        return (await engine.pods())
+          .list()
+          .filter((p) => inStates(states, p.Status))
+          .flatMap((p) => [...ids(partial, p.Id), p.Name])
       if (kind === 'images')
-        return (await engine.listImages([])).flatMap((i) => [...(partial ? i.RepoTags.flatMap(tails) : i.RepoTags), ...ids(partial, i.Id)])
+        return (await engine.listImages([])).flatMap((i) => [...ids(partial, i.Id), ...(partial ? i.RepoTags.flatMap(tails) : i.RepoTags)])
       if (kind === 'volumes') return (await engine.listVolumes([])).records.map((v) => v.Name)
-      return []
+      if (kind === 'networks') return (await (await engine.networks()).list([])).flatMap((n) => [...ids(partial, n.id), n.name])
+      if (kind === 'secrets') return (await engine.secrets()).list([]).flatMap((s) => [...ids(partial, s.ID), s.Spec.Name])
+      if (kind === 'descriptors') return engine.topDescriptors()
+      return engine.registries.unqualifiedSearchRegistries
     }
+    const rootfs: RootfsSource = (target) => (dir) =>
+      'image' in target ? engine.listImageDir(target.image, dir) : engine.listContainerDir(target.container, dir)
+    let directive: number = DIRECTIVE.error
     try {
-      process.stdout.write(renderCompletion(await complete(tree, this.argv, names), withDescriptions))
-    } catch {
+      const completion = await complete(tree, this.argv, names, rootfs)
+      directive = completion.directive
+      process.stdout.write(renderCompletion(completion, withDescriptions))
+    } catch (err) {
+      process.stderr.write(`[Debug] [Error] ${(err as Error).message}\n`)
       process.stdout.write(`:${DIRECTIVE.error}\n`)
     }
+    // what cobra tells a person debugging the scripts; the scripts read only stdout
+    process.stderr.write(`Completion ended with directive: ${directiveNames(directive)}\n`)
   }
 
   /** The value of `--name VALUE` or `--name=VALUE` among the words being completed. */

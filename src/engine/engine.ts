@@ -22,6 +22,7 @@ import type {TopResult} from '../runtime/top/top'
 import type {PruneChoice} from '../runtime/volume/prune'
 import type {InspectVolumeData} from '../runtime/volume/report'
 import type {Finding} from '../storage/store/check/finding'
+import type {RootfsDirEntry} from '../runtime/spec/rootfs-files'
 import type {Change} from '../storage/store/changes'
 import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/registries-conf'
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
@@ -588,6 +589,12 @@ export class Engine {
     return topProcesses(container.state.pid!, descriptors.length > 0 ? descriptors : undefined)
   }
 
+  /** The ps(1) descriptors `top` takes, sorted. */
+  async topDescriptors(): Promise<string[]> {
+    const {listDescriptors} = await import('../runtime/top/descriptors')
+    return listDescriptors()
+  }
+
   /** `rename` */
   async rename(name: string, newName: string): Promise<void> {
     const {store, records} = await this.containers()
@@ -1027,6 +1034,24 @@ export class Engine {
     const store = await this.store()
     const {findImage} = await import('../storage/store/images/lookup')
     return findImage(store, name, this.registries) !== undefined
+  }
+
+  /** The entries of a dir in an image's rootfs, read from its layers (what shell completion lists); undefined: no such dir. */
+  async listImageDir(name: string, dir: string): Promise<RootfsDirEntry[] | undefined> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {containerLowerDirs} = await import('../storage/store/mapped-layers/mapped-layers')
+    const {listRootfsDir} = await import('../runtime/spec/rootfs-files')
+    return listRootfsDir(containerLowerDirs(store, lookupImage(store, name, this.registries), undefined), dir)
+  }
+
+  /** The entries of a dir in a container's rootfs (its own changes over its image's layers). */
+  async listContainerDir(name: string, dir: string): Promise<RootfsDirEntry[] | undefined> {
+    const {store, records} = await this.containers()
+    const {containerLayout} = await import('../runtime/container/launch')
+    const {listRootfsDir} = await import('../runtime/spec/rootfs-files')
+    const layout = containerLayout(store, records.lookup(name))
+    return listRootfsDir([layout.upperDir, ...layout.lowerDirs], dir)
   }
 
   /** `tag`: more names for an image. */

@@ -5,9 +5,11 @@ import type {Command} from '@oclif/core'
 import {globalFlags} from '../global-flags'
 import type {Node} from '../help/command-tree'
 import {ownFlags} from '../help/usage'
+import {CONTAINER_STATES, POD_STATES, argumentCompletion} from './argument-rules'
+import {DIRECTIVE} from './directive'
+import {DirLister, completePath} from './path-candidates'
 
-/** cobra's ShellCompDirective bits, which the scripts read. */
-export const DIRECTIVE = {default: 0, error: 1, noSpace: 2, noFileComp: 4} as const
+export {DIRECTIVE, directiveNames} from './directive'
 
 export interface Candidate {
   name: string
@@ -20,17 +22,14 @@ export interface Completion {
 }
 
 /** The names in the store a positional argument can be. */
-export type NameKind = 'containers' | 'images' | 'volumes' | 'networks'
-/** The names of a kind that may complete `partial` (the caller filters them by it). */
-export type NameSource = (kind: NameKind, partial: string) => Promise<string[]>
+/** `descriptors`: the ps(1) descriptors `top` takes, not names in the store. */
+export type NameKind = 'containers' | 'images' | 'volumes' | 'networks' | 'pods' | 'secrets' | 'registries' | 'descriptors'
+/** The names of a kind that may complete `partial` (the caller filters them by it), of containers or pods only those in `states` when given. */
+export type NameSource = (kind: NameKind, partial: string, states?: string[]) => Promise<string[]>
+/** Lists a dir inside an image's or a container's rootfs, for completing paths in them. */
+export type RootfsSource = (target: {image: string} | {container: string}) => DirLister
 
 type FlagLike = Pick<Command.Flag.Cached, 'name' | 'char' | 'type' | 'summary' | 'description'> & {options?: readonly string[]}
-
-/** Which names an argument takes, from its name: `containers`, `image`, `volume`... */
-export function nameKindOf(argName: string): NameKind | undefined {
-  for (const kind of ['container', 'image', 'volume', 'network'] as const) if (argName.toLowerCase().startsWith(kind)) return `${kind}s`
-  return undefined
-}
 
 function allFlags(command: Command.Loadable | undefined): FlagLike[] {
   const globals = Object.entries(globalFlags).filter(([, f]) => !f.hidden).map(([name, f]) => ({...(f as unknown as FlagLike), name}))
@@ -52,10 +51,10 @@ function matching(candidates: Candidate[], partial: string): Candidate[] {
 }
 
 /** The completion of `words`' last word (the partial one, maybe empty), over the command tree. */
-export async function complete(root: Node, words: string[], names: NameSource): Promise<Completion> {
+export async function complete(root: Node, words: string[], names: NameSource, rootfs?: RootfsSource): Promise<Completion> {
   const partial = words.length > 0 ? words[words.length - 1] : ''
   let node = root
-  let positionals = 0
+  const positionals: string[] = []
   let flagsEnded = false
   let pendingFlag: FlagLike | undefined
   for (const word of words.slice(0, -1)) {
@@ -74,10 +73,13 @@ export async function complete(root: Node, words: string[], names: NameSource): 
     }
     const next = node.command ? undefined : node.children.get(word)
     if (next) node = next
-    else positionals++
+    else positionals.push(word)
   }
   if (pendingFlag) {
     const values = (pendingFlag.options ?? []).map((name) => ({name}))
+    // a Go template: `json` while nothing else is typed, as Podman's AutocompleteFormat (its struct fields are Go's reflection)
+    if (pendingFlag.name === 'format' && values.length === 0)
+      return {candidates: 'json'.startsWith(partial) ? [{name: 'json'}] : [], directive: DIRECTIVE.noFileComp}
     return values.length > 0 ? {candidates: matching(values, partial), directive: DIRECTIVE.noFileComp} : {candidates: [], directive: DIRECTIVE.default}
   }
   if (!flagsEnded && partial.startsWith('-')) {
@@ -91,12 +93,37 @@ export async function complete(root: Node, words: string[], names: NameSource): 
     const children = [...node.children.values()].filter((c) => !c.unlisted).map((c) => ({name: c.path[c.path.length - 1], description: c.summary}))
     return {candidates: matching(children, partial), directive: DIRECTIVE.noFileComp}
   }
+  const id = node.command.id
+  if (rootfs && (id === 'container:create' || id === 'container:run') && positionals.length >= 1)
+    return completePath(rootfs({image: positionals[0]}), partial).catch(() => ({candidates: [], directive: DIRECTIVE.default}))
+  if (id === 'container:cp') return completeCopyArgument(positionals.length, partial, names, rootfs)
   const args = Object.keys(node.command.args ?? {})
-  const argName = positionals < args.length ? args[positionals] : node.command.strict === false ? args[args.length - 1] : undefined
-  const kind = argName === undefined ? undefined : nameKindOf(argName)
-  if (!kind) return {candidates: [], directive: argName === undefined ? DIRECTIVE.noFileComp : DIRECTIVE.default}
-  const found = [...new Set(await names(kind, partial))].map((name) => ({name}))
-  return {candidates: matching(found, partial), directive: DIRECTIVE.noFileComp}
+  const argName = positionals.length < args.length ? args[positionals.length] : node.command.strict === false ? args[args.length - 1] : undefined
+  if (argName === undefined) return {candidates: [], directive: DIRECTIVE.noFileComp}
+  const how = argumentCompletion(id, argName)
+  if (how === 'host-paths') return {candidates: [], directive: DIRECTIVE.default}
+  if (how === 'nothing') return {candidates: [], directive: DIRECTIVE.noFileComp}
+  if ('values' in how) return {candidates: matching(how.values.map((name) => ({name})), partial), directive: DIRECTIVE.noFileComp}
+  const found: string[] = []
+  for (const kind of how.kinds) found.push(...(await names(kind, partial, kind === 'containers' ? CONTAINER_STATES[id] : kind === 'pods' ? POD_STATES[id] : undefined)))
+  return {candidates: matching([...new Set(found)].map((name) => ({name})), partial), directive: DIRECTIVE.noFileComp}
+}
+
+/**
+ * `cp`'s two arguments: `CONTAINER:` then paths inside that container, or the host's paths
+ * (left to the shell) when no container name starts the word.
+ */
+async function completeCopyArgument(position: number, partial: string, names: NameSource, rootfs?: RootfsSource): Promise<Completion> {
+  if (position >= 2) return {candidates: [], directive: DIRECTIVE.noFileComp}
+  const colon = partial.indexOf(':')
+  if (colon >= 0) {
+    if (!rootfs) return {candidates: [], directive: DIRECTIVE.default}
+    const container = partial.slice(0, colon)
+    const inside = await completePath(rootfs({container}), partial.slice(colon + 1)).catch(() => ({candidates: [], directive: DIRECTIVE.default}))
+    return {candidates: inside.candidates.map((c) => ({name: `${container}:${c.name}`})), directive: inside.directive}
+  }
+  const containers = matching([...new Set(await names('containers', partial))].map((name) => ({name: `${name}:`})), partial)
+  return containers.length > 0 ? {candidates: containers, directive: DIRECTIVE.noSpace} : {candidates: [], directive: DIRECTIVE.default}
 }
 
 /** The answer as cobra writes it: one candidate a line (`name<TAB>description`), then `:directive`. */

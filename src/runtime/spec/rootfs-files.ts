@@ -261,3 +261,38 @@ export function readRootfsFile(layerDirs: string[], containerPath: string): Buff
     fs.closeSync(fd)
   }
 }
+
+export interface RootfsDirEntry {
+  name: string
+  /** the entry's own type: a symlink is not followed */
+  type: RootfsEntryType
+}
+
+/**
+ * The merged entries of the dir `containerPath` (symlinks followed inside the virtual rootfs, so
+ * a link such as `/etc -> /` lists the image's root, never the host's), sorted by name; undefined
+ * when the path is missing or not a dir. A dir the caller may not read throws a TspodError.
+ */
+export function listRootfsDir(layerDirs: string[], containerPath: string): RootfsDirEntry[] | undefined {
+  const dir = resolveNode(layerDirs, containerPath, true)
+  if (!dir?.stat.isDirectory()) return undefined
+  const names = new Set<string>()
+  for (const layer of mergedLayers(dir)) {
+    const hostPath = path.join(layer, ...dir.parts)
+    let entries: string[]
+    try {
+      entries = fs.readdirSync(hostPath)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue
+      throw layerError(err, 'read dir', virtualPath(dir.parts), hostPath)
+    }
+    for (const name of entries) names.add(name)
+  }
+  const listed: RootfsDirEntry[] = []
+  for (const name of [...names].sort()) {
+    const child = lookupChild(dir, name)
+    if (child) listed.push({name, type: entryType(child.stat)})
+  }
+  return listed
+}

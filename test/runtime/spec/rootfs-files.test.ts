@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import {Readable} from 'node:stream'
 
 import {TspodError} from '../../../src/errors'
-import {MAX_SYMLINK_HOPS, readRootfsFile, statRootfsPath} from '../../../src/runtime/spec/rootfs-files'
+import {MAX_SYMLINK_HOPS, listRootfsDir, readRootfsFile, statRootfsPath} from '../../../src/runtime/spec/rootfs-files'
 import {applyLayer} from '../../../src/storage/store/archive/apply-layer'
 import {multiLayerImage} from '../../helpers/oci-image'
 import {busyboxLayer, layerDirs} from './layer-dirs'
@@ -189,4 +189,30 @@ test('the layers of the shared multi-layer image, unpacked by applyLayer, read a
   t.is(statRootfsPath(dirs, '/data/setuid')!.mode & 0o7777, 0o4755)
   t.like(statRootfsPath(dirs, '/bin/sh'), {path: '/bin/busybox', executable: true})
   t.true(text(readRootfsFile(dirs, '/etc/passwd'))?.includes('user:x:1234:1234'))
+})
+
+test('a dir lists the merged entries of its layers, without whiteouts and what an opaque dir hides', (t) => {
+  const dirs = layerDirs(t, [
+    [{file: 'etc/gone', content: 'x\n'}, {file: 'etc/lower', content: 'x\n'}, {file: 'opq/hidden', content: 'x\n'}],
+    [{whiteout: 'etc/gone'}, {file: 'etc/upper', content: 'x\n'}, {dir: 'etc/sub'}, {dir: 'opq', opaque: 'user'}, {file: 'opq/seen', content: 'x\n'}],
+  ])
+  t.deepEqual(listRootfsDir(dirs, '/etc'), [
+    {name: 'lower', type: 'file'},
+    {name: 'sub', type: 'directory'},
+    {name: 'upper', type: 'file'},
+  ])
+  t.deepEqual(listRootfsDir(dirs, '/opq')?.map((e) => e.name), ['seen'])
+  t.deepEqual(listRootfsDir(dirs, '/etc/sub'), [])
+  t.is(listRootfsDir(dirs, '/etc/upper'), undefined, 'a file is no dir')
+  t.is(listRootfsDir(dirs, '/missing'), undefined)
+})
+
+test('listing follows symlinks inside the rootfs only: a link to / lists the image\'s root, never the host\'s', (t) => {
+  const dirs = layerDirs(t, [[{file: 'only-in-image', content: 'x\n'}, {symlink: 'etc', target: '/'}, {symlink: 'up', target: '../../../..'}]])
+  const root = listRootfsDir(dirs, '/')?.map((e) => e.name)
+  t.deepEqual(root, ['etc', 'only-in-image', 'up'])
+  t.deepEqual(listRootfsDir(dirs, '/etc')?.map((e) => e.name), root)
+  t.deepEqual(listRootfsDir(dirs, '/up/')?.map((e) => e.name), root)
+  t.deepEqual(listRootfsDir(dirs, '../../')?.map((e) => e.name), root)
+  t.is(listRootfsDir(dirs, '/')?.find((e) => e.name === 'etc')?.type, 'symlink', 'an entry is not followed')
 })
