@@ -47,9 +47,9 @@ export async function main(argv: string[]): Promise<void> {
       invocation.path = fast.path
       await runFast(table, fast)
     } else await fullStart(argv)
+    await flush()
     // a detached terminal's process runs on with nothing more to print: its watch must not hold this one
     if (invocation.leftRunning) process.exit()
-    await flush()
   } catch (err) {
     if (!isExit(err)) printError(err, debug)
     process.exitCode = exitCodeFor(err)

@@ -25,7 +25,8 @@ export default class ContainerUnmount extends ContainerCommand {
     const {flags} = parsed
     const names = this.positionalArgs(parsed)
     if (flags.all && flags.latest) throw new UsageError('--all and --latest cannot be used together')
-    if ((flags.all || flags.latest) && names.length > 0) throw new UsageError('no arguments are needed with --all')
+    if (flags.latest && names.length > 0) throw new UsageError('--latest and containers cannot be used together')
+    if (flags.all && names.length > 0) throw new UsageError('no arguments are needed with --all')
     if (!flags.all && !flags.latest && names.length === 0) throw new UsageError('you must provide at least one name or id')
     const unmounted = await this.engine(flags).unmountContainers({names, all: flags.all, latest: flags.latest, force: flags.force})
     for (const name of unmounted) this.print(name)

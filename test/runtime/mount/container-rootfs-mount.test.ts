@@ -52,6 +52,8 @@ test('in one unshare session: the root is mounted and counted, unmounted at zero
     '$T mount --format yaml',
     '$T mount -a c1',
     '$T mount -l c1',
+    '$T unmount -l c1',
+    '$T unmount -a c1',
   ].join('\n')
   const r = await tspod(box, inSession(script))
   const lines = r.stdout.split('\n')
@@ -65,7 +67,7 @@ test('in one unshare session: the root is mounted and counted, unmounted at zero
   t.is(lines[7], 'after -f: 0')
   t.is(lines[8], '0', 'rm unmounted it')
   t.is(lines[9], 'after rm: 0')
-  t.regex(r.stderr, /Error: unknown --format argument: "yaml"\nError: no arguments are needed with --all\nError: --latest and containers cannot be used together\n$/)
+  t.regex(r.stderr, /Error: unknown --format argument: "yaml"\nError: no arguments are needed with --all\nError: --latest and containers cannot be used together\nError: --latest and containers cannot be used together\nError: no arguments are needed with --all\n$/)
 })
 
 test('a mount ends with its unshare session: a later session lists nothing and rm works', async (t) => {
