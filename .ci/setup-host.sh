@@ -78,3 +78,7 @@ while [ "$dir" != / ]; do
   fi
   dir=$(dirname "$dir")
 done
+
+# The `tspod` command on every user's PATH: this checkout's entry script, linked as `npm link`
+# would link it, without touching npm's global tree. The checkout set up last wins.
+ln -sfn "$repo/bin/run.js" /usr/local/bin/tspod

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict'
-// Build tspod-monitor (a plain C program, no Node API) and tspod-exec-helper (static: it runs
+// Build tspod-monitor (a plain C program, no Node API; installed as `conmon`, the name of Podman's monitor) and tspod-exec-helper (static: it runs
 // inside containers, whatever libraries they have) into prebuilds/<platform>-<arch>/, next to the
 // addon, where src/runtime/container/detach.ts and src/native.ts look for them. Run from the
 // package root by `npm run build:native`, after prebuildify has put the addon there.
@@ -10,7 +10,7 @@ const path = require('node:path')
 
 const root = path.resolve(__dirname, '..', '..')
 const outDir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`)
-const out = path.join(outDir, 'tspod-monitor')
+const out = path.join(outDir, 'conmon')
 const source = path.join(__dirname, 'tspod-monitor.c')
 const cc = process.env.CC || 'cc'
 

@@ -18,7 +18,10 @@
  *
  * If this process is killed the container keeps running, as under conmon.
  *
- * Usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE]
+ * It is installed as `conmon`, the name Podman's monitor has and tools look for (`pgrep conmon`,
+ * /proc/<pid>/exe of --conmon-pidfile's pid).
+ *
+ * Usage: conmon [--dumpable] --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE]
  *                      --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
  *
  * The setup program gets: fd 0, 1, 2 /dev/null; fd 3 the CLI's report pipe; fd 4 the read end
@@ -545,12 +548,13 @@ static void reap_all(int signal_fd, pid_t helper) {
 
 static void usage(void) __attribute__((noreturn));
 static void usage(void) {
-  fail("usage: tspod-monitor --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
+  fail("usage: conmon [--dumpable] --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
 }
 
 int main(int argc, char **argv) {
   /* the monitor outlives the CLI next to a container of the same user: nothing of it (fds, memory)
-   * is to be read through /proc/<pid>; fds 0-3 are what it is given, all above are closed below */
+   * is to be read through /proc/<pid> until the options say that no container process can see it
+   * (--dumpable); fds 0-3 are what it is given, all above are closed below */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (fcntl(REPORT_FD, F_GETFD) < 0) report_fd = -1;
   fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
@@ -558,13 +562,21 @@ int main(int argc, char **argv) {
 
   const char *exit_path = NULL;
   char *cleanup[MAX_CLEANUP_ARGS + 2];
-  int ncleanup = 0, i, stdin_pipe = 0;
+  int ncleanup = 0, i, stdin_pipe = 0, dumpable = 0;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) break;
     /* -i: the setup process's fd 0 is a pipe this process holds open, never writing, so that the
      * container's stdin stays open (and empty) as under conmon */
     if (strcmp(argv[i], "--stdin-pipe") == 0) {
       stdin_pipe = 1;
+      continue;
+    }
+    /* --dumpable: the container has a pid namespace of its own, so none of its processes can see
+     * this one; the user's own tools may then read it through /proc/<pid> (its exe, its
+     * environ), as they read conmon's. Without it (--pid=host, a joined pid namespace) it stays
+     * unreadable. */
+    if (strcmp(argv[i], "--dumpable") == 0) {
+      dumpable = 1;
       continue;
     }
     if (i + 1 >= argc) usage();
@@ -586,6 +598,7 @@ int main(int argc, char **argv) {
   }
   char **setup = argv + i + 1;
   if (i >= argc || !*setup || !log_path || !exit_path || ncleanup == 0) usage();
+  if (dumpable) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 
   /* Nobody's terminal or pipe ends this process: not a hangup, not ^C, not a closed reader. */
   signal(SIGHUP, SIG_IGN);

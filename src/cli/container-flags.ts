@@ -61,7 +61,7 @@ export const createFlags = {
   'log-opt': Flags.string({...many, description: 'Logging driver options: max-size=SIZE, path=FILE, tag=TAG'}),
   'image-volume': Flags.string({description: 'Tells tspod how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore"); default: containers.conf\'s image_volume_mode, else bind'}),
   'preserve-fds': Flags.integer({min: 0, description: 'Pass a number of additional file descriptors into the container (3 .. 3+N-1, as given to tspod; a foreground run only)'}),
-  'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod-monitor; the tspod process itself for a foreground run)"}),
+  'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod's own conmon; the tspod process itself for a foreground run)"}),
   sysctl: Flags.string({...many, description: 'Sysctl options (KEY=VALUE: net.*, fs.mqueue.*, kernel.msg*, kernel.sem, kernel.shm*), over containers.conf\'s default_sysctls'}),
   tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
   timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),

@@ -1,13 +1,21 @@
-// The name tspod calls itself in usage lines and messages: the name it was started by, as
-// Podman's root command is named after os.Args[0] (`podman-remote`, or `docker` through a link).
-// Started through its own entry script (`node bin/run.js`), it is tspod.
+// The name tspod calls itself in usage lines and messages. tspod stands in for Podman, so under
+// its own names (the `tspod` command, or `node bin/run.js`) it speaks as `podman`: "Usage: podman
+// ps [options]", "See 'podman run --help'", the words scripts and users of Podman look for, as
+// the container's `container=podman` says. Started by any other name (a link named `docker`),
+// it uses that name, as Podman's root command is named after os.Args[0].
 import * as path from 'node:path'
 
-const ENTRY_SCRIPT = 'run.js'
+const OWN_NAMES = new Set(['', 'run.js', 'tspod'])
+
+/** The name the user typed to start this process: what a completion script must complete. */
+export function invokedName(script: string | undefined = process.argv[1]): string {
+  const base = script ? path.basename(script) : ''
+  return base === '' || base === 'run.js' ? 'tspod' : base
+}
 
 export function programName(script: string | undefined = process.argv[1]): string {
   const base = script ? path.basename(script) : ''
-  return base === '' || base === ENTRY_SCRIPT ? 'tspod' : base
+  return OWN_NAMES.has(base) ? 'podman' : base
 }
 
 /**

@@ -4,7 +4,7 @@
 // the command only, and a command asked to run remotely fails with one line and exit 125.
 import {TspodError} from '../errors'
 import {BOOLEAN_GLOBAL_FLAGS, GLOBAL_FLAGS_WITH_VALUE} from './global-flags'
-import {programName} from './program-name'
+import {invokedName} from './program-name'
 
 const REMOTE_BOOLEAN = new Set(['--remote', '-r'])
 const REMOTE_WITH_VALUE = new Set(['--url', '--connection', '-c', '--identity'])
@@ -53,5 +53,5 @@ export function takeRemoteFlags(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 export function noRemoteClient(by: string): TspodError {
-  return new TspodError(`${programName()} has no remote client to reach a Podman service (asked for by ${by}): run ${programName()} without it`)
+  return new TspodError(`${invokedName()} has no remote client to reach a Podman service (asked for by ${by}): run ${invokedName()} without it`)
 }

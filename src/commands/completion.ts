@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TspodCommand} from '../cli/base-command'
 import {SHELLS, completionScript} from '../cli/completion/scripts'
 import {writeOutput} from '../cli/output-file'
-import {programName} from '../cli/program-name'
+import {invokedName} from '../cli/program-name'
 
 export default class Completion extends TspodCommand {
   static summary = 'Generate shell autocompletions'
@@ -20,7 +20,7 @@ export default class Completion extends TspodCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Completion)
-    const script = completionScript(args.shell as (typeof SHELLS)[number], programName(), flags['no-desc'])
+    const script = completionScript(args.shell as (typeof SHELLS)[number], invokedName(), flags['no-desc'])
     writeOutput(flags.file, script)
   }
 }

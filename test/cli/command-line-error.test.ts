@@ -7,10 +7,10 @@ import {programName} from '../../src/cli/program-name'
 import {UsageError} from '../../src/errors'
 
 test('a usage error, exit 125, with its follow-up line when it has one', (t) => {
-  const err = new CommandLineError('unknown flag: --nosuch', "See 'tspod ps --help'")
+  const err = new CommandLineError('unknown flag: --nosuch', "See 'podman ps --help'")
   t.true(err instanceof UsageError)
   t.is(err.message, 'unknown flag: --nosuch')
-  t.is(err.followUp, "See 'tspod ps --help'")
+  t.is(err.followUp, "See 'podman ps --help'")
   t.is(exitCodeFor(err), 125)
   t.is(new CommandLineError('missing command').followUp, undefined)
 })

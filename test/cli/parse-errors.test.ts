@@ -65,12 +65,12 @@ test('the CLI: argument counts and flag errors, exit 125', async (t) => {
   const box = sandbox(lookupUser(TEST_USER))
   try {
     const cases: Array<[string[], string]> = [
-      [['info', 'extra'], 'Error: `tspod info` takes no arguments\n'],
+      [['info', 'extra'], 'Error: `podman info` takes no arguments\n'],
       [['rename', 'a', 'b', 'c'], 'Error: accepts 2 arg(s), received 3\n'],
       [['rename'], 'Error: accepts 2 arg(s), received 0\n'],
-      [['run', '-h'], "Error: flag needs an argument: 'h' in -h\nSee 'tspod run --help'\n"],
-      [['info', '--format'], "Error: flag needs an argument: --format\nSee 'tspod info --help'\n"],
-      [['ps', '--nosuch'], "Error: unknown flag: --nosuch\nSee 'tspod ps --help'\n"],
+      [['run', '-h'], "Error: flag needs an argument: 'h' in -h\nSee 'podman run --help'\n"],
+      [['info', '--format'], "Error: flag needs an argument: --format\nSee 'podman info --help'\n"],
+      [['ps', '--nosuch'], "Error: unknown flag: --nosuch\nSee 'podman ps --help'\n"],
     ]
     for (const [args, stderr] of cases) {
       const r = await tspod(box, args)

@@ -1,15 +1,23 @@
-// The name tspod calls itself: the name it was started by, tspod through its own entry script.
+// The name tspod calls itself: podman under its own names, else the name it was started by.
 import test from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {programName, selfInvocation} from '../../src/cli/program-name'
+import {invokedName, programName, selfInvocation} from '../../src/cli/program-name'
 import {lookupUser, removeTree, runAs, sandbox, TEST_USER, TSPOD_BIN} from '../helpers/rootless'
 
-test('tspod names itself by the name it was started as', (t) => {
-  t.is(programName('/repo/bin/run.js'), 'tspod')
+test('under its own names tspod speaks as podman; under another, by that name', (t) => {
+  t.is(programName('/repo/bin/run.js'), 'podman')
+  t.is(programName('/usr/local/bin/tspod'), 'podman')
   t.is(programName('/usr/local/bin/podman'), 'podman')
-  t.is(programName(''), 'tspod')
+  t.is(programName('/usr/bin/docker'), 'docker')
+  t.is(programName(''), 'podman')
+})
+
+test('the name typed is what completion completes: tspod through its entry script', (t) => {
+  t.is(invokedName('/repo/bin/run.js'), 'tspod')
+  t.is(invokedName('/usr/local/bin/tspod'), 'tspod')
+  t.is(invokedName('/usr/bin/docker'), 'docker')
 })
 
 test('started by another name (a link), it uses that name', async (t) => {

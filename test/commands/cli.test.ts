@@ -36,18 +36,18 @@ test('the remote-client flags: offered by --help, taken before the command only,
   t.deepEqual([byEnv.code, / --remote /.test(byEnv.stdout)], [0, false])
   const bare = await tspod(box, ['--remote'])
   t.is(bare.code, 125)
-  t.regex(bare.stdout, /\nUsage:\n {2}tspod \[options\] \[command\]\n/)
+  t.regex(bare.stdout, /\nUsage:\n {2}podman \[options\] \[command\]\n/)
   const run = await tspod(box, ['--log-level=error', '--remote', 'version'])
   t.deepEqual([run.code, run.stdout, run.stderr], [125, '', 'Error: tspod has no remote client to reach a Podman service (asked for by --remote): run tspod without it\n'])
   const after = await tspod(box, ['version', '--remote'])
-  t.deepEqual([after.code, after.stderr], [125, "Error: unknown flag: --remote\nSee 'tspod version --help'\n"])
+  t.deepEqual([after.code, after.stderr], [125, "Error: unknown flag: --remote\nSee 'podman version --help'\n"])
 })
 
 const BAD_INPUT: [string[], string][] = [
-  [['frobnicate'], "Error: unrecognized command `tspod frobnicate`\nTry 'tspod --help' for more information\n"],
-  [['info', '--bogus'], "Error: unknown flag: --bogus\nSee 'tspod info --help'\n"],
-  [['info', '--format'], "Error: flag needs an argument: --format\nSee 'tspod info --help'\n"],
-  [['info', 'extra'], 'Error: `tspod info` takes no arguments\n'],
+  [['frobnicate'], "Error: unrecognized command `podman frobnicate`\nTry 'podman --help' for more information\n"],
+  [['info', '--bogus'], "Error: unknown flag: --bogus\nSee 'podman info --help'\n"],
+  [['info', '--format'], "Error: flag needs an argument: --format\nSee 'podman info --help'\n"],
+  [['info', 'extra'], 'Error: `podman info` takes no arguments\n'],
   [['pull'], 'Error: accepts 1 arg(s), received 0\n'],
   [['images', '--filter', 'nosuch=1'], 'Error: unsupported image filter "nosuch"\n'],
   [['rmi'], 'Error: image name or ID must be specified\n'],

@@ -219,7 +219,7 @@ test('a detached container outlives its killed monitor (as under conmon) and set
   const status = async (name: string) => (await ok(box, [...g, 'ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}} {{.Status}}'])).trim()
   await ok(box, [...g, 'run', '-d', '--name', 'm1', 'busybox', 'sleep', '1000'])
   const [m1] = JSON.parse(await ok(box, [...g, 'inspect', 'm1']))
-  t.is(fs.readFileSync(`/proc/${m1.State.ConmonPid}/comm`, 'utf8'), 'tspod-monitor\n', 'the monitor is the small C program')
+  t.is(fs.readFileSync(`/proc/${m1.State.ConmonPid}/comm`, 'utf8'), 'conmon\n', 'the monitor is the small C program, named as Podman\'s')
   process.kill(m1.State.ConmonPid, 'SIGKILL')
   t.true(fs.existsSync(`/proc/${m1.State.Pid}`), 'the container outlives its monitor')
   t.regex(await status('m1'), /^m1 Up /)

@@ -480,7 +480,7 @@ test('exit codes: 0 all OK, 1 warnings only, 2 any failure, 125 for doctor\'s ow
   t.is(warnings.code, 1)
   t.is(failure.code, 2)
   t.is(bad.code, 125)
-  t.regex(bad.stderr, /^Error: invalid argument "bogus" for "--check" flag: expected one of subids, idmap-tools, userns, setgroups, overlay, network, store-paths, runtime-dir, disk, database, leftovers, cgroups\nSee 'tspod doctor --help'\n$/)
+  t.regex(bad.stderr, /^Error: invalid argument "bogus" for "--check" flag: expected one of subids, idmap-tools, userns, setgroups, overlay, network, store-paths, runtime-dir, disk, database, leftovers, cgroups\nSee 'podman doctor --help'\n$/)
   const help = await tspod(b, ['doctor', '--help'])
   t.regex(help.stdout.replace(/\s+/g, " "), /Exit status: 0 when every check is OK, 1 when there are warnings but no failure, 2 when any check failed, 125 when doctor itself could not run\./)
 })

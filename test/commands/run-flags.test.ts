@@ -49,7 +49,7 @@ test('--conmon-pidfile: the monitor of a detached container (its ConmonPid), the
   t.regex(pid, /^\d+$/)
   const inspect = await tspod(box, ['inspect', '--format', '{{.State.ConmonPid}} {{.ConmonPidFile}}', 'bg'])
   t.is(inspect.stdout, `${pid} ${pidFile}\n`)
-  t.regex(fs.readlinkSync(`/proc/${pid}/exe`), /\/tspod-monitor$/)
+  t.regex(fs.readlinkSync(`/proc/${pid}/exe`), /\/conmon$/)
   t.is((await tspod(box, ['rm', '-f', '-t', '0', 'bg'])).code, 0)
 
   // a foreground run: the pid is the tspod process that waits (the container's parent's parent at most)

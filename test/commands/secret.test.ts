@@ -54,7 +54,7 @@ test('create from a file, stdin or a variable; ls, inspect, rm; a container gets
   const rm = await tspod(box, ['secret', 'rm', 's1', 'nope'])
   t.deepEqual([rm.code, rm.stdout, rm.stderr], [125, `${id}\n`, 'Error: no secret with name or id "nope": no such secret\n'])
   const noArgs = await tspod(box, ['secret', 'rm'])
-  t.deepEqual([noArgs.code, noArgs.stderr], [125, 'Error: `tspod secret rm` requires one argument, or the --all flag\n'])
+  t.deepEqual([noArgs.code, noArgs.stderr], [125, 'Error: `podman secret rm` requires one argument, or the --all flag\n'])
   const all = await tspod(box, ['secret', 'rm', '-a'])
   t.deepEqual([all.code, all.stdout.split('\n').filter(Boolean).length], [0, 2])
   t.is((await tspod(box, ['secret', 'ls', '-q'])).stdout, '')

@@ -102,9 +102,9 @@ test('system reset -f: no prompt; the storage.conf note; roots that must not go 
   t.regex(home.stderr, /^Error: refusing to remove the graph root .*\$XDG_RUNTIME_DIR itself; set graphroot in storage.conf to a dir of tspod's own\n$/)
   t.true(fs.existsSync(box.runtimeDir))
   const extra = await tspod(box, ['system', 'reset', '-f', 'now'])
-  t.deepEqual([extra.code, extra.stderr], [125, 'Error: `tspod system reset` takes no arguments\n'])
+  t.deepEqual([extra.code, extra.stderr], [125, 'Error: `podman system reset` takes no arguments\n'])
   const flag = await tspod(box, ['system', 'reset', '--yes'])
-  t.deepEqual([flag.code, flag.stderr], [125, "Error: unknown flag: --yes\nSee 'tspod system reset --help'\n"])
+  t.deepEqual([flag.code, flag.stderr], [125, "Error: unknown flag: --yes\nSee 'podman system reset --help'\n"])
 })
 
 test('system reset deletes a store whose database cannot be opened', async (t) => {
@@ -195,7 +195,7 @@ test('system migrate stops running containers; --new-runtime moves every contain
   t.is(await ok(box, ['inspect', '--format', '{{.OCIRuntime}}', 'up', 'later']), 'tspod\ntspod\n')
   t.is(await ok(box, ['start', '-a', 'later']), 'started by the new runtime\n')
   const extra = await tspod(box, ['system', 'migrate', 'now'])
-  t.deepEqual([extra.code, extra.stderr], [125, 'Error: `tspod system migrate` takes no arguments\n'])
+  t.deepEqual([extra.code, extra.stderr], [125, 'Error: `podman system migrate` takes no arguments\n'])
 })
 
 test('system df -v: the images, containers and volumes tables, as Podman lays them out', async (t) => {

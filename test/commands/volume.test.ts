@@ -213,7 +213,7 @@ test('volume mount needs tspod unshare for a rootless user, as Podman; unmount n
   const box = newBox(t)
   await tspod(box, ['volume', 'create', 'mv'])
   const mount = await tspod(box, ['volume', 'mount', 'mv'])
-  t.deepEqual([mount.code, mount.stderr], [125, 'Error: cannot run command "tspod volume mount" in rootless mode, must execute `tspod unshare` first\n'])
+  t.deepEqual([mount.code, mount.stderr], [125, 'Error: cannot run command "podman volume mount" in rootless mode, must execute `podman unshare` first\n'])
   t.deepEqual(await tspod(box, ['volume', 'unmount', 'mv']).then((r) => [r.code, r.stdout]), [0, 'mv\n'])
   t.is((await tspod(box, ['volume', 'unmount', 'nosuch'])).code, 125)
 })

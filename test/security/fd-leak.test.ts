@@ -65,9 +65,9 @@ test('a container process has only its stdio open, even when tspod was started w
   t.false(exec.stdout.includes(hostDir), exec.stdout)
 })
 
-test("a detached container's monitor is not dumpable: its /proc/<pid>/fd and exe are refused to the user, and so to container root", async (t) => {
+test("a --pid=host container's monitor is not dumpable: its /proc/<pid>/fd and exe are refused to the user, and to container root", async (t) => {
   const box = await sandboxWithImages(t)
-  const run = await tspod(box, ['run', '-d', '--name', 'watched', 'busybox', 'sleep', '1000'])
+  const run = await tspod(box, ['run', '-d', '--pid', 'host', '--name', 'watched', 'busybox', 'sleep', '1000'])
   t.is(run.code, 0, run.stderr)
   t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'watched']))
   const inspect = await tspod(box, ['inspect', '--format', '{{.State.ConmonPid}}', 'watched'])
@@ -80,4 +80,28 @@ test("a detached container's monitor is not dumpable: its /proc/<pid>/fd and exe
   t.not(look.code, 0)
   t.is(look.stdout, '')
   t.regex(look.stderr, /Permission denied/)
+  // the container sees the host's processes, its monitor among them, and can read none of it
+  const inside = await tspod(box, ['exec', 'watched', 'sh', '-c', `cat /proc/${monitor}/cmdline >/dev/null && ls /proc/${monitor}/fd/; readlink /proc/${monitor}/exe; cat /proc/${monitor}/environ`])
+  t.not(inside.code, 0)
+  t.is(inside.stdout, '')
+  t.regex(inside.stderr, /Permission denied/)
+})
+
+test("a container with a pid namespace of its own cannot see its monitor, which its user reads as Podman's conmon", async (t) => {
+  const box = await sandboxWithImages(t)
+  const run = await tspod(box, ['run', '-d', '--name', 'watched', 'busybox', 'sleep', '1000'])
+  t.is(run.code, 0, run.stderr)
+  t.teardown(() => tspod(box, ['rm', '-f', '-t', '0', 'watched']))
+  const inspect = await tspod(box, ['inspect', '--format', '{{.State.ConmonPid}}', 'watched'])
+  const monitor = Number(inspect.stdout.trim())
+  t.true(monitor > 0, inspect.stdout + inspect.stderr)
+  const look = await runAs(box.user, ['readlink', `/proc/${monitor}/exe`])
+  t.is(look.code, 0, look.stderr)
+  t.is(look.stdout.trim(), path.join(REPO, 'prebuilds', `${process.platform}-${process.arch}`, 'conmon'))
+  // every process the container can see is its own: sleep, and the sh that looks
+  const inside = await tspod(box, ['exec', 'watched', 'sh', '-c', 'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline; echo; done'])
+  t.is(inside.code, 0, inside.stderr)
+  const seen = inside.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  t.true(seen.length > 0)
+  t.true(seen.every((l) => l === 'sleep 1000' || l.startsWith('sh -c ') || l.startsWith('tr ')), seen.join('\n'))
 })

@@ -108,7 +108,7 @@ function sandboxProcesses(box: Sandbox): number[] {
 function isCleanupStep(pid: number): boolean {
   try {
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')
-    return !argv[0].endsWith('tspod-monitor') && argv.some((a) => a.endsWith('monitor-cleanup.js'))
+    return !argv[0].endsWith('/conmon') && argv.some((a) => a.endsWith('monitor-cleanup.js'))
   } catch {
     return false
   }

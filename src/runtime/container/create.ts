@@ -16,7 +16,7 @@ import type {OciIdMapping} from '../oci-spec'
 import {addMounts, generateSpec} from '../spec/generate'
 import {DEFAULT_STOP_SIGNAL} from '../spec/stop-signal'
 import {Container, ContainerConfig} from './config'
-import {CopiedFile, containerEnvFile, writeContainerFiles} from '../spec/container-files'
+import {CopiedFile, containerEnvEngine, containerEnvFile, writeContainerFiles} from '../spec/container-files'
 import {timezoneFile} from '../spec/timezone'
 import type {ContainerSpec} from '../../specgen/container-spec'
 import {networkModeName} from '../../specgen/network'
@@ -159,7 +159,7 @@ async function createOnImage(
     const joined = (donor ? joinedEtcMounts(containerDirs(store, donor.config.id).userdata, request.noHosts === true) : []).filter((m) => !userDestinations.has(m.destination))
     const files = [
       ...writeEtcFiles(dirs.userdata, donor ? {hostname: etcFiles.hostname} : etcFiles, userDestinations),
-      ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: `tspod-${VERSION}`, name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
+      ...writeContainerFiles(dirs.userdata, [...generated.files, ...zone, ...containerEnvFile(generated.spec.mounts ?? [], request.privileged ? {engine: containerEnvEngine(VERSION), name, id, image: imageName, imageId: image.id, rootless: store.mapping !== undefined} : undefined)]),
     ]
     const shm = sharedShmMount(store, id, request)
     const secrets = await writeSecretFiles(store, image, generated.spec.linux, dirs.userdata, request.secrets ?? [])

@@ -10,6 +10,7 @@ import * as path from 'node:path'
 import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
 import type {EventsConfig} from '../../events/config'
 import {PACKAGE_ROOT} from '../../package-info'
+import {defaultNamespaceMode} from '../../specgen/namespaces'
 import type {Store} from '../../storage/store/store'
 import {Container, hasProcesses} from './config'
 import {ContainerStateError} from './errors'
@@ -37,8 +38,11 @@ export interface MonitorRequest {
   init?: boolean
 }
 
-/** Built by `npm run build:native` (native/monitor/build.js) next to the addon. */
-export const MONITOR_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'tspod-monitor')
+/**
+ * tspod-monitor, built by `npm run build:native` (native/monitor/build.js) next to the addon as
+ * `conmon`: the name Podman's monitor has, which tools look for.
+ */
+export const MONITOR_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'conmon')
 export const MONITOR_SETUP_SCRIPT = path.join(__dirname, 'monitor-setup.js')
 export const MONITOR_CLEANUP_SCRIPT = path.join(__dirname, 'monitor-cleanup.js')
 
@@ -49,12 +53,18 @@ function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError
   return errorOfClass(ERROR_CLASSES.includes(report.errorClass) ? report.errorClass : 'EngineError', report.message)
 }
 
+/** No process of the container can see its monitor: it has a pid namespace of its own. */
+function ownPidNamespace(container: Container): boolean {
+  return (container.config.containerSpec.pid ?? defaultNamespaceMode('pid')).kind === 'private'
+}
+
 function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): string[] {
   const id = container.config.id
   const request = JSON.stringify({storage: store.config, id, restartCount, events, ...(init ? {init} : {})} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
+    ...(ownPidNamespace(container) ? ['--dumpable'] : []),
     ...(container.config.containerSpec.interactive ? ['--stdin-pipe'] : []),
     // --log-driver none: the output is read and dropped
     '--log',

@@ -31,9 +31,18 @@ export function writeContainerFiles(dir: string, files: (ContainerFile | CopiedF
   })
 }
 
+/**
+ * The engine as /run/.containerenv names it. Podman writes `podman-VERSION`, and programs in
+ * containers look for that prefix (as for the `container=podman` variable): tspod keeps it and
+ * names itself after it, `podman-tspod-VERSION`.
+ */
+export function containerEnvEngine(version: string): string {
+  return `podman-tspod-${version}`
+}
+
 /** What a privileged container's /run/.containerenv tells about it. */
 export interface ContainerEnvFacts {
-  /** the engine and its version, e.g. tspod-0.1.0 */
+  /** the engine and its version (containerEnvEngine) */
   engine: string
   name: string
   id: string

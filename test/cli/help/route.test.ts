@@ -74,31 +74,31 @@ test('the CLI: help layouts, groups without a subcommand, unknown commands and f
     for (const helpArgs of [['--help'], ['-h'], ['help']]) {
       const r = await cli(helpArgs)
       t.is(r.code, 0, helpArgs.join(' '))
-      t.regex(r.stdout, /^Manage .*\n\nUsage:\n  tspod \[options\] \[command\]\n\nAvailable Commands:\n(  \S+ +.*\n)+\nOptions:\n/, helpArgs.join(' '))
+      t.regex(r.stdout, /^Manage .*\n\nUsage:\n  podman \[options\] \[command\]\n\nAvailable Commands:\n(  \S+ +.*\n)+\nOptions:\n/, helpArgs.join(' '))
       t.regex(r.stdout, /\n  help {8}Help about any command\n/)
       t.regex(r.stdout, /\n  image {7}Manage images\n/)
     }
     const group = await cli(['image'])
     t.is(group.code, 125)
-    t.regex(group.stdout, /^Manage images\n\nDescription:\n  Manage images\n\nUsage:\n  tspod image \[command\]\n\nAvailable Commands:\n/)
-    t.is(group.stderr, "Error: missing command 'tspod image COMMAND'\n")
+    t.regex(group.stdout, /^Manage images\n\nDescription:\n  Manage images\n\nUsage:\n  podman image \[command\]\n\nAvailable Commands:\n/)
+    t.is(group.stderr, "Error: missing command 'podman image COMMAND'\n")
     const bare = await cli([])
     t.is(bare.code, 125)
-    t.is(bare.stderr, "Error: missing command 'tspod COMMAND'\n")
+    t.is(bare.stderr, "Error: missing command 'podman COMMAND'\n")
 
     const ps = await cli(['ps', '--help'])
     t.is(ps.code, 0)
-    t.regex(ps.stdout, /\nUsage:\n  tspod ps \[options\]\n\n/)
+    t.regex(ps.stdout, /\nUsage:\n  podman ps \[options\]\n\n/)
     t.regex(ps.stdout, /\nOptions:\n  -a, --all +\S/)
     t.notRegex(ps.stdout, /--root/, 'the global flags are the root help\'s')
     const tag = await cli(['help', 'image', 'tag'])
-    t.regex(tag.stdout, /\nUsage:\n  tspod image tag IMAGE \[TARGET\.\.\.\]\n/)
+    t.regex(tag.stdout, /\nUsage:\n  podman image tag IMAGE \[TARGET\.\.\.\]\n/)
     t.notRegex(tag.stdout, /Options:/, 'no options of its own: no Options section')
 
     const cases: Array<[string[], string]> = [
-      [['nosuchcommand'], "Error: unrecognized command `tspod nosuchcommand`\nTry 'tspod --help' for more information\n"],
-      [['image', 'nosuch'], "Error: unrecognized command `tspod image nosuch`\nTry 'tspod image --help' for more information\n"],
-      [['bad', '--invalid'], "Error: unknown flag: --invalid\nSee 'tspod --help'\n"],
+      [['nosuchcommand'], "Error: unrecognized command `podman nosuchcommand`\nTry 'podman --help' for more information\n"],
+      [['image', 'nosuch'], "Error: unrecognized command `podman image nosuch`\nTry 'podman image --help' for more information\n"],
+      [['bad', '--invalid'], "Error: unknown flag: --invalid\nSee 'podman --help'\n"],
     ]
     for (const [args, stderr] of cases) {
       const r = await cli(args)
