@@ -9,13 +9,7 @@ import type {AddressInfo} from 'node:net'
 import * as path from 'node:path'
 
 import {leftovers, sandboxWithImages} from '../helpers/image-sandbox'
-import {RunOptions, Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<{stdout: string; stderr: string}> {
-  const r = await tspod(box, args, opts)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stdout}${r.stderr}`)
-  return r
-}
+import {Sandbox, tspod, tspodOkResult as ok} from '../helpers/rootless'
 
 function context(box: Sandbox, files: Record<string, string>): string {
   const dir = path.join(box.dir, `ctx-${Math.random().toString(36).slice(2)}`)

@@ -6,13 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<{stdout: string; stderr: string}> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
-  return r
-}
+import {tspod, tspodOkResult as ok} from '../helpers/rootless'
 
 test('changes, owners and whiteouts survive a commit; the image runs as the rootless user', async (t) => {
   const box = await sandboxWithImages(t)

@@ -5,13 +5,7 @@
 import test from 'ava'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, tspod, tspodOk as ok} from '../helpers/rootless'
 
 async function completion(box: Sandbox, words: string[]): Promise<{lines: string[]; stderr: string}> {
   const r = await tspod(box, ['__completeNoDesc', ...words])

@@ -9,13 +9,7 @@ import {hostContainersInternalIP} from '../../src/runtime/network/hosts-entries'
 import {httpGet} from '../helpers/http-get'
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {until} from '../helpers/processes'
-import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {TSPOD_BIN, runAs, tspod, tspodOk as ok} from '../helpers/rootless'
 
 
 async function freePort(): Promise<number> {

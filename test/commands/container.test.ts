@@ -6,18 +6,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, TSPOD_BIN, runAs, tspod, userEnv} from '../helpers/rootless'
+import {Sandbox, TSPOD_BIN, runAs, tspod, tspodOk as ok, userEnv} from '../helpers/rootless'
 import {processAlive, until} from '../helpers/processes'
 
 function containerDirs(box: Sandbox): string[] {
   const dir = path.join(graphRoot(box), 'containers')
   return fs.existsSync(dir) ? fs.readdirSync(dir) : []
-}
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
 }
 
 test('run without --rm keeps the container: ps -a shows it exited, logs has its output, rm removes everything', async (t) => {

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import * as tar from 'tar-stream'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, runAs, tspod} from '../helpers/rootless'
+import {Sandbox, runAs, tspod, tspodOk as ok} from '../helpers/rootless'
 
 /** A dir of the sandbox's user for host files of one test. */
 function hostDir(box: Sandbox, name: string): string {
@@ -20,12 +20,6 @@ function hostDir(box: Sandbox, name: string): string {
 function writeAsUser(box: Sandbox, file: string, content: string): void {
   fs.writeFileSync(file, content)
   fs.chownSync(file, box.user.uid, box.user.gid)
-}
-
-async function ok(box: Sandbox, args: string[], input?: string | Buffer): Promise<string> {
-  const r = await tspod(box, args, {input})
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
-  return r.stdout
 }
 
 async function tarOf(entries: {name: string; body?: string; uid?: number; gid?: number; type?: 'directory' | 'file' | 'symlink'; linkname?: string; mode?: number}[]): Promise<Buffer> {
@@ -110,8 +104,8 @@ for (const state of ['stopped', 'running'] as const) {
     await container(box, 'c2', ['--user', '1234:1234'])
     t.teardown(() => cleanup(box, 'c2'))
     const archive = await tarOf([{name: 'd/', type: 'directory'}, {name: 'd/kept', body: 'kept\n', uid: 1042, gid: 1043}])
-    await ok(box, ['cp', '-a=false', '-', 'c2:/tmp'], archive)
-    await ok(box, ['cp', '-', 'c2:/'], await tarOf([{name: 'chowned', body: 'x', uid: 7, gid: 8}]))
+    await ok(box, ['cp', '-a=false', '-', 'c2:/tmp'], {input: archive})
+    await ok(box, ['cp', '-', 'c2:/'], {input: await tarOf([{name: 'chowned', body: 'x', uid: 7, gid: 8}])})
     const src = hostDir(box, 'src')
     writeAsUser(box, path.join(src, 'mine'), 'mine\n')
     await ok(box, ['cp', path.join(src, 'mine'), 'c2:/'])
@@ -173,7 +167,7 @@ for (const state of ['stopped', 'running'] as const) {
     t.false(fs.existsSync(path.join(hostSecret, 'payload')))
 
     // a symlink to a dir, as the source, is followed inside the container
-    await ok(box, ['cp', '-', 'evil:/tmp'], await tarOf([{name: 'sub/f', body: 'in sub\n'}, {name: 'sub/up', type: 'symlink', linkname: '..'}]))
+    await ok(box, ['cp', '-', 'evil:/tmp'], {input: await tarOf([{name: 'sub/f', body: 'in sub\n'}, {name: 'sub/up', type: 'symlink', linkname: '..'}])})
     await ok(box, ['cp', 'evil:/tmp/sub/up', path.join(dest, 'followed')])
     t.is(fs.readFileSync(path.join(dest, 'followed', 'sub', 'f'), 'utf8'), 'in sub\n')
     t.true(fs.lstatSync(path.join(dest, 'followed', 'sub', 'up')).isSymbolicLink())
@@ -187,13 +181,13 @@ for (const state of ['stopped', 'running'] as const) {
     const dotdotTar = await tarOf([{name: '../../pwned', body: 'pwned\n'}])
     // packing /tmp/NAME sends /evil-NAME.tar; the rest is busybox's sh. The shell is replaced, not
     // tar: busybox's sh runs its tar applet through /proc/self/exe where a /proc shows it.
-    await ok(box, ['cp', '-', 'evil:/'], await tarOf([
+    await ok(box, ['cp', '-', 'evil:/'], {input: await tarOf([
       {name: 'evil-some.tar', body: evilTar.toString('latin1')},
       {name: 'evil-other.tar', body: dotdotTar.toString('latin1')},
       {name: 'bin/sh', body: '#!/bin/busybox sh\ncase "$4" in pack) exec /bin/busybox cat "/evil-${5##*/}.tar" ;; esac\nexec /bin/busybox sh "$@"\n', mode: 0o755},
       {name: 'tmp/some', type: 'directory'},
       {name: 'tmp/other', type: 'directory'},
-    ]))
+    ])})
     const throughLink = await tspod(box, ['cp', 'evil:/tmp/some', path.join(dest, 'got')])
     t.is(throughLink.code, 125)
     t.regex(throughLink.stderr, /^Error: refusing to write "got\/x\/pwned" through the symlink/)
@@ -272,7 +266,7 @@ test('into a stopped container: through its volume and the bind mount inside it;
   t.deepEqual(fs.readdirSync(await mountpoint('outer')), [])
 
   await ok(box, ['run', '-d', '--name', 'kc', '--user', String(box.user.uid), '--userns=keep-id', 'busybox', 'sleep', '300'])
-  await ok(box, ['cp', '-a=false', '-', 'kc:/tmp/'], await tarOf([{name: 'a.txt', body: 'a', uid: 1042, gid: 1043}]))
+  await ok(box, ['cp', '-a=false', '-', 'kc:/tmp/'], {input: await tarOf([{name: 'a.txt', body: 'a', uid: 1042, gid: 1043}])})
   t.is(await ok(box, ['exec', 'kc', 'stat', '-c', '%u:%g', '/tmp/a.txt']), '1042:1043\n')
 })
 

@@ -6,13 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {privateEventsLog, sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {tspod, tspodOk as ok} from '../helpers/rootless'
 
 
 test('container and image events: what run, run -d (its monitor), rm, tag and untag record, read back with filters and formats', async (t) => {

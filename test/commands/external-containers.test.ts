@@ -6,13 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {buildah, buildahSandbox, changedBuildahContainer, type BuildahSandbox} from '../helpers/buildah-store'
-import {REPO, runAs, tspod} from '../helpers/rootless'
-
-async function ok(box: BuildahSandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {REPO, runAs, tspod, tspodOk as ok} from '../helpers/rootless'
 
 test('ps --external lists buildah containers as Podman does (status Storage, command buildah); plain ps -a does not', async (t) => {
   const box = await buildahSandbox(t)

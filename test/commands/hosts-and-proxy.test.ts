@@ -7,13 +7,7 @@ import * as path from 'node:path'
 
 import {hostContainersInternalIP} from '../../src/runtime/network/hosts-entries'
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const r = await tspod(box, args, {env})
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, tspod, tspodOk as ok} from '../helpers/rootless'
 
 function writeConf(box: Sandbox, name: string, text: string): string {
   const file = path.join(box.dir, name)
@@ -27,13 +21,13 @@ test('base_hosts_file and host_containers_internal_ip: --add-host, the base file
   const base = writeConf(box, 'hosts', '10.11.12.13 first\n10.11.12.14 second #a comment\n')
   const conf = writeConf(box, 'containers.conf', `[containers]\nbase_hosts_file = "${base}"\nhost_containers_internal_ip = "10.20.30.40"\n`)
   const env = {CONTAINERS_CONF: conf}
-  const hosts = await ok(box, ['run', '--rm', '--network', 'slirp4netns', '--add-host', 'third:10.1.1.1', '--name', 'web', '--hostname', 'webhost', 'busybox', 'cat', '/etc/hosts'], env)
+  const hosts = await ok(box, ['run', '--rm', '--network', 'slirp4netns', '--add-host', 'third:10.1.1.1', '--name', 'web', '--hostname', 'webhost', 'busybox', 'cat', '/etc/hosts'], {env})
   t.is(hosts, '10.1.1.1\tthird\n10.11.12.13\tfirst\n10.11.12.14\tsecond\n127.0.0.1\tlocalhost\n::1\tlocalhost\n10.20.30.40\thost.containers.internal\n10.0.2.100\twebhost web\n')
   // the names are the base's already: no entry of the container's own
-  const same = await ok(box, ['run', '--rm', '--network', 'slirp4netns', '--name', 'first', '--hostname', 'first', 'busybox', 'cat', '/etc/hosts'], env)
+  const same = await ok(box, ['run', '--rm', '--network', 'slirp4netns', '--name', 'first', '--hostname', 'first', 'busybox', 'cat', '/etc/hosts'], {env})
   t.is(same, '10.11.12.13\tfirst\n10.11.12.14\tsecond\n127.0.0.1\tlocalhost\n::1\tlocalhost\n10.20.30.40\thost.containers.internal\n')
   const none = writeConf(box, 'none.conf', '[containers]\nbase_hosts_file = "none"\nhost_containers_internal_ip = "none"\n')
-  t.is(await ok(box, ['run', '--rm', '--network', 'none', '--name', 'n', '--hostname', 'h', 'busybox', 'cat', '/etc/hosts'], {CONTAINERS_CONF: none}), '127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\th n\n')
+  t.is(await ok(box, ['run', '--rm', '--network', 'none', '--name', 'n', '--hostname', 'h', 'busybox', 'cat', '/etc/hosts'], {env: {CONTAINERS_CONF: none}}), '127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\th n\n')
   const missing = writeConf(box, 'missing.conf', `[containers]\nbase_hosts_file = "${box.dir}/nope"\n`)
   const r = await tspod(box, ['run', '--rm', 'busybox', 'true'], {env: {CONTAINERS_CONF: missing}})
   t.not(r.code, 0)
@@ -54,13 +48,13 @@ test('--http-proxy: the host\'s proxy variables by default, none with --http-pro
   const box = await sandboxWithImages(t)
   const env = {http_proxy: 'http://proxy.example:3128', HTTPS_PROXY: 'http://secure.example:3129', no_proxy: 'localhost', OTHER: 'x'}
   const script = ['busybox', 'sh', '-c', 'env | grep -i -e proxy -e other | sort']
-  t.is(await ok(box, ['run', '--rm', ...script], env), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=http://proxy.example:3128\nno_proxy=localhost\n')
-  t.is(await ok(box, ['run', '--rm', '--http-proxy=false', ...script], env), '')
+  t.is(await ok(box, ['run', '--rm', ...script], {env}), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=http://proxy.example:3128\nno_proxy=localhost\n')
+  t.is(await ok(box, ['run', '--rm', '--http-proxy=false', ...script], {env}), '')
   // -e wins over the host's value
-  t.is(await ok(box, ['run', '--rm', '-e', 'http_proxy=mine', ...script], env), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=mine\nno_proxy=localhost\n')
+  t.is(await ok(box, ['run', '--rm', '-e', 'http_proxy=mine', ...script], {env}), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=mine\nno_proxy=localhost\n')
   const conf = writeConf(box, 'containers.conf', '[containers]\nhttp_proxy = false\n')
-  t.is(await ok(box, ['run', '--rm', ...script], {...env, CONTAINERS_CONF: conf}), '')
-  t.is(await ok(box, ['run', '--rm', '--http-proxy', ...script], {...env, CONTAINERS_CONF: conf}), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=http://proxy.example:3128\nno_proxy=localhost\n')
+  t.is(await ok(box, ['run', '--rm', ...script], {env: {...env, CONTAINERS_CONF: conf}}), '')
+  t.is(await ok(box, ['run', '--rm', '--http-proxy', ...script], {env: {...env, CONTAINERS_CONF: conf}}), 'HTTPS_PROXY=http://secure.example:3129\nhttp_proxy=http://proxy.example:3128\nno_proxy=localhost\n')
 })
 
 test('containers of a pod share the infra container\'s /etc/hosts: each adds its name on 127.0.0.1 while it runs', async (t) => {

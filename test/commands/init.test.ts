@@ -7,18 +7,7 @@ import test from 'ava'
 
 import {privateEventsLog, sandboxWithImages} from '../helpers/image-sandbox'
 import {processAlive} from '../helpers/processes'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
-
-async function refused(box: Sandbox, args: string[]): Promise<[number, string]> {
-  const r = await tspod(box, args)
-  return [r.code ?? -1, r.stderr]
-}
+import {Sandbox, tspod, tspodExitAndStderr as refused, tspodOk as ok} from '../helpers/rootless'
 
 async function pids(box: Sandbox, name: string): Promise<[number, number]> {
   const [pid, monitor] = (await ok(box, ['inspect', '--format', '{{.State.Pid}} {{.State.ConmonPid}}', name])).trim().split(' ').map(Number)

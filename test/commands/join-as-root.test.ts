@@ -6,17 +6,14 @@ import test from 'ava'
 import * as path from 'node:path'
 
 import {buildImage, busyboxRootfsEntries, writeOciArchive} from '../helpers/oci-image'
-import {lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {lookupUser, removeTree, sandbox, tspod, tspodOk} from '../helpers/rootless'
 
 test('as real root: --network container:X and a pod member share the donor\'s network and hostname', async (t) => {
   const box = sandbox(lookupUser('root'))
   t.teardown(() => removeTree(box.dir))
-  const run = (args: string[]) => tspod(box, ['--root', path.join(box.dir, 'graph'), '--runroot', path.join(box.dir, 'run'), ...args])
-  const ok = async (args: string[]) => {
-    const r = await run(args)
-    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-    return r.stdout
-  }
+  const store = ['--root', path.join(box.dir, 'graph'), '--runroot', path.join(box.dir, 'run')]
+  const run = (args: string[]) => tspod(box, [...store, ...args])
+  const ok = (args: string[]) => tspodOk(box, [...store, ...args])
   t.teardown(async () => {
     await run(['pod', 'rm', '-a', '-f', '-t', '0'])
     await run(['rm', '-a', '-f', '-t', '0'])

@@ -8,13 +8,7 @@ import * as net from 'node:net'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, processesUsing, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[], input?: string): Promise<string> {
-  const r = await tspod(box, args, {input})
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, processesUsing, tspod, tspodOk as ok} from '../helpers/rootless'
 
 const YAML = (hostDir: string, port: number) => `
 apiVersion: v1
@@ -100,7 +94,7 @@ test('kube play -> kube generate -> kube play on a fresh store: same containers,
   t.is(tooLong.code, 125)
   t.is(tooLong.stderr, `Error: annotation exceeds maximum size, 63, of kubernetes annotation: ${long}\n`)
 
-  const played = await ok(first, ['kube', 'play', '--start=false', '--annotation', 'team=shop', '-'], YAML(hostDir, port))
+  const played = await ok(first, ['kube', 'play', '--start=false', '--annotation', 'team=shop', '-'], {input: YAML(hostDir, port)})
   t.regex(played, /^Volumes:\ndata\nPod:\n[0-9a-f]{64}\nContainer:\n[0-9a-f]{64}\n\n$/)
   const infraId = (await ok(first, ['pod', 'inspect', '--format', '{{.InfraContainerId}}', 'shop'])).trim()
   t.is(await ok(first, ['inspect', '--format', '{{index .Config.Annotations "team"}} {{index .Config.Annotations "io.kubernetes.cri-o.SandboxID"}}', 'shop-web']), `shop ${infraId}\n`, "--annotation and the pod's infra id on its container")
@@ -114,12 +108,12 @@ test('kube play -> kube generate -> kube play on a fresh store: same containers,
   t.true((await tspod(first, ['kube', 'generate', '-f', file, 'shop'])).stderr.endsWith(`\nError: cannot write to ${JSON.stringify(file)}; file exists\n`), 'after the truncation warnings')
 
   const second = await kubeSandbox(t)
-  const replayed = await ok(second, ['play', 'kube', '-'], yaml)
+  const replayed = await ok(second, ['play', 'kube', '-'], {input: yaml})
   t.regex(replayed, /^Pod:\n[0-9a-f]{64}\nContainer:\n[0-9a-f]{64}\n\n$/)
   t.is(await facts(second, hostDir), before)
   t.is(await ok(second, ['ps', '--format', '{{.State}}']), 'running\nrunning\n', 'the infra container and shop-web')
 
-  const down = await ok(second, ['kube', 'down', '-'], yaml)
+  const down = await ok(second, ['kube', 'down', '-'], {input: yaml})
   t.regex(down, /^Pods stopped:\n[0-9a-f]{64}\nPods removed:\n[0-9a-f]{64}\n$/)
   t.is(await ok(second, ['ps', '-aq']), '')
   t.is(await ok(second, ['pod', 'ps', '-q']), '')
@@ -138,7 +132,7 @@ test('kube play --build: an image with a Containerfile in CONTEXT/NAME/ is built
   const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: built}\nspec:\n  containers:\n  - {name: app, image: example.com/org/userimage, command: [id]}\n'
   const noBuild = await tspod(box, ['kube', 'play', '--context-dir', context, '-'], {input: yaml})
   t.deepEqual([noBuild.code, noBuild.stderr], [125, 'Error: --build must be specified when using --context-dir option\n'])
-  await ok(box, ['kube', 'play', '--start=false', '--build', '--context-dir', context, '-'], yaml)
+  await ok(box, ['kube', 'play', '--start=false', '--build', '--context-dir', context, '-'], {input: yaml})
   t.is(await ok(box, ['inspect', '--format', '{{.Config.User}} {{.ImageName}}', 'built-app']), '1234 example.com/org/userimage:latest\n')
 })
 

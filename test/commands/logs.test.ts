@@ -4,13 +4,7 @@
 import test from 'ava'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {tspodOk as ok} from '../helpers/rootless'
 
 test('logs -f follows several containers at once until each has stopped, each line under its container\'s ID', async (t) => {
   const box = await sandboxWithImages(t)

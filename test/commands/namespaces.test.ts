@@ -4,13 +4,7 @@ import test from 'ava'
 import * as fs from 'node:fs'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {tspod, tspodOk as ok} from '../helpers/rootless'
 
 const LINKS = 'for n in net ipc uts pid user mnt; do readlink /proc/self/ns/$n; done'
 

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {until} from '../helpers/processes'
-import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {TEST_USER, lookupUser, removeTree, sandbox, tspod, tspodOk} from '../helpers/rootless'
 
 const user = lookupUser(TEST_USER)
 
@@ -99,13 +99,6 @@ async function readFromHost(port: number): Promise<string> {
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }
-}
-
-/** tspod's stdout; its failure thrown with the command line and stderr. */
-async function tspodOk(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
 }
 
 // serial: the tests below share the user's rootless netns, whose end one of them asserts
@@ -259,11 +252,8 @@ test.serial('containers.conf dns_servers, dns_searches and dns_options go into r
   const conf = path.join(box.dir, 'containers.conf')
   fs.writeFileSync(conf, '[containers]\ndns_servers = ["1.1.1.1", "100.100.100.100"]\ndns_searches = ["example.com"]\ndns_options = ["ndots:2"]\n')
   fs.chownSync(conf, box.user.uid, box.user.gid)
-  const resolvConf = async (args: string[], withConf = true) => {
-    const r = await tspod(box, ['run', '--rm', ...args, 'busybox', 'cat', '/etc/resolv.conf'], withConf ? {env: {CONTAINERS_CONF: conf}} : {})
-    if (r.code !== 0) throw new Error(`tspod run ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-    return r.stdout
-  }
+  const resolvConf = (args: string[], withConf = true) =>
+    tspodOk(box, ['run', '--rm', ...args, 'busybox', 'cat', '/etc/resolv.conf'], withConf ? {env: {CONTAINERS_CONF: conf}} : {})
   const fromConf = 'search example.com\nnameserver 1.1.1.1\nnameserver 100.100.100.100\noptions ndots:2\n'
   t.is(await resolvConf(['--network', 'slirp4netns']), fromConf)
   t.is(await resolvConf(['--network', 'host']), fromConf)
@@ -301,11 +291,7 @@ test.serial('-p with sctp: refused at start in Podman\'s words on named networks
 test('network reload refuses what is not on a named network, in Podman\'s words for each mode', async (t) => {
   const box = await sandboxWithImages(t)
   t.teardown(() => tspod(box, ['rm', '-a', '-f', '-t', '0']))
-  const run = async (args: string[]) => {
-    const r = await tspod(box, args)
-    if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-    return r.stdout.trim()
-  }
+  const run = async (args: string[]) => (await tspodOk(box, args)).trim()
   const ids: Record<string, string> = {}
   for (const network of ['slirp4netns', 'pasta', 'host', 'none']) ids[network] = await run(['run', '-d', '--name', `r-${network}`, '--network', network, 'busybox', 'sleep', '300'])
   ids.joined = await run(['run', '-d', '--name', 'r-joined', '--network', 'container:r-slirp4netns', 'busybox', 'sleep', '300'])

@@ -8,20 +8,9 @@ import * as path from 'node:path'
 import {processState} from '../../src/runtime/container/processes'
 import {privateEventsLog, sandboxWithImages} from '../helpers/image-sandbox'
 import {processAlive} from '../helpers/processes'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, tspod, tspodExitAndStderr as refused, tspodOk as ok} from '../helpers/rootless'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
-
-async function refused(box: Sandbox, args: string[]): Promise<[number, string]> {
-  const r = await tspod(box, args)
-  return [r.code ?? -1, r.stderr]
-}
 
 /** The numbers the counter has written to its log so far. */
 async function counted(box: Sandbox, name: string): Promise<number> {

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import {httpGet} from '../helpers/http-get'
 import {sandboxWithImages} from '../helpers/image-sandbox'
 import {freePort} from '../helpers/registry'
-import {Sandbox, processesUsing, tspod} from '../helpers/rootless'
+import {processesUsing, tspod, tspodOk as ok} from '../helpers/rootless'
 
 
 async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -17,12 +17,6 @@ async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Pro
     value = await read()
   }
   return value
-}
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
 }
 
 test('a pod: its infra runs catatonit from the pause image; members share net, ipc and uts (localhost, hostname) but not pid; state, ps, inspect, rm', async (t) => {

@@ -11,7 +11,7 @@ import {sandboxWithImages} from '../helpers/image-sandbox'
 import {busyboxImage} from '../helpers/oci-image'
 import {writeOciArchive} from '../helpers/oci-layout'
 import {Registry, startRegistry} from '../helpers/registry'
-import {Sandbox, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, removeTree, runAs, sandbox, tspod, tspodOk} from '../helpers/rootless'
 
 const USER = {username: 'pushuser', password: 'pushpass-s3cret'}
 const CREDS = `${USER.username}:${USER.password}`
@@ -39,9 +39,7 @@ const V2S2 = 'application/vnd.docker.distribution.manifest.v2+json'
 const OCI = 'application/vnd.oci.image.manifest.v1+json'
 
 async function imageId(box: Sandbox, name: string): Promise<string> {
-  const r = await tspod(box, ['image', 'inspect', '--format', '{{.Id}}', name])
-  if (r.code !== 0) throw new Error(r.stderr)
-  return r.stdout.trim()
+  return (await tspodOk(box, ['image', 'inspect', '--format', '{{.Id}}', name])).trim()
 }
 
 test('push to a TLS registry with htpasswd: wrong credentials, untrusted certificate, then --cert-dir, --creds, --format, --digestfile', async (t) => {

@@ -6,13 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {tspod, tspodOk as ok} from '../helpers/rootless'
 
 test('--preserve-fds: the caller\'s fds 3..3+N-1 reach the container, no others; one not passed is refused (125); -d creates nothing', async (t) => {
   const box = await sandboxWithImages(t)

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, TSPOD_BIN, tspod} from '../helpers/rootless'
+import {Sandbox, TSPOD_BIN, tspod, tspodOkResult as ok} from '../helpers/rootless'
 
 const CONTAINERFILE = `FROM localhost/busybox:latest
 LABEL install="podman run --rm --name NAME -e NAME=\\$NAME -e OPT=\\$OPT1 IMAGE echo hello"
@@ -15,12 +15,6 @@ LABEL fail="podman run --rm IMAGE false"
 LABEL create="podman create --name NAME IMAGE true"
 LABEL hostile="/bin/echo \\$(id) ; touch /tmp/runlabel-hostile | cat && \\$HOME *"
 `
-
-async function ok(box: Sandbox, args: string[]): Promise<{stdout: string; stderr: string}> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
-  return r
-}
 
 async function labelledImage(t: {teardown(fn: () => unknown): void}): Promise<Sandbox> {
   const box = await sandboxWithImages(t)

@@ -8,7 +8,7 @@ import * as path from 'node:path'
 
 import {leftovers} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeDockerArchive, writeOciArchive} from '../helpers/oci-image'
-import {TEST_USER, TSPOD_BIN, lookupUser, removeTree, runAs, sandbox, tspod} from '../helpers/rootless'
+import {TEST_USER, TSPOD_BIN, lookupUser, removeTree, runAs, sandbox, tspod, tspodOk} from '../helpers/rootless'
 
 async function loaded(t: {teardown(fn: () => unknown): void}) {
   const box = sandbox(lookupUser(TEST_USER))
@@ -17,8 +17,7 @@ async function loaded(t: {teardown(fn: () => unknown): void}) {
   const archive = path.join(box.dir, 'in.tar')
   await writeOciArchive(archive, [{image, ref: 'localhost/multi:1'}])
   fs.chmodSync(archive, 0o644)
-  const r = await tspod(box, ['load', '-q', '-i', archive])
-  if (r.code !== 0) throw new Error(r.stderr)
+  await tspodOk(box, ['load', '-q', '-i', archive])
   return {box, id: image.configDigest.slice(7)}
 }
 
@@ -28,8 +27,7 @@ async function loadBusybox(box: ReturnType<typeof sandbox>) {
   const dockerTar = path.join(box.dir, 'busybox.tar')
   await writeDockerArchive(dockerTar, busybox, ['localhost/bb:1'])
   fs.chmodSync(dockerTar, 0o644)
-  const r = await tspod(box, ['load', '-q', '-i', dockerTar])
-  if (r.code !== 0) throw new Error(r.stderr)
+  await tspodOk(box, ['load', '-q', '-i', dockerTar])
   return busybox
 }
 

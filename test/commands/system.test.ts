@@ -7,15 +7,9 @@ import * as path from 'node:path'
 import {graphRoot, sandboxWithImages} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
 import {processAlive} from '../helpers/processes'
-import {Sandbox, TEST_USER, lookupUser, tspod} from '../helpers/rootless'
+import {Sandbox, TEST_USER, lookupUser, tspod, tspodOk as ok} from '../helpers/rootless'
 
 const user = lookupUser(TEST_USER)
-
-async function ok(box: Sandbox, args: string[], input?: string): Promise<string> {
-  const r = await tspod(box, args, {input})
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
 
 /**
  * A sandbox with its own XDG_RUNTIME_DIR, so that a reset deletes a run root of its own (the
@@ -157,7 +151,7 @@ test('system prune removes stopped containers and dangling images, with --volume
   // until an hour ago: nothing is that old
   t.is(await ok(box, ['system', 'prune', '-f', '--filter', 'until=1h']), 'Total reclaimed space: 0B\n')
 
-  const pruned = await ok(box, ['system', 'prune'], 'y\n')
+  const pruned = await ok(box, ['system', 'prune'], {input: 'y\n'})
   t.regex(pruned, new RegExp(`^${PRUNE_PROMPT.replace(/[[\]?]/g, '\\$&')}Deleted Containers\\n${down}\\nDeleted Images\\n${multiId}\\nTotal reclaimed space: \\d+(\\.\\d+)?[kM]?B\\n$`))
   t.is(await ok(box, ['ps', '-a', '-q', '--no-trunc']), `${up}\n`)
   t.is(await ok(box, ['images', '-q', '--no-trunc']), `sha256:${busyboxId}\n`)
@@ -166,7 +160,7 @@ test('system prune removes stopped containers and dangling images, with --volume
 
   t.is(await ok(box, ['system', 'prune', '-f', '--volumes', '--filter', 'label=a=b']), 'Deleted Volumes\nmarked\nTotal reclaimed space: 0B\n')
   await ok(box, ['rm', '-f', '-t', '0', 'up'])
-  const all = await ok(box, ['system', 'prune', '-a', '--volumes'], 'yes\n')
+  const all = await ok(box, ['system', 'prune', '-a', '--volumes'], {input: 'yes\n'})
   t.regex(all, new RegExp(`Deleted Volumes\\nkeep\\nspare\\nDeleted Images\\n${busyboxId}\\nTotal reclaimed space: \\d+(\\.\\d+)?MB\\n$`))
   t.is(await ok(box, ['images', '-a', '-q']), '')
   t.is(await ok(box, ['volume', 'ls', '-q']), '')

@@ -6,13 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {graphRoot, leftovers, sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, tspod, tspodOk as ok} from '../helpers/rootless'
 
 function copies(box: Sandbox): string[] {
   const dir = path.join(graphRoot(box), 'mapped-layers')

@@ -6,13 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, idMapLines as maps, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[], env?: Record<string, string>): Promise<string> {
-  const r = await tspod(box, args, env ? {env} : {})
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, idMapLines as maps, tspod, tspodOk as ok} from '../helpers/rootless'
 
 function subidStart(box: Sandbox): number {
   const line = fs.readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${box.user.name}:`))!
@@ -48,7 +42,7 @@ test('auto (containers.conf userns, --userns=auto:size=,uidmapping=): ranges no 
   const box = await sandboxWithImages(t)
   const conf = path.join(box.dir, 'userns-auto.conf')
   fs.writeFileSync(conf, '[containers]\nuserns = "auto"\n', {mode: 0o644})
-  const id = (await ok(box, ['run', '-d', 'localhost/busybox', 'sleep', '1000'], {CONTAINERS_CONF: conf})).trim()
+  const id = (await ok(box, ['run', '-d', 'localhost/busybox', 'sleep', '1000'], {env: {CONTAINERS_CONF: conf}})).trim()
   t.is(await ok(box, ['inspect', '--format', '{{.HostConfig.UsernsMode}}', id]), 'private\n')
   // sized from the image: its highest id (1234) + 1, at least containers-storage's minimum of 1024
   const [firstUid, firstGid] = (await ok(box, ['exec', id, 'sh', '-c', 'cat /proc/self/uid_map; echo; cat /proc/self/gid_map'])).split('\n\n').map(maps)

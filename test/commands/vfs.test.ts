@@ -6,7 +6,7 @@ import * as path from 'node:path'
 
 import {graphRoot} from '../helpers/image-sandbox'
 import {busyboxImage, multiLayerImage, writeOciArchive} from '../helpers/oci-image'
-import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod, tspodOk} from '../helpers/rootless'
 
 const VFS = ['--storage-driver=vfs']
 
@@ -19,8 +19,7 @@ async function vfsSandbox(t: {teardown(fn: () => unknown): void}): Promise<Sandb
     {image: await multiLayerImage(), ref: 'localhost/multi:latest'},
   ])
   fs.chmodSync(archive, 0o644)
-  const load = await tspod(box, [...VFS, 'load', '-q', '-i', archive])
-  if (load.code !== 0) throw new Error(load.stderr)
+  await tspodOk(box, [...VFS, 'load', '-q', '-i', archive])
   return box
 }
 

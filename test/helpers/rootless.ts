@@ -163,3 +163,21 @@ export function sandbox(user: TestUser): Sandbox {
 export function tspod(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return runAs(box.user, [process.execPath, '--', TSPOD_BIN, ...args], {...opts, env: {...box.env, ...opts.env}})
 }
+
+/** Run tspod as the sandbox's user and require exit 0; its failure is thrown with the command line and its output. */
+export async function tspodOkResult(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await tspod(box, args, opts)
+  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`)
+  return r
+}
+
+/** tspod's stdout, requiring exit 0 (see tspodOkResult). */
+export async function tspodOk(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<string> {
+  return (await tspodOkResult(box, args, opts)).stdout
+}
+
+/** tspod's exit code and stderr, for comparing a refusal whole: `[125, 'Error: ...\n']`. */
+export async function tspodExitAndStderr(box: Sandbox, args: string[], opts: RunOptions = {}): Promise<[number, string]> {
+  const r = await tspod(box, args, opts)
+  return [r.code ?? -1, r.stderr]
+}

@@ -7,13 +7,7 @@ import test from 'ava'
 import * as fs from 'node:fs'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, tspod} from '../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, tspod, tspodOk as ok} from '../helpers/rootless'
 
 /** The interfaces the container sees in /sys/class/net and in its network namespace (ip link). */
 async function interfaces(box: Sandbox, args: string[]): Promise<{sys: string[]; netns: string[]}> {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
-import {Sandbox, TSPOD_BIN, runAs, tspod} from '../helpers/rootless'
+import {Sandbox, TSPOD_BIN, runAs, tspod, tspodOk as ok} from '../helpers/rootless'
 import {until} from '../helpers/processes'
 
 const PAYLOAD = 'payload-abcdefghijklmnopqrstuvwxyz-0123456789'
@@ -19,12 +19,6 @@ const CHATTY = `until [ -e /sync/go ]; do sleep 0.05; done; rm /sync/go; n=0; wh
 const LINE = new RegExp(`^(\\d+-${PAYLOAD}|written-\\d+-\\d+-\\d+)$`)
 /** One k8s-file entry of a CHATTY line: time, stream, tag, content, newline. */
 const ENTRY_SLACK = 120
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
 
 function sizeOf(file: string): number {
   try {

@@ -12,7 +12,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {buildImage, busyboxLayer, writeOciArchive} from '../helpers/oci-image'
-import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod, userTempDir} from '../helpers/rootless'
+import {Sandbox, TEST_USER, lookupUser, removeTree, sandbox, tspod, tspodOk, userTempDir} from '../helpers/rootless'
 import {makeImageStore, runContainer} from '../runtime/oci-runtime/image-store'
 
 const PROBE_SOURCE = `
@@ -95,8 +95,7 @@ async function sandboxWithProbe(t: {teardown(fn: () => unknown): void}): Promise
   const archive = path.join(box.dir, 'probe.tar')
   await writeOciArchive(archive, [{image: await probeImage(), ref: 'localhost/probe:latest'}])
   fs.chmodSync(archive, 0o644)
-  const load = await tspod(box, ['load', '-q', '-i', archive])
-  if (load.code !== 0) throw new Error(load.stderr)
+  await tspodOk(box, ['load', '-q', '-i', archive])
   return box
 }
 

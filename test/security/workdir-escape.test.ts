@@ -10,7 +10,7 @@ import * as path from 'node:path'
 
 import {sandboxWithImages} from '../helpers/image-sandbox'
 import {DEFAULT_CONFIG, busyboxLayer, buildImage, writeOciArchive} from '../helpers/oci-image'
-import {Sandbox, tspod} from '../helpers/rootless'
+import {Sandbox, tspod, tspodOk} from '../helpers/rootless'
 
 const SECRET = 'host secret'
 const SHOW = ['sh', '-c', 'pwd; cat secret; ls ..']
@@ -43,8 +43,7 @@ async function loadWorkdirImages(box: Sandbox): Promise<void> {
     {image: viaSymlink, ref: 'localhost/workdir-link:latest'},
   ])
   fs.chmodSync(archive, 0o644)
-  const load = await tspod(box, ['load', '-q', '-i', archive])
-  if (load.code !== 0) throw new Error(load.stderr)
+  await tspodOk(box, ['load', '-q', '-i', archive])
 }
 
 function assertRefused(t: import('ava').ExecutionContext, r: {code: number | null; stdout: string; stderr: string}, message: RegExp): void {

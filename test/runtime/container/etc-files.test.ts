@@ -8,13 +8,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {sandboxWithImages} from '../../helpers/image-sandbox'
-import {Sandbox, tspod} from '../../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const r = await tspod(box, args, {env})
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {Sandbox, tspod, tspodOk as ok} from '../../helpers/rootless'
 
 function writeFile(box: Sandbox, name: string, text: string): string {
   const file = path.join(box.dir, name)
@@ -36,12 +30,12 @@ test('each start writes /etc/resolv.conf and /etc/hosts again from containers.co
   const after = {CONTAINERS_CONF: changed}
 
   for (const network of ['slirp4netns', 'pasta', 'host', 'none'])
-    await ok(box, ['create', '--name', `c-${network}`, '--hostname', 'box', '--network', network, 'busybox', 'sh', '-c', SHOW], before)
-  await ok(box, ['create', '--name', 'c-dns', '--network', 'slirp4netns', '--dns', '203.0.113.9', 'busybox', 'cat', '/etc/resolv.conf'], before)
-  await ok(box, ['create', '--name', 'c-mine', '--network', 'slirp4netns', '-v', `${mine}:/etc/resolv.conf:ro`, 'busybox', 'cat', '/etc/resolv.conf'], before)
-  t.is(await ok(box, ['start', '-a', 'c-mine'], before), 'nameserver 198.51.100.1\n', 'the user\'s own file, not tspod\'s')
+    await ok(box, ['create', '--name', `c-${network}`, '--hostname', 'box', '--network', network, 'busybox', 'sh', '-c', SHOW], {env: before})
+  await ok(box, ['create', '--name', 'c-dns', '--network', 'slirp4netns', '--dns', '203.0.113.9', 'busybox', 'cat', '/etc/resolv.conf'], {env: before})
+  await ok(box, ['create', '--name', 'c-mine', '--network', 'slirp4netns', '-v', `${mine}:/etc/resolv.conf:ro`, 'busybox', 'cat', '/etc/resolv.conf'], {env: before})
+  t.is(await ok(box, ['start', '-a', 'c-mine'], {env: before}), 'nameserver 198.51.100.1\n', 'the user\'s own file, not tspod\'s')
 
-  const started = async (name: string) => (await ok(box, ['start', '-a', name], after)).split('---\n')
+  const started = async (name: string) => (await ok(box, ['start', '-a', name], {env: after})).split('---\n')
   const hostsOf = (address?: string) => `10.11.12.13\tbasehost\n127.0.0.1\tlocalhost\n::1\tlocalhost\n10.20.30.40\thost.containers.internal\n${address ? `${address}\tbox c-` : ''}`
   const [slirpResolv, slirpHosts] = await started('c-slirp4netns')
   t.is(slirpResolv, 'nameserver 192.0.2.53\n', 'containers.conf\'s server replaces slirp4netns\' and the host\'s')
@@ -55,13 +49,13 @@ test('each start writes /etc/resolv.conf and /etc/hosts again from containers.co
   const [noneResolv, noneHosts] = await started('c-none')
   t.is(noneResolv, '', '--network none gets no /etc/resolv.conf')
   t.is(noneHosts, `${hostsOf('127.0.0.1')}none\n`)
-  t.is(await ok(box, ['start', '-a', 'c-dns'], after), 'nameserver 192.0.2.53\nnameserver 203.0.113.9\n', 'containers.conf\'s servers first, then --dns')
-  t.is(await ok(box, ['start', '-a', 'c-mine'], after), 'nameserver 198.51.100.1\n')
+  t.is(await ok(box, ['start', '-a', 'c-dns'], {env: after}), 'nameserver 192.0.2.53\nnameserver 203.0.113.9\n', 'containers.conf\'s servers first, then --dns')
+  t.is(await ok(box, ['start', '-a', 'c-mine'], {env: after}), 'nameserver 198.51.100.1\n')
 
   // back to the first settings: the next start follows them again
-  t.notRegex((await ok(box, ['start', '-a', 'c-slirp4netns'], before)).split('---\n')[1], /basehost/)
+  t.notRegex((await ok(box, ['start', '-a', 'c-slirp4netns'], {env: before})).split('---\n')[1], /basehost/)
 
   // a container joining another's network sees the donor's files, written at the donor's start
-  await ok(box, ['run', '-d', '--name', 'donor', '--network', 'slirp4netns', 'busybox', 'sleep', '300'], after)
-  t.is(await ok(box, ['run', '--rm', '--network', 'container:donor', 'busybox', 'cat', '/etc/resolv.conf'], before), 'nameserver 192.0.2.53\n')
+  await ok(box, ['run', '-d', '--name', 'donor', '--network', 'slirp4netns', 'busybox', 'sleep', '300'], {env: after})
+  t.is(await ok(box, ['run', '--rm', '--network', 'container:donor', 'busybox', 'cat', '/etc/resolv.conf'], {env: before}), 'nameserver 192.0.2.53\n')
 })

@@ -9,13 +9,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {graphRoot, sandboxWithImages} from '../../helpers/image-sandbox'
-import {Sandbox, idMapLines as maps, tspod} from '../../helpers/rootless'
-
-async function ok(box: Sandbox, args: string[]): Promise<string> {
-  const r = await tspod(box, args)
-  if (r.code !== 0) throw new Error(`tspod ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout
-}
+import {idMapLines as maps, tspod, tspodOk as ok} from '../../helpers/rootless'
 
 // serial: the named-network test shares the user's rootless netns with other test files' containers
 test.serial('--runtime crun and runc on a named network: each gets its address, the two resolve each other through aardvark-dns and talk over TCP', async (t) => {
