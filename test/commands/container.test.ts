@@ -437,8 +437,10 @@ test('exec -it --detach-keys: typing them leaves the session running (exit 0, in
   const box = await sandboxWithImages(t)
   await ok(box, ['run', '-d', '--name', 'dk', 'busybox', 'sleep', '1000'])
   const onTerminal = (args: string, input: string) => runAs(box.user, ['script', '-qec', `${process.execPath} ${TSPOD_BIN} ${args}`, '/dev/null'], {env: box.env, input})
-  // ctrl-x: a key the host terminal passes on as it is, before tspod puts it in raw mode
-  const detached = await onTerminal(`exec -it --detach-keys=ctrl-x dk sh -c 'exec sleep 3004'`, '\x18')
+  // ctrl-x typed once the session's program runs (so tspod's terminal is raw by then, however
+  // loaded the machine is): a process whose whole command line is `sleep 3004`
+  const typedOnceRunning = `(until pgrep -f '^sleep 3004$' >/dev/null; do sleep 0.1; done; sleep 0.2; printf '\\030') | script -qec "$0" /dev/null`
+  const detached = await runAs(box.user, ['sh', '-c', typedOnceRunning, `${process.execPath} ${TSPOD_BIN} exec -it --detach-keys=ctrl-x dk sh -c 'exec sleep 3004'`], {env: box.env})
   t.is(detached.code, 0, detached.stderr)
   await until(() => pidOfCommand(['sleep', '3004']) !== undefined, 'the detached session to run on')
   const [session] = JSON.parse(await ok(box, ['inspect', '--format', '{{json .ExecIDs}}', 'dk'])) as string[]
