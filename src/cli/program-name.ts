@@ -29,13 +29,12 @@ export function selfInvocation(): {argv: string[]; shown: string} {
 }
 
 /** The command line that started this process, as Podman records os.Args: tspod's entry script, then the arguments. */
-export function commandLine(): string[] {
-  return [process.argv[1] ?? 'tspod', ...process.argv.slice(2)]
+export function commandLine(argv: string[] = process.argv): string[] {
+  return [argv[1] ?? 'tspod', ...argv.slice(2)]
 }
 
 /** The tspod CLI the user ran, as a unit's Exec line must name it (Podman's os.Executable()): its real path. */
-export function executablePath(): string {
-  const script = process.argv[1]
+export function executablePath(script: string | undefined = process.argv[1]): string {
   if (!script) return '/usr/bin/podman'
   try {
     return fs.realpathSync(script)

@@ -27,20 +27,6 @@ export interface SystemdOptions {
   env: string[]
 }
 
-export const DEFAULT_SYSTEMD_OPTIONS: SystemdOptions = {
-  name: false,
-  new: false,
-  noHeader: false,
-  template: false,
-  containerPrefix: 'container',
-  podPrefix: 'pod',
-  separator: '-',
-  wants: [],
-  after: [],
-  requires: [],
-  env: [],
-}
-
 export interface UnitContainer {
   id: string
   name: string
