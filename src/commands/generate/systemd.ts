@@ -5,12 +5,14 @@ import {executablePath} from '../../cli/program-name'
 import {unitsOutput, writeUnitFiles} from '../../cli/systemd-output'
 import {UsageError} from '../../engine'
 
-const many = {multiple: true, multipleNonGreedy: true} as const
+// pflag's StringArray (each value whole, no comma split) and uint, as help names them
+const many = {multiple: true, multipleNonGreedy: true, helpValue: 'stringArray'} as const
+const uint = {min: 0, helpValue: 'uint'} as const
 
 export default class GenerateSystemd extends TspodCommand {
   static summary = 'Generate systemd units.'
   static description = `Generate systemd units for a pod or container.
-  The generated units can later be controlled via systemctl(1).`
+The generated units can later be controlled via systemctl(1).`
   static usage = '[options] {CONTAINER|POD}'
   static args = {name: Args.string({required: true, description: 'a container or pod'})}
   static examples = ['<%= config.bin %> generate systemd CTR', '<%= config.bin %> generate systemd --new --time 10 CTR', '<%= config.bin %> generate systemd --files --name POD']
@@ -18,17 +20,17 @@ export default class GenerateSystemd extends TspodCommand {
     name: Flags.boolean({char: 'n', description: 'Use container/pod names instead of IDs'}),
     files: Flags.boolean({char: 'f', description: 'Generate .service files instead of printing to stdout'}),
     template: Flags.boolean({description: 'Make it a template file and use %i and %I specifiers. Working only for containers'}),
-    'start-timeout': Flags.integer({min: 0, description: 'Start timeout override'}),
-    'stop-timeout': Flags.integer({min: 0, description: 'Stop timeout override'}),
+    'start-timeout': Flags.integer({...uint, description: 'Start timeout override'}),
+    'stop-timeout': Flags.integer({...uint, description: 'Stop timeout override (default 10)'}),
     // the flag's first name, kept for scripts; --timeout is an older name of it
-    time: Flags.integer({char: 't', min: 0, aliases: ['timeout'], hidden: true, description: 'Backwards alias for --stop-timeout'}),
+    time: Flags.integer({char: 't', ...uint, aliases: ['timeout'], hidden: true, description: 'Backwards alias for --stop-timeout'}),
     new: Flags.boolean({allowNo: true, description: 'Create a new container or pod instead of starting an existing one'}),
     'no-header': Flags.boolean({description: 'Skip header generation'}),
     'container-prefix': Flags.string({default: 'container', description: 'Systemd unit name prefix for containers'}),
     'pod-prefix': Flags.string({default: 'pod', description: 'Systemd unit name prefix for pods'}),
     separator: Flags.string({default: '-', description: 'Systemd unit name separator between name/id and prefix'}),
     'restart-policy': Flags.string({description: 'Systemd restart-policy (default "on-failure")'}),
-    'restart-sec': Flags.integer({min: 0, description: 'Systemd restart-sec'}),
+    'restart-sec': Flags.integer({...uint, description: 'Systemd restart-sec'}),
     format: Flags.string({default: '', description: 'Print the created units in specified format (json)'}),
     wants: Flags.string({...many, description: 'Add (weak) requirement dependencies to the generated unit file'}),
     after: Flags.string({...many, description: 'Add dependencies order to the generated unit file'}),
