@@ -45,6 +45,7 @@ export const COMMANDS = lazily({
   'diff': () => require('../commands/diff'),
   'doctor': () => require('../commands/doctor'),
   'generate:kube': () => require('../commands/generate/kube'),
+  'generate:systemd': () => require('../commands/generate/systemd'),
   'image:build': () => require('../commands/image/build'),
   'image:diff': () => require('../commands/image/diff'),
   'image:exists': () => require('../commands/image/exists'),

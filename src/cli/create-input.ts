@@ -2,6 +2,7 @@
 import {CreateInput, UsageError} from '../engine'
 import {CreateFlagValues, SpecWarn, containerSpecOf} from './container-flags'
 import {imageContext} from './image-flags'
+import {commandLine} from './program-name'
 
 /** argv: the image, then the command and its arguments. */
 export function createInputOf(flags: CreateFlagValues, argv: string[], signal: AbortSignal, warn?: SpecWarn): CreateInput {
@@ -12,7 +13,7 @@ export function createInputOf(flags: CreateFlagValues, argv: string[], signal: A
   return {
     image,
     // parsed and checked here, before the image is looked up or pulled
-    spec: containerSpecOf(flags, command, warn),
+    spec: {...containerSpecOf(flags, command, warn), createCommand: commandLine()},
     pullPolicy: f.pull as string | undefined,
     // checked only when the image is pulled, as before: --platform or --creds mean nothing to a local image
     pullContext: () => imageContext(flags as Parameters<typeof imageContext>[0], signal),

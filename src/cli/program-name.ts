@@ -3,6 +3,7 @@
 // ps [options]", "See 'podman run --help'", the words scripts and users of Podman look for, as
 // the container's `container=podman` says. Started by any other name (a link named `docker`),
 // it uses that name, as Podman's root command is named after os.Args[0].
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 const OWN_NAMES = new Set(['', 'run.js', 'tspod'])
@@ -25,4 +26,19 @@ export function programName(script: string | undefined = process.argv[1]): strin
 export function selfInvocation(): {argv: string[]; shown: string} {
   const script = process.argv[1]
   return {argv: [process.execPath, ...process.execArgv, '--', script], shown: script}
+}
+
+/** The command line that started this process, as Podman records os.Args: tspod's entry script, then the arguments. */
+export function commandLine(argv: string[] = process.argv): string[] {
+  return [argv[1] ?? 'tspod', ...argv.slice(2)]
+}
+
+/** The tspod CLI the user ran, as a unit's Exec line must name it (Podman's os.Executable()): its real path. */
+export function executablePath(script: string | undefined = process.argv[1]): string {
+  if (!script) return '/usr/bin/podman'
+  try {
+    return fs.realpathSync(script)
+  } catch {
+    return script
+  }
 }

@@ -230,6 +230,13 @@ export class Engine {
     return new PodEngine(store, records, this.registries, this.events)
   }
 
+  /** `generate systemd`: the units of a container, or of a pod and its containers, by unit name. */
+  async systemdUnits(nameOrId: string, options: import('../systemd/options').SystemdOptions, environment: import('./systemd').SystemdEnvironment): Promise<Map<string, string>> {
+    const {store, records} = await this.containers()
+    const {systemdUnits} = await import('./systemd')
+    return systemdUnits(store, records, nameOrId, options, environment)
+  }
+
   /** The kube verbs (`kube generate`, `kube play`, `kube down`). */
   async kube(): Promise<import('./kube').KubeEngine> {
     const {store, records} = await this.containers()

@@ -54,6 +54,8 @@ export interface PodCreateOptions {
   pullContext?: () => ImageContext
   /** the service container (serviceContainer()) the pod's life is tied to */
   serviceContainerId?: string
+  /** the command line that created it, kept for `generate systemd --new` */
+  createCommand?: string[]
 }
 
 export interface PodReport {
@@ -130,6 +132,7 @@ export class PodEngine {
       userns: options.userns,
       exitPolicy: exitPolicy as PodConfig['exitPolicy'],
       serviceContainerId: options.serviceContainerId,
+      createCommand: options.createCommand,
     }
     // the infra container's options are checked before anything is stored
     const infraSpec = options.infra ? this.infraSpec(pod, options) : undefined
@@ -181,8 +184,9 @@ export class PodEngine {
   async joinPod(spec: ContainerSpec, pullContext?: () => ImageContext): Promise<ContainerSpec> {
     if (spec.pod === undefined) return spec
     const fresh = spec.pod.startsWith('new:')
-    // as Podman, a new pod takes the container's --hostname (the container then has the pod's)
-    const pod = fresh ? await this.create({name: spec.pod.slice(4), labels: [], infra: true, publish: [], hostname: spec.hostname, pullContext}) : this.pods.lookup(spec.pod)
+    // as Podman, a new pod takes the container's --hostname (the container then has the pod's),
+    // and the container's create command as its own
+    const pod = fresh ? await this.create({name: spec.pod.slice(4), labels: [], infra: true, publish: [], hostname: spec.hostname, pullContext, createCommand: spec.createCommand}) : this.pods.lookup(spec.pod)
     const joined: ContainerSpec = {...spec, pod: pod.id, ...(fresh ? {hostname: undefined} : {})}
     if (!fresh && spec.hostname !== undefined && pod.infraId && pod.share.includes('uts'))
       throw new UsageError('invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration')
@@ -489,6 +493,7 @@ export class PodEngine {
       Id: pod.id,
       Name: pod.name,
       Created: pod.created,
+      ...(pod.createCommand ? {CreateCommand: pod.createCommand} : {}),
       State: report.Status,
       Hostname: pod.hostname ?? '',
       Labels: pod.labels,

@@ -213,6 +213,8 @@ export interface ContainerSpec {
   imageVolume?: ImageVolumeMode
   /** --conmon-pidfile, absolute */
   monitorPidFile?: string
+  /** the command line that created it (Podman's CreateCommand): what `generate systemd --new` runs again */
+  createCommand?: string[]
   /** --timeout seconds; absent or 0: none */
   timeout?: number
   /** --tz: a zone under /usr/share/zoneinfo, or local */

@@ -16,6 +16,7 @@ const NO_TEST_NEEDED: Record<string, string> = {
   'src/storage/store/check/finding.ts': 'type-only',
   'src/storage/store/driver/layer-driver.ts': 'type-only',
   'src/specgen/container-spec.ts': 'type-only',
+  'src/systemd/options.ts': 'type-only',
   'src/specgen/options.ts': 'type-only',
   'src/engine/events.ts': 'type-only',
   // entries: the CLI bundle and worker threads, exercised through their callers
@@ -80,7 +81,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/runtime/container/monitor-cleanup.ts',
   'src/runtime/container/monitor-setup.ts',
   'src/runtime/container/mtab-link.ts',
-  'src/runtime/container/paths.ts',
   'src/runtime/container/preflight.ts',
   'src/runtime/container/prune.ts',
   'src/runtime/container/rebuild-records.ts',

@@ -3,7 +3,7 @@ import test from 'ava'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {invokedName, programName, selfInvocation} from '../../src/cli/program-name'
+import {commandLine, executablePath, invokedName, programName, selfInvocation} from '../../src/cli/program-name'
 import {lookupUser, removeTree, runAs, sandbox, TEST_USER, TSPOD_BIN} from '../helpers/rootless'
 
 test('under its own names tspod speaks as podman; under another, by that name', (t) => {
@@ -39,4 +39,20 @@ test('tspod runs itself again through Node and its entry script, shown by that s
   t.is(self.argv.at(-1), process.argv[1])
   t.is(self.argv.at(-2), '--', 'nothing after the script is read by Node')
   t.is(self.shown, process.argv[1])
+})
+
+test('the command line recorded is the entry script, then the arguments (Podman\'s os.Args)', (t) => {
+  t.deepEqual(commandLine(['/usr/bin/node', '/repo/bin/run.js', 'run', '-d', 'img']), ['/repo/bin/run.js', 'run', '-d', 'img'])
+})
+
+test('the executable a unit runs is the entry script\'s real path, as Podman\'s /proc/self/exe', (t) => {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'exe-'))
+  try {
+    fs.writeFileSync(path.join(dir, 'run.js'), '')
+    fs.symlinkSync(path.join(dir, 'run.js'), path.join(dir, 'tspod'))
+    t.is(executablePath(path.join(dir, 'tspod')), fs.realpathSync(path.join(dir, 'run.js')))
+    t.is(executablePath('/no/such/tspod'), '/no/such/tspod')
+  } finally {
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
 })

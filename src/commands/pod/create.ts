@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {imageContext} from '../../cli/image-flags'
+import {commandLine} from '../../cli/program-name'
 import {writeOutput} from '../../cli/output-file'
 
 const many = {multiple: true, multipleNonGreedy: true} as const
@@ -53,6 +54,7 @@ export default class PodCreate extends ContainerCommand {
       replace: flags.replace,
       exitPolicy: flags['exit-policy'],
       pullContext: () => imageContext({}, this.interruptSignal()),
+      createCommand: commandLine(),
     })
     if (flags['pod-id-file']) writeOutput(flags['pod-id-file'], pod.id)
     this.print(pod.id)

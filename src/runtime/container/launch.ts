@@ -30,7 +30,7 @@ import {dependencies, joinedNamespacePaths} from './dependencies'
 import {removeExitFile} from './exit-file'
 import {clearExecSessions} from './exec-sessions'
 import {withContainerLock} from './lock'
-import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir} from './paths'
+import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir, monitorPidFileOf} from './paths'
 import {containerPreflight} from './preflight'
 import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
 import {ContainerRecords} from './records'
@@ -450,7 +450,7 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
   tracePhase('bundle')
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running
-  if (config.monitorPidFile) writeMonitorPidFile(config.monitorPidFile, monitorPid)
+  writeMonitorPidFile(monitorPidFileOf(store, config), monitorPid)
   const spawned = config.runtime ? await spawnWithRuntime(store, container, layout, options) : await spawnNative(store, container, layout, options)
   const running: ContainerState = {
     status: options.hold ? 'initialized' : 'running',

@@ -54,3 +54,11 @@ export function logFileOf(store: Store, config: ContainerConfig): string | undef
   if (log.driver === 'none') return undefined
   return log.path ?? containerDirs(store, config.id).logFile
 }
+
+/**
+ * Where the container's monitor pid is written at each start: --conmon-pidfile, else
+ * userdata/conmon.pid, as Podman always keeps one (a forking systemd unit's PIDFile).
+ */
+export function monitorPidFileOf(store: Store, config: ContainerConfig): string {
+  return config.monitorPidFile ?? path.join(containerDirs(store, config.id).userdata, 'conmon.pid')
+}

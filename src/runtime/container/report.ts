@@ -16,7 +16,7 @@ import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTA
 import {Container, ContainerState, hasProcesses} from './config'
 import {listExecSessions} from './exec-sessions'
 import {humanSize} from './log-config'
-import {bundleDir, containerDirs, logConfigOf, logFileOf} from './paths'
+import {bundleDir, containerDirs, logConfigOf, logFileOf, monitorPidFileOf} from './paths'
 import {bridgeNetworkSettings} from '../network/netavark/inspect'
 import {volumesFromText} from '../../specgen/volumes-from'
 
@@ -283,7 +283,7 @@ export function inspectContainer(c: Container, store: Store) {
     StaticDir: dirs.userdata,
     OCIConfigPath: path.join(bundleDir(store, config.id), 'config.json'),
     OCIRuntime: config.runtime ?? 'tspod',
-    ConmonPidFile: config.monitorPidFile ?? '',
+    ConmonPidFile: monitorPidFileOf(store, config),
     PidFile: '',
     Name: config.name,
     RestartCount: state.restartCount ?? 0,
@@ -329,6 +329,7 @@ export function inspectContainer(c: Container, store: Store) {
       Annotations: spec.annotations ?? {},
       StopSignal: config.stopSignal,
       StopTimeout: config.stopTimeout,
+      ...(request.createCommand ? {CreateCommand: request.createCommand} : {}),
       Umask: '0022',
       Timeout: 0,
       Passwd: true,

@@ -31,6 +31,8 @@ export interface PodConfig {
   exitPolicy?: 'continue' | 'stop'
   /** kube play --service-container: the id of the service container this pod's life is tied to */
   serviceContainerId?: string
+  /** the command line that created it (Podman's CreateCommand): what `generate systemd --new` runs again */
+  createCommand?: string[]
 }
 
 export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Paused' | 'Exited' | 'Stopped'
