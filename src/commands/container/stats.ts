@@ -17,7 +17,7 @@ export default class Stats extends ContainerCommand {
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Show all containers. Only running containers are shown by default. The default is false'}),
     format: Flags.string({description: 'Pretty-print container statistics to JSON or using a Go template'}),
-    interval: Flags.integer({char: 'i', default: 5, description: 'Time in seconds between stats reports'}),
+    interval: Flags.integer({char: 'i', default: 5, helpValue: 'int', description: 'Time in seconds between stats reports'}),
     latest: latestFlag,
     'no-reset': Flags.boolean({description: 'Disable resetting the screen between intervals'}),
     'no-stream': Flags.boolean({description: 'Disable streaming stats and only pull the first result, default setting is false'}),
