@@ -83,29 +83,45 @@ export function sumUsage(pids: number[]): ProcessUsage {
   return total
 }
 
+/** Every process on the host by pid namespace and by parent, read once for a whole report. */
+export interface ProcessIndex {
+  byNamespace: Map<string, number[]>
+  children: Map<number, number[]>
+}
+
+export function indexProcesses(): ProcessIndex {
+  const index: ProcessIndex = {byNamespace: new Map(), children: new Map()}
+  const add = <K>(map: Map<K, number[]>, key: K, pid: number): void => {
+    const list = map.get(key)
+    if (list) list.push(pid)
+    else map.set(key, [pid])
+  }
+  for (const pid of allPids()) {
+    const ns = pidNamespaceOf(pid)
+    const text = readText(`/proc/${pid}/stat`)
+    if (ns === undefined || text === undefined) continue
+    add(index.byNamespace, ns, pid)
+    add(index.children, parseStat(text).ppid, pid)
+  }
+  return index
+}
+
 /** Every process of the pid namespace `namespace` (the text of /proc/PID/ns/pid). */
-export function namespaceMembers(namespace: string): number[] {
-  return allPids().filter((pid) => pidNamespaceOf(pid) === namespace)
+export function namespaceMembers(namespace: string, index: ProcessIndex = indexProcesses()): number[] {
+  return index.byNamespace.get(namespace) ?? []
 }
 
 /** `pid` and its descendants, through each process's PPid. */
-export function descendantsOf(pid: number): number[] {
-  const children = new Map<number, number[]>()
-  for (const p of allPids()) {
-    const text = readText(`/proc/${p}/stat`)
-    if (text === undefined) continue
-    const {ppid} = parseStat(text)
-    children.set(ppid, [...(children.get(ppid) ?? []), p])
-  }
-  const found: number[] = []
+export function descendantsOf(pid: number, index: ProcessIndex = indexProcesses()): number[] {
+  const found = new Set<number>()
   const queue = [pid]
   while (queue.length > 0) {
     const next = queue.shift()!
-    if (found.includes(next)) continue
-    found.push(next)
-    queue.push(...(children.get(next) ?? []))
+    if (found.has(next)) continue
+    found.add(next)
+    queue.push(...(index.children.get(next) ?? []))
   }
-  return found
+  return [...found]
 }
 
 export interface NetBytes {

@@ -7,7 +7,7 @@ import * as os from 'node:os'
 
 import {Container, ContainerState} from '../container/config'
 import {pidNamespaceOf} from '../top/proc'
-import {ProcessUsage, descendantsOf, namespaceMembers, readNetBytes, sumUsage} from './proc-usage'
+import {ProcessIndex, ProcessUsage, descendantsOf, indexProcesses, namespaceMembers, readNetBytes, sumUsage} from './proc-usage'
 
 export interface ContainerStats {
   containerId: string
@@ -76,9 +76,9 @@ function ownNamespaces(running: Container[]): Set<string> {
 }
 
 /** The processes of a running container's init `pid`, the namespace's when it has its own. */
-function processesOf(pid: number, own: Set<string>): number[] {
+function processesOf(pid: number, own: Set<string>, index: ProcessIndex): number[] {
   const ns = pidNamespaceOf(pid)
-  return ns !== undefined && own.has(ns) ? namespaceMembers(ns) : descendantsOf(pid)
+  return ns !== undefined && own.has(ns) ? namespaceMembers(ns, index) : descendantsOf(pid, index)
 }
 
 /** Keeps each container's last sample, so the next one's CPU % covers the time between them. */
@@ -93,11 +93,12 @@ export class StatsSampler {
    */
   sample(targets: Container[], running: Container[]): ContainerStats[] {
     const own = ownNamespaces(running.filter((c) => sampledState(c.state)))
-    return targets.map((c) => (sampledState(c.state) ? this.sampleRunning(c, own) : emptyStats(c)))
+    let index: ProcessIndex | undefined
+    return targets.map((c) => (sampledState(c.state) ? this.sampleRunning(c, processesOf(c.state.pid, own, (index ??= indexProcesses()))) : emptyStats(c)))
   }
 
-  private sampleRunning(c: Container, own: Set<string>): ContainerStats {
-    const usage: ProcessUsage = sumUsage(processesOf(c.state.pid, own))
+  private sampleRunning(c: Container, pids: number[]): ContainerStats {
+    const usage: ProcessUsage = sumUsage(pids)
     const net = readNetBytes(c.state.pid)
     const nowNs = Date.now() * 1e6
     const startedNs = c.state.startedAt ? Date.parse(c.state.startedAt) * 1e6 : nowNs

@@ -3,7 +3,7 @@
 import test from 'ava'
 import {ChildProcess, spawn} from 'node:child_process'
 
-import {descendantsOf, fieldOf, namespaceMembers, parseNetDev, readNetBytes, readProcessUsage, sumUsage} from '../../../src/runtime/stats/proc-usage'
+import {descendantsOf, fieldOf, indexProcesses, namespaceMembers, parseNetDev, readNetBytes, readProcessUsage, sumUsage} from '../../../src/runtime/stats/proc-usage'
 import {pidNamespaceOf} from '../../../src/runtime/top/proc'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -63,4 +63,14 @@ test('descendants and namespace members; the sum over processes; no network byte
   t.true(sumUsage(tree).memoryBytes > sumUsage([child.pid!]).memoryBytes)
   t.true(namespaceMembers(pidNamespaceOf(process.pid)!).includes(child.pid!))
   t.is(readNetBytes(process.pid), undefined)
+})
+
+test('one index for a report: descendants through a cycle-safe walk, members by namespace', (t) => {
+  const index = {byNamespace: new Map([['pid:[1]', [10, 11]]]), children: new Map([[10, [11, 12]], [12, [13]], [13, [12]]])}
+  t.deepEqual(descendantsOf(10, index), [10, 11, 12, 13])
+  t.deepEqual(descendantsOf(99, index), [99])
+  t.deepEqual(namespaceMembers('pid:[1]', index), [10, 11])
+  t.deepEqual(namespaceMembers('pid:[2]', index), [])
+  const host = indexProcesses()
+  t.true(host.children.get(process.ppid)?.includes(process.pid) ?? false)
 })
