@@ -24,6 +24,19 @@ export function compactSize(bytes: number): string {
   return `${formatG(size, 4)}${DECIMAL_UNITS[i]}`
 }
 
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
+
+/** go-units BytesSize (4 significant digits, powers of 1024): "1.5KiB", "7.629MiB", "0B". */
+export function binarySize(bytes: number): string {
+  let size = bytes
+  let i = 0
+  while (size >= 1024 && i < BINARY_UNITS.length - 1) {
+    size /= 1024
+    i++
+  }
+  return `${formatG(size, 4)}${BINARY_UNITS[i]}`
+}
+
 /** C/Go "%.Ng": N significant digits, trailing zeros dropped. */
 function formatG(value: number, digits: number): string {
   if (value === 0) return '0'

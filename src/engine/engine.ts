@@ -19,6 +19,8 @@ import type {ContainerRecords} from '../runtime/container/records'
 import type {ContainerSummary} from '../runtime/container/report'
 import type {PortMapping} from '../runtime/network/publish'
 import type {TopResult} from '../runtime/top/top'
+import type {ContainerStats} from '../runtime/stats/stats'
+import type {Container} from '../runtime/container/config'
 import type {PruneChoice} from '../runtime/volume/prune'
 import type {InspectVolumeData} from '../runtime/volume/report'
 import type {Finding} from '../storage/store/check/finding'
@@ -594,6 +596,37 @@ export class Engine {
     const container = records.lookup(name)
     if (!isRunning(container.state)) throw new TspodError('top can only be used on running containers')
     return topProcesses(container.state.pid!, descriptors.length > 0 ? descriptors : undefined)
+  }
+
+  /**
+   * `stats`: a sampler of the named containers (the latest with `latest`; every container with
+   * none, as Podman 4.3.1), which looks them up again at each call and keeps the previous sample
+   * for the next CPU %.
+   */
+  async containerStats(options: {names: string[]; latest?: boolean; interval: number}): Promise<() => ContainerStats[]> {
+    if (!(options.interval >= 1)) throw new TspodError('invalid interval, must be a positive number greater zero')
+    const {records} = await this.containers()
+    const {StatsSampler} = await import('../runtime/stats/stats')
+    const sampler = new StatsSampler()
+    const targets = (): Container[] => {
+      try {
+        if (options.latest) return [records.latest()]
+        if (options.names.length === 0) return records.list()
+        return options.names.map((name) => {
+          try {
+            return records.lookup(name)
+          } catch (err) {
+            throw new TspodError(`unable to look up container ${name}: ${(err as Error).message}`)
+          }
+        })
+      } catch (err) {
+        throw new TspodError(`unable to get list of containers: ${(err as Error).message}`)
+      }
+    }
+    return () => {
+      const wanted = targets()
+      return sampler.sample(wanted, options.names.length === 0 && !options.latest ? wanted : records.list())
+    }
   }
 
   /** The ps(1) descriptors `top` takes, sorted. */

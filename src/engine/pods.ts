@@ -14,6 +14,7 @@ import {removeContainer} from '../runtime/container/remove'
 import {killContainer, stopContainer} from '../runtime/container/stop'
 import {ensurePauseImage} from '../runtime/pod/pause-image'
 import type {TopResult} from '../runtime/top/top'
+import type {ContainerStats} from '../runtime/stats/stats'
 import {NoSuchPodError, PodConfig, PodRecords, PodStatus, podStatus} from '../runtime/pod/records'
 import {podsOfService, stopServiceIfDone} from '../runtime/pod/service-container'
 import {readContainersConf} from '../storage/config/containers-conf'
@@ -445,6 +446,23 @@ export class PodEngine {
     }
     if (!result) throw new TspodError(`pod top can only be used on pods with at least one running container`)
     return result
+  }
+
+  /**
+   * `pod stats`: the stats of every container of the pods (every pod with `all`, the latest with
+   * `latest`), each sampled anew: CPU % counts from the container's start, as in Podman.
+   */
+  async stats(names: string[], options: {all?: boolean; latest?: boolean}): Promise<{podId: string; stats: ContainerStats[]}[]> {
+    let pods: PodConfig[]
+    try {
+      pods = options.all ? this.pods.list() : options.latest ? [this.pods.latest()] : names.map((n) => this.pods.lookup(n))
+    } catch (err) {
+      throw new TspodError(`unable to get list of pods: ${(err as Error).message}`)
+    }
+    const {StatsSampler} = await import('../runtime/stats/stats')
+    const sampler = new StatsSampler()
+    const running = this.records.list()
+    return pods.map((pod) => ({podId: pod.id, stats: sampler.sample(this.containersOf(pod), running)}))
   }
 
   /**

@@ -1,6 +1,6 @@
 import test from 'ava'
 
-import {compactSize, humanDuration, humanSize, timeAgo} from '../../src/cli/units'
+import {binarySize, compactSize, humanDuration, humanSize, timeAgo} from '../../src/cli/units'
 
 test('sizes as go-units prints them (3 significant digits, decimal units)', (t) => {
   t.is(humanSize(0), '0 B')
@@ -33,4 +33,12 @@ test('durations as go-units prints them', (t) => {
   t.is(humanDuration(100 * 86_400_000), '3 months')
   t.is(humanDuration(800 * 86_400_000), '2 years')
   t.is(timeAgo(new Date(0), new Date(3 * 86_400_000)), '3 days ago')
+})
+
+test('binarySize: go-units BytesSize, 4 significant digits in powers of 1024', (t) => {
+  t.is(binarySize(0), '0B')
+  t.is(binarySize(1023), '1023B')
+  t.is(binarySize(1536), '1.5KiB')
+  t.is(binarySize(8_000_000), '7.629MiB')
+  t.is(binarySize(25_320_000_000), '23.58GiB')
 })
