@@ -60,6 +60,7 @@ export const COMMANDS = lazily({
   'image:rm': () => require('../commands/image/rm'),
   'image:save': () => require('../commands/image/save'),
   'image:tag': () => require('../commands/image/tag'),
+  'image:tree': () => require('../commands/image/tree'),
   'image:unmount': () => require('../commands/image/unmount'),
   'image:untag': () => require('../commands/image/untag'),
   'info': () => require('../commands/info'),

@@ -28,6 +28,7 @@ import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/regi
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
 import {DB_FILE, damagedDatabaseError} from '../storage/store/db/connection'
 import type {HistoryRow} from '../storage/store/images/history'
+import type {ImageLayerTree} from '../storage/store/images/layer-tree'
 import type {RemoveReport} from '../storage/store/images/remove'
 import type {ImageSummary} from '../storage/store/images/report'
 import type {CopiedImage} from '../storage/image/pull'
@@ -1027,6 +1028,14 @@ export class Engine {
     const {lookupImage} = await import('../storage/store/images/lookup')
     const {imageHistory} = await import('../storage/store/images/history')
     return imageHistory(store, lookupImage(store, name, this.registries))
+  }
+
+  /** `image tree`: the image's layers, or with whatRequires the layers built on its top layer. */
+  async imageTree(name: string, options: {whatRequires?: boolean} = {}): Promise<ImageLayerTree> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {imageLayerTree} = await import('../storage/store/images/layer-tree')
+    return imageLayerTree(store, lookupImage(store, name, this.registries), options)
   }
 
   /** `image exists` */
