@@ -59,6 +59,7 @@ export const COMMANDS = lazily({
   'image:push': () => require('../commands/image/push'),
   'image:rm': () => require('../commands/image/rm'),
   'image:save': () => require('../commands/image/save'),
+  'image:search': () => require('../commands/image/search'),
   'image:tag': () => require('../commands/image/tag'),
   'image:tree': () => require('../commands/image/tree'),
   'image:unmount': () => require('../commands/image/unmount'),
