@@ -1,10 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import * as fs from 'node:fs'
 
 import {TspodCommand} from '../../cli/base-command'
-import {imageContext} from '../../cli/image-flags'
+import {existingAuthfile, imageContext} from '../../cli/image-flags'
 import {searchOutput} from '../../cli/search-output'
-import {TspodError, UsageError} from '../../engine'
+import {UsageError} from '../../engine'
 
 export default class ImageSearch extends TspodCommand {
   static summary = 'Search registry for image'
@@ -25,7 +24,7 @@ export default class ImageSearch extends TspodCommand {
     creds: Flags.string({description: 'Credentials (USERNAME:PASSWORD) to use for authenticating to a registry'}),
     filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions provided (default [])'}),
     format: Flags.string({description: 'Change the output format to JSON or a Go template'}),
-    limit: Flags.integer({description: 'Limit the number of results'}),
+    limit: Flags.integer({description: 'Limit the number of results', helpValue: 'int'}),
     'list-tags': Flags.boolean({description: 'List the tags of the input registry'}),
     'no-trunc': Flags.boolean({description: 'Do not truncate the output'}),
     'tls-verify': Flags.boolean({description: 'Require HTTPS and verify certificates when contacting registries (default true)', allowNo: true}),
@@ -36,9 +35,8 @@ export default class ImageSearch extends TspodCommand {
     // a string slice, as pflag's: "stars=3,is-official" is two filters
     const filters = (flags.filter ?? []).flatMap((f) => f.split(','))
     if (flags['list-tags'] && filters.length > 0) throw new UsageError('filters are not applicable to list tags result')
-    const authFile = flags.authfile ?? process.env.REGISTRY_AUTH_FILE
-    if (authFile !== undefined && authFile !== '' && !fs.existsSync(authFile)) throw new TspodError(`stat ${authFile}: no such file or directory`)
-    const context = {...imageContext({...flags, authfile: authFile || undefined}, this.interruptSignal()), certDir: flags['cert-dir']}
+    const authfile = existingAuthfile(flags.authfile)
+    const context = {...imageContext({...flags, authfile}, this.interruptSignal()), certDir: flags['cert-dir']}
     const results = await this.engine(flags).searchImages(args.term, {filters, limit: flags.limit, listTags: flags['list-tags'], context})
     process.stdout.write(searchOutput(results, {format: flags.format, noTrunc: flags['no-trunc'], listTags: flags['list-tags'], compatible: flags.compatible}))
   }
