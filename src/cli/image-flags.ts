@@ -2,7 +2,7 @@
 import {Flags} from '@oclif/core'
 import * as fs from 'node:fs'
 
-import {UsageError} from '../engine'
+import {TspodError, UsageError} from '../engine'
 import {registryIdleTimeoutMs} from '../engine/registry'
 import type {ImageContext, Platform} from '../storage/image/transports/types'
 
@@ -50,4 +50,15 @@ export function imageContext(flags: PullFlagValues, signal: AbortSignal): ImageC
 /** --authfile names a file that must exist, as Podman checks before it builds. */
 export function checkAuthfile(file: string | undefined): void {
   if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`checking authfile: stat ${file}: no such file or directory`)
+}
+
+/**
+ * The auth file a search reads (--authfile, else $REGISTRY_AUTH_FILE), which must exist: Podman's
+ * search stats it first and fails with the stat's own words.
+ */
+export function existingAuthfile(flag: string | undefined): string | undefined {
+  const file = flag ?? process.env.REGISTRY_AUTH_FILE
+  if (!file) return undefined
+  if (!fs.existsSync(file)) throw new TspodError(`stat ${file}: no such file or directory`)
+  return file
 }

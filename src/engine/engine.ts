@@ -30,6 +30,8 @@ import {RegistriesConfig, loadRegistriesConf} from '../storage/image/config/regi
 import {StorageConfig, loadStorageConfig} from '../storage/config/storage-conf'
 import {DB_FILE, damagedDatabaseError} from '../storage/store/db/connection'
 import type {HistoryRow} from '../storage/store/images/history'
+import type {ImageLayerTree} from '../storage/store/images/layer-tree'
+import type {SearchResult} from '../storage/image/search'
 import type {RemoveReport} from '../storage/store/images/remove'
 import type {ImageSummary} from '../storage/store/images/report'
 import type {CopiedImage} from '../storage/image/pull'
@@ -1067,6 +1069,36 @@ export class Engine {
     const {lookupImage} = await import('../storage/store/images/lookup')
     const {imageHistory} = await import('../storage/store/images/history')
     return imageHistory(store, lookupImage(store, name, this.registries))
+  }
+
+  /** `image tree`: the image's layers, or with whatRequires the layers built on its top layer. */
+  async imageTree(name: string, options: {whatRequires?: boolean} = {}): Promise<ImageLayerTree> {
+    const store = await this.store()
+    const {lookupImage} = await import('../storage/store/images/lookup')
+    const {imageLayerTree} = await import('../storage/store/images/layer-tree')
+    return imageLayerTree(store, lookupImage(store, name, this.registries), options)
+  }
+
+  /**
+   * `search`: TERM in its registry ("REGISTRY/…") or the unqualified-search registries; filters
+   * are Podman's KEY[=VALUE] strings, checked before any registry is asked.
+   */
+  async searchImages(term: string, options: {filters?: string[]; limit?: number; listTags?: boolean; context: Pick<ImageContext, 'authFile' | 'credentials' | 'tlsVerify' | 'certDir' | 'signal' | 'registryIdleTimeoutMs'>}): Promise<SearchResult[]> {
+    const {parseSearchFilters, searchImages} = await import('../storage/image/search')
+    const filter = parseSearchFilters(options.filters ?? [])
+    const {context} = options
+    return searchImages(term, {
+      filter,
+      limit: options.limit,
+      listTags: options.listTags,
+      authFile: context.authFile,
+      credentials: context.credentials,
+      tlsVerify: context.tlsVerify,
+      certDir: context.certDir,
+      signal: context.signal,
+      idleTimeoutMs: context.registryIdleTimeoutMs,
+      registries: this.registries,
+    })
   }
 
   /** `image exists` */

@@ -62,7 +62,6 @@ const NOT_YET_MIRRORED = new Set<string>([
   'src/cli/container-flags.ts',
   'src/cli/exit.ts',
   'src/cli/format/go-template/evaluate.ts',
-  'src/cli/image-flags.ts',
   'src/cli/prompt.ts',
   'src/errors.ts',
   'src/hooks/command-not-found.ts',

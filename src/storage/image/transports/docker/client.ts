@@ -373,7 +373,8 @@ export class RegistryClient {
         return {header: `Basic ${encoded}`, fromCache: false}
       }
       if (challenge.scheme === 'bearer') {
-        const scopes = [`repository:${this.repository}:${this.actions}`, ...extraScopes]
+        // a client for the whole registry (login, search) asks for no repository's scope
+        const scopes = [...(this.repository === '' ? [] : [`repository:${this.repository}:${this.actions}`]), ...extraScopes]
         const key = [challenge.parameters.realm, challenge.parameters.service, ...scopes].join(' ')
         const cached = this.tokens.get(key)
         if (cached !== undefined) return {header: `Bearer ${cached}`, tokenKey: key, fromCache: true}

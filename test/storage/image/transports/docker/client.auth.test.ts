@@ -46,6 +46,16 @@ test('bearer without credentials: an anonymous token, no account, no Authorizati
   t.is(registry.tokenRequests[0].authorization, undefined)
 })
 
+test("a client for the whole registry (search's catalog) asks for a token of no repository's scope", async (t) => {
+  const {registry} = await registryWithImage()
+  t.teardown(() => registry.close())
+  registry.requireBearer()
+  const client = clientFor(registry, {repository: ''})
+  await client.send('/v2/_catalog', {method: 'GET'}, async (response) => response.body.cancel())
+  t.is(registry.tokenRequests.length, 1)
+  t.deepEqual(registry.tokenRequests[0].query, {service: 'fault-registry'})
+})
+
 test('concurrent requests share one token request', async (t) => {
   const {registry, layerDigest, configDigest} = await registryWithImage()
   t.teardown(() => registry.close())
