@@ -4,6 +4,7 @@
 // and reports on fd 3), then stays as the container's parent: it writes the container's output
 // to the log and, once it ends, its exit file, and runs the cleanup step (monitor-cleanup.ts:
 // records the exit, removes a --rm container). This process only waits for the report.
+import {isActiveHealthcheck} from '../../specgen/healthcheck'
 import {spawn} from 'node:child_process'
 import * as path from 'node:path'
 
@@ -41,12 +42,22 @@ export interface MonitorRequest {
 export const MONITOR_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'tspod-monitor')
 export const MONITOR_SETUP_SCRIPT = path.join(__dirname, 'monitor-setup.js')
 export const MONITOR_CLEANUP_SCRIPT = path.join(__dirname, 'monitor-cleanup.js')
+export const MONITOR_HEALTHCHECK_SCRIPT = path.join(__dirname, 'monitor-healthcheck.js')
 
 /** The Node flags of the setup and cleanup steps: without the optimizing compiler, they start and run in less memory. */
 const NODE_FLAGS = ['--lite-mode']
 
 function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError {
   return errorOfClass(ERROR_CLASSES.includes(report.errorClass) ? report.errorClass : 'EngineError', report.message)
+}
+
+/** The monitor's healthcheck timer: every Interval (none when it is 0, "disable"), the check as `healthcheck run` does it. */
+function healthcheckTimerArgs(container: Container, request: string): string[] {
+  const healthcheck = container.config.healthcheck
+  if (!isActiveHealthcheck(healthcheck) || !healthcheck.Interval) return []
+  const intervalMs = Math.max(1, Math.round(healthcheck.Interval / 1e6))
+  const check = [process.execPath, ...NODE_FLAGS, MONITOR_HEALTHCHECK_SCRIPT, request]
+  return ['--health-interval', String(intervalMs), ...check.flatMap((arg) => ['--health-cmd', arg])]
 }
 
 function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): string[] {
@@ -61,6 +72,7 @@ function monitorArgs(store: Store, container: Container, restartCount?: number, 
     logFileOf(store, container.config) ?? '/dev/null',
     ...(sizeMax > 0 ? ['--log-size-max', String(sizeMax)] : []),
     ...(container.config.timeout ? ['--timeout', String(container.config.timeout)] : []),
+    ...healthcheckTimerArgs(container, request),
     // pasta does not end with the container: the monitor ends it before it waits for its children
     ...(container.config.containerSpec.network.kind === 'pasta' ? ['--end-pidfile', pastaPidFile(store, id)] : []),
     '--exit-file',
