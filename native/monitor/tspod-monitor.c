@@ -18,7 +18,7 @@
  *
  * With --health-interval MS and --health-cmd ARG..., while the container runs, it starts the
  * healthcheck program (`tspod healthcheck run`'s step) every MS milliseconds, in a session of its
- * own and never two at once: the timer Podman leaves to systemd.
+ * own, the next an interval after the last one ended: the timer Podman leaves to systemd.
  *
  * If this process is killed the container keeps running, as under conmon.
  *
@@ -423,16 +423,17 @@ static void start_healthcheck(void) {
   _exit(127);
 }
 
-/* How long poll may wait for the next check (-1: no timer); a check due now is started. */
+/* How long poll may wait for the next check (-1: none due); a check due now is started. As
+ * Podman's timer (systemd's OnUnitInactiveSec), the next one is due an interval after the last
+ * one ended (reap), the first an interval after the start. */
 static int healthcheck_wait_ms(void) {
-  if (health_interval_ms <= 0 || container_pid == 0 || container_exited) return -1;
+  if (health_interval_ms <= 0 || container_pid == 0 || container_exited || health_pid != 0) return -1;
   long now = now_ms();
   if (health_next == 0) health_next = now + health_interval_ms;
-  if (now >= health_next) {
-    if (health_pid == 0) start_healthcheck();
-    health_next = now + health_interval_ms;
-  }
-  return (int)(health_next - now);
+  if (now < health_next) return (int)(health_next - now);
+  start_healthcheck();
+  health_next = now + health_interval_ms; /* only if it could not be started */
+  return health_pid != 0 ? -1 : (int)health_interval_ms;
 }
 
 static void reap(void) {
@@ -447,6 +448,7 @@ static void reap(void) {
       setup_reaped = 1;
     } else if (pid == health_pid) {
       health_pid = 0;
+      health_next = now_ms() + health_interval_ms;
     } else if (pid == container_pid && !container_exited) {
       container_exited = 1;
       exit_code = code_of(status);
