@@ -420,7 +420,7 @@ static void start_healthcheck(void) {
     if (null_fd > 2) close(null_fd);
   }
   execvp(health_cmd[0], health_cmd);
-  _exit(127);
+  _exit(EXIT_FAILURE); /* nobody reads it: the check is simply not recorded */
 }
 
 /* How long poll may wait for the next check (-1: none due); a check due now is started. As
