@@ -4,13 +4,13 @@
 // and reports on fd 3), then stays as the container's parent: it writes the container's output
 // to the log and, once it ends, its exit file, and runs the cleanup step (monitor-cleanup.ts:
 // records the exit, removes a --rm container). This process only waits for the report.
-import {isActiveHealthcheck} from '../../specgen/healthcheck'
 import {spawn} from 'node:child_process'
 import * as path from 'node:path'
 
 import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
 import type {EventsConfig} from '../../events/config'
 import {PACKAGE_ROOT} from '../../package-info'
+import {isActiveHealthcheck} from '../../specgen/healthcheck'
 import type {Store} from '../../storage/store/store'
 import {Container, hasProcesses} from './config'
 import {ContainerStateError} from './errors'
