@@ -6,6 +6,7 @@
 //   dist/command-table.json  its commands by their words, for a start without oclif's config
 //   dist/monitor-setup.js    run by tspod-monitor to start a detached container
 //   dist/monitor-cleanup.js  run by tspod-monitor after the container exits
+//   dist/monitor-healthcheck.js  run by tspod-monitor every --health-interval
 //   dist/unpack-worker.js    unpacks layers inside the user namespace
 //   dist/mapped-layers-worker.js  copies layers chowned for a container's id mapping (keep-id)
 //   dist/layer-check-worker.js    compares layers with their kept blobs (system check)
@@ -25,6 +26,7 @@ const entryPoints = {
   tspod: 'dist/src/cli/main.js',
   'monitor-setup': 'dist/src/runtime/container/monitor-setup.js',
   'monitor-cleanup': 'dist/src/runtime/container/monitor-cleanup.js',
+  'monitor-healthcheck': 'dist/src/runtime/container/monitor-healthcheck.js',
   'unpack-worker': 'dist/src/storage/store/archive/unpack-worker.js',
   'mapped-layers-worker': 'dist/src/storage/store/mapped-layers/mapped-layers-worker.js',
   'layer-check-worker': 'dist/src/storage/store/check/layer-check-worker.js',

@@ -16,13 +16,18 @@
  *    again) with the exit code as its last argument, which records the exit and removes the
  *    container when it was run with --rm.
  *
+ * With --health-interval MS and --health-cmd ARG..., while the container runs, it starts the
+ * healthcheck program (`tspod healthcheck run`'s step) every MS milliseconds, in a session of its
+ * own, the next an interval after the last one ended: the timer Podman leaves to systemd.
+ *
  * If this process is killed the container keeps running, as under conmon.
  *
  * It is installed as `conmon`, the name Podman's monitor has and tools look for (`pgrep conmon`,
  * /proc/<pid>/exe of --conmon-pidfile's pid).
  *
  * Usage: conmon [--dumpable] --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE]
- *                      --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
+ *               [--health-interval MS --health-cmd ARG [--health-cmd ARG]...]
+ *               --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
  *
  * The setup program gets: fd 0, 1, 2 /dev/null; fd 3 the CLI's report pipe; fd 4 the read end
  * of the pipe slirp4netns is to watch (--exit-fd); fd 5 and 6 the write ends of the output
@@ -391,6 +396,49 @@ static int code_of(int status) {
 
 /* Reap every child that has exited: the setup process, and once it is gone, what it left to
  * this subreaper (the container, slirp4netns). */
+/* ---- the healthcheck timer ------------------------------------------------------------------ */
+
+static long health_interval_ms; /* 0: no timer */
+static char *health_cmd[MAX_CLEANUP_ARGS + 1];
+static int nhealth;
+static pid_t health_pid; /* the check running now, or 0 */
+static long health_next;
+
+static void start_healthcheck(void) {
+  pid_t pid = fork();
+  if (pid != 0) {
+    if (pid > 0) health_pid = pid;
+    return;
+  }
+  /* its own session: the monitor does not wait for it at the container's exit (a restart outlives it) */
+  setsid();
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  int null_fd = open("/dev/null", O_RDWR);
+  if (null_fd >= 0) {
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    if (null_fd > 2) close(null_fd);
+  }
+  execvp(health_cmd[0], health_cmd);
+  _exit(EXIT_FAILURE); /* nobody reads it: the check is simply not recorded */
+}
+
+/* How long poll may wait for the next check (-1: none due); a check due now is started. As
+ * Podman's timer (systemd's OnUnitInactiveSec), the next one is due an interval after the last
+ * one ended (reap), the first an interval after the start. */
+static int healthcheck_wait_ms(void) {
+  if (health_interval_ms <= 0 || container_pid == 0 || container_exited || health_pid != 0) return -1;
+  long now = now_ms();
+  if (health_next == 0) health_next = now + health_interval_ms;
+  if (now < health_next) return (int)(health_next - now);
+  start_healthcheck();
+  health_next = now + health_interval_ms; /* only if it could not be started */
+  return health_pid != 0 ? -1 : (int)health_interval_ms;
+}
+
 static void reap(void) {
   for (;;) {
     int status;
@@ -401,6 +449,9 @@ static void reap(void) {
     read_status();
     if (pid == setup_pid) {
       setup_reaped = 1;
+    } else if (pid == health_pid) {
+      health_pid = 0;
+      health_next = now_ms() + health_interval_ms;
     } else if (pid == container_pid && !container_exited) {
       container_exited = 1;
       exit_code = code_of(status);
@@ -548,7 +599,7 @@ static void reap_all(int signal_fd, pid_t helper) {
 
 static void usage(void) __attribute__((noreturn));
 static void usage(void) {
-  fail("usage: conmon [--dumpable] --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
+  fail("usage: conmon [--dumpable] --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE] [--health-interval MS --health-cmd ARG...] --exit-file FILE --cleanup ARG... -- SETUP-COMMAND...", 0);
 }
 
 int main(int argc, char **argv) {
@@ -593,11 +644,17 @@ int main(int argc, char **argv) {
       errno = 0;
       timeout_s = strtol(argv[++i], &end, 10);
       if (errno || *end || end == argv[i] || timeout_s < 0) usage();
-    } else if (strcmp(argv[i], "--cleanup") == 0 && ncleanup < MAX_CLEANUP_ARGS) cleanup[ncleanup++] = argv[++i];
+    } else if (strcmp(argv[i], "--health-interval") == 0) {
+      char *end;
+      errno = 0;
+      health_interval_ms = strtol(argv[++i], &end, 10);
+      if (errno || *end || end == argv[i] || health_interval_ms < 0) usage();
+    } else if (strcmp(argv[i], "--health-cmd") == 0 && nhealth < MAX_CLEANUP_ARGS) health_cmd[nhealth++] = argv[++i];
+    else if (strcmp(argv[i], "--cleanup") == 0 && ncleanup < MAX_CLEANUP_ARGS) cleanup[ncleanup++] = argv[++i];
     else usage();
   }
   char **setup = argv + i + 1;
-  if (i >= argc || !*setup || !log_path || !exit_path || ncleanup == 0) usage();
+  if (i >= argc || !*setup || !log_path || !exit_path || ncleanup == 0 || (health_interval_ms > 0 && nhealth == 0)) usage();
   if (dumpable) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 
   /* Nobody's terminal or pipe ends this process: not a hangup, not ^C, not a closed reader. */
@@ -662,6 +719,8 @@ int main(int argc, char **argv) {
         wait_ms = (int)left;
       }
     }
+    int health_ms = healthcheck_wait_ms();
+    if (health_ms >= 0 && (wait_ms < 0 || health_ms < wait_ms)) wait_ms = health_ms;
     struct pollfd fds[5];
     int n = open_sources(fds);
     if (status_fd >= 0) fds[n++] = (struct pollfd){status_fd, POLLIN, 0};

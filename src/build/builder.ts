@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import {TspodError, UsageError} from '../errors'
 import type {Image} from '../storage/store/images/images'
 import type {Store} from '../storage/store/store'
-import {RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, splitWords} from './changes'
+import {ImageHealthcheck, RunConfig, applyInstruction, exposedPorts, parseKeyValuePairs, setEnv, splitWords} from './changes'
 import {findCachedStep} from './cache'
 import {FileSums} from './file-sums'
 import {Instruction, parseContainerfile} from './containerfile'
@@ -27,6 +27,7 @@ import {applyLayerJob} from '../storage/store/archive/unpack'
 import {HeldLock, lock} from '../storage/store/lockfile'
 import {BuildStepError} from './step-error'
 import {tracePhase} from '../trace'
+import {MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_MANIFEST} from '../storage/image/manifest/media-types'
 
 export interface BuildOptions {
   contextDir: string
@@ -93,6 +94,8 @@ export interface RunStep {
 export interface BuildEvents {
   /** a progress line (STEP …, --> …, COMMIT …) */
   onLine?: (line: string) => void
+  /** something the build left out, as buildah warns of it */
+  onWarning?: (text: string) => void
 }
 
 interface Stage {
@@ -140,6 +143,7 @@ export class Builder {
   private readonly results = new Map<number, Image | undefined>()
   private readonly made: string[] = []
   private stepNumber = 0
+  private healthcheckWarned = false
   private totalSteps = 0
   private readonly ignoreLines: string[]
   private readonly secrets: Map<string, BuildSecret>
@@ -325,7 +329,7 @@ export class Builder {
       tracePhase('step key')
       let image: Image | undefined
       const useCache = this.options.layers && !this.options.noCache && !this.options.squash
-      const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform}
+      const limits = {notBefore: this.options.cacheTtlMs === undefined ? undefined : Date.now() - this.options.cacheTtlMs, platform: this.options.platform, manifestType: this.options.format === 'oci' ? MEDIA_TYPE_OCI_MANIFEST : MEDIA_TYPE_DOCKER_MANIFEST}
       const cached = useCache ? findCachedStep(this.store, parent, step.createdBy, step.copy !== undefined || step.runs !== undefined, limits) : undefined
       tracePhase('cache lookup')
       if (cached) {
@@ -450,27 +454,14 @@ export class Builder {
         return {createdBy: nop(`${ins.command} ${ins.command === 'WORKDIR' ? c.WorkingDir : ins.command === 'ONBUILD' ? ins.rest : expand(ins.rest)}`)}
       case 'HEALTHCHECK': {
         const rest = ins.rest.trim()
-        if (/^NONE$/i.test(rest)) c.Healthcheck = {Test: ['NONE']}
-        else {
-          const m = /^CMD\s+([\s\S]*)$/i.exec(rest)
-          if (!m) throw new UsageError(`HEALTHCHECK requires CMD or NONE (line ${ins.line})`)
-          const json = m[1].trim().startsWith('[') ? (JSON.parse(m[1]) as string[]) : undefined
-          c.Healthcheck = {Test: json ? ['CMD', ...json] : ['CMD-SHELL', m[1].trim()]}
-          const durations: [string, 'Interval' | 'Timeout' | 'StartPeriod'][] = [['interval', 'Interval'], ['timeout', 'Timeout'], ['start-period', 'StartPeriod']]
-          for (const [flag, field] of durations) {
-            const text = ins.flags[flag]
-            if (text === undefined) continue
-            const ms = parseGoDuration(text)
-            if (ms === undefined || ms < 0) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --${flag}: invalid duration ${JSON.stringify(text)}`)
-            c.Healthcheck[field] = Math.round(ms * 1e6)
-          }
-          if (ins.flags.retries !== undefined) {
-            if (!/^\d+$/.test(ins.flags.retries)) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --retries: invalid number ${JSON.stringify(ins.flags.retries)}`)
-            c.Healthcheck.Retries = Number(ins.flags.retries)
-          }
+        const healthcheck = this.healthcheckOf(ins, rest)
+        // the OCI image config has no field for it: buildah leaves it out there, and warns once
+        if (this.options.format === 'oci') {
+          if (!this.healthcheckWarned) this.events.onWarning?.('HEALTHCHECK is not supported for OCI image format and will be ignored. Must use `docker` format')
+          this.healthcheckWarned = true
+        } else {
+          c.Healthcheck = healthcheck
         }
-        const unknown = Object.keys(ins.flags).find((f) => !['interval', 'timeout', 'start-period', 'retries'].includes(f))
-        if (unknown) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK does not take --${unknown}`)
         return {createdBy: nop(`HEALTHCHECK ${ins.flagList.map(([k, v]) => `--${k}=${v} `).join('')}${rest}`)}
       }
       case 'RUN':
@@ -481,6 +472,30 @@ export class Builder {
       default:
         throw new UsageError(`${this.options.file}:${ins.line}: ${ins.command} is not supported by tspod build yet`)
     }
+  }
+
+  /** HEALTHCHECK NONE | [--interval= --timeout= --start-period= --retries=] CMD …, as the config's Healthcheck (durations in ns). */
+  private healthcheckOf(ins: Instruction, rest: string): ImageHealthcheck {
+    const unknown = Object.keys(ins.flags).find((f) => !['interval', 'timeout', 'start-period', 'retries'].includes(f))
+    if (unknown) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK does not take --${unknown}`)
+    if (/^NONE$/i.test(rest)) return {Test: ['NONE']}
+    const m = /^CMD\s+([\s\S]*)$/i.exec(rest)
+    if (!m) throw new UsageError(`HEALTHCHECK requires CMD or NONE (line ${ins.line})`)
+    const json = m[1].trim().startsWith('[') ? (JSON.parse(m[1]) as string[]) : undefined
+    const healthcheck: ImageHealthcheck = {Test: json ? ['CMD', ...json] : ['CMD-SHELL', m[1].trim()]}
+    const durations: [string, 'Interval' | 'Timeout' | 'StartPeriod'][] = [['interval', 'Interval'], ['timeout', 'Timeout'], ['start-period', 'StartPeriod']]
+    for (const [flag, field] of durations) {
+      const text = ins.flags[flag]
+      if (text === undefined) continue
+      const ms = parseGoDuration(text)
+      if (ms === undefined || ms < 0) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --${flag}: invalid duration ${JSON.stringify(text)}`)
+      healthcheck[field] = Math.round(ms * 1e6)
+    }
+    if (ins.flags.retries !== undefined) {
+      if (!/^\d+$/.test(ins.flags.retries)) throw new UsageError(`${this.options.file}:${ins.line}: HEALTHCHECK --retries: invalid number ${JSON.stringify(ins.flags.retries)}`)
+      healthcheck.Retries = Number(ins.flags.retries)
+    }
+    return healthcheck
   }
 
   private async runStep(

@@ -22,6 +22,8 @@ export interface CacheLimits {
   notBefore?: number
   /** --platform: only images of this platform */
   platform?: {os: string; architecture: string; variant?: string}
+  /** --format: only images of this manifest type (an OCI build does not reuse a docker one's steps, as buildah) */
+  manifestType?: string
 }
 
 function platformMatches(image: Image, platform: CacheLimits['platform']): boolean {
@@ -46,6 +48,7 @@ export function findCachedStep(store: Store, parent: Image | undefined, createdB
     if (parent && img.id === parent.id) continue
     if (limits.notBefore !== undefined && Date.parse(img.created ?? '') < limits.notBefore) continue
     if (!platformMatches(img, limits.platform)) continue
+    if (limits.manifestType !== undefined && img.manifestType !== limits.manifestType) continue
     const history = historyOf(img)
     if (history.length !== parentHistory.length + 1) continue
     if (!sameEntries(history.slice(0, -1), parentHistory)) continue

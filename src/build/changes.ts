@@ -20,9 +20,17 @@ export interface RunConfig {
   StopSignal?: string
   OnBuild?: string[] | null
   Shell?: string[]
-  /** durations in nanoseconds */
-  Healthcheck?: {Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number}
+  Healthcheck?: ImageHealthcheck
   [key: string]: unknown
+}
+
+/** The Docker image config's Healthcheck (Schema2HealthConfig): durations in nanoseconds. */
+export interface ImageHealthcheck {
+  Test: string[]
+  Interval?: number
+  Timeout?: number
+  StartPeriod?: number
+  Retries?: number
 }
 
 export const CHANGE_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']

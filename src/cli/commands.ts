@@ -66,6 +66,7 @@ export const COMMANDS = lazily({
   'image:tree': () => require('../commands/image/tree'),
   'image:unmount': () => require('../commands/image/unmount'),
   'image:untag': () => require('../commands/image/untag'),
+  'healthcheck:run': () => require('../commands/healthcheck/run'),
   'info': () => require('../commands/info'),
   'inspect': () => require('../commands/inspect'),
   'kube:down': () => require('../commands/kube/down'),

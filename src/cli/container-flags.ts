@@ -72,6 +72,20 @@ export const createFlags = {
   'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.'}),
   memory: Flags.string({char: 'm', description: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes)); 0: no limit'}),
   'kernel-memory': Flags.string({description: 'Kernel memory limit: no longer supported, a no-op (with a warning), as in Podman 4'}),
+  'health-cmd': Flags.string({description: "set a healthcheck command for the container ('none' disables the existing healthcheck)"}),
+  'health-interval': Flags.string({description: 'set an interval for the healthchecks (a value of disable results in no automatic timer setup) (default "30s")'}),
+  'health-on-failure': Flags.string({description: 'action to take once the container turns unhealthy (default "none")'}),
+  'health-retries': Flags.custom<string>({
+    description: 'the number of retries allowed before a healthcheck is considered to be unhealthy (default 3)',
+    // a uint flag: pflag refuses what is not one
+    parse: async (value) => {
+      if (!/^\+?\d+$/.test(value)) throw new Error(`invalid argument ${JSON.stringify(value)} for "--health-retries" flag: strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`)
+      return value
+    },
+  })(),
+  'health-start-period': Flags.string({description: 'the initialization time needed for a container to bootstrap (default "0s")'}),
+  'health-timeout': Flags.string({description: 'the maximum time allowed to complete the healthcheck before an interval is considered failed (default "30s")'}),
+  'no-healthcheck': Flags.boolean({description: 'Disable healthchecks on container'}),
   ...pullFlags,
 }
 
@@ -150,6 +164,15 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     memory: f.memory,
     kernelMemory: f['kernel-memory'],
     sysctl: f.sysctl,
+    healthcheck: {
+      cmd: f['health-cmd'],
+      interval: f['health-interval'],
+      retries: f['health-retries'],
+      timeout: f['health-timeout'],
+      startPeriod: f['health-start-period'],
+      disabled: f['no-healthcheck'],
+    },
+    healthOnFailure: f['health-on-failure'],
   }
 }
 

@@ -379,6 +379,11 @@ export class Engine {
     return await (await this.lifecycle()).exec(name, options)
   }
 
+  /** `healthcheck run`: the container's healthcheck, now; true when it failed. */
+  async healthcheckRun(name: string): Promise<boolean> {
+    return await (await this.lifecycle()).healthcheckRun(name)
+  }
+
   /** `exec --detach`: a process left running in the container; returns the exec session's ID. */
   async execDetached(name: string, options: ExecOptions): Promise<string> {
     return await (await this.lifecycle()).execDetached(name, options)
@@ -437,7 +442,8 @@ export class Engine {
     const {PodRecords} = await import('../runtime/pod/records')
     const podRecords = new PodRecords(store)
     const groups = groupFilters(options.filters ?? [])
-    const matches = containerFilterOf(groups, (name) => records.lookup(name), (name) => podRecords.idOf(name))
+    const {healthStatusOf} = await import('../runtime/container/health-log')
+    const matches = containerFilterOf(groups, (name) => records.lookup(name), (name) => podRecords.idOf(name), (c) => healthStatusOf(store, c))
     const showAll = options.all || options.latest || (options.last ?? 0) > 0 || groups.has('status')
     const byCreated = (a: {created: string}, b: {created: string}) => Date.parse(a.created) - Date.parse(b.created)
     let containers = records.list().filter((c) => (showAll || isRunning(c.state)) && matches(c))
@@ -822,7 +828,7 @@ export class Engine {
       const {chosenMountsConf, readMountsConf} = await import('../runtime/default-mounts/mounts-conf')
       const mountsConf = chosenMountsConf(this.options.defaultMountsFile)
       const defaultMountTargets = mountsConf === undefined ? [] : readMountsConf(mountsConf).filter((e) => fs.existsSync(e.host)).map((e) => e.container)
-      const builder = new Builder(store, runtime, {...input, defaultMountTargets, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine})
+      const builder = new Builder(store, runtime, {...input, defaultMountTargets, ignoreFile: input.ignoreFile === undefined ? undefined : path.resolve(input.ignoreFile), buildArgs: {...platformArgs, ...input.buildArgs}, platform, cacheTtlMs, secrets, contextDir: context, file, tags, commitName: input.tags[0], cacheRoot: path.join(store.layout.graphRoot, 'build-cache')}, {onLine: events.onLine, onWarning: events.onWarning})
       const id = await builder.build()
       await this.events.write(newEvent('image', 'build', {Name: id}))
       if (input.iidFile) fs.writeFileSync(input.iidFile, `sha256:${id}`)

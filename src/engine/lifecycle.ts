@@ -17,6 +17,7 @@ import {DEFAULT_DETACH_KEYS, parseDetachKeys} from '../runtime/detach-keys'
 import {loadContainersConf} from '../storage/config/containers-conf'
 import {newExecSessionId, recordExecSession, removeExecSession} from '../runtime/container/exec-sessions'
 import {exitCodeOf} from '../runtime/container/launch'
+import {healthStatusOf} from '../runtime/container/health-log'
 import {preserveFdsNeedForeground} from '../runtime/container/preserve-fds'
 import {CONTAINER_STATES, parseContainerFilters} from '../runtime/container/filter'
 import {ContainerRecords, NoSuchContainerError} from '../runtime/container/records'
@@ -156,7 +157,7 @@ export class ContainerLifecycle {
     if (!targets.filters || targets.filters.length === 0) return undefined
     const {records} = this
     const pods = new PodRecords(records.store)
-    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name), (name) => pods.idOf(name)))
+    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name), (name) => pods.idOf(name), (c) => healthStatusOf(records.store, c)))
     if (targets.names.length === 0) return picked.map((c) => c.config.id)
     return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
   }
@@ -448,6 +449,41 @@ export class ContainerLifecycle {
       if (session) removeExecSession(store, container.config.id, session.id)
       throw err
     }
+  }
+
+  /**
+   * `healthcheck run`: the container's check, now; true when it failed. Once the container turns
+   * unhealthy its --health-on-failure action is taken (kill, restart or stop), as Podman's.
+   */
+  async healthcheckRun(name: string): Promise<boolean> {
+    const {store, records} = this
+    const {checkHealthcheckRunnable, runHealthcheck} = await import('../runtime/container/healthcheck')
+    let container: Container
+    try {
+      container = records.lookup(name)
+    } catch (err) {
+      if (err instanceof NoSuchContainerError) throw new NoSuchContainerError(`unable to look up ${name} to perform a health check: ${err.message}`)
+      throw err
+    }
+    checkHealthcheckRunnable(container)
+    const outcome = await runHealthcheck(store, container, async () => await this.events.health(container.config, healthStatusOf(store, container) ?? ''))
+    if (outcome.status === 'unhealthy') await this.onUnhealthy(container)
+    if (outcome.timedOut) throw outcome.timedOut
+    return outcome.failed
+  }
+
+  /** --health-on-failure's action, once the container is unhealthy. */
+  private async onUnhealthy(container: Container): Promise<void> {
+    const id = container.config.id
+    const action = container.config.healthOnFailure ?? 'none'
+    const [err] =
+      action === 'kill' ? await this.kill({names: [id], signal: 'SIGKILL'})
+      : action === 'restart' ? await this.restart({names: [id], timeout: container.config.stopTimeout})
+      : action === 'stop' ? await this.stop({names: [id]})
+      : []
+    if (err === undefined) return
+    const doing = action === 'kill' ? 'killing container' : action === 'restart' ? 'restarting container after' : 'stopping container after'
+    throw new TspodError(`${doing} health-check turned unhealthy: ${err instanceof Error ? err.message : String(err)}`)
   }
 
   /**

@@ -27,6 +27,13 @@ export class EventRecorder {
     await this.write(e)
   }
 
+  /** A health_status event: a check of the container starts; `healthStatus` is its health until then. */
+  async health(config: Pick<ContainerConfig, 'id' | 'name' | 'imageName' | 'labels'>, healthStatus: string): Promise<void> {
+    const e = newEvent('container', 'health_status', {ID: config.id, Image: config.imageName, Name: config.name, Attributes: {...config.labels}})
+    if (healthStatus) e.health_status = healthStatus
+    await this.write(e)
+  }
+
   /** An image event: the image's ID (none for pull and load) and the name the verb acted on. */
   async image(status: string, id: string, name: string): Promise<void> {
     await this.write(newEvent('image', status, {ID: id, Name: name}))

@@ -9,6 +9,7 @@ import type {OciRlimit} from '../runtime/oci-spec'
 import type {PortMapping} from '../runtime/network/publish'
 import type {IdMapping} from '../userns/idmap'
 import type {NamespaceMode} from './namespaces'
+import type {HealthConfig, HealthOnFailure} from './healthcheck'
 import type {RestartPolicy} from './restart'
 import type {SecretRequest} from './secrets'
 
@@ -225,4 +226,8 @@ export interface ContainerSpec {
   stopSignal?: number
   /** --log-driver, --log-opt */
   log: LogConfig
+  /** --health-cmd and its companions, or --no-healthcheck (Test NONE); absent: the image's */
+  healthcheck?: HealthConfig
+  /** --health-on-failure; absent: none */
+  healthOnFailure?: HealthOnFailure
 }

@@ -1,6 +1,8 @@
 // The options of `podman create` and `run` as a front end receives them: strings in Podman's
 // flag syntax, named after its flags. parse.ts turns them into a ContainerSpec; nothing else
 // reads them.
+import type {HealthcheckOptions} from './healthcheck'
+
 export interface ContainerOptions {
   /** --name */
   name?: string
@@ -123,4 +125,8 @@ export interface ContainerOptions {
   memory?: string
   /** --kernel-memory: accepted and ignored, as Podman 4 */
   kernelMemory?: string
+  /** --health-cmd, --health-interval, --health-retries, --health-timeout, --health-start-period, --no-healthcheck */
+  healthcheck?: HealthcheckOptions
+  /** --health-on-failure */
+  healthOnFailure?: string
 }

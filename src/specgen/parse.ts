@@ -21,6 +21,7 @@ import {parseNamespaceMode} from './namespaces'
 import {parseNetwork} from './network'
 import type {NetworkMode} from './container-spec'
 import {rootlessNetworkDefault} from '../runtime/network/pasta'
+import {parseHealthOnFailure, parseHealthcheck} from './healthcheck'
 import {parseRestartPolicy} from './restart'
 import type {ContainerOptions} from './options'
 import {checkSecurityOpts} from './security-opt'
@@ -151,5 +152,13 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     stopTimeout: options.stopTimeout,
     stopSignal: options.stopSignal,
     log,
+    ...healthcheckSpec(options),
   }
+}
+
+/** The --health-* flags, when given; on-failure none is left out, as the default. */
+function healthcheckSpec(options: ContainerOptions): Pick<ContainerSpec, 'healthcheck' | 'healthOnFailure'> {
+  const healthcheck = parseHealthcheck(options.healthcheck ?? {})
+  const healthOnFailure = parseHealthOnFailure(options.healthOnFailure)
+  return {...(healthcheck ? {healthcheck} : {}), ...(healthOnFailure !== 'none' ? {healthOnFailure} : {})}
 }

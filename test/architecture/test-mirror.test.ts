@@ -26,6 +26,7 @@ const NO_TEST_NEEDED: Record<string, string> = {
   'src/storage/store/mapped-layers/mapped-layers-worker.ts': 'worker thread entry (test/storage/mapped-layers tests run it)',
   'src/build/layer-diff-worker.ts': 'worker entry (test/commands/commit and build run it)',
   'src/storage/store/changes-worker.ts': 'worker entry (test/storage/store/changes-as-root and test/commands/external-containers run it)',
+  'src/runtime/container/monitor-healthcheck.ts': "the monitor's timer entry (test/commands/healthcheck.test.ts runs it through the timer)",
 }
 
 /**

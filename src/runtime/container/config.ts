@@ -3,6 +3,7 @@
 import type {PortMapping} from '../network/publish'
 import type {OciSpec} from '../oci-spec'
 import type {ContainerSpec} from '../../specgen/container-spec'
+import type {HealthConfig, HealthOnFailure} from '../../specgen/healthcheck'
 import type {LogConfig} from './log-config'
 
 export interface ContainerConfig {
@@ -41,6 +42,10 @@ export interface ContainerConfig {
   volumes: {name: string; destination: string; options: string[]}[]
   /** --log-driver, --log-opt (absent in records made before them: k8s-file, no limit of its own) */
   log?: LogConfig
+  /** the healthcheck: --health-cmd's, else the image's (Test NONE: disabled); absent: none */
+  healthcheck?: HealthConfig
+  /** --health-on-failure, when not none */
+  healthOnFailure?: HealthOnFailure
 }
 
 /** Podman's states, in the words its `State.Status` uses. */

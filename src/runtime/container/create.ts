@@ -6,7 +6,8 @@ import * as path from 'node:path'
 
 import {TspodError} from '../../errors'
 import {VERSION} from '../../package-info'
-import {parseImageConfig} from '../../storage/image/manifest/image-config'
+import {imageHealthcheck, parseImageConfig} from '../../storage/image/manifest/image-config'
+import {containerHealthcheck} from '../../specgen/healthcheck'
 import {copyTreeAsMappedRoot} from '../../storage/store/copy-tree'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import {chownToContainerRoot, ensureMappedLayers} from '../../storage/store/mapped-layers/mapped-layers-build'
@@ -125,6 +126,8 @@ async function createOnImage(
   }
   if (request.secrets?.length) checkSecretsExist(store.config.graphRoot, request.secrets)
   const network = networkModeName(request.network)
+  const healthcheck = containerHealthcheck(request.healthcheck, imageHealthcheck(image.config))
+  if (request.healthOnFailure && !healthcheck) throw new TspodError(`cannot set on-failure action to ${request.healthOnFailure} without a health check`)
   const name = request.name ?? randomName((n) => store.containers.list().some((c) => c.name === n))
 
   const dirs = containerDirs(store, id)
@@ -192,6 +195,8 @@ async function createOnImage(
       network,
       volumes: [],
       log: request.log,
+      ...(healthcheck ? {healthcheck} : {}),
+      ...(request.healthOnFailure ? {healthOnFailure: request.healthOnFailure} : {}),
     }
     let container: Container
     try {

@@ -11,6 +11,7 @@ import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
 import type {EventsConfig} from '../../events/config'
 import {PACKAGE_ROOT} from '../../package-info'
 import {defaultNamespaceMode} from '../../specgen/namespaces'
+import {isActiveHealthcheck} from '../../specgen/healthcheck'
 import type {Store} from '../../storage/store/store'
 import {Container, hasProcesses} from './config'
 import {ContainerStateError} from './errors'
@@ -45,6 +46,7 @@ export interface MonitorRequest {
 export const MONITOR_BINARY = path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'conmon')
 export const MONITOR_SETUP_SCRIPT = path.join(__dirname, 'monitor-setup.js')
 export const MONITOR_CLEANUP_SCRIPT = path.join(__dirname, 'monitor-cleanup.js')
+export const MONITOR_HEALTHCHECK_SCRIPT = path.join(__dirname, 'monitor-healthcheck.js')
 
 /** The Node flags of the setup and cleanup steps: without the optimizing compiler, they start and run in less memory. */
 const NODE_FLAGS = ['--lite-mode']
@@ -56,6 +58,15 @@ function errorFor(report: {message: string; errorClass: ErrorClass}): TspodError
 /** No process of the container can see its monitor: it has a pid namespace of its own. */
 function ownPidNamespace(container: Container): boolean {
   return (container.config.containerSpec.pid ?? defaultNamespaceMode('pid')).kind === 'private'
+}
+
+/** The monitor's healthcheck timer: every Interval (none when it is 0, "disable"), the check as `healthcheck run` does it. */
+function healthcheckTimerArgs(container: Container, request: string): string[] {
+  const healthcheck = container.config.healthcheck
+  if (!isActiveHealthcheck(healthcheck) || !healthcheck.Interval) return []
+  const intervalMs = Math.max(1, Math.round(healthcheck.Interval / 1e6))
+  const check = [process.execPath, ...NODE_FLAGS, MONITOR_HEALTHCHECK_SCRIPT, request]
+  return ['--health-interval', String(intervalMs), ...check.flatMap((arg) => ['--health-cmd', arg])]
 }
 
 function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): string[] {
@@ -71,6 +82,7 @@ function monitorArgs(store: Store, container: Container, restartCount?: number, 
     logFileOf(store, container.config) ?? '/dev/null',
     ...(sizeMax > 0 ? ['--log-size-max', String(sizeMax)] : []),
     ...(container.config.timeout ? ['--timeout', String(container.config.timeout)] : []),
+    ...healthcheckTimerArgs(container, request),
     // pasta does not end with the container: the monitor ends it before it waits for its children
     ...(container.config.containerSpec.network.kind === 'pasta' ? ['--end-pidfile', pastaPidFile(store, id)] : []),
     '--exit-file',

@@ -12,6 +12,9 @@ export type ContainerLookup = (nameOrId: string) => Container
 /** What `pod=` needs: a pod's ID by its name or ID, undefined when there is no such pod. */
 export type PodIdLookup = (nameOrId: string) => string | undefined
 
+/** A container's health status (starting, healthy, unhealthy, or '' before its first start); undefined: it has no healthcheck. */
+export type HealthLookup = (c: Container) => string | undefined
+
 /** The states a status filter may name (Podman's StringToContainerStatus). */
 export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'initialized', 'running', 'stopped', 'paused', 'exited', 'removing']
 
@@ -39,7 +42,7 @@ function oldestCreated(values: string[], lookup: ContainerLookup): number {
   return Math.min(...values.map((v) => Date.parse(lookup(v).config.created)))
 }
 
-function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup): ContainerFilter {
+function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup, health: HealthLookup): ContainerFilter {
   switch (key) {
     case 'id':
       return (c) => matchesAnyRegexp(c.config.id, values)
@@ -98,17 +101,19 @@ function byKey(key: string, values: string[], lookup: ContainerLookup, podId: Po
       const ids = values.map(podId).filter((id): id is string => id !== undefined)
       return (c) => c.config.containerSpec.pod !== undefined && ids.includes(c.config.containerSpec.pod)
     }
-    // tspod has no health checks: no container has a health status
     case 'health':
-      return () => false
+      return (c) => {
+        const status = health(c)
+        return status !== undefined && values.includes(status)
+      }
     default:
       throw new UsageError(`${key} is an invalid filter`)
   }
 }
 
 /** Filters with the same key are ORed (label filters ANDed), different keys ANDed, as Podman does. */
-export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined): ContainerFilter {
-  return containerFilterOf(groupFilters(texts), lookup, podId)
+export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined, health: HealthLookup = () => undefined): ContainerFilter {
+  return containerFilterOf(groupFilters(texts), lookup, podId, health)
 }
 
 /** KEY=VALUE texts grouped by key. */
@@ -123,8 +128,8 @@ export function groupFilters(texts: string[]): Map<string, string[]> {
   return byName
 }
 
-export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined): ContainerFilter {
-  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId))
+export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined, health: HealthLookup = () => undefined): ContainerFilter {
+  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId, health))
   return (c) => tests.every((f) => f(c))
 }
 

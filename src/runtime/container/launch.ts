@@ -24,7 +24,9 @@ import {ContainerPlan, RootfsLayout, planContainer} from '../plan'
 import {startFailureClass} from '../failure-class'
 import {explainProcMountRefusal} from '../proc-mount-refusal'
 import {statRootfsPath} from '../spec/rootfs-files'
-import {Container, ContainerState, hasProcesses} from './config'
+import {Container, ContainerConfig, ContainerState, hasProcesses} from './config'
+import {markHealthStarting} from './health-log'
+import {isActiveHealthcheck} from '../../specgen/healthcheck'
 import {containerLowerDirs} from '../../storage/store/mapped-layers/mapped-layers'
 import {dependencies, joinedNamespacePaths} from './dependencies'
 import {removeExitFile} from './exit-file'
@@ -477,10 +479,17 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
       spawned.child.release!()
       const pid = spawned.releasedPid ? await spawned.releasedPid() : spawned.initPid
       records.saveState(config.id, {...running, status: 'running', pid, pidStart: processStartTime(pid), startedAt: new Date().toISOString()})
+      healthStarting(store, config)
     }
   }
   records.saveState(config.id, running)
+  if (!options.hold) healthStarting(store, config)
   return launched
+}
+
+/** A container with a healthcheck is "starting" at each start, until a check tells otherwise. */
+function healthStarting(store: Store, config: ContainerConfig): void {
+  if (isActiveHealthcheck(config.healthcheck)) markHealthStarting(store, config.id)
 }
 
 /** --preserve-fds: the caller's fds for a foreground start; none for a detached one. */

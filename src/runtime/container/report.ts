@@ -15,6 +15,8 @@ import {defaultNamespaceMode, namespaceModeName} from '../../specgen/namespaces'
 import {APPARMOR_ANNOTATION, LABEL_ANNOTATION, OciMount, OciSpec, SECCOMP_ANNOTATION} from '../oci-spec'
 import {Container, ContainerState, hasProcesses} from './config'
 import {listExecSessions} from './exec-sessions'
+import {HealthResults, NO_HEALTH_RESULTS, healthStatusOf, readHealth} from './health-log'
+import type {HealthConfig} from '../../specgen/healthcheck'
 import {humanSize} from './log-config'
 import {bundleDir, containerDirs, logConfigOf, logFileOf, monitorPidFileOf} from './paths'
 import {bridgeNetworkSettings} from '../network/netavark/inspect'
@@ -55,6 +57,11 @@ export function statusText(state: ContainerState, now = Date.now()): string {
   if (isRunning(state)) return `Up ${humanDuration(now - Date.parse(state.startedAt ?? new Date(now).toISOString()))}`
   if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt ?? new Date(now).toISOString()))} ago`
   return 'Created'
+}
+
+/** ps's STATUS with the container's health, as "Up 5 seconds (healthy)". */
+function withHealth(status: string, health: string): string {
+  return health ? `${status} (${health})` : status
 }
 
 export function createdSince(created: string, now = Date.now()): string {
@@ -156,7 +163,7 @@ export function containerSummary(c: Container, store: Store, pod?: PodOfContaine
     Ports: portsOf(c).length > 0 ? portsOf(c).map((p) => ({host_ip: p.hostIP, container_port: p.containerPort, host_port: p.hostPort, range: p.range, protocol: p.protocol})) : null,
     StartedAt: unix(state.startedAt),
     State: state.status,
-    Status: statusText(state),
+    Status: withHealth(statusText(state), healthStatusOf(store, c) ?? ''),
   }
 }
 
@@ -238,6 +245,28 @@ function inspectLogConfig(c: Container, store: Store) {
   return {Type: log.driver, Config: null, Path: logFileOf(store, c.config) ?? log.path ?? '', Tag: log.tag ?? '', Size: humanSize(log.size)}
 }
 
+/** State.Health as Podman's HealthCheckResults: a Go struct, its Log entries too. */
+function inspectHealth(health: HealthResults) {
+  return goStruct({Status: health.Status, FailingStreak: health.FailingStreak, Log: health.Log && health.Log.map((entry) => goStruct({...entry}))})
+}
+
+/** Config.Healthcheck in Schema2HealthConfig's field order, zero durations left out (omitempty). */
+function inspectHealthConfig(hc: HealthConfig) {
+  return goStruct({
+    Test: hc.Test,
+    ...(hc.StartPeriod ? {StartPeriod: hc.StartPeriod} : {}),
+    ...(hc.Interval ? {Interval: hc.Interval} : {}),
+    ...(hc.Timeout ? {Timeout: hc.Timeout} : {}),
+    ...(hc.Retries ? {Retries: hc.Retries} : {}),
+  })
+}
+
+/** Podman's InspectContainerState has a Healthcheck() method: templates may say .State.Healthcheck for .State.Health. */
+function withHealthcheckMethod<T extends {Health: unknown}>(state: T): T {
+  Object.defineProperty(state, 'Healthcheck', {value: state.Health, enumerable: false})
+  return state
+}
+
 /** `podman container inspect`, the fields tspod knows. */
 export function inspectContainer(c: Container, store: Store) {
   const {config, state} = c
@@ -255,7 +284,7 @@ export function inspectContainer(c: Container, store: Store) {
     Created: config.created,
     Path: path0,
     Args: args,
-    State: {
+    State: withHealthcheckMethod({
       OciVersion: spec.ociVersion,
       Status: state.status,
       Running: running,
@@ -269,9 +298,10 @@ export function inspectContainer(c: Container, store: Store) {
       Error: state.error ?? '',
       StartedAt: state.startedAt ?? ZERO_TIME,
       FinishedAt: state.finishedAt ?? ZERO_TIME,
+      Health: inspectHealth(config.healthcheck ? readHealth(store, config.id) : NO_HEALTH_RESULTS),
       CheckpointedAt: ZERO_TIME,
       RestoredAt: ZERO_TIME,
-    },
+    }),
     Image: config.imageId,
     ImageDigest: image?.digest ?? '',
     ImageName: config.imageName,
@@ -328,6 +358,8 @@ export function inspectContainer(c: Container, store: Store) {
       Labels: Object.keys(config.labels ?? {}).length > 0 ? config.labels : null,
       Annotations: spec.annotations ?? {},
       StopSignal: config.stopSignal,
+      ...(config.healthcheck ? {Healthcheck: inspectHealthConfig(config.healthcheck)} : {}),
+      HealthcheckOnFailureAction: config.healthOnFailure ?? 'none',
       StopTimeout: config.stopTimeout,
       ...(request.createCommand ? {CreateCommand: request.createCommand} : {}),
       Umask: '0022',

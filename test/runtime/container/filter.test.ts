@@ -128,3 +128,12 @@ test('pod=: a pod by name or ID, as the lookup resolves it; one that names no po
   t.deepEqual(pick('pod=pod1'), ['member'])
   t.deepEqual(pick('pod=nosuch'), [])
 })
+
+test('health=: the containers with a healthcheck whose status is one of the values; those without never match', (t) => {
+  const health = (c: Container) => ({'web-1': 'healthy', job: 'unhealthy'})[c.config.name as 'web-1' | 'job']
+  const healthy = (filters: string[]) => all.filter(parseContainerFilters(filters, lookup, () => undefined, health)).map((c) => c.config.name)
+  t.deepEqual(healthy(['health=healthy']), ['web-1'])
+  t.deepEqual(healthy(['health=healthy', 'health=unhealthy']), ['web-1', 'job'])
+  t.deepEqual(healthy(['health=starting']), [])
+  t.deepEqual(names(['health=healthy']), [], 'no health lookup: no container has a status')
+})

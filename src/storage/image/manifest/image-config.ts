@@ -105,3 +105,16 @@ export function parseImageConfig(bytes: Buffer | string): ImageConfig {
   if (osVersion) config['os.version'] = osVersion
   return config
 }
+
+/** A Docker config's Healthcheck (the OCI config has none): Test and durations in ns; undefined when absent or malformed. */
+export function imageHealthcheck(bytes: Buffer | string): {Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number} | undefined {
+  try {
+    const hc = (JSON.parse(bytes.toString()) as {config?: {Healthcheck?: Record<string, unknown>}}).config?.Healthcheck
+    if (!hc || !Array.isArray(hc.Test) || !hc.Test.every((w) => typeof w === 'string')) return undefined
+    const out: {Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number} = {Test: hc.Test as string[]}
+    for (const key of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const) if (typeof hc[key] === 'number') out[key] = hc[key] as number
+    return out
+  } catch {
+    return undefined
+  }
+}

@@ -1,6 +1,6 @@
 import test from 'ava'
 
-import {parseImageConfig} from '../../../../src/storage/image/manifest/image-config'
+import {imageHealthcheck, parseImageConfig} from '../../../../src/storage/image/manifest/image-config'
 import {buildImage, sha256} from '../../../helpers/oci-image'
 
 const base = {architecture: 'amd64', os: 'linux', rootfs: {type: 'layers', diff_ids: [sha256('layer')]}}
@@ -49,4 +49,13 @@ test('invalid configs are refused naming the field', (t) => {
   t.throws(() => parse({...base, config: {ExposedPorts: {'80/tcp': 'yes'}}}), {message: 'invalid image config: "config.ExposedPorts.80/tcp" must be an object'})
   t.throws(() => parse({...base, history: [{empty_layer: 'yes'}]}), {message: 'invalid image config: "history[0].empty_layer" must be true or false'})
   t.throws(() => parse({...base, created: 'yesterday'}), {message: 'invalid image config: "created" must be an RFC 3339 time, got "yesterday"'})
+})
+
+test("imageHealthcheck: a Docker config's Healthcheck, its numbers kept; absent, malformed or not JSON: none", (t) => {
+  const config = (healthcheck: unknown) => JSON.stringify({architecture: 'amd64', os: 'linux', config: {Healthcheck: healthcheck}})
+  t.deepEqual(imageHealthcheck(config({Test: ['CMD-SHELL', 'true'], Interval: 5e9, Retries: 2, Bogus: 1})), {Test: ['CMD-SHELL', 'true'], Interval: 5e9, Retries: 2})
+  t.deepEqual(imageHealthcheck(config({Test: ['NONE']})), {Test: ['NONE']})
+  t.is(imageHealthcheck(config(undefined)), undefined)
+  t.is(imageHealthcheck(config({Test: 'true'})), undefined)
+  t.is(imageHealthcheck('{not json'), undefined)
 })
