@@ -84,7 +84,7 @@ test("refusals in Podman's words: no running container, no check, no such contai
   t.deepEqual(await refused(box, ['create', '--health-on-failure=bogus', 'busybox']), [125, 'Error: invalid on-failure action "bogus" for health check: supported actions are none,kill,restart,stop\n'])
   t.deepEqual(await refused(box, ['create', '--health-cmd', 'true', '--no-healthcheck', 'busybox']), [125, 'Error: cannot specify both --no-healthcheck and --health-cmd\n'])
   t.deepEqual(await refused(box, ['create', '--health-cmd', 'true', '--health-interval', 'soon', 'busybox']), [125, 'Error: invalid healthcheck-interval: time: invalid duration "soon"\n'])
-  t.deepEqual(await refused(box, ['create', '--health-cmd', 'true', '--health-retries', '-1', 'busybox']), [125, 'Error: invalid argument "-1" for "--health-retries" flag: strconv.ParseUint: parsing "-1": invalid syntax\nSee \'tspod create --help\'\n'])
+  t.deepEqual(await refused(box, ['create', '--health-cmd', 'true', '--health-retries', '-1', 'busybox']), [125, 'Error: invalid argument "-1" for "--health-retries" flag: strconv.ParseUint: parsing "-1": invalid syntax\nSee \'podman create --help\'\n'])
   t.is(await ok(box, ['container', 'ls', '-aq']), '', 'nothing created')
 
   const created = (await ok(box, ['create', '--name', 'made', '--health-cmd', 'true', 'busybox', 'sleep', '300'])).trim()
