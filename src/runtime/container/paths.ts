@@ -54,3 +54,8 @@ export function logFileOf(store: Store, config: ContainerConfig): string | undef
   if (log.driver === 'none') return undefined
   return log.path ?? containerDirs(store, config.id).logFile
 }
+
+/** The socket of the container's monitor that `attach` connects to (tspod-monitor.c), in the private bundle dir. */
+export function attachSocketPath(store: Store, id: string): string {
+  return path.join(bundleDir(store, id), 'attach.sock')
+}
