@@ -45,6 +45,14 @@ test('run -it: ctrl-p,ctrl-q detaches (exit 0, still running); attach relays the
   t.is((await ok(box, ['logs', 'it1'])).replace(/\r/g, '').match(/got:\w+/g)?.join(' '), 'got:one got:two got:q', 'the log was written while attached')
 })
 
+test('run -it under the monitor: the terminal starts with our window size; --rm leaves nothing once the CLI has exited', async (t) => {
+  const box = await sandboxWithImages(t)
+  const sized = await runAs(box.user, ['script', '-qec', `stty rows 33 cols 101; ${process.execPath} ${TSPOD_BIN} run -it --rm busybox sh -c 'stty size; exit 6'`, '/dev/null'], {env: box.env})
+  t.is(sized.code, 6, sized.stderr + sized.stdout)
+  t.is(sized.stdout.replace(/\r/g, '').trim(), '33 101')
+  t.is(await ok(box, ['ps', '-a', '-q']), '')
+})
+
 test('start -ai --detach-keys detaches from a created -it container; --detach-keys "" passes the keys on', async (t) => {
   const box = await sandboxWithImages(t)
   await ok(box, ['create', '-it', '--name', 'it2', 'busybox', 'sh', '-c', 'head -c 1 | od -An -tx1; sleep 1000'])
