@@ -51,6 +51,11 @@ test('run -it under the monitor: the terminal starts with our window size; --rm 
   t.is(sized.code, 6, sized.stderr + sized.stdout)
   t.is(sized.stdout.replace(/\r/g, '').trim(), '33 101')
   t.is(await ok(box, ['ps', '-a', '-q']), '')
+  // not on a terminal: Podman's warning, and it runs all the same
+  const piped = await tspod(box, ['run', '--tty', '-i', '--rm', 'busybox', 'echo', 'hello'])
+  t.is(piped.code, 0, piped.stderr)
+  t.regex(piped.stderr, /The input device is not a TTY\. The --tty and --interactive flags might not work properly/)
+  t.is(piped.stdout.replace(/\r/g, ''), 'hello\n')
 })
 
 test('start -ai --detach-keys detaches from a created -it container; --detach-keys "" passes the keys on', async (t) => {

@@ -29,6 +29,7 @@ export default class Run extends ContainerCommand {
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
     const streams = attachedStreams(flags.attach)
+    if (flags.tty && flags.interactive && !process.stdin.isTTY) this.printWarning('The input device is not a TTY. The --tty and --interactive flags might not work properly')
     const input = createInputOf(flags, argv, this.interruptSignal(), this.specWarning)
     const {id, exitCode} = await this.engine(flags).run(
       input,
