@@ -97,7 +97,9 @@ export class ContainerLifecycle {
     await this.events.container(container.config, 'attach')
     const tty = container.config.spec.process.terminal ?? false
     const stdin = !options.noStdin && (container.config.containerSpec.interactive ?? false)
-    const code = await followMonitored(records, container, connection, {tty, stdin, closeStdinAtEnd: false, detachKeys, sigProxy: options.sigProxy ?? true})
+    // as Podman's, --sig-proxy is for a container without a terminal (with one, ^C is a byte typed)
+    const sigProxy = (options.sigProxy ?? true) && !tty
+    const code = await followMonitored(records, container, connection, {tty, stdin, closeStdinAtEnd: false, detachKeys, sigProxy})
     if (code !== undefined) await stopPodIfDone(records, container)
     return code
   }

@@ -79,6 +79,17 @@ test('attach to a container without a terminal: stdout and stderr apart, its exi
   t.is(r.stdout, 'o1\n')
   t.is(r.stderr, 'e1\n')
 
+  // two clients at once each get all the output and the exit code
+  await ok(box, ['run', '-d', '--name', 'two', 'busybox', 'sh', '-c', 'trap "echo term; exit 9" TERM; sleep 2; echo both; while :; do sleep 0.1; done'])
+  const first = tspod(box, ['attach', 'two'])
+  const second = tspod(box, ['attach', '--no-stdin', 'two'])
+  await new Promise((resolve) => setTimeout(resolve, 4000))
+  await ok(box, ['kill', '-s', 'TERM', 'two'])
+  for (const r of await Promise.all([first, second])) {
+    t.is(r.code, 9, r.stderr)
+    t.is(r.stdout, 'both\nterm\n')
+  }
+
   await ok(box, ['run', '-d', '-i', '--name', 'in', 'busybox', 'sh', '-c', 'read l; echo got:$l; exit 4'])
   const fed = await runAs(box.user, ['sh', '-c', `sleep 1; echo hello | ${process.execPath} ${TSPOD_BIN} attach in`], {env: box.env})
   t.is(fed.code, 4, fed.stderr)
@@ -100,6 +111,7 @@ test('attach errors: a stopped container, an unknown one, bad detach keys (Podma
   t.is(bad.stderr, `Error: attaching to container ${id}: invalid detach keys: Unknown character: 'ctrl-9'\n`)
   const badRun = await tspod(box, ['run', '-it', '--detach-keys', 'ctrl-9', 'busybox', 'true'])
   t.is(badRun.code, 125)
-  t.is(badRun.stderr, "Error: invalid detach keys: Unknown character: 'ctrl-9'\n")
+  // (after the not-a-TTY warning: its stdin is a pipe here)
+  t.regex(badRun.stderr, /\nError: invalid detach keys: Unknown character: 'ctrl-9'\n$/)
   await ok(box, ['rm', '-f', '-t', '0', 'up'])
 })
