@@ -22,10 +22,25 @@
  *
  * If this process is killed the container keeps running, as under conmon.
  *
+ * Attach (`tspod attach`, `run -it`, `start -ai`): with --attach-socket PATH this process listens
+ * on a unix stream socket there (in the container's private bundle dir) for clients; with
+ * --attach-fd, its fd 4 is a client connected from the start (the CLI that starts the container,
+ * so that it misses none of its output). Every client gets the container's output, and what a
+ * client sends goes to the container's stdin (its terminal, or the -i pipe). Both ways the
+ * stream is made of frames: one type byte, the payload's length (4 bytes, big-endian), the payload.
+ *   to a client:    'o' stdout bytes, 'e' stderr bytes, 'x' the exit code (decimal text), sent
+ *                   once the exit file is written; then the connection is closed
+ *   from a client:  'i' stdin bytes; 'c' close the container's stdin (a non-terminal -i
+ *                   container: the client's input ended); 'w' the window size (rows, columns:
+ *                   2 bytes each, big-endian) of the container's terminal
+ * A client that reads too slowly (a send blocked for ATTACH_SEND_TIMEOUT_S) is disconnected,
+ * so that it never holds up the container's output or its log.
+ *
  * It is installed as `conmon`, the name Podman's monitor has and tools look for (`pgrep conmon`,
  * /proc/<pid>/exe of --conmon-pidfile's pid).
  *
  * Usage: conmon [--dumpable] --log FILE [--log-size-max BYTES] [--timeout SECONDS] [--end-pidfile FILE]
+ *               [--stdin-pipe] [--attach-socket PATH] [--attach-fd]
  *               [--health-interval MS --health-cmd ARG [--health-cmd ARG]...]
  *               --exit-file FILE --cleanup ARG [--cleanup ARG]... -- SETUP...
  *
@@ -49,11 +64,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +85,7 @@
 #define SYS_close_range 436
 #endif
 
+enum { ATTACH_FD = 4 }; /* in this process, before the setup process runs */
 enum { REPORT_FD = 3, ALIVE_FD = 4, STDOUT_FD = 5, STDERR_FD = 6, STATUS_FD = 7, SETUP_FDS = 8 };
 enum { MAX_CLEANUP_ARGS = 32, READ_SIZE = 65536, OUT_SIZE = 65536 };
 /* This process's own failure (nobody waits for its status: the CLI reads the report, the record
@@ -254,8 +272,148 @@ struct source {
 /* The container's stdout, stderr, and terminal (logged as stdout). */
 static struct source sources[3] = {{-1, "stdout"}, {-1, "stderr"}, {-1, "stdout"}};
 enum { SRC_STDOUT, SRC_STDERR, SRC_TTY };
+/* The terminal's master stays open after a read ended it (EIO): a client may still resize it. */
+static int master_fd = -1;
+static int tty_master(void) { return master_fd; }
 
 static char read_buf[READ_SIZE];
+
+/* ---- attach clients ------------------------------------------------------------------------- */
+
+enum { MAX_CLIENTS = 16, FRAME_HEADER = 5, CLIENT_BUF = READ_SIZE + FRAME_HEADER, ATTACH_SEND_TIMEOUT_S = 5 };
+
+struct client {
+  int fd;
+  size_t len; /* bytes of an incomplete frame in buf */
+  char buf[CLIENT_BUF];
+};
+
+static struct client clients[MAX_CLIENTS];
+static int listen_fd = -1;
+static const char *attach_socket_path;
+/* where client input goes: the -i pipe's write end (a terminal's input goes to its master) */
+static int stdin_write_fd = -1;
+
+static void client_close(struct client *c) {
+  close(c->fd);
+  c->fd = -1;
+  c->len = 0;
+}
+
+static void client_add(int fd) {
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    if (clients[i].fd >= 0) continue;
+    struct timeval timeout = {ATTACH_SEND_TIMEOUT_S, 0};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK); /* sends block (for at most the timeout) */
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    clients[i].fd = fd;
+    clients[i].len = 0;
+    return;
+  }
+  close(fd); /* too many: it reads EOF */
+}
+
+static void client_send(struct client *c, char type, const char *data, size_t len) {
+  unsigned char header[FRAME_HEADER] = {(unsigned char)type, (unsigned char)(len >> 24), (unsigned char)(len >> 16), (unsigned char)(len >> 8), (unsigned char)len};
+  if (write_all(c->fd, header, sizeof header) < 0 || write_all(c->fd, data, len) < 0) client_close(c);
+}
+
+static void broadcast(char type, const char *data, size_t len) {
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd >= 0) client_send(&clients[i], type, data, len);
+}
+
+/* Input for the container; a full terminal or pipe is waited for, a closed one drops it. */
+static void to_container(int fd, const char *data, size_t len) {
+  while (fd >= 0 && len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n > 0) {
+      data += n;
+      len -= (size_t)n;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      struct pollfd p = {fd, POLLOUT, 0};
+      if (poll(&p, 1, 1000) <= 0) return;
+    } else if (!(n < 0 && errno == EINTR)) {
+      return;
+    }
+  }
+}
+
+static int tty_master(void);
+
+static void client_frame(char type, const unsigned char *payload, size_t len) {
+  int master = tty_master();
+  if (type == 'i') {
+    to_container(master >= 0 ? master : stdin_write_fd, (const char *)payload, len);
+  } else if (type == 'c' && master < 0 && stdin_write_fd >= 0) {
+    close(stdin_write_fd);
+    stdin_write_fd = -1;
+  } else if (type == 'w' && len == 4 && master >= 0) {
+    struct winsize size = {(unsigned short)(payload[0] << 8 | payload[1]), (unsigned short)(payload[2] << 8 | payload[3]), 0, 0};
+    ioctl(master, TIOCSWINSZ, &size);
+  }
+}
+
+static void client_read(struct client *c) {
+  ssize_t n;
+  do n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+  if (n <= 0) {
+    client_close(c);
+    return;
+  }
+  c->len += (size_t)n;
+  size_t at = 0;
+  while (c->len - at >= FRAME_HEADER) {
+    const unsigned char *h = (const unsigned char *)c->buf + at;
+    size_t payload = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
+    if (payload > READ_SIZE) {
+      client_close(c); /* not a client of this protocol */
+      return;
+    }
+    if (c->len - at < FRAME_HEADER + payload) break;
+    client_frame((char)h[0], h + FRAME_HEADER, payload);
+    at += FRAME_HEADER + payload;
+  }
+  memmove(c->buf, c->buf + at, c->len - at);
+  c->len -= at;
+}
+
+static void accept_clients(void) {
+  for (;;) {
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    client_add(fd);
+  }
+}
+
+/* The socket's path through an open fd of its dir: the bundle dir may be longer than a socket
+ * path may be. */
+static void listen_attach(void) {
+  char *slash = strrchr(attach_socket_path, '/');
+  if (!slash) fail("--attach-socket needs an absolute path", 0);
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - attach_socket_path), attach_socket_path);
+  int dir_fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) fail("opening the attach socket's dir", errno);
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dir_fd, slash + 1) >= (int)sizeof addr.sun_path)
+    fail("the attach socket's name is too long", 0);
+  unlink(attach_socket_path);
+  listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd < 0) fail("socket", errno);
+  mode_t old = umask(0077);
+  int r = bind(listen_fd, (struct sockaddr *)&addr, sizeof addr);
+  umask(old);
+  if (r < 0 || listen(listen_fd, MAX_CLIENTS) < 0) fail("listening on the attach socket", errno);
+  close(dir_fd);
+}
 
 /* One read; the source is closed at its end (EIO: a terminal whose other side is all closed).
  * Returns 1 when something was read. */
@@ -265,10 +423,11 @@ static int pump(struct source *s) {
   while (n < 0 && errno == EINTR);
   if (n > 0) {
     log_chunk(s->stream, read_buf, (size_t)n);
+    broadcast(s == &sources[SRC_STDERR] ? 'e' : 'o', read_buf, (size_t)n);
     return 1;
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
-  close(s->fd);
+  if (s->fd != master_fd) close(s->fd);
   s->fd = -1;
   return 0;
 }
@@ -347,6 +506,7 @@ static void status_line(char *line) {
       int master = setup_reaped ? -1 : copy_setup_fd((int)fd);
       if (master >= 0) {
         sources[SRC_TTY].fd = master;
+        master_fd = master;
         set_nonblocking(master); /* the setup process's copy too: it no longer reads it */
       } else {
         answer = '0';
@@ -493,6 +653,23 @@ static int open_sources(struct pollfd *fds) {
   return n;
 }
 
+static struct client *client_of(int fd) {
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd == fd && fd >= 0) return &clients[i];
+  return NULL;
+}
+
+/* No more clients: the socket goes, those connected read EOF. */
+static void end_attach(void) {
+  if (listen_fd >= 0) {
+    close(listen_fd);
+    listen_fd = -1;
+    unlink(attach_socket_path);
+  }
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd >= 0) client_close(&clients[i]);
+}
+
 static struct source *source_of(int fd) {
   for (int i = 0; i < 3; i++)
     if (sources[i].fd == fd) return &sources[i];
@@ -609,11 +786,13 @@ int main(int argc, char **argv) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (fcntl(REPORT_FD, F_GETFD) < 0) report_fd = -1;
   fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
-  close_from(REPORT_FD + 1); /* whatever the CLI had open is none of the container's business */
+  fcntl(ATTACH_FD, F_SETFD, FD_CLOEXEC);
+  close_from(ATTACH_FD + 1); /* whatever the CLI had open is none of the container's business */
+  for (int k = 0; k < MAX_CLIENTS; k++) clients[k].fd = -1;
 
   const char *exit_path = NULL;
   char *cleanup[MAX_CLEANUP_ARGS + 2];
-  int ncleanup = 0, i, stdin_pipe = 0, dumpable = 0;
+  int ncleanup = 0, i, stdin_pipe = 0, dumpable = 0, attach_fd = 0;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) break;
     /* -i: the setup process's fd 0 is a pipe this process holds open, never writing, so that the
@@ -630,6 +809,10 @@ int main(int argc, char **argv) {
       dumpable = 1;
       continue;
     }
+    if (strcmp(argv[i], "--attach-fd") == 0) {
+      attach_fd = 1;
+      continue;
+    }
     if (i + 1 >= argc) usage();
     if (strcmp(argv[i], "--log") == 0) log_path = argv[++i];
     else if (strcmp(argv[i], "--log-size-max") == 0) {
@@ -639,6 +822,7 @@ int main(int argc, char **argv) {
       if (errno || *end || end == argv[i] || log_size_max < 0) usage();
     } else if (strcmp(argv[i], "--exit-file") == 0) exit_path = argv[++i];
     else if (strcmp(argv[i], "--end-pidfile") == 0) end_pidfile = argv[++i];
+    else if (strcmp(argv[i], "--attach-socket") == 0) attach_socket_path = argv[++i];
     else if (strcmp(argv[i], "--timeout") == 0) {
       char *end;
       errno = 0;
@@ -656,6 +840,9 @@ int main(int argc, char **argv) {
   char **setup = argv + i + 1;
   if (i >= argc || !*setup || !log_path || !exit_path || ncleanup == 0 || (health_interval_ms > 0 && nhealth == 0)) usage();
   if (dumpable) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  if (attach_fd && fcntl(ATTACH_FD, F_GETFD) >= 0) client_add(ATTACH_FD);
+  else close(ATTACH_FD);
+  if (attach_socket_path) listen_attach();
 
   /* Nobody's terminal or pipe ends this process: not a hangup, not ^C, not a closed reader. */
   signal(SIGHUP, SIG_IGN);
@@ -694,7 +881,8 @@ int main(int argc, char **argv) {
   if (report_fd >= 0) close(report_fd);
   report_fd = -1;
   close(null_fd);
-  if (in[0] >= 0) close(in[0]); /* in[1] stays open until this process ends */
+  if (in[0] >= 0) close(in[0]); /* in[1] stays open until this process ends, or a client closes it */
+  stdin_write_fd = in[1];
   close(alive[0]);
   close(out[1]);
   close(err[1]);
@@ -721,10 +909,13 @@ int main(int argc, char **argv) {
     }
     int health_ms = healthcheck_wait_ms();
     if (health_ms >= 0 && (wait_ms < 0 || health_ms < wait_ms)) wait_ms = health_ms;
-    struct pollfd fds[5];
+    struct pollfd fds[5 + 1 + MAX_CLIENTS];
     int n = open_sources(fds);
     if (status_fd >= 0) fds[n++] = (struct pollfd){status_fd, POLLIN, 0};
     fds[n++] = (struct pollfd){signal_fd, POLLIN, 0};
+    if (listen_fd >= 0) fds[n++] = (struct pollfd){listen_fd, POLLIN, 0};
+    for (int k = 0; k < MAX_CLIENTS; k++)
+      if (clients[k].fd >= 0) fds[n++] = (struct pollfd){clients[k].fd, POLLIN, 0};
     if (poll(fds, (nfds_t)n, wait_ms) < 0) {
       if (errno == EINTR) continue;
       break;
@@ -733,6 +924,10 @@ int main(int argc, char **argv) {
       if (!fds[k].revents) continue;
       if (fds[k].fd == status_fd) {
         read_status();
+      } else if (fds[k].fd == listen_fd) {
+        accept_clients();
+      } else if (client_of(fds[k].fd)) {
+        client_read(client_of(fds[k].fd));
       } else if (fds[k].fd == signal_fd) {
         struct signalfd_siginfo info;
         while (read(signal_fd, &info, sizeof info) > 0) {
@@ -749,6 +944,7 @@ int main(int argc, char **argv) {
   if (!container_exited) {
     /* the container never ran; the setup process has told the CLI why */
     drain();
+    end_attach();
     return 0;
   }
   if (timed_out) exit_code = -1;
@@ -760,9 +956,11 @@ int main(int argc, char **argv) {
   /* Last: whoever sees the exit file finds all the output in the log (tspod logs -f), and the
    * container's ports free again (a restart binds them). */
   write_exit_file(exit_path, exit_code);
-
   char code[16];
   snprintf(code, sizeof code, "%d", exit_code);
+  broadcast('x', code, strlen(code));
+  end_attach();
+
   cleanup[ncleanup++] = code;
   cleanup[ncleanup] = NULL;
   sigprocmask(SIG_UNBLOCK, &chld, NULL);

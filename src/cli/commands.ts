@@ -15,6 +15,7 @@ function lazily(loaders: Record<string, () => CommandModule>): Record<string, Co
 export const COMMANDS = lazily({
   '__complete': () => require('../commands/__complete'),
   'completion': () => require('../commands/completion'),
+  'container:attach': () => require('../commands/container/attach'),
   'container:commit': () => require('../commands/container/commit'),
   'container:cp': () => require('../commands/container/cp'),
   'container:create': () => require('../commands/container/create'),

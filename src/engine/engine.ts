@@ -83,6 +83,17 @@ export interface RunOptions {
   removeImage?: boolean
   /** --attach: the output streams a foreground run shows (default both) */
   streams?: {stdout: boolean; stderr: boolean}
+  /** --detach-keys (-it), as written; undefined: containers.conf's detach_keys, else ctrl-p,ctrl-q */
+  detachKeys?: string
+}
+
+export interface AttachOptions {
+  /** --detach-keys, as written; undefined: containers.conf's detach_keys, else ctrl-p,ctrl-q */
+  detachKeys?: string
+  /** --no-stdin */
+  noStdin?: boolean
+  /** --sig-proxy (default true) */
+  sigProxy?: boolean
 }
 
 export interface RunEvents extends CreateEvents {
@@ -94,7 +105,7 @@ export interface RunEvents extends CreateEvents {
 
 export interface RunResult {
   id: string
-  /** the container's exit code, for a foreground run */
+  /** the container's exit code, for a foreground run; undefined too when the user detached (-it) */
   exitCode?: number
 }
 
@@ -289,8 +300,11 @@ export class Engine {
     )
   }
 
-  /** `start`: each container under the detached monitor; with `attach`, one container in the foreground, whose exit code is returned. */
-  async start(targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+  /** `start`: each container under the detached monitor; with `attach`, one container in the foreground, whose exit code is returned (`detached`: the user detached, -ai). */
+  async start(
+    targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]; detachKeys?: string},
+    events: TargetEvents & WarningEvents = {},
+  ): Promise<{errors: unknown[]; exitCode?: number; detached?: boolean}> {
     return await (await this.lifecycle()).start(targets, events)
   }
 
@@ -382,6 +396,11 @@ export class Engine {
   /** `healthcheck run`: the container's healthcheck, now; true when it failed. */
   async healthcheckRun(name: string): Promise<boolean> {
     return await (await this.lifecycle()).healthcheckRun(name)
+  }
+
+  /** `attach`: this terminal attached to a running container; its exit code once it ends, undefined when the user detached. */
+  async attach(name: string, options: AttachOptions = {}): Promise<number | undefined> {
+    return await (await this.lifecycle()).attach(name, options)
   }
 
   /** `exec --detach`: a process left running in the container; returns the exec session's ID. */

@@ -11,7 +11,7 @@ import {PodConfig, PodRecords} from '../runtime/pod/records'
 import {Container, hasProcesses} from '../runtime/container/config'
 import type {Created} from '../runtime/container/create'
 import {removalOrder} from '../runtime/container/dependencies'
-import {initDetachedOnce, startDetachedOnce} from '../runtime/container/detach'
+import {initDetachedOnce, startDetachedAttached, startDetachedOnce} from '../runtime/container/detach'
 import type {ExecOptions} from '../runtime/container/exec'
 import {DEFAULT_DETACH_KEYS, parseDetachKeys} from '../runtime/detach-keys'
 import {loadContainersConf} from '../storage/config/containers-conf'
@@ -30,7 +30,7 @@ import {removeImages} from '../storage/store/images/remove'
 import type {Store} from '../storage/store/store'
 import {removeIfAutoRemove} from './auto-remove'
 import {CreateEvents, CreateInput, createFromImage} from './create'
-import type {RunEvents, RunOptions, RunResult, Targets} from './engine'
+import type {AttachOptions, RunEvents, RunOptions, RunResult, Targets} from './engine'
 import type {TargetEvents, WarningEvents} from './events'
 import type {EventRecorder} from '../events/recorder'
 import {tracePhase} from '../trace'
@@ -54,6 +54,60 @@ export class ContainerLifecycle {
     const there = this.records.get(container.config.id) !== undefined
     await removeIfAutoRemove(this.store, this.records, container)
     if (there && container.config.autoRemove && !this.records.get(container.config.id)) await this.events.container(container.config, 'remove')
+  }
+
+  /** The --detach-keys bytes: as given, else containers.conf's, else ctrl-p,ctrl-q. */
+  private detachKeys(given: string | undefined): Buffer {
+    return parseDetachKeys(given ?? loadContainersConf().detachKeys ?? DEFAULT_DETACH_KEYS)
+  }
+
+  /**
+   * `run -it`, `start -ai`: the container started under its monitor with this process attached
+   * from the start, as Podman's; returns its exit code, undefined when the user detached (it
+   * runs on).
+   */
+  private async startMonitoredAttached(container: Container, detachKeys: Buffer, events: WarningEvents & {onStarted?: (id: string) => void}): Promise<number | undefined> {
+    const {store, records} = this
+    const {followMonitored} = await import('../runtime/container/attach-monitored')
+    const id = container.config.id
+    const stdout = process.stdout
+    const consoleSize = stdout.isTTY && stdout.rows && stdout.columns ? {height: stdout.rows, width: stdout.columns} : undefined
+    const {warnings, connection} = await startDetachedAttached(store, records, id, {events: this.events.config, consoleSize})
+    warnings.forEach((w) => events.onWarning?.(w))
+    if (!connection) throw new ContainerStateError(`container ${id} is already running: container state improper`)
+    events.onStarted?.(id)
+    await this.events.container(container.config, 'attach')
+    return await followMonitored(records, container, connection, {tty: true, stdin: true, closeStdinAtEnd: false, detachKeys, sigProxy: true})
+  }
+
+  /** `attach`: this terminal attached to a running container's monitor; its exit code, undefined on a detach. */
+  async attach(name: string, options: AttachOptions = {}): Promise<number | undefined> {
+    const {store, records} = this
+    const {connectToRunning, followMonitored, refuseUnlessRunning} = await import('../runtime/container/attach-monitored')
+    const container = records.lookup(name)
+    const id = container.config.id
+    // as Podman's: the state is checked first, the keys as the attach begins
+    refuseUnlessRunning(container)
+    let detachKeys: Buffer
+    try {
+      detachKeys = this.detachKeys(options.detachKeys)
+    } catch (err) {
+      throw new UsageError(`attaching to container ${id}: ${(err as Error).message}`)
+    }
+    const connection = await connectToRunning(store, container)
+    await this.events.container(container.config, 'attach')
+    const tty = container.config.spec.process.terminal ?? false
+    const stdin = !options.noStdin && (container.config.containerSpec.interactive ?? false)
+    // as Podman's, --sig-proxy is for a container without a terminal (with one, ^C is a byte typed)
+    const sigProxy = (options.sigProxy ?? true) && !tty
+    const code = await followMonitored(records, container, connection, {tty, stdin, closeStdinAtEnd: false, detachKeys, sigProxy})
+    if (code !== undefined) await stopPodIfDone(records, container)
+    return code
+  }
+
+  /** With a terminal and -i, a foreground start goes under the monitor, attached (the detach keys can leave it running). */
+  private attachesToMonitor(container: Container, interactive: boolean): boolean {
+    return interactive && (container.config.spec.process.terminal ?? false) && !container.config.containerSpec.preserveFds
   }
 
   /** A foreground start's init, start and attach events. */
@@ -96,11 +150,22 @@ export class ContainerLifecycle {
     const {store, records} = this
     // nothing created for what a detached start cannot do (launch.ts checkPreservedFds)
     if (options.detach && input.spec.preserveFds) throw preserveFdsNeedForeground(input.spec.preserveFds)
+    const detachKeys = options.detach ? undefined : this.detachKeys(options.detachKeys)
     const {container, warnings} = await createFromImage(store, records, this.registries, input, events)
     await this.created(input, container)
     tracePhase('spec')
     const id = container.config.id
     warnings.forEach((w) => events.onWarning?.(w))
+    if (!options.detach && this.attachesToMonitor(container, options.interactive ?? false)) {
+      let exitCode: number | undefined
+      try {
+        exitCode = await this.startMonitoredAttached(container, detachKeys!, events)
+      } finally {
+        // detached: it runs on, --rm and --rmi wait for its end
+        if (exitCode !== undefined) await this.endOfForegroundRun(input, container, options, events)
+      }
+      return {id, exitCode}
+    }
     if (options.detach) {
       try {
         for (const w of await startDetachedOnce(store, records, id, {events: this.events.config})) events.onWarning?.(w)
@@ -127,15 +192,20 @@ export class ContainerLifecycle {
       await this.events.container(container.config, 'died', exitCode)
     } finally {
       await started
-      await this.autoRemove(container)
-      await stopPodIfDone(records, container)
-      tracePhase('clean-up')
-      if (options.removeImage) {
-        const report = await removeImages(store, [input.image], {force: false, all: false, registries: this.registries})
-        report.errors.forEach((err) => events.onImageRemovalError?.(err))
-      }
+      await this.endOfForegroundRun(input, container, options, events)
     }
     return {id, exitCode}
+  }
+
+  /** Once a foreground run's container has ended: --rm, its pod's exit policy, --rmi. */
+  private async endOfForegroundRun(input: CreateInput, container: Container, options: RunOptions, events: RunEvents): Promise<void> {
+    await this.autoRemove(container)
+    await stopPodIfDone(this.records, container)
+    tracePhase('clean-up')
+    if (options.removeImage) {
+      const report = await removeImages(this.store, [input.image], {force: false, all: false, registries: this.registries})
+      report.errors.forEach((err) => events.onImageRemovalError?.(err))
+    }
   }
 
   /**
@@ -166,7 +236,10 @@ export class ContainerLifecycle {
    * `start`: each container under the detached monitor (one already running is left, untold);
    * with `attach`, one container in the foreground, whose exit code is returned.
    */
-  async start(targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]}, events: TargetEvents & WarningEvents = {}): Promise<{errors: unknown[]; exitCode?: number}> {
+  async start(
+    targets: Targets & {attach?: boolean; interactive?: boolean; filters?: string[]; detachKeys?: string},
+    events: TargetEvents & WarningEvents = {},
+  ): Promise<{errors: unknown[]; exitCode?: number; detached?: boolean}> {
     const {store, records} = this
     const names = this.startTargets(targets)
     if (targets.attach) {
@@ -175,6 +248,13 @@ export class ContainerLifecycle {
       if (container.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${container.config.id}: container state improper`)
       if (container.state.status === 'initialized') return {errors: [], exitCode: await this.startInitializedAttached(container, events)}
       if (isRunning(container.state)) throw new UsageError(`container ${container.config.id} is already running; tspod cannot attach to a running container`)
+      if (this.attachesToMonitor(container, targets.interactive ?? false)) {
+        const exitCode = await this.startMonitoredAttached(container, this.detachKeys(targets.detachKeys), events)
+        if (exitCode === undefined) return {errors: [], detached: true}
+        await this.autoRemove(container)
+        await stopPodIfDone(records, container)
+        return {errors: [], exitCode}
+      }
       let exitCode: number
       let started: Promise<void> = Promise.resolve()
       try {

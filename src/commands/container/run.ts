@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {ContainerCommand} from '../../cli/container-command'
 import {createFlags} from '../../cli/container-flags'
 import {attachedStreams, createInputOf} from '../../cli/create-input'
+import {invocation} from '../../cli/invocation'
 import {pullReporter} from '../../cli/pull-progress'
 
 export default class Run extends ContainerCommand {
@@ -18,6 +19,7 @@ export default class Run extends ContainerCommand {
   static flags = {
     detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
     attach: Flags.string({char: 'a', multiple: true, multipleNonGreedy: true, description: 'Attach to STDIN, STDOUT or STDERR (the streams left out still go to the log; attached to neither output, the container ID is printed)'}),
+    'detach-keys': Flags.string({description: 'Select the key sequence for detaching a container. Format is a single character [a-Z] or ctrl-<value> where <value> is one of: a-z, @, ^, [, , or _'}),
     rmi: Flags.boolean({description: 'After exit of the container, remove the image unless another container is using it (a foreground run only: ignored with -d, as Podman 4.3)'}),
     ...createFlags,
   }
@@ -27,10 +29,11 @@ export default class Run extends ContainerCommand {
     const {flags} = parsed
     const argv = this.positionalArgs(parsed)
     const streams = attachedStreams(flags.attach)
+    if (flags.tty && flags.interactive && !process.stdin.isTTY) this.printWarning('The input device is not a TTY. The --tty and --interactive flags might not work properly')
     const input = createInputOf(flags, argv, this.interruptSignal(), this.specWarning)
     const {id, exitCode} = await this.engine(flags).run(
       input,
-      {detach: flags.detach, interactive: flags.interactive, removeImage: flags.rmi, streams},
+      {detach: flags.detach, interactive: flags.interactive, removeImage: flags.rmi, streams, detachKeys: flags['detach-keys']},
       {
         pullProgress: () => pullReporter(flags.quiet ?? false),
         onWarning: (w) => this.printWarning(w),
@@ -41,6 +44,8 @@ export default class Run extends ContainerCommand {
       },
     )
     if (flags.detach) this.print(id)
-    else if (exitCode !== 0) this.exit(exitCode!)
+    // -it: the user detached, the container runs on
+    else if (exitCode === undefined) invocation.leftRunning = true
+    else if (exitCode !== 0) this.exit(exitCode)
   }
 }

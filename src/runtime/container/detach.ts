@@ -5,6 +5,8 @@
 // to the log and, once it ends, its exit file, and runs the cleanup step (monitor-cleanup.ts:
 // records the exit, removes a --rm container). This process only waits for the report.
 import {spawn} from 'node:child_process'
+import * as fs from 'node:fs'
+import type * as net from 'node:net'
 import * as path from 'node:path'
 
 import {ERROR_CLASSES, ErrorClass, TspodError, errorOfClass} from '../../errors'
@@ -18,7 +20,7 @@ import {ContainerStateError} from './errors'
 import {exitFilePath} from './exit-file'
 import {withContainerLock} from './lock'
 import {logSizeLimit} from './log-config'
-import {bundleDir, containerDirs, logConfigOf, logFileOf, pastaPidFile} from './paths'
+import {attachSocketPath, bundleDir, logConfigOf, logFileOf, pastaPidFile} from './paths'
 import {ContainerRecords, NoSuchContainerError} from './records'
 import {requestStart} from './start-socket'
 
@@ -37,6 +39,22 @@ export interface MonitorRequest {
   events?: EventsConfig
   /** `init`: the container's process held before its program until a `start` (start-socket.ts) */
   init?: boolean
+  /** the window size its terminal starts with (that of the terminal attached from the start) */
+  consoleSize?: {height: number; width: number}
+}
+
+export interface DetachedStartOptions {
+  restartCount?: number
+  events?: EventsConfig
+  /** `run -it`, `start -ai`: the starting CLI is attached from the start (it misses none of the output) */
+  attach?: boolean
+  consoleSize?: MonitorRequest['consoleSize']
+}
+
+interface DetachedStart {
+  warnings: string[]
+  /** with `attach`: the CLI's connection to the monitor's attach socket */
+  connection?: net.Socket
 }
 
 /**
@@ -69,14 +87,18 @@ function healthcheckTimerArgs(container: Container, request: string): string[] {
   return ['--health-interval', String(intervalMs), ...check.flatMap((arg) => ['--health-cmd', arg])]
 }
 
-function monitorArgs(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): string[] {
+function monitorArgs(store: Store, container: Container, options: DetachedStartOptions, init?: boolean): string[] {
   const id = container.config.id
-  const request = JSON.stringify({storage: store.config, id, restartCount, events, ...(init ? {init} : {})} satisfies MonitorRequest)
+  const {restartCount, events, consoleSize} = options
+  const request = JSON.stringify({storage: store.config, id, restartCount, events, ...(init ? {init} : {}), ...(consoleSize ? {consoleSize} : {})} satisfies MonitorRequest)
   const cleanup = [process.execPath, ...NODE_FLAGS, MONITOR_CLEANUP_SCRIPT, request]
   const sizeMax = logSizeLimit(logConfigOf(container.config))
   return [
     ...(ownPidNamespace(container) ? ['--dumpable'] : []),
     ...(container.config.containerSpec.interactive ? ['--stdin-pipe'] : []),
+    '--attach-socket',
+    attachSocketPath(store, id),
+    ...(options.attach ? ['--attach-fd'] : []),
     // --log-driver none: the output is read and dropped
     '--log',
     logFileOf(store, container.config) ?? '/dev/null',
@@ -102,7 +124,20 @@ function monitorArgs(store: Store, container: Container, restartCount?: number, 
  * running, acts for this process). Two starts at once start it once. Resolves with the
  * preflight warnings.
  */
-export function startDetachedOnce(store: Store, records: ContainerRecords, id: string, options: {restartCount?: number; events?: EventsConfig} = {}): Promise<string[]> {
+export async function startDetachedOnce(store: Store, records: ContainerRecords, id: string, options: {restartCount?: number; events?: EventsConfig} = {}): Promise<string[]> {
+  return (await startDetachedUnderLock(store, records, id, options)).warnings
+}
+
+/**
+ * `run -it`, `start -ai`: as startDetachedOnce, with the CLI attached to the monitor from the
+ * start; the connection is undefined when the container was running already (or a restart the
+ * user's stop overtook).
+ */
+export function startDetachedAttached(store: Store, records: ContainerRecords, id: string, options: Omit<DetachedStartOptions, 'attach'> = {}): Promise<DetachedStart> {
+  return startDetachedUnderLock(store, records, id, {...options, attach: true})
+}
+
+function startDetachedUnderLock(store: Store, records: ContainerRecords, id: string, options: DetachedStartOptions): Promise<DetachedStart> {
   return withContainerLock(store, id, async (held) => {
     const current = records.get(id)
     if (!current) {
@@ -110,12 +145,12 @@ export function startDetachedOnce(store: Store, records: ContainerRecords, id: s
       throw new NoSuchContainerError(`no container with name or ID "${id}" found: no such container`)
     }
     if (current.state.status === 'paused') throw new ContainerStateError(`cannot start paused container ${id}: container state improper`)
-    if (current.state.status === 'running' || current.state.status === 'stopping') return []
-    if (current.state.status === 'initialized') return await startInitialized(store, id)
+    if (current.state.status === 'running' || current.state.status === 'stopping') return {warnings: []}
+    if (current.state.status === 'initialized') return {warnings: await startInitialized(store, id)}
     // a restart (restartCount set) that the user's stop overtook
-    if (options.restartCount !== undefined && current.state.stoppedByUser) return []
+    if (options.restartCount !== undefined && current.state.stoppedByUser) return {warnings: []}
     try {
-      return await startDetached(store, current, options.restartCount, options.events)
+      return await startDetached(store, current, options)
     } finally {
       // a --rm container whose start failed was removed by the setup step
       if (!records.get(id)) held.releaseAndRemove()
@@ -137,7 +172,7 @@ export function initDetachedOnce(store: Store, records: ContainerRecords, id: st
     }
     if (hasProcesses(current.state)) throw new ContainerStateError(`container ${id} has already been created in runtime: container state improper`)
     try {
-      return await startDetached(store, current, undefined, options.events, true)
+      return (await startDetached(store, current, {events: options.events}, true)).warnings
     } finally {
       if (!records.get(id)) held.releaseAndRemove()
     }
@@ -158,14 +193,18 @@ async function startInitialized(store: Store, id: string): Promise<string[]> {
 }
 
 /** Resolves with the preflight warnings once the container runs (or, with `init`, is held); the caller holds its lock. */
-function startDetached(store: Store, container: Container, restartCount?: number, events?: EventsConfig, init?: boolean): Promise<string[]> {
+function startDetached(store: Store, container: Container, options: DetachedStartOptions, init?: boolean): Promise<DetachedStart> {
   const id = container.config.id
-  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, restartCount, events, init), {
+  // the monitor makes its attach socket in it before the setup step would
+  fs.mkdirSync(bundleDir(store, id), {recursive: true, mode: 0o700})
+  const monitor = spawn(MONITOR_BINARY, monitorArgs(store, container, options, init), {
     detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    // fd 4 (with attach): a unix stream socket pair's end, the CLI's attach connection
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', options.attach ? 'pipe' : 'ignore'],
     cwd: '/',
   })
   const channel = monitor.stdio[3]!
+  const connection = options.attach ? (monitor.stdio[4] as net.Socket) : undefined
   return new Promise((resolve, reject) => {
     let text = ''
     let settled = false
@@ -194,8 +233,11 @@ function startDetached(store: Store, container: Container, restartCount?: number
             reject(new TspodError(`the monitor of container ${id} ended before the container started`))
             return
           }
-          if (report.ok) resolve(report.warnings)
-          else reject(errorFor(report))
+          if (report.ok) resolve({warnings: report.warnings, connection})
+          else {
+            connection?.destroy()
+            reject(errorFor(report))
+          }
         }),
       ),
     )

@@ -66,6 +66,8 @@ export interface LaunchOptions {
    * program, recorded as initialized; Launched.release runs the program.
    */
   hold?: boolean
+  /** the terminal's size to start with, when not this process's (the detached monitor's attached CLI's) */
+  consoleSize?: {height: number; width: number}
 }
 
 export interface Launched {
@@ -133,8 +135,9 @@ interface Spawned {
  * program then starts with our window size (set later by attachTerminal, `stty size` could
  * still read 0 0), as Podman puts it in the spec.
  */
-function withConsoleSize(spec: OciSpec, tty: boolean): OciSpec {
+function withConsoleSize(spec: OciSpec, tty: boolean, given?: {height: number; width: number}): OciSpec {
   const stdout = process.stdout
+  if (given && tty && spec.process) return {...spec, process: {...spec.process, consoleSize: given}}
   if (!tty || !stdout.isTTY || !spec.process || !stdout.rows || !stdout.columns) return spec
   return {...spec, process: {...spec.process, consoleSize: {height: stdout.rows, width: stdout.columns}}}
 }
@@ -143,7 +146,7 @@ async function spawnNative(store: Store, container: Container, layout: RootfsLay
   const {config} = container
   refuseRuntimeFlags(config.containerSpec.runtimeFlags)
   const preflight = containerPreflight(store, config.spec.mounts ?? [], layout, containerDirs(store, config.id).userdata, config.keepGroups)
-  const plan = planContainer(withConsoleSize(config.spec, options.tty), layout, {seccompCacheDir: seccompCacheDir(store), storeMapping: store.mapping})
+  const plan = planContainer(withConsoleSize(config.spec, options.tty, options.consoleSize), layout, {seccompCacheDir: seccompCacheDir(store), storeMapping: store.mapping})
   if (plan.joins.length > 0) return await spawnJoining(container, plan, layout, options, preflight.warnings)
   const explain = (err: unknown) =>
     explainNativeOverlayFailure(preflight.explain(explainProcMountRefusal(err)), store.config.configFile ?? configFilePath())
@@ -371,7 +374,7 @@ async function spawnWithRuntime(store: Store, container: Container, layout: Root
   const network = bridge || joins ? undefined : await networkStarter(store, config, options.networkExitFd)
   const networkHandle = () => bridge?.handle ?? network?.handle()
   const netns = bridge?.join.paths.find((p) => p.namespace === 'net')
-  const spec = withConsoleSize(netns ? withJoinedNamespaces(config.spec, [netns]) : config.spec, options.tty)
+  const spec = withConsoleSize(netns ? withJoinedNamespaces(config.spec, [netns]) : config.spec, options.tty, options.consoleSize)
   const {startWithOciRuntime} = await import('../oci-runtime')
   const child = await startWithOciRuntime({
     runtime: config.runtime!,

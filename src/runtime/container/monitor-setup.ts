@@ -136,6 +136,7 @@ async function setup(request: MonitorRequest): Promise<void> {
         networkExitFd: NETWORK_EXIT_FD,
         restartCount: request.restartCount,
         hold: request.init,
+        consoleSize: request.consoleSize,
       })
     } finally {
       fs.closeSync(devNull)

@@ -62,3 +62,8 @@ export function logFileOf(store: Store, config: ContainerConfig): string | undef
 export function monitorPidFileOf(store: Store, config: ContainerConfig): string {
   return config.monitorPidFile ?? path.join(containerDirs(store, config.id).userdata, 'conmon.pid')
 }
+
+/** The socket of the container's monitor that `attach` connects to (tspod-monitor.c), in the private bundle dir. */
+export function attachSocketPath(store: Store, id: string): string {
+  return path.join(bundleDir(store, id), 'attach.sock')
+}
