@@ -2,6 +2,7 @@
 import {UsageError} from '../../errors'
 import {RESTART_POLICY_NAMES} from '../../specgen/restart'
 import {parseTimeValue} from '../time-value'
+import {matchLabels} from '../volume/filter'
 import {Container} from './config'
 
 export type ContainerFilter = (c: Container) => boolean
@@ -11,6 +12,9 @@ export type ContainerLookup = (nameOrId: string) => Container
 
 /** What `pod=` needs: a pod's ID by its name or ID, undefined when there is no such pod. */
 export type PodIdLookup = (nameOrId: string) => string | undefined
+
+/** What `network=` needs: a network's name by its name or ID, undefined when there is no such network. */
+export type NetworkNameLookup = (nameOrId: string) => string | undefined
 
 /** The states a status filter may name (Podman's StringToContainerStatus). */
 export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'initialized', 'running', 'stopped', 'paused', 'exited', 'removing']
@@ -25,28 +29,39 @@ function matchesAnyRegexp(text: string, patterns: string[]): boolean {
   })
 }
 
-/** Every label filter must match: KEY (any value) or KEY=VALUE. */
-function matchesLabels(values: string[], labels: Record<string, string>): boolean {
-  return values.every((v) => {
-    const eq = v.indexOf('=')
-    const key = eq < 0 ? v : v.slice(0, eq)
-    const value = eq < 0 ? '' : v.slice(eq + 1)
-    return key in labels && (value === '' || labels[key] === value)
-  })
-}
-
 function oldestCreated(values: string[], lookup: ContainerLookup): number {
   return Math.min(...values.map((v) => Date.parse(lookup(v).config.created)))
 }
 
-function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup): ContainerFilter {
+/**
+ * `network=`: a container on one of the named networks; one that joined another's network
+ * (container:ID) matches `container:NAME-OR-ID` of that container.
+ */
+function networkFilter(values: string[], lookup: ContainerLookup, networkName: NetworkNameLookup): ContainerFilter {
+  const names = values.map(networkName).filter((n): n is string => n !== undefined)
+  return (c) => {
+    const mode = c.config.containerSpec.network
+    if (mode.kind === 'container')
+      return values.some((v) => {
+        if (!v.startsWith('container:')) return false
+        try {
+          return lookup(v.slice('container:'.length)).config.id === mode.container
+        } catch {
+          return false
+        }
+      })
+    return mode.kind === 'bridge' && Object.keys(mode.networks).some((n) => names.includes(n))
+  }
+}
+
+function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup, networkName: NetworkNameLookup): ContainerFilter {
   switch (key) {
     case 'id':
       return (c) => matchesAnyRegexp(c.config.id, values)
     case 'name':
       return (c) => matchesAnyRegexp(c.config.name, values)
     case 'label':
-      return (c) => matchesLabels(values, c.config.labels ?? {})
+      return (c) => matchLabels(values, c.config.labels ?? {})
     case 'exited': {
       const codes = values.map((v) => {
         if (!/^[+-]?\d+$/.test(v)) throw new UsageError(`exited code out of range "${v}"`)
@@ -98,6 +113,8 @@ function byKey(key: string, values: string[], lookup: ContainerLookup, podId: Po
       const ids = values.map(podId).filter((id): id is string => id !== undefined)
       return (c) => c.config.containerSpec.pod !== undefined && ids.includes(c.config.containerSpec.pod)
     }
+    case 'network':
+      return networkFilter(values, lookup, networkName)
     // tspod has no health checks: no container has a health status
     case 'health':
       return () => false
@@ -107,8 +124,8 @@ function byKey(key: string, values: string[], lookup: ContainerLookup, podId: Po
 }
 
 /** Filters with the same key are ORed (label filters ANDed), different keys ANDed, as Podman does. */
-export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined): ContainerFilter {
-  return containerFilterOf(groupFilters(texts), lookup, podId)
+export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined, networkName: NetworkNameLookup = () => undefined): ContainerFilter {
+  return containerFilterOf(groupFilters(texts), lookup, podId, networkName)
 }
 
 /** KEY=VALUE texts grouped by key. */
@@ -123,8 +140,13 @@ export function groupFilters(texts: string[]): Map<string, string[]> {
   return byName
 }
 
-export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined): ContainerFilter {
-  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId))
+export function containerFilterOf(
+  groups: Map<string, string[]>,
+  lookup: ContainerLookup = missingLookup,
+  podId: PodIdLookup = () => undefined,
+  networkName: NetworkNameLookup = () => undefined,
+): ContainerFilter {
+  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId, networkName))
   return (c) => tests.every((f) => f(c))
 }
 
