@@ -43,8 +43,8 @@ const COMMAND_KINDS: Record<string, Kind[]> = {
 /** Argument names that are images whatever their verb: manifest lists and their entries, new tags, push destinations. */
 const IMAGE_ARGUMENTS = new Set(['list', 'lists', 'digest', 'target', 'destination'])
 
-/** Argument names the shell completes as host paths (or a command): left to its file completion. */
-const HOST_PATH_ARGUMENTS = new Set(['context', 'kubefile', 'source', 'file', 'path', 'command'])
+/** Argument names the shell completes as host paths (or a command, or runlabel's arguments for it): left to its file completion. */
+const HOST_PATH_ARGUMENTS = new Set(['context', 'kubefile', 'source', 'file', 'path', 'command', 'arg'])
 
 /** Values of an argument that is one of a fixed set. */
 const FIXED_VALUES: Record<string, string[]> = {'completion:shell': ['bash', 'zsh', 'fish', 'powershell']}

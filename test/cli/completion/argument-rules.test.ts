@@ -24,6 +24,7 @@ test('verbs taking several kinds of object complete all of them', (t) => {
 test('host paths are left to the shell; a new name completes nothing; a fixed set completes its values', (t) => {
   t.is(argumentCompletion('image:build', 'context'), 'host-paths')
   t.is(argumentCompletion('kube:play', 'kubefile'), 'host-paths')
+  t.is(argumentCompletion('container:runlabel', 'arg'), 'host-paths', "runlabel's arguments after the image")
   t.is(argumentCompletion('volume:create', 'name'), 'nothing')
   t.deepEqual(argumentCompletion('completion', 'shell'), {values: ['bash', 'zsh', 'fish', 'powershell']})
 })
