@@ -7,6 +7,7 @@ import {EXIT_BAD_LOGGING} from './exit-codes'
 import {globalFlags} from './global-flags'
 import {invocation} from './invocation'
 import {LOG_LEVELS, isLogLevel, log, logEnabled, setLogLevel} from './log'
+import {unmarkText, unmarkValue, unmarkingFlags} from './flag-values'
 import {translateParseError} from './parse-errors'
 import {programName} from './program-name'
 
@@ -104,12 +105,18 @@ export abstract class TspodCommand extends Command {
   ): Promise<ParserOutput<F, B, A>> {
     const spec = options ?? this.ctor
     for (const arg of Object.values(spec.args ?? {})) arg.ignoreStdin = true
+    // the spread keeps what oclif's own parse takes of the spec; it reads flags, baseFlags and enableJsonFlag by name
+    const unmarking = {...spec, flags: unmarkingFlags(spec.flags), baseFlags: unmarkingFlags(spec.baseFlags), enableJsonFlag: spec.enableJsonFlag} as Input<F, B, A>
     let parsed: ParserOutput<F, B, A>
     try {
-      parsed = await super.parse(options, argv)
+      parsed = await super.parse(unmarking, argv)
     } catch (err) {
-      throw translateParseError(err, {args: spec.args ?? {}, strict: spec.strict ?? true, flags: spec.flags ?? {}}, this.commandPath(), argv ?? this.argv)
+      if (err instanceof Error) err.message = unmarkText(err.message)
+      throw translateParseError(err, {args: spec.args ?? {}, strict: spec.strict ?? true, flags: spec.flags ?? {}}, this.commandPath(), (argv ?? this.argv).map(unmarkValue))
+    } finally {
+      this.argv = this.argv.map(unmarkValue)
     }
+    for (const token of parsed.raw) token.input = unmarkValue(token.input)
     tracePhase('argument parsing')
     const levelGiven = parsed.raw.some((t) => t.type === 'flag' && t.flag === 'log-level')
     this.applyLogLevel(parsed.flags as {'log-level'?: string; debug?: boolean}, levelGiven)

@@ -1,5 +1,7 @@
 // A command's arguments as oclif's parser takes them, rewritten from Podman's (cobra/pflag) forms:
-// `--flag=false` for booleans, flags ending at a command's first argument, repeated flags.
+// values that look like flags, `--flag=false` for booleans, flags ending at a command's first
+// argument, repeated flags.
+import {markFlagLikeValues} from './flag-values'
 import {keepLastFlagValues} from './repeated-flags'
 
 /** What the rewriting needs of a flag. */
@@ -73,7 +75,8 @@ function endFlagsAtFirstArg(command: CommandFlags, argv: string[]): string[] {
 /** What runs: the command's arguments made oclif's (global flags moved behind the command). */
 export function prepareArgs(command: CommandFlags, globals: string[], rest: string[]): string[] {
   if (WORDS_NOT_PARSED.has(command.id)) return [...globals, ...rest]
-  let args = normalizeBooleans(command, rest)
-  if (flagsEndAtFirstArg(command)) args = endFlagsAtFirstArg(command, args)
-  return keepLastFlagValues(command.flags, [...globals, ...args])
+  const endAtFirstArg = flagsEndAtFirstArg(command)
+  let args = normalizeBooleans(command, markFlagLikeValues(command.flags, rest, endAtFirstArg))
+  if (endAtFirstArg) args = endFlagsAtFirstArg(command, args)
+  return keepLastFlagValues(command.flags, [...markFlagLikeValues(command.flags, globals, false), ...args])
 }

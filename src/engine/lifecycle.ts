@@ -7,6 +7,7 @@ import {TspodError, UsageError} from '../errors'
 import type {StdioSpec} from '../native'
 import {followForeground, runAttached} from '../runtime/container/attach'
 import {stopPodIfDone} from '../runtime/pod/exit-policy'
+import {NetworkConfigs} from '../runtime/network/netavark/config'
 import {PodConfig, PodRecords} from '../runtime/pod/records'
 import {Container, hasProcesses} from '../runtime/container/config'
 import type {Created} from '../runtime/container/create'
@@ -227,7 +228,8 @@ export class ContainerLifecycle {
     if (!targets.filters || targets.filters.length === 0) return undefined
     const {records} = this
     const pods = new PodRecords(records.store)
-    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name), (name) => pods.idOf(name), (c) => healthStatusOf(records.store, c)))
+    const networkName = (nameOrId: string) => NetworkConfigs.forGraphRoot(records.store.config.graphRoot).nameOf(nameOrId)
+    const picked = records.list().filter(parseContainerFilters(targets.filters, (name) => records.lookup(name), (name) => pods.idOf(name), (c) => healthStatusOf(records.store, c), networkName))
     if (targets.names.length === 0) return picked.map((c) => c.config.id)
     return picked.filter((c) => targets.names.includes(c.config.id) || targets.names.includes(c.config.name)).map((c) => c.config.id)
   }

@@ -12,6 +12,8 @@ import {randomName} from '../runtime/container/names'
 import {NoSuchContainerError, ContainerRecords} from '../runtime/container/records'
 import {removeContainer} from '../runtime/container/remove'
 import {killContainer, stopContainer} from '../runtime/container/stop'
+import {NetworkConfigs} from '../runtime/network/netavark/config'
+import {parsePodFilters} from '../runtime/pod/filter'
 import {ensurePauseImage} from '../runtime/pod/pause-image'
 import type {TopResult} from '../runtime/top/top'
 import type {ContainerStats} from '../runtime/stats/stats'
@@ -27,6 +29,7 @@ import type {ContainerSpec} from '../specgen/container-spec'
 import {NAME_PATTERN, parseContainerSpec, parseLabels} from '../specgen/parse'
 import type {EventRecorder} from '../events/recorder'
 import type {TargetEvents} from './events'
+import {containerNetworks} from './networks'
 
 export interface PodCreateOptions {
   name?: string
@@ -397,31 +400,19 @@ export class PodEngine {
     return removed
   }
 
-  /** `pod ps`: the pods that pass every filter (id, name, label, status), as Podman's --filter. */
+  /** `pod ps`: the pods that pass the filters (src/runtime/pod/filter.ts), as Podman's --filter. */
   list(filters: string[] = []): PodReport[] {
-    const tests = filters.map((f) => {
-      const at = f.indexOf('=')
-      if (at < 0) throw new UsageError(`invalid filter "${f}"`)
-      const [key, value] = [f.slice(0, at), f.slice(at + 1)]
-      switch (key) {
-        case 'id':
-          return (r: PodReport) => r.Id.startsWith(value)
-        case 'name':
-          return (r: PodReport) => new RegExp(value).test(r.Name)
-        case 'label': {
-          const [k, v] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [value, undefined]
-          return (r: PodReport) => k in r.Labels && (v === undefined || r.Labels[k] === v)
-        }
-        case 'status':
-          return (r: PodReport) => r.Status.toLowerCase() === value.toLowerCase()
-        default:
-          throw new UsageError(`${key} is an invalid filter`)
-      }
+    const matches = parsePodFilters(filters, {
+      networkName: (nameOrId) => NetworkConfigs.forGraphRoot(this.store.config.graphRoot).nameOf(nameOrId),
+      networksOf: (id) => {
+        const infra = this.records.get(id)
+        return infra ? containerNetworks(infra) : []
+      },
     })
     return this.pods
       .list()
       .map((p) => this.report(p))
-      .filter((r) => tests.every((t) => t(r)))
+      .filter(matches)
   }
 
   /**

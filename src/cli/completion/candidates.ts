@@ -7,6 +7,8 @@ import type {Node} from '../help/command-tree'
 import {ownFlags} from '../help/usage'
 import {CONTAINER_STATES, POD_STATES, argumentCompletion} from './argument-rules'
 import {DIRECTIVE} from './directive'
+import {completeFormat} from './format-fields'
+import {FORMAT_TYPES} from './format-types'
 import {DirLister, completePath} from './path-candidates'
 
 export {DIRECTIVE, directiveNames} from './directive'
@@ -75,13 +77,13 @@ export async function complete(root: Node, words: string[], names: NameSource, r
     if (next) node = next
     else positionals.push(word)
   }
-  if (pendingFlag) {
-    const values = (pendingFlag.options ?? []).map((name) => ({name}))
-    // a Go template: `json` while nothing else is typed, as Podman's AutocompleteFormat (its struct fields are Go's reflection)
-    if (pendingFlag.name === 'format' && values.length === 0)
-      return {candidates: 'json'.startsWith(partial) ? [{name: 'json'}] : [], directive: DIRECTIVE.noFileComp}
-    return values.length > 0 ? {candidates: matching(values, partial), directive: DIRECTIVE.noFileComp} : {candidates: [], directive: DIRECTIVE.default}
+  // `--flag=VALUE` (or `-f=VALUE`) being typed: VALUE completes as the flag's value, as cobra does
+  const inline = !flagsEnded && !pendingFlag && /^-[^=]+=/.exec(partial)
+  if (inline) {
+    const flag = findFlag(allFlags(node.command), partial)
+    if (flag?.type === 'option') return completeValue(node, flag, partial.slice(inline[0].length))
   }
+  if (pendingFlag) return completeValue(node, pendingFlag, partial)
   if (!flagsEnded && partial.startsWith('-')) {
     const flags = allFlags(node.command).flatMap((f) => {
       const description = (f.summary ?? f.description ?? '').split('\n')[0]
@@ -107,6 +109,14 @@ export async function complete(root: Node, words: string[], names: NameSource, r
   const found: string[] = []
   for (const kind of how.kinds) found.push(...(await names(kind, partial, kind === 'containers' ? CONTAINER_STATES[id] : kind === 'pods' ? POD_STATES[id] : undefined)))
   return {candidates: matching([...new Set(found)].map((name) => ({name})), partial), directive: DIRECTIVE.noFileComp}
+}
+
+/** A flag's value: one of its options, a --format template, or the shell's file completion. */
+function completeValue(node: Node, flag: FlagLike, partial: string): Completion {
+  const values = (flag.options ?? []).map((name) => ({name}))
+  // a Go template: `json`, or the fields of the command's output type, as Podman's AutocompleteFormat
+  if (flag.name === 'format' && values.length === 0) return completeFormat(node.command ? FORMAT_TYPES[node.command.id] : undefined, partial)
+  return values.length > 0 ? {candidates: matching(values, partial), directive: DIRECTIVE.noFileComp} : {candidates: [], directive: DIRECTIVE.default}
 }
 
 /**

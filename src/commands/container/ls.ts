@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {ContainerCommand} from '../../cli/container-command'
 import {renderList} from '../../cli/render'
+import {stringSliceValues} from '../../cli/string-slice-flag'
 
 const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
 const HEADERS = {ID: 'CONTAINER ID', Id: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS', State: 'STATE', Ports: 'PORTS', Names: 'NAMES', ExitCode: 'EXIT CODE', Pid: 'PID', Pod: 'POD ID', PodName: 'PODNAME'}
@@ -29,7 +30,7 @@ export default class Ps extends ContainerCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Ps)
-    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: flags.filter, sort: flags.sort, external: flags.external, podNames: flags.pod})
+    const listing = await this.engine(flags).listContainers({all: flags.all, latest: flags.latest, last: flags.last, filters: stringSliceValues(flags.filter, '-f, --filter', this.commandPath()), sort: flags.sort, external: flags.external, podNames: flags.pod})
     const summaries = listing.map((l) => l.summary)
     const id = (full: string) => (flags['no-trunc'] ? full : full.slice(0, 12))
     if (flags.quiet) {

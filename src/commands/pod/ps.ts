@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {TspodCommand} from '../../cli/base-command'
 import {renderList} from '../../cli/render'
+import {stringSliceValues} from '../../cli/string-slice-flag'
 import {timeAgo} from '../../cli/units'
 
 const HEADERS = {ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS', ContainerNames: 'NAMES', ContainerIds: 'IDS', ContainerStatuses: 'STATUS', Labels: 'LABELS'}
@@ -22,7 +23,7 @@ export default class PodPs extends TspodCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(PodPs)
-    const pods = (await this.engine(flags).pods()).list(flags.filter ?? [])
+    const pods = (await this.engine(flags).pods()).list(stringSliceValues(flags.filter, '-f, --filter', this.commandPath()))
     const id = (full: string) => (flags['no-trunc'] ? full : full.slice(0, 12))
     if (flags.quiet) {
       if (pods.length > 0) this.print(pods.map((p) => id(p.Id)).join('\n'))

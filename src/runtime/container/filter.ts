@@ -2,6 +2,7 @@
 import {UsageError} from '../../errors'
 import {RESTART_POLICY_NAMES} from '../../specgen/restart'
 import {parseTimeValue} from '../time-value'
+import {matchLabels} from '../volume/filter'
 import {Container} from './config'
 
 export type ContainerFilter = (c: Container) => boolean
@@ -14,6 +15,9 @@ export type PodIdLookup = (nameOrId: string) => string | undefined
 
 /** A container's health status (starting, healthy, unhealthy, or '' before its first start); undefined: it has no healthcheck. */
 export type HealthLookup = (c: Container) => string | undefined
+
+/** What `network=` needs: a network's name by its name or ID, undefined when there is no such network. */
+export type NetworkNameLookup = (nameOrId: string) => string | undefined
 
 /** The states a status filter may name (Podman's StringToContainerStatus). */
 export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'initialized', 'running', 'stopped', 'paused', 'exited', 'removing']
@@ -28,28 +32,39 @@ function matchesAnyRegexp(text: string, patterns: string[]): boolean {
   })
 }
 
-/** Every label filter must match: KEY (any value) or KEY=VALUE. */
-function matchesLabels(values: string[], labels: Record<string, string>): boolean {
-  return values.every((v) => {
-    const eq = v.indexOf('=')
-    const key = eq < 0 ? v : v.slice(0, eq)
-    const value = eq < 0 ? '' : v.slice(eq + 1)
-    return key in labels && (value === '' || labels[key] === value)
-  })
-}
-
 function oldestCreated(values: string[], lookup: ContainerLookup): number {
   return Math.min(...values.map((v) => Date.parse(lookup(v).config.created)))
 }
 
-function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup, health: HealthLookup): ContainerFilter {
+/**
+ * `network=`: a container on one of the named networks; one that joined another's network
+ * (container:ID) matches `container:NAME-OR-ID` of that container.
+ */
+function networkFilter(values: string[], lookup: ContainerLookup, networkName: NetworkNameLookup): ContainerFilter {
+  const names = values.map(networkName).filter((n): n is string => n !== undefined)
+  return (c) => {
+    const mode = c.config.containerSpec.network
+    if (mode.kind === 'container')
+      return values.some((v) => {
+        if (!v.startsWith('container:')) return false
+        try {
+          return lookup(v.slice('container:'.length)).config.id === mode.container
+        } catch {
+          return false
+        }
+      })
+    return mode.kind === 'bridge' && Object.keys(mode.networks).some((n) => names.includes(n))
+  }
+}
+
+function byKey(key: string, values: string[], lookup: ContainerLookup, podId: PodIdLookup, health: HealthLookup, networkName: NetworkNameLookup): ContainerFilter {
   switch (key) {
     case 'id':
       return (c) => matchesAnyRegexp(c.config.id, values)
     case 'name':
       return (c) => matchesAnyRegexp(c.config.name, values)
     case 'label':
-      return (c) => matchesLabels(values, c.config.labels ?? {})
+      return (c) => matchLabels(values, c.config.labels ?? {})
     case 'exited': {
       const codes = values.map((v) => {
         if (!/^[+-]?\d+$/.test(v)) throw new UsageError(`exited code out of range "${v}"`)
@@ -101,6 +116,8 @@ function byKey(key: string, values: string[], lookup: ContainerLookup, podId: Po
       const ids = values.map(podId).filter((id): id is string => id !== undefined)
       return (c) => c.config.containerSpec.pod !== undefined && ids.includes(c.config.containerSpec.pod)
     }
+    case 'network':
+      return networkFilter(values, lookup, networkName)
     case 'health':
       return (c) => {
         const status = health(c)
@@ -112,8 +129,14 @@ function byKey(key: string, values: string[], lookup: ContainerLookup, podId: Po
 }
 
 /** Filters with the same key are ORed (label filters ANDed), different keys ANDed, as Podman does. */
-export function parseContainerFilters(texts: string[], lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined, health: HealthLookup = () => undefined): ContainerFilter {
-  return containerFilterOf(groupFilters(texts), lookup, podId, health)
+export function parseContainerFilters(
+  texts: string[],
+  lookup: ContainerLookup = missingLookup,
+  podId: PodIdLookup = () => undefined,
+  health: HealthLookup = () => undefined,
+  networkName: NetworkNameLookup = () => undefined,
+): ContainerFilter {
+  return containerFilterOf(groupFilters(texts), lookup, podId, health, networkName)
 }
 
 /** KEY=VALUE texts grouped by key. */
@@ -128,8 +151,14 @@ export function groupFilters(texts: string[]): Map<string, string[]> {
   return byName
 }
 
-export function containerFilterOf(groups: Map<string, string[]>, lookup: ContainerLookup = missingLookup, podId: PodIdLookup = () => undefined, health: HealthLookup = () => undefined): ContainerFilter {
-  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId, health))
+export function containerFilterOf(
+  groups: Map<string, string[]>,
+  lookup: ContainerLookup = missingLookup,
+  podId: PodIdLookup = () => undefined,
+  health: HealthLookup = () => undefined,
+  networkName: NetworkNameLookup = () => undefined,
+): ContainerFilter {
+  const tests = [...groups].map(([key, values]) => byKey(key, values, lookup, podId, health, networkName))
   return (c) => tests.every((f) => f(c))
 }
 

@@ -10,10 +10,11 @@ import {TspodError} from '../../errors'
 import {backfillRecordsOnce, removeRecord, writeRecord} from '../../storage/store/record-files'
 import type {StorageContainer} from '../../storage/store/containers'
 import type {Store} from '../../storage/store/store'
+import {endAbandonedPasta} from '../network/pasta-process'
 import {CREATED_STATE, Container, ContainerConfig, ContainerState, ContainerStatus, hasProcesses, isLegacyConfig} from './config'
 import {NoSuchContainerError} from './errors'
 import {exitFilePath, readExitFile} from './exit-file'
-import {bundleDir} from './paths'
+import {bundleDir, pastaPidFile} from './paths'
 
 export {NoSuchContainerError}
 
@@ -293,6 +294,8 @@ export class ContainerRecords {
           error: runRootWiped ? 'the run root was reset (a reboot?) while the container ran' : 'the container\'s monitor process died',
         }
     this.saveState(config.id, settled)
+    // its monitor (a foreground run's tspod) is gone: nobody else ends the pasta holding its netns
+    if (config.containerSpec.network.kind === 'pasta') endAbandonedPasta(pastaPidFile(this.store, config.id))
     return {config, state: settled}
   }
 }

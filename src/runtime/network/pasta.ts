@@ -16,6 +16,7 @@ import {ContainersConf, readContainersConf} from '../../storage/config/container
 import {findInPath} from '../executables'
 import {bindAddress, hostPortError, probeHostPort, resolveHostPorts} from './host-ports'
 import type {PortMapping} from './publish'
+import {runningPasta} from './pasta-process'
 import {PASTA_DNS_FORWARD} from './resolv-conf'
 import type {NetworkHandle} from './slirp4netns'
 import {checkTunDevice} from './slirp4netns'
@@ -73,18 +74,6 @@ export function pastaArgs(ports: PortMapping[], options: string[], pidFile: stri
   if (!given('--dns-forward')) args.push('--dns-forward', PASTA_DNS_FORWARD)
   args.push('--quiet', '--pid', pidFile, ...options.filter((o) => o !== '--map-gw'), String(pid))
   return args
-}
-
-/** What a pasta that is gone or not ours leaves: nothing to signal. */
-function runningPasta(pidFile: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim())
-    if (!Number.isSafeInteger(pid) || pid <= 0) return undefined
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    return cmdline.includes(pidFile) ? pid : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** The container's pasta ended (if it runs), its pid file removed. */

@@ -19,7 +19,8 @@ test('commands, then flags, then names; a flag value is left to the shell', asyn
   t.deepEqual((await complete(tree, ['volume', 'inspect', 'data', 'l'], names)).candidates, [{name: 'logs'}], 'more of a list')
   t.true((await complete(tree, ['volume', 'inspect', '--f'], names)).candidates.some((c) => c.name === '--format'))
   t.deepEqual(await complete(tree, ['volume', 'inspect', '--format', ''], names), {candidates: [{name: 'json'}], directive: DIRECTIVE.noFileComp})
-  t.deepEqual(await complete(tree, ['volume', 'inspect', '--format', '{{.'], names), {candidates: [], directive: DIRECTIVE.noFileComp})
+  t.deepEqual(await complete(tree, ['volume', 'inspect', '--format', '{{.'], names), {candidates: [], directive: DIRECTIVE.noFileComp}, 'no output type known')
+  t.deepEqual(await complete(tree, ['volume', 'inspect', '--format=j'], names), {candidates: [{name: 'json'}], directive: DIRECTIVE.noFileComp}, 'the value after --format=')
   t.deepEqual((await complete(tree, ['version', ''], names)).directive, DIRECTIVE.noFileComp, 'no arguments: nothing to complete')
 })
 

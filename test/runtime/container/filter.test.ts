@@ -137,3 +137,34 @@ test('health=: the containers with a healthcheck whose status is one of the valu
   t.deepEqual(healthy(['health=starting']), [])
   t.deepEqual(names(['health=healthy']), [], 'no health lookup: no container has a status')
 })
+
+test('label: a key with * is a pattern that matches anywhere in the key, as containers/common matches it', (t) => {
+  t.deepEqual(names(['label=ti*']), ['web-1'])
+  t.deepEqual(names(['label=*er=front']), ['web-1'])
+  t.deepEqual(names(['label=*er=back']), [])
+  t.deepEqual(names(['label=tier', 'label=env=prod']), ['web-1'])
+  t.deepEqual(names(['label=tier', 'label=env=test']), [])
+})
+
+test('network=: a network by name or ID, any of the values; container:NAME for a container on its network', (t) => {
+  const onNet = (id: string, name: string, networks: string[]) =>
+    ({config: {id, name, containerSpec: {network: {kind: 'bridge', networks: Object.fromEntries(networks.map((n) => [n, {}]))}}}, state: {status: 'running'}}) as unknown as Container
+  const a = onNet('aaa', 'a', ['podman'])
+  const b = onNet('bbb', 'b', ['mynet', 'other'])
+  const joined = {config: {id: 'ccc', name: 'c', containerSpec: {network: {kind: 'container', container: 'bbb'}}}, state: {status: 'running'}} as unknown as Container
+  const host = {config: {id: 'ddd', name: 'd', containerSpec: {network: {kind: 'host'}}}, state: {status: 'running'}} as unknown as Container
+  const ctrs = [a, b, joined, host]
+  const networkName = (v: string) => ({podman: 'podman', mynet: 'mynet', '2f259bab': 'podman'})[v]
+  const byName = (n: string) => {
+    const found = ctrs.find((c) => c.config.name === n || c.config.id === n)
+    if (!found) throw new UsageError('no such container')
+    return found
+  }
+  const pick = (...filters: string[]) => ctrs.filter(parseContainerFilters(filters, byName, undefined, undefined, networkName)).map((c) => c.config.name)
+  t.deepEqual(pick('network=mynet'), ['b'])
+  t.deepEqual(pick('network=2f259bab'), ['a'])
+  t.deepEqual(pick('network=mynet', 'network=podman'), ['a', 'b'])
+  t.deepEqual(pick('network=nosuch'), [])
+  t.deepEqual(pick('network=container:b'), ['c'])
+  t.deepEqual(pick('network=container:nosuch'), [])
+})

@@ -122,6 +122,16 @@ export class NetworkConfigs {
     throw new NoSuchNetworkError(nameOrId)
   }
 
+  /** A network's name by its name or ID, undefined when there is no such network (a filter's value). */
+  nameOf(nameOrId: string): string | undefined {
+    try {
+      return this.lookup(nameOrId).name
+    } catch (err) {
+      if (err instanceof NoSuchNetworkError) return undefined
+      throw err
+    }
+  }
+
   write(network: Network): void {
     fs.mkdirSync(this.dir, {recursive: true, mode: 0o700})
     const file = path.join(this.dir, `${network.name}.json`)
