@@ -26,3 +26,18 @@ test('pod ps, images, volume ls, network ls, version', (t) => {
   t.deepEqual(names('network:ls', '{{.I'), ['ID}}', 'IPv6Enabled}}', 'Internal}}', 'IPAMOptions.'])
   t.deepEqual(names('version', '{{.Client.B'), ['BuiltTime}}', 'Built}}'])
 })
+
+test("the inspect commands, history, search, secrets, events and info: Podman 4.3.1's top-level fields", (t) => {
+  const top = (id: string) => names(id, '{{.').join(' ')
+  t.is(top('image:history'), 'Created}} CreatedAt}} CreatedBy}} CreatedSince}} ID}} Size}} ImageHistoryLayer. Tags}} Comment}}')
+  t.is(top('image:search'), 'Index}} Name}} Description}} Stars}} Official}} Automated}} Tag}}')
+  t.is(top('secret:inspect'), 'ID}} CreatedAt. UpdatedAt. Spec.')
+  t.is(top('secret:ls'), top('secret:inspect'))
+  t.is(top('system:events'), 'Recycle ToHumanReadable ContainerExitCode}} ID}} Image}} Name}} Network}} Status}} Time. Type}} HealthStatus}} Details. PodID}} Attributes.')
+  t.is(top('info'), 'Host. Store. Registries. Plugins. Version.')
+  t.is(top('network:inspect'), 'Name}} ID}} Driver}} NetworkInterface}} Created. Subnets}} IPv6Enabled}} Internal}} DNSEnabled}} Labels. Options. IPAMOptions.')
+  t.regex(top('container:inspect'), /^ID}} Created\. Path}} Args}} State\. Image}} .* Config\. HostConfig\.$/)
+  t.regex(top('image:inspect'), /^ID}} Digest}} RepoTags}} .* NamesHistory}} HealthCheck\.$/)
+  t.regex(top('pod:inspect'), /^InspectPodData\. ID}} Name}} .* BlkioWeightDevice}}$/)
+  t.deepEqual(names('system:events', '{{.Time.Y'), ['Year}}', 'YearDay}}'])
+})
