@@ -78,6 +78,6 @@ test('the CLI: create and exec take values that look like their own flags; a mis
   t.is(missing.code, 0, 'after the image, --name is the container command')
   const none = await tspod(box, ['create', '--name'])
   t.is(none.code, 125)
-  t.is(none.stderr, "Error: flag needs an argument: --name\nSee 'tspod create --help'\n")
+  t.is(none.stderr, "Error: flag needs an argument: --name\nSee 'podman create --help'\n")
   t.is((await tspod(box, ['rm', '-af', '-t', '0'])).code, 0)
 })

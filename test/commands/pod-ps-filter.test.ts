@@ -37,6 +37,6 @@ test('pod ps --filter status=a --filter status=b lists pods in either state; ps 
   t.is(await ctrs('network=nosuch'), '')
   const badCsv = await tspod(box, ['ps', '--filter', 'name="a'])
   t.is(badCsv.code, 125)
-  t.is(badCsv.stderr, 'Error: invalid argument "name=\\"a" for "-f, --filter" flag: parse error on line 1, column 6: bare " in non-quoted-field\nSee \'tspod ps --help\'\n')
+  t.is(badCsv.stderr, 'Error: invalid argument "name=\\"a" for "-f, --filter" flag: parse error on line 1, column 6: bare " in non-quoted-field\nSee \'podman ps --help\'\n')
   await listed(box, ['pod', 'rm', '-af', '-t', '0'])
 })
