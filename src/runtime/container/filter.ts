@@ -22,7 +22,8 @@ export type NetworkNameLookup = (nameOrId: string) => string | undefined
 /** The states a status filter may name (Podman's StringToContainerStatus). */
 export const CONTAINER_STATES = ['unknown', 'configured', 'created', 'initialized', 'running', 'stopped', 'paused', 'exited', 'removing']
 
-function matchesAnyRegexp(text: string, patterns: string[]): boolean {
+/** Podman's StringMatchRegexSlice: the text matches one of the regular expressions (a bad one matches nothing). */
+export function matchesAnyRegexp(text: string, patterns: string[]): boolean {
   return patterns.some((p) => {
     try {
       return new RegExp(p).test(text)

@@ -1,6 +1,7 @@
 // `pod ps --filter`, as Podman applies it (pkg/domain/filters/pods.go): the values of one key match
 // if any does (label: all must), different keys must all match.
 import {UsageError} from '../../errors'
+import {matchesAnyRegexp} from '../container/filter'
 import {matchLabels, parseUntil} from '../volume/filter'
 
 /** What the filters look at of a pod. */
@@ -27,16 +28,6 @@ export type PodFilter = (pod: FilteredPod) => boolean
 const POD_STATUSES = ['stopped', 'running', 'paused', 'exited', 'dead', 'created', 'degraded']
 const CONTAINER_STATUSES = ['created', 'running', 'paused', 'stopped', 'exited', 'unknown']
 
-/** Podman's StringMatchRegexSlice: the text matches one of the regular expressions (a bad one matches nothing). */
-function matchesAnyRegexp(text: string, patterns: string[]): boolean {
-  return patterns.some((p) => {
-    try {
-      return new RegExp(p).test(text)
-    } catch {
-      return false
-    }
-  })
-}
 
 /** A container state as the ctr-status filter names it. */
 function containerStatusName(state: string): string {
