@@ -32,7 +32,7 @@ test('container and image events: what run, run -d (its monitor), rm, tag and un
   // the default line, its ID truncated with --no-trunc=false, and JSON lines as the log has them
   const human = await ok(box, ['events', '--stream=false', '--filter', 'container=bg', '--filter', 'event=start'])
   t.regex(human, new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)? [+-]\\d{4} \\S+ container start ${id} \\(image=localhost/busybox:latest, name=bg(, .*)?\\)\\n$`))
-  t.regex(await ok(box, ['system', 'events', '--stream=false', '--no-trunc=false', '--filter', 'container=bg', '--filter', 'event=start']), new RegExp(` container start ${id.slice(0, 12)} \\(`))
+  t.regex(await ok(box, ['events', '--stream=false', '--no-trunc=false', '--filter', 'container=bg', '--filter', 'event=start']), new RegExp(` container start ${id.slice(0, 12)} \\(`))
   const json = await ok(box, ['events', '--stream=false', '--filter', 'container=bg', '--filter', 'event=remove', '--format', 'json'])
   t.like(JSON.parse(json), {ID: id, Image: 'localhost/busybox:latest', Name: 'bg', Status: 'remove', Type: 'container'})
   t.true(fs.readFileSync(log, 'utf8').includes(json.trim()))

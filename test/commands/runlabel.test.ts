@@ -53,7 +53,7 @@ test('a missing label: Podman\'s error, exit 125; runlabel has no top-level alia
   t.is((await tspod(box, ['runlabel', 'install', 'app'])).code, 125)
   const notPulled = await tspod(box, ['container', 'runlabel', '--pull=false', 'install', 'nosuch'])
   t.is(notPulled.code, 125)
-  t.is(notPulled.stderr, 'Flag --pull has been deprecated, tspod will pull if not found in local storage\nError: nosuch: image not known\n')
+  t.is(notPulled.stderr, 'Flag --pull has been deprecated, podman will pull if not found in local storage\nError: nosuch: image not known\n')
 })
 
 test('--replace removes the container of the name the command creates; without it the name is taken', async (t) => {

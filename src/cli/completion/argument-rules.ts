@@ -34,6 +34,7 @@ const COMMAND_KINDS: Record<string, Kind[]> = {
   diff: ['containers', 'images'],
   inspect: ['containers', 'images', 'pods', 'networks', 'volumes'],
   'generate:kube': ['containers', 'pods', 'volumes'],
+  'generate:systemd': ['containers', 'pods'],
   'kube:generate': ['containers', 'pods', 'volumes'],
   'image:ls': ['images'],
   // Podman completes volumes for both of its arguments

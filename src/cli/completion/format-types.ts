@@ -180,7 +180,7 @@ export const FORMAT_TYPES: Record<string, GoType> = {
   'network:inspect': NETWORK,
   'secret:inspect': SECRET,
   'secret:ls': SECRET,
-  'system:events': EVENT,
+  events: EVENT,
   info: INFO,
   version: SYSTEM_VERSION,
 }

@@ -18,6 +18,7 @@ test('an argument\'s name says which objects complete it', (t) => {
 test('verbs taking several kinds of object complete all of them', (t) => {
   t.deepEqual(argumentCompletion('inspect', 'names'), {kinds: ['containers', 'images', 'pods', 'networks', 'volumes']})
   t.deepEqual(argumentCompletion('generate:kube', 'names'), {kinds: ['containers', 'pods', 'volumes']})
+  t.deepEqual(argumentCompletion('generate:systemd', 'name'), {kinds: ['containers', 'pods']})
   t.deepEqual(argumentCompletion('diff', 'name'), {kinds: ['containers', 'images']})
 })
 

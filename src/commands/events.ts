@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {TspodCommand} from '../../cli/base-command'
-import {renderRecord} from '../../cli/render'
-import {eventJson, humanReadable, type PodmanEvent} from '../../engine'
-import {goTimeString} from '../../engine'
+import {TspodCommand} from '../cli/base-command'
+import {renderRecord} from '../cli/render'
+import {eventJson, humanReadable, type PodmanEvent} from '../engine'
+import {goTimeString} from '../engine'
 
 /** containers/common report.IsJSON */
 const JSON_FORMAT = /^\s*(json|\{\{\s*json\s*(\.)?\s*\}\})\s*$/
@@ -30,7 +30,6 @@ export default class SystemEvents extends TspodCommand {
   static description =
     'Monitor events. By default, streaming mode is used, printing new events as they occur. Previous events can be listed via --since and --until. ' +
     'Events are kept in a file (containers.conf events_logger "file"; tspod has no journald backend).'
-  static aliases = ['events']
   static examples = ['<%= config.bin %> events', '<%= config.bin %> events --filter event=create', '<%= config.bin %> events --format {{.Image}}', '<%= config.bin %> events --since 1h30s']
   static flags = {
     filter: Flags.string({char: 'f', multiple: true, description: 'filter output'}),
