@@ -33,6 +33,8 @@ import {withContainerLock} from './lock'
 import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir, monitorPidFileOf} from './paths'
 import {containerPreflight} from './preflight'
 import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
+import {notifyStarted, withNotifySocket} from './sd-notify'
+import {checkCgroupsMode} from './cgroups-mode'
 import {ContainerRecords} from './records'
 import {tracePhase} from '../../trace'
 
@@ -421,7 +423,7 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   if (image) await ensureMappedLayers(store, image, config.spec.linux)
   const joins = await namespacesToJoin(store, records, container)
   if (joins.length > 0) container = {...container, config: {...config, spec: withJoinedNamespaces(config.spec, joins)}}
-  container = withSecretEnv(store, container)
+  container = withNotifySocket(withSecretEnv(store, container))
   const sharedHosts = shareHostsFile(store, records, container)
   if (sharedHosts) container = sharedHosts.container
   try {
@@ -447,6 +449,7 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
     await chownSources(store.mapping, sourcesToChown(config.containerSpec.mounts, (name) => volumes.mountpoint(name)), processUserInStoreIds(store.mapping, config.spec))
   }
   checkPreservedFdsFor(config.containerSpec.preserveFds ?? 0, options.preserveFds)
+  checkCgroupsMode(config.containerSpec.cgroups)
   tracePhase('bundle')
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running
@@ -477,9 +480,15 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
       spawned.child.release!()
       const pid = spawned.releasedPid ? await spawned.releasedPid() : spawned.initPid
       records.saveState(config.id, {...running, status: 'running', pid, pidStart: processStartTime(pid), startedAt: new Date().toISOString()})
+      const warning = notifyStarted(config, monitorPid)
+      if (warning) launched.warnings = [...launched.warnings, warning]
     }
   }
   records.saveState(config.id, running)
+  if (!options.hold) {
+    const warning = notifyStarted(config, monitorPid)
+    if (warning) launched.warnings = [...launched.warnings, warning]
+  }
   return launched
 }
 
