@@ -34,6 +34,7 @@ import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir, monitorPidFileO
 import {containerPreflight} from './preflight'
 import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
 import {notifyStarted, withNotifySocket} from './sd-notify'
+import {socketActivation} from './socket-activation'
 import {checkCgroupsMode} from './cgroups-mode'
 import {ContainerRecords} from './records'
 import {tracePhase} from '../../trace'
@@ -426,8 +427,18 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   container = withNotifySocket(withSecretEnv(store, container))
   const sharedHosts = shareHostsFile(store, records, container)
   if (sharedHosts) container = sharedHosts.container
+  let warnings: string[] = []
   try {
-    return await launchPrepared(store, records, container, options, sharedHosts?.release)
+    // a foreground start: the caller's fds are there to pass
+    const activation = options.preserveFds === undefined ? undefined : socketActivation(container, options.preserveFds, process.env)
+    if (activation) {
+      container = activation.container
+      options = {...options, preserveFds: activation.preserveFds}
+      warnings = activation.warnings
+    }
+    const launched = await launchPrepared(store, records, container, options, sharedHosts?.release)
+    if (warnings.length > 0) launched.warnings = [...warnings, ...launched.warnings]
+    return launched
   } catch (err) {
     sharedHosts?.release()
     throw err
