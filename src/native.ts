@@ -168,6 +168,8 @@ interface Addon {
   getxattr(path: string, name: string): Buffer | null
   setxattr(path: string, name: string, value: Buffer | string): void
   mknod(path: string, mode: number, dev: number): void
+  /** sendto an AF_UNIX SOCK_DGRAM socket: a path, or '@name' in the abstract namespace (sd_notify's $NOTIFY_SOCKET) */
+  sendDatagram(socketPath: string, message: Buffer | string): void
   constants: NativeConstants
 }
 

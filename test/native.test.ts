@@ -2,12 +2,14 @@
 // first here only ends once the second has run: one at a time it would wait out its timeout),
 // each with its stderr and status, in order; a program that cannot start is an error naming it.
 // tryRecordLock takes fcntl locks that conflict between open file descriptions, as between processes.
+// sendDatagram reaches a unix datagram socket (sd_notify's), by path or abstract name.
 import test from 'ava'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {native} from '../src/native'
+import {listenForNotify} from './helpers/notify-listener'
 
 test('runPrograms runs its programs at once and returns each one\'s status and stderr in order', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-run-programs-'))
@@ -51,4 +53,19 @@ test('tryRecordLock: fcntl record locks of open file descriptions: exclusive aga
   t.true(native().tryRecordLock(a, 'shared'))
   t.false(native().tryRecordLock(a, 'exclusive'))
   t.throws(() => native().tryRecordLock(a, 'both' as 'shared'), {instanceOf: TypeError})
+})
+
+test('sendDatagram sends one datagram to a unix datagram socket; a missing socket is an error naming it', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tspod-datagram-'))
+  const listener = await listenForNotify(dir)
+  try {
+    native().sendDatagram(listener.socketPath, 'MAINPID=42\nREADY=1')
+    native().sendDatagram(listener.socketPath, Buffer.from('STATUS=two'))
+    t.deepEqual(await listener.waitFor(2), ['MAINPID=42\nREADY=1', 'STATUS=two'])
+    const err = t.throws(() => native().sendDatagram(path.join(dir, 'missing.sock'), 'READY=1'))
+    t.like(err as object, {code: 'ENOENT', path: path.join(dir, 'missing.sock')})
+  } finally {
+    listener.close()
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
 })

@@ -1,5 +1,6 @@
 // Registration only; see spawn.cc (the namespace primitive), wait.cc (reaping its children),
-// run-program.cc (short helper programs), seccomp.cc (a profile to BPF) and xattr.cc.
+// run-program.cc (short helper programs), seccomp.cc (a profile to BPF), xattr.cc and
+// datagram.cc (sd_notify messages).
 #include <napi.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include "lock.h"
 #include "record-lock.h"
 #include "console.h"
+#include "datagram.h"
 #include "run-program.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -41,6 +43,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("tryLock", Napi::Function::New(env, TryLock, "tryLock"));
   exports.Set("tryRecordLock", Napi::Function::New(env, TryRecordLock, "tryRecordLock"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
+  exports.Set("sendDatagram", Napi::Function::New(env, SendDatagram, "sendDatagram"));
   exports.Set("constants", Constants(env));
   return exports;
 }

@@ -53,6 +53,7 @@ export abstract class TspodCommand extends Command {
         storageOpts: flags['storage-opt'],
         volumePath: flags.volumepath,
         eventsBackend: flags['events-backend'],
+        cgroupManager: flags['cgroup-manager'],
         defaultMountsFile: flags['default-mounts-file'],
       })
       if (logEnabled('debug')) {

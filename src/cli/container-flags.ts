@@ -62,6 +62,8 @@ export const createFlags = {
   'image-volume': Flags.string({description: 'Tells tspod how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore"); default: containers.conf\'s image_volume_mode, else bind'}),
   'preserve-fds': Flags.integer({min: 0, description: 'Pass a number of additional file descriptors into the container (3 .. 3+N-1, as given to tspod; a foreground run only)'}),
   'conmon-pidfile': Flags.string({description: "Path to the file that will receive the PID of the container's monitor (tspod's own conmon; the tspod process itself for a foreground run)"}),
+  sdnotify: Flags.string({description: 'control sd-notify behavior ("container"|"conmon"|"ignore"): with $NOTIFY_SOCKET set, conmon: tspod\'s monitor sends MAINPID (its own pid) and READY=1 once the container runs; container (the default): the monitor sends MAINPID and the socket is bind-mounted at /run/notify/notify.sock with NOTIFY_SOCKET set, for the container\'s program to send READY=1; ignore: nothing'}),
+  cgroups: Flags.string({description: 'control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split"): tspod creates no cgroups (rootless here, neither does Podman), so enabled, disabled and no-conmon only record the mode (inspect\'s HostConfig.Cgroups); split needs tspod\'s own cgroup in a cgroup v2 hierarchy at each start'}),
   sysctl: Flags.string({...many, description: 'Sysctl options (KEY=VALUE: net.*, fs.mqueue.*, kernel.msg*, kernel.sem, kernel.shm*), over containers.conf\'s default_sysctls'}),
   tz: Flags.string({...many, description: 'Set timezone in container: a zone under /usr/share/zoneinfo (Europe/Berlin, UTC, MST7MDT) or local (the host\'s /etc/localtime)'}),
   timeout: Flags.integer({min: 0, description: 'Maximum time a container is allowed to run before it is killed (SIGKILL; its exit code is then -1, as Podman\'s)'}),
@@ -147,6 +149,8 @@ export function containerOptionsOf(f: CreateFlagValues, args: string[]): Contain
     // Podman's last --tz wins
     timezone: f.tz?.at(-1),
     monitorPidFile: f['conmon-pidfile'],
+    sdNotify: f.sdnotify,
+    cgroups: f.cgroups,
     securityOpt: f['security-opt'],
     privileged: f.privileged,
     logDriver: f['log-driver'],

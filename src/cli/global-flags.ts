@@ -11,6 +11,7 @@ export const globalFlags = {
   'storage-opt': Flags.string({multiple: true, description: 'Used to pass an option to the storage driver', helpGroup: 'GLOBAL'}),
   volumepath: Flags.string({description: 'Path to the volume directory in which volume data is stored', helpGroup: 'GLOBAL'}),
   runtime: Flags.string({description: "Path or name of the OCI runtime for new containers (crun, runc); default: tspod's native runtime", helpGroup: 'GLOBAL'}),
+  'cgroup-manager': Flags.string({description: 'Cgroup manager to use ("cgroupfs"|"systemd"); tspod manages no cgroups through either, so both change nothing', helpGroup: 'GLOBAL'}),
   'events-backend': Flags.string({description: 'Events backend to use ("file"|"none"; tspod has no journald backend)', helpGroup: 'GLOBAL'}),
   'runtime-flag': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add global flags for the container runtime (each given to it as --FLAG; tspod\'s native runtime takes none)', helpGroup: 'GLOBAL'}),
   // hidden, as Podman's (its man pages call it a testing aid)
@@ -23,7 +24,7 @@ export const globalFlags = {
 }
 
 /** Global flags that take a value as the next argument when not written with `=`. */
-export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--default-mounts-file', '--events-backend', '--root', '--runroot', '--runtime', '--runtime-flag', '--log-level', '--storage-driver', '--storage-opt', '--volumepath'])
+export const GLOBAL_FLAGS_WITH_VALUE = new Set(['--cgroup-manager', '--default-mounts-file', '--events-backend', '--root', '--runroot', '--runtime', '--runtime-flag', '--log-level', '--storage-driver', '--storage-opt', '--volumepath'])
 
 /** Global flags that take no value. */
 export const BOOLEAN_GLOBAL_FLAGS = new Set(['--noout', '--debug', '-D'])

@@ -17,6 +17,7 @@ export default class Info extends TspodCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Info)
     const info = await this.engine(flags).info(flags.runtime)
-    this.print(flags.format ? renderRecord(info, flags.format) : toYaml(info, {sortKeys: true}))
+    // an empty --format is an empty template (one empty line), as Podman's
+    this.print(flags.format !== undefined ? renderRecord(info, flags.format) : toYaml(info, {sortKeys: true}))
   }
 }

@@ -53,6 +53,7 @@ import type {ContainerLifecycle} from './lifecycle'
 import {EventsConfig, loadEventsConfig, parseEventsBackend} from '../events/config'
 import {type PodmanEvent, newEvent} from '../events/event'
 import {EventRecorder} from '../events/recorder'
+import {parseCgroupManager} from './cgroup-manager'
 
 export interface EngineOptions {
   /** --root and --runroot: where the store is, over storage.conf */
@@ -66,6 +67,8 @@ export interface EngineOptions {
   eventsBackend?: string
   /** --default-mounts-file: the only mounts.conf read for new containers and RUN steps */
   defaultMountsFile?: string
+  /** the global --cgroup-manager: checked only (tspod manages no cgroups) */
+  cgroupManager?: string
 }
 
 /** Several named containers, or all of them (`--all`). */
@@ -171,6 +174,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions = {}) {
     // a bad backend fails every command, as Podman's runtime refuses it
     if (options.eventsBackend !== undefined) parseEventsBackend(options.eventsBackend, '--events-backend')
+    if (options.cgroupManager !== undefined) parseCgroupManager(options.cgroupManager)
     // Podman's runtime option refuses an empty path in these words
     if (options.defaultMountsFile === '') throw new TspodError('configuring runtime: invalid argument')
   }

@@ -12,6 +12,8 @@ import type {NamespaceMode} from './namespaces'
 import type {HealthConfig, HealthOnFailure} from './healthcheck'
 import type {RestartPolicy} from './restart'
 import type {SecretRequest} from './secrets'
+import type {SdNotify} from './sd-notify'
+import type {CgroupsMode} from './cgroups-mode'
 
 /** -v SRC:DST[:OPTIONS] with a host path: SRC absolute (./relative already resolved). */
 export interface BindMountSpec {
@@ -214,6 +216,10 @@ export interface ContainerSpec {
   imageVolume?: ImageVolumeMode
   /** --conmon-pidfile, absolute */
   monitorPidFile?: string
+  /** --sdnotify and the $NOTIFY_SOCKET it applies to; absent: container, no socket */
+  sdNotify?: SdNotify
+  /** --cgroups; absent: enabled */
+  cgroups?: CgroupsMode
   /** the command line that created it (Podman's CreateCommand): what `generate systemd --new` runs again */
   createCommand?: string[]
   /** --timeout seconds; absent or 0: none */

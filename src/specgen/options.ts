@@ -109,6 +109,10 @@ export interface ContainerOptions {
   runtimeFlags?: string[]
   /** --conmon-pidfile */
   monitorPidFile?: string
+  /** --sdnotify container|conmon|ignore */
+  sdNotify?: string
+  /** --cgroups enabled|disabled|no-conmon|split */
+  cgroups?: string
   /** --timeout seconds */
   timeout?: number
   /** --tz */

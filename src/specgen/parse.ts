@@ -33,6 +33,8 @@ import {mountFlagForms} from './mount-flag'
 import {parseMounts} from './volumes'
 import {parseVolumesFrom} from './volumes-from'
 import {KERNEL_MEMORY_WARNING, checkMemoryLimit} from './resources'
+import {parseSdNotify} from './sd-notify'
+import {parseCgroupsMode} from './cgroups-mode'
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -95,6 +97,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
   const {groups, keepGroups} = splitGroupAdd(options.groupAdd ?? [])
   // containers.conf's [containers] http_proxy is the --http-proxy default
   const env = resolveEnv({...options, httpProxy: options.httpProxy ?? containersConf.httpProxy}, context.hostEnv ?? process.env)
+  const sdNotify = parseSdNotify(options.sdNotify, context.hostEnv ?? process.env)
+  const cgroups = parseCgroupsMode(options.cgroups)
   const {capAdd, capDrop} = parseCapabilities(options.capAdd ?? [], options.capDrop ?? [], context.supportedCapabilities)
   return {
     name: options.name,
@@ -147,6 +151,8 @@ export function parseContainerSpec(options: ContainerOptions, context: ParseCont
     ...(options.runtimeFlags && options.runtimeFlags.length > 0 ? {runtimeFlags: options.runtimeFlags.map((f) => `--${f}`)} : {}),
     // the monitor writes it from its own working directory
     monitorPidFile: options.monitorPidFile === undefined ? undefined : path.resolve(context.cwd ?? process.cwd(), options.monitorPidFile),
+    ...(sdNotify.mode !== 'container' || sdNotify.socket ? {sdNotify} : {}),
+    ...(cgroups ? {cgroups} : {}),
     timeout: options.timeout || undefined,
     timezone: options.timezone,
     stopTimeout: options.stopTimeout,

@@ -99,6 +99,17 @@ test('global flags --root and --runroot, before or after the command', async (t)
   t.is(after.stdout, `${root}\n`)
 })
 
+test('--cgroup-manager cgroupfs|systemd changes nothing (no cgroups); another is refused (125); an empty --format prints an empty line', async (t) => {
+  const box = sandbox(lookupUser(TEST_USER))
+  t.teardown(() => removeTree(box.dir))
+  for (const manager of ['cgroupfs', 'systemd']) {
+    const r = await tspod(box, ['--log-level', 'warning', `--cgroup-manager=${manager}`, 'info', '-f', ''])
+    t.deepEqual([r.code, r.stdout, r.stderr], [0, '\n', ''])
+  }
+  const bad = await tspod(box, ['--cgroup-manager', 'bogus', 'info'])
+  t.deepEqual([bad.code, bad.stderr], [125, 'Error: configuring runtime: cgroup manager must be one of cgroupfs and systemd: invalid argument\n'])
+})
+
 test('TSPOD_STORAGE_CONF selects the store', async (t) => {
   const box = sandbox(lookupUser(TEST_USER))
   t.teardown(() => removeTree(box.dir))

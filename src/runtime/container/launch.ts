@@ -35,6 +35,9 @@ import {withContainerLock} from './lock'
 import {bundleDir, containerDirs, pastaPidFile, seccompCacheDir, monitorPidFileOf} from './paths'
 import {containerPreflight} from './preflight'
 import {checkPreservedFds, preserveFdsNeedForeground} from './preserve-fds'
+import {notifyStarted, withNotifySocket} from './sd-notify'
+import {socketActivation} from './socket-activation'
+import {checkCgroupsMode} from './cgroups-mode'
 import {ContainerRecords} from './records'
 import {tracePhase} from '../../trace'
 
@@ -426,11 +429,21 @@ export async function launchContainer(store: Store, records: ContainerRecords, c
   if (image) await ensureMappedLayers(store, image, config.spec.linux)
   const joins = await namespacesToJoin(store, records, container)
   if (joins.length > 0) container = {...container, config: {...config, spec: withJoinedNamespaces(config.spec, joins)}}
-  container = withSecretEnv(store, container)
+  container = withNotifySocket(withSecretEnv(store, container))
   const sharedHosts = shareHostsFile(store, records, container)
   if (sharedHosts) container = sharedHosts.container
+  let warnings: string[] = []
   try {
-    return await launchPrepared(store, records, container, options, sharedHosts?.release)
+    // a foreground start: the caller's fds are there to pass
+    const activation = options.preserveFds === undefined ? undefined : socketActivation(container, options.preserveFds, process.env)
+    if (activation) {
+      container = activation.container
+      options = {...options, preserveFds: activation.preserveFds}
+      warnings = activation.warnings
+    }
+    const launched = await launchPrepared(store, records, container, options, sharedHosts?.release)
+    if (warnings.length > 0) launched.warnings = [...warnings, ...launched.warnings]
+    return launched
   } catch (err) {
     sharedHosts?.release()
     throw err
@@ -452,6 +465,7 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
     await chownSources(store.mapping, sourcesToChown(config.containerSpec.mounts, (name) => volumes.mountpoint(name)), processUserInStoreIds(store.mapping, config.spec))
   }
   checkPreservedFdsFor(config.containerSpec.preserveFds ?? 0, options.preserveFds)
+  checkCgroupsMode(config.containerSpec.cgroups)
   tracePhase('bundle')
   const monitorPid = options.monitorPid ?? process.pid
   // before the container's process exists: a bad path fails the start with nothing running
@@ -483,10 +497,16 @@ async function launchPrepared(store: Store, records: ContainerRecords, container
       const pid = spawned.releasedPid ? await spawned.releasedPid() : spawned.initPid
       records.saveState(config.id, {...running, status: 'running', pid, pidStart: processStartTime(pid), startedAt: new Date().toISOString()})
       healthStarting(store, config)
+      const warning = notifyStarted(config, monitorPid)
+      if (warning) launched.warnings = [...launched.warnings, warning]
     }
   }
   records.saveState(config.id, running)
-  if (!options.hold) healthStarting(store, config)
+  if (!options.hold) {
+    healthStarting(store, config)
+    const warning = notifyStarted(config, monitorPid)
+    if (warning) launched.warnings = [...launched.warnings, warning]
+  }
   return launched
 }
 

@@ -365,6 +365,8 @@ export function inspectContainer(c: Container, store: Store) {
       Umask: '0022',
       Timeout: 0,
       Passwd: true,
+      SdNotifyMode: request.sdNotify?.mode ?? 'container',
+      SdNotifySocket: request.sdNotify?.socket ?? '',
     },
     HostConfig: {
       Binds: binds(request),
@@ -387,6 +389,12 @@ export function inspectContainer(c: Container, store: Store) {
       // Podman: "private" when the container has a user namespace of its own (keep-id, nomap, auto)
       UsernsMode: request.userns.kind === 'host' ? '' : 'private',
       SecurityOpt: securityOpt(spec),
+      // no cgroup namespace of its own unless the host is cgroup v2 only (spec/generate.ts)
+      CgroupMode: spec.linux?.namespaces?.some((n) => n.type === 'cgroup' && !n.path) ? 'private' : 'host',
+      Cgroup: '',
+      // Podman shows "default" for each mode but disabled
+      Cgroups: request.cgroups === 'disabled' ? 'disabled' : 'default',
+      CgroupParent: '',
     },
   }
 }
