@@ -17,11 +17,16 @@ function registries(...search: string[]): RegistriesConfig {
   return {registries: [], unqualifiedSearchRegistries: search, shortNameMode: 'permissive', aliases: new Map(), files: [], configPath: '/etc/containers/registries.conf', configDirPath: '/etc/containers/registries.conf.d'}
 }
 
-const pushed = (async () => {
-  const image = await busyboxImage()
-  for (const [repo, tags] of [['lp/testimage', ['20220615', '00000004', 'multiimage']], ['libpod/testimage', ['1']], ['lp/registry', ['2.8']], ['testimage', ['x']]] as const)
-    for (const tag of tags) await registry().push(repo, tag, image)
-})()
+// pushed once, by the first test that needs the images: the registry runs from test.before on
+let pushing: Promise<void> | undefined
+function pushed(): Promise<void> {
+  pushing ??= (async () => {
+    const image = await busyboxImage()
+    for (const [repo, tags] of [['lp/testimage', ['20220615', '00000004', 'multiimage']], ['libpod/testimage', ['1']], ['lp/registry', ['2.8']], ['testimage', ['x']]] as const)
+      for (const tag of tags) await registry().push(repo, tag, image)
+  })()
+  return pushing
+}
 
 test('filters: stars=N, is-official and is-automated with an optional false; anything else is refused', (t) => {
   t.deepEqual(parseSearchFilters([]), {stars: 0})
@@ -33,7 +38,7 @@ test('filters: stars=N, is-official and is-automated with an optional false; any
 })
 
 test("a registry without a v1 search API: its catalog's names that contain the term, an exact match first", async (t) => {
-  await pushed
+  await pushed()
   const host = registry().host
   const names = async (term: string, options: {limit?: number; stars?: number} = {}) =>
     (await searchImages(term, {registries: registries(host), tlsVerify: false, limit: options.limit, filter: {stars: options.stars ?? 0}})).map((r) => r.Name)
@@ -48,7 +53,7 @@ test("a registry without a v1 search API: its catalog's names that contain the t
 })
 
 test('REGISTRY/TERM searches that registry alone; REGISTRY/ lists its whole catalog', async (t) => {
-  await pushed
+  await pushed()
   const host = registry().host
   const all = await searchImages(`${host}/`, {registries: registries('127.0.0.1:1'), tlsVerify: false})
   t.deepEqual(all.map((r) => r.Name), ['libpod/testimage', 'lp/registry', 'lp/testimage', 'testimage'].map((n) => `${host}/${n}`))
@@ -56,7 +61,7 @@ test('REGISTRY/TERM searches that registry alone; REGISTRY/ lists its whole cata
 })
 
 test('listTags: the tags of REGISTRY/TERM up to the limit; a repository the registry does not have is an error', async (t) => {
-  await pushed
+  await pushed()
   const host = registry().host
   const tags = await searchImages(`${host}/lp/testimage`, {registries: registries(), tlsVerify: false, listTags: true})
   t.deepEqual(tags.map((r) => [r.Index, r.Name, r.Tag]).sort(), [
@@ -72,7 +77,7 @@ test('listTags: the tags of REGISTRY/TERM up to the limit; a repository the regi
 })
 
 test('a registry that cannot be reached is one error on one line; one that answers is enough', async (t) => {
-  await pushed
+  await pushed()
   const port = await freePort()
   const down = `127.0.0.1:${port}`
   await t.throwsAsync(searchImages(`${down}/x`, {registries: registries()}), {
@@ -86,7 +91,7 @@ test('a registry that cannot be reached is one error on one line; one that answe
 })
 
 test('a registry with htpasswd users over TLS: the credentials given are used; without them it refuses', async (t) => {
-  await pushed
+  await pushed()
   const user = {username: 'searcher', password: 's3arch-pass'}
   const secure = await startRegistry({tls: true, auth: user})
   t.teardown(() => secure.stop())
