@@ -235,7 +235,7 @@ test('fuse-overlayfs is the container root: whiteouts and opaque dirs honoured, 
   const report = await runWithFuse(layout, script)
   t.is(report.error, undefined)
   t.is(report.fuseRunning, '/usr/bin/fuse-overlayfs')
-  t.deepEqual(report.exit, {code: 0, signal: null})
+  t.deepEqual(report.exit, {code: 0, signal: null}, report.stdout)
   const [mount, data, opq, keep, ps] = report.stdout!.split('--\n')
   t.is(mount, 'fuse.fuse-overlayfs fuse-overlayfs\n')
   t.deepEqual(data.trim().split('\n'), ['keep.txt', 'setuid', 'user-owned.txt']) // gone.txt whited out
