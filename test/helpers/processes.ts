@@ -1,5 +1,20 @@
-// Watching processes from tests: whether one still runs, and polling until something holds.
+// Processes in tests: a host shell script killed at the test's end, whether one still runs, and
+// polling until something holds.
+import {ChildProcess, spawn} from 'node:child_process'
 import * as fs from 'node:fs'
+
+/** `sh -c script` in a process group of its own, so that the teardown ends the shell's children too. */
+export function spawnedShell(t: {teardown(fn: () => void): void}, script: string): ChildProcess {
+  const child = spawn('sh', ['-c', script], {stdio: 'ignore', detached: true})
+  t.teardown(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // gone
+    }
+  })
+  return child
+}
 
 /** A process is gone once /proc has no entry for it or only a zombie's (pid 1 here reaps late). */
 export function processAlive(pid: number): boolean {

@@ -1,25 +1,12 @@
 // The /proc readers of stats on this test's own children (host processes): CPU time of a busy
 // loop, memory, tasks, descendants; the parsers of status-like files and net/dev.
 import test from 'ava'
-import {ChildProcess, spawn} from 'node:child_process'
 
 import {descendantsOf, fieldOf, indexProcesses, namespaceMembers, parseNetDev, readNetBytes, readProcessUsage, sumUsage} from '../../../src/runtime/stats/proc-usage'
 import {pidNamespaceOf} from '../../../src/runtime/top/proc'
+import {spawnedShell} from '../../helpers/processes'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function spawned(t: {teardown(fn: () => void): void}, script: string): ChildProcess {
-  // a process group of its own, so the teardown ends the shell's children too
-  const child = spawn('sh', ['-c', script], {stdio: 'ignore', detached: true})
-  t.teardown(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL')
-    } catch {
-      // gone
-    }
-  })
-  return child
-}
 
 test('fieldOf: the number after "Key:" in status, smaps_rollup and io', (t) => {
   const text = 'Name:\tsh\nVmRSS:\t    1512 kB\nPss:                 317 kB\nread_bytes: 4096\n'
@@ -41,7 +28,7 @@ test('parseNetDev: received and sent bytes of every interface but lo', (t) => {
 })
 
 test('a busy loop\'s CPU time grows; its memory, one task', async (t) => {
-  const child = spawned(t, 'while :; do :; done')
+  const child = spawnedShell(t, 'while :; do :; done')
   await sleep(500)
   const first = readProcessUsage(child.pid!)!
   await sleep(500)
@@ -54,7 +41,7 @@ test('a busy loop\'s CPU time grows; its memory, one task', async (t) => {
 })
 
 test('descendants and namespace members; the sum over processes; no network bytes of the host\'s own namespace', async (t) => {
-  const child = spawned(t, 'sleep 60 & sleep 61 & wait')
+  const child = spawnedShell(t, 'sleep 60 & sleep 61 & wait')
   await sleep(300)
   const tree = descendantsOf(child.pid!)
   t.is(tree[0], child.pid!)

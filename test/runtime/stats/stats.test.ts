@@ -2,24 +2,12 @@
 // namespace, so each counts its init and descendants): CPU % between samples, AVG CPU % since
 // the start, memory against the given total, tasks; zeros for a container without processes.
 import test from 'ava'
-import {ChildProcess, spawn} from 'node:child_process'
 
 import type {Container, ContainerState} from '../../../src/runtime/container/config'
 import {StatsSampler} from '../../../src/runtime/stats/stats'
+import {spawnedShell} from '../../helpers/processes'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function spawned(t: {teardown(fn: () => void): void}, script: string): ChildProcess {
-  const child = spawn('sh', ['-c', script], {stdio: 'ignore', detached: true})
-  t.teardown(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL')
-    } catch {
-      // gone
-    }
-  })
-  return child
-}
 
 function container(id: string, state: Partial<ContainerState>): Container {
   return {config: {id, name: `name-${id}`} as Container['config'], state: {status: 'running', pid: 0, exitCode: 0, ...state}}
@@ -27,8 +15,8 @@ function container(id: string, state: Partial<ContainerState>): Container {
 
 test('a busy container: CPU % between samples and on average, memory of the total, its tasks', async (t) => {
   const startedAt = new Date().toISOString()
-  const busy = spawned(t, 'sleep 60 & while :; do :; done')
-  const idle = spawned(t, 'exec sleep 60')
+  const busy = spawnedShell(t, 'sleep 60 & while :; do :; done')
+  const idle = spawnedShell(t, 'exec sleep 60')
   const sampler = new StatsSampler(1e12)
   const busyC = container('busy', {pid: busy.pid!, startedAt})
   const idleC = container('idle', {pid: idle.pid!, startedAt})
@@ -53,7 +41,7 @@ test('a busy container: CPU % between samples and on average, memory of the tota
   t.true(second.cpuPercent > 5, `between the samples: ${second.cpuPercent}`)
 
   // a container started again (another init) counts from its start again
-  const again = spawned(t, 'exec sleep 60')
+  const again = spawnedShell(t, 'exec sleep 60')
   const [restarted] = sampler.sample([container('busy', {pid: again.pid!, startedAt: new Date().toISOString()})], all)
   t.is(restarted.cpuPercent, 0)
 })
